@@ -1,0 +1,137 @@
+import type { Transaction } from 'kysely';
+import type { AuditFields } from '../domain/audit-chain.js';
+import { composeMail, NOREPLY, wantsMail, type MailEvent } from '../domain/mail.js';
+import { authorize, type Action, type Actor, type Target } from '../domain/rights.js';
+import { ForbiddenError } from '../errors.js';
+import type { Lang } from '../i18n/index.js';
+import { findAccount, loadActor } from '../db/account.repository.js';
+import { appendAudit } from '../db/audit.repository.js';
+import type { AccountRow, Database, NewNotification } from '../db/schema.js';
+import { toStoreError, type Store } from '../db/store.js';
+import { dayOf, now } from './clock.js';
+
+/**
+ * Every command's way into the store: one transaction, the acting account loaded, each right
+ * asked of `authorize` (domain/rights.ts), the audit entries and queued e-mails written in the
+ * same transaction. A refusal rolls everything back, then is itself written to the audit log.
+ */
+
+export type Changes = Record<string, { before: unknown; after: unknown }>;
+
+export interface UseCase {
+  trx: Transaction<Database>;
+  actor: Actor;
+  actorAccount: AccountRow;
+  /** The instant the use case runs at, and its day (AAAA-MM-JJ) for validity dates. */
+  now: string;
+  today: string;
+  /** Throws Forbidden (exit 4, audited as refused) unless the actor may do `action` on `target`. */
+  authorize(action: Action, target: Target, targetLabel: string): void;
+  /** Records a change; written when the use case succeeds. */
+  audit(action: string, target: string, changes?: Changes | Record<string, unknown> | null, runId?: number | null): void;
+  /** Queues an e-mail to an account, in its language, if its preferences allow. */
+  notify(to: AccountRow, event: MailEvent, params: Record<string, unknown>, structureId?: number | null): void;
+}
+
+/** A refusal, with what the audit log must say of it. */
+export class RefusedError extends ForbiddenError {
+  constructor(
+    readonly action: string,
+    readonly target: string,
+    reason: ForbiddenError['key'],
+    params: ForbiddenError['params'] = {},
+  ) {
+    super(reason, params);
+  }
+}
+
+export interface RunOptions {
+  /** The acting account's login (`--as`). */
+  actor: string;
+  /** The command's action: what a refusal of the actor itself is recorded as. */
+  action: Action;
+  /** Read-only use cases do not take the write lock. */
+  readOnly?: boolean;
+}
+
+export async function runUseCase<T>(store: Store, options: RunOptions, body: (uc: UseCase) => Promise<T>): Promise<T> {
+  const at = now();
+  try {
+    return await store.db
+      .transaction()
+      .setAccessMode(options.readOnly ? 'read only' : 'read write')
+      .execute(async (trx) => {
+        const account = await findAccount(trx, options.actor);
+        if (!account) throw new RefusedError(options.action, '-', 'rights.unknownActor', { login: options.actor });
+        const actor = await loadActor(trx, account);
+        if (actor.status !== 'ACTIF') throw new RefusedError(options.action, '-', 'rights.inactiveActor', { login: actor.login });
+
+        const audits: Omit<AuditFields, 'seq'>[] = [];
+        const mails: NewNotification[] = [];
+        const uc: UseCase = {
+          trx,
+          actor,
+          actorAccount: account,
+          now: at,
+          today: dayOf(at),
+          authorize(action, target, targetLabel) {
+            const decision = authorize(actor, action, target, dayOf(at));
+            if (!decision.allowed) throw new RefusedError(action, targetLabel, decision.reason, { login: actor.login });
+          },
+          audit(action, target, changes = null, runId = null) {
+            audits.push({
+              at,
+              actor: actor.login,
+              action,
+              target,
+              outcome: 'OK',
+              changes: changes === null ? null : JSON.stringify(changes),
+              runId,
+            });
+          },
+          notify(to, event, params, structureId = null) {
+            if (!wantsMail(event, { notifyBilling: to.notifyBilling === 1 })) return;
+            const language = to.language as Lang;
+            const mail = composeMail(event, language, { login: to.login, firstName: to.firstName, lastName: to.lastName, ...params });
+            mails.push({
+              accountId: to.id,
+              structureId,
+              event,
+              language,
+              fromAddress: NOREPLY,
+              toAddress: to.email,
+              subject: mail.subject,
+              body: mail.body,
+              createdAt: at,
+            });
+          },
+        };
+
+        const result = await body(uc);
+        if (options.readOnly && (audits.length > 0 || mails.length > 0)) throw new Error(`read-only use case ${options.action} wrote`);
+        if (mails.length > 0) await trx.insertInto('notification').values(mails).execute();
+        await appendAudit(trx, audits);
+        return result;
+      });
+  } catch (err) {
+    if (err instanceof RefusedError) await recordRefusal(store, options.actor, err, at);
+    throw toStoreError(err, store.location);
+  }
+}
+
+/** A refusal is written on its own, after the refused work was rolled back. */
+async function recordRefusal(store: Store, actor: string, err: RefusedError, at: string): Promise<void> {
+  await store.db.transaction().execute(async (trx) => {
+    await appendAudit(trx, [
+      {
+        at,
+        actor,
+        action: err.action,
+        target: err.target,
+        outcome: 'REFUSED',
+        changes: JSON.stringify({ reason: err.key }),
+        runId: null,
+      },
+    ]);
+  });
+}

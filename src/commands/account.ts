@@ -1,0 +1,270 @@
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import type { AccountDetails, AccountView } from '../app/accounts.js';
+import { personalPatchSchema, toPersonalPatch, OPTION_OF, type PersonalData } from '../domain/account.js';
+import { parseScope } from '../domain/departement.js';
+import { ACCOUNT_STATUSES } from '../domain/enums.js';
+import * as f from '../domain/fields.js';
+import { InvalidInputError } from '../errors.js';
+import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
+import type { Column } from '../ui/output.js';
+import { askText, confirm } from '../ui/prompts.js';
+import { actorOf, examples, globalsOf, parse, positiveInt, type Globals } from './context.js';
+import { withStore } from '../app/session.js';
+
+/** `account …`: the correspondent's account management and the holder's own data (SPEC 7). */
+
+const PERSONAL_OPTIONS: [flags: string, key: MessageKey][] = [
+  ['--email <email>', 'opt.email'],
+  ['--civilite <civilite>', 'opt.civilite'],
+  ['--nom <nom>', 'opt.nom'],
+  ['--prenom <prenom>', 'opt.prenom'],
+  ['--telephone <numero>', 'opt.telephone'],
+  ['--mobile <numero>', 'opt.mobile'],
+  ['--adresse <adresse>', 'opt.adresse'],
+  ['--complement <complement>', 'opt.complement'],
+  ['--code-postal <code>', 'opt.codePostal'],
+  ['--ville <ville>', 'opt.ville'],
+  ['--pays <code>', 'opt.pays'],
+  ['--langue <fr|en>', 'opt.langue'],
+  ['--notif-facturation <on|off>', 'opt.notifFacturation'],
+  ['--notif-actualite <on|off>', 'opt.notifActualite'],
+];
+const PERSONAL_KEYS = Object.keys(personalPatchSchema.shape);
+
+function withPersonalOptions(cmd: Command, lang: Lang): Command {
+  for (const [flags, key] of PERSONAL_OPTIONS) cmd.option(flags, translate(lang, key));
+  return cmd;
+}
+
+function personalPatchOf(opts: Record<string, unknown>) {
+  const input = Object.fromEntries(PERSONAL_KEYS.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
+  return toPersonalPatch(parse(personalPatchSchema, input));
+}
+
+export const ACCOUNT_COLUMNS: Column<AccountView>[] = [
+  { key: 'login', label: 'col.login' },
+  { key: 'status', label: 'col.status' },
+  { key: 'kind', label: 'col.kind' },
+  { key: 'scope', label: 'col.scope' },
+  { key: 'title', label: 'col.title' },
+  { key: 'lastName', label: 'col.lastName' },
+  { key: 'firstName', label: 'col.firstName' },
+  { key: 'email', label: 'col.email' },
+  { key: 'phone', label: 'col.phone' },
+  { key: 'mobile', label: 'col.mobile' },
+  { key: 'address', label: 'col.address' },
+  { key: 'addressComplement', label: 'col.addressComplement' },
+  { key: 'postalCode', label: 'col.postalCode' },
+  { key: 'city', label: 'col.city' },
+  { key: 'country', label: 'col.country' },
+  { key: 'language', label: 'col.language' },
+  { key: 'notifyBilling', label: 'col.notifyBilling' },
+  { key: 'notifyNews', label: 'col.notifyNews' },
+  { key: 'source', label: 'col.source' },
+  { key: 'completedAt', label: 'col.completedAt' },
+  { key: 'createdAt', label: 'col.createdAt' },
+  { key: 'updatedAt', label: 'col.updatedAt' },
+];
+
+const LIST_COLUMNS = ACCOUNT_COLUMNS.filter((c) =>
+  ['login', 'status', 'kind', 'lastName', 'firstName', 'email', 'postalCode', 'city', 'completedAt'].includes(c.key),
+);
+
+const ATTACHMENT_COLUMNS: Column<AccountDetails['attachments'][number]>[] = [
+  { key: 'id', label: 'col.id' },
+  { key: 'structure', label: 'col.structure' },
+  { key: 'companyName', label: 'col.companyName' },
+  { key: 'role', label: 'col.role' },
+  { key: 'status', label: 'col.status' },
+  { key: 'dateStart', label: 'col.dateStart' },
+  { key: 'dateEnd', label: 'col.dateEnd' },
+];
+
+function showAccount(g: Globals, account: AccountView | AccountDetails): void {
+  g.out.record(account, ACCOUNT_COLUMNS);
+  if (g.format !== 'table') return;
+  if ('attachments' in account && account.attachments.length > 0) g.out.list(account.attachments, ATTACHMENT_COLUMNS);
+}
+
+const loginArg = z.object({ LOGIN: f.login });
+
+export function accountCommand(lang: Lang): Command {
+  const t = (key: MessageKey) => translate(lang, key);
+  const account = new Command('account').description(t('cmd.account'));
+
+  withPersonalOptions(
+    account
+      .command('create')
+      .description(t('cmd.account.create'))
+      .argument('<login>', t('arg.login'))
+      .option('--correspondent', t('opt.correspondent'))
+      .option('--scope <departements>', t('opt.scope')),
+    lang,
+  )
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr account create pauline.dufour@mairie-pau.fr --email pauline.dufour@mairie-pau.fr --nom DUFOUR --prenom Pauline',
+        'chorus-admin --as corr@dgfip.fr account create agent@dgfip.fr --email agent@dgfip.fr --nom MARTIN --prenom Jean --correspondent --scope 33,40',
+      ),
+    )
+    .action(async (login: string, opts: Record<string, unknown>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { LOGIN } = parse(loginArg, { LOGIN: login });
+      const data = personalPatchOf(opts);
+      const missing = (['email', 'lastName', 'firstName'] as const).filter((k) => data[k] === undefined);
+      if (missing.length > 0) throw new InvalidInputError(missing.map((k) => ({ field: OPTION_OF[k], message: 'validation.required' })));
+      const scope = scopeOption(opts);
+      const { createAccount } = await import('../app/accounts.js');
+      const created = await withStore(g.db, (s) =>
+        createAccount(s, actor, { login: LOGIN, data: data as Parameters<typeof createAccount>[2]['data'], scope }),
+      );
+      g.out.success('account.created', { login: created.login });
+      showAccount(g, created);
+    });
+
+  for (const transition of ['deactivate', 'reactivate', 'delete'] as const) {
+    account
+      .command(transition)
+      .description(t(`cmd.account.${transition}`))
+      .argument('<login>', t('arg.login'))
+      .addHelpText('after', examples(lang, `chorus-admin --as corr@dgfip.fr account ${transition} pauline.dufour@mairie-pau.fr${transition === 'delete' ? ' --yes' : ''}`))
+      .action(async (login: string, _opts: unknown, cmd: Command) => {
+        const g = globalsOf(cmd);
+        const actor = actorOf(g);
+        const { LOGIN } = parse(loginArg, { LOGIN: login });
+        if (transition === 'delete' && !(await confirm(g.out, g.yes, 'account.confirmDelete', { login: LOGIN }))) {
+          g.out.info('output.cancelled');
+          return;
+        }
+        const { changeStatus } = await import('../app/accounts.js');
+        const result = await withStore(g.db, (s) => changeStatus(s, actor, LOGIN, transition));
+        g.out.success(`account.${transition}d`, { login: result.login });
+        showAccount(g, result);
+      });
+  }
+
+  account
+    .command('resend-credentials')
+    .description(t('cmd.account.resendCredentials'))
+    .argument('<login>', t('arg.login'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account resend-credentials pauline.dufour@mairie-pau.fr'))
+    .action(async (login: string, _opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { LOGIN } = parse(loginArg, { LOGIN: login });
+      const { resendCredentials } = await import('../app/accounts.js');
+      const result = await withStore(g.db, (s) => resendCredentials(s, actor, LOGIN));
+      g.out.success('account.credentialsQueued', { login: result.login, email: result.email });
+    });
+
+  account
+    .command('list')
+    .description(t('cmd.account.list'))
+    .addOption(new Option('--status <status>', t('opt.status')).choices(ACCOUNT_STATUSES))
+    .option('--structure <id>', t('opt.structure'))
+    .option('--search <text>', t('opt.search'))
+    .option('--limit <n>', t('opt.limit'), '100')
+    .option('--page <n>', t('opt.page'), '1')
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list --status ACTIF --search dufour', 'chorus-admin --as corr@dgfip.fr account list --structure SIRET:21640445700019 --format csv'))
+    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const input = parse(
+        z.object({
+          status: z.enum(ACCOUNT_STATUSES).optional(),
+          structure: z.string().min(1).optional(),
+          search: z.string().min(1).optional(),
+          limit: positiveInt,
+          page: positiveInt.pipe(z.number().min(1, { error: 'validation.positiveInt' })),
+        }),
+        opts,
+      );
+      const { listAccounts } = await import('../app/accounts.js');
+      const { items, total } = await withStore(g.db, (s) => listAccounts(s, actor, input));
+      g.out.list(items, LIST_COLUMNS);
+      if (items.length < total) g.out.info('output.partialList', { shown: items.length, total, page: input.page });
+    });
+
+  account
+    .command('show')
+    .description(t('cmd.account.show'))
+    .argument('[login]', t('arg.loginOptional'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr account show', 'chorus-admin --as corr@dgfip.fr account show pauline.dufour@mairie-pau.fr --json'))
+    .action(async (login: string | undefined, _opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const target = login === undefined ? undefined : parse(loginArg, { LOGIN: login }).LOGIN;
+      const { showAccount: show } = await import('../app/accounts.js');
+      showAccount(g, await withStore(g.db, (s) => show(s, actor, target)));
+    });
+
+  withPersonalOptions(account.command('edit').description(t('cmd.account.edit')).argument('[login]', t('arg.loginOptional')), lang)
+    .addHelpText('after', examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr account edit --telephone "05 59 27 85 80" --notif-actualite off'))
+    .action(async (login: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const target = login === undefined ? undefined : parse(loginArg, { LOGIN: login }).LOGIN;
+      const patch = personalPatchOf(opts);
+      if (Object.keys(patch).length === 0) throw new InvalidInputError([{ field: '-', message: 'account.nothingToEdit' }]);
+      const { editAccount } = await import('../app/accounts.js');
+      const result = await withStore(g.db, (s) => editAccount(s, actor, target, patch));
+      if (result.changed.length === 0) g.out.info('account.unchanged', { login: result.account.login });
+      else g.out.success('account.edited', { login: result.account.login, fields: result.changed.join(', ') });
+      showAccount(g, result.account);
+    });
+
+  withPersonalOptions(account.command('complete').description(t('cmd.account.complete')), lang)
+    .addHelpText(
+      'after',
+      examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr account complete --adresse "Place Royale" --code-postal 64000 --ville Pau'),
+    )
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const patch = personalPatchOf(opts);
+      const { completionState, completeAccount } = await import('../app/accounts.js');
+      const state = await withStore(g.db, (s) => completionState(s, actor));
+      // the first-login form: what is still missing is asked for on a TTY
+      for (const field of state.missing.filter((k) => patch[k] === undefined || patch[k] === null)) {
+        (patch as Record<string, unknown>)[field] = await askField(g, field);
+      }
+      const result = await withStore(g.db, (s) => completeAccount(s, actor, patch));
+      g.out.success('account.completed', { login: result.account.login });
+      showAccount(g, result.account);
+    });
+
+  return account;
+}
+
+/** Asks one missing field of the first-login step, validated as the option would be. */
+async function askField(g: Globals, field: keyof PersonalData): Promise<string> {
+  const flag = OPTION_OF[field];
+  const key = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof typeof personalPatchSchema.shape;
+  const schema = personalPatchSchema.shape[key];
+  const answer = await askText(
+    g.out,
+    g.out.t(`col.${field}` as MessageKey),
+    (v) => {
+      const r = schema.safeParse(v);
+      return r.success && v.trim() !== '' ? null : ((r.error?.issues[0]?.message ?? 'validation.required') as MessageKey);
+    },
+    flag,
+  );
+  const parsed = toPersonalPatch(parse(personalPatchSchema, { [key]: answer }));
+  return parsed[field] as string;
+}
+
+function scopeOption(opts: Record<string, unknown>) {
+  const wantsCorrespondent = opts.correspondent === true;
+  const text = opts.scope as string | undefined;
+  if (!wantsCorrespondent && text === undefined) return undefined;
+  if (!wantsCorrespondent) throw new InvalidInputError([{ field: '--scope', message: 'validation.scopeWithoutCorrespondent' }]);
+  if (text === undefined) throw new InvalidInputError([{ field: '--scope', message: 'validation.required' }]);
+  const { scope, invalid } = parseScope(text);
+  if (invalid.length > 0) throw new InvalidInputError([{ field: '--scope', message: 'validation.scope' }], 'error.invalidInput', { values: invalid.join(', ') });
+  return scope;
+}

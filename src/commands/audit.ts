@@ -1,0 +1,77 @@
+import { Command } from 'commander';
+import { z } from 'zod';
+import type { AuditView } from '../app/audit.js';
+import { withStore } from '../app/session.js';
+import * as f from '../domain/fields.js';
+import { PartialBatchError } from '../errors.js';
+import { t, type Lang } from '../i18n/index.js';
+import type { Column } from '../ui/output.js';
+import { actorOf, examples, globalsOf, parse, positiveInt } from './context.js';
+
+const COLUMNS: Column<AuditView>[] = [
+  { key: 'seq', label: 'col.seq' },
+  { key: 'at', label: 'col.at' },
+  { key: 'actor', label: 'col.actor' },
+  { key: 'action', label: 'col.action' },
+  { key: 'target', label: 'col.target' },
+  { key: 'outcome', label: 'col.outcome' },
+  { key: 'changes', label: 'col.changes' },
+];
+
+export function auditCommand(lang: Lang): Command {
+  const audit = new Command('audit').description(t(lang, 'cmd.audit'));
+
+  audit
+    .command('list')
+    .description(t(lang, 'cmd.audit.list'))
+    .option('--actor <login>', t(lang, 'opt.auditActor'))
+    .option('--target <target>', t(lang, 'opt.auditTarget'))
+    .option('--action <action>', t(lang, 'opt.auditAction'))
+    .option('--since <date>', t(lang, 'opt.since'))
+    .option('--limit <n>', t(lang, 'opt.limit'), '100')
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr audit list --target pauline.dufour@mairie-pau.fr --since 01/11/2026'))
+    .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const filter = parse(
+        z.object({
+          actor: f.login.optional(),
+          target: z.string().min(1).optional(),
+          action: z.string().min(1).optional(),
+          since: f.since.optional(),
+          limit: positiveInt,
+        }),
+        opts,
+      );
+      const { listAudit } = await import('../app/audit.js');
+      g.out.list(await withStore(g.db, (s) => listAudit(s, actor, filter)), COLUMNS);
+    });
+
+  audit
+    .command('verify')
+    .description(t(lang, 'cmd.audit.verify'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr audit verify'))
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { verifyAudit } = await import('../app/audit.js');
+      const result = await withStore(g.db, (s) => verifyAudit(s, actor));
+      if (g.format === 'json') g.out.json(result);
+      if (result.break) throw new PartialBatchError(result, `audit.broken.${result.break.kind}`, { seq: result.break.seq, entries: result.entries });
+      g.out.success('audit.intact', { entries: result.entries, seq: result.head.seq, hash: result.head.hash });
+    });
+
+  audit
+    .command('export')
+    .description(t(lang, 'cmd.audit.export'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr audit export > journal.jsonl'))
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { exportAudit } = await import('../app/audit.js');
+      const n = await withStore(g.db, (s) => exportAudit(s, actor, (e) => g.out.jsonLine(e)));
+      g.out.info('audit.exported', { count: n });
+    });
+
+  return audit;
+}

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { InvalidInputError, UsageError } from '../errors.js';
+import { resolveLang, t, type Lang, type MessageKey } from '../i18n/index.js';
+import { Output, type Format } from '../ui/output.js';
+import { defaultStoreLocation } from '../db/location.js';
+import { login as loginSchema } from '../domain/fields.js';
+
+/** What every command knows once the global options (SPEC 4) are read. */
+export interface Globals {
+  db: string;
+  as: string | undefined;
+  format: Format;
+  lang: Lang;
+  yes: boolean;
+  quiet: boolean;
+  verbose: boolean;
+  out: Output;
+}
+
+const globalsSchema = z.object({
+  db: z.string().min(1).optional(),
+  as: z.string().optional(),
+  format: z.enum(['table', 'json', 'csv']).optional(),
+  json: z.boolean().optional(),
+  lang: z.string().optional(),
+  yes: z.boolean().optional(),
+  quiet: z.boolean().optional(),
+  verbose: z.boolean().optional(),
+});
+
+export function globalsOf(cmd: Command): Globals {
+  const o = globalsSchema.parse(pick(cmd.optsWithGlobals(), Object.keys(globalsSchema.shape)));
+  const lang = resolveLang(o.lang);
+  const format: Format = o.json ? 'json' : (o.format ?? 'table');
+  const quiet = o.quiet ?? false;
+  const verbose = o.verbose ?? false;
+  return {
+    db: o.db ?? defaultStoreLocation(),
+    as: o.as,
+    format,
+    lang,
+    yes: o.yes ?? false,
+    quiet,
+    verbose,
+    out: new Output({ lang, format, quiet, verbose }),
+  };
+}
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+}
+
+/** The acting account (`--as` / CHORUS_ADMIN_AS); every command but init, db and help needs one. */
+export function actorOf(g: Globals): string {
+  if (!g.as) throw new UsageError('usage.actorRequired');
+  const r = loginSchema.safeParse(g.as);
+  if (!r.success) throw new InvalidInputError([{ field: '--as', message: 'validation.email' }]);
+  return r.data;
+}
+
+/** `--code-postal` for the option commander calls `codePostal`; positional names stay as they are. */
+export function optionName(key: PropertyKey): string {
+  const s = String(key);
+  return /^[A-Z_]+$/.test(s) ? s : '--' + s.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}
+
+/** Validates a command's options and arguments; every failing field is named (exit 5). */
+export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data;
+  throw new InvalidInputError(
+    r.error.issues.map((i) => ({ field: i.path.length > 0 ? optionName(i.path[0]!) : '-', message: i.message })),
+  );
+}
+
+/** Help texts are built before any option is parsed; each command gets its language this way. */
+export function helpText(lang: Lang, key: MessageKey, params: Record<string, unknown> = {}): string {
+  return t(lang, key, params);
+}
+
+/** `Exemple :` followed by command lines, for `addHelpText('after', …)`. */
+export function examples(lang: Lang, ...lines: string[]): string {
+  return `\n${t(lang, 'help.examples')}\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+}
+
+export const positiveInt = z.coerce.number({ error: 'validation.positiveInt' }).int({ error: 'validation.positiveInt' }).min(0, { error: 'validation.positiveInt' });

@@ -1,0 +1,75 @@
+import { Command } from 'commander';
+import { PartialBatchError } from '../errors.js';
+import { t, type Lang } from '../i18n/index.js';
+import { examples, globalsOf, type Globals } from './context.js';
+import type { Column } from '../ui/output.js';
+
+/** `db …`: the store's upkeep. No acting account needed (SPEC 4). */
+
+type Row = { key: string; value: unknown };
+const KV: Column<Row>[] = [
+  { key: 'key', label: 'col.key' },
+  { key: 'value', label: 'col.value' },
+];
+
+/** A flat result as a two-column table for people, the object itself in JSON. */
+function showObject(g: Globals, value: Record<string, unknown>): void {
+  if (g.format === 'json') return g.out.json(value);
+  g.out.list(
+    Object.entries(value).map(([key, v]) => ({ key, value: v })),
+    KV,
+  );
+}
+
+export function dbCommand(lang: Lang): Command {
+  const db = new Command('db').description(t(lang, 'cmd.db'));
+
+  db.command('migrate')
+    .description(t(lang, 'cmd.db.migrate'))
+    .addHelpText('after', examples(lang, 'chorus-admin db migrate', 'chorus-admin --db postgres://chorus@db.example/chorus db migrate'))
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const { migrate } = await import('../app/store-admin.js');
+      const result = await migrate(g.db, g.as);
+      if (result.applied.length === 0) g.out.info('db.upToDate', { schema: result.current });
+      else g.out.success('db.migrated', { applied: result.applied.join(', ') });
+      showObject(g, result);
+    });
+
+  db.command('status')
+    .description(t(lang, 'cmd.db.status'))
+    .addHelpText('after', examples(lang, 'chorus-admin db status --json'))
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const { status } = await import('../app/store-admin.js');
+      const result = await status(g.db);
+      if (result.pending.length > 0) g.out.warn('db.pending', { pending: result.pending.join(', ') });
+      showObject(g, result);
+    });
+
+  db.command('check')
+    .description(t(lang, 'cmd.db.check'))
+    .addHelpText('after', examples(lang, 'chorus-admin db check'))
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const { check } = await import('../app/store-admin.js');
+      const result = await check(g.db);
+      showObject(g, result);
+      if (!result.ok) throw new PartialBatchError(result, 'db.checkFailed', { count: result.problems.length });
+      g.out.success('db.checkOk');
+    });
+
+  db.command('backup')
+    .description(t(lang, 'cmd.db.backup'))
+    .argument('<file>', t(lang, 'arg.backupFile'))
+    .addHelpText('after', examples(lang, 'chorus-admin db backup /srv/sauvegardes/chorus-$(date +%F).sqlite'))
+    .action(async (file: string, _opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const { backup } = await import('../app/store-admin.js');
+      const result = await backup(g.db, file);
+      g.out.success('db.backedUp', { file: result.backup });
+      showObject(g, result);
+    });
+
+  return db;
+}

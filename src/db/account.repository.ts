@@ -1,0 +1,177 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { ALL, type Scope } from '../domain/departement.js';
+import type { Actor, Target } from '../domain/rights.js';
+import type { AccountStatus, HabilitationProfile, Role } from '../domain/enums.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import type { AccountRow, AccountUpdate, Database, NewAccount } from './schema.js';
+import { like } from './like.js';
+import { isUniqueViolation } from './store.js';
+
+export type Db = Kysely<Database> | Transaction<Database>;
+
+export async function findAccount(db: Db, login: string): Promise<AccountRow | undefined> {
+  return db.selectFrom('account').selectAll().where('login', '=', login).executeTakeFirst();
+}
+
+export async function getAccount(db: Db, login: string): Promise<AccountRow> {
+  return db
+    .selectFrom('account')
+    .selectAll()
+    .where('login', '=', login)
+    .executeTakeFirstOrThrow(() => new NotFoundError('account.notFound', { login }));
+}
+
+export async function insertAccount(db: Db, account: NewAccount): Promise<number> {
+  try {
+    const row = await db.insertInto('account').values(account).returning('id').executeTakeFirstOrThrow();
+    return row.id;
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new ConflictError('account.exists', { login: account.login }, { cause: err });
+    throw err;
+  }
+}
+
+export async function updateAccount(db: Db, id: number, update: AccountUpdate): Promise<void> {
+  await db.updateTable('account').set(update).where('id', '=', id).execute();
+}
+
+/** The correspondent's départements, or null when the account is not a correspondent. */
+export async function scopeOf(db: Db, accountId: number): Promise<Scope | null> {
+  const rows = await db.selectFrom('correspondentScope').select('departement').where('accountId', '=', accountId).execute();
+  return rows.length === 0 ? null : rows.map((r) => r.departement).sort();
+}
+
+export async function insertScope(db: Db, accountId: number, scope: Scope): Promise<void> {
+  await db
+    .insertInto('correspondentScope')
+    .values(scope.map((departement) => ({ accountId, departement })))
+    .execute();
+}
+
+/** What the rights module needs to know of an account as the target of an action. */
+export async function accountTarget(db: Db, account: Pick<AccountRow, 'id'>): Promise<Extract<Target, { kind: 'account' }>> {
+  const structures = await db
+    .selectFrom('attachment')
+    .innerJoin('structure', 'structure.id', 'attachment.structureId')
+    .select(['structure.id', 'structure.postalCode'])
+    .where('attachment.accountId', '=', account.id)
+    .distinct()
+    .execute();
+  return {
+    kind: 'account',
+    id: account.id,
+    structurePostalCodes: structures.map((s) => s.postalCode),
+    structureIds: structures.map((s) => s.id),
+    scope: await scopeOf(db, account.id),
+  };
+}
+
+/** The acting account with what it holds: scope, validated attachments, granted habilitations. */
+export async function loadActor(db: Db, account: AccountRow): Promise<Actor> {
+  const [scope, attachments, habilitations] = await Promise.all([
+    scopeOf(db, account.id),
+    db
+      .selectFrom('attachment')
+      .select(['structureId', 'role', 'dateStart', 'dateEnd'])
+      .where('accountId', '=', account.id)
+      .where('status', '=', 'VALIDEE')
+      .execute(),
+    db
+      .selectFrom('habilitation')
+      .select(['structureId', 'serviceId', 'profile'])
+      .where('accountId', '=', account.id)
+      .where('status', '=', 'VALIDEE')
+      .execute(),
+  ]);
+  return {
+    id: account.id,
+    login: account.login,
+    status: account.status as AccountStatus,
+    scope,
+    attachments: attachments.map((a) => ({ ...a, role: a.role as Role })),
+    habilitations: habilitations.map((h) => ({ ...h, profile: h.profile as HabilitationProfile })),
+  };
+}
+
+export interface AccountFilter {
+  status?: AccountStatus | undefined;
+  structureId?: number | undefined;
+  search?: string | undefined;
+  /** Only accounts in this scope (SPEC 6); `*` or undefined: all. */
+  scope?: Scope | undefined;
+  limit?: number | undefined;
+  offset?: number | undefined;
+}
+
+/** Accounts matching the filter, ordered by login, with the total before paging. */
+export async function listAccounts(db: Db, filter: AccountFilter): Promise<{ rows: AccountRow[]; total: number }> {
+  const scoped = filter.scope && !filter.scope.includes(ALL) ? filter.scope : undefined;
+  const base = db
+    .selectFrom('account')
+    .$if(filter.status !== undefined, (q) => q.where('account.status', '=', filter.status!))
+    .$if(filter.search !== undefined, (q) => q.where(like(sql.ref('account.searchKey'), '%', filter.search!, '%')))
+    .$if(filter.structureId !== undefined, (q) =>
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('attachment')
+            .select('attachment.id')
+            .whereRef('attachment.accountId', '=', 'account.id')
+            .where('attachment.structureId', '=', filter.structureId!),
+        ),
+      ),
+    )
+    .$if(scoped !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb.exists(
+            eb
+              .selectFrom('attachment')
+              .innerJoin('structure', 'structure.id', 'attachment.structureId')
+              .select('attachment.id')
+              .whereRef('attachment.accountId', '=', 'account.id')
+              .where('structure.departement', 'in', scoped!),
+          ),
+          eb.not(eb.exists(eb.selectFrom('attachment').select('attachment.id').whereRef('attachment.accountId', '=', 'account.id'))),
+        ]),
+      ),
+    );
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll('account')
+    .orderBy('account.login')
+    .$if(filter.limit !== undefined && filter.limit > 0, (q) => q.limit(filter.limit!).offset(filter.offset ?? 0))
+    .execute();
+  return { rows, total: Number(total) };
+}
+
+/** The account's attachments with their structure, for `account show`. */
+export async function attachmentsOf(db: Db, accountId: number) {
+  return db
+    .selectFrom('attachment')
+    .innerJoin('structure', 'structure.id', 'attachment.structureId')
+    .select([
+      'attachment.id',
+      'structure.idType',
+      'structure.identifier',
+      'structure.companyName',
+      'attachment.role',
+      'attachment.status',
+      'attachment.dateStart',
+      'attachment.dateEnd',
+    ])
+    .where('attachment.accountId', '=', accountId)
+    .orderBy('attachment.id')
+    .execute();
+}
+
+/** Ends every attachment of a deleted account (kept, status SUPPRIMEE, for the audit trail). */
+export async function endAttachments(db: Db, accountId: number, status: 'SUPPRIMEE' | 'DESACTIVEE', at: string): Promise<number> {
+  const result = await db
+    .updateTable('attachment')
+    .set({ status, updatedAt: at })
+    .where('accountId', '=', accountId)
+    .where('status', 'in', ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'].filter((s) => s !== status))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}

@@ -1,0 +1,67 @@
+import { chain, type AuditFields, type ChainedEntry, type Outcome } from '../domain/audit-chain.js';
+import type { Db } from './account.repository.js';
+import { like } from './like.js';
+import type { AuditLogRow } from './schema.js';
+
+const BATCH = 500;
+
+/**
+ * Appends entries to the chain inside the caller's transaction. Bumping the head first takes
+ * its row lock (PostgreSQL) or the write lock (SQLite), so concurrent writers chain in turn.
+ */
+export async function appendAudit(db: Db, entries: Omit<AuditFields, 'seq'>[]): Promise<ChainedEntry[]> {
+  if (entries.length === 0) return [];
+  const before = await db
+    .updateTable('auditHead')
+    .set((eb) => ({ seq: eb('seq', '+', entries.length) }))
+    .where('id', '=', 1)
+    .returning(['seq', 'hash'])
+    .executeTakeFirstOrThrow();
+  const chained = chain({ seq: before.seq - entries.length, hash: before.hash }, entries);
+  for (let i = 0; i < chained.length; i += BATCH) {
+    await db.insertInto('auditLog').values(chained.slice(i, i + BATCH)).execute();
+  }
+  await db.updateTable('auditHead').set({ hash: chained[chained.length - 1]!.hash }).where('id', '=', 1).execute();
+  return chained;
+}
+
+export async function readHead(db: Db): Promise<{ seq: number; hash: string }> {
+  return db.selectFrom('auditHead').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+}
+
+export interface AuditFilter {
+  actor?: string | undefined;
+  target?: string | undefined;
+  since?: string | undefined;
+  action?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** Entries matching the filter, newest first. A target matches whole (`account:jean@x.fr`) or by its last part (`jean@x.fr`). */
+export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditLogRow[]> {
+  return db
+    .selectFrom('auditLog')
+    .selectAll()
+    .$if(filter.actor !== undefined, (q) => q.where('actor', '=', filter.actor!))
+    .$if(filter.target !== undefined, (q) =>
+      q.where((eb) => eb.or([eb('target', '=', filter.target!), like(eb.ref('target'), '%', ':' + filter.target!, '')])),
+    )
+    .$if(filter.since !== undefined, (q) => q.where('at', '>=', filter.since!))
+    .$if(filter.action !== undefined, (q) => q.where('action', '=', filter.action!))
+    .orderBy('seq', 'desc')
+    .$if(filter.limit !== undefined && filter.limit > 0, (q) => q.limit(filter.limit!))
+    .execute();
+}
+
+/** Every entry in chain order, a page at a time, so verifying a long log keeps memory flat. */
+export async function* allAuditEntries(db: Db): AsyncGenerator<ChainedEntry> {
+  let after = 0;
+  for (;;) {
+    const rows = await db.selectFrom('auditLog').selectAll().where('seq', '>', after).orderBy('seq').limit(BATCH * 10).execute();
+    if (rows.length === 0) return;
+    for (const r of rows) yield { ...r, outcome: r.outcome as Outcome };
+    after = rows[rows.length - 1]!.seq;
+  }
+}
+
+export type { Outcome };

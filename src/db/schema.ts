@@ -1,0 +1,232 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * The tables, as TypeScript sees them (camelCase; the store's columns are snake_case, mapped by
+ * kysely's CamelCasePlugin). Flags are integers 0/1 and times ISO 8601 text on both dialects,
+ * so that SQLite and PostgreSQL return the same values to the same queries.
+ */
+
+type Flag = number;
+type Timestamp = string;
+/** Generated on insert by both dialects (integer primary key / serial). */
+type Id = Generated<number>;
+
+export interface AccountTable {
+  id: Id;
+  login: string;
+  status: string;
+  source: string;
+  title: string | null;
+  lastName: string;
+  firstName: string;
+  email: string;
+  phone: string | null;
+  mobile: string | null;
+  address: string | null;
+  addressComplement: string | null;
+  postalCode: string | null;
+  city: string | null;
+  country: Generated<string>;
+  language: Generated<string>;
+  notifyBilling: Generated<Flag>;
+  notifyNews: Generated<Flag>;
+  completedAt: Timestamp | null;
+  searchKey: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface CorrespondentScopeTable {
+  accountId: number;
+  departement: string;
+}
+
+export interface StructureTable {
+  id: Id;
+  idType: string;
+  identifier: string;
+  companyName: string;
+  ediSender: Flag;
+  ediReceiver: Flag;
+  managesPaymentStatus: Flag;
+  managesCommitment: Flag;
+  managesService: Flag;
+  managesServiceCommitment: Flag;
+  isMoa: Flag;
+  isMoaOnly: Flag;
+  active: Flag;
+  address: string | null;
+  addressComplement1: string | null;
+  addressComplement2: string | null;
+  postalCode: string | null;
+  city: string | null;
+  phone: string | null;
+  email: string | null;
+  countryCode: string | null;
+  countryLabel: string | null;
+  /** Derived from the postal code when the structure is written (SPEC 6). */
+  departement: string | null;
+  searchKey: string;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface ServiceTable {
+  id: Id;
+  structureId: number;
+  code: string;
+  label: string;
+  active: Flag;
+  dateStart: string | null;
+  dateEnd: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface AttachmentTable {
+  id: Id;
+  accountId: number;
+  structureId: number;
+  role: string;
+  status: string;
+  source: string;
+  comment: string | null;
+  refusalReason: string | null;
+  dateStart: string | null;
+  dateEnd: string | null;
+  requestedAt: Timestamp | null;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+/** An attachment limited to some services; none: the whole structure. */
+export interface AttachmentServiceTable {
+  attachmentId: number;
+  serviceId: number;
+  status: string;
+}
+
+export interface HabilitationTable {
+  id: Id;
+  accountId: number;
+  structureId: number;
+  serviceId: number | null;
+  profile: string;
+  status: string;
+  requestedAt: Timestamp | null;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface SubscriptionTable {
+  id: Id;
+  accountId: number;
+  structureId: number;
+  serviceId: number | null;
+  space: string;
+  mode: string;
+  status: string;
+  requestedAt: Timestamp | null;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface FileTable {
+  id: Id;
+  accountId: number;
+  designation: string;
+  type: string;
+  name: string;
+  size: number;
+  mediaType: string;
+  sha256: string;
+  createdAt: Timestamp;
+}
+
+/** A file's bytes, in chunks, so that reading and writing never hold a whole file. */
+export interface FileChunkTable {
+  fileId: number;
+  seq: number;
+  data: Buffer;
+}
+
+export interface NotificationTable {
+  id: Id;
+  accountId: number | null;
+  structureId: number | null;
+  event: string;
+  language: string;
+  fromAddress: string;
+  toAddress: string;
+  subject: string;
+  body: string;
+  createdAt: Timestamp;
+  sentAt: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  target: string;
+  outcome: string;
+  changes: string | null;
+  runId: number | null;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+/** One batch run (MADRHAS sync, directory import): its audit entries point at it. */
+export interface RunTable {
+  id: Id;
+  kind: string;
+  actor: string;
+  fileName: string | null;
+  fileSha256: string | null;
+  startedAt: Timestamp;
+  finishedAt: Timestamp | null;
+  counts: ColumnType<string | null, string | null, string | null>;
+}
+
+export interface Database {
+  account: AccountTable;
+  correspondentScope: CorrespondentScopeTable;
+  structure: StructureTable;
+  service: ServiceTable;
+  attachment: AttachmentTable;
+  attachmentService: AttachmentServiceTable;
+  habilitation: HabilitationTable;
+  subscription: SubscriptionTable;
+  file: FileTable;
+  fileChunk: FileChunkTable;
+  notification: NotificationTable;
+  auditLog: AuditLogTable;
+  auditHead: AuditHeadTable;
+  run: RunTable;
+}
+
+export type AccountRow = Selectable<AccountTable>;
+export type NewAccount = Insertable<AccountTable>;
+export type AccountUpdate = Updateable<AccountTable>;
+export type StructureRow = Selectable<StructureTable>;
+export type NewStructure = Insertable<StructureTable>;
+export type ServiceRow = Selectable<ServiceTable>;
+export type AttachmentRow = Selectable<AttachmentTable>;
+export type NotificationRow = Selectable<NotificationTable>;
+export type NewNotification = Insertable<NotificationTable>;
+export type AuditLogRow = Selectable<AuditLogTable>;
+export type FileRow = Selectable<FileTable>;
+export type RunRow = Selectable<RunTable>;

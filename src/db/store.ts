@@ -1,0 +1,299 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import {
+  CamelCasePlugin,
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type TransactionSettings,
+} from 'kysely';
+import pg from 'pg';
+import { StoreUnavailableError } from '../errors.js';
+import { MIGRATIONS } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+/**
+ * The store factory: the only module that knows SQLite from PostgreSQL. Everything else
+ * receives a `Kysely<Database>` (or a transaction) and writes queries both dialects run.
+ */
+
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** The file path, or the URL without its password. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Create an empty store when there is none (init, db migrate). */
+  create?: boolean;
+  /** How long to wait for another process's lock, in ms. */
+  lockTimeoutMs?: number;
+}
+
+export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location);
+
+/** SQLite's default BEGIN is deferred: a reader that later writes can fail at once with SQLITE_BUSY
+ * instead of waiting. BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies. */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(settings?.accessMode === 'read only' ? 'begin' : 'begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly database: SqliteDatabase.Database) {
+    super({ database });
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver({ database: this.database });
+  }
+}
+
+// COUNT(*) and other int8 values come back from pg as strings; our counts fit in a double.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+
+export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
+  const timeout = options.lockTimeoutMs ?? 5000;
+  try {
+    return isPostgresUrl(location) ? await openPostgres(location, timeout) : openSqlite(location, options.create ?? false, timeout);
+  } catch (err) {
+    throw toStoreError(err, location);
+  }
+}
+
+function openSqlite(file: string, create: boolean, timeout: number): Store {
+  const resolved = path.resolve(file);
+  if (!fs.existsSync(resolved)) {
+    if (!create) throw new StoreUnavailableError('store.missing', { location: resolved });
+    fs.mkdirSync(path.dirname(resolved), { recursive: true, mode: 0o700 });
+    // The store holds personal data: readable by its owner only. SQLite gives the WAL the same mode.
+    fs.closeSync(fs.openSync(resolved, 'wx', 0o600));
+  }
+  const database = new SqliteDatabase(resolved, { fileMustExist: true, timeout });
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database), plugins: [new CamelCasePlugin()] });
+  return { db, dialect: 'sqlite', location: resolved, close: () => db.destroy() };
+}
+
+async function openPostgres(url: string, timeout: number): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: timeout, lock_timeout: timeout });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return { db, dialect: 'postgres', location: redact(url), close: () => db.destroy() };
+}
+
+/** The URL as it can be shown: never its password. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+// ---- schema version ---------------------------------------------------------------------
+
+export interface SchemaState {
+  applied: string[];
+  pending: string[];
+  /** Migrations this program does not know: the store was migrated by a newer version. */
+  unknown: string[];
+}
+
+export async function schemaState(db: Kysely<Database>): Promise<SchemaState> {
+  let applied: string[] = [];
+  try {
+    const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+    applied = rows.rows.map((r) => r.name);
+  } catch (err) {
+    if (!isMissingTable(err)) throw err;
+  }
+  const known = Object.keys(MIGRATIONS);
+  return {
+    applied,
+    pending: known.filter((n) => !applied.includes(n)),
+    unknown: applied.filter((n) => !known.includes(n)),
+  };
+}
+
+/** Refuses a store whose schema is newer than this program (left untouched), or not yet migrated. */
+export async function assertSchemaCurrent(store: Store): Promise<void> {
+  const state = await schemaState(store.db);
+  assertNotNewer(state);
+  if (state.pending.length > 0)
+    throw new StoreUnavailableError(state.applied.length === 0 ? 'store.notInitialised' : 'store.outdated', {
+      location: store.location,
+      pending: state.pending.join(', '),
+    });
+}
+
+export function assertNotNewer(state: SchemaState): void {
+  if (state.unknown.length > 0) throw new StoreUnavailableError('store.newer', { unknown: state.unknown.join(', ') });
+}
+
+/** Applies every pending migration; a failed one throws (kysely's Migrator only reports). */
+export async function migrateToLatest(store: Store): Promise<string[]> {
+  assertNotNewer(await schemaState(store.db));
+  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new StoreUnavailableError('store.migrationFailed', { detail: String((error as Error).message ?? error) }, { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+// ---- maintenance ------------------------------------------------------------------------
+
+/** Problems the store's own checks find; empty when sound. */
+export async function integrityProblems(store: Store): Promise<string[]> {
+  if (store.dialect === 'postgres') return []; // the server enforces its constraints; nothing to scan
+  const integrity = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(store.db);
+  const problems = integrity.rows.map((r) => Object.values(r)[0] as string).filter((v) => v !== 'ok');
+  const fks = await sql<Record<string, unknown>>`pragma foreign_key_check`.execute(store.db);
+  for (const r of fks.rows) problems.push(`foreign key: ${JSON.stringify(r)}`);
+  return problems;
+}
+
+/** The tables in an order that respects their foreign keys. */
+export const TABLES_IN_ORDER = [
+  'account',
+  'correspondentScope',
+  'structure',
+  'service',
+  'attachment',
+  'attachmentService',
+  'habilitation',
+  'subscription',
+  'file',
+  'fileChunk',
+  'notification',
+  'run',
+  'auditLog',
+  'auditHead',
+] as const satisfies readonly (keyof Database)[];
+
+const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
+  account: ['id'],
+  correspondentScope: ['accountId', 'departement'],
+  structure: ['id'],
+  service: ['id'],
+  attachment: ['id'],
+  attachmentService: ['attachmentId', 'serviceId'],
+  habilitation: ['id'],
+  subscription: ['id'],
+  file: ['id'],
+  fileChunk: ['fileId', 'seq'],
+  notification: ['id'],
+  run: ['id'],
+  auditLog: ['seq'],
+  auditHead: ['id'],
+};
+
+/**
+ * Writes a consistent copy of the store to a new SQLite file. From SQLite, the online backup
+ * API; from PostgreSQL, every table copied in one repeatable-read transaction, so a regional
+ * store can be saved, or taken to one machine, as a plain file (`--db FILE` opens it).
+ */
+export async function backupTo(store: Store, file: string): Promise<void> {
+  const dest = path.resolve(file);
+  if (store.dialect === 'sqlite') {
+    fs.closeSync(fs.openSync(dest, 'wx', 0o600));
+    const database = new SqliteDatabase(store.location, { readonly: true, fileMustExist: true });
+    try {
+      await database.backup(dest);
+    } finally {
+      database.close();
+    }
+    return;
+  }
+  const copy = await openStore(dest, { create: true });
+  try {
+    await migrateToLatest(copy);
+    await copy.db.deleteFrom('auditHead').execute();
+    await store.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (from) => {
+        await copy.db.transaction().execute(async (to) => {
+          for (const table of TABLES_IN_ORDER) {
+            const keys = KEYS[table];
+            for (let offset = 0; ; offset += 1000) {
+              let q = from.selectFrom(table).selectAll();
+              for (const k of keys) q = q.orderBy(k as never);
+              const rows = await q.limit(1000).offset(offset).execute();
+              if (rows.length === 0) break;
+              await to.insertInto(table).values(rows as never).execute();
+            }
+          }
+        });
+      });
+  } finally {
+    await copy.close();
+  }
+}
+
+// ---- driver errors ------------------------------------------------------------------------
+
+function code(err: unknown): string | undefined {
+  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+}
+
+function isMissingTable(err: unknown): boolean {
+  return code(err) === '42P01' || /no such table/i.test(String((err as Error)?.message));
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  const c = code(err);
+  return c === '23505' || c === 'SQLITE_CONSTRAINT_UNIQUE' || c === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+const LOCKED = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', '55P03', '40P01']);
+const UNREACHABLE = new Set([
+  'SQLITE_CANTOPEN',
+  'SQLITE_NOTADB',
+  'SQLITE_CORRUPT',
+  'SQLITE_READONLY',
+  'SQLITE_IOERR',
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'ETIMEDOUT',
+  'EACCES',
+  'ENOENT',
+  'EISDIR',
+  '3D000',
+  '28000',
+  '28P01',
+  '57P01',
+  '57P03',
+  '08001',
+  '08006',
+]);
+
+/** Turns a driver's failure to open or lock the store into exit 7; anything else passes through. */
+export function toStoreError(err: unknown, location?: string): unknown {
+  if (err instanceof StoreUnavailableError) return err;
+  const c = code(err);
+  const detail = String((err as Error)?.message ?? err);
+  if (c && LOCKED.has(c)) return new StoreUnavailableError('store.locked', { detail }, { cause: err });
+  if ((c && UNREACHABLE.has(c)) || /timeout exceeded when trying to connect|Connection terminated/i.test(detail))
+    return new StoreUnavailableError('store.cannotOpen', { location: location ?? '', detail }, { cause: err });
+  return err;
+}

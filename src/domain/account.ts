@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import type { AccountStatus, Civilite, Language } from './enums.js';
+import * as f from './fields.js';
+
+/** The personal data of an account: everything its holder may edit (all but the login). */
+export interface PersonalData {
+  title: Civilite | null;
+  lastName: string;
+  firstName: string;
+  email: string;
+  phone: string | null;
+  mobile: string | null;
+  address: string | null;
+  addressComplement: string | null;
+  postalCode: string | null;
+  city: string | null;
+  country: string;
+  language: Language;
+  notifyBilling: boolean;
+  notifyNews: boolean;
+}
+
+export type PersonalPatch = Partial<PersonalData>;
+
+/**
+ * The edit options, keyed as the command line names them (SPEC 7), validated and mapped to
+ * the account's fields. An empty string clears an optional field.
+ */
+export const personalPatchSchema = z
+  .object({
+    email: f.email.optional(),
+    civilite: z.union([z.literal(''), f.civilite]).optional(),
+    nom: f.personName.optional(),
+    prenom: f.personName.optional(),
+    telephone: z.union([z.literal(''), f.phone]).optional(),
+    mobile: z.union([z.literal(''), f.phone]).optional(),
+    adresse: z.union([z.literal(''), f.addressLine]).optional(),
+    complement: f.optionalLine.optional(),
+    codePostal: z.string().optional(),
+    ville: z.union([z.literal(''), f.city]).optional(),
+    pays: f.country.optional(),
+    langue: f.language.optional(),
+    notifFacturation: f.onOff.optional(),
+    notifActualite: f.onOff.optional(),
+  })
+  .strict();
+
+export type PersonalPatchInput = z.input<typeof personalPatchSchema>;
+
+const empty = (s: string | undefined) => (s === undefined ? undefined : s === '' ? null : s);
+
+/** Maps validated command-line options to a patch of the account's fields (undefined = untouched). */
+export function toPersonalPatch(o: z.output<typeof personalPatchSchema>): PersonalPatch {
+  const patch: PersonalPatch = {
+    email: o.email,
+    title: empty(o.civilite) as Civilite | null | undefined,
+    lastName: o.nom,
+    firstName: o.prenom,
+    phone: empty(o.telephone),
+    mobile: empty(o.mobile),
+    address: empty(o.adresse),
+    addressComplement: empty(o.complement),
+    postalCode: empty(o.codePostal),
+    city: empty(o.ville),
+    country: o.pays,
+    language: o.langue,
+    notifyBilling: o.notifFacturation,
+    notifyNews: o.notifActualite,
+  };
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as PersonalPatch;
+}
+
+/**
+ * The postal code's format depends on the country (5 digits in France), so it is checked
+ * against the account as it will be, after the patch. Returns the normalised code or null.
+ */
+export function checkPostalCode(code: string, country: string): { ok: true; value: string } | { ok: false } {
+  const schema = country === 'FR' ? f.postalCodeFr : f.postalCodeAny;
+  const r = schema.safeParse(code);
+  return r.success ? { ok: true, value: r.data } : { ok: false };
+}
+
+/** The fields the first-login step (`account complete`) requires. */
+export const COMPLETION_FIELDS = ['email', 'lastName', 'firstName', 'address', 'postalCode', 'city'] as const;
+
+export function missingForCompletion(data: Partial<PersonalData>): (typeof COMPLETION_FIELDS)[number][] {
+  return COMPLETION_FIELDS.filter((k) => data[k] === null || data[k] === undefined || data[k] === '');
+}
+
+/** The fields of `patch` whose value differs from `current`, as before/after pairs for the audit log. */
+export function diff<T extends object>(current: T, patch: Partial<T>): Record<string, { before: unknown; after: unknown }> {
+  const changes: Record<string, { before: unknown; after: unknown }> = {};
+  for (const [k, after] of Object.entries(patch)) {
+    const before = (current as Record<string, unknown>)[k];
+    if (after !== undefined && before !== after) changes[k] = { before: before ?? null, after };
+  }
+  return changes;
+}
+
+/** Lower-case, accent-free text that `account list --search` matches the same way on every store. */
+export function searchKey(...parts: (string | null | undefined)[]): string {
+  return parts
+    .filter((p): p is string => !!p)
+    .join(' ')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase();
+}
+
+/** Account life cycle: which status change each correspondent action makes, from which status. */
+export const ACCOUNT_TRANSITIONS = {
+  deactivate: { from: ['ACTIF'], to: 'INACTIF' },
+  reactivate: { from: ['INACTIF'], to: 'ACTIF' },
+  delete: { from: ['ACTIF', 'INACTIF'], to: 'SUPPRIME' },
+} as const satisfies Record<string, { from: readonly AccountStatus[]; to: AccountStatus }>;
+
+export type AccountTransition = keyof typeof ACCOUNT_TRANSITIONS;
+
+/** The command-line option that sets each field (SPEC 7), to name it in error messages. */
+export const OPTION_OF: Record<keyof PersonalData, string> = {
+  title: '--civilite',
+  lastName: '--nom',
+  firstName: '--prenom',
+  email: '--email',
+  phone: '--telephone',
+  mobile: '--mobile',
+  address: '--adresse',
+  addressComplement: '--complement',
+  postalCode: '--code-postal',
+  city: '--ville',
+  country: '--pays',
+  language: '--langue',
+  notifyBilling: '--notif-facturation',
+  notifyNews: '--notif-actualite',
+};

@@ -1,0 +1,22 @@
+import { t, type Lang, type MessageKey } from '../i18n/index.js';
+
+/** The notification e-mails of SPEC 10: who gets which, and what they say. */
+
+export const NOREPLY = 'noreply@dgfip.finances.gouv.fr';
+
+const EVENTS = {
+  ACCOUNT_CREATED: { category: 'account', subject: 'mail.accountCreated.subject', body: 'mail.accountCreated.body' },
+  ACCOUNT_DEACTIVATED: { category: 'account', subject: 'mail.accountDeactivated.subject', body: 'mail.accountDeactivated.body' },
+} as const satisfies Record<string, { category: 'account' | 'billing'; subject: MessageKey; body: MessageKey }>;
+
+export type MailEvent = keyof typeof EVENTS;
+
+/** Account events always go out; request and decision events follow the billing preference. */
+export function wantsMail(event: MailEvent, prefs: { notifyBilling: boolean }): boolean {
+  return EVENTS[event].category === 'account' || prefs.notifyBilling;
+}
+
+export function composeMail(event: MailEvent, lang: Lang, params: Record<string, unknown>): { subject: string; body: string } {
+  const e = EVENTS[event];
+  return { subject: t(lang, e.subject, params), body: t(lang, e.body, params) };
+}

@@ -1,0 +1,208 @@
+import type { MessageKey } from '../i18n/index.js';
+import { departementOf, scopeCovers, scopeWithin, type Scope } from './departement.js';
+import type { AccountStatus, HabilitationProfile, Role } from './enums.js';
+
+/**
+ * Who may do what (SPEC 6): the one place where a right is granted or refused.
+ * Pure: the application loads the facts (actor, target) and asks `authorize`.
+ */
+
+export const ACTIONS = [
+  // correspondents
+  'account.create',
+  'account.delete',
+  'account.deactivate',
+  'account.reactivate',
+  'account.resendCredentials',
+  'account.list',
+  'correspondent.create',
+  'audit.read',
+  'structure.import',
+  'sync.madrhas',
+  // the holder, or a correspondent in scope, or a manager who may see the structure's users
+  'account.read',
+  'account.edit',
+  // the holder only
+  'account.complete',
+  'attachment.request',
+  'attachment.detach',
+  'subscription.request',
+  'subscription.remove',
+  'habilitation.request',
+  'habilitation.remove',
+  'file.manage',
+  // the managers of a structure
+  'structure.users',
+  'structure.edit',
+  'attachment.decide',
+  'attachment.add',
+  'subscription.decide',
+  'habilitation.decide',
+  'habilitation.grant',
+  // anyone with an active account
+  'structure.read',
+  'notification.read',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** A live attachment of the actor: validated, inside its dates. */
+export interface ActorAttachment {
+  structureId: number;
+  role: Role;
+  dateStart: string | null;
+  dateEnd: string | null;
+}
+
+export interface ActorHabilitation {
+  structureId: number;
+  serviceId: number | null;
+  profile: HabilitationProfile;
+}
+
+export interface Actor {
+  id: number;
+  login: string;
+  status: AccountStatus;
+  /** The correspondent's départements, or null for an ordinary account. */
+  scope: Scope | null;
+  attachments: ActorAttachment[];
+  habilitations: ActorHabilitation[];
+}
+
+export type Target =
+  | { kind: 'none' }
+  | {
+      kind: 'account';
+      id: number;
+      /** Postal codes of the structures it is attached to (any status); empty: no attachment. */
+      structurePostalCodes: (string | null)[];
+      structureIds: number[];
+      /** The target's own scope when it is a correspondent. */
+      scope: Scope | null;
+    }
+  | { kind: 'structure'; id: number; postalCode: string | null; serviceId?: number | null }
+  | { kind: 'scope'; scope: Scope };
+
+export type Decision = { allowed: true } | { allowed: false; reason: MessageKey };
+
+const ALLOW: Decision = { allowed: true };
+const deny = (reason: MessageKey): Decision => ({ allowed: false, reason });
+
+/** Habilitation each manager action needs; the GP holds them all. */
+const PROFILE_FOR: Partial<Record<Action, HabilitationProfile>> = {
+  'structure.users': 'CONSULTATION_UTILISATEURS',
+  'structure.edit': 'MODIFICATION_STRUCTURE',
+  'attachment.decide': 'VALIDATION_RATTACHEMENTS',
+  'attachment.add': 'VALIDATION_RATTACHEMENTS',
+  'subscription.decide': 'VALIDATION_ABONNEMENTS',
+  'habilitation.decide': 'VALIDATION_ABONNEMENTS',
+};
+
+const CORRESPONDENT_ONLY = new Set<Action>([
+  'account.create',
+  'account.list',
+  'audit.read',
+  'structure.import',
+  'sync.madrhas',
+]);
+const CORRESPONDENT_ON_ACCOUNT = new Set<Action>([
+  'account.delete',
+  'account.deactivate',
+  'account.reactivate',
+  'account.resendCredentials',
+]);
+const HOLDER_ONLY = new Set<Action>([
+  'account.complete',
+  'attachment.request',
+  'attachment.detach',
+  'subscription.request',
+  'subscription.remove',
+  'habilitation.request',
+  'habilitation.remove',
+  'file.manage',
+]);
+
+/** True when `day` (AAAA-MM-JJ) lies within an attachment's dates. */
+export function withinDates(a: { dateStart: string | null; dateEnd: string | null }, day: string): boolean {
+  return (a.dateStart === null || a.dateStart <= day) && (a.dateEnd === null || day <= a.dateEnd);
+}
+
+export function isPrincipalManager(actor: Actor, structureId: number, day: string): boolean {
+  return actor.attachments.some(
+    (a) => a.structureId === structureId && a.role === 'GESTIONNAIRE_PRINCIPAL' && withinDates(a, day),
+  );
+}
+
+/** An account is in a correspondent's scope when one of its structures is, or when it has none. */
+export function accountInScope(scope: Scope, target: Extract<Target, { kind: 'account' }>): boolean {
+  if (target.structurePostalCodes.length === 0) return true;
+  return target.structurePostalCodes.some((pc) => scopeCovers(scope, departementOf(pc)));
+}
+
+/** A correspondent may act on another correspondent only if that one's scope is within their own. */
+function correspondentReaches(scope: Scope, target: Extract<Target, { kind: 'account' }>): boolean {
+  return accountInScope(scope, target) && (target.scope === null || scopeWithin(target.scope, scope));
+}
+
+function holdsProfile(actor: Actor, profile: HabilitationProfile, structureId: number, serviceId: number | null | undefined): boolean {
+  return actor.habilitations.some(
+    (h) =>
+      h.structureId === structureId &&
+      h.profile === profile &&
+      // a habilitation on the whole structure covers its services; one on a service covers only it
+      (h.serviceId === null || (serviceId !== undefined && serviceId !== null && h.serviceId === serviceId)),
+  );
+}
+
+/**
+ * Decides whether `actor` may perform `action` on `target` on `day` (AAAA-MM-JJ).
+ * An inactive or deleted actor may do nothing.
+ */
+export function authorize(actor: Actor, action: Action, target: Target, day: string): Decision {
+  if (actor.status !== 'ACTIF') return deny('rights.inactiveActor');
+  const scope = actor.scope;
+  const self = target.kind === 'account' && target.id === actor.id;
+
+  if (CORRESPONDENT_ONLY.has(action)) return scope ? ALLOW : deny('rights.correspondentOnly');
+
+  if (action === 'correspondent.create') {
+    if (!scope) return deny('rights.correspondentOnly');
+    return target.kind === 'scope' && scopeWithin(target.scope, scope) ? ALLOW : deny('rights.scopeTooWide');
+  }
+
+  if (CORRESPONDENT_ON_ACCOUNT.has(action)) {
+    if (!scope) return deny('rights.correspondentOnly');
+    if (target.kind !== 'account') return deny('rights.outOfScope');
+    return correspondentReaches(scope, target) ? ALLOW : deny('rights.outOfScope');
+  }
+
+  if (HOLDER_ONLY.has(action)) return self || target.kind === 'none' ? ALLOW : deny('rights.holderOnly');
+
+  if (action === 'account.read' || action === 'account.edit') {
+    if (self) return ALLOW;
+    if (target.kind !== 'account') return deny('rights.notYours');
+    if (scope) return correspondentReaches(scope, target) ? ALLOW : deny('rights.outOfScope');
+    // the managers of its structures may read (not edit) an account, as they list their users
+    if (action === 'account.read' && target.structureIds.some((s) => managerMay(actor, 'structure.users', s, undefined, day)))
+      return ALLOW;
+    return deny('rights.notYours');
+  }
+
+  if (action === 'structure.read' || action === 'notification.read') return ALLOW;
+
+  if (target.kind !== 'structure') return deny('rights.notManager');
+
+  if (action === 'habilitation.grant')
+    return isPrincipalManager(actor, target.id, day) ? ALLOW : deny('rights.principalOnly');
+
+  if (action === 'structure.users' && scope)
+    return scopeCovers(scope, departementOf(target.postalCode)) ? ALLOW : deny('rights.outOfScope');
+
+  return managerMay(actor, action, target.id, target.serviceId, day) ? ALLOW : deny('rights.notManager');
+}
+
+function managerMay(actor: Actor, action: Action, structureId: number, serviceId: number | null | undefined, day: string): boolean {
+  if (isPrincipalManager(actor, structureId, day)) return true;
+  const profile = PROFILE_FOR[action];
+  return profile !== undefined && holdsProfile(actor, profile, structureId, serviceId);
+}

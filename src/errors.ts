@@ -1,0 +1,98 @@
+import type { MessageKey } from './i18n/index.js';
+
+/**
+ * The kinds of failure the program knows, each with its exit code (SPEC 5).
+ * Only src/cli.ts turns these into a process exit; everyone else throws.
+ */
+export const EXIT = {
+  OK: 0,
+  PARTIAL: 1,
+  USAGE: 2,
+  NOT_FOUND: 3,
+  FORBIDDEN: 4,
+  INVALID: 5,
+  CONFLICT: 6,
+  STORE_UNAVAILABLE: 7,
+  INTERNAL: 70,
+  INTERRUPTED: 130,
+} as const;
+
+export type Params = Record<string, string | number | boolean | null | undefined>;
+
+/** An error the user should read: a catalogue key and its parameters, and an exit code. */
+export abstract class AppError extends Error {
+  abstract readonly exitCode: number;
+  constructor(
+    readonly key: MessageKey,
+    readonly params: Params = {},
+    options?: { cause?: unknown },
+  ) {
+    super(key, options);
+  }
+}
+
+export class UsageError extends AppError {
+  override readonly name = 'UsageError';
+  readonly exitCode = EXIT.USAGE;
+}
+
+export class NotFoundError extends AppError {
+  override readonly name = 'NotFoundError';
+  readonly exitCode = EXIT.NOT_FOUND;
+}
+
+export class ForbiddenError extends AppError {
+  override readonly name = 'ForbiddenError';
+  readonly exitCode = EXIT.FORBIDDEN;
+}
+
+export class ConflictError extends AppError {
+  override readonly name = 'ConflictError';
+  readonly exitCode = EXIT.CONFLICT;
+}
+
+export class StoreUnavailableError extends AppError {
+  override readonly name = 'StoreUnavailableError';
+  readonly exitCode = EXIT.STORE_UNAVAILABLE;
+}
+
+/** One field that failed validation; `line` when the value came from a file. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+  line?: number;
+}
+
+export class InvalidInputError extends AppError {
+  override readonly name = 'InvalidInputError';
+  readonly exitCode = EXIT.INVALID;
+  constructor(
+    readonly issues: FieldIssue[],
+    key: MessageKey = 'error.invalidInput',
+    params: Params = {},
+  ) {
+    super(key, params);
+  }
+}
+
+/** A batch ran to its end but some items failed (exit 1); `result` is what the command renders. */
+export class PartialBatchError<T = unknown> extends AppError {
+  override readonly name = 'PartialBatchError';
+  readonly exitCode = EXIT.PARTIAL;
+  constructor(
+    readonly result: T,
+    key: MessageKey,
+    params: Params = {},
+  ) {
+    super(key, params);
+  }
+}
+
+/** The user interrupted a prompt (Ctrl-C): nothing was written. */
+export class InterruptedError extends AppError {
+  override readonly name = 'InterruptedError';
+  readonly exitCode = EXIT.INTERRUPTED;
+  constructor() {
+    super('error.interrupted');
+  }
+}

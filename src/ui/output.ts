@@ -1,0 +1,121 @@
+import chalk from 'chalk';
+import Table from 'cli-table3';
+import { stringify } from 'csv-stringify/sync';
+import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
+
+/**
+ * The one rendering module: results to stdout as a table (people) or JSON / CSV (scripts);
+ * every message, warning and error to stderr, in the user's language.
+ */
+
+export type Format = 'table' | 'json' | 'csv';
+
+/** A column of a table or CSV: the result's key, and the catalogue key of its heading. */
+export interface Column<T> {
+  key: keyof T & string;
+  label: MessageKey;
+  /** How a cell reads in a table or CSV; JSON always carries the raw value. */
+  show?: (value: T[keyof T], row: T) => string;
+}
+
+export interface OutputOptions {
+  lang: Lang;
+  format: Format;
+  quiet: boolean;
+  verbose: boolean;
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+}
+
+export class Output {
+  readonly lang: Lang;
+  readonly format: Format;
+  readonly quiet: boolean;
+  readonly verbose: boolean;
+  private readonly stdout: NodeJS.WritableStream;
+  private readonly stderr: NodeJS.WritableStream;
+
+  constructor(o: OutputOptions) {
+    this.lang = o.lang;
+    this.format = o.format;
+    this.quiet = o.quiet;
+    this.verbose = o.verbose;
+    this.stdout = o.stdout ?? process.stdout;
+    this.stderr = o.stderr ?? process.stderr;
+  }
+
+  t(key: MessageKey, params: Record<string, unknown> = {}): string {
+    return t(this.lang, key, params);
+  }
+
+  /** A catalogue key, or text that is already a message (zod's own, a driver's). */
+  text(keyOrText: string, params: Record<string, unknown> = {}): string {
+    return isMessageKey(keyOrText) ? this.t(keyOrText, params) : keyOrText;
+  }
+
+  /** A list of results: one table row, CSV record or JSON array element each. */
+  list<T extends object>(rows: readonly T[], columns: Column<T>[]): void {
+    if (this.format === 'json') return this.json(rows);
+    const head = columns.map((c) => this.t(c.label));
+    const body = rows.map((r) => columns.map((c) => cell(c.show ? c.show(r[c.key], r) : r[c.key], this.lang)));
+    if (this.format === 'csv') return this.write(stringify([head, ...body], { delimiter: ';', record_delimiter: '\r\n' }));
+    if (rows.length === 0) return this.info('output.empty');
+    const table = new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
+    table.push(...body);
+    this.write(table.toString() + '\n');
+  }
+
+  /** One result: a two-column table of its fields, one CSV record, or a JSON object. */
+  record<T extends object>(value: T, columns: Column<T>[]): void {
+    if (this.format === 'json') return this.json(value);
+    if (this.format === 'csv') return this.list([value], columns);
+    const table = new Table({ style: { head: [], border: [] } });
+    for (const c of columns)
+      table.push({ [chalk.bold(this.t(c.label))]: cell(c.show ? c.show(value[c.key], value) : value[c.key], this.lang) });
+    this.write(table.toString() + '\n');
+  }
+
+  json(value: unknown): void {
+    this.write(JSON.stringify(value, null, 2) + '\n');
+  }
+
+  /** One JSON document per line, for streams (audit export). */
+  jsonLine(value: unknown): void {
+    this.write(JSON.stringify(value) + '\n');
+  }
+
+  /** Progress and confirmations: stderr, silenced by --quiet. */
+  info(key: MessageKey, params: Record<string, unknown> = {}): void {
+    if (!this.quiet) this.stderr.write(this.t(key, params) + '\n');
+  }
+
+  success(key: MessageKey, params: Record<string, unknown> = {}): void {
+    if (!this.quiet) this.stderr.write(chalk.green('✔ ') + this.t(key, params) + '\n');
+  }
+
+  warn(key: MessageKey, params: Record<string, unknown> = {}): void {
+    this.stderr.write(chalk.yellow(this.t('output.warning') + ' ') + this.t(key, params) + '\n');
+  }
+
+  /** Errors are never silenced. */
+  error(message: string, details: string[] = []): void {
+    this.stderr.write(chalk.red(this.t('output.error') + ' ') + message + '\n');
+    for (const d of details) this.stderr.write(`  - ${d}\n`);
+  }
+
+  debug(text: string): void {
+    if (this.verbose) this.stderr.write(chalk.dim(text) + '\n');
+  }
+
+  private write(text: string): void {
+    this.stdout.write(text);
+  }
+}
+
+function cell(value: unknown, lang: Lang): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'boolean') return t(lang, value ? 'output.yes' : 'output.no');
+  if (Array.isArray(value)) return value.join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
