@@ -3,6 +3,7 @@ import { Command, CommanderError, Help, Option } from 'commander';
 import { z } from 'zod';
 import { accountCommand } from './commands/account.js';
 import { auditCommand } from './commands/audit.js';
+import { examples } from './commands/context.js';
 import { dbCommand } from './commands/db.js';
 import { initCommand } from './commands/init.js';
 import { AppError, EXIT, InvalidInputError, PartialBatchError } from './errors.js';
@@ -36,7 +37,8 @@ export function buildProgram(lang: Lang): Command {
     .option('-y, --yes', t(lang, 'opt.yes'))
     .option('-q, --quiet', t(lang, 'opt.quiet'))
     .option('-v, --verbose', t(lang, 'opt.verbose'))
-    .addHelpText('after', `\n${t(lang, 'help.env')}\n`);
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list', 'chorus-admin account --help'))
+    .addHelpText('after', `${t(lang, 'help.env')}\n`);
 
   for (const group of [initCommand, dbCommand, accountCommand, auditCommand]) program.addCommand(group(lang));
 
@@ -104,7 +106,8 @@ export function report(err: unknown, out: Output): number {
     return EXIT.USAGE;
   }
   if (err instanceof InvalidInputError) {
-    out.error(out.text(err.key, err.params), err.issues.map((i) => `${i.line === undefined ? '' : out.t('output.line', { line: i.line }) + ' '}${i.field}: ${out.text(i.message)}`));
+    // `{values}` (the refused values) is filled only when there are some: never shown raw
+    out.error(out.text(err.key, { values: '', ...err.params }).trimEnd(), err.issues.map((i) => `${i.line === undefined ? '' : out.t('output.line', { line: i.line }) + ' '}${i.field}: ${out.text(i.message, i.params)}`));
     return err.exitCode;
   }
   if (err instanceof PartialBatchError) {

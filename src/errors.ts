@@ -59,7 +59,9 @@ export class StoreUnavailableError extends AppError {
 /** One field that failed validation; `line` when the value came from a file. */
 export interface FieldIssue {
   field: string;
+  /** A catalogue key (or a library's own sentence), filled from `params`. */
   message: string;
+  params?: Params;
   line?: number;
 }
 

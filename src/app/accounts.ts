@@ -23,6 +23,7 @@ import {
   insertScope,
   listAccounts as listAccountRows,
   scopeOf,
+  allScopes,
   updateAccount,
   type Db,
 } from '../db/account.repository.js';
@@ -194,8 +195,8 @@ export async function listAccounts(store: Store, actor: string, input: ListAccou
       limit: input.limit,
       offset: (input.page - 1) * input.limit,
     });
-    const scopes = await Promise.all(rows.map((r) => scopeOf(uc.trx, r.id)));
-    return { items: rows.map((r, i) => toView(r, scopes[i]!)), total };
+    const scopes = await allScopes(uc.trx);
+    return { items: rows.map((r) => toView(r, scopes.get(r.id) ?? null)), total };
   });
 }
 

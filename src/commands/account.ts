@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { AccountDetails, AccountView } from '../app/accounts.js';
-import { personalPatchSchema, toPersonalPatch, OPTION_OF, type PersonalData } from '../domain/account.js';
+import { checkPostalCode, personalPatchSchema, toPersonalPatch, OPTION_OF, type PersonalData } from '../domain/account.js';
 import { parseScope } from '../domain/departement.js';
 import { ACCOUNT_STATUSES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
@@ -91,7 +91,9 @@ const loginArg = z.object({ LOGIN: f.login });
 
 export function accountCommand(lang: Lang): Command {
   const t = (key: MessageKey) => translate(lang, key);
-  const account = new Command('account').description(t('cmd.account'));
+  const account = new Command('account')
+    .description(t('cmd.account'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list --status ACTIF', 'chorus-admin --as pauline.dufour@mairie-pau.fr account show'));
 
   withPersonalOptions(
     account
@@ -230,7 +232,7 @@ export function accountCommand(lang: Lang): Command {
       const state = await withStore(g.db, (s) => completionState(s, actor));
       // the first-login form: what is still missing is asked for on a TTY
       for (const field of state.missing.filter((k) => patch[k] === undefined || patch[k] === null)) {
-        (patch as Record<string, unknown>)[field] = await askField(g, field);
+        (patch as Record<string, unknown>)[field] = await askField(g, field, patch.country ?? state.account.country);
       }
       const result = await withStore(g.db, (s) => completeAccount(s, actor, patch));
       g.out.success('account.completed', { login: result.account.login });
@@ -241,7 +243,7 @@ export function accountCommand(lang: Lang): Command {
 }
 
 /** Asks one missing field of the first-login step, validated as the option would be. */
-async function askField(g: Globals, field: keyof PersonalData): Promise<string> {
+async function askField(g: Globals, field: keyof PersonalData, country: string): Promise<string> {
   const flag = OPTION_OF[field];
   const key = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof typeof personalPatchSchema.shape;
   const schema = personalPatchSchema.shape[key];
@@ -249,6 +251,8 @@ async function askField(g: Globals, field: keyof PersonalData): Promise<string> 
     g.out,
     g.out.t(`col.${field}` as MessageKey),
     (v) => {
+      // the postal code's format depends on the country, as `completeAccount` checks it
+      if (field === 'postalCode') return checkPostalCode(v, country).ok ? null : 'validation.postalCode';
       const r = schema.safeParse(v);
       return r.success && v.trim() !== '' ? null : ((r.error?.issues[0]?.message ?? 'validation.required') as MessageKey);
     },
@@ -265,6 +269,6 @@ function scopeOption(opts: Record<string, unknown>) {
   if (!wantsCorrespondent) throw new InvalidInputError([{ field: '--scope', message: 'validation.scopeWithoutCorrespondent' }]);
   if (text === undefined) throw new InvalidInputError([{ field: '--scope', message: 'validation.required' }]);
   const { scope, invalid } = parseScope(text);
-  if (invalid.length > 0) throw new InvalidInputError([{ field: '--scope', message: 'validation.scope' }], 'error.invalidInput', { values: invalid.join(', ') });
+  if (invalid.length > 0) throw new InvalidInputError([{ field: '--scope', message: 'validation.scope', params: { values: invalid.join(', ') } }]);
   return scope;
 }

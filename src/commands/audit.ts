@@ -15,11 +15,29 @@ const COLUMNS: Column<AuditView>[] = [
   { key: 'action', label: 'col.action' },
   { key: 'target', label: 'col.target' },
   { key: 'outcome', label: 'col.outcome' },
-  { key: 'changes', label: 'col.changes' },
+  { key: 'changes', label: 'col.changes', show: (v) => formatChanges(v) },
 ];
 
+/** `field: before → after`, a line each, for people; JSON keeps the object. */
+export function formatChanges(changes: unknown): string {
+  if (changes === null || typeof changes !== 'object') return changes === null ? '' : String(changes);
+  return Object.entries(changes as Record<string, unknown>)
+    .map(([field, v]) => {
+      if (v !== null && typeof v === 'object' && 'after' in v) {
+        const { before, after } = v as { before: unknown; after: unknown };
+        return `${field}: ${show(before)} → ${show(after)}`;
+      }
+      return `${field}: ${show(v)}`;
+    })
+    .join('\n');
+}
+
+const show = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+
 export function auditCommand(lang: Lang): Command {
-  const audit = new Command('audit').description(t(lang, 'cmd.audit'));
+  const audit = new Command('audit')
+    .description(t(lang, 'cmd.audit'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr audit list --since 01/11/2026', 'chorus-admin --as corr@dgfip.fr audit verify'));
 
   audit
     .command('list')

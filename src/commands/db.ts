@@ -12,17 +12,19 @@ const KV: Column<Row>[] = [
   { key: 'value', label: 'col.value' },
 ];
 
-/** A flat result as a two-column table for people, the object itself in JSON. */
+/** A flat result as a two-column table for people (labels translated), the object itself in JSON. */
 function showObject(g: Globals, value: Record<string, unknown>): void {
   if (g.format === 'json') return g.out.json(value);
   g.out.list(
-    Object.entries(value).map(([key, v]) => ({ key, value: v })),
+    Object.entries(value).map(([key, v]) => ({ key: g.out.text(`field.${key}`), value: v })),
     KV,
   );
 }
 
 export function dbCommand(lang: Lang): Command {
-  const db = new Command('db').description(t(lang, 'cmd.db'));
+  const db = new Command('db')
+    .description(t(lang, 'cmd.db'))
+    .addHelpText('after', examples(lang, 'chorus-admin db status', 'chorus-admin db backup /srv/sauvegardes/chorus.sqlite'));
 
   db.command('migrate')
     .description(t(lang, 'cmd.db.migrate'))

@@ -28,7 +28,7 @@ export function initCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const o = parse(initSchema, opts);
       const { scope, invalid } = parseScope(o.scope);
-      if (invalid.length > 0) throw new InvalidInputError([{ field: '--scope', message: 'validation.scope' }], 'error.invalidInput', { values: invalid.join(', ') });
+      if (invalid.length > 0) throw new InvalidInputError([{ field: '--scope', message: 'validation.scope', params: { values: invalid.join(', ') } }]);
       const { initStore } = await import('../app/init.js');
       const result = await initStore({
         location: g.db,

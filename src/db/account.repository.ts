@@ -41,6 +41,14 @@ export async function scopeOf(db: Db, accountId: number): Promise<Scope | null> 
   return rows.length === 0 ? null : rows.map((r) => r.departement).sort();
 }
 
+/** Every correspondent's scope, by account id: correspondents are few, so one small query serves any list. */
+export async function allScopes(db: Db): Promise<Map<number, Scope>> {
+  const scopes = new Map<number, string[]>();
+  const rows = await db.selectFrom('correspondentScope').select(['accountId', 'departement']).orderBy('departement').execute();
+  for (const r of rows) scopes.set(r.accountId, [...(scopes.get(r.accountId) ?? []), r.departement]);
+  return scopes;
+}
+
 export async function insertScope(db: Db, accountId: number, scope: Scope): Promise<void> {
   await db
     .insertInto('correspondentScope')

@@ -23,21 +23,30 @@ export interface PersonalData {
 export type PersonalPatch = Partial<PersonalData>;
 
 /**
+ * An optional field that `''` clears. A bare union reports only zod's untranslated "Invalid
+ * input", so the field's own message (a catalogue key) is passed up instead.
+ */
+const clearable = <T extends z.ZodType>(schema: T) =>
+  z.union([z.literal(''), schema], {
+    error: (iss) => (iss.code === 'invalid_union' ? iss.errors[1]?.[0]?.message : undefined),
+  });
+
+/**
  * The edit options, keyed as the command line names them (SPEC 7), validated and mapped to
  * the account's fields. An empty string clears an optional field.
  */
 export const personalPatchSchema = z
   .object({
     email: f.email.optional(),
-    civilite: z.union([z.literal(''), f.civilite]).optional(),
+    civilite: clearable(f.civilite).optional(),
     nom: f.personName.optional(),
     prenom: f.personName.optional(),
-    telephone: z.union([z.literal(''), f.phone]).optional(),
-    mobile: z.union([z.literal(''), f.phone]).optional(),
-    adresse: z.union([z.literal(''), f.addressLine]).optional(),
+    telephone: clearable(f.phone).optional(),
+    mobile: clearable(f.phone).optional(),
+    adresse: clearable(f.addressLine).optional(),
     complement: f.optionalLine.optional(),
     codePostal: z.string().optional(),
-    ville: z.union([z.literal(''), f.city]).optional(),
+    ville: clearable(f.city).optional(),
     pays: f.country.optional(),
     langue: f.language.optional(),
     notifFacturation: f.onOff.optional(),

@@ -24,8 +24,9 @@ export function departementOf(postalCode: string | null | undefined): string | n
     const code = postalCode.slice(0, 3);
     return DEPARTEMENT.test(code) ? code : null;
   }
+  // 00, 96 and 99 are no département
   const code = postalCode.slice(0, 2);
-  return code === '00' ? null : code;
+  return DEPARTEMENT.test(code) ? code : null;
 }
 
 export function isDepartement(code: string): boolean {

@@ -20,7 +20,7 @@ const NAME = /^[\p{L}][\p{L}\p{M} .'’-]*$/u;
 export const personName = z
   .string()
   .transform(collapse)
-  .pipe(z.string().min(1, { error: 'validation.required' }).max(100, { error: 'validation.tooLong100' }).regex(NAME, { error: 'validation.name' }));
+  .pipe(z.string().min(1, { error: 'validation.required', abort: true }).max(100, { error: 'validation.tooLong100' }).regex(NAME, { error: 'validation.name' }));
 
 export const civilite = z
   .string()
@@ -82,7 +82,7 @@ export const country = z
 export const addressLine = z
   .string()
   .transform(collapse)
-  .pipe(z.string().min(1, { error: 'validation.required' }).max(200, { error: 'validation.tooLong200' }));
+  .pipe(z.string().min(1, { error: 'validation.required', abort: true }).max(200, { error: 'validation.tooLong200' }));
 
 export const optionalLine = z
   .string()
@@ -92,7 +92,7 @@ export const optionalLine = z
 export const city = z
   .string()
   .transform(collapse)
-  .pipe(z.string().min(1, { error: 'validation.required' }).max(100, { error: 'validation.tooLong100' }));
+  .pipe(z.string().min(1, { error: 'validation.required', abort: true }).max(100, { error: 'validation.tooLong100' }));
 
 export const language = z
   .string()

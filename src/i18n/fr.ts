@@ -74,6 +74,22 @@ export const fr = {
     'Variables d’environnement : CHORUS_ADMIN_DB (--db), CHORUS_ADMIN_AS (--as), CHORUS_ADMIN_LANG (--lang), NO_COLOR.\nCodes de sortie : 0 succès, 1 lot partiellement rejeté, 2 usage, 3 introuvable, 4 interdit, 5 saisie invalide, 6 conflit, 7 base indisponible, 70 erreur interne.',
 
   // --- colonnes ---------------------------------------------------------------------------
+  'field.location': 'Emplacement',
+  'field.dialect': 'Moteur',
+  'field.schema': 'Schéma',
+  'field.current': 'Schéma',
+  'field.applied': 'Migrations appliquées',
+  'field.pending': 'Migrations en attente',
+  'field.accounts': 'Comptes',
+  'field.structures': 'Structures',
+  'field.attachments': 'Rattachements',
+  'field.files': 'Pièces jointes',
+  'field.notifications': 'Notifications',
+  'field.auditEntries': 'Entrées du journal',
+  'field.sizeBytes': 'Taille (octets)',
+  'field.ok': 'Intègre',
+  'field.problems': 'Problèmes',
+  'field.backup': 'Sauvegarde',
   'col.id': 'N°',
   'col.key': 'Champ',
   'col.value': 'Valeur',
@@ -123,7 +139,7 @@ export const fr = {
   'output.partialList': '{shown} résultats affichés sur {total} (page {page}) ; voir --limit et --page.',
 
   // --- erreurs générales ------------------------------------------------------------------
-  'error.invalidInput': 'Saisie invalide : rien n’a été enregistré. {values}',
+  'error.invalidInput': 'Saisie invalide : rien n’a été enregistré.',
   'error.interrupted': 'Interrompu : rien n’a été modifié.',
   'error.internal': 'Erreur interne : {message}',
   'error.internalHint': 'Relancez avec --verbose pour le détail, et signalez-le.',
@@ -154,7 +170,7 @@ export const fr = {
   'validation.onOff': 'on ou off',
   'validation.date': 'date invalide ou inexistante (JJ/MM/AAAA ou AAAA-MM-JJ)',
   'validation.positiveInt': 'nombre entier positif attendu',
-  'validation.scope': 'départements invalides (ex. 33,40,2A,971 ou *)',
+  'validation.scope': 'départements invalides : {values} (ex. 33,40,2A,971 ou *)',
   'validation.scopeWithoutCorrespondent': '--scope ne sert qu’avec --correspondent',
 
   // --- droits -----------------------------------------------------------------------------
