@@ -103,11 +103,11 @@ export function report(err: unknown, out: Output): number {
     if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return EXIT.USAGE;
     out.error(commanderMessage(err, out));
     out.info('usage.seeHelp');
-    return EXIT.USAGE;
+    // a value outside an option's choices is invalid input (SPEC 5), not a misuse of the command line
+    return err.code === 'commander.invalidArgument' ? EXIT.INVALID : EXIT.USAGE;
   }
   if (err instanceof InvalidInputError) {
-    // `{values}` (the refused values) is filled only when there are some: never shown raw
-    out.error(out.text(err.key, { values: '', ...err.params }).trimEnd(), err.issues.map((i) => `${i.line === undefined ? '' : out.t('output.line', { line: i.line }) + ' '}${i.field}: ${out.text(i.message, i.params)}`));
+    out.error(out.text(err.key, err.params), err.issues.map((i) => `${i.line === undefined ? '' : out.t('output.line', { line: i.line }) + ' '}${i.field}: ${out.text(i.message, i.params)}`));
     return err.exitCode;
   }
   if (err instanceof PartialBatchError) {

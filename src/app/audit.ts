@@ -30,10 +30,11 @@ function toView(e: Omit<ChainedEntry, 'outcome'> & { outcome: string }): AuditVi
   };
 }
 
-export async function listAudit(store: Store, actor: string, filter: AuditFilter): Promise<AuditView[]> {
+export async function listAudit(store: Store, actor: string, filter: AuditFilter): Promise<{ items: AuditView[]; total: number }> {
   return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
     uc.authorize('audit.read', { kind: 'none' }, 'audit');
-    return (await listAuditRows(uc.trx, filter)).map(toView);
+    const { rows, total } = await listAuditRows(uc.trx, filter);
+    return { items: rows.map(toView), total };
   });
 }
 

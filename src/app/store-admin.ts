@@ -9,16 +9,16 @@ import { now } from './clock.js';
 
 /** `db` commands: the store's own upkeep, which needs no acting account (SPEC 4). */
 
-/** Who ran a `db` command: the `--as` login when given, else the system user. */
-const operator = (as: string | undefined) => as ?? `system:${os.userInfo().username}`;
+/** Who ran a `db` command: the system user (`db` takes no acting account, so none is checked). */
+const operator = () => `system:${os.userInfo().username}`;
 
-export async function migrate(location: string, as: string | undefined) {
+export async function migrate(location: string) {
   return withStore(location, async (store) => {
     const applied = await migrateToLatest(store);
     if (applied.length > 0) {
       await store.db.transaction().execute((trx) =>
         appendAudit(trx, [
-          { at: now(), actor: operator(as), action: 'store.migrate', target: 'store', outcome: 'OK', changes: JSON.stringify({ applied }), runId: null },
+          { at: now(), actor: operator(), action: 'store.migrate', target: 'store', outcome: 'OK', changes: JSON.stringify({ applied }), runId: null },
         ]),
       );
     }

@@ -114,7 +114,8 @@ export async function runUseCase<T>(store: Store, options: RunOptions, body: (uc
         return result;
       });
   } catch (err) {
-    if (err instanceof RefusedError) await recordRefusal(store, options.actor, err, at);
+    // the refusal is what the user must see, even if recording it failed (a lock, a lost connection)
+    if (err instanceof RefusedError) await recordRefusal(store, options.actor, err, at).catch(() => undefined);
     throw toStoreError(err, store.location);
   }
 }

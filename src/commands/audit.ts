@@ -62,7 +62,9 @@ export function auditCommand(lang: Lang): Command {
         opts,
       );
       const { listAudit } = await import('../app/audit.js');
-      g.out.list(await withStore(g.db, (s) => listAudit(s, actor, filter)), COLUMNS);
+      const { items, total } = await withStore(g.db, (s) => listAudit(s, actor, filter));
+      g.out.list(items, COLUMNS);
+      if (items.length < total) g.out.info('output.partialList', { shown: items.length, total, page: 1 });
     });
 
   audit

@@ -32,7 +32,7 @@ export function dbCommand(lang: Lang): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const { migrate } = await import('../app/store-admin.js');
-      const result = await migrate(g.db, g.as);
+      const result = await migrate(g.db);
       if (result.applied.length === 0) g.out.info('db.upToDate', { schema: result.current });
       else g.out.success('db.migrated', { applied: result.applied.join(', ') });
       showObject(g, result);

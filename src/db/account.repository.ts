@@ -63,6 +63,7 @@ export async function accountTarget(db: Db, account: Pick<AccountRow, 'id'>): Pr
     .innerJoin('structure', 'structure.id', 'attachment.structureId')
     .select(['structure.id', 'structure.postalCode'])
     .where('attachment.accountId', '=', account.id)
+    .where('attachment.status', '!=', 'REFUSEE')
     .distinct()
     .execute();
   return {
@@ -138,9 +139,18 @@ export async function listAccounts(db: Db, filter: AccountFilter): Promise<{ row
               .innerJoin('structure', 'structure.id', 'attachment.structureId')
               .select('attachment.id')
               .whereRef('attachment.accountId', '=', 'account.id')
+              .where('attachment.status', '!=', 'REFUSEE')
               .where('structure.departement', 'in', scoped!),
           ),
-          eb.not(eb.exists(eb.selectFrom('attachment').select('attachment.id').whereRef('attachment.accountId', '=', 'account.id'))),
+          eb.not(
+            eb.exists(
+              eb
+                .selectFrom('attachment')
+                .select('attachment.id')
+                .whereRef('attachment.accountId', '=', 'account.id')
+                .where('attachment.status', '!=', 'REFUSEE'),
+            ),
+          ),
         ]),
       ),
     );

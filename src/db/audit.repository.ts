@@ -38,19 +38,22 @@ export interface AuditFilter {
 }
 
 /** Entries matching the filter, newest first. A target matches whole (`account:jean@x.fr`) or by its last part (`jean@x.fr`). */
-export async function listAudit(db: Db, filter: AuditFilter): Promise<AuditLogRow[]> {
-  return db
+export async function listAudit(db: Db, filter: AuditFilter): Promise<{ rows: AuditLogRow[]; total: number }> {
+  const base = db
     .selectFrom('auditLog')
-    .selectAll()
     .$if(filter.actor !== undefined, (q) => q.where('actor', '=', filter.actor!))
     .$if(filter.target !== undefined, (q) =>
       q.where((eb) => eb.or([eb('target', '=', filter.target!), like(eb.ref('target'), '%', ':' + filter.target!, '')])),
     )
     .$if(filter.since !== undefined, (q) => q.where('at', '>=', filter.since!))
-    .$if(filter.action !== undefined, (q) => q.where('action', '=', filter.action!))
+    .$if(filter.action !== undefined, (q) => q.where('action', '=', filter.action!));
+  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await base
+    .selectAll()
     .orderBy('seq', 'desc')
     .$if(filter.limit !== undefined && filter.limit > 0, (q) => q.limit(filter.limit!))
     .execute();
+  return { rows, total: Number(total) };
 }
 
 /** Every entry in chain order, a page at a time, so verifying a long log keeps memory flat. */

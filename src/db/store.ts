@@ -90,6 +90,9 @@ function openSqlite(file: string, create: boolean, timeout: number): Store {
 
 async function openPostgres(url: string, timeout: number): Promise<Store> {
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: timeout, lock_timeout: timeout });
+  // An idle connection the server ends (restart, terminate, drop database) is dropped by the pool and
+  // re-emitted here; unheard, it would crash the process. The next query reports its own error.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
   try {
     await sql`select 1`.execute(db);
@@ -214,17 +217,28 @@ const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
  */
 export async function backupTo(store: Store, file: string): Promise<void> {
   const dest = path.resolve(file);
-  if (store.dialect === 'sqlite') {
-    fs.closeSync(fs.openSync(dest, 'wx', 0o600));
-    const database = new SqliteDatabase(store.location, { readonly: true, fileMustExist: true });
-    try {
-      await database.backup(dest);
-    } finally {
-      database.close();
-    }
-    return;
+  // Claim the file first, on both paths: a backup never writes into an existing file.
+  fs.closeSync(fs.openSync(dest, 'wx', 0o600));
+  try {
+    if (store.dialect === 'sqlite') await sqliteOnlineBackup(store.location, dest);
+    else await copyPostgresToSqlite(store, dest);
+  } catch (err) {
+    fs.rmSync(dest, { force: true }); // a half-written backup must not pass for a backup
+    throw err;
   }
-  const copy = await openStore(dest, { create: true });
+}
+
+async function sqliteOnlineBackup(source: string, dest: string): Promise<void> {
+  const database = new SqliteDatabase(source, { readonly: true, fileMustExist: true });
+  try {
+    await database.backup(dest);
+  } finally {
+    database.close();
+  }
+}
+
+async function copyPostgresToSqlite(store: Store, dest: string): Promise<void> {
+  const copy = await openStore(dest);
   try {
     await migrateToLatest(copy);
     await copy.db.deleteFrom('auditHead').execute();

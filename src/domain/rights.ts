@@ -74,7 +74,7 @@ export type Target =
   | {
       kind: 'account';
       id: number;
-      /** Postal codes of the structures it is attached to (any status); empty: no attachment. */
+      /** Postal codes of the structures it is attached to (a refused request does not count); empty: none. */
       structurePostalCodes: (string | null)[];
       structureIds: number[];
       /** The target's own scope when it is a correspondent. */

@@ -135,7 +135,7 @@ export const en: Record<keyof typeof fr, string> = {
   'output.empty': 'No results.',
   'output.line': 'line {line}',
   'output.cancelled': 'Cancelled: nothing was changed.',
-  'output.partialList': '{shown} of {total} results shown (page {page}); see --limit and --page.',
+  'output.partialList': 'Shown: {shown} of {total} (page {page}); see --limit and --page.',
 
   'error.invalidInput': 'Invalid input: nothing was written.',
   'error.interrupted': 'Interrupted: nothing was changed.',

@@ -136,7 +136,7 @@ export const fr = {
   'output.empty': 'Aucun résultat.',
   'output.line': 'ligne {line}',
   'output.cancelled': 'Abandon : rien n’a été modifié.',
-  'output.partialList': '{shown} résultats affichés sur {total} (page {page}) ; voir --limit et --page.',
+  'output.partialList': 'Affichés : {shown} sur {total} (page {page}) ; voir --limit et --page.',
 
   // --- erreurs générales ------------------------------------------------------------------
   'error.invalidInput': 'Saisie invalide : rien n’a été enregistré.',

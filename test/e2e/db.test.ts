@@ -1,0 +1,149 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../helpers/cli.js';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { CORR, PAULINE, SPAWNS, addUnknownMigration, clis, count, createAccount, initStore, json, withDb } from './fixtures.js';
+
+/** `db migrate | status | check | backup` end to end, and a store newer than the program. */
+
+const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
+  let fresh: FreshLocation;
+  beforeEach(async () => {
+    fresh = await freshLocation(dialect);
+  });
+  afterEach(async () => {
+    await fresh.cleanup();
+  });
+
+  it('migrate creates and migrates a new store, then finds it up to date; status and check are 0', async () => {
+    const { cli } = clis(fresh.location);
+    const first = await cli('db', 'migrate', '--json');
+    expect(first.code).toBe(0);
+    expect(first.stderr).toBe('✔ Migrations appliquées : 0001-initial.\n');
+    expect(json(first)).toMatchObject({ dialect, applied: ['0001-initial'], current: '0001-initial' });
+    if (dialect === 'sqlite') {
+      expect(fs.existsSync(fresh.location)).toBe(true);
+      expect(fs.statSync(fresh.location).mode & 0o777).toBe(0o600);
+    }
+
+    const second = await cli('db', 'migrate', '--json');
+    expect(second.code).toBe(0);
+    expect(second.stderr).toBe('Schéma à jour (0001-initial).\n');
+    expect(json(second)).toMatchObject({ applied: [], current: '0001-initial' });
+
+    const status = await cli('db', 'status', '--json');
+    expect(status.code).toBe(0);
+    expect(status.stderr).toBe('');
+    const s = json(status);
+    // the migration itself is audited, by the system user when no --as is given
+    expect(s).toMatchObject({ dialect, schema: '0001-initial', pending: [], accounts: 0, structures: 0, attachments: 0, files: 0, notifications: 0, auditEntries: 1 });
+    if (dialect === 'sqlite') expect(s.sizeBytes).toBeGreaterThan(0);
+    else expect(s.sizeBytes).toBeNull();
+
+    const check = await cli('db', 'check', '--json');
+    expect(check.code).toBe(0);
+    expect(check.stderr).toBe('✔ Base intègre.\n');
+    expect(json(check)).toMatchObject({ dialect, ok: true, problems: [] });
+
+    // a migrated, empty store can still be initialised
+    await initStore(fresh.location);
+    const table = await cli('db', 'status');
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/Comptes\s*│\s*1\s/);
+    expect(table.stdout).toContain('0001-initial');
+  });
+
+  it('status counts what the store holds', async () => {
+    await initStore(fresh.location);
+    await createAccount(fresh.location, PAULINE);
+    const r = await clis(fresh.location).cli('db', 'status', '--json');
+    expect(r.code).toBe(0);
+    expect(json(r)).toMatchObject({ schema: '0001-initial', pending: [], accounts: 2, notifications: 1, auditEntries: 2 });
+  });
+
+  it('commands other than db refuse a store that was never migrated, with 7', async () => {
+    if (dialect === 'sqlite') fs.writeFileSync(fresh.location, '');
+    const r = await clis(fresh.location).corr('account', 'list');
+    expect(r.code).toBe(7);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('n’est pas initialisée');
+  });
+
+  it('backup writes a new SQLite file that opens as a store; onto an existing file it is 6', async () => {
+    await initStore(fresh.location);
+    await createAccount(fresh.location, PAULINE);
+    const file = path.join(fresh.dir, 'sauvegardes', 'chorus.sqlite');
+    fs.mkdirSync(path.dirname(file));
+
+    const r = await clis(fresh.location).cli('db', 'backup', file, '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`✔ Sauvegarde écrite : ${file}.\n`);
+    expect(json(r)).toMatchObject({ dialect, backup: file });
+    expect(fs.statSync(file).size).toBeGreaterThan(0);
+
+    const copy = clis(file);
+    const list = await copy.corr('account', 'list', '--json');
+    expect(list.code).toBe(0);
+    expect(json(list).map((a: { login: string }) => a.login)).toEqual([CORR, PAULINE]);
+    // the audit chain and its head came along
+    const verify = await copy.corr('audit', 'verify');
+    expect(verify.code).toBe(0);
+    expect(verify.stderr).toContain('Journal intègre : 2 entrées');
+    const status = await copy.cli('db', 'status', '--json');
+    expect(json(status)).toMatchObject({ dialect: 'sqlite', schema: '0001-initial', accounts: 2, notifications: 1 });
+
+    const bytes = sha256(file);
+    const again = await clis(fresh.location).cli('db', 'backup', file);
+    expect(again.code).toBe(6);
+    expect(again.stdout).toBe('');
+    expect(again.stderr).toContain(`Le fichier ${file} existe déjà`);
+    expect(sha256(file)).toBe(bytes);
+  });
+
+  it('a store migrated by a newer program is refused by every command with 7, and left untouched', async () => {
+    await initStore(fresh.location);
+    await createAccount(fresh.location, PAULINE);
+    await addUnknownMigration(fresh.location);
+    const bytes = dialect === 'sqlite' ? sha256(fresh.location) : null;
+    const auditEntries = await count(fresh.location, 'auditLog');
+    const backup = path.join(fresh.dir, 'backup.sqlite');
+
+    const commands = [
+      ['db', 'migrate'],
+      ['db', 'status'],
+      ['db', 'check'],
+      ['db', 'backup', backup],
+      ['init', '--correspondent', 'autre@dgfip.fr', '--email', 'autre@dgfip.fr', '--nom', 'AUTRE', '--prenom', 'Anne', '--scope', '33'],
+      ['--as', CORR, 'account', 'list'],
+      ['--as', CORR, 'account', 'show', PAULINE],
+      ['--as', CORR, 'account', 'create', 'helene.lefevre@mairie-pau.fr', '--email', 'helene.lefevre@mairie-pau.fr', '--nom', 'LEFÈVRE', '--prenom', 'Hélène'],
+      ['--as', CORR, 'account', 'deactivate', PAULINE],
+      ['--as', CORR, '--yes', 'account', 'delete', PAULINE],
+      ['--as', PAULINE, 'account', 'edit', '--ville', 'Pau'],
+      ['--as', CORR, 'account', 'resend-credentials', PAULINE],
+      ['--as', CORR, 'audit', 'list'],
+      ['--as', CORR, 'audit', 'verify'],
+      ['--as', CORR, 'audit', 'export'],
+      // even an unknown actor: the refusal is not written either
+      ['--as', 'ghost@nowhere.fr', 'account', 'list'],
+    ];
+    for (const args of commands) {
+      const r = await run(['--db', fresh.location, ...args]);
+      const name = args.join(' ');
+      expect(r.code, name).toBe(7);
+      expect(r.stdout, name).toBe('');
+      expect(r.stderr, name).toContain('La base a un schéma plus récent que ce programme (9999-from-the-future) : mettez chorus-admin à jour. Rien n’a été modifié.');
+    }
+
+    if (bytes !== null) expect(sha256(fresh.location)).toBe(bytes);
+    expect(fs.existsSync(backup)).toBe(false);
+    expect(await count(fresh.location, 'auditLog')).toBe(auditEntries);
+    const names = await withDb(fresh.location, async (db) => (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name));
+    expect(names).toEqual(['0001-initial', '9999-from-the-future']);
+  });
+});

@@ -1,0 +1,61 @@
+import { Migrator, type Kysely } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MIGRATIONS } from '../../src/db/migrations/index.js';
+import { assertSchemaCurrent, migrateToLatest, openStore, schemaState, type Store } from '../../src/db/store.js';
+import { StoreUnavailableError } from '../../src/errors.js';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { appliedMigrations, expectKey, tableNames } from './support/seed.js';
+
+// A program one migration ahead of the shipped one: the store it finds is then outdated.
+vi.mock('../../src/db/migrations/index.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/db/migrations/index.js')>();
+  return {
+    MIGRATIONS: {
+      ...actual.MIGRATIONS,
+      '0002-probe': {
+        up: async (db: Kysely<any>) => {
+          await db.schema.createTable('probe').addColumn('id', 'integer', (c) => c.primaryKey()).execute();
+        },
+        down: async (db: Kysely<any>) => {
+          await db.schema.dropTable('probe').execute();
+        },
+      },
+    },
+  };
+});
+
+describe.each(DIALECTS)('pending migrations (%s)', (dialect) => {
+  let fresh: FreshLocation;
+  let store: Store;
+  beforeEach(async () => {
+    fresh = await freshLocation(dialect);
+    store = await openStore(fresh.location, { create: true });
+  });
+  afterEach(async () => {
+    await store.close();
+    await fresh.cleanup();
+  });
+
+  it('calls a store with some migrations applied and others pending outdated, then brings it up to date', async () => {
+    expect(Object.keys(MIGRATIONS)).toEqual(['0001-initial', '0002-probe']);
+    const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } });
+    const first = await migrator.migrateTo('0001-initial');
+    expect(first.error).toBeUndefined();
+
+    await expectKey(assertSchemaCurrent(store), StoreUnavailableError, 'store.outdated');
+    const err = (await assertSchemaCurrent(store).catch((e: unknown) => e)) as StoreUnavailableError;
+    expect(err.params.pending).toBe('0002-probe');
+    expect(await schemaState(store.db)).toEqual({ applied: ['0001-initial'], pending: ['0002-probe'], unknown: [] });
+
+    expect(await migrateToLatest(store)).toEqual(['0002-probe']);
+    expect(await tableNames(store.db)).toContain('probe');
+    await expect(assertSchemaCurrent(store)).resolves.toBeUndefined();
+    expect(await migrateToLatest(store)).toEqual([]);
+    expect(await appliedMigrations(store.db)).toEqual(['0001-initial', '0002-probe']);
+  });
+
+  it('calls an empty store not initialised and applies both migrations in order', async () => {
+    await expectKey(assertSchemaCurrent(store), StoreUnavailableError, 'store.notInitialised');
+    expect(await migrateToLatest(store)).toEqual(['0001-initial', '0002-probe']);
+  });
+});

@@ -1,0 +1,35 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { appendAudit } from '../../../src/db/audit.repository.js';
+import { openStore } from '../../../src/db/store.js';
+
+/**
+ * Run in a child process (see concurrent.ts): opens the store on its own connection and runs
+ * `transactions` transactions, each appending `perTransaction` entries one call at a time, with
+ * pauses inside the transaction (holding the lock) and between transactions (letting others in).
+ */
+export async function appendMany(location: string, tag: string, transactions: number, perTransaction: number): Promise<void> {
+  const store = await openStore(location, { lockTimeoutMs: 30_000 });
+  try {
+    for (let i = 0; i < transactions; i += 1) {
+      await store.db.transaction().execute(async (trx) => {
+        for (let j = 0; j < perTransaction; j += 1) {
+          await appendAudit(trx, [
+            {
+              at: new Date().toISOString(),
+              actor: tag,
+              action: 'test.concurrent',
+              target: `item:${tag}-${i}-${j}`,
+              outcome: 'OK',
+              changes: JSON.stringify({ i, j }),
+              runId: null,
+            },
+          ]);
+          await sleep(1);
+        }
+      });
+      await sleep(2 + Math.floor(Math.random() * 3));
+    }
+  } finally {
+    await store.close();
+  }
+}

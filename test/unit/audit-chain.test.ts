@@ -1,0 +1,364 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ChainVerifier,
+  GENESIS_HASH,
+  chain,
+  entryHash,
+  type AuditFields,
+  type Break,
+  type ChainedEntry,
+} from '../../src/domain/audit-chain.js';
+
+type Fields = Omit<AuditFields, 'seq'>;
+type Head = { seq: number; hash: string };
+
+const GENESIS: Head = { seq: 0, hash: GENESIS_HASH };
+
+const fieldsArb: fc.Arbitrary<Fields> = fc.record({
+  at: fc.date({ min: new Date('2020-01-01'), max: new Date('2035-12-31'), noInvalidDate: true }).map((d) => d.toISOString()),
+  actor: fc.constantFrom('corr@dgfip.finances.gouv.fr', 'jean.dupont@mairie-bordeaux.fr', 'élodie@x.fr'),
+  action: fc.constantFrom('account.create', 'account.edit', 'account.deactivate', 'sync.madrhas', 'audit.read'),
+  target: fc.string({ maxLength: 30 }),
+  outcome: fc.constantFrom('OK' as const, 'REFUSED' as const),
+  changes: fc.option(fc.json({ maxDepth: 2 }), { nil: null }),
+  runId: fc.option(fc.nat({ max: 1000 }), { nil: null }),
+});
+
+const logArb = (minLength = 1) => fc.array(fieldsArb, { minLength, maxLength: 12 });
+
+/** A log and the index (0-based) of one of its entries. */
+const logAndIndex = (minLength = 1) =>
+  logArb(minLength).chain((fs) => fc.tuple(fc.constant(fs), fc.integer({ min: 0, max: fs.length - 1 })));
+
+const build = (fs: Fields[]) => chain(GENESIS, fs);
+const headOf = (entries: ChainedEntry[]): Head => {
+  const last = entries.at(-1);
+  return last ? { seq: last.seq, hash: last.hash } : GENESIS;
+};
+
+function verify(entries: ChainedEntry[], head: Head): { broken: Break | null; count: number } {
+  const v = new ChainVerifier();
+  for (const e of entries) v.next(e);
+  return { broken: v.end(head), count: v.count };
+}
+
+const CONTENT_FIELDS = ['at', 'actor', 'action', 'target', 'outcome', 'changes', 'runId'] as const;
+type ContentField = (typeof CONTENT_FIELDS)[number];
+
+/** A value for `field` that surely differs from the entry's. */
+function altered(e: ChainedEntry, field: ContentField | 'prevHash' | 'hash'): ChainedEntry {
+  const flipHex = (h: string) => (h[0] === '0' ? '1' : '0') + h.slice(1);
+  switch (field) {
+    case 'outcome':
+      return { ...e, outcome: e.outcome === 'OK' ? 'REFUSED' : 'OK' };
+    case 'changes':
+      return { ...e, changes: e.changes === null ? '{}' : e.changes + ' ' };
+    case 'runId':
+      return { ...e, runId: e.runId === null ? 0 : e.runId + 1 };
+    case 'prevHash':
+    case 'hash':
+      return { ...e, [field]: flipHex(e[field]) };
+    default:
+      return { ...e, [field]: e[field] + 'x' };
+  }
+}
+
+/** The attacker rewrites an entry and recomputes its own hash. */
+const rehashed = (e: ChainedEntry): ChainedEntry => ({ ...e, hash: entryHash(e, e.prevHash) });
+
+/** The attacker rewrites every entry from `from` on so that each one links to the one before. */
+function relinkFrom(entries: ChainedEntry[], from: number): ChainedEntry[] {
+  const out = entries.slice(0, from);
+  let prev = from === 0 ? GENESIS_HASH : out[from - 1]!.hash;
+  for (const e of entries.slice(from)) {
+    const r = { ...e, prevHash: prev, hash: entryHash(e, prev) };
+    out.push(r);
+    prev = r.hash;
+  }
+  return out;
+}
+
+describe('entryHash', () => {
+  const fields: AuditFields = {
+    seq: 1,
+    at: '2024-06-15T08:00:00.000Z',
+    actor: 'corr@dgfip.finances.gouv.fr',
+    action: 'account.create',
+    target: 'jean@x.fr',
+    outcome: 'OK',
+    changes: '{"email":"jean@x.fr"}',
+    runId: null,
+  };
+
+  it('is a SHA-256 in lower-case hex, the same for the same input', () => {
+    const h = entryHash(fields, GENESIS_HASH);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(entryHash({ ...fields }, GENESIS_HASH)).toBe(h);
+  });
+
+  it('covers every field, the previous hash, and the JSON text of changes as stored', () => {
+    const h = entryHash(fields, GENESIS_HASH);
+    expect(entryHash({ ...fields, seq: 2 }, GENESIS_HASH)).not.toBe(h);
+    expect(entryHash({ ...fields, changes: '{"email": "jean@x.fr"}' }, GENESIS_HASH)).not.toBe(h);
+    expect(entryHash({ ...fields, runId: 0 }, GENESIS_HASH)).not.toBe(h);
+    expect(entryHash(fields, '1'.repeat(64))).not.toBe(h);
+    fc.assert(
+      fc.property(fieldsArb, fc.constantFrom(...CONTENT_FIELDS), (f, field) => {
+        const e = { ...f, seq: 1, prevHash: GENESIS_HASH, hash: '' };
+        expect(entryHash(altered(e, field), GENESIS_HASH)).not.toBe(entryHash(e, GENESIS_HASH));
+      }),
+    );
+  });
+
+  it('does not confuse values moved from one field to the next', () => {
+    const a = entryHash({ ...fields, actor: 'a', action: 'b,c' }, GENESIS_HASH);
+    const b = entryHash({ ...fields, actor: 'a,b', action: 'c' }, GENESIS_HASH);
+    expect(a).not.toBe(b);
+  });
+});
+
+describe('chain', () => {
+  it('numbers entries from 1 and links each to the one before, the first to the genesis hash', () => {
+    fc.assert(
+      fc.property(logArb(0), (fs) => {
+        const entries = build(fs);
+        expect(entries.map((e) => e.seq)).toEqual(fs.map((_, i) => i + 1));
+        entries.forEach((e, i) => {
+          const { seq: _seq, prevHash, hash, ...rest } = e;
+          expect(rest).toEqual(fs[i]);
+          expect(prevHash).toBe(i === 0 ? GENESIS_HASH : entries[i - 1]!.hash);
+          expect(hash).toBe(entryHash(e, prevHash));
+        });
+      }),
+    );
+  });
+
+  it('continues from a head exactly as if the whole log had been chained at once', () => {
+    fc.assert(
+      fc.property(logArb(0), logArb(0), (a, b) => {
+        const first = build(a);
+        expect([...first, ...chain(headOf(first), b)]).toEqual(build([...a, ...b]));
+      }),
+    );
+  });
+
+  it('returns nothing for no fields', () => {
+    expect(chain({ seq: 7, hash: 'f'.repeat(64) }, [])).toEqual([]);
+  });
+});
+
+describe('ChainVerifier', () => {
+  it('finds a chain built by chain() intact, and counts its entries', () => {
+    fc.assert(
+      fc.property(logArb(0), (fs) => {
+        const entries = build(fs);
+        expect(verify(entries, headOf(entries))).toEqual({ broken: null, count: fs.length });
+      }),
+    );
+  });
+
+  it('finds an empty log with the genesis head intact', () => {
+    expect(verify([], GENESIS)).toEqual({ broken: null, count: 0 });
+  });
+
+  describe('an altered entry', () => {
+    it('is named, whatever field was changed, when its hash was left as it was', () => {
+      fc.assert(
+        fc.property(logAndIndex(), fc.constantFrom(...CONTENT_FIELDS, 'prevHash' as const, 'hash' as const), ([fs, i], field) => {
+          const entries = build(fs);
+          const head = headOf(entries);
+          entries[i] = altered(entries[i]!, field);
+          expect(verify(entries, head).broken).toEqual({ kind: 'altered', seq: i + 1 });
+        }),
+      );
+    });
+
+    it('is named when the attacker re-hashed it (the next link, or the head, gives it away)', () => {
+      fc.assert(
+        fc.property(logAndIndex(), fc.constantFrom(...CONTENT_FIELDS), ([fs, i], field) => {
+          const entries = build(fs);
+          const head = headOf(entries);
+          entries[i] = rehashed(altered(entries[i]!, field));
+          expect(verify(entries, head).broken).toEqual({ kind: 'altered', seq: i + 1 });
+        }),
+      );
+    });
+
+    it('in the middle of a log, is found at the next link when re-hashed', () => {
+      const entries = build(fc.sample(fieldsArb, { numRuns: 5, seed: 42 }));
+      const head = headOf(entries);
+      entries[2] = rehashed({ ...entries[2]!, target: 'someone-else@x.fr' });
+      expect(verify(entries, head).broken).toEqual({ kind: 'altered', seq: 3 });
+    });
+
+    it('with a re-written prevHash and a re-computed hash looks like the entry before it re-written', () => {
+      // both tamperings leave the same trace: a consistent entry that does not link to the one before
+      fc.assert(
+        fc.property(logAndIndex(), ([fs, i]) => {
+          const entries = build(fs);
+          const head = headOf(entries);
+          entries[i] = rehashed(altered(entries[i]!, 'prevHash'));
+          expect(verify(entries, head).broken).toEqual({ kind: 'altered', seq: Math.max(i, 1) });
+        }),
+      );
+    });
+
+    it('keeps the first break found and still counts every entry', () => {
+      const entries = build(fc.sample(fieldsArb, { numRuns: 8, seed: 7 }));
+      const head = headOf(entries);
+      entries[1] = altered(entries[1]!, 'actor');
+      const tampered = entries.filter((e) => e.seq !== 5);
+      expect(verify(tampered, head)).toEqual({ broken: { kind: 'altered', seq: 2 }, count: 7 });
+    });
+  });
+
+  describe('a removed entry', () => {
+    it('in the middle (or the first) is named by its seq', () => {
+      fc.assert(
+        fc.property(logAndIndex(2), ([fs, i]) => {
+          fc.pre(i < fs.length - 1);
+          const entries = build(fs);
+          const head = headOf(entries);
+          const removed = entries.filter((_, j) => j !== i);
+          expect(verify(removed, head).broken).toEqual({ kind: 'removed', seq: i + 1 });
+        }),
+      );
+    });
+
+    it('of a run of entries in the middle, the first of the run is named', () => {
+      fc.assert(
+        fc.property(
+          logArb(3).chain((fs) =>
+            fc.tuple(fc.constant(fs), fc.integer({ min: 0, max: fs.length - 2 })).chain(([fs2, from]) =>
+              fc.tuple(fc.constant(fs2), fc.constant(from), fc.integer({ min: from + 1, max: fs2.length - 1 })),
+            ),
+          ),
+          ([fs, from, to]) => {
+            const entries = build(fs);
+            const head = headOf(entries);
+            const removed = [...entries.slice(0, from), ...entries.slice(to)];
+            expect(verify(removed, head).broken).toEqual({ kind: 'removed', seq: from + 1 });
+          },
+        ),
+      );
+    });
+
+    it('among the newest is caught against the head, naming the first one missing', () => {
+      fc.assert(
+        fc.property(logAndIndex(), ([fs, keep]) => {
+          const entries = build(fs);
+          const head = headOf(entries);
+          expect(verify(entries.slice(0, keep), head).broken).toEqual({ kind: 'removed', seq: keep + 1 });
+        }),
+      );
+    });
+
+    it('all entries removed is caught against the head', () => {
+      const entries = build(fc.sample(fieldsArb, { numRuns: 3, seed: 1 }));
+      expect(verify([], headOf(entries)).broken).toEqual({ kind: 'removed', seq: 1 });
+    });
+
+    it('with the later entries re-numbered is caught as altered at the first re-numbered one', () => {
+      fc.assert(
+        fc.property(logAndIndex(2), ([fs, i]) => {
+          fc.pre(i < fs.length - 1);
+          const entries = build(fs);
+          const head = headOf(entries);
+          const renumbered = entries.filter((_, j) => j !== i).map((e, j) => ({ ...e, seq: j + 1 }));
+          expect(verify(renumbered, head).broken).toEqual({ kind: 'altered', seq: i + 1 });
+        }),
+      );
+    });
+
+    it('an entry whose seq was pushed past the end, read in seq order, leaves a gap at its old seq', () => {
+      const entries = build(fc.sample(fieldsArb, { numRuns: 5, seed: 3 }));
+      const head = headOf(entries);
+      const moved = [...entries.filter((e) => e.seq !== 2), { ...entries[1]!, seq: 9 }];
+      expect(verify(moved, head).broken).toEqual({ kind: 'removed', seq: 2 });
+    });
+  });
+
+  describe('an inserted entry', () => {
+    it('appended past the head, even correctly chained, is named', () => {
+      fc.assert(
+        fc.property(logArb(0), fieldsArb, (fs, extra) => {
+          const entries = build(fs);
+          const head = headOf(entries);
+          const forged = [...entries, ...chain(head, [extra])];
+          expect(verify(forged, head).broken).toEqual({ kind: 'inserted', seq: fs.length + 1 });
+        }),
+      );
+    });
+
+    it('sharing the seq of an existing entry is named by that seq, before or after it', () => {
+      fc.assert(
+        fc.property(logAndIndex(), fieldsArb, fc.boolean(), ([fs, i], extra, before) => {
+          const entries = build(fs);
+          const head = headOf(entries);
+          // a forged entry that links correctly to the entry before position i
+          const [forged] = chain({ seq: i, hash: i === 0 ? GENESIS_HASH : entries[i - 1]!.hash }, [extra]);
+          const at = before ? i : i + 1;
+          const tampered = [...entries.slice(0, at), forged!, ...entries.slice(at)];
+          expect(verify(tampered, head).broken).toEqual({ kind: 'inserted', seq: i + 1 });
+        }),
+      );
+    });
+
+    it('with the later entries re-numbered is caught at the first one re-numbered', () => {
+      fc.assert(
+        fc.property(logAndIndex(), fieldsArb, ([fs, i], extra) => {
+          const entries = build(fs);
+          const head = headOf(entries);
+          const [forged] = chain({ seq: i, hash: i === 0 ? GENESIS_HASH : entries[i - 1]!.hash }, [extra]);
+          const shifted = entries.slice(i).map((e) => ({ ...e, seq: e.seq + 1 }));
+          const tampered = [...entries.slice(0, i), forged!, ...shifted];
+          expect(verify(tampered, head).broken).toEqual({ kind: 'altered', seq: i + 2 });
+        }),
+      );
+    });
+
+    it('with every later entry re-numbered and re-hashed is caught against the head', () => {
+      fc.assert(
+        fc.property(logAndIndex(), fieldsArb, ([fs, i], extra) => {
+          const entries = build(fs);
+          const head = headOf(entries);
+          const forged = build([...fs.slice(0, i), extra, ...fs.slice(i)]);
+          expect(verify(forged, head).broken).toEqual({ kind: 'inserted', seq: fs.length + 1 });
+        }),
+      );
+    });
+  });
+
+  describe('the head', () => {
+    it('a head hash that does not match the last entry is named at the last seq', () => {
+      fc.assert(
+        fc.property(logArb(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }), (fs, hash) => {
+          const entries = build(fs);
+          fc.pre(hash !== headOf(entries).hash);
+          expect(verify(entries, { seq: fs.length, hash }).broken).toEqual({ kind: 'altered', seq: fs.length });
+        }),
+      );
+    });
+
+    it('a log re-written from one entry on, every link re-computed, is caught by the head alone', () => {
+      fc.assert(
+        fc.property(logAndIndex(), fc.constantFrom(...CONTENT_FIELDS), ([fs, i], field) => {
+          const entries = build(fs);
+          const head = headOf(entries);
+          const tampered = [...entries];
+          tampered[i] = altered(tampered[i]!, field);
+          const rewritten = relinkFrom(tampered, i);
+          expect(verify(rewritten, headOf(rewritten)).broken).toBeNull();
+          expect(verify(rewritten, head).broken).toEqual({ kind: 'altered', seq: fs.length });
+        }),
+      );
+    });
+
+    it('a head behind the log names the first entry past it', () => {
+      const entries = build(fc.sample(fieldsArb, { numRuns: 4, seed: 9 }));
+      expect(verify(entries, { seq: 2, hash: entries[1]!.hash }).broken).toEqual({ kind: 'inserted', seq: 3 });
+      expect(verify(entries, GENESIS).broken).toEqual({ kind: 'inserted', seq: 1 });
+    });
+  });
+});
