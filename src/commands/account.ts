@@ -215,7 +215,7 @@ export function accountCommand(lang: Lang): Command {
       const { editAccount } = await import('../app/accounts.js');
       const result = await withStore(g.db, (s) => editAccount(s, actor, target, patch));
       if (result.changed.length === 0) g.out.info('account.unchanged', { login: result.account.login });
-      else g.out.success('account.edited', { login: result.account.login, fields: result.changed.join(', ') });
+      else g.out.success('account.edited', { login: result.account.login, fields: g.out.fieldNames(result.changed) });
       showAccount(g, result.account);
     });
 

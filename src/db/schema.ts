@@ -66,7 +66,11 @@ export interface StructureTable {
   countryLabel: string | null;
   /** Derived from the postal code when the structure is written (SPEC 6). */
   departement: string | null;
+  /** Folded name, identifier and services' codes and labels: what free text is matched against. */
   searchKey: string;
+  /** Folded name and city, for the filters and the ranking. */
+  nameKey: Generated<string>;
+  cityKey: Generated<string>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -224,6 +228,7 @@ export type AccountUpdate = Updateable<AccountTable>;
 export type StructureRow = Selectable<StructureTable>;
 export type NewStructure = Insertable<StructureTable>;
 export type ServiceRow = Selectable<ServiceTable>;
+export type NewService = Insertable<ServiceTable>;
 export type AttachmentRow = Selectable<AttachmentTable>;
 export type NotificationRow = Selectable<NotificationTable>;
 export type NewNotification = Insertable<NotificationTable>;

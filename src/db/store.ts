@@ -11,11 +11,12 @@ import {
   SqliteDriver,
   sql,
   type DatabaseConnection,
+  type RawBuilder,
   type Driver,
   type TransactionSettings,
 } from 'kysely';
-import pg from 'pg';
 import { StoreUnavailableError } from '../errors.js';
+import { like } from './like.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -60,8 +61,6 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-// COUNT(*) and other int8 values come back from pg as strings; our counts fit in a double.
-pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 
 export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
   const timeout = options.lockTimeoutMs ?? 5000;
@@ -89,6 +88,10 @@ function openSqlite(file: string, create: boolean, timeout: number): Store {
 }
 
 async function openPostgres(url: string, timeout: number): Promise<Store> {
+  // loaded only when used: SQLite users do not pay for it at start-up
+  const { default: pg } = await import('pg');
+  // COUNT(*) and other int8 values come back from pg as strings; our counts fit in a double.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: timeout, lock_timeout: timeout });
   // An idle connection the server ends (restart, terminate, drop database) is dropped by the pool and
   // re-emitted here; unheard, it would crash the process. The next query reports its own error.
@@ -112,6 +115,29 @@ export function redact(url: string): string {
   } catch {
     return url;
   }
+}
+
+// ---- dialect-specific SQL ------------------------------------------------------------------
+
+/**
+ * Structures whose search key has a word starting with each of `words` (already folded to
+ * letters and digits): FTS5 on SQLite, LIKE on PostgreSQL. Same words, same matches. Each word is
+ * a bound parameter, or an FTS phrase in double quotes (it can hold no quote: fold() keeps only
+ * letters, digits and spaces).
+ */
+export function structureTextMatch(dialect: DialectName, words: readonly string[]): RawBuilder<boolean> {
+  if (words.length === 0) return sql<boolean>`1 = 1`;
+  if (dialect === 'sqlite') {
+    const query = words.map((w) => `"${w.replace(/"/g, '')}"*`).join(' ');
+    return sql<boolean>`structure.id in (select rowid from structure_fts where structure_fts match ${query})`;
+  }
+  const each = words.map((w) => like(sql`(' ' || structure.search_key)`, '%', ' ' + w, '%'));
+  return sql<boolean>`(${sql.join(each, sql` and `)})`;
+}
+
+/** Orders by code point on both dialects (PostgreSQL's default collation would not). */
+export function binaryOrder(dialect: DialectName, column: string): RawBuilder<string> {
+  return dialect === 'postgres' ? sql<string>`${sql.ref(column)} collate "C"` : sql<string>`${sql.ref(column)}`;
 }
 
 // ---- schema version ---------------------------------------------------------------------

@@ -48,6 +48,11 @@ export class Output {
     return t(this.lang, key, params);
   }
 
+  /** Field names (`phone`, `label`) as the column headings call them, for messages. */
+  fieldNames(fields: readonly string[]): string {
+    return fields.map((f) => (isMessageKey(`col.${f}`) ? this.t(`col.${f}` as MessageKey) : f)).join(', ');
+  }
+
   /** A catalogue key, or text that is already a message (zod's own, a driver's). */
   text(keyOrText: string, params: Record<string, unknown> = {}): string {
     return isMessageKey(keyOrText) ? this.t(keyOrText, params) : keyOrText;

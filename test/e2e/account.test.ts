@@ -335,7 +335,7 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
       await createAccount(fresh.location, PAULINE);
       const r = await cli.as(PAULINE)('account', 'edit', '--telephone', '+33559278580', '--json');
       expect(r.code).toBe(0);
-      expect(r.stderr).toContain(`Compte ${PAULINE} modifié : phone.`);
+      expect(r.stderr).toContain(`Compte ${PAULINE} modifié : Téléphone.`);
       expect(json(r).phone).toBe('05 59 27 85 80');
       const stored = await withDb(fresh.location, (db) => db.selectFrom('account').select('phone').where('login', '=', PAULINE).executeTakeFirstOrThrow());
       expect(stored.phone).toBe('05 59 27 85 80');

@@ -1,0 +1,311 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  parseServiceRow,
+  parseStructureRow,
+  SERVICE_COLUMNS,
+  STRUCTURE_COLUMNS,
+  structureSearchKey,
+  type RowIssue,
+  type RowResult,
+  type ServiceValues,
+  type StructureValues,
+} from '../domain/structure.js';
+import { fold } from '../domain/text.js';
+import { InvalidInputError } from '../errors.js';
+import { t, type Lang } from '../i18n/index.js';
+import { cellsOf, inspectCsv, matchHeader, openCsv, RejectsWriter, type ColumnSpec, type CsvRecord, type CsvSource, type EncodingChoice } from '../io/csv.js';
+import type { Db } from '../db/account.repository.js';
+import type { NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
+import type { Store } from '../db/store.js';
+import {
+  insertServices,
+  insertStructures,
+  refreshSearchKeys,
+  servicesOf,
+  structuresByKey,
+  updateService,
+  updateStructure,
+} from '../db/structure.repository.js';
+import { runUseCase } from './use-case.js';
+
+/**
+ * `structure import` (SPEC 8.2) and `structure import-services` (SPEC 8.3): the file is read
+ * once to hash it and settle its encoding, then streamed in batches of rows, each batch looked up
+ * and written with a few statements, the whole run in one transaction with one audit entry.
+ * Memory holds one batch, plus the keys already seen (to reject a row repeated in the file).
+ */
+
+export interface ImportOptions {
+  file: string;
+  encoding: EncodingChoice;
+  /** Where to write the rejected rows (SPEC 8); none: they are only counted and sampled. */
+  rejects?: string | undefined;
+  /** The language of the reasons written to the rejects file. */
+  lang: Lang;
+  /** Called after each batch with the bytes read and the file's size. */
+  progress?: (read: number, total: number) => void;
+}
+
+export interface RejectedRow {
+  line: number;
+  errors: string[];
+}
+
+export interface ImportSummary {
+  file: string;
+  sha256: string;
+  encoding: string;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  /** SIRETs that had lost their leading zeros and were padded back. */
+  padded: number;
+  unknownColumns: string[];
+  /** The first rejected rows, for the terminal. */
+  sample: RejectedRow[];
+  rejectsFile: string | null;
+}
+
+const BATCH = 1000;
+const SAMPLE = 20;
+
+interface Pending<T> {
+  record: CsvRecord;
+  value: T;
+}
+
+interface Importer<T> {
+  kind: 'structure' | 'service';
+  columns: readonly ColumnSpec[];
+  parse(cells: ReadonlyMap<string, string>): RowResult<T>;
+  key(value: T): string;
+  /** Writes a batch of valid rows; rejects the ones the store refuses (an unknown structure). */
+  flush(db: Db, batch: Pending<T>[], at: string, counts: Counts, reject: (p: Pending<T>, issues: RowIssue[]) => void): Promise<void>;
+  /** After the last batch. */
+  finish?(db: Db): Promise<void>;
+}
+
+interface Counts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+function issueText(lang: Lang, i: RowIssue): string {
+  return `${i.column} : ${t(lang, i.message as never, i.params ?? {})}`;
+}
+
+async function runImport<T>(store: Store, actor: string, o: ImportOptions, importer: Importer<T>): Promise<ImportSummary> {
+  if (o.rejects !== undefined && !fs.existsSync(path.dirname(path.resolve(o.rejects))))
+    throw new InvalidInputError([{ field: '--rejects', message: 'csv.rejectsDir', params: { dir: path.dirname(path.resolve(o.rejects)) } }]);
+  // everything that makes the file unusable is found before the transaction opens
+  const source: CsvSource = await inspectCsv(o.file, o.encoding);
+  const probe = await openCsv(source);
+  const header = matchHeader(probe.header, importer.columns, source.name);
+  await probe.records[Symbol.asyncIterator]().return?.();
+
+  const action = importer.kind === 'structure' ? 'structure.import' : 'structure.importServices';
+  let rejects: RejectsWriter | null = null;
+  try {
+    return await runUseCase(store, { actor, action: 'structure.import' }, async (uc) => {
+      uc.authorize('structure.import', { kind: 'none' }, `file:${source.name}`);
+      const csv = await openCsv(source);
+      if (o.rejects !== undefined) rejects = new RejectsWriter(o.rejects, source, csv.header);
+      const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
+      const summary: ImportSummary = {
+        file: source.name,
+        sha256: source.sha256,
+        encoding: source.encoding,
+        rows: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        rejected: 0,
+        padded: 0,
+        unknownColumns: header.unknown,
+        sample: [],
+        rejectsFile: o.rejects ?? null,
+      };
+      const reject = (record: CsvRecord, issues: RowIssue[]) => {
+        const errors = issues.map((i) => issueText(o.lang, i));
+        summary.rejected++;
+        if (summary.sample.length < SAMPLE) summary.sample.push({ line: record.line, errors });
+        rejects?.add(record, csv.header.length, errors);
+      };
+      const seen = new Map<string, number>();
+      let batch: Pending<T>[] = [];
+      const flush = async () => {
+        await importer.flush(uc.trx, batch, uc.now, counts, (p, issues) => reject(p.record, issues));
+        batch = [];
+        o.progress?.(csv.bytesRead(), source.size);
+      };
+      for await (const record of csv.records) {
+        summary.rows++;
+        const parsed = importer.parse(cellsOf(record.fields, header.positions));
+        if (!parsed.ok) {
+          reject(record, parsed.issues);
+          continue;
+        }
+        const key = importer.key(parsed.value);
+        const first = seen.get(key);
+        if (first !== undefined) {
+          reject(record, [{ column: 'Identifiant', message: 'row.duplicate', params: { line: first } }]);
+          continue;
+        }
+        seen.set(key, record.line);
+        if (parsed.padded) summary.padded++;
+        batch.push({ record, value: parsed.value });
+        if (batch.length >= BATCH) await flush();
+      }
+      await flush();
+      await importer.finish?.(uc.trx);
+      Object.assign(summary, counts);
+
+      const countsJson = { rows: summary.rows, ...counts, rejected: summary.rejected, padded: summary.padded };
+      const run = await uc.trx
+        .insertInto('run')
+        .values({ kind: action, actor: uc.actor.login, fileName: source.name, fileSha256: source.sha256, startedAt: uc.now, finishedAt: new Date().toISOString(), counts: JSON.stringify(countsJson) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      uc.audit(action, `file:${source.name}`, { sha256: source.sha256, encoding: source.encoding, ...countsJson }, run.id);
+      if (rejects) await (rejects as RejectsWriter).close();
+      return summary;
+    });
+  } catch (err) {
+    // nothing was applied: a rejects report would describe a run that did not happen
+    if (rejects !== null) {
+      await (rejects as RejectsWriter).close().catch(() => undefined);
+      fs.rmSync(o.rejects!, { force: true });
+    }
+    throw err;
+  }
+}
+
+// ---- the directory (SPEC 8.2) -----------------------------------------------------------
+
+const STRUCTURE_DEFAULTS = {
+  ediSender: 0,
+  ediReceiver: 0,
+  managesPaymentStatus: 0,
+  managesCommitment: 0,
+  managesService: 0,
+  managesServiceCommitment: 0,
+  isMoa: 0,
+  isMoaOnly: 0,
+  active: 1,
+  address: null,
+  addressComplement1: null,
+  addressComplement2: null,
+  postalCode: null,
+  city: null,
+  phone: null,
+  email: null,
+  countryCode: null,
+  countryLabel: null,
+  departement: null,
+} as const;
+
+const structureImporter: Importer<StructureValues> = {
+  kind: 'structure',
+  columns: STRUCTURE_COLUMNS,
+  parse: parseStructureRow,
+  key: (v) => `${v.idType}:${v.identifier}`,
+  async flush(db, batch, at, counts) {
+    const existing = await structuresByKey(db, batch.map((p) => p.value.identifier));
+    const inserts: NewStructure[] = [];
+    const renamed: { row: StructureRow; set: Partial<NewStructure> }[] = [];
+    for (const { value } of batch) {
+      const row = existing.get(`${value.idType}:${value.identifier}`);
+      if (!row) {
+        inserts.push({
+          ...STRUCTURE_DEFAULTS,
+          ...value,
+          nameKey: fold(value.companyName),
+          cityKey: fold(value.city ?? null),
+          searchKey: structureSearchKey(value),
+          createdAt: at,
+          updatedAt: at,
+        });
+        continue;
+      }
+      const set: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) if ((row as unknown as Record<string, unknown>)[k] !== v) set[k] = v;
+      if (Object.keys(set).length === 0) {
+        counts.unchanged++;
+        continue;
+      }
+      counts.updated++;
+      if (set.companyName !== undefined) set.nameKey = fold(value.companyName);
+      if (set.city !== undefined) set.cityKey = fold(value.city ?? null);
+      set.updatedAt = at;
+      if (set.companyName !== undefined) renamed.push({ row, set });
+      else await updateStructure(db, row.id, set);
+    }
+    if (renamed.length > 0) {
+      // a new name changes the search key, which also holds the structure's services
+      const services = await servicesOf(db, renamed.map((r) => r.row.id));
+      for (const { row, set } of renamed)
+        await updateStructure(db, row.id, { ...set, searchKey: structureSearchKey({ identifier: row.identifier, companyName: set.companyName as string }, services.filter((s) => s.structureId === row.id)) });
+    }
+    await insertStructures(db, inserts);
+    counts.created += inserts.length;
+  },
+};
+
+export function importStructures(store: Store, actor: string, o: ImportOptions): Promise<ImportSummary> {
+  return runImport(store, actor, o, structureImporter);
+}
+
+// ---- services (SPEC 8.3) ----------------------------------------------------------------
+
+function serviceImporter(): Importer<ServiceValues> {
+  const touched = new Set<number>();
+  return {
+    kind: 'service',
+    columns: SERVICE_COLUMNS,
+    parse: parseServiceRow,
+    key: (v) => `${v.idType}:${v.identifier}:${v.code}`,
+    async flush(db, batch, at, counts, reject) {
+      const structures = await structuresByKey(db, batch.map((p) => p.value.identifier));
+      const known = batch.filter((p) => {
+        if (structures.has(`${p.value.idType}:${p.value.identifier}`)) return true;
+        reject(p, [{ column: 'Identifiant', message: 'row.unknownStructure', params: { ref: `${p.value.idType}:${p.value.identifier}` } }]);
+        return false;
+      });
+      const current = new Map<string, ServiceRow>();
+      for (const s of await servicesOf(db, [...new Set([...structures.values()].map((s) => s.id))])) current.set(`${s.structureId}:${s.code}`, s);
+      const inserts: NewService[] = [];
+      for (const { value } of known) {
+        const structureId = structures.get(`${value.idType}:${value.identifier}`)!.id;
+        const row = current.get(`${structureId}:${value.code}`);
+        const { idType: _t, identifier: _i, code, ...fields } = value;
+        if (!row) {
+          inserts.push({ structureId, code, label: fields.label!, active: fields.active ?? 1, dateStart: fields.dateStart ?? null, dateEnd: fields.dateEnd ?? null, createdAt: at, updatedAt: at });
+          touched.add(structureId);
+          continue;
+        }
+        const set: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(fields)) if ((row as unknown as Record<string, unknown>)[k] !== v) set[k] = v;
+        if (Object.keys(set).length === 0) {
+          counts.unchanged++;
+          continue;
+        }
+        counts.updated++;
+        if (set.label !== undefined) touched.add(structureId);
+        await updateService(db, row.id, { ...set, updatedAt: at });
+      }
+      await insertServices(db, inserts);
+      counts.created += inserts.length;
+    },
+    async finish(db) {
+      await refreshSearchKeys(db, touched);
+    },
+  };
+}
+
+export function importServices(store: Store, actor: string, o: ImportOptions): Promise<ImportSummary> {
+  return runImport(store, actor, o, serviceImporter());
+}

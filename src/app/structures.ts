@@ -1,0 +1,237 @@
+import { displayIdentifier } from '../domain/identifiers.js';
+import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
+import { checkServiceCode } from '../domain/structure.js';
+import { queryTokens } from '../domain/text.js';
+import type { IdentifierType } from '../domain/enums.js';
+import { ConflictError, InvalidInputError } from '../errors.js';
+import type { ServiceRow, StructureRow } from '../db/schema.js';
+import type { Store } from '../db/store.js';
+import {
+  attachmentCounts,
+  getService,
+  getStructure,
+  principalManager,
+  refreshSearchKeys,
+  searchStructures as searchRows,
+  servicesOf,
+  structureUsers as usersOf,
+} from '../db/structure.repository.js';
+import { diff } from '../domain/account.js';
+import { runUseCase, type UseCase } from './use-case.js';
+
+/** The directory as commands show it: search, a structure's card, its users, its services. */
+
+export interface StructureView {
+  idType: string;
+  identifier: string;
+  companyName: string;
+  active: boolean;
+  address: string | null;
+  addressComplement1: string | null;
+  addressComplement2: string | null;
+  postalCode: string | null;
+  city: string | null;
+  departement: string | null;
+  countryCode: string | null;
+  countryLabel: string | null;
+  phone: string | null;
+  email: string | null;
+  ediSender: boolean;
+  ediReceiver: boolean;
+  managesPaymentStatus: boolean;
+  managesCommitment: boolean;
+  managesService: boolean;
+  managesServiceCommitment: boolean;
+  isMoa: boolean;
+  isMoaOnly: boolean;
+  updatedAt: string;
+}
+
+export interface ServiceView {
+  code: string;
+  label: string;
+  active: boolean;
+  dateStart: string | null;
+  dateEnd: string | null;
+}
+
+export interface StructureDetails extends StructureView {
+  principalManager: { login: string; lastName: string; firstName: string; email: string } | null;
+  /** Attached accounts by attachment status. */
+  attachments: Record<string, number>;
+  services: ServiceView[];
+}
+
+export function toStructureView(r: StructureRow): StructureView {
+  return {
+    idType: r.idType,
+    identifier: displayIdentifier(r.idType, r.identifier),
+    companyName: r.companyName,
+    active: r.active === 1,
+    address: r.address,
+    addressComplement1: r.addressComplement1,
+    addressComplement2: r.addressComplement2,
+    postalCode: r.postalCode,
+    city: r.city,
+    departement: r.departement,
+    countryCode: r.countryCode,
+    countryLabel: r.countryLabel,
+    phone: r.phone,
+    email: r.email,
+    ediSender: r.ediSender === 1,
+    ediReceiver: r.ediReceiver === 1,
+    managesPaymentStatus: r.managesPaymentStatus === 1,
+    managesCommitment: r.managesCommitment === 1,
+    managesService: r.managesService === 1,
+    managesServiceCommitment: r.managesServiceCommitment === 1,
+    isMoa: r.isMoa === 1,
+    isMoaOnly: r.isMoaOnly === 1,
+    updatedAt: r.updatedAt,
+  };
+}
+
+const toServiceView = (s: ServiceRow): ServiceView => ({ code: s.code, label: s.label, active: s.active === 1, dateStart: s.dateStart, dateEnd: s.dateEnd });
+
+const structureTarget = (s: StructureRow, serviceId?: number | null) => ({ kind: 'structure' as const, id: s.id, postalCode: s.postalCode, serviceId });
+const structureLabel = (s: StructureRow) => `structure:${formatStructureRef(s)}`;
+
+export interface SearchInput {
+  text?: string | undefined;
+  identifiant?: string | undefined;
+  type?: IdentifierType | undefined;
+  raisonSociale?: string | undefined;
+  codePostal?: string | undefined;
+  ville?: string | undefined;
+  nom?: string | undefined;
+  prenom?: string | undefined;
+  limit: number;
+  page: number;
+}
+
+export async function searchStructures(store: Store, actor: string, input: SearchInput): Promise<{ items: StructureView[]; total: number }> {
+  return runUseCase(store, { actor, action: 'structure.read', readOnly: true }, async (uc) => {
+    uc.authorize('structure.read', { kind: 'none' }, 'structures');
+    const words = input.text === undefined ? undefined : queryTokens(input.text);
+    // text with no letter or digit in it (`'--`) matches nothing, rather than everything
+    if (words !== undefined && words.length === 0) return { items: [], total: 0 };
+    const { rows, total } = await searchRows(uc.trx, store.dialect, {
+      words,
+      text: input.text,
+      identifier: input.identifiant,
+      idType: input.type,
+      companyName: input.raisonSociale,
+      postalCode: input.codePostal,
+      city: input.ville,
+      lastName: input.nom,
+      firstName: input.prenom,
+      limit: input.limit,
+      offset: input.limit > 0 ? (input.page - 1) * input.limit : 0,
+    });
+    return { items: rows.map(toStructureView), total };
+  });
+}
+
+export async function showStructure(store: Store, actor: string, ref: string): Promise<StructureDetails> {
+  return runUseCase(store, { actor, action: 'structure.read', readOnly: true }, async (uc) => {
+    const s = await getStructure(uc.trx, parseStructureRef(ref));
+    uc.authorize('structure.read', structureTarget(s), structureLabel(s));
+    const gp = await principalManager(uc.trx, s.id);
+    return {
+      ...toStructureView(s),
+      principalManager: gp ?? null,
+      attachments: await attachmentCounts(uc.trx, s.id),
+      services: (await servicesOf(uc.trx, [s.id])).map(toServiceView),
+    };
+  });
+}
+
+export interface StructureUser {
+  login: string;
+  lastName: string;
+  firstName: string;
+  email: string;
+  accountStatus: string;
+  role: string;
+  status: string;
+  services: string[];
+  dateStart: string | null;
+  dateEnd: string | null;
+}
+
+/** Live attachments by default: refused requests and ended attachments are history, not users. */
+export const DEFAULT_USER_STATUSES = ['VALIDEE', 'EN_COURS_DE_VALIDATION', 'DESACTIVEE'] as const;
+
+export async function structureUsers(store: Store, actor: string, ref: string, statuses: readonly string[]): Promise<StructureUser[]> {
+  return runUseCase(store, { actor, action: 'structure.users', readOnly: true }, async (uc) => {
+    const s = await getStructure(uc.trx, parseStructureRef(ref));
+    uc.authorize('structure.users', structureTarget(s), structureLabel(s));
+    const rows = await usersOf(uc.trx, store.dialect, s.id, statuses);
+    return rows.map(({ id: _id, ...r }) => r);
+  });
+}
+
+// ---- services, by the structure's managers ---------------------------------------------
+
+export interface ServicePatch {
+  label?: string | undefined;
+  dateStart?: string | null | undefined;
+  dateEnd?: string | null | undefined;
+}
+
+function checkDates(dateStart: string | null, dateEnd: string | null): void {
+  if (dateStart && dateEnd && dateEnd < dateStart)
+    throw new InvalidInputError([{ field: '--fin', message: 'service.dateOrder', params: { start: dateStart, end: dateEnd } }]);
+}
+
+async function managedStructure(uc: UseCase, ref: string, serviceId?: number | null) {
+  const s = await getStructure(uc.trx, parseStructureRef(ref));
+  uc.authorize('structure.edit', structureTarget(s, serviceId), structureLabel(s));
+  return s;
+}
+
+export async function addService(store: Store, actor: string, ref: string, code: string, patch: ServicePatch & { label: string }): Promise<ServiceView> {
+  return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
+    const s = await managedStructure(uc, ref);
+    const checked = checkServiceCode(code);
+    if (checked === null) throw new InvalidInputError([{ field: 'CODE', message: 'row.serviceCode' }]);
+    checkDates(patch.dateStart ?? null, patch.dateEnd ?? null);
+    const existing = (await servicesOf(uc.trx, [s.id])).find((sv) => sv.code === checked);
+    if (existing) throw new ConflictError('service.exists', { code: checked, structure: formatStructureRef(s) });
+    const row = { structureId: s.id, code: checked, label: patch.label, active: 1, dateStart: patch.dateStart ?? null, dateEnd: patch.dateEnd ?? null, createdAt: uc.now, updatedAt: uc.now };
+    await uc.trx.insertInto('service').values(row).execute();
+    await refreshSearchKeys(uc.trx, [s.id]);
+    uc.audit('service.add', `service:${formatStructureRef(s)}/${checked}`, diff({} as ServicePatch, { label: row.label, dateStart: row.dateStart, dateEnd: row.dateEnd }));
+    return { code: checked, label: row.label, active: true, dateStart: row.dateStart, dateEnd: row.dateEnd };
+  });
+}
+
+/** Edits a service; returns it and the fields that changed (none: nothing was written). */
+export async function editService(store: Store, actor: string, ref: string, code: string, patch: ServicePatch): Promise<{ service: ServiceView; changed: string[] }> {
+  return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
+    const structure = await getStructure(uc.trx, parseStructureRef(ref));
+    const service = await getService(uc.trx, structure.id, code, formatStructureRef(structure));
+    uc.authorize('structure.edit', structureTarget(structure, service.id), structureLabel(structure));
+    const after = { label: patch.label ?? service.label, dateStart: patch.dateStart === undefined ? service.dateStart : patch.dateStart, dateEnd: patch.dateEnd === undefined ? service.dateEnd : patch.dateEnd };
+    checkDates(after.dateStart, after.dateEnd);
+    const changes = diff({ label: service.label, dateStart: service.dateStart, dateEnd: service.dateEnd }, after);
+    if (Object.keys(changes).length > 0) {
+      await uc.trx.updateTable('service').set({ ...after, updatedAt: uc.now }).where('id', '=', service.id).execute();
+      if (changes.label) await refreshSearchKeys(uc.trx, [structure.id]);
+      uc.audit('service.edit', `service:${formatStructureRef(structure)}/${service.code}`, changes);
+    }
+    return { service: toServiceView({ ...service, ...after }), changed: Object.keys(changes) };
+  });
+}
+
+export async function deactivateService(store: Store, actor: string, ref: string, code: string): Promise<ServiceView> {
+  return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
+    const structure = await getStructure(uc.trx, parseStructureRef(ref));
+    const service = await getService(uc.trx, structure.id, code, formatStructureRef(structure));
+    uc.authorize('structure.edit', structureTarget(structure, service.id), structureLabel(structure));
+    if (service.active === 0) throw new ConflictError('service.alreadyInactive', { code: service.code, structure: formatStructureRef(structure) });
+    await uc.trx.updateTable('service').set({ active: 0, updatedAt: uc.now }).where('id', '=', service.id).execute();
+    uc.audit('service.deactivate', `service:${formatStructureRef(structure)}/${service.code}`, { active: { before: true, after: false } });
+    return toServiceView({ ...service, active: 0 });
+  });
+}
+

@@ -1,0 +1,279 @@
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import type { ImportSummary } from '../app/structure-import.js';
+import type { ServiceView, StructureDetails, StructureUser, StructureView } from '../app/structures.js';
+import { withStore } from '../app/session.js';
+import { ATTACHMENT_STATUSES, IDENTIFIER_TYPES } from '../domain/enums.js';
+import * as f from '../domain/fields.js';
+import { InvalidInputError, PartialBatchError } from '../errors.js';
+import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
+import type { Column } from '../ui/output.js';
+import { progressBar } from '../ui/progress.js';
+import { actorOf, examples, globalsOf, parse, positiveInt, type Globals } from './context.js';
+
+/** `structure …`: the public directory (SPEC 7, 8.2, 8.3), its search, and the services its managers keep. */
+
+const SUMMARY_COLUMNS: Column<ImportSummary>[] = [
+  { key: 'file', label: 'col.file' },
+  { key: 'encoding', label: 'col.encoding' },
+  { key: 'rows', label: 'col.rows' },
+  { key: 'created', label: 'col.created' },
+  { key: 'updated', label: 'col.updated' },
+  { key: 'unchanged', label: 'col.unchanged' },
+  { key: 'rejected', label: 'col.rejected' },
+  { key: 'padded', label: 'col.padded' },
+  { key: 'sha256', label: 'col.sha256' },
+];
+
+const SEARCH_COLUMNS: Column<StructureView>[] = [
+  { key: 'idType', label: 'col.idType' },
+  { key: 'identifier', label: 'col.identifier' },
+  { key: 'companyName', label: 'col.companyName' },
+  { key: 'postalCode', label: 'col.postalCode' },
+  { key: 'city', label: 'col.city' },
+  { key: 'active', label: 'col.active' },
+];
+
+const DETAIL_COLUMNS: Column<StructureDetails>[] = [
+  ...(SEARCH_COLUMNS as unknown as Column<StructureDetails>[]),
+  { key: 'address', label: 'col.address' },
+  { key: 'addressComplement1', label: 'col.addressComplement1' },
+  { key: 'addressComplement2', label: 'col.addressComplement2' },
+  { key: 'departement', label: 'col.departement' },
+  { key: 'countryCode', label: 'col.country' },
+  { key: 'countryLabel', label: 'col.countryLabel' },
+  { key: 'phone', label: 'col.phone' },
+  { key: 'email', label: 'col.email' },
+  { key: 'ediSender', label: 'col.ediSender' },
+  { key: 'ediReceiver', label: 'col.ediReceiver' },
+  { key: 'managesPaymentStatus', label: 'col.managesPaymentStatus' },
+  { key: 'managesCommitment', label: 'col.managesCommitment' },
+  { key: 'managesService', label: 'col.managesService' },
+  { key: 'managesServiceCommitment', label: 'col.managesServiceCommitment' },
+  { key: 'isMoa', label: 'col.isMoa' },
+  { key: 'isMoaOnly', label: 'col.isMoaOnly' },
+  { key: 'principalManager', label: 'col.principalManager', show: (v) => (v ? `${(v as { login: string }).login}` : '') },
+  { key: 'attachments', label: 'col.attachmentCounts', show: (v) => Object.entries(v as Record<string, number>).map(([k, n]) => `${k} ${n}`).join(', ') },
+  { key: 'updatedAt', label: 'col.updatedAt' },
+];
+
+const SERVICE_COLUMNS: Column<ServiceView>[] = [
+  { key: 'code', label: 'col.serviceCode' },
+  { key: 'label', label: 'col.serviceLabel' },
+  { key: 'active', label: 'col.active' },
+  { key: 'dateStart', label: 'col.dateStart' },
+  { key: 'dateEnd', label: 'col.dateEnd' },
+];
+
+const USER_COLUMNS: Column<StructureUser>[] = [
+  { key: 'login', label: 'col.login' },
+  { key: 'lastName', label: 'col.lastName' },
+  { key: 'firstName', label: 'col.firstName' },
+  { key: 'email', label: 'col.email' },
+  { key: 'accountStatus', label: 'col.accountStatus' },
+  { key: 'role', label: 'col.role' },
+  { key: 'status', label: 'col.attachmentStatus' },
+  { key: 'services', label: 'col.services' },
+  { key: 'dateStart', label: 'col.dateStart' },
+  { key: 'dateEnd', label: 'col.dateEnd' },
+];
+
+const importOptions = z.object({
+  FILE: z.string().min(1),
+  encoding: z.enum(['auto', 'utf8', 'cp1252']),
+  rejects: z.string().min(1).optional(),
+});
+
+/** The summary on stdout; the first rejected lines and the unknown columns on stderr; exit 1 when rows were rejected. */
+function reportImport(g: Globals, summary: ImportSummary): void {
+  for (const c of summary.unknownColumns) g.out.warn('import.unknownColumn', { column: c });
+  g.out.record(summary, SUMMARY_COLUMNS);
+  if (summary.rejected === 0) {
+    g.out.success('import.done', { file: summary.file, rows: summary.rows });
+    return;
+  }
+  for (const r of summary.sample) g.out.info('import.rejectedLine', { line: r.line, errors: r.errors.join(' ; ') });
+  if (summary.rejected > summary.sample.length) g.out.info('import.moreRejected', { count: summary.rejected - summary.sample.length });
+  throw new PartialBatchError(summary, summary.rejectsFile ? 'import.partialWithFile' : 'import.partial', { rejected: summary.rejected, rows: summary.rows, file: summary.rejectsFile });
+}
+
+const optionalDate = z
+  .string()
+  .transform((raw, ctx) => {
+    if (raw.trim() === '') return null;
+    const d = f.parseDate(raw);
+    if (d === null) {
+      ctx.addIssue({ code: 'custom', message: 'validation.date', input: raw });
+      return z.NEVER;
+    }
+    return d;
+  })
+  .optional();
+
+const label = z.string().trim().min(1, { error: 'validation.required' }).max(200, { error: 'validation.tooLong200' });
+
+export function structureCommand(lang: Lang): Command {
+  const t = (key: MessageKey) => translate(lang, key);
+  const structure = new Command('structure')
+    .description(t('cmd.structure'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr structure import annuaire.csv --rejects rejets.csv', 'chorus-admin --as corr@dgfip.fr structure search chateau --code-postal 64'));
+
+  for (const [name, kind] of [['import', 'structures'], ['import-services', 'services']] as const) {
+    structure
+      .command(name)
+      .description(t(kind === 'structures' ? 'cmd.structure.import' : 'cmd.structure.importServices'))
+      .argument('<file>', t('arg.csvFile'))
+      .addOption(new Option('--encoding <encoding>', t('opt.encoding')).choices(['auto', 'utf8', 'cp1252']).default('auto'))
+      .option('--rejects <file>', t('opt.rejects'))
+      .addHelpText('after', examples(lang, `chorus-admin --as corr@dgfip.fr structure ${name} ${kind === 'structures' ? 'annuaire.csv' : 'services.csv'} --rejects rejets.csv`))
+      .action(async (file: string, opts: Record<string, string | undefined>, cmd: Command) => {
+        const g = globalsOf(cmd);
+        const actor = actorOf(g);
+        const o = parse(importOptions, { ...opts, FILE: file });
+        const app = await import('../app/structure-import.js');
+        const bar = progressBar(g.out, g.out.t('import.progress'));
+        const run = kind === 'structures' ? app.importStructures : app.importServices;
+        try {
+          const summary = await withStore(g.db, (s) =>
+            run(s, actor, { file: o.FILE, encoding: o.encoding, rejects: o.rejects, lang: g.lang, progress: (done, total) => bar.update(done, total) }),
+          );
+          bar.stop();
+          reportImport(g, summary);
+        } finally {
+          bar.stop();
+        }
+      });
+  }
+
+  structure
+    .command('search')
+    .description(t('cmd.structure.search'))
+    .argument('[text]', t('arg.searchText'))
+    .option('--identifiant <identifiant>', t('opt.identifiant'))
+    .addOption(new Option('--type <type>', t('opt.idType')).choices(IDENTIFIER_TYPES))
+    .option('--raison-sociale <text>', t('opt.raisonSociale'))
+    .option('--code-postal <code>', t('opt.codePostalSearch'))
+    .option('--ville <ville>', t('opt.villeSearch'))
+    .option('--nom <nom>', t('opt.nomSearch'))
+    .option('--prenom <prenom>', t('opt.prenomSearch'))
+    .option('--limit <n>', t('opt.limit'), '20')
+    .option('--page <n>', t('opt.page'), '1')
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr structure search "mairie de pau"', 'chorus-admin --as corr@dgfip.fr structure search --type TAHITI --identifiant 003970-001', 'chorus-admin --as corr@dgfip.fr structure search --ville chateau --page 2 --json'))
+    .action(async (text: string | undefined, opts: Record<string, string | undefined>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const filled = z.string().trim().min(1, { error: 'validation.required' }).max(200, { error: 'validation.tooLong200' }).optional();
+      const input = parse(
+        z.object({
+          text: filled,
+          identifiant: filled,
+          type: z.enum(IDENTIFIER_TYPES).optional(),
+          raisonSociale: filled,
+          codePostal: filled,
+          ville: filled,
+          nom: filled,
+          prenom: filled,
+          limit: positiveInt,
+          page: positiveInt.pipe(z.number().min(1, { error: 'validation.positiveInt' })),
+        }),
+        { ...opts, text },
+      );
+      if (input.text === undefined && [input.identifiant, input.type, input.raisonSociale, input.codePostal, input.ville, input.nom, input.prenom].every((v) => v === undefined))
+        throw new InvalidInputError([{ field: 'TEXT', message: 'structure.searchNeedsCriteria' }]);
+      const { searchStructures } = await import('../app/structures.js');
+      const { items, total } = await withStore(g.db, (s) => searchStructures(s, actor, input));
+      g.out.list(items, SEARCH_COLUMNS);
+      if (items.length < total) g.out.info('output.partialList', { shown: items.length, total, page: input.page });
+    });
+
+  structure
+    .command('show')
+    .description(t('cmd.structure.show'))
+    .argument('<id>', t('arg.structure'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr structure show 21640445700019', 'chorus-admin --as corr@dgfip.fr structure show TAHITI:003970-001 --json'))
+    .action(async (id: string, _opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { showStructure } = await import('../app/structures.js');
+      const details = await withStore(g.db, (s) => showStructure(s, actor, id));
+      g.out.record(details, DETAIL_COLUMNS);
+      if (g.format === 'table' && details.services.length > 0) g.out.list(details.services, SERVICE_COLUMNS);
+    });
+
+  structure
+    .command('users')
+    .description(t('cmd.structure.users'))
+    .argument('<id>', t('arg.structure'))
+    .addOption(new Option('--status <status...>', t('opt.attachmentStatus')).choices(ATTACHMENT_STATUSES))
+    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure users 21640445700019 --format csv > utilisateurs.csv'))
+    .action(async (id: string, opts: { status?: string[] }, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { structureUsers, DEFAULT_USER_STATUSES } = await import('../app/structures.js');
+      const users = await withStore(g.db, (s) => structureUsers(s, actor, id, opts.status ?? DEFAULT_USER_STATUSES));
+      g.out.list(users, USER_COLUMNS);
+    });
+
+  const service = structure
+    .command('service')
+    .description(t('cmd.structure.service'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel"'));
+
+  service
+    .command('add')
+    .description(t('cmd.structure.service.add'))
+    .argument('<structure>', t('arg.structure'))
+    .argument('<code>', t('arg.serviceCode'))
+    .requiredOption('--libelle <libelle>', t('opt.libelle'))
+    .option('--debut <date>', t('opt.debut'))
+    .option('--fin <date>', t('opt.fin'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel" --debut 01/01/2027'))
+    .action(async (ref: string, code: string, opts: Record<string, string | undefined>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const o = parse(z.object({ libelle: label, debut: optionalDate, fin: optionalDate }), opts);
+      const { addService } = await import('../app/structures.js');
+      const added = await withStore(g.db, (s) => addService(s, actor, ref, code, { label: o.libelle, dateStart: o.debut, dateEnd: o.fin }));
+      g.out.success('service.added', { code: added.code, structure: ref });
+      g.out.record(added, SERVICE_COLUMNS);
+    });
+
+  service
+    .command('edit')
+    .description(t('cmd.structure.service.edit'))
+    .argument('<structure>', t('arg.structure'))
+    .argument('<code>', t('arg.serviceCode'))
+    .option('--libelle <libelle>', t('opt.libelle'))
+    .option('--debut <date>', t('opt.debutClear'))
+    .option('--fin <date>', t('opt.finClear'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure service edit 21640445700019 SERV-CULT --libelle "Culture et patrimoine" --fin ""'))
+    .action(async (ref: string, code: string, opts: Record<string, string | undefined>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const o = parse(z.object({ libelle: label.optional(), debut: optionalDate, fin: optionalDate }), opts);
+      if (o.libelle === undefined && o.debut === undefined && o.fin === undefined)
+        throw new InvalidInputError([{ field: '--libelle', message: 'service.nothingToEdit' }]);
+      const { editService } = await import('../app/structures.js');
+      const { service: edited, changed } = await withStore(g.db, (s) => editService(s, actor, ref, code, { label: o.libelle, dateStart: o.debut, dateEnd: o.fin }));
+      if (changed.length === 0) g.out.info('service.unchanged', { code: edited.code });
+      else g.out.success('service.edited', { code: edited.code, fields: g.out.fieldNames(changed) });
+      g.out.record(edited, SERVICE_COLUMNS);
+    });
+
+  service
+    .command('deactivate')
+    .description(t('cmd.structure.service.deactivate'))
+    .argument('<structure>', t('arg.structure'))
+    .argument('<code>', t('arg.serviceCode'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure service deactivate 21640445700019 SERV-CULT'))
+    .action(async (ref: string, code: string, _opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { deactivateService } = await import('../app/structures.js');
+      const done = await withStore(g.db, (s) => deactivateService(s, actor, ref, code));
+      g.out.success('service.deactivated', { code: done.code });
+      g.out.record(done, SERVICE_COLUMNS);
+    });
+
+  return structure;
+}
