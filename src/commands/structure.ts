@@ -148,7 +148,7 @@ export function structureCommand(lang: Lang): Command {
   structure
     .command('search')
     .description(t('cmd.structure.search'))
-    .argument('[text]', t('arg.searchText'))
+    .argument('[text...]', t('arg.searchText'))
     .option('--identifiant <identifiant>', t('opt.identifiant'))
     .addOption(new Option('--type <type>', t('opt.idType')).choices(IDENTIFIER_TYPES))
     .option('--raison-sociale <text>', t('opt.raisonSociale'))
@@ -159,9 +159,11 @@ export function structureCommand(lang: Lang): Command {
     .option('--limit <n>', t('opt.limit'), '20')
     .option('--page <n>', t('opt.page'), '1')
     .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr structure search "mairie de pau"', 'chorus-admin --as corr@dgfip.fr structure search --type TAHITI --identifiant 003970-001', 'chorus-admin --as corr@dgfip.fr structure search --ville chateau --page 2 --json'))
-    .action(async (text: string | undefined, opts: Record<string, string | undefined>, cmd: Command) => {
+    .action(async (words: string[], opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
+      // `structure search commune de pau` reads as one text, quoted or not
+      const text = words.length > 0 ? words.join(' ') : undefined;
       const filled = z.string().trim().min(1, { error: 'validation.required' }).max(200, { error: 'validation.tooLong200' }).optional();
       const input = parse(
         z.object({

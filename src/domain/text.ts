@@ -4,7 +4,7 @@
  * see the same tokens.
  */
 
-const LIGATURES: Record<string, string> = { œ: 'oe', Œ: 'oe', æ: 'ae', Æ: 'ae', ß: 'ss', ø: 'o', Ø: 'o', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd' };
+const LIGATURES: Record<string, string> = { œ: 'oe', Œ: 'oe', æ: 'ae', Æ: 'ae', ß: 'ss', ẞ: 'ss', ø: 'o', Ø: 'o', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd' };
 
 /** Lower case, no accents or ligatures; every run of non-letters and non-digits becomes one space. */
 export function fold(text: string | null | undefined): string {
@@ -12,7 +12,7 @@ export function fold(text: string | null | undefined): string {
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
-    .replace(/[œŒæÆßøØłŁđĐ]/g, (c) => LIGATURES[c]!)
+    .replace(/[œŒæÆßẞøØłŁđĐ]/g, (c) => LIGATURES[c]!)
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();

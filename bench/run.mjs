@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// `npm run bench`: whole-process timings of chorus-admin on generated data (never committed).
+//   node bench/run.mjs [structures]        (default: every benchmark)
+// Data comes from ../shared/bench/gen.mjs and is cached in bench/data/ (git-ignored); each run
+// uses a fresh SQLite store in a temporary folder. Peak memory is the child's max RSS (/usr/bin/time).
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const GEN = path.resolve(ROOT, '../shared/bench/gen.mjs');
+const DATA = path.join(ROOT, 'bench/data');
+const BIN = path.join(ROOT, 'bin/chorus-admin.js');
+const CORR = 'bench@dgfip.finances.gouv.fr';
+const N = Number(process.env.BENCH_STRUCTURES ?? 130_000);
+
+fs.mkdirSync(DATA, { recursive: true });
+
+/** Generates a data set once; the same arguments give the same bytes. */
+function data(name, ...args) {
+  const file = path.join(DATA, name);
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`generating ${name}…\n`);
+    const r = spawnSync(process.execPath, [GEN, ...args.map(String)], { maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`gen.mjs ${args.join(' ')} failed: ${r.stderr}`);
+    fs.writeFileSync(file, r.stdout);
+  }
+  return file;
+}
+
+/** Runs a command as a whole process; returns wall seconds, peak RSS in MB, exit code. */
+function timed(cmd, args, env = {}) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const lines = r.stderr.trim().split('\n');
+  const rssKb = Number(lines.at(-1));
+  return { seconds, rssMb: rssKb / 1024, code: r.status, stdout: r.stdout, stderr: lines.slice(0, -1).join('\n') };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const cli = (db, ...args) => [BIN, '--db', db, '--as', CORR, ...args];
+
+function freshStore() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
+  const db = path.join(dir, 'bench.sqlite');
+  const r = spawnSync(process.execPath, [BIN, '--db', db, 'init', '--correspondent', CORR, '--email', CORR, '--nom', 'BENCH', '--prenom', 'Run', '--scope', '*', '-q']);
+  if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
+  return { db, dir };
+}
+
+function check(step, r) {
+  if (r.code !== 0) throw new Error(`${step} exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
+  return r;
+}
+
+function benchStructures() {
+  const annuaire = data(`annuaire-${N}.csv`, 'annuaire', N);
+  const services = data(`services-${N}.csv`, 'services', N);
+  const { db, dir } = freshStore();
+  try {
+    const imp = check('structure import', timed(process.execPath, cli(db, 'structure', 'import', annuaire, '--json', '-q')));
+    const svc = check('structure import-services', timed(process.execPath, cli(db, 'structure', 'import-services', services, '--json', '-q')));
+    const again = check('structure import (again)', timed(process.execPath, cli(db, 'structure', 'import', annuaire, '--json', '-q')));
+    const summary = JSON.parse(imp.stdout);
+    const versions = [];
+    for (let i = 0; i < 7; i++) versions.push(timed(process.execPath, [BIN, '--version']).seconds);
+    const bare = median(versions);
+    const queries = [['Pau'], ['commune', 'bordeaux'], ['chateau'], ['techniques', '--code-postal', '64'], ['--ville', 'mont de marsan', '--page', '3'], [`${20000000 + 4242}`]];
+    const searches = queries.map((q) => {
+      const times = [];
+      for (let i = 0; i < 5; i++) times.push(check(`search ${q.join(' ')}`, timed(process.execPath, cli(db, 'structure', 'search', ...q, '--json', '-q'))).seconds);
+      return { query: q.join(' '), seconds: median(times) };
+    });
+    const worst = Math.max(...searches.map((s) => s.seconds));
+    console.log(`\nstructures: ${N} rows (${(fs.statSync(annuaire).size / 1e6).toFixed(1)} MB), services: ${2 * N} rows`);
+    console.log(`  structure import           ${imp.seconds.toFixed(2)} s   peak RSS ${imp.rssMb.toFixed(0)} MB   (created ${summary.created})   target < 20 s`);
+    console.log(`  structure import-services  ${svc.seconds.toFixed(2)} s   peak RSS ${svc.rssMb.toFixed(0)} MB`);
+    console.log(`  structure import (again)   ${again.seconds.toFixed(2)} s   peak RSS ${again.rssMb.toFixed(0)} MB   (unchanged ${JSON.parse(again.stdout).unchanged})`);
+    console.log(`  chorus-admin --version     ${bare.toFixed(3)} s   (median of 7)`);
+    for (const s of searches) console.log(`  search ${s.query.padEnd(32)} ${s.seconds.toFixed(3)} s   ratio ${(s.seconds / bare).toFixed(2)}× a bare start`);
+    console.log(`  worst search / bare start  ${(worst / bare).toFixed(2)}×   target ≤ 2×`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const which = process.argv[2] ?? 'all';
+console.log(`chorus-admin bench — node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+if (which === 'all' || which === 'structures') benchStructures();
