@@ -99,10 +99,13 @@ function readKey(cells: RowCells, issues: RowIssue[]): { idType: IdentifierType;
 const empty = (s: string | undefined) => (s === undefined ? undefined : s.trim() === '' ? null : s.trim());
 
 /** A French postal code that lost its leading zero in a spreadsheet (`1000`) is padded back. */
+/** Countries whose postal codes are French ones (overseas territories have ISO codes of their own). */
+const FRENCH_POSTAL = new Set(['FR', 'GP', 'MQ', 'GF', 'RE', 'YT', 'PM', 'BL', 'MF', 'WF', 'PF', 'NC', 'TF', 'MC']);
+
 export function readPostalCode(raw: string, countryCode: string | null | undefined): string | null | false {
   const v = raw.trim();
   if (v === '') return null;
-  const french = !countryCode || countryCode.toUpperCase() === 'FR';
+  const french = !countryCode || FRENCH_POSTAL.has(countryCode.toUpperCase());
   if (!french) return v.length <= 10 ? v : false;
   if (/^\d{4}$/.test(v)) return '0' + v;
   return /^\d{5}$/.test(v) ? v : false;
@@ -137,7 +140,9 @@ export function parseStructureRow(cells: RowCells): RowResult<StructureValues> {
     if (code === false) issues.push({ column: 'CodePostal', message: 'row.postalCode', params: { value: postal } });
     else {
       values.postalCode = code;
-      values.departement = departementOf(code);
+      // a German 33100 is not in Gironde: only French postal codes place a structure in a département
+      const country = values.countryCode as string | null | undefined;
+      values.departement = !country || FRENCH_POSTAL.has(country) ? departementOf(code) : null;
     }
   }
   if (issues.length > 0 || !key) return { ok: false, issues };
