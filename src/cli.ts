@@ -7,6 +7,7 @@ import { examples } from './commands/context.js';
 import { dbCommand } from './commands/db.js';
 import { initCommand } from './commands/init.js';
 import { structureCommand } from './commands/structure.js';
+import { syncCommand } from './commands/sync.js';
 import { AppError, EXIT, InvalidInputError, PartialBatchError } from './errors.js';
 import { resolveLang, t, type Lang, type MessageKey } from './i18n/index.js';
 import { Output } from './ui/output.js';
@@ -41,7 +42,7 @@ export function buildProgram(lang: Lang): Command {
     .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list', 'chorus-admin account --help'))
     .addHelpText('after', `${t(lang, 'help.env')}\n`);
 
-  for (const group of [initCommand, dbCommand, accountCommand, structureCommand, auditCommand]) program.addCommand(group(lang));
+  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, auditCommand]) program.addCommand(group(lang));
 
   // Settings commander does not pass on to commands added with addCommand: apply them to all.
   const configure = (cmd: Command) => {

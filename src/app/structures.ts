@@ -200,7 +200,8 @@ export async function addService(store: Store, actor: string, ref: string, code:
     const row = { structureId: s.id, code: checked, label: patch.label, active: 1, dateStart: patch.dateStart ?? null, dateEnd: patch.dateEnd ?? null, createdAt: uc.now, updatedAt: uc.now };
     await uc.trx.insertInto('service').values(row).execute();
     await refreshSearchKeys(uc.trx, [s.id]);
-    uc.audit('service.add', `service:${formatStructureRef(s)}/${checked}`, diff({} as ServicePatch, { label: row.label, dateStart: row.dateStart, dateEnd: row.dateEnd }));
+    // a date not given is no change: diff() would record it as null → null
+    uc.audit('service.add', `service:${formatStructureRef(s)}/${checked}`, diff({} as ServicePatch, { label: row.label, dateStart: row.dateStart ?? undefined, dateEnd: row.dateEnd ?? undefined }));
     return { code: checked, label: row.label, active: true, dateStart: row.dateStart, dateEnd: row.dateEnd };
   });
 }

@@ -1,5 +1,6 @@
 import { chain, type AuditFields, type ChainedEntry, type Outcome } from '../domain/audit-chain.js';
 import type { Db } from './account.repository.js';
+import { bulkInsert } from './bulk.js';
 import { like } from './like.js';
 import type { AuditLogRow } from './schema.js';
 
@@ -18,9 +19,12 @@ export async function appendAudit(db: Db, entries: Omit<AuditFields, 'seq'>[]): 
     .returning(['seq', 'hash'])
     .executeTakeFirstOrThrow();
   const chained = chain({ seq: before.seq - entries.length, hash: before.hash }, entries);
-  for (let i = 0; i < chained.length; i += BATCH) {
-    await db.insertInto('auditLog').values(chained.slice(i, i + BATCH)).execute();
-  }
+  await bulkInsert(
+    db,
+    'audit_log',
+    ['seq', 'at', 'actor', 'action', 'target', 'outcome', 'changes', 'run_id', 'prev_hash', 'hash'],
+    chained.map((e) => [e.seq, e.at, e.actor, e.action, e.target, e.outcome, e.changes, e.runId, e.prevHash, e.hash]),
+  );
   await db.updateTable('auditHead').set({ hash: chained[chained.length - 1]!.hash }).where('id', '=', 1).execute();
   return chained;
 }

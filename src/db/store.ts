@@ -71,6 +71,17 @@ export async function openStore(location: string, options: OpenOptions = {}): Pr
   }
 }
 
+/** The better-sqlite3 database behind a Kysely instance or any of its transactions (they share the adapter). */
+const RAW_SQLITE = new WeakMap<object, SqliteDatabase.Database>();
+
+/**
+ * For the batch paths only (bulk.ts): the SQLite connection itself, to reuse prepared statements
+ * inside the current transaction (one connection: kysely's SQLite driver has no pool). Null on PostgreSQL.
+ */
+export function rawSqlite(db: { getExecutor(): { adapter: object } }): SqliteDatabase.Database | null {
+  return RAW_SQLITE.get(db.getExecutor().adapter) ?? null;
+}
+
 function openSqlite(file: string, create: boolean, timeout: number): Store {
   const resolved = path.resolve(file);
   if (!fs.existsSync(resolved)) {
@@ -84,6 +95,7 @@ function openSqlite(file: string, create: boolean, timeout: number): Store {
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database), plugins: [new CamelCasePlugin()] });
+  RAW_SQLITE.set(db.getExecutor().adapter, database);
   return { db, dialect: 'sqlite', location: resolved, close: () => db.destroy() };
 }
 

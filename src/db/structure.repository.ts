@@ -114,10 +114,17 @@ export interface StructureSearch {
   offset: number;
 }
 
-/** Every folded word of `text` starts a word of `column`'s folded value. */
+/** Every folded word of `text` starts a word of `column`'s folded value; text without a letter or digit matches nothing. */
 function wordsIn(column: string, text: string) {
   const words = fold(text).split(' ').filter(Boolean);
+  if (words.length === 0) return [sql<boolean>`1 = 0`];
   return words.map((w) => like(sql`(' ' || ${sql.ref(column)})`, '%', ' ' + w, '%'));
+}
+
+/** An identifier prefix as typed, without its separators; only separators: it matches nothing. */
+function identifierPrefix(typed: string) {
+  const compact = typed.replace(/[\s.\-]/g, '');
+  return compact === '' ? sql<boolean>`1 = 0` : like(sql.ref('structure.identifier'), '', compact, '%');
 }
 
 /**
@@ -128,7 +135,7 @@ function wordsIn(column: string, text: string) {
 export async function searchStructures(db: Db, dialect: DialectName, s: StructureSearch): Promise<{ rows: StructureRow[]; total: number }> {
   const conditions = [
     ...(s.words ? [structureTextMatch(dialect, s.words)] : []),
-    ...(s.identifier ? [like(sql.ref('structure.identifier'), '', s.identifier.replace(/[\s.\-]/g, ''), '%')] : []),
+    ...(s.identifier ? [identifierPrefix(s.identifier)] : []),
     ...(s.idType ? [sql<boolean>`structure.id_type = ${s.idType}`] : []),
     ...(s.companyName ? wordsIn('structure.name_key', s.companyName) : []),
     ...(s.postalCode ? [like(sql.ref('structure.postal_code'), '', s.postalCode.trim(), '%')] : []),

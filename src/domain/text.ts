@@ -14,6 +14,8 @@ export function fold(text: string | null | undefined): string {
     .replace(/\p{M}/gu, '')
     .replace(/[œŒæÆßẞøØłŁđĐ]/g, (c) => LIGATURES[c]!)
     .toLowerCase()
+    // toLowerCase writes Σ as ς at a word's end: one sigma, or FTS5 (which folds ς to σ) and LIKE disagree
+    .replace(/ς/g, 'σ')
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
 }

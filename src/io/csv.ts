@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'csv-parse';
+import Papa from 'papaparse';
 import { stringify as stringifyRows } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import { fold } from '../domain/text.js';
@@ -24,6 +24,8 @@ export interface CsvSource {
   encoding: Encoding;
   bom: boolean;
   delimiter: ';' | ',';
+  /** The header line's ending: the file's record separator. */
+  newline: '\r\n' | '\n' | '\r';
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -61,7 +63,9 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
   const encoding: Encoding = choice === 'auto' ? (utf8 ? 'utf8' : 'cp1252') : choice;
   const firstLine = iconv.decode(head.subarray(bom ? 3 : 0), encoding).split(/\r\n|\r|\n/, 1)[0] ?? '';
   const delimiter = !firstLine.includes(';') && firstLine.includes(',') ? ',' : ';';
-  return { path: file, name: path.basename(file), size, sha256: hash.digest('hex'), encoding, bom, delimiter };
+  const after = iconv.decode(head.subarray(bom ? 3 : 0), encoding).slice(firstLine.length, firstLine.length + 2);
+  const newline = after.startsWith('\r\n') ? '\r\n' : after.startsWith('\r') ? '\r' : '\n';
+  return { path: file, name: path.basename(file), size, sha256: hash.digest('hex'), encoding, bom, delimiter, newline };
 }
 
 /** A header name as SPEC 8 compares them: case, accents, spaces and underscores ignored. */
@@ -104,9 +108,14 @@ export interface CsvRecord {
 
 export interface OpenCsv {
   header: string[];
+  /** The records after the header, one at a time. */
   records: AsyncIterable<CsvRecord>;
+  /** The same records in arrays of up to `size`: one await per batch on the hot paths. */
+  batches(size?: number): AsyncIterable<CsvRecord[]>;
   /** Bytes of the file read so far, for a progress bar. */
   bytesRead(): number;
+  /** Stops reading (the rest of the file is not needed). */
+  close(): void;
 }
 
 const lineBreaks = (fields: readonly string[]) => {
@@ -116,48 +125,131 @@ const lineBreaks = (fields: readonly string[]) => {
 };
 
 /**
- * Streams the records after the header. Blank lines (and lines of separators only) are skipped;
- * line numbers are counted here because csv-parse counts a CRLF inside quotes as two lines.
+ * Streams the records of the file with PapaParse (RFC 4180; about four times faster than
+ * csv-parse here, which matters for a million-row MADRHAS export). Blank lines (and lines of
+ * separators only) are skipped but counted, so each record carries the physical line it starts
+ * on. The parser is paused while a batch waits, so memory holds one batch whatever the file's size.
  */
 export async function openCsv(source: CsvSource): Promise<OpenCsv> {
   const input = fs.createReadStream(source.path, { start: source.bom ? 3 : 0 });
-  const parser = parse({ delimiter: source.delimiter, relax_column_count: true, skip_empty_lines: false, relax_quotes: false, bom: false });
-  // errors surface through the parser's iterator
-  input.on('error', (err) => parser.destroy(err));
-  input.pipe(iconv.decodeStream(source.encoding)).pipe(parser);
-  const iterator = parser[Symbol.asyncIterator]() as AsyncIterator<string[]>;
+  const text = input.pipe(iconv.decodeStream(source.encoding));
+  input.on('error', (err) => text.emit('error', err));
+
+  const queue: CsvRecord[] = [];
   let line = 1;
-  const next = async (): Promise<CsvRecord | null> => {
-    for (;;) {
-      let r: IteratorResult<string[]>;
-      try {
-        r = await iterator.next();
-      } catch (err) {
-        throw new InvalidInputError([{ field: 'FILE', message: 'csv.malformed', params: { detail: (err as Error).message }, line }], 'csv.unusable', { file: source.name });
-      }
-      if (r.done) return null;
+  let done = false;
+  let failure: Error | null = null;
+  let parser: Papa.Parser | null = null;
+  let paused = false;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  const fail = (detail: string, at: number) => {
+    failure = new InvalidInputError([{ field: 'FILE', message: 'csv.malformed', params: { detail }, line: at }], 'csv.unusable', { file: source.name });
+  };
+  const HIGH_WATER = 2000;
+
+  (Papa.parse as (input: unknown, config: object) => void)(text, {
+    delimiter: source.delimiter,
+    newline: source.newline,
+    skipEmptyLines: false,
+    step(result: Papa.ParseStepResult<string[]>, p: Papa.Parser) {
+      parser = p;
+      const fields = result.data;
       const start = line;
-      line += 1 + lineBreaks(r.value);
-      if (r.value.every((f) => f.trim() === '')) continue;
-      return { line: start, fields: r.value };
+      line += 1 + lineBreaks(fields);
+      if (result.errors.length > 0) {
+        const e = result.errors[0]!;
+        fail(`${e.code}: ${e.message}`, start);
+        p.abort();
+        signal();
+        return;
+      }
+      if (fields.every((f) => f.trim() === '')) return;
+      queue.push({ line: start, fields });
+      if (queue.length >= HIGH_WATER && !paused) {
+        paused = true;
+        p.pause();
+      }
+      signal();
+    },
+    complete() {
+      done = true;
+      signal();
+    },
+    error(err: Error) {
+      fail(err.message, line);
+      done = true;
+      signal();
+    },
+  });
+  text.on('error', (err: Error) => {
+    failure ??= new InvalidInputError([{ field: 'FILE', message: 'csv.unreadable', params: { detail: err.message } }], 'csv.unusable', { file: source.name });
+    done = true;
+    signal();
+  });
+
+  /** The next records, up to `size`; empty when the file is done. */
+  const take = async (size: number): Promise<CsvRecord[]> => {
+    for (;;) {
+      // the records before a malformed one are delivered first, then the failure
+      if (queue.length > 0 && (queue.length >= size || done || paused || failure)) {
+        const out = queue.splice(0, size);
+        if (paused && queue.length < HIGH_WATER / 2) {
+          paused = false;
+          (parser as Papa.Parser | null)?.resume();
+        }
+        return out;
+      }
+      if (failure) throw failure;
+      if (done) return [];
+      await new Promise<void>((resolve) => (wake = resolve));
     }
   };
-  const first = await next();
-  if (!first) throw new InvalidInputError([{ field: 'FILE', message: 'csv.noHeader' }], 'csv.unusable', { file: source.name });
+  const close = () => {
+    (parser as Papa.Parser | null)?.abort();
+    input.destroy();
+  };
+
+  const first = await take(1);
+  if (first.length === 0) {
+    close();
+    throw new InvalidInputError([{ field: 'FILE', message: 'csv.noHeader' }], 'csv.unusable', { file: source.name });
+  }
   return {
-    header: first.fields.map((h) => h.trim()),
+    header: first[0]!.fields.map((h) => h.trim()),
     bytesRead: () => input.bytesRead,
-    records: {
+    close,
+    batches: (size = 1000) => ({
       [Symbol.asyncIterator]: () => ({
         next: async () => {
-          const rec = await next();
-          return rec ? { value: rec, done: false } : { value: undefined, done: true };
+          const batch = await take(size);
+          return batch.length > 0 ? { value: batch, done: false } : { value: undefined, done: true };
         },
         return: async () => {
-          input.destroy();
+          close();
           return { value: undefined, done: true };
         },
       }),
+    }),
+    records: {
+      [Symbol.asyncIterator]: () => {
+        let buffer: CsvRecord[] = [];
+        return {
+          next: async () => {
+            if (buffer.length === 0) buffer = await take(500);
+            const rec = buffer.shift();
+            return rec ? { value: rec, done: false } : { value: undefined, done: true };
+          },
+          return: async () => {
+            close();
+            return { value: undefined, done: true };
+          },
+        };
+      },
     },
   };
 }

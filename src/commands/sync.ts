@@ -1,0 +1,92 @@
+import { Command, Option } from 'commander';
+import { z } from 'zod';
+import type { SyncSummary } from '../app/sync-madrhas.js';
+import { withStore } from '../app/session.js';
+import { PartialBatchError } from '../errors.js';
+import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
+import type { Column } from '../ui/output.js';
+import { progressBar } from '../ui/progress.js';
+import { actorOf, examples, globalsOf, parse } from './context.js';
+
+/** `sync madrhas`: the main job (SPEC 8.1). */
+
+const COLUMNS: Column<SyncSummary>[] = [
+  { key: 'file', label: 'col.file' },
+  { key: 'encoding', label: 'col.encoding' },
+  { key: 'mode', label: 'col.mode' },
+  { key: 'dryRun', label: 'col.dryRun' },
+  { key: 'rows', label: 'col.rows' },
+  { key: 'accounts', label: 'col.accounts' },
+  { key: 'created', label: 'col.created' },
+  { key: 'updated', label: 'col.updated' },
+  { key: 'unchanged', label: 'col.unchanged' },
+  { key: 'kept', label: 'col.kept' },
+  { key: 'reactivated', label: 'col.reactivated' },
+  { key: 'deactivated', label: 'col.deactivated' },
+  { key: 'attachmentsAdded', label: 'col.attachmentsAdded' },
+  { key: 'attachmentsChanged', label: 'col.attachmentsChanged' },
+  { key: 'attachmentsEnded', label: 'col.attachmentsEnded' },
+  { key: 'rejected', label: 'col.rejected' },
+  { key: 'padded', label: 'col.padded' },
+  { key: 'sha256', label: 'col.sha256' },
+];
+
+export function syncCommand(lang: Lang): Command {
+  const t = (key: MessageKey) => translate(lang, key);
+  const sync = new Command('sync').description(t('cmd.sync')).addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr sync madrhas export-64.csv --rejects rejets.csv'));
+
+  sync
+    .command('madrhas')
+    .description(t('cmd.sync.madrhas'))
+    .argument('<file>', t('arg.csvFile'))
+    .option('--dry-run', t('opt.dryRun'))
+    .addOption(new Option('--mode <mode>', t('opt.mode')).choices(['full', 'delta']).default('full'))
+    .addOption(new Option('--encoding <encoding>', t('opt.encoding')).choices(['auto', 'utf8', 'cp1252']).default('auto'))
+    .option('--rejects <file>', t('opt.rejects'))
+    .option('--max-deactivations <n|p%>', t('opt.maxDeactivations'), '10%')
+    .option('--strict', t('opt.strict'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr sync madrhas export-64.csv --dry-run',
+        'chorus-admin --as corr@dgfip.fr sync madrhas export-64.csv --rejects rejets.csv --max-deactivations 50',
+        'chorus-admin --as corr@dgfip.fr --json sync madrhas export-64.csv --mode delta --strict',
+      ),
+    )
+    .action(async (file: string, opts: Record<string, unknown>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const o = parse(
+        z.object({
+          FILE: z.string().min(1),
+          dryRun: z.boolean().default(false),
+          mode: z.enum(['full', 'delta']),
+          encoding: z.enum(['auto', 'utf8', 'cp1252']),
+          rejects: z.string().min(1).optional(),
+          maxDeactivations: z.string().min(1),
+          strict: z.boolean().default(false),
+        }),
+        { ...opts, FILE: file },
+      );
+      const { syncMadrhas } = await import('../app/sync-madrhas.js');
+      const bar = progressBar(g.out, g.out.t('import.progress'));
+      let summary: SyncSummary;
+      try {
+        summary = await withStore(g.db, (s) => syncMadrhas(s, actor, { file: o.FILE, ...o, lang: g.lang, progress: (done, total) => bar.update(done, total) }));
+      } finally {
+        bar.stop();
+      }
+      for (const c of summary.unknownColumns) g.out.warn('import.unknownColumn', { column: c });
+      g.out.record(summary, COLUMNS);
+      if (summary.dryRun) g.out.info('sync.dryRunDone');
+      if (summary.rejected === 0) {
+        g.out.success('sync.done', { file: summary.file, accounts: summary.accounts, rows: summary.rows });
+        return;
+      }
+      for (const r of summary.sample) g.out.info('import.rejectedLine', { line: r.line, errors: r.errors.join(' ; ') });
+      if (summary.rejected > summary.sample.length) g.out.info('import.moreRejected', { count: summary.rejected - summary.sample.length });
+      throw new PartialBatchError(summary, summary.rejectsFile ? 'import.partialWithFile' : 'import.partial', { rejected: summary.rejected, rows: summary.rows, file: summary.rejectsFile });
+    });
+  return sync;
+}

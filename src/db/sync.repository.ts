@@ -1,0 +1,196 @@
+import { sql } from 'kysely';
+import type { Scope } from '../domain/departement.js';
+import { ALL } from '../domain/departement.js';
+import type { CurrentAccount, CurrentAttachment } from '../domain/madrhas.js';
+import type { Db } from './account.repository.js';
+import { bulkInsert, rawQuery } from './bulk.js';
+
+/**
+ * The MADRHAS sync's storage: a staging table of the file's checked rows (so that rules across
+ * rows — an account's rows agreeing, one GP per structure — are set-based queries, and memory
+ * does not grow with the file), and the per-chunk reads and writes of the plan. Portable SQL.
+ */
+
+export const STAGE_COLUMNS = [
+  'line',
+  'login',
+  'title',
+  'last_name',
+  'first_name',
+  'email',
+  'phone',
+  'structure_id',
+  'service_id',
+  'role',
+  'date_start',
+  'date_end',
+  'account_status',
+  'fp',
+  'reason',
+] as const;
+
+export interface StagedRow {
+  line: number;
+  login: string;
+  title: string | null;
+  lastName: string;
+  firstName: string;
+  email: string;
+  phone: string | null;
+  structureId: number;
+  serviceId: number | null;
+  role: string;
+  dateStart: string;
+  dateEnd: string | null;
+  accountStatus: string;
+}
+
+export async function createStage(db: Db): Promise<void> {
+  await sql`drop table if exists sync_row`.execute(db);
+  await sql`create temporary table sync_row (
+      line integer not null, login text, title text, last_name text, first_name text, email text, phone text,
+      structure_id integer, service_id integer, role text, date_start text, date_end text, account_status text,
+      fp text, reason text)`.execute(db);
+}
+
+export async function indexStage(db: Db): Promise<void> {
+  await sql`create index sync_row_login on sync_row (login, line)`.execute(db);
+  await sql`create index sync_row_line on sync_row (line)`.execute(db);
+}
+
+export async function dropStage(db: Db): Promise<void> {
+  await sql`drop table if exists sync_row`.execute(db);
+}
+
+export function stageRows(db: Db, rows: unknown[][]): Promise<unknown> {
+  return bulkInsert(db, 'sync_row', STAGE_COLUMNS, rows);
+}
+
+/** Appends a reason to the rows `where` selects (valid rows: `reason is null`); `reason` may be SQL text. */
+async function addReason(db: Db, reasonSql: string, params: unknown[], where: string, whereParams: unknown[] = []): Promise<void> {
+  await rawQuery(db, `update sync_row set reason = case when reason is null then ${reasonSql} else reason || ' | ' || ${reasonSql} end where fp is not null and ${where}`, [...params, ...params, ...whereParams]);
+}
+
+/**
+ * The rules across rows (SPEC 8.1), each marking the rows it rejects with a message. `msg(key)`
+ * gives the translated text, split around its one parameter where it has one.
+ */
+export async function checkAcrossRows(db: Db, msg: (key: string) => [string, string]): Promise<void> {
+  // an account's personal fields (and status) agree across its rows
+  await addReason(db, '?', [msg('sync.personalDisagree')[0]], `login in (select login from sync_row where fp is not null group by login having count(distinct fp) > 1)`);
+  // one role and one period per account and structure
+  await addReason(
+    db,
+    '?',
+    [msg('sync.attachmentDisagree')[0]],
+    `(login, structure_id) in (select login, structure_id from sync_row where fp is not null and structure_id is not null group by login, structure_id
+       having count(distinct role) > 1 or count(distinct date_start || '|' || coalesce(date_end, '')) > 1)`,
+  );
+  // a deleted account's login is never reused; a correspondent is not a MADRHAS account
+  await addReason(db, '?', [msg('sync.accountDeleted')[0]], `login in (select login from account where status = 'SUPPRIME')`);
+  await addReason(db, '?', [msg('sync.isCorrespondent')[0]], `login in (select a.login from account a join correspondent_scope c on c.account_id = a.id)`);
+  // one GP per structure in the file
+  await addReason(
+    db,
+    '?',
+    [msg('sync.severalGp')[0]],
+    `role = 'GESTIONNAIRE_PRINCIPAL' and structure_id in (select structure_id from sync_row where fp is not null and role = 'GESTIONNAIRE_PRINCIPAL'
+       group by structure_id having count(distinct login) > 1)`,
+  );
+  // … and against the GP already in the store, unless the file gives that account another role there
+  const [before, after] = msg('sync.gpInStore');
+  const other = `(select a.login from attachment t join account a on a.id = t.account_id where t.structure_id = sync_row.structure_id
+       and t.status = 'VALIDEE' and t.role = 'GESTIONNAIRE_PRINCIPAL' and a.login <> sync_row.login)`;
+  await addReason(
+    db,
+    `? || ${other} || ?`,
+    [before, after],
+    `role = 'GESTIONNAIRE_PRINCIPAL' and exists ${other} and not exists (select 1 from sync_row o where o.fp is not null and o.structure_id = sync_row.structure_id
+       and o.login = ${other} and o.role <> 'GESTIONNAIRE_PRINCIPAL')`,
+  );
+}
+
+export async function countRejected(db: Db): Promise<number> {
+  const r = await rawQuery(db, 'select count(*) as n from sync_row where reason is not null', []);
+  return Number(r.rows[0]!.n);
+}
+
+/** Rejected lines in file order, a page at a time. */
+export async function rejectedAfter(db: Db, line: number, limit: number): Promise<{ line: number; reason: string }[]> {
+  const r = await rawQuery(db, 'select line, reason from sync_row where reason is not null and line > ? order by line limit ?', [line, limit]);
+  return r.rows as { line: number; reason: string }[];
+}
+
+/** The next logins with valid rows, in order. */
+export async function nextLogins(db: Db, after: string, limit: number): Promise<string[]> {
+  const r = await rawQuery(db, 'select distinct login from sync_row where reason is null and login > ? order by login limit ?', [after, limit]);
+  return r.rows.map((x) => x.login as string);
+}
+
+export async function stagedRowsOf(db: Db, first: string, last: string): Promise<StagedRow[]> {
+  const r = await rawQuery(
+    db,
+    `select line, login, title, last_name, first_name, email, phone, structure_id, service_id, role, date_start, date_end, account_status
+       from sync_row where reason is null and login >= ? and login <= ? order by login, line`,
+    [first, last],
+  );
+  return r.rows as unknown as StagedRow[];
+}
+
+export async function accountsByLogin(db: Db, logins: readonly string[]): Promise<CurrentAccount[]> {
+  if (logins.length === 0) return [];
+  return db
+    .selectFrom('account')
+    .select(['id', 'login', 'status', 'source', 'completedAt', 'title', 'lastName', 'firstName', 'email', 'phone'])
+    .where('login', 'in', [...logins])
+    .execute();
+}
+
+export async function attachmentsOfAccounts(db: Db, accountIds: readonly number[]): Promise<Map<number, CurrentAttachment[]>> {
+  const out = new Map<number, CurrentAttachment[]>();
+  if (accountIds.length === 0) return out;
+  const rows = await db
+    .selectFrom('attachment')
+    .select(['id', 'accountId', 'structureId', 'role', 'status', 'source', 'dateStart', 'dateEnd'])
+    .where('accountId', 'in', [...accountIds])
+    .where('status', 'in', ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'])
+    .execute();
+  const services = new Map<number, number[]>();
+  if (rows.length > 0) {
+    const links = await db
+      .selectFrom('attachmentService')
+      .select(['attachmentId', 'serviceId'])
+      .where('attachmentId', 'in', rows.map((r) => r.id))
+      .where('status', '<>', 'SUPPRIMEE')
+      .execute();
+    for (const l of links) services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.serviceId]);
+  }
+  for (const { accountId, ...a } of rows) out.set(accountId, [...(out.get(accountId) ?? []), { ...a, services: services.get(a.id) ?? [] }]);
+  return out;
+}
+
+/** MADRHAS accounts in scope that the file does not list: full mode deactivates them. */
+function absentQuery(scope: Scope, count: boolean) {
+  const all = scope.includes(ALL);
+  const inScope = all
+    ? ''
+    : `and (exists (select 1 from attachment t join structure s on s.id = t.structure_id where t.account_id = account.id and t.status <> 'REFUSEE'
+          and s.departement in (${scope.map(() => '?').join(', ')}))
+        or not exists (select 1 from attachment t where t.account_id = account.id and t.status <> 'REFUSEE'))`;
+  const select = count ? 'count(*) as n' : 'id, login';
+  return {
+    text: `select ${select} from account where source = 'MADRHAS' and status = 'ACTIF' ${inScope}`,
+    params: all ? [] : [...scope],
+  };
+}
+
+export async function madrhasAccountsInScope(db: Db, scope: Scope): Promise<number> {
+  const q = absentQuery(scope, true);
+  return Number((await rawQuery(db, q.text, q.params)).rows[0]!.n);
+}
+
+export async function absentAccounts(db: Db, scope: Scope): Promise<{ id: number; login: string }[]> {
+  const q = absentQuery(scope, false);
+  const r = await rawQuery(db, `${q.text} and not exists (select 1 from sync_row r where r.login = account.login) order by login`, q.params);
+  return r.rows as { id: number; login: string }[];
+}

@@ -1,0 +1,262 @@
+import { z } from 'zod';
+import { IDENTIFIER_TYPES, ROLES, type Civilite, type IdentifierType, type Role } from './enums.js';
+import { normalisePhone, parseDate } from './fields.js';
+import { checkIdentifier } from './identifiers.js';
+import { checkServiceCode, type RowIssue, type RowResult } from './structure.js';
+
+/**
+ * The MADRHAS export (SPEC 8.1): one row per account × structure × service. This module reads
+ * one row into checked values, and decides what the sync does to one account from its rows and
+ * its state in the store (the plan). Pure: app/sync-madrhas.ts streams, stages and writes.
+ */
+
+export const MADRHAS_COLUMNS = [
+  { name: 'IDENTIFIANT_CONNEXION', required: true },
+  { name: 'CIVILITE', required: false },
+  { name: 'NOM', required: true },
+  { name: 'PRENOM', required: true },
+  { name: 'COURRIEL_CONTACT', required: true },
+  { name: 'TELEPHONE', required: false },
+  { name: 'TYPE_IDENTIFIANT_STRUCTURE', required: false },
+  { name: 'IDENTIFIANT_STRUCTURE', required: true },
+  { name: 'CODE_SERVICE', required: false },
+  { name: 'ROLE', required: false },
+  { name: 'DATE_DEBUT', required: true },
+  { name: 'DATE_FIN', required: false },
+  { name: 'STATUT_COMPTE', required: false },
+] as const;
+
+export interface MadrhasRow {
+  login: string;
+  title: Civilite | null;
+  lastName: string;
+  firstName: string;
+  email: string;
+  phone: string | null;
+  idType: IdentifierType;
+  identifier: string;
+  /** null: the whole structure. */
+  serviceCode: string | null;
+  role: Role;
+  dateStart: string;
+  dateEnd: string | null;
+  accountStatus: 'ACTIF' | 'INACTIF';
+}
+
+const EMAIL = z.regexes.email;
+const NAME = /^[\p{L}][\p{L}\p{M} .'’-]*$/u;
+const collapse = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ');
+
+function readEmail(raw: string): string | null {
+  const v = raw.trim().toLowerCase();
+  return v.length <= 254 && EMAIL.test(v) ? v : null;
+}
+
+function readTitle(raw: string): Civilite | null | false {
+  const v = raw.trim().toLowerCase().replace(/\.$/, '');
+  if (v === '') return null;
+  if (v === 'm' || v === 'monsieur') return 'M.';
+  if (v === 'mme' || v === 'madame') return 'Mme';
+  return false;
+}
+
+/** Checks one row; every problem is reported with its column (SPEC 8: all reasons). */
+export function parseMadrhasRow(cells: ReadonlyMap<string, string>): RowResult<MadrhasRow> {
+  const issues: RowIssue[] = [];
+  const get = (c: string) => cells.get(c) ?? '';
+
+  const login = readEmail(get('IDENTIFIANT_CONNEXION'));
+  if (login === null) issues.push({ column: 'IDENTIFIANT_CONNEXION', message: get('IDENTIFIANT_CONNEXION').trim() === '' ? 'row.required' : 'row.email', params: { value: get('IDENTIFIANT_CONNEXION') } });
+  const title = readTitle(get('CIVILITE'));
+  if (title === false) issues.push({ column: 'CIVILITE', message: 'row.civilite', params: { value: get('CIVILITE') } });
+  const names = (['NOM', 'PRENOM'] as const).map((c) => {
+    const v = collapse(get(c));
+    if (v === '') issues.push({ column: c, message: 'row.required' });
+    else if (v.length > 100) issues.push({ column: c, message: 'row.tooLong', params: { max: 100 } });
+    else if (!NAME.test(v)) issues.push({ column: c, message: 'row.name', params: { value: v } });
+    return v;
+  });
+  const email = readEmail(get('COURRIEL_CONTACT'));
+  if (email === null) issues.push({ column: 'COURRIEL_CONTACT', message: get('COURRIEL_CONTACT').trim() === '' ? 'row.required' : 'row.email', params: { value: get('COURRIEL_CONTACT') } });
+  let phone: string | null = null;
+  if (get('TELEPHONE').trim() !== '') {
+    phone = normalisePhone(get('TELEPHONE'));
+    if (phone === null) issues.push({ column: 'TELEPHONE', message: 'row.phone', params: { value: get('TELEPHONE') } });
+  }
+
+  const typeText = get('TYPE_IDENTIFIANT_STRUCTURE').trim().toUpperCase() || 'SIRET';
+  const idType = (IDENTIFIER_TYPES as readonly string[]).includes(typeText) ? (typeText as IdentifierType) : null;
+  let identifier = '';
+  let padded = false;
+  if (idType === null) issues.push({ column: 'TYPE_IDENTIFIANT_STRUCTURE', message: 'row.idType', params: { value: get('TYPE_IDENTIFIANT_STRUCTURE') } });
+  else {
+    const check = checkIdentifier(idType, get('IDENTIFIANT_STRUCTURE'));
+    if (check.ok) ({ value: identifier, padded } = check);
+    else issues.push({ column: 'IDENTIFIANT_STRUCTURE', message: check.reason, params: { value: get('IDENTIFIANT_STRUCTURE') } });
+  }
+  let serviceCode: string | null = null;
+  if (get('CODE_SERVICE').trim() !== '') {
+    serviceCode = checkServiceCode(get('CODE_SERVICE'));
+    if (serviceCode === null) issues.push({ column: 'CODE_SERVICE', message: 'row.serviceCode' });
+  }
+  const roleText = get('ROLE').trim().toUpperCase() || 'UTILISATEUR';
+  const role = (ROLES as readonly string[]).includes(roleText) ? (roleText as Role) : null;
+  if (role === null) issues.push({ column: 'ROLE', message: 'row.role', params: { value: get('ROLE') } });
+
+  const dateStart = get('DATE_DEBUT').trim() === '' ? null : parseDate(get('DATE_DEBUT'));
+  if (dateStart === null) issues.push({ column: 'DATE_DEBUT', message: get('DATE_DEBUT').trim() === '' ? 'row.required' : 'row.date', params: { value: get('DATE_DEBUT') } });
+  let dateEnd: string | null = null;
+  if (get('DATE_FIN').trim() !== '') {
+    dateEnd = parseDate(get('DATE_FIN'));
+    if (dateEnd === null) issues.push({ column: 'DATE_FIN', message: 'row.date', params: { value: get('DATE_FIN') } });
+    else if (dateStart !== null && dateEnd < dateStart) issues.push({ column: 'DATE_FIN', message: 'row.dateOrder', params: { start: dateStart, end: dateEnd } });
+  }
+  const statusText = get('STATUT_COMPTE').trim().toUpperCase() || 'ACTIF';
+  const accountStatus = statusText === 'ACTIF' || statusText === 'INACTIF' ? statusText : null;
+  if (accountStatus === null) issues.push({ column: 'STATUT_COMPTE', message: 'row.accountStatus', params: { value: get('STATUT_COMPTE') } });
+
+  if (issues.length > 0) return { ok: false, issues };
+  return {
+    ok: true,
+    padded,
+    value: {
+      login: login!,
+      title: title as Civilite | null,
+      lastName: names[0]!,
+      firstName: names[1]!,
+      email: email!,
+      phone,
+      idType: idType!,
+      identifier,
+      serviceCode,
+      role: role!,
+      dateStart: dateStart!,
+      dateEnd,
+      accountStatus: accountStatus!,
+    },
+  };
+}
+
+/** What must agree across an account's rows (SPEC 8.1): its personal fields and its status. */
+export function personalFingerprint(r: MadrhasRow): string {
+  return [r.title ?? '', r.lastName, r.firstName, r.email, r.phone ?? '', r.accountStatus].join('\u001f');
+}
+
+// ---- the plan for one account -------------------------------------------------------------
+
+/** The fields MADRHAS sets; after `account complete`, the holder's contact e-mail and phone are kept. */
+export const SYNCED_FIELDS = ['title', 'lastName', 'firstName', 'email', 'phone'] as const;
+export const HOLDER_OWNED = new Set<string>(['email', 'phone']);
+
+export interface CurrentAccount {
+  id: number;
+  login: string;
+  status: string;
+  source: string;
+  completedAt: string | null;
+  title: string | null;
+  lastName: string;
+  firstName: string;
+  email: string;
+  phone: string | null;
+}
+
+export interface CurrentAttachment {
+  id: number;
+  structureId: number;
+  role: string;
+  status: string;
+  source: string;
+  dateStart: string | null;
+  dateEnd: string | null;
+  /** Live service ids; empty: the whole structure. */
+  services: number[];
+}
+
+/** One account's wanted attachment, from its rows for one structure. */
+export interface WantedAttachment {
+  structureId: number;
+  structureRef: string;
+  role: Role;
+  dateStart: string;
+  dateEnd: string | null;
+  /** Service ids; empty: the whole structure. */
+  services: number[];
+}
+
+export interface AccountPlan {
+  /** Fields to set and their before/after, for the update and the audit entry. */
+  fields: Record<string, { before: unknown; after: unknown }>;
+  /** Fields the file would change but the holder owns (counted as kept). */
+  kept: string[];
+  status: { before: string; after: string } | null;
+  add: WantedAttachment[];
+  change: { id: number; structureRef: string; set: Partial<{ role: string; status: string; dateStart: string; dateEnd: string | null }>; services: number[] | null; before: CurrentAttachment }[];
+  /** MADRHAS attachments to structures the file no longer lists for this account (full mode). */
+  end: { id: number; structureRef: string }[];
+}
+
+const sameSet = (a: readonly number[], b: readonly number[]) => a.length === b.length && [...a].sort((x, y) => x - y).every((v, i) => v === [...b].sort((x, y) => x - y)[i]);
+
+const LIVE = new Set(['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE']);
+
+/**
+ * What the sync does to one existing account (or, with `current` null, creates). `refOf` names a
+ * structure id for the audit entry. `full`: MADRHAS attachments the file no longer lists end.
+ */
+export function planAccount(
+  row: MadrhasRow,
+  wanted: readonly WantedAttachment[],
+  current: CurrentAccount | null,
+  attachments: readonly CurrentAttachment[],
+  full: boolean,
+  refOf: (structureId: number) => string,
+): AccountPlan {
+  const plan: AccountPlan = { fields: {}, kept: [], status: null, add: [], change: [], end: [] };
+  if (current) {
+    for (const f of SYNCED_FIELDS) {
+      const before = current[f] ?? null;
+      const after = row[f] ?? null;
+      if (before === after) continue;
+      if (current.completedAt !== null && HOLDER_OWNED.has(f)) plan.kept.push(f);
+      else plan.fields[f] = { before, after };
+    }
+    if (current.status !== row.accountStatus) plan.status = { before: current.status, after: row.accountStatus };
+  }
+  const live = attachments.filter((a) => LIVE.has(a.status));
+  const byStructure = new Map(live.map((a) => [a.structureId, a]));
+  for (const w of wanted) {
+    const a = byStructure.get(w.structureId);
+    if (!a) {
+      plan.add.push(w);
+      continue;
+    }
+    const set: AccountPlan['change'][number]['set'] = {};
+    if (a.role !== w.role) set.role = w.role;
+    if (a.status !== 'VALIDEE') set.status = 'VALIDEE';
+    if (a.dateStart !== w.dateStart) set.dateStart = w.dateStart;
+    if (a.dateEnd !== w.dateEnd) set.dateEnd = w.dateEnd;
+    const services = sameSet(a.services, w.services) ? null : w.services;
+    if (Object.keys(set).length > 0 || services !== null) plan.change.push({ id: a.id, structureRef: w.structureRef, set, services, before: a });
+  }
+  if (full) {
+    const listed = new Set(wanted.map((w) => w.structureId));
+    for (const a of live) if (a.source === 'MADRHAS' && a.status === 'VALIDEE' && !listed.has(a.structureId)) plan.end.push({ id: a.id, structureRef: refOf(a.structureId) });
+  }
+  return plan;
+}
+
+export const planIsEmpty = (p: AccountPlan) =>
+  Object.keys(p.fields).length === 0 && p.status === null && p.add.length === 0 && p.change.length === 0 && p.end.length === 0;
+
+/**
+ * `--max-deactivations N|P%`: the most accounts a run may deactivate, out of the MADRHAS
+ * accounts in scope. Null when the text is not a count or a percentage.
+ */
+export function deactivationLimit(text: string, accountsInScope: number): number | null {
+  const m = /^\s*(\d+(?:[.,]\d+)?)\s*(%?)\s*$/.exec(text);
+  if (!m) return null;
+  const n = Number(m[1]!.replace(',', '.'));
+  if (m[2] === '%') return n > 100 ? null : Math.floor((accountsInScope * n) / 100);
+  return Number.isInteger(n) ? n : null;
+}
