@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Migrator, sql } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import type { Database } from '../../src/db/schema.js';
 import { assertSchemaCurrent, migrateToLatest, openStore, schemaState, TABLES_IN_ORDER, type Store } from '../../src/db/store.js';
 import { StoreUnavailableError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { ALL_TABLES, appliedMigrations, count, expectKey, sha256File, tableNames } from './support/seed.js';
+import { ALL_TABLES, addStructure, appliedMigrations, count, expectKey, sha256File, tableNames } from './support/seed.js';
 
 // Every table of schema.ts is in the list the tests (and the backup) walk through.
 type Missing = Exclude<keyof Database, (typeof TABLES_IN_ORDER)[number]>;
@@ -16,6 +16,43 @@ const everyTableListed: [Missing] extends [never] ? true : Missing = true;
 const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
 
 const migrator = (store: Store) => new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } });
+
+/** Every migration the program ships, in order. */
+const LATEST = ['0001-initial', '0002-structure-search'];
+
+/** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
+const FTS_TABLES = ['structure_fts', 'structure_fts_config', 'structure_fts_data', 'structure_fts_docsize', 'structure_fts_idx'];
+const FTS_TRIGGERS = ['structure_fts_ad', 'structure_fts_ai', 'structure_fts_au'];
+
+/** The store's tables once every migration ran. */
+const latestTables = (dialect: string) => [...ALL_TABLES, ...(dialect === 'sqlite' ? FTS_TABLES : [])].sort();
+
+async function columnsOf(db: Kysely<Database>, table: string): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  return (tables.find((t) => t.name === table)?.columns ?? []).map((c) => c.name).sort();
+}
+
+async function indexNames(store: Store): Promise<string[]> {
+  const rows =
+    store.dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'structure' and sql is not null`.execute(store.db)
+      : await sql<{ name: string }>`select indexname as name from pg_indexes where tablename = 'structure'`.execute(store.db);
+  return rows.rows.map((r) => r.name).sort();
+}
+
+async function triggerNames(store: Store): Promise<string[]> {
+  const rows =
+    store.dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'trigger'`.execute(store.db)
+      : await sql<{ name: string }>`select tgname as name from pg_trigger where not tgisinternal`.execute(store.db);
+  return rows.rows.map((r) => r.name).sort();
+}
+
+/** Ids of the structures whose search key FTS5 matches (SQLite only). */
+async function ftsMatch(db: Kysely<Database>, query: string): Promise<number[]> {
+  const rows = await sql<{ rowid: number }>`select rowid from structure_fts where structure_fts match ${query} order by rowid`.execute(db);
+  return rows.rows.map((r) => Number(r.rowid));
+}
 
 describe.each(DIALECTS)('migrations (%s)', (dialect) => {
   let fresh: FreshLocation;
@@ -33,14 +70,25 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
 
   it('creates every table of the schema on an empty store, and nothing else', async () => {
     expect(everyTableListed).toBe(true);
+    expect(Object.keys(MIGRATIONS)).toEqual(LATEST);
     const s = await open();
     expect(await tableNames(s.db)).toEqual([]);
 
-    expect(await migrateToLatest(s)).toEqual(['0001-initial']);
+    expect(await migrateToLatest(s)).toEqual(LATEST);
 
-    expect(await tableNames(s.db)).toEqual([...ALL_TABLES].sort());
+    expect(await tableNames(s.db)).toEqual(latestTables(dialect));
     expect(TABLES_IN_ORDER.map(snake).sort()).toEqual([...ALL_TABLES].sort());
-    expect(await appliedMigrations(s.db)).toEqual(['0001-initial']);
+    expect(await appliedMigrations(s.db)).toEqual(LATEST);
+    // 0002: the folded name and city keys, the identifier index, and on SQLite the FTS5 index kept by triggers
+    expect(await columnsOf(s.db, 'structure')).toEqual(expect.arrayContaining(['name_key', 'city_key', 'search_key']));
+    expect(await indexNames(s)).toContain('structure_identifier_idx');
+    if (dialect === 'sqlite') {
+      expect(await tableNames(s.db)).toContain('structure_fts');
+      expect(await triggerNames(s)).toEqual(FTS_TRIGGERS);
+    } else {
+      expect(await tableNames(s.db)).not.toContain('structure_fts');
+      expect(await triggerNames(s)).toEqual([]);
+    }
     // the chain's head starts at the genesis
     expect(await s.db.selectFrom('auditHead').selectAll().execute()).toEqual([{ id: 1, seq: 0, hash: '0'.repeat(64) }]);
     await expect(assertSchemaCurrent(s)).resolves.toBeUndefined();
@@ -50,27 +98,87 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     const s = await open();
     await migrateToLatest(s);
     await s.db.updateTable('auditHead').set({ seq: 7 }).where('id', '=', 1).execute();
+    const structureId = await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
 
     expect(await migrateToLatest(s)).toEqual([]);
-    expect(await appliedMigrations(s.db)).toEqual(['0001-initial']);
+    expect(await appliedMigrations(s.db)).toEqual(LATEST);
     expect(await count(s.db, 'auditHead')).toBe(1);
     expect((await s.db.selectFrom('auditHead').select('seq').executeTakeFirstOrThrow()).seq).toBe(7);
+    expect(await count(s.db, 'structure')).toBe(1);
+    if (dialect === 'sqlite') expect(await ftsMatch(s.db, '"pau"*')).toEqual([structureId]);
   });
 
-  it('rolls 0001 back: its down drops every table, and up works again', async () => {
+  it('migrates a store left at 0001 without losing its structures, and indexes them', async () => {
+    const s = await open();
+    const first = await migrator(s).migrateTo('0001-initial');
+    expect(first.error).toBeUndefined();
+    const pau = await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+    const dax = await addStructure(s.db, '20004090500016', '40100', 'Syndicat de Dax');
+    expect((await schemaState(s.db)).pending).toEqual(['0002-structure-search']);
+
+    expect(await migrateToLatest(s)).toEqual(['0002-structure-search']);
+    const rows = await s.db.selectFrom('structure').select(['id', 'identifier', 'companyName', 'searchKey', 'nameKey', 'cityKey']).orderBy('id').execute();
+    expect(rows).toEqual([
+      { id: pau, identifier: '21640445900010', companyName: 'Commune de Pau', searchKey: 'commune de pau', nameKey: '', cityKey: '' },
+      { id: dax, identifier: '20004090500016', companyName: 'Syndicat de Dax', searchKey: 'syndicat de dax', nameKey: '', cityKey: '' },
+    ]);
+    if (dialect === 'sqlite') {
+      // the index was rebuilt from the rows already there
+      expect(await ftsMatch(s.db, '"commune"*')).toEqual([pau]);
+      expect(await ftsMatch(s.db, '"dax"*')).toEqual([dax]);
+    }
+  });
+
+  it.runIf(dialect === 'sqlite')('keeps the FTS5 index in step with inserts, search-key updates and deletes', async () => {
     const s = await open();
     await migrateToLatest(s);
+    const pau = await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+    expect(await ftsMatch(s.db, '"pau"*')).toEqual([pau]);
 
-    const down = await migrator(s).migrateDown();
-    expect(down.error).toBeUndefined();
-    expect(down.results).toEqual([{ migrationName: '0001-initial', direction: 'Down', status: 'Success' }]);
+    await s.db.updateTable('structure').set({ searchKey: 'commune de lescar' }).where('id', '=', pau).execute();
+    expect(await ftsMatch(s.db, '"pau"*')).toEqual([]);
+    expect(await ftsMatch(s.db, '"lescar"*')).toEqual([pau]);
+    // an update that leaves the search key alone leaves the index alone
+    await s.db.updateTable('structure').set({ city: 'LESCAR' }).where('id', '=', pau).execute();
+    expect(await ftsMatch(s.db, '"lescar"*')).toEqual([pau]);
+
+    await s.db.deleteFrom('structure').where('id', '=', pau).execute();
+    expect(await ftsMatch(s.db, '"lescar"*')).toEqual([]);
+    // the index is sound: FTS5's own check against its content table
+    await expect(sql`insert into structure_fts(structure_fts) values ('integrity-check')`.execute(s.db)).resolves.toBeDefined();
+  });
+
+  it('rolls back 0002 then 0001: each down undoes its up, and up works again', async () => {
+    const s = await open();
+    await migrateToLatest(s);
+    await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const down2 = await migrator(s).migrateDown();
+    expect(down2.error).toBeUndefined();
+    expect(down2.results).toEqual([{ migrationName: '0002-structure-search', direction: 'Down', status: 'Success' }]);
+    expect(await tableNames(s.db)).toEqual([...ALL_TABLES].sort());
+    expect(await columnsOf(s.db, 'structure')).not.toContain('name_key');
+    expect(await columnsOf(s.db, 'structure')).not.toContain('city_key');
+    expect(await indexNames(s)).not.toContain('structure_identifier_idx');
+    expect(await triggerNames(s)).toEqual([]);
+    expect(await appliedMigrations(s.db)).toEqual(['0001-initial']);
+    expect((await schemaState(s.db)).pending).toEqual(['0002-structure-search']);
+    // rolling 0002 back keeps the data 0001 holds
+    expect(await count(s.db, 'structure')).toBe(1);
+    await s.db.deleteFrom('structure').execute();
+
+    const down1 = await migrator(s).migrateDown();
+    expect(down1.error).toBeUndefined();
+    expect(down1.results).toEqual([{ migrationName: '0001-initial', direction: 'Down', status: 'Success' }]);
     expect(await tableNames(s.db)).toEqual([]);
     expect(await appliedMigrations(s.db)).toEqual([]);
-    expect((await schemaState(s.db)).pending).toEqual(['0001-initial']);
+    expect((await schemaState(s.db)).pending).toEqual(LATEST);
 
-    expect(await migrateToLatest(s)).toEqual(['0001-initial']);
-    expect(await tableNames(s.db)).toEqual([...ALL_TABLES].sort());
+    expect(await migrateToLatest(s)).toEqual(LATEST);
+    expect(await tableNames(s.db)).toEqual(latestTables(dialect));
+    expect(await columnsOf(s.db, 'structure')).toEqual(expect.arrayContaining(['name_key', 'city_key']));
     expect(await count(s.db, 'auditHead')).toBe(1);
+    await expect(assertSchemaCurrent(s)).resolves.toBeUndefined();
   });
 
   it('says a store without any migration is not initialised', async () => {
@@ -93,8 +201,8 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     await expectKey(migrateToLatest(again), StoreUnavailableError, 'store.newer');
     const err = await migrateToLatest(again).catch((e: StoreUnavailableError) => e);
     expect((err as StoreUnavailableError).params.unknown).toBe('9999-future');
-    expect(await appliedMigrations(again.db)).toEqual(['0001-initial', '9999-future']);
-    expect(await tableNames(again.db)).toEqual([...ALL_TABLES].sort());
+    expect(await appliedMigrations(again.db)).toEqual([...LATEST, '9999-future']);
+    expect(await tableNames(again.db)).toEqual(latestTables(dialect));
     await again.close();
     store = undefined;
 

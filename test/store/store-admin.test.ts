@@ -3,16 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { sql } from 'kysely';
 import { createAccount } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
 import { backup, check, migrate, status } from '../../src/app/store-admin.js';
+import { searchStructures } from '../../src/app/structures.js';
 import type { Db } from '../../src/db/account.repository.js';
 import { allAuditEntries, appendAudit, readHead } from '../../src/db/audit.repository.js';
 import { assertSchemaCurrent, backupTo, openStore, TABLES_IN_ORDER, type Store } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import { ConflictError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { addAccount, addAttachment, addStructure, AT, counts, entry, expectKey, sha256File } from './support/seed.js';
+import { addAccount, addAttachment, addStructure, AT, counts, entry, expectKey, sha256File, tableNames } from './support/seed.js';
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
@@ -126,6 +128,11 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         expect(await dump(copy.db)).toEqual(source);
         expect(await chainBreak(copy.db)).toEqual({ broken: null, count: source.auditLog!.length });
         expect(await readHead(copy.db)).toEqual(await readHead(store.db));
+        // the copy's search index (FTS5, migration 0002) holds the structures, from either dialect
+        expect(await tableNames(copy.db)).toContain('structure_fts');
+        await expect(sql`insert into structure_fts(structure_fts) values ('integrity-check')`.execute(copy.db)).resolves.toBeDefined();
+        const found = await searchStructures(copy, CORR, { text: 'bayonne', limit: 20, page: 1 });
+        expect(found.items.map((i) => i.identifier)).toEqual(['21640102100019']);
         // the copy is a store like any other: it takes new entries on the same chain
         await createAccount(copy, CORR, { login: 'after@x.fr', data: { email: 'after@x.fr', lastName: 'APRES', firstName: 'Luc' } });
         expect((await chainBreak(copy.db)).broken).toBeNull();
@@ -165,7 +172,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         await s.close();
         const result = await check(bare.location);
         expect(result.ok).toBe(false);
-        expect(result.problems).toEqual(['pending migrations: 0001-initial']);
+        expect(result.problems).toEqual(['pending migrations: 0001-initial, 0002-structure-search']);
       } finally {
         await bare.cleanup();
       }
@@ -191,22 +198,22 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       try {
         vi.stubEnv('CHORUS_ADMIN_NOW', AT);
         const first = await migrate(bare.location);
-        expect(first).toMatchObject({ dialect, applied: ['0001-initial'], current: '0001-initial' });
-        expect(await migrate(bare.location)).toMatchObject({ applied: [], current: '0001-initial' });
+        expect(first).toMatchObject({ dialect, applied: ['0001-initial', '0002-structure-search'], current: '0002-structure-search' });
+        expect(await migrate(bare.location)).toMatchObject({ applied: [], current: '0002-structure-search' });
         const s = await openStore(bare.location);
         try {
           expect(await s.db.selectFrom('auditLog').select(['seq', 'actor', 'action', 'changes', 'at']).execute()).toEqual([
-            { seq: 1, actor: `system:${os.userInfo().username}`, action: 'store.migrate', changes: JSON.stringify({ applied: ['0001-initial'] }), at: AT },
+            { seq: 1, actor: `system:${os.userInfo().username}`, action: 'store.migrate', changes: JSON.stringify({ applied: ['0001-initial', '0002-structure-search'] }), at: AT },
           ]);
         } finally {
           await s.close();
         }
-        expect(await status(bare.location)).toMatchObject({ schema: '0001-initial', pending: [], accounts: 0, auditEntries: 1 });
+        expect(await status(bare.location)).toMatchObject({ schema: '0002-structure-search', pending: [], accounts: 0, auditEntries: 1 });
       } finally {
         vi.unstubAllEnvs();
         await bare.cleanup();
       }
-      expect(await status(fresh.location)).toMatchObject({ dialect, schema: '0001-initial', accounts: 1, auditEntries: 1, sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null });
+      expect(await status(fresh.location)).toMatchObject({ dialect, schema: '0002-structure-search', accounts: 1, auditEntries: 1, sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null });
     });
   });
 });

@@ -10,10 +10,22 @@ const WORKER = path.join(HERE, 'append-worker.ts');
  * The child's program: load the TypeScript worker through vite (vitest's own transformer),
  * say it is ready, wait for the parent's go, append, exit. better-sqlite3 is synchronous, so
  * two connections in one process cannot wait for each other's lock: real writers are processes.
+ * The module runner stays open until the child exits: the store imports its PostgreSQL driver
+ * lazily (`await import('pg')`), and vite's one-shot runnerImport closes its runner on return.
  */
 const CHILD = `
-const { runnerImport } = await import('vite');
-const { module } = await runnerImport(process.env.WORKER, { configFile: false, root: process.env.ROOT, logLevel: 'silent' });
+const { createRunnableDevEnvironment, resolveConfig } = await import('vite');
+// what vite's runnerImport sets up, without closing it after the first import
+const config = await resolveConfig({
+  configFile: false,
+  envDir: false,
+  root: process.env.ROOT,
+  logLevel: 'silent',
+  environments: { inline: { consumer: 'server', dev: { moduleRunnerTransform: true }, resolve: { external: true, mainFields: [], conditions: ['node'] } } },
+}, 'serve');
+const environment = createRunnableDevEnvironment('inline', config, { runnerOptions: { hmr: { logger: false } }, hot: false });
+await environment.init();
+const module = await environment.runner.import(process.env.WORKER);
 process.stdout.write('ready\\n');
 await new Promise((resolve) => process.stdin.once('data', resolve));
 try {
