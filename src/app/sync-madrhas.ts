@@ -22,7 +22,7 @@ import { cellsOf, inspectCsv, matchHeader, openCsv, RejectsWriter, type CsvSourc
 import { searchKey } from '../domain/account.js';
 import type { AuditFields } from '../domain/audit-chain.js';
 import { appendAudit } from '../db/audit.repository.js';
-import { bulkInsert, rawQuery } from '../db/bulk.js';
+import { bulkInsert, rawRows } from '../db/bulk.js';
 import type { Db } from '../db/account.repository.js';
 import type { Store } from '../db/store.js';
 import {
@@ -112,14 +112,14 @@ interface Directory {
 async function loadDirectory(db: Db): Promise<Directory> {
   const structures: Directory['structures'] = new Map();
   const refs = new Map<number, string>();
-  for (const s of (await rawQuery(db, 'select id, id_type, identifier, active, departement from structure', [])).rows) {
-    const ref = `${s.idType}:${s.identifier}`;
-    structures.set(ref, { id: s.id as number, active: s.active === 1, departement: s.departement as string | null, ref });
-    refs.set(s.id as number, ref);
+  for (const [id, idType, identifier, active, departement] of await rawRows(db, 'select id, id_type, identifier, active, departement from structure', [])) {
+    const ref = `${idType}:${identifier}`;
+    structures.set(ref, { id: id as number, active: active === 1, departement: departement as string | null, ref });
+    refs.set(id as number, ref);
   }
   const services: Directory['services'] = new Map();
-  for (const s of (await rawQuery(db, 'select id, structure_id, code, active from service', [])).rows)
-    services.set(`${s.structureId}:${s.code}`, { id: s.id as number, active: s.active === 1 });
+  for (const [id, structureId, code, active] of await rawRows(db, 'select id, structure_id, code, active from service', []))
+    services.set(`${structureId}:${code}`, { id: id as number, active: active === 1 });
   return { structures, services, refs };
 }
 

@@ -67,6 +67,16 @@ function prepared(sqlite: NonNullable<ReturnType<typeof rawSqlite>>, text: strin
   return stmt;
 }
 
+/**
+ * Rows as arrays, columns in SELECT order: on SQLite straight from a cached prepared statement
+ * (no per-row objects), on PostgreSQL through kysely. For the sync's large reads.
+ */
+export async function rawRows(db: Db, text: string, params: readonly unknown[]): Promise<unknown[][]> {
+  const sqlite = rawSqlite(db);
+  if (sqlite) return prepared(sqlite, text).raw(true).all(...params) as unknown[][];
+  return (await rawQuery(db, text, params)).rows.map((r) => Object.values(r));
+}
+
 /** `?`-placeholder SQL for either dialect: each `?` becomes `$n` on PostgreSQL. */
 export function rawQuery(db: Db, text: string, params: readonly unknown[]) {
   const sql = isPg(db) ? numbered(text) : text;

@@ -3,7 +3,7 @@ import type { Scope } from '../domain/departement.js';
 import { ALL } from '../domain/departement.js';
 import type { CurrentAccount, CurrentAttachment } from '../domain/madrhas.js';
 import type { Db } from './account.repository.js';
-import { bulkInsert, rawQuery } from './bulk.js';
+import { bulkInsert, rawQuery, rawRows } from './bulk.js';
 
 /**
  * The MADRHAS sync's storage: a staging table of the file's checked rows (so that rules across
@@ -123,18 +123,32 @@ export async function rejectedAfter(db: Db, line: number, limit: number): Promis
 
 /** The next logins with valid rows, in order. */
 export async function nextLogins(db: Db, after: string, limit: number): Promise<string[]> {
-  const r = await rawQuery(db, 'select distinct login from sync_row where reason is null and login > ? order by login limit ?', [after, limit]);
-  return r.rows.map((x) => x.login as string);
+  const rows = await rawRows(db, 'select distinct login from sync_row where reason is null and login > ? order by login limit ?', [after, limit]);
+  return rows.map((x) => x[0] as string);
 }
 
 export async function stagedRowsOf(db: Db, first: string, last: string): Promise<StagedRow[]> {
-  const r = await rawQuery(
+  const rows = await rawRows(
     db,
     `select line, login, title, last_name, first_name, email, phone, structure_id, service_id, role, date_start, date_end, account_status
        from sync_row where reason is null and login >= ? and login <= ? order by login, line`,
     [first, last],
   );
-  return r.rows as unknown as StagedRow[];
+  return rows.map((r) => ({
+    line: r[0] as number,
+    login: r[1] as string,
+    title: r[2] as string | null,
+    lastName: r[3] as string,
+    firstName: r[4] as string,
+    email: r[5] as string,
+    phone: r[6] as string | null,
+    structureId: r[7] as number,
+    serviceId: r[8] as number | null,
+    role: r[9] as string,
+    dateStart: r[10] as string,
+    dateEnd: r[11] as string | null,
+    accountStatus: r[12] as string,
+  }));
 }
 
 export async function accountsByLogin(db: Db, logins: readonly string[]): Promise<CurrentAccount[]> {

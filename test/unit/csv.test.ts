@@ -54,6 +54,7 @@ describe('inspectCsv', () => {
       sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex'),
       encoding: 'utf8',
       bom: false,
+      newline: "\r\n",
       delimiter: ';',
     });
   });
@@ -323,6 +324,7 @@ describe('RejectsWriter', () => {
     sha256: '',
     encoding: 'utf8',
     bom: false,
+    newline: "\r\n",
     delimiter: ';',
     ...over,
   });
