@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: whole-process timings of chorus-admin on generated data (never committed).
-//   node bench/run.mjs [structures]        (default: every benchmark)
+//   node bench/run.mjs [structures|sync]   (default: every benchmark)
+//   BENCH_STRUCTURES=N, BENCH_MADRHAS_ROWS=R scale them down for a quick look
 // Data comes from ../shared/bench/gen.mjs and is cached in bench/data/ (git-ignored); each run
 // uses a fresh SQLite store in a temporary folder. Peak memory is the child's max RSS (/usr/bin/time).
 import { spawnSync } from 'node:child_process';
@@ -87,6 +88,38 @@ function benchStructures() {
   }
 }
 
+const BASELINE = path.resolve(ROOT, '../shared/bench/baseline-sync.mjs');
+const ROWS = Number(process.env.BENCH_MADRHAS_ROWS ?? 1_000_000);
+
+/** The MADRHAS sync against the floor (baseline-sync.mjs: same load, no validation, no audit), in the same run. */
+function benchSync() {
+  const annuaire = data(`annuaire-${N}.csv`, 'annuaire', N);
+  const services = data(`services-${N}.csv`, 'services', N);
+  const madrhas = data(`madrhas-${ROWS}-${N}.csv`, 'madrhas', ROWS, N);
+  const { db, dir } = freshStore();
+  try {
+    check('structure import', timed(process.execPath, cli(db, 'structure', 'import', annuaire, '-q')));
+    check('structure import-services', timed(process.execPath, cli(db, 'structure', 'import-services', services, '-q')));
+    const floorDb = path.join(dir, 'floor.sqlite');
+    const floor = (step) => check(`baseline ${step}`, timed(process.execPath, [BASELINE, step, floorDb, step === 'prepare' ? annuaire : madrhas]));
+    floor('prepare');
+    const floorCold = floor('sync');
+    const floorAgain = floor('sync');
+    const cold = check('sync madrhas', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
+    const again = check('sync madrhas (again)', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
+    const c = JSON.parse(cold.stdout);
+    const a = JSON.parse(again.stdout);
+    console.log(`\nsync madrhas: ${ROWS} rows (${(fs.statSync(madrhas).size / 1e6).toFixed(0)} MB) over ${N} structures`);
+    console.log(`  floor (baseline-sync.mjs)  cold ${floorCold.seconds.toFixed(2)} s   again ${floorAgain.seconds.toFixed(2)} s   peak RSS ${Math.max(floorCold.rssMb, floorAgain.rssMb).toFixed(0)} MB`);
+    console.log(`  chorus-admin cold          ${cold.seconds.toFixed(2)} s   ratio ${(cold.seconds / floorCold.seconds).toFixed(2)}× the floor (target ≤ 1.5×)   peak RSS ${cold.rssMb.toFixed(0)} MB   (created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`);
+    console.log(`  chorus-admin again         ${again.seconds.toFixed(2)} s   ratio ${(again.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync (target ≤ 0.5×)   peak RSS ${again.rssMb.toFixed(0)} MB   (unchanged ${a.unchanged})`);
+    console.log(`  peak memory ${Math.max(cold.rssMb, again.rssMb).toFixed(0)} MB (target < 300 MB)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const which = process.argv[2] ?? 'all';
 console.log(`chorus-admin bench — node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (which === 'all' || which === 'structures') benchStructures();
+if (which === 'all' || which === 'sync') benchSync();

@@ -14,11 +14,16 @@ const child = process.env.CHORUS_ADMIN_CHILD === '1';
 
 if (child) {
   // the parent's end of fd 3 closes when it exits or is killed: stop at once, the transaction uncommitted
-  const lifeline = new net.Socket({ fd: 3, readable: true, writable: false });
-  lifeline.on('end', () => process.exit(137)).on('error', () => process.exit(137)).resume();
-  lifeline.unref();
+  try {
+    const lifeline = new net.Socket({ fd: 3, readable: true, writable: false });
+    lifeline.on('end', () => process.exit(137)).on('error', () => process.exit(137)).resume();
+    lifeline.unref();
+  } catch {
+    // not started by a parent chorus-admin (no pipe on fd 3): nothing to watch
+  }
 }
-if (batch && !child) {
+const capped = process.execArgv.some((a) => a.startsWith('--max-old-space-size'));
+if (batch && !child && !capped) {
   const c = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, fileURLToPath(import.meta.url), ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
     env: { ...process.env, CHORUS_ADMIN_CHILD: '1' },

@@ -34,6 +34,7 @@ import {
   createStage,
   dropStage,
   indexStage,
+  loginsWithRejects,
   madrhasAccountsInScope,
   nextLogins,
   rejectedAfter,
@@ -326,12 +327,19 @@ const ATTACHMENT_COLUMNS = ['account_id', 'structure_id', 'role', 'status', 'sou
 /** Step 4: plans and writes, a chunk of logins at a time. */
 async function applyPlans(uc: UseCase, full: boolean, runId: number, summary: SyncSummary, refs: Map<number, string>): Promise<void> {
   const at = uc.now;
+  // One GP per structure is a unique index: when the file moves the role from one account to
+  // another, the new GP is written after every account's demotion, whatever the logins' order.
+  const promotions: { id: number; set: Record<string, unknown> }[] = [];
+  const gpAdds: { accountId: number; w: WantedAttachment }[] = [];
   let after = '';
   for (;;) {
+    await breathe();
     const logins = await nextLogins(uc.trx, after, CHUNK);
     if (logins.length === 0) break;
     after = logins[logins.length - 1]!;
     const rows = await stagedRowsOf(uc.trx, logins[0]!, after);
+    // full mode ends unlisted attachments, but not an account's with a rejected row: that row may be the one listing it
+    const withRejects = full ? await loginsWithRejects(uc.trx, logins[0]!, after) : new Set<string>();
     const current = new Map((await accountsByLogin(uc.trx, logins)).map((a) => [a.login, a]));
     const attachments = await attachmentsOfAccounts(uc.trx, [...current.values()].map((a) => a.id));
     const audits: Omit<AuditFields, 'seq'>[] = [];
@@ -351,13 +359,13 @@ async function applyPlans(uc: UseCase, full: boolean, runId: number, summary: Sy
         newAccounts.push({ row: first, wanted });
         continue;
       }
-      const plan = planAccount(asRow(first), wanted, account, attachments.get(account.id) ?? [], full, (id) => refs.get(id) ?? String(id));
+      const plan = planAccount(asRow(first), wanted, account, attachments.get(account.id) ?? [], full && !withRejects.has(account.login), (id) => refs.get(id) ?? String(id));
       if (plan.kept.length > 0) summary.kept++;
       if (planIsEmpty(plan)) {
         summary.unchanged++;
         continue;
       }
-      await applyPlan(uc.trx, account, plan, at, summary);
+      await applyPlan(uc.trx, account, plan, at, summary, promotions);
       for (const w of plan.add) newAttachments.push({ accountId: account.id, w });
       if (plan.status?.after === 'ACTIF') summary.reactivated++;
       else if (plan.status?.after === 'INACTIF') summary.deactivated++;
@@ -388,24 +396,39 @@ async function applyPlans(uc: UseCase, full: boolean, runId: number, summary: Sy
         });
       });
     }
-    if (newAttachments.length > 0) {
-      const ids = await bulkInsert(
-        uc.trx,
-        'attachment',
-        ATTACHMENT_COLUMNS,
-        newAttachments.map(({ accountId, w }) => [accountId, w.structureId, w.role, 'VALIDEE', 'MADRHAS', w.dateStart, w.dateEnd, at, uc.actor.login, at, at]),
-        'id',
-      );
-      const links: unknown[][] = [];
-      newAttachments.forEach(({ w }, k) => {
-        for (const s of w.services) links.push([ids[k]!.id, s, 'VALIDEE']);
-      });
-      if (links.length > 0) await bulkInsert(uc.trx, 'attachment_service', ['attachment_id', 'service_id', 'status'], links);
-      summary.attachmentsAdded += newAttachments.length;
-    }
+    gpAdds.push(...newAttachments.filter((a) => a.w.role === 'GESTIONNAIRE_PRINCIPAL'));
+    await insertAttachments(uc, newAttachments.filter((a) => a.w.role !== 'GESTIONNAIRE_PRINCIPAL'), summary);
     if (audits.length > 0) await appendAudit(uc.trx, audits);
   }
+  for (const p of promotions) await uc.trx.updateTable('attachment').set({ ...p.set, updatedAt: at }).where('id', '=', p.id).execute();
+  await insertAttachments(uc, gpAdds, summary);
 }
+
+/** Lets the event loop turn between chunks: SQLite's writes are synchronous, and a batch child
+ *  (bin/chorus-admin.js) must hear its parent's death before it commits, not after. */
+const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** New MADRHAS attachments, VALIDEE, with their services. */
+async function insertAttachments(uc: UseCase, list: { accountId: number; w: WantedAttachment }[], summary: SyncSummary): Promise<void> {
+  if (list.length === 0) return;
+  const at = uc.now;
+  const ids = await bulkInsert(
+    uc.trx,
+    'attachment',
+    ATTACHMENT_COLUMNS,
+    list.map(({ accountId, w }) => [accountId, w.structureId, w.role, 'VALIDEE', 'MADRHAS', w.dateStart, w.dateEnd, at, uc.actor.login, at, at]),
+    'id',
+  );
+  const links: unknown[][] = [];
+  list.forEach(({ w }, k) => {
+    for (const s of w.services) links.push([ids[k]!.id, s, 'VALIDEE']);
+  });
+  if (links.length > 0) await bulkInsert(uc.trx, 'attachment_service', ['attachment_id', 'service_id', 'status'], links);
+  summary.attachmentsAdded += list.length;
+}
+
+/** A change that makes an attachment a validated GP one (written last, see applyPlans). */
+const promotes = (c: AccountPlan['change'][number]) => (c.set.role ?? c.before.role) === 'GESTIONNAIRE_PRINCIPAL' && (c.set.role !== undefined || c.set.status !== undefined);
 
 const asRow = (r: StagedRow): MadrhasRow =>
   ({ login: r.login, title: r.title, lastName: r.lastName, firstName: r.firstName, email: r.email, phone: r.phone, accountStatus: r.accountStatus }) as MadrhasRow;
@@ -425,7 +448,7 @@ function auditChanges(plan: AccountPlan): Record<string, unknown> {
   };
 }
 
-async function applyPlan(db: Db, account: CurrentAccount, plan: AccountPlan, at: string, summary: SyncSummary): Promise<void> {
+async function applyPlan(db: Db, account: CurrentAccount, plan: AccountPlan, at: string, summary: SyncSummary, promotions: { id: number; set: Record<string, unknown> }[]): Promise<void> {
   const set: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(plan.fields)) set[k] = v.after;
   if (plan.status) set.status = plan.status.after;
@@ -435,7 +458,10 @@ async function applyPlan(db: Db, account: CurrentAccount, plan: AccountPlan, at:
     await db.updateTable('account').set({ ...set, updatedAt: at }).where('id', '=', account.id).execute();
   }
   for (const c of plan.change) {
-    if (Object.keys(c.set).length > 0) await db.updateTable('attachment').set({ ...c.set, updatedAt: at }).where('id', '=', c.id).execute();
+    if (Object.keys(c.set).length > 0) {
+      if (promotes(c)) promotions.push({ id: c.id, set: c.set });
+      else await db.updateTable('attachment').set({ ...c.set, updatedAt: at }).where('id', '=', c.id).execute();
+    }
     if (c.services !== null) {
       await db.deleteFrom('attachmentService').where('attachmentId', '=', c.id).execute();
       if (c.services.length > 0) await bulkInsert(db, 'attachment_service', ['attachment_id', 'service_id', 'status'], c.services.map((s) => [c.id, s, 'VALIDEE']));
@@ -451,6 +477,7 @@ async function applyPlan(db: Db, account: CurrentAccount, plan: AccountPlan, at:
 /** Step 5: the accounts full mode deactivates, with their MADRHAS attachments, audited and told. */
 async function deactivateAbsent(uc: UseCase, absent: { id: number; login: string }[], runId: number, summary: SyncSummary): Promise<void> {
   for (let i = 0; i < absent.length; i += CHUNK) {
+    await breathe();
     const chunk = absent.slice(i, i + CHUNK);
     const ids = chunk.map((a) => a.id);
     await uc.trx.updateTable('account').set({ status: 'INACTIF', updatedAt: uc.now }).where('id', 'in', ids).execute();

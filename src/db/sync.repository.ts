@@ -127,6 +127,12 @@ export async function nextLogins(db: Db, after: string, limit: number): Promise<
   return rows.map((x) => x[0] as string);
 }
 
+/** Of the logins first…last, those with a rejected row: such a row may name an attachment, which is not absent. */
+export async function loginsWithRejects(db: Db, first: string, last: string): Promise<Set<string>> {
+  const r = await rawQuery(db, 'select distinct login from sync_row where reason is not null and login >= ? and login <= ?', [first, last]);
+  return new Set(r.rows.map((x) => x.login as string));
+}
+
 export async function stagedRowsOf(db: Db, first: string, last: string): Promise<StagedRow[]> {
   const rows = await rawRows(
     db,
