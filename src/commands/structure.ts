@@ -5,7 +5,8 @@ import type { ServiceView, StructureDetails, StructureUser, StructureView } from
 import { withStore } from '../app/session.js';
 import { ATTACHMENT_STATUSES, IDENTIFIER_TYPES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
-import { InvalidInputError, PartialBatchError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
+import { reportBatch } from './batch.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { progressBar } from '../ui/progress.js';
@@ -84,19 +85,6 @@ const importOptions = z.object({
   rejects: z.string().min(1).optional(),
 });
 
-/** The summary on stdout; the first rejected lines and the unknown columns on stderr; exit 1 when rows were rejected. */
-function reportImport(g: Globals, summary: ImportSummary): void {
-  for (const c of summary.unknownColumns) g.out.warn('import.unknownColumn', { column: c });
-  g.out.record(summary, SUMMARY_COLUMNS);
-  if (summary.rejected === 0) {
-    g.out.success('import.done', { file: summary.file, rows: summary.rows });
-    return;
-  }
-  for (const r of summary.sample) g.out.info('import.rejectedLine', { line: r.line, errors: r.errors.join(' ; ') });
-  if (summary.rejected > summary.sample.length) g.out.info('import.moreRejected', { count: summary.rejected - summary.sample.length });
-  throw new PartialBatchError(summary, summary.rejectsFile ? 'import.partialWithFile' : 'import.partial', { rejected: summary.rejected, rows: summary.rows, file: summary.rejectsFile });
-}
-
 const optionalDate = z
   .string()
   .transform((raw, ctx) => {
@@ -138,7 +126,7 @@ export function structureCommand(lang: Lang): Command {
             run(s, actor, { file: o.FILE, encoding: o.encoding, rejects: o.rejects, lang: g.lang, progress: (done, total) => bar.update(done, total) }),
           );
           bar.stop();
-          reportImport(g, summary);
+          reportBatch(g, summary, SUMMARY_COLUMNS, 'import.done', { file: summary.file, rows: summary.rows });
         } finally {
           bar.stop();
         }

@@ -2,10 +2,10 @@ import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { SyncSummary } from '../app/sync-madrhas.js';
 import { withStore } from '../app/session.js';
-import { PartialBatchError } from '../errors.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { progressBar } from '../ui/progress.js';
+import { reportBatch } from './batch.js';
 import { actorOf, examples, globalsOf, parse } from './context.js';
 
 /** `sync madrhas`: the main job (SPEC 8.1). */
@@ -77,16 +77,8 @@ export function syncCommand(lang: Lang): Command {
       } finally {
         bar.stop();
       }
-      for (const c of summary.unknownColumns) g.out.warn('import.unknownColumn', { column: c });
-      g.out.record(summary, COLUMNS);
       if (summary.dryRun) g.out.info('sync.dryRunDone');
-      if (summary.rejected === 0) {
-        g.out.success('sync.done', { file: summary.file, accounts: summary.accounts, rows: summary.rows });
-        return;
-      }
-      for (const r of summary.sample) g.out.info('import.rejectedLine', { line: r.line, errors: r.errors.join(' ; ') });
-      if (summary.rejected > summary.sample.length) g.out.info('import.moreRejected', { count: summary.rejected - summary.sample.length });
-      throw new PartialBatchError(summary, summary.rejectsFile ? 'import.partialWithFile' : 'import.partial', { rejected: summary.rejected, rows: summary.rows, file: summary.rejectsFile });
+      reportBatch(g, summary, COLUMNS, 'sync.done', { file: summary.file, accounts: summary.accounts, rows: summary.rows });
     });
   return sync;
 }
