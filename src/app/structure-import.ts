@@ -129,16 +129,23 @@ async function runImport<T>(store: Store, actor: string, o: ImportOptions, impor
         sample: [],
         rejectsFile: o.rejects ?? null,
       };
-      const reject = (record: CsvRecord, issues: RowIssue[]) => {
-        const errors = issues.map((i) => issueText(o.lang, i));
-        summary.rejected++;
-        if (summary.sample.length < SAMPLE) summary.sample.push({ line: record.line, errors });
-        rejects?.add(record, csv.header.length, errors);
+      // a batch's rejects (found while reading, or by the store) are reported in line order
+      let pending: { record: CsvRecord; issues: RowIssue[] }[] = [];
+      const reject = (record: CsvRecord, issues: RowIssue[]) => pending.push({ record, issues });
+      const emitRejects = () => {
+        for (const { record, issues } of pending.sort((a, b) => a.record.line - b.record.line)) {
+          const errors = issues.map((i) => issueText(o.lang, i));
+          summary.rejected++;
+          if (summary.sample.length < SAMPLE) summary.sample.push({ line: record.line, errors });
+          rejects?.add(record, csv.header.length, errors);
+        }
+        pending = [];
       };
       const seen = new Map<string, number>();
       let batch: Pending<T>[] = [];
       const flush = async () => {
         await importer.flush(uc.trx, batch, uc.now, counts, (p, issues) => reject(p.record, issues));
+        emitRejects();
         batch = [];
         o.progress?.(csv.bytesRead(), source.size);
       };

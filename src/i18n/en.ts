@@ -290,6 +290,7 @@ export const en: Record<keyof typeof fr, string> = {
   'csv.malformed': "malformed CSV ({detail})",
   'csv.missingColumn': "required column missing from the header",
   'csv.duplicateColumn': "column appears twice in the header",
+  'csv.notUtf8': "the file is not UTF-8: run again without --encoding (automatic detection) or with --encoding cp1252",
   'csv.rejectsDir': "folder {dir} does not exist",
   'identifier.required': "required",
   'identifier.siret': "invalid SIRET \"{value}\" (14 digits, Luhn key)",

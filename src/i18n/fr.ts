@@ -297,6 +297,7 @@ export const fr = {
   'csv.malformed': "CSV mal formé ({detail})",
   'csv.missingColumn': "colonne obligatoire absente de l’en-tête",
   'csv.duplicateColumn': "colonne présente deux fois dans l’en-tête",
+  'csv.notUtf8': "le fichier n’est pas en UTF-8 : relancez sans --encoding (détection automatique) ou avec --encoding cp1252",
   'csv.rejectsDir': "le dossier {dir} n’existe pas",
   'identifier.required': "obligatoire",
   'identifier.siret': "SIRET invalide « {value} » (14 chiffres, clé de Luhn)",

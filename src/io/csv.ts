@@ -45,7 +45,7 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
       hash.update(chunk);
       size += chunk.length;
       if (head.length < 64 * 1024) head = Buffer.concat([head, chunk.subarray(0, 64 * 1024)]);
-      if (utf8 && choice === 'auto') {
+      if (utf8 && choice !== 'cp1252') {
         try {
           decoder.decode(chunk, { stream: true });
         } catch {
@@ -53,12 +53,15 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
         }
       }
     }
-    if (utf8 && choice === 'auto') decoder.decode();
+    if (utf8 && choice !== 'cp1252') decoder.decode();
   } catch (err) {
     if (err instanceof TypeError) utf8 = false; // an incomplete sequence at the very end
     else throw new InvalidInputError([{ field: 'FILE', message: 'csv.unreadable', params: { file, detail: (err as Error).message } }], 'csv.unusable', { file: path.basename(file) });
   }
   if (size === 0) throw new InvalidInputError([{ field: 'FILE', message: 'csv.empty', params: { file } }], 'csv.unusable', { file: path.basename(file) });
+  // forced UTF-8 on bytes that are not UTF-8 would store replacement characters in every accented name
+  if (choice === 'utf8' && !utf8)
+    throw new InvalidInputError([{ field: '--encoding', message: 'csv.notUtf8' }], 'csv.unusable', { file: path.basename(file) });
   const bom = head.subarray(0, 3).equals(BOM);
   const encoding: Encoding = choice === 'auto' ? (utf8 ? 'utf8' : 'cp1252') : choice;
   const firstLine = iconv.decode(head.subarray(bom ? 3 : 0), encoding).split(/\r\n|\r|\n/, 1)[0] ?? '';

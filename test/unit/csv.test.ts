@@ -94,8 +94,15 @@ describe('inspectCsv', () => {
     const utf8 = write('utf8.csv', 'Identifiant;RaisonSociale\n1;Château\n');
     const cp = write('cp.csv', iconv.encode('Identifiant;RaisonSociale\n1;Château\n', 'cp1252'));
     expect((await inspectCsv(utf8, 'cp1252')).encoding).toBe('cp1252');
-    expect((await inspectCsv(cp, 'utf8')).encoding).toBe('utf8');
+    expect((await inspectCsv(utf8, 'utf8')).encoding).toBe('utf8');
     expect((await inspectCsv(cp, 'auto')).encoding).toBe('cp1252');
+  });
+
+  it('refuses --encoding utf8 on bytes that are not UTF-8 (exit 5, naming --encoding), rather than store replacement characters', async () => {
+    const cp = write('cp.csv', iconv.encode('Identifiant;RaisonSociale\n1;Château\n', 'cp1252'));
+    const err = await failure(() => inspectCsv(cp, 'utf8'));
+    expect(err.exitCode).toBe(5);
+    expect(err.issues).toEqual([{ field: '--encoding', message: 'csv.notUtf8' }]);
   });
 
   it('takes , as separator when the header has commas and no ;', async () => {
