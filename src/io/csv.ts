@@ -9,7 +9,7 @@ import { InvalidInputError } from '../errors.js';
 
 /**
  * The CSV inputs of SPEC 8, read as streams: encoding detected (UTF-8 with or without BOM, else
- * Windows-1252), `;` or `,` as the header says, RFC 4180 quoting (csv-parse), CRLF or LF, blank
+ * Windows-1252), `;` or `,` as the header says, RFC 4180 quoting (PapaParse), CRLF or LF, blank
  * lines skipped, the header matched by name. And the rejects report, in the input's encoding.
  */
 
