@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The README's first command: a whole workflow on a throw-away SQLite store, printed as a
-// correspondent would type it. Data: fixtures/demo/. Nothing outside a temp folder is touched.
+// correspondent would type it: the directory, the MADRHAS sync, the holder's first login. Data:
+// fixtures/ and fixtures/demo/. Nothing outside a temp folder is touched.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,18 +28,26 @@ function step(title, args, { as, expect = 0 } = {}) {
 
 try {
   process.stdout.write(`Throw-away store: ${db}\n`);
+  const fx = (f) => path.join(root, 'fixtures', f);
+  const rejects = path.join(dir, 'rejets.csv');
   step('Create the store and its first correspondent', ['init', '--correspondent', corr, '--email', corr, '--nom', data.correspondent.nom, '--prenom', data.correspondent.prenom, '--scope', data.correspondent.scope, '--quiet', '--format', 'csv']);
-  for (const a of data.accounts) {
-    const extra = Object.entries(a).filter(([k]) => !['login', 'email', 'nom', 'prenom'].includes(k)).flatMap(([k, v]) => [`--${k}`, v]);
-    step(`Create ${a.prenom} ${a.nom}'s account`, ['account', 'create', a.login, '--email', a.email, '--nom', a.nom, '--prenom', a.prenom, ...extra, '--quiet', '--format', 'csv'], { as: corr });
-  }
-  const pauline = data.accounts[0].login;
+  step('Import the directory of public structures (2 bad rows, by design: exit 1)', ['structure', 'import', fx('annuaire.csv')], { as: corr, expect: 1 });
+  step('…and their services', ['structure', 'import-services', fx('services.csv'), '--quiet'], { as: corr, expect: 1 });
+  step('Find a structure, accents or not', ['structure', 'search', 'chateau', 'de', 'pau'], { as: corr });
+  step('The MADRHAS export, first as a dry run', ['sync', 'madrhas', fx('madrhas.csv'), '--dry-run', '--quiet', '--format', 'csv'], { as: corr, expect: 1 });
+  step('The MADRHAS sync: accounts and attachments, rejected rows reported (exit 1)', ['sync', 'madrhas', fx('madrhas.csv'), '--rejects', rejects], { as: corr, expect: 1 });
+  process.stdout.write(`\n\x1b[1m# The rejects report\x1b[0m\n${fs.readFileSync(rejects, 'utf8')}`);
+  step('The same file again changes nothing', ['sync', 'madrhas', fx('madrhas.csv'), '--quiet', '--json'], { as: corr, expect: 1 });
+  step('The users of the commune of Pau', ['structure', 'users', '21640445900010'], { as: corr });
+  const pauline = 'pauline.dufour@mairie-pau.fr';
   step('Pauline completes her account at first login', ['account', 'complete', '--adresse', 'Hôtel de ville, place Royale', '--code-postal', '64000', '--ville', 'Pau', '--quiet', '--format', 'csv'], { as: pauline });
-  step('…and turns off the news e-mails', ['account', 'edit', '--notif-actualite', 'off', '--mobile', '06 12 34 56 78', '--quiet', '--format', 'csv'], { as: pauline });
-  step('A holder cannot touch another account (exit 4, audited)', ['account', 'deactivate', data.accounts[1].login], { as: pauline, expect: 4 });
-  step('The correspondent deactivates an account', ['account', 'deactivate', data.accounts[2].login, '--quiet', '--format', 'csv'], { as: corr });
+  step('A holder cannot deactivate an account (exit 4, audited)', ['account', 'deactivate', 'jean.martin@mairie-pau.fr'], { as: pauline, expect: 4 });
+  for (const a of data.accounts.slice(1, 2)) {
+    const extra = Object.entries(a).filter(([k]) => !['login', 'email', 'nom', 'prenom'].includes(k)).flatMap(([k, v]) => [`--${k}`, v]);
+    step(`The correspondent creates ${a.prenom} ${a.nom}'s account by hand`, ['account', 'create', a.login, '--email', a.email, '--nom', a.nom, '--prenom', a.prenom, ...extra, '--quiet', '--format', 'csv'], { as: corr });
+  }
   step('Accounts in scope', ['account', 'list'], { as: corr });
-  step('The audit log', ['audit', 'list'], { as: corr });
+  step('The audit log', ['audit', 'list', '--limit', '8'], { as: corr });
   step('Its hash chain', ['audit', 'verify'], { as: corr });
   step('The store', ['db', 'status']);
 } finally {
