@@ -95,7 +95,7 @@ interface Counts {
 }
 
 function issueText(lang: Lang, i: RowIssue): string {
-  return `${i.column} : ${t(lang, i.message as never, i.params ?? {})}`;
+  return t(lang, 'row.issue', { column: i.column, message: t(lang, i.message as never, i.params ?? {}) });
 }
 
 async function runImport<T>(store: Store, actor: string, o: ImportOptions, importer: Importer<T>): Promise<ImportSummary> {

@@ -222,7 +222,7 @@ function splitMessage(lang: Lang, key: string): [string, string] {
 }
 
 function issueText(lang: Lang, column: string, message: string, params: Record<string, unknown> = {}): string {
-  return `${column} : ${t(lang, message as MessageKey, params)}`;
+  return t(lang, 'row.issue', { column, message: t(lang, message as MessageKey, params) });
 }
 
 /** Steps 1–2: each row checked on its own and against the directory, then staged (valid or not). */

@@ -297,6 +297,7 @@ export const en: Record<keyof typeof fr, string> = {
   'identifier.ridet': "invalid RIDET \"{value}\" (10 digits)",
   'identifier.tahiti': "invalid TAHITI number \"{value}\" (6 + 3 digits: 003970-001)",
   'identifier.free': "invalid identifier \"{value}\" (1 to 80 printable characters)",
+  'row.issue': "{column}: {message}",
   'row.required': "required",
   'row.tooLong': "at most {max} characters",
   'row.idType': "unknown identifier type \"{value}\"",

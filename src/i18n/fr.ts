@@ -304,6 +304,7 @@ export const fr = {
   'identifier.ridet': "RIDET invalide « {value} » (10 chiffres)",
   'identifier.tahiti': "numéro TAHITI invalide « {value} » (6 + 3 chiffres : 003970-001)",
   'identifier.free': "identifiant invalide « {value} » (1 à 80 caractères imprimables)",
+  'row.issue': "{column} : {message}",
   'row.required': "obligatoire",
   'row.tooLong': "{max} caractères au plus",
   'row.idType': "type d’identifiant inconnu « {value} »",

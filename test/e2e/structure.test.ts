@@ -265,8 +265,8 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const r = await cli.corr('--lang', 'en', 'structure', 'import', ANNUAIRE);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(
-        'line 14: Identifiant : invalid SIRET "21640445900011" (14 digits, Luhn key)\n' +
-          'line 16: EmetteurEdi : value "peut-être": true/false, 1/0 or oui/non expected\n' +
+        'line 14: Identifiant: invalid SIRET "21640445900011" (14 digits, Luhn key)\n' +
+          'line 16: EmetteurEdi: value "peut-être": true/false, 1/0 or oui/non expected\n' +
           'Error: 2 of 14 row(s) rejected; the others were imported. Details with --rejects FILE.csv.\n',
       );
       expect(r.stdout).toMatch(tableRow('Created', 12));

@@ -412,13 +412,13 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     expect(r.stderr.split('\n')).toEqual([
       'line 7: IDENTIFIANT_CONNEXION: this account\'s personal data or status differ from one row to another',
       'line 8: IDENTIFIANT_CONNEXION: this account\'s personal data or status differ from one row to another',
-      'line 9: IDENTIFIANT_STRUCTURE : unknown structure SIRET:21640445900028: import the directory first',
-      'line 10: DATE_DEBUT : invalid or non-existent date "30/02/2024" (DD/MM/YYYY or YYYY-MM-DD)',
-      'line 11: IDENTIFIANT_STRUCTURE : structure SIRET:21330063500017 is outside your scope (département 33)',
+      'line 9: IDENTIFIANT_STRUCTURE: unknown structure SIRET:21640445900028: import the directory first',
+      'line 10: DATE_DEBUT: invalid or non-existent date "30/02/2024" (DD/MM/YYYY or YYYY-MM-DD)',
+      'line 11: IDENTIFIANT_STRUCTURE: structure SIRET:21330063500017 is outside your scope (département 33)',
       'line 12: ROLE: several principal managers for this structure in the file',
       'line 13: ROLE: several principal managers for this structure in the file',
-      'line 14: CODE_SERVICE : unknown service INCONNU in structure SIRET:21640445900010',
-      'line 15: IDENTIFIANT_STRUCTURE : structure SIRET:21640422800019 is inactive',
+      'line 14: CODE_SERVICE: unknown service INCONNU in structure SIRET:21640445900010',
+      'line 15: IDENTIFIANT_STRUCTURE: structure SIRET:21640422800019 is inactive',
       'Error: 9 of 15 row(s) rejected; the others were imported. Details with --rejects FILE.csv.',
       '',
     ]);
