@@ -10,7 +10,7 @@ import { reportBatch } from './batch.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { progressBar } from '../ui/progress.js';
-import { actorOf, examples, globalsOf, parse, positiveInt, type Globals } from './context.js';
+import { actorOf, examples, globalsOf, parse, positiveInt } from './context.js';
 
 /** `structure …`: the public directory (SPEC 7, 8.2, 8.3), its search, and the services its managers keep. */
 
