@@ -32,6 +32,9 @@ export const civilite = z
   })
   .pipe(z.enum(CIVILITES, { error: 'validation.civilite' }));
 
+const WRITTEN = /^0[1-9](?: \d{2}){4}$/;
+const DIGITS = /^\+?\d+$/;
+
 /** Overseas départements share the French 10-digit plan: +262 262 12 34 56 is 0262 12 34 56. */
 const FRENCH_COUNTRY_CODES = ['33', '262', '590', '594', '596'];
 
@@ -41,7 +44,8 @@ const FRENCH_COUNTRY_CODES = ['33', '262', '590', '594', '596'];
  * number stays international, compacted (`+687 123456` → `+687123456`). Null when unreadable.
  */
 export function normalisePhone(raw: string): string | null {
-  let s = raw.trim().replace(/\(0\)/g, '').replace(/[\s.\-()/]/g, '');
+  if (WRITTEN.test(raw)) return raw; // already as we write it
+  let s = DIGITS.test(raw) ? raw : raw.trim().replace(/\(0\)/g, '').replace(/[\s.\-()/]/g, '');
   if (s.startsWith('00')) s = '+' + s.slice(2);
   if (s.startsWith('+')) {
     const digits = s.slice(1);
@@ -51,7 +55,7 @@ export function normalisePhone(raw: string): string | null {
     s = '0' + digits.slice(cc.length);
   }
   if (!/^0[1-9]\d{8}$/.test(s)) return null;
-  return s.replace(/(\d{2})(?=\d)/g, '$1 ');
+  return `${s.slice(0, 2)} ${s.slice(2, 4)} ${s.slice(4, 6)} ${s.slice(6, 8)} ${s.slice(8)}`;
 }
 
 export const phone = z.string().transform((raw, ctx) => {
