@@ -111,8 +111,8 @@ function benchSync() {
     const a = JSON.parse(again.stdout);
     console.log(`\nsync madrhas: ${ROWS} rows (${(fs.statSync(madrhas).size / 1e6).toFixed(0)} MB) over ${N} structures`);
     console.log(`  floor (baseline-sync.mjs)  cold ${floorCold.seconds.toFixed(2)} s   again ${floorAgain.seconds.toFixed(2)} s   peak RSS ${Math.max(floorCold.rssMb, floorAgain.rssMb).toFixed(0)} MB`);
-    console.log(`  chorus-admin cold          ${cold.seconds.toFixed(2)} s   ratio ${(cold.seconds / floorCold.seconds).toFixed(2)}× the floor (target ≤ 1.5×)   peak RSS ${cold.rssMb.toFixed(0)} MB   (created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`);
-    console.log(`  chorus-admin again         ${again.seconds.toFixed(2)} s   ratio ${(again.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync (target ≤ 0.5×)   peak RSS ${again.rssMb.toFixed(0)} MB   (unchanged ${a.unchanged})`);
+    console.log(`  chorus-admin cold          ${cold.seconds.toFixed(2)} s   ratio ${(cold.seconds / floorCold.seconds).toFixed(2)}× the floor (target ≤ 1.5×)   peak RSS ${cold.rssMb.toFixed(0)} MB   (${c.strategy}: created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`);
+    console.log(`  chorus-admin again         ${again.seconds.toFixed(2)} s   ratio ${(again.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync (target ≤ 0.5×)   peak RSS ${again.rssMb.toFixed(0)} MB   (${a.strategy}: unchanged ${a.unchanged})`);
     console.log(`  peak memory ${Math.max(cold.rssMb, again.rssMb).toFixed(0)} MB (target < 300 MB)`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

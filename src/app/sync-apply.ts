@@ -7,24 +7,24 @@ import type { Lang } from '../i18n/index.js';
 import type { Db } from '../db/account.repository.js';
 import { appendAudit } from '../db/audit.repository.js';
 import { bulkInsert } from '../db/bulk.js';
-import { accountsByLogin, attachmentsOfAccounts, loginsWithRejects, nextLogins, stagedRowsOf, type StagedRow } from '../db/sync.repository.js';
+import { accountsByLogin, attachmentsOfAccounts, loginsWithRejects, nextLogins, setDigests, stagedRowsOf, type StagedRow } from '../db/sync.repository.js';
 import type { SyncSummary } from './sync-madrhas.js';
 import type { UseCase } from './use-case.js';
 
 const CHUNK = 1000;
 
 /**
- * Step 4 and 5 of `sync madrhas` (app/sync-madrhas.ts): the plan of each account, read a chunk of
- * logins at a time from the stage, written with one audit entry per changed account; then the
- * accounts full mode deactivates.
+ * The writing half of `sync madrhas` (app/sync-madrhas.ts): the plan of each account, a chunk of
+ * logins at a time (from the stream or the stage), written with one audit entry per changed
+ * account; then the accounts full mode deactivates.
  */
 /** One account's rows → its personal data and its wanted attachments (one per structure). */
-function wantedOf(rows: StagedRow[], refs: Map<number, string>): WantedAttachment[] {
+function wantedOf(rows: StagedRow[], refOf: (structureId: number) => string): WantedAttachment[] {
   const byStructure = new Map<number, WantedAttachment & { whole: boolean }>();
   for (const r of rows) {
     let w = byStructure.get(r.structureId);
     if (!w) {
-      w = { structureId: r.structureId, structureRef: refs.get(r.structureId)!, role: r.role as Role, dateStart: r.dateStart, dateEnd: r.dateEnd, services: [], whole: false };
+      w = { structureId: r.structureId, structureRef: refOf(r.structureId), role: r.role as Role, dateStart: r.dateStart, dateEnd: r.dateEnd, services: [], whole: false };
       byStructure.set(r.structureId, w);
     }
     if (r.serviceId === null) w.whole = true;
@@ -37,52 +37,73 @@ function wantedOf(rows: StagedRow[], refs: Map<number, string>): WantedAttachmen
 const ACCOUNT_COLUMNS = ['login', 'status', 'source', 'title', 'last_name', 'first_name', 'email', 'phone', 'country', 'language', 'notify_billing', 'notify_news', 'search_key', 'created_at', 'updated_at'];
 const ATTACHMENT_COLUMNS = ['account_id', 'structure_id', 'role', 'status', 'source', 'date_start', 'date_end', 'decided_at', 'decided_by', 'created_at', 'updated_at'];
 
-/** Step 4: plans and writes, a chunk of logins at a time. */
-export async function applyPlans(uc: UseCase, full: boolean, runId: number, summary: SyncSummary, refs: Map<number, string>): Promise<void> {
-  const at = uc.now;
-  // One GP per structure is a unique index: when the file moves the role from one account to
-  // another, the new GP is written after every account's demotion, whatever the logins' order.
-  const promotions: { id: number; set: Record<string, unknown> }[] = [];
-  const gpAdds: { accountId: number; w: WantedAttachment }[] = [];
-  let after = '';
-  for (;;) {
-    await breathe();
-    const logins = await nextLogins(uc.trx, after, CHUNK);
-    if (logins.length === 0) break;
-    after = logins[logins.length - 1]!;
-    const rows = await stagedRowsOf(uc.trx, logins[0]!, after);
-    // full mode ends unlisted attachments, but not an account's with a rejected row: that row may be the one listing it
-    const withRejects = full ? await loginsWithRejects(uc.trx, logins[0]!, after) : new Set<string>();
-    const current = new Map((await accountsByLogin(uc.trx, logins)).map((a) => [a.login, a]));
-    const attachments = await attachmentsOfAccounts(uc.trx, [...current.values()].map((a) => a.id));
-    const audits: Omit<AuditFields, 'seq'>[] = [];
-    const newAccounts: { row: StagedRow; wanted: WantedAttachment[] }[] = [];
-    const newAttachments: { accountId: number; w: WantedAttachment }[] = [];
+/** One account's valid rows in the file, and what the run knows of it. */
+export interface AccountGroup {
+  login: string;
+  rows: StagedRow[];
+  /** A row of this login was rejected: full mode then ends none of its attachments (that row may list one). */
+  hasRejects: boolean;
+  /** The digest of its rows, recorded once they are applied in full (null: not recorded). */
+  digest: string | null;
+}
 
-    for (let i = 0; i < rows.length; ) {
-      let j = i;
-      while (j < rows.length && rows[j]!.login === rows[i]!.login) j++;
-      const own = rows.slice(i, j);
-      i = j;
+/** What a run carries from chunk to chunk while it writes. */
+export class Writer {
+  /** Validated GP attachments and promotions that must wait for the store's GP of their structure to step down. */
+  private readonly promotions: { id: number; set: Record<string, unknown> }[] = [];
+  private readonly gpAdds: { accountId: number; w: WantedAttachment }[] = [];
+
+  constructor(
+    private readonly uc: UseCase,
+    private readonly full: boolean,
+    private readonly runId: number,
+    private readonly summary: SyncSummary,
+    /** A structure's `TYPE:identifier`, for audit entries. */
+    private readonly refOf: (structureId: number) => string,
+    /** structure id → account id of its validated GP when the run began. */
+    private readonly storeGp: Map<number, number>,
+  ) {}
+
+  /** Another account is the structure's GP in the store: the new GP waits for it to be demoted (unique index). */
+  private waits(structureId: number, accountId: number | null): boolean {
+    const gp = this.storeGp.get(structureId);
+    return gp !== undefined && gp !== accountId;
+  }
+
+  /** Plans and writes the accounts of one chunk of logins; `current`: those already in the store. */
+  async write(groups: readonly AccountGroup[], current: Map<string, CurrentAccount>): Promise<void> {
+    const { uc, summary, refOf, runId } = this;
+    const at = uc.now;
+    const attachments = await attachmentsOfAccounts(uc.trx, groups.flatMap((g) => current.get(g.login)?.id ?? []));
+    const audits: Omit<AuditFields, 'seq'>[] = [];
+    const newAccounts: { row: StagedRow; wanted: WantedAttachment[]; digest: string | null }[] = [];
+    const newAttachments: { accountId: number; w: WantedAttachment }[] = [];
+    const digests: [string, number][] = [];
+
+    for (const g of groups) {
       summary.accounts++;
-      const first = own[0]!;
-      const wanted = wantedOf(own, refs);
-      const account = current.get(first.login) ?? null;
+      const first = g.rows[0]!;
+      const wanted = wantedOf(g.rows, refOf);
+      const account = current.get(g.login) ?? null;
       if (!account) {
-        newAccounts.push({ row: first, wanted });
+        newAccounts.push({ row: first, wanted, digest: g.digest });
         continue;
       }
-      const plan = planAccount(asRow(first), wanted, account, attachments.get(account.id) ?? [], full && !withRejects.has(account.login), (id) => refs.get(id) ?? String(id));
+      const plan = planAccount(asRow(first), wanted, account, attachments.get(account.id) ?? [], this.full && !g.hasRejects, refOf);
       if (plan.kept.length > 0) summary.kept++;
+      // an account whose holder keeps fields is planned every run (it counts as kept every run)
+      const record = g.digest !== null && plan.kept.length === 0 && g.digest !== account.syncDigest ? g.digest : null;
       if (planIsEmpty(plan)) {
         summary.unchanged++;
+        if (record !== null) digests.push([record, account.id]);
         continue;
       }
-      await applyPlan(uc.trx, account, plan, at, summary, promotions);
-      for (const w of plan.add) newAttachments.push({ accountId: account.id, w });
+      await this.applyPlan(account, plan);
+      for (const w of plan.add) (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, account.id) ? this.gpAdds : newAttachments).push({ accountId: account.id, w });
       if (plan.status?.after === 'ACTIF') summary.reactivated++;
       else if (plan.status?.after === 'INACTIF') summary.deactivated++;
       else summary.updated++;
+      if (record !== null) digests.push([record, account.id]);
       audits.push({ at, actor: uc.actor.login, action: 'sync.account.update', target: `account:${account.login}`, outcome: 'OK', changes: JSON.stringify(auditChanges(plan)), runId });
     }
 
@@ -94,9 +115,10 @@ export async function applyPlans(uc: UseCase, full: boolean, runId: number, summ
         newAccounts.map(({ row: r }) => [r.login, r.accountStatus, 'MADRHAS', r.title, r.lastName, r.firstName, r.email, r.phone, 'FR', 'fr', 1, 0, searchKey(r.login, r.lastName, r.firstName), at, at]),
         'id',
       );
-      newAccounts.forEach(({ row: r, wanted }, k) => {
+      newAccounts.forEach(({ row: r, wanted, digest }, k) => {
         const accountId = ids[k]!.id as number;
-        for (const w of wanted) newAttachments.push({ accountId, w });
+        for (const w of wanted) (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, accountId) ? this.gpAdds : newAttachments).push({ accountId, w });
+        if (digest !== null) digests.push([digest, accountId]);
         summary.created++;
         audits.push({
           at,
@@ -109,17 +131,74 @@ export async function applyPlans(uc: UseCase, full: boolean, runId: number, summ
         });
       });
     }
-    gpAdds.push(...newAttachments.filter((a) => a.w.role === 'GESTIONNAIRE_PRINCIPAL'));
-    await insertAttachments(uc, newAttachments.filter((a) => a.w.role !== 'GESTIONNAIRE_PRINCIPAL'), summary);
+    await insertAttachments(uc, newAttachments, summary);
+    // last: writing an attachment clears its account's digest (migration 0003)
+    if (digests.length > 0) await setDigests(uc.trx, digests);
     if (audits.length > 0) await appendAudit(uc.trx, audits);
   }
-  for (const p of promotions) await uc.trx.updateTable('attachment').set({ ...p.set, updatedAt: at }).where('id', '=', p.id).execute();
-  await insertAttachments(uc, gpAdds, summary);
+
+  /** After every chunk: the GPs that waited for their structure's former GP to step down. */
+  async finish(): Promise<void> {
+    const at = this.uc.now;
+    for (const p of this.promotions) await this.uc.trx.updateTable('attachment').set({ ...p.set, updatedAt: at }).where('id', '=', p.id).execute();
+    await insertAttachments(this.uc, this.gpAdds, this.summary);
+  }
+
+  private async applyPlan(account: CurrentAccount, plan: AccountPlan): Promise<void> {
+    const db = this.uc.trx;
+    const at = this.uc.now;
+    const set: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(plan.fields)) set[k] = v.after;
+    if (plan.status) set.status = plan.status.after;
+    if (Object.keys(set).length > 0) {
+      if (set.lastName !== undefined || set.firstName !== undefined)
+        set.searchKey = searchKey(account.login, (set.lastName as string) ?? account.lastName, (set.firstName as string) ?? account.firstName);
+      await db.updateTable('account').set({ ...set, updatedAt: at }).where('id', '=', account.id).execute();
+    }
+    for (const c of plan.change) {
+      if (Object.keys(c.set).length > 0) {
+        if (promotes(c) && this.waits(c.before.structureId, account.id)) this.promotions.push({ id: c.id, set: c.set });
+        else await db.updateTable('attachment').set({ ...c.set, updatedAt: at }).where('id', '=', c.id).execute();
+      }
+      if (c.services !== null) {
+        await db.deleteFrom('attachmentService').where('attachmentId', '=', c.id).execute();
+        if (c.services.length > 0) await bulkInsert(db, 'attachment_service', ['attachment_id', 'service_id', 'status'], c.services.map((s) => [c.id, s, 'VALIDEE']));
+      }
+      this.summary.attachmentsChanged++;
+    }
+    if (plan.end.length > 0) {
+      await db.updateTable('attachment').set({ status: 'DESACTIVEE', updatedAt: at }).where('id', 'in', plan.end.map((e) => e.id)).execute();
+      this.summary.attachmentsEnded += plan.end.length;
+    }
+  }
+}
+
+/** The staged path: the stage's valid rows, a chunk of logins at a time, through the writer. */
+export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): Promise<void> {
+  let after = '';
+  for (;;) {
+    await breathe();
+    const logins = await nextLogins(uc.trx, after, CHUNK);
+    if (logins.length === 0) break;
+    after = logins[logins.length - 1]!;
+    const rows = await stagedRowsOf(uc.trx, logins[0]!, after);
+    const withRejects = full ? await loginsWithRejects(uc.trx, logins[0]!, after) : new Set<string>();
+    const current = new Map((await accountsByLogin(uc.trx, logins)).map((a) => [a.login, a]));
+    const groups: AccountGroup[] = [];
+    for (let i = 0; i < rows.length; ) {
+      let j = i;
+      while (j < rows.length && rows[j]!.login === rows[i]!.login) j++;
+      groups.push({ login: rows[i]!.login, rows: rows.slice(i, j), hasRejects: withRejects.has(rows[i]!.login), digest: null });
+      i = j;
+    }
+    await writer.write(groups, current);
+  }
+  await writer.finish();
 }
 
 /** Lets the event loop turn between chunks: SQLite's writes are synchronous, and a batch child
  *  (bin/chorus-admin.js) must hear its parent's death before it commits, not after. */
-const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** New MADRHAS attachments, VALIDEE, with their services. */
 async function insertAttachments(uc: UseCase, list: { accountId: number; w: WantedAttachment }[], summary: SyncSummary): Promise<void> {
@@ -159,32 +238,6 @@ function auditChanges(plan: AccountPlan): Record<string, unknown> {
       : {}),
     ...(plan.end.length > 0 ? { attachmentsEnded: plan.end.map((e) => e.structureRef) } : {}),
   };
-}
-
-async function applyPlan(db: Db, account: CurrentAccount, plan: AccountPlan, at: string, summary: SyncSummary, promotions: { id: number; set: Record<string, unknown> }[]): Promise<void> {
-  const set: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(plan.fields)) set[k] = v.after;
-  if (plan.status) set.status = plan.status.after;
-  if (Object.keys(set).length > 0) {
-    if (set.lastName !== undefined || set.firstName !== undefined)
-      set.searchKey = searchKey(account.login, (set.lastName as string) ?? account.lastName, (set.firstName as string) ?? account.firstName);
-    await db.updateTable('account').set({ ...set, updatedAt: at }).where('id', '=', account.id).execute();
-  }
-  for (const c of plan.change) {
-    if (Object.keys(c.set).length > 0) {
-      if (promotes(c)) promotions.push({ id: c.id, set: c.set });
-      else await db.updateTable('attachment').set({ ...c.set, updatedAt: at }).where('id', '=', c.id).execute();
-    }
-    if (c.services !== null) {
-      await db.deleteFrom('attachmentService').where('attachmentId', '=', c.id).execute();
-      if (c.services.length > 0) await bulkInsert(db, 'attachment_service', ['attachment_id', 'service_id', 'status'], c.services.map((s) => [c.id, s, 'VALIDEE']));
-    }
-    summary.attachmentsChanged++;
-  }
-  if (plan.end.length > 0) {
-    await db.updateTable('attachment').set({ status: 'DESACTIVEE', updatedAt: at }).where('id', 'in', plan.end.map((e) => e.id)).execute();
-    summary.attachmentsEnded += plan.end.length;
-  }
 }
 
 /** Step 5: the accounts full mode deactivates, with their MADRHAS attachments, audited and told. */

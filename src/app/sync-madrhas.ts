@@ -1,37 +1,47 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ALL, scopeCovers, type Scope } from '../domain/departement.js';
-import { deactivationLimit, MADRHAS_COLUMNS, parseMadrhasRow, personalFingerprint, type MadrhasRow } from '../domain/madrhas.js';
+import type { Scope } from '../domain/departement.js';
+import { deactivationLimit, MADRHAS_COLUMNS, personalFingerprint } from '../domain/madrhas.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
-import { t, type Lang, type MessageKey } from '../i18n/index.js';
-import { cellsOf, inspectCsv, matchHeader, openCsv, RejectsWriter, type CsvSource, type EncodingChoice } from '../io/csv.js';
-import { rawRows } from '../db/bulk.js';
+import type { Lang } from '../i18n/index.js';
+import { CellView, inspectCsv, matchHeader, openCsv, RejectsWriter, type CsvSource, type EncodingChoice, type HeaderMatch } from '../io/csv.js';
 import type { Db } from '../db/account.repository.js';
 import type { Store } from '../db/store.js';
 import {
   absentAccounts,
+  activeMadrhasAfter,
   checkAcrossRows,
+  correspondentIds,
   countRejected,
   createStage,
   dropStage,
   indexStage,
+  loginsOf,
   madrhasAccountsInScope,
+  principalManagers,
   rejectedAfter,
   stageRows,
 } from '../db/sync.repository.js';
-import { applyPlans, deactivateAbsent } from './sync-apply.js';
+import { applyStaged, deactivateAbsent, Writer } from './sync-apply.js';
+import { loadDirectory, RowChecker, splitMessage, type CrossRule } from './sync-rows.js';
+import { streamFile, StreamFallback } from './sync-stream.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /**
  * `sync madrhas` (SPEC 8.1): one run, one transaction.
  *  1. The file is hashed and its encoding settled; the header checked (exit 5 before any write).
- *  2. Rows are streamed, checked one by one against the directory (loaded once: structures and
- *     services, bounded by the directory, not the file) and staged in a temporary table.
- *  3. Rules across rows are set-based queries on the stage; rejected rows get every reason.
- *  4. Accounts are planned and written a chunk of logins at a time (domain/madrhas.ts planAccount),
- *     with one audit entry per changed account, linked to the run.
+ *  2. Each row is checked on its own and against the directory (app/sync-rows.ts; loaded once,
+ *     bounded by the directory, not the file).
+ *  3. The streamed path (app/sync-stream.ts): each login's rows taken together, the rules across
+ *     rows checked as they go, accounts planned (domain/madrhas.ts planAccount) and written a
+ *     chunk at a time (app/sync-apply.ts), one audit entry per changed account, linked to the
+ *     run; unchanged accounts are known by the digest of their rows. A file it cannot take
+ *     (a login's rows apart, contested GPs) sends it on to
+ *  3'. the staged path (the streamed attempt's transaction rolled back): every row in a temporary table, the rules across rows as set-based
+ *     queries, then the same writer, a chunk of logins at a time.
+ *  4. Rejected rows are reported with every reason (--strict: nothing written, exit 5).
  *  5. Full mode: MADRHAS accounts in scope the file no longer lists are deactivated, within
- *     --max-deactivations (else exit 6, nothing written).
+ *     --max-deactivations (else exit 6 and the whole run rolls back).
  * Memory holds the directory's keys and one chunk, whatever the file's size.
  */
 
@@ -45,6 +55,8 @@ export interface SyncOptions {
   maxDeactivations: string;
   lang: Lang;
   progress?: (read: number, total: number) => void;
+  /** `staged` forces the general path (tests compare both); default: streamed when the file allows. */
+  strategy?: 'auto' | 'staged';
 }
 
 export interface SyncSummary {
@@ -53,6 +65,8 @@ export interface SyncSummary {
   encoding: string;
   mode: 'full' | 'delta';
   dryRun: boolean;
+  /** `streamed` (each login's rows together, the fast path) or `staged` (any other file). */
+  strategy: 'streamed' | 'staged';
   rows: number;
   accounts: number;
   created: number;
@@ -81,26 +95,6 @@ class DryRun extends Error {
   }
 }
 
-interface Directory {
-  structures: Map<string, { id: number; active: boolean; departement: string | null; ref: string }>;
-  services: Map<string, { id: number; active: boolean }>;
-  refs: Map<number, string>;
-}
-
-async function loadDirectory(db: Db): Promise<Directory> {
-  const structures: Directory['structures'] = new Map();
-  const refs = new Map<number, string>();
-  for (const [id, idType, identifier, active, departement] of await rawRows(db, 'select id, id_type, identifier, active, departement from structure', [])) {
-    const ref = `${idType}:${identifier}`;
-    structures.set(ref, { id: id as number, active: active === 1, departement: departement as string | null, ref });
-    refs.set(id as number, ref);
-  }
-  const services: Directory['services'] = new Map();
-  for (const [id, structureId, code, active] of await rawRows(db, 'select id, structure_id, code, active from service', []))
-    services.set(`${structureId}:${code}`, { id: id as number, active: active === 1 });
-  return { structures, services, refs };
-}
-
 export async function syncMadrhas(store: Store, actor: string, o: SyncOptions): Promise<SyncSummary> {
   if (o.rejects !== undefined && !fs.existsSync(path.dirname(path.resolve(o.rejects))))
     throw new InvalidInputError([{ field: '--rejects', message: 'csv.rejectsDir', params: { dir: path.dirname(path.resolve(o.rejects)) } }]);
@@ -109,57 +103,63 @@ export async function syncMadrhas(store: Store, actor: string, o: SyncOptions): 
   const source = await inspectCsv(o.file, o.encoding);
   const probe = await openCsv(source);
   const header = matchHeader(probe.header, MADRHAS_COLUMNS, source.name);
-  await probe.records[Symbol.asyncIterator]().return?.();
+  probe.close();
 
+  if (o.strategy !== 'staged') {
+    try {
+      return await runSync(store, actor, o, source, header, true);
+    } catch (err) {
+      // the streamed attempt rolled back whole: the staged path takes the file from the start
+      if (!(err instanceof StreamFallback)) throw err;
+    }
+  }
+  return runSync(store, actor, o, source, header, false);
+}
+
+async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvSource, header: HeaderMatch, streamed: boolean): Promise<SyncSummary> {
   try {
     return await runUseCase(store, { actor, action: 'sync.madrhas' }, async (uc) => {
       uc.authorize('sync.madrhas', { kind: 'none' }, `file:${source.name}`);
-      const summary: SyncSummary = {
-        file: source.name,
-        sha256: source.sha256,
-        encoding: source.encoding,
-        mode: o.mode,
-        dryRun: o.dryRun,
-        rows: 0,
-        accounts: 0,
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-        kept: 0,
-        reactivated: 0,
-        deactivated: 0,
-        attachmentsAdded: 0,
-        attachmentsChanged: 0,
-        attachmentsEnded: 0,
-        rejected: 0,
-        padded: 0,
-        unknownColumns: header.unknown,
-        sample: [],
-        rejectsFile: o.rejects ?? null,
-      };
+      const summary = emptySummary(source, o, header.unknown);
       const scope = uc.actor.scope!;
+      const full = o.mode === 'full';
+      const dir = await loadDirectory(uc.trx);
+      const checker = new RowChecker(dir, scope, o.lang);
+      const storeGp = await principalManagers(uc.trx);
+      // the guard's base: the MADRHAS accounts in scope before the run
+      const total = full ? await madrhasAccountsInScope(uc.trx, scope) : 0;
       await createStage(uc.trx);
-      const refs = await stageFile(uc, source, header.positions, scope, o, summary);
-      await indexStage(uc.trx);
-      await checkAcrossRows(uc.trx, (key) => splitMessage(o.lang, key));
-      summary.rejected = await countRejected(uc.trx);
-      await reportRejects(uc.trx, source, summary, o);
-      if (o.strict && summary.rejected > 0) throw new InvalidInputError([{ field: 'FILE', message: 'sync.strictRejected', params: { count: summary.rejected } }], 'sync.strict', { count: summary.rejected });
-
-      // the guard comes before any write: a truncated export must not wipe a département
-      const absent = o.mode === 'full' ? await absentAccounts(uc.trx, scope) : [];
-      if (absent.length > 0) {
-        const total = await madrhasAccountsInScope(uc.trx, scope);
-        const limit = deactivationLimit(o.maxDeactivations, total)!;
-        if (absent.length > limit) throw new ConflictError('sync.tooManyDeactivations', { count: absent.length, total, limit, max: o.maxDeactivations });
-      }
-
       const run = await uc.trx
         .insertInto('run')
         .values({ kind: 'sync.madrhas', actor: uc.actor.login, fileName: source.name, fileSha256: source.sha256, startedAt: uc.now })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await applyPlans(uc, o.mode === 'full', run.id, summary, refs);
+      const writer = () => new Writer(uc, full, run.id, summary, (id) => dir.ref(id), storeGp);
+
+      let listed: ((accountId: number) => boolean) | null = null;
+      if (streamed) {
+        // no savepoint: SQLite would copy every page the run touches into a statement journal
+        await indexStage(uc.trx);
+        const correspondents = await correspondentIds(uc.trx);
+        listed = await streamFile(uc, { source, positions: header.positions, checker, writer: writer(), summary, mode: o.mode, lang: o.lang, storeGp, correspondents, progress: o.progress });
+        summary.strategy = 'streamed';
+      } else {
+        await stageFile(uc, source, header.positions, checker, o, summary);
+        await indexStage(uc.trx);
+        await checkAcrossRows(uc.trx, (key) => splitMessage(o.lang, key as CrossRule));
+        await applyStaged(uc, writer(), full);
+      }
+
+      summary.rejected = await countRejected(uc.trx);
+      await reportRejects(uc.trx, source, summary, o);
+      if (o.strict && summary.rejected > 0) throw new InvalidInputError([{ field: 'FILE', message: 'sync.strictRejected', params: { count: summary.rejected } }], 'sync.strict', { count: summary.rejected });
+
+      // a truncated export must not wipe a département: over the limit, the whole run rolls back
+      const absent = !full ? [] : listed ? await unlisted(uc.trx, scope, listed) : await absentAccounts(uc.trx, scope);
+      if (absent.length > 0) {
+        const limit = deactivationLimit(o.maxDeactivations, total)!;
+        if (absent.length > limit) throw new ConflictError('sync.tooManyDeactivations', { count: absent.length, total, limit, max: o.maxDeactivations });
+      }
       await deactivateAbsent(uc, absent, run.id, summary);
       await dropStage(uc.trx);
 
@@ -173,6 +173,45 @@ export async function syncMadrhas(store: Store, actor: string, o: SyncOptions): 
     if (err instanceof DryRun) return err.summary;
     throw err;
   }
+}
+
+/** The streamed path's absent accounts: those in scope the file did not list, by id, a page at a time. */
+async function unlisted(db: Db, scope: Scope, listed: (accountId: number) => boolean): Promise<{ id: number; login: string }[]> {
+  const ids: number[] = [];
+  for (let after = 0; ; ) {
+    const page = await activeMadrhasAfter(db, scope, after, 20_000);
+    if (page.length === 0) break;
+    for (const id of page) if (!listed(id)) ids.push(id);
+    after = page[page.length - 1]!;
+  }
+  return (await loginsOf(db, ids)).sort((x, y) => (x.login < y.login ? -1 : x.login > y.login ? 1 : 0));
+}
+
+function emptySummary(source: CsvSource, o: SyncOptions, unknownColumns: string[]): SyncSummary {
+  return {
+    file: source.name,
+    sha256: source.sha256,
+    encoding: source.encoding,
+    mode: o.mode,
+    dryRun: o.dryRun,
+    strategy: 'staged',
+    rows: 0,
+    accounts: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    kept: 0,
+    reactivated: 0,
+    deactivated: 0,
+    attachmentsAdded: 0,
+    attachmentsChanged: 0,
+    attachmentsEnded: 0,
+    rejected: 0,
+    padded: 0,
+    unknownColumns,
+    sample: [],
+    rejectsFile: o.rejects ?? null,
+  };
 }
 
 const countsOf = (s: SyncSummary) => ({
@@ -191,68 +230,27 @@ const countsOf = (s: SyncSummary) => ({
   padded: s.padded,
 });
 
-/** A message with one parameter, as the text before and after it (for SQL concatenation). */
-function splitMessage(lang: Lang, key: string): [string, string] {
-  const text = t(lang, key as MessageKey, { login: '\u0000' });
-  const [before, after = ''] = text.split('\u0000');
-  return [before!, after];
-}
-
-function issueText(lang: Lang, column: string, message: string, params: Record<string, unknown> = {}): string {
-  return t(lang, 'row.issue', { column, message: t(lang, message as MessageKey, params) });
-}
-
-/** Steps 1–2: each row checked on its own and against the directory, then staged (valid or not). */
-async function stageFile(uc: UseCase, source: CsvSource, positions: Map<string, number>, scope: Scope, o: SyncOptions, summary: SyncSummary): Promise<Map<number, string>> {
-  const dir = await loadDirectory(uc.trx);
+/** The staged path's steps 1–2: each row checked on its own and against the directory, then staged (valid or not). */
+async function stageFile(uc: UseCase, source: CsvSource, positions: Map<string, number>, checker: RowChecker, o: SyncOptions, summary: SyncSummary): Promise<void> {
   const csv = await openCsv(source);
-  let batch: unknown[][] = [];
-  const flush = async () => {
-    if (batch.length > 0) await stageRows(uc.trx, batch);
-    batch = [];
-    o.progress?.(csv.bytesRead(), source.size);
-  };
-  const all = scope.includes(ALL);
+  const view = new CellView(positions);
   for await (const records of csv.batches(STAGE_BATCH)) {
-  for (const record of records) {
-    summary.rows++;
-    const cells = cellsOf(record.fields, positions);
-    const parsed = parseMadrhasRow(cells);
-    const reasons: string[] = [];
-    let row: MadrhasRow | null = null;
-    let structureId: number | null = null;
-    let serviceId: number | null = null;
-    if (!parsed.ok) for (const i of parsed.issues) reasons.push(issueText(o.lang, i.column, i.message, i.params));
-    else {
-      row = parsed.value;
-      if (parsed.padded) summary.padded++;
-      const ref = `${row.idType}:${row.identifier}`;
-      const s = dir.structures.get(ref);
-      if (!s) reasons.push(issueText(o.lang, 'IDENTIFIANT_STRUCTURE', 'row.unknownStructure', { ref }));
-      else if (!s.active) reasons.push(issueText(o.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureInactive', { ref }));
-      else if (!all && !scopeCovers(scope, s.departement)) reasons.push(issueText(o.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureOutOfScope', { ref, departement: s.departement ?? '?' }));
-      else {
-        structureId = s.id;
-        if (row.serviceCode !== null) {
-          const sv = dir.services.get(`${s.id}:${row.serviceCode}`);
-          if (!sv) reasons.push(issueText(o.lang, 'CODE_SERVICE', 'sync.serviceUnknown', { code: row.serviceCode, ref }));
-          else if (!sv.active) reasons.push(issueText(o.lang, 'CODE_SERVICE', 'sync.serviceInactive', { code: row.serviceCode, ref }));
-          else serviceId = sv.id;
-        }
+    const batch: unknown[][] = [];
+    for (const record of records) {
+      summary.rows++;
+      const { row, padded, structureId, serviceId, reasons } = checker.check(view.at(record.fields));
+      if (row && padded) summary.padded++;
+      if (reasons.length > 0 || !row) {
+        // kept with its login when readable, so that full mode does not take the account for absent
+        const login = (view.get('IDENTIFIANT_CONNEXION') ?? '').trim().toLowerCase() || null;
+        batch.push([record.line, login, null, null, null, null, null, null, null, null, null, null, null, null, reasons.join(' | ')]);
+      } else {
+        batch.push([record.line, row.login, row.title, row.lastName, row.firstName, row.email, row.phone, structureId, serviceId, row.role, row.dateStart, row.dateEnd, row.accountStatus, personalFingerprint(row), null]);
       }
     }
-    if (reasons.length > 0 || !row) {
-      // kept with its login when readable, so that full mode does not take the account for absent
-      const login = (cells.get('IDENTIFIANT_CONNEXION') ?? '').trim().toLowerCase() || null;
-      batch.push([record.line, login, null, null, null, null, null, null, null, null, null, null, null, null, reasons.join(' | ')]);
-    } else {
-      batch.push([record.line, row.login, row.title, row.lastName, row.firstName, row.email, row.phone, structureId, serviceId, row.role, row.dateStart, row.dateEnd, row.accountStatus, personalFingerprint(row), null]);
-    }
+    await stageRows(uc.trx, batch);
+    o.progress?.(csv.bytesRead(), source.size);
   }
-  if (batch.length >= STAGE_BATCH) await flush();
-  }
-  await flush();
-  return dir.refs;
 }
 
 /** The rejected rows: a sample for the terminal and, with --rejects, the report (a second pass over the file). */

@@ -32,6 +32,8 @@ export interface AccountTable {
   notifyNews: Generated<Flag>;
   completedAt: Timestamp | null;
   searchKey: string;
+  /** Digest of the MADRHAS rows last applied in full; cleared by trigger on any later change (migration 0003). */
+  syncDigest: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

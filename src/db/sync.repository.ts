@@ -4,6 +4,7 @@ import { ALL } from '../domain/departement.js';
 import type { CurrentAccount, CurrentAttachment } from '../domain/madrhas.js';
 import type { Db } from './account.repository.js';
 import { bulkInsert, rawQuery, rawRows } from './bulk.js';
+import { rawSqlite } from './store.js';
 
 /**
  * The MADRHAS sync's storage: a staging table of the file's checked rows (so that rules across
@@ -160,11 +161,24 @@ export async function stagedRowsOf(db: Db, first: string, last: string): Promise
 
 export async function accountsByLogin(db: Db, logins: readonly string[]): Promise<CurrentAccount[]> {
   if (logins.length === 0) return [];
-  return db
-    .selectFrom('account')
-    .select(['id', 'login', 'status', 'source', 'completedAt', 'title', 'lastName', 'firstName', 'email', 'phone'])
-    .where('login', 'in', [...logins])
-    .execute();
+  const rows = await rawRows(
+    db,
+    `select id, login, status, source, completed_at, title, last_name, first_name, email, phone, sync_digest from account where login in (${logins.map(() => '?').join(', ')})`,
+    logins,
+  );
+  return rows.map((r) => ({
+    id: r[0] as number,
+    login: r[1] as string,
+    status: r[2] as string,
+    source: r[3] as string,
+    completedAt: r[4] as string | null,
+    title: r[5] as string | null,
+    lastName: r[6] as string,
+    firstName: r[7] as string,
+    email: r[8] as string,
+    phone: r[9] as string | null,
+    syncDigest: r[10] as string | null,
+  }));
 }
 
 export async function attachmentsOfAccounts(db: Db, accountIds: readonly number[]): Promise<Map<number, CurrentAttachment[]>> {
@@ -191,14 +205,13 @@ export async function attachmentsOfAccounts(db: Db, accountIds: readonly number[
 }
 
 /** MADRHAS accounts in scope that the file does not list: full mode deactivates them. */
-function absentQuery(scope: Scope, count: boolean) {
+function absentQuery(scope: Scope, select: string) {
   const all = scope.includes(ALL);
   const inScope = all
     ? ''
     : `and (exists (select 1 from attachment t join structure s on s.id = t.structure_id where t.account_id = account.id and t.status <> 'REFUSEE'
           and s.departement in (${scope.map(() => '?').join(', ')}))
         or not exists (select 1 from attachment t where t.account_id = account.id and t.status <> 'REFUSEE'))`;
-  const select = count ? 'count(*) as n' : 'id, login';
   return {
     text: `select ${select} from account where source = 'MADRHAS' and status = 'ACTIF' ${inScope}`,
     params: all ? [] : [...scope],
@@ -206,12 +219,70 @@ function absentQuery(scope: Scope, count: boolean) {
 }
 
 export async function madrhasAccountsInScope(db: Db, scope: Scope): Promise<number> {
-  const q = absentQuery(scope, true);
+  const q = absentQuery(scope, 'count(*) as n');
   return Number((await rawQuery(db, q.text, q.params)).rows[0]!.n);
 }
 
 export async function absentAccounts(db: Db, scope: Scope): Promise<{ id: number; login: string }[]> {
-  const q = absentQuery(scope, false);
+  const q = absentQuery(scope, 'id, login');
   const r = await rawQuery(db, `${q.text} and not exists (select 1 from sync_row r where r.login = account.login) order by login`, q.params);
   return r.rows as { id: number; login: string }[];
+}
+
+/** Records the digest of the rows each account was synced from (pairs of digest and account id). */
+export async function setDigests(db: Db, pairs: readonly [string, number][]): Promise<void> {
+  const sqlite = rawSqlite(db);
+  if (sqlite) {
+    const stmt = sqlite.prepare('update account set sync_digest = ? where id = ?');
+    for (const p of pairs) stmt.run(p);
+    return;
+  }
+  for (let i = 0; i < pairs.length; i += 5000) {
+    const chunk = pairs.slice(i, i + 5000);
+    await rawQuery(
+      db,
+      `update account set sync_digest = v.d from (values ${chunk.map(() => '(?, cast(? as integer))').join(', ')}) as v(d, id) where account.id = v.id`,
+      chunk.flat(),
+    );
+  }
+}
+
+/** The ids of the MADRHAS accounts in scope full mode may deactivate, a page at a time (the streamed path). */
+export async function activeMadrhasAfter(db: Db, scope: Scope, afterId: number, limit: number): Promise<number[]> {
+  const q = absentQuery(scope, 'id');
+  const rows = await rawRows(db, `${q.text} and id > ? order by id limit ?`, [...q.params, afterId, limit]);
+  return rows.map((r) => r[0] as number);
+}
+
+export async function loginsOf(db: Db, ids: readonly number[]): Promise<{ id: number; login: string }[]> {
+  const out: { id: number; login: string }[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    for (const r of await rawRows(db, `select id, login from account where id in (${chunk.map(() => '?').join(', ')})`, chunk)) out.push({ id: r[0] as number, login: r[1] as string });
+  }
+  return out;
+}
+
+/** Structure id → account id of its validated principal manager. */
+export async function principalManagers(db: Db): Promise<Map<number, number>> {
+  const rows = await rawRows(db, "select structure_id, account_id from attachment where status = 'VALIDEE' and role = 'GESTIONNAIRE_PRINCIPAL'", []);
+  return new Map(rows.map((r) => [r[0] as number, r[1] as number]));
+}
+
+/** Ids of the accounts that are correspondents (never MADRHAS accounts). */
+export async function correspondentIds(db: Db): Promise<Set<number>> {
+  return new Set((await rawRows(db, 'select distinct account_id from correspondent_scope', [])).map((r) => r[0] as number));
+}
+
+export async function countDigests(db: Db): Promise<number> {
+  return Number((await rawRows(db, 'select count(*) from account where sync_digest is not null', []))[0]![0]);
+}
+
+/** Accounts with a sync digest, by id, a page at a time: [id, login, digest]. */
+export async function digestsAfter(db: Db, afterId: number, limit: number): Promise<[number, string, string][]> {
+  return (await rawRows(db, 'select id, login, sync_digest from account where sync_digest is not null and id > ? order by id limit ?', [afterId, limit])) as [number, string, string][];
+}
+
+export async function maxAccountId(db: Db): Promise<number> {
+  return Number((await rawRows(db, 'select coalesce(max(id), 0) from account', []))[0]![0]);
 }

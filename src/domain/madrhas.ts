@@ -60,8 +60,27 @@ function readTitle(raw: string): Civilite | null | false {
   return false;
 }
 
+/** A row's cells by SPEC column name (a Map, or a view over the record's fields). */
+export interface Cells {
+  get(column: string): string | undefined;
+}
+
+/**
+ * Dates repeat across an export (a few thousand distinct values in a million rows): parsed once
+ * each. Bounded: cleared when full.
+ */
+const dates = new Map<string, string | null>();
+function readDate(raw: string): string | null {
+  let d = dates.get(raw);
+  if (d === undefined) {
+    if (dates.size >= 50_000) dates.clear();
+    dates.set(raw, (d = parseDate(raw)));
+  }
+  return d;
+}
+
 /** Checks one row; every problem is reported with its column (SPEC 8: all reasons). */
-export function parseMadrhasRow(cells: ReadonlyMap<string, string>): RowResult<MadrhasRow> {
+export function parseMadrhasRow(cells: Cells): RowResult<MadrhasRow> {
   const issues: RowIssue[] = [];
   const get = (c: string) => cells.get(c) ?? '';
 
@@ -103,11 +122,11 @@ export function parseMadrhasRow(cells: ReadonlyMap<string, string>): RowResult<M
   const role = (ROLES as readonly string[]).includes(roleText) ? (roleText as Role) : null;
   if (role === null) issues.push({ column: 'ROLE', message: 'row.role', params: { value: get('ROLE') } });
 
-  const dateStart = get('DATE_DEBUT').trim() === '' ? null : parseDate(get('DATE_DEBUT'));
+  const dateStart = get('DATE_DEBUT').trim() === '' ? null : readDate(get('DATE_DEBUT'));
   if (dateStart === null) issues.push({ column: 'DATE_DEBUT', message: get('DATE_DEBUT').trim() === '' ? 'row.required' : 'row.date', params: { value: get('DATE_DEBUT') } });
   let dateEnd: string | null = null;
   if (get('DATE_FIN').trim() !== '') {
-    dateEnd = parseDate(get('DATE_FIN'));
+    dateEnd = readDate(get('DATE_FIN'));
     if (dateEnd === null) issues.push({ column: 'DATE_FIN', message: 'row.date', params: { value: get('DATE_FIN') } });
     else if (dateStart !== null && dateEnd < dateStart) issues.push({ column: 'DATE_FIN', message: 'row.dateOrder', params: { start: dateStart, end: dateEnd } });
   }
@@ -159,6 +178,8 @@ export interface CurrentAccount {
   firstName: string;
   email: string;
   phone: string | null;
+  /** Digest of the rows last applied in full (null once anything changed since). */
+  syncDigest?: string | null;
 }
 
 export interface CurrentAttachment {

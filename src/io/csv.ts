@@ -264,6 +264,20 @@ export function cellsOf(fields: readonly string[], positions: ReadonlyMap<string
   return cells;
 }
 
+/** The same cells without a Map per record: one view, pointed at each record in turn. */
+export class CellView {
+  fields: readonly string[] = [];
+  constructor(private readonly positions: ReadonlyMap<string, number>) {}
+  at(fields: readonly string[]): this {
+    this.fields = fields;
+    return this;
+  }
+  get(name: string): string | undefined {
+    const i = this.positions.get(name);
+    return i === undefined ? undefined : (this.fields[i] ?? '');
+  }
+}
+
 /**
  * The rejects report (SPEC 8): the input's columns, then LIGNE and ERREURS (`|`-separated), in
  * the input's encoding and separator, CRLF. Created only when asked for; never overwrites a file

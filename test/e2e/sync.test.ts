@@ -46,7 +46,7 @@ const FIRST_RUN_STDERR = REJECTED_LINES + PARTIAL;
 const tableRow = (label: string, value: string | number) => new RegExp(`│ ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +│ ${value} +│`);
 
 type Summary = {
-  file: string; sha256: string; encoding: string; mode: string; dryRun: boolean; rows: number; accounts: number; created: number; updated: number;
+  file: string; sha256: string; encoding: string; mode: string; dryRun: boolean; strategy: 'streamed' | 'staged'; rows: number; accounts: number; created: number; updated: number;
   unchanged: number; kept: number; reactivated: number; deactivated: number; attachmentsAdded: number; attachmentsChanged: number;
   attachmentsEnded: number; rejected: number; padded: number; unknownColumns: string[]; sample: { line: number; errors: string[] }[]; rejectsFile: string | null;
 };
@@ -59,6 +59,8 @@ const FIRST_RUN: Summary = {
   encoding: 'utf8',
   mode: 'full',
   dryRun: false,
+  // the fixture holds two GP claims on one structure: the streamed path gives way to the staged one
+  strategy: 'staged',
   rows: 15,
   accounts: 4,
   created: 4,

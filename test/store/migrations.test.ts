@@ -18,11 +18,16 @@ const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCas
 const migrator = (store: Store) => new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } });
 
 /** Every migration the program ships, in order. */
-const LATEST = ['0001-initial', '0002-structure-search'];
+const LATEST = ['0001-initial', '0002-structure-search', '0003-sync-digest'];
 
 /** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
 const FTS_TABLES = ['structure_fts', 'structure_fts_config', 'structure_fts_data', 'structure_fts_docsize', 'structure_fts_idx'];
 const FTS_TRIGGERS = ['structure_fts_ad', 'structure_fts_ai', 'structure_fts_au'];
+/** Migration 0003's triggers that clear an account's sync digest when it or its attachments change. */
+const DIGEST_TRIGGERS = (dialect: string) =>
+  dialect === 'sqlite'
+    ? ['account_digest_self', 'attachment_digest_delete', 'attachment_digest_insert', 'attachment_digest_update', 'attachment_service_digest_delete', 'attachment_service_digest_insert', 'attachment_service_digest_update']
+    : ['account_digest_self', 'attachment_digest', 'attachment_service_digest'];
 
 /** The store's tables once every migration ran. */
 const latestTables = (dialect: string) => [...ALL_TABLES, ...(dialect === 'sqlite' ? FTS_TABLES : [])].sort();
@@ -84,11 +89,13 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await indexNames(s)).toContain('structure_identifier_idx');
     if (dialect === 'sqlite') {
       expect(await tableNames(s.db)).toContain('structure_fts');
-      expect(await triggerNames(s)).toEqual(FTS_TRIGGERS);
+      expect(await triggerNames(s)).toEqual([...FTS_TRIGGERS, ...DIGEST_TRIGGERS(dialect)].sort());
     } else {
       expect(await tableNames(s.db)).not.toContain('structure_fts');
-      expect(await triggerNames(s)).toEqual([]);
+      expect(await triggerNames(s)).toEqual(DIGEST_TRIGGERS(dialect));
     }
+    // 0003: the digest of the MADRHAS rows an account was last synced from
+    expect(await columnsOf(s.db, 'account')).toContain('sync_digest');
     // the chain's head starts at the genesis
     expect(await s.db.selectFrom('auditHead').selectAll().execute()).toEqual([{ id: 1, seq: 0, hash: '0'.repeat(64) }]);
     await expect(assertSchemaCurrent(s)).resolves.toBeUndefined();
@@ -114,9 +121,9 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(first.error).toBeUndefined();
     const pau = await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
     const dax = await addStructure(s.db, '20004090500016', '40100', 'Syndicat de Dax');
-    expect((await schemaState(s.db)).pending).toEqual(['0002-structure-search']);
+    expect((await schemaState(s.db)).pending).toEqual(['0002-structure-search', '0003-sync-digest']);
 
-    expect(await migrateToLatest(s)).toEqual(['0002-structure-search']);
+    expect(await migrateToLatest(s)).toEqual(['0002-structure-search', '0003-sync-digest']);
     const rows = await s.db.selectFrom('structure').select(['id', 'identifier', 'companyName', 'searchKey', 'nameKey', 'cityKey']).orderBy('id').execute();
     expect(rows).toEqual([
       { id: pau, identifier: '21640445900010', companyName: 'Commune de Pau', searchKey: 'commune de pau', nameKey: '', cityKey: '' },
@@ -148,10 +155,16 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     await expect(sql`insert into structure_fts(structure_fts) values ('integrity-check')`.execute(s.db)).resolves.toBeDefined();
   });
 
-  it('rolls back 0002 then 0001: each down undoes its up, and up works again', async () => {
+  it('rolls back 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
     const s = await open();
     await migrateToLatest(s);
     await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const down3 = await migrator(s).migrateDown();
+    expect(down3.error).toBeUndefined();
+    expect(down3.results).toEqual([{ migrationName: '0003-sync-digest', direction: 'Down', status: 'Success' }]);
+    expect(await columnsOf(s.db, 'account')).not.toContain('sync_digest');
+    expect(await triggerNames(s)).toEqual(dialect === 'sqlite' ? FTS_TRIGGERS : []);
 
     const down2 = await migrator(s).migrateDown();
     expect(down2.error).toBeUndefined();
@@ -162,7 +175,7 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await indexNames(s)).not.toContain('structure_identifier_idx');
     expect(await triggerNames(s)).toEqual([]);
     expect(await appliedMigrations(s.db)).toEqual(['0001-initial']);
-    expect((await schemaState(s.db)).pending).toEqual(['0002-structure-search']);
+    expect((await schemaState(s.db)).pending).toEqual(['0002-structure-search', '0003-sync-digest']);
     // rolling 0002 back keeps the data 0001 holds
     expect(await count(s.db, 'structure')).toBe(1);
     await s.db.deleteFrom('structure').execute();

@@ -1,0 +1,167 @@
+import { ALL, scopeCovers, type Scope } from '../domain/departement.js';
+import { IDENTIFIER_TYPES } from '../domain/enums.js';
+import { checkIdentifier } from '../domain/identifiers.js';
+import { parseMadrhasRow, type Cells, type MadrhasRow } from '../domain/madrhas.js';
+import { checkServiceCode } from '../domain/structure.js';
+import { t, type Lang, type MessageKey } from '../i18n/index.js';
+import { rawRows } from '../db/bulk.js';
+import type { Db } from '../db/account.repository.js';
+
+/**
+ * One MADRHAS row checked on its own and against the directory (SPEC 8.1), for both of the
+ * sync's paths (app/sync-stream.ts, app/sync-madrhas.ts). The directory is loaded once per run:
+ * its size is bounded by the directory, not by the file.
+ */
+
+/**
+ * The directory as the sync needs it: structures by type and identifier, services by code and
+ * structure, in maps of numbers and typed arrays (a few MB for 130,000 structures and their
+ * services) so that the collector has little to walk through on every batch.
+ */
+export class Directory {
+  /** id type → identifier → structure id. */
+  private readonly byKey = new Map<string, Map<string, number>>();
+  /** service code → structure id → service id × 2 + active. */
+  private readonly services = new Map<string, Map<number, number>>();
+  private readonly types: string[] = [];
+  private typeOf = new Uint8Array(0);
+  private identifierOf: string[] = [];
+  private activeOf = new Uint8Array(0);
+  private departementOf: (string | null)[] = [];
+
+  static async load(db: Db): Promise<Directory> {
+    const d = new Directory();
+    const rows = await rawRows(db, 'select id, id_type, identifier, active, departement from structure', []);
+    const maxId = rows.reduce((m, r) => Math.max(m, r[0] as number), 0);
+    d.typeOf = new Uint8Array(maxId + 1);
+    d.activeOf = new Uint8Array(maxId + 1);
+    d.identifierOf = new Array<string>(maxId + 1);
+    d.departementOf = new Array<string | null>(maxId + 1).fill(null);
+    const departements = new Map<string, string>();
+    for (const [id, idType, identifier, active, departement] of rows as [number, string, string, number, string | null][]) {
+      let t = d.types.indexOf(idType);
+      if (t < 0) t = d.types.push(idType) - 1;
+      let ids = d.byKey.get(idType);
+      if (!ids) d.byKey.set(idType, (ids = new Map()));
+      ids.set(identifier, id);
+      d.typeOf[id] = t;
+      d.identifierOf[id] = identifier;
+      d.activeOf[id] = active === 1 ? 1 : 0;
+      if (departement !== null) {
+        if (!departements.has(departement)) departements.set(departement, departement);
+        d.departementOf[id] = departements.get(departement)!;
+      }
+    }
+    for (const [id, structureId, code, active] of (await rawRows(db, 'select id, structure_id, code, active from service', [])) as [number, number, string, number][]) {
+      let byStructure = d.services.get(code);
+      if (!byStructure) d.services.set(code, (byStructure = new Map()));
+      byStructure.set(structureId, id * 2 + (active === 1 ? 1 : 0));
+    }
+    return d;
+  }
+
+  structure(idType: string, identifier: string): { id: number; active: boolean; departement: string | null } | null {
+    const id = this.byKey.get(idType)?.get(identifier);
+    return id === undefined ? null : { id, active: this.activeOf[id] === 1, departement: this.departementOf[id] ?? null };
+  }
+
+  service(structureId: number, code: string): { id: number; active: boolean } | null {
+    const v = this.services.get(code)?.get(structureId);
+    return v === undefined ? null : { id: Math.floor(v / 2), active: v % 2 === 1 };
+  }
+
+  /** `TYPE:identifier`, as reports and audit entries name a structure. */
+  ref(id: number): string {
+    const identifier = this.identifierOf[id];
+    return identifier === undefined ? String(id) : `${this.types[this.typeOf[id]!]}:${identifier}`;
+  }
+}
+
+export const loadDirectory = (db: Db) => Directory.load(db);
+
+export function issueText(lang: Lang, column: string, message: string, params: Record<string, unknown> = {}): string {
+  return t(lang, 'row.issue', { column, message: t(lang, message as MessageKey, params) });
+}
+
+export type CrossRule = 'sync.personalDisagree' | 'sync.attachmentDisagree' | 'sync.accountDeleted' | 'sync.isCorrespondent' | 'sync.severalGp' | 'sync.gpInStore';
+
+/** A rule across rows' message, as the text before and after its one parameter (for SQL concatenation). */
+export function splitMessage(lang: Lang, key: CrossRule): [string, string] {
+  const text = t(lang, key, { login: '\u0000' });
+  const [before, after = ''] = text.split('\u0000');
+  return [before!, after];
+}
+
+/** A rule across rows' message when it has no parameter. */
+export const crossRuleText = (lang: Lang, key: CrossRule) => splitMessage(lang, key)[0];
+
+export interface CheckedRow {
+  row: MadrhasRow | null;
+  padded: boolean;
+  structureId: number | null;
+  serviceId: number | null;
+  reasons: string[];
+}
+
+export class RowChecker {
+  private readonly all: boolean;
+  constructor(
+    private readonly dir: Directory,
+    private readonly scope: Scope,
+    private readonly lang: Lang,
+  ) {
+    this.all = scope.includes(ALL);
+  }
+
+  /** Every reason a row is rejected on its own (empty: valid so far), with its structure and service. */
+  check(cells: Cells): CheckedRow {
+    const parsed = parseMadrhasRow(cells);
+    const reasons: string[] = [];
+    if (!parsed.ok) {
+      for (const i of parsed.issues) reasons.push(issueText(this.lang, i.column, i.message, i.params));
+      return { row: null, padded: false, structureId: null, serviceId: null, reasons };
+    }
+    const row = parsed.value;
+    const place = this.place(row.idType, row.identifier, row.serviceCode, reasons);
+    return { row, padded: parsed.padded, structureId: place?.structureId ?? null, serviceId: place?.serviceId ?? null, reasons };
+  }
+
+  /**
+   * Only the directory's part, for rows already known valid (an unchanged account's): the
+   * structure and service they name still exist, are active and in scope. Null otherwise.
+   */
+  recheck(idTypeText: string, identifierText: string, serviceText: string): { structureId: number; serviceId: number | null; padded: boolean } | null {
+    const idType = idTypeText.trim().toUpperCase() || 'SIRET';
+    // the store holds checked identifiers only: a cell equal to one needs no checking
+    const known = this.dir.structure(idType, identifierText);
+    if (known) {
+      const code = serviceText.trim() === '' ? null : checkServiceCode(serviceText);
+      const place = this.place(idType, identifierText, code, []);
+      return place ? { ...place, padded: false } : null;
+    }
+    if (!(IDENTIFIER_TYPES as readonly string[]).includes(idType)) return null;
+    const id = checkIdentifier(idType as MadrhasRow['idType'], identifierText);
+    if (!id.ok) return null;
+    const code = serviceText.trim() === '' ? null : checkServiceCode(serviceText);
+    const reasons: string[] = [];
+    const place = this.place(idType, id.value, code, reasons);
+    return reasons.length === 0 && place ? { ...place, padded: id.padded } : null;
+  }
+
+  private place(idType: string, identifier: string, serviceCode: string | null, reasons: string[]): { structureId: number; serviceId: number | null } | null {
+    const s = this.dir.structure(idType, identifier);
+    if (s && s.active && (this.all || scopeCovers(this.scope, s.departement))) {
+      if (serviceCode === null) return { structureId: s.id, serviceId: null };
+      const sv = this.dir.service(s.id, serviceCode);
+      if (sv && sv.active) return { structureId: s.id, serviceId: sv.id };
+    }
+    // the reasons (only for rows that have one)
+    const ref = `${idType}:${identifier}`;
+    if (!s) reasons.push(issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'row.unknownStructure', { ref }));
+    else if (!s.active) reasons.push(issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureInactive', { ref }));
+    else if (!this.all && !scopeCovers(this.scope, s.departement)) reasons.push(issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureOutOfScope', { ref, departement: s.departement ?? '?' }));
+    else if (!this.dir.service(s.id, serviceCode!)) reasons.push(issueText(this.lang, 'CODE_SERVICE', 'sync.serviceUnknown', { code: serviceCode, ref }));
+    else reasons.push(issueText(this.lang, 'CODE_SERVICE', 'sync.serviceInactive', { code: serviceCode, ref }));
+    return null;
+  }
+}

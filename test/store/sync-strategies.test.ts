@@ -1,0 +1,207 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { changeStatus } from '../../src/app/accounts.js';
+import { initStore } from '../../src/app/init.js';
+import { importServices, importStructures } from '../../src/app/structure-import.js';
+import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync-madrhas.js';
+import { openStore, type Store } from '../../src/db/store.js';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+
+// The sync's two paths (app/sync-stream.ts, the staged path of app/sync-madrhas.ts) must leave
+// the same store and report the same summary, whatever the file; the streamed one gives way to
+// the staged one when the file is not shaped for it. Each scenario runs on two stores, one per path.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const FIXTURES = path.join(ROOT, 'fixtures');
+const LINES = fs.readFileSync(path.join(FIXTURES, 'madrhas.csv'), 'utf8').split('\r\n');
+const CORR = 'claire.martin@dgfip.finances.gouv.fr';
+const NOW = '2025-03-10T09:30:00.000Z';
+const PAU = '21640445900010';
+
+/** The fixture's lines by number (1: the header), with edits: a replacement, or null to drop the line. */
+const lines = (numbers: number[], edits: Record<number, string | null> = {}, extra: string[] = []) => [
+  LINES[0]!,
+  ...numbers.flatMap((n) => (n in edits ? (edits[n] === null ? [] : [edits[n]!]) : [LINES[n - 1]!])),
+  ...extra,
+];
+const cell = (text: string, index: number, value: string) => text.split(';').map((c, i) => (i === index ? value : c)).join(';');
+/** Every line but the two GP claims on one structure (lines 12–13): a file the streamed path takes. */
+const CLEAN = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16];
+const NEWGP = 'nouveau.gp@mairie-pau.fr';
+const newGpRow = `${NEWGP};M.;NOUVEAU;Gérard;${NEWGP};;SIRET;${PAU};;GESTIONNAIRE_PRINCIPAL;01/03/2025;;ACTIF`;
+
+interface Step {
+  file: string[];
+  over?: Partial<SyncOptions>;
+  /** What the automatic choice must have taken. */
+  strategy: SyncSummary['strategy'];
+  /** Done on both stores before the sync. */
+  before?: (store: Store) => Promise<void>;
+}
+
+const SCENARIOS: Record<string, Step[]> = {
+  'a first run, the same file again, then changes, then delta mode': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: lines(CLEAN), strategy: 'streamed' },
+    {
+      // a name changed, a service dropped, an account gone (deactivated), a status back to ACTIF
+      file: lines(CLEAN, { 2: cell(LINES[1]!, 2, 'DUFOUR-LAFON'), 3: cell(LINES[2]!, 2, 'DUFOUR-LAFON'), 5: null, 6: null, 16: cell(LINES[15]!, 12, 'ACTIF') }),
+      over: { maxDeactivations: '100%' },
+      strategy: 'streamed',
+    },
+    { file: lines(CLEAN), over: { mode: 'delta' }, strategy: 'streamed' },
+    { file: lines(CLEAN), strategy: 'streamed' },
+  ],
+  'two GP claims on one structure: the staged path rejects both': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: lines([...CLEAN, 12, 13]), strategy: 'staged' },
+  ],
+  'the GP moves to an account listed before the former GP, who stays as a user': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: [LINES[0]!, newGpRow, ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1)], strategy: 'streamed' },
+    { file: [LINES[0]!, newGpRow, ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1)], strategy: 'streamed' },
+  ],
+  'a GP claimed against the store GP, who keeps the role: rejected': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: lines(CLEAN, {}, [newGpRow]), strategy: 'staged' },
+  ],
+  'a GP claimed while the store GP is no longer listed there: rejected (the GP must step down in the file)': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: lines(CLEAN, { 2: null }, [newGpRow]), strategy: 'staged' },
+  ],
+  'one login whose rows are apart': [{ file: lines([2, 4, 3, 5, 6, 15, 16]), strategy: 'staged' }],
+  'an account with a rejected row keeps the attachments the file no longer names': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: lines(CLEAN, { 2: cell(LINES[1]!, 10, '31/02/2024'), 3: null }), strategy: 'streamed' },
+  ],
+  'changes made since the last run (an attachment, an account) are undone by the next one': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    {
+      file: lines(CLEAN),
+      strategy: 'streamed',
+      before: async (store) => {
+        await store.db.updateTable('attachment').set({ status: 'DESACTIVEE' }).where('accountId', '=', store.db.selectFrom('account').select('id').where('login', '=', 'jean.martin@mairie-pau.fr')).execute();
+        await changeStatus(store, CORR, 'anne-marie.le-gall@mont-de-marsan.fr', 'deactivate');
+        await store.db.updateTable('account').set({ phone: '05 00 00 00 00' }).where('login', '=', 'pauline.dufour@mairie-pau.fr').execute();
+      },
+    },
+  ],
+};
+
+describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (%s)', (dialect) => {
+  const fresh: FreshLocation[] = [];
+  const stores: Store[] = [];
+  beforeEach(async () => {
+    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    for (let i = 0; i < 2; i++) {
+      const f = await freshLocation(dialect);
+      await initStore({ location: f.location, login: CORR, data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' }, scope: ['64', '40'] });
+      const s = await openStore(f.location);
+      await importStructures(s, CORR, { file: path.join(FIXTURES, 'annuaire.csv'), encoding: 'auto', lang: 'fr' });
+      await importServices(s, CORR, { file: path.join(FIXTURES, 'services.csv'), encoding: 'auto', lang: 'fr' });
+      fresh.push(f);
+      stores.push(s);
+    }
+  });
+  afterEach(async () => {
+    vi.unstubAllEnvs();
+    for (const s of stores.splice(0)) await s.close();
+    for (const f of fresh.splice(0)) await f.cleanup();
+  });
+
+  const run = (store: Store, file: string, over: Partial<SyncOptions>, strategy: SyncOptions['strategy']) =>
+    syncMadrhas(store, CORR, { file, encoding: 'auto', mode: 'full', dryRun: false, strict: false, maxDeactivations: '10%', lang: 'fr', ...over, strategy });
+
+  it.each(Object.entries(SCENARIOS))('%s', async (_name, steps) => {
+    const [auto, staged] = stores as [Store, Store];
+    for (const [i, step] of steps.entries()) {
+      const file = path.join(fresh[0]!.dir, `step-${i}`, 'madrhas.csv');
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, [...step.file, ''].join('\r\n'));
+      if (step.before) for (const s of stores) await step.before(s);
+      const a = await run(auto, file, step.over ?? {}, 'auto');
+      const b = await run(staged, file, step.over ?? {}, 'staged');
+      expect(a.strategy, `step ${i}`).toBe(step.strategy);
+      expect(b.strategy).toBe('staged');
+      expect({ ...a, strategy: null }, `step ${i}`).toEqual({ ...b, strategy: null });
+      expect(await state(auto), `step ${i}`).toEqual(await state(staged));
+    }
+  });
+
+  it('a second run of the same file finds every account unchanged by its digest, and writes only its run entry', async () => {
+    const [store] = stores as [Store];
+    const file = path.join(fresh[0]!.dir, 'madrhas.csv');
+    fs.writeFileSync(file, [...lines(CLEAN), ''].join('\r\n'));
+    const first = await run(store, file, {}, 'auto');
+    expect(first).toMatchObject({ strategy: 'streamed', created: 4, rejected: 7 });
+    const digests = await store.db.selectFrom('account').select(['login', 'syncDigest']).where('source', '=', 'MADRHAS').orderBy('login').execute();
+    // accounts with a rejected row are planned again each run: no digest
+    expect(digests.filter((d) => d.syncDigest !== null).map((d) => d.login)).toEqual(['anne-marie.le-gall@mont-de-marsan.fr', 'jean.martin@mairie-pau.fr', 'pauline.dufour@mairie-pau.fr', 'sophie.bernard@chateau-pau.fr']);
+    const audits = await store.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const again = await run(store, file, {}, 'auto');
+    expect(again).toMatchObject({ strategy: 'streamed', accounts: 4, unchanged: 4, created: 0, updated: 0, rejected: 7 });
+    const after = await store.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(after.n)).toBe(Number(audits.n) + 1);
+  });
+
+  it('any change to an account, its attachments or their services clears its digest (triggers)', async () => {
+    const [store] = stores as [Store];
+    const file = path.join(fresh[0]!.dir, 'madrhas.csv');
+    fs.writeFileSync(file, [...lines(CLEAN), ''].join('\r\n'));
+    await run(store, file, {}, 'auto');
+    const digestOf = async (login: string) => (await store.db.selectFrom('account').select('syncDigest').where('login', '=', login).executeTakeFirstOrThrow()).syncDigest;
+    const idOf = async (login: string) => (await store.db.selectFrom('account').select('id').where('login', '=', login).executeTakeFirstOrThrow()).id;
+    const [pauline, jean, anne, sophie] = ['pauline.dufour@mairie-pau.fr', 'jean.martin@mairie-pau.fr', 'anne-marie.le-gall@mont-de-marsan.fr', 'sophie.bernard@chateau-pau.fr'];
+    for (const l of [pauline!, jean!, anne!, sophie!]) expect(await digestOf(l), l).not.toBeNull();
+
+    // the account row (not its digest, not its timestamps alone)
+    await store.db.updateTable('account').set({ updatedAt: '2030-01-01T00:00:00.000Z' }).where('login', '=', pauline!).execute();
+    expect(await digestOf(pauline!)).not.toBeNull();
+    await store.db.updateTable('account').set({ email: 'autre@mairie-pau.fr' }).where('login', '=', pauline!).execute();
+    expect(await digestOf(pauline!)).toBeNull();
+    // an attachment's update, a new attachment, a service link
+    await store.db.updateTable('attachment').set({ role: 'GESTIONNAIRE_SECONDAIRE' }).where('accountId', '=', await idOf(anne!)).execute();
+    expect(await digestOf(anne!)).toBeNull();
+    const jeanAttachment = await store.db.selectFrom('attachment').select('id').where('accountId', '=', await idOf(jean!)).executeTakeFirstOrThrow();
+    await store.db.deleteFrom('attachmentService').where('attachmentId', '=', jeanAttachment.id).where('serviceId', '=', store.db.selectFrom('service').select('id').where('code', '=', 'SERV-CULT').limit(1)).execute();
+    expect(await digestOf(jean!)).toBeNull();
+    const structure = await store.db.selectFrom('structure').select('id').where('identifier', '=', PAU).executeTakeFirstOrThrow();
+    await store.db
+      .insertInto('attachment')
+      .values({ accountId: await idOf(sophie!), structureId: structure.id, role: 'UTILISATEUR', status: 'EN_COURS_DE_VALIDATION', source: 'DEMANDE', createdAt: NOW, updatedAt: NOW })
+      .execute();
+    expect(await digestOf(sophie!)).toBeNull();
+  });
+});
+
+/** What the sync writes, in an order both paths share (ids and write order aside). */
+async function state(store: Store) {
+  const db = store.db;
+  const accounts = await db.selectFrom('account').select(['login', 'status', 'source', 'title', 'lastName', 'firstName', 'email', 'phone', 'searchKey', 'completedAt']).orderBy('login').execute();
+  const attachments = await db
+    .selectFrom('attachment')
+    .innerJoin('account', 'account.id', 'attachment.accountId')
+    .innerJoin('structure', 'structure.id', 'attachment.structureId')
+    .select(['account.login', 'structure.identifier', 'attachment.role', 'attachment.status', 'attachment.source', 'attachment.dateStart', 'attachment.dateEnd', 'attachment.decidedBy'])
+    .orderBy('account.login')
+    .orderBy('structure.identifier')
+    .orderBy('attachment.status')
+    .execute();
+  const links = await db
+    .selectFrom('attachmentService')
+    .innerJoin('attachment', 'attachment.id', 'attachmentService.attachmentId')
+    .innerJoin('account', 'account.id', 'attachment.accountId')
+    .innerJoin('service', 'service.id', 'attachmentService.serviceId')
+    .select(['account.login', 'attachment.status as attachmentStatus', 'service.code', 'attachmentService.status'])
+    .orderBy('account.login')
+    .orderBy('service.code')
+    .orderBy('attachment.status')
+    .execute();
+  const notifications = await db.selectFrom('notification').select(['toAddress', 'event', 'subject']).orderBy('toAddress').orderBy('event').execute();
+  const audit = (await db.selectFrom('auditLog').select(['action', 'target', 'outcome', 'changes']).execute())
+    .map((e) => ({ ...e, changes: e.changes === null ? null : JSON.parse(e.changes) }))
+    .sort((x, y) => `${x.action} ${x.target} ${JSON.stringify(x.changes)}`.localeCompare(`${y.action} ${y.target} ${JSON.stringify(y.changes)}`));
+  return { accounts, attachments, links, notifications, audit };
+}
