@@ -51,7 +51,8 @@ export class Outputs {
     if (target.to === 'stream') return streamSink(target.stream);
     if (target.to === 'file') {
       const file = path.resolve(target.path);
-      return this.fileSink(file, await this.create(file, () => new ConflictError('file.outputExists', { path: file })));
+      const handle = await this.create(file, () => new ConflictError('file.outputExists', { path: file }));
+      return fileSink(file, handle!);
     }
     const dir = this.dir!;
     const safe = safeFileName(name);
@@ -60,7 +61,7 @@ export class Outputs {
       // a safe name has no separator: this only guards the guarantee itself
       if (path.dirname(file) !== dir) throw new Error(`unsafe name ${JSON.stringify(name)}`);
       const handle = await this.create(file, () => null);
-      if (handle) return this.fileSink(file, handle);
+      if (handle) return fileSink(file, handle);
     }
     throw new ConflictError('file.outputExists', { path: path.join(dir, safe) });
   }
@@ -87,16 +88,16 @@ export class Outputs {
     }
   }
 
-  private fileSink(file: string, handle: FileHandle | null): Sink {
-    const h = handle!;
-    return {
-      path: file,
-      async write(chunk) {
-        for (let at = 0; at < chunk.length; ) at += (await h.write(chunk, at, chunk.length - at)).bytesWritten;
-      },
-      end: () => h.close(),
-    };
-  }
+}
+
+function fileSink(file: string, handle: FileHandle): Sink {
+  return {
+    path: file,
+    async write(chunk) {
+      for (let at = 0; at < chunk.length; ) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
+    },
+    end: () => handle.close(),
+  };
 }
 
 function streamSink(stream: NodeJS.WritableStream): Sink {
