@@ -159,7 +159,14 @@ export function fileCommand(lang: Lang): Command {
       if (chosen.length === 0) return g.out.info('output.cancelled');
       const target = outputOf(opts.output, new Set(chosen).size);
       const { downloadFiles } = await import('../app/files.js');
-      const written = await withStore(g.db, (s) => downloadFiles(s, actor, chosen, target));
+      let written: Downloaded[];
+      try {
+        written = await withStore(g.db, (s) => downloadFiles(s, actor, chosen, target));
+      } catch (err) {
+        // the reader of stdout stopped (`| head`): its choice, and the bytes were checked before the first went out
+        if (target.to === 'stream' && (err as NodeJS.ErrnoException).code === 'EPIPE') return;
+        throw err;
+      }
       g.out.success('file.downloaded', { count: written.length });
       if (target.to !== 'stream') g.out.list(written, DOWNLOAD_COLUMNS);
     });

@@ -101,12 +101,20 @@ function fileSink(file: string, handle: FileHandle): Sink {
 }
 
 function streamSink(stream: NodeJS.WritableStream): Sink {
+  // a reader that goes away (`| head`) makes the stream fail between writes: said at the next one
+  let failed: Error | null = null;
+  const onError = (err: Error) => (failed = err);
+  stream.on('error', onError);
   return {
     path: null,
     async write(chunk) {
+      if (failed) throw failed;
       if (!stream.write(chunk)) await once(stream, 'drain');
     },
-    async end() {},
+    async end() {
+      stream.off('error', onError);
+      if (failed) throw failed;
+    },
   };
 }
 
