@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench`: whole-process timings of chorus-admin on generated data (never committed).
-//   node bench/run.mjs [structures|sync]   (default: every benchmark)
+//   node bench/run.mjs [structures|sync|files]   (default: every benchmark)
 //   BENCH_STRUCTURES=N, BENCH_MADRHAS_ROWS=R scale them down for a quick look
 // Data comes from ../shared/bench/gen.mjs and is cached in bench/data/ (git-ignored); each run
 // uses a fresh SQLite store in a temporary folder. Peak memory is the child's max RSS (/usr/bin/time).
 import { spawnSync } from 'node:child_process';
+import { createCipheriv, createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -119,7 +120,58 @@ function benchSync() {
   }
 }
 
+const FILE_BYTES = 9 * 1024 * 1024;
+
+/** A 9 MiB PDF-like file (a real header, then bytes that do not compress, as a scan): the same bytes every time. */
+function benchDocument() {
+  const file = path.join(DATA, `scan-${FILE_BYTES}.pdf`);
+  if (!fs.existsSync(file)) {
+    const head = Buffer.from('%PDF-1.4\n%bench\n');
+    const noise = createCipheriv('aes-128-ctr', Buffer.alloc(16), Buffer.alloc(16)).update(Buffer.alloc(FILE_BYTES - head.length));
+    fs.writeFileSync(file, Buffer.concat([head, noise]));
+  }
+  return file;
+}
+
+const sha256 = (file) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+/** `file add` and `file download` of a 9 MiB file, as whole processes, against a bare start (median of 5 each). */
+function benchFiles() {
+  const doc = benchDocument();
+  const { db, dir } = freshStore();
+  try {
+    const runs = 5;
+    const adds = [];
+    const downloads = [];
+    for (let i = 0; i < runs; i++) {
+      const add = check('file add', timed(process.execPath, cli(db, 'file', 'add', doc, '--designation', `Scan ${i}`, '--type', 'JUSTIFICATIF', '--json', '-q')));
+      adds.push(add);
+      const { id } = JSON.parse(add.stdout);
+      const copy = path.join(dir, `copy-${i}.pdf`);
+      downloads.push(check('file download', timed(process.execPath, cli(db, 'file', 'download', String(id), '-o', copy, '-q'))));
+      if (sha256(copy) !== sha256(doc)) throw new Error('file download did not give back the bytes added');
+      fs.rmSync(copy);
+    }
+    const versions = [];
+    for (let i = 0; i < 7; i++) versions.push(timed(process.execPath, [BIN, '--version']));
+    // a command that opens the store and touches no bytes: what add and download cost beyond it is the file's
+    const lists = [];
+    for (let i = 0; i < runs; i++) lists.push(check('file list', timed(process.execPath, cli(db, 'file', 'list', '--json', '-q'))));
+    const med = (rs) => median(rs.map((r) => r.seconds));
+    const peak = (rs) => Math.max(...rs.map((r) => r.rssMb));
+    const bare = med(versions);
+    console.log(`\nfiles: ${(FILE_BYTES / 1024 / 1024).toFixed(0)} MiB (${FILE_BYTES} bytes), SQLite, median of ${runs}`);
+    console.log(`  chorus-admin --version     ${bare.toFixed(3)} s   peak RSS ${peak(versions).toFixed(0)} MB`);
+    console.log(`  file list (no bytes)       ${med(lists).toFixed(3)} s   peak RSS ${peak(lists).toFixed(0)} MB`);
+    console.log(`  file add                   ${med(adds).toFixed(3)} s   peak RSS ${peak(adds).toFixed(0)} MB   (${(med(adds) - bare).toFixed(3)} s over a bare start)`);
+    console.log(`  file download -o FILE      ${med(downloads).toFixed(3)} s   peak RSS ${peak(downloads).toFixed(0)} MB   (${(med(downloads) - bare).toFixed(3)} s over a bare start)`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const which = process.argv[2] ?? 'all';
 console.log(`chorus-admin bench — node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 if (which === 'all' || which === 'structures') benchStructures();
 if (which === 'all' || which === 'sync') benchSync();
+if (which === 'all' || which === 'files') benchFiles();

@@ -5,6 +5,7 @@ import { accountCommand } from './commands/account.js';
 import { auditCommand } from './commands/audit.js';
 import { examples } from './commands/context.js';
 import { dbCommand } from './commands/db.js';
+import { fileCommand } from './commands/file.js';
 import { initCommand } from './commands/init.js';
 import { structureCommand } from './commands/structure.js';
 import { syncCommand } from './commands/sync.js';
@@ -42,7 +43,7 @@ export function buildProgram(lang: Lang): Command {
     .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list', 'chorus-admin account --help'))
     .addHelpText('after', `${t(lang, 'help.env')}\n`);
 
-  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, auditCommand]) program.addCommand(group(lang));
+  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, fileCommand, auditCommand]) program.addCommand(group(lang));
 
   // Settings commander does not pass on to commands added with addCommand: apply them to all.
   const configure = (cmd: Command) => {

@@ -27,6 +27,8 @@ export interface UseCase {
   today: string;
   /** Throws Forbidden (exit 4, audited as refused) unless the actor may do `action` on `target`. */
   authorize(action: Action, target: Target, targetLabel: string): void;
+  /** Whether `authorize` would let the actor do `action` on `target`; asks without refusing (nothing audited). */
+  allows(action: Action, target: Target): boolean;
   /** Records a change; written when the use case succeeds. */
   audit(action: string, target: string, changes?: Changes | Record<string, unknown> | null, runId?: number | null): void;
   /** Queues an e-mail to an account, in its language, if its preferences allow. */
@@ -77,6 +79,9 @@ export async function runUseCase<T>(store: Store, options: RunOptions, body: (uc
           authorize(action, target, targetLabel) {
             const decision = authorize(actor, action, target, dayOf(at));
             if (!decision.allowed) throw new RefusedError(action, targetLabel, decision.reason, { login: actor.login });
+          },
+          allows(action, target) {
+            return authorize(actor, action, target, dayOf(at)).allowed;
           },
           audit(action, target, changes = null, runId = null) {
             audits.push({

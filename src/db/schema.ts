@@ -236,4 +236,5 @@ export type NotificationRow = Selectable<NotificationTable>;
 export type NewNotification = Insertable<NotificationTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type FileRow = Selectable<FileTable>;
+export type NewFile = Insertable<FileTable>;
 export type RunRow = Selectable<RunTable>;

@@ -250,6 +250,9 @@ const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
   auditHead: ['id'],
 };
 
+/** Rows copied at a time; a file chunk holds up to a mebibyte, so a thousand of them would be a gigabyte. */
+const BATCH_ROWS: Partial<Record<(typeof TABLES_IN_ORDER)[number], number>> = { fileChunk: 8 };
+
 /**
  * Writes a consistent copy of the store to a new SQLite file. From SQLite, the online backup
  * API; from PostgreSQL, every table copied in one repeatable-read transaction, so a regional
@@ -289,10 +292,11 @@ async function copyPostgresToSqlite(store: Store, dest: string): Promise<void> {
         await copy.db.transaction().execute(async (to) => {
           for (const table of TABLES_IN_ORDER) {
             const keys = KEYS[table];
-            for (let offset = 0; ; offset += 1000) {
+            const batch = BATCH_ROWS[table] ?? 1000;
+            for (let offset = 0; ; offset += batch) {
               let q = from.selectFrom(table).selectAll();
               for (const k of keys) q = q.orderBy(k as never);
-              const rows = await q.limit(1000).offset(offset).execute();
+              const rows = await q.limit(batch).offset(offset).execute();
               if (rows.length === 0) break;
               await to.insertInto(table).values(rows as never).execute();
             }

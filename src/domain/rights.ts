@@ -22,6 +22,8 @@ export const ACTIONS = [
   // the holder, or a correspondent in scope, or a manager who may see the structure's users
   'account.read',
   'account.edit',
+  // the holder, or a correspondent in scope: a file's metadata, never its bytes
+  'file.read',
   // the holder only
   'account.complete',
   'attachment.request',
@@ -178,7 +180,7 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
 
   if (HOLDER_ONLY.has(action)) return self || target.kind === 'none' ? ALLOW : deny('rights.holderOnly');
 
-  if (action === 'account.read' || action === 'account.edit') {
+  if (action === 'account.read' || action === 'account.edit' || action === 'file.read') {
     if (self) return ALLOW;
     if (target.kind !== 'account') return deny('rights.notYours');
     if (scope) return correspondentReaches(scope, target) ? ALLOW : deny('rights.outOfScope');

@@ -53,3 +53,10 @@ export async function askChoice<T extends string>(out: Output, label: string, ch
   const { select } = await import('@inquirer/prompts');
   return ask(() => select({ message: label, choices: choices.map((c) => ({ value: c, name: c })) }, { output: process.stderr }));
 }
+
+/** Asks to tick some of `choices` (a checkbox list); an empty answer is the user's to judge. */
+export async function askChoices<T>(out: Output, label: string, choices: readonly { value: T; name: string }[], missingFlag: string): Promise<T[]> {
+  if (!interactive()) throw new UsageError('usage.missingValue', { option: missingFlag });
+  const { checkbox } = await import('@inquirer/prompts');
+  return ask(() => checkbox({ message: label, choices: [...choices] }, { output: process.stderr }));
+}

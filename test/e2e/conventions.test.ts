@@ -162,6 +162,8 @@ describe('usage', SPAWNS, () => {
     ...['create', 'delete', 'deactivate', 'reactivate', 'resend-credentials', 'list', 'show', 'edit', 'complete'].map((c) => ['account', c]),
     ['audit'],
     ...['list', 'verify', 'export'].map((c) => ['audit', c]),
+    ['file'],
+    ...['add', 'list', 'show', 'download', 'remove'].map((c) => ['file', c]),
   ];
 
   it('shows help with an example on every command and subcommand, exit 0', async () => {

@@ -7,6 +7,8 @@ const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bi
 export interface RunResult {
   code: number | null;
   stdout: string;
+  /** stdout as the bytes it was, for binary output (`file download -o -`). */
+  stdoutBytes: Buffer;
   stderr: string;
 }
 
@@ -30,12 +32,15 @@ export function run(args: string[], options: RunOptions = {}): Promise<RunResult
   }
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
+    const stdout: Buffer[] = [];
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stdout.on('data', (d: Buffer) => stdout.push(d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      const bytes = Buffer.concat(stdout);
+      resolve({ code, stdout: bytes.toString('utf8'), stdoutBytes: bytes, stderr });
+    });
     child.stdin.end(options.input ?? '');
   });
 }

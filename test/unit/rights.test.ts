@@ -127,7 +127,7 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
   const targetOf = (action: Action): Target => {
     if (CORRESPONDENT_ONLY.includes(action)) return NONE;
     if (action === 'correspondent.create') return { kind: 'scope', scope: ['33'] };
-    if (action.startsWith('account.') || HOLDER_ONLY.includes(action)) return other;
+    if (action.startsWith('account.') || action.startsWith('file.') || HOLDER_ONLY.includes(action)) return other;
     return structure(S33, null);
   };
 
@@ -159,6 +159,7 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
     'habilitation.request': [HO, HO, HO, HO, HO, HO, HO, HO, HO],
     'habilitation.remove': [HO, HO, HO, HO, HO, HO, HO, HO, HO],
     'file.manage': [HO, HO, HO, HO, HO, HO, HO, HO, HO],
+    'file.read': [ok, ok, NY, NY, NY, NY, NY, NY, NY],
     'structure.users': [ok, ok, NM, ok, NM, NM, NM, ok, NM],
     'structure.edit': [NM, NM, NM, ok, NM, NM, NM, NM, ok],
     'attachment.decide': [NM, NM, NM, ok, NM, ok, NM, NM, NM],
@@ -254,7 +255,7 @@ describe('correspondent.create', () => {
 describe('a correspondent acting on an account', () => {
   const corr = actor({ scope: ['33', '40'] });
   const corrAll = actor({ scope: ['*'] });
-  const ON_ACCOUNT: Action[] = [...CORRESPONDENT_ON_ACCOUNT, 'account.read', 'account.edit'];
+  const ON_ACCOUNT: Action[] = [...CORRESPONDENT_ON_ACCOUNT, 'account.read', 'account.edit', 'file.read'];
 
   const inScope: [string, Extract<Target, { kind: 'account' }>][] = [
     ['attached to a structure in scope', account([S33])],
@@ -333,6 +334,30 @@ describe('actions of the holder only', () => {
     const target = account([S33]);
     for (const a of [someone, corrAll, gp]) expect(authorize(a, action, target, DAY)).toEqual(deny('rights.holderOnly'));
     expect(authorize(someone, action, structure(S33), DAY)).toEqual(deny('rights.holderOnly'));
+  });
+});
+
+describe('file.read and file.manage (SPEC 6, 9)', () => {
+  it('the holder reads and manages its own files; nobody else manages them', () => {
+    const a = actor({ attachments: [{ structureId: S33.id }] });
+    expect(authorize(a, 'file.read', selfOf(a), DAY)).toEqual(ALLOW);
+    expect(authorize(a, 'file.manage', selfOf(a), DAY)).toEqual(ALLOW);
+    expect(authorize(a, 'file.read', account([S33]), DAY)).toEqual(deny('rights.notYours'));
+    expect(authorize(actor({ scope: ['*'] }), 'file.manage', account([S33]), DAY)).toEqual(deny('rights.holderOnly'));
+  });
+
+  it('the structure’s managers do not read the files of its users, even those who may list them', () => {
+    const target = account([S33]);
+    expect(authorize(gpOf(S33.id), 'account.read', target, DAY)).toEqual(ALLOW);
+    expect(authorize(gpOf(S33.id), 'file.read', target, DAY)).toEqual(deny('rights.notYours'));
+    expect(authorize(holderOf('CONSULTATION_UTILISATEURS'), 'file.read', target, DAY)).toEqual(deny('rights.notYours'));
+  });
+
+  it('a correspondent reads the file metadata of accounts in scope only', () => {
+    const corr = actor({ scope: ['33'] });
+    expect(authorize(corr, 'file.read', account([S33]), DAY)).toEqual(ALLOW);
+    expect(authorize(corr, 'file.read', account([S64]), DAY)).toEqual(deny('rights.outOfScope'));
+    expect(authorize(corr, 'file.read', NONE, DAY)).toEqual(deny('rights.notYours'));
   });
 });
 
