@@ -7,8 +7,6 @@ import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const HEAP_MB = 192;
-// a larger young generation: a million rows' short-lived strings die there instead of being promoted
-const YOUNG_MB = 32;
 const args = process.argv.slice(2);
 const at = (word, next) => args.some((a, i) => a === word && next.includes(args[i + 1]));
 const batch = at('sync', ['madrhas']) || at('structure', ['import', 'import-services']);
@@ -26,7 +24,7 @@ if (child) {
 }
 const capped = process.execArgv.some((a) => a.startsWith('--max-old-space-size'));
 if (batch && !child && !capped) {
-  const c = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, `--max-semi-space-size=${YOUNG_MB}`, fileURLToPath(import.meta.url), ...args], {
+  const c = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, fileURLToPath(import.meta.url), ...args], {
     stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
     env: { ...process.env, CHORUS_ADMIN_CHILD: '1' },
   });

@@ -91,8 +91,9 @@ export class Writer {
       }
       const plan = planAccount(asRow(first), wanted, account, attachments.get(account.id) ?? [], this.full && !g.hasRejects, refOf);
       if (plan.kept.length > 0) summary.kept++;
-      // an account whose holder keeps fields is planned every run (it counts as kept every run)
-      const record = g.digest !== null && plan.kept.length === 0 && g.digest !== account.syncDigest ? g.digest : null;
+      summary.gpKept += plan.gpKept.length;
+      // an account with kept fields or a kept GP role is planned (and reported) every run
+      const record = g.digest !== null && plan.kept.length === 0 && plan.gpKept.length === 0 && g.digest !== account.syncDigest ? g.digest : null;
       if (planIsEmpty(plan)) {
         summary.unchanged++;
         if (record !== null) digests.push([record, account.id]);
@@ -237,6 +238,7 @@ function auditChanges(plan: AccountPlan): Record<string, unknown> {
       ? { attachmentsChanged: plan.change.map((c) => ({ structure: c.structureRef, ...Object.fromEntries(Object.entries(c.set).map(([k, v]) => [k, { before: (c.before as unknown as Record<string, unknown>)[k] ?? null, after: v }])), ...(c.services ? { services: { before: c.before.services.length, after: c.services.length } } : {}) })) }
       : {}),
     ...(plan.end.length > 0 ? { attachmentsEnded: plan.end.map((e) => e.structureRef) } : {}),
+    ...(plan.gpKept.length > 0 ? { gpKept: plan.gpKept } : {}),
   };
 }
 

@@ -19,6 +19,7 @@ import {
   loginsOf,
   madrhasAccountsInScope,
   principalManagers,
+  principalOf,
   rejectedAfter,
   stageRows,
 } from '../db/sync.repository.js';
@@ -80,6 +81,8 @@ export interface SyncSummary {
   attachmentsEnded: number;
   rejected: number;
   padded: number;
+  /** Structures whose GP the file would remove (an attachment ended, an account deactivated): kept. */
+  gpKept: number;
   unknownColumns: string[];
   sample: { line: number; errors: string[] }[];
   rejectsFile: string | null;
@@ -155,7 +158,11 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
       if (o.strict && summary.rejected > 0) throw new InvalidInputError([{ field: 'FILE', message: 'sync.strictRejected', params: { count: summary.rejected } }], 'sync.strict', { count: summary.rejected });
 
       // a truncated export must not wipe a département: over the limit, the whole run rolls back
-      const absent = !full ? [] : listed ? await unlisted(uc.trx, scope, listed) : await absentAccounts(uc.trx, scope);
+      const unlistedAccounts = !full ? [] : listed ? await unlisted(uc.trx, scope, listed) : await absentAccounts(uc.trx, scope);
+      // an absent account that is a structure's GP stays active: the structure would lose its GP
+      const gps = await principalOf(uc.trx, unlistedAccounts.map((a) => a.id));
+      summary.gpKept += gps.structures;
+      const absent = unlistedAccounts.filter((a) => !gps.accounts.has(a.id));
       if (absent.length > 0) {
         const limit = deactivationLimit(o.maxDeactivations, total)!;
         if (absent.length > limit) throw new ConflictError('sync.tooManyDeactivations', { count: absent.length, total, limit, max: o.maxDeactivations });
@@ -208,6 +215,7 @@ function emptySummary(source: CsvSource, o: SyncOptions, unknownColumns: string[
     attachmentsEnded: 0,
     rejected: 0,
     padded: 0,
+    gpKept: 0,
     unknownColumns,
     sample: [],
     rejectsFile: o.rejects ?? null,
@@ -228,6 +236,7 @@ const countsOf = (s: SyncSummary) => ({
   attachmentsEnded: s.attachmentsEnded,
   rejected: s.rejected,
   padded: s.padded,
+  gpKept: s.gpKept,
 });
 
 /** The staged path's steps 1–2: each row checked on its own and against the directory, then staged (valid or not). */

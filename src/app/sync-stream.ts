@@ -1,4 +1,4 @@
-import { DigestIndex, Hash64, HashedStringSet } from '../domain/hash64.js';
+import { DigestIndex, Hash64 } from '../domain/hash64.js';
 import { personalFingerprint } from '../domain/madrhas.js';
 import type { Lang } from '../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../io/csv.js';
@@ -93,7 +93,6 @@ export async function streamFile(uc: UseCase, input: StreamInput): Promise<(acco
 }
 
 class StreamRun {
-  private readonly logins = new HashedStringSet();
   /** structure id → the login claiming its GP in the file. */
   private readonly claims = new Map<number, string>();
   /** Structures whose store GP the file gives another role there. */
@@ -118,18 +117,22 @@ class StreamRun {
     await breathe();
     const { summary, mode } = this.input;
     const rest: { login: string; records: CsvRecord[]; digest: string | null }[] = [];
+    // a login met again: in this chunk here; in an earlier one, by its account (listed, or created by this run)
+    const inChunk = new Set<string>();
     for (const g of chunk) {
       if (g.login === '') {
         rest.push({ ...g, digest: null });
         continue;
       }
-      if (!this.logins.add(g.login)) throw new StreamFallback('order');
+      if (inChunk.has(g.login)) throw new StreamFallback('order');
+      inChunk.add(g.login);
       const hash = new Hash64().update(DIGEST_VERSION).update(mode);
       for (const r of g.records) for (const f of r.fields) hash.update('\u001f').update(f);
       const halves = hash.halves();
       const id = this.digests.match(g.login, halves);
+      if (id !== null && this.listed[id] === 1) throw new StreamFallback('order');
       if (id !== null && this.unchanged(g.records, id)) {
-        if (id < this.listed.length) this.listed[id] = 1;
+        this.listed[id] = 1;
         summary.accounts++;
         summary.unchanged++;
         continue;
@@ -142,7 +145,8 @@ class StreamRun {
     const rejects: unknown[][] = [];
     for (const g of rest) {
       const account = current.get(g.login) ?? null;
-      if (account && account.id < this.listed.length) this.listed[account.id] = 1;
+      if (account && (account.id >= this.listed.length || this.listed[account.id] === 1)) throw new StreamFallback('order');
+      if (account) this.listed[account.id] = 1;
       const group = this.check(g.login, g.records, account, rejects);
       if (group) groups.push({ ...group, digest: group.hasRejects ? null : g.digest });
     }

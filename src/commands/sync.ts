@@ -28,6 +28,7 @@ const COLUMNS: Column<SyncSummary>[] = [
   { key: 'attachmentsEnded', label: 'col.attachmentsEnded' },
   { key: 'rejected', label: 'col.rejected' },
   { key: 'padded', label: 'col.padded' },
+  { key: 'gpKept', label: 'col.gpKept' },
   { key: 'sha256', label: 'col.sha256' },
 ];
 
@@ -78,6 +79,7 @@ export function syncCommand(lang: Lang): Command {
         bar.stop();
       }
       if (summary.dryRun) g.out.info('sync.dryRunDone');
+      if (summary.gpKept > 0) g.out.warn('sync.gpKept', { count: summary.gpKept });
       reportBatch(g, summary, COLUMNS, 'sync.done', { file: summary.file, accounts: summary.accounts, rows: summary.rows });
     });
   return sync;

@@ -94,8 +94,8 @@ function openSqlite(file: string, create: boolean, timeout: number): Store {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  // 32 MB of page cache (SQLite's default is 2 MB): the batch paths insert into indexes in random key order
-  database.pragma('cache_size = -32768');
+  // 16 MB of page cache (SQLite's default is 2 MB): the batch paths insert into indexes in random key order
+  database.pragma('cache_size = -16384');
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database), plugins: [new CamelCasePlugin()] });
   RAW_SQLITE.set(db.getExecutor().adapter, database);
   return { db, dialect: 'sqlite', location: resolved, close: () => db.destroy() };

@@ -269,6 +269,19 @@ export async function principalManagers(db: Db): Promise<Map<number, number>> {
   return new Map(rows.map((r) => [r[0] as number, r[1] as number]));
 }
 
+/** Of these accounts, those that are a structure's validated GP, and how many structures they hold so. */
+export async function principalOf(db: Db, accountIds: readonly number[]): Promise<{ accounts: Set<number>; structures: number }> {
+  const accounts = new Set<number>();
+  let structures = 0;
+  for (let i = 0; i < accountIds.length; i += 1000) {
+    const chunk = accountIds.slice(i, i + 1000);
+    const rows = await rawRows(db, `select account_id from attachment where status = 'VALIDEE' and role = 'GESTIONNAIRE_PRINCIPAL' and account_id in (${chunk.map(() => '?').join(', ')})`, chunk);
+    for (const r of rows) accounts.add(r[0] as number);
+    structures += rows.length;
+  }
+  return { accounts, structures };
+}
+
 /** Ids of the accounts that are correspondents (never MADRHAS accounts). */
 export async function correspondentIds(db: Db): Promise<Set<number>> {
   return new Set((await rawRows(db, 'select distinct account_id from correspondent_scope', [])).map((r) => r[0] as number));

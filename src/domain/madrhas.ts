@@ -215,6 +215,8 @@ export interface AccountPlan {
   change: { id: number; structureRef: string; set: Partial<{ role: string; status: string; dateStart: string; dateEnd: string | null }>; services: number[] | null; before: CurrentAttachment }[];
   /** MADRHAS attachments to structures the file no longer lists for this account (full mode). */
   end: { id: number; structureRef: string }[];
+  /** Validated GP attachments the file no longer lists: kept, the structure would lose its GP. */
+  gpKept: string[];
 }
 
 const sameSet = (a: readonly number[], b: readonly number[]) => a.length === b.length && [...a].sort((x, y) => x - y).every((v, i) => v === [...b].sort((x, y) => x - y)[i]);
@@ -233,7 +235,7 @@ export function planAccount(
   full: boolean,
   refOf: (structureId: number) => string,
 ): AccountPlan {
-  const plan: AccountPlan = { fields: {}, kept: [], status: null, add: [], change: [], end: [] };
+  const plan: AccountPlan = { fields: {}, kept: [], status: null, add: [], change: [], end: [], gpKept: [] };
   if (current) {
     for (const f of SYNCED_FIELDS) {
       const before = current[f] ?? null;
@@ -262,7 +264,12 @@ export function planAccount(
   }
   if (full) {
     const listed = new Set(wanted.map((w) => w.structureId));
-    for (const a of live) if (a.source === 'MADRHAS' && a.status === 'VALIDEE' && !listed.has(a.structureId)) plan.end.push({ id: a.id, structureRef: refOf(a.structureId) });
+    for (const a of live) {
+      if (a.source !== 'MADRHAS' || a.status !== 'VALIDEE' || listed.has(a.structureId)) continue;
+      // a structure never loses its GP silently (issue 5): the role must be transferred first
+      if (a.role === 'GESTIONNAIRE_PRINCIPAL') plan.gpKept.push(refOf(a.structureId));
+      else plan.end.push({ id: a.id, structureRef: refOf(a.structureId) });
+    }
   }
   return plan;
 }

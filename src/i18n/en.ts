@@ -259,6 +259,7 @@ export const en: Record<keyof typeof fr, string> = {
   'col.unchanged': "Unchanged",
   'col.rejected': "Rejected",
   'col.padded': "SIRETs padded",
+  'col.gpKept': "GPs kept",
   'col.sha256': "SHA-256",
   'col.idType': "Identifier type",
   'col.identifier': "Identifier",
@@ -364,6 +365,7 @@ export const en: Record<keyof typeof fr, string> = {
   'sync.maxDeactivationsFormat': "\"{value}\": a number (50) or a percentage (10%) expected",
   'sync.done': "Sync of {file} done: {accounts} accounts, {rows} rows.",
   'sync.dryRunDone': "Dry run: nothing was written.",
+  'sync.gpKept': "{count} principal manager(s) kept: the export would remove them and their structure would have no GP left. Transfer the role first (attachment detach --new-manager), then run again.",
 
   // --- files ------------------------------------------------------------------------------
   'cmd.file': "Files (pièces jointes) of your account (carte grise, brochure…), stored in the database",

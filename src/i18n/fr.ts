@@ -266,6 +266,7 @@ export const fr = {
   'col.unchanged': "Inchangées",
   'col.rejected': "Rejetées",
   'col.padded': "SIRET complétés",
+  'col.gpKept': "GP conservés",
   'col.sha256': "SHA-256",
   'col.idType': "Type d’identifiant",
   'col.identifier': "Identifiant",
@@ -371,6 +372,7 @@ export const fr = {
   'sync.maxDeactivationsFormat': "« {value} » : un nombre (50) ou un pourcentage (10%) attendu",
   'sync.done': "Synchronisation de {file} terminée : {accounts} comptes, {rows} lignes.",
   'sync.dryRunDone': "Simulation : rien n’a été enregistré.",
+  'sync.gpKept': "{count} gestionnaire(s) principal(aux) conservé(s) : l’export les retirerait et leur structure n’aurait plus de GP. Transférez d’abord le rôle (attachment detach --new-manager), puis relancez.",
 
   // --- pièces jointes ---------------------------------------------------------------------
   'cmd.file': "Pièces jointes de votre compte (carte grise, brochure…), stockées dans la base",

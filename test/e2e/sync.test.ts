@@ -48,7 +48,7 @@ const tableRow = (label: string, value: string | number) => new RegExp(`│ ${la
 type Summary = {
   file: string; sha256: string; encoding: string; mode: string; dryRun: boolean; strategy: 'streamed' | 'staged'; rows: number; accounts: number; created: number; updated: number;
   unchanged: number; kept: number; reactivated: number; deactivated: number; attachmentsAdded: number; attachmentsChanged: number;
-  attachmentsEnded: number; rejected: number; padded: number; unknownColumns: string[]; sample: { line: number; errors: string[] }[]; rejectsFile: string | null;
+  attachmentsEnded: number; rejected: number; padded: number; gpKept: number; unknownColumns: string[]; sample: { line: number; errors: string[] }[]; rejectsFile: string | null;
 };
 type Account = { login: string; status: string; source: string; updatedAt: string; attachments: { structure: string; role: string; status: string; dateStart: string | null; dateEnd: string | null }[] } & Record<string, unknown>;
 
@@ -74,6 +74,7 @@ const FIRST_RUN: Summary = {
   attachmentsEnded: 0,
   rejected: 9,
   padded: 0,
+  gpKept: 0,
   unknownColumns: [],
   sample: REASONS.map(([line, reason]) => ({ line, errors: [reason] })),
   rejectsFile: null,

@@ -89,6 +89,7 @@ const FIRST_RUN = {
   attachmentsEnded: 0,
   rejected: 9,
   padded: 0,
+  gpKept: 0,
   unknownColumns: [],
   rejectsFile: null,
 };
@@ -438,6 +439,33 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
     });
   });
 
+  describe('a structure never loses its GP silently', () => {
+    it('full mode keeps a GP attachment the file no longer lists, reports it, and plans the account again next run', async () => {
+      await sync();
+      const file = variant('gp-unlisted', { 2: null }); // Pauline without her GP row for Pau
+      const seq = await lastSeq();
+      const summary = await sync(file);
+      expect(summary).toMatchObject({ gpKept: 1, attachmentsEnded: 0, unchanged: 4, deactivated: 0 });
+      expect((await attachmentsOf(PAULINE)).map((a) => [a.identifier, a.role, a.status])).toEqual([
+        [PAU, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE'],
+        [CH_PAU, 'UTILISATEUR', 'VALIDEE'],
+      ]);
+      const run = (await auditsAfter(seq)).find((e) => e.action === 'sync.madrhas')!;
+      expect(JSON.parse(run.changes!)).toMatchObject({ gpKept: 1 });
+      expect((await account(PAULINE)).syncDigest).toBeNull();
+      expect(await sync(file)).toMatchObject({ gpKept: 1, unchanged: 4 });
+    });
+
+    it('full mode leaves active an absent account that is a structure’s GP, and reports it', async () => {
+      await sync();
+      const file = variant('gp-absent', { 2: null, 3: null }); // no row of Pauline at all
+      const summary = await sync(file, { maxDeactivations: '100%' });
+      expect(summary).toMatchObject({ gpKept: 1, deactivated: 0, attachmentsEnded: 0 });
+      expect(await account(PAULINE)).toMatchObject({ status: 'ACTIF' });
+      expect((await attachmentsOf(PAULINE)).map((a) => a.status)).toEqual(['VALIDEE', 'VALIDEE']);
+    });
+  });
+
   describe('fields the holder owns after completing the account', () => {
     it('keeps the contact e-mail and phone, still applies the names', async () => {
       await sync();
@@ -546,9 +574,9 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
     it('--max-deactivations N refuses N + 1', async () => {
       await sync();
       const before = await counts(store.db);
-      const err = await sync(write('three', [1, 16].map(line)), { maxDeactivations: '2' }).catch((e: unknown) => e);
+      const err = await sync(write('two', [1, 2, 16].map(line)), { maxDeactivations: '1' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConflictError);
-      expect((err as ConflictError).params).toMatchObject({ count: 3, limit: 2, total: 3 });
+      expect((err as ConflictError).params).toMatchObject({ count: 2, limit: 1, total: 3 });
       expect(await counts(store.db)).toEqual(before);
     });
 

@@ -32,6 +32,9 @@ const CLEAN = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16];
 const NEWGP = 'nouveau.gp@mairie-pau.fr';
 const newGpRow = `${NEWGP};M.;NOUVEAU;Gérard;${NEWGP};;SIRET;${PAU};;GESTIONNAIRE_PRINCIPAL;01/03/2025;;ACTIF`;
 
+/** 600 plain users of one structure, one row each: more than one chunk of the streamed path. */
+const MANY = Array.from({ length: 600 }, (_, i) => `agent.${i}@mairie-pau.fr;M.;AGENT;Paul;agent.${i}@mairie-pau.fr;;SIRET;${PAU};;UTILISATEUR;01/01/2024;;ACTIF`);
+
 interface Step {
   file: string[];
   over?: Partial<SyncOptions>;
@@ -72,6 +75,13 @@ const SCENARIOS: Record<string, Step[]> = {
     { file: lines(CLEAN, { 2: null }, [newGpRow]), strategy: 'staged' },
   ],
   'one login whose rows are apart': [{ file: lines([2, 4, 3, 5, 6, 15, 16]), strategy: 'staged' }],
+  'one login whose rows are apart by more than a chunk of accounts (500)': [
+    { file: [LINES[0]!, ...MANY, cell(MANY[0]!, 7, '26640001900011')], strategy: 'staged' },
+  ],
+  'one login met again after a chunk, once its account exists': [
+    { file: [LINES[0]!, ...MANY], strategy: 'streamed' },
+    { file: [LINES[0]!, ...MANY, cell(MANY[0]!, 7, '26640001900011')], strategy: 'staged' },
+  ],
   'an account with a rejected row keeps the attachments the file no longer names': [
     { file: lines(CLEAN), strategy: 'streamed' },
     { file: lines(CLEAN, { 2: cell(LINES[1]!, 10, '31/02/2024'), 3: null }), strategy: 'streamed' },

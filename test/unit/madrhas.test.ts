@@ -312,7 +312,7 @@ const wantCh: WantedAttachment = { structureId: CH_PAU, structureRef: 'SIRET:266
 const atPau: CurrentAttachment = { id: 100, structureId: PAU, role: 'GESTIONNAIRE_PRINCIPAL', status: 'VALIDEE', source: 'MADRHAS', dateStart: '2024-01-01', dateEnd: null, services: [] };
 const atCh: CurrentAttachment = { id: 101, structureId: CH_PAU, role: 'UTILISATEUR', status: 'VALIDEE', source: 'MADRHAS', dateStart: '2024-01-01', dateEnd: null, services: [41] };
 
-const EMPTY: AccountPlan = { fields: {}, kept: [], status: null, add: [], change: [], end: [] };
+const EMPTY: AccountPlan = { fields: {}, kept: [], status: null, add: [], change: [], end: [], gpKept: [] };
 
 describe('planAccount', () => {
   it('a new account (current null): its wanted attachments added, nothing else', () => {
@@ -386,6 +386,14 @@ describe('planAccount', () => {
     const manual: CurrentAttachment = { ...atPau, id: 102, structureId: MUSEE, source: 'MANUEL' };
     const plan = planAccount(PAULINE, [wantPau], ACCOUNT, [atPau, atCh, manual], true, refOf);
     expect(plan).toEqual({ ...EMPTY, end: [{ id: 101, structureRef: 'SIRET:26640001900011' }] });
+  });
+
+  it('full mode keeps a validated GP attachment the file no longer lists: the structure would lose its GP', () => {
+    const plan = planAccount(PAULINE, [wantCh], ACCOUNT, [atPau, atCh], true, refOf);
+    expect(plan).toEqual({ ...EMPTY, gpKept: ['SIRET:21640445900010'] });
+    expect(planIsEmpty(plan)).toBe(true);
+    // delta mode ends nothing, so keeps nothing either
+    expect(planAccount(PAULINE, [wantCh], ACCOUNT, [atPau, atCh], false, refOf)).toEqual(EMPTY);
   });
 
   it('full mode does not end what is already DESACTIVEE or still pending', () => {
