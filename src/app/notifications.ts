@@ -8,7 +8,7 @@ import { wantsMail } from '../domain/mail.js';
 import { composeEml } from '../io/eml.js';
 import { Outputs } from '../io/file-output.js';
 import { managersOf } from '../db/attachment.repository.js';
-import type { Db } from '../db/account.repository.js';
+import { accountInScope, type Db } from '../db/account.repository.js';
 import type { Store } from '../db/store.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
@@ -38,20 +38,7 @@ function outbox(db: Db, uc: UseCase, pending: boolean) {
       q.where((eb) =>
         eb.or([
           eb('notification.accountId', '=', uc.actor.id),
-          eb.exists(
-            eb
-              .selectFrom('attachment')
-              .innerJoin('structure', 'structure.id', 'attachment.structureId')
-              .select('attachment.id')
-              .whereRef('attachment.accountId', '=', 'notification.accountId')
-              .where('attachment.status', '!=', 'REFUSEE')
-              .where('structure.departement', 'in', scoped!),
-          ),
-          eb.not(
-            eb.exists(
-              eb.selectFrom('attachment').select('attachment.id').whereRef('attachment.accountId', '=', 'notification.accountId').where('attachment.status', '!=', 'REFUSEE'),
-            ),
-          ),
+          accountInScope(eb, 'notification.accountId', scoped!),
         ]),
       ),
     )

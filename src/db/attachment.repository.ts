@@ -1,5 +1,6 @@
 import type { Db } from './account.repository.js';
-import type { AccountRow, AttachmentRow } from './schema.js';
+import type { ExpressionBuilder } from 'kysely';
+import type { AccountRow, AttachmentRow, Database } from './schema.js';
 import { NotFoundError } from '../errors.js';
 
 /** Attachments (rattachements) and the services they are limited to. */
@@ -120,6 +121,11 @@ export async function endServices(db: Db, attachmentId: number, serviceIds: read
   await db.updateTable('attachment').set({ updatedAt: at }).where('id', '=', attachmentId).execute();
 }
 
+/** The attachment `a` lies within its dates on `day` (SPEC: out of its dates it gives no rights). */
+function inEffectOn(w: ExpressionBuilder<Database & { a: Database['attachment'] }, 'a'>, day: string) {
+  return w.and([w.or([w('a.dateStart', 'is', null), w('a.dateStart', '<=', day)]), w.or([w('a.dateEnd', 'is', null), w('a.dateEnd', '>=', day)])]);
+}
+
 /**
  * Who decides a structure's attachment requests, and hears of them: its GP and the holders of
  * VALIDATION_RATTACHEMENTS on it (or on one of `serviceIds`), active, attached within their dates on `day`.
@@ -137,8 +143,7 @@ export async function decidersOf(db: Db, structureId: number, serviceIds: readon
           .whereRef('a.accountId', '=', 'account.id')
           .where('a.structureId', '=', structureId)
           .where('a.status', '=', 'VALIDEE')
-          .where((w) => w.or([w('a.dateStart', 'is', null), w('a.dateStart', '<=', day)]))
-          .where((w) => w.or([w('a.dateEnd', 'is', null), w('a.dateEnd', '>=', day)]))
+          .where((w) => inEffectOn(w, day))
           .where((w) =>
             w.or([
               w('a.role', '=', 'GESTIONNAIRE_PRINCIPAL'),
@@ -170,8 +175,7 @@ export async function managersOf(db: Db, structureId: number, day: string): Prom
     .where('a.structureId', '=', structureId)
     .where('a.status', '=', 'VALIDEE')
     .where('a.role', 'in', ['GESTIONNAIRE_PRINCIPAL', 'GESTIONNAIRE_SECONDAIRE'])
-    .where((w) => w.or([w('a.dateStart', 'is', null), w('a.dateStart', '<=', day)]))
-    .where((w) => w.or([w('a.dateEnd', 'is', null), w('a.dateEnd', '>=', day)]))
+    .where((w) => inEffectOn(w, day))
     .orderBy('account.login')
     .execute();
 }
