@@ -7,6 +7,7 @@ import * as f from '../domain/fields.js';
 import { PartialBatchError } from '../errors.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
+import { askText } from '../ui/prompts.js';
 import { actorOf, examples, globalsOf, parse, type Globals } from './context.js';
 
 /** `attachment …`: requests, decisions, managers' additions, detachment and the GP transfer (SPEC 7). */
@@ -48,6 +49,13 @@ const id = z
 const optionalDate = f.date.optional().transform((d) => d ?? null);
 const codes = z.array(z.string().trim().min(1)).default([]);
 const collect = (value: string, previous: string[] = []) => [...previous, value];
+const text = z.string().trim().min(1, { error: 'validation.required' });
+
+/** A required text option: as given, or asked on a terminal; without one, a usage error (exit 2) like every missing value. */
+async function requiredText(g: Globals, given: unknown, label: MessageKey, flag: string): Promise<unknown> {
+  if (given !== undefined) return given;
+  return askText(g.out, g.out.t(label), (v) => (text.safeParse(v).success ? null : 'validation.required'), flag);
+}
 
 /** Renders each item's outcome; one ID fails with its own code, several with 1 when any failed (SPEC 5). */
 function reportDecisions(g: Globals, results: DecisionResult[], done: MessageKey): void {
@@ -91,10 +99,8 @@ export function attachmentCommand(lang: Lang): Command {
     .action(async (structure: string, opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
-      const input = parse(
-        z.object({ service: codes, comment: z.string({ error: 'validation.required' }).trim().min(1, { error: 'validation.required' }), from: optionalDate, until: optionalDate }),
-        opts,
-      );
+      const comment = await requiredText(g, opts.comment, 'attachment.askComment', '--comment');
+      const input = parse(z.object({ service: codes, comment: text, from: optionalDate, until: optionalDate }), { ...opts, comment });
       const { requestAttachment } = await import('../app/attachments.js');
       const made = await withStore(g.db, (s) => requestAttachment(s, actor, { structure, services: input.service, comment: input.comment, from: input.from, until: input.until }));
       g.out.success('attachment.requested', { id: made.id, structure: made.structure });
@@ -135,7 +141,8 @@ export function attachmentCommand(lang: Lang): Command {
     .action(async (given: string[], opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
-      const { ID, reason } = parse(z.object({ ID: z.array(id), reason: z.string({ error: 'validation.required' }).trim().min(1, { error: 'validation.required' }) }), { ID: given, ...opts });
+      const { ID } = parse(z.object({ ID: z.array(id) }), { ID: given });
+      const { reason } = parse(z.object({ reason: text }), { reason: await requiredText(g, opts.reason, 'attachment.askReason', '--reason') });
       const { decideAttachments } = await import('../app/attachments.js');
       reportDecisions(g, await withStore(g.db, (s) => decideAttachments(s, actor, ID, { approve: false, reason })), 'attachment.rejected');
     });

@@ -467,6 +467,8 @@ export const en: Record<keyof typeof fr, string> = {
   'col.structures': 'Structures',
   'col.queued': 'Messages queued',
   'col.alreadyQueued': 'Already queued',
+  'attachment.askComment': 'Comment of the request',
+  'attachment.askReason': 'Reason for the rejection',
   'attachment.notFound': 'Attachment request no. {id} not found.',
   'attachment.requested': 'Attachment request no. {id} to {structure} sent to the managers.',
   'attachment.approved': '{count} request(s) approved.',

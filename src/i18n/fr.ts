@@ -476,6 +476,8 @@ export const fr = {
   'col.structures': 'Structures',
   'col.queued': 'Messages mis en file',
   'col.alreadyQueued': 'Déjà en file',
+  'attachment.askComment': 'Commentaire de la demande',
+  'attachment.askReason': 'Motif du refus',
   'attachment.notFound': 'Demande de rattachement n° {id} introuvable.',
   'attachment.requested': 'Demande de rattachement n° {id} à {structure} envoyée aux gestionnaires.',
   'attachment.approved': '{count} demande(s) validée(s).',

@@ -31,9 +31,11 @@ describe.each(DIALECTS)('attachment and notification (%s)', SPAWNS, (dialect) =>
 
   it('request, pending, bulk approve with a mix (exit 1), a second decision alone (6), a reject needing its reason', async () => {
     const pauline = cli.as(PAULINE);
+    // a missing value is asked on a terminal only: without one, a usage error; an empty one is invalid
     const noComment = await pauline('attachment', 'request', PAU.identifier);
-    expect(noComment.code).toBe(5);
-    expect(noComment.stderr).toContain('--comment');
+    expect(noComment.code).toBe(2);
+    expect(noComment.stderr).toContain('Valeur manquante : --comment');
+    expect((await pauline('attachment', 'request', PAU.identifier, '--comment', ' ')).code).toBe(5);
 
     const asked = await pauline('attachment', 'request', `SIRET:${PAU.identifier}`, '--comment', 'Régisseuse', '--from', '01/04/2026', '--json');
     expect(asked.code).toBe(0);
@@ -51,8 +53,8 @@ describe.each(DIALECTS)('attachment and notification (%s)', SPAWNS, (dialect) =>
     expect(refused.stderr).toContain('Il faut être gestionnaire principal de la structure, ou habilité.');
 
     const rejectNoReason = await cli.as(GP)('attachment', 'reject', String(id));
-    expect(rejectNoReason.code).toBe(5);
-    expect(rejectNoReason.stderr).toContain('--reason');
+    expect(rejectNoReason.code).toBe(2);
+    expect(rejectNoReason.stderr).toContain('Valeur manquante : --reason');
 
     const bulk = await cli.as(GP)('attachment', 'approve', String(id), '999', '--json');
     expect(bulk.code).toBe(1);
