@@ -2,11 +2,13 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { z } from 'zod';
 import { accountCommand } from './commands/account.js';
+import { attachmentCommand } from './commands/attachment.js';
 import { auditCommand } from './commands/audit.js';
 import { examples } from './commands/context.js';
 import { dbCommand } from './commands/db.js';
 import { fileCommand } from './commands/file.js';
 import { initCommand } from './commands/init.js';
+import { notificationCommand } from './commands/notification.js';
 import { structureCommand } from './commands/structure.js';
 import { syncCommand } from './commands/sync.js';
 import { AppError, EXIT, InvalidInputError, PartialBatchError } from './errors.js';
@@ -43,7 +45,7 @@ export function buildProgram(lang: Lang): Command {
     .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list', 'chorus-admin account --help'))
     .addHelpText('after', `${t(lang, 'help.env')}\n`);
 
-  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, fileCommand, auditCommand]) program.addCommand(group(lang));
+  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, attachmentCommand, fileCommand, notificationCommand, auditCommand]) program.addCommand(group(lang));
 
   // Settings commander does not pass on to commands added with addCommand: apply them to all.
   const configure = (cmd: Command) => {

@@ -11,7 +11,7 @@ import {
 } from '../domain/account.js';
 import type { Scope } from '../domain/departement.js';
 import type { AccountStatus } from '../domain/enums.js';
-import { parseStructureRef } from '../domain/structure-ref.js';
+import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import {
   accountTarget,
@@ -27,6 +27,7 @@ import {
   updateAccount,
   type Db,
 } from '../db/account.repository.js';
+import { principalOf } from '../db/attachment.repository.js';
 import type { AccountRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { getStructure } from '../db/structure.repository.js';
@@ -154,6 +155,11 @@ export async function changeStatus(store: Store, actor: string, login: string, t
     const rule = ACCOUNT_TRANSITIONS[transition];
     if (!(rule.from as readonly string[]).includes(account.status))
       throw new ConflictError(`account.cannot.${transition}`, { login, status: account.status });
+    if (transition === 'delete') {
+      // the last GP never disappears silently: the role must be handed over first (attachment detach --new-manager)
+      const gp = await principalOf(uc.trx, account.id);
+      if (gp.length > 0) throw new ConflictError('account.isPrincipalManager', { login, structures: gp.map(formatStructureRef).join(', ') });
+    }
     await updateAccount(uc.trx, account.id, { status: rule.to, updatedAt: uc.now });
     const changes: Record<string, unknown> = { status: { before: account.status, after: rule.to } };
     if (transition === 'delete') changes.attachmentsEnded = await endAttachments(uc.trx, account.id, 'SUPPRIMEE', uc.now);

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type ReferenceExpression, type Transaction } from 'kysely';
 import { ALL, type Scope } from '../domain/departement.js';
 import type { Actor, Target } from '../domain/rights.js';
 import type { AccountStatus, HabilitationProfile, Role } from '../domain/enums.js';
@@ -112,6 +112,20 @@ export interface AccountFilter {
   offset?: number | undefined;
 }
 
+/**
+ * SPEC 6 as SQL: the account `accountId` names has an attachment (not refused) to a structure of
+ * these départements, or none at all.
+ */
+export function accountInScope<DB extends Database, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, accountId: ReferenceExpression<DB, TB>, departements: readonly string[]) {
+  const e = eb as unknown as ExpressionBuilder<Database, never>;
+  const ref = accountId as unknown as 'attachment.accountId';
+  const live = () => e.selectFrom('attachment').select('attachment.id').whereRef('attachment.accountId', '=', ref).where('attachment.status', '!=', 'REFUSEE');
+  return e.or([
+    e.exists(live().innerJoin('structure', 'structure.id', 'attachment.structureId').where('structure.departement', 'in', [...departements])),
+    e.not(e.exists(live())),
+  ]);
+}
+
 /** Accounts matching the filter, ordered by login, with the total before paging. */
 export async function listAccounts(db: Db, filter: AccountFilter): Promise<{ rows: AccountRow[]; total: number }> {
   const scoped = filter.scope && !filter.scope.includes(ALL) ? filter.scope : undefined;
@@ -130,30 +144,7 @@ export async function listAccounts(db: Db, filter: AccountFilter): Promise<{ row
         ),
       ),
     )
-    .$if(scoped !== undefined, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb.exists(
-            eb
-              .selectFrom('attachment')
-              .innerJoin('structure', 'structure.id', 'attachment.structureId')
-              .select('attachment.id')
-              .whereRef('attachment.accountId', '=', 'account.id')
-              .where('attachment.status', '!=', 'REFUSEE')
-              .where('structure.departement', 'in', scoped!),
-          ),
-          eb.not(
-            eb.exists(
-              eb
-                .selectFrom('attachment')
-                .select('attachment.id')
-                .whereRef('attachment.accountId', '=', 'account.id')
-                .where('attachment.status', '!=', 'REFUSEE'),
-            ),
-          ),
-        ]),
-      ),
-    );
+    .$if(scoped !== undefined, (q) => q.where((eb) => accountInScope(eb, 'account.id', scoped!)));
   const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
   const rows = await base
     .selectAll('account')

@@ -7,6 +7,14 @@ export const NOREPLY = 'noreply@dgfip.finances.gouv.fr';
 const EVENTS = {
   ACCOUNT_CREATED: { category: 'account', subject: 'mail.accountCreated.subject', body: 'mail.accountCreated.body' },
   ACCOUNT_DEACTIVATED: { category: 'account', subject: 'mail.accountDeactivated.subject', body: 'mail.accountDeactivated.body' },
+  // attachments (issue 5 A): requests and decisions follow the billing preference; a GP transfer
+  // changes who answers for the structure, so it always goes out, like an account event
+  ATTACHMENT_REQUESTED: { category: 'billing', subject: 'mail.attachmentRequested.subject', body: 'mail.attachmentRequested.body' },
+  ATTACHMENT_APPROVED: { category: 'billing', subject: 'mail.attachmentApproved.subject', body: 'mail.attachmentApproved.body' },
+  ATTACHMENT_REJECTED: { category: 'billing', subject: 'mail.attachmentRejected.subject', body: 'mail.attachmentRejected.body' },
+  ATTACHMENT_ADDED: { category: 'billing', subject: 'mail.attachmentAdded.subject', body: 'mail.attachmentAdded.body' },
+  GP_TRANSFERRED: { category: 'account', subject: 'mail.gpTransferred.subject', body: 'mail.gpTransferred.body' },
+  WEEKLY_DIGEST: { category: 'billing', subject: 'mail.weeklyDigest.subject', body: 'mail.weeklyDigest.body' },
 } as const satisfies Record<string, { category: 'account' | 'billing'; subject: MessageKey; body: MessageKey }>;
 
 export type MailEvent = keyof typeof EVENTS;

@@ -16,6 +16,8 @@ export const ACTIONS = [
   'account.resendCredentials',
   'account.list',
   'correspondent.create',
+  'notification.export',
+  'notification.digest',
   'audit.read',
   'structure.import',
   'sync.madrhas',
@@ -41,6 +43,8 @@ export const ACTIONS = [
   'subscription.decide',
   'habilitation.decide',
   'habilitation.grant',
+  // the deciders of a structure's attachment requests, and correspondents in scope (read only)
+  'attachment.pending',
   // anyone with an active account
   'structure.read',
   'notification.read',
@@ -96,6 +100,7 @@ const PROFILE_FOR: Partial<Record<Action, HabilitationProfile>> = {
   'structure.edit': 'MODIFICATION_STRUCTURE',
   'attachment.decide': 'VALIDATION_RATTACHEMENTS',
   'attachment.add': 'VALIDATION_RATTACHEMENTS',
+  'attachment.pending': 'VALIDATION_RATTACHEMENTS',
   'subscription.decide': 'VALIDATION_ABONNEMENTS',
   'habilitation.decide': 'VALIDATION_ABONNEMENTS',
 };
@@ -106,6 +111,8 @@ const CORRESPONDENT_ONLY = new Set<Action>([
   'audit.read',
   'structure.import',
   'sync.madrhas',
+  'notification.export',
+  'notification.digest',
 ]);
 const CORRESPONDENT_ON_ACCOUNT = new Set<Action>([
   'account.delete',
@@ -146,7 +153,14 @@ function correspondentReaches(scope: Scope, target: Extract<Target, { kind: 'acc
   return accountInScope(scope, target) && (target.scope === null || scopeWithin(target.scope, scope));
 }
 
-function holdsProfile(actor: Actor, profile: HabilitationProfile, structureId: number, serviceId: number | null | undefined): boolean {
+/** Whether the actor is attached (validated, within its dates) to the structure: a habilitation needs it. */
+export function attachedTo(actor: Actor, structureId: number, day: string): boolean {
+  return actor.attachments.some((a) => a.structureId === structureId && withinDates(a, day));
+}
+
+function holdsProfile(actor: Actor, profile: HabilitationProfile, structureId: number, serviceId: number | null | undefined, day: string): boolean {
+  // an attachment outside its dates gives no rights, nor the habilitations held through it
+  if (!attachedTo(actor, structureId, day)) return false;
   return actor.habilitations.some(
     (h) =>
       h.structureId === structureId &&
@@ -197,7 +211,7 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
   if (action === 'habilitation.grant')
     return isPrincipalManager(actor, target.id, day) ? ALLOW : deny('rights.principalOnly');
 
-  if (action === 'structure.users' && scope)
+  if ((action === 'structure.users' || action === 'attachment.pending') && scope)
     return scopeCovers(scope, departementOf(target.postalCode)) ? ALLOW : deny('rights.outOfScope');
 
   return managerMay(actor, action, target.id, target.serviceId, day) ? ALLOW : deny('rights.notManager');
@@ -206,5 +220,5 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
 function managerMay(actor: Actor, action: Action, structureId: number, serviceId: number | null | undefined, day: string): boolean {
   if (isPrincipalManager(actor, structureId, day)) return true;
   const profile = PROFILE_FOR[action];
-  return profile !== undefined && holdsProfile(actor, profile, structureId, serviceId);
+  return profile !== undefined && holdsProfile(actor, profile, structureId, serviceId, day);
 }

@@ -164,6 +164,10 @@ describe('usage', SPAWNS, () => {
     ...['list', 'verify', 'export'].map((c) => ['audit', c]),
     ['file'],
     ...['add', 'list', 'show', 'download', 'remove'].map((c) => ['file', c]),
+    ['attachment'],
+    ...['list', 'request', 'pending', 'approve', 'reject', 'add', 'detach'].map((c) => ['attachment', c]),
+    ['notification'],
+    ...['list', 'export', 'digest'].map((c) => ['notification', c]),
   ];
 
   it('shows help with an example on every command and subcommand, exit 0', async () => {

@@ -79,7 +79,7 @@ const selfOf = (a: Actor): Target => account([S33], { id: a.id });
 const ALLOW: Decision = { allowed: true };
 const deny = (reason: string): Decision => ({ allowed: false, reason } as Decision);
 
-const CORRESPONDENT_ONLY: Action[] = ['account.create', 'account.list', 'audit.read', 'structure.import', 'sync.madrhas'];
+const CORRESPONDENT_ONLY: Action[] = ['account.create', 'account.list', 'audit.read', 'structure.import', 'sync.madrhas', 'notification.export', 'notification.digest'];
 const CORRESPONDENT_ON_ACCOUNT: Action[] = ['account.delete', 'account.deactivate', 'account.reactivate', 'account.resendCredentials'];
 const HOLDER_ONLY: Action[] = [
   'account.complete',
@@ -149,6 +149,8 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
     'audit.read': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'structure.import': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'sync.madrhas': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
+    'notification.export': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
+    'notification.digest': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'account.read': [ok, ok, NY, ok, NY, NY, NY, ok, NY],
     'account.edit': [ok, ok, NY, NY, NY, NY, NY, NY, NY],
     'account.complete': [HO, HO, HO, HO, HO, HO, HO, HO, HO],
@@ -164,6 +166,7 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
     'structure.edit': [NM, NM, NM, ok, NM, NM, NM, NM, ok],
     'attachment.decide': [NM, NM, NM, ok, NM, ok, NM, NM, NM],
     'attachment.add': [NM, NM, NM, ok, NM, ok, NM, NM, NM],
+    'attachment.pending': [ok, ok, NM, ok, NM, ok, NM, NM, NM],
     'subscription.decide': [NM, NM, NM, ok, NM, NM, ok, NM, NM],
     'habilitation.decide': [NM, NM, NM, ok, NM, NM, ok, NM, NM],
     'habilitation.grant': [PO, PO, PO, ok, PO, PO, PO, PO, PO],
@@ -499,6 +502,28 @@ describe('habilitation.grant', () => {
     expect(authorize(gpOf(S33.id, { dateEnd: '2024-01-01' }), 'habilitation.grant', structure(S33), DAY)).toEqual(
       deny('rights.principalOnly'),
     );
+  });
+});
+
+describe('habilitations need an attachment in effect (issue 5)', () => {
+  const holder = (attachment: Partial<ActorAttachment>) =>
+    actor({ attachments: [{ structureId: S33.id, role: 'UTILISATEUR', ...attachment }], habilitations: [{ structureId: S33.id, serviceId: null, profile: 'VALIDATION_RATTACHEMENTS' }] });
+
+  it('a holder of VALIDATION_RATTACHEMENTS decides while attached within its dates', () => {
+    expect(authorize(holder({ dateStart: '2024-06-15', dateEnd: '2024-06-15' }), 'attachment.decide', structure(S33), DAY)).toEqual(ALLOW);
+  });
+
+  it.each([
+    ['ended', { dateEnd: '2024-06-14' }],
+    ['not yet started', { dateStart: '2024-06-16' }],
+  ])('an attachment %s takes the habilitation with it', (_label, dates) => {
+    expect(authorize(holder(dates), 'attachment.decide', structure(S33), DAY)).toEqual(deny('rights.notManager'));
+    expect(authorize(holder(dates), 'attachment.pending', structure(S33), DAY)).toEqual(deny('rights.notManager'));
+  });
+
+  it('a habilitation without any attachment to the structure gives nothing', () => {
+    const a = actor({ habilitations: [{ structureId: S33.id, serviceId: null, profile: 'VALIDATION_RATTACHEMENTS' }] });
+    expect(authorize(a, 'attachment.add', structure(S33), DAY)).toEqual(deny('rights.notManager'));
   });
 });
 

@@ -1,0 +1,84 @@
+import { Command } from 'commander';
+import { z } from 'zod';
+import type { DigestResult, ExportedMessage, NotificationView } from '../app/notifications.js';
+import { withStore } from '../app/session.js';
+import { UsageError } from '../errors.js';
+import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
+import type { Column } from '../ui/output.js';
+import { actorOf, examples, globalsOf, parse } from './context.js';
+
+/** `notification …`: the outbox of SPEC 10. */
+
+const COLUMNS: Column<NotificationView>[] = [
+  { key: 'id', label: 'col.id' },
+  { key: 'account', label: 'col.account' },
+  { key: 'to', label: 'col.to' },
+  { key: 'event', label: 'col.event' },
+  { key: 'language', label: 'col.language' },
+  { key: 'subject', label: 'col.subject' },
+  { key: 'createdAt', label: 'col.createdAt' },
+  { key: 'sentAt', label: 'col.sentAt' },
+];
+const EXPORT_COLUMNS: Column<ExportedMessage>[] = [
+  { key: 'id', label: 'col.id' },
+  { key: 'to', label: 'col.to' },
+  { key: 'subject', label: 'col.subject' },
+  { key: 'path', label: 'col.path' },
+];
+const DIGEST_COLUMNS: Column<DigestResult>[] = [
+  { key: 'week', label: 'col.week' },
+  { key: 'structures', label: 'col.structures' },
+  { key: 'queued', label: 'col.queued' },
+  { key: 'alreadyQueued', label: 'col.alreadyQueued' },
+];
+
+export function notificationCommand(lang: Lang): Command {
+  const t = (key: MessageKey) => translate(lang, key);
+  const notification = new Command('notification')
+    .description(t('cmd.notification'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr notification list --pending', 'chorus-admin --as corr@dgfip.fr notification export --to sortie/'));
+
+  notification
+    .command('list')
+    .description(t('cmd.notification.list'))
+    .option('--pending', t('opt.pending'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr notification list --pending --json'))
+    .action(async (opts: { pending?: boolean }, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { listNotifications } = await import('../app/notifications.js');
+      g.out.list(await withStore(g.db, (s) => listNotifications(s, actor, { pending: opts.pending === true })), COLUMNS);
+    });
+
+  notification
+    .command('export')
+    .description(t('cmd.notification.export'))
+    .option('--to <dir>', t('opt.toDir'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr notification export --to /var/spool/chorus-admin'))
+    .action(async (opts: { to?: string }, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      if (opts.to === undefined || opts.to === '') throw new UsageError('usage.missingValue', { option: '--to' });
+      const { exportNotifications } = await import('../app/notifications.js');
+      const written = await withStore(g.db, (s) => exportNotifications(s, actor, opts.to!));
+      g.out.list(written, EXPORT_COLUMNS);
+      g.out.success('notification.exported', { count: written.length });
+    });
+
+  notification
+    .command('digest')
+    .description(t('cmd.notification.digest'))
+    .option('--week <week>', t('opt.week'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr notification digest --week 2025-W11'))
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { week } = parse(z.object({ week: z.string().optional() }), opts);
+      const { queueDigest } = await import('../app/notifications.js');
+      const r = await withStore(g.db, (s) => queueDigest(s, actor, week));
+      g.out.record(r, DIGEST_COLUMNS);
+      g.out.success('notification.digestQueued', { week: r.week, count: r.queued });
+    });
+
+  return notification;
+}
