@@ -7,7 +7,7 @@ import type { Lang } from '../i18n/index.js';
 import type { Db } from '../db/account.repository.js';
 import { appendAudit } from '../db/audit.repository.js';
 import { bulkInsert } from '../db/bulk.js';
-import { accountsByLogin, attachmentsOfAccounts, loginsWithRejects, nextLogins, setDigests, stagedRowsOf, type StagedRow } from '../db/sync.repository.js';
+import { accountsByLogin, attachmentsOfAccounts, loginsWithRejects, nextLogins, setDigests, stagedClaims, stagedRowsOf, type StagedRow } from '../db/sync.repository.js';
 import type { SyncSummary } from './sync-madrhas.js';
 import type { UseCase } from './use-case.js';
 
@@ -64,6 +64,12 @@ export class Writer {
     private readonly storeGp: Map<number, number>,
   ) {}
 
+  /**
+   * Whether the file names another GP for a structure whose GP it demotes (`login`); if not, the
+   * structure keeps its GP (gpKept). Each path says it from what it knows of the file's claims.
+   */
+  demotable: (structureId: number, login: string) => boolean = () => false;
+
   /** Another account is the structure's GP in the store: the new GP waits for it to be demoted (unique index). */
   private waits(structureId: number, accountId: number | null): boolean {
     const gp = this.storeGp.get(structureId);
@@ -90,6 +96,7 @@ export class Writer {
         continue;
       }
       const plan = planAccount(asRow(first), wanted, account, attachments.get(account.id) ?? [], this.full && !g.hasRejects, refOf);
+      this.keepUnsucceededGps(plan, account.login);
       if (plan.kept.length > 0) summary.kept++;
       summary.gpKept += plan.gpKept.length;
       // an account with kept fields or a kept GP role is planned (and reported) every run
@@ -138,6 +145,17 @@ export class Writer {
     if (audits.length > 0) await appendAudit(uc.trx, audits);
   }
 
+  /** A validated GP demoted by the file stays GP unless the file names another GP for the structure. */
+  private keepUnsucceededGps(plan: AccountPlan, login: string): void {
+    plan.change = plan.change.filter((c) => {
+      const demoted = c.before.role === 'GESTIONNAIRE_PRINCIPAL' && c.before.status === 'VALIDEE' && c.set.role !== undefined && c.set.role !== 'GESTIONNAIRE_PRINCIPAL';
+      if (!demoted || this.demotable(c.before.structureId, login)) return true;
+      delete c.set.role;
+      plan.gpKept.push(c.structureRef);
+      return Object.keys(c.set).length > 0 || c.services !== null;
+    });
+  }
+
   /** After every chunk: the GPs that waited for their structure's former GP to step down. */
   async finish(): Promise<void> {
     const at = this.uc.now;
@@ -176,6 +194,9 @@ export class Writer {
 
 /** The staged path: the stage's valid rows, a chunk of logins at a time, through the writer. */
 export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): Promise<void> {
+  // the stage's valid GP rows: at most one claimant a structure (the rules across rows saw to it)
+  const claims = await stagedClaims(uc.trx);
+  writer.demotable = (structureId, login) => (claims.get(structureId) ?? login) !== login;
   let after = '';
   for (;;) {
     await breathe();

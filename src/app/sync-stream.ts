@@ -58,6 +58,7 @@ export async function streamFile(uc: UseCase, input: StreamInput): Promise<(acco
     after = page[page.length - 1]![0];
   }
   const run = new StreamRun(uc, input, listed, digests);
+  input.writer.demotable = (structureId, login) => run.demotable(structureId, login);
   const csv = await openCsv(input.source);
   const loginAt = input.positions.get('IDENTIFIANT_CONNEXION')!;
   let group: CsvRecord[] = [];
@@ -184,6 +185,16 @@ class StreamRun {
       this.claims.set(structureId, login);
       if (storeGp !== undefined && storeGp !== accountId) this.contested.push(structureId);
     } else if (storeGp !== undefined && storeGp === accountId) this.demoted.add(structureId);
+  }
+
+  /**
+   * A store GP the file demotes: allowed when another account already claimed the structure;
+   * a claim further down is not known yet, so the staged path decides.
+   */
+  demotable(structureId: number, login: string): boolean {
+    const claimant = this.claims.get(structureId);
+    if (claimant !== undefined && claimant !== login) return true;
+    throw new StreamFallback('principal');
   }
 
   /** Every claim against a store GP must come with that GP stepping down in the file. */

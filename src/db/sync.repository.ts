@@ -129,6 +129,12 @@ export async function nextLogins(db: Db, after: string, limit: number): Promise<
   return rows.map((x) => x[0] as string);
 }
 
+/** Structure id → the login the stage's valid rows make its GP. */
+export async function stagedClaims(db: Db): Promise<Map<number, string>> {
+  const rows = await rawRows(db, "select distinct structure_id, login from sync_row where reason is null and role = 'GESTIONNAIRE_PRINCIPAL'", []);
+  return new Map(rows.map((r) => [r[0] as number, r[1] as string]));
+}
+
 /** Of the logins first…last, those with a rejected row: such a row may name an attachment, which is not absent. */
 export async function loginsWithRejects(db: Db, first: string, last: string): Promise<Set<string>> {
   const r = await rawQuery(db, 'select distinct login from sync_row where reason is not null and login >= ? and login <= ?', [first, last]);

@@ -456,6 +456,19 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
       expect(await sync(file)).toMatchObject({ gpKept: 1, unchanged: 4 });
     });
 
+    it('a GP the file demotes keeps the role unless the file names another GP for the structure', async () => {
+      await sync();
+      const demoted = withCell(line(2), COL.ROLE, 'GESTIONNAIRE_SECONDAIRE');
+      const alone = await sync(variant('gp-demoted', { 2: demoted }));
+      expect(alone).toMatchObject({ gpKept: 1, attachmentsChanged: 0 });
+      expect((await attachmentsOf(PAULINE))[0]).toMatchObject({ identifier: PAU, role: 'GESTIONNAIRE_PRINCIPAL', status: 'VALIDEE' });
+      // with a successor named anywhere in the file, the role moves
+      const moved = await sync(variant('gp-moved', { 2: demoted }, [row({ role: 'GESTIONNAIRE_PRINCIPAL' })]));
+      expect(moved).toMatchObject({ gpKept: 0, created: 1 });
+      expect((await attachmentsOf(PAULINE))[0]).toMatchObject({ identifier: PAU, role: 'GESTIONNAIRE_SECONDAIRE' });
+      expect(await attachmentsOf(NEWGP)).toMatchObject([{ identifier: PAU, role: 'GESTIONNAIRE_PRINCIPAL', status: 'VALIDEE' }]);
+    });
+
     it('full mode leaves active an absent account that is a structure’s GP, and reports it', async () => {
       await sync();
       const file = variant('gp-absent', { 2: null, 3: null }); // no row of Pauline at all

@@ -66,6 +66,18 @@ const SCENARIOS: Record<string, Step[]> = {
     { file: [LINES[0]!, newGpRow, ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1)], strategy: 'streamed' },
     { file: [LINES[0]!, newGpRow, ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1)], strategy: 'streamed' },
   ],
+  'the GP moves to an account listed after the former GP, in the same chunk of accounts': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: [...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }), newGpRow], strategy: 'streamed' },
+  ],
+  'the GP moves to an account listed more than a chunk after the former GP': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: [...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }), ...MANY, newGpRow], strategy: 'staged' },
+  ],
+  'the file demotes the GP and names no other: the GP keeps the role': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: lines(CLEAN, { 2: cell(LINES[1]!, 9, 'GESTIONNAIRE_SECONDAIRE') }), strategy: 'staged' },
+  ],
   'a GP claimed against the store GP, who keeps the role: rejected': [
     { file: lines(CLEAN), strategy: 'streamed' },
     { file: lines(CLEAN, {}, [newGpRow]), strategy: 'staged' },
