@@ -6,8 +6,10 @@ import { auditCommand } from './commands/audit.js';
 import { examples } from './commands/context.js';
 import { dbCommand } from './commands/db.js';
 import { fileCommand } from './commands/file.js';
+import { habilitationCommand } from './commands/habilitation.js';
 import { initCommand } from './commands/init.js';
 import { structureCommand } from './commands/structure.js';
+import { subscriptionCommand } from './commands/subscription.js';
 import { syncCommand } from './commands/sync.js';
 import { AppError, EXIT, InvalidInputError, PartialBatchError } from './errors.js';
 import { resolveLang, t, type Lang, type MessageKey } from './i18n/index.js';
@@ -43,7 +45,7 @@ export function buildProgram(lang: Lang): Command {
     .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list', 'chorus-admin account --help'))
     .addHelpText('after', `${t(lang, 'help.env')}\n`);
 
-  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, fileCommand, auditCommand]) program.addCommand(group(lang));
+  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, habilitationCommand, subscriptionCommand, fileCommand, auditCommand]) program.addCommand(group(lang));
 
   // Settings commander does not pass on to commands added with addCommand: apply them to all.
   const configure = (cmd: Command) => {

@@ -7,6 +7,14 @@ export const NOREPLY = 'noreply@dgfip.finances.gouv.fr';
 const EVENTS = {
   ACCOUNT_CREATED: { category: 'account', subject: 'mail.accountCreated.subject', body: 'mail.accountCreated.body' },
   ACCOUNT_DEACTIVATED: { category: 'account', subject: 'mail.accountDeactivated.subject', body: 'mail.accountDeactivated.body' },
+  // --- space subscriptions and habilitations (issue 5 B): requests go to the deciders, decisions to the requester
+  SUBSCRIPTION_REQUESTED: { category: 'billing', subject: 'mail.subscriptionRequested.subject', body: 'mail.subscriptionRequested.body' },
+  SUBSCRIPTION_APPROVED: { category: 'billing', subject: 'mail.subscriptionApproved.subject', body: 'mail.subscriptionApproved.body' },
+  SUBSCRIPTION_REJECTED: { category: 'billing', subject: 'mail.subscriptionRejected.subject', body: 'mail.subscriptionRejected.body' },
+  HABILITATION_REQUESTED: { category: 'billing', subject: 'mail.habilitationRequested.subject', body: 'mail.habilitationRequested.body' },
+  HABILITATION_APPROVED: { category: 'billing', subject: 'mail.habilitationApproved.subject', body: 'mail.habilitationApproved.body' },
+  HABILITATION_REJECTED: { category: 'billing', subject: 'mail.habilitationRejected.subject', body: 'mail.habilitationRejected.body' },
+  // --- end of issue 5 B
 } as const satisfies Record<string, { category: 'account' | 'billing'; subject: MessageKey; body: MessageKey }>;
 
 export type MailEvent = keyof typeof EVENTS;
