@@ -7,9 +7,11 @@ import { auditCommand } from './commands/audit.js';
 import { examples } from './commands/context.js';
 import { dbCommand } from './commands/db.js';
 import { fileCommand } from './commands/file.js';
+import { habilitationCommand } from './commands/habilitation.js';
 import { initCommand } from './commands/init.js';
 import { notificationCommand } from './commands/notification.js';
 import { structureCommand } from './commands/structure.js';
+import { subscriptionCommand } from './commands/subscription.js';
 import { syncCommand } from './commands/sync.js';
 import { AppError, EXIT, InvalidInputError, PartialBatchError } from './errors.js';
 import { resolveLang, t, type Lang, type MessageKey } from './i18n/index.js';
@@ -45,7 +47,7 @@ export function buildProgram(lang: Lang): Command {
     .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list', 'chorus-admin account --help'))
     .addHelpText('after', `${t(lang, 'help.env')}\n`);
 
-  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, attachmentCommand, fileCommand, notificationCommand, auditCommand]) program.addCommand(group(lang));
+  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, attachmentCommand, habilitationCommand, subscriptionCommand, fileCommand, notificationCommand, auditCommand]) program.addCommand(group(lang));
 
   // Settings commander does not pass on to commands added with addCommand: apply them to all.
   const configure = (cmd: Command) => {

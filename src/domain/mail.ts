@@ -15,6 +15,14 @@ const EVENTS = {
   ATTACHMENT_ADDED: { category: 'billing', subject: 'mail.attachmentAdded.subject', body: 'mail.attachmentAdded.body' },
   GP_TRANSFERRED: { category: 'account', subject: 'mail.gpTransferred.subject', body: 'mail.gpTransferred.body' },
   WEEKLY_DIGEST: { category: 'billing', subject: 'mail.weeklyDigest.subject', body: 'mail.weeklyDigest.body' },
+  // --- space subscriptions and habilitations (issue 5 B): requests go to the deciders, decisions to the requester
+  SUBSCRIPTION_REQUESTED: { category: 'billing', subject: 'mail.subscriptionRequested.subject', body: 'mail.subscriptionRequested.body' },
+  SUBSCRIPTION_APPROVED: { category: 'billing', subject: 'mail.subscriptionApproved.subject', body: 'mail.subscriptionApproved.body' },
+  SUBSCRIPTION_REJECTED: { category: 'billing', subject: 'mail.subscriptionRejected.subject', body: 'mail.subscriptionRejected.body' },
+  HABILITATION_REQUESTED: { category: 'billing', subject: 'mail.habilitationRequested.subject', body: 'mail.habilitationRequested.body' },
+  HABILITATION_APPROVED: { category: 'billing', subject: 'mail.habilitationApproved.subject', body: 'mail.habilitationApproved.body' },
+  HABILITATION_REJECTED: { category: 'billing', subject: 'mail.habilitationRejected.subject', body: 'mail.habilitationRejected.body' },
+  // --- end of issue 5 B
 } as const satisfies Record<string, { category: 'account' | 'billing'; subject: MessageKey; body: MessageKey }>;
 
 export type MailEvent = keyof typeof EVENTS;

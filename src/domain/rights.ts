@@ -86,7 +86,14 @@ export type Target =
       /** The target's own scope when it is a correspondent. */
       scope: Scope | null;
     }
-  | { kind: 'structure'; id: number; postalCode: string | null; serviceId?: number | null }
+  | {
+      kind: 'structure';
+      id: number;
+      postalCode: string | null;
+      serviceId?: number | null;
+      /** For a decision on a request: who asked (a non-GP decider may not decide its own). */
+      requesterId?: number;
+    }
   | { kind: 'scope'; scope: Scope };
 
 export type Decision = { allowed: true } | { allowed: false; reason: MessageKey };
@@ -131,6 +138,11 @@ const HOLDER_ONLY = new Set<Action>([
   'file.manage',
 ]);
 
+/** Requests a holder makes about a structure it must be attached to (validated, inside its dates). */
+const ATTACHED_REQUESTS = new Set<Action>(['subscription.request', 'habilitation.request']);
+/** Decisions on a request: nobody but the GP decides its own. */
+const DECISIONS = new Set<Action>(['subscription.decide', 'habilitation.decide']);
+
 /** True when `day` (AAAA-MM-JJ) lies within an attachment's dates. */
 export function withinDates(a: { dateStart: string | null; dateEnd: string | null }, day: string): boolean {
   return (a.dateStart === null || a.dateStart <= day) && (a.dateEnd === null || day <= a.dateEnd);
@@ -153,14 +165,14 @@ function correspondentReaches(scope: Scope, target: Extract<Target, { kind: 'acc
   return accountInScope(scope, target) && (target.scope === null || scopeWithin(target.scope, scope));
 }
 
-/** Whether the actor is attached (validated, within its dates) to the structure: a habilitation needs it. */
-export function attachedTo(actor: Actor, structureId: number, day: string): boolean {
+/** A validated attachment to the structure (any role) whose dates include `day`. */
+export function isAttached(actor: Actor, structureId: number, day: string): boolean {
   return actor.attachments.some((a) => a.structureId === structureId && withinDates(a, day));
 }
 
 function holdsProfile(actor: Actor, profile: HabilitationProfile, structureId: number, serviceId: number | null | undefined, day: string): boolean {
-  // an attachment outside its dates gives no rights, nor the habilitations held through it
-  if (!attachedTo(actor, structureId, day)) return false;
+  // a habilitation counts only while its holder is attached to the structure
+  if (!isAttached(actor, structureId, day)) return false;
   return actor.habilitations.some(
     (h) =>
       h.structureId === structureId &&
@@ -192,6 +204,8 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
     return correspondentReaches(scope, target) ? ALLOW : deny('rights.outOfScope');
   }
 
+  if (ATTACHED_REQUESTS.has(action) && target.kind === 'structure')
+    return isAttached(actor, target.id, day) ? ALLOW : deny('rights.notAttached');
   if (HOLDER_ONLY.has(action)) return self || target.kind === 'none' ? ALLOW : deny('rights.holderOnly');
 
   if (action === 'account.read' || action === 'account.edit' || action === 'file.read') {
@@ -214,7 +228,9 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
   if ((action === 'structure.users' || action === 'attachment.pending') && scope)
     return scopeCovers(scope, departementOf(target.postalCode)) ? ALLOW : deny('rights.outOfScope');
 
-  return managerMay(actor, action, target.id, target.serviceId, day) ? ALLOW : deny('rights.notManager');
+  if (!managerMay(actor, action, target.id, target.serviceId, day)) return deny('rights.notManager');
+  if (DECISIONS.has(action) && target.requesterId === actor.id && !isPrincipalManager(actor, target.id, day)) return deny('rights.ownRequest');
+  return ALLOW;
 }
 
 function managerMay(actor: Actor, action: Action, structureId: number, serviceId: number | null | undefined, day: string): boolean {

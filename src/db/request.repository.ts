@@ -1,0 +1,147 @@
+import type { Selectable } from 'kysely';
+import type { Role } from '../domain/enums.js';
+import { withinDates } from '../domain/rights.js';
+import type { AttachmentFacts } from '../domain/subscription.js';
+import type { Db } from './account.repository.js';
+import type { AccountRow, HabilitationTable, SubscriptionTable } from './schema.js';
+
+/**
+ * Habilitations and space subscriptions (tables of migration 0001): the two kinds of request a
+ * holder makes about a structure, and the facts their rules need (attachments, deciders).
+ */
+
+export type HabilitationRow = Selectable<HabilitationTable>;
+export type SubscriptionRow = Selectable<SubscriptionTable>;
+
+/** A request row with the names commands show: login, structure reference, service code. */
+export interface Named {
+  login: string;
+  idType: string;
+  identifier: string;
+  companyName: string;
+  postalCode: string | null;
+  serviceCode: string | null;
+}
+
+export type HabilitationRecord = HabilitationRow & Named;
+export type SubscriptionRecord = SubscriptionRow & Named;
+
+export interface RequestFilter {
+  accountId?: number | undefined;
+  structureId?: number | undefined;
+  serviceId?: number | undefined;
+  statuses?: readonly string[] | undefined;
+}
+
+function namedHabilitations(db: Db) {
+  return db
+    .selectFrom('habilitation')
+    .innerJoin('account', 'account.id', 'habilitation.accountId')
+    .innerJoin('structure', 'structure.id', 'habilitation.structureId')
+    .leftJoin('service', 'service.id', 'habilitation.serviceId')
+    .selectAll('habilitation')
+    .select(['account.login', 'structure.idType', 'structure.identifier', 'structure.companyName', 'structure.postalCode', 'service.code as serviceCode']);
+}
+
+export async function findHabilitation(db: Db, id: number): Promise<HabilitationRecord | undefined> {
+  return namedHabilitations(db).where('habilitation.id', '=', id).executeTakeFirst();
+}
+
+export async function listHabilitations(db: Db, f: RequestFilter): Promise<HabilitationRecord[]> {
+  return namedHabilitations(db)
+    .$if(f.accountId !== undefined, (q) => q.where('habilitation.accountId', '=', f.accountId!))
+    .$if(f.structureId !== undefined, (q) => q.where('habilitation.structureId', '=', f.structureId!))
+    .$if(f.serviceId !== undefined, (q) => q.where('habilitation.serviceId', '=', f.serviceId!))
+    .$if(f.statuses !== undefined, (q) => q.where('habilitation.status', 'in', f.statuses!))
+    .orderBy('habilitation.id')
+    .execute();
+}
+
+function namedSubscriptions(db: Db) {
+  return db
+    .selectFrom('subscription')
+    .innerJoin('account', 'account.id', 'subscription.accountId')
+    .innerJoin('structure', 'structure.id', 'subscription.structureId')
+    .leftJoin('service', 'service.id', 'subscription.serviceId')
+    .selectAll('subscription')
+    .select(['account.login', 'structure.idType', 'structure.identifier', 'structure.companyName', 'structure.postalCode', 'service.code as serviceCode']);
+}
+
+export async function findSubscription(db: Db, id: number): Promise<SubscriptionRecord | undefined> {
+  return namedSubscriptions(db).where('subscription.id', '=', id).executeTakeFirst();
+}
+
+export async function listSubscriptions(db: Db, f: RequestFilter): Promise<SubscriptionRecord[]> {
+  return namedSubscriptions(db)
+    .$if(f.accountId !== undefined, (q) => q.where('subscription.accountId', '=', f.accountId!))
+    .$if(f.structureId !== undefined, (q) => q.where('subscription.structureId', '=', f.structureId!))
+    .$if(f.statuses !== undefined, (q) => q.where('subscription.status', 'in', f.statuses!))
+    .orderBy('subscription.id')
+    .execute();
+}
+
+/**
+ * Validated attachments (with the services they are limited to), of one account or of one
+ * structure: what the default spaces are derived from. Dates are checked by the caller.
+ */
+export async function attachmentFacts(db: Db, by: { accountId: number } | { structureId: number }): Promise<(AttachmentFacts & { login: string })[]> {
+  const rows = await db
+    .selectFrom('attachment')
+    .innerJoin('account', 'account.id', 'attachment.accountId')
+    .select(['attachment.id', 'attachment.accountId', 'attachment.structureId', 'attachment.role', 'attachment.status', 'attachment.dateStart', 'attachment.dateEnd', 'account.login'])
+    .where('attachment.status', '=', 'VALIDEE')
+    .$if('accountId' in by, (q) => q.where('attachment.accountId', '=', (by as { accountId: number }).accountId))
+    .$if('structureId' in by, (q) => q.where('attachment.structureId', '=', (by as { structureId: number }).structureId))
+    .orderBy('attachment.id')
+    .execute();
+  const services = new Map<number, number[]>();
+  for (let i = 0; i < rows.length; i += 500) {
+    const links = await db
+      .selectFrom('attachmentService')
+      .select(['attachmentId', 'serviceId'])
+      .where('attachmentId', 'in', rows.slice(i, i + 500).map((r) => r.id))
+      .where('status', '=', 'VALIDEE')
+      .execute();
+    for (const l of links) services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.serviceId]);
+  }
+  return rows.map(({ id, role, ...r }) => ({ ...r, role: role as Role, serviceIds: services.get(id) ?? [] }));
+}
+
+/**
+ * Who decides a request on the structure (or service) on `day`: its GP, and the holders of
+ * VALIDATION_ABONNEMENTS covering it, all active and attached. Ordered by login.
+ */
+export async function decidersOf(db: Db, structureId: number, serviceId: number | null, day: string): Promise<AccountRow[]> {
+  const attached = await db
+    .selectFrom('attachment')
+    .innerJoin('account', 'account.id', 'attachment.accountId')
+    .selectAll('account')
+    .select(['attachment.role', 'attachment.dateStart', 'attachment.dateEnd'])
+    .where('attachment.structureId', '=', structureId)
+    .where('attachment.status', '=', 'VALIDEE')
+    .where('account.status', '=', 'ACTIF')
+    .execute();
+  const holders = new Set(
+    (
+      await db
+        .selectFrom('habilitation')
+        .select('accountId')
+        .where('structureId', '=', structureId)
+        .where('profile', '=', 'VALIDATION_ABONNEMENTS')
+        .where('status', '=', 'VALIDEE')
+        .where((eb) => (serviceId === null ? eb('serviceId', 'is', null) : eb.or([eb('serviceId', 'is', null), eb('serviceId', '=', serviceId)])))
+        .execute()
+    ).map((h) => h.accountId),
+  );
+  const out = new Map<number, AccountRow>();
+  for (const { role, dateStart, dateEnd, ...account } of attached) {
+    if (!withinDates({ dateStart, dateEnd }, day)) continue;
+    if (role === 'GESTIONNAIRE_PRINCIPAL' || holders.has(account.id)) out.set(account.id, account);
+  }
+  return [...out.values()].sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
+}
+
+/** The account a request belongs to, for its e-mail. */
+export async function accountById(db: Db, id: number): Promise<AccountRow> {
+  return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
