@@ -24,7 +24,7 @@ import {
   stageRows,
 } from '../db/sync.repository.js';
 import { applyStaged, deactivateAbsent, Writer } from './sync-apply.js';
-import { loadDirectory, RowChecker, splitMessage, type CrossRule } from './sync-rows.js';
+import { Directory, RowChecker, splitMessage, type CrossRule } from './sync-rows.js';
 import { streamFile, StreamFallback } from './sync-stream.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
@@ -126,7 +126,7 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
       const summary = emptySummary(source, o, header.unknown);
       const scope = uc.actor.scope!;
       const full = o.mode === 'full';
-      const dir = await loadDirectory(uc.trx);
+      const dir = await Directory.load(uc.trx);
       const checker = new RowChecker(dir, scope, o.lang);
       const storeGp = await principalManagers(uc.trx);
       // the guard's base: the MADRHAS accounts in scope before the run

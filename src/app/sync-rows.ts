@@ -77,8 +77,6 @@ export class Directory {
   }
 }
 
-export const loadDirectory = (db: Db) => Directory.load(db);
-
 export function issueText(lang: Lang, column: string, message: string, params: Record<string, unknown> = {}): string {
   return t(lang, 'row.issue', { column, message: t(lang, message as MessageKey, params) });
 }

@@ -101,7 +101,10 @@ class StreamRun {
   /** Structures claimed by an account other than their store GP. */
   private readonly contested: number[] = [];
   private readonly view: CellView;
-  private readonly at: (column: string) => number | undefined;
+  /** Where the columns an unchanged account's rows are rechecked on stand (looked up once). */
+  private readonly idTypeAt: number | undefined;
+  private readonly identifierAt: number | undefined;
+  private readonly serviceAt: number | undefined;
 
   constructor(
     private readonly uc: UseCase,
@@ -110,7 +113,13 @@ class StreamRun {
     private readonly digests: DigestIndex,
   ) {
     this.view = new CellView(input.positions);
-    this.at = (c) => input.positions.get(c);
+    this.idTypeAt = input.positions.get('TYPE_IDENTIFIANT_STRUCTURE');
+    this.identifierAt = input.positions.get('IDENTIFIANT_STRUCTURE');
+    this.serviceAt = input.positions.get('CODE_SERVICE');
+  }
+
+  private cell(r: CsvRecord, at: number | undefined): string {
+    return at === undefined ? '' : (r.fields[at] ?? '');
   }
 
   async chunk(chunk: { login: string; records: CsvRecord[] }[]): Promise<void> {
@@ -162,13 +171,9 @@ class StreamRun {
    */
   private unchanged(records: CsvRecord[], accountId: number): boolean {
     if (this.input.correspondents.has(accountId)) return false;
-    const cell = (r: CsvRecord, c: string) => {
-      const i = this.at(c);
-      return i === undefined ? '' : (r.fields[i] ?? '');
-    };
     let padded = 0;
     for (const r of records) {
-      const place = this.input.checker.recheck(cell(r, 'TYPE_IDENTIFIANT_STRUCTURE'), cell(r, 'IDENTIFIANT_STRUCTURE'), cell(r, 'CODE_SERVICE'));
+      const place = this.input.checker.recheck(this.cell(r, this.idTypeAt), this.cell(r, this.identifierAt), this.cell(r, this.serviceAt));
       if (place === null) return false;
       if (place.padded) padded++;
     }
