@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Scope } from '../domain/departement.js';
+import { ALL } from '../domain/departement.js';
+import { hash64 } from '../domain/hash64.js';
 import { deactivationLimit, MADRHAS_COLUMNS, personalFingerprint } from '../domain/madrhas.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
@@ -9,12 +10,13 @@ import type { Db } from '../db/account.repository.js';
 import type { Store } from '../db/store.js';
 import {
   absentAccounts,
-  activeMadrhasAfter,
   checkAcrossRows,
   correspondentIds,
+  directoryRevision,
   countRejected,
   createStage,
   dropStage,
+  inScopeOf,
   indexStage,
   loginsOf,
   madrhasAccountsInScope,
@@ -25,7 +27,7 @@ import {
 } from '../db/sync.repository.js';
 import { applyStaged, deactivateAbsent, Writer } from './sync-apply.js';
 import { Directory, RowChecker, splitMessage, type CrossRule } from './sync-rows.js';
-import { streamFile, StreamFallback } from './sync-stream.js';
+import { streamFile, StreamFallback, type SyncTools } from './sync-stream.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /**
@@ -126,31 +128,39 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
       const summary = emptySummary(source, o, header.unknown);
       const scope = uc.actor.scope!;
       const full = o.mode === 'full';
-      const dir = await Directory.load(uc.trx);
-      const checker = new RowChecker(dir, scope, o.lang);
-      const storeGp = await principalManagers(uc.trx);
       // the guard's base: the MADRHAS accounts in scope before the run
-      const total = full ? await madrhasAccountsInScope(uc.trx, scope) : 0;
+      // (the streamed path counts them as it reads the accounts when the scope is the whole country)
+      let total = full && !(streamed && scope.includes(ALL)) ? await madrhasAccountsInScope(uc.trx, scope) : 0;
       await createStage(uc.trx);
       const run = await uc.trx
         .insertInto('run')
         .values({ kind: 'sync.madrhas', actor: uc.actor.login, fileName: source.name, fileSha256: source.sha256, startedAt: uc.now })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const writer = () => new Writer(uc, full, run.id, summary, (id) => dir.ref(id), storeGp);
+      // the directory and the GPs as the run found them (read before any write: the streamed path
+      // reads them when its first account needs them, and a file of unchanged accounts never does)
+      const tools = async (): Promise<SyncTools> => {
+        const dir = await Directory.load(uc.trx);
+        const storeGp = await principalManagers(uc.trx);
+        return { checker: new RowChecker(dir, scope, o.lang), storeGp, writer: new Writer(uc, full, run.id, summary, (id) => dir.ref(id), storeGp) };
+      };
 
-      let listed: ((accountId: number) => boolean) | null = null;
+      let unlistedIds: number[] | null = null;
       if (streamed) {
         // no savepoint: SQLite would copy every page the run touches into a statement journal
         await indexStage(uc.trx);
         const correspondents = await correspondentIds(uc.trx);
-        listed = await streamFile(uc, { source, positions: header.positions, checker, writer: writer(), summary, mode: o.mode, lang: o.lang, storeGp, correspondents, progress: o.progress });
+        const stamp = hash64(`${await directoryRevision(uc.trx)}\u001f${[...scope].sort().join(',')}`).slice(0, 8);
+        const streamedRun = await streamFile(uc, { source, positions: header.positions, tools, summary, mode: o.mode, lang: o.lang, correspondents, stamp, progress: o.progress });
+        unlistedIds = streamedRun.unlisted;
+        if (full && scope.includes(ALL)) total = streamedRun.active;
         summary.strategy = 'streamed';
       } else {
+        const { checker, writer } = await tools();
         await stageFile(uc, source, header.positions, checker, o, summary);
         await indexStage(uc.trx);
         await checkAcrossRows(uc.trx, (key) => splitMessage(o.lang, key as CrossRule));
-        await applyStaged(uc, writer(), full);
+        await applyStaged(uc, writer, full);
       }
 
       summary.rejected = await countRejected(uc.trx);
@@ -158,7 +168,7 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
       if (o.strict && summary.rejected > 0) throw new InvalidInputError([{ field: 'FILE', message: 'sync.strictRejected', params: { count: summary.rejected } }], 'sync.strict', { count: summary.rejected });
 
       // a truncated export must not wipe a département: over the limit, the whole run rolls back
-      const unlistedAccounts = !full ? [] : listed ? await unlisted(uc.trx, scope, listed) : await absentAccounts(uc.trx, scope);
+      const unlistedAccounts = !full ? [] : unlistedIds ? await loginsInOrder(uc.trx, await inScopeOf(uc.trx, scope, unlistedIds)) : await absentAccounts(uc.trx, scope);
       // an absent account that is a structure's GP stays active: the structure would lose its GP
       const gps = await principalOf(uc.trx, unlistedAccounts.map((a) => a.id));
       summary.gpKept += gps.structures;
@@ -182,15 +192,8 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
   }
 }
 
-/** The streamed path's absent accounts: those in scope the file did not list, by id, a page at a time. */
-async function unlisted(db: Db, scope: Scope, listed: (accountId: number) => boolean): Promise<{ id: number; login: string }[]> {
-  const ids: number[] = [];
-  for (let after = 0; ; ) {
-    const page = await activeMadrhasAfter(db, scope, after, 20_000);
-    if (page.length === 0) break;
-    for (const id of page) if (!listed(id)) ids.push(id);
-    after = page[page.length - 1]!;
-  }
+/** Accounts by id → id and login, in login order (as the staged path reports them). */
+async function loginsInOrder(db: Db, ids: number[]): Promise<{ id: number; login: string }[]> {
   return (await loginsOf(db, ids)).sort((x, y) => (x.login < y.login ? -1 : x.login > y.login ? 1 : 0));
 }
 

@@ -4,7 +4,7 @@ import { checkIdentifier } from '../domain/identifiers.js';
 import { parseMadrhasRow, type Cells, type MadrhasRow } from '../domain/madrhas.js';
 import { checkServiceCode } from '../domain/structure.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
-import { rawRows } from '../db/bulk.js';
+import { packedRows } from '../db/bulk.js';
 import type { Db } from '../db/account.repository.js';
 
 /**
@@ -31,14 +31,16 @@ export class Directory {
 
   static async load(db: Db): Promise<Directory> {
     const d = new Directory();
-    const rows = await rawRows(db, 'select id, id_type, identifier, active, departement from structure', []);
-    const maxId = rows.reduce((m, r) => Math.max(m, r[0] as number), 0);
+    const rows = (await packedRows(db, ['id', 'id_type', 'identifier', 'active', 'departement'], 'structure')).map(
+      ([id, idType, identifier, active, departement]) => [Number(id), idType!, identifier!, Number(active), departement || null] as const,
+    );
+    const maxId = rows.reduce((m, r) => Math.max(m, r[0]), 0);
     d.typeOf = new Uint8Array(maxId + 1);
     d.activeOf = new Uint8Array(maxId + 1);
     d.identifierOf = new Array<string>(maxId + 1);
     d.departementOf = new Array<string | null>(maxId + 1).fill(null);
     const departements = new Map<string, string>();
-    for (const [id, idType, identifier, active, departement] of rows as [number, string, string, number, string | null][]) {
+    for (const [id, idType, identifier, active, departement] of rows) {
       let t = d.types.indexOf(idType);
       if (t < 0) t = d.types.push(idType) - 1;
       let ids = d.byKey.get(idType);
@@ -52,12 +54,31 @@ export class Directory {
         d.departementOf[id] = departements.get(departement)!;
       }
     }
-    for (const [id, structureId, code, active] of (await rawRows(db, 'select id, structure_id, code, active from service', [])) as [number, number, string, number][]) {
-      let byStructure = d.services.get(code);
-      if (!byStructure) d.services.set(code, (byStructure = new Map()));
-      byStructure.set(structureId, id * 2 + (active === 1 ? 1 : 0));
+    for (const [id, structureId, code, active] of await packedRows(db, ['id', 'structure_id', 'code', 'active'], 'service')) {
+      let byStructure = d.services.get(code!);
+      if (!byStructure) d.services.set(code!, (byStructure = new Map()));
+      byStructure.set(Number(structureId), Number(id) * 2 + (active === '1' ? 1 : 0));
     }
     return d;
+  }
+
+  /** The structure's id, or -1. */
+  structureId(idType: string, identifier: string): number {
+    return this.byKey.get(idType)?.get(identifier) ?? -1;
+  }
+
+  /** Whether the structure has this service, active. */
+  serviceActive(structureId: number, code: string): boolean {
+    const v = this.services.get(code)?.get(structureId);
+    return v !== undefined && v % 2 === 1;
+  }
+
+  /** 1 for each structure (by id) active and in `scope`. */
+  usable(scope: Scope): Uint8Array {
+    const all = scope.includes(ALL);
+    const out = new Uint8Array(this.activeOf.length);
+    for (let id = 0; id < out.length; id++) if (this.activeOf[id] === 1 && (all || scopeCovers(scope, this.departementOf[id] ?? null))) out[id] = 1;
+    return out;
   }
 
   structure(idType: string, identifier: string): { id: number; active: boolean; departement: string | null } | null {
@@ -103,12 +124,15 @@ export interface CheckedRow {
 
 export class RowChecker {
   private readonly all: boolean;
+  /** Structures (by id) active and in the actor's scope. */
+  private readonly usable: Uint8Array;
   constructor(
     private readonly dir: Directory,
     private readonly scope: Scope,
     private readonly lang: Lang,
   ) {
     this.all = scope.includes(ALL);
+    this.usable = dir.usable(scope);
   }
 
   /** Every reason a row is rejected on its own (empty: valid so far), with its structure and service. */
@@ -126,24 +150,25 @@ export class RowChecker {
 
   /**
    * Only the directory's part, for rows already known valid (an unchanged account's): the
-   * structure and service they name still exist, are active and in scope. Null otherwise.
+   * structure and service they name still exist, are active and in scope. -1 when not; else
+   * 1 when the identifier needed padding, 0 when not. Allocates nothing on the usual path.
    */
-  recheck(idTypeText: string, identifierText: string, serviceText: string): { structureId: number; serviceId: number | null; padded: boolean } | null {
-    const idType = idTypeText.trim().toUpperCase() || 'SIRET';
+  recheck(idTypeText: string, identifierText: string, serviceText: string): -1 | 0 | 1 {
+    const idType = idTypeText === 'SIRET' ? idTypeText : idTypeText.trim().toUpperCase() || 'SIRET';
     // the store holds checked identifiers only: a cell equal to one needs no checking
-    const known = this.dir.structure(idType, identifierText);
-    if (known) {
-      const code = serviceText.trim() === '' ? null : checkServiceCode(serviceText);
-      const place = this.place(idType, identifierText, code, []);
-      return place ? { ...place, padded: false } : null;
+    let id = this.dir.structureId(idType, identifierText);
+    let padded: 0 | 1 = 0;
+    if (id < 0) {
+      if (!(IDENTIFIER_TYPES as readonly string[]).includes(idType)) return -1;
+      const checked = checkIdentifier(idType as MadrhasRow['idType'], identifierText);
+      if (!checked.ok) return -1;
+      id = this.dir.structureId(idType, checked.value);
+      padded = checked.padded ? 1 : 0;
     }
-    if (!(IDENTIFIER_TYPES as readonly string[]).includes(idType)) return null;
-    const id = checkIdentifier(idType as MadrhasRow['idType'], identifierText);
-    if (!id.ok) return null;
-    const code = serviceText.trim() === '' ? null : checkServiceCode(serviceText);
-    const reasons: string[] = [];
-    const place = this.place(idType, id.value, code, reasons);
-    return reasons.length === 0 && place ? { ...place, padded: id.padded } : null;
+    if (id < 0 || this.usable[id] !== 1) return -1;
+    if (serviceText === '' || serviceText.trim() === '') return padded;
+    const code = checkServiceCode(serviceText);
+    return code !== null && this.dir.serviceActive(id, code) ? padded : -1;
   }
 
   private place(idType: string, identifier: string, serviceCode: string | null, reasons: string[]): { structureId: number; serviceId: number | null } | null {

@@ -2,7 +2,8 @@ import { DigestIndex, Hash64 } from '../domain/hash64.js';
 import { personalFingerprint } from '../domain/madrhas.js';
 import type { Lang } from '../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../io/csv.js';
-import { accountsByLogin, countDigests, digestsAfter, maxAccountId, stageRows, type StagedRow } from '../db/sync.repository.js';
+import { CsvLines, type CsvLine } from '../io/csv-lines.js';
+import { accountsAfter, accountsByLogin, maxAccountId, stageRows, type StagedRow } from '../db/sync.repository.js';
 import type { CurrentAccount } from '../domain/madrhas.js';
 import { breathe, type AccountGroup, type Writer } from './sync-apply.js';
 import { crossRuleText, type RowChecker } from './sync-rows.js';
@@ -30,70 +31,140 @@ export class StreamFallback extends Error {
 
 const GP = 'GESTIONNAIRE_PRINCIPAL';
 const GROUPS = 500;
-const DIGEST_VERSION = '1';
+const DIGEST_VERSION = '2';
+
+/** What checking and writing accounts takes; read from the store when the first account needs it. */
+export interface SyncTools {
+  checker: RowChecker;
+  writer: Writer;
+  /** structure id → its GP's account id when the run began. */
+  storeGp: Map<number, number>;
+}
 
 export interface StreamInput {
   source: CsvSource;
   positions: Map<string, number>;
-  checker: RowChecker;
-  writer: Writer;
+  /** Called once at most, before the first write. */
+  tools: () => Promise<SyncTools>;
   summary: SyncSummary;
   mode: 'full' | 'delta';
   lang: Lang;
-  /** structure id → its GP's account id when the run began. */
-  storeGp: Map<number, number>;
   correspondents: Set<number>;
+  /**
+   * The directory's revision and the actor's scope, as a stamp recorded after each digest: an
+   * account whose digest carries the current stamp was checked against the directory as it is.
+   */
+  stamp: string;
   progress?: ((read: number, total: number) => void) | undefined;
 }
 
-/** Streams and applies the file; returns whether an account (by id) was listed by it, for full mode. */
-export async function streamFile(uc: UseCase, input: StreamInput): Promise<(accountId: number) => boolean> {
-  const maxId = await maxAccountId(uc.trx);
-  const listed = new Uint8Array(maxId + 1);
-  const digests = new DigestIndex(await countDigests(uc.trx));
-  for (let after = 0; ; ) {
-    const page = await digestsAfter(uc.trx, after, 20_000);
-    if (page.length === 0) break;
-    for (const [id, login, digest] of page) digests.set(login, id, digest);
-    after = page[page.length - 1]![0];
+/**
+ * The file's records as the stream reads them: bytes when the file has no quote character
+ * (io/csv-lines.ts), PapaParse's cells otherwise. Each gives a record's digest input and cells.
+ */
+interface Reader<R extends { line: number }> {
+  /** What the digest of a record's rows says about how they were read. */
+  kind: string;
+  batches(): AsyncIterable<R[]>;
+  cell(r: R, at: number): string;
+  fields(r: R): string[];
+  digest(h: Hash64, r: R): void;
+  bytesRead(): number;
+  close(): void;
+}
+
+async function readerOf(source: CsvSource): Promise<Reader<CsvLine> | Reader<CsvRecord>> {
+  if (!source.quotes) {
+    const lines = new CsvLines(source);
+    const reader: Reader<CsvLine> = {
+      kind: `bytes ${source.encoding} ${source.delimiter}`,
+      batches: () => lines.batches(),
+      cell: (r, at) => lines.cell(r, at),
+      fields: (r) => lines.fields(r),
+      digest: (h, r) => void h.word(r.a).word(r.b),
+      bytesRead: () => lines.bytesRead(),
+      close: () => lines.close(),
+    };
+    return reader;
   }
-  const run = new StreamRun(uc, input, listed, digests);
-  input.writer.demotable = (structureId, login) => run.demotable(structureId, login);
-  const csv = await openCsv(input.source);
+  const csv = await openCsv(source);
+  const reader: Reader<CsvRecord> = {
+    kind: 'cells',
+    batches: () => csv.batches(2000),
+    cell: (r, at) => r.fields[at] ?? '',
+    fields: (r) => r.fields,
+    digest: (h, r) => {
+      for (const f of r.fields) h.update(f);
+    },
+    bytesRead: () => csv.bytesRead(),
+    close: () => csv.close(),
+  };
+  return reader;
+}
+
+/**
+ * Streams and applies the file; returns the active MADRHAS accounts (ids) before the run, and
+ * those of them it did not list, for full mode (before their scope is checked).
+ */
+export async function streamFile(uc: UseCase, input: StreamInput): Promise<{ active: number; unlisted: number[] }> {
+  const maxId = await maxAccountId(uc.trx);
+  // one pass over the accounts: their digests, and which of them full mode may deactivate
+  const listed = new Uint8Array(maxId + 1);
+  const candidates: number[] = [];
+  const digests = new DigestIndex(maxId);
+  for (let after = 0; ; ) {
+    const page = await accountsAfter(uc.trx, after, 100_000);
+    if (page.ids.length === 0) break;
+    page.ids.forEach((id, i) => {
+      const digest = page.digests[i]!;
+      if (digest !== '') digests.set(digest, id, digest.length === 16 + input.stamp.length && digest.endsWith(input.stamp));
+      if (page.active[i] === 1) candidates.push(id);
+    });
+    after = page.last;
+  }
+  const reader = await readerOf(input.source);
+  await run(uc, input, reader as Reader<{ line: number }>, listed, digests);
+  return { active: candidates.length, unlisted: candidates.filter((id) => listed[id] !== 1) };
+}
+
+async function run<R extends { line: number }>(uc: UseCase, input: StreamInput, reader: Reader<R>, listed: Uint8Array, digests: DigestIndex): Promise<void> {
+  const stream = new StreamRun(uc, input, reader, listed, digests);
   const loginAt = input.positions.get('IDENTIFIANT_CONNEXION')!;
-  let group: CsvRecord[] = [];
+  let group: R[] = [];
   let login = '';
-  let chunk: { login: string; records: CsvRecord[] }[] = [];
+  let chunk: Group<R>[] = [];
   try {
-    for await (const records of csv.batches(2000)) {
+    for await (const records of reader.batches()) {
       for (const r of records) {
         input.summary.rows++;
-        const key = (r.fields[loginAt] ?? '').trim().toLowerCase();
+        const key = reader.cell(r, loginAt).trim().toLowerCase();
         if (group.length > 0 && key !== login) {
           chunk.push({ login, records: group });
           group = [];
+          if (chunk.length >= GROUPS) {
+            await stream.chunk(chunk);
+            chunk = [];
+            input.progress?.(reader.bytesRead(), input.source.size);
+          }
         }
         group.push(r);
         login = key;
       }
-      if (chunk.length >= GROUPS) {
-        await run.chunk(chunk);
-        chunk = [];
-        input.progress?.(csv.bytesRead(), input.source.size);
-      }
     }
   } finally {
-    csv.close();
+    reader.close();
   }
   if (group.length > 0) chunk.push({ login, records: group });
-  await run.chunk(chunk);
-  run.checkClaims();
-  await input.writer.finish();
-  // accounts created by this run have ids past the last one before it
-  return (id) => id > maxId || listed[id] === 1;
+  await stream.chunk(chunk);
+  await stream.finish();
 }
 
-class StreamRun {
+interface Group<R> {
+  login: string;
+  records: R[];
+}
+
+class StreamRun<R extends { line: number }> {
   /** structure id → the login claiming its GP in the file. */
   private readonly claims = new Map<number, string>();
   /** Structures whose store GP the file gives another role there. */
@@ -105,10 +176,13 @@ class StreamRun {
   private readonly idTypeAt: number | undefined;
   private readonly identifierAt: number | undefined;
   private readonly serviceAt: number | undefined;
+  /** What every digest of this run starts with: how the rows were read and what their columns mean. */
+  private readonly seed: Hash64;
 
   constructor(
     private readonly uc: UseCase,
     private readonly input: StreamInput,
+    private readonly reader: Reader<R>,
     private readonly listed: Uint8Array,
     private readonly digests: DigestIndex,
   ) {
@@ -116,17 +190,36 @@ class StreamRun {
     this.idTypeAt = input.positions.get('TYPE_IDENTIFIANT_STRUCTURE');
     this.identifierAt = input.positions.get('IDENTIFIANT_STRUCTURE');
     this.serviceAt = input.positions.get('CODE_SERVICE');
+    this.seed = new Hash64().update([DIGEST_VERSION, input.mode, reader.kind, ...[...input.positions].map(([name, at]) => `${name}=${at}`)].join('\u001f'));
   }
 
-  private cell(r: CsvRecord, at: number | undefined): string {
-    return at === undefined ? '' : (r.fields[at] ?? '');
+  private cell(r: R, at: number | undefined): string {
+    return at === undefined ? '' : this.reader.cell(r, at);
   }
 
-  async chunk(chunk: { login: string; records: CsvRecord[] }[]): Promise<void> {
+  private tools: SyncTools | null = null;
+
+  /** The checker and the writer, read from the store the first time an account needs them. */
+  private async need(): Promise<SyncTools> {
+    if (!this.tools) {
+      this.tools = await this.input.tools();
+      this.tools.writer.demotable = (structureId, login) => this.demotable(structureId, login);
+    }
+    return this.tools;
+  }
+
+  /** After the last chunk: the rules across the whole file, and the writes that waited for them. */
+  async finish(): Promise<void> {
+    if (!this.tools) return; // every account unchanged: nothing planned, nothing claimed
+    this.checkClaims();
+    await this.tools.writer.finish();
+  }
+
+  async chunk(chunk: Group<R>[]): Promise<void> {
     if (chunk.length === 0) return;
     await breathe();
-    const { summary, mode } = this.input;
-    const rest: { login: string; records: CsvRecord[]; digest: string | null }[] = [];
+    const { summary } = this.input;
+    const rest: (Group<R> & { digest: string | null })[] = [];
     // a login met again: in this chunk here; in an earlier one, by its account (listed, or created by this run)
     const inChunk = new Set<string>();
     for (const g of chunk) {
@@ -136,12 +229,14 @@ class StreamRun {
       }
       if (inChunk.has(g.login)) throw new StreamFallback('order');
       inChunk.add(g.login);
-      const hash = new Hash64().update(DIGEST_VERSION).update(mode);
-      for (const r of g.records) for (const f of r.fields) hash.update('\u001f').update(f);
-      const halves = hash.halves();
-      const id = this.digests.match(g.login, halves);
-      if (id !== null && this.listed[id] === 1) throw new StreamFallback('order');
-      if (id !== null && this.unchanged(g.records, id)) {
+      const hash = this.seed.copy();
+      for (const r of g.records) this.reader.digest(hash, r);
+      const [da, db] = hash.halves();
+      const hit = this.digests.get(da, db);
+      const id = Math.abs(hit);
+      if (id !== 0 && this.listed[id] === 1) throw new StreamFallback('order');
+      if (id !== 0 && hit > 0 && !this.tools) await this.need(); // its rows are checked against the directory again
+      if (id !== 0 && this.unchanged(g.records, id, hit < 0)) {
         this.listed[id] = 1;
         summary.accounts++;
         summary.unchanged++;
@@ -150,6 +245,7 @@ class StreamRun {
       rest.push({ ...g, digest: hash.hex() });
     }
     if (rest.length === 0) return;
+    await this.need();
     const current = new Map((await accountsByLogin(this.uc.trx, rest.flatMap((g) => (g.login === '' ? [] : [g.login])))).map((a) => [a.login, a]));
     const groups: AccountGroup[] = [];
     const rejects: unknown[][] = [];
@@ -157,11 +253,12 @@ class StreamRun {
       const account = current.get(g.login) ?? null;
       if (account && (account.id >= this.listed.length || this.listed[account.id] === 1)) throw new StreamFallback('order');
       if (account) this.listed[account.id] = 1;
-      const group = this.check(g.login, g.records, account, rejects);
-      if (group) groups.push({ ...group, digest: group.hasRejects ? null : g.digest });
+      const group = this.check(g.login, g.records.map((r) => ({ line: r.line, fields: this.reader.fields(r) })), account, rejects);
+      // rows with a padded identifier are checked again every run (the summary counts them)
+      if (group) groups.push({ login: group.login, rows: group.rows, hasRejects: group.hasRejects, digest: group.hasRejects ? null : group.padded ? g.digest : g.digest + this.input.stamp });
     }
     if (rejects.length > 0) await stageRows(this.uc.trx, rejects);
-    if (groups.length > 0) await this.input.writer.write(groups, current);
+    if (groups.length > 0) await this.tools!.writer.write(groups, current);
   }
 
   /**
@@ -169,13 +266,14 @@ class StreamRun {
    * directory still has what they name. (Its GP rows need no claim: the store has it as that
    * structure's GP, so another account claiming the structure is contested against it.)
    */
-  private unchanged(records: CsvRecord[], accountId: number): boolean {
+  private unchanged(records: R[], accountId: number, fresh: boolean): boolean {
     if (this.input.correspondents.has(accountId)) return false;
+    if (fresh) return true;
     let padded = 0;
     for (const r of records) {
-      const place = this.input.checker.recheck(this.cell(r, this.idTypeAt), this.cell(r, this.identifierAt), this.cell(r, this.serviceAt));
-      if (place === null) return false;
-      if (place.padded) padded++;
+      const place = this.tools!.checker.recheck(this.cell(r, this.idTypeAt), this.cell(r, this.identifierAt), this.cell(r, this.serviceAt));
+      if (place < 0) return false;
+      padded += place;
     }
     this.input.summary.padded += padded;
     return true;
@@ -183,7 +281,7 @@ class StreamRun {
 
   /** A row's role at a structure, for the GP rules: the claims, and the store's GPs stepping down. */
   private noteRole(structureId: number, role: string, login: string, accountId: number | null): void {
-    const storeGp = this.input.storeGp.get(structureId);
+    const storeGp = this.tools!.storeGp.get(structureId);
     if (role === GP) {
       const claimant = this.claims.get(structureId);
       if (claimant !== undefined && claimant !== login) throw new StreamFallback('principal');
@@ -208,8 +306,9 @@ class StreamRun {
   }
 
   /** An account's rows checked one by one, then against each other (in the staged path's order of rules). */
-  private check(login: string, records: CsvRecord[], account: CurrentAccount | null, rejects: unknown[][]): Omit<AccountGroup, 'digest'> | null {
-    const { checker, summary, lang, correspondents } = this.input;
+  private check(login: string, records: CsvRecord[], account: CurrentAccount | null, rejects: unknown[][]): (Omit<AccountGroup, 'digest'> & { padded: boolean }) | null {
+    const { summary, lang, correspondents } = this.input;
+    const { checker } = this.tools!;
     const checked = records.map((r) => ({ line: r.line, ...checker.check(this.view.at(r.fields)) }));
     const valid = checked.filter((c) => c.reasons.length === 0 && c.row !== null && c.structureId !== null);
     for (const c of checked) if (c.row !== null && c.padded) summary.padded++;
@@ -240,6 +339,6 @@ class StreamRun {
       rows.push({ line: c.line, login: r.login, title: r.title, lastName: r.lastName, firstName: r.firstName, email: r.email, phone: r.phone, structureId: c.structureId, serviceId: c.serviceId, role: r.role, dateStart: r.dateStart, dateEnd: r.dateEnd, accountStatus: r.accountStatus });
     }
     if (rows.length === 0) return null;
-    return { login, rows, hasRejects: rows.length < records.length };
+    return { login, rows, hasRejects: rows.length < records.length, padded: checked.some((c) => c.row !== null && c.padded) };
   }
 }

@@ -87,3 +87,23 @@ function numbered(text: string): string {
   let n = 0;
   return text.replace(/\?/g, () => `$${++n}`);
 }
+
+/**
+ * A large read as one text (SQL `group_concat` / `string_agg`): each row's columns joined by
+ * U+001F, rows by U+001E. Hundreds of thousands of small rows cost a native row object each
+ * through the driver; one text costs a split. Values must not hold those two control characters
+ * (identifiers, codes and digests are checked text); null reads as ''. Rows come in no order.
+ */
+export async function packedText(db: Db, columns: readonly string[], from: string, params: readonly unknown[] = []): Promise<string> {
+  const pg = isPg(db);
+  const row = columns.map((c) => (pg ? `coalesce((${c})::text, '')` : `coalesce(${c}, '')`)).join(pg ? ' || chr(31) || ' : ' || char(31) || ');
+  const text = `select ${pg ? 'string_agg' : 'group_concat'}(${row}, ${pg ? 'chr(30)' : 'char(30)'}) from ${from}`;
+  const packed = (await rawRows(db, text, params))[0]?.[0];
+  return typeof packed === 'string' ? packed : '';
+}
+
+/** `packedText` split into rows of cells. */
+export async function packedRows(db: Db, columns: readonly string[], from: string, params: readonly unknown[] = []): Promise<string[][]> {
+  const packed = await packedText(db, columns, from, params);
+  return packed === '' ? [] : packed.split('\u001e').map((r) => r.split('\u001f'));
+}

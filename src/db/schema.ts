@@ -32,7 +32,10 @@ export interface AccountTable {
   notifyNews: Generated<Flag>;
   completedAt: Timestamp | null;
   searchKey: string;
-  /** Digest of the MADRHAS rows last applied in full; cleared by trigger on any later change (migration 0003). */
+  /**
+   * Digest of the MADRHAS rows last applied in full, then the stamp of the directory revision and
+   * scope they were checked against (app/sync-stream.ts); cleared by trigger on any later change (migration 0003).
+   */
   syncDigest: string | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -207,6 +210,12 @@ export interface RunTable {
   counts: ColumnType<string | null, string | null, string | null>;
 }
 
+/** One row: the directory's revision, moved by trigger on any structure or service change (migration 0004). */
+export interface DirectoryStateTable {
+  id: number;
+  revision: number;
+}
+
 export interface Database {
   account: AccountTable;
   correspondentScope: CorrespondentScopeTable;
@@ -222,6 +231,7 @@ export interface Database {
   auditLog: AuditLogTable;
   auditHead: AuditHeadTable;
   run: RunTable;
+  directoryState: DirectoryStateTable;
 }
 
 export type AccountRow = Selectable<AccountTable>;

@@ -231,6 +231,7 @@ export const TABLES_IN_ORDER = [
   'run',
   'auditLog',
   'auditHead',
+  'directoryState',
 ] as const satisfies readonly (keyof Database)[];
 
 const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
@@ -248,6 +249,7 @@ const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
   run: ['id'],
   auditLog: ['seq'],
   auditHead: ['id'],
+  directoryState: ['id'],
 };
 
 /** Rows copied at a time; a file chunk holds up to a mebibyte, so a thousand of them would be a gigabyte. */
@@ -284,7 +286,9 @@ async function copyPostgresToSqlite(store: Store, dest: string): Promise<void> {
   const copy = await openStore(dest);
   try {
     await migrateToLatest(copy);
+    // the singletons come from the source, as they are there
     await copy.db.deleteFrom('auditHead').execute();
+    await copy.db.deleteFrom('directoryState').execute();
     await store.db
       .transaction()
       .setIsolationLevel('repeatable read')

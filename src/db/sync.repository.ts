@@ -3,7 +3,7 @@ import type { Scope } from '../domain/departement.js';
 import { ALL } from '../domain/departement.js';
 import type { CurrentAccount, CurrentAttachment } from '../domain/madrhas.js';
 import type { Db } from './account.repository.js';
-import { bulkInsert, rawQuery, rawRows } from './bulk.js';
+import { bulkInsert, packedText, rawQuery, rawRows } from './bulk.js';
 import { rawSqlite } from './store.js';
 
 /**
@@ -253,13 +253,6 @@ export async function setDigests(db: Db, pairs: readonly [string, number][]): Pr
   }
 }
 
-/** The ids of the MADRHAS accounts in scope full mode may deactivate, a page at a time (the streamed path). */
-export async function activeMadrhasAfter(db: Db, scope: Scope, afterId: number, limit: number): Promise<number[]> {
-  const q = absentQuery(scope, 'id');
-  const rows = await rawRows(db, `${q.text} and id > ? order by id limit ?`, [...q.params, afterId, limit]);
-  return rows.map((r) => r[0] as number);
-}
-
 export async function loginsOf(db: Db, ids: readonly number[]): Promise<{ id: number; login: string }[]> {
   const out: { id: number; login: string }[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
@@ -293,13 +286,56 @@ export async function correspondentIds(db: Db): Promise<Set<number>> {
   return new Set((await rawRows(db, 'select distinct account_id from correspondent_scope', [])).map((r) => r[0] as number));
 }
 
-export async function countDigests(db: Db): Promise<number> {
-  return Number((await rawRows(db, 'select count(*) from account where sync_digest is not null', []))[0]![0]);
+/** A page of accounts for the streamed sync (`accountsAfter`), in columns. */
+export interface AccountPage {
+  ids: number[];
+  /** Its sync digest ('' when none). */
+  digests: string[];
+  /** 1 for an active MADRHAS account (full mode may deactivate it). */
+  active: number[];
+  /** The page's greatest id (0 when empty). */
+  last: number;
 }
 
-/** Accounts with a sync digest, by id, a page at a time: [id, login, digest]. */
-export async function digestsAfter(db: Db, afterId: number, limit: number): Promise<[number, string, string][]> {
-  return (await rawRows(db, 'select id, login, sync_digest from account where sync_digest is not null and id > ? order by id limit ?', [afterId, limit])) as [number, string, string][];
+/** Every account with an id past `afterId`, up to `limit` of them, as one packed text: one pass over the table. */
+export async function accountsAfter(db: Db, afterId: number, limit: number): Promise<AccountPage> {
+  const text = await packedText(
+    db,
+    ['id', 'sync_digest', "case when source = 'MADRHAS' and status = 'ACTIF' then 1 else 0 end"],
+    '(select id, sync_digest, source, status from account where id > ? order by id limit ?) a',
+    [afterId, limit],
+  );
+  const page: AccountPage = { ids: [], digests: [], active: [], last: 0 };
+  for (let at = 0; at < text.length; ) {
+    const a = text.indexOf('\u001f', at);
+    const b = text.indexOf('\u001f', a + 1);
+    let end = text.indexOf('\u001e', b + 1);
+    if (end < 0) end = text.length;
+    const id = Number(text.slice(at, a));
+    page.ids.push(id);
+    page.digests.push(text.slice(a + 1, b));
+    page.active.push(text.charCodeAt(b + 1) === 49 ? 1 : 0);
+    if (id > page.last) page.last = id;
+    at = end + 1;
+  }
+  return page;
+}
+
+/** Of these MADRHAS accounts, those in the actor's scope (as full mode counts them). */
+export async function inScopeOf(db: Db, scope: Scope, ids: readonly number[]): Promise<number[]> {
+  if (scope.includes(ALL)) return [...ids];
+  const q = absentQuery(scope, 'id');
+  const out: number[] = [];
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    for (const r of await rawRows(db, `${q.text} and id in (${chunk.map(() => '?').join(', ')})`, [...q.params, ...chunk])) out.push(r[0] as number);
+  }
+  return out;
+}
+
+/** The directory's revision (migration 0004). */
+export async function directoryRevision(db: Db): Promise<number> {
+  return Number((await rawRows(db, 'select revision from directory_state where id = 1', []))[0]?.[0] ?? 0);
 }
 
 export async function maxAccountId(db: Db): Promise<number> {

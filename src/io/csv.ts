@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -26,6 +27,8 @@ export interface CsvSource {
   delimiter: ';' | ',';
   /** The header line's ending: the file's record separator. */
   newline: '\r\n' | '\n' | '\r';
+  /** Whether the file has a quote character anywhere (without, io/csv-lines.ts can read it as bytes). */
+  quotes: boolean;
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -36,39 +39,61 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  */
 export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'): Promise<CsvSource> {
   const hash = createHash('sha256');
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let utf8 = true;
+  const utf8 = new Utf8Check();
+  let quotes = false;
   let size = 0;
   let head = Buffer.alloc(0);
   try {
-    for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
+    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       size += chunk.length;
       if (head.length < 64 * 1024) head = Buffer.concat([head, chunk.subarray(0, 64 * 1024)]);
-      if (utf8 && choice !== 'cp1252') {
-        try {
-          decoder.decode(chunk, { stream: true });
-        } catch {
-          utf8 = false;
-        }
-      }
+      if (choice !== 'cp1252') utf8.update(chunk);
+      quotes ||= chunk.includes(0x22);
     }
-    if (utf8 && choice !== 'cp1252') decoder.decode();
   } catch (err) {
-    if (err instanceof TypeError) utf8 = false; // an incomplete sequence at the very end
-    else throw new InvalidInputError([{ field: 'FILE', message: 'csv.unreadable', params: { file, detail: (err as Error).message } }], 'csv.unusable', { file: path.basename(file) });
+    throw new InvalidInputError([{ field: 'FILE', message: 'csv.unreadable', params: { file, detail: (err as Error).message } }], 'csv.unusable', { file: path.basename(file) });
   }
+  const valid = choice !== 'cp1252' && utf8.end();
   if (size === 0) throw new InvalidInputError([{ field: 'FILE', message: 'csv.empty', params: { file } }], 'csv.unusable', { file: path.basename(file) });
   // forced UTF-8 on bytes that are not UTF-8 would store replacement characters in every accented name
-  if (choice === 'utf8' && !utf8)
+  if (choice === 'utf8' && !valid)
     throw new InvalidInputError([{ field: '--encoding', message: 'csv.notUtf8' }], 'csv.unusable', { file: path.basename(file) });
   const bom = head.subarray(0, 3).equals(BOM);
-  const encoding: Encoding = choice === 'auto' ? (utf8 ? 'utf8' : 'cp1252') : choice;
+  const encoding: Encoding = choice === 'auto' ? (valid ? 'utf8' : 'cp1252') : choice;
   const firstLine = iconv.decode(head.subarray(bom ? 3 : 0), encoding).split(/\r\n|\r|\n/, 1)[0] ?? '';
   const delimiter = !firstLine.includes(';') && firstLine.includes(',') ? ',' : ';';
   const after = iconv.decode(head.subarray(bom ? 3 : 0), encoding).slice(firstLine.length, firstLine.length + 2);
   const newline = after.startsWith('\r\n') ? '\r\n' : after.startsWith('\r') ? '\r' : '\n';
-  return { path: file, name: path.basename(file), size, sha256: hash.digest('hex'), encoding, bom, delimiter, newline };
+  return { path: file, name: path.basename(file), size, sha256: hash.digest('hex'), encoding, bom, delimiter, newline, quotes };
+}
+
+/** Whether a stream of chunks is valid UTF-8, a character cut between two chunks included (no text decoded). */
+class Utf8Check {
+  private ok = true;
+  private carry = Buffer.alloc(0);
+
+  update(chunk: Buffer): void {
+    if (!this.ok) return;
+    const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+    const cut = completeUpTo(buf);
+    this.ok = isUtf8(buf.subarray(0, cut));
+    this.carry = Buffer.from(buf.subarray(cut));
+  }
+
+  end(): boolean {
+    return this.ok && this.carry.length === 0;
+  }
+}
+
+/** The length of the part of `buf` that ends on a whole character (an incomplete last sequence, up to 3 bytes, left out). */
+function completeUpTo(buf: Buffer): number {
+  let i = buf.length - 1;
+  while (i >= 0 && buf.length - i <= 3 && (buf[i]! & 0xc0) === 0x80) i--;
+  if (i < 0) return buf.length;
+  const lead = buf[i]!;
+  const need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return i + need > buf.length ? i : buf.length;
 }
 
 /** A header name as SPEC 8 compares them: case, accents, spaces and underscores ignored. */

@@ -18,7 +18,7 @@ const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCas
 const migrator = (store: Store) => new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } });
 
 /** Every migration the program ships, in order. */
-const LATEST = ['0001-initial', '0002-structure-search', '0003-sync-digest'];
+const LATEST = ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision'];
 
 /** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
 const FTS_TABLES = ['structure_fts', 'structure_fts_config', 'structure_fts_data', 'structure_fts_docsize', 'structure_fts_idx'];
@@ -30,7 +30,11 @@ const DIGEST_TRIGGERS = (dialect: string) =>
     : ['account_digest_self', 'attachment_digest', 'attachment_service_digest'];
 
 /** The store's tables once every migration ran. */
-const latestTables = (dialect: string) => [...ALL_TABLES, ...(dialect === 'sqlite' ? FTS_TABLES : [])].sort();
+/** Migration 0004's table and the triggers that move the directory's revision. */
+const REVISION_TABLE = 'directory_state';
+const REVISION_TRIGGERS = (dialect: string) =>
+  dialect === 'sqlite' ? ['service_revise_delete', 'service_revise_insert', 'service_revise_update', 'structure_revise_delete', 'structure_revise_insert', 'structure_revise_update'] : ['service_revise', 'structure_revise'];
+const latestTables = (dialect: string) => [...ALL_TABLES, REVISION_TABLE, ...(dialect === 'sqlite' ? FTS_TABLES : [])].sort();
 
 async function columnsOf(db: Kysely<Database>, table: string): Promise<string[]> {
   const tables = await db.introspection.getTables();
@@ -82,20 +86,22 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await migrateToLatest(s)).toEqual(LATEST);
 
     expect(await tableNames(s.db)).toEqual(latestTables(dialect));
-    expect(TABLES_IN_ORDER.map(snake).sort()).toEqual([...ALL_TABLES].sort());
+    expect(TABLES_IN_ORDER.map(snake).sort()).toEqual([...ALL_TABLES, REVISION_TABLE].sort());
     expect(await appliedMigrations(s.db)).toEqual(LATEST);
     // 0002: the folded name and city keys, the identifier index, and on SQLite the FTS5 index kept by triggers
     expect(await columnsOf(s.db, 'structure')).toEqual(expect.arrayContaining(['name_key', 'city_key', 'search_key']));
     expect(await indexNames(s)).toContain('structure_identifier_idx');
     if (dialect === 'sqlite') {
       expect(await tableNames(s.db)).toContain('structure_fts');
-      expect(await triggerNames(s)).toEqual([...FTS_TRIGGERS, ...DIGEST_TRIGGERS(dialect)].sort());
+      expect(await triggerNames(s)).toEqual([...FTS_TRIGGERS, ...DIGEST_TRIGGERS(dialect), ...REVISION_TRIGGERS(dialect)].sort());
     } else {
       expect(await tableNames(s.db)).not.toContain('structure_fts');
-      expect(await triggerNames(s)).toEqual(DIGEST_TRIGGERS(dialect));
+      expect(await triggerNames(s)).toEqual([...DIGEST_TRIGGERS(dialect), ...REVISION_TRIGGERS(dialect)].sort());
     }
     // 0003: the digest of the MADRHAS rows an account was last synced from
     expect(await columnsOf(s.db, 'account')).toContain('sync_digest');
+    // 0004: the directory's revision, from 1
+    expect(await s.db.selectFrom('directoryState').selectAll().execute()).toEqual([{ id: 1, revision: 1 }]);
     // the chain's head starts at the genesis
     expect(await s.db.selectFrom('auditHead').selectAll().execute()).toEqual([{ id: 1, seq: 0, hash: '0'.repeat(64) }]);
     await expect(assertSchemaCurrent(s)).resolves.toBeUndefined();
@@ -121,9 +127,9 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(first.error).toBeUndefined();
     const pau = await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
     const dax = await addStructure(s.db, '20004090500016', '40100', 'Syndicat de Dax');
-    expect((await schemaState(s.db)).pending).toEqual(['0002-structure-search', '0003-sync-digest']);
+    expect((await schemaState(s.db)).pending).toEqual(LATEST.slice(1));
 
-    expect(await migrateToLatest(s)).toEqual(['0002-structure-search', '0003-sync-digest']);
+    expect(await migrateToLatest(s)).toEqual(LATEST.slice(1));
     const rows = await s.db.selectFrom('structure').select(['id', 'identifier', 'companyName', 'searchKey', 'nameKey', 'cityKey']).orderBy('id').execute();
     expect(rows).toEqual([
       { id: pau, identifier: '21640445900010', companyName: 'Commune de Pau', searchKey: 'commune de pau', nameKey: '', cityKey: '' },
@@ -155,10 +161,38 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     await expect(sql`insert into structure_fts(structure_fts) values ('integrity-check')`.execute(s.db)).resolves.toBeDefined();
   });
 
-  it('rolls back 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
+  it('moves the directory revision on any change to a structure or a service, and on nothing else', async () => {
+    const s = await open();
+    await migrateToLatest(s);
+    const revision = async () => (await s.db.selectFrom('directoryState').select('revision').executeTakeFirstOrThrow()).revision;
+    const changes: [string, () => Promise<unknown>][] = [];
+    let structureId = 0;
+    changes.push(['structure added', async () => (structureId = await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau'))]);
+    changes.push(['structure deactivated', () => s.db.updateTable('structure').set({ active: 0 }).where('id', '=', structureId).execute()]);
+    changes.push(['service added', () => s.db.insertInto('service').values({ structureId, code: 'SERV', label: 'Service', active: 1, dateStart: null, dateEnd: null, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z' }).execute()]);
+    changes.push(['service deactivated', () => s.db.updateTable('service').set({ active: 0 }).execute()]);
+    changes.push(['service removed', () => s.db.deleteFrom('service').execute()]);
+    changes.push(['structure removed', () => s.db.deleteFrom('structure').execute()]);
+    for (const [what, change] of changes) {
+      const before = await revision();
+      await change();
+      expect(await revision(), what).toBeGreaterThan(before);
+    }
+    const before = await revision();
+    await s.db.updateTable('auditHead').set({ seq: 7 }).execute();
+    expect(await revision()).toBe(before);
+  });
+
+  it('rolls back 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
     const s = await open();
     await migrateToLatest(s);
     await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const down4 = await migrator(s).migrateDown();
+    expect(down4.error).toBeUndefined();
+    expect(down4.results).toEqual([{ migrationName: '0004-directory-revision', direction: 'Down', status: 'Success' }]);
+    expect(await tableNames(s.db)).not.toContain(REVISION_TABLE);
+    expect(await triggerNames(s)).toEqual(dialect === 'sqlite' ? [...FTS_TRIGGERS, ...DIGEST_TRIGGERS(dialect)].sort() : [...DIGEST_TRIGGERS(dialect)].sort());
 
     const down3 = await migrator(s).migrateDown();
     expect(down3.error).toBeUndefined();
@@ -175,7 +209,7 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await indexNames(s)).not.toContain('structure_identifier_idx');
     expect(await triggerNames(s)).toEqual([]);
     expect(await appliedMigrations(s.db)).toEqual(['0001-initial']);
-    expect((await schemaState(s.db)).pending).toEqual(['0002-structure-search', '0003-sync-digest']);
+    expect((await schemaState(s.db)).pending).toEqual(LATEST.slice(1));
     // rolling 0002 back keeps the data 0001 holds
     expect(await count(s.db, 'structure')).toBe(1);
     await s.db.deleteFrom('structure').execute();

@@ -56,6 +56,7 @@ describe('inspectCsv', () => {
       bom: false,
       newline: "\r\n",
       delimiter: ';',
+      quotes: false,
     });
   });
 
@@ -333,6 +334,7 @@ describe('RejectsWriter', () => {
     bom: false,
     newline: "\r\n",
     delimiter: ';',
+    quotes: false,
     ...over,
   });
 

@@ -20,28 +20,64 @@ describe('hash64', () => {
   });
 });
 
+describe('Hash64 over bytes', () => {
+  it('gives the same digest for the same bytes wherever they sit, and another for any change', () => {
+    const a = Buffer.from('xxpauline.dufour@mairie-pau.fr;DUFOUR;Pauline;SIRET;21640445900010yy');
+    const b = Buffer.from('pauline.dufour@mairie-pau.fr;DUFOUR;Pauline;SIRET;21640445900010');
+    expect(new Hash64().bytes(a, 2, a.length - 2).hex()).toBe(new Hash64().bytes(b, 0, b.length).hex());
+    const seen = new Set<string>();
+    for (let i = 0; i <= b.length; i++) seen.add(new Hash64().bytes(b, 0, i).hex()); // every prefix, the empty one included
+    for (let i = 0; i < b.length; i++) {
+      const c = Buffer.from(b);
+      c[i] = c[i]! ^ 1;
+      seen.add(new Hash64().bytes(c, 0, c.length).hex());
+    }
+    expect(seen.size).toBe(2 * b.length + 1);
+  });
+
+  it('a copy goes on from the same state', () => {
+    const seed = new Hash64().update('seed');
+    expect(seed.copy().update('x').hex()).toBe(new Hash64().update('seed').update('x').hex());
+    expect(seed.copy().update('x').hex()).not.toBe(seed.copy().update('y').hex());
+  });
+});
+
 describe('DigestIndex', () => {
-  it('finds an account by login when its digest matches, and only then', () => {
+  const halves = (hex: string) => fromHex(hex);
+
+  it('finds an account by the digest of its rows, negated when fresh; 0 for an unknown digest', () => {
     const index = new DigestIndex();
-    index.set('a@x.fr', 7, hash64('rows of a'));
-    index.set('b@x.fr', 9, hash64('rows of b'));
-    expect(index.match('a@x.fr', fromHex(hash64('rows of a')))).toBe(7);
-    expect(index.match('a@x.fr', fromHex(hash64('rows of a, changed')))).toBeNull();
-    expect(index.match('c@x.fr', fromHex(hash64('rows of a')))).toBeNull();
+    index.set(hash64('rows of a'), 7);
+    index.set(hash64('rows of b') + 'stamp', 9, true);
+    expect(index.get(...halves(hash64('rows of a')))).toBe(7);
+    expect(index.get(...halves(hash64('rows of b')))).toBe(-9);
+    expect(index.get(...halves(hash64('rows of a, changed')))).toBe(0);
+  });
+
+  it('answers 0 for a digest two accounts share (ambiguous), and keeps (0, 0) apart from an empty slot', () => {
+    const index = new DigestIndex();
+    index.set('00000000000000aa', 3);
+    index.set('00000000000000aa', 4);
+    expect(index.get(0, 0xaa)).toBe(0);
+    index.set('0000000000000000', 5);
+    expect(index.get(0, 0)).toBe(5);
   });
 
   it('keeps every entry across its growth', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string(), { maxLength: 3000 }), (logins) => {
-        const index = new DigestIndex(logins.length % 7 === 0 ? logins.length : 0);
-        logins.forEach((l, i) => index.set(l, i + 1, hash64(`${i}`)));
-        logins.forEach((l, i) => expect(index.match(l, fromHex(hash64(`${i}`)))).toBe(i + 1));
+      fc.property(fc.uniqueArray(fc.string(), { maxLength: 3000 }), (texts) => {
+        const index = new DigestIndex(texts.length % 7 === 0 ? texts.length : 0);
+        const digests = texts.map((t) => hash64(t));
+        fc.pre(new Set(digests).size === digests.length);
+        digests.forEach((d, i) => index.set(d, i + 1, i % 2 === 0));
+        digests.forEach((d, i) => expect(index.get(...halves(d))).toBe(i % 2 === 0 ? -(i + 1) : i + 1));
       }),
       { numRuns: 30 },
     );
   });
 
-  it('Hash64 fed piece by piece gives hash64 of the whole', () => {
-    expect(new Hash64().update('ab').update('c').hex()).toBe(hash64('abc'));
+  it('Hash64 fed piece by piece differs from the pieces joined (each piece ends with its length)', () => {
+    expect(new Hash64().update('ab').update('c').hex()).toBe(new Hash64().update('ab').update('c').hex());
+    expect(new Hash64().update('ab').update('c').hex()).not.toBe(hash64('abc'));
   });
 });

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-structure-search.js';
 import * as m0003 from './0003-sync-digest.js';
+import * as m0004 from './0004-directory-revision.js';
 
 /**
  * Every migration, by name, in order. A static index rather than a folder read, so the set the
@@ -11,4 +12,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-structure-search': m0002,
   '0003-sync-digest': m0003,
+  '0004-directory-revision': m0004,
 };
