@@ -106,13 +106,18 @@ function benchSync() {
     floor('prepare');
     const floorCold = floor('sync');
     const floorAgain = floor('sync');
+    const base = path.join(dir, 'base.sqlite');
+    fs.copyFileSync(db, base);
     const cold = check('sync madrhas', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
+    // the same rows into the same schema by SQL alone: what storing them costs, whatever the code
+    const stored = check('store floor', timed(process.execPath, [path.join(ROOT, 'bench/store-floor.mjs'), base, db, path.join(dir, 'store-floor.sqlite')]));
     const again = check('sync madrhas (again)', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
     const c = JSON.parse(cold.stdout);
     const a = JSON.parse(again.stdout);
     console.log(`\nsync madrhas: ${ROWS} rows (${(fs.statSync(madrhas).size / 1e6).toFixed(0)} MB) over ${N} structures`);
     console.log(`  floor (baseline-sync.mjs)  cold ${floorCold.seconds.toFixed(2)} s   again ${floorAgain.seconds.toFixed(2)} s   peak RSS ${Math.max(floorCold.rssMb, floorAgain.rssMb).toFixed(0)} MB`);
     console.log(`  chorus-admin cold          ${cold.seconds.toFixed(2)} s   ratio ${(cold.seconds / floorCold.seconds).toFixed(2)}× the floor (target ≤ 1.5×)   peak RSS ${cold.rssMb.toFixed(0)} MB   (${c.strategy}: created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`);
+    console.log(`  our rows by SQL alone      ${stored.seconds.toFixed(2)} s   ratio ${(stored.seconds / floorCold.seconds).toFixed(2)}× the floor   (bench/store-floor.mjs: the cold sync's rows, INSERT … SELECT into the store's schema)`);
     console.log(`  chorus-admin again         ${again.seconds.toFixed(2)} s   ratio ${(again.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync (target ≤ 0.5×)   peak RSS ${again.rssMb.toFixed(0)} MB   (${a.strategy}: unchanged ${a.unchanged})`);
     console.log(`  peak memory ${Math.max(cold.rssMb, again.rssMb).toFixed(0)} MB (target < 300 MB)`);
   } finally {

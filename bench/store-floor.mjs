@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// What our schema alone costs for a sync's rows: copies BASE (a store before the sync) to OUT,
+// then inserts into OUT, in one transaction and with the store's own pragmas, every row a sync
+// wrote into SYNCED (accounts, attachments, their services, the run and its audit entries) by
+// INSERT … SELECT: no parsing, no checks, no JavaScript per row. Timed as a whole process by
+// bench/run.mjs against the floor (baseline-sync.mjs), it is the least a cold sync can take
+// while storing what it stores.
+//   node bench/store-floor.mjs BASE SYNCED OUT
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(path.join(path.dirname(fileURLToPath(import.meta.url)), '../package.json'));
+const Database = require('better-sqlite3');
+const [base, synced, out] = process.argv.slice(2);
+fs.copyFileSync(base, out);
+const db = new Database(out);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = NORMAL');
+db.pragma('foreign_keys = ON');
+db.pragma('cache_size = -16384');
+db.prepare('attach ? as s').run(synced);
+const columns = (table) => db.prepare(`select name from pragma_table_info(?)`).all(table).map((c) => c.name).join(', ');
+const copy = (table, where) => db.exec(`insert into main.${table} (${columns(table)}) select ${columns(table)} from s.${table} where ${where}`);
+db.exec('begin');
+copy('run', 'id not in (select id from main.run)');
+copy('account', 'id not in (select id from main.account)');
+copy('attachment', 'true');
+copy('attachment_service', 'true');
+copy('audit_log', 'seq > (select max(seq) from main.audit_log)');
+db.exec('commit');
+db.close();
+console.log('store floor: done');
