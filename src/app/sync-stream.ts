@@ -3,7 +3,7 @@ import { personalFingerprint } from '../domain/madrhas.js';
 import type { Lang } from '../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../io/csv.js';
 import { CsvLines, type CsvLine } from '../io/csv-lines.js';
-import { accountsAfter, accountsByLogin, maxAccountId, stageRows, type StagedRow } from '../db/sync.repository.js';
+import { accountsAfter, accountsByLogin, maxAccountId, setDigests, stageRows, type StagedRow } from '../db/sync.repository.js';
 import type { CurrentAccount } from '../domain/madrhas.js';
 import { breathe, type AccountGroup, type Writer } from './sync-apply.js';
 import { crossRuleText, type RowChecker } from './sync-rows.js';
@@ -220,6 +220,7 @@ class StreamRun<R extends { line: number }> {
     await breathe();
     const { summary } = this.input;
     const rest: (Group<R> & { digest: string | null })[] = [];
+    const restamp: [string, number][] = [];
     // a login met again: in this chunk here; in an earlier one, by its account (listed, or created by this run)
     const inChunk = new Set<string>();
     for (const g of chunk) {
@@ -236,14 +237,19 @@ class StreamRun<R extends { line: number }> {
       const id = Math.abs(hit);
       if (id !== 0 && this.listed[id] === 1) throw new StreamFallback('order');
       if (id !== 0 && hit > 0 && !this.tools) await this.need(); // its rows are checked against the directory again
-      if (id !== 0 && this.unchanged(g.records, id, hit < 0)) {
+      const padded = id === 0 ? -1 : this.unchanged(g.records, id, hit < 0);
+      if (padded >= 0) {
         this.listed[id] = 1;
         summary.accounts++;
         summary.unchanged++;
+        // checked against a directory (or a scope) that moved since its digest was recorded: stamped
+        // again, so that the next run need not check it (rows with a padded identifier stay unstamped)
+        if (hit > 0 && padded === 0) restamp.push([hash.hex() + this.input.stamp, id]);
         continue;
       }
       rest.push({ ...g, digest: hash.hex() });
     }
+    if (restamp.length > 0) await setDigests(this.uc.trx, restamp);
     if (rest.length === 0) return;
     await this.need();
     const current = new Map((await accountsByLogin(this.uc.trx, rest.flatMap((g) => (g.login === '' ? [] : [g.login])))).map((a) => [a.login, a]));
@@ -263,20 +269,21 @@ class StreamRun<R extends { line: number }> {
 
   /**
    * The account's rows are those it was last synced from in full: it is unchanged if the
-   * directory still has what they name. (Its GP rows need no claim: the store has it as that
+   * directory still has what they name (known without looking when `fresh`). Returns how many of
+   * its rows needed their identifier padded, or -1 when it is not unchanged. (Its GP rows need no claim: the store has it as that
    * structure's GP, so another account claiming the structure is contested against it.)
    */
-  private unchanged(records: R[], accountId: number, fresh: boolean): boolean {
-    if (this.input.correspondents.has(accountId)) return false;
-    if (fresh) return true;
+  private unchanged(records: R[], accountId: number, fresh: boolean): number {
+    if (this.input.correspondents.has(accountId)) return -1;
+    if (fresh) return 0;
     let padded = 0;
     for (const r of records) {
       const place = this.tools!.checker.recheck(this.cell(r, this.idTypeAt), this.cell(r, this.identifierAt), this.cell(r, this.serviceAt));
-      if (place < 0) return false;
+      if (place < 0) return -1;
       padded += place;
     }
     this.input.summary.padded += padded;
-    return true;
+    return padded;
   }
 
   /** A row's role at a structure, for the GP rules: the claims, and the store's GPs stepping down. */

@@ -6,6 +6,7 @@ import { changeStatus } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
 import { importServices, importStructures } from '../../src/app/structure-import.js';
 import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync-madrhas.js';
+import { RowChecker } from '../../src/app/sync-rows.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 
@@ -187,6 +188,39 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     expect(again).toMatchObject({ strategy: 'streamed', accounts: 4, unchanged: 4, created: 0, updated: 0, rejected: 7 });
     const after = await store.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(audits.n) + 1);
+  });
+
+  it('unchanged rows are checked against the directory again only once it has moved, then stamped again', async () => {
+    const [store] = stores as [Store];
+    const file = path.join(fresh[0]!.dir, 'madrhas.csv');
+    fs.writeFileSync(file, [...lines(CLEAN), ''].join('\r\n').replace(/"/g, ''));
+    const digests = async () => (await store.db.selectFrom('account').select(['login', 'syncDigest']).where('syncDigest', 'is not', null).orderBy('login').execute()).map((d) => d.syncDigest);
+    const rechecks = vi.spyOn(RowChecker.prototype, 'recheck');
+    await run(store, file, {}, 'auto');
+    const first = await digests();
+    expect(first).toHaveLength(4);
+
+    rechecks.mockClear();
+    expect(await run(store, file, {}, 'auto')).toMatchObject({ strategy: 'streamed', unchanged: 4 });
+    expect(rechecks).not.toHaveBeenCalled();
+    expect(await digests()).toEqual(first);
+
+    // any change to the directory moves its revision: the rows are checked, and the digests stamped anew
+    await store.db.updateTable('structure').set({ companyName: 'Commune de Pau (64)' }).where('identifier', '=', PAU).execute();
+    rechecks.mockClear();
+    expect(await run(store, file, {}, 'auto')).toMatchObject({ strategy: 'streamed', unchanged: 4 });
+    expect(rechecks).toHaveBeenCalled();
+    const second = await digests();
+    expect(second).toHaveLength(4);
+    second.forEach((d, i) => {
+      expect(d!.slice(0, 16)).toBe(first[i]!.slice(0, 16));
+      expect(d!.slice(16)).not.toBe(first[i]!.slice(16));
+    });
+
+    rechecks.mockClear();
+    expect(await run(store, file, {}, 'auto')).toMatchObject({ strategy: 'streamed', unchanged: 4 });
+    expect(rechecks).not.toHaveBeenCalled();
+    rechecks.mockRestore();
   });
 
   it('any change to an account, its attachments or their services clears its digest (triggers)', async () => {
