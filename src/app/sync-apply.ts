@@ -7,7 +7,7 @@ import type { Lang } from '../i18n/index.js';
 import type { Db } from '../db/account.repository.js';
 import { appendAudit } from '../db/audit.repository.js';
 import { bulkInsert } from '../db/bulk.js';
-import { accountsByLogin, attachmentsOfAccounts, loginsWithRejects, nextLogins, setDigests, stagedClaims, stagedRowsOf, type StagedRow } from '../db/sync.repository.js';
+import { accountsByLogin, attachmentsOfAccounts, clearDigests, loginsWithRejects, nextLogins, setDigests, stagedClaims, stagedRowsOf, type StagedRow } from '../db/sync.repository.js';
 import type { SyncSummary } from './sync-madrhas.js';
 import type { UseCase } from './use-case.js';
 
@@ -34,7 +34,7 @@ function wantedOf(rows: StagedRow[], refOf: (structureId: number) => string): Wa
   return [...byStructure.values()].map(({ whole, ...w }) => ({ ...w, services: whole ? [] : w.services.sort((a, b) => a - b) }));
 }
 
-const ACCOUNT_COLUMNS = ['login', 'status', 'source', 'title', 'last_name', 'first_name', 'email', 'phone', 'country', 'language', 'notify_billing', 'notify_news', 'search_key', 'created_at', 'updated_at'];
+const ACCOUNT_COLUMNS = ['login', 'status', 'source', 'title', 'last_name', 'first_name', 'email', 'phone', 'country', 'language', 'notify_billing', 'notify_news', 'search_key', 'sync_digest', 'created_at', 'updated_at'];
 const ATTACHMENT_COLUMNS = ['account_id', 'structure_id', 'role', 'status', 'source', 'date_start', 'date_end', 'decided_at', 'decided_by', 'created_at', 'updated_at'];
 
 /** One account's valid rows in the file, and what the run knows of it. */
@@ -50,7 +50,7 @@ export interface AccountGroup {
 /** What a run carries from chunk to chunk while it writes. */
 export class Writer {
   /** Validated GP attachments and promotions that must wait for the store's GP of their structure to step down. */
-  private readonly promotions: { id: number; set: Record<string, unknown> }[] = [];
+  private readonly promotions: { id: number; accountId: number; set: Record<string, unknown> }[] = [];
   private readonly gpAdds: { accountId: number; w: WantedAttachment }[] = [];
 
   constructor(
@@ -84,7 +84,8 @@ export class Writer {
     const audits: Omit<AuditFields, 'seq'>[] = [];
     const newAccounts: { row: StagedRow; wanted: WantedAttachment[]; digest: string | null }[] = [];
     const newAttachments: { accountId: number; w: WantedAttachment }[] = [];
-    const digests: [string, number][] = [];
+    /** Each written account's digest as the run leaves it (its rows', or none), and unchanged accounts' new ones. */
+    const digests: [string | null, number][] = [];
 
     for (const g of groups) {
       summary.accounts++;
@@ -100,10 +101,10 @@ export class Writer {
       if (plan.kept.length > 0) summary.kept++;
       summary.gpKept += plan.gpKept.length;
       // an account with kept fields or a kept GP role is planned (and reported) every run
-      const record = g.digest !== null && plan.kept.length === 0 && plan.gpKept.length === 0 && g.digest !== account.syncDigest ? g.digest : null;
+      const record = g.digest !== null && plan.kept.length === 0 && plan.gpKept.length === 0 ? g.digest : null;
       if (planIsEmpty(plan)) {
         summary.unchanged++;
-        if (record !== null) digests.push([record, account.id]);
+        if (record !== null && record !== account.syncDigest) digests.push([record, account.id]);
         continue;
       }
       await this.applyPlan(account, plan);
@@ -111,7 +112,8 @@ export class Writer {
       if (plan.status?.after === 'ACTIF') summary.reactivated++;
       else if (plan.status?.after === 'INACTIF') summary.deactivated++;
       else summary.updated++;
-      if (record !== null) digests.push([record, account.id]);
+      // written: its digest is its rows' now, or none (the digest triggers stand aside while the sync writes)
+      if (record !== (account.syncDigest ?? null)) digests.push([record, account.id]);
       audits.push({ at, actor: uc.actor.login, action: 'sync.account.update', target: `account:${account.login}`, outcome: 'OK', changes: JSON.stringify(auditChanges(plan)), runId });
     }
 
@@ -120,13 +122,12 @@ export class Writer {
         uc.trx,
         'account',
         ACCOUNT_COLUMNS,
-        newAccounts.map(({ row: r }) => [r.login, r.accountStatus, 'MADRHAS', r.title, r.lastName, r.firstName, r.email, r.phone, 'FR', 'fr', 1, 0, searchKey(r.login, r.lastName, r.firstName), at, at]),
+        newAccounts.map(({ row: r, digest }) => [r.login, r.accountStatus, 'MADRHAS', r.title, r.lastName, r.firstName, r.email, r.phone, 'FR', 'fr', 1, 0, searchKey(r.login, r.lastName, r.firstName), digest, at, at]),
         'id',
       );
-      newAccounts.forEach(({ row: r, wanted, digest }, k) => {
+      newAccounts.forEach(({ row: r, wanted }, k) => {
         const accountId = ids[k]!.id as number;
         for (const w of wanted) (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, accountId) ? this.gpAdds : newAttachments).push({ accountId, w });
-        if (digest !== null) digests.push([digest, accountId]);
         summary.created++;
         audits.push({
           at,
@@ -140,7 +141,6 @@ export class Writer {
       });
     }
     await insertAttachments(uc, newAttachments, summary);
-    // last: writing an attachment clears its account's digest (migration 0003)
     if (digests.length > 0) await setDigests(uc.trx, digests);
     if (audits.length > 0) await appendAudit(uc.trx, audits);
   }
@@ -161,6 +161,8 @@ export class Writer {
     const at = this.uc.now;
     for (const p of this.promotions) await this.uc.trx.updateTable('attachment').set({ ...p.set, updatedAt: at }).where('id', '=', p.id).execute();
     await insertAttachments(this.uc, this.gpAdds, this.summary);
+    // written after their digest was recorded: planned again next run, as any later change would have them
+    await clearDigests(this.uc.trx, [...this.promotions.map((p) => p.accountId), ...this.gpAdds.map((g) => g.accountId)]);
   }
 
   private async applyPlan(account: CurrentAccount, plan: AccountPlan): Promise<void> {
@@ -176,7 +178,7 @@ export class Writer {
     }
     for (const c of plan.change) {
       if (Object.keys(c.set).length > 0) {
-        if (promotes(c) && this.waits(c.before.structureId, account.id)) this.promotions.push({ id: c.id, set: c.set });
+        if (promotes(c) && this.waits(c.before.structureId, account.id)) this.promotions.push({ id: c.id, accountId: account.id, set: c.set });
         else await db.updateTable('attachment').set({ ...c.set, updatedAt: at }).where('id', '=', c.id).execute();
       }
       if (c.services !== null) {
@@ -269,7 +271,7 @@ export async function deactivateAbsent(uc: UseCase, absent: { id: number; login:
     await breathe();
     const chunk = absent.slice(i, i + CHUNK);
     const ids = chunk.map((a) => a.id);
-    await uc.trx.updateTable('account').set({ status: 'INACTIF', updatedAt: uc.now }).where('id', 'in', ids).execute();
+    await uc.trx.updateTable('account').set({ status: 'INACTIF', syncDigest: null, updatedAt: uc.now }).where('id', 'in', ids).execute();
     const ended = await uc.trx
       .updateTable('attachment')
       .set({ status: 'DESACTIVEE', updatedAt: uc.now })

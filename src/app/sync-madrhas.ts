@@ -24,6 +24,7 @@ import {
   principalOf,
   rejectedAfter,
   stageRows,
+  suspendDigestTriggers,
 } from '../db/sync.repository.js';
 import { applyStaged, deactivateAbsent, Writer } from './sync-apply.js';
 import { Directory, RowChecker, splitMessage, type CrossRule } from './sync-rows.js';
@@ -137,6 +138,8 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
         .values({ kind: 'sync.madrhas', actor: uc.actor.login, fileName: source.name, fileSha256: source.sha256, startedAt: uc.now })
         .returning('id')
         .executeTakeFirstOrThrow();
+      // the run keeps the digests of the accounts it writes itself (sync-apply.ts)
+      const restoreTriggers = await suspendDigestTriggers(uc.trx);
       // the directory and the GPs as the run found them (read before any write: the streamed path
       // reads them when its first account needs them, and a file of unchanged accounts never does)
       const tools = async (): Promise<SyncTools> => {
@@ -179,6 +182,7 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
       }
       await deactivateAbsent(uc, absent, run.id, summary);
       await dropStage(uc.trx);
+      await restoreTriggers();
 
       const counts = countsOf(summary);
       await uc.trx.updateTable('run').set({ finishedAt: new Date().toISOString(), counts: JSON.stringify(counts) }).where('id', '=', run.id).execute();

@@ -235,8 +235,42 @@ export async function absentAccounts(db: Db, scope: Scope): Promise<{ id: number
   return r.rows as { id: number; login: string }[];
 }
 
-/** Records the digest of the rows each account was synced from (pairs of digest and account id). */
-export async function setDigests(db: Db, pairs: readonly [string, number][]): Promise<void> {
+/** Migration 0003's triggers on SQLite, which clear an account's digest when anything else changes it. */
+const DIGEST_TRIGGERS = ['account_digest_self', 'attachment_digest_insert', 'attachment_digest_delete', 'attachment_digest_update', 'attachment_service_digest_insert', 'attachment_service_digest_delete', 'attachment_service_digest_update'];
+
+/**
+ * The sync keeps the digests of the accounts it writes itself (sync-apply.ts): while it writes,
+ * the triggers that clear a digest on any other change stand aside, so that a cold run's
+ * million inserts do not each run one. Returns what puts them back, to be called before the run
+ * commits. SQLite: they are dropped inside the run's transaction and created again from their
+ * own text; the run holds the store's one write lock, so no other writer can come in between,
+ * and readers see the schema as last committed. PostgreSQL: a setting local to the transaction,
+ * which the triggers' WHEN clause reads (migration 0005). A rolled-back run undoes either.
+ */
+export async function suspendDigestTriggers(db: Db): Promise<() => Promise<void>> {
+  const sqlite = rawSqlite(db);
+  if (!sqlite) {
+    await rawQuery(db, "select set_config('chorus.sync_writes', 'on', true)", []);
+    return async () => void (await rawQuery(db, "select set_config('chorus.sync_writes', 'off', true)", []));
+  }
+  const texts = sqlite.prepare(`select sql from sqlite_schema where type = 'trigger' and name in (${DIGEST_TRIGGERS.map(() => '?').join(', ')})`).pluck().all(...DIGEST_TRIGGERS) as string[];
+  if (texts.length !== DIGEST_TRIGGERS.length) throw new Error(`digest triggers: found ${texts.length} of ${DIGEST_TRIGGERS.length}`);
+  for (const name of DIGEST_TRIGGERS) sqlite.exec(`drop trigger ${name}`);
+  return async () => {
+    for (const text of texts) sqlite.exec(text);
+  };
+}
+
+/** Clears the digests of these accounts: the sync changed them without recording their rows. */
+export async function clearDigests(db: Db, accountIds: readonly number[]): Promise<void> {
+  for (let i = 0; i < accountIds.length; i += 1000) {
+    const chunk = accountIds.slice(i, i + 1000);
+    await rawQuery(db, `update account set sync_digest = null where sync_digest is not null and id in (${chunk.map(() => '?').join(', ')})`, chunk);
+  }
+}
+
+/** Records the digest of the rows each account was synced from (pairs of digest, or null for none, and account id). */
+export async function setDigests(db: Db, pairs: readonly [string | null, number][]): Promise<void> {
   const sqlite = rawSqlite(db);
   if (sqlite) {
     const stmt = sqlite.prepare('update account set sync_digest = ? where id = ?');
@@ -247,7 +281,7 @@ export async function setDigests(db: Db, pairs: readonly [string, number][]): Pr
     const chunk = pairs.slice(i, i + 5000);
     await rawQuery(
       db,
-      `update account set sync_digest = v.d from (values ${chunk.map(() => '(?, cast(? as integer))').join(', ')}) as v(d, id) where account.id = v.id`,
+      `update account set sync_digest = v.d from (values ${chunk.map(() => '(cast(? as text), cast(? as integer))').join(', ')}) as v(d, id) where account.id = v.id`,
       chunk.flat(),
     );
   }

@@ -24,8 +24,8 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
     const { cli } = clis(fresh.location);
     const first = await cli('db', 'migrate', '--json');
     expect(first.code).toBe(0);
-    expect(first.stderr).toBe('✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision.\n');
-    expect(json(first)).toMatchObject({ dialect, applied: ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision'], current: '0004-directory-revision' });
+    expect(first.stderr).toBe('✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests.\n');
+    expect(json(first)).toMatchObject({ dialect, applied: ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '0005-sync-own-digests'], current: '0005-sync-own-digests' });
     if (dialect === 'sqlite') {
       expect(fs.existsSync(fresh.location)).toBe(true);
       expect(fs.statSync(fresh.location).mode & 0o777).toBe(0o600);
@@ -33,15 +33,15 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
 
     const second = await cli('db', 'migrate', '--json');
     expect(second.code).toBe(0);
-    expect(second.stderr).toBe('Schéma à jour (0004-directory-revision).\n');
-    expect(json(second)).toMatchObject({ applied: [], current: '0004-directory-revision' });
+    expect(second.stderr).toBe('Schéma à jour (0005-sync-own-digests).\n');
+    expect(json(second)).toMatchObject({ applied: [], current: '0005-sync-own-digests' });
 
     const status = await cli('db', 'status', '--json');
     expect(status.code).toBe(0);
     expect(status.stderr).toBe('');
     const s = json(status);
     // the migration itself is audited, by the system user when no --as is given
-    expect(s).toMatchObject({ dialect, schema: '0004-directory-revision', pending: [], accounts: 0, structures: 0, attachments: 0, files: 0, notifications: 0, auditEntries: 1 });
+    expect(s).toMatchObject({ dialect, schema: '0005-sync-own-digests', pending: [], accounts: 0, structures: 0, attachments: 0, files: 0, notifications: 0, auditEntries: 1 });
     if (dialect === 'sqlite') expect(s.sizeBytes).toBeGreaterThan(0);
     else expect(s.sizeBytes).toBeNull();
 
@@ -55,7 +55,7 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
     const table = await cli('db', 'status');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/Comptes\s*│\s*1\s/);
-    expect(table.stdout).toContain('0004-directory-revision');
+    expect(table.stdout).toContain('0005-sync-own-digests');
   });
 
   it('status counts what the store holds', async () => {
@@ -63,7 +63,7 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
     await createAccount(fresh.location, PAULINE);
     const r = await clis(fresh.location).cli('db', 'status', '--json');
     expect(r.code).toBe(0);
-    expect(json(r)).toMatchObject({ schema: '0004-directory-revision', pending: [], accounts: 2, notifications: 1, auditEntries: 2 });
+    expect(json(r)).toMatchObject({ schema: '0005-sync-own-digests', pending: [], accounts: 2, notifications: 1, auditEntries: 2 });
   });
 
   it('commands other than db refuse a store that was never migrated, with 7', async () => {
@@ -95,7 +95,7 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
     expect(verify.code).toBe(0);
     expect(verify.stderr).toContain('Journal intègre : 2 entrées');
     const status = await copy.cli('db', 'status', '--json');
-    expect(json(status)).toMatchObject({ dialect: 'sqlite', schema: '0004-directory-revision', accounts: 2, notifications: 1 });
+    expect(json(status)).toMatchObject({ dialect: 'sqlite', schema: '0005-sync-own-digests', accounts: 2, notifications: 1 });
 
     const bytes = sha256(file);
     const again = await clis(fresh.location).cli('db', 'backup', file);
@@ -144,6 +144,6 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
     expect(fs.existsSync(backup)).toBe(false);
     expect(await count(fresh.location, 'auditLog')).toBe(auditEntries);
     const names = await withDb(fresh.location, async (db) => (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name));
-    expect(names).toEqual(['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '9999-from-the-future']);
+    expect(names).toEqual(['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '0005-sync-own-digests', '9999-from-the-future']);
   });
 });

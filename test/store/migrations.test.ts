@@ -18,7 +18,7 @@ const snake = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCas
 const migrator = (store: Store) => new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } });
 
 /** Every migration the program ships, in order. */
-const LATEST = ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision'];
+const LATEST = ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '0005-sync-own-digests'];
 
 /** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
 const FTS_TABLES = ['structure_fts', 'structure_fts_config', 'structure_fts_data', 'structure_fts_docsize', 'structure_fts_idx'];
@@ -183,10 +183,15 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await revision()).toBe(before);
   });
 
-  it('rolls back 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
+  it('rolls back 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
     const s = await open();
     await migrateToLatest(s);
     await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const down5 = await migrator(s).migrateDown();
+    expect(down5.error).toBeUndefined();
+    expect(down5.results).toEqual([{ migrationName: '0005-sync-own-digests', direction: 'Down', status: 'Success' }]);
+    expect(await triggerNames(s)).toEqual([...(dialect === 'sqlite' ? FTS_TRIGGERS : []), ...DIGEST_TRIGGERS(dialect), ...REVISION_TRIGGERS(dialect)].sort());
 
     const down4 = await migrator(s).migrateDown();
     expect(down4.error).toBeUndefined();

@@ -173,7 +173,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         await s.close();
         const result = await check(bare.location);
         expect(result.ok).toBe(false);
-        expect(result.problems).toEqual(['pending migrations: 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision']);
+        expect(result.problems).toEqual(['pending migrations: 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests']);
       } finally {
         await bare.cleanup();
       }
@@ -199,22 +199,22 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       try {
         vi.stubEnv('CHORUS_ADMIN_NOW', AT);
         const first = await migrate(bare.location);
-        expect(first).toMatchObject({ dialect, applied: ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision'], current: '0004-directory-revision' });
-        expect(await migrate(bare.location)).toMatchObject({ applied: [], current: '0004-directory-revision' });
+        expect(first).toMatchObject({ dialect, applied: ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '0005-sync-own-digests'], current: '0005-sync-own-digests' });
+        expect(await migrate(bare.location)).toMatchObject({ applied: [], current: '0005-sync-own-digests' });
         const s = await openStore(bare.location);
         try {
           expect(await s.db.selectFrom('auditLog').select(['seq', 'actor', 'action', 'changes', 'at']).execute()).toEqual([
-            { seq: 1, actor: `system:${os.userInfo().username}`, action: 'store.migrate', changes: JSON.stringify({ applied: ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision'] }), at: AT },
+            { seq: 1, actor: `system:${os.userInfo().username}`, action: 'store.migrate', changes: JSON.stringify({ applied: ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '0005-sync-own-digests'] }), at: AT },
           ]);
         } finally {
           await s.close();
         }
-        expect(await status(bare.location)).toMatchObject({ schema: '0004-directory-revision', pending: [], accounts: 0, auditEntries: 1 });
+        expect(await status(bare.location)).toMatchObject({ schema: '0005-sync-own-digests', pending: [], accounts: 0, auditEntries: 1 });
       } finally {
         vi.unstubAllEnvs();
         await bare.cleanup();
       }
-      expect(await status(fresh.location)).toMatchObject({ dialect, schema: '0004-directory-revision', accounts: 1, auditEntries: 1, sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null });
+      expect(await status(fresh.location)).toMatchObject({ dialect, schema: '0005-sync-own-digests', accounts: 1, auditEntries: 1, sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null });
     });
   });
 });

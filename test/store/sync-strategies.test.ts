@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
@@ -221,6 +222,31 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     expect(await run(store, file, {}, 'auto')).toMatchObject({ strategy: 'streamed', unchanged: 4 });
     expect(rechecks).not.toHaveBeenCalled();
     rechecks.mockRestore();
+  });
+
+  it('the digest triggers stand aside only inside a run: after a run, a dry run and a refused run they are all there', async () => {
+    const [store] = stores as [Store];
+    const triggers = async () =>
+      (store.dialect === 'sqlite'
+        ? await sql<{ name: string; text: string }>`select name, sql as text from sqlite_master where type = 'trigger' order by name`.execute(store.db)
+        : await sql<{ name: string; text: string }>`select tgname as name, pg_get_triggerdef(oid) as text from pg_trigger where not tgisinternal order by tgname`.execute(store.db)
+      ).rows;
+    const before = await triggers();
+    expect(before.map((t) => t.name)).toEqual(expect.arrayContaining(['account_digest_self']));
+    const file = path.join(fresh[0]!.dir, 'madrhas.csv');
+    fs.writeFileSync(file, [...lines(CLEAN), ''].join('\r\n'));
+    await run(store, file, { dryRun: true }, 'auto');
+    expect(await triggers()).toEqual(before);
+    await run(store, file, {}, 'auto');
+    expect(await triggers()).toEqual(before);
+    // every account of the file gone: over the limit, the run rolls back (exit 6)
+    fs.writeFileSync(file, [LINES[0]!, ''].join('\r\n'));
+    await expect(run(store, file, {}, 'auto')).rejects.toThrow();
+    expect(await triggers()).toEqual(before);
+    // and they work: a change made outside a run clears the account's digest
+    const pauline = 'pauline.dufour@mairie-pau.fr';
+    await store.db.updateTable('account').set({ lastName: 'DUFOUR-LAFON' }).where('login', '=', pauline).execute();
+    expect((await store.db.selectFrom('account').select('syncDigest').where('login', '=', pauline).executeTakeFirstOrThrow()).syncDigest).toBeNull();
   });
 
   it('any change to an account, its attachments or their services clears its digest (triggers)', async () => {

@@ -3,6 +3,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-structure-search.js';
 import * as m0003 from './0003-sync-digest.js';
 import * as m0004 from './0004-directory-revision.js';
+import * as m0005 from './0005-sync-own-digests.js';
 
 /**
  * Every migration, by name, in order. A static index rather than a folder read, so the set the
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-structure-search': m0002,
   '0003-sync-digest': m0003,
   '0004-directory-revision': m0004,
+  '0005-sync-own-digests': m0005,
 };
