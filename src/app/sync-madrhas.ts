@@ -15,6 +15,7 @@ import {
   directoryRevision,
   countRejected,
   createStage,
+  deferIndexes,
   dropStage,
   inScopeOf,
   indexStage,
@@ -140,11 +141,15 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
         .executeTakeFirstOrThrow();
       // the run keeps the digests of the accounts it writes itself (sync-apply.ts)
       const restoreTriggers = await suspendDigestTriggers(uc.trx);
+      // a first load does not keep the random-order indexes up to date as it writes (see deferIndexes)
+      let restoreIndexes = async () => {};
+      const deferForWrites = async () => void (restoreIndexes = await deferIndexes(uc.trx, source.lineBreaks));
       // the directory and the GPs as the run found them (read before any write: the streamed path
       // reads them when its first account needs them, and a file of unchanged accounts never does)
       const tools = async (): Promise<SyncTools> => {
         const dir = await Directory.load(uc.trx);
         const storeGp = await principalManagers(uc.trx);
+        if (streamed) await deferForWrites();
         return { checker: new RowChecker(dir, scope, o.lang), storeGp, writer: new Writer(uc, full, run.id, summary, (id) => dir.ref(id), storeGp) };
       };
 
@@ -163,6 +168,7 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
         await stageFile(uc, source, header.positions, checker, o, summary);
         await indexStage(uc.trx);
         await checkAcrossRows(uc.trx, (key) => splitMessage(o.lang, key as CrossRule));
+        await deferForWrites();
         await applyStaged(uc, writer, full);
       }
 
@@ -182,6 +188,7 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
       }
       await deactivateAbsent(uc, absent, run.id, summary);
       await dropStage(uc.trx);
+      await restoreIndexes();
       await restoreTriggers();
 
       const counts = countsOf(summary);

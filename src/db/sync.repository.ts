@@ -261,6 +261,35 @@ export async function suspendDigestTriggers(db: Db): Promise<() => Promise<void>
   };
 }
 
+/**
+ * Indexes a large load fills in random key order (a structure's attachments, the one-GP rule, an
+ * account's audit entries), by the table whose rows they index and how to count those rows.
+ */
+const DEFERRABLE = [
+  { table: 'attachment', rows: 'select coalesce(max(id), 0) from attachment', indexes: ['attachment_structure_idx', 'attachment_one_gp_uq'] },
+  { table: 'audit_log', rows: 'select seq from audit_head where id = 1', indexes: ['audit_log_target_idx'] },
+];
+
+/**
+ * A run that brings more rows than a table holds (the first load of a département) does not keep
+ * that table's random-order indexes up to date row by row: SQLite drops them inside the run's
+ * transaction and builds them again before it commits (a sort, then pages written in order),
+ * which costs less than a million inserts at random places, and checks the unique ones again
+ * whole. Call it once the run's reads that need them are done (the GPs of the store, the rules
+ * across staged rows); returns what builds them back. Nothing on PostgreSQL, where dropping an
+ * index would lock the table against every reader of the region until the run commits.
+ */
+export async function deferIndexes(db: Db, expectedRows: number): Promise<() => Promise<void>> {
+  const sqlite = rawSqlite(db);
+  if (!sqlite) return async () => {};
+  const names = DEFERRABLE.filter((d) => expectedRows > Number(sqlite.prepare(d.rows).pluck().get() ?? 0)).flatMap((d) => d.indexes);
+  const texts = names.map((name) => sqlite.prepare("select sql from sqlite_schema where type = 'index' and name = ?").pluck().get(name) as string | undefined);
+  names.forEach((name, i) => texts[i] !== undefined && sqlite.exec(`drop index ${name}`));
+  return async () => {
+    for (const text of texts) if (text !== undefined) sqlite.exec(text);
+  };
+}
+
 /** Clears the digests of these accounts: the sync changed them without recording their rows. */
 export async function clearDigests(db: Db, accountIds: readonly number[]): Promise<void> {
   for (let i = 0; i < accountIds.length; i += 1000) {

@@ -29,6 +29,8 @@ export interface CsvSource {
   newline: '\r\n' | '\n' | '\r';
   /** Whether the file has a quote character anywhere (without, io/csv-lines.ts can read it as bytes). */
   quotes: boolean;
+  /** Its line breaks: about as many records as it holds (for a writer to plan for its size). */
+  lineBreaks: number;
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -42,6 +44,8 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
   const utf8 = new Utf8Check();
   let quotes = false;
   let size = 0;
+  let lf = 0;
+  let cr = 0;
   let head = Buffer.alloc(0);
   try {
     for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
@@ -50,6 +54,8 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
       if (head.length < 64 * 1024) head = Buffer.concat([head, chunk.subarray(0, 64 * 1024)]);
       if (choice !== 'cp1252') utf8.update(chunk);
       quotes ||= chunk.includes(0x22);
+      lf += countByte(chunk, 0x0a);
+      cr += countByte(chunk, 0x0d);
     }
   } catch (err) {
     throw new InvalidInputError([{ field: 'FILE', message: 'csv.unreadable', params: { file, detail: (err as Error).message } }], 'csv.unusable', { file: path.basename(file) });
@@ -65,7 +71,13 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
   const delimiter = !firstLine.includes(';') && firstLine.includes(',') ? ',' : ';';
   const after = iconv.decode(head.subarray(bom ? 3 : 0), encoding).slice(firstLine.length, firstLine.length + 2);
   const newline = after.startsWith('\r\n') ? '\r\n' : after.startsWith('\r') ? '\r' : '\n';
-  return { path: file, name: path.basename(file), size, sha256: hash.digest('hex'), encoding, bom, delimiter, newline, quotes };
+  return { path: file, name: path.basename(file), size, sha256: hash.digest('hex'), encoding, bom, delimiter, newline, quotes, lineBreaks: Math.max(lf, cr) };
+}
+
+function countByte(buf: Buffer, byte: number): number {
+  let n = 0;
+  for (let at = buf.indexOf(byte); at >= 0; at = buf.indexOf(byte, at + 1)) n++;
+  return n;
 }
 
 /** Whether a stream of chunks is valid UTF-8, a character cut between two chunks included (no text decoded). */

@@ -57,7 +57,14 @@ describe('inspectCsv', () => {
       newline: "\r\n",
       delimiter: ';',
       quotes: false,
+      lineBreaks: 2,
     });
+  });
+
+  it('counts the line breaks (LF, CRLF or CR alone; one inside a quoted cell counts too)', async () => {
+    expect((await inspectCsv(write('lf.csv', 'A;B\n1;2\n3;4'))).lineBreaks).toBe(2);
+    expect((await inspectCsv(write('crlf.csv', 'A;B\r\n1;2\r\n3;"x\r\ny"\r\n'))).lineBreaks).toBe(4);
+    expect((await inspectCsv(write('cr.csv', 'A;B\r1;2\r'))).lineBreaks).toBe(2);
   });
 
   it('notices the UTF-8 BOM', async () => {
@@ -335,6 +342,7 @@ describe('RejectsWriter', () => {
     newline: "\r\n",
     delimiter: ';',
     quotes: false,
+    lineBreaks: 0,
     ...over,
   });
 
