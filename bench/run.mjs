@@ -104,13 +104,16 @@ function benchSync() {
     const floorDb = path.join(dir, 'floor.sqlite');
     const floor = (step) => check(`baseline ${step}`, timed(process.execPath, [BASELINE, step, floorDb, step === 'prepare' ? annuaire : madrhas]));
     floor('prepare');
+    const floorBase = fs.statSync(floorDb).size;
     const floorCold = floor('sync');
+    const floorStored = fs.statSync(floorDb).size - floorBase;
     const floorAgain = floor('sync');
     const base = path.join(dir, 'base.sqlite');
     fs.copyFileSync(db, base);
     const cold = check('sync madrhas', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
+    const stored = fs.statSync(db).size - fs.statSync(base).size;
     // the same rows into the same schema by SQL alone: what storing them costs, whatever the code
-    const stored = check('store floor', timed(process.execPath, [path.join(ROOT, 'bench/store-floor.mjs'), base, db, path.join(dir, 'store-floor.sqlite')]));
+    const bySql = check('store floor', timed(process.execPath, [path.join(ROOT, 'bench/store-floor.mjs'), base, db, path.join(dir, 'store-floor.sqlite')]));
     const again = check('sync madrhas (again)', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
     // the directory moves (one structure renamed): the next run checks every row against it again
     // and stamps the digests anew; the run after that is as cheap as `again`
@@ -125,7 +128,8 @@ function benchSync() {
     console.log(`\nsync madrhas: ${ROWS} rows (${(fs.statSync(madrhas).size / 1e6).toFixed(0)} MB) over ${N} structures`);
     console.log(`  floor (baseline-sync.mjs)  cold ${floorCold.seconds.toFixed(2)} s   again ${floorAgain.seconds.toFixed(2)} s   peak RSS ${Math.max(floorCold.rssMb, floorAgain.rssMb).toFixed(0)} MB`);
     console.log(`  chorus-admin cold          ${cold.seconds.toFixed(2)} s   ratio ${(cold.seconds / floorCold.seconds).toFixed(2)}× the floor (target ≤ 1.5×)   peak RSS ${cold.rssMb.toFixed(0)} MB   (${c.strategy}: created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`);
-    console.log(`  our rows by SQL alone      ${stored.seconds.toFixed(2)} s   ratio ${(stored.seconds / floorCold.seconds).toFixed(2)}× the floor   (bench/store-floor.mjs: the cold sync's rows, INSERT … SELECT into the store's schema)`);
+    console.log(`  our rows by SQL alone      ${bySql.seconds.toFixed(2)} s   ratio ${(bySql.seconds / floorCold.seconds).toFixed(2)}× the floor   (bench/store-floor.mjs: the cold sync's rows, INSERT … SELECT into the store's schema)`);
+    console.log(`  bytes stored, cold         floor ${(floorStored / 1e6).toFixed(0)} MB   chorus-admin ${(stored / 1e6).toFixed(0)} MB (${(stored / floorStored).toFixed(2)}×)   per second: floor ${(floorStored / 1e6 / floorCold.seconds).toFixed(1)} MB/s, chorus-admin ${(stored / 1e6 / cold.seconds).toFixed(1)} MB/s, by SQL alone ${(stored / 1e6 / bySql.seconds).toFixed(1)} MB/s`);
     console.log(`  chorus-admin again         ${again.seconds.toFixed(2)} s   ratio ${(again.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync (target ≤ 0.5×)   peak RSS ${again.rssMb.toFixed(0)} MB   (${a.strategy}: unchanged ${a.unchanged})`);
     console.log(`  … the directory moved       ${moved.seconds.toFixed(2)} s   ratio ${(moved.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync   peak RSS ${moved.rssMb.toFixed(0)} MB   (every row checked again, digests stamped anew; unchanged ${JSON.parse(moved.stdout).unchanged})`);
     console.log(`  … and the run after that    ${after.seconds.toFixed(2)} s   ratio ${(after.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync   peak RSS ${after.rssMb.toFixed(0)} MB`);

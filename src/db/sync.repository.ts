@@ -271,18 +271,19 @@ const DEFERRABLE = [
 ];
 
 /**
- * A run that brings more rows than a table holds (the first load of a département) does not keep
- * that table's random-order indexes up to date row by row: SQLite drops them inside the run's
- * transaction and builds them again before it commits (a sort, then pages written in order),
- * which costs less than a million inserts at random places, and checks the unique ones again
- * whole. Call it once the run's reads that need them are done (the GPs of the store, the rules
- * across staged rows); returns what builds them back. Nothing on PostgreSQL, where dropping an
- * index would lock the table against every reader of the region until the run commits.
+ * A run whose file has more than twice the rows a table holds (the first load of a département)
+ * does not keep that table's random-order indexes up to date row by row: SQLite drops them inside
+ * the run's transaction and builds them again before it commits (a sort, then pages written in
+ * order), which costs less than a million inserts at random places, and checks the unique ones
+ * again whole. A re-run, whose rows the table mostly holds already, keeps them. Call it once the
+ * run's reads that need them are done (the GPs of the store, the rules across staged rows);
+ * returns what builds them back. Nothing on PostgreSQL, where dropping an index would lock the
+ * table against every reader of the region until the run commits.
  */
-export async function deferIndexes(db: Db, expectedRows: number): Promise<() => Promise<void>> {
+export async function deferIndexes(db: Db, fileRows: number): Promise<() => Promise<void>> {
   const sqlite = rawSqlite(db);
   if (!sqlite) return async () => {};
-  const names = DEFERRABLE.filter((d) => expectedRows > Number(sqlite.prepare(d.rows).pluck().get() ?? 0)).flatMap((d) => d.indexes);
+  const names = DEFERRABLE.filter((d) => 2 * Number(sqlite.prepare(d.rows).pluck().get() ?? 0) < fileRows).flatMap((d) => d.indexes);
   const texts = names.map((name) => sqlite.prepare("select sql from sqlite_schema where type = 'index' and name = ?").pluck().get(name) as string | undefined);
   names.forEach((name, i) => texts[i] !== undefined && sqlite.exec(`drop index ${name}`));
   return async () => {

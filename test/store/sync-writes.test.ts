@@ -1,0 +1,92 @@
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/account.repository.js';
+import { deferIndexes, suspendDigestTriggers } from '../../src/db/sync.repository.js';
+import type { Store } from '../../src/db/store.js';
+import { DIALECTS, freshStore } from '../helpers/stores.js';
+import { addAccount, addAttachment, addStructure } from './support/seed.js';
+
+// How the MADRHAS sync writes (db/sync.repository.ts): the digest triggers stand aside inside its
+// transaction only, and a first load builds its random-order indexes again at the end (SQLite).
+
+const DEFERRED = ['attachment_one_gp_uq', 'attachment_structure_idx', 'audit_log_target_idx'];
+
+async function indexes(db: Db, dialect: string): Promise<string[]> {
+  const rows =
+    dialect === 'sqlite'
+      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and name in (${sql.join(DEFERRED)}) order by name`.execute(db)
+      : await sql<{ name: string }>`select indexname as name from pg_indexes where indexname in (${sql.join(DEFERRED)}) order by indexname`.execute(db);
+  return rows.rows.map((r) => r.name);
+}
+
+const digestOf = async (db: Db, id: number) => (await db.selectFrom('account').select('syncDigest').where('id', '=', id).executeTakeFirstOrThrow()).syncDigest;
+
+describe.each(DIALECTS)('the sync’s way of writing (%s)', (dialect) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let account: number;
+  let structure: number;
+  beforeEach(async () => {
+    ({ store, cleanup } = await freshStore(dialect));
+    account = await addAccount(store.db, 'jean.dupont@mairie-pau.fr');
+    structure = await addStructure(store.db, '21640445900010', '64000');
+    await store.db.updateTable('account').set({ syncDigest: 'abcdef0123456789' }).where('id', '=', account).execute();
+  });
+  afterEach(async () => cleanup());
+
+  /** Rolls the transaction back once `body` is done. */
+  const rolledBack = async (body: (trx: Db) => Promise<void>) => {
+    await expect(
+      store.db.transaction().execute(async (trx) => {
+        await body(trx);
+        throw new Error('roll back');
+      }),
+    ).rejects.toThrow('roll back');
+  };
+
+  it('inside the transaction, a write leaves a digest alone; after it, or once put back, a write clears it', async () => {
+    await store.db.transaction().execute(async (trx) => {
+      const restore = await suspendDigestTriggers(trx);
+      await addAttachment(trx, account, structure, 'UTILISATEUR', 'VALIDEE');
+      await trx.updateTable('account').set({ lastName: 'DUPOND' }).where('id', '=', account).execute();
+      expect(await digestOf(trx, account)).toBe('abcdef0123456789');
+      await restore();
+      await trx.updateTable('account').set({ firstName: 'Jeanne' }).where('id', '=', account).execute();
+      expect(await digestOf(trx, account)).toBeNull();
+    });
+    await store.db.updateTable('account').set({ syncDigest: 'abcdef0123456789' }).where('id', '=', account).execute();
+    await store.db.updateTable('account').set({ lastName: 'DURAND' }).where('id', '=', account).execute();
+    expect(await digestOf(store.db, account)).toBeNull();
+  });
+
+  it('a rolled-back transaction gives the triggers back, put back or not', async () => {
+    await rolledBack(async (trx) => void (await suspendDigestTriggers(trx)));
+    await store.db.updateTable('account').set({ lastName: 'DUPOND' }).where('id', '=', account).execute();
+    expect(await digestOf(store.db, account)).toBeNull();
+  });
+
+  it('a file with more than twice the rows the tables hold defers their random-order indexes (SQLite), built again on restore', async () => {
+    expect(await indexes(store.db, dialect)).toEqual(DEFERRED);
+    await store.db.transaction().execute(async (trx) => {
+      const restore = await deferIndexes(trx, 3);
+      expect(await indexes(trx, dialect)).toEqual(dialect === 'sqlite' ? [] : DEFERRED);
+      await addAttachment(trx, account, structure, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
+      await restore();
+      expect(await indexes(trx, dialect)).toEqual(DEFERRED);
+    });
+    // the unique index built again still holds: a second GP of the structure is refused
+    const other = await addAccount(store.db, 'marie.durand@mairie-pau.fr');
+    await expect(addAttachment(store.db, other, structure, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE')).rejects.toThrow();
+    expect(await indexes(store.db, dialect)).toEqual(DEFERRED);
+  });
+
+  it('a table holding half the file’s rows or more keeps its indexes; a rolled-back run gives the deferred ones back', async () => {
+    await addAttachment(store.db, account, structure, 'UTILISATEUR', 'VALIDEE');
+    // one attachment against a file of two rows: kept; the audit log, empty, has its index deferred
+    await rolledBack(async (trx) => {
+      await deferIndexes(trx, 2);
+      expect(await indexes(trx, dialect)).toEqual(dialect === 'sqlite' ? ['attachment_one_gp_uq', 'attachment_structure_idx'] : DEFERRED);
+    });
+    expect(await indexes(store.db, dialect)).toEqual(DEFERRED);
+  });
+});
