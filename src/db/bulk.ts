@@ -102,8 +102,28 @@ export async function packedText(db: Db, columns: readonly string[], from: strin
   return typeof packed === 'string' ? packed : '';
 }
 
-/** `packedText` split into rows of cells. */
-export async function packedRows(db: Db, columns: readonly string[], from: string, params: readonly unknown[] = []): Promise<string[][]> {
-  const packed = await packedText(db, columns, from, params);
-  return packed === '' ? [] : packed.split('\u001e').map((r) => r.split('\u001f'));
+/**
+ * Every row of `table`, `page` rows at a time in id order, as `packedText`: each row's cells are
+ * handed to `each` in one array that is used again for the next row (copy what you keep), so a
+ * table of 260,000 rows never stands in memory as arrays of strings. `columns[0]` must be `id`.
+ */
+export async function eachPacked(db: Db, table: string, columns: readonly string[], each: (cells: string[]) => void, page = 50_000): Promise<void> {
+  const cells = new Array<string>(columns.length).fill('');
+  for (let after = 0; ; ) {
+    const text = await packedText(db, columns, `(select ${columns.join(', ')} from ${table} where id > ? order by id limit ?) t`, [after, page]);
+    if (text === '') return;
+    for (let at = 0; at < text.length; ) {
+      let end = text.indexOf('\u001e', at);
+      if (end < 0) end = text.length;
+      for (let c = 0; c < columns.length; c++) {
+        let stop = c === columns.length - 1 ? end : text.indexOf('\u001f', at);
+        if (stop < 0 || stop > end) stop = end;
+        cells[c] = text.slice(at, stop);
+        at = stop + 1;
+      }
+      after = Math.max(after, Number(cells[0]));
+      each(cells);
+      at = end + 1;
+    }
+  }
 }
