@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus, completeAccount } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
@@ -801,6 +802,9 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))('sync madrhas interrupted 
   let fresh: FreshLocation;
   let files: { annuaire: string; services: string; madrhas: string };
   let before: Record<string, number>;
+  /** Tables, indexes and triggers: the run drops some inside its transaction (db/sync.repository.ts). */
+  let beforeSchema: unknown[];
+  const schemaObjects = async (store: Store) => (await sql`select type, name, sql from sqlite_master order by type, name`.execute(store.db)).rows;
   const gen = (args: string[], file: string) => fs.writeFileSync(file, execFileSync(process.execPath, [GEN, ...args], { maxBuffer: 256 << 20 }));
 
   beforeEach(async () => {
@@ -818,6 +822,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))('sync madrhas interrupted 
       await importStructures(store, CORR, { file: files.annuaire, encoding: 'auto', lang: 'fr' });
       await importServices(store, CORR, { file: files.services, encoding: 'auto', lang: 'fr' });
       before = await counts(store.db);
+      beforeSchema = await schemaObjects(store);
     } finally {
       await store.close();
     }
@@ -866,6 +871,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))('sync madrhas interrupted 
     const store = await openStore(fresh.location);
     try {
       expect(await counts(store.db)).toEqual(before);
+      expect(await schemaObjects(store)).toEqual(beforeSchema);
       expect(await integrityProblems(store)).toEqual([]);
       const v = new ChainVerifier();
       for await (const e of allAuditEntries(store.db)) v.next(e);
