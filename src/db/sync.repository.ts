@@ -263,11 +263,11 @@ export async function suspendDigestTriggers(db: Db): Promise<() => Promise<void>
 
 /**
  * Indexes a large load fills in random key order (a structure's attachments, the one-GP rule, an
- * account's audit entries), by the table whose rows they index and how to count those rows.
+ * account's audit entries), with how to count the rows of the table they index.
  */
 const DEFERRABLE = [
-  { table: 'attachment', rows: 'select coalesce(max(id), 0) from attachment', indexes: ['attachment_structure_idx', 'attachment_one_gp_uq'] },
-  { table: 'audit_log', rows: 'select seq from audit_head where id = 1', indexes: ['audit_log_target_idx'] },
+  { rows: 'select coalesce(max(id), 0) from attachment', indexes: ['attachment_structure_idx', 'attachment_one_gp_uq'] },
+  { rows: 'select seq from audit_head where id = 1', indexes: ['audit_log_target_idx'] },
 ];
 
 /**
