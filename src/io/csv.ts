@@ -1,4 +1,4 @@
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -80,22 +80,36 @@ function countByte(buf: Buffer, byte: number): number {
   return n;
 }
 
-/** Whether a stream of chunks is valid UTF-8, a character cut between two chunks included (no text decoded). */
+/**
+ * Whether a stream of chunks is valid UTF-8, a character cut between two chunks included (no text
+ * decoded). A file cut short inside its last character (a truncated export) is still UTF-8 when
+ * it holds accented characters as UTF-8 before the cut: decoded as Windows-1252 instead, every
+ * `é` would read `Ã©`, and some such names (`MÃœLLER`) pass as letters. Without any before it,
+ * that last byte is as likely a Windows-1252 letter.
+ */
 class Utf8Check {
   private ok = true;
+  private multibyte = false;
   private carry = Buffer.alloc(0);
 
   update(chunk: Buffer): void {
     if (!this.ok) return;
     const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
     const cut = completeUpTo(buf);
-    this.ok = isUtf8(buf.subarray(0, cut));
+    const whole = buf.subarray(0, cut);
+    this.ok = isUtf8(whole);
+    this.multibyte ||= this.ok && !isAscii(whole);
     this.carry = Buffer.from(buf.subarray(cut));
   }
 
   end(): boolean {
-    return this.ok && this.carry.length === 0;
+    return this.ok && (this.carry.length === 0 || (this.multibyte && isCutSequence(this.carry)));
   }
+}
+
+/** A lead byte of a multi-byte UTF-8 sequence, then only continuation bytes: a character cut short. */
+function isCutSequence(tail: Buffer): boolean {
+  return tail[0]! >= 0xc2 && tail[0]! <= 0xf4 && tail.subarray(1).every((b) => (b & 0xc0) === 0x80);
 }
 
 /** The length of the part of `buf` that ends on a whole character (an incomplete last sequence, up to 3 bytes, left out). */

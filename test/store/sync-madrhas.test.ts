@@ -762,6 +762,18 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
       expect(again).toMatchObject({ encoding: 'utf8', unchanged: 4, updated: 0, created: 0, rejected: 9 });
     });
 
+    it('a UTF-8 export cut short inside a character stays UTF-8: its names intact, the cut line rejected', async () => {
+      // the last line cut after the first byte of the ô of Jérôme: no line break, no date, no structure
+      const whole = Buffer.from([...accented().slice(0, -1), row({ login: 'jerome.garcon@mairie-pau.fr', nom: 'GARÇON', prenom: 'Jérôme' })].join('\r\n'), 'utf8');
+      const file = write('cut', []);
+      fs.writeFileSync(file, whole.subarray(0, whole.lastIndexOf(Buffer.from('rôme;')) + 2));
+      const summary = await sync(file);
+      expect(summary).toMatchObject({ ...FIRST_RUN, encoding: 'utf8', rows: 16, rejected: 10 });
+      expect(summary.sample.at(-1)).toMatchObject({ line: 18 }); // after the fixture's blank line 17
+      expect(await account(SOPHIE)).toMatchObject({ lastName: 'BERNARD-LEFÈVRE', firstName: 'Séverine' });
+      expect(await account(JEAN)).toMatchObject({ firstName: 'Jérôme' });
+    });
+
     it('--encoding overrides the detection', async () => {
       const file = write('forced', accented(), '\r\n', (s) => iconv.encode(s, 'cp1252'));
       const summary = await sync(file, { encoding: 'cp1252' });

@@ -83,9 +83,24 @@ describe('inspectCsv', () => {
     expect(s.bom).toBe(false);
   });
 
-  it('detects Windows-1252 from an incomplete UTF-8 sequence at the very end', async () => {
+  it('detects Windows-1252 from an incomplete UTF-8 sequence at the very end of a file without any other accented character', async () => {
     const file = write('tail.csv', Buffer.concat([Buffer.from('Identifiant;RaisonSociale\n1;CAF'), Buffer.from([0xc3])]));
     expect((await inspectCsv(file)).encoding).toBe('cp1252');
+  });
+
+  it('keeps UTF-8 for a UTF-8 file cut short inside its last character (a truncated export), whatever the chunk edges', async () => {
+    const text = 'NOM;PRENOM\nLEFÈVRE;Hélène\nGARÇON;Jérôme\n'.repeat(1 + (1 << 20) / 40);
+    for (const cut of [1, 2]) {
+      // …Jérô cut after the first byte of ô (2 bytes), or of € (3 bytes)
+      const whole = Buffer.from(text + 'MÜLLER;Jérô', 'utf8');
+      const file = write(`cut-${cut}.csv`, cut === 1 ? whole.subarray(0, whole.length - 1) : Buffer.concat([whole, Buffer.from('€', 'utf8').subarray(0, 2)]));
+      expect((await inspectCsv(file)).encoding, `cut ${cut}`).toBe('utf8');
+      const { records } = await readAll(file);
+      expect(records.at(-1)!.fields[0]).toBe('MÜLLER');
+    }
+    // a byte that cannot lead a sequence is no cut character: Windows-1252
+    const odd = write('odd.csv', Buffer.concat([Buffer.from('NOM\nHélène\n', 'utf8'), Buffer.from([0xff])]));
+    expect((await inspectCsv(odd)).encoding).toBe('cp1252');
   });
 
   it('detects Windows-1252 when the only invalid byte lies far into a large file', async () => {
