@@ -143,7 +143,7 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
       const restoreTriggers = await suspendDigestTriggers(uc.trx);
       // a first load does not keep the random-order indexes up to date as it writes (see deferIndexes)
       let restoreIndexes = async () => {};
-      const deferForWrites = async () => void (restoreIndexes = await deferIndexes(uc.trx, source.lineBreaks));
+      const deferForWrites = async () => void (restoreIndexes = await deferIndexes(uc.trx, source.lines));
       // the directory and the GPs as the run found them (read before any write: the streamed path
       // reads them when its first account needs them, and a file of unchanged accounts never does)
       const tools = async (): Promise<SyncTools> => {

@@ -29,8 +29,8 @@ export interface CsvSource {
   newline: '\r\n' | '\n' | '\r';
   /** Whether the file has a quote character anywhere (without, io/csv-lines.ts can read it as bytes). */
   quotes: boolean;
-  /** Its line breaks: about as many records as it holds (for a writer to plan for its size). */
-  lineBreaks: number;
+  /** About how many lines it holds: those of its first 64 KB, scaled to its size (for a writer to plan for it). */
+  lines: number;
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -44,8 +44,6 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
   const utf8 = new Utf8Check();
   let quotes = false;
   let size = 0;
-  let lf = 0;
-  let cr = 0;
   let head = Buffer.alloc(0);
   try {
     for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
@@ -54,8 +52,6 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
       if (head.length < 64 * 1024) head = Buffer.concat([head, chunk.subarray(0, 64 * 1024)]);
       if (choice !== 'cp1252') utf8.update(chunk);
       quotes ||= chunk.includes(0x22);
-      lf += countByte(chunk, 0x0a);
-      cr += countByte(chunk, 0x0d);
     }
   } catch (err) {
     throw new InvalidInputError([{ field: 'FILE', message: 'csv.unreadable', params: { file, detail: (err as Error).message } }], 'csv.unusable', { file: path.basename(file) });
@@ -71,13 +67,18 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
   const delimiter = !firstLine.includes(';') && firstLine.includes(',') ? ',' : ';';
   const after = iconv.decode(head.subarray(bom ? 3 : 0), encoding).slice(firstLine.length, firstLine.length + 2);
   const newline = after.startsWith('\r\n') ? '\r\n' : after.startsWith('\r') ? '\r' : '\n';
-  return { path: file, name: path.basename(file), size, sha256: hash.digest('hex'), encoding, bom, delimiter, newline, quotes, lineBreaks: Math.max(lf, cr) };
+  return { path: file, name: path.basename(file), size, sha256: hash.digest('hex'), encoding, bom, delimiter, newline, quotes, lines: lineEstimate(head, size) };
 }
 
-function countByte(buf: Buffer, byte: number): number {
-  let n = 0;
-  for (let at = buf.indexOf(byte); at >= 0; at = buf.indexOf(byte, at + 1)) n++;
-  return n;
+/** The lines of `head` (LF, CRLF or CR alone), scaled from its bytes to the file's `size`: no pass of its own. */
+function lineEstimate(head: Buffer, size: number): number {
+  const count = (byte: number) => {
+    let n = 0;
+    for (let at = head.indexOf(byte); at >= 0; at = head.indexOf(byte, at + 1)) n++;
+    return n;
+  };
+  const breaks = Math.max(count(0x0a), count(0x0d));
+  return head.length >= size ? breaks : Math.round((breaks * size) / head.length);
 }
 
 /**

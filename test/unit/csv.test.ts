@@ -57,14 +57,17 @@ describe('inspectCsv', () => {
       newline: "\r\n",
       delimiter: ';',
       quotes: false,
-      lineBreaks: 2,
+      lines: 2,
     });
   });
 
-  it('counts the line breaks (LF, CRLF or CR alone; one inside a quoted cell counts too)', async () => {
-    expect((await inspectCsv(write('lf.csv', 'A;B\n1;2\n3;4'))).lineBreaks).toBe(2);
-    expect((await inspectCsv(write('crlf.csv', 'A;B\r\n1;2\r\n3;"x\r\ny"\r\n'))).lineBreaks).toBe(4);
-    expect((await inspectCsv(write('cr.csv', 'A;B\r1;2\r'))).lineBreaks).toBe(2);
+  it('counts the lines of a small file (LF, CRLF or CR alone), and estimates a large one’s from its first 64 KB', async () => {
+    expect((await inspectCsv(write('lf.csv', 'A;B\n1;2\n3;4'))).lines).toBe(2);
+    expect((await inspectCsv(write('crlf.csv', 'A;B\r\n1;2\r\n3;"x\r\ny"\r\n'))).lines).toBe(4);
+    expect((await inspectCsv(write('cr.csv', 'A;B\r1;2\r'))).lines).toBe(2);
+    const big = await inspectCsv(write('big-lines.csv', 'A;B\n' + 'SIRET;21640445900010;Commune de Pau\n'.repeat(100_000)));
+    expect(big.lines).toBeGreaterThan(95_000);
+    expect(big.lines).toBeLessThan(105_000);
   });
 
   it('notices the UTF-8 BOM', async () => {
@@ -357,7 +360,7 @@ describe('RejectsWriter', () => {
     newline: "\r\n",
     delimiter: ';',
     quotes: false,
-    lineBreaks: 0,
+    lines: 0,
     ...over,
   });
 
