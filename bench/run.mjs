@@ -35,11 +35,21 @@ function data(name, ...args) {
 /** Runs a command as a whole process; returns wall seconds, peak RSS in MB, exit code. */
 function timed(cmd, args, env = {}) {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const lines = r.stderr.trim().split('\n');
   const rssKb = Number(lines.at(-1));
-  return { seconds, rssMb: rssKb / 1024, code: r.status, stdout: r.stdout, stderr: lines.slice(0, -1).join('\n') };
+  return {
+    seconds,
+    rssMb: rssKb / 1024,
+    code: r.status,
+    stdout: r.stdout,
+    stderr: lines.slice(0, -1).join('\n'),
+  };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -48,7 +58,23 @@ const cli = (db, ...args) => [BIN, '--db', db, '--as', CORR, ...args];
 function freshStore() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
   const db = path.join(dir, 'bench.sqlite');
-  const r = spawnSync(process.execPath, [BIN, '--db', db, 'init', '--correspondent', CORR, '--email', CORR, '--nom', 'BENCH', '--prenom', 'Run', '--scope', '*', '-q']);
+  const r = spawnSync(process.execPath, [
+    BIN,
+    '--db',
+    db,
+    'init',
+    '--correspondent',
+    CORR,
+    '--email',
+    CORR,
+    '--nom',
+    'BENCH',
+    '--prenom',
+    'Run',
+    '--scope',
+    '*',
+    '-q',
+  ]);
   if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
   return { db, dir };
 }
@@ -63,26 +89,59 @@ function benchStructures() {
   const services = data(`services-${N}.csv`, 'services', N);
   const { db, dir } = freshStore();
   try {
-    const imp = check('structure import', timed(process.execPath, cli(db, 'structure', 'import', annuaire, '--json', '-q')));
-    const svc = check('structure import-services', timed(process.execPath, cli(db, 'structure', 'import-services', services, '--json', '-q')));
-    const again = check('structure import (again)', timed(process.execPath, cli(db, 'structure', 'import', annuaire, '--json', '-q')));
+    const imp = check(
+      'structure import',
+      timed(process.execPath, cli(db, 'structure', 'import', annuaire, '--json', '-q')),
+    );
+    const svc = check(
+      'structure import-services',
+      timed(process.execPath, cli(db, 'structure', 'import-services', services, '--json', '-q')),
+    );
+    const again = check(
+      'structure import (again)',
+      timed(process.execPath, cli(db, 'structure', 'import', annuaire, '--json', '-q')),
+    );
     const summary = JSON.parse(imp.stdout);
     const versions = [];
     for (let i = 0; i < 7; i++) versions.push(timed(process.execPath, [BIN, '--version']).seconds);
     const bare = median(versions);
-    const queries = [['Pau'], ['commune', 'bordeaux'], ['chateau'], ['techniques', '--code-postal', '64'], ['--ville', 'mont de marsan', '--page', '3'], [`${20000000 + 4242}`]];
+    const queries = [
+      ['Pau'],
+      ['commune', 'bordeaux'],
+      ['chateau'],
+      ['techniques', '--code-postal', '64'],
+      ['--ville', 'mont de marsan', '--page', '3'],
+      [`${20000000 + 4242}`],
+    ];
     const searches = queries.map((q) => {
       const times = [];
-      for (let i = 0; i < 5; i++) times.push(check(`search ${q.join(' ')}`, timed(process.execPath, cli(db, 'structure', 'search', ...q, '--json', '-q'))).seconds);
+      for (let i = 0; i < 5; i++)
+        times.push(
+          check(
+            `search ${q.join(' ')}`,
+            timed(process.execPath, cli(db, 'structure', 'search', ...q, '--json', '-q')),
+          ).seconds,
+        );
       return { query: q.join(' '), seconds: median(times) };
     });
     const worst = Math.max(...searches.map((s) => s.seconds));
-    console.log(`\nstructures: ${N} rows (${(fs.statSync(annuaire).size / 1e6).toFixed(1)} MB), services: ${2 * N} rows`);
-    console.log(`  structure import           ${imp.seconds.toFixed(2)} s   peak RSS ${imp.rssMb.toFixed(0)} MB   (created ${summary.created})   target < 20 s`);
-    console.log(`  structure import-services  ${svc.seconds.toFixed(2)} s   peak RSS ${svc.rssMb.toFixed(0)} MB`);
-    console.log(`  structure import (again)   ${again.seconds.toFixed(2)} s   peak RSS ${again.rssMb.toFixed(0)} MB   (unchanged ${JSON.parse(again.stdout).unchanged})`);
+    console.log(
+      `\nstructures: ${N} rows (${(fs.statSync(annuaire).size / 1e6).toFixed(1)} MB), services: ${2 * N} rows`,
+    );
+    console.log(
+      `  structure import           ${imp.seconds.toFixed(2)} s   peak RSS ${imp.rssMb.toFixed(0)} MB   (created ${summary.created})   target < 20 s`,
+    );
+    console.log(
+      `  structure import-services  ${svc.seconds.toFixed(2)} s   peak RSS ${svc.rssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  structure import (again)   ${again.seconds.toFixed(2)} s   peak RSS ${again.rssMb.toFixed(0)} MB   (unchanged ${JSON.parse(again.stdout).unchanged})`,
+    );
     console.log(`  chorus-admin --version     ${bare.toFixed(3)} s   (median of 7)`);
-    for (const s of searches) console.log(`  search ${s.query.padEnd(32)} ${s.seconds.toFixed(3)} s   ratio ${(s.seconds / bare).toFixed(2)}× a bare start`);
+    for (const s of searches)
+      console.log(
+        `  search ${s.query.padEnd(32)} ${s.seconds.toFixed(3)} s   ratio ${(s.seconds / bare).toFixed(2)}× a bare start`,
+      );
     console.log(`  worst search / bare start  ${(worst / bare).toFixed(2)}×   target ≤ 2×`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -99,10 +158,20 @@ function benchSync() {
   const madrhas = data(`madrhas-${ROWS}-${N}.csv`, 'madrhas', ROWS, N);
   const { db, dir } = freshStore();
   try {
-    check('structure import', timed(process.execPath, cli(db, 'structure', 'import', annuaire, '-q')));
-    check('structure import-services', timed(process.execPath, cli(db, 'structure', 'import-services', services, '-q')));
+    check(
+      'structure import',
+      timed(process.execPath, cli(db, 'structure', 'import', annuaire, '-q')),
+    );
+    check(
+      'structure import-services',
+      timed(process.execPath, cli(db, 'structure', 'import-services', services, '-q')),
+    );
     const floorDb = path.join(dir, 'floor.sqlite');
-    const floor = (step) => check(`baseline ${step}`, timed(process.execPath, [BASELINE, step, floorDb, step === 'prepare' ? annuaire : madrhas]));
+    const floor = (step) =>
+      check(
+        `baseline ${step}`,
+        timed(process.execPath, [BASELINE, step, floorDb, step === 'prepare' ? annuaire : madrhas]),
+      );
     floor('prepare');
     const floorBase = fs.statSync(floorDb).size;
     const floorCold = floor('sync');
@@ -110,30 +179,74 @@ function benchSync() {
     const floorAgain = floor('sync');
     const base = path.join(dir, 'base.sqlite');
     fs.copyFileSync(db, base);
-    const cold = check('sync madrhas', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
+    const cold = check(
+      'sync madrhas',
+      timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')),
+    );
     const stored = fs.statSync(db).size - fs.statSync(base).size;
     // the same rows into the same schema by SQL alone: what storing them costs, whatever the code
-    const bySql = check('store floor', timed(process.execPath, [path.join(ROOT, 'bench/store-floor.mjs'), base, db, path.join(dir, 'store-floor.sqlite')]));
-    const again = check('sync madrhas (again)', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
+    const bySql = check(
+      'store floor',
+      timed(process.execPath, [
+        path.join(ROOT, 'bench/store-floor.mjs'),
+        base,
+        db,
+        path.join(dir, 'store-floor.sqlite'),
+      ]),
+    );
+    const again = check(
+      'sync madrhas (again)',
+      timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')),
+    );
     // the directory moves (one structure renamed): the next run checks every row against it again
     // and stamps the digests anew; the run after that is as cheap as `again`
     const [head, first] = fs.readFileSync(annuaire, 'utf8').split('\n', 2);
     const renamed = path.join(dir, 'annuaire-renamed.csv');
-    fs.writeFileSync(renamed, `${head}\n${first.replace(/;Commune de ([^;]*);/, ';Commune de $1 (renommée);')}\n`);
-    check('structure import (one renamed)', timed(process.execPath, cli(db, 'structure', 'import', renamed, '-q')));
-    const moved = check('sync madrhas (directory moved)', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
-    const after = check('sync madrhas (after that)', timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')));
+    fs.writeFileSync(
+      renamed,
+      `${head}\n${first.replace(/;Commune de ([^;]*);/, ';Commune de $1 (renommée);')}\n`,
+    );
+    check(
+      'structure import (one renamed)',
+      timed(process.execPath, cli(db, 'structure', 'import', renamed, '-q')),
+    );
+    const moved = check(
+      'sync madrhas (directory moved)',
+      timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')),
+    );
+    const after = check(
+      'sync madrhas (after that)',
+      timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')),
+    );
     const c = JSON.parse(cold.stdout);
     const a = JSON.parse(again.stdout);
-    console.log(`\nsync madrhas: ${ROWS} rows (${(fs.statSync(madrhas).size / 1e6).toFixed(0)} MB) over ${N} structures`);
-    console.log(`  floor (baseline-sync.mjs)  cold ${floorCold.seconds.toFixed(2)} s   again ${floorAgain.seconds.toFixed(2)} s   peak RSS ${Math.max(floorCold.rssMb, floorAgain.rssMb).toFixed(0)} MB`);
-    console.log(`  chorus-admin cold          ${cold.seconds.toFixed(2)} s   ratio ${(cold.seconds / floorCold.seconds).toFixed(2)}× the floor (target ≤ 1.5×)   peak RSS ${cold.rssMb.toFixed(0)} MB   (${c.strategy}: created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`);
-    console.log(`  our rows by SQL alone      ${bySql.seconds.toFixed(2)} s   ratio ${(bySql.seconds / floorCold.seconds).toFixed(2)}× the floor   (bench/store-floor.mjs: the cold sync's rows, INSERT … SELECT into the store's schema)`);
-    console.log(`  bytes stored, cold         floor ${(floorStored / 1e6).toFixed(0)} MB   chorus-admin ${(stored / 1e6).toFixed(0)} MB (${(stored / floorStored).toFixed(2)}×)   per second: floor ${(floorStored / 1e6 / floorCold.seconds).toFixed(1)} MB/s, chorus-admin ${(stored / 1e6 / cold.seconds).toFixed(1)} MB/s, by SQL alone ${(stored / 1e6 / bySql.seconds).toFixed(1)} MB/s`);
-    console.log(`  chorus-admin again         ${again.seconds.toFixed(2)} s   ratio ${(again.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync (target ≤ 0.5×)   peak RSS ${again.rssMb.toFixed(0)} MB   (${a.strategy}: unchanged ${a.unchanged})`);
-    console.log(`  … the directory moved       ${moved.seconds.toFixed(2)} s   ratio ${(moved.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync   peak RSS ${moved.rssMb.toFixed(0)} MB   (every row checked again, digests stamped anew; unchanged ${JSON.parse(moved.stdout).unchanged})`);
-    console.log(`  … and the run after that    ${after.seconds.toFixed(2)} s   ratio ${(after.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync   peak RSS ${after.rssMb.toFixed(0)} MB`);
-    console.log(`  peak memory ${Math.max(cold.rssMb, again.rssMb, moved.rssMb, after.rssMb).toFixed(0)} MB (target < 300 MB)`);
+    console.log(
+      `\nsync madrhas: ${ROWS} rows (${(fs.statSync(madrhas).size / 1e6).toFixed(0)} MB) over ${N} structures`,
+    );
+    console.log(
+      `  floor (baseline-sync.mjs)  cold ${floorCold.seconds.toFixed(2)} s   again ${floorAgain.seconds.toFixed(2)} s   peak RSS ${Math.max(floorCold.rssMb, floorAgain.rssMb).toFixed(0)} MB`,
+    );
+    console.log(
+      `  chorus-admin cold          ${cold.seconds.toFixed(2)} s   ratio ${(cold.seconds / floorCold.seconds).toFixed(2)}× the floor (target ≤ 1.5×)   peak RSS ${cold.rssMb.toFixed(0)} MB   (${c.strategy}: created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`,
+    );
+    console.log(
+      `  our rows by SQL alone      ${bySql.seconds.toFixed(2)} s   ratio ${(bySql.seconds / floorCold.seconds).toFixed(2)}× the floor   (bench/store-floor.mjs: the cold sync's rows, INSERT … SELECT into the store's schema)`,
+    );
+    console.log(
+      `  bytes stored, cold         floor ${(floorStored / 1e6).toFixed(0)} MB   chorus-admin ${(stored / 1e6).toFixed(0)} MB (${(stored / floorStored).toFixed(2)}×)   per second: floor ${(floorStored / 1e6 / floorCold.seconds).toFixed(1)} MB/s, chorus-admin ${(stored / 1e6 / cold.seconds).toFixed(1)} MB/s, by SQL alone ${(stored / 1e6 / bySql.seconds).toFixed(1)} MB/s`,
+    );
+    console.log(
+      `  chorus-admin again         ${again.seconds.toFixed(2)} s   ratio ${(again.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync (target ≤ 0.5×)   peak RSS ${again.rssMb.toFixed(0)} MB   (${a.strategy}: unchanged ${a.unchanged})`,
+    );
+    console.log(
+      `  … the directory moved       ${moved.seconds.toFixed(2)} s   ratio ${(moved.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync   peak RSS ${moved.rssMb.toFixed(0)} MB   (every row checked again, digests stamped anew; unchanged ${JSON.parse(moved.stdout).unchanged})`,
+    );
+    console.log(
+      `  … and the run after that    ${after.seconds.toFixed(2)} s   ratio ${(after.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync   peak RSS ${after.rssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  peak memory ${Math.max(cold.rssMb, again.rssMb, moved.rssMb, after.rssMb).toFixed(0)} MB (target < 300 MB)`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -146,7 +259,9 @@ function benchDocument() {
   const file = path.join(DATA, `scan-${FILE_BYTES}.pdf`);
   if (!fs.existsSync(file)) {
     const head = Buffer.from('%PDF-1.4\n%bench\n');
-    const noise = createCipheriv('aes-128-ctr', Buffer.alloc(16), Buffer.alloc(16)).update(Buffer.alloc(FILE_BYTES - head.length));
+    const noise = createCipheriv('aes-128-ctr', Buffer.alloc(16), Buffer.alloc(16)).update(
+      Buffer.alloc(FILE_BYTES - head.length),
+    );
     fs.writeFileSync(file, Buffer.concat([head, noise]));
   }
   return file;
@@ -163,34 +278,75 @@ function benchFiles() {
     const adds = [];
     const downloads = [];
     for (let i = 0; i < runs; i++) {
-      const add = check('file add', timed(process.execPath, cli(db, 'file', 'add', doc, '--designation', `Scan ${i}`, '--type', 'JUSTIFICATIF', '--json', '-q')));
+      const add = check(
+        'file add',
+        timed(
+          process.execPath,
+          cli(
+            db,
+            'file',
+            'add',
+            doc,
+            '--designation',
+            `Scan ${i}`,
+            '--type',
+            'JUSTIFICATIF',
+            '--json',
+            '-q',
+          ),
+        ),
+      );
       adds.push(add);
       const { id } = JSON.parse(add.stdout);
       const copy = path.join(dir, `copy-${i}.pdf`);
-      downloads.push(check('file download', timed(process.execPath, cli(db, 'file', 'download', String(id), '-o', copy, '-q'))));
-      if (sha256(copy) !== sha256(doc)) throw new Error('file download did not give back the bytes added');
+      downloads.push(
+        check(
+          'file download',
+          timed(process.execPath, cli(db, 'file', 'download', String(id), '-o', copy, '-q')),
+        ),
+      );
+      if (sha256(copy) !== sha256(doc))
+        throw new Error('file download did not give back the bytes added');
       fs.rmSync(copy);
     }
     const versions = [];
     for (let i = 0; i < 7; i++) versions.push(timed(process.execPath, [BIN, '--version']));
     // a command that opens the store and touches no bytes: what add and download cost beyond it is the file's
     const lists = [];
-    for (let i = 0; i < runs; i++) lists.push(check('file list', timed(process.execPath, cli(db, 'file', 'list', '--json', '-q'))));
+    for (let i = 0; i < runs; i++)
+      lists.push(
+        check('file list', timed(process.execPath, cli(db, 'file', 'list', '--json', '-q'))),
+      );
     const med = (rs) => median(rs.map((r) => r.seconds));
     const peak = (rs) => Math.max(...rs.map((r) => r.rssMb));
     const bare = med(versions);
-    console.log(`\nfiles: ${(FILE_BYTES / 1024 / 1024).toFixed(0)} MiB (${FILE_BYTES} bytes), SQLite, median of ${runs}`);
-    console.log(`  chorus-admin --version     ${bare.toFixed(3)} s   peak RSS ${peak(versions).toFixed(0)} MB`);
-    console.log(`  file list (no bytes)       ${med(lists).toFixed(3)} s   peak RSS ${peak(lists).toFixed(0)} MB`);
-    console.log(`  file add                   ${med(adds).toFixed(3)} s   peak RSS ${peak(adds).toFixed(0)} MB   (${(med(adds) - bare).toFixed(3)} s over a bare start)`);
-    console.log(`  file download -o FILE      ${med(downloads).toFixed(3)} s   peak RSS ${peak(downloads).toFixed(0)} MB   (${(med(downloads) - bare).toFixed(3)} s over a bare start)`);
+    console.log(
+      `\nfiles: ${(FILE_BYTES / 1024 / 1024).toFixed(0)} MiB (${FILE_BYTES} bytes), SQLite, median of ${runs}`,
+    );
+    console.log(
+      `  chorus-admin --version     ${bare.toFixed(3)} s   peak RSS ${peak(versions).toFixed(0)} MB`,
+    );
+    console.log(
+      `  file list (no bytes)       ${med(lists).toFixed(3)} s   peak RSS ${peak(lists).toFixed(0)} MB`,
+    );
+    console.log(
+      `  file add                   ${med(adds).toFixed(3)} s   peak RSS ${peak(adds).toFixed(0)} MB   (${(med(adds) - bare).toFixed(3)} s over a bare start)`,
+    );
+    console.log(
+      `  file download -o FILE      ${med(downloads).toFixed(3)} s   peak RSS ${peak(downloads).toFixed(0)} MB   (${(med(downloads) - bare).toFixed(3)} s over a bare start)`,
+    );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 const which = process.argv[2] ?? 'all';
-console.log(`chorus-admin bench — node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `chorus-admin bench — node ${process.version}, ${os.cpus().length} cores, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 if (which === 'all' || which === 'structures') benchStructures();
 if (which === 'all' || which === 'sync') benchSync();
 if (which === 'all' || which === 'files') benchFiles();

@@ -12,7 +12,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-const require = createRequire(path.join(path.dirname(fileURLToPath(import.meta.url)), '../package.json'));
+const require = createRequire(
+  path.join(path.dirname(fileURLToPath(import.meta.url)), '../package.json'),
+);
 const Database = require('better-sqlite3');
 const [base, synced, out] = process.argv.slice(2);
 fs.copyFileSync(base, out);
@@ -22,13 +24,27 @@ db.pragma('synchronous = NORMAL');
 db.pragma('foreign_keys = ON');
 db.pragma('cache_size = -16384');
 db.prepare('attach ? as s').run(synced);
-const columns = (table) => db.prepare(`select name from pragma_table_info(?)`).all(table).map((c) => c.name).join(', ');
-const copy = (table, where) => db.exec(`insert into main.${table} (${columns(table)}) select ${columns(table)} from s.${table} where ${where}`);
+const columns = (table) =>
+  db
+    .prepare(`select name from pragma_table_info(?)`)
+    .all(table)
+    .map((c) => c.name)
+    .join(', ');
+const copy = (table, where) =>
+  db.exec(
+    `insert into main.${table} (${columns(table)}) select ${columns(table)} from s.${table} where ${where}`,
+  );
 const before = fs.statSync(out).size;
 db.exec('begin');
-const aside = db.prepare(`select sql from main.sqlite_schema where (type = 'trigger' and name like '%digest%')
-  or (type = 'index' and name in ('attachment_structure_idx', 'attachment_one_gp_uq', 'audit_log_target_idx'))`).pluck().all();
-for (const text of aside) db.exec(text.replace(/^create (unique )?(trigger|index) (\S+).*$/is, 'drop $2 $3'));
+const aside = db
+  .prepare(
+    `select sql from main.sqlite_schema where (type = 'trigger' and name like '%digest%')
+  or (type = 'index' and name in ('attachment_structure_idx', 'attachment_one_gp_uq', 'audit_log_target_idx'))`,
+  )
+  .pluck()
+  .all();
+for (const text of aside)
+  db.exec(text.replace(/^create (unique )?(trigger|index) (\S+).*$/is, 'drop $2 $3'));
 copy('run', 'id not in (select id from main.run)');
 copy('account', 'id not in (select id from main.account)');
 copy('attachment', 'true');

@@ -16,7 +16,10 @@ if (child) {
   // the parent's end of fd 3 closes when it exits or is killed: stop at once, the transaction uncommitted
   try {
     const lifeline = new net.Socket({ fd: 3, readable: true, writable: false });
-    lifeline.on('end', () => process.exit(137)).on('error', () => process.exit(137)).resume();
+    lifeline
+      .on('end', () => process.exit(137))
+      .on('error', () => process.exit(137))
+      .resume();
     lifeline.unref();
   } catch {
     // not started by a parent chorus-admin (no pipe on fd 3): nothing to watch
@@ -24,10 +27,14 @@ if (child) {
 }
 const capped = process.execArgv.some((a) => a.startsWith('--max-old-space-size'));
 if (batch && !child && !capped) {
-  const c = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB}`, fileURLToPath(import.meta.url), ...args], {
-    stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-    env: { ...process.env, CHORUS_ADMIN_CHILD: '1' },
-  });
+  const c = spawn(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_MB}`, fileURLToPath(import.meta.url), ...args],
+    {
+      stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
+      env: { ...process.env, CHORUS_ADMIN_CHILD: '1' },
+    },
+  );
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => c.kill(signal));
   c.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)));
 } else {

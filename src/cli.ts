@@ -38,16 +38,34 @@ export function buildProgram(lang: Lang): Command {
     .version(version, '-V, --version', t(lang, 'opt.version'))
     .addOption(new Option('--db <path|url>', t(lang, 'opt.db')).env('CHORUS_ADMIN_DB'))
     .addOption(new Option('--as <login>', t(lang, 'opt.as')).env('CHORUS_ADMIN_AS'))
-    .addOption(new Option('--format <format>', t(lang, 'opt.format')).choices(['table', 'json', 'csv']))
+    .addOption(
+      new Option('--format <format>', t(lang, 'opt.format')).choices(['table', 'json', 'csv']),
+    )
     .option('--json', t(lang, 'opt.json'))
     .addOption(new Option('--lang <lang>', t(lang, 'opt.lang')).choices(['fr', 'en']))
     .option('-y, --yes', t(lang, 'opt.yes'))
     .option('-q, --quiet', t(lang, 'opt.quiet'))
     .option('-v, --verbose', t(lang, 'opt.verbose'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list', 'chorus-admin account --help'))
+    .addHelpText(
+      'after',
+      examples(lang, 'chorus-admin --as corr@dgfip.fr account list', 'chorus-admin account --help'),
+    )
     .addHelpText('after', `${t(lang, 'help.env')}\n`);
 
-  for (const group of [initCommand, dbCommand, syncCommand, accountCommand, structureCommand, attachmentCommand, habilitationCommand, subscriptionCommand, fileCommand, notificationCommand, auditCommand]) program.addCommand(group(lang));
+  for (const group of [
+    initCommand,
+    dbCommand,
+    syncCommand,
+    accountCommand,
+    structureCommand,
+    attachmentCommand,
+    habilitationCommand,
+    subscriptionCommand,
+    fileCommand,
+    notificationCommand,
+    auditCommand,
+  ])
+    program.addCommand(group(lang));
 
   // Settings commander does not pass on to commands added with addCommand: apply them to all.
   const configure = (cmd: Command) => {
@@ -76,7 +94,10 @@ export function buildProgram(lang: Lang): Command {
 function describeOption(lang: Lang, o: Option): string {
   const extra: string[] = [];
   if (o.argChoices) extra.push(t(lang, 'help.choices', { choices: o.argChoices.join(', ') }));
-  if (o.defaultValue !== undefined) extra.push(t(lang, 'help.default', { value: o.defaultValueDescription ?? String(o.defaultValue) }));
+  if (o.defaultValue !== undefined)
+    extra.push(
+      t(lang, 'help.default', { value: o.defaultValueDescription ?? String(o.defaultValue) }),
+    );
   if (o.envVar) extra.push(t(lang, 'help.envVar', { name: o.envVar }));
   return extra.length > 0 ? `${o.description} (${extra.join(', ')})` : o.description;
 }
@@ -107,14 +128,21 @@ export function report(err: unknown, out: Output): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
     // `chorus-admin` or a group alone: commander already showed the help on stderr
-    if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') return EXIT.USAGE;
+    if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync')
+      return EXIT.USAGE;
     out.error(commanderMessage(err, out));
     out.info('usage.seeHelp');
     // a value outside an option's choices is invalid input (SPEC 5), not a misuse of the command line
     return err.code === 'commander.invalidArgument' ? EXIT.INVALID : EXIT.USAGE;
   }
   if (err instanceof InvalidInputError) {
-    out.error(out.text(err.key, err.params), err.issues.map((i) => `${i.line === undefined ? '' : out.t('output.line', { line: i.line }) + ' '}${i.field}: ${out.text(i.message, i.params)}`));
+    out.error(
+      out.text(err.key, err.params),
+      err.issues.map(
+        (i) =>
+          `${i.line === undefined ? '' : out.t('output.line', { line: i.line }) + ' '}${i.field}: ${out.text(i.message, i.params)}`,
+      ),
+    );
     return err.exitCode;
   }
   if (err instanceof PartialBatchError) {

@@ -87,13 +87,20 @@ export function toView(row: AccountRow, scope: Scope | null): AccountView {
 const accountLabel = (login: string) => `account:${login}`;
 
 /** The patch as columns: flags become 0/1, and the search key follows the names. */
-function toColumns<P extends PersonalPatch>(patch: P, current: Pick<AccountRow, 'login' | 'lastName' | 'firstName'>) {
+function toColumns<P extends PersonalPatch>(
+  patch: P,
+  current: Pick<AccountRow, 'login' | 'lastName' | 'firstName'>,
+) {
   const { notifyBilling, notifyNews, ...rest } = patch;
   return {
     ...rest,
     ...(notifyBilling === undefined ? {} : { notifyBilling: notifyBilling ? 1 : 0 }),
     ...(notifyNews === undefined ? {} : { notifyNews: notifyNews ? 1 : 0 }),
-    searchKey: searchKey(current.login, patch.lastName ?? current.lastName, patch.firstName ?? current.firstName),
+    searchKey: searchKey(
+      current.login,
+      patch.lastName ?? current.lastName,
+      patch.firstName ?? current.firstName,
+    ),
   };
 }
 
@@ -101,7 +108,10 @@ function toColumns<P extends PersonalPatch>(patch: P, current: Pick<AccountRow, 
 function checkedPostalCode<P extends PersonalPatch>(patch: P, currentCountry: string): P {
   if (patch.postalCode === undefined || patch.postalCode === null) return patch;
   const checked = checkPostalCode(patch.postalCode, patch.country ?? currentCountry);
-  if (!checked.ok) throw new InvalidInputError([{ field: OPTION_OF.postalCode, message: 'validation.postalCode' }]);
+  if (!checked.ok)
+    throw new InvalidInputError([
+      { field: OPTION_OF.postalCode, message: 'validation.postalCode' },
+    ]);
   return { ...patch, postalCode: checked.value };
 }
 
@@ -112,26 +122,53 @@ export interface CreateAccountInput {
   scope?: Scope | undefined;
 }
 
-export async function createAccount(store: Store, actor: string, input: CreateAccountInput): Promise<AccountView> {
+export async function createAccount(
+  store: Store,
+  actor: string,
+  input: CreateAccountInput,
+): Promise<AccountView> {
   const label = accountLabel(input.login);
-  return runUseCase(store, { actor, action: input.scope ? 'correspondent.create' : 'account.create' }, async (uc) => {
-    if (input.scope) uc.authorize('correspondent.create', { kind: 'scope', scope: input.scope }, label);
-    else uc.authorize('account.create', { kind: 'none' }, label);
-    const existing = await findAccount(uc.trx, input.login);
-    if (existing) throw new ConflictError(existing.status === 'SUPPRIME' ? 'account.existsDeleted' : 'account.exists', { login: input.login });
-    const data = checkedPostalCode(input.data, input.data.country ?? 'FR');
-    const account = await insertNew(uc.trx, uc.now, input.login, data, input.scope ?? null, 'MANUEL');
-    uc.audit(input.scope ? 'correspondent.create' : 'account.create', label, {
-      ...diff({} as PersonalData, data),
-      ...(input.scope ? { scope: { before: null, after: input.scope.join(',') } } : {}),
-    });
-    uc.notify(account, 'ACCOUNT_CREATED', {});
-    return toView(account, input.scope ?? null);
-  });
+  return runUseCase(
+    store,
+    { actor, action: input.scope ? 'correspondent.create' : 'account.create' },
+    async (uc) => {
+      if (input.scope)
+        uc.authorize('correspondent.create', { kind: 'scope', scope: input.scope }, label);
+      else uc.authorize('account.create', { kind: 'none' }, label);
+      const existing = await findAccount(uc.trx, input.login);
+      if (existing)
+        throw new ConflictError(
+          existing.status === 'SUPPRIME' ? 'account.existsDeleted' : 'account.exists',
+          { login: input.login },
+        );
+      const data = checkedPostalCode(input.data, input.data.country ?? 'FR');
+      const account = await insertNew(
+        uc.trx,
+        uc.now,
+        input.login,
+        data,
+        input.scope ?? null,
+        'MANUEL',
+      );
+      uc.audit(input.scope ? 'correspondent.create' : 'account.create', label, {
+        ...diff({} as PersonalData, data),
+        ...(input.scope ? { scope: { before: null, after: input.scope.join(',') } } : {}),
+      });
+      uc.notify(account, 'ACCOUNT_CREATED', {});
+      return toView(account, input.scope ?? null);
+    },
+  );
 }
 
 /** Inserts an active account (and its scope); preferences take the store's defaults. */
-export async function insertNew(db: Db, at: string, login: string, data: CreateAccountInput['data'], scope: Scope | null, source: string): Promise<AccountRow> {
+export async function insertNew(
+  db: Db,
+  at: string,
+  login: string,
+  data: CreateAccountInput['data'],
+  scope: Scope | null,
+  source: string,
+): Promise<AccountRow> {
   const id = await insertAccount(db, {
     login,
     status: 'ACTIF',
@@ -145,7 +182,12 @@ export async function insertNew(db: Db, at: string, login: string, data: CreateA
 }
 
 /** deactivate, reactivate, delete: a correspondent's status change on an account in scope. */
-export async function changeStatus(store: Store, actor: string, login: string, transition: AccountTransition): Promise<AccountView> {
+export async function changeStatus(
+  store: Store,
+  actor: string,
+  login: string,
+  transition: AccountTransition,
+): Promise<AccountView> {
   const action = `account.${transition}` as const;
   const label = accountLabel(login);
   return runUseCase(store, { actor, action }, async (uc) => {
@@ -158,23 +200,36 @@ export async function changeStatus(store: Store, actor: string, login: string, t
     if (transition === 'delete') {
       // the last GP never disappears silently: the role must be handed over first (attachment detach --new-manager)
       const gp = await principalOf(uc.trx, account.id);
-      if (gp.length > 0) throw new ConflictError('account.isPrincipalManager', { login, structures: gp.map(formatStructureRef).join(', ') });
+      if (gp.length > 0)
+        throw new ConflictError('account.isPrincipalManager', {
+          login,
+          structures: gp.map(formatStructureRef).join(', '),
+        });
     }
     await updateAccount(uc.trx, account.id, { status: rule.to, updatedAt: uc.now });
     const changes: Record<string, unknown> = { status: { before: account.status, after: rule.to } };
-    if (transition === 'delete') changes.attachmentsEnded = await endAttachments(uc.trx, account.id, 'SUPPRIMEE', uc.now);
+    if (transition === 'delete')
+      changes.attachmentsEnded = await endAttachments(uc.trx, account.id, 'SUPPRIMEE', uc.now);
     uc.audit(action, label, changes);
     if (transition === 'deactivate') uc.notify(account, 'ACCOUNT_DEACTIVATED', {});
-    return toView({ ...account, status: rule.to, updatedAt: uc.now }, await scopeOf(uc.trx, account.id));
+    return toView(
+      { ...account, status: rule.to, updatedAt: uc.now },
+      await scopeOf(uc.trx, account.id),
+    );
   });
 }
 
-export async function resendCredentials(store: Store, actor: string, login: string): Promise<AccountView> {
+export async function resendCredentials(
+  store: Store,
+  actor: string,
+  login: string,
+): Promise<AccountView> {
   const label = accountLabel(login);
   return runUseCase(store, { actor, action: 'account.resendCredentials' }, async (uc) => {
     const account = await getAccount(uc.trx, login);
     uc.authorize('account.resendCredentials', await accountTarget(uc.trx, account), label);
-    if (account.status !== 'ACTIF') throw new ConflictError('account.notActive', { login, status: account.status });
+    if (account.status !== 'ACTIF')
+      throw new ConflictError('account.notActive', { login, status: account.status });
     uc.notify(account, 'ACCOUNT_CREATED', {});
     uc.audit('account.resendCredentials', label, { to: account.email });
     return toView(account, await scopeOf(uc.trx, account.id));
@@ -192,7 +247,9 @@ export interface ListAccountsInput {
 export async function listAccounts(store: Store, actor: string, input: ListAccountsInput) {
   return runUseCase(store, { actor, action: 'account.list', readOnly: true }, async (uc) => {
     uc.authorize('account.list', { kind: 'none' }, 'accounts');
-    const structureId = input.structure ? (await getStructure(uc.trx, parseStructureRef(input.structure))).id : undefined;
+    const structureId = input.structure
+      ? (await getStructure(uc.trx, parseStructureRef(input.structure))).id
+      : undefined;
     const { rows, total } = await listAccountRows(uc.trx, {
       status: input.status,
       structureId,
@@ -207,7 +264,11 @@ export async function listAccounts(store: Store, actor: string, input: ListAccou
 }
 
 /** An account with its attachments; the actor's own when `login` is omitted. */
-export async function showAccount(store: Store, actor: string, login: string | undefined): Promise<AccountDetails> {
+export async function showAccount(
+  store: Store,
+  actor: string,
+  login: string | undefined,
+): Promise<AccountDetails> {
   return runUseCase(store, { actor, action: 'account.read', readOnly: true }, async (uc) => {
     const account = login === undefined ? uc.actorAccount : await getAccount(uc.trx, login);
     uc.authorize('account.read', await accountTarget(uc.trx, account), accountLabel(account.login));
@@ -233,17 +294,36 @@ export interface EditResult {
 }
 
 /** Edits personal data: the holder's own, or an account in a correspondent's scope. The login never changes. */
-export async function editAccount(store: Store, actor: string, login: string | undefined, patch: PersonalPatch): Promise<EditResult> {
+export async function editAccount(
+  store: Store,
+  actor: string,
+  login: string | undefined,
+  patch: PersonalPatch,
+): Promise<EditResult> {
   return runUseCase(store, { actor, action: 'account.edit' }, async (uc) => {
     const account = login === undefined ? uc.actorAccount : await getAccount(uc.trx, login);
     const label = accountLabel(account.login);
     uc.authorize('account.edit', await accountTarget(uc.trx, account), label);
-    if (account.status === 'SUPPRIME') throw new ConflictError('account.isDeleted', { login: account.login });
-    return applyPatch(uc, account, checkedPostalCode(patch, account.country), 'account.edit', label);
+    if (account.status === 'SUPPRIME')
+      throw new ConflictError('account.isDeleted', { login: account.login });
+    return applyPatch(
+      uc,
+      account,
+      checkedPostalCode(patch, account.country),
+      'account.edit',
+      label,
+    );
   });
 }
 
-async function applyPatch(uc: UseCase, account: AccountRow, patch: PersonalPatch, action: string, label: string, extra: Record<string, unknown> = {}): Promise<EditResult> {
+async function applyPatch(
+  uc: UseCase,
+  account: AccountRow,
+  patch: PersonalPatch,
+  action: string,
+  label: string,
+  extra: Record<string, unknown> = {},
+): Promise<EditResult> {
   const current = toView(account, null);
   const changes = diff(current, patch);
   const changed = Object.keys(changes);
@@ -251,31 +331,48 @@ async function applyPatch(uc: UseCase, account: AccountRow, patch: PersonalPatch
     return { account: toView(account, await scopeOf(uc.trx, account.id)), changed };
   const update = { ...toColumns(patch, account), ...extra, updatedAt: uc.now };
   await updateAccount(uc.trx, account.id, update);
-  uc.audit(action, label, { ...changes, ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { before: null, after: v }])) });
-  return { account: toView(await getAccount(uc.trx, account.login), await scopeOf(uc.trx, account.id)), changed };
+  uc.audit(action, label, {
+    ...changes,
+    ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { before: null, after: v }])),
+  });
+  return {
+    account: toView(await getAccount(uc.trx, account.login), await scopeOf(uc.trx, account.id)),
+    changed,
+  };
 }
 
 /** What the first-login step still needs, for the command to ask (or refuse) before completing. */
-export async function completionState(store: Store, actor: string): Promise<{ account: AccountView; missing: (keyof PersonalData)[] }> {
+export async function completionState(
+  store: Store,
+  actor: string,
+): Promise<{ account: AccountView; missing: (keyof PersonalData)[] }> {
   return runUseCase(store, { actor, action: 'account.complete', readOnly: true }, async (uc) => {
     uc.authorize('account.complete', { kind: 'none' }, accountLabel(uc.actorAccount.login));
-    if (uc.actorAccount.completedAt) throw new ConflictError('account.alreadyCompleted', { login: uc.actorAccount.login });
+    if (uc.actorAccount.completedAt)
+      throw new ConflictError('account.alreadyCompleted', { login: uc.actorAccount.login });
     const account = toView(uc.actorAccount, null);
     return { account, missing: missingForCompletion(account) };
   });
 }
 
 /** The first-login step: contact e-mail, names and professional address set and checked, account marked completed. */
-export async function completeAccount(store: Store, actor: string, patch: PersonalPatch): Promise<EditResult> {
+export async function completeAccount(
+  store: Store,
+  actor: string,
+  patch: PersonalPatch,
+): Promise<EditResult> {
   return runUseCase(store, { actor, action: 'account.complete' }, async (uc) => {
     const account = uc.actorAccount;
     const label = accountLabel(account.login);
     uc.authorize('account.complete', { kind: 'none' }, label);
-    if (account.completedAt) throw new ConflictError('account.alreadyCompleted', { login: account.login });
+    if (account.completedAt)
+      throw new ConflictError('account.alreadyCompleted', { login: account.login });
     const checked = checkedPostalCode(patch, account.country);
     const missing = missingForCompletion({ ...toView(account, null), ...checked });
     if (missing.length > 0)
-      throw new InvalidInputError(missing.map((field) => ({ field: OPTION_OF[field], message: 'validation.required' })));
+      throw new InvalidInputError(
+        missing.map((field) => ({ field: OPTION_OF[field], message: 'validation.required' })),
+      );
     return applyPatch(uc, account, checked, 'account.complete', label, { completedAt: uc.now });
   });
 }

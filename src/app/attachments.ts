@@ -44,34 +44,61 @@ export interface AttachmentView {
 }
 
 const GP: Role = 'GESTIONNAIRE_PRINCIPAL';
-const structureTarget = (s: Pick<StructureRow, 'id' | 'postalCode'>, serviceId: number | null = null) => ({ kind: 'structure' as const, id: s.id, postalCode: s.postalCode, serviceId });
+const structureTarget = (
+  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  serviceId: number | null = null,
+) => ({ kind: 'structure' as const, id: s.id, postalCode: s.postalCode, serviceId });
 const attachmentLabel = (id: number) => `attachment:${id}`;
 
 /** Asks a manager's right on a structure, or on every one of the services an attachment is limited to. */
-function authorizeOn(uc: UseCase, action: Action, s: Pick<StructureRow, 'id' | 'postalCode'>, serviceIds: readonly number[], label: string): void {
+function authorizeOn(
+  uc: UseCase,
+  action: Action,
+  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  serviceIds: readonly number[],
+  label: string,
+): void {
   if (serviceIds.length === 0) uc.authorize(action, structureTarget(s), label);
   for (const id of serviceIds) uc.authorize(action, structureTarget(s, id), label);
 }
 
-function allowsOn(uc: UseCase, action: Action, s: Pick<StructureRow, 'id' | 'postalCode'>, serviceIds: readonly number[]): boolean {
-  return serviceIds.length === 0 ? uc.allows(action, structureTarget(s)) : serviceIds.every((id) => uc.allows(action, structureTarget(s, id)));
+function allowsOn(
+  uc: UseCase,
+  action: Action,
+  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  serviceIds: readonly number[],
+): boolean {
+  return serviceIds.length === 0
+    ? uc.allows(action, structureTarget(s))
+    : serviceIds.every((id) => uc.allows(action, structureTarget(s, id)));
 }
 
 /** The services named by code, all of the structure's and active. */
-async function servicesNamed(uc: UseCase, s: StructureRow, codes: readonly string[]): Promise<ServiceRow[]> {
+async function servicesNamed(
+  uc: UseCase,
+  s: StructureRow,
+  codes: readonly string[],
+): Promise<ServiceRow[]> {
   if (codes.length === 0) return [];
   const all = await servicesOf(uc.trx, [s.id]);
   return [...new Set(codes.map((c) => c.trim().toUpperCase()))].map((code) => {
     const found = all.find((sv) => sv.code.toUpperCase() === code);
-    if (!found) throw new NotFoundError('service.notFound', { code, structure: formatStructureRef(s) });
+    if (!found)
+      throw new NotFoundError('service.notFound', { code, structure: formatStructureRef(s) });
     if (found.active !== 1 || (found.dateEnd !== null && found.dateEnd < uc.today))
-      throw new ConflictError('attachment.serviceInactive', { code: found.code, structure: formatStructureRef(s) });
+      throw new ConflictError('attachment.serviceInactive', {
+        code: found.code,
+        structure: formatStructureRef(s),
+      });
     return found;
   });
 }
 
 function checkDates(from: string | null, until: string | null): void {
-  if (from && until && until < from) throw new InvalidInputError([{ field: '--until', message: 'attachment.dateOrder', params: { from, until } }]);
+  if (from && until && until < from)
+    throw new InvalidInputError([
+      { field: '--until', message: 'attachment.dateOrder', params: { from, until } },
+    ]);
 }
 
 async function activeStructure(uc: UseCase, ref: string): Promise<StructureRow> {
@@ -82,11 +109,17 @@ async function activeStructure(uc: UseCase, ref: string): Promise<StructureRow> 
 type ListedRow = Awaited<ReturnType<typeof listAttachmentRows>>[number];
 
 async function toViews(uc: UseCase, rows: ListedRow[]): Promise<AttachmentView[]> {
-  const services = await servicesByAttachment(uc.trx, rows.map((r) => r.id));
+  const services = await servicesByAttachment(
+    uc.trx,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => {
     const linked = services.get(r.id) ?? [];
     // a live attachment shows its live services; an ended one, those it had when it ended
-    const shown = linked.filter((l) => l.status === r.status || l.status === 'VALIDEE' || l.status === 'EN_COURS_DE_VALIDATION');
+    const shown = linked.filter(
+      (l) =>
+        l.status === r.status || l.status === 'VALIDEE' || l.status === 'EN_COURS_DE_VALIDATION',
+    );
     return {
       id: r.id,
       account: r.login,
@@ -112,7 +145,12 @@ async function toViews(uc: UseCase, rows: ListedRow[]): Promise<AttachmentView[]
 async function viewOf(uc: UseCase, id: number): Promise<AttachmentView> {
   const a = await getAttachment(uc.trx, id);
   const rows = await listAttachmentRows(uc.trx, { accountId: a.accountId });
-  return (await toViews(uc, rows.filter((r) => r.id === id)))[0]!;
+  return (
+    await toViews(
+      uc,
+      rows.filter((r) => r.id === id),
+    )
+  )[0]!;
 }
 
 // ---- requests ---------------------------------------------------------------------------
@@ -126,25 +164,66 @@ export interface RequestInput {
 }
 
 /** The acting account asks to be attached; the structure's deciders are told. */
-export async function requestAttachment(store: Store, actor: string, input: RequestInput): Promise<AttachmentView> {
+export async function requestAttachment(
+  store: Store,
+  actor: string,
+  input: RequestInput,
+): Promise<AttachmentView> {
   return runUseCase(store, { actor, action: 'attachment.request' }, async (uc) => {
     const s = await activeStructure(uc, input.structure);
     uc.authorize('attachment.request', { kind: 'none' }, `structure:${formatStructureRef(s)}`);
-    if (s.active !== 1) throw new ConflictError('attachment.structureInactive', { structure: formatStructureRef(s) });
+    if (s.active !== 1)
+      throw new ConflictError('attachment.structureInactive', { structure: formatStructureRef(s) });
     const comment = input.comment.trim();
-    if (comment === '') throw new InvalidInputError([{ field: '--comment', message: 'validation.required' }]);
+    if (comment === '')
+      throw new InvalidInputError([{ field: '--comment', message: 'validation.required' }]);
     checkDates(input.from, input.until);
     const services = await servicesNamed(uc, s, input.services);
-    if (await liveAttachment(uc.trx, uc.actor.id, s.id)) throw new ConflictError('attachment.exists', { login: uc.actor.login, structure: formatStructureRef(s) });
+    if (await liveAttachment(uc.trx, uc.actor.id, s.id))
+      throw new ConflictError('attachment.exists', {
+        login: uc.actor.login,
+        structure: formatStructureRef(s),
+      });
     const id = await insertAttachment(
       uc.trx,
-      { accountId: uc.actor.id, structureId: s.id, role: 'UTILISATEUR', status: 'EN_COURS_DE_VALIDATION', comment, dateStart: input.from, dateEnd: input.until, decidedBy: null, at: uc.now },
+      {
+        accountId: uc.actor.id,
+        structureId: s.id,
+        role: 'UTILISATEUR',
+        status: 'EN_COURS_DE_VALIDATION',
+        comment,
+        dateStart: input.from,
+        dateEnd: input.until,
+        decidedBy: null,
+        at: uc.now,
+      },
       services.map((sv) => sv.id),
     );
     const codes = services.map((sv) => sv.code);
-    uc.audit('attachment.request', attachmentLabel(id), { structure: formatStructureRef(s), account: uc.actor.login, services: codes, comment, dateStart: input.from, dateEnd: input.until });
-    const params = { id, requester: uc.actor.login, requesterName: `${uc.actorAccount.firstName} ${uc.actorAccount.lastName}`, structure: formatStructureRef(s), companyName: s.companyName, services: codes.join(', ') || '-', comment };
-    for (const d of await decidersOf(uc.trx, s.id, services.map((sv) => sv.id), uc.today)) if (d.id !== uc.actor.id) uc.notify(d, 'ATTACHMENT_REQUESTED', params, s.id);
+    uc.audit('attachment.request', attachmentLabel(id), {
+      structure: formatStructureRef(s),
+      account: uc.actor.login,
+      services: codes,
+      comment,
+      dateStart: input.from,
+      dateEnd: input.until,
+    });
+    const params = {
+      id,
+      requester: uc.actor.login,
+      requesterName: `${uc.actorAccount.firstName} ${uc.actorAccount.lastName}`,
+      structure: formatStructureRef(s),
+      companyName: s.companyName,
+      services: codes.join(', ') || '-',
+      comment,
+    };
+    for (const d of await decidersOf(
+      uc.trx,
+      s.id,
+      services.map((sv) => sv.id),
+      uc.today,
+    ))
+      if (d.id !== uc.actor.id) uc.notify(d, 'ATTACHMENT_REQUESTED', params, s.id);
     return viewOf(uc, id);
   });
 }
@@ -163,19 +242,44 @@ export interface DecisionResult {
 }
 
 /** Decides one request in its own transaction. */
-export async function decideAttachment(store: Store, actor: string, id: number, decision: Decision): Promise<AttachmentView> {
+export async function decideAttachment(
+  store: Store,
+  actor: string,
+  id: number,
+  decision: Decision,
+): Promise<AttachmentView> {
   return runUseCase(store, { actor, action: 'attachment.decide' }, async (uc) => {
     const label = attachmentLabel(id);
     const a = await getAttachment(uc.trx, id);
-    const s = await uc.trx.selectFrom('structure').selectAll().where('id', '=', a.structureId).executeTakeFirstOrThrow();
+    const s = await uc.trx
+      .selectFrom('structure')
+      .selectAll()
+      .where('id', '=', a.structureId)
+      .executeTakeFirstOrThrow();
     const linked = (await servicesByAttachment(uc.trx, [a.id])).get(a.id) ?? [];
-    authorizeOn(uc, 'attachment.decide', s, linked.map((l) => l.serviceId), label);
-    if (a.status !== 'EN_COURS_DE_VALIDATION') throw new ConflictError('attachment.alreadyDecided', { id, status: a.status });
+    authorizeOn(
+      uc,
+      'attachment.decide',
+      s,
+      linked.map((l) => l.serviceId),
+      label,
+    );
+    if (a.status !== 'EN_COURS_DE_VALIDATION')
+      throw new ConflictError('attachment.alreadyDecided', { id, status: a.status });
     const status = decision.approve ? 'VALIDEE' : 'REFUSEE';
     const reason = decision.approve ? undefined : decision.reason.trim();
-    if (reason === '') throw new InvalidInputError([{ field: '--reason', message: 'validation.required' }]);
-    await setAttachmentStatus(uc.trx, a.id, status, { at: uc.now, decidedBy: uc.actor.login, ...(reason === undefined ? {} : { refusalReason: reason }) });
-    const requester = await uc.trx.selectFrom('account').selectAll().where('id', '=', a.accountId).executeTakeFirstOrThrow();
+    if (reason === '')
+      throw new InvalidInputError([{ field: '--reason', message: 'validation.required' }]);
+    await setAttachmentStatus(uc.trx, a.id, status, {
+      at: uc.now,
+      decidedBy: uc.actor.login,
+      ...(reason === undefined ? {} : { refusalReason: reason }),
+    });
+    const requester = await uc.trx
+      .selectFrom('account')
+      .selectAll()
+      .where('id', '=', a.accountId)
+      .executeTakeFirstOrThrow();
     uc.audit(decision.approve ? 'attachment.approve' : 'attachment.reject', label, {
       structure: formatStructureRef(s),
       account: requester.login,
@@ -183,7 +287,18 @@ export async function decideAttachment(store: Store, actor: string, id: number, 
       status: { before: a.status, after: status },
       ...(reason === undefined ? {} : { reason }),
     });
-    uc.notify(requester, decision.approve ? 'ATTACHMENT_APPROVED' : 'ATTACHMENT_REJECTED', { id, structure: formatStructureRef(s), companyName: s.companyName, reason: reason ?? '', decidedBy: uc.actor.login }, s.id);
+    uc.notify(
+      requester,
+      decision.approve ? 'ATTACHMENT_APPROVED' : 'ATTACHMENT_REJECTED',
+      {
+        id,
+        structure: formatStructureRef(s),
+        companyName: s.companyName,
+        reason: reason ?? '',
+        decidedBy: uc.actor.login,
+      },
+      s.id,
+    );
     return viewOf(uc, id);
   });
 }
@@ -192,7 +307,12 @@ export async function decideAttachment(store: Store, actor: string, id: number, 
  * Decides several requests, each in its own transaction, so that one that cannot be decided
  * (already decided, not found, not yours to decide) blocks none of the others.
  */
-export async function decideAttachments(store: Store, actor: string, ids: readonly number[], decision: Decision): Promise<DecisionResult[]> {
+export async function decideAttachments(
+  store: Store,
+  actor: string,
+  ids: readonly number[],
+  decision: Decision,
+): Promise<DecisionResult[]> {
   const results: DecisionResult[] = [];
   for (const id of [...new Set(ids)]) {
     try {
@@ -218,32 +338,87 @@ export interface AddInput {
   until: string | null;
 }
 
-export async function addAttachment(store: Store, actor: string, input: AddInput): Promise<AttachmentView> {
+export async function addAttachment(
+  store: Store,
+  actor: string,
+  input: AddInput,
+): Promise<AttachmentView> {
   return runUseCase(store, { actor, action: 'attachment.add' }, async (uc) => {
     const s = await getStructure(uc.trx, parseStructureRef(input.structure));
     const services = await servicesNamed(uc, s, input.services);
-    authorizeOn(uc, 'attachment.add', s, services.map((sv) => sv.id), `structure:${formatStructureRef(s)}`);
+    authorizeOn(
+      uc,
+      'attachment.add',
+      s,
+      services.map((sv) => sv.id),
+      `structure:${formatStructureRef(s)}`,
+    );
     const account = await getAccount(uc.trx, input.login);
-    if (account.status !== 'ACTIF') throw new ConflictError('attachment.accountInactive', { login: account.login, status: account.status });
-    if (s.active !== 1) throw new ConflictError('attachment.structureInactive', { structure: formatStructureRef(s) });
+    if (account.status !== 'ACTIF')
+      throw new ConflictError('attachment.accountInactive', {
+        login: account.login,
+        status: account.status,
+      });
+    if (s.active !== 1)
+      throw new ConflictError('attachment.structureInactive', { structure: formatStructureRef(s) });
     checkDates(input.from, input.until);
-    if (await liveAttachment(uc.trx, account.id, s.id)) throw new ConflictError('attachment.exists', { login: account.login, structure: formatStructureRef(s) });
+    if (await liveAttachment(uc.trx, account.id, s.id))
+      throw new ConflictError('attachment.exists', {
+        login: account.login,
+        structure: formatStructureRef(s),
+      });
     // the GP role is given by a transfer (detach --new-manager), or to a structure that has none
-    if (input.role === GP && (await currentGp(uc, s.id))) throw new ConflictError('attachment.gpExists', { structure: formatStructureRef(s) });
+    if (input.role === GP && (await currentGp(uc, s.id)))
+      throw new ConflictError('attachment.gpExists', { structure: formatStructureRef(s) });
     const id = await insertAttachment(
       uc.trx,
-      { accountId: account.id, structureId: s.id, role: input.role, status: 'VALIDEE', comment: null, dateStart: input.from, dateEnd: input.until, decidedBy: uc.actor.login, at: uc.now },
+      {
+        accountId: account.id,
+        structureId: s.id,
+        role: input.role,
+        status: 'VALIDEE',
+        comment: null,
+        dateStart: input.from,
+        dateEnd: input.until,
+        decidedBy: uc.actor.login,
+        at: uc.now,
+      },
       services.map((sv) => sv.id),
     );
     const codes = services.map((sv) => sv.code);
-    uc.audit('attachment.add', attachmentLabel(id), { structure: formatStructureRef(s), account: account.login, services: codes, role: input.role, dateStart: input.from, dateEnd: input.until });
-    uc.notify(account, 'ATTACHMENT_ADDED', { id, structure: formatStructureRef(s), companyName: s.companyName, role: input.role, services: codes.join(', ') || '-', decidedBy: uc.actor.login }, s.id);
+    uc.audit('attachment.add', attachmentLabel(id), {
+      structure: formatStructureRef(s),
+      account: account.login,
+      services: codes,
+      role: input.role,
+      dateStart: input.from,
+      dateEnd: input.until,
+    });
+    uc.notify(
+      account,
+      'ATTACHMENT_ADDED',
+      {
+        id,
+        structure: formatStructureRef(s),
+        companyName: s.companyName,
+        role: input.role,
+        services: codes.join(', ') || '-',
+        decidedBy: uc.actor.login,
+      },
+      s.id,
+    );
     return viewOf(uc, id);
   });
 }
 
 async function currentGp(uc: UseCase, structureId: number): Promise<AttachmentRow | undefined> {
-  return uc.trx.selectFrom('attachment').selectAll().where('structureId', '=', structureId).where('status', '=', 'VALIDEE').where('role', '=', GP).executeTakeFirst();
+  return uc.trx
+    .selectFrom('attachment')
+    .selectAll()
+    .where('structureId', '=', structureId)
+    .where('status', '=', 'VALIDEE')
+    .where('role', '=', GP)
+    .executeTakeFirst();
 }
 
 // ---- detachment and the GP transfer -----------------------------------------------------
@@ -267,20 +442,31 @@ export interface DetachResult {
  * services. A GP cannot leave without a successor: `newManager` takes the role (demoted before
  * promoted, in one transaction, so the one-GP index holds) and the former GP stays a plain user.
  */
-export async function detach(store: Store, actor: string, input: DetachInput): Promise<DetachResult> {
+export async function detach(
+  store: Store,
+  actor: string,
+  input: DetachInput,
+): Promise<DetachResult> {
   return runUseCase(store, { actor, action: 'attachment.detach' }, async (uc) => {
     const s = await getStructure(uc.trx, parseStructureRef(input.structure));
     const ref = formatStructureRef(s);
     uc.authorize('attachment.detach', { kind: 'none' }, `structure:${ref}`);
     const a = await liveAttachment(uc.trx, uc.actor.id, s.id);
-    if (!a) throw new NotFoundError('attachment.notAttached', { login: uc.actor.login, structure: ref });
+    if (!a)
+      throw new NotFoundError('attachment.notAttached', { login: uc.actor.login, structure: ref });
     const label = attachmentLabel(a.id);
-    const linked = ((await servicesByAttachment(uc.trx, [a.id])).get(a.id) ?? []).filter((l) => l.status === a.status);
+    const linked = ((await servicesByAttachment(uc.trx, [a.id])).get(a.id) ?? []).filter(
+      (l) => l.status === a.status,
+    );
     const isGp = a.role === GP && a.status === 'VALIDEE';
-    if (input.newManager !== null && !isGp) throw new InvalidInputError([{ field: '--new-manager', message: 'attachment.newManagerNotGp' }]);
+    if (input.newManager !== null && !isGp)
+      throw new InvalidInputError([
+        { field: '--new-manager', message: 'attachment.newManagerNotGp' },
+      ]);
 
     if (input.services.length > 0 && input.newManager === null) {
-      if (linked.length === 0) throw new ConflictError('attachment.wholeStructure', { structure: ref });
+      if (linked.length === 0)
+        throw new ConflictError('attachment.wholeStructure', { structure: ref });
       const codes = [...new Set(input.services.map((c) => c.trim().toUpperCase()))];
       const named = codes.map((code) => {
         const l = linked.find((x) => x.code.toUpperCase() === code);
@@ -288,40 +474,110 @@ export async function detach(store: Store, actor: string, input: DetachInput): P
         return l;
       });
       if (named.length < linked.length) {
-        await endServices(uc.trx, a.id, named.map((l) => l.serviceId), uc.now);
-        uc.audit('attachment.detach', label, { structure: ref, account: uc.actor.login, services: { before: linked.map((l) => l.code), after: linked.filter((l) => !named.includes(l)).map((l) => l.code) } });
-        return { attachment: await viewOf(uc, a.id), detachedServices: named.map((l) => l.code), newManager: null };
+        await endServices(
+          uc.trx,
+          a.id,
+          named.map((l) => l.serviceId),
+          uc.now,
+        );
+        uc.audit('attachment.detach', label, {
+          structure: ref,
+          account: uc.actor.login,
+          services: {
+            before: linked.map((l) => l.code),
+            after: linked.filter((l) => !named.includes(l)).map((l) => l.code),
+          },
+        });
+        return {
+          attachment: await viewOf(uc, a.id),
+          detachedServices: named.map((l) => l.code),
+          newManager: null,
+        };
       }
       // every service named: the whole attachment goes, by the rules below
     }
 
     if (!isGp) {
       await setAttachmentStatus(uc.trx, a.id, 'SUPPRIMEE', { at: uc.now });
-      uc.audit('attachment.detach', label, { structure: ref, account: uc.actor.login, services: linked.map((l) => l.code), status: { before: a.status, after: 'SUPPRIMEE' } });
+      uc.audit('attachment.detach', label, {
+        structure: ref,
+        account: uc.actor.login,
+        services: linked.map((l) => l.code),
+        status: { before: a.status, after: 'SUPPRIMEE' },
+      });
       return { attachment: await viewOf(uc, a.id), detachedServices: [], newManager: null };
     }
 
-    if (input.newManager === null) throw new ConflictError('attachment.gpNeedsSuccessor', { structure: ref });
+    if (input.newManager === null)
+      throw new ConflictError('attachment.gpNeedsSuccessor', { structure: ref });
     const successor = await getAccount(uc.trx, input.newManager);
-    if (successor.id === uc.actor.id) throw new InvalidInputError([{ field: '--new-manager', message: 'attachment.newManagerSelf' }]);
-    if (successor.status !== 'ACTIF') throw new ConflictError('attachment.accountInactive', { login: successor.login, status: successor.status });
+    if (successor.id === uc.actor.id)
+      throw new InvalidInputError([
+        { field: '--new-manager', message: 'attachment.newManagerSelf' },
+      ]);
+    if (successor.status !== 'ACTIF')
+      throw new ConflictError('attachment.accountInactive', {
+        login: successor.login,
+        status: successor.status,
+      });
     const former = uc.actorAccount;
     await setRole(uc.trx, a.id, 'UTILISATEUR', uc.now);
     const theirs = await liveAttachment(uc.trx, successor.id, s.id);
     let successorAttachment: number;
     if (!theirs) {
-      successorAttachment = await insertAttachment(uc.trx, { accountId: successor.id, structureId: s.id, role: GP, status: 'VALIDEE', comment: null, dateStart: uc.today, dateEnd: null, decidedBy: former.login, at: uc.now }, []);
+      successorAttachment = await insertAttachment(
+        uc.trx,
+        {
+          accountId: successor.id,
+          structureId: s.id,
+          role: GP,
+          status: 'VALIDEE',
+          comment: null,
+          dateStart: uc.today,
+          dateEnd: null,
+          decidedBy: former.login,
+          at: uc.now,
+        },
+        [],
+      );
     } else {
       successorAttachment = theirs.id;
       // a pending request is validated by the handover; expired dates would leave the structure without a GP in effect
-      await setAttachmentStatus(uc.trx, theirs.id, 'VALIDEE', { at: uc.now, role: GP, ...(theirs.status === 'VALIDEE' ? {} : { decidedBy: former.login }) });
-      if (!withinDates(theirs, uc.today)) await uc.trx.updateTable('attachment').set({ dateStart: theirs.dateStart && theirs.dateStart > uc.today ? uc.today : theirs.dateStart, dateEnd: null }).where('id', '=', theirs.id).execute();
+      await setAttachmentStatus(uc.trx, theirs.id, 'VALIDEE', {
+        at: uc.now,
+        role: GP,
+        ...(theirs.status === 'VALIDEE' ? {} : { decidedBy: former.login }),
+      });
+      if (!withinDates(theirs, uc.today))
+        await uc.trx
+          .updateTable('attachment')
+          .set({
+            dateStart:
+              theirs.dateStart && theirs.dateStart > uc.today ? uc.today : theirs.dateStart,
+            dateEnd: null,
+          })
+          .where('id', '=', theirs.id)
+          .execute();
     }
-    uc.audit('attachment.transfer', `structure:${ref}`, { structure: ref, account: successor.login, principalManager: { before: former.login, after: successor.login }, attachments: [a.id, successorAttachment] });
-    const params = { structure: ref, companyName: s.companyName, former: former.login, successor: successor.login };
+    uc.audit('attachment.transfer', `structure:${ref}`, {
+      structure: ref,
+      account: successor.login,
+      principalManager: { before: former.login, after: successor.login },
+      attachments: [a.id, successorAttachment],
+    });
+    const params = {
+      structure: ref,
+      companyName: s.companyName,
+      former: former.login,
+      successor: successor.login,
+    };
     uc.notify(successor, 'GP_TRANSFERRED', params, s.id);
     uc.notify(former, 'GP_TRANSFERRED', params, s.id);
-    return { attachment: await viewOf(uc, a.id), detachedServices: [], newManager: successor.login };
+    return {
+      attachment: await viewOf(uc, a.id),
+      detachedServices: [],
+      newManager: successor.login,
+    };
   });
 }
 
@@ -333,14 +589,25 @@ export interface ListInput {
 }
 
 /** The acting account's attachments, or another account's for those who may read it. */
-export async function listAttachments(store: Store, actor: string, input: ListInput): Promise<AttachmentView[]> {
+export async function listAttachments(
+  store: Store,
+  actor: string,
+  input: ListInput,
+): Promise<AttachmentView[]> {
   return runUseCase(store, { actor, action: 'account.read', readOnly: true }, async (uc) => {
     let account: AccountRow = uc.actorAccount;
     if (input.account !== undefined) {
       account = await getAccount(uc.trx, input.account);
-      uc.authorize('account.read', await accountTarget(uc.trx, account), `account:${account.login}`);
+      uc.authorize(
+        'account.read',
+        await accountTarget(uc.trx, account),
+        `account:${account.login}`,
+      );
     }
-    return toViews(uc, await listAttachmentRows(uc.trx, { accountId: account.id, status: input.status }));
+    return toViews(
+      uc,
+      await listAttachmentRows(uc.trx, { accountId: account.id, status: input.status }),
+    );
   });
 }
 
@@ -348,7 +615,11 @@ export async function listAttachments(store: Store, actor: string, input: ListIn
  * Requests waiting for a decision: on one structure (its deciders; correspondents in scope, to
  * read), or on every structure the actor decides for (a correspondent: its scope).
  */
-export async function pendingAttachments(store: Store, actor: string, structure: string | undefined): Promise<AttachmentView[]> {
+export async function pendingAttachments(
+  store: Store,
+  actor: string,
+  structure: string | undefined,
+): Promise<AttachmentView[]> {
   return runUseCase(store, { actor, action: 'attachment.pending', readOnly: true }, async (uc) => {
     let structureIds: number[] | undefined;
     if (structure !== undefined) {
@@ -356,12 +627,28 @@ export async function pendingAttachments(store: Store, actor: string, structure:
       uc.authorize('attachment.pending', structureTarget(s), `structure:${formatStructureRef(s)}`);
       structureIds = [s.id];
     } else if (!uc.actor.scope) {
-      structureIds = [...new Set([...uc.actor.attachments.map((a) => a.structureId), ...uc.actor.habilitations.map((h) => h.structureId)])];
+      structureIds = [
+        ...new Set([
+          ...uc.actor.attachments.map((a) => a.structureId),
+          ...uc.actor.habilitations.map((h) => h.structureId),
+        ]),
+      ];
     }
-    const rows = await listAttachmentRows(uc.trx, { status: 'EN_COURS_DE_VALIDATION', structureIds });
-    const services = await servicesByAttachment(uc.trx, rows.map((r) => r.id));
+    const rows = await listAttachmentRows(uc.trx, {
+      status: 'EN_COURS_DE_VALIDATION',
+      structureIds,
+    });
+    const services = await servicesByAttachment(
+      uc.trx,
+      rows.map((r) => r.id),
+    );
     const visible = rows.filter((r) =>
-      allowsOn(uc, 'attachment.pending', { id: r.structureId, postalCode: r.postalCode }, (services.get(r.id) ?? []).map((l) => l.serviceId)),
+      allowsOn(
+        uc,
+        'attachment.pending',
+        { id: r.structureId, postalCode: r.postalCode },
+        (services.get(r.id) ?? []).map((l) => l.serviceId),
+      ),
     );
     return toViews(uc, visible);
   });

@@ -1,5 +1,10 @@
 import { ChainVerifier, type Break, type ChainedEntry } from '../domain/audit-chain.js';
-import { allAuditEntries, listAudit as listAuditRows, readHead, type AuditFilter } from '../db/audit.repository.js';
+import {
+  allAuditEntries,
+  listAudit as listAuditRows,
+  readHead,
+  type AuditFilter,
+} from '../db/audit.repository.js';
 import type { Store } from '../db/store.js';
 import { runUseCase } from './use-case.js';
 
@@ -30,7 +35,11 @@ function toView(e: Omit<ChainedEntry, 'outcome'> & { outcome: string }): AuditVi
   };
 }
 
-export async function listAudit(store: Store, actor: string, filter: AuditFilter): Promise<{ items: AuditView[]; total: number }> {
+export async function listAudit(
+  store: Store,
+  actor: string,
+  filter: AuditFilter,
+): Promise<{ items: AuditView[]; total: number }> {
   return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
     uc.authorize('audit.read', { kind: 'none' }, 'audit');
     const { rows, total } = await listAuditRows(uc.trx, filter);
@@ -39,7 +48,11 @@ export async function listAudit(store: Store, actor: string, filter: AuditFilter
 }
 
 /** Streams every entry, oldest first, to `sink` (JSON lines for `audit export`). */
-export async function exportAudit(store: Store, actor: string, sink: (entry: AuditView) => void): Promise<number> {
+export async function exportAudit(
+  store: Store,
+  actor: string,
+  sink: (entry: AuditView) => void,
+): Promise<number> {
   return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
     uc.authorize('audit.read', { kind: 'none' }, 'audit');
     let n = 0;

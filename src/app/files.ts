@@ -14,9 +14,23 @@ import {
 import type { FileType } from '../domain/enums.js';
 import type { Target } from '../domain/rights.js';
 import { fold } from '../domain/text.js';
-import { InvalidInputError, NotFoundError, StoreUnavailableError, type FieldIssue } from '../errors.js';
+import {
+  InvalidInputError,
+  NotFoundError,
+  StoreUnavailableError,
+  type FieldIssue,
+} from '../errors.js';
 import { accountTarget, getAccount } from '../db/account.repository.js';
-import { completeFile, deleteFile, fileChunks, filesOf, findFile, insertChunk, insertFile, type FileRecord } from '../db/file.repository.js';
+import {
+  completeFile,
+  deleteFile,
+  fileChunks,
+  filesOf,
+  findFile,
+  insertChunk,
+  insertFile,
+  type FileRecord,
+} from '../db/file.repository.js';
 import type { Store } from '../db/store.js';
 import { openLocalFile, sniff } from '../io/file-source.js';
 import { Outputs, type OutputTarget } from '../io/file-output.js';
@@ -75,15 +89,24 @@ export async function addFile(store: Store, actor: string, input: AddFileInput):
   const name = path.basename(input.path);
   const issues: FieldIssue[] = [];
   const designation = designationSchema.safeParse(input.designation);
-  if (!designation.success) issues.push(...designation.error.issues.map((i) => ({ field: '--designation', message: i.message })));
+  if (!designation.success)
+    issues.push(
+      ...designation.error.issues.map((i) => ({ field: '--designation', message: i.message })),
+    );
   const type = fileTypeSchema.safeParse(input.type);
   if (!type.success) issues.push({ field: '--type', message: 'file.typeUnknown' });
   const named = checkFileName(name);
   if (!named.ok) issues.push({ field: 'PATH', message: named.key, params: named.params });
-  if (issues.length > 0 || !designation.success || !type.success || !named.ok) throw new InvalidInputError(issues, 'file.refused', { file: name });
+  if (issues.length > 0 || !designation.success || !type.success || !named.ok)
+    throw new InvalidInputError(issues, 'file.refused', { file: name });
   const ext = named.extension;
   const refuse = (v: Verdict) => {
-    if (!v.ok) throw new InvalidInputError([{ field: 'PATH', message: v.key, params: v.params }], 'file.refused', { file: name });
+    if (!v.ok)
+      throw new InvalidInputError(
+        [{ field: 'PATH', message: v.key, params: v.params }],
+        'file.refused',
+        { file: name },
+      );
   };
 
   const local = await openLocalFile(input.path);
@@ -125,7 +148,17 @@ export async function addFile(store: Store, actor: string, input: AddFileInput):
       refuse(checkContent(ext, detected, text.isText));
       const sha256 = hash.digest('hex');
       await completeFile(uc.trx, id, { size, sha256 });
-      const view: FileView = { id, account: uc.actor.login, designation: designation.data, type: type.data, name, size, mediaType, sha256, createdAt: uc.now };
+      const view: FileView = {
+        id,
+        account: uc.actor.login,
+        designation: designation.data,
+        type: type.data,
+        name,
+        size,
+        mediaType,
+        sha256,
+        createdAt: uc.now,
+      };
       const { id: _, createdAt: __, ...metadata } = view;
       uc.audit('file.add', fileLabel(id), metadata);
       return view;
@@ -140,12 +173,17 @@ export async function addFile(store: Store, actor: string, input: AddFileInput):
  * an id that does not exist, except that a correspondent who may read it but not manage it is
  * refused (exit 4, audited): it can see the file in its lists.
  */
-async function reach(uc: UseCase, id: number, action: 'file.read' | 'file.manage'): Promise<FileRecord> {
+async function reach(
+  uc: UseCase,
+  id: number,
+  action: 'file.read' | 'file.manage',
+): Promise<FileRecord> {
   const file = await findFile(uc.trx, id);
   if (!file) throw new NotFoundError('file.notFound', { id });
   const owner: Target = await accountTarget(uc.trx, { id: file.accountId });
   if (uc.allows(action, owner)) return file;
-  if (action === 'file.manage' && uc.allows('file.read', owner)) uc.authorize(action, owner, fileLabel(id));
+  if (action === 'file.manage' && uc.allows('file.read', owner))
+    uc.authorize(action, owner, fileLabel(id));
   throw new NotFoundError('file.notFound', { id });
 }
 
@@ -157,12 +195,19 @@ export interface ListFilesInput {
   designation?: string | undefined;
 }
 
-export async function listFiles(store: Store, actor: string, input: ListFilesInput): Promise<FileView[]> {
+export async function listFiles(
+  store: Store,
+  actor: string,
+  input: ListFilesInput,
+): Promise<FileView[]> {
   return runUseCase(store, { actor, action: 'file.read', readOnly: true }, async (uc) => {
-    const owner = input.account === undefined ? uc.actorAccount : await getAccount(uc.trx, input.account);
+    const owner =
+      input.account === undefined ? uc.actorAccount : await getAccount(uc.trx, input.account);
     uc.authorize('file.read', await accountTarget(uc.trx, owner), `account:${owner.login}`);
     const rows = await filesOf(uc.trx, owner.id, input.type);
-    const words = fold(input.designation).split(' ').filter((w) => w !== '');
+    const words = fold(input.designation)
+      .split(' ')
+      .filter((w) => w !== '');
     // an account holds a handful of files: the designation is matched here, the same on both dialects
     const matches = (f: FileRecord) => {
       const own = fold(f.designation).split(' ');
@@ -173,7 +218,12 @@ export async function listFiles(store: Store, actor: string, input: ListFilesInp
 }
 
 /** Metadata of files the actor may read (show), or manage (before a removal is confirmed). */
-export async function showFiles(store: Store, actor: string, ids: readonly number[], action: 'file.read' | 'file.manage' = 'file.read'): Promise<FileView[]> {
+export async function showFiles(
+  store: Store,
+  actor: string,
+  ids: readonly number[],
+  action: 'file.read' | 'file.manage' = 'file.read',
+): Promise<FileView[]> {
   return runUseCase(store, { actor, action, readOnly: true }, async (uc) => {
     const files: FileView[] = [];
     for (const id of new Set(ids)) files.push(toView(await reach(uc, id, action)));
@@ -192,7 +242,12 @@ export interface Downloaded extends FileView {
  * store (exit 7); the files this call created are then removed. On a stream, which cannot be
  * taken back, the bytes are checked once before any is written.
  */
-export async function downloadFiles(store: Store, actor: string, ids: readonly number[], target: OutputTarget): Promise<Downloaded[]> {
+export async function downloadFiles(
+  store: Store,
+  actor: string,
+  ids: readonly number[],
+  target: OutputTarget,
+): Promise<Downloaded[]> {
   return runUseCase(store, { actor, action: 'file.manage', readOnly: true }, async (uc) => {
     const files: FileRecord[] = [];
     for (const id of new Set(ids)) files.push(await reach(uc, id, 'file.manage'));
@@ -219,7 +274,11 @@ export async function downloadFiles(store: Store, actor: string, ids: readonly n
 }
 
 /** Reads a file's chunks in order into `write` (or nowhere), and checks them against the stored size and hash. */
-async function copyChunks(uc: UseCase, file: FileRecord, write: ((chunk: Buffer) => Promise<void>) | null): Promise<void> {
+async function copyChunks(
+  uc: UseCase,
+  file: FileRecord,
+  write: ((chunk: Buffer) => Promise<void>) | null,
+): Promise<void> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of fileChunks(uc.trx, file.id)) {
@@ -227,11 +286,16 @@ async function copyChunks(uc: UseCase, file: FileRecord, write: ((chunk: Buffer)
     size += chunk.length;
     if (write) await write(chunk);
   }
-  if (size !== file.size || hash.digest('hex') !== file.sha256) throw new StoreUnavailableError('file.corrupt', { id: file.id });
+  if (size !== file.size || hash.digest('hex') !== file.sha256)
+    throw new StoreUnavailableError('file.corrupt', { id: file.id });
 }
 
 /** Removes files of the holder, all or none; one audit entry each, with what was removed. */
-export async function removeFiles(store: Store, actor: string, ids: readonly number[]): Promise<FileView[]> {
+export async function removeFiles(
+  store: Store,
+  actor: string,
+  ids: readonly number[],
+): Promise<FileView[]> {
   return runUseCase(store, { actor, action: 'file.manage' }, async (uc) => {
     const removed: FileView[] = [];
     for (const id of new Set(ids)) {

@@ -1,14 +1,34 @@
 import { diff } from '../domain/account.js';
 import type { HabilitationProfile } from '../domain/enums.js';
 import { formatStructureRef } from '../domain/structure-ref.js';
-import { isValidAttachment, LIVE_STATUSES, nextStatus, type Decision } from '../domain/subscription.js';
+import {
+  isValidAttachment,
+  LIVE_STATUSES,
+  nextStatus,
+  type Decision,
+} from '../domain/subscription.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { accountTarget, getAccount } from '../db/account.repository.js';
-import { accountById, attachmentFacts, findHabilitation, listHabilitations as habilitationRows, type HabilitationRecord } from '../db/request.repository.js';
+import {
+  accountById,
+  attachmentFacts,
+  findHabilitation,
+  listHabilitations as habilitationRows,
+  type HabilitationRecord,
+} from '../db/request.repository.js';
 import type { AccountRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { getService } from '../db/structure.repository.js';
-import { eachId, notifyDeciders, placeOf, placeText, structureLabel, structureTarget, type ItemOutcome, type Place } from './requests.js';
+import {
+  eachId,
+  notifyDeciders,
+  placeOf,
+  placeText,
+  structureLabel,
+  structureTarget,
+  type ItemOutcome,
+  type Place,
+} from './requests.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /**
@@ -47,7 +67,12 @@ const toView = (r: HabilitationRecord): HabilitationView => ({
   decidedBy: r.decidedBy,
 });
 
-const mailParams = (r: Pick<HabilitationRecord, 'id' | 'idType' | 'identifier' | 'companyName' | 'serviceCode' | 'profile'>) => ({
+const mailParams = (
+  r: Pick<
+    HabilitationRecord,
+    'id' | 'idType' | 'identifier' | 'companyName' | 'serviceCode' | 'profile'
+  >,
+) => ({
   id: r.id,
   structure: formatStructureRef(r),
   place: placeText(r, r.serviceCode),
@@ -62,22 +87,37 @@ async function getHabilitation(uc: UseCase, id: number): Promise<HabilitationRec
 }
 
 /** The account's live habilitation with this profile on exactly this structure or service. */
-async function liveTwin(uc: UseCase, accountId: number, structureId: number, serviceId: number | null, profile: HabilitationProfile, exceptId = 0) {
+async function liveTwin(
+  uc: UseCase,
+  accountId: number,
+  structureId: number,
+  serviceId: number | null,
+  profile: HabilitationProfile,
+  exceptId = 0,
+) {
   return uc.trx
     .selectFrom('habilitation')
     .select(['id', 'status'])
     .where('accountId', '=', accountId)
     .where('structureId', '=', structureId)
     .where('profile', '=', profile)
-    .where((eb) => (serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', serviceId)))
+    .where((eb) =>
+      serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', serviceId),
+    )
     .where('status', 'in', LIVE_STATUSES)
     .where('id', '!=', exceptId)
     .executeTakeFirst();
 }
 
 /** What the account holds on the structure by its attachments today: none, or whether it is the GP. */
-async function attachedAs(uc: UseCase, accountId: number, structureId: number): Promise<'none' | 'gp' | 'other'> {
-  const live = (await attachmentFacts(uc.trx, { accountId })).filter((a) => a.structureId === structureId && isValidAttachment(a, uc.today));
+async function attachedAs(
+  uc: UseCase,
+  accountId: number,
+  structureId: number,
+): Promise<'none' | 'gp' | 'other'> {
+  const live = (await attachmentFacts(uc.trx, { accountId })).filter(
+    (a) => a.structureId === structureId && isValidAttachment(a, uc.today),
+  );
   if (live.length === 0) return 'none';
   return live.some((a) => a.role === 'GESTIONNAIRE_PRINCIPAL') ? 'gp' : 'other';
 }
@@ -93,13 +133,21 @@ export interface ListHabilitationsInput {
  * of a structure (`structure`: its GP, holders of VALIDATION_ABONNEMENTS or CONSULTATION_UTILISATEURS,
  * correspondents in scope). Removed ones only when asked for with `status`.
  */
-export async function listHabilitations(store: Store, actor: string, input: ListHabilitationsInput): Promise<HabilitationView[]> {
+export async function listHabilitations(
+  store: Store,
+  actor: string,
+  input: ListHabilitationsInput,
+): Promise<HabilitationView[]> {
   return runUseCase(store, { actor, action: 'habilitation.decide', readOnly: true }, async (uc) => {
-    const statuses = input.status === undefined ? ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE'] : [input.status];
+    const statuses =
+      input.status === undefined
+        ? ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE']
+        : [input.status];
     let accountId: number | undefined = input.structure === undefined ? uc.actor.id : undefined;
     if (input.account !== undefined) {
       const owner = await getAccount(uc.trx, input.account);
-      if (owner.id !== uc.actor.id && input.structure === undefined) uc.authorize('account.read', await accountTarget(uc.trx, owner), `account:${owner.login}`);
+      if (owner.id !== uc.actor.id && input.structure === undefined)
+        uc.authorize('account.read', await accountTarget(uc.trx, owner), `account:${owner.login}`);
       accountId = owner.id;
     }
     let structureId: number | undefined;
@@ -107,7 +155,12 @@ export async function listHabilitations(store: Store, actor: string, input: List
       const { structure } = await placeOf(uc, input.structure, undefined);
       const target = structureTarget(structure, null);
       const own = accountId === uc.actor.id;
-      if (!own && !uc.allows('habilitation.decide', target) && !uc.allows('structure.users', target)) uc.authorize('habilitation.decide', target, structureLabel(structure));
+      if (
+        !own &&
+        !uc.allows('habilitation.decide', target) &&
+        !uc.allows('structure.users', target)
+      )
+        uc.authorize('habilitation.decide', target, structureLabel(structure));
       structureId = structure.id;
     }
     return (await habilitationRows(uc.trx, { accountId, structureId, statuses })).map(toView);
@@ -121,24 +174,63 @@ export interface HabilitationInput {
 }
 
 /** The actor asks for a habilitation on a structure it is attached to: pending, the deciders told. */
-export async function requestHabilitation(store: Store, actor: string, input: HabilitationInput): Promise<HabilitationView> {
+export async function requestHabilitation(
+  store: Store,
+  actor: string,
+  input: HabilitationInput,
+): Promise<HabilitationView> {
   return runUseCase(store, { actor, action: 'habilitation.request' }, async (uc) => {
     const place = await placeOf(uc, input.structure, input.service);
     const serviceId = place.service?.id ?? null;
-    uc.authorize('habilitation.request', structureTarget(place.structure, serviceId), structureLabel(place.structure));
-    const params = { structure: formatStructureRef(place.structure), place: placeText(place.structure, place.service?.code), profile: input.profile };
-    if ((await attachedAs(uc, uc.actor.id, place.structure.id)) === 'gp') throw new ConflictError('habilitation.implicit', { ...params, login: uc.actor.login });
+    uc.authorize(
+      'habilitation.request',
+      structureTarget(place.structure, serviceId),
+      structureLabel(place.structure),
+    );
+    const params = {
+      structure: formatStructureRef(place.structure),
+      place: placeText(place.structure, place.service?.code),
+      profile: input.profile,
+    };
+    if ((await attachedAs(uc, uc.actor.id, place.structure.id)) === 'gp')
+      throw new ConflictError('habilitation.implicit', { ...params, login: uc.actor.login });
     const twin = await liveTwin(uc, uc.actor.id, place.structure.id, serviceId, input.profile);
-    if (twin) throw new ConflictError('habilitation.exists', { ...params, login: uc.actor.login, id: twin.id, status: twin.status });
-    const id = await insertHabilitation(uc, uc.actor.id, place, input.profile, 'EN_COURS_DE_VALIDATION');
-    uc.audit('habilitation.request', label(id), { account: uc.actor.login, structure: params.structure, service: place.service?.code ?? null, profile: input.profile });
+    if (twin)
+      throw new ConflictError('habilitation.exists', {
+        ...params,
+        login: uc.actor.login,
+        id: twin.id,
+        status: twin.status,
+      });
+    const id = await insertHabilitation(
+      uc,
+      uc.actor.id,
+      place,
+      input.profile,
+      'EN_COURS_DE_VALIDATION',
+    );
+    uc.audit('habilitation.request', label(id), {
+      account: uc.actor.login,
+      structure: params.structure,
+      service: place.service?.code ?? null,
+      profile: input.profile,
+    });
     const row = (await findHabilitation(uc.trx, id))!;
-    await notifyDeciders(uc, place.structure.id, serviceId, uc.actor.id, 'HABILITATION_REQUESTED', { ...mailParams(row), requester: uc.actor.login });
+    await notifyDeciders(uc, place.structure.id, serviceId, uc.actor.id, 'HABILITATION_REQUESTED', {
+      ...mailParams(row),
+      requester: uc.actor.login,
+    });
     return toView(row);
   });
 }
 
-async function insertHabilitation(uc: UseCase, accountId: number, place: Place, profile: HabilitationProfile, status: 'EN_COURS_DE_VALIDATION' | 'VALIDEE'): Promise<number> {
+async function insertHabilitation(
+  uc: UseCase,
+  accountId: number,
+  place: Place,
+  profile: HabilitationProfile,
+  status: 'EN_COURS_DE_VALIDATION' | 'VALIDEE',
+): Promise<number> {
   const decided = status === 'VALIDEE';
   const { id } = await uc.trx
     .insertInto('habilitation')
@@ -163,27 +255,67 @@ async function insertHabilitation(uc: UseCase, accountId: number, place: Place, 
  * The GP grants a habilitation at once (a pending request for the same one is approved). The
  * account must be attached to the structure (6), and not be its GP, who holds them all (6).
  */
-export async function grantHabilitation(store: Store, actor: string, login: string, input: HabilitationInput): Promise<HabilitationView> {
+export async function grantHabilitation(
+  store: Store,
+  actor: string,
+  login: string,
+  input: HabilitationInput,
+): Promise<HabilitationView> {
   return runUseCase(store, { actor, action: 'habilitation.grant' }, async (uc) => {
     const place = await placeOf(uc, input.structure, input.service);
-    uc.authorize('habilitation.grant', structureTarget(place.structure, place.service?.id ?? null), structureLabel(place.structure));
+    uc.authorize(
+      'habilitation.grant',
+      structureTarget(place.structure, place.service?.id ?? null),
+      structureLabel(place.structure),
+    );
     const holder = await getAccount(uc.trx, login);
-    const params = { structure: formatStructureRef(place.structure), place: placeText(place.structure, place.service?.code), profile: input.profile, login: holder.login };
+    const params = {
+      structure: formatStructureRef(place.structure),
+      place: placeText(place.structure, place.service?.code),
+      profile: input.profile,
+      login: holder.login,
+    };
     const attached = await attachedAs(uc, holder.id, place.structure.id);
     if (attached === 'none') throw new ConflictError('habilitation.notAttached', params);
     if (attached === 'gp') throw new ConflictError('habilitation.implicit', params);
-    const twin = await liveTwin(uc, holder.id, place.structure.id, place.service?.id ?? null, input.profile);
-    if (twin?.status === 'VALIDEE') throw new ConflictError('habilitation.exists', { ...params, id: twin.id, status: twin.status });
+    const twin = await liveTwin(
+      uc,
+      holder.id,
+      place.structure.id,
+      place.service?.id ?? null,
+      input.profile,
+    );
+    if (twin?.status === 'VALIDEE')
+      throw new ConflictError('habilitation.exists', {
+        ...params,
+        id: twin.id,
+        status: twin.status,
+      });
     let id: number;
     if (twin) {
       id = twin.id;
-      await uc.trx.updateTable('habilitation').set({ status: 'VALIDEE', decidedAt: uc.now, decidedBy: uc.actor.login, updatedAt: uc.now }).where('id', '=', id).execute();
+      await uc.trx
+        .updateTable('habilitation')
+        .set({ status: 'VALIDEE', decidedAt: uc.now, decidedBy: uc.actor.login, updatedAt: uc.now })
+        .where('id', '=', id)
+        .execute();
     } else {
       id = await insertHabilitation(uc, holder.id, place, input.profile, 'VALIDEE');
     }
-    uc.audit('habilitation.grant', label(id), { account: holder.login, structure: params.structure, service: place.service?.code ?? null, profile: input.profile, status: { before: twin?.status ?? null, after: 'VALIDEE' } });
+    uc.audit('habilitation.grant', label(id), {
+      account: holder.login,
+      structure: params.structure,
+      service: place.service?.code ?? null,
+      profile: input.profile,
+      status: { before: twin?.status ?? null, after: 'VALIDEE' },
+    });
     const row = (await findHabilitation(uc.trx, id))!;
-    uc.notify(holder, 'HABILITATION_APPROVED', { ...mailParams(row), reason: '-' }, place.structure.id);
+    uc.notify(
+      holder,
+      'HABILITATION_APPROVED',
+      { ...mailParams(row), reason: '-' },
+      place.structure.id,
+    );
     return toView(row);
   });
 }
@@ -195,40 +327,106 @@ export interface EditHabilitationInput {
 }
 
 /** The GP changes the profile or the service of a live habilitation; returns it and what changed. */
-export async function editHabilitation(store: Store, actor: string, id: number, input: EditHabilitationInput): Promise<{ habilitation: HabilitationView; changed: string[] }> {
+export async function editHabilitation(
+  store: Store,
+  actor: string,
+  id: number,
+  input: EditHabilitationInput,
+): Promise<{ habilitation: HabilitationView; changed: string[] }> {
   return runUseCase(store, { actor, action: 'habilitation.grant' }, async (uc) => {
     const row = await getHabilitation(uc, id);
-    uc.authorize('habilitation.grant', structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId), label(id));
-    if (!(LIVE_STATUSES as readonly string[]).includes(row.status)) throw new ConflictError('request.alreadyClosed', { id, status: row.status });
+    uc.authorize(
+      'habilitation.grant',
+      structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId),
+      label(id),
+    );
+    if (!(LIVE_STATUSES as readonly string[]).includes(row.status))
+      throw new ConflictError('request.alreadyClosed', { id, status: row.status });
     const ref = formatStructureRef(row);
-    const service = input.service === undefined ? (row.serviceId === null ? null : { id: row.serviceId, code: row.serviceCode! }) : input.service === null ? null : await getService(uc.trx, row.structureId, input.service, ref);
+    const service =
+      input.service === undefined
+        ? row.serviceId === null
+          ? null
+          : { id: row.serviceId, code: row.serviceCode! }
+        : input.service === null
+          ? null
+          : await getService(uc.trx, row.structureId, input.service, ref);
     const profile = input.profile ?? (row.profile as HabilitationProfile);
-    const changes = diff({ profile: row.profile, service: row.serviceCode }, { profile, service: service?.code ?? null });
+    const changes = diff(
+      { profile: row.profile, service: row.serviceCode },
+      { profile, service: service?.code ?? null },
+    );
     if (Object.keys(changes).length > 0) {
-      const twin = await liveTwin(uc, row.accountId, row.structureId, service?.id ?? null, profile, id);
-      if (twin) throw new ConflictError('habilitation.exists', { login: row.login, structure: ref, place: placeText(row, service?.code), profile, id: twin.id, status: twin.status });
-      await uc.trx.updateTable('habilitation').set({ profile, serviceId: service?.id ?? null, updatedAt: uc.now }).where('id', '=', id).execute();
+      const twin = await liveTwin(
+        uc,
+        row.accountId,
+        row.structureId,
+        service?.id ?? null,
+        profile,
+        id,
+      );
+      if (twin)
+        throw new ConflictError('habilitation.exists', {
+          login: row.login,
+          structure: ref,
+          place: placeText(row, service?.code),
+          profile,
+          id: twin.id,
+          status: twin.status,
+        });
+      await uc.trx
+        .updateTable('habilitation')
+        .set({ profile, serviceId: service?.id ?? null, updatedAt: uc.now })
+        .where('id', '=', id)
+        .execute();
       uc.audit('habilitation.edit', label(id), changes);
     }
-    return { habilitation: toView({ ...row, profile, serviceId: service?.id ?? null, serviceCode: service?.code ?? null }), changed: Object.keys(changes) };
+    return {
+      habilitation: toView({
+        ...row,
+        profile,
+        serviceId: service?.id ?? null,
+        serviceCode: service?.code ?? null,
+      }),
+      changed: Object.keys(changes),
+    };
   });
 }
 
 /** Removing one's own habilitation is the holder's right; another's, the GP's (who grants them). */
-function authorizeRemoval(uc: UseCase, row: Pick<HabilitationRecord, 'accountId' | 'structureId' | 'postalCode' | 'serviceId'>, target: string): void {
+function authorizeRemoval(
+  uc: UseCase,
+  row: Pick<HabilitationRecord, 'accountId' | 'structureId' | 'postalCode' | 'serviceId'>,
+  target: string,
+): void {
   if (row.accountId === uc.actor.id) uc.authorize('habilitation.remove', { kind: 'none' }, target);
-  else uc.authorize('habilitation.grant', structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId), target);
+  else
+    uc.authorize(
+      'habilitation.grant',
+      structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId),
+      target,
+    );
 }
 
-export async function removeHabilitations(store: Store, actor: string, ids: readonly number[]): Promise<ItemOutcome<HabilitationView>[]> {
+export async function removeHabilitations(
+  store: Store,
+  actor: string,
+  ids: readonly number[],
+): Promise<ItemOutcome<HabilitationView>[]> {
   return eachId(ids, (id) =>
     runUseCase(store, { actor, action: 'habilitation.remove' }, async (uc) => {
       const row = await getHabilitation(uc, id);
       authorizeRemoval(uc, row, label(id));
       const next = nextStatus(row.status, 'remove');
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await uc.trx.updateTable('habilitation').set({ status: next.status, updatedAt: uc.now }).where('id', '=', id).execute();
-      uc.audit('habilitation.remove', label(id), { status: { before: row.status, after: next.status } });
+      await uc.trx
+        .updateTable('habilitation')
+        .set({ status: next.status, updatedAt: uc.now })
+        .where('id', '=', id)
+        .execute();
+      uc.audit('habilitation.remove', label(id), {
+        status: { before: row.status, after: next.status },
+      });
       return toView({ ...row, status: next.status });
     }),
   );
@@ -245,34 +443,87 @@ export interface RemoveAllInput {
  * Removes every live habilitation of the account on the structure (all of them, whole-structure
  * and per service), or on one service: one transaction, one audit entry per habilitation.
  */
-export async function removeAllHabilitations(store: Store, actor: string, input: RemoveAllInput): Promise<HabilitationView[]> {
+export async function removeAllHabilitations(
+  store: Store,
+  actor: string,
+  input: RemoveAllInput,
+): Promise<HabilitationView[]> {
   return runUseCase(store, { actor, action: 'habilitation.remove' }, async (uc) => {
     const place = await placeOf(uc, input.structure, input.service);
-    const holder: AccountRow = input.account === undefined ? uc.actorAccount : await getAccount(uc.trx, input.account);
-    authorizeRemoval(uc, { accountId: holder.id, structureId: place.structure.id, postalCode: place.structure.postalCode, serviceId: place.service?.id ?? null }, structureLabel(place.structure));
-    const rows = await habilitationRows(uc.trx, { accountId: holder.id, structureId: place.structure.id, serviceId: place.service?.id, statuses: LIVE_STATUSES });
+    const holder: AccountRow =
+      input.account === undefined ? uc.actorAccount : await getAccount(uc.trx, input.account);
+    authorizeRemoval(
+      uc,
+      {
+        accountId: holder.id,
+        structureId: place.structure.id,
+        postalCode: place.structure.postalCode,
+        serviceId: place.service?.id ?? null,
+      },
+      structureLabel(place.structure),
+    );
+    const rows = await habilitationRows(uc.trx, {
+      accountId: holder.id,
+      structureId: place.structure.id,
+      serviceId: place.service?.id,
+      statuses: LIVE_STATUSES,
+    });
     for (const row of rows) {
-      await uc.trx.updateTable('habilitation').set({ status: 'SUPPRIMEE', updatedAt: uc.now }).where('id', '=', row.id).execute();
-      uc.audit('habilitation.remove', label(row.id), { status: { before: row.status, after: 'SUPPRIMEE' } });
+      await uc.trx
+        .updateTable('habilitation')
+        .set({ status: 'SUPPRIMEE', updatedAt: uc.now })
+        .where('id', '=', row.id)
+        .execute();
+      uc.audit('habilitation.remove', label(row.id), {
+        status: { before: row.status, after: 'SUPPRIMEE' },
+      });
     }
     return rows.map((r) => toView({ ...r, status: 'SUPPRIMEE' }));
   });
 }
 
 /** Approves or rejects each pending request, each id on its own (see decideSubscriptions). */
-export async function decideHabilitations(store: Store, actor: string, ids: readonly number[], decision: Decision, reason?: string): Promise<ItemOutcome<HabilitationView>[]> {
+export async function decideHabilitations(
+  store: Store,
+  actor: string,
+  ids: readonly number[],
+  decision: Decision,
+  reason?: string,
+): Promise<ItemOutcome<HabilitationView>[]> {
   return eachId(ids, (id) =>
     runUseCase(store, { actor, action: 'habilitation.decide' }, async (uc) => {
       const row = await getHabilitation(uc, id);
-      uc.authorize('habilitation.decide', structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId, row.accountId), label(id));
+      uc.authorize(
+        'habilitation.decide',
+        structureTarget(
+          { id: row.structureId, postalCode: row.postalCode },
+          row.serviceId,
+          row.accountId,
+        ),
+        label(id),
+      );
       const next = nextStatus(row.status, decision);
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await uc.trx.updateTable('habilitation').set({ status: next.status, decidedAt: uc.now, decidedBy: uc.actor.login, updatedAt: uc.now }).where('id', '=', id).execute();
+      await uc.trx
+        .updateTable('habilitation')
+        .set({
+          status: next.status,
+          decidedAt: uc.now,
+          decidedBy: uc.actor.login,
+          updatedAt: uc.now,
+        })
+        .where('id', '=', id)
+        .execute();
       uc.audit(decision === 'approve' ? 'habilitation.approve' : 'habilitation.reject', label(id), {
         status: { before: row.status, after: next.status },
         ...(reason === undefined ? {} : { reason }),
       });
-      uc.notify(await accountById(uc.trx, row.accountId), decision === 'approve' ? 'HABILITATION_APPROVED' : 'HABILITATION_REJECTED', { ...mailParams(row), reason: reason ?? '-' }, row.structureId);
+      uc.notify(
+        await accountById(uc.trx, row.accountId),
+        decision === 'approve' ? 'HABILITATION_APPROVED' : 'HABILITATION_REJECTED',
+        { ...mailParams(row), reason: reason ?? '-' },
+        row.structureId,
+      );
       return toView({ ...row, status: next.status, decidedAt: uc.now, decidedBy: uc.actor.login });
     }),
   );

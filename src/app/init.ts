@@ -14,7 +14,9 @@ export interface InitInput {
 }
 
 /** Creates the store (or migrates an empty one) and its first correspondent; a store with accounts is left alone. */
-export async function initStore(input: InitInput): Promise<{ location: string; dialect: string; account: AccountView }> {
+export async function initStore(
+  input: InitInput,
+): Promise<{ location: string; dialect: string; account: AccountView }> {
   const store = await openStore(input.location, { create: true });
   try {
     await migrateToLatest(store);
@@ -30,13 +32,20 @@ export async function initStore(input: InitInput): Promise<{ location: string; d
           action: 'store.init',
           target: `account:${input.login}`,
           outcome: 'OK',
-          changes: JSON.stringify({ scope: { before: null, after: input.scope.join(',') }, correspondent: { before: null, after: input.login } }),
+          changes: JSON.stringify({
+            scope: { before: null, after: input.scope.join(',') },
+            correspondent: { before: null, after: input.login },
+          }),
           runId: null,
         },
       ]);
       return account;
     });
-    return { location: store.location, dialect: store.dialect, account: toView(account, input.scope.includes(ALL) ? [ALL] : input.scope) };
+    return {
+      location: store.location,
+      dialect: store.dialect,
+      account: toView(account, input.scope.includes(ALL) ? [ALL] : input.scope),
+    };
   } finally {
     await store.close();
   }

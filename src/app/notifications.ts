@@ -45,13 +45,35 @@ function outbox(db: Db, uc: UseCase, pending: boolean) {
     .orderBy('notification.id');
 }
 
-export async function listNotifications(store: Store, actor: string, input: { pending: boolean }): Promise<NotificationView[]> {
+export async function listNotifications(
+  store: Store,
+  actor: string,
+  input: { pending: boolean },
+): Promise<NotificationView[]> {
   return runUseCase(store, { actor, action: 'notification.read', readOnly: true }, async (uc) => {
     uc.authorize('notification.read', { kind: 'none' }, 'notifications');
     const rows = await outbox(uc.trx, uc, input.pending)
-      .select(['notification.id', 'account.login', 'notification.toAddress', 'notification.event', 'notification.language', 'notification.subject', 'notification.createdAt', 'notification.sentAt'])
+      .select([
+        'notification.id',
+        'account.login',
+        'notification.toAddress',
+        'notification.event',
+        'notification.language',
+        'notification.subject',
+        'notification.createdAt',
+        'notification.sentAt',
+      ])
       .execute();
-    return rows.map((r) => ({ id: r.id, account: r.login, to: r.toAddress, event: r.event, language: r.language, subject: r.subject, createdAt: r.createdAt, sentAt: r.sentAt }));
+    return rows.map((r) => ({
+      id: r.id,
+      account: r.login,
+      to: r.toAddress,
+      event: r.event,
+      language: r.language,
+      subject: r.subject,
+      createdAt: r.createdAt,
+      sentAt: r.sentAt,
+    }));
   });
 }
 
@@ -66,7 +88,11 @@ export interface ExportedMessage {
  * Writes each pending message of the actor's scope as an RFC 5322 file in `dir` and marks it
  * sent, in one transaction: if anything fails, the files written are removed and nothing is marked.
  */
-export async function exportNotifications(store: Store, actor: string, dir: string): Promise<ExportedMessage[]> {
+export async function exportNotifications(
+  store: Store,
+  actor: string,
+  dir: string,
+): Promise<ExportedMessage[]> {
   const outputs = new Outputs({ to: 'dir', path: dir });
   try {
     return await runUseCase(store, { actor, action: 'notification.export' }, async (uc) => {
@@ -77,13 +103,33 @@ export async function exportNotifications(store: Store, actor: string, dir: stri
       const written: ExportedMessage[] = [];
       for (const r of rows) {
         const sink = await outputs.open(`notification-${r.id}.eml`);
-        await sink.write(Buffer.from(composeEml({ id: r.id, from: r.fromAddress, to: r.toAddress, date: r.createdAt, subject: r.subject, body: r.body })));
+        await sink.write(
+          Buffer.from(
+            composeEml({
+              id: r.id,
+              from: r.fromAddress,
+              to: r.toAddress,
+              date: r.createdAt,
+              subject: r.subject,
+              body: r.body,
+            }),
+          ),
+        );
         await sink.end();
         written.push({ id: r.id, to: r.toAddress, subject: r.subject, path: sink.path! });
       }
       const ids = rows.map((r) => r.id);
-      for (let i = 0; i < ids.length; i += 500) await uc.trx.updateTable('notification').set({ sentAt: uc.now }).where('id', 'in', ids.slice(i, i + 500)).execute();
-      uc.audit('notification.export', 'notifications', { count: ids.length, ids, dir: path.resolve(dir) });
+      for (let i = 0; i < ids.length; i += 500)
+        await uc.trx
+          .updateTable('notification')
+          .set({ sentAt: uc.now })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .execute();
+      uc.audit('notification.export', 'notifications', {
+        count: ids.length,
+        ids,
+        dir: path.resolve(dir),
+      });
       return written;
     });
   } catch (err) {
@@ -117,7 +163,9 @@ async function movements(db: Db, week: IsoWeek): Promise<Map<string, Movement[]>
     .where('outcome', '=', 'OK')
     .where('at', '>=', week.start)
     .where('at', '<', week.end)
-    .where((eb) => eb.or([eb('action', 'like', 'attachment.%'), eb('action', 'like', 'subscription.%')]))
+    .where((eb) =>
+      eb.or([eb('action', 'like', 'attachment.%'), eb('action', 'like', 'subscription.%')]),
+    )
     .orderBy('seq')
     .execute();
   const byStructure = new Map<string, Movement[]>();
@@ -125,7 +173,12 @@ async function movements(db: Db, week: IsoWeek): Promise<Map<string, Movement[]>
     const c = r.changes ? (JSON.parse(r.changes) as Record<string, unknown>) : {};
     if (typeof c.structure !== 'string') continue;
     const services = Array.isArray(c.services) ? (c.services as string[]) : [];
-    const m = { at: r.at, action: r.action, account: typeof c.account === 'string' ? c.account : '', services };
+    const m = {
+      at: r.at,
+      action: r.action,
+      account: typeof c.account === 'string' ? c.account : '',
+      services,
+    };
     byStructure.set(c.structure, [...(byStructure.get(c.structure) ?? []), m]);
   }
   return byStructure;
@@ -137,7 +190,10 @@ function digestLines(lang: Lang, list: Movement[]): string {
       const key = `digest.${m.action}`;
       const what = isMessageKey(key) ? t(lang, key as MessageKey) : m.action;
       const services = m.services.length > 0 ? ` (${m.services.join(', ')})` : '';
-      return `- ${m.at.slice(0, 10)} ${what} : ${m.account}${services}`.replace(' : ', lang === 'fr' ? ' : ' : ': ');
+      return `- ${m.at.slice(0, 10)} ${what} : ${m.account}${services}`.replace(
+        ' : ',
+        lang === 'fr' ? ' : ' : ': ',
+      );
     })
     .join('\n');
 }
@@ -147,21 +203,45 @@ function digestLines(lang: Lang, list: Movement[]): string {
  * complete week), one summary to each of its managers (GP and GS). Running it again for the same
  * week queues nothing new.
  */
-export async function queueDigest(store: Store, actor: string, weekLabel: string | undefined): Promise<DigestResult> {
+export async function queueDigest(
+  store: Store,
+  actor: string,
+  weekLabel: string | undefined,
+): Promise<DigestResult> {
   return runUseCase(store, { actor, action: 'notification.digest' }, async (uc) => {
     const week = weekLabel === undefined ? previousIsoWeek(uc.today) : parseIsoWeek(weekLabel);
-    if (!week) throw new InvalidInputError([{ field: '--week', message: 'notification.week', params: { value: weekLabel } }]);
+    if (!week)
+      throw new InvalidInputError([
+        { field: '--week', message: 'notification.week', params: { value: weekLabel } },
+      ]);
     uc.authorize('notification.digest', { kind: 'none' }, `week:${week.label}`);
     const result: DigestResult = { week: week.label, structures: 0, queued: 0, alreadyQueued: 0 };
     for (const [ref, list] of await movements(uc.trx, week)) {
-      const [idType, identifier] = [ref.slice(0, ref.indexOf(':')), ref.slice(ref.indexOf(':') + 1)];
-      const s = await uc.trx.selectFrom('structure').selectAll().where('idType', '=', idType).where('identifier', '=', identifier).executeTakeFirst();
+      const [idType, identifier] = [
+        ref.slice(0, ref.indexOf(':')),
+        ref.slice(ref.indexOf(':') + 1),
+      ];
+      const s = await uc.trx
+        .selectFrom('structure')
+        .selectAll()
+        .where('idType', '=', idType)
+        .where('identifier', '=', identifier)
+        .executeTakeFirst();
       if (!s || !scopeCovers(uc.actor.scope!, departementOf(s.postalCode))) continue;
       result.structures += 1;
-      const lastDay = new Date(Date.parse(week.end + 'T00:00:00Z') - 86_400_000).toISOString().slice(0, 10);
-      for (const manager of await managersOf(uc.trx, s.id, uc.today < lastDay ? uc.today : lastDay)) {
+      const lastDay = new Date(Date.parse(week.end + 'T00:00:00Z') - 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      for (const manager of await managersOf(
+        uc.trx,
+        s.id,
+        uc.today < lastDay ? uc.today : lastDay,
+      )) {
         const lang = manager.language as Lang;
-        const subject = t(lang, 'mail.weeklyDigest.subject', { week: week.label, structure: formatStructureRef(s) });
+        const subject = t(lang, 'mail.weeklyDigest.subject', {
+          week: week.label,
+          structure: formatStructureRef(s),
+        });
         const sent = await uc.trx
           .selectFrom('notification')
           .select('id')
@@ -176,12 +256,25 @@ export async function queueDigest(store: Store, actor: string, weekLabel: string
         }
         // the digest follows the billing preference, as the requests and decisions it sums up
         if (!wantsMail('WEEKLY_DIGEST', { notifyBilling: manager.notifyBilling === 1 })) continue;
-        uc.notify(manager, 'WEEKLY_DIGEST', { week: week.label, structure: formatStructureRef(s), companyName: s.companyName, count: list.length, lines: digestLines(lang, list) }, s.id);
+        uc.notify(
+          manager,
+          'WEEKLY_DIGEST',
+          {
+            week: week.label,
+            structure: formatStructureRef(s),
+            companyName: s.companyName,
+            count: list.length,
+            lines: digestLines(lang, list),
+          },
+          s.id,
+        );
         result.queued += 1;
       }
     }
-    uc.audit('notification.digest', `week:${week.label}`, { structures: result.structures, queued: result.queued });
+    uc.audit('notification.digest', `week:${week.label}`, {
+      structures: result.structures,
+      queued: result.queued,
+    });
     return result;
   });
 }
-

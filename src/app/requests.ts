@@ -12,14 +12,18 @@ import type { UseCase } from './use-case.js';
  */
 
 /** One id of a bulk command (`approve|reject|remove ID...`): what it became, or why not. */
-export type ItemOutcome<T> = { id: number; ok: true; value: T } | { id: number; ok: false; error: AppError };
+export type ItemOutcome<T> =
+  { id: number; ok: true; value: T } | { id: number; ok: false; error: AppError };
 
 /**
  * Runs `work` for each id (duplicates once), each in its own use case, so its own transaction:
  * an id that fails (not found, refused and audited, already decided) leaves the others done.
  * Only errors a user should read are collected; anything else (a bug, a lost store) stops the run.
  */
-export async function eachId<T>(ids: readonly number[], work: (id: number) => Promise<T>): Promise<ItemOutcome<T>[]> {
+export async function eachId<T>(
+  ids: readonly number[],
+  work: (id: number) => Promise<T>,
+): Promise<ItemOutcome<T>[]> {
   const out: ItemOutcome<T>[] = [];
   for (const id of new Set(ids)) {
     try {
@@ -38,13 +42,24 @@ export interface Place {
 }
 
 /** The structure (`21640445900010`, `SIRET:…`) and, when given, its service: both must exist (exit 3). */
-export async function placeOf(uc: UseCase, ref: string, serviceCode: string | undefined): Promise<Place> {
+export async function placeOf(
+  uc: UseCase,
+  ref: string,
+  serviceCode: string | undefined,
+): Promise<Place> {
   const structure = await getStructure(uc.trx, parseStructureRef(ref));
-  const service = serviceCode === undefined ? null : await getService(uc.trx, structure.id, serviceCode, formatStructureRef(structure));
+  const service =
+    serviceCode === undefined
+      ? null
+      : await getService(uc.trx, structure.id, serviceCode, formatStructureRef(structure));
   return { structure, service };
 }
 
-export const structureTarget = (s: Pick<StructureRow, 'id' | 'postalCode'>, serviceId: number | null, requesterId?: number) => ({
+export const structureTarget = (
+  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  serviceId: number | null,
+  requesterId?: number,
+) => ({
   kind: 'structure' as const,
   id: s.id,
   postalCode: s.postalCode,
@@ -53,13 +68,23 @@ export const structureTarget = (s: Pick<StructureRow, 'id' | 'postalCode'>, serv
 });
 
 /** How messages name a structure, or one of its services: `SIRET:… (service SERV-CULT)`. */
-export const placeText = (s: Pick<StructureRow, 'idType' | 'identifier'>, serviceCode: string | null | undefined) =>
-  serviceCode ? `${formatStructureRef(s)} (service ${serviceCode})` : formatStructureRef(s);
+export const placeText = (
+  s: Pick<StructureRow, 'idType' | 'identifier'>,
+  serviceCode: string | null | undefined,
+) => (serviceCode ? `${formatStructureRef(s)} (service ${serviceCode})` : formatStructureRef(s));
 
-export const structureLabel = (s: Pick<StructureRow, 'idType' | 'identifier'>) => `structure:${formatStructureRef(s)}`;
+export const structureLabel = (s: Pick<StructureRow, 'idType' | 'identifier'>) =>
+  `structure:${formatStructureRef(s)}`;
 
 /** Queues `event` to every decider of the structure (or service), but the requester itself. */
-export async function notifyDeciders(uc: UseCase, structureId: number, serviceId: number | null, requesterId: number, event: MailEvent, params: Record<string, unknown>): Promise<void> {
+export async function notifyDeciders(
+  uc: UseCase,
+  structureId: number,
+  serviceId: number | null,
+  requesterId: number,
+  event: MailEvent,
+  params: Record<string, unknown>,
+): Promise<void> {
   for (const to of await decidersOf(uc.trx, structureId, serviceId, uc.today)) {
     if (to.id !== requesterId) uc.notify(to, event, params, structureId);
   }

@@ -8,10 +8,20 @@ export interface SessionOptions {
 }
 
 /** Opens the store for one command and always closes it; a store it cannot use is exit 7. */
-export async function withStore<T>(location: string, work: (store: Store) => Promise<T>, options: SessionOptions = { requireCurrent: true }): Promise<T> {
-  const store = await openStore(location, { create: options.create ?? false, lockTimeoutMs: lockTimeout() });
+export async function withStore<T>(
+  location: string,
+  work: (store: Store) => Promise<T>,
+  options: SessionOptions = { requireCurrent: true },
+): Promise<T> {
+  const store = await openStore(location, {
+    create: options.create ?? false,
+    lockTimeoutMs: lockTimeout(),
+  });
   try {
-    if (options.requireCurrent) await assertSchemaCurrent(store).catch((err) => Promise.reject(toStoreError(err, store.location)));
+    if (options.requireCurrent)
+      await assertSchemaCurrent(store).catch((err) =>
+        Promise.reject(toStoreError(err, store.location)),
+      );
     return await work(store);
   } finally {
     await store.close();

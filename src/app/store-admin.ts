@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import { appendAudit } from '../db/audit.repository.js';
-import { assertNotNewer, backupTo, integrityProblems, migrateToLatest, schemaState } from '../db/store.js';
+import {
+  assertNotNewer,
+  backupTo,
+  integrityProblems,
+  migrateToLatest,
+  schemaState,
+} from '../db/store.js';
 import { withStore } from './session.js';
 import { now } from './clock.js';
 
@@ -13,58 +19,111 @@ import { now } from './clock.js';
 const operator = () => `system:${os.userInfo().username}`;
 
 export async function migrate(location: string) {
-  return withStore(location, async (store) => {
-    const applied = await migrateToLatest(store);
-    if (applied.length > 0) {
-      await store.db.transaction().execute((trx) =>
-        appendAudit(trx, [
-          { at: now(), actor: operator(), action: 'store.migrate', target: 'store', outcome: 'OK', changes: JSON.stringify({ applied }), runId: null },
-        ]),
-      );
-    }
-    return { location: store.location, dialect: store.dialect, applied, current: (await schemaState(store.db)).applied.at(-1) ?? null };
-  }, { create: true });
+  return withStore(
+    location,
+    async (store) => {
+      const applied = await migrateToLatest(store);
+      if (applied.length > 0) {
+        await store.db
+          .transaction()
+          .execute((trx) =>
+            appendAudit(trx, [
+              {
+                at: now(),
+                actor: operator(),
+                action: 'store.migrate',
+                target: 'store',
+                outcome: 'OK',
+                changes: JSON.stringify({ applied }),
+                runId: null,
+              },
+            ]),
+          );
+      }
+      return {
+        location: store.location,
+        dialect: store.dialect,
+        applied,
+        current: (await schemaState(store.db)).applied.at(-1) ?? null,
+      };
+    },
+    { create: true },
+  );
 }
 
 export async function status(location: string) {
-  return withStore(location, async (store) => {
-    const state = await schemaState(store.db);
-    assertNotNewer(state);
-    const ready = state.pending.length === 0;
-    const count = async (table: 'account' | 'structure' | 'attachment' | 'auditLog' | 'notification' | 'file') =>
-      ready ? Number((await store.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : null;
-    return {
-      location: store.location,
-      dialect: store.dialect,
-      schema: state.applied.at(-1) ?? null,
-      pending: state.pending,
-      accounts: await count('account'),
-      structures: await count('structure'),
-      attachments: await count('attachment'),
-      files: await count('file'),
-      notifications: await count('notification'),
-      auditEntries: await count('auditLog'),
-      sizeBytes: store.dialect === 'sqlite' ? fs.statSync(store.location).size : null,
-    };
-  }, {});
+  return withStore(
+    location,
+    async (store) => {
+      const state = await schemaState(store.db);
+      assertNotNewer(state);
+      const ready = state.pending.length === 0;
+      const count = async (
+        table: 'account' | 'structure' | 'attachment' | 'auditLog' | 'notification' | 'file',
+      ) =>
+        ready
+          ? Number(
+              (
+                await store.db
+                  .selectFrom(table)
+                  .select((eb) => eb.fn.countAll<number>().as('n'))
+                  .executeTakeFirstOrThrow()
+              ).n,
+            )
+          : null;
+      return {
+        location: store.location,
+        dialect: store.dialect,
+        schema: state.applied.at(-1) ?? null,
+        pending: state.pending,
+        accounts: await count('account'),
+        structures: await count('structure'),
+        attachments: await count('attachment'),
+        files: await count('file'),
+        notifications: await count('notification'),
+        auditEntries: await count('auditLog'),
+        sizeBytes: store.dialect === 'sqlite' ? fs.statSync(store.location).size : null,
+      };
+    },
+    {},
+  );
 }
 
 export async function check(location: string) {
-  return withStore(location, async (store) => {
-    const state = await schemaState(store.db);
-    assertNotNewer(state);
-    const problems = await integrityProblems(store);
-    if (state.pending.length > 0) problems.push(`pending migrations: ${state.pending.join(', ')}`);
-    return { location: store.location, dialect: store.dialect, ok: problems.length === 0, problems };
-  }, {});
+  return withStore(
+    location,
+    async (store) => {
+      const state = await schemaState(store.db);
+      assertNotNewer(state);
+      const problems = await integrityProblems(store);
+      if (state.pending.length > 0)
+        problems.push(`pending migrations: ${state.pending.join(', ')}`);
+      return {
+        location: store.location,
+        dialect: store.dialect,
+        ok: problems.length === 0,
+        problems,
+      };
+    },
+    {},
+  );
 }
 
 export async function backup(location: string, file: string) {
   const dest = path.resolve(file);
   if (fs.existsSync(dest)) throw new ConflictError('backup.exists', { file: dest });
-  return withStore(location, async (store) => {
-    assertNotNewer(await schemaState(store.db));
-    await backupTo(store, dest);
-    return { location: store.location, dialect: store.dialect, backup: dest, sizeBytes: fs.statSync(dest).size };
-  }, {});
+  return withStore(
+    location,
+    async (store) => {
+      assertNotNewer(await schemaState(store.db));
+      await backupTo(store, dest);
+      return {
+        location: store.location,
+        dialect: store.dialect,
+        backup: dest,
+        sizeBytes: fs.statSync(dest).size,
+      };
+    },
+    {},
+  );
 }

@@ -14,7 +14,17 @@ import {
 import { fold } from '../domain/text.js';
 import { InvalidInputError } from '../errors.js';
 import { t, type Lang } from '../i18n/index.js';
-import { cellsOf, inspectCsv, matchHeader, openCsv, RejectsWriter, type ColumnSpec, type CsvRecord, type CsvSource, type EncodingChoice } from '../io/csv.js';
+import {
+  cellsOf,
+  inspectCsv,
+  matchHeader,
+  openCsv,
+  RejectsWriter,
+  type ColumnSpec,
+  type CsvRecord,
+  type CsvSource,
+  type EncodingChoice,
+} from '../io/csv.js';
 import type { Db } from '../db/account.repository.js';
 import type { NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
@@ -83,7 +93,13 @@ interface Importer<T> {
   parse(cells: ReadonlyMap<string, string>): RowResult<T>;
   key(value: T): string;
   /** Writes a batch of valid rows; rejects the ones the store refuses (an unknown structure). */
-  flush(db: Db, batch: Pending<T>[], at: string, counts: Counts, reject: (p: Pending<T>, issues: RowIssue[]) => void): Promise<void>;
+  flush(
+    db: Db,
+    batch: Pending<T>[],
+    at: string,
+    counts: Counts,
+    reject: (p: Pending<T>, issues: RowIssue[]) => void,
+  ): Promise<void>;
   /** After the last batch. */
   finish?(db: Db): Promise<void>;
 }
@@ -95,12 +111,26 @@ interface Counts {
 }
 
 function issueText(lang: Lang, i: RowIssue): string {
-  return t(lang, 'row.issue', { column: i.column, message: t(lang, i.message as never, i.params ?? {}) });
+  return t(lang, 'row.issue', {
+    column: i.column,
+    message: t(lang, i.message as never, i.params ?? {}),
+  });
 }
 
-async function runImport<T>(store: Store, actor: string, o: ImportOptions, importer: Importer<T>): Promise<ImportSummary> {
+async function runImport<T>(
+  store: Store,
+  actor: string,
+  o: ImportOptions,
+  importer: Importer<T>,
+): Promise<ImportSummary> {
   if (o.rejects !== undefined && !fs.existsSync(path.dirname(path.resolve(o.rejects))))
-    throw new InvalidInputError([{ field: '--rejects', message: 'csv.rejectsDir', params: { dir: path.dirname(path.resolve(o.rejects)) } }]);
+    throw new InvalidInputError([
+      {
+        field: '--rejects',
+        message: 'csv.rejectsDir',
+        params: { dir: path.dirname(path.resolve(o.rejects)) },
+      },
+    ]);
   // everything that makes the file unusable is found before the transaction opens
   const source: CsvSource = await inspectCsv(o.file, o.encoding);
   const probe = await openCsv(source);
@@ -144,7 +174,9 @@ async function runImport<T>(store: Store, actor: string, o: ImportOptions, impor
       const seen = new Map<string, number>();
       let batch: Pending<T>[] = [];
       const flush = async () => {
-        await importer.flush(uc.trx, batch, uc.now, counts, (p, issues) => reject(p.record, issues));
+        await importer.flush(uc.trx, batch, uc.now, counts, (p, issues) =>
+          reject(p.record, issues),
+        );
         emitRejects();
         batch = [];
         o.progress?.(csv.bytesRead(), source.size);
@@ -159,7 +191,9 @@ async function runImport<T>(store: Store, actor: string, o: ImportOptions, impor
         const key = importer.key(parsed.value);
         const first = seen.get(key);
         if (first !== undefined) {
-          reject(record, [{ column: 'Identifiant', message: 'row.duplicate', params: { line: first } }]);
+          reject(record, [
+            { column: 'Identifiant', message: 'row.duplicate', params: { line: first } },
+          ]);
           continue;
         }
         seen.set(key, record.line);
@@ -171,13 +205,31 @@ async function runImport<T>(store: Store, actor: string, o: ImportOptions, impor
       await importer.finish?.(uc.trx);
       Object.assign(summary, counts);
 
-      const countsJson = { rows: summary.rows, ...counts, rejected: summary.rejected, padded: summary.padded };
+      const countsJson = {
+        rows: summary.rows,
+        ...counts,
+        rejected: summary.rejected,
+        padded: summary.padded,
+      };
       const run = await uc.trx
         .insertInto('run')
-        .values({ kind: action, actor: uc.actor.login, fileName: source.name, fileSha256: source.sha256, startedAt: uc.now, finishedAt: new Date().toISOString(), counts: JSON.stringify(countsJson) })
+        .values({
+          kind: action,
+          actor: uc.actor.login,
+          fileName: source.name,
+          fileSha256: source.sha256,
+          startedAt: uc.now,
+          finishedAt: new Date().toISOString(),
+          counts: JSON.stringify(countsJson),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      uc.audit(action, `file:${source.name}`, { sha256: source.sha256, encoding: source.encoding, ...countsJson }, run.id);
+      uc.audit(
+        action,
+        `file:${source.name}`,
+        { sha256: source.sha256, encoding: source.encoding, ...countsJson },
+        run.id,
+      );
       if (rejects) await (rejects as RejectsWriter).close();
       return summary;
     });
@@ -221,7 +273,10 @@ const structureImporter: Importer<StructureValues> = {
   parse: parseStructureRow,
   key: (v) => `${v.idType}:${v.identifier}`,
   async flush(db, batch, at, counts) {
-    const existing = await structuresByKey(db, batch.map((p) => p.value.identifier));
+    const existing = await structuresByKey(
+      db,
+      batch.map((p) => p.value.identifier),
+    );
     const inserts: NewStructure[] = [];
     const renamed: { row: StructureRow; set: Partial<NewStructure> }[] = [];
     for (const { value } of batch) {
@@ -239,7 +294,8 @@ const structureImporter: Importer<StructureValues> = {
         continue;
       }
       const set: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value)) if ((row as unknown as Record<string, unknown>)[k] !== v) set[k] = v;
+      for (const [k, v] of Object.entries(value))
+        if ((row as unknown as Record<string, unknown>)[k] !== v) set[k] = v;
       if (Object.keys(set).length === 0) {
         counts.unchanged++;
         continue;
@@ -253,16 +309,29 @@ const structureImporter: Importer<StructureValues> = {
     }
     if (renamed.length > 0) {
       // a new name changes the search key, which also holds the structure's services
-      const services = await servicesOf(db, renamed.map((r) => r.row.id));
+      const services = await servicesOf(
+        db,
+        renamed.map((r) => r.row.id),
+      );
       for (const { row, set } of renamed)
-        await updateStructure(db, row.id, { ...set, searchKey: structureSearchKey({ identifier: row.identifier, companyName: set.companyName as string }, services.filter((s) => s.structureId === row.id)) });
+        await updateStructure(db, row.id, {
+          ...set,
+          searchKey: structureSearchKey(
+            { identifier: row.identifier, companyName: set.companyName as string },
+            services.filter((s) => s.structureId === row.id),
+          ),
+        });
     }
     await insertStructures(db, inserts);
     counts.created += inserts.length;
   },
 };
 
-export function importStructures(store: Store, actor: string, o: ImportOptions): Promise<ImportSummary> {
+export function importStructures(
+  store: Store,
+  actor: string,
+  o: ImportOptions,
+): Promise<ImportSummary> {
   return runImport(store, actor, o, structureImporter);
 }
 
@@ -276,26 +345,46 @@ function serviceImporter(): Importer<ServiceValues> {
     parse: parseServiceRow,
     key: (v) => `${v.idType}:${v.identifier}:${v.code}`,
     async flush(db, batch, at, counts, reject) {
-      const structures = await structuresByKey(db, batch.map((p) => p.value.identifier));
+      const structures = await structuresByKey(
+        db,
+        batch.map((p) => p.value.identifier),
+      );
       const known = batch.filter((p) => {
         if (structures.has(`${p.value.idType}:${p.value.identifier}`)) return true;
-        reject(p, [{ column: 'Identifiant', message: 'row.unknownStructure', params: { ref: `${p.value.idType}:${p.value.identifier}` } }]);
+        reject(p, [
+          {
+            column: 'Identifiant',
+            message: 'row.unknownStructure',
+            params: { ref: `${p.value.idType}:${p.value.identifier}` },
+          },
+        ]);
         return false;
       });
       const current = new Map<string, ServiceRow>();
-      for (const s of await servicesOf(db, [...new Set([...structures.values()].map((s) => s.id))])) current.set(`${s.structureId}:${s.code}`, s);
+      for (const s of await servicesOf(db, [...new Set([...structures.values()].map((s) => s.id))]))
+        current.set(`${s.structureId}:${s.code}`, s);
       const inserts: NewService[] = [];
       for (const { value } of known) {
         const structureId = structures.get(`${value.idType}:${value.identifier}`)!.id;
         const row = current.get(`${structureId}:${value.code}`);
         const { idType: _t, identifier: _i, code, ...fields } = value;
         if (!row) {
-          inserts.push({ structureId, code, label: fields.label!, active: fields.active ?? 1, dateStart: fields.dateStart ?? null, dateEnd: fields.dateEnd ?? null, createdAt: at, updatedAt: at });
+          inserts.push({
+            structureId,
+            code,
+            label: fields.label!,
+            active: fields.active ?? 1,
+            dateStart: fields.dateStart ?? null,
+            dateEnd: fields.dateEnd ?? null,
+            createdAt: at,
+            updatedAt: at,
+          });
           touched.add(structureId);
           continue;
         }
         const set: Record<string, unknown> = {};
-        for (const [k, v] of Object.entries(fields)) if ((row as unknown as Record<string, unknown>)[k] !== v) set[k] = v;
+        for (const [k, v] of Object.entries(fields))
+          if ((row as unknown as Record<string, unknown>)[k] !== v) set[k] = v;
         if (Object.keys(set).length === 0) {
           counts.unchanged++;
           continue;
@@ -313,6 +402,10 @@ function serviceImporter(): Importer<ServiceValues> {
   };
 }
 
-export function importServices(store: Store, actor: string, o: ImportOptions): Promise<ImportSummary> {
+export function importServices(
+  store: Store,
+  actor: string,
+  o: ImportOptions,
+): Promise<ImportSummary> {
   return runImport(store, actor, o, serviceImporter());
 }

@@ -90,9 +90,20 @@ export function toStructureView(r: StructureRow): StructureView {
   };
 }
 
-const toServiceView = (s: ServiceRow): ServiceView => ({ code: s.code, label: s.label, active: s.active === 1, dateStart: s.dateStart, dateEnd: s.dateEnd });
+const toServiceView = (s: ServiceRow): ServiceView => ({
+  code: s.code,
+  label: s.label,
+  active: s.active === 1,
+  dateStart: s.dateStart,
+  dateEnd: s.dateEnd,
+});
 
-const structureTarget = (s: StructureRow, serviceId?: number | null) => ({ kind: 'structure' as const, id: s.id, postalCode: s.postalCode, serviceId });
+const structureTarget = (s: StructureRow, serviceId?: number | null) => ({
+  kind: 'structure' as const,
+  id: s.id,
+  postalCode: s.postalCode,
+  serviceId,
+});
 const structureLabel = (s: StructureRow) => `structure:${formatStructureRef(s)}`;
 
 export interface SearchInput {
@@ -108,7 +119,11 @@ export interface SearchInput {
   page: number;
 }
 
-export async function searchStructures(store: Store, actor: string, input: SearchInput): Promise<{ items: StructureView[]; total: number }> {
+export async function searchStructures(
+  store: Store,
+  actor: string,
+  input: SearchInput,
+): Promise<{ items: StructureView[]; total: number }> {
   return runUseCase(store, { actor, action: 'structure.read', readOnly: true }, async (uc) => {
     uc.authorize('structure.read', { kind: 'none' }, 'structures');
     const words = input.text === undefined ? undefined : queryTokens(input.text);
@@ -131,7 +146,11 @@ export async function searchStructures(store: Store, actor: string, input: Searc
   });
 }
 
-export async function showStructure(store: Store, actor: string, ref: string): Promise<StructureDetails> {
+export async function showStructure(
+  store: Store,
+  actor: string,
+  ref: string,
+): Promise<StructureDetails> {
   return runUseCase(store, { actor, action: 'structure.read', readOnly: true }, async (uc) => {
     const s = await getStructure(uc.trx, parseStructureRef(ref));
     uc.authorize('structure.read', structureTarget(s), structureLabel(s));
@@ -161,7 +180,12 @@ export interface StructureUser {
 /** Live attachments by default: refused requests and ended attachments are history, not users. */
 export const DEFAULT_USER_STATUSES = ['VALIDEE', 'EN_COURS_DE_VALIDATION', 'DESACTIVEE'] as const;
 
-export async function structureUsers(store: Store, actor: string, ref: string, statuses: readonly string[]): Promise<StructureUser[]> {
+export async function structureUsers(
+  store: Store,
+  actor: string,
+  ref: string,
+  statuses: readonly string[],
+): Promise<StructureUser[]> {
   return runUseCase(store, { actor, action: 'structure.users', readOnly: true }, async (uc) => {
     const s = await getStructure(uc.trx, parseStructureRef(ref));
     uc.authorize('structure.users', structureTarget(s), structureLabel(s));
@@ -180,7 +204,9 @@ export interface ServicePatch {
 
 function checkDates(dateStart: string | null, dateEnd: string | null): void {
   if (dateStart && dateEnd && dateEnd < dateStart)
-    throw new InvalidInputError([{ field: '--fin', message: 'service.dateOrder', params: { start: dateStart, end: dateEnd } }]);
+    throw new InvalidInputError([
+      { field: '--fin', message: 'service.dateOrder', params: { start: dateStart, end: dateEnd } },
+    ]);
 }
 
 async function managedStructure(uc: UseCase, ref: string, serviceId?: number | null) {
@@ -189,34 +215,89 @@ async function managedStructure(uc: UseCase, ref: string, serviceId?: number | n
   return s;
 }
 
-export async function addService(store: Store, actor: string, ref: string, code: string, patch: ServicePatch & { label: string }): Promise<ServiceView> {
+export async function addService(
+  store: Store,
+  actor: string,
+  ref: string,
+  code: string,
+  patch: ServicePatch & { label: string },
+): Promise<ServiceView> {
   return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
     const s = await managedStructure(uc, ref);
     const checked = checkServiceCode(code);
-    if (checked === null) throw new InvalidInputError([{ field: 'CODE', message: 'row.serviceCode' }]);
+    if (checked === null)
+      throw new InvalidInputError([{ field: 'CODE', message: 'row.serviceCode' }]);
     checkDates(patch.dateStart ?? null, patch.dateEnd ?? null);
     const existing = (await servicesOf(uc.trx, [s.id])).find((sv) => sv.code === checked);
-    if (existing) throw new ConflictError('service.exists', { code: checked, structure: formatStructureRef(s) });
-    const row = { structureId: s.id, code: checked, label: patch.label, active: 1, dateStart: patch.dateStart ?? null, dateEnd: patch.dateEnd ?? null, createdAt: uc.now, updatedAt: uc.now };
+    if (existing)
+      throw new ConflictError('service.exists', {
+        code: checked,
+        structure: formatStructureRef(s),
+      });
+    const row = {
+      structureId: s.id,
+      code: checked,
+      label: patch.label,
+      active: 1,
+      dateStart: patch.dateStart ?? null,
+      dateEnd: patch.dateEnd ?? null,
+      createdAt: uc.now,
+      updatedAt: uc.now,
+    };
     await uc.trx.insertInto('service').values(row).execute();
     await refreshSearchKeys(uc.trx, [s.id]);
     // a date not given is no change: diff() would record it as null → null
-    uc.audit('service.add', `service:${formatStructureRef(s)}/${checked}`, diff({} as ServicePatch, { label: row.label, dateStart: row.dateStart ?? undefined, dateEnd: row.dateEnd ?? undefined }));
-    return { code: checked, label: row.label, active: true, dateStart: row.dateStart, dateEnd: row.dateEnd };
+    uc.audit(
+      'service.add',
+      `service:${formatStructureRef(s)}/${checked}`,
+      diff({} as ServicePatch, {
+        label: row.label,
+        dateStart: row.dateStart ?? undefined,
+        dateEnd: row.dateEnd ?? undefined,
+      }),
+    );
+    return {
+      code: checked,
+      label: row.label,
+      active: true,
+      dateStart: row.dateStart,
+      dateEnd: row.dateEnd,
+    };
   });
 }
 
 /** Edits a service; returns it and the fields that changed (none: nothing was written). */
-export async function editService(store: Store, actor: string, ref: string, code: string, patch: ServicePatch): Promise<{ service: ServiceView; changed: string[] }> {
+export async function editService(
+  store: Store,
+  actor: string,
+  ref: string,
+  code: string,
+  patch: ServicePatch,
+): Promise<{ service: ServiceView; changed: string[] }> {
   return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
     const structure = await getStructure(uc.trx, parseStructureRef(ref));
     const service = await getService(uc.trx, structure.id, code, formatStructureRef(structure));
-    uc.authorize('structure.edit', structureTarget(structure, service.id), structureLabel(structure));
-    const after = { label: patch.label ?? service.label, dateStart: patch.dateStart === undefined ? service.dateStart : patch.dateStart, dateEnd: patch.dateEnd === undefined ? service.dateEnd : patch.dateEnd };
+    uc.authorize(
+      'structure.edit',
+      structureTarget(structure, service.id),
+      structureLabel(structure),
+    );
+    const after = {
+      label: patch.label ?? service.label,
+      dateStart: patch.dateStart === undefined ? service.dateStart : patch.dateStart,
+      dateEnd: patch.dateEnd === undefined ? service.dateEnd : patch.dateEnd,
+    };
     checkDates(after.dateStart, after.dateEnd);
-    const changes = diff({ label: service.label, dateStart: service.dateStart, dateEnd: service.dateEnd }, after);
+    const changes = diff(
+      { label: service.label, dateStart: service.dateStart, dateEnd: service.dateEnd },
+      after,
+    );
     if (Object.keys(changes).length > 0) {
-      await uc.trx.updateTable('service').set({ ...after, updatedAt: uc.now }).where('id', '=', service.id).execute();
+      await uc.trx
+        .updateTable('service')
+        .set({ ...after, updatedAt: uc.now })
+        .where('id', '=', service.id)
+        .execute();
       if (changes.label) await refreshSearchKeys(uc.trx, [structure.id]);
       uc.audit('service.edit', `service:${formatStructureRef(structure)}/${service.code}`, changes);
     }
@@ -224,15 +305,33 @@ export async function editService(store: Store, actor: string, ref: string, code
   });
 }
 
-export async function deactivateService(store: Store, actor: string, ref: string, code: string): Promise<ServiceView> {
+export async function deactivateService(
+  store: Store,
+  actor: string,
+  ref: string,
+  code: string,
+): Promise<ServiceView> {
   return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
     const structure = await getStructure(uc.trx, parseStructureRef(ref));
     const service = await getService(uc.trx, structure.id, code, formatStructureRef(structure));
-    uc.authorize('structure.edit', structureTarget(structure, service.id), structureLabel(structure));
-    if (service.active === 0) throw new ConflictError('service.alreadyInactive', { code: service.code, structure: formatStructureRef(structure) });
-    await uc.trx.updateTable('service').set({ active: 0, updatedAt: uc.now }).where('id', '=', service.id).execute();
-    uc.audit('service.deactivate', `service:${formatStructureRef(structure)}/${service.code}`, { active: { before: true, after: false } });
+    uc.authorize(
+      'structure.edit',
+      structureTarget(structure, service.id),
+      structureLabel(structure),
+    );
+    if (service.active === 0)
+      throw new ConflictError('service.alreadyInactive', {
+        code: service.code,
+        structure: formatStructureRef(structure),
+      });
+    await uc.trx
+      .updateTable('service')
+      .set({ active: 0, updatedAt: uc.now })
+      .where('id', '=', service.id)
+      .execute();
+    uc.audit('service.deactivate', `service:${formatStructureRef(structure)}/${service.code}`, {
+      active: { before: true, after: false },
+    });
     return toServiceView({ ...service, active: 0 });
   });
 }
-

@@ -1,10 +1,31 @@
 import { SPACES, type Space, type SubscriptionMode } from '../domain/enums.js';
 import { formatStructureRef } from '../domain/structure-ref.js';
-import { coveredByDefault, deriveDefaultSubscriptions, LIVE_STATUSES, nextStatus, REQUEST_MODE, type Decision } from '../domain/subscription.js';
+import {
+  coveredByDefault,
+  deriveDefaultSubscriptions,
+  LIVE_STATUSES,
+  nextStatus,
+  REQUEST_MODE,
+  type Decision,
+} from '../domain/subscription.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { accountById, attachmentFacts, findSubscription, listSubscriptions as subscriptionRows, type SubscriptionRecord } from '../db/request.repository.js';
+import {
+  accountById,
+  attachmentFacts,
+  findSubscription,
+  listSubscriptions as subscriptionRows,
+  type SubscriptionRecord,
+} from '../db/request.repository.js';
 import type { Store } from '../db/store.js';
-import { eachId, notifyDeciders, placeOf, placeText, structureLabel, structureTarget, type ItemOutcome } from './requests.js';
+import {
+  eachId,
+  notifyDeciders,
+  placeOf,
+  placeText,
+  structureLabel,
+  structureTarget,
+  type ItemOutcome,
+} from './requests.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /**
@@ -48,17 +69,36 @@ const toView = (r: SubscriptionRecord): SubscriptionView => ({
 });
 
 /** The default subscriptions of these attachments today, named for display. */
-async function defaults(uc: UseCase, by: { accountId: number } | { structureId: number }): Promise<SubscriptionView[]> {
+async function defaults(
+  uc: UseCase,
+  by: { accountId: number } | { structureId: number },
+): Promise<SubscriptionView[]> {
   const facts = await attachmentFacts(uc.trx, by);
   const derived = deriveDefaultSubscriptions(facts, uc.today);
   if (derived.length === 0) return [];
   const logins = new Map(facts.map((f) => [f.accountId, f.login]));
   const structures = new Map(
-    (await uc.trx.selectFrom('structure').select(['id', 'idType', 'identifier', 'companyName']).where('id', 'in', [...new Set(derived.map((d) => d.structureId))]).execute()).map((s) => [s.id, s]),
+    (
+      await uc.trx
+        .selectFrom('structure')
+        .select(['id', 'idType', 'identifier', 'companyName'])
+        .where('id', 'in', [...new Set(derived.map((d) => d.structureId))])
+        .execute()
+    ).map((s) => [s.id, s]),
   );
-  const serviceIds = [...new Set(derived.flatMap((d) => (d.serviceId === null ? [] : [d.serviceId])))];
+  const serviceIds = [
+    ...new Set(derived.flatMap((d) => (d.serviceId === null ? [] : [d.serviceId]))),
+  ];
   const services = new Map(
-    serviceIds.length === 0 ? [] : (await uc.trx.selectFrom('service').select(['id', 'code']).where('id', 'in', serviceIds).execute()).map((s) => [s.id, s.code]),
+    serviceIds.length === 0
+      ? []
+      : (
+          await uc.trx
+            .selectFrom('service')
+            .select(['id', 'code'])
+            .where('id', 'in', serviceIds)
+            .execute()
+        ).map((s) => [s.id, s.code]),
   );
   return derived.map((d) => {
     const s = structures.get(d.structureId)!;
@@ -80,9 +120,14 @@ async function defaults(uc: UseCase, by: { accountId: number } | { structureId: 
 }
 
 const spaceOrder = (s: Space) => SPACES.indexOf(s);
-const cmp = (a: string | null, b: string | null) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+const cmp = (a: string | null, b: string | null) =>
+  (a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0;
 const byPlace = (a: SubscriptionView, b: SubscriptionView) =>
-  cmp(a.account, b.account) || cmp(a.structure, b.structure) || cmp(a.service, b.service) || spaceOrder(a.space) - spaceOrder(b.space) || (a.id ?? 0) - (b.id ?? 0);
+  cmp(a.account, b.account) ||
+  cmp(a.structure, b.structure) ||
+  cmp(a.service, b.service) ||
+  spaceOrder(a.space) - spaceOrder(b.space) ||
+  (a.id ?? 0) - (b.id ?? 0);
 
 export interface ListSubscriptionsInput {
   /** The deciders' view of one structure, pending requests included; the actor's own when omitted. */
@@ -95,16 +140,24 @@ export interface ListSubscriptionsInput {
  * removed ones), or with `structure` every account's there: for its GP, holders of
  * VALIDATION_ABONNEMENTS or CONSULTATION_UTILISATEURS, and correspondents in scope.
  */
-export async function listSubscriptions(store: Store, actor: string, input: ListSubscriptionsInput): Promise<SubscriptionView[]> {
+export async function listSubscriptions(
+  store: Store,
+  actor: string,
+  input: ListSubscriptionsInput,
+): Promise<SubscriptionView[]> {
   return runUseCase(store, { actor, action: 'subscription.decide', readOnly: true }, async (uc) => {
     let by: { accountId: number } | { structureId: number } = { accountId: uc.actor.id };
     if (input.structure !== undefined) {
       const { structure } = await placeOf(uc, input.structure, undefined);
       const target = structureTarget(structure, null);
-      if (!uc.allows('subscription.decide', target) && !uc.allows('structure.users', target)) uc.authorize('subscription.decide', target, structureLabel(structure));
+      if (!uc.allows('subscription.decide', target) && !uc.allows('structure.users', target))
+        uc.authorize('subscription.decide', target, structureLabel(structure));
       by = { structureId: structure.id };
     }
-    const statuses = input.status === undefined ? ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE'] : [input.status];
+    const statuses =
+      input.status === undefined
+        ? ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE']
+        : [input.status];
     const stored = (await subscriptionRows(uc.trx, { ...by, statuses })).map(toView);
     const derived = statuses.includes('VALIDEE') ? await defaults(uc, by) : [];
     return [...derived, ...stored].sort(byPlace);
@@ -123,15 +176,34 @@ export interface RequestSubscriptionInput {
  * a decider approves it, who is told by e-mail. A default space it already has, or a request
  * already pending or granted for the same triple, is a conflict (6).
  */
-export async function requestSubscription(store: Store, actor: string, input: RequestSubscriptionInput): Promise<SubscriptionView> {
+export async function requestSubscription(
+  store: Store,
+  actor: string,
+  input: RequestSubscriptionInput,
+): Promise<SubscriptionView> {
   return runUseCase(store, { actor, action: 'subscription.request' }, async (uc) => {
     const { structure, service } = await placeOf(uc, input.structure, input.service);
     const serviceId = service?.id ?? null;
-    uc.authorize('subscription.request', structureTarget(structure, serviceId), structureLabel(structure));
+    uc.authorize(
+      'subscription.request',
+      structureTarget(structure, serviceId),
+      structureLabel(structure),
+    );
     const ref = formatStructureRef(structure);
-    const params = { structure: ref, place: placeText(structure, service?.code), companyName: structure.companyName, space: input.space };
+    const params = {
+      structure: ref,
+      place: placeText(structure, service?.code),
+      companyName: structure.companyName,
+      space: input.space,
+    };
     const facts = await attachmentFacts(uc.trx, { accountId: uc.actor.id });
-    if (coveredByDefault(facts, { accountId: uc.actor.id, structureId: structure.id, serviceId, space: input.space }, uc.today))
+    if (
+      coveredByDefault(
+        facts,
+        { accountId: uc.actor.id, structureId: structure.id, serviceId, space: input.space },
+        uc.today,
+      )
+    )
       throw new ConflictError('subscription.defaultSpace', params);
     const existing = await uc.trx
       .selectFrom('subscription')
@@ -139,18 +211,47 @@ export async function requestSubscription(store: Store, actor: string, input: Re
       .where('accountId', '=', uc.actor.id)
       .where('structureId', '=', structure.id)
       .where('space', '=', input.space)
-      .where((eb) => (serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', serviceId)))
+      .where((eb) =>
+        serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', serviceId),
+      )
       .where('status', 'in', LIVE_STATUSES)
       .executeTakeFirst();
-    if (existing) throw new ConflictError('subscription.exists', { ...params, id: existing.id, status: existing.status });
+    if (existing)
+      throw new ConflictError('subscription.exists', {
+        ...params,
+        id: existing.id,
+        status: existing.status,
+      });
     const mode = input.mode ?? REQUEST_MODE;
     const { id } = await uc.trx
       .insertInto('subscription')
-      .values({ accountId: uc.actor.id, structureId: structure.id, serviceId, space: input.space, mode, status: 'EN_COURS_DE_VALIDATION', requestedAt: uc.now, decidedAt: null, decidedBy: null, createdAt: uc.now, updatedAt: uc.now })
+      .values({
+        accountId: uc.actor.id,
+        structureId: structure.id,
+        serviceId,
+        space: input.space,
+        mode,
+        status: 'EN_COURS_DE_VALIDATION',
+        requestedAt: uc.now,
+        decidedAt: null,
+        decidedBy: null,
+        createdAt: uc.now,
+        updatedAt: uc.now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    uc.audit('subscription.request', label(id), { structure: ref, service: service?.code ?? null, space: input.space, mode });
-    await notifyDeciders(uc, structure.id, serviceId, uc.actor.id, 'SUBSCRIPTION_REQUESTED', { ...params, id, mode, requester: uc.actor.login });
+    uc.audit('subscription.request', label(id), {
+      structure: ref,
+      service: service?.code ?? null,
+      space: input.space,
+      mode,
+    });
+    await notifyDeciders(uc, structure.id, serviceId, uc.actor.id, 'SUBSCRIPTION_REQUESTED', {
+      ...params,
+      id,
+      mode,
+      requester: uc.actor.login,
+    });
     return toView((await findSubscription(uc.trx, id))!);
   });
 }
@@ -165,27 +266,55 @@ async function getSubscription(uc: UseCase, id: number): Promise<SubscriptionRec
  * Approves or rejects each pending request, each id in its own transaction (SPEC 5: a batch
  * whose items fail on their own). Deciders only (4, audited); a request already decided: 6.
  */
-export async function decideSubscriptions(store: Store, actor: string, ids: readonly number[], decision: Decision, reason?: string): Promise<ItemOutcome<SubscriptionView>[]> {
+export async function decideSubscriptions(
+  store: Store,
+  actor: string,
+  ids: readonly number[],
+  decision: Decision,
+  reason?: string,
+): Promise<ItemOutcome<SubscriptionView>[]> {
   return eachId(ids, (id) =>
     runUseCase(store, { actor, action: 'subscription.decide' }, async (uc) => {
       const row = await getSubscription(uc, id);
-      uc.authorize('subscription.decide', structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId, row.accountId), label(id));
+      uc.authorize(
+        'subscription.decide',
+        structureTarget(
+          { id: row.structureId, postalCode: row.postalCode },
+          row.serviceId,
+          row.accountId,
+        ),
+        label(id),
+      );
       const next = nextStatus(row.status, decision);
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await uc.trx.updateTable('subscription').set({ status: next.status, decidedAt: uc.now, decidedBy: uc.actor.login, updatedAt: uc.now }).where('id', '=', id).execute();
+      await uc.trx
+        .updateTable('subscription')
+        .set({
+          status: next.status,
+          decidedAt: uc.now,
+          decidedBy: uc.actor.login,
+          updatedAt: uc.now,
+        })
+        .where('id', '=', id)
+        .execute();
       uc.audit(decision === 'approve' ? 'subscription.approve' : 'subscription.reject', label(id), {
         status: { before: row.status, after: next.status },
         ...(reason === undefined ? {} : { reason }),
       });
-      uc.notify(await accountById(uc.trx, row.accountId), decision === 'approve' ? 'SUBSCRIPTION_APPROVED' : 'SUBSCRIPTION_REJECTED', {
-        id,
-        structure: formatStructureRef(row),
-        place: placeText(row, row.serviceCode),
-        companyName: row.companyName,
-        space: row.space,
-        mode: row.mode,
-        reason: reason ?? '-',
-      }, row.structureId);
+      uc.notify(
+        await accountById(uc.trx, row.accountId),
+        decision === 'approve' ? 'SUBSCRIPTION_APPROVED' : 'SUBSCRIPTION_REJECTED',
+        {
+          id,
+          structure: formatStructureRef(row),
+          place: placeText(row, row.serviceCode),
+          companyName: row.companyName,
+          space: row.space,
+          mode: row.mode,
+          reason: reason ?? '-',
+        },
+        row.structureId,
+      );
       return toView({ ...row, status: next.status, decidedAt: uc.now, decidedBy: uc.actor.login });
     }),
   );
@@ -195,16 +324,32 @@ export async function decideSubscriptions(store: Store, actor: string, ids: read
  * Ends each subscription (pending or granted): the holder's own, or any on a structure the actor
  * decides for. Default spaces have no id: they end with the attachment.
  */
-export async function removeSubscriptions(store: Store, actor: string, ids: readonly number[]): Promise<ItemOutcome<SubscriptionView>[]> {
+export async function removeSubscriptions(
+  store: Store,
+  actor: string,
+  ids: readonly number[],
+): Promise<ItemOutcome<SubscriptionView>[]> {
   return eachId(ids, (id) =>
     runUseCase(store, { actor, action: 'subscription.remove' }, async (uc) => {
       const row = await getSubscription(uc, id);
-      if (row.accountId === uc.actor.id) uc.authorize('subscription.remove', { kind: 'none' }, label(id));
-      else uc.authorize('subscription.decide', structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId), label(id));
+      if (row.accountId === uc.actor.id)
+        uc.authorize('subscription.remove', { kind: 'none' }, label(id));
+      else
+        uc.authorize(
+          'subscription.decide',
+          structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId),
+          label(id),
+        );
       const next = nextStatus(row.status, 'remove');
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await uc.trx.updateTable('subscription').set({ status: next.status, updatedAt: uc.now }).where('id', '=', id).execute();
-      uc.audit('subscription.remove', label(id), { status: { before: row.status, after: next.status } });
+      await uc.trx
+        .updateTable('subscription')
+        .set({ status: next.status, updatedAt: uc.now })
+        .where('id', '=', id)
+        .execute();
+      uc.audit('subscription.remove', label(id), {
+        status: { before: row.status, after: next.status },
+      });
       return toView({ ...row, status: next.status });
     }),
   );

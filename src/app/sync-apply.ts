@@ -1,13 +1,30 @@
 import { searchKey } from '../domain/account.js';
 import type { AuditFields } from '../domain/audit-chain.js';
 import type { Role } from '../domain/enums.js';
-import { planAccount, planIsEmpty, type AccountPlan, type CurrentAccount, type MadrhasRow, type WantedAttachment } from '../domain/madrhas.js';
+import {
+  planAccount,
+  planIsEmpty,
+  type AccountPlan,
+  type CurrentAccount,
+  type MadrhasRow,
+  type WantedAttachment,
+} from '../domain/madrhas.js';
 import { composeMail, NOREPLY } from '../domain/mail.js';
 import type { Lang } from '../i18n/index.js';
 import type { Db } from '../db/account.repository.js';
 import { appendAudit } from '../db/audit.repository.js';
 import { bulkInsert } from '../db/bulk.js';
-import { accountsByLogin, attachmentsOfAccounts, clearDigests, loginsWithRejects, nextLogins, setDigests, stagedClaims, stagedRowsOf, type StagedRow } from '../db/sync.repository.js';
+import {
+  accountsByLogin,
+  attachmentsOfAccounts,
+  clearDigests,
+  loginsWithRejects,
+  nextLogins,
+  setDigests,
+  stagedClaims,
+  stagedRowsOf,
+  type StagedRow,
+} from '../db/sync.repository.js';
 import type { SyncSummary } from './sync-madrhas.js';
 import type { UseCase } from './use-case.js';
 
@@ -24,18 +41,58 @@ function wantedOf(rows: StagedRow[], refOf: (structureId: number) => string): Wa
   for (const r of rows) {
     let w = byStructure.get(r.structureId);
     if (!w) {
-      w = { structureId: r.structureId, structureRef: refOf(r.structureId), role: r.role as Role, dateStart: r.dateStart, dateEnd: r.dateEnd, services: [], whole: false };
+      w = {
+        structureId: r.structureId,
+        structureRef: refOf(r.structureId),
+        role: r.role as Role,
+        dateStart: r.dateStart,
+        dateEnd: r.dateEnd,
+        services: [],
+        whole: false,
+      };
       byStructure.set(r.structureId, w);
     }
     if (r.serviceId === null) w.whole = true;
     else if (!w.services.includes(r.serviceId)) w.services.push(r.serviceId);
   }
   // a row for the whole structure makes the attachment whole, whatever services other rows name
-  return [...byStructure.values()].map(({ whole, ...w }) => ({ ...w, services: whole ? [] : w.services.sort((a, b) => a - b) }));
+  return [...byStructure.values()].map(({ whole, ...w }) => ({
+    ...w,
+    services: whole ? [] : w.services.sort((a, b) => a - b),
+  }));
 }
 
-const ACCOUNT_COLUMNS = ['login', 'status', 'source', 'title', 'last_name', 'first_name', 'email', 'phone', 'country', 'language', 'notify_billing', 'notify_news', 'search_key', 'sync_digest', 'created_at', 'updated_at'];
-const ATTACHMENT_COLUMNS = ['account_id', 'structure_id', 'role', 'status', 'source', 'date_start', 'date_end', 'decided_at', 'decided_by', 'created_at', 'updated_at'];
+const ACCOUNT_COLUMNS = [
+  'login',
+  'status',
+  'source',
+  'title',
+  'last_name',
+  'first_name',
+  'email',
+  'phone',
+  'country',
+  'language',
+  'notify_billing',
+  'notify_news',
+  'search_key',
+  'sync_digest',
+  'created_at',
+  'updated_at',
+];
+const ATTACHMENT_COLUMNS = [
+  'account_id',
+  'structure_id',
+  'role',
+  'status',
+  'source',
+  'date_start',
+  'date_end',
+  'decided_at',
+  'decided_by',
+  'created_at',
+  'updated_at',
+];
 
 /** One account's valid rows in the file, and what the run knows of it. */
 export interface AccountGroup {
@@ -50,7 +107,8 @@ export interface AccountGroup {
 /** What a run carries from chunk to chunk while it writes. */
 export class Writer {
   /** Validated GP attachments and promotions that must wait for the store's GP of their structure to step down. */
-  private readonly promotions: { id: number; accountId: number; set: Record<string, unknown> }[] = [];
+  private readonly promotions: { id: number; accountId: number; set: Record<string, unknown> }[] =
+    [];
   private readonly gpAdds: { accountId: number; w: WantedAttachment }[] = [];
 
   constructor(
@@ -77,10 +135,16 @@ export class Writer {
   }
 
   /** Plans and writes the accounts of one chunk of logins; `current`: those already in the store. */
-  async write(groups: readonly AccountGroup[], current: Map<string, CurrentAccount>): Promise<void> {
+  async write(
+    groups: readonly AccountGroup[],
+    current: Map<string, CurrentAccount>,
+  ): Promise<void> {
     const { uc, summary, refOf, runId } = this;
     const at = uc.now;
-    const attachments = await attachmentsOfAccounts(uc.trx, groups.flatMap((g) => current.get(g.login)?.id ?? []));
+    const attachments = await attachmentsOfAccounts(
+      uc.trx,
+      groups.flatMap((g) => current.get(g.login)?.id ?? []),
+    );
     const audits: Omit<AuditFields, 'seq'>[] = [];
     const newAccounts: { row: StagedRow; wanted: WantedAttachment[]; digest: string | null }[] = [];
     const newAttachments: { accountId: number; w: WantedAttachment }[] = [];
@@ -96,25 +160,45 @@ export class Writer {
         newAccounts.push({ row: first, wanted, digest: g.digest });
         continue;
       }
-      const plan = planAccount(asRow(first), wanted, account, attachments.get(account.id) ?? [], this.full && !g.hasRejects, refOf);
+      const plan = planAccount(
+        asRow(first),
+        wanted,
+        account,
+        attachments.get(account.id) ?? [],
+        this.full && !g.hasRejects,
+        refOf,
+      );
       this.keepUnsucceededGps(plan, account.login);
       if (plan.kept.length > 0) summary.kept++;
       summary.gpKept += plan.gpKept.length;
       // an account with kept fields or a kept GP role is planned (and reported) every run
-      const record = g.digest !== null && plan.kept.length === 0 && plan.gpKept.length === 0 ? g.digest : null;
+      const record =
+        g.digest !== null && plan.kept.length === 0 && plan.gpKept.length === 0 ? g.digest : null;
       if (planIsEmpty(plan)) {
         summary.unchanged++;
         if (record !== null && record !== account.syncDigest) digests.push([record, account.id]);
         continue;
       }
       await this.applyPlan(account, plan);
-      for (const w of plan.add) (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, account.id) ? this.gpAdds : newAttachments).push({ accountId: account.id, w });
+      for (const w of plan.add)
+        (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, account.id)
+          ? this.gpAdds
+          : newAttachments
+        ).push({ accountId: account.id, w });
       if (plan.status?.after === 'ACTIF') summary.reactivated++;
       else if (plan.status?.after === 'INACTIF') summary.deactivated++;
       else summary.updated++;
       // written: its digest is its rows' now, or none (the digest triggers stand aside while the sync writes)
       if (record !== (account.syncDigest ?? null)) digests.push([record, account.id]);
-      audits.push({ at, actor: uc.actor.login, action: 'sync.account.update', target: `account:${account.login}`, outcome: 'OK', changes: JSON.stringify(auditChanges(plan)), runId });
+      audits.push({
+        at,
+        actor: uc.actor.login,
+        action: 'sync.account.update',
+        target: `account:${account.login}`,
+        outcome: 'OK',
+        changes: JSON.stringify(auditChanges(plan)),
+        runId,
+      });
     }
 
     if (newAccounts.length > 0) {
@@ -122,12 +206,33 @@ export class Writer {
         uc.trx,
         'account',
         ACCOUNT_COLUMNS,
-        newAccounts.map(({ row: r, digest }) => [r.login, r.accountStatus, 'MADRHAS', r.title, r.lastName, r.firstName, r.email, r.phone, 'FR', 'fr', 1, 0, searchKey(r.login, r.lastName, r.firstName), digest, at, at]),
+        newAccounts.map(({ row: r, digest }) => [
+          r.login,
+          r.accountStatus,
+          'MADRHAS',
+          r.title,
+          r.lastName,
+          r.firstName,
+          r.email,
+          r.phone,
+          'FR',
+          'fr',
+          1,
+          0,
+          searchKey(r.login, r.lastName, r.firstName),
+          digest,
+          at,
+          at,
+        ]),
         'id',
       );
       newAccounts.forEach(({ row: r, wanted }, k) => {
         const accountId = ids[k]!.id as number;
-        for (const w of wanted) (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, accountId) ? this.gpAdds : newAttachments).push({ accountId, w });
+        for (const w of wanted)
+          (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, accountId)
+            ? this.gpAdds
+            : newAttachments
+          ).push({ accountId, w });
         summary.created++;
         audits.push({
           at,
@@ -135,7 +240,14 @@ export class Writer {
           action: 'sync.account.create',
           target: `account:${r.login}`,
           outcome: 'OK',
-          changes: JSON.stringify({ status: r.accountStatus, lastName: r.lastName, firstName: r.firstName, email: r.email, phone: r.phone, attachmentsAdded: wanted.map(describe) }),
+          changes: JSON.stringify({
+            status: r.accountStatus,
+            lastName: r.lastName,
+            firstName: r.firstName,
+            email: r.email,
+            phone: r.phone,
+            attachmentsAdded: wanted.map(describe),
+          }),
           runId,
         });
       });
@@ -148,7 +260,11 @@ export class Writer {
   /** A validated GP demoted by the file stays GP unless the file names another GP for the structure. */
   private keepUnsucceededGps(plan: AccountPlan, login: string): void {
     plan.change = plan.change.filter((c) => {
-      const demoted = c.before.role === 'GESTIONNAIRE_PRINCIPAL' && c.before.status === 'VALIDEE' && c.set.role !== undefined && c.set.role !== 'GESTIONNAIRE_PRINCIPAL';
+      const demoted =
+        c.before.role === 'GESTIONNAIRE_PRINCIPAL' &&
+        c.before.status === 'VALIDEE' &&
+        c.set.role !== undefined &&
+        c.set.role !== 'GESTIONNAIRE_PRINCIPAL';
       if (!demoted || this.demotable(c.before.structureId, login)) return true;
       delete c.set.role;
       plan.gpKept.push(c.structureRef);
@@ -159,10 +275,18 @@ export class Writer {
   /** After every chunk: the GPs that waited for their structure's former GP to step down. */
   async finish(): Promise<void> {
     const at = this.uc.now;
-    for (const p of this.promotions) await this.uc.trx.updateTable('attachment').set({ ...p.set, updatedAt: at }).where('id', '=', p.id).execute();
+    for (const p of this.promotions)
+      await this.uc.trx
+        .updateTable('attachment')
+        .set({ ...p.set, updatedAt: at })
+        .where('id', '=', p.id)
+        .execute();
     await insertAttachments(this.uc, this.gpAdds, this.summary);
     // written after their digest was recorded: planned again next run, as any later change would have them
-    await clearDigests(this.uc.trx, [...this.promotions.map((p) => p.accountId), ...this.gpAdds.map((g) => g.accountId)]);
+    await clearDigests(this.uc.trx, [
+      ...this.promotions.map((p) => p.accountId),
+      ...this.gpAdds.map((g) => g.accountId),
+    ]);
   }
 
   private async applyPlan(account: CurrentAccount, plan: AccountPlan): Promise<void> {
@@ -173,22 +297,50 @@ export class Writer {
     if (plan.status) set.status = plan.status.after;
     if (Object.keys(set).length > 0) {
       if (set.lastName !== undefined || set.firstName !== undefined)
-        set.searchKey = searchKey(account.login, (set.lastName as string) ?? account.lastName, (set.firstName as string) ?? account.firstName);
-      await db.updateTable('account').set({ ...set, updatedAt: at }).where('id', '=', account.id).execute();
+        set.searchKey = searchKey(
+          account.login,
+          (set.lastName as string) ?? account.lastName,
+          (set.firstName as string) ?? account.firstName,
+        );
+      await db
+        .updateTable('account')
+        .set({ ...set, updatedAt: at })
+        .where('id', '=', account.id)
+        .execute();
     }
     for (const c of plan.change) {
       if (Object.keys(c.set).length > 0) {
-        if (promotes(c) && this.waits(c.before.structureId, account.id)) this.promotions.push({ id: c.id, accountId: account.id, set: c.set });
-        else await db.updateTable('attachment').set({ ...c.set, updatedAt: at }).where('id', '=', c.id).execute();
+        if (promotes(c) && this.waits(c.before.structureId, account.id))
+          this.promotions.push({ id: c.id, accountId: account.id, set: c.set });
+        else
+          await db
+            .updateTable('attachment')
+            .set({ ...c.set, updatedAt: at })
+            .where('id', '=', c.id)
+            .execute();
       }
       if (c.services !== null) {
         await db.deleteFrom('attachmentService').where('attachmentId', '=', c.id).execute();
-        if (c.services.length > 0) await bulkInsert(db, 'attachment_service', ['attachment_id', 'service_id', 'status'], c.services.map((s) => [c.id, s, 'VALIDEE']));
+        if (c.services.length > 0)
+          await bulkInsert(
+            db,
+            'attachment_service',
+            ['attachment_id', 'service_id', 'status'],
+            c.services.map((s) => [c.id, s, 'VALIDEE']),
+          );
       }
       this.summary.attachmentsChanged++;
     }
     if (plan.end.length > 0) {
-      await db.updateTable('attachment').set({ status: 'DESACTIVEE', updatedAt: at }).where('id', 'in', plan.end.map((e) => e.id)).execute();
+      await db
+        .updateTable('attachment')
+        .set({ status: 'DESACTIVEE', updatedAt: at })
+        .where(
+          'id',
+          'in',
+          plan.end.map((e) => e.id),
+        )
+        .execute();
       this.summary.attachmentsEnded += plan.end.length;
     }
   }
@@ -206,13 +358,20 @@ export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): P
     if (logins.length === 0) break;
     after = logins[logins.length - 1]!;
     const rows = await stagedRowsOf(uc.trx, logins[0]!, after);
-    const withRejects = full ? await loginsWithRejects(uc.trx, logins[0]!, after) : new Set<string>();
+    const withRejects = full
+      ? await loginsWithRejects(uc.trx, logins[0]!, after)
+      : new Set<string>();
     const current = new Map((await accountsByLogin(uc.trx, logins)).map((a) => [a.login, a]));
     const groups: AccountGroup[] = [];
-    for (let i = 0; i < rows.length; ) {
+    for (let i = 0; i < rows.length;) {
       let j = i;
       while (j < rows.length && rows[j]!.login === rows[i]!.login) j++;
-      groups.push({ login: rows[i]!.login, rows: rows.slice(i, j), hasRejects: withRejects.has(rows[i]!.login), digest: null });
+      groups.push({
+        login: rows[i]!.login,
+        rows: rows.slice(i, j),
+        hasRejects: withRejects.has(rows[i]!.login),
+        digest: null,
+      });
       i = j;
     }
     await writer.write(groups, current);
@@ -225,31 +384,69 @@ export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): P
 export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** New MADRHAS attachments, VALIDEE, with their services. */
-async function insertAttachments(uc: UseCase, list: { accountId: number; w: WantedAttachment }[], summary: SyncSummary): Promise<void> {
+async function insertAttachments(
+  uc: UseCase,
+  list: { accountId: number; w: WantedAttachment }[],
+  summary: SyncSummary,
+): Promise<void> {
   if (list.length === 0) return;
   const at = uc.now;
   const ids = await bulkInsert(
     uc.trx,
     'attachment',
     ATTACHMENT_COLUMNS,
-    list.map(({ accountId, w }) => [accountId, w.structureId, w.role, 'VALIDEE', 'MADRHAS', w.dateStart, w.dateEnd, at, uc.actor.login, at, at]),
+    list.map(({ accountId, w }) => [
+      accountId,
+      w.structureId,
+      w.role,
+      'VALIDEE',
+      'MADRHAS',
+      w.dateStart,
+      w.dateEnd,
+      at,
+      uc.actor.login,
+      at,
+      at,
+    ]),
     'id',
   );
   const links: unknown[][] = [];
   list.forEach(({ w }, k) => {
     for (const s of w.services) links.push([ids[k]!.id, s, 'VALIDEE']);
   });
-  if (links.length > 0) await bulkInsert(uc.trx, 'attachment_service', ['attachment_id', 'service_id', 'status'], links);
+  if (links.length > 0)
+    await bulkInsert(
+      uc.trx,
+      'attachment_service',
+      ['attachment_id', 'service_id', 'status'],
+      links,
+    );
   summary.attachmentsAdded += list.length;
 }
 
 /** A change that makes an attachment a validated GP one (written last, see applyPlans). */
-const promotes = (c: AccountPlan['change'][number]) => (c.set.role ?? c.before.role) === 'GESTIONNAIRE_PRINCIPAL' && (c.set.role !== undefined || c.set.status !== undefined);
+const promotes = (c: AccountPlan['change'][number]) =>
+  (c.set.role ?? c.before.role) === 'GESTIONNAIRE_PRINCIPAL' &&
+  (c.set.role !== undefined || c.set.status !== undefined);
 
 const asRow = (r: StagedRow): MadrhasRow =>
-  ({ login: r.login, title: r.title, lastName: r.lastName, firstName: r.firstName, email: r.email, phone: r.phone, accountStatus: r.accountStatus }) as MadrhasRow;
+  ({
+    login: r.login,
+    title: r.title,
+    lastName: r.lastName,
+    firstName: r.firstName,
+    email: r.email,
+    phone: r.phone,
+    accountStatus: r.accountStatus,
+  }) as MadrhasRow;
 
-const describe = (w: WantedAttachment) => ({ structure: w.structureRef, role: w.role, dateStart: w.dateStart, dateEnd: w.dateEnd, services: w.services.length });
+const describe = (w: WantedAttachment) => ({
+  structure: w.structureRef,
+  role: w.role,
+  dateStart: w.dateStart,
+  dateEnd: w.dateEnd,
+  services: w.services.length,
+});
 
 function auditChanges(plan: AccountPlan): Record<string, unknown> {
   return {
@@ -258,7 +455,20 @@ function auditChanges(plan: AccountPlan): Record<string, unknown> {
     ...(plan.kept.length > 0 ? { kept: plan.kept } : {}),
     ...(plan.add.length > 0 ? { attachmentsAdded: plan.add.map(describe) } : {}),
     ...(plan.change.length > 0
-      ? { attachmentsChanged: plan.change.map((c) => ({ structure: c.structureRef, ...Object.fromEntries(Object.entries(c.set).map(([k, v]) => [k, { before: (c.before as unknown as Record<string, unknown>)[k] ?? null, after: v }])), ...(c.services ? { services: { before: c.before.services.length, after: c.services.length } } : {}) })) }
+      ? {
+          attachmentsChanged: plan.change.map((c) => ({
+            structure: c.structureRef,
+            ...Object.fromEntries(
+              Object.entries(c.set).map(([k, v]) => [
+                k,
+                { before: (c.before as unknown as Record<string, unknown>)[k] ?? null, after: v },
+              ]),
+            ),
+            ...(c.services
+              ? { services: { before: c.before.services.length, after: c.services.length } }
+              : {}),
+          })),
+        }
       : {}),
     ...(plan.end.length > 0 ? { attachmentsEnded: plan.end.map((e) => e.structureRef) } : {}),
     ...(plan.gpKept.length > 0 ? { gpKept: plan.gpKept } : {}),
@@ -266,12 +476,21 @@ function auditChanges(plan: AccountPlan): Record<string, unknown> {
 }
 
 /** Step 5: the accounts full mode deactivates, with their MADRHAS attachments, audited and told. */
-export async function deactivateAbsent(uc: UseCase, absent: { id: number; login: string }[], runId: number, summary: SyncSummary): Promise<void> {
+export async function deactivateAbsent(
+  uc: UseCase,
+  absent: { id: number; login: string }[],
+  runId: number,
+  summary: SyncSummary,
+): Promise<void> {
   for (let i = 0; i < absent.length; i += CHUNK) {
     await breathe();
     const chunk = absent.slice(i, i + CHUNK);
     const ids = chunk.map((a) => a.id);
-    await uc.trx.updateTable('account').set({ status: 'INACTIF', syncDigest: null, updatedAt: uc.now }).where('id', 'in', ids).execute();
+    await uc.trx
+      .updateTable('account')
+      .set({ status: 'INACTIF', syncDigest: null, updatedAt: uc.now })
+      .where('id', 'in', ids)
+      .execute();
     const ended = await uc.trx
       .updateTable('attachment')
       .set({ status: 'DESACTIVEE', updatedAt: uc.now })
@@ -281,15 +500,44 @@ export async function deactivateAbsent(uc: UseCase, absent: { id: number; login:
       .executeTakeFirst();
     summary.attachmentsEnded += Number(ended.numUpdatedRows);
     summary.deactivated += chunk.length;
-    const accounts = await uc.trx.selectFrom('account').selectAll().where('id', 'in', ids).execute();
+    const accounts = await uc.trx
+      .selectFrom('account')
+      .selectAll()
+      .where('id', 'in', ids)
+      .execute();
     const mails = accounts.map((a) => {
-      const m = composeMail('ACCOUNT_DEACTIVATED', a.language as Lang, { login: a.login, firstName: a.firstName, lastName: a.lastName });
-      return { accountId: a.id, structureId: null, event: 'ACCOUNT_DEACTIVATED', language: a.language, fromAddress: NOREPLY, toAddress: a.email, subject: m.subject, body: m.body, createdAt: uc.now };
+      const m = composeMail('ACCOUNT_DEACTIVATED', a.language as Lang, {
+        login: a.login,
+        firstName: a.firstName,
+        lastName: a.lastName,
+      });
+      return {
+        accountId: a.id,
+        structureId: null,
+        event: 'ACCOUNT_DEACTIVATED',
+        language: a.language,
+        fromAddress: NOREPLY,
+        toAddress: a.email,
+        subject: m.subject,
+        body: m.body,
+        createdAt: uc.now,
+      };
     });
     if (mails.length > 0) await uc.trx.insertInto('notification').values(mails).execute();
     await appendAudit(
       uc.trx,
-      chunk.map((a) => ({ at: uc.now, actor: uc.actor.login, action: 'sync.account.deactivate', target: `account:${a.login}`, outcome: 'OK' as const, changes: JSON.stringify({ status: { before: 'ACTIF', after: 'INACTIF' }, reason: 'absent' }), runId })),
+      chunk.map((a) => ({
+        at: uc.now,
+        actor: uc.actor.login,
+        action: 'sync.account.deactivate',
+        target: `account:${a.login}`,
+        outcome: 'OK' as const,
+        changes: JSON.stringify({
+          status: { before: 'ACTIF', after: 'INACTIF' },
+          reason: 'absent',
+        }),
+        runId,
+      })),
     );
   }
 }

@@ -5,7 +5,16 @@ import { hash64 } from '../domain/hash64.js';
 import { deactivationLimit, MADRHAS_COLUMNS, personalFingerprint } from '../domain/madrhas.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import type { Lang } from '../i18n/index.js';
-import { CellView, inspectCsv, matchHeader, openCsv, RejectsWriter, type CsvSource, type EncodingChoice, type HeaderMatch } from '../io/csv.js';
+import {
+  CellView,
+  inspectCsv,
+  matchHeader,
+  openCsv,
+  RejectsWriter,
+  type CsvSource,
+  type EncodingChoice,
+  type HeaderMatch,
+} from '../io/csv.js';
 import type { Db } from '../db/account.repository.js';
 import type { Store } from '../db/store.js';
 import {
@@ -102,11 +111,27 @@ class DryRun extends Error {
   }
 }
 
-export async function syncMadrhas(store: Store, actor: string, o: SyncOptions): Promise<SyncSummary> {
+export async function syncMadrhas(
+  store: Store,
+  actor: string,
+  o: SyncOptions,
+): Promise<SyncSummary> {
   if (o.rejects !== undefined && !fs.existsSync(path.dirname(path.resolve(o.rejects))))
-    throw new InvalidInputError([{ field: '--rejects', message: 'csv.rejectsDir', params: { dir: path.dirname(path.resolve(o.rejects)) } }]);
+    throw new InvalidInputError([
+      {
+        field: '--rejects',
+        message: 'csv.rejectsDir',
+        params: { dir: path.dirname(path.resolve(o.rejects)) },
+      },
+    ]);
   if (deactivationLimit(o.maxDeactivations, 100) === null)
-    throw new InvalidInputError([{ field: '--max-deactivations', message: 'sync.maxDeactivationsFormat', params: { value: o.maxDeactivations } }]);
+    throw new InvalidInputError([
+      {
+        field: '--max-deactivations',
+        message: 'sync.maxDeactivationsFormat',
+        params: { value: o.maxDeactivations },
+      },
+    ]);
   const source = await inspectCsv(o.file, o.encoding);
   const probe = await openCsv(source);
   const header = matchHeader(probe.header, MADRHAS_COLUMNS, source.name);
@@ -123,7 +148,14 @@ export async function syncMadrhas(store: Store, actor: string, o: SyncOptions): 
   return runSync(store, actor, o, source, header, false);
 }
 
-async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvSource, header: HeaderMatch, streamed: boolean): Promise<SyncSummary> {
+async function runSync(
+  store: Store,
+  actor: string,
+  o: SyncOptions,
+  source: CsvSource,
+  header: HeaderMatch,
+  streamed: boolean,
+): Promise<SyncSummary> {
   try {
     return await runUseCase(store, { actor, action: 'sync.madrhas' }, async (uc) => {
       uc.authorize('sync.madrhas', { kind: 'none' }, `file:${source.name}`);
@@ -132,25 +164,39 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
       const full = o.mode === 'full';
       // the guard's base: the MADRHAS accounts in scope before the run
       // (the streamed path counts them as it reads the accounts when the scope is the whole country)
-      let total = full && !(streamed && scope.includes(ALL)) ? await madrhasAccountsInScope(uc.trx, scope) : 0;
+      let total =
+        full && !(streamed && scope.includes(ALL))
+          ? await madrhasAccountsInScope(uc.trx, scope)
+          : 0;
       await createStage(uc.trx);
       const run = await uc.trx
         .insertInto('run')
-        .values({ kind: 'sync.madrhas', actor: uc.actor.login, fileName: source.name, fileSha256: source.sha256, startedAt: uc.now })
+        .values({
+          kind: 'sync.madrhas',
+          actor: uc.actor.login,
+          fileName: source.name,
+          fileSha256: source.sha256,
+          startedAt: uc.now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       // the run keeps the digests of the accounts it writes itself (sync-apply.ts)
       const restoreTriggers = await suspendDigestTriggers(uc.trx);
       // a first load does not keep the random-order indexes up to date as it writes (see deferIndexes)
       let restoreIndexes = async () => {};
-      const deferForWrites = async () => void (restoreIndexes = await deferIndexes(uc.trx, source.lines));
+      const deferForWrites = async () =>
+        void (restoreIndexes = await deferIndexes(uc.trx, source.lines));
       // the directory and the GPs as the run found them (read before any write: the streamed path
       // reads them when its first account needs them, and a file of unchanged accounts never does)
       const tools = async (): Promise<SyncTools> => {
         const dir = await Directory.load(uc.trx);
         const storeGp = await principalManagers(uc.trx);
         if (streamed) await deferForWrites();
-        return { checker: new RowChecker(dir, scope, o.lang), storeGp, writer: new Writer(uc, full, run.id, summary, (id) => dir.ref(id), storeGp) };
+        return {
+          checker: new RowChecker(dir, scope, o.lang),
+          storeGp,
+          writer: new Writer(uc, full, run.id, summary, (id) => dir.ref(id), storeGp),
+        };
       };
 
       let unlistedIds: number[] | null = null;
@@ -158,8 +204,20 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
         // no savepoint: SQLite would copy every page the run touches into a statement journal
         await indexStage(uc.trx);
         const correspondents = await correspondentIds(uc.trx);
-        const stamp = hash64(`${await directoryRevision(uc.trx)}\u001f${[...scope].sort().join(',')}`).slice(0, 8);
-        const streamedRun = await streamFile(uc, { source, positions: header.positions, tools, summary, mode: o.mode, lang: o.lang, correspondents, stamp, progress: o.progress });
+        const stamp = hash64(
+          `${await directoryRevision(uc.trx)}\u001f${[...scope].sort().join(',')}`,
+        ).slice(0, 8);
+        const streamedRun = await streamFile(uc, {
+          source,
+          positions: header.positions,
+          tools,
+          summary,
+          mode: o.mode,
+          lang: o.lang,
+          correspondents,
+          stamp,
+          progress: o.progress,
+        });
         unlistedIds = streamedRun.unlisted;
         if (full && scope.includes(ALL)) total = streamedRun.active;
         summary.strategy = 'streamed';
@@ -174,17 +232,35 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
 
       summary.rejected = await countRejected(uc.trx);
       await reportRejects(uc.trx, source, summary, o);
-      if (o.strict && summary.rejected > 0) throw new InvalidInputError([{ field: 'FILE', message: 'sync.strictRejected', params: { count: summary.rejected } }], 'sync.strict', { count: summary.rejected });
+      if (o.strict && summary.rejected > 0)
+        throw new InvalidInputError(
+          [{ field: 'FILE', message: 'sync.strictRejected', params: { count: summary.rejected } }],
+          'sync.strict',
+          { count: summary.rejected },
+        );
 
       // a truncated export must not wipe a département: over the limit, the whole run rolls back
-      const unlistedAccounts = !full ? [] : unlistedIds ? await loginsInOrder(uc.trx, await inScopeOf(uc.trx, scope, unlistedIds)) : await absentAccounts(uc.trx, scope);
+      const unlistedAccounts = !full
+        ? []
+        : unlistedIds
+          ? await loginsInOrder(uc.trx, await inScopeOf(uc.trx, scope, unlistedIds))
+          : await absentAccounts(uc.trx, scope);
       // an absent account that is a structure's GP stays active: the structure would lose its GP
-      const gps = await principalOf(uc.trx, unlistedAccounts.map((a) => a.id));
+      const gps = await principalOf(
+        uc.trx,
+        unlistedAccounts.map((a) => a.id),
+      );
       summary.gpKept += gps.structures;
       const absent = unlistedAccounts.filter((a) => !gps.accounts.has(a.id));
       if (absent.length > 0) {
         const limit = deactivationLimit(o.maxDeactivations, total)!;
-        if (absent.length > limit) throw new ConflictError('sync.tooManyDeactivations', { count: absent.length, total, limit, max: o.maxDeactivations });
+        if (absent.length > limit)
+          throw new ConflictError('sync.tooManyDeactivations', {
+            count: absent.length,
+            total,
+            limit,
+            max: o.maxDeactivations,
+          });
       }
       await deactivateAbsent(uc, absent, run.id, summary);
       await dropStage(uc.trx);
@@ -192,8 +268,17 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
       await restoreTriggers();
 
       const counts = countsOf(summary);
-      await uc.trx.updateTable('run').set({ finishedAt: new Date().toISOString(), counts: JSON.stringify(counts) }).where('id', '=', run.id).execute();
-      uc.audit('sync.madrhas', `file:${source.name}`, { sha256: source.sha256, encoding: source.encoding, mode: o.mode, ...counts }, run.id);
+      await uc.trx
+        .updateTable('run')
+        .set({ finishedAt: new Date().toISOString(), counts: JSON.stringify(counts) })
+        .where('id', '=', run.id)
+        .execute();
+      uc.audit(
+        'sync.madrhas',
+        `file:${source.name}`,
+        { sha256: source.sha256, encoding: source.encoding, mode: o.mode, ...counts },
+        run.id,
+      );
       if (o.dryRun) throw new DryRun(summary);
       return summary;
     });
@@ -205,7 +290,9 @@ async function runSync(store: Store, actor: string, o: SyncOptions, source: CsvS
 
 /** Accounts by id → id and login, in login order (as the staged path reports them). */
 async function loginsInOrder(db: Db, ids: number[]): Promise<{ id: number; login: string }[]> {
-  return (await loginsOf(db, ids)).sort((x, y) => (x.login < y.login ? -1 : x.login > y.login ? 1 : 0));
+  return (await loginsOf(db, ids)).sort((x, y) =>
+    x.login < y.login ? -1 : x.login > y.login ? 1 : 0,
+  );
 }
 
 function emptySummary(source: CsvSource, o: SyncOptions, unknownColumns: string[]): SyncSummary {
@@ -254,21 +341,62 @@ const countsOf = (s: SyncSummary) => ({
 });
 
 /** The staged path's steps 1–2: each row checked on its own and against the directory, then staged (valid or not). */
-async function stageFile(uc: UseCase, source: CsvSource, positions: Map<string, number>, checker: RowChecker, o: SyncOptions, summary: SyncSummary): Promise<void> {
+async function stageFile(
+  uc: UseCase,
+  source: CsvSource,
+  positions: Map<string, number>,
+  checker: RowChecker,
+  o: SyncOptions,
+  summary: SyncSummary,
+): Promise<void> {
   const csv = await openCsv(source);
   const view = new CellView(positions);
   for await (const records of csv.batches(STAGE_BATCH)) {
     const batch: unknown[][] = [];
     for (const record of records) {
       summary.rows++;
-      const { row, padded, structureId, serviceId, reasons } = checker.check(view.at(record.fields));
+      const { row, padded, structureId, serviceId, reasons } = checker.check(
+        view.at(record.fields),
+      );
       if (row && padded) summary.padded++;
       if (reasons.length > 0 || !row) {
         // kept with its login when readable, so that full mode does not take the account for absent
         const login = (view.get('IDENTIFIANT_CONNEXION') ?? '').trim().toLowerCase() || null;
-        batch.push([record.line, login, null, null, null, null, null, null, null, null, null, null, null, null, reasons.join(' | ')]);
+        batch.push([
+          record.line,
+          login,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          reasons.join(' | '),
+        ]);
       } else {
-        batch.push([record.line, row.login, row.title, row.lastName, row.firstName, row.email, row.phone, structureId, serviceId, row.role, row.dateStart, row.dateEnd, row.accountStatus, personalFingerprint(row), null]);
+        batch.push([
+          record.line,
+          row.login,
+          row.title,
+          row.lastName,
+          row.firstName,
+          row.email,
+          row.phone,
+          structureId,
+          serviceId,
+          row.role,
+          row.dateStart,
+          row.dateEnd,
+          row.accountStatus,
+          personalFingerprint(row),
+          null,
+        ]);
       }
     }
     await stageRows(uc.trx, batch);
@@ -277,8 +405,14 @@ async function stageFile(uc: UseCase, source: CsvSource, positions: Map<string, 
 }
 
 /** The rejected rows: a sample for the terminal and, with --rejects, the report (a second pass over the file). */
-async function reportRejects(db: Db, source: CsvSource, summary: SyncSummary, o: SyncOptions): Promise<void> {
-  for (const r of await rejectedAfter(db, 0, SAMPLE)) summary.sample.push({ line: r.line, errors: r.reason.split(' | ') });
+async function reportRejects(
+  db: Db,
+  source: CsvSource,
+  summary: SyncSummary,
+  o: SyncOptions,
+): Promise<void> {
+  for (const r of await rejectedAfter(db, 0, SAMPLE))
+    summary.sample.push({ line: r.line, errors: r.reason.split(' | ') });
   if (o.rejects === undefined) return;
   const csv = await openCsv(source);
   const writer = new RejectsWriter(o.rejects, source, csv.header);
@@ -302,4 +436,3 @@ async function reportRejects(db: Db, source: CsvSource, summary: SyncSummary, o:
     await writer.close();
   }
 }
-

@@ -31,32 +31,44 @@ export class Directory {
 
   static async load(db: Db): Promise<Directory> {
     const d = new Directory();
-    const maxId = Number((await rawRows(db, 'select coalesce(max(id), 0) from structure', []))[0]![0]);
+    const maxId = Number(
+      (await rawRows(db, 'select coalesce(max(id), 0) from structure', []))[0]![0],
+    );
     d.typeOf = new Uint8Array(maxId + 1);
     d.activeOf = new Uint8Array(maxId + 1);
     d.identifierOf = new Array<string>(maxId + 1);
     d.departementOf = new Array<string | null>(maxId + 1).fill(null);
     const departements = new Map<string, string>();
-    await eachPacked(db, 'structure', ['id', 'id_type', 'identifier', 'active', 'departement'], ([idText, idType, identifier, active, departement]) => {
-      const id = Number(idText);
-      let t = d.types.indexOf(idType!);
-      if (t < 0) t = d.types.push(idType!) - 1;
-      let ids = d.byKey.get(idType!);
-      if (!ids) d.byKey.set(idType!, (ids = new Map()));
-      ids.set(identifier!, id);
-      d.typeOf[id] = t;
-      d.identifierOf[id] = identifier!;
-      d.activeOf[id] = active === '1' ? 1 : 0;
-      if (departement) {
-        if (!departements.has(departement)) departements.set(departement, departement);
-        d.departementOf[id] = departements.get(departement)!;
-      }
-    });
-    await eachPacked(db, 'service', ['id', 'structure_id', 'code', 'active'], ([id, structureId, code, active]) => {
-      let byStructure = d.services.get(code!);
-      if (!byStructure) d.services.set(code!, (byStructure = new Map()));
-      byStructure.set(Number(structureId), Number(id) * 2 + (active === '1' ? 1 : 0));
-    });
+    await eachPacked(
+      db,
+      'structure',
+      ['id', 'id_type', 'identifier', 'active', 'departement'],
+      ([idText, idType, identifier, active, departement]) => {
+        const id = Number(idText);
+        let t = d.types.indexOf(idType!);
+        if (t < 0) t = d.types.push(idType!) - 1;
+        let ids = d.byKey.get(idType!);
+        if (!ids) d.byKey.set(idType!, (ids = new Map()));
+        ids.set(identifier!, id);
+        d.typeOf[id] = t;
+        d.identifierOf[id] = identifier!;
+        d.activeOf[id] = active === '1' ? 1 : 0;
+        if (departement) {
+          if (!departements.has(departement)) departements.set(departement, departement);
+          d.departementOf[id] = departements.get(departement)!;
+        }
+      },
+    );
+    await eachPacked(
+      db,
+      'service',
+      ['id', 'structure_id', 'code', 'active'],
+      ([id, structureId, code, active]) => {
+        let byStructure = d.services.get(code!);
+        if (!byStructure) d.services.set(code!, (byStructure = new Map()));
+        byStructure.set(Number(structureId), Number(id) * 2 + (active === '1' ? 1 : 0));
+      },
+    );
     return d;
   }
 
@@ -75,13 +87,20 @@ export class Directory {
   usable(scope: Scope): Uint8Array {
     const all = scope.includes(ALL);
     const out = new Uint8Array(this.activeOf.length);
-    for (let id = 0; id < out.length; id++) if (this.activeOf[id] === 1 && (all || scopeCovers(scope, this.departementOf[id] ?? null))) out[id] = 1;
+    for (let id = 0; id < out.length; id++)
+      if (this.activeOf[id] === 1 && (all || scopeCovers(scope, this.departementOf[id] ?? null)))
+        out[id] = 1;
     return out;
   }
 
-  structure(idType: string, identifier: string): { id: number; active: boolean; departement: string | null } | null {
+  structure(
+    idType: string,
+    identifier: string,
+  ): { id: number; active: boolean; departement: string | null } | null {
     const id = this.byKey.get(idType)?.get(identifier);
-    return id === undefined ? null : { id, active: this.activeOf[id] === 1, departement: this.departementOf[id] ?? null };
+    return id === undefined
+      ? null
+      : { id, active: this.activeOf[id] === 1, departement: this.departementOf[id] ?? null };
   }
 
   service(structureId: number, code: string): { id: number; active: boolean } | null {
@@ -96,11 +115,22 @@ export class Directory {
   }
 }
 
-export function issueText(lang: Lang, column: string, message: string, params: Record<string, unknown> = {}): string {
+export function issueText(
+  lang: Lang,
+  column: string,
+  message: string,
+  params: Record<string, unknown> = {},
+): string {
   return t(lang, 'row.issue', { column, message: t(lang, message as MessageKey, params) });
 }
 
-export type CrossRule = 'sync.personalDisagree' | 'sync.attachmentDisagree' | 'sync.accountDeleted' | 'sync.isCorrespondent' | 'sync.severalGp' | 'sync.gpInStore';
+export type CrossRule =
+  | 'sync.personalDisagree'
+  | 'sync.attachmentDisagree'
+  | 'sync.accountDeleted'
+  | 'sync.isCorrespondent'
+  | 'sync.severalGp'
+  | 'sync.gpInStore';
 
 /** A rule across rows' message, as the text before and after its one parameter (for SQL concatenation). */
 export function splitMessage(lang: Lang, key: CrossRule): [string, string] {
@@ -138,12 +168,19 @@ export class RowChecker {
     const parsed = parseMadrhasRow(cells);
     const reasons: string[] = [];
     if (!parsed.ok) {
-      for (const i of parsed.issues) reasons.push(issueText(this.lang, i.column, i.message, i.params));
+      for (const i of parsed.issues)
+        reasons.push(issueText(this.lang, i.column, i.message, i.params));
       return { row: null, padded: false, structureId: null, serviceId: null, reasons };
     }
     const row = parsed.value;
     const place = this.place(row.idType, row.identifier, row.serviceCode, reasons);
-    return { row, padded: parsed.padded, structureId: place?.structureId ?? null, serviceId: place?.serviceId ?? null, reasons };
+    return {
+      row,
+      padded: parsed.padded,
+      structureId: place?.structureId ?? null,
+      serviceId: place?.serviceId ?? null,
+      reasons,
+    };
   }
 
   /**
@@ -169,7 +206,12 @@ export class RowChecker {
     return code !== null && this.dir.serviceActive(id, code) ? padded : -1;
   }
 
-  private place(idType: string, identifier: string, serviceCode: string | null, reasons: string[]): { structureId: number; serviceId: number | null } | null {
+  private place(
+    idType: string,
+    identifier: string,
+    serviceCode: string | null,
+    reasons: string[],
+  ): { structureId: number; serviceId: number | null } | null {
     const s = this.dir.structure(idType, identifier);
     if (s && s.active && (this.all || scopeCovers(this.scope, s.departement))) {
       if (serviceCode === null) return { structureId: s.id, serviceId: null };
@@ -178,11 +220,27 @@ export class RowChecker {
     }
     // the reasons (only for rows that have one)
     const ref = `${idType}:${identifier}`;
-    if (!s) reasons.push(issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'row.unknownStructure', { ref }));
-    else if (!s.active) reasons.push(issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureInactive', { ref }));
-    else if (!this.all && !scopeCovers(this.scope, s.departement)) reasons.push(issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureOutOfScope', { ref, departement: s.departement ?? '?' }));
-    else if (!this.dir.service(s.id, serviceCode!)) reasons.push(issueText(this.lang, 'CODE_SERVICE', 'sync.serviceUnknown', { code: serviceCode, ref }));
-    else reasons.push(issueText(this.lang, 'CODE_SERVICE', 'sync.serviceInactive', { code: serviceCode, ref }));
+    if (!s)
+      reasons.push(issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'row.unknownStructure', { ref }));
+    else if (!s.active)
+      reasons.push(
+        issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureInactive', { ref }),
+      );
+    else if (!this.all && !scopeCovers(this.scope, s.departement))
+      reasons.push(
+        issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureOutOfScope', {
+          ref,
+          departement: s.departement ?? '?',
+        }),
+      );
+    else if (!this.dir.service(s.id, serviceCode!))
+      reasons.push(
+        issueText(this.lang, 'CODE_SERVICE', 'sync.serviceUnknown', { code: serviceCode, ref }),
+      );
+    else
+      reasons.push(
+        issueText(this.lang, 'CODE_SERVICE', 'sync.serviceInactive', { code: serviceCode, ref }),
+      );
     return null;
   }
 }

@@ -3,7 +3,14 @@ import { personalFingerprint } from '../domain/madrhas.js';
 import type { Lang } from '../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../io/csv.js';
 import { CsvLines, type CsvLine } from '../io/csv-lines.js';
-import { accountsAfter, accountsByLogin, maxAccountId, setDigests, stageRows, type StagedRow } from '../db/sync.repository.js';
+import {
+  accountsAfter,
+  accountsByLogin,
+  maxAccountId,
+  setDigests,
+  stageRows,
+  type StagedRow,
+} from '../db/sync.repository.js';
 import type { CurrentAccount } from '../domain/madrhas.js';
 import { breathe, type AccountGroup, type Writer } from './sync-apply.js';
 import { crossRuleText, type RowChecker } from './sync-rows.js';
@@ -106,18 +113,26 @@ async function readerOf(source: CsvSource): Promise<Reader<CsvLine> | Reader<Csv
  * Streams and applies the file; returns the active MADRHAS accounts (ids) before the run, and
  * those of them it did not list, for full mode (before their scope is checked).
  */
-export async function streamFile(uc: UseCase, input: StreamInput): Promise<{ active: number; unlisted: number[] }> {
+export async function streamFile(
+  uc: UseCase,
+  input: StreamInput,
+): Promise<{ active: number; unlisted: number[] }> {
   const maxId = await maxAccountId(uc.trx);
   // one pass over the accounts: their digests, and which of them full mode may deactivate
   const listed = new Uint8Array(maxId + 1);
   const candidates: number[] = [];
   const digests = new DigestIndex(maxId);
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await accountsAfter(uc.trx, after, 100_000);
     if (page.ids.length === 0) break;
     page.ids.forEach((id, i) => {
       const digest = page.digests[i]!;
-      if (digest !== '') digests.set(digest, id, digest.length === 16 + input.stamp.length && digest.endsWith(input.stamp));
+      if (digest !== '')
+        digests.set(
+          digest,
+          id,
+          digest.length === 16 + input.stamp.length && digest.endsWith(input.stamp),
+        );
       if (page.active[i] === 1) candidates.push(id);
     });
     after = page.last;
@@ -127,7 +142,13 @@ export async function streamFile(uc: UseCase, input: StreamInput): Promise<{ act
   return { active: candidates.length, unlisted: candidates.filter((id) => listed[id] !== 1) };
 }
 
-async function run<R extends { line: number }>(uc: UseCase, input: StreamInput, reader: Reader<R>, listed: Uint8Array, digests: DigestIndex): Promise<void> {
+async function run<R extends { line: number }>(
+  uc: UseCase,
+  input: StreamInput,
+  reader: Reader<R>,
+  listed: Uint8Array,
+  digests: DigestIndex,
+): Promise<void> {
   const stream = new StreamRun(uc, input, reader, listed, digests);
   const loginAt = input.positions.get('IDENTIFIANT_CONNEXION')!;
   let group: R[] = [];
@@ -190,7 +211,14 @@ class StreamRun<R extends { line: number }> {
     this.idTypeAt = input.positions.get('TYPE_IDENTIFIANT_STRUCTURE');
     this.identifierAt = input.positions.get('IDENTIFIANT_STRUCTURE');
     this.serviceAt = input.positions.get('CODE_SERVICE');
-    this.seed = new Hash64().update([DIGEST_VERSION, input.mode, reader.kind, ...[...input.positions].map(([name, at]) => `${name}=${at}`)].join('\u001f'));
+    this.seed = new Hash64().update(
+      [
+        DIGEST_VERSION,
+        input.mode,
+        reader.kind,
+        ...[...input.positions].map(([name, at]) => `${name}=${at}`),
+      ].join('\u001f'),
+    );
   }
 
   private cell(r: R, at: number | undefined): string {
@@ -252,16 +280,35 @@ class StreamRun<R extends { line: number }> {
     if (restamp.length > 0) await setDigests(this.uc.trx, restamp);
     if (rest.length === 0) return;
     await this.need();
-    const current = new Map((await accountsByLogin(this.uc.trx, rest.flatMap((g) => (g.login === '' ? [] : [g.login])))).map((a) => [a.login, a]));
+    const current = new Map(
+      (
+        await accountsByLogin(
+          this.uc.trx,
+          rest.flatMap((g) => (g.login === '' ? [] : [g.login])),
+        )
+      ).map((a) => [a.login, a]),
+    );
     const groups: AccountGroup[] = [];
     const rejects: unknown[][] = [];
     for (const g of rest) {
       const account = current.get(g.login) ?? null;
-      if (account && (account.id >= this.listed.length || this.listed[account.id] === 1)) throw new StreamFallback('order');
+      if (account && (account.id >= this.listed.length || this.listed[account.id] === 1))
+        throw new StreamFallback('order');
       if (account) this.listed[account.id] = 1;
-      const group = this.check(g.login, g.records.map((r) => ({ line: r.line, fields: this.reader.fields(r) })), account, rejects);
+      const group = this.check(
+        g.login,
+        g.records.map((r) => ({ line: r.line, fields: this.reader.fields(r) })),
+        account,
+        rejects,
+      );
       // rows with a padded identifier are checked again every run (the summary counts them)
-      if (group) groups.push({ login: group.login, rows: group.rows, hasRejects: group.hasRejects, digest: group.hasRejects ? null : group.padded ? g.digest : g.digest + this.input.stamp });
+      if (group)
+        groups.push({
+          login: group.login,
+          rows: group.rows,
+          hasRejects: group.hasRejects,
+          digest: group.hasRejects ? null : group.padded ? g.digest : g.digest + this.input.stamp,
+        });
     }
     if (rejects.length > 0) await stageRows(this.uc.trx, rejects);
     if (groups.length > 0) await this.tools!.writer.write(groups, current);
@@ -278,7 +325,11 @@ class StreamRun<R extends { line: number }> {
     if (fresh) return 0;
     let padded = 0;
     for (const r of records) {
-      const place = this.tools!.checker.recheck(this.cell(r, this.idTypeAt), this.cell(r, this.identifierAt), this.cell(r, this.serviceAt));
+      const place = this.tools!.checker.recheck(
+        this.cell(r, this.idTypeAt),
+        this.cell(r, this.identifierAt),
+        this.cell(r, this.serviceAt),
+      );
       if (place < 0) return -1;
       padded += place;
     }
@@ -287,7 +338,12 @@ class StreamRun<R extends { line: number }> {
   }
 
   /** A row's role at a structure, for the GP rules: the claims, and the store's GPs stepping down. */
-  private noteRole(structureId: number, role: string, login: string, accountId: number | null): void {
+  private noteRole(
+    structureId: number,
+    role: string,
+    login: string,
+    accountId: number | null,
+  ): void {
     const storeGp = this.tools!.storeGp.get(structureId);
     if (role === GP) {
       const claimant = this.claims.get(structureId);
@@ -313,19 +369,31 @@ class StreamRun<R extends { line: number }> {
   }
 
   /** An account's rows checked one by one, then against each other (in the staged path's order of rules). */
-  private check(login: string, records: CsvRecord[], account: CurrentAccount | null, rejects: unknown[][]): (Omit<AccountGroup, 'digest'> & { padded: boolean }) | null {
+  private check(
+    login: string,
+    records: CsvRecord[],
+    account: CurrentAccount | null,
+    rejects: unknown[][],
+  ): (Omit<AccountGroup, 'digest'> & { padded: boolean }) | null {
     const { summary, lang, correspondents } = this.input;
     const { checker } = this.tools!;
-    const checked = records.map((r) => ({ line: r.line, ...checker.check(this.view.at(r.fields)) }));
-    const valid = checked.filter((c) => c.reasons.length === 0 && c.row !== null && c.structureId !== null);
+    const checked = records.map((r) => ({
+      line: r.line,
+      ...checker.check(this.view.at(r.fields)),
+    }));
+    const valid = checked.filter(
+      (c) => c.reasons.length === 0 && c.row !== null && c.structureId !== null,
+    );
     for (const c of checked) if (c.row !== null && c.padded) summary.padded++;
     const cross = new Map<(typeof valid)[number], string[]>(valid.map((c) => [c, []]));
     const flag = (rows: typeof valid, key: Parameters<typeof crossRuleText>[1]) => {
       for (const c of rows) cross.get(c)!.push(crossRuleText(lang, key));
     };
-    if (new Set(valid.map((c) => personalFingerprint(c.row!))).size > 1) flag(valid, 'sync.personalDisagree');
+    if (new Set(valid.map((c) => personalFingerprint(c.row!))).size > 1)
+      flag(valid, 'sync.personalDisagree');
     const byStructure = new Map<number, typeof valid>();
-    for (const c of valid) byStructure.set(c.structureId!, [...(byStructure.get(c.structureId!) ?? []), c]);
+    for (const c of valid)
+      byStructure.set(c.structureId!, [...(byStructure.get(c.structureId!) ?? []), c]);
     for (const rows of byStructure.values()) {
       const roles = new Set(rows.map((c) => c.row!.role));
       const periods = new Set(rows.map((c) => `${c.row!.dateStart}|${c.row!.dateEnd ?? ''}`));
@@ -339,13 +407,48 @@ class StreamRun<R extends { line: number }> {
     for (const c of checked) {
       const reasons = [...c.reasons, ...(cross.get(c as (typeof valid)[number]) ?? [])];
       if (reasons.length > 0 || c.row === null || c.structureId === null) {
-        rejects.push([c.line, login || null, null, null, null, null, null, null, null, null, null, null, null, null, reasons.join(' | ')]);
+        rejects.push([
+          c.line,
+          login || null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          reasons.join(' | '),
+        ]);
         continue;
       }
       const r = c.row;
-      rows.push({ line: c.line, login: r.login, title: r.title, lastName: r.lastName, firstName: r.firstName, email: r.email, phone: r.phone, structureId: c.structureId, serviceId: c.serviceId, role: r.role, dateStart: r.dateStart, dateEnd: r.dateEnd, accountStatus: r.accountStatus });
+      rows.push({
+        line: c.line,
+        login: r.login,
+        title: r.title,
+        lastName: r.lastName,
+        firstName: r.firstName,
+        email: r.email,
+        phone: r.phone,
+        structureId: c.structureId,
+        serviceId: c.serviceId,
+        role: r.role,
+        dateStart: r.dateStart,
+        dateEnd: r.dateEnd,
+        accountStatus: r.accountStatus,
+      });
     }
     if (rows.length === 0) return null;
-    return { login, rows, hasRejects: rows.length < records.length, padded: checked.some((c) => c.row !== null && c.padded) };
+    return {
+      login,
+      rows,
+      hasRejects: rows.length < records.length,
+      padded: checked.some((c) => c.row !== null && c.padded),
+    };
   }
 }

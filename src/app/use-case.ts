@@ -30,9 +30,19 @@ export interface UseCase {
   /** Whether `authorize` would let the actor do `action` on `target`; asks without refusing (nothing audited). */
   allows(action: Action, target: Target): boolean;
   /** Records a change; written when the use case succeeds. */
-  audit(action: string, target: string, changes?: Changes | Record<string, unknown> | null, runId?: number | null): void;
+  audit(
+    action: string,
+    target: string,
+    changes?: Changes | Record<string, unknown> | null,
+    runId?: number | null,
+  ): void;
   /** Queues an e-mail to an account, in its language, if its preferences allow. */
-  notify(to: AccountRow, event: MailEvent, params: Record<string, unknown>, structureId?: number | null): void;
+  notify(
+    to: AccountRow,
+    event: MailEvent,
+    params: Record<string, unknown>,
+    structureId?: number | null,
+  ): void;
 }
 
 /** A refusal, with what the audit log must say of it. */
@@ -56,7 +66,11 @@ export interface RunOptions {
   readOnly?: boolean;
 }
 
-export async function runUseCase<T>(store: Store, options: RunOptions, body: (uc: UseCase) => Promise<T>): Promise<T> {
+export async function runUseCase<T>(
+  store: Store,
+  options: RunOptions,
+  body: (uc: UseCase) => Promise<T>,
+): Promise<T> {
   const at = now();
   try {
     return await store.db
@@ -64,9 +78,15 @@ export async function runUseCase<T>(store: Store, options: RunOptions, body: (uc
       .setAccessMode(options.readOnly ? 'read only' : 'read write')
       .execute(async (trx) => {
         const account = await findAccount(trx, options.actor);
-        if (!account) throw new RefusedError(options.action, '-', 'rights.unknownActor', { login: options.actor });
+        if (!account)
+          throw new RefusedError(options.action, '-', 'rights.unknownActor', {
+            login: options.actor,
+          });
         const actor = await loadActor(trx, account);
-        if (actor.status !== 'ACTIF') throw new RefusedError(options.action, '-', 'rights.inactiveActor', { login: actor.login });
+        if (actor.status !== 'ACTIF')
+          throw new RefusedError(options.action, '-', 'rights.inactiveActor', {
+            login: actor.login,
+          });
 
         const audits: Omit<AuditFields, 'seq'>[] = [];
         const mails: NewNotification[] = [];
@@ -78,7 +98,8 @@ export async function runUseCase<T>(store: Store, options: RunOptions, body: (uc
           today: dayOf(at),
           authorize(action, target, targetLabel) {
             const decision = authorize(actor, action, target, dayOf(at));
-            if (!decision.allowed) throw new RefusedError(action, targetLabel, decision.reason, { login: actor.login });
+            if (!decision.allowed)
+              throw new RefusedError(action, targetLabel, decision.reason, { login: actor.login });
           },
           allows(action, target) {
             return authorize(actor, action, target, dayOf(at)).allowed;
@@ -97,7 +118,12 @@ export async function runUseCase<T>(store: Store, options: RunOptions, body: (uc
           notify(to, event, params, structureId = null) {
             if (!wantsMail(event, { notifyBilling: to.notifyBilling === 1 })) return;
             const language = to.language as Lang;
-            const mail = composeMail(event, language, { login: to.login, firstName: to.firstName, lastName: to.lastName, ...params });
+            const mail = composeMail(event, language, {
+              login: to.login,
+              firstName: to.firstName,
+              lastName: to.lastName,
+              ...params,
+            });
             mails.push({
               accountId: to.id,
               structureId,
@@ -113,20 +139,27 @@ export async function runUseCase<T>(store: Store, options: RunOptions, body: (uc
         };
 
         const result = await body(uc);
-        if (options.readOnly && (audits.length > 0 || mails.length > 0)) throw new Error(`read-only use case ${options.action} wrote`);
+        if (options.readOnly && (audits.length > 0 || mails.length > 0))
+          throw new Error(`read-only use case ${options.action} wrote`);
         if (mails.length > 0) await trx.insertInto('notification').values(mails).execute();
         await appendAudit(trx, audits);
         return result;
       });
   } catch (err) {
     // the refusal is what the user must see, even if recording it failed (a lock, a lost connection)
-    if (err instanceof RefusedError) await recordRefusal(store, options.actor, err, at).catch(() => undefined);
+    if (err instanceof RefusedError)
+      await recordRefusal(store, options.actor, err, at).catch(() => undefined);
     throw toStoreError(err, store.location);
   }
 }
 
 /** A refusal is written on its own, after the refused work was rolled back. */
-async function recordRefusal(store: Store, actor: string, err: RefusedError, at: string): Promise<void> {
+async function recordRefusal(
+  store: Store,
+  actor: string,
+  err: RefusedError,
+  at: string,
+): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     await appendAudit(trx, [
       {

@@ -1,7 +1,13 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { AccountDetails, AccountView } from '../app/accounts.js';
-import { checkPostalCode, personalPatchSchema, toPersonalPatch, OPTION_OF, type PersonalData } from '../domain/account.js';
+import {
+  checkPostalCode,
+  personalPatchSchema,
+  toPersonalPatch,
+  OPTION_OF,
+  type PersonalData,
+} from '../domain/account.js';
 import { parseScope } from '../domain/departement.js';
 import { ACCOUNT_STATUSES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
@@ -38,7 +44,9 @@ function withPersonalOptions(cmd: Command, lang: Lang): Command {
 }
 
 function personalPatchOf(opts: Record<string, unknown>) {
-  const input = Object.fromEntries(PERSONAL_KEYS.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
+  const input = Object.fromEntries(
+    PERSONAL_KEYS.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]),
+  );
   return toPersonalPatch(parse(personalPatchSchema, input));
 }
 
@@ -68,7 +76,17 @@ export const ACCOUNT_COLUMNS: Column<AccountView>[] = [
 ];
 
 const LIST_COLUMNS = ACCOUNT_COLUMNS.filter((c) =>
-  ['login', 'status', 'kind', 'lastName', 'firstName', 'email', 'postalCode', 'city', 'completedAt'].includes(c.key),
+  [
+    'login',
+    'status',
+    'kind',
+    'lastName',
+    'firstName',
+    'email',
+    'postalCode',
+    'city',
+    'completedAt',
+  ].includes(c.key),
 );
 
 const ATTACHMENT_COLUMNS: Column<AccountDetails['attachments'][number]>[] = [
@@ -84,7 +102,8 @@ const ATTACHMENT_COLUMNS: Column<AccountDetails['attachments'][number]>[] = [
 function showAccount(g: Globals, account: AccountView | AccountDetails): void {
   g.out.record(account, ACCOUNT_COLUMNS);
   if (g.format !== 'table') return;
-  if ('attachments' in account && account.attachments.length > 0) g.out.list(account.attachments, ATTACHMENT_COLUMNS);
+  if ('attachments' in account && account.attachments.length > 0)
+    g.out.list(account.attachments, ATTACHMENT_COLUMNS);
 }
 
 const loginArg = z.object({ LOGIN: f.login });
@@ -93,7 +112,14 @@ export function accountCommand(lang: Lang): Command {
   const t = (key: MessageKey) => translate(lang, key);
   const account = new Command('account')
     .description(t('cmd.account'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list --status ACTIF', 'chorus-admin --as pauline.dufour@mairie-pau.fr account show'));
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr account list --status ACTIF',
+        'chorus-admin --as pauline.dufour@mairie-pau.fr account show',
+      ),
+    );
 
   withPersonalOptions(
     account
@@ -117,12 +143,21 @@ export function accountCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { LOGIN } = parse(loginArg, { LOGIN: login });
       const data = personalPatchOf(opts);
-      const missing = (['email', 'lastName', 'firstName'] as const).filter((k) => data[k] === undefined);
-      if (missing.length > 0) throw new InvalidInputError(missing.map((k) => ({ field: OPTION_OF[k], message: 'validation.required' })));
+      const missing = (['email', 'lastName', 'firstName'] as const).filter(
+        (k) => data[k] === undefined,
+      );
+      if (missing.length > 0)
+        throw new InvalidInputError(
+          missing.map((k) => ({ field: OPTION_OF[k], message: 'validation.required' })),
+        );
       const scope = scopeOption(opts);
       const { createAccount } = await import('../app/accounts.js');
       const created = await withStore(g.db, (s) =>
-        createAccount(s, actor, { login: LOGIN, data: data as Parameters<typeof createAccount>[2]['data'], scope }),
+        createAccount(s, actor, {
+          login: LOGIN,
+          data: data as Parameters<typeof createAccount>[2]['data'],
+          scope,
+        }),
       );
       g.out.success('account.created', { login: created.login });
       showAccount(g, created);
@@ -133,12 +168,21 @@ export function accountCommand(lang: Lang): Command {
       .command(transition)
       .description(t(`cmd.account.${transition}`))
       .argument('<login>', t('arg.login'))
-      .addHelpText('after', examples(lang, `chorus-admin --as corr@dgfip.fr account ${transition} pauline.dufour@mairie-pau.fr${transition === 'delete' ? ' --yes' : ''}`))
+      .addHelpText(
+        'after',
+        examples(
+          lang,
+          `chorus-admin --as corr@dgfip.fr account ${transition} pauline.dufour@mairie-pau.fr${transition === 'delete' ? ' --yes' : ''}`,
+        ),
+      )
       .action(async (login: string, _opts: unknown, cmd: Command) => {
         const g = globalsOf(cmd);
         const actor = actorOf(g);
         const { LOGIN } = parse(loginArg, { LOGIN: login });
-        if (transition === 'delete' && !(await confirm(g.out, g.yes, 'account.confirmDelete', { login: LOGIN }))) {
+        if (
+          transition === 'delete' &&
+          !(await confirm(g.out, g.yes, 'account.confirmDelete', { login: LOGIN }))
+        ) {
           g.out.info('output.cancelled');
           return;
         }
@@ -153,7 +197,13 @@ export function accountCommand(lang: Lang): Command {
     .command('resend-credentials')
     .description(t('cmd.account.resendCredentials'))
     .argument('<login>', t('arg.login'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account resend-credentials pauline.dufour@mairie-pau.fr'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr account resend-credentials pauline.dufour@mairie-pau.fr',
+      ),
+    )
     .action(async (login: string, _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
@@ -171,7 +221,14 @@ export function accountCommand(lang: Lang): Command {
     .option('--search <text>', t('opt.search'))
     .option('--limit <n>', t('opt.limit'), '100')
     .option('--page <n>', t('opt.page'), '1')
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr account list --status ACTIF --search dufour', 'chorus-admin --as corr@dgfip.fr account list --structure SIRET:21640445700019 --format csv'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr account list --status ACTIF --search dufour',
+        'chorus-admin --as corr@dgfip.fr account list --structure SIRET:21640445700019 --format csv',
+      ),
+    )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
@@ -188,14 +245,22 @@ export function accountCommand(lang: Lang): Command {
       const { listAccounts } = await import('../app/accounts.js');
       const { items, total } = await withStore(g.db, (s) => listAccounts(s, actor, input));
       g.out.list(items, LIST_COLUMNS);
-      if (items.length < total) g.out.info('output.partialList', { shown: items.length, total, page: input.page });
+      if (items.length < total)
+        g.out.info('output.partialList', { shown: items.length, total, page: input.page });
     });
 
   account
     .command('show')
     .description(t('cmd.account.show'))
     .argument('[login]', t('arg.loginOptional'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr account show', 'chorus-admin --as corr@dgfip.fr account show pauline.dufour@mairie-pau.fr --json'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as pauline.dufour@mairie-pau.fr account show',
+        'chorus-admin --as corr@dgfip.fr account show pauline.dufour@mairie-pau.fr --json',
+      ),
+    )
     .action(async (login: string | undefined, _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
@@ -204,25 +269,46 @@ export function accountCommand(lang: Lang): Command {
       showAccount(g, await withStore(g.db, (s) => show(s, actor, target)));
     });
 
-  withPersonalOptions(account.command('edit').description(t('cmd.account.edit')).argument('[login]', t('arg.loginOptional')), lang)
-    .addHelpText('after', examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr account edit --telephone "05 59 27 85 80" --notif-actualite off'))
+  withPersonalOptions(
+    account
+      .command('edit')
+      .description(t('cmd.account.edit'))
+      .argument('[login]', t('arg.loginOptional')),
+    lang,
+  )
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as pauline.dufour@mairie-pau.fr account edit --telephone "05 59 27 85 80" --notif-actualite off',
+      ),
+    )
     .action(async (login: string | undefined, opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const target = login === undefined ? undefined : parse(loginArg, { LOGIN: login }).LOGIN;
       const patch = personalPatchOf(opts);
-      if (Object.keys(patch).length === 0) throw new InvalidInputError([{ field: '-', message: 'account.nothingToEdit' }]);
+      if (Object.keys(patch).length === 0)
+        throw new InvalidInputError([{ field: '-', message: 'account.nothingToEdit' }]);
       const { editAccount } = await import('../app/accounts.js');
       const result = await withStore(g.db, (s) => editAccount(s, actor, target, patch));
-      if (result.changed.length === 0) g.out.info('account.unchanged', { login: result.account.login });
-      else g.out.success('account.edited', { login: result.account.login, fields: g.out.fieldNames(result.changed) });
+      if (result.changed.length === 0)
+        g.out.info('account.unchanged', { login: result.account.login });
+      else
+        g.out.success('account.edited', {
+          login: result.account.login,
+          fields: g.out.fieldNames(result.changed),
+        });
       showAccount(g, result.account);
     });
 
   withPersonalOptions(account.command('complete').description(t('cmd.account.complete')), lang)
     .addHelpText(
       'after',
-      examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr account complete --adresse "Place Royale" --code-postal 64000 --ville Pau'),
+      examples(
+        lang,
+        'chorus-admin --as pauline.dufour@mairie-pau.fr account complete --adresse "Place Royale" --code-postal 64000 --ville Pau',
+      ),
     )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
@@ -231,8 +317,14 @@ export function accountCommand(lang: Lang): Command {
       const { completionState, completeAccount } = await import('../app/accounts.js');
       const state = await withStore(g.db, (s) => completionState(s, actor));
       // the first-login form: what is still missing is asked for on a TTY
-      for (const field of state.missing.filter((k) => patch[k] === undefined || patch[k] === null)) {
-        (patch as Record<string, unknown>)[field] = await askField(g, field, patch.country ?? state.account.country);
+      for (const field of state.missing.filter(
+        (k) => patch[k] === undefined || patch[k] === null,
+      )) {
+        (patch as Record<string, unknown>)[field] = await askField(
+          g,
+          field,
+          patch.country ?? state.account.country,
+        );
       }
       const result = await withStore(g.db, (s) => completeAccount(s, actor, patch));
       g.out.success('account.completed', { login: result.account.login });
@@ -245,16 +337,23 @@ export function accountCommand(lang: Lang): Command {
 /** Asks one missing field of the first-login step, validated as the option would be. */
 async function askField(g: Globals, field: keyof PersonalData, country: string): Promise<string> {
   const flag = OPTION_OF[field];
-  const key = flag.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) as keyof typeof personalPatchSchema.shape;
+  const key = flag
+    .slice(2)
+    .replace(/-([a-z])/g, (_, c: string) =>
+      c.toUpperCase(),
+    ) as keyof typeof personalPatchSchema.shape;
   const schema = personalPatchSchema.shape[key];
   const answer = await askText(
     g.out,
     g.out.t(`col.${field}` as MessageKey),
     (v) => {
       // the postal code's format depends on the country, as `completeAccount` checks it
-      if (field === 'postalCode') return checkPostalCode(v, country).ok ? null : 'validation.postalCode';
+      if (field === 'postalCode')
+        return checkPostalCode(v, country).ok ? null : 'validation.postalCode';
       const r = schema.safeParse(v);
-      return r.success && v.trim() !== '' ? null : ((r.error?.issues[0]?.message ?? 'validation.required') as MessageKey);
+      return r.success && v.trim() !== ''
+        ? null
+        : ((r.error?.issues[0]?.message ?? 'validation.required') as MessageKey);
     },
     flag,
   );
@@ -266,9 +365,16 @@ function scopeOption(opts: Record<string, unknown>) {
   const wantsCorrespondent = opts.correspondent === true;
   const text = opts.scope as string | undefined;
   if (!wantsCorrespondent && text === undefined) return undefined;
-  if (!wantsCorrespondent) throw new InvalidInputError([{ field: '--scope', message: 'validation.scopeWithoutCorrespondent' }]);
-  if (text === undefined) throw new InvalidInputError([{ field: '--scope', message: 'validation.required' }]);
+  if (!wantsCorrespondent)
+    throw new InvalidInputError([
+      { field: '--scope', message: 'validation.scopeWithoutCorrespondent' },
+    ]);
+  if (text === undefined)
+    throw new InvalidInputError([{ field: '--scope', message: 'validation.required' }]);
   const { scope, invalid } = parseScope(text);
-  if (invalid.length > 0) throw new InvalidInputError([{ field: '--scope', message: 'validation.scope', params: { values: invalid.join(', ') } }]);
+  if (invalid.length > 0)
+    throw new InvalidInputError([
+      { field: '--scope', message: 'validation.scope', params: { values: invalid.join(', ') } },
+    ]);
   return scope;
 }

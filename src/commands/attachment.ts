@@ -29,10 +29,40 @@ const COLUMNS: Column<AttachmentView>[] = [
   { key: 'decidedAt', label: 'col.decidedAt' },
   { key: 'decidedBy', label: 'col.decidedBy' },
 ];
-const LIST_COLUMNS = COLUMNS.filter((c) => ['id', 'account', 'structure', 'companyName', 'services', 'role', 'status', 'dateStart', 'dateEnd', 'inEffect'].includes(c.key));
-const PENDING_COLUMNS = COLUMNS.filter((c) => ['id', 'account', 'structure', 'services', 'dateStart', 'dateEnd', 'comment', 'requestedAt'].includes(c.key));
+const LIST_COLUMNS = COLUMNS.filter((c) =>
+  [
+    'id',
+    'account',
+    'structure',
+    'companyName',
+    'services',
+    'role',
+    'status',
+    'dateStart',
+    'dateEnd',
+    'inEffect',
+  ].includes(c.key),
+);
+const PENDING_COLUMNS = COLUMNS.filter((c) =>
+  [
+    'id',
+    'account',
+    'structure',
+    'services',
+    'dateStart',
+    'dateEnd',
+    'comment',
+    'requestedAt',
+  ].includes(c.key),
+);
 
-type DecisionRow = { id: number; ok: boolean; status: string | null; code: number | null; message: string | null };
+type DecisionRow = {
+  id: number;
+  ok: boolean;
+  status: string | null;
+  code: number | null;
+  message: string | null;
+};
 const DECISION_COLUMNS: Column<DecisionRow>[] = [
   { key: 'id', label: 'col.id' },
   { key: 'ok', label: 'col.ok' },
@@ -52,37 +82,73 @@ const collect = (value: string, previous: string[] = []) => [...previous, value]
 const text = z.string().trim().min(1, { error: 'validation.required' });
 
 /** A required text option: as given, or asked on a terminal; without one, a usage error (exit 2) like every missing value. */
-async function requiredText(g: Globals, given: unknown, label: MessageKey, flag: string): Promise<unknown> {
+async function requiredText(
+  g: Globals,
+  given: unknown,
+  label: MessageKey,
+  flag: string,
+): Promise<unknown> {
   if (given !== undefined) return given;
-  return askText(g.out, g.out.t(label), (v) => (text.safeParse(v).success ? null : 'validation.required'), flag);
+  return askText(
+    g.out,
+    g.out.t(label),
+    (v) => (text.safeParse(v).success ? null : 'validation.required'),
+    flag,
+  );
 }
 
 /** Renders each item's outcome; one ID fails with its own code, several with 1 when any failed (SPEC 5). */
 function reportDecisions(g: Globals, results: DecisionResult[], done: MessageKey): void {
-  const rows: DecisionRow[] = results.map((r) => ({ id: r.id, ok: r.ok, status: r.status, code: r.code, message: r.error ? g.out.text(r.error.key, r.error.params) : null }));
+  const rows: DecisionRow[] = results.map((r) => ({
+    id: r.id,
+    ok: r.ok,
+    status: r.status,
+    code: r.code,
+    message: r.error ? g.out.text(r.error.key, r.error.params) : null,
+  }));
   const failed = results.filter((r) => !r.ok);
   if (results.length === 1 && failed.length === 1) throw failed[0]!.error!;
   g.out.list(rows, DECISION_COLUMNS);
   if (failed.length === 0) return g.out.success(done, { count: results.length });
-  throw new PartialBatchError(rows, 'attachment.decidedPartly', { failed: failed.length, total: results.length });
+  throw new PartialBatchError(rows, 'attachment.decidedPartly', {
+    failed: failed.length,
+    total: results.length,
+  });
 }
 
 export function attachmentCommand(lang: Lang): Command {
   const t = (key: MessageKey) => translate(lang, key);
   const attachment = new Command('attachment')
     .description(t('cmd.attachment'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as agent@ville-pau.fr attachment request 21640445900010 --comment "Agent comptable"', 'chorus-admin --as gp@ville-pau.fr attachment pending'));
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as agent@ville-pau.fr attachment request 21640445900010 --comment "Agent comptable"',
+        'chorus-admin --as gp@ville-pau.fr attachment pending',
+      ),
+    );
 
   attachment
     .command('list')
     .description(t('cmd.attachment.list'))
     .option('--account <login>', t('opt.attachmentAccount'))
     .addOption(new Option('--status <status>', t('opt.status')).choices(ATTACHMENT_STATUSES))
-    .addHelpText('after', examples(lang, 'chorus-admin --as agent@ville-pau.fr attachment list', 'chorus-admin --as corr@dgfip.fr attachment list --account agent@ville-pau.fr --status VALIDEE --json'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as agent@ville-pau.fr attachment list',
+        'chorus-admin --as corr@dgfip.fr attachment list --account agent@ville-pau.fr --status VALIDEE --json',
+      ),
+    )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
-      const input = parse(z.object({ account: f.login.optional(), status: z.enum(ATTACHMENT_STATUSES).optional() }), opts);
+      const input = parse(
+        z.object({ account: f.login.optional(), status: z.enum(ATTACHMENT_STATUSES).optional() }),
+        opts,
+      );
       const { listAttachments } = await import('../app/attachments.js');
       g.out.list(await withStore(g.db, (s) => listAttachments(s, actor, input)), LIST_COLUMNS);
     });
@@ -95,14 +161,31 @@ export function attachmentCommand(lang: Lang): Command {
     .option('--comment <text>', t('opt.comment'))
     .option('--from <date>', t('opt.from'))
     .option('--until <date>', t('opt.until'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as agent@ville-pau.fr attachment request SIRET:21640445900010 --service SERV-CULT --comment "Régisseur du service culturel" --from 01/04/2025'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as agent@ville-pau.fr attachment request SIRET:21640445900010 --service SERV-CULT --comment "Régisseur du service culturel" --from 01/04/2025',
+      ),
+    )
     .action(async (structure: string, opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const comment = await requiredText(g, opts.comment, 'attachment.askComment', '--comment');
-      const input = parse(z.object({ service: codes, comment: text, from: optionalDate, until: optionalDate }), { ...opts, comment });
+      const input = parse(
+        z.object({ service: codes, comment: text, from: optionalDate, until: optionalDate }),
+        { ...opts, comment },
+      );
       const { requestAttachment } = await import('../app/attachments.js');
-      const made = await withStore(g.db, (s) => requestAttachment(s, actor, { structure, services: input.service, comment: input.comment, from: input.from, until: input.until }));
+      const made = await withStore(g.db, (s) =>
+        requestAttachment(s, actor, {
+          structure,
+          services: input.service,
+          comment: input.comment,
+          from: input.from,
+          until: input.until,
+        }),
+      );
       g.out.success('attachment.requested', { id: made.id, structure: made.structure });
       g.out.record(made, COLUMNS);
     });
@@ -111,25 +194,41 @@ export function attachmentCommand(lang: Lang): Command {
     .command('pending')
     .description(t('cmd.attachment.pending'))
     .option('--structure <id>', t('opt.structure'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as gp@ville-pau.fr attachment pending --structure 21640445900010'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as gp@ville-pau.fr attachment pending --structure 21640445900010',
+      ),
+    )
     .action(async (opts: { structure?: string }, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { pendingAttachments } = await import('../app/attachments.js');
-      g.out.list(await withStore(g.db, (s) => pendingAttachments(s, actor, opts.structure)), PENDING_COLUMNS);
+      g.out.list(
+        await withStore(g.db, (s) => pendingAttachments(s, actor, opts.structure)),
+        PENDING_COLUMNS,
+      );
     });
 
   attachment
     .command('approve')
     .description(t('cmd.attachment.approve'))
     .argument('<id...>', t('arg.attachmentIds'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as gp@ville-pau.fr attachment approve 12 13 14'))
+    .addHelpText(
+      'after',
+      examples(lang, 'chorus-admin --as gp@ville-pau.fr attachment approve 12 13 14'),
+    )
     .action(async (given: string[], _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { ID } = parse(z.object({ ID: z.array(id) }), { ID: given });
       const { decideAttachments } = await import('../app/attachments.js');
-      reportDecisions(g, await withStore(g.db, (s) => decideAttachments(s, actor, ID, { approve: true })), 'attachment.approved');
+      reportDecisions(
+        g,
+        await withStore(g.db, (s) => decideAttachments(s, actor, ID, { approve: true })),
+        'attachment.approved',
+      );
     });
 
   attachment
@@ -137,14 +236,26 @@ export function attachmentCommand(lang: Lang): Command {
     .description(t('cmd.attachment.reject'))
     .argument('<id...>', t('arg.attachmentIds'))
     .option('--reason <text>', t('opt.reason'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as gp@ville-pau.fr attachment reject 15 --reason "Agent inconnu du service"'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as gp@ville-pau.fr attachment reject 15 --reason "Agent inconnu du service"',
+      ),
+    )
     .action(async (given: string[], opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { ID } = parse(z.object({ ID: z.array(id) }), { ID: given });
-      const { reason } = parse(z.object({ reason: text }), { reason: await requiredText(g, opts.reason, 'attachment.askReason', '--reason') });
+      const { reason } = parse(z.object({ reason: text }), {
+        reason: await requiredText(g, opts.reason, 'attachment.askReason', '--reason'),
+      });
       const { decideAttachments } = await import('../app/attachments.js');
-      reportDecisions(g, await withStore(g.db, (s) => decideAttachments(s, actor, ID, { approve: false, reason })), 'attachment.rejected');
+      reportDecisions(
+        g,
+        await withStore(g.db, (s) => decideAttachments(s, actor, ID, { approve: false, reason })),
+        'attachment.rejected',
+      );
     });
 
   attachment
@@ -156,16 +267,46 @@ export function attachmentCommand(lang: Lang): Command {
     .addOption(new Option('--role <role>', t('opt.role')).choices(ROLES).default('UTILISATEUR'))
     .option('--from <date>', t('opt.from'))
     .option('--until <date>', t('opt.until'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as gp@ville-pau.fr attachment add agent@ville-pau.fr 21640445900010 --role GESTIONNAIRE_SECONDAIRE'))
-    .action(async (login: string, structure: string, opts: Record<string, unknown>, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const actor = actorOf(g);
-      const input = parse(z.object({ LOGIN: f.login, service: codes, role: z.enum(ROLES), from: optionalDate, until: optionalDate }), { LOGIN: login, ...opts });
-      const { addAttachment } = await import('../app/attachments.js');
-      const made = await withStore(g.db, (s) => addAttachment(s, actor, { login: input.LOGIN, structure, services: input.service, role: input.role, from: input.from, until: input.until }));
-      g.out.success('attachment.added', { id: made.id, login: made.account, structure: made.structure });
-      g.out.record(made, COLUMNS);
-    });
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as gp@ville-pau.fr attachment add agent@ville-pau.fr 21640445900010 --role GESTIONNAIRE_SECONDAIRE',
+      ),
+    )
+    .action(
+      async (login: string, structure: string, opts: Record<string, unknown>, cmd: Command) => {
+        const g = globalsOf(cmd);
+        const actor = actorOf(g);
+        const input = parse(
+          z.object({
+            LOGIN: f.login,
+            service: codes,
+            role: z.enum(ROLES),
+            from: optionalDate,
+            until: optionalDate,
+          }),
+          { LOGIN: login, ...opts },
+        );
+        const { addAttachment } = await import('../app/attachments.js');
+        const made = await withStore(g.db, (s) =>
+          addAttachment(s, actor, {
+            login: input.LOGIN,
+            structure,
+            services: input.service,
+            role: input.role,
+            from: input.from,
+            until: input.until,
+          }),
+        );
+        g.out.success('attachment.added', {
+          id: made.id,
+          login: made.account,
+          structure: made.structure,
+        });
+        g.out.record(made, COLUMNS);
+      },
+    );
 
   attachment
     .command('detach')
@@ -173,15 +314,36 @@ export function attachmentCommand(lang: Lang): Command {
     .argument('<structure>', t('arg.structure'))
     .option('--service <code>', t('opt.service'), collect)
     .option('--new-manager <login>', t('opt.newManager'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as agent@ville-pau.fr attachment detach 21640445900010', 'chorus-admin --as gp@ville-pau.fr attachment detach 21640445900010 --new-manager gs@ville-pau.fr'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as agent@ville-pau.fr attachment detach 21640445900010',
+        'chorus-admin --as gp@ville-pau.fr attachment detach 21640445900010 --new-manager gs@ville-pau.fr',
+      ),
+    )
     .action(async (structure: string, opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const input = parse(z.object({ service: codes, newManager: f.login.optional() }), opts);
       const { detach } = await import('../app/attachments.js');
-      const r = await withStore(g.db, (s) => detach(s, actor, { structure, services: input.service, newManager: input.newManager ?? null }));
-      if (r.newManager) g.out.success('attachment.transferred', { structure: r.attachment.structure, login: r.newManager });
-      else if (r.detachedServices.length > 0) g.out.success('attachment.detachedServices', { structure: r.attachment.structure, services: r.detachedServices.join(', ') });
+      const r = await withStore(g.db, (s) =>
+        detach(s, actor, {
+          structure,
+          services: input.service,
+          newManager: input.newManager ?? null,
+        }),
+      );
+      if (r.newManager)
+        g.out.success('attachment.transferred', {
+          structure: r.attachment.structure,
+          login: r.newManager,
+        });
+      else if (r.detachedServices.length > 0)
+        g.out.success('attachment.detachedServices', {
+          structure: r.attachment.structure,
+          services: r.detachedServices.join(', '),
+        });
       else g.out.success('attachment.detached', { structure: r.attachment.structure });
       g.out.record(r.attachment, COLUMNS);
     });

@@ -20,7 +20,8 @@ const COLUMNS: Column<AuditView>[] = [
 
 /** `field: before → after`, a line each, for people; JSON keeps the object. */
 export function formatChanges(changes: unknown): string {
-  if (changes === null || typeof changes !== 'object') return changes === null ? '' : String(changes);
+  if (changes === null || typeof changes !== 'object')
+    return changes === null ? '' : String(changes);
   return Object.entries(changes as Record<string, unknown>)
     .map(([field, v]) => {
       if (v !== null && typeof v === 'object' && 'after' in v) {
@@ -32,12 +33,20 @@ export function formatChanges(changes: unknown): string {
     .join('\n');
 }
 
-const show = (v: unknown) => (v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v));
+const show = (v: unknown) =>
+  v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v);
 
 export function auditCommand(lang: Lang): Command {
   const audit = new Command('audit')
     .description(t(lang, 'cmd.audit'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr audit list --since 01/11/2026', 'chorus-admin --as corr@dgfip.fr audit verify'));
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr audit list --since 01/11/2026',
+        'chorus-admin --as corr@dgfip.fr audit verify',
+      ),
+    );
 
   audit
     .command('list')
@@ -47,7 +56,13 @@ export function auditCommand(lang: Lang): Command {
     .option('--action <action>', t(lang, 'opt.auditAction'))
     .option('--since <date>', t(lang, 'opt.since'))
     .option('--limit <n>', t(lang, 'opt.limit'), '100')
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr audit list --target pauline.dufour@mairie-pau.fr --since 01/11/2026'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr audit list --target pauline.dufour@mairie-pau.fr --since 01/11/2026',
+      ),
+    )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
@@ -64,7 +79,8 @@ export function auditCommand(lang: Lang): Command {
       const { listAudit } = await import('../app/audit.js');
       const { items, total } = await withStore(g.db, (s) => listAudit(s, actor, filter));
       g.out.list(items, COLUMNS);
-      if (items.length < total) g.out.info('output.partialList', { shown: items.length, total, page: 1 });
+      if (items.length < total)
+        g.out.info('output.partialList', { shown: items.length, total, page: 1 });
     });
 
   audit
@@ -77,14 +93,25 @@ export function auditCommand(lang: Lang): Command {
       const { verifyAudit } = await import('../app/audit.js');
       const result = await withStore(g.db, (s) => verifyAudit(s, actor));
       if (g.format === 'json') g.out.json(result);
-      if (result.break) throw new PartialBatchError(result, `audit.broken.${result.break.kind}`, { seq: result.break.seq, entries: result.entries });
-      g.out.success('audit.intact', { entries: result.entries, seq: result.head.seq, hash: result.head.hash });
+      if (result.break)
+        throw new PartialBatchError(result, `audit.broken.${result.break.kind}`, {
+          seq: result.break.seq,
+          entries: result.entries,
+        });
+      g.out.success('audit.intact', {
+        entries: result.entries,
+        seq: result.head.seq,
+        hash: result.head.hash,
+      });
     });
 
   audit
     .command('export')
     .description(t(lang, 'cmd.audit.export'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr audit export > journal.jsonl'))
+    .addHelpText(
+      'after',
+      examples(lang, 'chorus-admin --as corr@dgfip.fr audit export > journal.jsonl'),
+    )
     .action(async (_opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);

@@ -17,16 +17,28 @@ export interface BatchSummary {
  * The summary on stdout; unknown columns and the first rejected lines on stderr; exit 1 when rows
  * were rejected (SPEC 5), after the summary, so scripts get both.
  */
-export function reportBatch<T extends BatchSummary>(g: Globals, summary: T, columns: Column<T>[], done: MessageKey, doneParams: Record<string, unknown>): void {
+export function reportBatch<T extends BatchSummary>(
+  g: Globals,
+  summary: T,
+  columns: Column<T>[],
+  done: MessageKey,
+  doneParams: Record<string, unknown>,
+): void {
   for (const c of summary.unknownColumns) g.out.warn('import.unknownColumn', { column: c });
   g.out.record(summary, columns);
   if (summary.rejected === 0) {
     g.out.success(done, doneParams);
     return;
   }
-  for (const r of summary.sample) g.out.info('import.rejectedLine', { line: r.line, errors: r.errors.join(' ; ') });
-  if (summary.rejected > summary.sample.length) g.out.info('import.moreRejected', { count: summary.rejected - summary.sample.length });
-  throw new PartialBatchError(summary, summary.rejectsFile ? 'import.partialWithFile' : 'import.partial', { rejected: summary.rejected, rows: summary.rows, file: summary.rejectsFile });
+  for (const r of summary.sample)
+    g.out.info('import.rejectedLine', { line: r.line, errors: r.errors.join(' ; ') });
+  if (summary.rejected > summary.sample.length)
+    g.out.info('import.moreRejected', { count: summary.rejected - summary.sample.length });
+  throw new PartialBatchError(
+    summary,
+    summary.rejectsFile ? 'import.partialWithFile' : 'import.partial',
+    { rejected: summary.rejected, rows: summary.rows, file: summary.rejectsFile },
+  );
 }
 
 /** One id of a bulk command as the output shows it: what it became, or why not. */
@@ -50,13 +62,23 @@ const BULK_COLUMNS: Column<BulkRow>[] = [
  * its own code (3, 4, 6…) and message; several: 0 when all went through, else 1 (SPEC 5: a bulk
  * decision whose items were partly rejected), each failure said in its row.
  */
-export function reportBulk(g: Globals, outcomes: readonly ItemOutcome<{ status: string }>[], done: MessageKey): void {
+export function reportBulk(
+  g: Globals,
+  outcomes: readonly ItemOutcome<{ status: string }>[],
+  done: MessageKey,
+): void {
   const [only] = outcomes;
   if (outcomes.length === 1 && only && !only.ok) throw only.error;
   const rows: BulkRow[] = outcomes.map((o) =>
     o.ok
       ? { id: o.id, ok: true, status: o.value.status, exitCode: 0, message: null }
-      : { id: o.id, ok: false, status: null, exitCode: o.error.exitCode, message: g.out.text(o.error.key, o.error.params) },
+      : {
+          id: o.id,
+          ok: false,
+          status: null,
+          exitCode: o.error.exitCode,
+          message: g.out.text(o.error.key, o.error.params),
+        },
   );
   g.out.list(rows, BULK_COLUMNS);
   const failed = rows.filter((r) => !r.ok).length;

@@ -70,12 +70,19 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<
   const r = schema.safeParse(input);
   if (r.success) return r.data;
   throw new InvalidInputError(
-    r.error.issues.map((i) => ({ field: i.path.length > 0 ? optionName(i.path[0]!) : '-', message: i.message })),
+    r.error.issues.map((i) => ({
+      field: i.path.length > 0 ? optionName(i.path[0]!) : '-',
+      message: i.message,
+    })),
   );
 }
 
 /** Help texts are built before any option is parsed; each command gets its language this way. */
-export function helpText(lang: Lang, key: MessageKey, params: Record<string, unknown> = {}): string {
+export function helpText(
+  lang: Lang,
+  key: MessageKey,
+  params: Record<string, unknown> = {},
+): string {
   return t(lang, key, params);
 }
 
@@ -84,4 +91,7 @@ export function examples(lang: Lang, ...lines: string[]): string {
   return `\n${t(lang, 'help.examples')}\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 }
 
-export const positiveInt = z.coerce.number({ error: 'validation.positiveInt' }).int({ error: 'validation.positiveInt' }).min(0, { error: 'validation.positiveInt' });
+export const positiveInt = z.coerce
+  .number({ error: 'validation.positiveInt' })
+  .int({ error: 'validation.positiveInt' })
+  .min(0, { error: 'validation.positiveInt' });

@@ -24,11 +24,25 @@ function showObject(g: Globals, value: Record<string, unknown>): void {
 export function dbCommand(lang: Lang): Command {
   const db = new Command('db')
     .description(t(lang, 'cmd.db'))
-    .addHelpText('after', examples(lang, 'chorus-admin db status', 'chorus-admin db backup /srv/sauvegardes/chorus.sqlite'));
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin db status',
+        'chorus-admin db backup /srv/sauvegardes/chorus.sqlite',
+      ),
+    );
 
   db.command('migrate')
     .description(t(lang, 'cmd.db.migrate'))
-    .addHelpText('after', examples(lang, 'chorus-admin db migrate', 'chorus-admin --db postgres://chorus@db.example/chorus db migrate'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin db migrate',
+        'chorus-admin --db postgres://chorus@db.example/chorus db migrate',
+      ),
+    )
     .action(async (_opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const { migrate } = await import('../app/store-admin.js');
@@ -45,7 +59,8 @@ export function dbCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const { status } = await import('../app/store-admin.js');
       const result = await status(g.db);
-      if (result.pending.length > 0) g.out.warn('db.pending', { pending: result.pending.join(', ') });
+      if (result.pending.length > 0)
+        g.out.warn('db.pending', { pending: result.pending.join(', ') });
       showObject(g, result);
     });
 
@@ -57,14 +72,18 @@ export function dbCommand(lang: Lang): Command {
       const { check } = await import('../app/store-admin.js');
       const result = await check(g.db);
       showObject(g, result);
-      if (!result.ok) throw new PartialBatchError(result, 'db.checkFailed', { count: result.problems.length });
+      if (!result.ok)
+        throw new PartialBatchError(result, 'db.checkFailed', { count: result.problems.length });
       g.out.success('db.checkOk');
     });
 
   db.command('backup')
     .description(t(lang, 'cmd.db.backup'))
     .argument('<file>', t(lang, 'arg.backupFile'))
-    .addHelpText('after', examples(lang, 'chorus-admin db backup /srv/sauvegardes/chorus-$(date +%F).sqlite'))
+    .addHelpText(
+      'after',
+      examples(lang, 'chorus-admin db backup /srv/sauvegardes/chorus-$(date +%F).sqlite'),
+    )
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const { backup } = await import('../app/store-admin.js');

@@ -27,7 +27,9 @@ const FILE_COLUMNS: Column<FileView>[] = [
   { key: 'account', label: 'col.account' },
   { key: 'createdAt', label: 'col.createdAt' },
 ];
-const LIST_COLUMNS = FILE_COLUMNS.filter((c) => ['id', 'designation', 'type', 'name', 'size', 'createdAt'].includes(c.key));
+const LIST_COLUMNS = FILE_COLUMNS.filter((c) =>
+  ['id', 'designation', 'type', 'name', 'size', 'createdAt'].includes(c.key),
+);
 const DOWNLOAD_COLUMNS: Column<Downloaded>[] = [
   { key: 'id', label: 'col.id' },
   { key: 'name', label: 'col.fileName' },
@@ -56,7 +58,10 @@ async function idsOf(g: Globals, actor: string, given: string[]): Promise<number
   return askChoices(
     g.out,
     g.out.t('file.askIds'),
-    mine.map((file) => ({ value: file.id, name: `${file.id}  ${file.name}  ${file.designation} (${file.type})` })),
+    mine.map((file) => ({
+      value: file.id,
+      name: `${file.id}  ${file.name}  ${file.designation} (${file.type})`,
+    })),
     'ID',
   );
 }
@@ -69,7 +74,8 @@ function outputOf(output: string | undefined, count: number): OutputTarget {
   }
   if (output === undefined) return { to: 'dir', path: process.cwd() };
   const isDir = fs.statSync(output, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  if (count > 1 || isDir || output.endsWith('/') || output.endsWith(path.sep)) return { to: 'dir', path: output };
+  if (count > 1 || isDir || output.endsWith('/') || output.endsWith(path.sep))
+    return { to: 'dir', path: output };
   return { to: 'file', path: output };
 }
 
@@ -81,7 +87,11 @@ export function fileCommand(lang: Lang): Command {
     .description(t('cmd.file'))
     .addHelpText(
       'after',
-      examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr file add carte-grise.pdf --designation "Carte grise Clio" --type CARTE_GRISE', 'chorus-admin --as pauline.dufour@mairie-pau.fr file list'),
+      examples(
+        lang,
+        'chorus-admin --as pauline.dufour@mairie-pau.fr file add carte-grise.pdf --designation "Carte grise Clio" --type CARTE_GRISE',
+        'chorus-admin --as pauline.dufour@mairie-pau.fr file list',
+      ),
     );
 
   file
@@ -90,24 +100,47 @@ export function fileCommand(lang: Lang): Command {
     .argument('<path>', t('arg.filePath'))
     .option('--designation <text>', t('opt.designation'))
     .option('--type <type>', t('opt.fileType'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr file add ~/Documents/carte-grise.pdf --designation "Carte grise Clio" --type CARTE_GRISE'))
-    .action(async (filePath: string, opts: { designation?: string; type?: string }, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const actor = actorOf(g);
-      if (opts.designation === undefined || opts.type === undefined) {
-        // a file that will be refused for its name is refused before anything is asked
-        const named = checkFileName(path.basename(filePath));
-        if (!named.ok) throw new InvalidInputError([{ field: 'PATH', message: named.key, params: named.params }], 'file.refused', { file: path.basename(filePath) });
-      }
-      const designation =
-        opts.designation ??
-        (await askText(g.out, g.out.t('file.askDesignation'), (v) => (designationSchema.safeParse(v).error?.issues[0]?.message as MessageKey | undefined) ?? null, '--designation'));
-      const type = opts.type ?? (await askChoice(g.out, g.out.t('file.askType'), FILE_TYPES, '--type'));
-      const { addFile } = await import('../app/files.js');
-      const added = await withStore(g.db, (s) => addFile(s, actor, { path: filePath, designation, type }));
-      g.out.success('file.added', { id: added.id, name: added.name, size: added.size });
-      g.out.record(added, FILE_COLUMNS);
-    });
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as pauline.dufour@mairie-pau.fr file add ~/Documents/carte-grise.pdf --designation "Carte grise Clio" --type CARTE_GRISE',
+      ),
+    )
+    .action(
+      async (filePath: string, opts: { designation?: string; type?: string }, cmd: Command) => {
+        const g = globalsOf(cmd);
+        const actor = actorOf(g);
+        if (opts.designation === undefined || opts.type === undefined) {
+          // a file that will be refused for its name is refused before anything is asked
+          const named = checkFileName(path.basename(filePath));
+          if (!named.ok)
+            throw new InvalidInputError(
+              [{ field: 'PATH', message: named.key, params: named.params }],
+              'file.refused',
+              { file: path.basename(filePath) },
+            );
+        }
+        const designation =
+          opts.designation ??
+          (await askText(
+            g.out,
+            g.out.t('file.askDesignation'),
+            (v) =>
+              (designationSchema.safeParse(v).error?.issues[0]?.message as
+                MessageKey | undefined) ?? null,
+            '--designation',
+          ));
+        const type =
+          opts.type ?? (await askChoice(g.out, g.out.t('file.askType'), FILE_TYPES, '--type'));
+        const { addFile } = await import('../app/files.js');
+        const added = await withStore(g.db, (s) =>
+          addFile(s, actor, { path: filePath, designation, type }),
+        );
+        g.out.success('file.added', { id: added.id, name: added.name, size: added.size });
+        g.out.record(added, FILE_COLUMNS);
+      },
+    );
 
   file
     .command('list')
@@ -115,11 +148,25 @@ export function fileCommand(lang: Lang): Command {
     .option('--account <login>', t('opt.fileAccount'))
     .addOption(new Option('--type <type>', t('opt.fileTypeFilter')))
     .option('--designation <text>', t('opt.designationFilter'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr file list --type CARTE_GRISE', 'chorus-admin --as corr@dgfip.fr file list --account pauline.dufour@mairie-pau.fr --json'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as pauline.dufour@mairie-pau.fr file list --type CARTE_GRISE',
+        'chorus-admin --as corr@dgfip.fr file list --account pauline.dufour@mairie-pau.fr --json',
+      ),
+    )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
-      const input = parse(z.object({ account: f.login.optional(), type: fileType.optional(), designation: z.string().optional() }), opts);
+      const input = parse(
+        z.object({
+          account: f.login.optional(),
+          type: fileType.optional(),
+          designation: z.string().optional(),
+        }),
+        opts,
+      );
       const { listFiles } = await import('../app/files.js');
       g.out.list(await withStore(g.db, (s) => listFiles(s, actor, input)), LIST_COLUMNS);
     });
@@ -128,7 +175,10 @@ export function fileCommand(lang: Lang): Command {
     .command('show')
     .description(t('cmd.file.show'))
     .argument('<id>', t('arg.fileId'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr file show 12 --json'))
+    .addHelpText(
+      'after',
+      examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr file show 12 --json'),
+    )
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
@@ -175,7 +225,10 @@ export function fileCommand(lang: Lang): Command {
     .command('remove')
     .description(t('cmd.file.remove'))
     .argument('[ids...]', t('arg.fileIds'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr file remove 12 13 --yes'))
+    .addHelpText(
+      'after',
+      examples(lang, 'chorus-admin --as pauline.dufour@mairie-pau.fr file remove 12 13 --yes'),
+    )
     .action(async (given: string[], _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
@@ -184,7 +237,13 @@ export function fileCommand(lang: Lang): Command {
       const { removeFiles, showFiles } = await import('../app/files.js');
       // unknown or unreachable ids are said before anything is asked
       const files = await withStore(g.db, (s) => showFiles(s, actor, chosen, 'file.manage'));
-      if (!(await confirm(g.out, g.yes, 'file.confirmRemove', { count: files.length, names: namesOf(files) }))) return g.out.info('output.cancelled');
+      if (
+        !(await confirm(g.out, g.yes, 'file.confirmRemove', {
+          count: files.length,
+          names: namesOf(files),
+        }))
+      )
+        return g.out.info('output.cancelled');
       const removed = await withStore(g.db, (s) => removeFiles(s, actor, chosen));
       g.out.success('file.removed', { count: removed.length, names: namesOf(removed) });
       g.out.list(removed, LIST_COLUMNS);

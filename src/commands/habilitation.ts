@@ -26,7 +26,11 @@ const COLUMNS: Column<HabilitationView>[] = [
 ];
 
 const profile = upper(HABILITATION_PROFILES, 'validation.profile');
-const place = z.object({ structure: z.string().min(1), service: z.string().min(1).optional(), profile });
+const place = z.object({
+  structure: z.string().min(1),
+  service: z.string().min(1).optional(),
+  profile,
+});
 
 export function habilitationCommand(lang: Lang): Command {
   const t = (key: MessageKey) => translate(lang, key);
@@ -34,7 +38,14 @@ export function habilitationCommand(lang: Lang): Command {
   const GP = 'chorus-admin --as gp@mairie-pau.fr';
   const habilitation = new Command('habilitation')
     .description(t('cmd.habilitation'))
-    .addHelpText('after', examples(lang, `${USER} habilitation request --structure 21640445900010 --profile VALIDATION_ABONNEMENTS`, `${GP} habilitation list --structure 21640445900010`));
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        `${USER} habilitation request --structure 21640445900010 --profile VALIDATION_ABONNEMENTS`,
+        `${GP} habilitation list --structure 21640445900010`,
+      ),
+    );
 
   habilitation
     .command('list')
@@ -42,11 +53,25 @@ export function habilitationCommand(lang: Lang): Command {
     .option('--account <login>', t('opt.habilitationAccount'))
     .option('--structure <id>', t('opt.habilitationStructure'))
     .addOption(new Option('--status <status>', t('opt.status')).choices(REQUEST_STATUSES))
-    .addHelpText('after', examples(lang, `${USER} habilitation list`, `${GP} habilitation list --structure 21640445900010 --status EN_COURS_DE_VALIDATION`))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        `${USER} habilitation list`,
+        `${GP} habilitation list --structure 21640445900010 --status EN_COURS_DE_VALIDATION`,
+      ),
+    )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
-      const input = parse(z.object({ account: f.login.optional(), structure: z.string().min(1).optional(), status: z.string().optional() }), opts);
+      const input = parse(
+        z.object({
+          account: f.login.optional(),
+          structure: z.string().min(1).optional(),
+          status: z.string().optional(),
+        }),
+        opts,
+      );
       const { listHabilitations } = await import('../app/habilitations.js');
       g.out.list(await withStore(g.db, (s) => listHabilitations(s, actor, input)), COLUMNS);
     });
@@ -57,14 +82,24 @@ export function habilitationCommand(lang: Lang): Command {
     .requiredOption('--structure <id>', t('arg.structure'))
     .option('--service <code>', t('opt.serviceOne'))
     .requiredOption('--profile <profile>', t('opt.profile'))
-    .addHelpText('after', examples(lang, `${USER} habilitation request --structure 21640445900010 --service SERV-CULT --profile CONSULTATION_UTILISATEURS`))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        `${USER} habilitation request --structure 21640445900010 --service SERV-CULT --profile CONSULTATION_UTILISATEURS`,
+      ),
+    )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const input = parse(place, opts);
       const { requestHabilitation } = await import('../app/habilitations.js');
       const made = await withStore(g.db, (s) => requestHabilitation(s, actor, input));
-      g.out.success('habilitation.requested', { id: made.id, profile: made.profile, structure: made.structure });
+      g.out.success('habilitation.requested', {
+        id: made.id,
+        profile: made.profile,
+        structure: made.structure,
+      });
       g.out.record(made, COLUMNS);
     });
 
@@ -75,14 +110,24 @@ export function habilitationCommand(lang: Lang): Command {
     .requiredOption('--structure <id>', t('arg.structure'))
     .option('--service <code>', t('opt.serviceOne'))
     .requiredOption('--profile <profile>', t('opt.profile'))
-    .addHelpText('after', examples(lang, `${GP} habilitation grant agent@mairie-pau.fr --structure 21640445900010 --profile VALIDATION_RATTACHEMENTS`))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        `${GP} habilitation grant agent@mairie-pau.fr --structure 21640445900010 --profile VALIDATION_RATTACHEMENTS`,
+      ),
+    )
     .action(async (login: string, opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const input = parse(place.extend({ LOGIN: f.login }), { ...opts, LOGIN: login });
       const { grantHabilitation } = await import('../app/habilitations.js');
       const made = await withStore(g.db, (s) => grantHabilitation(s, actor, input.LOGIN, input));
-      g.out.success('habilitation.granted', { id: made.id, profile: made.profile, login: made.account });
+      g.out.success('habilitation.granted', {
+        id: made.id,
+        profile: made.profile,
+        login: made.account,
+      });
       g.out.record(made, COLUMNS);
     });
 
@@ -92,16 +137,31 @@ export function habilitationCommand(lang: Lang): Command {
     .argument('<id>', t('arg.requestId'))
     .option('--profile <profile>', t('opt.profile'))
     .option('--service <code>', t('opt.serviceEdit'))
-    .addHelpText('after', examples(lang, `${GP} habilitation edit 7 --profile MODIFICATION_STRUCTURE`, `${GP} habilitation edit 7 --service ""`))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        `${GP} habilitation edit 7 --profile MODIFICATION_STRUCTURE`,
+        `${GP} habilitation edit 7 --service ""`,
+      ),
+    )
     .action(async (id: string, opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const [ID] = parse(requestIds, { ID: [id] }).ID;
-      const o = parse(z.object({ profile: profile.optional(), service: z.string().trim().optional() }), opts);
-      if (o.profile === undefined && o.service === undefined) throw new InvalidInputError([{ field: '--profile', message: 'habilitation.nothingToEdit' }]);
+      const o = parse(
+        z.object({ profile: profile.optional(), service: z.string().trim().optional() }),
+        opts,
+      );
+      if (o.profile === undefined && o.service === undefined)
+        throw new InvalidInputError([
+          { field: '--profile', message: 'habilitation.nothingToEdit' },
+        ]);
       const { editHabilitation } = await import('../app/habilitations.js');
       const service = o.service === undefined ? undefined : o.service === '' ? null : o.service;
-      const { habilitation: edited, changed } = await withStore(g.db, (s) => editHabilitation(s, actor, ID!, { profile: o.profile, service }));
+      const { habilitation: edited, changed } = await withStore(g.db, (s) =>
+        editHabilitation(s, actor, ID!, { profile: o.profile, service }),
+      );
       if (changed.length === 0) g.out.info('habilitation.unchanged', { id: edited.id });
       else g.out.success('habilitation.edited', { id: edited.id, fields: changed.join(', ') });
       g.out.record(edited, COLUMNS);
@@ -110,18 +170,33 @@ export function habilitationCommand(lang: Lang): Command {
   for (const decision of ['approve', 'reject'] as const) {
     const command = habilitation
       .command(decision)
-      .description(t(decision === 'approve' ? 'cmd.habilitation.approve' : 'cmd.habilitation.reject'))
+      .description(
+        t(decision === 'approve' ? 'cmd.habilitation.approve' : 'cmd.habilitation.reject'),
+      )
       .argument('<ids...>', t('arg.requestIds'));
     if (decision === 'reject') command.requiredOption('--reason <text>', t('opt.reason'));
     command
-      .addHelpText('after', examples(lang, decision === 'approve' ? `${GP} habilitation approve 7 8` : `${GP} habilitation reject 7 --reason "Profil non justifié"`))
+      .addHelpText(
+        'after',
+        examples(
+          lang,
+          decision === 'approve'
+            ? `${GP} habilitation approve 7 8`
+            : `${GP} habilitation reject 7 --reason "Profil non justifié"`,
+        ),
+      )
       .action(async (given: string[], opts: { reason?: string }, cmd: Command) => {
         const g = globalsOf(cmd);
         const actor = actorOf(g);
         const { ID } = parse(requestIds, { ID: given });
-        const reason = parse(z.object({ reason: z.string().trim().min(1).max(500).optional() }), opts).reason;
+        const reason = parse(
+          z.object({ reason: z.string().trim().min(1).max(500).optional() }),
+          opts,
+        ).reason;
         const { decideHabilitations } = await import('../app/habilitations.js');
-        const outcomes = await withStore(g.db, (s) => decideHabilitations(s, actor, ID, decision, reason));
+        const outcomes = await withStore(g.db, (s) =>
+          decideHabilitations(s, actor, ID, decision, reason),
+        );
         reportBulk(g, outcomes, decision === 'approve' ? 'request.approved' : 'request.rejected');
       });
   }
@@ -141,11 +216,18 @@ export function habilitationCommand(lang: Lang): Command {
         async () =>
           (await withStore(g.db, (s) => listHabilitations(s, actor, {})))
             .filter((v) => v.status !== 'REFUSEE')
-            .map((v) => ({ value: v.id, name: `${v.id}  ${v.structure}${v.service ? '/' + v.service : ''}  ${v.profile} (${v.status})` })),
+            .map((v) => ({
+              value: v.id,
+              name: `${v.id}  ${v.structure}${v.service ? '/' + v.service : ''}  ${v.profile} (${v.status})`,
+            })),
         'habilitation.askIds',
       );
       if (ids.length === 0) return g.out.info('output.cancelled');
-      reportBulk(g, await withStore(g.db, (s) => removeHabilitations(s, actor, ids)), 'request.removed');
+      reportBulk(
+        g,
+        await withStore(g.db, (s) => removeHabilitations(s, actor, ids)),
+        'request.removed',
+      );
     });
 
   habilitation
@@ -154,11 +236,25 @@ export function habilitationCommand(lang: Lang): Command {
     .requiredOption('--structure <id>', t('arg.structure'))
     .option('--service <code>', t('opt.serviceOne'))
     .option('--account <login>', t('opt.removeAllAccount'))
-    .addHelpText('after', examples(lang, `${USER} habilitation remove-all --structure 21640445900010`, `${GP} habilitation remove-all --structure 21640445900010 --account agent@mairie-pau.fr`))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        `${USER} habilitation remove-all --structure 21640445900010`,
+        `${GP} habilitation remove-all --structure 21640445900010 --account agent@mairie-pau.fr`,
+      ),
+    )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
-      const input = parse(z.object({ structure: z.string().min(1), service: z.string().min(1).optional(), account: f.login.optional() }), opts);
+      const input = parse(
+        z.object({
+          structure: z.string().min(1),
+          service: z.string().min(1).optional(),
+          account: f.login.optional(),
+        }),
+        opts,
+      );
       const { removeAllHabilitations } = await import('../app/habilitations.js');
       const removed = await withStore(g.db, (s) => removeAllHabilitations(s, actor, input));
       g.out.success('habilitation.removedAll', { count: removed.length });

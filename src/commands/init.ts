@@ -23,12 +23,22 @@ export function initCommand(lang: Lang): Command {
     .requiredOption('--nom <nom>', t(lang, 'opt.nom'))
     .requiredOption('--prenom <prenom>', t(lang, 'opt.prenom'))
     .requiredOption('--scope <departements>', t(lang, 'opt.scope'))
-    .addHelpText('after', examples(lang, "chorus-admin init --correspondent corr@dgfip.finances.gouv.fr --email corr@dgfip.finances.gouv.fr --nom MARTIN --prenom Claire --scope 64,40", "chorus-admin --db postgres://chorus@db.example/chorus init --correspondent … --scope '*'"))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin init --correspondent corr@dgfip.finances.gouv.fr --email corr@dgfip.finances.gouv.fr --nom MARTIN --prenom Claire --scope 64,40',
+        "chorus-admin --db postgres://chorus@db.example/chorus init --correspondent … --scope '*'",
+      ),
+    )
     .action(async (opts: Record<string, string>, cmd: Command) => {
       const g = globalsOf(cmd);
       const o = parse(initSchema, opts);
       const { scope, invalid } = parseScope(o.scope);
-      if (invalid.length > 0) throw new InvalidInputError([{ field: '--scope', message: 'validation.scope', params: { values: invalid.join(', ') } }]);
+      if (invalid.length > 0)
+        throw new InvalidInputError([
+          { field: '--scope', message: 'validation.scope', params: { values: invalid.join(', ') } },
+        ]);
       const { initStore } = await import('../app/init.js');
       const result = await initStore({
         location: g.db,

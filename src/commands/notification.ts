@@ -36,29 +36,51 @@ export function notificationCommand(lang: Lang): Command {
   const t = (key: MessageKey) => translate(lang, key);
   const notification = new Command('notification')
     .description(t('cmd.notification'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr notification list --pending', 'chorus-admin --as corr@dgfip.fr notification export --to sortie/'));
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr notification list --pending',
+        'chorus-admin --as corr@dgfip.fr notification export --to sortie/',
+      ),
+    );
 
   notification
     .command('list')
     .description(t('cmd.notification.list'))
     .option('--pending', t('opt.pending'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr notification list --pending --json'))
+    .addHelpText(
+      'after',
+      examples(lang, 'chorus-admin --as corr@dgfip.fr notification list --pending --json'),
+    )
     .action(async (opts: { pending?: boolean }, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { listNotifications } = await import('../app/notifications.js');
-      g.out.list(await withStore(g.db, (s) => listNotifications(s, actor, { pending: opts.pending === true })), COLUMNS);
+      g.out.list(
+        await withStore(g.db, (s) =>
+          listNotifications(s, actor, { pending: opts.pending === true }),
+        ),
+        COLUMNS,
+      );
     });
 
   notification
     .command('export')
     .description(t('cmd.notification.export'))
     .option('--to <dir>', t('opt.toDir'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr notification export --to /var/spool/chorus-admin'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr notification export --to /var/spool/chorus-admin',
+      ),
+    )
     .action(async (opts: { to?: string }, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
-      if (opts.to === undefined || opts.to === '') throw new UsageError('usage.missingValue', { option: '--to' });
+      if (opts.to === undefined || opts.to === '')
+        throw new UsageError('usage.missingValue', { option: '--to' });
       const { exportNotifications } = await import('../app/notifications.js');
       const written = await withStore(g.db, (s) => exportNotifications(s, actor, opts.to!));
       g.out.list(written, EXPORT_COLUMNS);
@@ -69,7 +91,10 @@ export function notificationCommand(lang: Lang): Command {
     .command('digest')
     .description(t('cmd.notification.digest'))
     .option('--week <week>', t('opt.week'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr notification digest --week 2025-W11'))
+    .addHelpText(
+      'after',
+      examples(lang, 'chorus-admin --as corr@dgfip.fr notification digest --week 2025-W11'),
+    )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);

@@ -1,7 +1,12 @@
 import { Command, Option } from 'commander';
 import { z } from 'zod';
 import type { ImportSummary } from '../app/structure-import.js';
-import type { ServiceView, StructureDetails, StructureUser, StructureView } from '../app/structures.js';
+import type {
+  ServiceView,
+  StructureDetails,
+  StructureUser,
+  StructureView,
+} from '../app/structures.js';
 import { withStore } from '../app/session.js';
 import { ATTACHMENT_STATUSES, IDENTIFIER_TYPES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
@@ -53,8 +58,19 @@ const DETAIL_COLUMNS: Column<StructureDetails>[] = [
   { key: 'managesServiceCommitment', label: 'col.managesServiceCommitment' },
   { key: 'isMoa', label: 'col.isMoa' },
   { key: 'isMoaOnly', label: 'col.isMoaOnly' },
-  { key: 'principalManager', label: 'col.principalManager', show: (v) => (v ? `${(v as { login: string }).login}` : '') },
-  { key: 'attachments', label: 'col.attachmentCounts', show: (v) => Object.entries(v as Record<string, number>).map(([k, n]) => `${k} ${n}`).join(', ') },
+  {
+    key: 'principalManager',
+    label: 'col.principalManager',
+    show: (v) => (v ? `${(v as { login: string }).login}` : ''),
+  },
+  {
+    key: 'attachments',
+    label: 'col.attachmentCounts',
+    show: (v) =>
+      Object.entries(v as Record<string, number>)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', '),
+  },
   { key: 'updatedAt', label: 'col.updatedAt' },
 ];
 
@@ -98,22 +114,48 @@ const optionalDate = z
   })
   .optional();
 
-const label = z.string().trim().min(1, { error: 'validation.required' }).max(200, { error: 'validation.tooLong200' });
+const label = z
+  .string()
+  .trim()
+  .min(1, { error: 'validation.required' })
+  .max(200, { error: 'validation.tooLong200' });
 
 export function structureCommand(lang: Lang): Command {
   const t = (key: MessageKey) => translate(lang, key);
   const structure = new Command('structure')
     .description(t('cmd.structure'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr structure import annuaire.csv --rejects rejets.csv', 'chorus-admin --as corr@dgfip.fr structure search chateau --code-postal 64'));
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr structure import annuaire.csv --rejects rejets.csv',
+        'chorus-admin --as corr@dgfip.fr structure search chateau --code-postal 64',
+      ),
+    );
 
-  for (const [name, kind] of [['import', 'structures'], ['import-services', 'services']] as const) {
+  for (const [name, kind] of [
+    ['import', 'structures'],
+    ['import-services', 'services'],
+  ] as const) {
     structure
       .command(name)
-      .description(t(kind === 'structures' ? 'cmd.structure.import' : 'cmd.structure.importServices'))
+      .description(
+        t(kind === 'structures' ? 'cmd.structure.import' : 'cmd.structure.importServices'),
+      )
       .argument('<file>', t('arg.csvFile'))
-      .addOption(new Option('--encoding <encoding>', t('opt.encoding')).choices(['auto', 'utf8', 'cp1252']).default('auto'))
+      .addOption(
+        new Option('--encoding <encoding>', t('opt.encoding'))
+          .choices(['auto', 'utf8', 'cp1252'])
+          .default('auto'),
+      )
       .option('--rejects <file>', t('opt.rejects'))
-      .addHelpText('after', examples(lang, `chorus-admin --as corr@dgfip.fr structure ${name} ${kind === 'structures' ? 'annuaire.csv' : 'services.csv'} --rejects rejets.csv`))
+      .addHelpText(
+        'after',
+        examples(
+          lang,
+          `chorus-admin --as corr@dgfip.fr structure ${name} ${kind === 'structures' ? 'annuaire.csv' : 'services.csv'} --rejects rejets.csv`,
+        ),
+      )
       .action(async (file: string, opts: Record<string, string | undefined>, cmd: Command) => {
         const g = globalsOf(cmd);
         const actor = actorOf(g);
@@ -123,10 +165,19 @@ export function structureCommand(lang: Lang): Command {
         const run = kind === 'structures' ? app.importStructures : app.importServices;
         try {
           const summary = await withStore(g.db, (s) =>
-            run(s, actor, { file: o.FILE, encoding: o.encoding, rejects: o.rejects, lang: g.lang, progress: (done, total) => bar.update(done, total) }),
+            run(s, actor, {
+              file: o.FILE,
+              encoding: o.encoding,
+              rejects: o.rejects,
+              lang: g.lang,
+              progress: (done, total) => bar.update(done, total),
+            }),
           );
           bar.stop();
-          reportBatch(g, summary, SUMMARY_COLUMNS, 'import.done', { file: summary.file, rows: summary.rows });
+          reportBatch(g, summary, SUMMARY_COLUMNS, 'import.done', {
+            file: summary.file,
+            rows: summary.rows,
+          });
         } finally {
           bar.stop();
         }
@@ -146,13 +197,26 @@ export function structureCommand(lang: Lang): Command {
     .option('--prenom <prenom>', t('opt.prenomSearch'))
     .option('--limit <n>', t('opt.limit'), '20')
     .option('--page <n>', t('opt.page'), '1')
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr structure search "mairie de pau"', 'chorus-admin --as corr@dgfip.fr structure search --type TAHITI --identifiant 003970-001', 'chorus-admin --as corr@dgfip.fr structure search --ville chateau --page 2 --json'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr structure search "mairie de pau"',
+        'chorus-admin --as corr@dgfip.fr structure search --type TAHITI --identifiant 003970-001',
+        'chorus-admin --as corr@dgfip.fr structure search --ville chateau --page 2 --json',
+      ),
+    )
     .action(async (words: string[], opts: Record<string, string | undefined>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       // `structure search commune de pau` reads as one text, quoted or not
       const text = words.length > 0 ? words.join(' ') : undefined;
-      const filled = z.string().trim().min(1, { error: 'validation.required' }).max(200, { error: 'validation.tooLong200' }).optional();
+      const filled = z
+        .string()
+        .trim()
+        .min(1, { error: 'validation.required' })
+        .max(200, { error: 'validation.tooLong200' })
+        .optional();
       const input = parse(
         z.object({
           text: filled,
@@ -168,46 +232,82 @@ export function structureCommand(lang: Lang): Command {
         }),
         { ...opts, text },
       );
-      if (input.text === undefined && [input.identifiant, input.type, input.raisonSociale, input.codePostal, input.ville, input.nom, input.prenom].every((v) => v === undefined))
+      if (
+        input.text === undefined &&
+        [
+          input.identifiant,
+          input.type,
+          input.raisonSociale,
+          input.codePostal,
+          input.ville,
+          input.nom,
+          input.prenom,
+        ].every((v) => v === undefined)
+      )
         throw new InvalidInputError([{ field: 'TEXT', message: 'structure.searchNeedsCriteria' }]);
       const { searchStructures } = await import('../app/structures.js');
       const { items, total } = await withStore(g.db, (s) => searchStructures(s, actor, input));
       g.out.list(items, SEARCH_COLUMNS);
-      if (items.length < total) g.out.info('output.partialList', { shown: items.length, total, page: input.page });
+      if (items.length < total)
+        g.out.info('output.partialList', { shown: items.length, total, page: input.page });
     });
 
   structure
     .command('show')
     .description(t('cmd.structure.show'))
     .argument('<id>', t('arg.structure'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr structure show 21640445700019', 'chorus-admin --as corr@dgfip.fr structure show TAHITI:003970-001 --json'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr structure show 21640445700019',
+        'chorus-admin --as corr@dgfip.fr structure show TAHITI:003970-001 --json',
+      ),
+    )
     .action(async (id: string, _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { showStructure } = await import('../app/structures.js');
       const details = await withStore(g.db, (s) => showStructure(s, actor, id));
       g.out.record(details, DETAIL_COLUMNS);
-      if (g.format === 'table' && details.services.length > 0) g.out.list(details.services, SERVICE_COLUMNS);
+      if (g.format === 'table' && details.services.length > 0)
+        g.out.list(details.services, SERVICE_COLUMNS);
     });
 
   structure
     .command('users')
     .description(t('cmd.structure.users'))
     .argument('<id>', t('arg.structure'))
-    .addOption(new Option('--status <status...>', t('opt.attachmentStatus')).choices(ATTACHMENT_STATUSES))
-    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure users 21640445700019 --format csv > utilisateurs.csv'))
+    .addOption(
+      new Option('--status <status...>', t('opt.attachmentStatus')).choices(ATTACHMENT_STATUSES),
+    )
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as gp@mairie-pau.fr structure users 21640445700019 --format csv > utilisateurs.csv',
+      ),
+    )
     .action(async (id: string, opts: { status?: string[] }, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { structureUsers, DEFAULT_USER_STATUSES } = await import('../app/structures.js');
-      const users = await withStore(g.db, (s) => structureUsers(s, actor, id, opts.status ?? DEFAULT_USER_STATUSES));
+      const users = await withStore(g.db, (s) =>
+        structureUsers(s, actor, id, opts.status ?? DEFAULT_USER_STATUSES),
+      );
       g.out.list(users, USER_COLUMNS);
     });
 
   const service = structure
     .command('service')
     .description(t('cmd.structure.service'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel"'));
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel"',
+      ),
+    );
 
   service
     .command('add')
@@ -217,16 +317,26 @@ export function structureCommand(lang: Lang): Command {
     .requiredOption('--libelle <libelle>', t('opt.libelle'))
     .option('--debut <date>', t('opt.debut'))
     .option('--fin <date>', t('opt.fin'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel" --debut 01/01/2027'))
-    .action(async (ref: string, code: string, opts: Record<string, string | undefined>, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const actor = actorOf(g);
-      const o = parse(z.object({ libelle: label, debut: optionalDate, fin: optionalDate }), opts);
-      const { addService } = await import('../app/structures.js');
-      const added = await withStore(g.db, (s) => addService(s, actor, ref, code, { label: o.libelle, dateStart: o.debut, dateEnd: o.fin }));
-      g.out.success('service.added', { code: added.code, structure: ref });
-      g.out.record(added, SERVICE_COLUMNS);
-    });
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel" --debut 01/01/2027',
+      ),
+    )
+    .action(
+      async (ref: string, code: string, opts: Record<string, string | undefined>, cmd: Command) => {
+        const g = globalsOf(cmd);
+        const actor = actorOf(g);
+        const o = parse(z.object({ libelle: label, debut: optionalDate, fin: optionalDate }), opts);
+        const { addService } = await import('../app/structures.js');
+        const added = await withStore(g.db, (s) =>
+          addService(s, actor, ref, code, { label: o.libelle, dateStart: o.debut, dateEnd: o.fin }),
+        );
+        g.out.success('service.added', { code: added.code, structure: ref });
+        g.out.record(added, SERVICE_COLUMNS);
+      },
+    );
 
   service
     .command('edit')
@@ -236,26 +346,50 @@ export function structureCommand(lang: Lang): Command {
     .option('--libelle <libelle>', t('opt.libelle'))
     .option('--debut <date>', t('opt.debutClear'))
     .option('--fin <date>', t('opt.finClear'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure service edit 21640445700019 SERV-CULT --libelle "Culture et patrimoine" --fin ""'))
-    .action(async (ref: string, code: string, opts: Record<string, string | undefined>, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const actor = actorOf(g);
-      const o = parse(z.object({ libelle: label.optional(), debut: optionalDate, fin: optionalDate }), opts);
-      if (o.libelle === undefined && o.debut === undefined && o.fin === undefined)
-        throw new InvalidInputError([{ field: '--libelle', message: 'service.nothingToEdit' }]);
-      const { editService } = await import('../app/structures.js');
-      const { service: edited, changed } = await withStore(g.db, (s) => editService(s, actor, ref, code, { label: o.libelle, dateStart: o.debut, dateEnd: o.fin }));
-      if (changed.length === 0) g.out.info('service.unchanged', { code: edited.code });
-      else g.out.success('service.edited', { code: edited.code, fields: g.out.fieldNames(changed) });
-      g.out.record(edited, SERVICE_COLUMNS);
-    });
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as gp@mairie-pau.fr structure service edit 21640445700019 SERV-CULT --libelle "Culture et patrimoine" --fin ""',
+      ),
+    )
+    .action(
+      async (ref: string, code: string, opts: Record<string, string | undefined>, cmd: Command) => {
+        const g = globalsOf(cmd);
+        const actor = actorOf(g);
+        const o = parse(
+          z.object({ libelle: label.optional(), debut: optionalDate, fin: optionalDate }),
+          opts,
+        );
+        if (o.libelle === undefined && o.debut === undefined && o.fin === undefined)
+          throw new InvalidInputError([{ field: '--libelle', message: 'service.nothingToEdit' }]);
+        const { editService } = await import('../app/structures.js');
+        const { service: edited, changed } = await withStore(g.db, (s) =>
+          editService(s, actor, ref, code, {
+            label: o.libelle,
+            dateStart: o.debut,
+            dateEnd: o.fin,
+          }),
+        );
+        if (changed.length === 0) g.out.info('service.unchanged', { code: edited.code });
+        else
+          g.out.success('service.edited', { code: edited.code, fields: g.out.fieldNames(changed) });
+        g.out.record(edited, SERVICE_COLUMNS);
+      },
+    );
 
   service
     .command('deactivate')
     .description(t('cmd.structure.service.deactivate'))
     .argument('<structure>', t('arg.structure'))
     .argument('<code>', t('arg.serviceCode'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as gp@mairie-pau.fr structure service deactivate 21640445700019 SERV-CULT'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as gp@mairie-pau.fr structure service deactivate 21640445700019 SERV-CULT',
+      ),
+    )
     .action(async (ref: string, code: string, _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);

@@ -39,7 +39,12 @@ export const upper = <T extends readonly [string, ...string[]]>(values: T, error
     .pipe(z.enum(values, { error }));
 
 /** The ids given; none on a terminal: ticked from `choices()`; none without a terminal: usage error. */
-export async function idsOrTicked(g: Globals, given: string[], choices: () => Promise<{ value: number; name: string }[]>, label: MessageKey): Promise<number[]> {
+export async function idsOrTicked(
+  g: Globals,
+  given: string[],
+  choices: () => Promise<{ value: number; name: string }[]>,
+  label: MessageKey,
+): Promise<number[]> {
   if (given.length > 0) return parse(requestIds, { ID: given }).ID;
   if (!interactive()) throw new UsageError('usage.missingValue', { option: 'ID' });
   const offered = await choices();
@@ -56,14 +61,28 @@ export function subscriptionCommand(lang: Lang): Command {
   const GP = 'chorus-admin --as gp@mairie-pau.fr';
   const subscription = new Command('subscription')
     .description(t('cmd.subscription'))
-    .addHelpText('after', examples(lang, `${PAULINE} subscription request 21640445900010 FACTURES_TRAVAUX`, `${PAULINE} subscription list`));
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        `${PAULINE} subscription request 21640445900010 FACTURES_TRAVAUX`,
+        `${PAULINE} subscription list`,
+      ),
+    );
 
   subscription
     .command('list')
     .description(t('cmd.subscription.list'))
     .option('--structure <id>', t('opt.subscriptionStructure'))
     .addOption(new Option('--status <status>', t('opt.status')).choices(REQUEST_STATUSES))
-    .addHelpText('after', examples(lang, `${PAULINE} subscription list`, `${GP} subscription list --structure 21640445900010 --status EN_COURS_DE_VALIDATION --json`))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        `${PAULINE} subscription list`,
+        `${GP} subscription list --structure 21640445900010 --status EN_COURS_DE_VALIDATION --json`,
+      ),
+    )
     .action(async (opts: { structure?: string; status?: string }, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
@@ -78,21 +97,54 @@ export function subscriptionCommand(lang: Lang): Command {
     .argument('<space>', t('arg.space'))
     .option('--service <code>', t('opt.serviceOne'))
     .option('--mode <mode>', t('opt.subscriptionMode'))
-    .addHelpText('after', examples(lang, `${PAULINE} subscription request 21640445900010 FACTURES_TRAVAUX --mode CONSULTATION_UNIQUEMENT`))
-    .action(async (structure: string, space: string, opts: { service?: string; mode?: string }, cmd: Command) => {
-      const g = globalsOf(cmd);
-      const actor = actorOf(g);
-      const o = parse(z.object({ SPACE: upper(SPACES, 'validation.space'), mode: upper(SUBSCRIPTION_MODES, 'validation.mode').optional(), service: z.string().min(1).optional() }), { SPACE: space, ...opts });
-      const { requestSubscription } = await import('../app/subscriptions.js');
-      const made = await withStore(g.db, (s) => requestSubscription(s, actor, { structure, space: o.SPACE, service: o.service, mode: o.mode }));
-      g.out.success('subscription.requested', { id: made.id, space: made.space, structure: made.structure });
-      g.out.record(made, COLUMNS);
-    });
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        `${PAULINE} subscription request 21640445900010 FACTURES_TRAVAUX --mode CONSULTATION_UNIQUEMENT`,
+      ),
+    )
+    .action(
+      async (
+        structure: string,
+        space: string,
+        opts: { service?: string; mode?: string },
+        cmd: Command,
+      ) => {
+        const g = globalsOf(cmd);
+        const actor = actorOf(g);
+        const o = parse(
+          z.object({
+            SPACE: upper(SPACES, 'validation.space'),
+            mode: upper(SUBSCRIPTION_MODES, 'validation.mode').optional(),
+            service: z.string().min(1).optional(),
+          }),
+          { SPACE: space, ...opts },
+        );
+        const { requestSubscription } = await import('../app/subscriptions.js');
+        const made = await withStore(g.db, (s) =>
+          requestSubscription(s, actor, {
+            structure,
+            space: o.SPACE,
+            service: o.service,
+            mode: o.mode,
+          }),
+        );
+        g.out.success('subscription.requested', {
+          id: made.id,
+          space: made.space,
+          structure: made.structure,
+        });
+        g.out.record(made, COLUMNS);
+      },
+    );
 
   for (const decision of ['approve', 'reject'] as const) {
     subscription
       .command(decision)
-      .description(t(decision === 'approve' ? 'cmd.subscription.approve' : 'cmd.subscription.reject'))
+      .description(
+        t(decision === 'approve' ? 'cmd.subscription.approve' : 'cmd.subscription.reject'),
+      )
       .argument('<ids...>', t('arg.requestIds'))
       .option('--reason <text>', t('opt.reason'))
       .addHelpText('after', examples(lang, `${GP} subscription ${decision} 12 13 14`))
@@ -100,9 +152,14 @@ export function subscriptionCommand(lang: Lang): Command {
         const g = globalsOf(cmd);
         const actor = actorOf(g);
         const { ID } = parse(requestIds, { ID: given });
-        const reason = parse(z.object({ reason: z.string().trim().min(1).max(500).optional() }), opts).reason;
+        const reason = parse(
+          z.object({ reason: z.string().trim().min(1).max(500).optional() }),
+          opts,
+        ).reason;
         const { decideSubscriptions } = await import('../app/subscriptions.js');
-        const outcomes = await withStore(g.db, (s) => decideSubscriptions(s, actor, ID, decision, reason));
+        const outcomes = await withStore(g.db, (s) =>
+          decideSubscriptions(s, actor, ID, decision, reason),
+        );
         reportBulk(g, outcomes, decision === 'approve' ? 'request.approved' : 'request.rejected');
       });
   }
@@ -122,11 +179,18 @@ export function subscriptionCommand(lang: Lang): Command {
         async () =>
           (await withStore(g.db, (s) => listSubscriptions(s, actor, {})))
             .filter((v) => v.id !== null && v.status !== 'REFUSEE')
-            .map((v) => ({ value: v.id!, name: `${v.id}  ${v.structure}${v.service ? '/' + v.service : ''}  ${v.space} (${v.status})` })),
+            .map((v) => ({
+              value: v.id!,
+              name: `${v.id}  ${v.structure}${v.service ? '/' + v.service : ''}  ${v.space} (${v.status})`,
+            })),
         'subscription.askIds',
       );
       if (ids.length === 0) return g.out.info('output.cancelled');
-      reportBulk(g, await withStore(g.db, (s) => removeSubscriptions(s, actor, ids)), 'request.removed');
+      reportBulk(
+        g,
+        await withStore(g.db, (s) => removeSubscriptions(s, actor, ids)),
+        'request.removed',
+      );
     });
 
   return subscription;

@@ -34,15 +34,29 @@ const COLUMNS: Column<SyncSummary>[] = [
 
 export function syncCommand(lang: Lang): Command {
   const t = (key: MessageKey) => translate(lang, key);
-  const sync = new Command('sync').description(t('cmd.sync')).addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr sync madrhas export-64.csv --rejects rejets.csv'));
+  const sync = new Command('sync')
+    .description(t('cmd.sync'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr sync madrhas export-64.csv --rejects rejets.csv',
+      ),
+    );
 
   sync
     .command('madrhas')
     .description(t('cmd.sync.madrhas'))
     .argument('<file>', t('arg.csvFile'))
     .option('--dry-run', t('opt.dryRun'))
-    .addOption(new Option('--mode <mode>', t('opt.mode')).choices(['full', 'delta']).default('full'))
-    .addOption(new Option('--encoding <encoding>', t('opt.encoding')).choices(['auto', 'utf8', 'cp1252']).default('auto'))
+    .addOption(
+      new Option('--mode <mode>', t('opt.mode')).choices(['full', 'delta']).default('full'),
+    )
+    .addOption(
+      new Option('--encoding <encoding>', t('opt.encoding'))
+        .choices(['auto', 'utf8', 'cp1252'])
+        .default('auto'),
+    )
     .option('--rejects <file>', t('opt.rejects'))
     .option('--max-deactivations <n|p%>', t('opt.maxDeactivations'), '10%')
     .option('--strict', t('opt.strict'))
@@ -74,13 +88,24 @@ export function syncCommand(lang: Lang): Command {
       const bar = progressBar(g.out, g.out.t('import.progress'));
       let summary: SyncSummary;
       try {
-        summary = await withStore(g.db, (s) => syncMadrhas(s, actor, { file: o.FILE, ...o, lang: g.lang, progress: (done, total) => bar.update(done, total) }));
+        summary = await withStore(g.db, (s) =>
+          syncMadrhas(s, actor, {
+            file: o.FILE,
+            ...o,
+            lang: g.lang,
+            progress: (done, total) => bar.update(done, total),
+          }),
+        );
       } finally {
         bar.stop();
       }
       if (summary.dryRun) g.out.info('sync.dryRunDone');
       if (summary.gpKept > 0) g.out.warn('sync.gpKept', { count: summary.gpKept });
-      reportBatch(g, summary, COLUMNS, 'sync.done', { file: summary.file, accounts: summary.accounts, rows: summary.rows });
+      reportBatch(g, summary, COLUMNS, 'sync.done', {
+        file: summary.file,
+        accounts: summary.accounts,
+        rows: summary.rows,
+      });
     });
   return sync;
 }

@@ -1,4 +1,10 @@
-import { sql, type ExpressionBuilder, type Kysely, type ReferenceExpression, type Transaction } from 'kysely';
+import {
+  sql,
+  type ExpressionBuilder,
+  type Kysely,
+  type ReferenceExpression,
+  type Transaction,
+} from 'kysely';
 import { ALL, type Scope } from '../domain/departement.js';
 import type { Actor, Target } from '../domain/rights.js';
 import type { AccountStatus, HabilitationProfile, Role } from '../domain/enums.js';
@@ -23,10 +29,15 @@ export async function getAccount(db: Db, login: string): Promise<AccountRow> {
 
 export async function insertAccount(db: Db, account: NewAccount): Promise<number> {
   try {
-    const row = await db.insertInto('account').values(account).returning('id').executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto('account')
+      .values(account)
+      .returning('id')
+      .executeTakeFirstOrThrow();
     return row.id;
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('account.exists', { login: account.login }, { cause: err });
+    if (isUniqueViolation(err))
+      throw new ConflictError('account.exists', { login: account.login }, { cause: err });
     throw err;
   }
 }
@@ -37,15 +48,24 @@ export async function updateAccount(db: Db, id: number, update: AccountUpdate): 
 
 /** The correspondent's départements, or null when the account is not a correspondent. */
 export async function scopeOf(db: Db, accountId: number): Promise<Scope | null> {
-  const rows = await db.selectFrom('correspondentScope').select('departement').where('accountId', '=', accountId).execute();
+  const rows = await db
+    .selectFrom('correspondentScope')
+    .select('departement')
+    .where('accountId', '=', accountId)
+    .execute();
   return rows.length === 0 ? null : rows.map((r) => r.departement).sort();
 }
 
 /** Every correspondent's scope, by account id: correspondents are few, so one small query serves any list. */
 export async function allScopes(db: Db): Promise<Map<number, Scope>> {
   const scopes = new Map<number, string[]>();
-  const rows = await db.selectFrom('correspondentScope').select(['accountId', 'departement']).orderBy('departement').execute();
-  for (const r of rows) scopes.set(r.accountId, [...(scopes.get(r.accountId) ?? []), r.departement]);
+  const rows = await db
+    .selectFrom('correspondentScope')
+    .select(['accountId', 'departement'])
+    .orderBy('departement')
+    .execute();
+  for (const r of rows)
+    scopes.set(r.accountId, [...(scopes.get(r.accountId) ?? []), r.departement]);
   return scopes;
 }
 
@@ -57,7 +77,10 @@ export async function insertScope(db: Db, accountId: number, scope: Scope): Prom
 }
 
 /** What the rights module needs to know of an account as the target of an action. */
-export async function accountTarget(db: Db, account: Pick<AccountRow, 'id'>): Promise<Extract<Target, { kind: 'account' }>> {
+export async function accountTarget(
+  db: Db,
+  account: Pick<AccountRow, 'id'>,
+): Promise<Extract<Target, { kind: 'account' }>> {
   const structures = await db
     .selectFrom('attachment')
     .innerJoin('structure', 'structure.id', 'attachment.structureId')
@@ -116,23 +139,41 @@ export interface AccountFilter {
  * SPEC 6 as SQL: the account `accountId` names has an attachment (not refused) to a structure of
  * these départements, or none at all.
  */
-export function accountInScope<DB extends Database, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, accountId: ReferenceExpression<DB, TB>, departements: readonly string[]) {
+export function accountInScope<DB extends Database, TB extends keyof DB>(
+  eb: ExpressionBuilder<DB, TB>,
+  accountId: ReferenceExpression<DB, TB>,
+  departements: readonly string[],
+) {
   const e = eb as unknown as ExpressionBuilder<Database, never>;
   const ref = accountId as unknown as 'attachment.accountId';
-  const live = () => e.selectFrom('attachment').select('attachment.id').whereRef('attachment.accountId', '=', ref).where('attachment.status', '!=', 'REFUSEE');
+  const live = () =>
+    e
+      .selectFrom('attachment')
+      .select('attachment.id')
+      .whereRef('attachment.accountId', '=', ref)
+      .where('attachment.status', '!=', 'REFUSEE');
   return e.or([
-    e.exists(live().innerJoin('structure', 'structure.id', 'attachment.structureId').where('structure.departement', 'in', [...departements])),
+    e.exists(
+      live()
+        .innerJoin('structure', 'structure.id', 'attachment.structureId')
+        .where('structure.departement', 'in', [...departements]),
+    ),
     e.not(e.exists(live())),
   ]);
 }
 
 /** Accounts matching the filter, ordered by login, with the total before paging. */
-export async function listAccounts(db: Db, filter: AccountFilter): Promise<{ rows: AccountRow[]; total: number }> {
+export async function listAccounts(
+  db: Db,
+  filter: AccountFilter,
+): Promise<{ rows: AccountRow[]; total: number }> {
   const scoped = filter.scope && !filter.scope.includes(ALL) ? filter.scope : undefined;
   const base = db
     .selectFrom('account')
     .$if(filter.status !== undefined, (q) => q.where('account.status', '=', filter.status!))
-    .$if(filter.search !== undefined, (q) => q.where(like(sql.ref('account.searchKey'), '%', filter.search!, '%')))
+    .$if(filter.search !== undefined, (q) =>
+      q.where(like(sql.ref('account.searchKey'), '%', filter.search!, '%')),
+    )
     .$if(filter.structureId !== undefined, (q) =>
       q.where((eb) =>
         eb.exists(
@@ -145,11 +186,15 @@ export async function listAccounts(db: Db, filter: AccountFilter): Promise<{ row
       ),
     )
     .$if(scoped !== undefined, (q) => q.where((eb) => accountInScope(eb, 'account.id', scoped!)));
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
   const rows = await base
     .selectAll('account')
     .orderBy('account.login')
-    .$if(filter.limit !== undefined && filter.limit > 0, (q) => q.limit(filter.limit!).offset(filter.offset ?? 0))
+    .$if(filter.limit !== undefined && filter.limit > 0, (q) =>
+      q.limit(filter.limit!).offset(filter.offset ?? 0),
+    )
     .execute();
   return { rows, total: Number(total) };
 }
@@ -175,12 +220,21 @@ export async function attachmentsOf(db: Db, accountId: number) {
 }
 
 /** Ends every attachment of a deleted account (kept, status SUPPRIMEE, for the audit trail). */
-export async function endAttachments(db: Db, accountId: number, status: 'SUPPRIMEE' | 'DESACTIVEE', at: string): Promise<number> {
+export async function endAttachments(
+  db: Db,
+  accountId: number,
+  status: 'SUPPRIMEE' | 'DESACTIVEE',
+  at: string,
+): Promise<number> {
   const result = await db
     .updateTable('attachment')
     .set({ status, updatedAt: at })
     .where('accountId', '=', accountId)
-    .where('status', 'in', ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'].filter((s) => s !== status))
+    .where(
+      'status',
+      'in',
+      ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'].filter((s) => s !== status),
+    )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

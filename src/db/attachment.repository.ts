@@ -16,7 +16,11 @@ export async function getAttachment(db: Db, id: number): Promise<AttachmentRow> 
     .executeTakeFirstOrThrow(() => new NotFoundError('attachment.notFound', { id }));
 }
 
-export async function liveAttachment(db: Db, accountId: number, structureId: number): Promise<AttachmentRow | undefined> {
+export async function liveAttachment(
+  db: Db,
+  accountId: number,
+  structureId: number,
+): Promise<AttachmentRow | undefined> {
   return db
     .selectFrom('attachment')
     .selectAll()
@@ -34,13 +38,21 @@ export interface LinkedService {
 }
 
 /** The services of these attachments, by attachment id, ordered by code. */
-export async function servicesByAttachment(db: Db, ids: readonly number[]): Promise<Map<number, LinkedService[]>> {
+export async function servicesByAttachment(
+  db: Db,
+  ids: readonly number[],
+): Promise<Map<number, LinkedService[]>> {
   const map = new Map<number, LinkedService[]>();
   for (let i = 0; i < ids.length; i += 500) {
     const rows = await db
       .selectFrom('attachmentService')
       .innerJoin('service', 'service.id', 'attachmentService.serviceId')
-      .select(['attachmentService.attachmentId', 'attachmentService.serviceId', 'service.code', 'attachmentService.status'])
+      .select([
+        'attachmentService.attachmentId',
+        'attachmentService.serviceId',
+        'service.code',
+        'attachmentService.status',
+      ])
       .where('attachmentService.attachmentId', 'in', ids.slice(i, i + 500))
       .orderBy('service.code')
       .execute();
@@ -61,7 +73,11 @@ export interface NewAttachmentInput {
   at: string;
 }
 
-export async function insertAttachment(db: Db, a: NewAttachmentInput, serviceIds: readonly number[]): Promise<number> {
+export async function insertAttachment(
+  db: Db,
+  a: NewAttachmentInput,
+  serviceIds: readonly number[],
+): Promise<number> {
   const decided = a.status !== 'EN_COURS_DE_VALIDATION';
   const { id } = await db
     .insertInto('attachment')
@@ -109,28 +125,58 @@ export async function setAttachmentStatus(
     })
     .where('id', '=', id)
     .execute();
-  await db.updateTable('attachmentService').set({ status }).where('attachmentId', '=', id).where('status', 'in', [...LIVE]).execute();
+  await db
+    .updateTable('attachmentService')
+    .set({ status })
+    .where('attachmentId', '=', id)
+    .where('status', 'in', [...LIVE])
+    .execute();
 }
 
 export async function setRole(db: Db, id: number, role: string, at: string): Promise<void> {
   await db.updateTable('attachment').set({ role, updatedAt: at }).where('id', '=', id).execute();
 }
 
-export async function endServices(db: Db, attachmentId: number, serviceIds: readonly number[], at: string): Promise<void> {
-  await db.updateTable('attachmentService').set({ status: 'SUPPRIMEE' }).where('attachmentId', '=', attachmentId).where('serviceId', 'in', [...serviceIds]).execute();
-  await db.updateTable('attachment').set({ updatedAt: at }).where('id', '=', attachmentId).execute();
+export async function endServices(
+  db: Db,
+  attachmentId: number,
+  serviceIds: readonly number[],
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('attachmentService')
+    .set({ status: 'SUPPRIMEE' })
+    .where('attachmentId', '=', attachmentId)
+    .where('serviceId', 'in', [...serviceIds])
+    .execute();
+  await db
+    .updateTable('attachment')
+    .set({ updatedAt: at })
+    .where('id', '=', attachmentId)
+    .execute();
 }
 
 /** The attachment `a` lies within its dates on `day` (SPEC: out of its dates it gives no rights). */
-function inEffectOn(w: ExpressionBuilder<Database & { a: Database['attachment'] }, 'a'>, day: string) {
-  return w.and([w.or([w('a.dateStart', 'is', null), w('a.dateStart', '<=', day)]), w.or([w('a.dateEnd', 'is', null), w('a.dateEnd', '>=', day)])]);
+function inEffectOn(
+  w: ExpressionBuilder<Database & { a: Database['attachment'] }, 'a'>,
+  day: string,
+) {
+  return w.and([
+    w.or([w('a.dateStart', 'is', null), w('a.dateStart', '<=', day)]),
+    w.or([w('a.dateEnd', 'is', null), w('a.dateEnd', '>=', day)]),
+  ]);
 }
 
 /**
  * Who decides a structure's attachment requests, and hears of them: its GP and the holders of
  * VALIDATION_RATTACHEMENTS on it (or on one of `serviceIds`), active, attached within their dates on `day`.
  */
-export async function decidersOf(db: Db, structureId: number, serviceIds: readonly number[], day: string): Promise<AccountRow[]> {
+export async function decidersOf(
+  db: Db,
+  structureId: number,
+  serviceIds: readonly number[],
+  day: string,
+): Promise<AccountRow[]> {
   return db
     .selectFrom('account')
     .selectAll('account')
@@ -155,7 +201,14 @@ export async function decidersOf(db: Db, structureId: number, serviceIds: readon
                   .where('h.structureId', '=', structureId)
                   .where('h.status', '=', 'VALIDEE')
                   .where('h.profile', '=', 'VALIDATION_RATTACHEMENTS')
-                  .where((x) => (serviceIds.length === 0 ? x('h.serviceId', 'is', null) : x.or([x('h.serviceId', 'is', null), x('h.serviceId', 'in', [...serviceIds])]))),
+                  .where((x) =>
+                    serviceIds.length === 0
+                      ? x('h.serviceId', 'is', null)
+                      : x.or([
+                          x('h.serviceId', 'is', null),
+                          x('h.serviceId', 'in', [...serviceIds]),
+                        ]),
+                  ),
               ),
             ]),
           ),
@@ -193,16 +246,33 @@ export async function listAttachmentRows(db: Db, f: AttachmentFilter) {
     .innerJoin('account', 'account.id', 'attachment.accountId')
     .innerJoin('structure', 'structure.id', 'attachment.structureId')
     .selectAll('attachment')
-    .select(['account.login', 'account.lastName', 'account.firstName', 'structure.idType', 'structure.identifier', 'structure.companyName', 'structure.postalCode'])
+    .select([
+      'account.login',
+      'account.lastName',
+      'account.firstName',
+      'structure.idType',
+      'structure.identifier',
+      'structure.companyName',
+      'structure.postalCode',
+    ])
     .$if(f.accountId !== undefined, (q) => q.where('attachment.accountId', '=', f.accountId!))
     .$if(f.status !== undefined, (q) => q.where('attachment.status', '=', f.status!))
-    .$if(f.structureIds !== undefined, (q) => q.where('attachment.structureId', 'in', f.structureIds!.length > 0 ? [...f.structureIds!] : [-1]))
+    .$if(f.structureIds !== undefined, (q) =>
+      q.where(
+        'attachment.structureId',
+        'in',
+        f.structureIds!.length > 0 ? [...f.structureIds!] : [-1],
+      ),
+    )
     .orderBy('attachment.id')
     .execute();
 }
 
 /** The structures where the account is the validated GP, for the rule that the last GP never disappears silently. */
-export async function principalOf(db: Db, accountId: number): Promise<{ idType: string; identifier: string }[]> {
+export async function principalOf(
+  db: Db,
+  accountId: number,
+): Promise<{ idType: string; identifier: string }[]> {
   return db
     .selectFrom('attachment')
     .innerJoin('structure', 'structure.id', 'attachment.structureId')

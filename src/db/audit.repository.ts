@@ -10,7 +10,10 @@ const BATCH = 500;
  * Appends entries to the chain inside the caller's transaction. Bumping the head first takes
  * its row lock (PostgreSQL) or the write lock (SQLite), so concurrent writers chain in turn.
  */
-export async function appendAudit(db: Db, entries: Omit<AuditFields, 'seq'>[]): Promise<ChainedEntry[]> {
+export async function appendAudit(
+  db: Db,
+  entries: Omit<AuditFields, 'seq'>[],
+): Promise<ChainedEntry[]> {
   if (entries.length === 0) return [];
   const before = await db
     .updateTable('auditHead')
@@ -23,14 +26,33 @@ export async function appendAudit(db: Db, entries: Omit<AuditFields, 'seq'>[]): 
     db,
     'audit_log',
     ['seq', 'at', 'actor', 'action', 'target', 'outcome', 'changes', 'run_id', 'prev_hash', 'hash'],
-    chained.map((e) => [e.seq, e.at, e.actor, e.action, e.target, e.outcome, e.changes, e.runId, e.prevHash, e.hash]),
+    chained.map((e) => [
+      e.seq,
+      e.at,
+      e.actor,
+      e.action,
+      e.target,
+      e.outcome,
+      e.changes,
+      e.runId,
+      e.prevHash,
+      e.hash,
+    ]),
   );
-  await db.updateTable('auditHead').set({ hash: chained[chained.length - 1]!.hash }).where('id', '=', 1).execute();
+  await db
+    .updateTable('auditHead')
+    .set({ hash: chained[chained.length - 1]!.hash })
+    .where('id', '=', 1)
+    .execute();
   return chained;
 }
 
 export async function readHead(db: Db): Promise<{ seq: number; hash: string }> {
-  return db.selectFrom('auditHead').select(['seq', 'hash']).where('id', '=', 1).executeTakeFirstOrThrow();
+  return db
+    .selectFrom('auditHead')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
 }
 
 export interface AuditFilter {
@@ -42,16 +64,26 @@ export interface AuditFilter {
 }
 
 /** Entries matching the filter, newest first. A target matches whole (`account:jean@x.fr`) or by its last part (`jean@x.fr`). */
-export async function listAudit(db: Db, filter: AuditFilter): Promise<{ rows: AuditLogRow[]; total: number }> {
+export async function listAudit(
+  db: Db,
+  filter: AuditFilter,
+): Promise<{ rows: AuditLogRow[]; total: number }> {
   const base = db
     .selectFrom('auditLog')
     .$if(filter.actor !== undefined, (q) => q.where('actor', '=', filter.actor!))
     .$if(filter.target !== undefined, (q) =>
-      q.where((eb) => eb.or([eb('target', '=', filter.target!), like(eb.ref('target'), '%', ':' + filter.target!, '')])),
+      q.where((eb) =>
+        eb.or([
+          eb('target', '=', filter.target!),
+          like(eb.ref('target'), '%', ':' + filter.target!, ''),
+        ]),
+      ),
     )
     .$if(filter.since !== undefined, (q) => q.where('at', '>=', filter.since!))
     .$if(filter.action !== undefined, (q) => q.where('action', '=', filter.action!));
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
   const rows = await base
     .selectAll()
     .orderBy('seq', 'desc')
@@ -64,7 +96,13 @@ export async function listAudit(db: Db, filter: AuditFilter): Promise<{ rows: Au
 export async function* allAuditEntries(db: Db): AsyncGenerator<ChainedEntry> {
   let after = 0;
   for (;;) {
-    const rows = await db.selectFrom('auditLog').selectAll().where('seq', '>', after).orderBy('seq').limit(BATCH * 10).execute();
+    const rows = await db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(BATCH * 10)
+      .execute();
     if (rows.length === 0) return;
     for (const r of rows) yield { ...r, outcome: r.outcome as Outcome };
     after = rows[rows.length - 1]!.seq;

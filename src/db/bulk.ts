@@ -14,7 +14,13 @@ const texts = new Map<string, string>();
 /** Rows per statement: 13 columns × 500 stays under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
 const MAX_PARAMS = 30_000;
 
-function insertText(pg: boolean, table: string, columns: readonly string[], rows: number, returning: string): string {
+function insertText(
+  pg: boolean,
+  table: string,
+  columns: readonly string[],
+  rows: number,
+  returning: string,
+): string {
   const key = `${pg}|${table}|${columns.join(',')}|${rows}|${returning}`;
   let text = texts.get(key);
   if (text === undefined) {
@@ -33,7 +39,13 @@ const isPg = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
  * Inserts `rows` (arrays of values in `columns` order; snake_case table and column names) and
  * returns the `returning` columns of each inserted row, in order.
  */
-export async function bulkInsert(db: Db, table: string, columns: readonly string[], rows: readonly unknown[][], returning = ''): Promise<Record<string, unknown>[]> {
+export async function bulkInsert(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  returning = '',
+): Promise<Record<string, unknown>[]> {
   const sqlite = rawSqlite(db);
   if (sqlite) {
     // one prepared single-row statement, run per row: no SQL text to parse per batch
@@ -51,7 +63,9 @@ export async function bulkInsert(db: Db, table: string, columns: readonly string
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
     const params = chunk.flat();
-    const result = await db.executeQuery(CompiledQuery.raw(insertText(pg, table, columns, chunk.length, returning), params));
+    const result = await db.executeQuery(
+      CompiledQuery.raw(insertText(pg, table, columns, chunk.length, returning), params),
+    );
     if (returning) out.push(...(result.rows as Record<string, unknown>[]));
   }
   return out;
@@ -71,9 +85,16 @@ function prepared(sqlite: NonNullable<ReturnType<typeof rawSqlite>>, text: strin
  * Rows as arrays, columns in SELECT order: on SQLite straight from a cached prepared statement
  * (no per-row objects), on PostgreSQL through kysely. For the sync's large reads.
  */
-export async function rawRows(db: Db, text: string, params: readonly unknown[]): Promise<unknown[][]> {
+export async function rawRows(
+  db: Db,
+  text: string,
+  params: readonly unknown[],
+): Promise<unknown[][]> {
   const sqlite = rawSqlite(db);
-  if (sqlite) return prepared(sqlite, text).raw(true).all(...params) as unknown[][];
+  if (sqlite)
+    return prepared(sqlite, text)
+      .raw(true)
+      .all(...params) as unknown[][];
   return (await rawQuery(db, text, params)).rows.map((r) => Object.values(r));
 }
 
@@ -94,9 +115,16 @@ function numbered(text: string): string {
  * through the driver; one text costs a split. Values must not hold those two control characters
  * (identifiers, codes and digests are checked text); null reads as ''. Rows come in no order.
  */
-export async function packedText(db: Db, columns: readonly string[], from: string, params: readonly unknown[] = []): Promise<string> {
+export async function packedText(
+  db: Db,
+  columns: readonly string[],
+  from: string,
+  params: readonly unknown[] = [],
+): Promise<string> {
   const pg = isPg(db);
-  const row = columns.map((c) => (pg ? `coalesce((${c})::text, '')` : `coalesce(${c}, '')`)).join(pg ? ' || chr(31) || ' : ' || char(31) || ');
+  const row = columns
+    .map((c) => (pg ? `coalesce((${c})::text, '')` : `coalesce(${c}, '')`))
+    .join(pg ? ' || chr(31) || ' : ' || char(31) || ');
   const text = `select ${pg ? 'string_agg' : 'group_concat'}(${row}, ${pg ? 'chr(30)' : 'char(30)'}) from ${from}`;
   const packed = (await rawRows(db, text, params))[0]?.[0];
   return typeof packed === 'string' ? packed : '';
@@ -107,12 +135,23 @@ export async function packedText(db: Db, columns: readonly string[], from: strin
  * handed to `each` in one array that is used again for the next row (copy what you keep), so a
  * table of 260,000 rows never stands in memory as arrays of strings. `columns[0]` must be `id`.
  */
-export async function eachPacked(db: Db, table: string, columns: readonly string[], each: (cells: string[]) => void, page = 50_000): Promise<void> {
+export async function eachPacked(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  each: (cells: string[]) => void,
+  page = 50_000,
+): Promise<void> {
   const cells = new Array<string>(columns.length).fill('');
-  for (let after = 0; ; ) {
-    const text = await packedText(db, columns, `(select ${columns.join(', ')} from ${table} where id > ? order by id limit ?) t`, [after, page]);
+  for (let after = 0; ;) {
+    const text = await packedText(
+      db,
+      columns,
+      `(select ${columns.join(', ')} from ${table} where id > ? order by id limit ?) t`,
+      [after, page],
+    );
     if (text === '') return;
-    for (let at = 0; at < text.length; ) {
+    for (let at = 0; at < text.length;) {
       let end = text.indexOf('\u001e', at);
       if (end < 0) end = text.length;
       for (let c = 0; c < columns.length; c++) {

@@ -11,16 +11,30 @@ export async function insertFile(db: Db, file: NewFile): Promise<number> {
   return row.id;
 }
 
-export async function insertChunk(db: Db, fileId: number, seq: number, data: Buffer): Promise<void> {
+export async function insertChunk(
+  db: Db,
+  fileId: number,
+  seq: number,
+  data: Buffer,
+): Promise<void> {
   await db.insertInto('fileChunk').values({ fileId, seq, data }).execute();
 }
 
 /** Size and hash are known once every chunk is written. */
-export async function completeFile(db: Db, id: number, done: { size: number; sha256: string }): Promise<void> {
+export async function completeFile(
+  db: Db,
+  id: number,
+  done: { size: number; sha256: string },
+): Promise<void> {
   await db.updateTable('file').set(done).where('id', '=', id).execute();
 }
 
-const withOwner = (db: Db) => db.selectFrom('file').innerJoin('account', 'account.id', 'file.accountId').selectAll('file').select('account.login');
+const withOwner = (db: Db) =>
+  db
+    .selectFrom('file')
+    .innerJoin('account', 'account.id', 'file.accountId')
+    .selectAll('file')
+    .select('account.login');
 
 /** A file with its owner's login, whoever the owner is: the caller asks the rights module. */
 export async function findFile(db: Db, id: number): Promise<FileRecord | undefined> {
@@ -49,11 +63,14 @@ export async function deleteFile(db: Db, id: number): Promise<void> {
 export async function* fileChunks(db: Db, fileId: number): AsyncGenerator<Buffer> {
   const sqlite = rawSqlite(db);
   if (sqlite) {
-    const rows = sqlite.prepare('select data from file_chunk where file_id = ? order by seq').pluck().iterate(fileId) as IterableIterator<Buffer>;
+    const rows = sqlite
+      .prepare('select data from file_chunk where file_id = ? order by seq')
+      .pluck()
+      .iterate(fileId) as IterableIterator<Buffer>;
     for (const data of rows) yield data;
     return;
   }
-  for (let after = -1; ; ) {
+  for (let after = -1; ;) {
     const row = await db
       .selectFrom('fileChunk')
       .select(['seq', 'data'])

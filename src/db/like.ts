@@ -6,6 +6,11 @@ function escapeLike(text: string): string {
 }
 
 /** `column LIKE pattern` where `pattern` is built from escaped user text and our own wildcards. */
-export function like(column: Expression<unknown> | RawBuilder<unknown>, before: '' | '%', text: string, after: '' | '%'): RawBuilder<boolean> {
+export function like(
+  column: Expression<unknown> | RawBuilder<unknown>,
+  before: '' | '%',
+  text: string,
+  after: '' | '%',
+): RawBuilder<boolean> {
   return sql<boolean>`${column} like ${before + escapeLike(text) + after} escape '\\'`;
 }

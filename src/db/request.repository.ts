@@ -40,17 +40,29 @@ function namedHabilitations(db: Db) {
     .innerJoin('structure', 'structure.id', 'habilitation.structureId')
     .leftJoin('service', 'service.id', 'habilitation.serviceId')
     .selectAll('habilitation')
-    .select(['account.login', 'structure.idType', 'structure.identifier', 'structure.companyName', 'structure.postalCode', 'service.code as serviceCode']);
+    .select([
+      'account.login',
+      'structure.idType',
+      'structure.identifier',
+      'structure.companyName',
+      'structure.postalCode',
+      'service.code as serviceCode',
+    ]);
 }
 
-export async function findHabilitation(db: Db, id: number): Promise<HabilitationRecord | undefined> {
+export async function findHabilitation(
+  db: Db,
+  id: number,
+): Promise<HabilitationRecord | undefined> {
   return namedHabilitations(db).where('habilitation.id', '=', id).executeTakeFirst();
 }
 
 export async function listHabilitations(db: Db, f: RequestFilter): Promise<HabilitationRecord[]> {
   return namedHabilitations(db)
     .$if(f.accountId !== undefined, (q) => q.where('habilitation.accountId', '=', f.accountId!))
-    .$if(f.structureId !== undefined, (q) => q.where('habilitation.structureId', '=', f.structureId!))
+    .$if(f.structureId !== undefined, (q) =>
+      q.where('habilitation.structureId', '=', f.structureId!),
+    )
     .$if(f.serviceId !== undefined, (q) => q.where('habilitation.serviceId', '=', f.serviceId!))
     .$if(f.statuses !== undefined, (q) => q.where('habilitation.status', 'in', f.statuses!))
     .orderBy('habilitation.id')
@@ -64,17 +76,29 @@ function namedSubscriptions(db: Db) {
     .innerJoin('structure', 'structure.id', 'subscription.structureId')
     .leftJoin('service', 'service.id', 'subscription.serviceId')
     .selectAll('subscription')
-    .select(['account.login', 'structure.idType', 'structure.identifier', 'structure.companyName', 'structure.postalCode', 'service.code as serviceCode']);
+    .select([
+      'account.login',
+      'structure.idType',
+      'structure.identifier',
+      'structure.companyName',
+      'structure.postalCode',
+      'service.code as serviceCode',
+    ]);
 }
 
-export async function findSubscription(db: Db, id: number): Promise<SubscriptionRecord | undefined> {
+export async function findSubscription(
+  db: Db,
+  id: number,
+): Promise<SubscriptionRecord | undefined> {
   return namedSubscriptions(db).where('subscription.id', '=', id).executeTakeFirst();
 }
 
 export async function listSubscriptions(db: Db, f: RequestFilter): Promise<SubscriptionRecord[]> {
   return namedSubscriptions(db)
     .$if(f.accountId !== undefined, (q) => q.where('subscription.accountId', '=', f.accountId!))
-    .$if(f.structureId !== undefined, (q) => q.where('subscription.structureId', '=', f.structureId!))
+    .$if(f.structureId !== undefined, (q) =>
+      q.where('subscription.structureId', '=', f.structureId!),
+    )
     .$if(f.statuses !== undefined, (q) => q.where('subscription.status', 'in', f.statuses!))
     .orderBy('subscription.id')
     .execute();
@@ -84,14 +108,30 @@ export async function listSubscriptions(db: Db, f: RequestFilter): Promise<Subsc
  * Validated attachments (with the services they are limited to), of one account or of one
  * structure: what the default spaces are derived from. Dates are checked by the caller.
  */
-export async function attachmentFacts(db: Db, by: { accountId: number } | { structureId: number }): Promise<(AttachmentFacts & { login: string })[]> {
+export async function attachmentFacts(
+  db: Db,
+  by: { accountId: number } | { structureId: number },
+): Promise<(AttachmentFacts & { login: string })[]> {
   const rows = await db
     .selectFrom('attachment')
     .innerJoin('account', 'account.id', 'attachment.accountId')
-    .select(['attachment.id', 'attachment.accountId', 'attachment.structureId', 'attachment.role', 'attachment.status', 'attachment.dateStart', 'attachment.dateEnd', 'account.login'])
+    .select([
+      'attachment.id',
+      'attachment.accountId',
+      'attachment.structureId',
+      'attachment.role',
+      'attachment.status',
+      'attachment.dateStart',
+      'attachment.dateEnd',
+      'account.login',
+    ])
     .where('attachment.status', '=', 'VALIDEE')
-    .$if('accountId' in by, (q) => q.where('attachment.accountId', '=', (by as { accountId: number }).accountId))
-    .$if('structureId' in by, (q) => q.where('attachment.structureId', '=', (by as { structureId: number }).structureId))
+    .$if('accountId' in by, (q) =>
+      q.where('attachment.accountId', '=', (by as { accountId: number }).accountId),
+    )
+    .$if('structureId' in by, (q) =>
+      q.where('attachment.structureId', '=', (by as { structureId: number }).structureId),
+    )
     .orderBy('attachment.id')
     .execute();
   const services = new Map<number, number[]>();
@@ -99,19 +139,33 @@ export async function attachmentFacts(db: Db, by: { accountId: number } | { stru
     const links = await db
       .selectFrom('attachmentService')
       .select(['attachmentId', 'serviceId'])
-      .where('attachmentId', 'in', rows.slice(i, i + 500).map((r) => r.id))
+      .where(
+        'attachmentId',
+        'in',
+        rows.slice(i, i + 500).map((r) => r.id),
+      )
       .where('status', '=', 'VALIDEE')
       .execute();
-    for (const l of links) services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.serviceId]);
+    for (const l of links)
+      services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.serviceId]);
   }
-  return rows.map(({ id, role, ...r }) => ({ ...r, role: role as Role, serviceIds: services.get(id) ?? [] }));
+  return rows.map(({ id, role, ...r }) => ({
+    ...r,
+    role: role as Role,
+    serviceIds: services.get(id) ?? [],
+  }));
 }
 
 /**
  * Who decides a request on the structure (or service) on `day`: its GP, and the holders of
  * VALIDATION_ABONNEMENTS covering it, all active and attached. Ordered by login.
  */
-export async function decidersOf(db: Db, structureId: number, serviceId: number | null, day: string): Promise<AccountRow[]> {
+export async function decidersOf(
+  db: Db,
+  structureId: number,
+  serviceId: number | null,
+  day: string,
+): Promise<AccountRow[]> {
   const attached = await db
     .selectFrom('attachment')
     .innerJoin('account', 'account.id', 'attachment.accountId')
@@ -129,7 +183,11 @@ export async function decidersOf(db: Db, structureId: number, serviceId: number 
         .where('structureId', '=', structureId)
         .where('profile', '=', 'VALIDATION_ABONNEMENTS')
         .where('status', '=', 'VALIDEE')
-        .where((eb) => (serviceId === null ? eb('serviceId', 'is', null) : eb.or([eb('serviceId', 'is', null), eb('serviceId', '=', serviceId)])))
+        .where((eb) =>
+          serviceId === null
+            ? eb('serviceId', 'is', null)
+            : eb.or([eb('serviceId', 'is', null), eb('serviceId', '=', serviceId)]),
+        )
         .execute()
     ).map((h) => h.accountId),
   );

@@ -47,8 +47,13 @@ export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(l
 /** SQLite's default BEGIN is deferred: a reader that later writes can fail at once with SQLITE_BUSY
  * instead of waiting. BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies. */
 class ImmediateSqliteDriver extends SqliteDriver {
-  override async beginTransaction(connection: DatabaseConnection, settings?: TransactionSettings): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(settings?.accessMode === 'read only' ? 'begin' : 'begin immediate'));
+  override async beginTransaction(
+    connection: DatabaseConnection,
+    settings?: TransactionSettings,
+  ): Promise<void> {
+    await connection.executeQuery(
+      CompiledQuery.raw(settings?.accessMode === 'read only' ? 'begin' : 'begin immediate'),
+    );
   }
 }
 
@@ -61,11 +66,12 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
-
 export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
   const timeout = options.lockTimeoutMs ?? 5000;
   try {
-    return isPostgresUrl(location) ? await openPostgres(location, timeout) : openSqlite(location, options.create ?? false, timeout);
+    return isPostgresUrl(location)
+      ? await openPostgres(location, timeout)
+      : openSqlite(location, options.create ?? false, timeout);
   } catch (err) {
     throw toStoreError(err, location);
   }
@@ -78,7 +84,9 @@ const RAW_SQLITE = new WeakMap<object, SqliteDatabase.Database>();
  * For the batch paths only (bulk.ts): the SQLite connection itself, to reuse prepared statements
  * inside the current transaction (one connection: kysely's SQLite driver has no pool). Null on PostgreSQL.
  */
-export function rawSqlite(db: { getExecutor(): { adapter: object } }): SqliteDatabase.Database | null {
+export function rawSqlite(db: {
+  getExecutor(): { adapter: object };
+}): SqliteDatabase.Database | null {
   return RAW_SQLITE.get(db.getExecutor().adapter) ?? null;
 }
 
@@ -96,7 +104,10 @@ function openSqlite(file: string, create: boolean, timeout: number): Store {
   database.pragma('foreign_keys = ON');
   // 16 MB of page cache (SQLite's default is 2 MB): the batch paths insert into indexes in random key order
   database.pragma('cache_size = -16384');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(database), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect(database),
+    plugins: [new CamelCasePlugin()],
+  });
   RAW_SQLITE.set(db.getExecutor().adapter, database);
   return { db, dialect: 'sqlite', location: resolved, close: () => db.destroy() };
 }
@@ -106,11 +117,19 @@ async function openPostgres(url: string, timeout: number): Promise<Store> {
   const { default: pg } = await import('pg');
   // COUNT(*) and other int8 values come back from pg as strings; our counts fit in a double.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
-  const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: timeout, lock_timeout: timeout });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    connectionTimeoutMillis: timeout,
+    lock_timeout: timeout,
+  });
   // An idle connection the server ends (restart, terminate, drop database) is dropped by the pool and
   // re-emitted here; unheard, it would crash the process. The next query reports its own error.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({ pool }),
+    plugins: [new CamelCasePlugin()],
+  });
   try {
     await sql`select 1`.execute(db);
   } catch (err) {
@@ -139,7 +158,10 @@ export function redact(url: string): string {
  * a bound parameter, or an FTS phrase in double quotes (it can hold no quote: fold() keeps only
  * letters, digits and spaces).
  */
-export function structureTextMatch(dialect: DialectName, words: readonly string[]): RawBuilder<boolean> {
+export function structureTextMatch(
+  dialect: DialectName,
+  words: readonly string[],
+): RawBuilder<boolean> {
   if (words.length === 0) return sql<boolean>`1 = 1`;
   if (dialect === 'sqlite') {
     const query = words.map((w) => `"${w.replace(/"/g, '')}"*`).join(' ');
@@ -151,7 +173,9 @@ export function structureTextMatch(dialect: DialectName, words: readonly string[
 
 /** Orders by code point on both dialects (PostgreSQL's default collation would not). */
 export function binaryOrder(dialect: DialectName, column: string): RawBuilder<string> {
-  return dialect === 'postgres' ? sql<string>`${sql.ref(column)} collate "C"` : sql<string>`${sql.ref(column)}`;
+  return dialect === 'postgres'
+    ? sql<string>`${sql.ref(column)} collate "C"`
+    : sql<string>`${sql.ref(column)}`;
 }
 
 // ---- schema version ---------------------------------------------------------------------
@@ -166,7 +190,9 @@ export interface SchemaState {
 export async function schemaState(db: Kysely<Database>): Promise<SchemaState> {
   let applied: string[] = [];
   try {
-    const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+    const rows = await sql<{
+      name: string;
+    }>`select name from kysely_migration order by name`.execute(db);
     applied = rows.rows.map((r) => r.name);
   } catch (err) {
     if (!isMissingTable(err)) throw err;
@@ -184,22 +210,34 @@ export async function assertSchemaCurrent(store: Store): Promise<void> {
   const state = await schemaState(store.db);
   assertNotNewer(state);
   if (state.pending.length > 0)
-    throw new StoreUnavailableError(state.applied.length === 0 ? 'store.notInitialised' : 'store.outdated', {
-      location: store.location,
-      pending: state.pending.join(', '),
-    });
+    throw new StoreUnavailableError(
+      state.applied.length === 0 ? 'store.notInitialised' : 'store.outdated',
+      {
+        location: store.location,
+        pending: state.pending.join(', '),
+      },
+    );
 }
 
 export function assertNotNewer(state: SchemaState): void {
-  if (state.unknown.length > 0) throw new StoreUnavailableError('store.newer', { unknown: state.unknown.join(', ') });
+  if (state.unknown.length > 0)
+    throw new StoreUnavailableError('store.newer', { unknown: state.unknown.join(', ') });
 }
 
 /** Applies every pending migration; a failed one throws (kysely's Migrator only reports). */
 export async function migrateToLatest(store: Store): Promise<string[]> {
   assertNotNewer(await schemaState(store.db));
-  const migrator = new Migrator({ db: store.db, provider: { getMigrations: async () => MIGRATIONS } });
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: async () => MIGRATIONS },
+  });
   const { error, results } = await migrator.migrateToLatest();
-  if (error) throw new StoreUnavailableError('store.migrationFailed', { detail: String((error as Error).message ?? error) }, { cause: error });
+  if (error)
+    throw new StoreUnavailableError(
+      'store.migrationFailed',
+      { detail: String((error as Error).message ?? error) },
+      { cause: error },
+    );
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
@@ -209,7 +247,9 @@ export async function migrateToLatest(store: Store): Promise<string[]> {
 export async function integrityProblems(store: Store): Promise<string[]> {
   if (store.dialect === 'postgres') return []; // the server enforces its constraints; nothing to scan
   const integrity = await sql<{ integrityCheck: string }>`pragma integrity_check`.execute(store.db);
-  const problems = integrity.rows.map((r) => Object.values(r)[0] as string).filter((v) => v !== 'ok');
+  const problems = integrity.rows
+    .map((r) => Object.values(r)[0] as string)
+    .filter((v) => v !== 'ok');
   const fks = await sql<Record<string, unknown>>`pragma foreign_key_check`.execute(store.db);
   for (const r of fks.rows) problems.push(`foreign key: ${JSON.stringify(r)}`);
   return problems;
@@ -302,7 +342,10 @@ async function copyPostgresToSqlite(store: Store, dest: string): Promise<void> {
               for (const k of keys) q = q.orderBy(k as never);
               const rows = await q.limit(batch).offset(offset).execute();
               if (rows.length === 0) break;
-              await to.insertInto(table).values(rows as never).execute();
+              await to
+                .insertInto(table)
+                .values(rows as never)
+                .execute();
             }
           }
         });
@@ -315,7 +358,9 @@ async function copyPostgresToSqlite(store: Store, dest: string): Promise<void> {
 // ---- driver errors ------------------------------------------------------------------------
 
 function code(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err
+    ? String((err as { code: unknown }).code)
+    : undefined;
 }
 
 function isMissingTable(err: unknown): boolean {
@@ -354,8 +399,16 @@ export function toStoreError(err: unknown, location?: string): unknown {
   if (err instanceof StoreUnavailableError) return err;
   const c = code(err);
   const detail = String((err as Error)?.message ?? err);
-  if (c && LOCKED.has(c)) return new StoreUnavailableError('store.locked', { detail }, { cause: err });
-  if ((c && UNREACHABLE.has(c)) || /timeout exceeded when trying to connect|Connection terminated/i.test(detail))
-    return new StoreUnavailableError('store.cannotOpen', { location: location ?? '', detail }, { cause: err });
+  if (c && LOCKED.has(c))
+    return new StoreUnavailableError('store.locked', { detail }, { cause: err });
+  if (
+    (c && UNREACHABLE.has(c)) ||
+    /timeout exceeded when trying to connect|Connection terminated/i.test(detail)
+  )
+    return new StoreUnavailableError(
+      'store.cannotOpen',
+      { location: location ?? '', detail },
+      { cause: err },
+    );
   return err;
 }

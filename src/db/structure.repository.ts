@@ -12,7 +12,13 @@ import { binaryOrder, structureTextMatch, type DialectName } from './store.js';
 export async function getStructure(db: Db, ref: StructureRef): Promise<StructureRow> {
   const compact = ref.identifier.replace(/[\s.\-]/g, '');
   // as typed, without separators, and a SIRET that lost its leading zeros in a spreadsheet
-  const identifiers = [...new Set([ref.identifier, compact, ...(/^\d{9,13}$/.test(compact) ? [compact.padStart(14, '0')] : [])])];
+  const identifiers = [
+    ...new Set([
+      ref.identifier,
+      compact,
+      ...(/^\d{9,13}$/.test(compact) ? [compact.padStart(14, '0')] : []),
+    ]),
+  ];
   const rows = await db
     .selectFrom('structure')
     .selectAll()
@@ -22,15 +28,27 @@ export async function getStructure(db: Db, ref: StructureRef): Promise<Structure
     .execute();
   const label = ref.type ? `${ref.type}:${ref.identifier}` : ref.identifier;
   if (rows.length === 0) throw new NotFoundError('structure.notFound', { ref: label });
-  if (rows.length > 1) throw new InvalidInputError([{ field: 'STRUCTURE', message: 'structure.ambiguous', params: { ref: label } }], 'structure.ambiguous', { ref: label });
+  if (rows.length > 1)
+    throw new InvalidInputError(
+      [{ field: 'STRUCTURE', message: 'structure.ambiguous', params: { ref: label } }],
+      'structure.ambiguous',
+      { ref: label },
+    );
   return rows[0]!;
 }
 
 /** Structures by (type, identifier), for a batch of import rows. */
-export async function structuresByKey(db: Db, identifiers: readonly string[]): Promise<Map<string, StructureRow>> {
+export async function structuresByKey(
+  db: Db,
+  identifiers: readonly string[],
+): Promise<Map<string, StructureRow>> {
   const map = new Map<string, StructureRow>();
   if (identifiers.length === 0) return map;
-  const rows = await db.selectFrom('structure').selectAll().where('identifier', 'in', [...new Set(identifiers)]).execute();
+  const rows = await db
+    .selectFrom('structure')
+    .selectAll()
+    .where('identifier', 'in', [...new Set(identifiers)])
+    .execute();
   for (const r of rows) map.set(`${r.idType}:${r.identifier}`, r);
   return map;
 }
@@ -39,33 +57,58 @@ export async function structuresByKey(db: Db, identifiers: readonly string[]): P
 const INSERT_CHUNK = 500;
 
 export async function insertStructures(db: Db, rows: readonly NewStructure[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insertInto('structure').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+    await db
+      .insertInto('structure')
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .execute();
 }
 
-export async function updateStructure(db: Db, id: number, set: Partial<NewStructure>): Promise<void> {
+export async function updateStructure(
+  db: Db,
+  id: number,
+  set: Partial<NewStructure>,
+): Promise<void> {
   await db.updateTable('structure').set(set).where('id', '=', id).execute();
 }
 
 export async function servicesOf(db: Db, structureIds: readonly number[]): Promise<ServiceRow[]> {
   if (structureIds.length === 0) return [];
-  return db.selectFrom('service').selectAll().where('structureId', 'in', [...structureIds]).orderBy('structureId').orderBy('code').execute();
+  return db
+    .selectFrom('service')
+    .selectAll()
+    .where('structureId', 'in', [...structureIds])
+    .orderBy('structureId')
+    .orderBy('code')
+    .execute();
 }
 
 export async function insertServices(db: Db, rows: readonly NewService[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insertInto('service').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
+    await db
+      .insertInto('service')
+      .values(rows.slice(i, i + INSERT_CHUNK))
+      .execute();
 }
 
 export async function updateService(db: Db, id: number, set: Partial<NewService>): Promise<void> {
   await db.updateTable('service').set(set).where('id', '=', id).execute();
 }
 
-export async function getService(db: Db, structureId: number, code: string, label: string): Promise<ServiceRow> {
+export async function getService(
+  db: Db,
+  structureId: number,
+  code: string,
+  label: string,
+): Promise<ServiceRow> {
   return db
     .selectFrom('service')
     .selectAll()
     .where('structureId', '=', structureId)
     .where('code', '=', code)
-    .executeTakeFirstOrThrow(() => new NotFoundError('service.notFound', { code, structure: label }));
+    .executeTakeFirstOrThrow(
+      () => new NotFoundError('service.notFound', { code, structure: label }),
+    );
 }
 
 /**
@@ -77,19 +120,39 @@ export async function refreshSearchKeys(db: Db, structureIds: Iterable<number>):
   let changed = 0;
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    const structures = await db.selectFrom('structure').select(['id', 'identifier', 'companyName', 'searchKey']).where('id', 'in', chunk).execute();
-    const services = await db.selectFrom('service').select(['structureId', 'code', 'label']).where('structureId', 'in', chunk).execute();
+    const structures = await db
+      .selectFrom('structure')
+      .select(['id', 'identifier', 'companyName', 'searchKey'])
+      .where('id', 'in', chunk)
+      .execute();
+    const services = await db
+      .selectFrom('service')
+      .select(['structureId', 'code', 'label'])
+      .where('structureId', 'in', chunk)
+      .execute();
     const byStructure = new Map<number, { code: string; label: string }[]>();
-    for (const s of services) byStructure.set(s.structureId, [...(byStructure.get(s.structureId) ?? []), s]);
+    for (const s of services)
+      byStructure.set(s.structureId, [...(byStructure.get(s.structureId) ?? []), s]);
     const updates = structures
-      .map((s) => ({ id: s.id, before: s.searchKey, key: structureSearchKey(s, byStructure.get(s.id)) }))
+      .map((s) => ({
+        id: s.id,
+        before: s.searchKey,
+        key: structureSearchKey(s, byStructure.get(s.id)),
+      }))
       .filter((u) => u.key !== u.before);
     if (updates.length === 0) continue;
-    const cases = sql.join(updates.map((u) => sql`when ${u.id} then ${u.key}`), sql` `);
+    const cases = sql.join(
+      updates.map((u) => sql`when ${u.id} then ${u.key}`),
+      sql` `,
+    );
     await db
       .updateTable('structure')
       .set({ searchKey: sql<string>`case ${sql.ref('id')} ${cases} end` })
-      .where('id', 'in', updates.map((u) => u.id))
+      .where(
+        'id',
+        'in',
+        updates.map((u) => u.id),
+      )
       .execute();
     changed += updates.length;
   }
@@ -124,7 +187,9 @@ function wordsIn(column: string, text: string) {
 /** An identifier prefix as typed, without its separators; only separators: it matches nothing. */
 function identifierPrefix(typed: string) {
   const compact = typed.replace(/[\s.\-]/g, '');
-  return compact === '' ? sql<boolean>`1 = 0` : like(sql.ref('structure.identifier'), '', compact, '%');
+  return compact === ''
+    ? sql<boolean>`1 = 0`
+    : like(sql.ref('structure.identifier'), '', compact, '%');
 }
 
 /**
@@ -132,7 +197,11 @@ function identifierPrefix(typed: string) {
  * name equal to the text, starting with it, having a word starting with it, then anything else
  * that matched (a service, a later word); ties by active first, then name and identifier.
  */
-export async function searchStructures(db: Db, dialect: DialectName, s: StructureSearch): Promise<{ rows: StructureRow[]; total: number }> {
+export async function searchStructures(
+  db: Db,
+  dialect: DialectName,
+  s: StructureSearch,
+): Promise<{ rows: StructureRow[]; total: number }> {
   const conditions = [
     ...(s.words ? [structureTextMatch(dialect, s.words)] : []),
     ...(s.identifier ? [identifierPrefix(s.identifier)] : []),
@@ -141,12 +210,17 @@ export async function searchStructures(db: Db, dialect: DialectName, s: Structur
     ...(s.postalCode ? [like(sql.ref('structure.postal_code'), '', s.postalCode.trim(), '%')] : []),
     ...(s.city ? wordsIn('structure.city_key', s.city) : []),
     ...(s.lastName || s.firstName
-      ? [sql<boolean>`structure.id_type <> 'SIRET'`, ...wordsIn('structure.name_key', `${s.lastName ?? ''} ${s.firstName ?? ''}`)]
+      ? [
+          sql<boolean>`structure.id_type <> 'SIRET'`,
+          ...wordsIn('structure.name_key', `${s.lastName ?? ''} ${s.firstName ?? ''}`),
+        ]
       : []),
   ];
   const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`1 = 1`;
   const base = db.selectFrom('structure').where(sql<boolean>`${where}`);
-  const { total } = await base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
   const rankText = fold(s.text ?? s.companyName ?? '');
   const compact = (s.text ?? '').replace(/[\s.\-]/g, '');
   const rank =
@@ -171,7 +245,10 @@ export async function searchStructures(db: Db, dialect: DialectName, s: Structur
 
 // ---- the structure's people -------------------------------------------------------------
 
-export async function attachmentCounts(db: Db, structureId: number): Promise<Record<string, number>> {
+export async function attachmentCounts(
+  db: Db,
+  structureId: number,
+): Promise<Record<string, number>> {
   const rows = await db
     .selectFrom('attachment')
     .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
@@ -193,7 +270,12 @@ export async function principalManager(db: Db, structureId: number) {
 }
 
 /** The structure's attached accounts with their role, statuses and services, ordered by login. */
-export async function structureUsers(db: Db, dialect: DialectName, structureId: number, statuses: readonly string[]) {
+export async function structureUsers(
+  db: Db,
+  dialect: DialectName,
+  structureId: number,
+  statuses: readonly string[],
+) {
   const rows = await db
     .selectFrom('attachment')
     .innerJoin('account', 'account.id', 'attachment.accountId')
@@ -221,11 +303,16 @@ export async function structureUsers(db: Db, dialect: DialectName, structureId: 
         .selectFrom('attachmentService')
         .innerJoin('service', 'service.id', 'attachmentService.serviceId')
         .select(['attachmentService.attachmentId', 'service.code'])
-        .where('attachmentService.attachmentId', 'in', rows.slice(i, i + 500).map((r) => r.id))
+        .where(
+          'attachmentService.attachmentId',
+          'in',
+          rows.slice(i, i + 500).map((r) => r.id),
+        )
         .where('attachmentService.status', 'in', ['EN_COURS_DE_VALIDATION', 'VALIDEE'])
         .orderBy('service.code')
         .execute();
-      for (const l of links) services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.code]);
+      for (const l of links)
+        services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.code]);
     }
   }
   return rows.map((r) => ({ ...r, services: services.get(r.id) ?? [] }));

@@ -69,17 +69,35 @@ export function stageRows(db: Db, rows: unknown[][]): Promise<unknown> {
 }
 
 /** Appends a reason to the rows `where` selects (valid rows: `reason is null`); `reason` may be SQL text. */
-async function addReason(db: Db, reasonSql: string, params: unknown[], where: string, whereParams: unknown[] = []): Promise<void> {
-  await rawQuery(db, `update sync_row set reason = case when reason is null then ${reasonSql} else reason || ' | ' || ${reasonSql} end where fp is not null and ${where}`, [...params, ...params, ...whereParams]);
+async function addReason(
+  db: Db,
+  reasonSql: string,
+  params: unknown[],
+  where: string,
+  whereParams: unknown[] = [],
+): Promise<void> {
+  await rawQuery(
+    db,
+    `update sync_row set reason = case when reason is null then ${reasonSql} else reason || ' | ' || ${reasonSql} end where fp is not null and ${where}`,
+    [...params, ...params, ...whereParams],
+  );
 }
 
 /**
  * The rules across rows (SPEC 8.1), each marking the rows it rejects with a message. `msg(key)`
  * gives the translated text, split around its one parameter where it has one.
  */
-export async function checkAcrossRows(db: Db, msg: (key: string) => [string, string]): Promise<void> {
+export async function checkAcrossRows(
+  db: Db,
+  msg: (key: string) => [string, string],
+): Promise<void> {
   // an account's personal fields (and status) agree across its rows
-  await addReason(db, '?', [msg('sync.personalDisagree')[0]], `login in (select login from sync_row where fp is not null group by login having count(distinct fp) > 1)`);
+  await addReason(
+    db,
+    '?',
+    [msg('sync.personalDisagree')[0]],
+    `login in (select login from sync_row where fp is not null group by login having count(distinct fp) > 1)`,
+  );
   // one role and one period per account and structure
   await addReason(
     db,
@@ -89,8 +107,18 @@ export async function checkAcrossRows(db: Db, msg: (key: string) => [string, str
        having count(distinct role) > 1 or count(distinct date_start || '|' || coalesce(date_end, '')) > 1)`,
   );
   // a deleted account's login is never reused; a correspondent is not a MADRHAS account
-  await addReason(db, '?', [msg('sync.accountDeleted')[0]], `login in (select login from account where status = 'SUPPRIME')`);
-  await addReason(db, '?', [msg('sync.isCorrespondent')[0]], `login in (select a.login from account a join correspondent_scope c on c.account_id = a.id)`);
+  await addReason(
+    db,
+    '?',
+    [msg('sync.accountDeleted')[0]],
+    `login in (select login from account where status = 'SUPPRIME')`,
+  );
+  await addReason(
+    db,
+    '?',
+    [msg('sync.isCorrespondent')[0]],
+    `login in (select a.login from account a join correspondent_scope c on c.account_id = a.id)`,
+  );
   // one GP per structure in the file
   await addReason(
     db,
@@ -118,26 +146,46 @@ export async function countRejected(db: Db): Promise<number> {
 }
 
 /** Rejected lines in file order, a page at a time. */
-export async function rejectedAfter(db: Db, line: number, limit: number): Promise<{ line: number; reason: string }[]> {
-  const r = await rawQuery(db, 'select line, reason from sync_row where reason is not null and line > ? order by line limit ?', [line, limit]);
+export async function rejectedAfter(
+  db: Db,
+  line: number,
+  limit: number,
+): Promise<{ line: number; reason: string }[]> {
+  const r = await rawQuery(
+    db,
+    'select line, reason from sync_row where reason is not null and line > ? order by line limit ?',
+    [line, limit],
+  );
   return r.rows as { line: number; reason: string }[];
 }
 
 /** The next logins with valid rows, in order. */
 export async function nextLogins(db: Db, after: string, limit: number): Promise<string[]> {
-  const rows = await rawRows(db, 'select distinct login from sync_row where reason is null and login > ? order by login limit ?', [after, limit]);
+  const rows = await rawRows(
+    db,
+    'select distinct login from sync_row where reason is null and login > ? order by login limit ?',
+    [after, limit],
+  );
   return rows.map((x) => x[0] as string);
 }
 
 /** Structure id → the login the stage's valid rows make its GP. */
 export async function stagedClaims(db: Db): Promise<Map<number, string>> {
-  const rows = await rawRows(db, "select distinct structure_id, login from sync_row where reason is null and role = 'GESTIONNAIRE_PRINCIPAL'", []);
+  const rows = await rawRows(
+    db,
+    "select distinct structure_id, login from sync_row where reason is null and role = 'GESTIONNAIRE_PRINCIPAL'",
+    [],
+  );
   return new Map(rows.map((r) => [r[0] as number, r[1] as string]));
 }
 
 /** Of the logins first…last, those with a rejected row: such a row may name an attachment, which is not absent. */
 export async function loginsWithRejects(db: Db, first: string, last: string): Promise<Set<string>> {
-  const r = await rawQuery(db, 'select distinct login from sync_row where reason is not null and login >= ? and login <= ?', [first, last]);
+  const r = await rawQuery(
+    db,
+    'select distinct login from sync_row where reason is not null and login >= ? and login <= ?',
+    [first, last],
+  );
   return new Set(r.rows.map((x) => x.login as string));
 }
 
@@ -165,7 +213,10 @@ export async function stagedRowsOf(db: Db, first: string, last: string): Promise
   }));
 }
 
-export async function accountsByLogin(db: Db, logins: readonly string[]): Promise<CurrentAccount[]> {
+export async function accountsByLogin(
+  db: Db,
+  logins: readonly string[],
+): Promise<CurrentAccount[]> {
   if (logins.length === 0) return [];
   const rows = await rawRows(
     db,
@@ -187,7 +238,10 @@ export async function accountsByLogin(db: Db, logins: readonly string[]): Promis
   }));
 }
 
-export async function attachmentsOfAccounts(db: Db, accountIds: readonly number[]): Promise<Map<number, CurrentAttachment[]>> {
+export async function attachmentsOfAccounts(
+  db: Db,
+  accountIds: readonly number[],
+): Promise<Map<number, CurrentAttachment[]>> {
   const out = new Map<number, CurrentAttachment[]>();
   if (accountIds.length === 0) return out;
   const rows = await db
@@ -201,12 +255,21 @@ export async function attachmentsOfAccounts(db: Db, accountIds: readonly number[
     const links = await db
       .selectFrom('attachmentService')
       .select(['attachmentId', 'serviceId'])
-      .where('attachmentId', 'in', rows.map((r) => r.id))
+      .where(
+        'attachmentId',
+        'in',
+        rows.map((r) => r.id),
+      )
       .where('status', '<>', 'SUPPRIMEE')
       .execute();
-    for (const l of links) services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.serviceId]);
+    for (const l of links)
+      services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.serviceId]);
   }
-  for (const { accountId, ...a } of rows) out.set(accountId, [...(out.get(accountId) ?? []), { ...a, services: services.get(a.id) ?? [] }]);
+  for (const { accountId, ...a } of rows)
+    out.set(accountId, [
+      ...(out.get(accountId) ?? []),
+      { ...a, services: services.get(a.id) ?? [] },
+    ]);
   return out;
 }
 
@@ -229,14 +292,29 @@ export async function madrhasAccountsInScope(db: Db, scope: Scope): Promise<numb
   return Number((await rawQuery(db, q.text, q.params)).rows[0]!.n);
 }
 
-export async function absentAccounts(db: Db, scope: Scope): Promise<{ id: number; login: string }[]> {
+export async function absentAccounts(
+  db: Db,
+  scope: Scope,
+): Promise<{ id: number; login: string }[]> {
   const q = absentQuery(scope, 'id, login');
-  const r = await rawQuery(db, `${q.text} and not exists (select 1 from sync_row r where r.login = account.login) order by login`, q.params);
+  const r = await rawQuery(
+    db,
+    `${q.text} and not exists (select 1 from sync_row r where r.login = account.login) order by login`,
+    q.params,
+  );
   return r.rows as { id: number; login: string }[];
 }
 
 /** Migration 0003's triggers on SQLite, which clear an account's digest when anything else changes it. */
-const DIGEST_TRIGGERS = ['account_digest_self', 'attachment_digest_insert', 'attachment_digest_delete', 'attachment_digest_update', 'attachment_service_digest_insert', 'attachment_service_digest_delete', 'attachment_service_digest_update'];
+const DIGEST_TRIGGERS = [
+  'account_digest_self',
+  'attachment_digest_insert',
+  'attachment_digest_delete',
+  'attachment_digest_update',
+  'attachment_service_digest_insert',
+  'attachment_service_digest_delete',
+  'attachment_service_digest_update',
+];
 
 /**
  * The sync keeps the digests of the accounts it writes itself (sync-apply.ts): while it writes,
@@ -251,10 +329,17 @@ export async function suspendDigestTriggers(db: Db): Promise<() => Promise<void>
   const sqlite = rawSqlite(db);
   if (!sqlite) {
     await rawQuery(db, "select set_config('chorus.sync_writes', 'on', true)", []);
-    return async () => void (await rawQuery(db, "select set_config('chorus.sync_writes', 'off', true)", []));
+    return async () =>
+      void (await rawQuery(db, "select set_config('chorus.sync_writes', 'off', true)", []));
   }
-  const texts = sqlite.prepare(`select sql from sqlite_schema where type = 'trigger' and name in (${DIGEST_TRIGGERS.map(() => '?').join(', ')})`).pluck().all(...DIGEST_TRIGGERS) as string[];
-  if (texts.length !== DIGEST_TRIGGERS.length) throw new Error(`digest triggers: found ${texts.length} of ${DIGEST_TRIGGERS.length}`);
+  const texts = sqlite
+    .prepare(
+      `select sql from sqlite_schema where type = 'trigger' and name in (${DIGEST_TRIGGERS.map(() => '?').join(', ')})`,
+    )
+    .pluck()
+    .all(...DIGEST_TRIGGERS) as string[];
+  if (texts.length !== DIGEST_TRIGGERS.length)
+    throw new Error(`digest triggers: found ${texts.length} of ${DIGEST_TRIGGERS.length}`);
   for (const name of DIGEST_TRIGGERS) sqlite.exec(`drop trigger ${name}`);
   return async () => {
     for (const text of texts) sqlite.exec(text);
@@ -266,7 +351,10 @@ export async function suspendDigestTriggers(db: Db): Promise<() => Promise<void>
  * account's audit entries), with how to count the rows of the table they index.
  */
 const DEFERRABLE = [
-  { rows: 'select coalesce(max(id), 0) from attachment', indexes: ['attachment_structure_idx', 'attachment_one_gp_uq'] },
+  {
+    rows: 'select coalesce(max(id), 0) from attachment',
+    indexes: ['attachment_structure_idx', 'attachment_one_gp_uq'],
+  },
   { rows: 'select seq from audit_head where id = 1', indexes: ['audit_log_target_idx'] },
 ];
 
@@ -283,8 +371,16 @@ const DEFERRABLE = [
 export async function deferIndexes(db: Db, fileRows: number): Promise<() => Promise<void>> {
   const sqlite = rawSqlite(db);
   if (!sqlite) return async () => {};
-  const names = DEFERRABLE.filter((d) => 2 * Number(sqlite.prepare(d.rows).pluck().get() ?? 0) < fileRows).flatMap((d) => d.indexes);
-  const texts = names.map((name) => sqlite.prepare("select sql from sqlite_schema where type = 'index' and name = ?").pluck().get(name) as string | undefined);
+  const names = DEFERRABLE.filter(
+    (d) => 2 * Number(sqlite.prepare(d.rows).pluck().get() ?? 0) < fileRows,
+  ).flatMap((d) => d.indexes);
+  const texts = names.map(
+    (name) =>
+      sqlite
+        .prepare("select sql from sqlite_schema where type = 'index' and name = ?")
+        .pluck()
+        .get(name) as string | undefined,
+  );
   names.forEach((name, i) => texts[i] !== undefined && sqlite.exec(`drop index ${name}`));
   return async () => {
     for (const text of texts) if (text !== undefined) sqlite.exec(text);
@@ -295,7 +391,11 @@ export async function deferIndexes(db: Db, fileRows: number): Promise<() => Prom
 export async function clearDigests(db: Db, accountIds: readonly number[]): Promise<void> {
   for (let i = 0; i < accountIds.length; i += 1000) {
     const chunk = accountIds.slice(i, i + 1000);
-    await rawQuery(db, `update account set sync_digest = null where sync_digest is not null and id in (${chunk.map(() => '?').join(', ')})`, chunk);
+    await rawQuery(
+      db,
+      `update account set sync_digest = null where sync_digest is not null and id in (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    );
   }
 }
 
@@ -317,28 +417,47 @@ export async function setDigests(db: Db, pairs: readonly [string | null, number]
   }
 }
 
-export async function loginsOf(db: Db, ids: readonly number[]): Promise<{ id: number; login: string }[]> {
+export async function loginsOf(
+  db: Db,
+  ids: readonly number[],
+): Promise<{ id: number; login: string }[]> {
   const out: { id: number; login: string }[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    for (const r of await rawRows(db, `select id, login from account where id in (${chunk.map(() => '?').join(', ')})`, chunk)) out.push({ id: r[0] as number, login: r[1] as string });
+    for (const r of await rawRows(
+      db,
+      `select id, login from account where id in (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    ))
+      out.push({ id: r[0] as number, login: r[1] as string });
   }
   return out;
 }
 
 /** Structure id → account id of its validated principal manager. */
 export async function principalManagers(db: Db): Promise<Map<number, number>> {
-  const rows = await rawRows(db, "select structure_id, account_id from attachment where status = 'VALIDEE' and role = 'GESTIONNAIRE_PRINCIPAL'", []);
+  const rows = await rawRows(
+    db,
+    "select structure_id, account_id from attachment where status = 'VALIDEE' and role = 'GESTIONNAIRE_PRINCIPAL'",
+    [],
+  );
   return new Map(rows.map((r) => [r[0] as number, r[1] as number]));
 }
 
 /** Of these accounts, those that are a structure's validated GP, and how many structures they hold so. */
-export async function principalOf(db: Db, accountIds: readonly number[]): Promise<{ accounts: Set<number>; structures: number }> {
+export async function principalOf(
+  db: Db,
+  accountIds: readonly number[],
+): Promise<{ accounts: Set<number>; structures: number }> {
   const accounts = new Set<number>();
   let structures = 0;
   for (let i = 0; i < accountIds.length; i += 1000) {
     const chunk = accountIds.slice(i, i + 1000);
-    const rows = await rawRows(db, `select account_id from attachment where status = 'VALIDEE' and role = 'GESTIONNAIRE_PRINCIPAL' and account_id in (${chunk.map(() => '?').join(', ')})`, chunk);
+    const rows = await rawRows(
+      db,
+      `select account_id from attachment where status = 'VALIDEE' and role = 'GESTIONNAIRE_PRINCIPAL' and account_id in (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    );
     for (const r of rows) accounts.add(r[0] as number);
     structures += rows.length;
   }
@@ -347,7 +466,11 @@ export async function principalOf(db: Db, accountIds: readonly number[]): Promis
 
 /** Ids of the accounts that are correspondents (never MADRHAS accounts). */
 export async function correspondentIds(db: Db): Promise<Set<number>> {
-  return new Set((await rawRows(db, 'select distinct account_id from correspondent_scope', [])).map((r) => r[0] as number));
+  return new Set(
+    (await rawRows(db, 'select distinct account_id from correspondent_scope', [])).map(
+      (r) => r[0] as number,
+    ),
+  );
 }
 
 /** A page of accounts for the streamed sync (`accountsAfter`), in columns. */
@@ -370,7 +493,7 @@ export async function accountsAfter(db: Db, afterId: number, limit: number): Pro
     [afterId, limit],
   );
   const page: AccountPage = { ids: [], digests: [], active: [], last: 0 };
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const a = text.indexOf('\u001f', at);
     const b = text.indexOf('\u001f', a + 1);
     let end = text.indexOf('\u001e', b + 1);
@@ -392,14 +515,20 @@ export async function inScopeOf(db: Db, scope: Scope, ids: readonly number[]): P
   const out: number[] = [];
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
-    for (const r of await rawRows(db, `${q.text} and id in (${chunk.map(() => '?').join(', ')})`, [...q.params, ...chunk])) out.push(r[0] as number);
+    for (const r of await rawRows(db, `${q.text} and id in (${chunk.map(() => '?').join(', ')})`, [
+      ...q.params,
+      ...chunk,
+    ]))
+      out.push(r[0] as number);
   }
   return out;
 }
 
 /** The directory's revision (migration 0004). */
 export async function directoryRevision(db: Db): Promise<number> {
-  return Number((await rawRows(db, 'select revision from directory_state where id = 1', []))[0]?.[0] ?? 0);
+  return Number(
+    (await rawRows(db, 'select revision from directory_state where id = 1', []))[0]?.[0] ?? 0,
+  );
 }
 
 export async function maxAccountId(db: Db): Promise<number> {

@@ -76,28 +76,47 @@ export function toPersonalPatch(o: z.output<typeof personalPatchSchema>): Person
     notifyBilling: o.notifFacturation,
     notifyNews: o.notifActualite,
   };
-  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as PersonalPatch;
+  return Object.fromEntries(
+    Object.entries(patch).filter(([, v]) => v !== undefined),
+  ) as PersonalPatch;
 }
 
 /**
  * The postal code's format depends on the country (5 digits in France), so it is checked
  * against the account as it will be, after the patch. Returns the normalised code or null.
  */
-export function checkPostalCode(code: string, country: string): { ok: true; value: string } | { ok: false } {
+export function checkPostalCode(
+  code: string,
+  country: string,
+): { ok: true; value: string } | { ok: false } {
   const schema = country === 'FR' ? f.postalCodeFr : f.postalCodeAny;
   const r = schema.safeParse(code);
   return r.success ? { ok: true, value: r.data } : { ok: false };
 }
 
 /** The fields the first-login step (`account complete`) requires. */
-export const COMPLETION_FIELDS = ['email', 'lastName', 'firstName', 'address', 'postalCode', 'city'] as const;
+export const COMPLETION_FIELDS = [
+  'email',
+  'lastName',
+  'firstName',
+  'address',
+  'postalCode',
+  'city',
+] as const;
 
-export function missingForCompletion(data: Partial<PersonalData>): (typeof COMPLETION_FIELDS)[number][] {
-  return COMPLETION_FIELDS.filter((k) => data[k] === null || data[k] === undefined || data[k] === '');
+export function missingForCompletion(
+  data: Partial<PersonalData>,
+): (typeof COMPLETION_FIELDS)[number][] {
+  return COMPLETION_FIELDS.filter(
+    (k) => data[k] === null || data[k] === undefined || data[k] === '',
+  );
 }
 
 /** The fields of `patch` whose value differs from `current`, as before/after pairs for the audit log. */
-export function diff<T extends object>(current: T, patch: Partial<T>): Record<string, { before: unknown; after: unknown }> {
+export function diff<T extends object>(
+  current: T,
+  patch: Partial<T>,
+): Record<string, { before: unknown; after: unknown }> {
   const changes: Record<string, { before: unknown; after: unknown }> = {};
   for (const [k, after] of Object.entries(patch)) {
     const before = (current as Record<string, unknown>)[k];

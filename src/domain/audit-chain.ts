@@ -46,11 +46,18 @@ export function entryHash(fields: AuditFields, prevHash: string): string {
 /** One-shot `crypto.hash` where Node has it (20.12 and later): a sync writes a million entries. */
 const sha256Hex: (text: string) => string =
   typeof (crypto as { hash?: unknown }).hash === 'function'
-    ? (text) => (crypto as unknown as { hash(algorithm: string, data: string): string }).hash('sha256', text)
+    ? (text) =>
+        (crypto as unknown as { hash(algorithm: string, data: string): string }).hash(
+          'sha256',
+          text,
+        )
     : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
 /** Links `fields` (in order, numbered from `head.seq + 1`) onto the chain whose head is `head`. */
-export function chain(head: { seq: number; hash: string }, fields: Omit<AuditFields, 'seq'>[]): ChainedEntry[] {
+export function chain(
+  head: { seq: number; hash: string },
+  fields: Omit<AuditFields, 'seq'>[],
+): ChainedEntry[] {
   let { seq, hash } = head;
   return fields.map((f) => {
     seq += 1;
@@ -83,7 +90,8 @@ export class ChainVerifier {
     else if (e.seq <= this.seq) this.broken = { kind: 'inserted', seq: e.seq };
     else if (entryHash(e, e.prevHash) !== e.hash) this.broken = { kind: 'altered', seq: e.seq };
     // e is consistent in itself but does not link: the entry before it was rewritten and rehashed
-    else if (e.prevHash !== this.hash) this.broken = { kind: 'altered', seq: Math.max(this.seq, 1) };
+    else if (e.prevHash !== this.hash)
+      this.broken = { kind: 'altered', seq: Math.max(this.seq, 1) };
     this.seq = e.seq;
     this.hash = e.hash;
   }

@@ -42,7 +42,8 @@ export function parseScope(text: string): { scope: Scope; invalid: string[] } {
     .split(/[,\s;]+/)
     .map((p) => p.trim().toUpperCase())
     .filter((p) => p.length > 0);
-  if (parts.includes(ALL)) return { scope: [ALL], invalid: parts.length === 1 ? [] : parts.filter((p) => p !== ALL) };
+  if (parts.includes(ALL))
+    return { scope: [ALL], invalid: parts.length === 1 ? [] : parts.filter((p) => p !== ALL) };
   const invalid = parts.filter((p) => !isDepartement(p));
   const scope = [...new Set(parts.filter(isDepartement))].sort();
   return { scope, invalid: parts.length === 0 ? [''] : invalid };

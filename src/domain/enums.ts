@@ -1,9 +1,23 @@
 /** The enumerations of SPEC 3 (Chorus Pro API values), one place for all of them. */
 
-export const IDENTIFIER_TYPES = ['SIRET', 'UE_HORS_FRANCE', 'HORS_UE', 'RIDET', 'TAHITI', 'AUTRE', 'PARTICULIER'] as const;
+export const IDENTIFIER_TYPES = [
+  'SIRET',
+  'UE_HORS_FRANCE',
+  'HORS_UE',
+  'RIDET',
+  'TAHITI',
+  'AUTRE',
+  'PARTICULIER',
+] as const;
 export type IdentifierType = (typeof IDENTIFIER_TYPES)[number];
 
-export const ATTACHMENT_STATUSES = ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE', 'DESACTIVEE', 'SUPPRIMEE'] as const;
+export const ATTACHMENT_STATUSES = [
+  'EN_COURS_DE_VALIDATION',
+  'VALIDEE',
+  'REFUSEE',
+  'DESACTIVEE',
+  'SUPPRIMEE',
+] as const;
 export type AttachmentStatus = (typeof ATTACHMENT_STATUSES)[number];
 
 export const ROLES = ['GESTIONNAIRE_PRINCIPAL', 'GESTIONNAIRE_SECONDAIRE', 'UTILISATEUR'] as const;
@@ -24,7 +38,15 @@ export type Space = (typeof SPACES)[number];
 export const SUBSCRIPTION_MODES = ['CONSULTATION_UNIQUEMENT', 'MODIFICATION'] as const;
 export type SubscriptionMode = (typeof SUBSCRIPTION_MODES)[number];
 
-export const FILE_TYPES = ['JUSTIFICATIF', 'CARTE_GRISE', 'BROCHURE', 'PRESENTATION', 'ATTESTATION', 'RIB', 'AUTRE'] as const;
+export const FILE_TYPES = [
+  'JUSTIFICATIF',
+  'CARTE_GRISE',
+  'BROCHURE',
+  'PRESENTATION',
+  'ATTESTATION',
+  'RIB',
+  'AUTRE',
+] as const;
 export type FileType = (typeof FILE_TYPES)[number];
 
 /** The management rights of SPEC 6; the GP of a structure holds all four implicitly. */
@@ -37,7 +59,12 @@ export const HABILITATION_PROFILES = [
 export type HabilitationProfile = (typeof HABILITATION_PROFILES)[number];
 
 /** Requests (habilitations, subscriptions) share the attachment's life cycle. */
-export const REQUEST_STATUSES = ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE', 'SUPPRIMEE'] as const;
+export const REQUEST_STATUSES = [
+  'EN_COURS_DE_VALIDATION',
+  'VALIDEE',
+  'REFUSEE',
+  'SUPPRIMEE',
+] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
 export const ACCOUNT_STATUSES = ['ACTIF', 'INACTIF', 'SUPPRIME'] as const;

@@ -20,7 +20,13 @@ const NAME = /^[\p{L}][\p{L}\p{M} .'’-]*$/u;
 export const personName = z
   .string()
   .transform(collapse)
-  .pipe(z.string().min(1, { error: 'validation.required', abort: true }).max(100, { error: 'validation.tooLong100' }).regex(NAME, { error: 'validation.name' }));
+  .pipe(
+    z
+      .string()
+      .min(1, { error: 'validation.required', abort: true })
+      .max(100, { error: 'validation.tooLong100' })
+      .regex(NAME, { error: 'validation.name' }),
+  );
 
 export const civilite = z
   .string()
@@ -45,12 +51,19 @@ const FRENCH_COUNTRY_CODES = ['33', '262', '590', '594', '596'];
  */
 export function normalisePhone(raw: string): string | null {
   if (WRITTEN.test(raw)) return raw; // already as we write it
-  let s = DIGITS.test(raw) ? raw : raw.trim().replace(/\(0\)/g, '').replace(/[\s.\-()/]/g, '');
+  let s = DIGITS.test(raw)
+    ? raw
+    : raw
+        .trim()
+        .replace(/\(0\)/g, '')
+        .replace(/[\s.\-()/]/g, '');
   if (s.startsWith('00')) s = '+' + s.slice(2);
   if (s.startsWith('+')) {
     const digits = s.slice(1);
     if (!/^\d{8,15}$/.test(digits)) return null;
-    const cc = FRENCH_COUNTRY_CODES.find((c) => digits.startsWith(c) && digits.length - c.length === 9);
+    const cc = FRENCH_COUNTRY_CODES.find(
+      (c) => digits.startsWith(c) && digits.length - c.length === 9,
+    );
     if (cc === undefined) return digits.startsWith('33') ? null : '+' + digits;
     s = '0' + digits.slice(cc.length);
   }
@@ -86,7 +99,12 @@ export const country = z
 export const addressLine = z
   .string()
   .transform(collapse)
-  .pipe(z.string().min(1, { error: 'validation.required', abort: true }).max(200, { error: 'validation.tooLong200' }));
+  .pipe(
+    z
+      .string()
+      .min(1, { error: 'validation.required', abort: true })
+      .max(200, { error: 'validation.tooLong200' }),
+  );
 
 export const optionalLine = z
   .string()
@@ -96,7 +114,12 @@ export const optionalLine = z
 export const city = z
   .string()
   .transform(collapse)
-  .pipe(z.string().min(1, { error: 'validation.required', abort: true }).max(100, { error: 'validation.tooLong100' }));
+  .pipe(
+    z
+      .string()
+      .min(1, { error: 'validation.required', abort: true })
+      .max(100, { error: 'validation.tooLong100' }),
+  );
 
 export const language = z
   .string()
@@ -119,10 +142,12 @@ export function parseDate(raw: string): string | null {
   let m = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(s);
   let y: number, mo: number, d: number;
   if (m) [y, mo, d] = [Number(m[3]), Number(m[2]), Number(m[1])];
-  else if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s))) [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  else if ((m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s)))
+    [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
   else return null;
   const date = new Date(Date.UTC(y, mo - 1, d));
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return null;
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d)
+    return null;
   return date.toISOString().slice(0, 10);
 }
 

@@ -55,12 +55,36 @@ export const FORMATS = {
   xlm: { media: 'application/vnd.ms-excel', detected: ['cfb'], undetected: 'accept' },
   ppt: { media: 'application/vnd.ms-powerpoint', detected: ['cfb'], undetected: 'refuse' },
   pps: { media: 'application/vnd.ms-powerpoint', detected: ['cfb'], undetected: 'refuse' },
-  docx: { media: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', detected: zipped('docx'), undetected: 'refuse' },
-  xlsx: { media: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', detected: zipped('xlsx'), undetected: 'refuse' },
-  pptx: { media: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', detected: zipped('pptx'), undetected: 'refuse' },
-  odt: { media: 'application/vnd.oasis.opendocument.text', detected: zipped('odt'), undetected: 'refuse' },
-  ods: { media: 'application/vnd.oasis.opendocument.spreadsheet', detected: zipped('ods'), undetected: 'refuse' },
-  odp: { media: 'application/vnd.oasis.opendocument.presentation', detected: zipped('odp'), undetected: 'refuse' },
+  docx: {
+    media: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    detected: zipped('docx'),
+    undetected: 'refuse',
+  },
+  xlsx: {
+    media: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    detected: zipped('xlsx'),
+    undetected: 'refuse',
+  },
+  pptx: {
+    media: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    detected: zipped('pptx'),
+    undetected: 'refuse',
+  },
+  odt: {
+    media: 'application/vnd.oasis.opendocument.text',
+    detected: zipped('odt'),
+    undetected: 'refuse',
+  },
+  ods: {
+    media: 'application/vnd.oasis.opendocument.spreadsheet',
+    detected: zipped('ods'),
+    undetected: 'refuse',
+  },
+  odp: {
+    media: 'application/vnd.oasis.opendocument.presentation',
+    detected: zipped('odp'),
+    undetected: 'refuse',
+  },
   zip: { media: 'application/zip', detected: ['zip', ...OFFICE_ZIPS], undetected: 'refuse' },
   gz: { media: 'application/gzip', detected: ['gz', 'tar.gz'], undetected: 'refuse' },
   gzip: { media: 'application/gzip', detected: ['gz', 'tar.gz'], undetected: 'refuse' },
@@ -73,11 +97,31 @@ export type Extension = keyof typeof FORMATS;
 export const EXTENSIONS = (Object.keys(FORMATS) as Extension[]).sort();
 
 /** file-type's names for programs: their own message, whatever extension they hide behind. */
-const EXECUTABLES = new Set(['exe', 'elf', 'macho', 'class', 'wasm', 'jar', 'apk', 'lnk', 'swf', 'crx', 'xpi', 'deb', 'rpm', 'dmg']);
+const EXECUTABLES = new Set([
+  'exe',
+  'elf',
+  'macho',
+  'class',
+  'wasm',
+  'jar',
+  'apk',
+  'lnk',
+  'swf',
+  'crx',
+  'xpi',
+  'deb',
+  'rpm',
+  'dmg',
+]);
 
-export type Verdict = { ok: true } | { ok: false; key: MessageKey; params?: Record<string, string | number> };
+export type Verdict =
+  { ok: true } | { ok: false; key: MessageKey; params?: Record<string, string | number> };
 const OK: Verdict = { ok: true };
-const no = (key: MessageKey, params?: Record<string, string | number>): Verdict => ({ ok: false, key, params });
+const no = (key: MessageKey, params?: Record<string, string | number>): Verdict => ({
+  ok: false,
+  key,
+  params,
+});
 
 /** Length as a person counts it: code points, not UTF-16 units (an emoji is one character). */
 export const charCount = (s: string) => [...s].length;
@@ -98,12 +142,27 @@ export function isAllowedExtension(ext: string): ext is Extension {
 }
 
 /** The original name: at most 50 characters with its extension, which must be one of SPEC 9's. */
-export function checkFileName(name: string): { ok: true; extension: Extension } | { ok: false; key: MessageKey; params?: Record<string, string | number> } {
-  if (name === '' || CONTROL.test(name) || /[/\\]/.test(name)) return { ok: false, key: 'file.nameInvalid' };
-  if (charCount(name) > MAX_NAME_CHARS) return { ok: false, key: 'file.nameTooLong', params: { max: MAX_NAME_CHARS, length: charCount(name) } };
+export function checkFileName(
+  name: string,
+):
+  | { ok: true; extension: Extension }
+  | { ok: false; key: MessageKey; params?: Record<string, string | number> } {
+  if (name === '' || CONTROL.test(name) || /[/\\]/.test(name))
+    return { ok: false, key: 'file.nameInvalid' };
+  if (charCount(name) > MAX_NAME_CHARS)
+    return {
+      ok: false,
+      key: 'file.nameTooLong',
+      params: { max: MAX_NAME_CHARS, length: charCount(name) },
+    };
   const ext = extensionOf(name);
   if (ext === null) return { ok: false, key: 'file.noExtension' };
-  if (!isAllowedExtension(ext)) return { ok: false, key: 'file.extensionRefused', params: { ext, allowed: EXTENSIONS.join(' ') } };
+  if (!isAllowedExtension(ext))
+    return {
+      ok: false,
+      key: 'file.extensionRefused',
+      params: { ext, allowed: EXTENSIONS.join(' ') },
+    };
   return { ok: true, extension: ext };
 }
 
@@ -136,7 +195,11 @@ export const fileType = z
  * Whether the content agrees with the extension: `detected` is what file-type recognised
  * (undefined: nothing), `isText` whether every byte was text (see TextScan).
  */
-export function checkContent(ext: Extension, detected: string | undefined, isText: boolean): Verdict {
+export function checkContent(
+  ext: Extension,
+  detected: string | undefined,
+  isText: boolean,
+): Verdict {
   const format: Format = FORMATS[ext];
   if (detected !== undefined) {
     if (EXECUTABLES.has(detected)) return no('file.executable', { detected, ext });
@@ -159,7 +222,12 @@ export class TextScan {
   private binary = false;
 
   push(chunk: Uint8Array): void {
-    if (this.seen === 0 && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) this.utf16 = true;
+    if (
+      this.seen === 0 &&
+      chunk.length >= 2 &&
+      ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+    )
+      this.utf16 = true;
     this.seen += chunk.length;
     if (this.utf16 || this.binary) return;
     for (let i = 0; i < chunk.length; i++) {
@@ -187,7 +255,11 @@ const UNSAFE = /[\u0000-\u001f\u007f-\u009f/\\<>:"|?*]/g;
  * leading dot (so never `.` or `..`, nor a hidden file), no trailing dot or space.
  */
 export function safeFileName(name: string): string {
-  const cleaned = name.normalize('NFC').replace(UNSAFE, '_').replace(/^[\s.]+/, '').replace(/[\s.]+$/, '');
+  const cleaned = name
+    .normalize('NFC')
+    .replace(UNSAFE, '_')
+    .replace(/^[\s.]+/, '')
+    .replace(/[\s.]+$/, '');
   return cleaned === '' ? 'fichier' : cleaned;
 }
 

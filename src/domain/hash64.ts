@@ -150,7 +150,10 @@ export class DigestIndex {
     this.slots = new Uint32Array(old.length * 2);
     for (let at = 0; at < old.length; at += DigestIndex.STRIDE) {
       if (old[at] === 0 && old[at + 1] === 0) continue;
-      this.slots.set(old.subarray(at, at + DigestIndex.STRIDE), DigestIndex.STRIDE * this.find(old[at]!, old[at + 1]!));
+      this.slots.set(
+        old.subarray(at, at + DigestIndex.STRIDE),
+        DigestIndex.STRIDE * this.find(old[at]!, old[at + 1]!),
+      );
     }
   }
 }

@@ -8,7 +8,15 @@ import type { IdentifierType } from './enums.js';
 
 export type IdentifierCheck =
   | { ok: true; value: string; /** a SIRET that had lost its leading zeros */ padded: boolean }
-  | { ok: false; reason: 'identifier.siret' | 'identifier.ridet' | 'identifier.tahiti' | 'identifier.free' | 'identifier.required' };
+  | {
+      ok: false;
+      reason:
+        | 'identifier.siret'
+        | 'identifier.ridet'
+        | 'identifier.tahiti'
+        | 'identifier.free'
+        | 'identifier.required';
+    };
 
 /** Luhn's checksum over a string of digits. */
 export function luhn(digits: string): boolean {
@@ -47,26 +55,39 @@ export function checkIdentifier(type: IdentifierType, raw: string): IdentifierCh
     case 'SIRET': {
       const digits = compact(text);
       if (!/^\d{1,14}$/.test(digits)) return { ok: false, reason: 'identifier.siret' };
-      if (digits.length === 14) return isValidSiret(digits) ? { ok: true, value: digits, padded: false } : { ok: false, reason: 'identifier.siret' };
+      if (digits.length === 14)
+        return isValidSiret(digits)
+          ? { ok: true, value: digits, padded: false }
+          : { ok: false, reason: 'identifier.siret' };
       // opened in a spreadsheet: the leading zeros are gone; padded back only when that makes a valid SIRET
       const padded = digits.padStart(14, '0');
-      return isValidSiret(padded) ? { ok: true, value: padded, padded: true } : { ok: false, reason: 'identifier.siret' };
+      return isValidSiret(padded)
+        ? { ok: true, value: padded, padded: true }
+        : { ok: false, reason: 'identifier.siret' };
     }
     case 'RIDET': {
       const digits = compact(text);
-      return /^\d{10}$/.test(digits) ? { ok: true, value: digits, padded: false } : { ok: false, reason: 'identifier.ridet' };
+      return /^\d{10}$/.test(digits)
+        ? { ok: true, value: digits, padded: false }
+        : { ok: false, reason: 'identifier.ridet' };
     }
     case 'TAHITI': {
       const m = /^(\d{6})-?(\d{3})$/.exec(text.replace(/\s/g, ''));
-      return m ? { ok: true, value: m[1]! + m[2]!, padded: false } : { ok: false, reason: 'identifier.tahiti' };
+      return m
+        ? { ok: true, value: m[1]! + m[2]!, padded: false }
+        : { ok: false, reason: 'identifier.tahiti' };
     }
     default:
       // free text, format-checked only: 1–80 printable characters
-      return text.length <= 80 && !/[\p{Cc}\p{Cf}]/u.test(text) ? { ok: true, value: text, padded: false } : { ok: false, reason: 'identifier.free' };
+      return text.length <= 80 && !/[\p{Cc}\p{Cf}]/u.test(text)
+        ? { ok: true, value: text, padded: false }
+        : { ok: false, reason: 'identifier.free' };
   }
 }
 
 /** How an identifier reads to people: TAHITI with its dash, others as stored. */
 export function displayIdentifier(type: string, identifier: string): string {
-  return type === 'TAHITI' && /^\d{9}$/.test(identifier) ? `${identifier.slice(0, 6)}-${identifier.slice(6)}` : identifier;
+  return type === 'TAHITI' && /^\d{9}$/.test(identifier)
+    ? `${identifier.slice(0, 6)}-${identifier.slice(6)}`
+    : identifier;
 }

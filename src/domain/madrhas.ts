@@ -85,33 +85,66 @@ export function parseMadrhasRow(cells: Cells): RowResult<MadrhasRow> {
   const get = (c: string) => cells.get(c) ?? '';
 
   const login = readEmail(get('IDENTIFIANT_CONNEXION'));
-  if (login === null) issues.push({ column: 'IDENTIFIANT_CONNEXION', message: get('IDENTIFIANT_CONNEXION').trim() === '' ? 'row.required' : 'row.email', params: { value: get('IDENTIFIANT_CONNEXION') } });
+  if (login === null)
+    issues.push({
+      column: 'IDENTIFIANT_CONNEXION',
+      message: get('IDENTIFIANT_CONNEXION').trim() === '' ? 'row.required' : 'row.email',
+      params: { value: get('IDENTIFIANT_CONNEXION') },
+    });
   const title = readTitle(get('CIVILITE'));
-  if (title === false) issues.push({ column: 'CIVILITE', message: 'row.civilite', params: { value: get('CIVILITE') } });
+  if (title === false)
+    issues.push({
+      column: 'CIVILITE',
+      message: 'row.civilite',
+      params: { value: get('CIVILITE') },
+    });
   const names = (['NOM', 'PRENOM'] as const).map((c) => {
     const v = collapse(get(c));
     if (v === '') issues.push({ column: c, message: 'row.required' });
-    else if (v.length > 100) issues.push({ column: c, message: 'row.tooLong', params: { max: 100 } });
+    else if (v.length > 100)
+      issues.push({ column: c, message: 'row.tooLong', params: { max: 100 } });
     else if (!NAME.test(v)) issues.push({ column: c, message: 'row.name', params: { value: v } });
     return v;
   });
   const email = readEmail(get('COURRIEL_CONTACT'));
-  if (email === null) issues.push({ column: 'COURRIEL_CONTACT', message: get('COURRIEL_CONTACT').trim() === '' ? 'row.required' : 'row.email', params: { value: get('COURRIEL_CONTACT') } });
+  if (email === null)
+    issues.push({
+      column: 'COURRIEL_CONTACT',
+      message: get('COURRIEL_CONTACT').trim() === '' ? 'row.required' : 'row.email',
+      params: { value: get('COURRIEL_CONTACT') },
+    });
   let phone: string | null = null;
   if (get('TELEPHONE').trim() !== '') {
     phone = normalisePhone(get('TELEPHONE'));
-    if (phone === null) issues.push({ column: 'TELEPHONE', message: 'row.phone', params: { value: get('TELEPHONE') } });
+    if (phone === null)
+      issues.push({
+        column: 'TELEPHONE',
+        message: 'row.phone',
+        params: { value: get('TELEPHONE') },
+      });
   }
 
   const typeText = get('TYPE_IDENTIFIANT_STRUCTURE').trim().toUpperCase() || 'SIRET';
-  const idType = (IDENTIFIER_TYPES as readonly string[]).includes(typeText) ? (typeText as IdentifierType) : null;
+  const idType = (IDENTIFIER_TYPES as readonly string[]).includes(typeText)
+    ? (typeText as IdentifierType)
+    : null;
   let identifier = '';
   let padded = false;
-  if (idType === null) issues.push({ column: 'TYPE_IDENTIFIANT_STRUCTURE', message: 'row.idType', params: { value: get('TYPE_IDENTIFIANT_STRUCTURE') } });
+  if (idType === null)
+    issues.push({
+      column: 'TYPE_IDENTIFIANT_STRUCTURE',
+      message: 'row.idType',
+      params: { value: get('TYPE_IDENTIFIANT_STRUCTURE') },
+    });
   else {
     const check = checkIdentifier(idType, get('IDENTIFIANT_STRUCTURE'));
     if (check.ok) ({ value: identifier, padded } = check);
-    else issues.push({ column: 'IDENTIFIANT_STRUCTURE', message: check.reason, params: { value: get('IDENTIFIANT_STRUCTURE') } });
+    else
+      issues.push({
+        column: 'IDENTIFIANT_STRUCTURE',
+        message: check.reason,
+        params: { value: get('IDENTIFIANT_STRUCTURE') },
+      });
   }
   let serviceCode: string | null = null;
   if (get('CODE_SERVICE').trim() !== '') {
@@ -120,19 +153,36 @@ export function parseMadrhasRow(cells: Cells): RowResult<MadrhasRow> {
   }
   const roleText = get('ROLE').trim().toUpperCase() || 'UTILISATEUR';
   const role = (ROLES as readonly string[]).includes(roleText) ? (roleText as Role) : null;
-  if (role === null) issues.push({ column: 'ROLE', message: 'row.role', params: { value: get('ROLE') } });
+  if (role === null)
+    issues.push({ column: 'ROLE', message: 'row.role', params: { value: get('ROLE') } });
 
   const dateStart = get('DATE_DEBUT').trim() === '' ? null : readDate(get('DATE_DEBUT'));
-  if (dateStart === null) issues.push({ column: 'DATE_DEBUT', message: get('DATE_DEBUT').trim() === '' ? 'row.required' : 'row.date', params: { value: get('DATE_DEBUT') } });
+  if (dateStart === null)
+    issues.push({
+      column: 'DATE_DEBUT',
+      message: get('DATE_DEBUT').trim() === '' ? 'row.required' : 'row.date',
+      params: { value: get('DATE_DEBUT') },
+    });
   let dateEnd: string | null = null;
   if (get('DATE_FIN').trim() !== '') {
     dateEnd = readDate(get('DATE_FIN'));
-    if (dateEnd === null) issues.push({ column: 'DATE_FIN', message: 'row.date', params: { value: get('DATE_FIN') } });
-    else if (dateStart !== null && dateEnd < dateStart) issues.push({ column: 'DATE_FIN', message: 'row.dateOrder', params: { start: dateStart, end: dateEnd } });
+    if (dateEnd === null)
+      issues.push({ column: 'DATE_FIN', message: 'row.date', params: { value: get('DATE_FIN') } });
+    else if (dateStart !== null && dateEnd < dateStart)
+      issues.push({
+        column: 'DATE_FIN',
+        message: 'row.dateOrder',
+        params: { start: dateStart, end: dateEnd },
+      });
   }
   const statusText = get('STATUT_COMPTE').trim().toUpperCase() || 'ACTIF';
   const accountStatus = statusText === 'ACTIF' || statusText === 'INACTIF' ? statusText : null;
-  if (accountStatus === null) issues.push({ column: 'STATUT_COMPTE', message: 'row.accountStatus', params: { value: get('STATUT_COMPTE') } });
+  if (accountStatus === null)
+    issues.push({
+      column: 'STATUT_COMPTE',
+      message: 'row.accountStatus',
+      params: { value: get('STATUT_COMPTE') },
+    });
 
   if (issues.length > 0) return { ok: false, issues };
   return {
@@ -158,7 +208,9 @@ export function parseMadrhasRow(cells: Cells): RowResult<MadrhasRow> {
 
 /** What must agree across an account's rows (SPEC 8.1): its personal fields and its status. */
 export function personalFingerprint(r: MadrhasRow): string {
-  return [r.title ?? '', r.lastName, r.firstName, r.email, r.phone ?? '', r.accountStatus].join('\u001f');
+  return [r.title ?? '', r.lastName, r.firstName, r.email, r.phone ?? '', r.accountStatus].join(
+    '\u001f',
+  );
 }
 
 // ---- the plan for one account -------------------------------------------------------------
@@ -212,14 +264,22 @@ export interface AccountPlan {
   kept: string[];
   status: { before: string; after: string } | null;
   add: WantedAttachment[];
-  change: { id: number; structureRef: string; set: Partial<{ role: string; status: string; dateStart: string; dateEnd: string | null }>; services: number[] | null; before: CurrentAttachment }[];
+  change: {
+    id: number;
+    structureRef: string;
+    set: Partial<{ role: string; status: string; dateStart: string; dateEnd: string | null }>;
+    services: number[] | null;
+    before: CurrentAttachment;
+  }[];
   /** MADRHAS attachments to structures the file no longer lists for this account (full mode). */
   end: { id: number; structureRef: string }[];
   /** Validated GP attachments the file no longer lists: kept, the structure would lose its GP. */
   gpKept: string[];
 }
 
-const sameSet = (a: readonly number[], b: readonly number[]) => a.length === b.length && [...a].sort((x, y) => x - y).every((v, i) => v === [...b].sort((x, y) => x - y)[i]);
+const sameSet = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length &&
+  [...a].sort((x, y) => x - y).every((v, i) => v === [...b].sort((x, y) => x - y)[i]);
 
 const LIVE = new Set(['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE']);
 
@@ -235,7 +295,15 @@ export function planAccount(
   full: boolean,
   refOf: (structureId: number) => string,
 ): AccountPlan {
-  const plan: AccountPlan = { fields: {}, kept: [], status: null, add: [], change: [], end: [], gpKept: [] };
+  const plan: AccountPlan = {
+    fields: {},
+    kept: [],
+    status: null,
+    add: [],
+    change: [],
+    end: [],
+    gpKept: [],
+  };
   if (current) {
     for (const f of SYNCED_FIELDS) {
       const before = current[f] ?? null;
@@ -244,7 +312,8 @@ export function planAccount(
       if (current.completedAt !== null && HOLDER_OWNED.has(f)) plan.kept.push(f);
       else plan.fields[f] = { before, after };
     }
-    if (current.status !== row.accountStatus) plan.status = { before: current.status, after: row.accountStatus };
+    if (current.status !== row.accountStatus)
+      plan.status = { before: current.status, after: row.accountStatus };
   }
   const live = attachments.filter((a) => LIVE.has(a.status));
   const byStructure = new Map(live.map((a) => [a.structureId, a]));
@@ -260,7 +329,8 @@ export function planAccount(
     if (a.dateStart !== w.dateStart) set.dateStart = w.dateStart;
     if (a.dateEnd !== w.dateEnd) set.dateEnd = w.dateEnd;
     const services = sameSet(a.services, w.services) ? null : w.services;
-    if (Object.keys(set).length > 0 || services !== null) plan.change.push({ id: a.id, structureRef: w.structureRef, set, services, before: a });
+    if (Object.keys(set).length > 0 || services !== null)
+      plan.change.push({ id: a.id, structureRef: w.structureRef, set, services, before: a });
   }
   if (full) {
     const listed = new Set(wanted.map((w) => w.structureId));
@@ -275,7 +345,11 @@ export function planAccount(
 }
 
 export const planIsEmpty = (p: AccountPlan) =>
-  Object.keys(p.fields).length === 0 && p.status === null && p.add.length === 0 && p.change.length === 0 && p.end.length === 0;
+  Object.keys(p.fields).length === 0 &&
+  p.status === null &&
+  p.add.length === 0 &&
+  p.change.length === 0 &&
+  p.end.length === 0;
 
 /**
  * `--max-deactivations N|P%`: the most accounts a run may deactivate, out of the MADRHAS

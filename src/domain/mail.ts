@@ -5,25 +5,84 @@ import { t, type Lang, type MessageKey } from '../i18n/index.js';
 export const NOREPLY = 'noreply@dgfip.finances.gouv.fr';
 
 const EVENTS = {
-  ACCOUNT_CREATED: { category: 'account', subject: 'mail.accountCreated.subject', body: 'mail.accountCreated.body' },
-  ACCOUNT_DEACTIVATED: { category: 'account', subject: 'mail.accountDeactivated.subject', body: 'mail.accountDeactivated.body' },
+  ACCOUNT_CREATED: {
+    category: 'account',
+    subject: 'mail.accountCreated.subject',
+    body: 'mail.accountCreated.body',
+  },
+  ACCOUNT_DEACTIVATED: {
+    category: 'account',
+    subject: 'mail.accountDeactivated.subject',
+    body: 'mail.accountDeactivated.body',
+  },
   // attachments (issue 5 A): requests and decisions follow the billing preference; a GP transfer
   // changes who answers for the structure, so it always goes out, like an account event
-  ATTACHMENT_REQUESTED: { category: 'billing', subject: 'mail.attachmentRequested.subject', body: 'mail.attachmentRequested.body' },
-  ATTACHMENT_APPROVED: { category: 'billing', subject: 'mail.attachmentApproved.subject', body: 'mail.attachmentApproved.body' },
-  ATTACHMENT_REJECTED: { category: 'billing', subject: 'mail.attachmentRejected.subject', body: 'mail.attachmentRejected.body' },
-  ATTACHMENT_ADDED: { category: 'billing', subject: 'mail.attachmentAdded.subject', body: 'mail.attachmentAdded.body' },
-  GP_TRANSFERRED: { category: 'account', subject: 'mail.gpTransferred.subject', body: 'mail.gpTransferred.body' },
-  WEEKLY_DIGEST: { category: 'billing', subject: 'mail.weeklyDigest.subject', body: 'mail.weeklyDigest.body' },
+  ATTACHMENT_REQUESTED: {
+    category: 'billing',
+    subject: 'mail.attachmentRequested.subject',
+    body: 'mail.attachmentRequested.body',
+  },
+  ATTACHMENT_APPROVED: {
+    category: 'billing',
+    subject: 'mail.attachmentApproved.subject',
+    body: 'mail.attachmentApproved.body',
+  },
+  ATTACHMENT_REJECTED: {
+    category: 'billing',
+    subject: 'mail.attachmentRejected.subject',
+    body: 'mail.attachmentRejected.body',
+  },
+  ATTACHMENT_ADDED: {
+    category: 'billing',
+    subject: 'mail.attachmentAdded.subject',
+    body: 'mail.attachmentAdded.body',
+  },
+  GP_TRANSFERRED: {
+    category: 'account',
+    subject: 'mail.gpTransferred.subject',
+    body: 'mail.gpTransferred.body',
+  },
+  WEEKLY_DIGEST: {
+    category: 'billing',
+    subject: 'mail.weeklyDigest.subject',
+    body: 'mail.weeklyDigest.body',
+  },
   // --- space subscriptions and habilitations (issue 5 B): requests go to the deciders, decisions to the requester
-  SUBSCRIPTION_REQUESTED: { category: 'billing', subject: 'mail.subscriptionRequested.subject', body: 'mail.subscriptionRequested.body' },
-  SUBSCRIPTION_APPROVED: { category: 'billing', subject: 'mail.subscriptionApproved.subject', body: 'mail.subscriptionApproved.body' },
-  SUBSCRIPTION_REJECTED: { category: 'billing', subject: 'mail.subscriptionRejected.subject', body: 'mail.subscriptionRejected.body' },
-  HABILITATION_REQUESTED: { category: 'billing', subject: 'mail.habilitationRequested.subject', body: 'mail.habilitationRequested.body' },
-  HABILITATION_APPROVED: { category: 'billing', subject: 'mail.habilitationApproved.subject', body: 'mail.habilitationApproved.body' },
-  HABILITATION_REJECTED: { category: 'billing', subject: 'mail.habilitationRejected.subject', body: 'mail.habilitationRejected.body' },
+  SUBSCRIPTION_REQUESTED: {
+    category: 'billing',
+    subject: 'mail.subscriptionRequested.subject',
+    body: 'mail.subscriptionRequested.body',
+  },
+  SUBSCRIPTION_APPROVED: {
+    category: 'billing',
+    subject: 'mail.subscriptionApproved.subject',
+    body: 'mail.subscriptionApproved.body',
+  },
+  SUBSCRIPTION_REJECTED: {
+    category: 'billing',
+    subject: 'mail.subscriptionRejected.subject',
+    body: 'mail.subscriptionRejected.body',
+  },
+  HABILITATION_REQUESTED: {
+    category: 'billing',
+    subject: 'mail.habilitationRequested.subject',
+    body: 'mail.habilitationRequested.body',
+  },
+  HABILITATION_APPROVED: {
+    category: 'billing',
+    subject: 'mail.habilitationApproved.subject',
+    body: 'mail.habilitationApproved.body',
+  },
+  HABILITATION_REJECTED: {
+    category: 'billing',
+    subject: 'mail.habilitationRejected.subject',
+    body: 'mail.habilitationRejected.body',
+  },
   // --- end of issue 5 B
-} as const satisfies Record<string, { category: 'account' | 'billing'; subject: MessageKey; body: MessageKey }>;
+} as const satisfies Record<
+  string,
+  { category: 'account' | 'billing'; subject: MessageKey; body: MessageKey }
+>;
 
 export type MailEvent = keyof typeof EVENTS;
 
@@ -32,7 +91,11 @@ export function wantsMail(event: MailEvent, prefs: { notifyBilling: boolean }): 
   return EVENTS[event].category === 'account' || prefs.notifyBilling;
 }
 
-export function composeMail(event: MailEvent, lang: Lang, params: Record<string, unknown>): { subject: string; body: string } {
+export function composeMail(
+  event: MailEvent,
+  lang: Lang,
+  params: Record<string, unknown>,
+): { subject: string; body: string } {
   const e = EVENTS[event];
   return { subject: t(lang, e.subject, params), body: t(lang, e.body, params) };
 }

@@ -144,25 +144,34 @@ const ATTACHED_REQUESTS = new Set<Action>(['subscription.request', 'habilitation
 const DECISIONS = new Set<Action>(['subscription.decide', 'habilitation.decide']);
 
 /** True when `day` (AAAA-MM-JJ) lies within an attachment's dates. */
-export function withinDates(a: { dateStart: string | null; dateEnd: string | null }, day: string): boolean {
+export function withinDates(
+  a: { dateStart: string | null; dateEnd: string | null },
+  day: string,
+): boolean {
   return (a.dateStart === null || a.dateStart <= day) && (a.dateEnd === null || day <= a.dateEnd);
 }
 
 export function isPrincipalManager(actor: Actor, structureId: number, day: string): boolean {
   return actor.attachments.some(
-    (a) => a.structureId === structureId && a.role === 'GESTIONNAIRE_PRINCIPAL' && withinDates(a, day),
+    (a) =>
+      a.structureId === structureId && a.role === 'GESTIONNAIRE_PRINCIPAL' && withinDates(a, day),
   );
 }
 
 /** An account is in a correspondent's scope when one of its structures is, or when it has none. */
-export function accountInScope(scope: Scope, target: Extract<Target, { kind: 'account' }>): boolean {
+export function accountInScope(
+  scope: Scope,
+  target: Extract<Target, { kind: 'account' }>,
+): boolean {
   if (target.structurePostalCodes.length === 0) return true;
   return target.structurePostalCodes.some((pc) => scopeCovers(scope, departementOf(pc)));
 }
 
 /** A correspondent may act on another correspondent only if that one's scope is within their own. */
 function correspondentReaches(scope: Scope, target: Extract<Target, { kind: 'account' }>): boolean {
-  return accountInScope(scope, target) && (target.scope === null || scopeWithin(target.scope, scope));
+  return (
+    accountInScope(scope, target) && (target.scope === null || scopeWithin(target.scope, scope))
+  );
 }
 
 /** A validated attachment to the structure (any role) whose dates include `day`. */
@@ -170,7 +179,13 @@ export function isAttached(actor: Actor, structureId: number, day: string): bool
   return actor.attachments.some((a) => a.structureId === structureId && withinDates(a, day));
 }
 
-function holdsProfile(actor: Actor, profile: HabilitationProfile, structureId: number, serviceId: number | null | undefined, day: string): boolean {
+function holdsProfile(
+  actor: Actor,
+  profile: HabilitationProfile,
+  structureId: number,
+  serviceId: number | null | undefined,
+  day: string,
+): boolean {
   // a habilitation counts only while its holder is attached to the structure
   if (!isAttached(actor, structureId, day)) return false;
   return actor.habilitations.some(
@@ -178,7 +193,8 @@ function holdsProfile(actor: Actor, profile: HabilitationProfile, structureId: n
       h.structureId === structureId &&
       h.profile === profile &&
       // a habilitation on the whole structure covers its services; one on a service covers only it
-      (h.serviceId === null || (serviceId !== undefined && serviceId !== null && h.serviceId === serviceId)),
+      (h.serviceId === null ||
+        (serviceId !== undefined && serviceId !== null && h.serviceId === serviceId)),
   );
 }
 
@@ -195,7 +211,9 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
 
   if (action === 'correspondent.create') {
     if (!scope) return deny('rights.correspondentOnly');
-    return target.kind === 'scope' && scopeWithin(target.scope, scope) ? ALLOW : deny('rights.scopeTooWide');
+    return target.kind === 'scope' && scopeWithin(target.scope, scope)
+      ? ALLOW
+      : deny('rights.scopeTooWide');
   }
 
   if (CORRESPONDENT_ON_ACCOUNT.has(action)) {
@@ -206,14 +224,18 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
 
   if (ATTACHED_REQUESTS.has(action) && target.kind === 'structure')
     return isAttached(actor, target.id, day) ? ALLOW : deny('rights.notAttached');
-  if (HOLDER_ONLY.has(action)) return self || target.kind === 'none' ? ALLOW : deny('rights.holderOnly');
+  if (HOLDER_ONLY.has(action))
+    return self || target.kind === 'none' ? ALLOW : deny('rights.holderOnly');
 
   if (action === 'account.read' || action === 'account.edit' || action === 'file.read') {
     if (self) return ALLOW;
     if (target.kind !== 'account') return deny('rights.notYours');
     if (scope) return correspondentReaches(scope, target) ? ALLOW : deny('rights.outOfScope');
     // the managers of its structures may read (not edit) an account, as they list their users
-    if (action === 'account.read' && target.structureIds.some((s) => managerMay(actor, 'structure.users', s, undefined, day)))
+    if (
+      action === 'account.read' &&
+      target.structureIds.some((s) => managerMay(actor, 'structure.users', s, undefined, day))
+    )
       return ALLOW;
     return deny('rights.notYours');
   }
@@ -228,12 +250,24 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
   if ((action === 'structure.users' || action === 'attachment.pending') && scope)
     return scopeCovers(scope, departementOf(target.postalCode)) ? ALLOW : deny('rights.outOfScope');
 
-  if (!managerMay(actor, action, target.id, target.serviceId, day)) return deny('rights.notManager');
-  if (DECISIONS.has(action) && target.requesterId === actor.id && !isPrincipalManager(actor, target.id, day)) return deny('rights.ownRequest');
+  if (!managerMay(actor, action, target.id, target.serviceId, day))
+    return deny('rights.notManager');
+  if (
+    DECISIONS.has(action) &&
+    target.requesterId === actor.id &&
+    !isPrincipalManager(actor, target.id, day)
+  )
+    return deny('rights.ownRequest');
   return ALLOW;
 }
 
-function managerMay(actor: Actor, action: Action, structureId: number, serviceId: number | null | undefined, day: string): boolean {
+function managerMay(
+  actor: Actor,
+  action: Action,
+  structureId: number,
+  serviceId: number | null | undefined,
+  day: string,
+): boolean {
   if (isPrincipalManager(actor, structureId, day)) return true;
   const profile = PROFILE_FOR[action];
   return profile !== undefined && holdsProfile(actor, profile, structureId, serviceId, day);

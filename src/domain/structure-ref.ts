@@ -11,7 +11,8 @@ export function parseStructureRef(text: string): StructureRef {
   const colon = s.indexOf(':');
   if (colon > 0) {
     const type = s.slice(0, colon).toUpperCase();
-    if ((IDENTIFIER_TYPES as readonly string[]).includes(type)) return { type: type as IdentifierType, identifier: s.slice(colon + 1).trim() };
+    if ((IDENTIFIER_TYPES as readonly string[]).includes(type))
+      return { type: type as IdentifierType, identifier: s.slice(colon + 1).trim() };
   }
   return { type: null, identifier: s };
 }

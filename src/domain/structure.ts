@@ -18,7 +18,8 @@ export interface RowIssue {
   params?: Record<string, string | number>;
 }
 
-export type RowResult<T> = { ok: true; value: T; padded: boolean } | { ok: false; issues: RowIssue[] };
+export type RowResult<T> =
+  { ok: true; value: T; padded: boolean } | { ok: false; issues: RowIssue[] };
 
 /** A row as read: the value of each column the file has, by its SPEC name; absent columns are missing. */
 export type RowCells = ReadonlyMap<string, string>;
@@ -72,8 +73,15 @@ type FlagField = (typeof STRUCTURE_FLAGS)[keyof typeof STRUCTURE_FLAGS][0];
 type TextField = (typeof STRUCTURE_TEXTS)[keyof typeof STRUCTURE_TEXTS][0];
 
 /** A directory row as the store keeps it. Fields of columns the file lacks are absent: left as they are. */
-export type StructureValues = { idType: IdentifierType; identifier: string; companyName: string } & Partial<Record<FlagField, 0 | 1>> &
-  Partial<Record<TextField, string | null>> & { postalCode?: string | null; departement?: string | null };
+export type StructureValues = {
+  idType: IdentifierType;
+  identifier: string;
+  companyName: string;
+} & Partial<Record<FlagField, 0 | 1>> &
+  Partial<Record<TextField, string | null>> & {
+    postalCode?: string | null;
+    departement?: string | null;
+  };
 
 export function readIdType(raw: string | undefined): IdentifierType | null {
   const v = (raw ?? '').trim().toUpperCase();
@@ -82,27 +90,57 @@ export function readIdType(raw: string | undefined): IdentifierType | null {
 }
 
 /** The identifying pair of a row, shared by the directory and services (TypeIdentifiant, Identifiant). */
-function readKey(cells: RowCells, issues: RowIssue[]): { idType: IdentifierType; identifier: string; padded: boolean } | null {
+function readKey(
+  cells: RowCells,
+  issues: RowIssue[],
+): { idType: IdentifierType; identifier: string; padded: boolean } | null {
   const idType = readIdType(cells.get('TypeIdentifiant'));
   if (idType === null) {
-    issues.push({ column: 'TypeIdentifiant', message: 'row.idType', params: { value: cells.get('TypeIdentifiant') ?? '' } });
+    issues.push({
+      column: 'TypeIdentifiant',
+      message: 'row.idType',
+      params: { value: cells.get('TypeIdentifiant') ?? '' },
+    });
     return null;
   }
   const check = checkIdentifier(idType, cells.get('Identifiant') ?? '');
   if (!check.ok) {
-    issues.push({ column: 'Identifiant', message: check.reason, params: { value: cells.get('Identifiant') ?? '' } });
+    issues.push({
+      column: 'Identifiant',
+      message: check.reason,
+      params: { value: cells.get('Identifiant') ?? '' },
+    });
     return null;
   }
   return { idType, identifier: check.value, padded: check.padded };
 }
 
-const empty = (s: string | undefined) => (s === undefined ? undefined : s.trim() === '' ? null : s.trim());
+const empty = (s: string | undefined) =>
+  s === undefined ? undefined : s.trim() === '' ? null : s.trim();
 
 /** A French postal code that lost its leading zero in a spreadsheet (`1000`) is padded back. */
 /** Countries whose postal codes are French ones (overseas territories have ISO codes of their own). */
-const FRENCH_POSTAL = new Set(['FR', 'GP', 'MQ', 'GF', 'RE', 'YT', 'PM', 'BL', 'MF', 'WF', 'PF', 'NC', 'TF', 'MC']);
+const FRENCH_POSTAL = new Set([
+  'FR',
+  'GP',
+  'MQ',
+  'GF',
+  'RE',
+  'YT',
+  'PM',
+  'BL',
+  'MF',
+  'WF',
+  'PF',
+  'NC',
+  'TF',
+  'MC',
+]);
 
-export function readPostalCode(raw: string, countryCode: string | null | undefined): string | null | false {
+export function readPostalCode(
+  raw: string,
+  countryCode: string | null | undefined,
+): string | null | false {
   const v = raw.trim();
   if (v === '') return null;
   const french = !countryCode || FRENCH_POSTAL.has(countryCode.toUpperCase());
@@ -116,7 +154,8 @@ export function parseStructureRow(cells: RowCells): RowResult<StructureValues> {
   const key = readKey(cells, issues);
   const companyName = (cells.get('RaisonSociale') ?? '').trim();
   if (companyName === '') issues.push({ column: 'RaisonSociale', message: 'row.required' });
-  else if (companyName.length > 200) issues.push({ column: 'RaisonSociale', message: 'row.tooLong', params: { max: 200 } });
+  else if (companyName.length > 200)
+    issues.push({ column: 'RaisonSociale', message: 'row.tooLong', params: { max: 200 } });
 
   const values: Record<string, unknown> = {};
   for (const [column, [field, fallback]] of Object.entries(STRUCTURE_FLAGS)) {
@@ -129,7 +168,8 @@ export function parseStructureRow(cells: RowCells): RowResult<StructureValues> {
   for (const [column, [field, max]] of Object.entries(STRUCTURE_TEXTS)) {
     const v = empty(cells.get(column));
     if (v === undefined) continue;
-    if (v !== null && v.length > max) issues.push({ column, message: 'row.tooLong', params: { max } });
+    if (v !== null && v.length > max)
+      issues.push({ column, message: 'row.tooLong', params: { max } });
     else values[field] = field === 'countryCode' && v ? v.toUpperCase() : v;
   }
   if (typeof values.email === 'string' && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email))
@@ -137,7 +177,8 @@ export function parseStructureRow(cells: RowCells): RowResult<StructureValues> {
   const postal = cells.get('CodePostal');
   if (postal !== undefined) {
     const code = readPostalCode(postal, values.countryCode as string | null | undefined);
-    if (code === false) issues.push({ column: 'CodePostal', message: 'row.postalCode', params: { value: postal } });
+    if (code === false)
+      issues.push({ column: 'CodePostal', message: 'row.postalCode', params: { value: postal } });
     else {
       values.postalCode = code;
       // a German 33100 is not in Gironde: only French postal codes place a structure in a département
@@ -146,7 +187,16 @@ export function parseStructureRow(cells: RowCells): RowResult<StructureValues> {
     }
   }
   if (issues.length > 0 || !key) return { ok: false, issues };
-  return { ok: true, value: { ...(values as Partial<StructureValues>), idType: key.idType, identifier: key.identifier, companyName }, padded: key.padded };
+  return {
+    ok: true,
+    value: {
+      ...(values as Partial<StructureValues>),
+      idType: key.idType,
+      identifier: key.identifier,
+      companyName,
+    },
+    padded: key.padded,
+  };
 }
 
 export const SERVICE_COLUMNS = [
@@ -179,18 +229,27 @@ export function parseServiceRow(cells: RowCells): RowResult<ServiceValues> {
   const issues: RowIssue[] = [];
   const key = readKey(cells, issues);
   const code = checkServiceCode(cells.get('CodeService') ?? '');
-  if (code === null) issues.push({ column: 'CodeService', message: (cells.get('CodeService') ?? '').trim() === '' ? 'row.required' : 'row.serviceCode' });
+  if (code === null)
+    issues.push({
+      column: 'CodeService',
+      message: (cells.get('CodeService') ?? '').trim() === '' ? 'row.required' : 'row.serviceCode',
+    });
   const label = (cells.get('LibelleService') ?? '').trim();
   if (label === '') issues.push({ column: 'LibelleService', message: 'row.required' });
-  else if (label.length > 200) issues.push({ column: 'LibelleService', message: 'row.tooLong', params: { max: 200 } });
+  else if (label.length > 200)
+    issues.push({ column: 'LibelleService', message: 'row.tooLong', params: { max: 200 } });
   const value: Partial<ServiceValues> = { label };
   const actif = cells.get('Actif');
   if (actif !== undefined) {
     const flag = readFlag(actif, 1);
-    if (flag === null) issues.push({ column: 'Actif', message: 'row.flag', params: { value: actif } });
+    if (flag === null)
+      issues.push({ column: 'Actif', message: 'row.flag', params: { value: actif } });
     else value.active = flag;
   }
-  for (const [column, field] of [['DateDebut', 'dateStart'], ['DateFin', 'dateEnd']] as const) {
+  for (const [column, field] of [
+    ['DateDebut', 'dateStart'],
+    ['DateFin', 'dateEnd'],
+  ] as const) {
     const raw = cells.get(column);
     if (raw === undefined) continue;
     if (raw.trim() === '') value[field] = null;
@@ -201,14 +260,26 @@ export function parseServiceRow(cells: RowCells): RowResult<ServiceValues> {
     }
   }
   if (value.dateStart && value.dateEnd && value.dateEnd < value.dateStart)
-    issues.push({ column: 'DateFin', message: 'row.dateOrder', params: { start: value.dateStart, end: value.dateEnd } });
+    issues.push({
+      column: 'DateFin',
+      message: 'row.dateOrder',
+      params: { start: value.dateStart, end: value.dateEnd },
+    });
   if (issues.length > 0 || !key || code === null) return { ok: false, issues };
-  return { ok: true, value: { ...value, idType: key.idType, identifier: key.identifier, code }, padded: key.padded };
+  return {
+    ok: true,
+    value: { ...value, idType: key.idType, identifier: key.identifier, code },
+    padded: key.padded,
+  };
 }
 
 /** The text a structure is found by: its name, its identifier, and its services' codes and labels. */
-export function structureSearchKey(s: { identifier: string; companyName: string }, services: readonly { code: string; label: string }[] = []): string {
+export function structureSearchKey(
+  s: { identifier: string; companyName: string },
+  services: readonly { code: string; label: string }[] = [],
+): string {
   const parts = [s.companyName, s.identifier];
-  for (const sv of [...services].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))) parts.push(sv.code, sv.label);
+  for (const sv of [...services].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)))
+    parts.push(sv.code, sv.label);
   return fold(parts.join(' '));
 }

@@ -10,7 +10,11 @@ import { withinDates } from './rights.js';
  */
 
 /** Every valid attachment brings these spaces. */
-export const COMMON_SPACES = ['MON_COMPTE', 'FACTURES_EMISES', 'FACTURES_RECUES'] as const satisfies readonly Space[];
+export const COMMON_SPACES = [
+  'MON_COMPTE',
+  'FACTURES_EMISES',
+  'FACTURES_RECUES',
+] as const satisfies readonly Space[];
 /** ... and a manager's (GP or GS) this one too. */
 export const MANAGER_SPACE = 'ACTIVITES_GESTIONNAIRE' satisfies Space;
 /** The mode a default space is shown with: the holder works in it, as in its own account. */
@@ -45,7 +49,10 @@ export interface DefaultSubscription {
 }
 
 /** A valid attachment: validated, and `day` (AAAA-MM-JJ) inside its dates. */
-export function isValidAttachment(a: Pick<AttachmentFacts, 'status' | 'dateStart' | 'dateEnd'>, day: string): boolean {
+export function isValidAttachment(
+  a: Pick<AttachmentFacts, 'status' | 'dateStart' | 'dateEnd'>,
+  day: string,
+): boolean {
   return a.status === 'VALIDEE' && withinDates(a, day);
 }
 
@@ -53,13 +60,23 @@ export function isValidAttachment(a: Pick<AttachmentFacts, 'status' | 'dateStart
  * The default subscriptions the valid attachments give on `day`: one per structure–service–space
  * triple (the whole structure, or each service the attachment is limited to).
  */
-export function deriveDefaultSubscriptions(attachments: readonly AttachmentFacts[], day: string): DefaultSubscription[] {
+export function deriveDefaultSubscriptions(
+  attachments: readonly AttachmentFacts[],
+  day: string,
+): DefaultSubscription[] {
   const out: DefaultSubscription[] = [];
   for (const a of attachments) {
     if (!isValidAttachment(a, day)) continue;
     const services = a.serviceIds.length === 0 ? [null] : [...a.serviceIds].sort((x, y) => x - y);
     for (const serviceId of services)
-      for (const space of defaultSpaces(a.role)) out.push({ accountId: a.accountId, structureId: a.structureId, serviceId, space, mode: DEFAULT_MODE });
+      for (const space of defaultSpaces(a.role))
+        out.push({
+          accountId: a.accountId,
+          structureId: a.structureId,
+          serviceId,
+          space,
+          mode: DEFAULT_MODE,
+        });
   }
   return out;
 }
@@ -80,12 +97,16 @@ export function coveredByDefault(
       a.structureId === request.structureId &&
       isValidAttachment(a, day) &&
       defaultSpaces(a.role).includes(request.space) &&
-      (a.serviceIds.length === 0 || (request.serviceId !== null && a.serviceIds.includes(request.serviceId))),
+      (a.serviceIds.length === 0 ||
+        (request.serviceId !== null && a.serviceIds.includes(request.serviceId))),
   );
 }
 
 /** A request still counts (blocks a duplicate) while pending or granted. */
-export const LIVE_STATUSES = ['EN_COURS_DE_VALIDATION', 'VALIDEE'] as const satisfies readonly RequestStatus[];
+export const LIVE_STATUSES = [
+  'EN_COURS_DE_VALIDATION',
+  'VALIDEE',
+] as const satisfies readonly RequestStatus[];
 
 export type Decision = 'approve' | 'reject';
 
@@ -96,8 +117,13 @@ export type Decision = 'approve' | 'reject';
 export function nextStatus(
   status: string,
   move: Decision | 'remove',
-): { ok: true; status: RequestStatus } | { ok: false; key: 'request.alreadyDecided' | 'request.alreadyClosed' } {
-  if (move === 'remove') return status === 'VALIDEE' || status === 'EN_COURS_DE_VALIDATION' ? { ok: true, status: 'SUPPRIMEE' } : { ok: false, key: 'request.alreadyClosed' };
+):
+  | { ok: true; status: RequestStatus }
+  | { ok: false; key: 'request.alreadyDecided' | 'request.alreadyClosed' } {
+  if (move === 'remove')
+    return status === 'VALIDEE' || status === 'EN_COURS_DE_VALIDATION'
+      ? { ok: true, status: 'SUPPRIMEE' }
+      : { ok: false, key: 'request.alreadyClosed' };
   if (status !== 'EN_COURS_DE_VALIDATION') return { ok: false, key: 'request.alreadyDecided' };
   return { ok: true, status: move === 'approve' ? 'VALIDEE' : 'REFUSEE' };
 }

@@ -4,20 +4,35 @@
  * see the same tokens.
  */
 
-const LIGATURES: Record<string, string> = { œ: 'oe', Œ: 'oe', æ: 'ae', Æ: 'ae', ß: 'ss', ẞ: 'ss', ø: 'o', Ø: 'o', ł: 'l', Ł: 'l', đ: 'd', Đ: 'd' };
+const LIGATURES: Record<string, string> = {
+  œ: 'oe',
+  Œ: 'oe',
+  æ: 'ae',
+  Æ: 'ae',
+  ß: 'ss',
+  ẞ: 'ss',
+  ø: 'o',
+  Ø: 'o',
+  ł: 'l',
+  Ł: 'l',
+  đ: 'd',
+  Đ: 'd',
+};
 
 /** Lower case, no accents or ligatures; every run of non-letters and non-digits becomes one space. */
 export function fold(text: string | null | undefined): string {
   if (!text) return '';
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[œŒæÆßẞøØłŁđĐ]/g, (c) => LIGATURES[c]!)
-    .toLowerCase()
-    // toLowerCase writes Σ as ς at a word's end: one sigma, or FTS5 (which folds ς to σ) and LIKE disagree
-    .replace(/ς/g, 'σ')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[œŒæÆßẞøØłŁđĐ]/g, (c) => LIGATURES[c]!)
+      .toLowerCase()
+      // toLowerCase writes Σ as ς at a word's end: one sigma, or FTS5 (which folds ς to σ) and LIKE disagree
+      .replace(/ς/g, 'σ')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim()
+  );
 }
 
 /** The words of a folded text. */

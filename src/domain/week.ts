@@ -20,7 +20,11 @@ export function isoWeekOf(day: string): IsoWeek {
   const thursday = monday + 3 * DAY;
   const year = new Date(thursday).getUTCFullYear();
   const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * DAY)) + 1;
-  return { label: `${year}-W${String(week).padStart(2, '0')}`, start: iso(monday), end: iso(monday + 7 * DAY) };
+  return {
+    label: `${year}-W${String(week).padStart(2, '0')}`,
+    start: iso(monday),
+    end: iso(monday + 7 * DAY),
+  };
 }
 
 /** The week a label names, or null when it is malformed or does not exist (W53 of a 52-week year). */

@@ -24,6 +24,13 @@ export function t(lang: Lang, key: MessageKey, params: Record<string, unknown> =
 
 /** Picks the language: `--lang`, then CHORUS_ADMIN_LANG, then LANG; French unless one says English. */
 export function resolveLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
-  const pick = (v: string | undefined) => (v ? (v.toLowerCase().startsWith('en') ? 'en' : v.toLowerCase().startsWith('fr') ? 'fr' : undefined) : undefined);
+  const pick = (v: string | undefined) =>
+    v
+      ? v.toLowerCase().startsWith('en')
+        ? 'en'
+        : v.toLowerCase().startsWith('fr')
+          ? 'fr'
+          : undefined
+      : undefined;
   return pick(flag) ?? pick(env.CHORUS_ADMIN_LANG) ?? pick(env.LANG) ?? 'fr';
 }

@@ -37,7 +37,10 @@ export class CsvLines {
   constructor(private readonly source: CsvSource) {
     if (source.quotes) throw new Error('CsvLines reads files without quotes only');
     this.sep = source.delimiter.charCodeAt(0);
-    this.decode = source.encoding === 'utf8' ? (buf, s, e) => buf.toString('utf8', s, e) : (buf, s, e) => iconv.decode(buf.subarray(s, e), 'win1252');
+    this.decode =
+      source.encoding === 'utf8'
+        ? (buf, s, e) => buf.toString('utf8', s, e)
+        : (buf, s, e) => iconv.decode(buf.subarray(s, e), 'win1252');
   }
 
   bytesRead(): number {
@@ -53,7 +56,10 @@ export class CsvLines {
     const { newline } = this.source;
     const term = newline === '\r' ? CR : LF;
     const crlf = newline === '\r\n';
-    const input = (this.input = fs.createReadStream(this.source.path, { start: this.source.bom ? 3 : 0, highWaterMark: CHUNK }));
+    const input = (this.input = fs.createReadStream(this.source.path, {
+      start: this.source.bom ? 3 : 0,
+      highWaterMark: CHUNK,
+    }));
     let line = 1;
     let header = true;
     /** The complete records of `buf` (all of it when `last`), and the bytes left over. */
@@ -73,7 +79,8 @@ export class CsvLines {
         }
         const bodyEnd = crlf && e < buf.length ? e - 1 : e;
         let breaks = 0;
-        if ((nextCr >= 0 && nextCr < bodyEnd) || (nextLf >= 0 && nextLf < bodyEnd)) breaks = lineBreaks(buf, s, bodyEnd);
+        if ((nextCr >= 0 && nextCr < bodyEnd) || (nextLf >= 0 && nextLf < bodyEnd))
+          breaks = lineBreaks(buf, s, bodyEnd);
         if (nextCr >= 0 && nextCr <= e) nextCr = buf.indexOf(CR, e + 1);
         if (nextLf >= 0 && nextLf <= e) nextLf = buf.indexOf(LF, e + 1);
         const at = line;
@@ -93,7 +100,10 @@ export class CsvLines {
     let carry: Buffer | null = null;
     for await (const chunk of input as AsyncIterable<Buffer>) {
       this.read += chunk.length;
-      const [out, rest]: [CsvLine[], Buffer | null] = scan(carry ? Buffer.concat([carry, chunk]) : chunk, false);
+      const [out, rest]: [CsvLine[], Buffer | null] = scan(
+        carry ? Buffer.concat([carry, chunk]) : chunk,
+        false,
+      );
       carry = rest;
       if (out.length > 0) yield out;
     }

@@ -39,14 +39,19 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
  * One pass over the file before anything is written: its SHA-256, whether it is valid UTF-8,
  * and its header line's separator. A file that cannot be read is exit 5.
  */
-export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'): Promise<CsvSource> {
+export async function inspectCsv(
+  file: string,
+  choice: EncodingChoice = 'auto',
+): Promise<CsvSource> {
   const hash = createHash('sha256');
   const utf8 = new Utf8Check();
   let quotes = false;
   let size = 0;
   let head = Buffer.alloc(0);
   try {
-    for await (const chunk of fs.createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for await (const chunk of fs.createReadStream(file, {
+      highWaterMark: 1 << 20,
+    }) as AsyncIterable<Buffer>) {
       hash.update(chunk);
       size += chunk.length;
       if (head.length < 64 * 1024) head = Buffer.concat([head, chunk.subarray(0, 64 * 1024)]);
@@ -54,20 +59,51 @@ export async function inspectCsv(file: string, choice: EncodingChoice = 'auto'):
       quotes ||= chunk.includes(0x22);
     }
   } catch (err) {
-    throw new InvalidInputError([{ field: 'FILE', message: 'csv.unreadable', params: { file, detail: (err as Error).message } }], 'csv.unusable', { file: path.basename(file) });
+    throw new InvalidInputError(
+      [
+        {
+          field: 'FILE',
+          message: 'csv.unreadable',
+          params: { file, detail: (err as Error).message },
+        },
+      ],
+      'csv.unusable',
+      { file: path.basename(file) },
+    );
   }
   const valid = choice !== 'cp1252' && utf8.end();
-  if (size === 0) throw new InvalidInputError([{ field: 'FILE', message: 'csv.empty', params: { file } }], 'csv.unusable', { file: path.basename(file) });
+  if (size === 0)
+    throw new InvalidInputError(
+      [{ field: 'FILE', message: 'csv.empty', params: { file } }],
+      'csv.unusable',
+      { file: path.basename(file) },
+    );
   // forced UTF-8 on bytes that are not UTF-8 would store replacement characters in every accented name
   if (choice === 'utf8' && !valid)
-    throw new InvalidInputError([{ field: '--encoding', message: 'csv.notUtf8' }], 'csv.unusable', { file: path.basename(file) });
+    throw new InvalidInputError([{ field: '--encoding', message: 'csv.notUtf8' }], 'csv.unusable', {
+      file: path.basename(file),
+    });
   const bom = head.subarray(0, 3).equals(BOM);
   const encoding: Encoding = choice === 'auto' ? (valid ? 'utf8' : 'cp1252') : choice;
-  const firstLine = iconv.decode(head.subarray(bom ? 3 : 0), encoding).split(/\r\n|\r|\n/, 1)[0] ?? '';
+  const firstLine =
+    iconv.decode(head.subarray(bom ? 3 : 0), encoding).split(/\r\n|\r|\n/, 1)[0] ?? '';
   const delimiter = !firstLine.includes(';') && firstLine.includes(',') ? ',' : ';';
-  const after = iconv.decode(head.subarray(bom ? 3 : 0), encoding).slice(firstLine.length, firstLine.length + 2);
+  const after = iconv
+    .decode(head.subarray(bom ? 3 : 0), encoding)
+    .slice(firstLine.length, firstLine.length + 2);
   const newline = after.startsWith('\r\n') ? '\r\n' : after.startsWith('\r') ? '\r' : '\n';
-  return { path: file, name: path.basename(file), size, sha256: hash.digest('hex'), encoding, bom, delimiter, newline, quotes, lines: lineEstimate(head, size) };
+  return {
+    path: file,
+    name: path.basename(file),
+    size,
+    sha256: hash.digest('hex'),
+    encoding,
+    bom,
+    delimiter,
+    newline,
+    quotes,
+    lines: lineEstimate(head, size),
+  };
 }
 
 /** The lines of `head` (LF, CRLF or CR alone), scaled from its bytes to the file's `size`: no pass of its own. */
@@ -138,7 +174,11 @@ export interface HeaderMatch {
 }
 
 /** Matches a header row against the expected columns; a missing required or repeated column is exit 5. */
-export function matchHeader(header: readonly string[], specs: readonly ColumnSpec[], file: string): HeaderMatch {
+export function matchHeader(
+  header: readonly string[],
+  specs: readonly ColumnSpec[],
+  file: string,
+): HeaderMatch {
   const byKey = new Map(specs.map((s) => [headerKey(s.name), s.name]));
   const positions = new Map<string, number>();
   const unknown: string[] = [];
@@ -147,10 +187,13 @@ export function matchHeader(header: readonly string[], specs: readonly ColumnSpe
     const name = byKey.get(headerKey(raw));
     if (!name) {
       if (raw.trim() !== '') unknown.push(raw.trim());
-    } else if (positions.has(name)) issues.push({ field: name, message: 'csv.duplicateColumn', line: 1 });
+    } else if (positions.has(name))
+      issues.push({ field: name, message: 'csv.duplicateColumn', line: 1 });
     else positions.set(name, i);
   });
-  for (const s of specs) if (s.required && !positions.has(s.name)) issues.push({ field: s.name, message: 'csv.missingColumn', line: 1 });
+  for (const s of specs)
+    if (s.required && !positions.has(s.name))
+      issues.push({ field: s.name, message: 'csv.missingColumn', line: 1 });
   if (issues.length > 0) throw new InvalidInputError(issues, 'csv.unusable', { file });
   return { positions, unknown };
 }
@@ -175,7 +218,8 @@ export interface OpenCsv {
 
 const lineBreaks = (fields: readonly string[]) => {
   let n = 0;
-  for (const f of fields) if (f.includes('\n') || f.includes('\r')) n += f.match(/\r\n|\r|\n/g)!.length;
+  for (const f of fields)
+    if (f.includes('\n') || f.includes('\r')) n += f.match(/\r\n|\r|\n/g)!.length;
   return n;
 };
 
@@ -203,7 +247,11 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
     w?.();
   };
   const fail = (detail: string, at: number) => {
-    failure = new InvalidInputError([{ field: 'FILE', message: 'csv.malformed', params: { detail }, line: at }], 'csv.unusable', { file: source.name });
+    failure = new InvalidInputError(
+      [{ field: 'FILE', message: 'csv.malformed', params: { detail }, line: at }],
+      'csv.unusable',
+      { file: source.name },
+    );
   };
   const HIGH_WATER = 2000;
 
@@ -242,7 +290,11 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
     },
   });
   text.on('error', (err: Error) => {
-    failure ??= new InvalidInputError([{ field: 'FILE', message: 'csv.unreadable', params: { detail: err.message } }], 'csv.unusable', { file: source.name });
+    failure ??= new InvalidInputError(
+      [{ field: 'FILE', message: 'csv.unreadable', params: { detail: err.message } }],
+      'csv.unusable',
+      { file: source.name },
+    );
     done = true;
     signal();
   });
@@ -272,7 +324,9 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
   const first = await take(1);
   if (first.length === 0) {
     close();
-    throw new InvalidInputError([{ field: 'FILE', message: 'csv.noHeader' }], 'csv.unusable', { file: source.name });
+    throw new InvalidInputError([{ field: 'FILE', message: 'csv.noHeader' }], 'csv.unusable', {
+      file: source.name,
+    });
   }
   return {
     header: first[0]!.fields.map((h) => h.trim()),
@@ -282,7 +336,9 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
       [Symbol.asyncIterator]: () => ({
         next: async () => {
           const batch = await take(size);
-          return batch.length > 0 ? { value: batch, done: false } : { value: undefined, done: true };
+          return batch.length > 0
+            ? { value: batch, done: false }
+            : { value: undefined, done: true };
         },
         return: async () => {
           close();
@@ -310,7 +366,10 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
 }
 
 /** The record's cells by SPEC column name (only the columns the file has). */
-export function cellsOf(fields: readonly string[], positions: ReadonlyMap<string, number>): Map<string, string> {
+export function cellsOf(
+  fields: readonly string[],
+  positions: ReadonlyMap<string, number>,
+): Map<string, string> {
   const cells = new Map<string, string>();
   for (const [name, i] of positions) cells.set(name, fields[i] ?? '');
   return cells;
@@ -352,7 +411,12 @@ export class RejectsWriter {
   }
 
   private write(cells: string[]): void {
-    this.out.write(iconv.encode(stringifyRows([cells], { delimiter: this.source.delimiter, record_delimiter: '\r\n' }), this.source.encoding));
+    this.out.write(
+      iconv.encode(
+        stringifyRows([cells], { delimiter: this.source.delimiter, record_delimiter: '\r\n' }),
+        this.source.encoding,
+      ),
+    );
   }
 
   add(record: CsvRecord, width: number, errors: string[]): void {
@@ -363,7 +427,9 @@ export class RejectsWriter {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve, reject) => this.out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      this.out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
     if (this.failed) throw this.failed;
   }
 }

@@ -53,7 +53,9 @@ export function quotedPrintable(text: string): string {
       bytes.forEach((b, i) => {
         const last = i === bytes.length - 1;
         const plain = (b >= 33 && b <= 126 && b !== 61) || ((b === 32 || b === 9) && !last);
-        const token = plain ? String.fromCharCode(b) : `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
+        const token = plain
+          ? String.fromCharCode(b)
+          : `=${b.toString(16).toUpperCase().padStart(2, '0')}`;
         if (current.length + token.length > 75) {
           out.push(current + '=');
           current = '';

@@ -12,7 +12,10 @@ import { ConflictError, InvalidInputError } from '../errors.js';
  * a link), and every file a failed download created is removed.
  */
 
-export type OutputTarget = { to: 'stream'; stream: NodeJS.WritableStream } | { to: 'file'; path: string } | { to: 'dir'; path: string };
+export type OutputTarget =
+  | { to: 'stream'; stream: NodeJS.WritableStream }
+  | { to: 'file'; path: string }
+  | { to: 'dir'; path: string };
 
 export interface Sink {
   /** Where the bytes go: a path, or null for a stream. */
@@ -39,10 +42,16 @@ export class Outputs {
       await fs.mkdir(this.dir, { recursive: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST' || code === 'ENOTDIR') throw new InvalidInputError([{ field: '-o', message: 'file.outputNotDir', params: { path: this.dir } }]);
+      if (code === 'EEXIST' || code === 'ENOTDIR')
+        throw new InvalidInputError([
+          { field: '-o', message: 'file.outputNotDir', params: { path: this.dir } },
+        ]);
       throw unwritable(this.dir, err);
     }
-    if (!(await fs.stat(this.dir)).isDirectory()) throw new InvalidInputError([{ field: '-o', message: 'file.outputNotDir', params: { path: this.dir } }]);
+    if (!(await fs.stat(this.dir)).isDirectory())
+      throw new InvalidInputError([
+        { field: '-o', message: 'file.outputNotDir', params: { path: this.dir } },
+      ]);
   }
 
   /** A sink for one file whose stored name is `name`. */
@@ -51,7 +60,10 @@ export class Outputs {
     if (target.to === 'stream') return streamSink(target.stream);
     if (target.to === 'file') {
       const file = path.resolve(target.path);
-      const handle = await this.create(file, () => new ConflictError('file.outputExists', { path: file }));
+      const handle = await this.create(
+        file,
+        () => new ConflictError('file.outputExists', { path: file }),
+      );
       return fileSink(file, handle!);
     }
     const dir = this.dir!;
@@ -87,14 +99,14 @@ export class Outputs {
       throw unwritable(path.dirname(file), err);
     }
   }
-
 }
 
 function fileSink(file: string, handle: FileHandle): Sink {
   return {
     path: file,
     async write(chunk) {
-      for (let at = 0; at < chunk.length; ) at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
+      for (let at = 0; at < chunk.length;)
+        at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
     },
     end: () => handle.close(),
   };
@@ -119,5 +131,11 @@ function streamSink(stream: NodeJS.WritableStream): Sink {
 }
 
 function unwritable(where: string, err: unknown): InvalidInputError {
-  return new InvalidInputError([{ field: '-o', message: 'file.outputUnwritable', params: { path: where, detail: (err as NodeJS.ErrnoException).code ?? String(err) } }]);
+  return new InvalidInputError([
+    {
+      field: '-o',
+      message: 'file.outputUnwritable',
+      params: { path: where, detail: (err as NodeJS.ErrnoException).code ?? String(err) },
+    },
+  ]);
 }

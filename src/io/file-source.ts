@@ -19,7 +19,9 @@ export interface LocalFile {
 }
 
 const refused = (file: string, message: string, params: Record<string, string> = {}) =>
-  new InvalidInputError([{ field: 'PATH', message, params }], 'file.refused', { file: path.basename(file) });
+  new InvalidInputError([{ field: 'PATH', message, params }], 'file.refused', {
+    file: path.basename(file),
+  });
 
 export async function openLocalFile(file: string): Promise<LocalFile> {
   let handle: FileHandle;
@@ -29,7 +31,9 @@ export async function openLocalFile(file: string): Promise<LocalFile> {
     handle = await fs.open(file, 'r');
   } catch (err) {
     if (err instanceof InvalidInputError) throw err;
-    throw refused(file, 'file.unreadable', { detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message });
+    throw refused(file, 'file.unreadable', {
+      detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message,
+    });
   }
   const stat = await handle.stat();
   if (!stat.isFile()) {
@@ -39,7 +43,8 @@ export async function openLocalFile(file: string): Promise<LocalFile> {
   return {
     name: path.basename(file),
     size: stat.size,
-    chunks: (chunkBytes) => handle.createReadStream({ highWaterMark: chunkBytes, autoClose: false, start: 0 }),
+    chunks: (chunkBytes) =>
+      handle.createReadStream({ highWaterMark: chunkBytes, autoClose: false, start: 0 }),
     close: () => handle.close(),
   };
 }

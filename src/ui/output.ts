@@ -50,7 +50,9 @@ export class Output {
 
   /** Field names (`phone`, `label`) as the column headings call them, for messages. */
   fieldNames(fields: readonly string[]): string {
-    return fields.map((f) => (isMessageKey(`col.${f}`) ? this.t(`col.${f}` as MessageKey) : f)).join(', ');
+    return fields
+      .map((f) => (isMessageKey(`col.${f}`) ? this.t(`col.${f}` as MessageKey) : f))
+      .join(', ');
   }
 
   /** A catalogue key, or text that is already a message (zod's own, a driver's). */
@@ -62,10 +64,16 @@ export class Output {
   list<T extends object>(rows: readonly T[], columns: Column<T>[]): void {
     if (this.format === 'json') return this.json(rows);
     const head = columns.map((c) => this.t(c.label));
-    const body = rows.map((r) => columns.map((c) => cell(c.show ? c.show(r[c.key], r) : r[c.key], this.lang)));
-    if (this.format === 'csv') return this.write(stringify([head, ...body], { delimiter: ';', record_delimiter: '\r\n' }));
+    const body = rows.map((r) =>
+      columns.map((c) => cell(c.show ? c.show(r[c.key], r) : r[c.key], this.lang)),
+    );
+    if (this.format === 'csv')
+      return this.write(stringify([head, ...body], { delimiter: ';', record_delimiter: '\r\n' }));
     if (rows.length === 0) return this.info('output.empty');
-    const table = new Table({ head: head.map((h) => chalk.bold(h)), style: { head: [], border: [] } });
+    const table = new Table({
+      head: head.map((h) => chalk.bold(h)),
+      style: { head: [], border: [] },
+    });
     table.push(...body);
     this.write(table.toString() + '\n');
   }
@@ -76,7 +84,12 @@ export class Output {
     if (this.format === 'csv') return this.list([value], columns);
     const table = new Table({ style: { head: [], border: [] } });
     for (const c of columns)
-      table.push({ [chalk.bold(this.t(c.label))]: cell(c.show ? c.show(value[c.key], value) : value[c.key], this.lang) });
+      table.push({
+        [chalk.bold(this.t(c.label))]: cell(
+          c.show ? c.show(value[c.key], value) : value[c.key],
+          this.lang,
+        ),
+      });
     this.write(table.toString() + '\n');
   }
 

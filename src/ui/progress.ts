@@ -5,10 +5,18 @@ import type { Output } from './output.js';
  * A progress bar on stderr, only when stderr is a terminal and not --quiet: scripts and logs
  * never receive its control sequences. Returns the update function and a `stop`.
  */
-export function progressBar(out: Output, label: string): { update(done: number, total: number): void; stop(): void } {
+export function progressBar(
+  out: Output,
+  label: string,
+): { update(done: number, total: number): void; stop(): void } {
   if (!process.stderr.isTTY || out.quiet) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} Mo`, hideCursor: true, clearOnComplete: true },
+    {
+      stream: process.stderr,
+      format: `${label} [{bar}] {percentage}% | {value}/{total} Mo`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

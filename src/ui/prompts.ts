@@ -18,11 +18,18 @@ async function ask<T>(question: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function confirm(out: Output, yes: boolean, key: MessageKey, params: Record<string, unknown> = {}): Promise<boolean> {
+export async function confirm(
+  out: Output,
+  yes: boolean,
+  key: MessageKey,
+  params: Record<string, unknown> = {},
+): Promise<boolean> {
   if (yes) return true;
   if (!interactive()) throw new UsageError('usage.confirmationNeeded');
   const { confirm: inquirerConfirm } = await import('@inquirer/prompts');
-  return ask(() => inquirerConfirm({ message: out.t(key, params), default: false }, { output: process.stderr }));
+  return ask(() =>
+    inquirerConfirm({ message: out.t(key, params), default: false }, { output: process.stderr }),
+  );
 }
 
 /** Asks for a value that is missing; `validate` returns a catalogue key when the answer is refused. */
@@ -48,14 +55,29 @@ export async function askText(
   );
 }
 
-export async function askChoice<T extends string>(out: Output, label: string, choices: readonly T[], missingFlag: string): Promise<T> {
+export async function askChoice<T extends string>(
+  out: Output,
+  label: string,
+  choices: readonly T[],
+  missingFlag: string,
+): Promise<T> {
   if (!interactive()) throw new UsageError('usage.missingValue', { option: missingFlag });
   const { select } = await import('@inquirer/prompts');
-  return ask(() => select({ message: label, choices: choices.map((c) => ({ value: c, name: c })) }, { output: process.stderr }));
+  return ask(() =>
+    select(
+      { message: label, choices: choices.map((c) => ({ value: c, name: c })) },
+      { output: process.stderr },
+    ),
+  );
 }
 
 /** Asks to tick some of `choices` (a checkbox list); an empty answer is the user's to judge. */
-export async function askChoices<T>(out: Output, label: string, choices: readonly { value: T; name: string }[], missingFlag: string): Promise<T[]> {
+export async function askChoices<T>(
+  out: Output,
+  label: string,
+  choices: readonly { value: T; name: string }[],
+  missingFlag: string,
+): Promise<T[]> {
   if (!interactive()) throw new UsageError('usage.missingValue', { option: missingFlag });
   const { checkbox } = await import('@inquirer/prompts');
   return ask(() => checkbox({ message: label, choices: [...choices] }, { output: process.stderr }));

@@ -1,6 +1,21 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { SPAWNS, BORDEAUX, CORR, PAU, PAULINE, attach, auditLog, clis, count, createAccount, initStore, insertStructures, json, withDb } from './fixtures.js';
+import {
+  SPAWNS,
+  BORDEAUX,
+  CORR,
+  PAU,
+  PAULINE,
+  attach,
+  auditLog,
+  clis,
+  count,
+  createAccount,
+  initStore,
+  insertStructures,
+  json,
+  withDb,
+} from './fixtures.js';
 
 /** `account …` end to end (SPEC 6–7): every command, its results and its exit codes. */
 
@@ -8,7 +23,13 @@ const HELENE = 'helene.lefevre@mairie-pau.fr';
 const MARC = 'marc.etcheverry@mairie-pau.fr';
 const BOB = 'bob.durand@mairie-bordeaux.fr';
 
-type Account = { login: string; status: string; kind: string; scope: string[] | null; attachments?: { structure: string; status: string }[] } & Record<string, unknown>;
+type Account = {
+  login: string;
+  status: string;
+  kind: string;
+  scope: string[] | null;
+  attachments?: { structure: string; status: string }[];
+} & Record<string, unknown>;
 const logins = (r: { stdout: string }) => (JSON.parse(r.stdout) as Account[]).map((a) => a.login);
 
 describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
@@ -26,22 +47,69 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
   describe('create', () => {
     it('creates the account (0), prints it as JSON, queues its credentials message and audits it', async () => {
       const r = await cli.corr(
-        'account', 'create', 'Pauline.Dufour@Mairie-Pau.fr',
-        '--email', 'Pauline.Dufour@Mairie-Pau.fr', '--nom', 'DUFOUR', '--prenom', 'Pauline', '--telephone', '05.59.27.85.80', '--civilite', 'madame', '--json',
+        'account',
+        'create',
+        'Pauline.Dufour@Mairie-Pau.fr',
+        '--email',
+        'Pauline.Dufour@Mairie-Pau.fr',
+        '--nom',
+        'DUFOUR',
+        '--prenom',
+        'Pauline',
+        '--telephone',
+        '05.59.27.85.80',
+        '--civilite',
+        'madame',
+        '--json',
       );
-      expect(r.stderr).toBe(`✔ Compte ${PAULINE} créé ; message d’identifiants mis en file d’envoi.\n`);
+      expect(r.stderr).toBe(
+        `✔ Compte ${PAULINE} créé ; message d’identifiants mis en file d’envoi.\n`,
+      );
       expect(r.code).toBe(0);
-      expect(json(r)).toMatchObject({ login: PAULINE, email: PAULINE, status: 'ACTIF', kind: 'user', scope: null, title: 'Mme', phone: '05 59 27 85 80', source: 'MANUEL', completedAt: null });
+      expect(json(r)).toMatchObject({
+        login: PAULINE,
+        email: PAULINE,
+        status: 'ACTIF',
+        kind: 'user',
+        scope: null,
+        title: 'Mme',
+        phone: '05 59 27 85 80',
+        source: 'MANUEL',
+        completedAt: null,
+      });
 
       const mails = await withDb(fresh.location, (db) =>
-        db.selectFrom('notification').innerJoin('account', 'account.id', 'notification.accountId').select(['account.login', 'notification.event', 'notification.fromAddress', 'notification.toAddress', 'notification.subject', 'notification.body', 'notification.sentAt']).execute(),
+        db
+          .selectFrom('notification')
+          .innerJoin('account', 'account.id', 'notification.accountId')
+          .select([
+            'account.login',
+            'notification.event',
+            'notification.fromAddress',
+            'notification.toAddress',
+            'notification.subject',
+            'notification.body',
+            'notification.sentAt',
+          ])
+          .execute(),
       );
       expect(mails).toHaveLength(1);
-      expect(mails[0]).toMatchObject({ login: PAULINE, event: 'ACCOUNT_CREATED', fromAddress: 'noreply@dgfip.finances.gouv.fr', toAddress: PAULINE, sentAt: null });
+      expect(mails[0]).toMatchObject({
+        login: PAULINE,
+        event: 'ACCOUNT_CREATED',
+        fromAddress: 'noreply@dgfip.finances.gouv.fr',
+        toAddress: PAULINE,
+        sentAt: null,
+      });
       expect(mails[0]!.body).toContain(`Identifiant de connexion : ${PAULINE}`);
 
       const [last] = await auditLog(fresh.location);
-      expect(last).toMatchObject({ actor: CORR, action: 'account.create', target: `account:${PAULINE}`, outcome: 'OK' });
+      expect(last).toMatchObject({
+        actor: CORR,
+        action: 'account.create',
+        target: `account:${PAULINE}`,
+        outcome: 'OK',
+      });
       expect(last!.changes.lastName).toEqual({ before: null, after: 'DUFOUR' });
     });
 
@@ -70,7 +138,9 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
 
       const postal = await cli.corr(...base, '--email', PAULINE, '--code-postal', '640');
       expect(postal.code).toBe(5);
-      expect(postal.stderr).toContain('- --code-postal: code postal invalide (5 chiffres en France)');
+      expect(postal.stderr).toContain(
+        '- --code-postal: code postal invalide (5 chiffres en France)',
+      );
 
       for (const r of [email, phone, postal]) expect(r.stdout).toBe('');
       const list = await cli.corr('account', 'list', '--json');
@@ -81,15 +151,48 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
 
     it('refuses a login that exists in any case (6), a plain user (4) and a scope wider than the creator’s (4)', async () => {
       await createAccount(fresh.location, PAULINE);
-      const dup = await cli.corr('account', 'create', 'PAULINE.Dufour@mairie-pau.FR', '--email', 'autre@mairie-pau.fr', '--nom', 'AUTRE', '--prenom', 'Anne');
+      const dup = await cli.corr(
+        'account',
+        'create',
+        'PAULINE.Dufour@mairie-pau.FR',
+        '--email',
+        'autre@mairie-pau.fr',
+        '--nom',
+        'AUTRE',
+        '--prenom',
+        'Anne',
+      );
       expect(dup.code).toBe(6);
       expect(dup.stderr).toContain(`Le compte ${PAULINE} existe déjà.`);
 
-      const byUser = await cli.as(PAULINE)('account', 'create', HELENE, '--email', HELENE, '--nom', 'LEFÈVRE', '--prenom', 'Hélène');
+      const byUser = await cli.as(PAULINE)(
+        'account',
+        'create',
+        HELENE,
+        '--email',
+        HELENE,
+        '--nom',
+        'LEFÈVRE',
+        '--prenom',
+        'Hélène',
+      );
       expect(byUser.code).toBe(4);
       expect(byUser.stderr).toContain('Action réservée aux correspondants dématérialisation.');
 
-      const wide = await cli.corr('account', 'create', 'agent@dgfip.finances.gouv.fr', '--email', 'agent@dgfip.finances.gouv.fr', '--nom', 'AGENT', '--prenom', 'Jean', '--correspondent', '--scope', '33');
+      const wide = await cli.corr(
+        'account',
+        'create',
+        'agent@dgfip.finances.gouv.fr',
+        '--email',
+        'agent@dgfip.finances.gouv.fr',
+        '--nom',
+        'AGENT',
+        '--prenom',
+        'Jean',
+        '--correspondent',
+        '--scope',
+        '33',
+      );
       expect(wide.code).toBe(4);
       expect(wide.stderr).toContain('Le périmètre demandé dépasse le vôtre.');
 
@@ -103,13 +206,43 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
     });
 
     it('creates a correspondent within the creator’s scope', async () => {
-      const r = await cli.corr('account', 'create', 'agent@dgfip.finances.gouv.fr', '--email', 'agent@dgfip.finances.gouv.fr', '--nom', 'AGENT', '--prenom', 'Jean', '--correspondent', '--scope', '40', '--json');
+      const r = await cli.corr(
+        'account',
+        'create',
+        'agent@dgfip.finances.gouv.fr',
+        '--email',
+        'agent@dgfip.finances.gouv.fr',
+        '--nom',
+        'AGENT',
+        '--prenom',
+        'Jean',
+        '--correspondent',
+        '--scope',
+        '40',
+        '--json',
+      );
       expect(r.code).toBe(0);
-      expect(json(r)).toMatchObject({ login: 'agent@dgfip.finances.gouv.fr', kind: 'correspondent', scope: ['40'] });
+      expect(json(r)).toMatchObject({
+        login: 'agent@dgfip.finances.gouv.fr',
+        kind: 'correspondent',
+        scope: ['40'],
+      });
       const [last] = await auditLog(fresh.location);
       expect(last).toMatchObject({ action: 'correspondent.create', outcome: 'OK' });
 
-      const orphan = await cli.corr('account', 'create', HELENE, '--email', HELENE, '--nom', 'LEFÈVRE', '--prenom', 'Hélène', '--scope', '40');
+      const orphan = await cli.corr(
+        'account',
+        'create',
+        HELENE,
+        '--email',
+        HELENE,
+        '--nom',
+        'LEFÈVRE',
+        '--prenom',
+        'Hélène',
+        '--scope',
+        '40',
+      );
       expect(orphan.code).toBe(5);
       expect(orphan.stderr).toContain('--scope: --scope ne sert qu’avec --correspondent');
     });
@@ -135,16 +268,33 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
       expect(json(deleted)).toMatchObject({ login: PAULINE, status: 'SUPPRIME' });
       const gone = json<Account>(await cli.corr('account', 'show', PAULINE, '--json'));
       expect(gone.status).toBe('SUPPRIME');
-      expect(gone.attachments).toMatchObject([{ structure: `SIRET:${PAU.identifier}`, status: 'SUPPRIMEE' }]);
+      expect(gone.attachments).toMatchObject([
+        { structure: `SIRET:${PAU.identifier}`, status: 'SUPPRIMEE' },
+      ]);
       const [last] = await auditLog(fresh.location);
-      expect(last).toMatchObject({ action: 'account.delete', target: `account:${PAULINE}`, outcome: 'OK', changes: { status: { before: 'ACTIF', after: 'SUPPRIME' }, attachmentsEnded: 1 } });
+      expect(last).toMatchObject({
+        action: 'account.delete',
+        target: `account:${PAULINE}`,
+        outcome: 'OK',
+        changes: { status: { before: 'ACTIF', after: 'SUPPRIME' }, attachmentsEnded: 1 },
+      });
 
       const again = await cli.corr('account', 'delete', PAULINE, '--yes');
       expect(again.code).toBe(6);
       expect(again.stderr).toContain(`Le compte ${PAULINE} est déjà supprimé.`);
 
       // a login is never reused
-      const reuse = await cli.corr('account', 'create', PAULINE, '--email', PAULINE, '--nom', 'DUFOUR', '--prenom', 'Pauline');
+      const reuse = await cli.corr(
+        'account',
+        'create',
+        PAULINE,
+        '--email',
+        PAULINE,
+        '--nom',
+        'DUFOUR',
+        '--prenom',
+        'Pauline',
+      );
       expect(reuse.code).toBe(6);
       expect(reuse.stderr).toContain('un identifiant n’est jamais réutilisé');
 
@@ -164,10 +314,21 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('Cible hors de votre périmètre.');
       const [last] = await auditLog(fresh.location);
-      expect(last).toMatchObject({ actor: CORR, action: 'account.delete', target: `account:${BOB}`, outcome: 'REFUSED', changes: { reason: 'rights.outOfScope' } });
+      expect(last).toMatchObject({
+        actor: CORR,
+        action: 'account.delete',
+        target: `account:${BOB}`,
+        outcome: 'REFUSED',
+        changes: { reason: 'rights.outOfScope' },
+      });
 
       const row = await withDb(fresh.location, (db) =>
-        db.selectFrom('account').innerJoin('attachment', 'attachment.accountId', 'account.id').select(['account.status as account', 'attachment.status as attachment']).where('login', '=', BOB).executeTakeFirstOrThrow(),
+        db
+          .selectFrom('account')
+          .innerJoin('attachment', 'attachment.accountId', 'account.id')
+          .select(['account.status as account', 'attachment.status as attachment'])
+          .where('login', '=', BOB)
+          .executeTakeFirstOrThrow(),
       );
       expect(row).toEqual({ account: 'ACTIF', attachment: 'VALIDEE' });
 
@@ -183,12 +344,16 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
       expect(off.code).toBe(0);
       expect(off.stderr).toContain(`Compte ${PAULINE} désactivé.`);
       expect(json(off).status).toBe('INACTIF');
-      const events = await withDb(fresh.location, (db) => db.selectFrom('notification').select('event').orderBy('id').execute());
+      const events = await withDb(fresh.location, (db) =>
+        db.selectFrom('notification').select('event').orderBy('id').execute(),
+      );
       expect(events.map((e) => e.event)).toEqual(['ACCOUNT_CREATED', 'ACCOUNT_DEACTIVATED']);
 
       const offAgain = await cli.corr('account', 'deactivate', PAULINE);
       expect(offAgain.code).toBe(6);
-      expect(offAgain.stderr).toContain(`Le compte ${PAULINE} ne peut pas être désactivé : il est INACTIF.`);
+      expect(offAgain.stderr).toContain(
+        `Le compte ${PAULINE} ne peut pas être désactivé : il est INACTIF.`,
+      );
 
       const resend = await cli.corr('account', 'resend-credentials', PAULINE);
       expect(resend.code).toBe(6);
@@ -201,7 +366,9 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
 
       const onAgain = await cli.corr('account', 'reactivate', PAULINE);
       expect(onAgain.code).toBe(6);
-      expect(onAgain.stderr).toContain(`Le compte ${PAULINE} ne peut pas être réactivé : il est ACTIF.`);
+      expect(onAgain.stderr).toContain(
+        `Le compte ${PAULINE} ne peut pas être réactivé : il est ACTIF.`,
+      );
 
       const self = await cli.corr('account', 'deactivate', CORR);
       expect(self.code).toBe(6);
@@ -211,8 +378,15 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
       const byUser = await cli.as(PAULINE)('account', 'deactivate', CORR);
       expect(byUser.code).toBe(4);
 
-      const actions = (await auditLog(fresh.location)).filter((e) => e.outcome === 'OK').map((e) => e.action);
-      expect(actions).toEqual(['account.reactivate', 'account.deactivate', 'account.create', 'store.init']);
+      const actions = (await auditLog(fresh.location))
+        .filter((e) => e.outcome === 'OK')
+        .map((e) => e.action);
+      expect(actions).toEqual([
+        'account.reactivate',
+        'account.deactivate',
+        'account.create',
+        'store.init',
+      ]);
     });
 
     it('resend-credentials: 0 and a second credentials message in the outbox', async () => {
@@ -220,14 +394,22 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
       const r = await cli.corr('account', 'resend-credentials', PAULINE);
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain(`Identifiants de ${PAULINE} remis en file d’envoi pour ${PAULINE}.`);
-      const mails = await withDb(fresh.location, (db) => db.selectFrom('notification').select(['event', 'toAddress']).orderBy('id').execute());
+      expect(r.stderr).toContain(
+        `Identifiants de ${PAULINE} remis en file d’envoi pour ${PAULINE}.`,
+      );
+      const mails = await withDb(fresh.location, (db) =>
+        db.selectFrom('notification').select(['event', 'toAddress']).orderBy('id').execute(),
+      );
       expect(mails).toEqual([
         { event: 'ACCOUNT_CREATED', toAddress: PAULINE },
         { event: 'ACCOUNT_CREATED', toAddress: PAULINE },
       ]);
       const [last] = await auditLog(fresh.location);
-      expect(last).toMatchObject({ action: 'account.resendCredentials', target: `account:${PAULINE}`, outcome: 'OK' });
+      expect(last).toMatchObject({
+        action: 'account.resendCredentials',
+        target: `account:${PAULINE}`,
+        outcome: 'OK',
+      });
 
       const unknown = await cli.corr('account', 'resend-credentials', 'nobody@nowhere.fr');
       expect(unknown.code).toBe(3);
@@ -305,7 +487,19 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
 
       const own = await cli.as(PAULINE)('account', 'show', '--json');
       expect(own.code).toBe(0);
-      expect(json(own)).toMatchObject({ login: PAULINE, kind: 'user', attachments: [{ structure: `SIRET:${PAU.identifier}`, companyName: PAU.companyName, role: 'GESTIONNAIRE_SECONDAIRE', status: 'VALIDEE', dateStart: '2026-01-01' }] });
+      expect(json(own)).toMatchObject({
+        login: PAULINE,
+        kind: 'user',
+        attachments: [
+          {
+            structure: `SIRET:${PAU.identifier}`,
+            companyName: PAU.companyName,
+            role: 'GESTIONNAIRE_SECONDAIRE',
+            status: 'VALIDEE',
+            dateStart: '2026-01-01',
+          },
+        ],
+      });
 
       const table = await cli.as(PAULINE)('account', 'show');
       expect(table.code).toBe(0);
@@ -337,10 +531,21 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`Compte ${PAULINE} modifié : Téléphone.`);
       expect(json(r).phone).toBe('05 59 27 85 80');
-      const stored = await withDb(fresh.location, (db) => db.selectFrom('account').select('phone').where('login', '=', PAULINE).executeTakeFirstOrThrow());
+      const stored = await withDb(fresh.location, (db) =>
+        db
+          .selectFrom('account')
+          .select('phone')
+          .where('login', '=', PAULINE)
+          .executeTakeFirstOrThrow(),
+      );
       expect(stored.phone).toBe('05 59 27 85 80');
       const [last] = await auditLog(fresh.location);
-      expect(last).toMatchObject({ actor: PAULINE, action: 'account.edit', target: `account:${PAULINE}`, changes: { phone: { before: null, after: '05 59 27 85 80' } } });
+      expect(last).toMatchObject({
+        actor: PAULINE,
+        action: 'account.edit',
+        target: `account:${PAULINE}`,
+        changes: { phone: { before: null, after: '05 59 27 85 80' } },
+      });
 
       const before = await auditLog(fresh.location);
       const same = await cli.as(PAULINE)('account', 'edit', '--telephone', '05 59 27 85 80');
@@ -369,17 +574,44 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
       const { pau } = await insertStructures(fresh.location);
       await withDb(fresh.location, (db) => attach(db, PAULINE, pau));
 
-      const r = await cli.corr('account', 'edit', PAULINE, '--adresse', 'Place Royale', '--code-postal', '64000', '--ville', 'Pau', '--json');
+      const r = await cli.corr(
+        'account',
+        'edit',
+        PAULINE,
+        '--adresse',
+        'Place Royale',
+        '--code-postal',
+        '64000',
+        '--ville',
+        'Pau',
+        '--json',
+      );
       expect(r.code).toBe(0);
-      expect(json(r)).toMatchObject({ login: PAULINE, address: 'Place Royale', postalCode: '64000', city: 'Pau' });
+      expect(json(r)).toMatchObject({
+        login: PAULINE,
+        address: 'Place Royale',
+        postalCode: '64000',
+        city: 'Pau',
+      });
       const [last] = await auditLog(fresh.location);
-      expect(last).toMatchObject({ actor: CORR, action: 'account.edit', target: `account:${PAULINE}`, outcome: 'OK' });
+      expect(last).toMatchObject({
+        actor: CORR,
+        action: 'account.edit',
+        target: `account:${PAULINE}`,
+        outcome: 'OK',
+      });
 
       const other = await cli.as(PAULINE)('account', 'edit', HELENE, '--ville', 'Pau');
       expect(other.code).toBe(4);
       expect(other.stdout).toBe('');
       expect(other.stderr).toContain('Vous ne pouvez agir que sur votre propre compte.');
-      const helene = await withDb(fresh.location, (db) => db.selectFrom('account').select('city').where('login', '=', HELENE).executeTakeFirstOrThrow());
+      const helene = await withDb(fresh.location, (db) =>
+        db
+          .selectFrom('account')
+          .select('city')
+          .where('login', '=', HELENE)
+          .executeTakeFirstOrThrow(),
+      );
       expect(helene.city).toBeNull();
     });
   });
@@ -387,13 +619,32 @@ describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
   describe('complete', () => {
     it('completes the account once; a missing field without a TTY is 2 naming the option', async () => {
       await createAccount(fresh.location, PAULINE);
-      const missing = await cli.as(PAULINE)('account', 'complete', '--adresse', 'Place Royale', '--code-postal', '64000');
+      const missing = await cli.as(PAULINE)(
+        'account',
+        'complete',
+        '--adresse',
+        'Place Royale',
+        '--code-postal',
+        '64000',
+      );
       expect(missing.code).toBe(2);
       expect(missing.stdout).toBe('');
       expect(missing.stderr).toContain('Valeur manquante : --ville');
-      expect(json<Account>(await cli.as(PAULINE)('account', 'show', '--json')).completedAt).toBeNull();
+      expect(
+        json<Account>(await cli.as(PAULINE)('account', 'show', '--json')).completedAt,
+      ).toBeNull();
 
-      const r = await cli.as(PAULINE)('account', 'complete', '--adresse', 'Place Royale', '--code-postal', '64000', '--ville', 'Pau', '--json');
+      const r = await cli.as(PAULINE)(
+        'account',
+        'complete',
+        '--adresse',
+        'Place Royale',
+        '--code-postal',
+        '64000',
+        '--ville',
+        'Pau',
+        '--json',
+      );
       expect(r.code).toBe(0);
       expect(r.stderr).toContain(`Compte ${PAULINE} complété.`);
       const done = json<Account>(r);

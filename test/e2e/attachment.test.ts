@@ -2,7 +2,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { SPAWNS, CORR, PAU, PAULINE, attach, auditLog, clis, createAccount, initStore, insertStructures, json, withDb } from './fixtures.js';
+import {
+  SPAWNS,
+  CORR,
+  PAU,
+  PAULINE,
+  attach,
+  auditLog,
+  clis,
+  createAccount,
+  initStore,
+  insertStructures,
+  json,
+  withDb,
+} from './fixtures.js';
 
 /** `attachment …` and `notification …` end to end (issue 5 A): messages, exit codes, the outbox on disk. */
 
@@ -37,20 +50,42 @@ describe.each(DIALECTS)('attachment and notification (%s)', SPAWNS, (dialect) =>
     expect(noComment.stderr).toContain('Valeur manquante : --comment');
     expect((await pauline('attachment', 'request', PAU.identifier, '--comment', ' ')).code).toBe(5);
 
-    const asked = await pauline('attachment', 'request', `SIRET:${PAU.identifier}`, '--comment', 'Régisseuse', '--from', '01/04/2026', '--json');
+    const asked = await pauline(
+      'attachment',
+      'request',
+      `SIRET:${PAU.identifier}`,
+      '--comment',
+      'Régisseuse',
+      '--from',
+      '01/04/2026',
+      '--json',
+    );
     expect(asked.code).toBe(0);
-    expect(asked.stderr).toMatch(/^✔ Demande de rattachement n° \d+ à SIRET:21640445700019 envoyée aux gestionnaires\.\n$/);
+    expect(asked.stderr).toMatch(
+      /^✔ Demande de rattachement n° \d+ à SIRET:21640445700019 envoyée aux gestionnaires\.\n$/,
+    );
     const id = json(asked).id as number;
-    expect(json(asked)).toMatchObject({ account: PAULINE, status: 'EN_COURS_DE_VALIDATION', dateStart: '2026-04-01', inEffect: false });
+    expect(json(asked)).toMatchObject({
+      account: PAULINE,
+      status: 'EN_COURS_DE_VALIDATION',
+      dateStart: '2026-04-01',
+      inEffect: false,
+    });
 
     const pending = await cli.as(GP)('attachment', 'pending', '--format', 'csv');
     expect(pending.code).toBe(0);
-    expect(pending.stdout.split('\r\n')[0]).toBe('N°;Compte;Structure;Services;Début;Fin;Commentaire;Demandé le');
-    expect(pending.stdout).toContain(`${id};${PAULINE};SIRET:${PAU.identifier};;2026-04-01;;Régisseuse;${NOW}`);
+    expect(pending.stdout.split('\r\n')[0]).toBe(
+      'N°;Compte;Structure;Services;Début;Fin;Commentaire;Demandé le',
+    );
+    expect(pending.stdout).toContain(
+      `${id};${PAULINE};SIRET:${PAU.identifier};;2026-04-01;;Régisseuse;${NOW}`,
+    );
 
     const refused = await cli.as(GS)('attachment', 'approve', String(id));
     expect(refused.code).toBe(4);
-    expect(refused.stderr).toContain('Il faut être gestionnaire principal de la structure, ou habilité.');
+    expect(refused.stderr).toContain(
+      'Il faut être gestionnaire principal de la structure, ou habilité.',
+    );
 
     const rejectNoReason = await cli.as(GP)('attachment', 'reject', String(id));
     expect(rejectNoReason.code).toBe(2);
@@ -60,7 +95,13 @@ describe.each(DIALECTS)('attachment and notification (%s)', SPAWNS, (dialect) =>
     expect(bulk.code).toBe(1);
     expect(json(bulk)).toEqual([
       { id, ok: true, status: 'VALIDEE', code: 0, message: null },
-      { id: 999, ok: false, status: null, code: 3, message: 'Demande de rattachement n° 999 introuvable.' },
+      {
+        id: 999,
+        ok: false,
+        status: null,
+        code: 3,
+        message: 'Demande de rattachement n° 999 introuvable.',
+      },
     ]);
     expect(bulk.stderr).toContain('1 demande(s) sur 2 n’ont pas pu être traitées.');
 
@@ -72,22 +113,39 @@ describe.each(DIALECTS)('attachment and notification (%s)', SPAWNS, (dialect) =>
     const mine = await pauline('attachment', 'list', '--json');
     expect(json(mine)).toMatchObject([{ id, status: 'VALIDEE', decidedBy: GP, inEffect: false }]);
     const log = await auditLog(fresh.location);
-    expect(log.filter((e) => e.action === 'attachment.decide' && e.outcome === 'REFUSED').map((e) => e.actor)).toEqual([GS]);
+    expect(
+      log
+        .filter((e) => e.action === 'attachment.decide' && e.outcome === 'REFUSED')
+        .map((e) => e.actor),
+    ).toEqual([GS]);
   });
 
   it('the GP transfer: without a successor 6, with one the role moves; deleting the GP first is 6', async () => {
     const gp = cli.as(GP);
     const deleted = await cli.corr('account', 'delete', GP, '--yes');
     expect(deleted.code).toBe(6);
-    expect(deleted.stderr).toContain(`Le compte ${GP} est le gestionnaire principal de SIRET:${PAU.identifier}`);
+    expect(deleted.stderr).toContain(
+      `Le compte ${GP} est le gestionnaire principal de SIRET:${PAU.identifier}`,
+    );
 
     const alone = await gp('attachment', 'detach', PAU.identifier);
     expect(alone.code).toBe(6);
     expect(alone.stderr).toContain('nommez votre successeur avec --new-manager LOGIN');
 
-    const moved = await gp('--lang', 'en', 'attachment', 'detach', PAU.identifier, '--new-manager', GS, '--json');
+    const moved = await gp(
+      '--lang',
+      'en',
+      'attachment',
+      'detach',
+      PAU.identifier,
+      '--new-manager',
+      GS,
+      '--json',
+    );
     expect(moved.code).toBe(0);
-    expect(moved.stderr).toBe(`✔ The principal manager role of SIRET:${PAU.identifier} passed to ${GS}; you stay attached as a user.\n`);
+    expect(moved.stderr).toBe(
+      `✔ The principal manager role of SIRET:${PAU.identifier} passed to ${GS}; you stay attached as a user.\n`,
+    );
     expect(json(moved)).toMatchObject({ account: GP, role: 'UTILISATEUR', status: 'VALIDEE' });
     const gsList = json(await cli.as(GS)('attachment', 'list', '--json'));
     expect(gsList).toMatchObject([{ role: 'GESTIONNAIRE_PRINCIPAL', status: 'VALIDEE' }]);
@@ -99,30 +157,50 @@ describe.each(DIALECTS)('attachment and notification (%s)', SPAWNS, (dialect) =>
     const listed = await cli.corr('notification', 'list', '--pending', '--json');
     expect(listed.code).toBe(0);
     const events = json(listed).map((n: { event: string; to: string }) => `${n.event} ${n.to}`);
-    expect(events).toEqual(expect.arrayContaining([`ACCOUNT_CREATED ${PAULINE}`, `ATTACHMENT_REQUESTED ${GP}`]));
-    expect(json(await cli.as(PAULINE)('notification', 'list', '--json')).map((n: { event: string }) => n.event)).toEqual(['ACCOUNT_CREATED']);
+    expect(events).toEqual(
+      expect.arrayContaining([`ACCOUNT_CREATED ${PAULINE}`, `ATTACHMENT_REQUESTED ${GP}`]),
+    );
+    expect(
+      json(await cli.as(PAULINE)('notification', 'list', '--json')).map(
+        (n: { event: string }) => n.event,
+      ),
+    ).toEqual(['ACCOUNT_CREATED']);
 
-    const refused = await cli.as(PAULINE)('notification', 'export', '--to', path.join(fresh.dir, 'x'));
+    const refused = await cli.as(PAULINE)(
+      'notification',
+      'export',
+      '--to',
+      path.join(fresh.dir, 'x'),
+    );
     expect(refused.code).toBe(4);
     const out = path.join(fresh.dir, 'outbox');
     const exported = await cli.corr('notification', 'export', '--to', out);
     expect(exported.code).toBe(0);
-    expect(exported.stderr).toContain(`${events.length} message(s) exporté(s) et marqué(s) envoyé(s).`);
+    expect(exported.stderr).toContain(
+      `${events.length} message(s) exporté(s) et marqué(s) envoyé(s).`,
+    );
     const files = fs.readdirSync(out).sort();
     expect(files).toHaveLength(events.length);
     // the GP's last message is the request (its account's credentials came first)
     const byId = files.sort((a, b) => Number(/\d+/.exec(a)![0]) - Number(/\d+/.exec(b)![0]));
-    const request = byId.map((f) => fs.readFileSync(path.join(out, f), 'utf8')).filter((m) => m.includes(`To: ${GP}\r\n`)).at(-1)!;
+    const request = byId
+      .map((f) => fs.readFileSync(path.join(out, f), 'utf8'))
+      .filter((m) => m.includes(`To: ${GP}\r\n`))
+      .at(-1)!;
     expect(request).toContain('Subject: =?UTF-8?B?');
     expect(request).toContain('Content-Type: text/plain; charset=UTF-8\r\n');
     expect(request).toContain('Date: Wed, 11 Mar 2026 10:00:00 +0000\r\n');
     expect(json(await cli.corr('notification', 'list', '--pending', '--json'))).toEqual([]);
-    expect((await cli.corr('notification', 'export', '--to', out)).stderr).toContain('0 message(s) exporté(s)');
+    expect((await cli.corr('notification', 'export', '--to', out)).stderr).toContain(
+      '0 message(s) exporté(s)',
+    );
 
     const digest = await cli.corr('notification', 'digest', '--week', '2026-W11', '--json');
     expect(digest.code).toBe(0);
     expect(json(digest)).toEqual({ week: '2026-W11', structures: 1, queued: 2, alreadyQueued: 0 });
-    expect(json(await cli.corr('notification', 'digest', '--week', '2026-W11', '--json'))).toMatchObject({ queued: 0, alreadyQueued: 2 });
+    expect(
+      json(await cli.corr('notification', 'digest', '--week', '2026-W11', '--json')),
+    ).toMatchObject({ queued: 0, alreadyQueued: 2 });
     const badWeek = await cli.corr('notification', 'digest', '--week', '2026-11');
     expect(badWeek.code).toBe(5);
   });

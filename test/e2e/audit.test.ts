@@ -3,7 +3,18 @@ import type { Selectable } from 'kysely';
 import { cliFor } from '../helpers/cli.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import type { AuditLogTable } from '../../src/db/schema.js';
-import { CORR, PAULINE, SPAWNS, auditLog, clis, createAccount, initStore, json, withDb, type AuditEntry } from './fixtures.js';
+import {
+  CORR,
+  PAULINE,
+  SPAWNS,
+  auditLog,
+  clis,
+  createAccount,
+  initStore,
+  json,
+  withDb,
+  type AuditEntry,
+} from './fixtures.js';
 
 /** `audit list | export | verify` end to end, and the hash chain against direct tampering. */
 
@@ -26,9 +37,24 @@ describe.each(DIALECTS)('audit (%s)', SPAWNS, (dialect) => {
 
   it('lists entries newest first, filtered by --actor, --target and --since', async () => {
     await initStore(fresh.location, { CHORUS_ADMIN_NOW: '2026-01-10T09:00:00.000Z' });
-    const created = await at('2026-02-01T10:00:00.000Z', CORR)('account', 'create', PAULINE, '--email', PAULINE, '--nom', 'DUFOUR', '--prenom', 'Pauline');
+    const created = await at('2026-02-01T10:00:00.000Z', CORR)(
+      'account',
+      'create',
+      PAULINE,
+      '--email',
+      PAULINE,
+      '--nom',
+      'DUFOUR',
+      '--prenom',
+      'Pauline',
+    );
     expect(created.code).toBe(0);
-    const edited = await at('2026-03-01T11:00:00.000Z', PAULINE)('account', 'edit', '--ville', 'Pau');
+    const edited = await at('2026-03-01T11:00:00.000Z', PAULINE)(
+      'account',
+      'edit',
+      '--ville',
+      'Pau',
+    );
     expect(edited.code).toBe(0);
 
     const { corr } = clis(fresh.location);
@@ -42,16 +68,47 @@ describe.each(DIALECTS)('audit (%s)', SPAWNS, (dialect) => {
     const all = await corr('audit', 'list', '--json');
     expect(all.code).toBe(0);
     expect(json<AuditEntry[]>(all)).toMatchObject([
-      { seq: 3, at: '2026-03-01T11:00:00.000Z', actor: PAULINE, action: 'account.edit', target: `account:${PAULINE}`, outcome: 'OK', changes: { city: { before: null, after: 'Pau' } } },
-      { seq: 2, at: '2026-02-01T10:00:00.000Z', actor: CORR, action: 'account.create', target: `account:${PAULINE}`, outcome: 'OK' },
-      { seq: 1, at: '2026-01-10T09:00:00.000Z', actor: CORR, action: 'store.init', target: `account:${CORR}`, outcome: 'OK' },
+      {
+        seq: 3,
+        at: '2026-03-01T11:00:00.000Z',
+        actor: PAULINE,
+        action: 'account.edit',
+        target: `account:${PAULINE}`,
+        outcome: 'OK',
+        changes: { city: { before: null, after: 'Pau' } },
+      },
+      {
+        seq: 2,
+        at: '2026-02-01T10:00:00.000Z',
+        actor: CORR,
+        action: 'account.create',
+        target: `account:${PAULINE}`,
+        outcome: 'OK',
+      },
+      {
+        seq: 1,
+        at: '2026-01-10T09:00:00.000Z',
+        actor: CORR,
+        action: 'store.init',
+        target: `account:${CORR}`,
+        outcome: 'OK',
+      },
     ]);
 
     expect(await list('--actor', PAULINE)).toEqual([[3, 'account.edit']]);
-    expect(await list('--actor', 'Claire.Martin@DGFIP.finances.gouv.fr')).toEqual([[2, 'account.create'], [1, 'store.init']]);
-    expect(await list('--target', PAULINE)).toEqual([[3, 'account.edit'], [2, 'account.create']]);
+    expect(await list('--actor', 'Claire.Martin@DGFIP.finances.gouv.fr')).toEqual([
+      [2, 'account.create'],
+      [1, 'store.init'],
+    ]);
+    expect(await list('--target', PAULINE)).toEqual([
+      [3, 'account.edit'],
+      [2, 'account.create'],
+    ]);
     expect(await list('--target', `account:${CORR}`)).toEqual([[1, 'store.init']]);
-    expect(await list('--since', '15/01/2026')).toEqual([[3, 'account.edit'], [2, 'account.create']]);
+    expect(await list('--since', '15/01/2026')).toEqual([
+      [3, 'account.edit'],
+      [2, 'account.create'],
+    ]);
     expect(await list('--since', '2026-02-15')).toEqual([[3, 'account.edit']]);
     expect(await list('--since', '2026-03-02')).toEqual([]);
     expect(await list('--actor', CORR, '--since', '2026-01-11')).toEqual([[2, 'account.create']]);
@@ -97,7 +154,9 @@ describe.each(DIALECTS)('audit (%s)', SPAWNS, (dialect) => {
 
     const intact = async () => {
       const r = await corr('audit', 'verify');
-      expect(r.stderr).toMatch(/^✔ Journal intègre : 4 entrées ; tête n° 4, empreinte [0-9a-f]{64}\.\n$/);
+      expect(r.stderr).toMatch(
+        /^✔ Journal intègre : 4 entrées ; tête n° 4, empreinte [0-9a-f]{64}\.\n$/,
+      );
       expect(r.stdout).toBe('');
       expect(r.code).toBe(0);
     };
@@ -112,9 +171,13 @@ describe.each(DIALECTS)('audit (%s)', SPAWNS, (dialect) => {
       expect(table.stderr).toContain(message);
     };
     const rowOf = (seq: number) =>
-      withDb(fresh.location, (db) => db.selectFrom('auditLog').selectAll().where('seq', '=', seq).executeTakeFirstOrThrow());
-    const remove = (seq: number) => withDb(fresh.location, (db) => db.deleteFrom('auditLog').where('seq', '=', seq).execute());
-    const restore = (row: Selectable<AuditLogTable>) => withDb(fresh.location, (db) => db.insertInto('auditLog').values(row).execute());
+      withDb(fresh.location, (db) =>
+        db.selectFrom('auditLog').selectAll().where('seq', '=', seq).executeTakeFirstOrThrow(),
+      );
+    const remove = (seq: number) =>
+      withDb(fresh.location, (db) => db.deleteFrom('auditLog').where('seq', '=', seq).execute());
+    const restore = (row: Selectable<AuditLogTable>) =>
+      withDb(fresh.location, (db) => db.insertInto('auditLog').values(row).execute());
 
     await intact();
     const ok = await corr('audit', 'verify', '--json');
@@ -123,9 +186,13 @@ describe.each(DIALECTS)('audit (%s)', SPAWNS, (dialect) => {
 
     // an entry's author rewritten
     const second = await rowOf(2);
-    await withDb(fresh.location, (db) => db.updateTable('auditLog').set({ actor: 'intrus@example.fr' }).where('seq', '=', 2).execute());
+    await withDb(fresh.location, (db) =>
+      db.updateTable('auditLog').set({ actor: 'intrus@example.fr' }).where('seq', '=', 2).execute(),
+    );
     await broken('Journal rompu : l’entrée n° 2 a été modifiée.', 'altered', 2);
-    await withDb(fresh.location, (db) => db.updateTable('auditLog').set({ actor: second.actor }).where('seq', '=', 2).execute());
+    await withDb(fresh.location, (db) =>
+      db.updateTable('auditLog').set({ actor: second.actor }).where('seq', '=', 2).execute(),
+    );
     await intact();
 
     // a middle entry removed

@@ -3,7 +3,16 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../helpers/cli.js';
 import { DIALECTS, PG_URL, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { SPAWNS, CORR, PAULINE, auditLog, clis, createAccount, initStore, json } from './fixtures.js';
+import {
+  SPAWNS,
+  CORR,
+  PAULINE,
+  auditLog,
+  clis,
+  createAccount,
+  initStore,
+  json,
+} from './fixtures.js';
 
 /** SPEC 4–5: what every command of the account, audit and db groups has in common. */
 
@@ -22,15 +31,21 @@ describe.each(DIALECTS)('conventions (%s)', SPAWNS, (dialect) => {
     const missing = await cli('account', 'list');
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe('');
-    expect(missing.stderr).toContain('Indiquez le compte agissant avec --as LOGIN (ou CHORUS_ADMIN_AS).');
+    expect(missing.stderr).toContain(
+      'Indiquez le compte agissant avec --as LOGIN (ou CHORUS_ADMIN_AS).',
+    );
 
-    const byEnv = await run(['account', 'list', '--json'], { env: { CHORUS_ADMIN_DB: fresh.location, CHORUS_ADMIN_AS: CORR } });
+    const byEnv = await run(['account', 'list', '--json'], {
+      env: { CHORUS_ADMIN_DB: fresh.location, CHORUS_ADMIN_AS: CORR },
+    });
     expect(byEnv.stderr).toBe('');
     expect(byEnv.code).toBe(0);
     expect(json(byEnv).map((a: { login: string }) => a.login)).toEqual([CORR]);
 
     // the option wins over the variable
-    const both = await run(['--as', CORR, 'account', 'show', '--json'], { env: { CHORUS_ADMIN_DB: fresh.location, CHORUS_ADMIN_AS: 'ghost@nowhere.fr' } });
+    const both = await run(['--as', CORR, 'account', 'show', '--json'], {
+      env: { CHORUS_ADMIN_DB: fresh.location, CHORUS_ADMIN_AS: 'ghost@nowhere.fr' },
+    });
     expect(both.code).toBe(0);
     expect(json(both).login).toBe(CORR);
   });
@@ -44,7 +59,12 @@ describe.each(DIALECTS)('conventions (%s)', SPAWNS, (dialect) => {
 
     const refused = (await auditLog(fresh.location)).filter((e) => e.outcome === 'REFUSED');
     expect(refused).toHaveLength(1);
-    expect(refused[0]).toMatchObject({ actor: 'ghost@nowhere.fr', action: 'account.list', outcome: 'REFUSED', changes: { reason: 'rights.unknownActor' } });
+    expect(refused[0]).toMatchObject({
+      actor: 'ghost@nowhere.fr',
+      action: 'account.list',
+      outcome: 'REFUSED',
+      changes: { reason: 'rights.unknownActor' },
+    });
   });
 
   it('refuses a deactivated acting account with 4', async () => {
@@ -82,7 +102,23 @@ describe.each(DIALECTS)('conventions (%s)', SPAWNS, (dialect) => {
     const back = await run(['--lang', 'fr', ...args], { env: { CHORUS_ADMIN_LANG: 'en' } });
     expect(back.stderr).toContain('Compte introuvable');
 
-    const created = await run(['--db', fresh.location, '--as', CORR, '--lang', 'en', 'account', 'create', PAULINE, '--email', PAULINE, '--nom', 'DUFOUR', '--prenom', 'Pauline']);
+    const created = await run([
+      '--db',
+      fresh.location,
+      '--as',
+      CORR,
+      '--lang',
+      'en',
+      'account',
+      'create',
+      PAULINE,
+      '--email',
+      PAULINE,
+      '--nom',
+      'DUFOUR',
+      '--prenom',
+      'Pauline',
+    ]);
     expect(created.code).toBe(0);
     expect(created.stderr).toContain(`Account ${PAULINE} created; credentials message queued.`);
     expect(created.stdout).toContain('Last name');
@@ -90,14 +126,45 @@ describe.each(DIALECTS)('conventions (%s)', SPAWNS, (dialect) => {
 
   it('writes results to stdout and messages to stderr; --json has English keys; --quiet keeps the result', async () => {
     const { corr } = clis(fresh.location);
-    const r = await corr('account', 'create', PAULINE, '--email', PAULINE, '--nom', 'DUFOUR', '--prenom', 'Pauline', '--json');
+    const r = await corr(
+      'account',
+      'create',
+      PAULINE,
+      '--email',
+      PAULINE,
+      '--nom',
+      'DUFOUR',
+      '--prenom',
+      'Pauline',
+      '--json',
+    );
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`✔ Compte ${PAULINE} créé ; message d’identifiants mis en file d’envoi.\n`);
+    expect(r.stderr).toBe(
+      `✔ Compte ${PAULINE} créé ; message d’identifiants mis en file d’envoi.\n`,
+    );
     const account = json(r);
     expect(Object.keys(account)).toEqual(
-      expect.arrayContaining(['login', 'status', 'kind', 'scope', 'lastName', 'firstName', 'email', 'phone', 'postalCode', 'city', 'completedAt', 'createdAt']),
+      expect.arrayContaining([
+        'login',
+        'status',
+        'kind',
+        'scope',
+        'lastName',
+        'firstName',
+        'email',
+        'phone',
+        'postalCode',
+        'city',
+        'completedAt',
+        'createdAt',
+      ]),
     );
-    expect(account).toMatchObject({ login: PAULINE, status: 'ACTIF', kind: 'user', lastName: 'DUFOUR' });
+    expect(account).toMatchObject({
+      login: PAULINE,
+      status: 'ACTIF',
+      kind: 'user',
+      lastName: 'DUFOUR',
+    });
     expect(account.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
     const table = await corr('account', 'show', PAULINE);
@@ -106,7 +173,19 @@ describe.each(DIALECTS)('conventions (%s)', SPAWNS, (dialect) => {
     expect(table.stdout).toContain(PAULINE);
     expect(table.stdout).toContain('Identifiant');
 
-    const quiet = await corr('--quiet', 'account', 'create', 'helene.lefevre@mairie-pau.fr', '--email', 'helene.lefevre@mairie-pau.fr', '--nom', 'LEFÈVRE', '--prenom', 'Hélène', '--json');
+    const quiet = await corr(
+      '--quiet',
+      'account',
+      'create',
+      'helene.lefevre@mairie-pau.fr',
+      '--email',
+      'helene.lefevre@mairie-pau.fr',
+      '--nom',
+      'LEFÈVRE',
+      '--prenom',
+      'Hélène',
+      '--json',
+    );
     expect(quiet.code).toBe(0);
     expect(quiet.stderr).toBe('');
     expect(json(quiet).login).toBe('helene.lefevre@mairie-pau.fr');
@@ -123,7 +202,9 @@ describe.each(DIALECTS)('conventions (%s)', SPAWNS, (dialect) => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const lines = r.stdout.trimEnd().split(/\r?\n/);
-    expect(lines[0]).toBe('Identifiant;Statut;Type;Nom;Prénom;Courriel;Code postal;Ville;Complété le');
+    expect(lines[0]).toBe(
+      'Identifiant;Statut;Type;Nom;Prénom;Courriel;Code postal;Ville;Complété le',
+    );
     expect(lines.slice(1)).toEqual([
       `${CORR};ACTIF;correspondent;MARTIN;Claire;${CORR};;;`,
       `${PAULINE};ACTIF;user;DUFOUR;Pauline;${PAULINE};;;`,
@@ -131,12 +212,22 @@ describe.each(DIALECTS)('conventions (%s)', SPAWNS, (dialect) => {
   });
 
   it('exits 7 when the store does not exist, and creates nothing', async () => {
-    const location = dialect === 'sqlite' ? path.join(fresh.dir, 'nowhere', 'missing.sqlite') : missingDatabaseUrl();
-    for (const args of [['--as', CORR, 'account', 'list'], ['--as', CORR, 'audit', 'verify'], ['db', 'status']]) {
+    const location =
+      dialect === 'sqlite'
+        ? path.join(fresh.dir, 'nowhere', 'missing.sqlite')
+        : missingDatabaseUrl();
+    for (const args of [
+      ['--as', CORR, 'account', 'list'],
+      ['--as', CORR, 'audit', 'verify'],
+      ['db', 'status'],
+    ]) {
       const r = await run(['--db', location, ...args]);
       expect(r.code, args.join(' ')).toBe(7);
       expect(r.stdout).toBe('');
-      if (dialect === 'sqlite') expect(r.stderr).toContain(`Pas de base à ${location} : créez-la avec « chorus-admin init ».`);
+      if (dialect === 'sqlite')
+        expect(r.stderr).toContain(
+          `Pas de base à ${location} : créez-la avec « chorus-admin init ».`,
+        );
       else expect(r.stderr).toContain('Impossible d’ouvrir la base');
     }
     if (dialect === 'sqlite') expect(fs.existsSync(path.dirname(location))).toBe(false);
@@ -159,13 +250,26 @@ describe('usage', SPAWNS, () => {
     ['db', 'check'],
     ['db', 'backup'],
     ['account'],
-    ...['create', 'delete', 'deactivate', 'reactivate', 'resend-credentials', 'list', 'show', 'edit', 'complete'].map((c) => ['account', c]),
+    ...[
+      'create',
+      'delete',
+      'deactivate',
+      'reactivate',
+      'resend-credentials',
+      'list',
+      'show',
+      'edit',
+      'complete',
+    ].map((c) => ['account', c]),
     ['audit'],
     ...['list', 'verify', 'export'].map((c) => ['audit', c]),
     ['file'],
     ...['add', 'list', 'show', 'download', 'remove'].map((c) => ['file', c]),
     ['attachment'],
-    ...['list', 'request', 'pending', 'approve', 'reject', 'add', 'detach'].map((c) => ['attachment', c]),
+    ...['list', 'request', 'pending', 'approve', 'reject', 'add', 'detach'].map((c) => [
+      'attachment',
+      c,
+    ]),
     ['notification'],
     ...['list', 'export', 'digest'].map((c) => ['notification', c]),
   ];

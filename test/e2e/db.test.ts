@@ -5,7 +5,18 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { run } from '../helpers/cli.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { CORR, PAULINE, SPAWNS, addUnknownMigration, clis, count, createAccount, initStore, json, withDb } from './fixtures.js';
+import {
+  CORR,
+  PAULINE,
+  SPAWNS,
+  addUnknownMigration,
+  clis,
+  count,
+  createAccount,
+  initStore,
+  json,
+  withDb,
+} from './fixtures.js';
 
 /** `db migrate | status | check | backup` end to end, and a store newer than the program. */
 
@@ -24,8 +35,20 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
     const { cli } = clis(fresh.location);
     const first = await cli('db', 'migrate', '--json');
     expect(first.code).toBe(0);
-    expect(first.stderr).toBe('✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests.\n');
-    expect(json(first)).toMatchObject({ dialect, applied: ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '0005-sync-own-digests'], current: '0005-sync-own-digests' });
+    expect(first.stderr).toBe(
+      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests.\n',
+    );
+    expect(json(first)).toMatchObject({
+      dialect,
+      applied: [
+        '0001-initial',
+        '0002-structure-search',
+        '0003-sync-digest',
+        '0004-directory-revision',
+        '0005-sync-own-digests',
+      ],
+      current: '0005-sync-own-digests',
+    });
     if (dialect === 'sqlite') {
       expect(fs.existsSync(fresh.location)).toBe(true);
       expect(fs.statSync(fresh.location).mode & 0o777).toBe(0o600);
@@ -41,7 +64,17 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
     expect(status.stderr).toBe('');
     const s = json(status);
     // the migration itself is audited, by the system user when no --as is given
-    expect(s).toMatchObject({ dialect, schema: '0005-sync-own-digests', pending: [], accounts: 0, structures: 0, attachments: 0, files: 0, notifications: 0, auditEntries: 1 });
+    expect(s).toMatchObject({
+      dialect,
+      schema: '0005-sync-own-digests',
+      pending: [],
+      accounts: 0,
+      structures: 0,
+      attachments: 0,
+      files: 0,
+      notifications: 0,
+      auditEntries: 1,
+    });
     if (dialect === 'sqlite') expect(s.sizeBytes).toBeGreaterThan(0);
     else expect(s.sizeBytes).toBeNull();
 
@@ -63,7 +96,13 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
     await createAccount(fresh.location, PAULINE);
     const r = await clis(fresh.location).cli('db', 'status', '--json');
     expect(r.code).toBe(0);
-    expect(json(r)).toMatchObject({ schema: '0005-sync-own-digests', pending: [], accounts: 2, notifications: 1, auditEntries: 2 });
+    expect(json(r)).toMatchObject({
+      schema: '0005-sync-own-digests',
+      pending: [],
+      accounts: 2,
+      notifications: 1,
+      auditEntries: 2,
+    });
   });
 
   it('commands other than db refuse a store that was never migrated, with 7', async () => {
@@ -95,7 +134,12 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
     expect(verify.code).toBe(0);
     expect(verify.stderr).toContain('Journal intègre : 2 entrées');
     const status = await copy.cli('db', 'status', '--json');
-    expect(json(status)).toMatchObject({ dialect: 'sqlite', schema: '0005-sync-own-digests', accounts: 2, notifications: 1 });
+    expect(json(status)).toMatchObject({
+      dialect: 'sqlite',
+      schema: '0005-sync-own-digests',
+      accounts: 2,
+      notifications: 1,
+    });
 
     const bytes = sha256(file);
     const again = await clis(fresh.location).cli('db', 'backup', file);
@@ -118,10 +162,34 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
       ['db', 'status'],
       ['db', 'check'],
       ['db', 'backup', backup],
-      ['init', '--correspondent', 'autre@dgfip.fr', '--email', 'autre@dgfip.fr', '--nom', 'AUTRE', '--prenom', 'Anne', '--scope', '33'],
+      [
+        'init',
+        '--correspondent',
+        'autre@dgfip.fr',
+        '--email',
+        'autre@dgfip.fr',
+        '--nom',
+        'AUTRE',
+        '--prenom',
+        'Anne',
+        '--scope',
+        '33',
+      ],
       ['--as', CORR, 'account', 'list'],
       ['--as', CORR, 'account', 'show', PAULINE],
-      ['--as', CORR, 'account', 'create', 'helene.lefevre@mairie-pau.fr', '--email', 'helene.lefevre@mairie-pau.fr', '--nom', 'LEFÈVRE', '--prenom', 'Hélène'],
+      [
+        '--as',
+        CORR,
+        'account',
+        'create',
+        'helene.lefevre@mairie-pau.fr',
+        '--email',
+        'helene.lefevre@mairie-pau.fr',
+        '--nom',
+        'LEFÈVRE',
+        '--prenom',
+        'Hélène',
+      ],
       ['--as', CORR, 'account', 'deactivate', PAULINE],
       ['--as', CORR, '--yes', 'account', 'delete', PAULINE],
       ['--as', PAULINE, 'account', 'edit', '--ville', 'Pau'],
@@ -137,13 +205,26 @@ describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
       const name = args.join(' ');
       expect(r.code, name).toBe(7);
       expect(r.stdout, name).toBe('');
-      expect(r.stderr, name).toContain('La base a un schéma plus récent que ce programme (9999-from-the-future) : mettez chorus-admin à jour. Rien n’a été modifié.');
+      expect(r.stderr, name).toContain(
+        'La base a un schéma plus récent que ce programme (9999-from-the-future) : mettez chorus-admin à jour. Rien n’a été modifié.',
+      );
     }
 
     if (bytes !== null) expect(sha256(fresh.location)).toBe(bytes);
     expect(fs.existsSync(backup)).toBe(false);
     expect(await count(fresh.location, 'auditLog')).toBe(auditEntries);
-    const names = await withDb(fresh.location, async (db) => (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name));
-    expect(names).toEqual(['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '0005-sync-own-digests', '9999-from-the-future']);
+    const names = await withDb(fresh.location, async (db) =>
+      (
+        await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)
+      ).rows.map((r) => r.name),
+    );
+    expect(names).toEqual([
+      '0001-initial',
+      '0002-structure-search',
+      '0003-sync-digest',
+      '0004-directory-revision',
+      '0005-sync-own-digests',
+      '9999-from-the-future',
+    ]);
   });
 });

@@ -16,10 +16,22 @@ describe.each(DIALECTS)('file at a terminal (%s)', SPAWNS, (dialect) => {
   let fresh: FreshLocation;
   let docs: string;
   const pauline = (...args: string[]) => clis(fresh.location).as(PAULINE)(...args);
-  const onTerminal = (args: string[], steps: Parameters<typeof runPty>[1]) => runPty(['--db', fresh.location, '--as', PAULINE, ...args], steps);
+  const onTerminal = (args: string[], steps: Parameters<typeof runPty>[1]) =>
+    runPty(['--db', fresh.location, '--as', PAULINE, ...args], steps);
   const files = async () => json<FileJson[]>(await pauline('file', 'list', '--json'));
   const add = async (name: string, designation: string) =>
-    json<FileJson>(await pauline('file', 'add', writeDocument(docs, name, DOCUMENTS.pdf()), '--designation', designation, '--type', 'AUTRE', '--json'));
+    json<FileJson>(
+      await pauline(
+        'file',
+        'add',
+        writeDocument(docs, name, DOCUMENTS.pdf()),
+        '--designation',
+        designation,
+        '--type',
+        'AUTRE',
+        '--json',
+      ),
+    );
 
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
@@ -44,17 +56,25 @@ describe.each(DIALECTS)('file at a terminal (%s)', SPAWNS, (dialect) => {
     );
     expect(r.output).toContain('ajoutée : carte-grise.pdf');
     expect(r.code).toBe(0);
-    expect(await files()).toMatchObject([{ designation: 'Carte grise Clio', type: 'CARTE_GRISE', name: 'carte-grise.pdf' }]);
+    expect(await files()).toMatchObject([
+      { designation: 'Carte grise Clio', type: 'CARTE_GRISE', name: 'carte-grise.pdf' },
+    ]);
   });
 
   it('remove asks for a confirmation: no keeps the file, yes removes it', async () => {
     const { id } = await add('rib.pdf', 'RIB');
     const question = `Supprimer définitivement 1 pièce(s) jointe(s) : rib.pdf (${id}) ?`;
-    const no = await onTerminal(['file', 'remove', String(id)], [{ waitFor: question, send: 'n' + KEY.enter }]);
+    const no = await onTerminal(
+      ['file', 'remove', String(id)],
+      [{ waitFor: question, send: 'n' + KEY.enter }],
+    );
     expect(no.output).toContain('Abandon : rien n’a été modifié.');
     expect(no.code).toBe(0);
     expect((await files()).map((f) => f.id)).toEqual([id]);
-    const yes = await onTerminal(['file', 'remove', String(id)], [{ waitFor: question, send: 'y' + KEY.enter }]);
+    const yes = await onTerminal(
+      ['file', 'remove', String(id)],
+      [{ waitFor: question, send: 'y' + KEY.enter }],
+    );
     expect(yes.code).toBe(0);
     expect(await files()).toEqual([]);
   });
@@ -64,7 +84,15 @@ describe.each(DIALECTS)('file at a terminal (%s)', SPAWNS, (dialect) => {
     await add('b.pdf', 'Deuxième');
     await add('c.pdf', 'Troisième');
     const out = path.join(fresh.dir, 'out');
-    const r = await onTerminal(['file', 'download', '-o', out], [{ waitFor: 'Pièces jointes (espace pour cocher', send: SPACE + DOWN + DOWN + SPACE + KEY.enter }]);
+    const r = await onTerminal(
+      ['file', 'download', '-o', out],
+      [
+        {
+          waitFor: 'Pièces jointes (espace pour cocher',
+          send: SPACE + DOWN + DOWN + SPACE + KEY.enter,
+        },
+      ],
+    );
     expect(r.output).toContain('2 pièce(s) jointe(s) écrite(s)');
     expect(r.code).toBe(0);
     expect(fs.readdirSync(out).sort()).toEqual(['a.pdf', 'c.pdf']);

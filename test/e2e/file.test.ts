@@ -4,14 +4,36 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bigPdf, DOCUMENTS, sparseFile, writeDocument } from '../helpers/documents.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { SPAWNS, CORR, PAULINE, attach, auditLog, clis, createAccount, initStore, insertStructures, json, withDb } from './fixtures.js';
+import {
+  SPAWNS,
+  CORR,
+  PAULINE,
+  attach,
+  auditLog,
+  clis,
+  createAccount,
+  initStore,
+  insertStructures,
+  json,
+  withDb,
+} from './fixtures.js';
 
 /** `file …` end to end (SPEC 7, 9): real documents in and back out byte for byte, bad files, other accounts. */
 
 const BOB = 'bob.durand@mairie-pau.fr';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
-type FileJson = { id: number; account: string; designation: string; type: string; name: string; size: number; mediaType: string; sha256: string; createdAt: string };
+type FileJson = {
+  id: number;
+  account: string;
+  designation: string;
+  type: string;
+  name: string;
+  size: number;
+  mediaType: string;
+  sha256: string;
+  createdAt: string;
+};
 
 describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
   let fresh: FreshLocation;
@@ -21,8 +43,21 @@ describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
   const pauline = (...args: string[]) => cli.as(PAULINE)(...args);
   const bob = (...args: string[]) => cli.as(BOB)(...args);
   const doc = (name: string, data: Buffer) => writeDocument(docs, name, data);
-  const storedFiles = () => withDb(fresh.location, (db) => db.selectFrom('file').select(['id', 'name']).orderBy('id').execute());
-  const chunkCount = () => withDb(fresh.location, async (db) => Number((await db.selectFrom('fileChunk').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n));
+  const storedFiles = () =>
+    withDb(fresh.location, (db) =>
+      db.selectFrom('file').select(['id', 'name']).orderBy('id').execute(),
+    );
+  const chunkCount = () =>
+    withDb(fresh.location, async (db) =>
+      Number(
+        (
+          await db
+            .selectFrom('fileChunk')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    );
 
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
@@ -46,42 +81,122 @@ describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
 
   it('adds real documents, lists and shows them, and downloads them back byte for byte', async () => {
     const scan = bigPdf(9_000_000);
-    const added = await pauline('file', 'add', doc('carte-grise.pdf', scan), '--designation', 'Carte grise Clio', '--type', 'CARTE_GRISE', '--json');
-    expect(added.stderr).toMatch(/^✔ Pièce jointe n° \d+ ajoutée : carte-grise\.pdf \(9000000 octets\)\.\n$/);
+    const added = await pauline(
+      'file',
+      'add',
+      doc('carte-grise.pdf', scan),
+      '--designation',
+      'Carte grise Clio',
+      '--type',
+      'CARTE_GRISE',
+      '--json',
+    );
+    expect(added.stderr).toMatch(
+      /^✔ Pièce jointe n° \d+ ajoutée : carte-grise\.pdf \(9000000 octets\)\.\n$/,
+    );
     expect(added.code).toBe(0);
     const carte = json<FileJson>(added);
-    expect(carte).toEqual({ id: carte.id, account: PAULINE, designation: 'Carte grise Clio', type: 'CARTE_GRISE', name: 'carte-grise.pdf', size: 9_000_000, mediaType: 'application/pdf', sha256: sha(scan), createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(carte).toEqual({
+      id: carte.id,
+      account: PAULINE,
+      designation: 'Carte grise Clio',
+      type: 'CARTE_GRISE',
+      name: 'carte-grise.pdf',
+      size: 9_000_000,
+      mediaType: 'application/pdf',
+      sha256: sha(scan),
+      createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
 
     const docx = DOCUMENTS.docx();
     const csv = DOCUMENTS.csvCp1252();
-    const presentation = json<FileJson>(await pauline('file', 'add', doc('présentation mairie.docx', docx), '--designation', 'Présentation de la mairie', '--type', 'presentation', '--json'));
-    const agents = json<FileJson>(await pauline('-q', 'file', 'add', doc('agents.csv', csv), '--designation', 'Agents (export tableur)', '--type', 'AUTRE', '--json'));
-    expect(presentation.mediaType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    const presentation = json<FileJson>(
+      await pauline(
+        'file',
+        'add',
+        doc('présentation mairie.docx', docx),
+        '--designation',
+        'Présentation de la mairie',
+        '--type',
+        'presentation',
+        '--json',
+      ),
+    );
+    const agents = json<FileJson>(
+      await pauline(
+        '-q',
+        'file',
+        'add',
+        doc('agents.csv', csv),
+        '--designation',
+        'Agents (export tableur)',
+        '--type',
+        'AUTRE',
+        '--json',
+      ),
+    );
+    expect(presentation.mediaType).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
     expect(agents.mediaType).toBe('text/csv');
 
     const table = await pauline('file', 'list');
     expect(table.code).toBe(0);
     expect(table.stderr).toBe('');
-    for (const heading of ['Désignation', 'Type', 'Nom', 'Taille (octets)', 'Créé le']) expect(table.stdout).toContain(heading);
+    for (const heading of ['Désignation', 'Type', 'Nom', 'Taille (octets)', 'Créé le'])
+      expect(table.stdout).toContain(heading);
     expect(table.stdout).toContain('Carte grise Clio');
-    expect(json<FileJson[]>(await pauline('file', 'list', '--json')).map((f) => f.id)).toEqual([carte.id, presentation.id, agents.id]);
-    expect(json<FileJson[]>(await pauline('file', 'list', '--type', 'CARTE_GRISE', '--json')).map((f) => f.id)).toEqual([carte.id]);
-    expect(json<FileJson[]>(await pauline('file', 'list', '--designation', 'presentation MAIRIE', '--json')).map((f) => f.id)).toEqual([presentation.id]);
+    expect(json<FileJson[]>(await pauline('file', 'list', '--json')).map((f) => f.id)).toEqual([
+      carte.id,
+      presentation.id,
+      agents.id,
+    ]);
+    expect(
+      json<FileJson[]>(await pauline('file', 'list', '--type', 'CARTE_GRISE', '--json')).map(
+        (f) => f.id,
+      ),
+    ).toEqual([carte.id]);
+    expect(
+      json<FileJson[]>(
+        await pauline('file', 'list', '--designation', 'presentation MAIRIE', '--json'),
+      ).map((f) => f.id),
+    ).toEqual([presentation.id]);
     const csvList = await pauline('file', 'list', '--format', 'csv');
     expect(csvList.stdout.split('\r\n')[0]).toBe('N°;Désignation;Type;Nom;Taille (octets);Créé le');
 
-    expect(json<FileJson>(await pauline('file', 'show', String(presentation.id), '--json'))).toEqual(presentation);
+    expect(
+      json<FileJson>(await pauline('file', 'show', String(presentation.id), '--json')),
+    ).toEqual(presentation);
 
     // one file to a path, several into a folder, one to standard output
-    const one = await pauline('file', 'download', String(carte.id), '-o', path.join(out, 'copie.pdf'));
+    const one = await pauline(
+      'file',
+      'download',
+      String(carte.id),
+      '-o',
+      path.join(out, 'copie.pdf'),
+    );
     expect(one.code).toBe(0);
     expect(one.stderr).toContain('1 pièce(s) jointe(s) écrite(s), octets vérifiés (SHA-256).');
     expect(fs.readFileSync(path.join(out, 'copie.pdf')).equals(scan)).toBe(true);
 
-    const many = await pauline('file', 'download', String(presentation.id), String(agents.id), '-o', path.join(out, 'dossier'), '--json');
+    const many = await pauline(
+      'file',
+      'download',
+      String(presentation.id),
+      String(agents.id),
+      '-o',
+      path.join(out, 'dossier'),
+      '--json',
+    );
     expect(many.code).toBe(0);
-    expect(json<{ path: string }[]>(many).map((w) => path.basename(w.path))).toEqual(['présentation mairie.docx', 'agents.csv']);
-    expect(fs.readFileSync(path.join(out, 'dossier', 'présentation mairie.docx')).equals(docx)).toBe(true);
+    expect(json<{ path: string }[]>(many).map((w) => path.basename(w.path))).toEqual([
+      'présentation mairie.docx',
+      'agents.csv',
+    ]);
+    expect(
+      fs.readFileSync(path.join(out, 'dossier', 'présentation mairie.docx')).equals(docx),
+    ).toBe(true);
     expect(fs.readFileSync(path.join(out, 'dossier', 'agents.csv')).equals(csv)).toBe(true);
 
     const stdout = await pauline('file', 'download', String(carte.id), '-o', '-');
@@ -89,31 +204,74 @@ describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
     expect(stdout.stdoutBytes.equals(scan)).toBe(true);
 
     // without -o, into the current folder, never over a file already there
-    const cwdRun = await clis(fresh.location, { cwd: out }).as(PAULINE)('file', 'download', String(carte.id));
+    const cwdRun = await clis(fresh.location, { cwd: out }).as(PAULINE)(
+      'file',
+      'download',
+      String(carte.id),
+    );
     expect(cwdRun.code).toBe(0);
-    const again = await clis(fresh.location, { cwd: out }).as(PAULINE)('file', 'download', String(carte.id));
+    const again = await clis(fresh.location, { cwd: out }).as(PAULINE)(
+      'file',
+      'download',
+      String(carte.id),
+    );
     expect(again.code).toBe(0);
-    expect(fs.readdirSync(out).sort()).toEqual(['carte-grise (2).pdf', 'carte-grise.pdf', 'copie.pdf', 'dossier']);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      'carte-grise (2).pdf',
+      'carte-grise.pdf',
+      'copie.pdf',
+      'dossier',
+    ]);
     expect(fs.readFileSync(path.join(out, 'carte-grise (2).pdf')).equals(scan)).toBe(true);
 
     const audit = await auditLog(fresh.location);
     const adds = audit.filter((e) => e.action === 'file.add');
-    expect(adds.map((e) => e.target)).toEqual([`file:${agents.id}`, `file:${presentation.id}`, `file:${carte.id}`]);
-    expect(adds[2]!.changes).toEqual({ account: PAULINE, designation: 'Carte grise Clio', type: 'CARTE_GRISE', name: 'carte-grise.pdf', size: 9_000_000, mediaType: 'application/pdf', sha256: sha(scan) });
+    expect(adds.map((e) => e.target)).toEqual([
+      `file:${agents.id}`,
+      `file:${presentation.id}`,
+      `file:${carte.id}`,
+    ]);
+    expect(adds[2]!.changes).toEqual({
+      account: PAULINE,
+      designation: 'Carte grise Clio',
+      type: 'CARTE_GRISE',
+      name: 'carte-grise.pdf',
+      size: 9_000_000,
+      mediaType: 'application/pdf',
+      sha256: sha(scan),
+    });
   });
 
   it('refuses bad files as a holder would try them: exit 5, a clear message, nothing stored', async () => {
     const before = await auditLog(fresh.location);
     const tries: [string[], string][] = [
-      [[doc('facture.pdf', DOCUMENTS.elf())], 'le contenu est un programme (elf), pas un fichier .pdf'],
-      [[doc('lisez-moi.txt', DOCUMENTS.exe())], 'le contenu est un programme (exe), pas un fichier .txt'],
+      [
+        [doc('facture.pdf', DOCUMENTS.elf())],
+        'le contenu est un programme (elf), pas un fichier .pdf',
+      ],
+      [
+        [doc('lisez-moi.txt', DOCUMENTS.exe())],
+        'le contenu est un programme (exe), pas un fichier .txt',
+      ],
       [[doc('photo.png', DOCUMENTS.pdf())], 'le contenu est un fichier pdf, pas un fichier .png'],
       [[doc('vide.pdf', Buffer.alloc(0))], 'le fichier est vide'],
-      [[sparseFile(docs, 'enorme.pdf', 10_000_000)], 'le fichier fait 10000000 octets : il doit faire moins de 10 Mo (10000000 octets)'],
-      [[doc('a'.repeat(47) + '.pdf', DOCUMENTS.pdf())], 'nom trop long : 51 caractères, 50 au plus extension comprise'],
+      [
+        [sparseFile(docs, 'enorme.pdf', 10_000_000)],
+        'le fichier fait 10000000 octets : il doit faire moins de 10 Mo (10000000 octets)',
+      ],
+      [
+        [doc('a'.repeat(47) + '.pdf', DOCUMENTS.pdf())],
+        'nom trop long : 51 caractères, 50 au plus extension comprise',
+      ],
       [[doc('carte-grise', DOCUMENTS.pdf())], 'le nom n’a pas d’extension (ex. carte-grise.pdf)'],
-      [[doc('installer.exe', DOCUMENTS.exe())], 'extension .exe non autorisée ; autorisées : bmp bz2 csv doc docx'],
-      [[doc('ok.pdf', DOCUMENTS.pdf()), '--designation', 'x'.repeat(101)], '- --designation: 100 caractères au plus'],
+      [
+        [doc('installer.exe', DOCUMENTS.exe())],
+        'extension .exe non autorisée ; autorisées : bmp bz2 csv doc docx',
+      ],
+      [
+        [doc('ok.pdf', DOCUMENTS.pdf()), '--designation', 'x'.repeat(101)],
+        '- --designation: 100 caractères au plus',
+      ],
       [[doc('ok.pdf', DOCUMENTS.pdf()), '--designation', '   '], '- --designation: obligatoire'],
       [[doc('ok.pdf', DOCUMENTS.pdf()), '--type', 'FACTURE'], '- --type: type inconnu'],
       [[path.join(docs, 'absent.pdf')], 'lecture impossible (ENOENT)'],
@@ -132,7 +290,17 @@ describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
     expect(await chunkCount()).toBe(0);
     expect(await auditLog(fresh.location)).toEqual(before);
 
-    const en = await pauline('--lang', 'en', 'file', 'add', doc('invoice.pdf', DOCUMENTS.exe()), '--designation', 'x', '--type', 'AUTRE');
+    const en = await pauline(
+      '--lang',
+      'en',
+      'file',
+      'add',
+      doc('invoice.pdf', DOCUMENTS.exe()),
+      '--designation',
+      'x',
+      '--type',
+      'AUTRE',
+    );
     expect(en.code).toBe(5);
     expect(en.stderr).toContain('File invoice.pdf refused: nothing was written.');
     expect(en.stderr).toContain('the content is a program (exe), not a .pdf file');
@@ -144,13 +312,29 @@ describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
   });
 
   it('another account’s file answers as if it did not exist, and nothing is written', async () => {
-    const carte = json<FileJson>(await pauline('file', 'add', doc('carte-grise.pdf', DOCUMENTS.pdf()), '--designation', 'Carte grise', '--type', 'CARTE_GRISE', '--json'));
+    const carte = json<FileJson>(
+      await pauline(
+        'file',
+        'add',
+        doc('carte-grise.pdf', DOCUMENTS.pdf()),
+        '--designation',
+        'Carte grise',
+        '--type',
+        'CARTE_GRISE',
+        '--json',
+      ),
+    );
     const id = String(carte.id);
     const before = await auditLog(fresh.location);
     const ghost = await bob('file', 'show', '424242');
     expect(ghost.code).toBe(3);
     expect(ghost.stderr).toBe('Erreur : Pièce jointe introuvable : n° 424242.\n');
-    for (const args of [['show', id], ['download', id, '-o', out], ['download', id, '-o', '-'], ['remove', id, '--yes']]) {
+    for (const args of [
+      ['show', id],
+      ['download', id, '-o', out],
+      ['download', id, '-o', '-'],
+      ['remove', id, '--yes'],
+    ]) {
       const r = await bob('file', ...args);
       expect(r.code, args.join(' ')).toBe(3);
       expect(r.stdout).toBe('');
@@ -173,16 +357,45 @@ describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
     expect(corrDownload.code).toBe(4);
     expect(corrDownload.stderr).toContain('Seul le titulaire du compte peut faire cela.');
     expect(fs.readdirSync(out)).toEqual([]);
-    expect((await auditLog(fresh.location))[0]).toMatchObject({ actor: CORR, action: 'file.manage', target: `file:${id}`, outcome: 'REFUSED' });
+    expect((await auditLog(fresh.location))[0]).toMatchObject({
+      actor: CORR,
+      action: 'file.manage',
+      target: `file:${id}`,
+      outcome: 'REFUSED',
+    });
   });
 
   it('downloads several files into a folder under safe unique names; -o - takes one file; ids are needed without a terminal', async () => {
-    const a = json<FileJson>(await pauline('file', 'add', doc('a/rib.pdf', DOCUMENTS.pdf()), '--designation', 'RIB 1', '--type', 'RIB', '--json'));
-    const b = json<FileJson>(await pauline('file', 'add', doc('b/rib.pdf', bigPdf(5000)), '--designation', 'RIB 2', '--type', 'RIB', '--json'));
+    const a = json<FileJson>(
+      await pauline(
+        'file',
+        'add',
+        doc('a/rib.pdf', DOCUMENTS.pdf()),
+        '--designation',
+        'RIB 1',
+        '--type',
+        'RIB',
+        '--json',
+      ),
+    );
+    const b = json<FileJson>(
+      await pauline(
+        'file',
+        'add',
+        doc('b/rib.pdf', bigPdf(5000)),
+        '--designation',
+        'RIB 2',
+        '--type',
+        'RIB',
+        '--json',
+      ),
+    );
     fs.writeFileSync(path.join(out, 'rib.pdf'), 'à moi');
     const r = await pauline('file', 'download', String(a.id), String(b.id), '-o', out, '--json');
     expect(r.code).toBe(0);
-    expect(json<{ path: string; sha256: string }[]>(r).map((w) => [path.basename(w.path), w.sha256])).toEqual([
+    expect(
+      json<{ path: string; sha256: string }[]>(r).map((w) => [path.basename(w.path), w.sha256]),
+    ).toEqual([
       ['rib (2).pdf', a.sha256],
       ['rib (3).pdf', b.sha256],
     ]);
@@ -206,8 +419,30 @@ describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
   });
 
   it('removes files with --yes, after a confirmation otherwise (exit 2 without a terminal), and audits each', async () => {
-    const a = json<FileJson>(await pauline('file', 'add', doc('a.pdf', bigPdf(2_500_000)), '--designation', 'A', '--type', 'AUTRE', '--json'));
-    const b = json<FileJson>(await pauline('file', 'add', doc('b.txt', DOCUMENTS.txt()), '--designation', 'B', '--type', 'AUTRE', '--json'));
+    const a = json<FileJson>(
+      await pauline(
+        'file',
+        'add',
+        doc('a.pdf', bigPdf(2_500_000)),
+        '--designation',
+        'A',
+        '--type',
+        'AUTRE',
+        '--json',
+      ),
+    );
+    const b = json<FileJson>(
+      await pauline(
+        'file',
+        'add',
+        doc('b.txt', DOCUMENTS.txt()),
+        '--designation',
+        'B',
+        '--type',
+        'AUTRE',
+        '--json',
+      ),
+    );
     const noTty = await pauline('file', 'remove', String(a.id));
     expect(noTty.code).toBe(2);
     expect(noTty.stderr).toContain('Confirmation nécessaire : relancez avec --yes');
@@ -219,7 +454,12 @@ describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
     expect((await storedFiles()).map((f) => f.id)).toEqual([b.id]);
     expect(await chunkCount()).toBe(1);
     const [last] = await auditLog(fresh.location);
-    expect(last).toMatchObject({ actor: PAULINE, action: 'file.remove', target: `file:${a.id}`, outcome: 'OK' });
+    expect(last).toMatchObject({
+      actor: PAULINE,
+      action: 'file.remove',
+      target: `file:${a.id}`,
+      outcome: 'OK',
+    });
     expect(last!.changes).toMatchObject({ name: 'a.pdf', size: 2_500_000, sha256: a.sha256 });
 
     const gone = await pauline('file', 'show', String(a.id));

@@ -14,8 +14,22 @@ export const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 export const PAULINE = 'pauline.dufour@mairie-pau.fr';
 
 /** Pau (64), in the correspondent's scope; Bordeaux (33), outside it. */
-export const PAU = { idType: 'SIRET', identifier: '21640445700019', companyName: 'COMMUNE DE PAU', postalCode: '64000', city: 'PAU', departement: '64' };
-export const BORDEAUX = { idType: 'SIRET', identifier: '21330063500017', companyName: 'COMMUNE DE BORDEAUX', postalCode: '33000', city: 'BORDEAUX', departement: '33' };
+export const PAU = {
+  idType: 'SIRET',
+  identifier: '21640445700019',
+  companyName: 'COMMUNE DE PAU',
+  postalCode: '64000',
+  city: 'PAU',
+  departement: '64',
+};
+export const BORDEAUX = {
+  idType: 'SIRET',
+  identifier: '21330063500017',
+  companyName: 'COMMUNE DE BORDEAUX',
+  postalCode: '33000',
+  city: 'BORDEAUX',
+  departement: '33',
+};
 
 /** Each spawn of the binary costs about a second on a busy two-core machine; a test makes a dozen or two. */
 export const SPAWNS = { timeout: 120_000 };
@@ -25,14 +39,31 @@ export type Cli = (...args: string[]) => Promise<RunResult>;
 /** The CLI bound to a store; `as(login)` binds the acting account too. */
 export function clis(location: string, options: RunOptions = {}) {
   const cli: Cli = cliFor(location, options);
-  const as = (login: string): Cli => (...args) => cli('--as', login, ...args);
+  const as =
+    (login: string): Cli =>
+    (...args) =>
+      cli('--as', login, ...args);
   return { cli, as, corr: as(CORR) };
 }
 
 /** `init` with the correspondent CORR, scope 64,40; fails the test when it does not exit 0. */
 export async function initStore(location: string, env: Record<string, string> = {}): Promise<void> {
   const r = await run(
-    ['--db', location, 'init', '--correspondent', CORR, '--email', CORR, '--nom', 'MARTIN', '--prenom', 'Claire', '--scope', '64,40'],
+    [
+      '--db',
+      location,
+      'init',
+      '--correspondent',
+      CORR,
+      '--email',
+      CORR,
+      '--nom',
+      'MARTIN',
+      '--prenom',
+      'Claire',
+      '--scope',
+      '64,40',
+    ],
     { env },
   );
   expect(r.stderr).toContain('premier correspondant');
@@ -40,10 +71,18 @@ export async function initStore(location: string, env: Record<string, string> = 
 }
 
 /** Creates a plain account as CORR, with extra options; fails the test unless it exits 0. */
-export async function createAccount(location: string, login: string, ...extra: string[]): Promise<void> {
+export async function createAccount(
+  location: string,
+  login: string,
+  ...extra: string[]
+): Promise<void> {
   const hasName = extra.includes('--nom');
   const r = await clis(location).corr(
-    'account', 'create', login, '--email', login,
+    'account',
+    'create',
+    login,
+    '--email',
+    login,
     ...(hasName ? [] : ['--nom', 'DUFOUR', '--prenom', 'Pauline']),
     ...extra,
   );
@@ -52,7 +91,10 @@ export async function createAccount(location: string, login: string, ...extra: s
 }
 
 /** Opens the store, runs `work` on it and always closes it, so the binary finds it free. */
-export async function withDb<T>(location: string, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+export async function withDb<T>(
+  location: string,
+  work: (db: Kysely<Database>) => Promise<T>,
+): Promise<T> {
   const store = await openStore(location);
   try {
     return await work(store.db);
@@ -90,20 +132,44 @@ export async function insertStructure(db: Kysely<Database>, s: typeof PAU): Prom
   return row.id;
 }
 
-export async function attach(db: Kysely<Database>, login: string, structureId: number, role = 'UTILISATEUR', status = 'VALIDEE'): Promise<number> {
+export async function attach(
+  db: Kysely<Database>,
+  login: string,
+  structureId: number,
+  role = 'UTILISATEUR',
+  status = 'VALIDEE',
+): Promise<number> {
   const at = new Date().toISOString();
-  const { id: accountId } = await db.selectFrom('account').select('id').where('login', '=', login).executeTakeFirstOrThrow();
+  const { id: accountId } = await db
+    .selectFrom('account')
+    .select('id')
+    .where('login', '=', login)
+    .executeTakeFirstOrThrow();
   const row = await db
     .insertInto('attachment')
-    .values({ accountId, structureId, role, status, source: 'MADRHAS', dateStart: '2026-01-01', createdAt: at, updatedAt: at })
+    .values({
+      accountId,
+      structureId,
+      role,
+      status,
+      source: 'MADRHAS',
+      dateStart: '2026-01-01',
+      createdAt: at,
+      updatedAt: at,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
 /** Inserts the two structures of the tests and returns their ids. */
-export async function insertStructures(location: string): Promise<{ pau: number; bordeaux: number }> {
-  return withDb(location, async (db) => ({ pau: await insertStructure(db, PAU), bordeaux: await insertStructure(db, BORDEAUX) }));
+export async function insertStructures(
+  location: string,
+): Promise<{ pau: number; bordeaux: number }> {
+  return withDb(location, async (db) => ({
+    pau: await insertStructure(db, PAU),
+    bordeaux: await insertStructure(db, BORDEAUX),
+  }));
 }
 
 export function json<T = any>(r: RunResult): T {
@@ -132,7 +198,11 @@ export async function auditLog(location: string): Promise<AuditEntry[]> {
 }
 
 /** What a test asserts of the store without the binary: rows of a table, counted. */
-export async function count(location: string, table: 'notification' | 'auditLog' | 'account', where?: { accountLogin: string }): Promise<number> {
+export async function count(
+  location: string,
+  table: 'notification' | 'auditLog' | 'account',
+  where?: { accountLogin: string },
+): Promise<number> {
   return withDb(location, async (db) => {
     if (table === 'notification' && where) {
       const r = await db
@@ -143,14 +213,22 @@ export async function count(location: string, table: 'notification' | 'auditLog'
         .executeTakeFirstOrThrow();
       return Number(r.n);
     }
-    const r = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const r = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   });
 }
 
 /** Marks the store as migrated by a newer program: a migration name this one does not know. */
-export async function addUnknownMigration(location: string, name = '9999-from-the-future'): Promise<void> {
+export async function addUnknownMigration(
+  location: string,
+  name = '9999-from-the-future',
+): Promise<void> {
   await withDb(location, async (db) => {
-    await sql`insert into kysely_migration (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(db);
+    await sql`insert into kysely_migration (name, timestamp) values (${name}, ${new Date().toISOString()})`.execute(
+      db,
+    );
   });
 }

@@ -14,12 +14,29 @@ describe.each(DIALECTS)('init (%s)', (dialect) => {
 
   it('creates the store and its first correspondent, then refuses a second init with 6', async () => {
     const cli = cliFor(fresh.location);
-    const args = ['init', '--correspondent', 'Claire.Martin@dgfip.finances.gouv.fr', '--email', 'claire.martin@dgfip.finances.gouv.fr', '--nom', 'MARTIN', '--prenom', 'Claire', '--scope', '64,40'];
+    const args = [
+      'init',
+      '--correspondent',
+      'Claire.Martin@dgfip.finances.gouv.fr',
+      '--email',
+      'claire.martin@dgfip.finances.gouv.fr',
+      '--nom',
+      'MARTIN',
+      '--prenom',
+      'Claire',
+      '--scope',
+      '64,40',
+    ];
     const first = await cli(...args, '--json');
     expect(first.stderr).toContain('premier correspondant');
     expect(first.code).toBe(0);
     const account = JSON.parse(first.stdout);
-    expect(account).toMatchObject({ login: 'claire.martin@dgfip.finances.gouv.fr', kind: 'correspondent', scope: ['40', '64'], status: 'ACTIF' });
+    expect(account).toMatchObject({
+      login: 'claire.martin@dgfip.finances.gouv.fr',
+      kind: 'correspondent',
+      scope: ['40', '64'],
+      status: 'ACTIF',
+    });
     if (dialect === 'sqlite') expect(fs.statSync(fresh.location).mode & 0o777).toBe(0o600);
 
     const second = await cli(...args);
@@ -30,7 +47,19 @@ describe.each(DIALECTS)('init (%s)', (dialect) => {
 
   it('rejects a bad scope with 5, naming the field, and creates no account', async () => {
     const cli = cliFor(fresh.location);
-    const r = await cli('init', '--correspondent', 'c@dgfip.fr', '--email', 'c@dgfip.fr', '--nom', 'X', '--prenom', 'Y', '--scope', '33,99');
+    const r = await cli(
+      'init',
+      '--correspondent',
+      'c@dgfip.fr',
+      '--email',
+      'c@dgfip.fr',
+      '--nom',
+      'X',
+      '--prenom',
+      'Y',
+      '--scope',
+      '33,99',
+    );
     expect(r.code).toBe(5);
     expect(r.stderr).toContain('--scope');
     expect(r.stderr).toContain('99');

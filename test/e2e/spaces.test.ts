@@ -2,7 +2,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { SPAWNS, attach, auditLog, clis, createAccount, initStore, json, withDb } from './fixtures.js';
+import {
+  SPAWNS,
+  attach,
+  auditLog,
+  clis,
+  createAccount,
+  initStore,
+  json,
+  withDb,
+} from './fixtures.js';
 
 /** `subscription …` and `habilitation …` end to end: the built binary, stdout, stderr, exit codes. */
 
@@ -22,7 +31,13 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', SPAWNS, (dialect
     expect((await corr('sync', 'madrhas', path.join(FIXTURES, 'madrhas.csv'))).code).toBe(1);
     await createAccount(fresh.location, AGENT, '--nom', 'ETCHEVERRY', '--prenom', 'Léa');
     await withDb(fresh.location, async (db) => {
-      const pau = (await db.selectFrom('structure').select('id').where('identifier', '=', PAU).executeTakeFirstOrThrow()).id;
+      const pau = (
+        await db
+          .selectFrom('structure')
+          .select('id')
+          .where('identifier', '=', PAU)
+          .executeTakeFirstOrThrow()
+      ).id;
       await attach(db, AGENT, pau);
     });
   });
@@ -37,7 +52,9 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', SPAWNS, (dialect
 
     const mine = await agent('--json', 'subscription', 'list');
     expect(mine.code).toBe(0);
-    expect(json(mine).map((s: { space: string; default: boolean }) => `${s.space}:${s.default}`)).toEqual(['MON_COMPTE:true', 'FACTURES_EMISES:true', 'FACTURES_RECUES:true']);
+    expect(
+      json(mine).map((s: { space: string; default: boolean }) => `${s.space}:${s.default}`),
+    ).toEqual(['MON_COMPTE:true', 'FACTURES_EMISES:true', 'FACTURES_RECUES:true']);
 
     const dflt = await agent('subscription', 'request', PAU, 'MON_COMPTE');
     expect(dflt.code).toBe(6);
@@ -50,7 +67,13 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', SPAWNS, (dialect
     const req = await agent('--json', 'subscription', 'request', PAU, 'factures_travaux');
     expect(req.code).toBe(0);
     expect(req.stderr).toContain('Demande d’abonnement n° 1 à l’espace FACTURES_TRAVAUX');
-    expect(json(req)).toMatchObject({ id: 1, space: 'FACTURES_TRAVAUX', mode: 'MODIFICATION', status: 'EN_COURS_DE_VALIDATION', default: false });
+    expect(json(req)).toMatchObject({
+      id: 1,
+      space: 'FACTURES_TRAVAUX',
+      mode: 'MODIFICATION',
+      status: 'EN_COURS_DE_VALIDATION',
+      default: false,
+    });
 
     const refused = await agent('subscription', 'approve', '1');
     expect(refused.code).toBe(4);
@@ -68,13 +91,29 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', SPAWNS, (dialect
     expect(twice.code).toBe(6);
     expect(twice.stderr).toContain('Request 1 is already decided (VALIDEE).');
 
-    const deciders = await gp('--format', 'csv', 'subscription', 'list', '--structure', PAU, '--status', 'VALIDEE');
+    const deciders = await gp(
+      '--format',
+      'csv',
+      'subscription',
+      'list',
+      '--structure',
+      PAU,
+      '--status',
+      'VALIDEE',
+    );
     expect(deciders.code).toBe(0);
-    expect(deciders.stdout).toContain(`1;${AGENT};SIRET:${PAU};;FACTURES_TRAVAUX;MODIFICATION;VALIDEE;non;`);
+    expect(deciders.stdout).toContain(
+      `1;${AGENT};SIRET:${PAU};;FACTURES_TRAVAUX;MODIFICATION;VALIDEE;non;`,
+    );
 
     const log = await auditLog(fresh.location);
     // (the fixed clock gives every entry the same instant: compared as a set)
-    expect(log.filter((e) => e.action.startsWith('subscription.')).map((e) => `${e.actor} ${e.action} ${e.outcome}`).sort()).toEqual([
+    expect(
+      log
+        .filter((e) => e.action.startsWith('subscription.'))
+        .map((e) => `${e.actor} ${e.action} ${e.outcome}`)
+        .sort(),
+    ).toEqual([
       `${AGENT} subscription.decide REFUSED`,
       `${AGENT} subscription.request OK`,
       `${PAULINE} subscription.approve OK`,
@@ -86,22 +125,54 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', SPAWNS, (dialect
     const agent = as(AGENT);
     const gp = as(PAULINE);
 
-    const req = await agent('--json', 'habilitation', 'request', '--structure', PAU, '--profile', 'consultation_utilisateurs');
+    const req = await agent(
+      '--json',
+      'habilitation',
+      'request',
+      '--structure',
+      PAU,
+      '--profile',
+      'consultation_utilisateurs',
+    );
     expect(req.code).toBe(0);
-    expect(json(req)).toMatchObject({ id: 1, profile: 'CONSULTATION_UTILISATEURS', status: 'EN_COURS_DE_VALIDATION' });
+    expect(json(req)).toMatchObject({
+      id: 1,
+      profile: 'CONSULTATION_UTILISATEURS',
+      status: 'EN_COURS_DE_VALIDATION',
+    });
 
     expect((await gp('habilitation', 'reject', '1')).code).toBe(2);
     expect((await gp('habilitation', 'approve', '1')).code).toBe(0);
 
-    const byCorr = await corr('habilitation', 'grant', AGENT, '--structure', PAU, '--profile', 'VALIDATION_ABONNEMENTS');
+    const byCorr = await corr(
+      'habilitation',
+      'grant',
+      AGENT,
+      '--structure',
+      PAU,
+      '--profile',
+      'VALIDATION_ABONNEMENTS',
+    );
     expect(byCorr.code).toBe(4);
     expect(byCorr.stderr).toContain('Action réservée au gestionnaire principal de la structure.');
-    const grant = await gp('habilitation', 'grant', AGENT, '--structure', PAU, '--profile', 'VALIDATION_ABONNEMENTS');
+    const grant = await gp(
+      'habilitation',
+      'grant',
+      AGENT,
+      '--structure',
+      PAU,
+      '--profile',
+      'VALIDATION_ABONNEMENTS',
+    );
     expect(grant.code).toBe(0);
-    expect(grant.stderr).toContain(`Habilitation n° 2 (VALIDATION_ABONNEMENTS) accordée à ${AGENT}.`);
+    expect(grant.stderr).toContain(
+      `Habilitation n° 2 (VALIDATION_ABONNEMENTS) accordée à ${AGENT}.`,
+    );
 
     const list = await corr('--json', 'habilitation', 'list', '--structure', PAU);
-    expect(json(list).map((h: { profile: string; status: string }) => `${h.profile} ${h.status}`)).toEqual(['CONSULTATION_UTILISATEURS VALIDEE', 'VALIDATION_ABONNEMENTS VALIDEE']);
+    expect(
+      json(list).map((h: { profile: string; status: string }) => `${h.profile} ${h.status}`),
+    ).toEqual(['CONSULTATION_UTILISATEURS VALIDEE', 'VALIDATION_ABONNEMENTS VALIDEE']);
 
     const all = await agent('habilitation', 'remove-all', '--structure', PAU);
     expect(all.code).toBe(0);

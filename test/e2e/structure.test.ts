@@ -4,7 +4,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { SPAWNS, CORR, PAULINE, auditLog, clis, createAccount, initStore, json, withDb } from './fixtures.js';
+import {
+  SPAWNS,
+  CORR,
+  PAULINE,
+  auditLog,
+  clis,
+  createAccount,
+  initStore,
+  json,
+  withDb,
+} from './fixtures.js';
 
 /** `structure …` end to end (SPEC 7, 8.2, 8.3): imports, search, show, users, services by their managers. */
 
@@ -41,26 +51,78 @@ const ROW = {
   chMdm: 'SIRET;26400001900010;CENTRE HOSPITALIER DE MONT-DE-MARSAN;40024;MONT-DE-MARSAN CEDEX;oui',
 };
 
-const USERS_HEADER = 'Identifiant;Nom;Prénom;Courriel;Statut du compte;Rôle;Statut du rattachement;Services;Début;Fin';
+const USERS_HEADER =
+  'Identifiant;Nom;Prénom;Courriel;Statut du compte;Rôle;Statut du rattachement;Services;Début;Fin';
 
-const REJECTED_14 = 'ligne 14 : Identifiant : SIRET invalide « 21640445900011 » (14 chiffres, clé de Luhn)';
-const REJECTED_16 = 'ligne 16 : EmetteurEdi : valeur « peut-être » : true/false, 1/0 ou oui/non attendu';
-const PARTIAL = 'Erreur : 2 ligne(s) sur 14 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.';
+const REJECTED_14 =
+  'ligne 14 : Identifiant : SIRET invalide « 21640445900011 » (14 chiffres, clé de Luhn)';
+const REJECTED_16 =
+  'ligne 16 : EmetteurEdi : valeur « peut-être » : true/false, 1/0 ou oui/non attendu';
+const PARTIAL =
+  'Erreur : 2 ligne(s) sur 14 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.';
 const NOT_MANAGER = 'Erreur : Il faut être gestionnaire principal de la structure, ou habilité.\n';
 
 /** One row of a cli-table3 summary: `│ Créées │ 12 │`. */
-const tableRow = (label: string, value: string | number) => new RegExp(`│ ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +│ ${value} +│`);
+const tableRow = (label: string, value: string | number) =>
+  new RegExp(`│ ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +│ ${value} +│`);
 
-type Summary = { file: string; sha256: string; encoding: string; rows: number; created: number; updated: number; unchanged: number; rejected: number; padded: number; unknownColumns: string[]; sample: { line: number; errors: string[] }[]; rejectsFile: string | null };
-type Structure = Record<string, unknown> & { identifier: string; companyName: string; services: { code: string; label: string; active: boolean; dateStart: string | null; dateEnd: string | null }[] };
+type Summary = {
+  file: string;
+  sha256: string;
+  encoding: string;
+  rows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  padded: number;
+  unknownColumns: string[];
+  sample: { line: number; errors: string[] }[];
+  rejectsFile: string | null;
+};
+type Structure = Record<string, unknown> & {
+  identifier: string;
+  companyName: string;
+  services: {
+    code: string;
+    label: string;
+    active: boolean;
+    dateStart: string | null;
+    dateEnd: string | null;
+  }[];
+};
 
 /** Makes `login` a manager of the structure `identifier`: the validated attachment no command creates yet. */
-async function makeManager(location: string, login: string, identifier: string, role = 'GESTIONNAIRE_PRINCIPAL'): Promise<void> {
+async function makeManager(
+  location: string,
+  login: string,
+  identifier: string,
+  role = 'GESTIONNAIRE_PRINCIPAL',
+): Promise<void> {
   await withDb(location, async (db) => {
     const at = new Date().toISOString();
-    const { id: accountId } = await db.selectFrom('account').select('id').where('login', '=', login).executeTakeFirstOrThrow();
-    const { id: structureId } = await db.selectFrom('structure').select('id').where('identifier', '=', identifier).executeTakeFirstOrThrow();
-    await db.insertInto('attachment').values({ accountId, structureId, role, status: 'VALIDEE', source: 'MANUEL', createdAt: at, updatedAt: at }).execute();
+    const { id: accountId } = await db
+      .selectFrom('account')
+      .select('id')
+      .where('login', '=', login)
+      .executeTakeFirstOrThrow();
+    const { id: structureId } = await db
+      .selectFrom('structure')
+      .select('id')
+      .where('identifier', '=', identifier)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('attachment')
+      .values({
+        accountId,
+        structureId,
+        role,
+        status: 'VALIDEE',
+        source: 'MANUEL',
+        createdAt: at,
+        updatedAt: at,
+      })
+      .execute();
   });
 }
 
@@ -120,13 +182,37 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
 
       // the valid rows are in: quoted fields, a padded SIRET, an inactive structure, ligatures
       const musee = await show(MUSEE);
-      expect(musee).toMatchObject({ companyName: 'MUSÉE NATIONAL DU CHÂTEAU DE PAU', address: 'Rue du Château; bâtiment B', postalCode: '64000', departement: '64', active: true, ediSender: false });
+      expect(musee).toMatchObject({
+        companyName: 'MUSÉE NATIONAL DU CHÂTEAU DE PAU',
+        address: 'Rue du Château; bâtiment B',
+        postalCode: '64000',
+        departement: '64',
+        active: true,
+        ediSender: false,
+      });
       const padded = await show('00123456600014');
-      expect(padded).toMatchObject({ idType: 'SIRET', identifier: '00123456600014', companyName: 'SYNDICAT INTERCOMMUNAL DES EAUX DE L\'AIN', postalCode: '01000', departement: '01' });
+      expect(padded).toMatchObject({
+        idType: 'SIRET',
+        identifier: '00123456600014',
+        companyName: "SYNDICAT INTERCOMMUNAL DES EAUX DE L'AIN",
+        postalCode: '01000',
+        departement: '01',
+      });
       const oeuvre = await show(OEUVRE);
-      expect(oeuvre).toMatchObject({ companyName: 'ŒUVRE DES ÉCOLES DE LESCAR', address: 'Place "Royale"', active: false });
+      expect(oeuvre).toMatchObject({
+        companyName: 'ŒUVRE DES ÉCOLES DE LESCAR',
+        address: 'Place "Royale"',
+        active: false,
+      });
       const pau = await show(PAU);
-      expect(pau).toMatchObject({ addressComplement1: 'Hôtel de ville', phone: '05 59 27 85 80', ediSender: true, ediReceiver: false, managesPaymentStatus: true, managesServiceCommitment: false });
+      expect(pau).toMatchObject({
+        addressComplement1: 'Hôtel de ville',
+        phone: '05 59 27 85 80',
+        ediSender: true,
+        ediReceiver: false,
+        managesPaymentStatus: true,
+        managesServiceCommitment: false,
+      });
 
       const rejected = await cli.corr('structure', 'show', '21640445900011');
       expect(rejected.code).toBe(3);
@@ -151,8 +237,14 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
         padded: 1,
         unknownColumns: [],
         sample: [
-          { line: 14, errors: ['Identifiant : SIRET invalide « 21640445900011 » (14 chiffres, clé de Luhn)'] },
-          { line: 16, errors: ['EmetteurEdi : valeur « peut-être » : true/false, 1/0 ou oui/non attendu'] },
+          {
+            line: 14,
+            errors: ['Identifiant : SIRET invalide « 21640445900011 » (14 chiffres, clé de Luhn)'],
+          },
+          {
+            line: 16,
+            errors: ['EmetteurEdi : valeur « peut-être » : true/false, 1/0 ou oui/non attendu'],
+          },
         ],
         rejectsFile: null,
       });
@@ -162,7 +254,16 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
         action: 'structure.import',
         target: 'file:annuaire.csv',
         outcome: 'OK',
-        changes: { sha256: sha256(ANNUAIRE), encoding: 'utf8', rows: 14, created: 12, updated: 0, unchanged: 0, rejected: 2, padded: 1 },
+        changes: {
+          sha256: sha256(ANNUAIRE),
+          encoding: 'utf8',
+          rows: 14,
+          created: 12,
+          updated: 0,
+          unchanged: 0,
+          rejected: 2,
+          padded: 1,
+        },
       });
     });
 
@@ -170,14 +271,19 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const out = path.join(fresh.dir, 'rejets.csv');
       const r = await cli.corr('structure', 'import', ANNUAIRE, '--rejects', out);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`${REJECTED_14}\n${REJECTED_16}\nErreur : 2 ligne(s) sur 14 rejetée(s), écrites dans ${out} ; les autres sont importées.\n`);
+      expect(r.stderr).toBe(
+        `${REJECTED_14}\n${REJECTED_16}\nErreur : 2 ligne(s) sur 14 rejetée(s), écrites dans ${out} ; les autres sont importées.\n`,
+      );
       expect(r.stdout).toMatch(tableRow('Rejetées', 2));
 
       const bytes = fs.readFileSync(out);
       expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       const text = bytes.subarray(3).toString('utf8');
       expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
-      const header = fs.readFileSync(ANNUAIRE, 'utf8').replace(/^\uFEFF/, '').split('\r\n')[0];
+      const header = fs
+        .readFileSync(ANNUAIRE, 'utf8')
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')[0];
       expect(text.split('\r\n')).toEqual([
         `${header};LIGNE;ERREURS`,
         'SIRET;21640445900011;COMMUNE MAL SAISIE;oui;non;non;non;non;non;non;non;oui;;;;64000;PAU;;;FR;France;14;Identifiant : SIRET invalide « 21640445900011 » (14 chiffres, clé de Luhn)',
@@ -192,7 +298,14 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const again = await cli.corr('structure', 'import', ANNUAIRE, '--json');
       expect(again.code).toBe(1);
       expect(again.stderr).toBe(`${REJECTED_14}\n${REJECTED_16}\n${PARTIAL}\n`);
-      expect(json<Summary>(again)).toMatchObject({ rows: 14, created: 0, updated: 0, unchanged: 12, rejected: 2, padded: 1 });
+      expect(json<Summary>(again)).toMatchObject({
+        rows: 14,
+        created: 0,
+        updated: 0,
+        unchanged: 12,
+        rejected: 2,
+        padded: 1,
+      });
       expect((await show(PAU)).updatedAt).toBe(before.updatedAt);
     });
 
@@ -208,8 +321,15 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       expect(found.code).toBe(0);
       expect(found.stdout).toBe(csvLines(ROW.leon));
       expect(found.stderr).toBe('');
-      expect(await show(LEON)).toMatchObject({ companyName: 'COMMUNE DE LÉON', address: 'Place de l\'Église', city: 'LÉON' });
-      expect(await show('20004090500016')).toMatchObject({ companyName: 'SYNDICAT MIXTE DU BASSIN DE L\'ADOUR « ÉTÉ »', address: 'Allée des Pins; porte 2' });
+      expect(await show(LEON)).toMatchObject({
+        companyName: 'COMMUNE DE LÉON',
+        address: "Place de l'Église",
+        city: 'LÉON',
+      });
+      expect(await show('20004090500016')).toMatchObject({
+        companyName: "SYNDICAT MIXTE DU BASSIN DE L'ADOUR « ÉTÉ »",
+        address: 'Allée des Pins; porte 2',
+      });
       expect(await show(PAU)).toMatchObject({ addressComplement1: 'Hôtel de ville' });
     });
 
@@ -217,7 +337,9 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const r = await cli.corr('structure', 'import', CP1252, '--encoding', 'utf8', '--json');
       expect(r.code).toBe(5);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toContain('Fichier annuaire-cp1252.csv inutilisable : rien n’a été enregistré.');
+      expect(r.stderr).toContain(
+        'Fichier annuaire-cp1252.csv inutilisable : rien n’a été enregistré.',
+      );
       expect(r.stderr).toContain('--encoding: le fichier n’est pas en UTF-8');
       const none = await search('leon');
       expect(none.code).toBe(0);
@@ -228,13 +350,17 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const r = await cli.corr('structure', 'import', MISSING_COLUMN);
       expect(r.code).toBe(5);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe('Erreur : Fichier annuaire-missing-column.csv inutilisable : rien n’a été enregistré.\n  - ligne 1 RaisonSociale: colonne obligatoire absente de l’en-tête\n');
+      expect(r.stderr).toBe(
+        'Erreur : Fichier annuaire-missing-column.csv inutilisable : rien n’a été enregistré.\n  - ligne 1 RaisonSociale: colonne obligatoire absente de l’en-tête\n',
+      );
       const byText = await search('pau');
       expect(byText.code).toBe(0);
       expect(byText.stdout).toBe(csvLines());
       const byPostalCode = await search('--code-postal', '64000');
       expect(byPostalCode.stdout).toBe(csvLines());
-      expect((await auditLog(fresh.location)).filter((e) => e.action === 'structure.import')).toEqual([]);
+      expect(
+        (await auditLog(fresh.location)).filter((e) => e.action === 'structure.import'),
+      ).toEqual([]);
     });
 
     it('a plain account may not import: 4, audited as refused, nothing imported', async () => {
@@ -244,12 +370,20 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe('Erreur : Action réservée aux correspondants dématérialisation.\n');
       const [last] = await auditLog(fresh.location);
-      expect(last).toMatchObject({ actor: PAULINE, action: 'structure.import', target: 'file:annuaire.csv', outcome: 'REFUSED', changes: { reason: 'rights.correspondentOnly' } });
+      expect(last).toMatchObject({
+        actor: PAULINE,
+        action: 'structure.import',
+        target: 'file:annuaire.csv',
+        outcome: 'REFUSED',
+        changes: { reason: 'rights.correspondentOnly' },
+      });
       expect((await search('pau')).stdout).toBe(csvLines());
 
       const services = await cli.as(PAULINE)('structure', 'import-services', SERVICES);
       expect(services.code).toBe(4);
-      expect(services.stderr).toBe('Erreur : Action réservée aux correspondants dématérialisation.\n');
+      expect(services.stderr).toBe(
+        'Erreur : Action réservée aux correspondants dématérialisation.\n',
+      );
     });
 
     it('a file that does not exist: 5 naming it, nothing written', async () => {
@@ -257,8 +391,12 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const r = await cli.corr('structure', 'import', missing);
       expect(r.code).toBe(5);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe(`Erreur : Fichier absent.csv inutilisable : rien n’a été enregistré.\n  - FILE: lecture impossible (ENOENT: no such file or directory, open '${missing}')\n`);
-      expect((await auditLog(fresh.location)).filter((e) => e.action === 'structure.import')).toEqual([]);
+      expect(r.stderr).toBe(
+        `Erreur : Fichier absent.csv inutilisable : rien n’a été enregistré.\n  - FILE: lecture impossible (ENOENT: no such file or directory, open '${missing}')\n`,
+      );
+      expect(
+        (await auditLog(fresh.location)).filter((e) => e.action === 'structure.import'),
+      ).toEqual([]);
     });
 
     it('--lang en: the summary labels, the rejected lines and the error in English', async () => {
@@ -281,11 +419,34 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const r = await cli.corr('structure', 'import-services', SERVICES, '--json');
       expect(r.code).toBe(1);
       const summary = json<Summary>(r);
-      expect(summary).toMatchObject({ file: 'services.csv', sha256: sha256(SERVICES), encoding: 'utf8', rows: 9, created: 6, updated: 0, unchanged: 0, rejected: 3, padded: 1 });
+      expect(summary).toMatchObject({
+        file: 'services.csv',
+        sha256: sha256(SERVICES),
+        encoding: 'utf8',
+        rows: 9,
+        created: 6,
+        updated: 0,
+        unchanged: 0,
+        rejected: 3,
+        padded: 1,
+      });
       expect(summary.sample).toEqual([
-        { line: 7, errors: ['Identifiant : structure inconnue SIRET:21640445900028 : importez d’abord l’annuaire'] },
-        { line: 8, errors: ['DateDebut : date invalide ou inexistante « 31/02/2024 » (JJ/MM/AAAA ou AAAA-MM-JJ)'] },
-        { line: 9, errors: ['DateFin : la date de fin (2024-01-01) précède la date de début (2024-06-01)'] },
+        {
+          line: 7,
+          errors: [
+            'Identifiant : structure inconnue SIRET:21640445900028 : importez d’abord l’annuaire',
+          ],
+        },
+        {
+          line: 8,
+          errors: [
+            'DateDebut : date invalide ou inexistante « 31/02/2024 » (JJ/MM/AAAA ou AAAA-MM-JJ)',
+          ],
+        },
+        {
+          line: 9,
+          errors: ['DateFin : la date de fin (2024-01-01) précède la date de début (2024-06-01)'],
+        },
       ]);
       const lines = r.stderr.split('\n');
       expect(lines.slice(0, 3).sort()).toEqual([
@@ -293,19 +454,53 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
         'ligne 8 : DateDebut : date invalide ou inexistante « 31/02/2024 » (JJ/MM/AAAA ou AAAA-MM-JJ)',
         'ligne 9 : DateFin : la date de fin (2024-01-01) précède la date de début (2024-06-01)',
       ]);
-      expect(lines.slice(3)).toEqual(['Erreur : 3 ligne(s) sur 9 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.', '']);
+      expect(lines.slice(3)).toEqual([
+        'Erreur : 3 ligne(s) sur 9 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.',
+        '',
+      ]);
 
       expect((await show(PAU)).services).toEqual([
-        { code: 'FACTURES', label: 'Service facturier; dépenses', active: true, dateStart: null, dateEnd: null },
-        { code: 'SERV-CULT', label: 'Service culturel', active: true, dateStart: '2020-01-01', dateEnd: null },
-        { code: 'SERV-ETAT-CIVIL', label: 'État civil', active: true, dateStart: '2019-01-01', dateEnd: null },
+        {
+          code: 'FACTURES',
+          label: 'Service facturier; dépenses',
+          active: true,
+          dateStart: null,
+          dateEnd: null,
+        },
+        {
+          code: 'SERV-CULT',
+          label: 'Service culturel',
+          active: true,
+          dateStart: '2020-01-01',
+          dateEnd: null,
+        },
+        {
+          code: 'SERV-ETAT-CIVIL',
+          label: 'État civil',
+          active: true,
+          dateStart: '2019-01-01',
+          dateEnd: null,
+        },
       ]);
       // the padded SIRET of the directory, reached through its stripped form
-      expect((await show('123456600014')).services).toEqual([{ code: 'ADMIN', label: 'Administration générale', active: false, dateStart: null, dateEnd: null }]);
+      expect((await show('123456600014')).services).toEqual([
+        {
+          code: 'ADMIN',
+          label: 'Administration générale',
+          active: false,
+          dateStart: null,
+          dateEnd: null,
+        },
+      ]);
 
       const again = await cli.corr('structure', 'import-services', SERVICES, '--json');
       expect(again.code).toBe(1);
-      expect(json<Summary>(again)).toMatchObject({ created: 0, updated: 0, unchanged: 6, rejected: 3 });
+      expect(json<Summary>(again)).toMatchObject({
+        created: 0,
+        updated: 0,
+        unchanged: 6,
+        rejected: 3,
+      });
     });
   });
 
@@ -323,7 +518,9 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       }
       const json1 = await cli.corr('structure', 'search', 'Château', '--json');
       expect(json1.code).toBe(0);
-      expect(json<Structure[]>(json1).map((s) => [s.identifier, s.companyName])).toEqual([[MUSEE, 'MUSÉE NATIONAL DU CHÂTEAU DE PAU']]);
+      expect(json<Structure[]>(json1).map((s) => [s.identifier, s.companyName])).toEqual([
+        [MUSEE, 'MUSÉE NATIONAL DU CHÂTEAU DE PAU'],
+      ]);
     });
 
     it('finds by identifier (TAHITI 003970-001) and by a service label (`culturel`)', async () => {
@@ -372,12 +569,16 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const empty = await cli.corr('structure', 'search');
       expect(empty.code).toBe(5);
       expect(empty.stdout).toBe('');
-      expect(empty.stderr).toBe('Erreur : Saisie invalide : rien n’a été enregistré.\n  - TEXT: donnez un texte ou au moins un filtre (--identifiant, --type, --raison-sociale, --code-postal, --ville, --nom, --prenom)\n');
+      expect(empty.stderr).toBe(
+        'Erreur : Saisie invalide : rien n’a été enregistré.\n  - TEXT: donnez un texte ou au moins un filtre (--identifiant, --type, --raison-sociale, --code-postal, --ville, --nom, --prenom)\n',
+      );
 
       const badType = await cli.corr('structure', 'search', '--type', 'INCONNU');
       expect(badType.code).toBe(5);
       expect(badType.stdout).toBe('');
-      expect(badType.stderr).toContain("Erreur : Valeur refusée : option '--type <type>' argument 'INCONNU' is invalid.");
+      expect(badType.stderr).toContain(
+        "Erreur : Valeur refusée : option '--type <type>' argument 'INCONNU' is invalid.",
+      );
     });
 
     it('pages: --limit 1 --page 2 shows the second structure and says how many there are', async () => {
@@ -398,13 +599,30 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
 
       const zero = await cli.corr('structure', 'search', 'pau', '--page', '0');
       expect(zero.code).toBe(5);
-      expect(zero.stderr).toBe('Erreur : Saisie invalide : rien n’a été enregistré.\n  - --page: nombre entier positif attendu\n');
+      expect(zero.stderr).toBe(
+        'Erreur : Saisie invalide : rien n’a été enregistré.\n  - --page: nombre entier positif attendu\n',
+      );
     });
 
     it('--lang en: headers and the paging note in English', async () => {
-      const r = await cli.corr('--lang', 'en', 'structure', 'search', 'pau', '--limit', '1', '--format', 'csv');
+      const r = await cli.corr(
+        '--lang',
+        'en',
+        'structure',
+        'search',
+        'pau',
+        '--limit',
+        '1',
+        '--format',
+        'csv',
+      );
       expect(r.code).toBe(0);
-      expect(r.stdout).toBe(crlf('Identifier type;Identifier;Name;Postal code;City;Active', 'SIRET;26640001900011;CENTRE HOSPITALIER DE PAU;64046;PAU CEDEX;yes'));
+      expect(r.stdout).toBe(
+        crlf(
+          'Identifier type;Identifier;Name;Postal code;City;Active',
+          'SIRET;26640001900011;CENTRE HOSPITALIER DE PAU;64046;PAU CEDEX;yes',
+        ),
+      );
       expect(r.stderr).toBe('Shown: 1 of 4 (page 1); see --limit and --page.\n');
 
       const none = await cli.corr('--lang', 'en', 'structure', 'search', 'zzzz');
@@ -424,12 +642,41 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       expect(byId.stderr).toBe('');
       const pau = json<Structure>(byId);
       expect(Object.keys(pau)).toEqual([
-        'idType', 'identifier', 'companyName', 'active', 'address', 'addressComplement1', 'addressComplement2', 'postalCode', 'city',
-        'departement', 'countryCode', 'countryLabel', 'phone', 'email', 'ediSender', 'ediReceiver', 'managesPaymentStatus',
-        'managesCommitment', 'managesService', 'managesServiceCommitment', 'isMoa', 'isMoaOnly', 'updatedAt',
-        'principalManager', 'attachments', 'services',
+        'idType',
+        'identifier',
+        'companyName',
+        'active',
+        'address',
+        'addressComplement1',
+        'addressComplement2',
+        'postalCode',
+        'city',
+        'departement',
+        'countryCode',
+        'countryLabel',
+        'phone',
+        'email',
+        'ediSender',
+        'ediReceiver',
+        'managesPaymentStatus',
+        'managesCommitment',
+        'managesService',
+        'managesServiceCommitment',
+        'isMoa',
+        'isMoaOnly',
+        'updatedAt',
+        'principalManager',
+        'attachments',
+        'services',
       ]);
-      expect(pau).toMatchObject({ idType: 'SIRET', identifier: PAU, companyName: 'COMMUNE DE PAU', principalManager: null, attachments: {}, email: 'mairie@ville-pau.fr' });
+      expect(pau).toMatchObject({
+        idType: 'SIRET',
+        identifier: PAU,
+        companyName: 'COMMUNE DE PAU',
+        principalManager: null,
+        attachments: {},
+        email: 'mairie@ville-pau.fr',
+      });
       expect(pau.updatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
       expect(pau.services.map((s) => s.code)).toEqual(['FACTURES', 'SERV-CULT', 'SERV-ETAT-CIVIL']);
 
@@ -438,15 +685,32 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       expect(json(byTypeRef)).toEqual(pau);
 
       const tahiti = await show('TAHITI:003970-001');
-      expect(tahiti).toMatchObject({ idType: 'TAHITI', identifier: '003970-001', companyName: 'COMMUNE DE PAPEETE', departement: '987' });
+      expect(tahiti).toMatchObject({
+        idType: 'TAHITI',
+        identifier: '003970-001',
+        companyName: 'COMMUNE DE PAPEETE',
+        departement: '987',
+      });
       const ridet = await show('1234567001');
-      expect(ridet).toMatchObject({ idType: 'RIDET', companyName: 'PROVINCE SUD', countryLabel: 'Nouvelle-Calédonie' });
+      expect(ridet).toMatchObject({
+        idType: 'RIDET',
+        companyName: 'PROVINCE SUD',
+        countryLabel: 'Nouvelle-Calédonie',
+      });
 
       const stripped = await cli.corr('structure', 'show', '123456600014', '--format', 'csv');
       expect(stripped.code).toBe(0);
       const [header, row, ...rest] = stripped.stdout.split('\r\n');
-      expect(header!.startsWith('Type d’identifiant;Identifiant;Raison sociale;Code postal;Ville;Active;Adresse;')).toBe(true);
-      expect(row!.startsWith('SIRET;00123456600014;SYNDICAT INTERCOMMUNAL DES EAUX DE L\'AIN;01000;BOURG-EN-BRESSE;oui;1 rue de la Source;')).toBe(true);
+      expect(
+        header!.startsWith(
+          'Type d’identifiant;Identifiant;Raison sociale;Code postal;Ville;Active;Adresse;',
+        ),
+      ).toBe(true);
+      expect(
+        row!.startsWith(
+          "SIRET;00123456600014;SYNDICAT INTERCOMMUNAL DES EAUX DE L'AIN;01000;BOURG-EN-BRESSE;oui;1 rue de la Source;",
+        ),
+      ).toBe(true);
       expect(rest).toEqual(['']);
     });
 
@@ -490,7 +754,15 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       expect(byGp.code).toBe(0);
       expect(byGp.stdout).toBe(crlf(USERS_HEADER, gpRow));
 
-      const refused = await cli.corr('structure', 'users', PAU, '--status', 'REFUSEE', '--format', 'csv');
+      const refused = await cli.corr(
+        'structure',
+        'users',
+        PAU,
+        '--status',
+        'REFUSEE',
+        '--format',
+        'csv',
+      );
       expect(refused.code).toBe(0);
       expect(refused.stdout).toBe(crlf(USERS_HEADER));
 
@@ -500,7 +772,12 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       expect(byUser.stderr).toBe(NOT_MANAGER);
 
       const shown = await show(PAU);
-      expect(shown.principalManager).toEqual({ login: PAULINE, lastName: 'DUFOUR', firstName: 'Pauline', email: PAULINE });
+      expect(shown.principalManager).toEqual({
+        login: PAULINE,
+        lastName: 'DUFOUR',
+        firstName: 'Pauline',
+        email: PAULINE,
+      });
       expect(shown.attachments).toEqual({ VALIDEE: 1 });
     });
 
@@ -510,7 +787,12 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe('Erreur : Cible hors de votre périmètre.\n');
       const [last] = await auditLog(fresh.location);
-      expect(last).toMatchObject({ actor: CORR, action: 'structure.users', target: `structure:SIRET:${BORDEAUX}`, outcome: 'REFUSED' });
+      expect(last).toMatchObject({
+        actor: CORR,
+        action: 'structure.users',
+        target: `structure:SIRET:${BORDEAUX}`,
+        outcome: 'REFUSED',
+      });
     });
   });
 
@@ -523,21 +805,45 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
     const gp = (...args: string[]) => cli.as(PAULINE)('structure', 'service', ...args);
 
     it('add: 0 and searchable by its label; the same code again: 6', async () => {
-      const r = await gp('add', PAU, 'SERV-X', '--libelle', 'Piscine municipale', '--debut', '01/01/2026', '--json');
+      const r = await gp(
+        'add',
+        PAU,
+        'SERV-X',
+        '--libelle',
+        'Piscine municipale',
+        '--debut',
+        '01/01/2026',
+        '--json',
+      );
       expect(r.code).toBe(0);
       expect(r.stderr).toBe(`✔ Service SERV-X ajouté à la structure ${PAU}.\n`);
-      expect(json(r)).toEqual({ code: 'SERV-X', label: 'Piscine municipale', active: true, dateStart: '2026-01-01', dateEnd: null });
+      expect(json(r)).toEqual({
+        code: 'SERV-X',
+        label: 'Piscine municipale',
+        active: true,
+        dateStart: '2026-01-01',
+        dateEnd: null,
+      });
       expect((await search('piscine')).stdout).toBe(csvLines(ROW.pau));
       const [last] = await auditLog(fresh.location);
-      expect(last).toMatchObject({ actor: PAULINE, action: 'service.add', target: `service:SIRET:${PAU}/SERV-X`, outcome: 'OK' });
+      expect(last).toMatchObject({
+        actor: PAULINE,
+        action: 'service.add',
+        target: `service:SIRET:${PAU}/SERV-X`,
+        outcome: 'OK',
+      });
 
       const again = await gp('add', PAU, 'SERV-X', '--libelle', 'Autre');
       expect(again.code).toBe(6);
       expect(again.stdout).toBe('');
-      expect(again.stderr).toBe(`Erreur : Le service SERV-X existe déjà dans la structure SIRET:${PAU}.\n`);
+      expect(again.stderr).toBe(
+        `Erreur : Le service SERV-X existe déjà dans la structure SIRET:${PAU}.\n`,
+      );
       const imported = await gp('add', PAU, 'SERV-CULT', '--libelle', 'Autre');
       expect(imported.code).toBe(6);
-      expect((await show(PAU)).services.find((s) => s.code === 'SERV-X')!.label).toBe('Piscine municipale');
+      expect((await show(PAU)).services.find((s) => s.code === 'SERV-X')!.label).toBe(
+        'Piscine municipale',
+      );
     });
 
     it('edit the label: 0, `Service SERV-X modifié : Libellé.`, the search follows; the same label again: unchanged', async () => {
@@ -545,37 +851,59 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const r = await gp('edit', PAU, 'SERV-X', '--libelle', 'Patinoire municipale', '--json');
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('✔ Service SERV-X modifié : Libellé.\n');
-      expect(json(r)).toEqual({ code: 'SERV-X', label: 'Patinoire municipale', active: true, dateStart: null, dateEnd: null });
+      expect(json(r)).toEqual({
+        code: 'SERV-X',
+        label: 'Patinoire municipale',
+        active: true,
+        dateStart: null,
+        dateEnd: null,
+      });
       expect((await search('patinoire')).stdout).toBe(csvLines(ROW.pau));
       expect((await search('piscine')).stdout).toBe(csvLines());
 
       const same = await gp('edit', PAU, 'SERV-X', '--libelle', 'Patinoire municipale');
       expect(same.code).toBe(0);
-      expect(same.stderr).toBe('Service SERV-X inchangé : les valeurs données sont celles déjà enregistrées.\n');
+      expect(same.stderr).toBe(
+        'Service SERV-X inchangé : les valeurs données sont celles déjà enregistrées.\n',
+      );
 
       const unknown = await gp('edit', PAU, 'SERV-NONE', '--libelle', 'X');
       expect(unknown.code).toBe(3);
-      expect(unknown.stderr).toBe(`Erreur : Service SERV-NONE introuvable dans la structure SIRET:${PAU}.\n`);
+      expect(unknown.stderr).toBe(
+        `Erreur : Service SERV-NONE introuvable dans la structure SIRET:${PAU}.\n`,
+      );
     });
 
     it('edit with an end before the start: 5 naming --fin, nothing written', async () => {
       const r = await gp('edit', PAU, 'SERV-CULT', '--debut', '2026-06-01', '--fin', '2026-01-01');
       expect(r.code).toBe(5);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe('Erreur : Saisie invalide : rien n’a été enregistré.\n  - --fin: la date de fin (2026-01-01) précède la date de début (2026-06-01)\n');
-      expect((await show(PAU)).services.find((s) => s.code === 'SERV-CULT')).toEqual({ code: 'SERV-CULT', label: 'Service culturel', active: true, dateStart: '2020-01-01', dateEnd: null });
+      expect(r.stderr).toBe(
+        'Erreur : Saisie invalide : rien n’a été enregistré.\n  - --fin: la date de fin (2026-01-01) précède la date de début (2026-06-01)\n',
+      );
+      expect((await show(PAU)).services.find((s) => s.code === 'SERV-CULT')).toEqual({
+        code: 'SERV-CULT',
+        label: 'Service culturel',
+        active: true,
+        dateStart: '2020-01-01',
+        dateEnd: null,
+      });
     });
 
     it('deactivate: 0, then 6', async () => {
       const first = await gp('deactivate', PAU, 'SERV-CULT', '--format', 'csv');
       expect(first.code).toBe(0);
       expect(first.stderr).toBe('✔ Service SERV-CULT désactivé.\n');
-      expect(first.stdout).toBe(crlf('Code service;Libellé;Active;Début;Fin', 'SERV-CULT;Service culturel;non;2020-01-01;'));
+      expect(first.stdout).toBe(
+        crlf('Code service;Libellé;Active;Début;Fin', 'SERV-CULT;Service culturel;non;2020-01-01;'),
+      );
 
       const second = await gp('deactivate', PAU, 'SERV-CULT');
       expect(second.code).toBe(6);
       expect(second.stdout).toBe('');
-      expect(second.stderr).toBe(`Erreur : Le service SERV-CULT de la structure SIRET:${PAU} est déjà désactivé.\n`);
+      expect(second.stderr).toBe(
+        `Erreur : Le service SERV-CULT de la structure SIRET:${PAU} est déjà désactivé.\n`,
+      );
       expect((await show(PAU)).services.find((s) => s.code === 'SERV-CULT')!.active).toBe(false);
     });
 
@@ -603,7 +931,9 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       expect(elsewhere.stderr).toBe(NOT_MANAGER);
 
       expect((await show(PAU)).services).toEqual(before);
-      const refused = (await auditLog(fresh.location)).filter((e) => e.outcome === 'REFUSED').map((e) => [e.actor, e.action]);
+      const refused = (await auditLog(fresh.location))
+        .filter((e) => e.outcome === 'REFUSED')
+        .map((e) => [e.actor, e.action]);
       expect(refused).toEqual([
         [PAULINE, 'structure.edit'],
         [CORR, 'structure.edit'],
@@ -619,16 +949,22 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       const group = await cli.cli('structure', '--help');
       expect(group.code).toBe(0);
       expect(group.stdout).toContain('Utilisation : chorus-admin structure [options] [command]');
-      expect(group.stdout).toContain('Exemples :\n  $ chorus-admin --as corr@dgfip.fr structure import annuaire.csv --rejects rejets.csv\n');
+      expect(group.stdout).toContain(
+        'Exemples :\n  $ chorus-admin --as corr@dgfip.fr structure import annuaire.csv --rejects rejets.csv\n',
+      );
 
       const sub = await cli.cli('structure', 'search', '--help');
       expect(sub.code).toBe(0);
       expect(sub.stdout).toContain('--code-postal <code>');
-      expect(sub.stdout).toContain('Exemples :\n  $ chorus-admin --as corr@dgfip.fr structure search "mairie de pau"\n');
+      expect(sub.stdout).toContain(
+        'Exemples :\n  $ chorus-admin --as corr@dgfip.fr structure search "mairie de pau"\n',
+      );
 
       const en = await cli.cli('--lang', 'en', 'structure', 'search', '--help');
       expect(en.code).toBe(0);
-      expect(en.stdout).toContain('Examples:\n  $ chorus-admin --as corr@dgfip.fr structure search "mairie de pau"\n');
+      expect(en.stdout).toContain(
+        'Examples:\n  $ chorus-admin --as corr@dgfip.fr structure search "mairie de pau"\n',
+      );
     });
   });
 });

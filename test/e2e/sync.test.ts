@@ -28,29 +28,75 @@ const PAU = '21640445900010';
 
 /** The nine rejected lines, in file order, as the sample and the rejects report give them. */
 const REASONS: [number, string][] = [
-  [7, 'IDENTIFIANT_CONNEXION : les données personnelles ou le statut de ce compte diffèrent d’une ligne à l’autre'],
-  [8, 'IDENTIFIANT_CONNEXION : les données personnelles ou le statut de ce compte diffèrent d’une ligne à l’autre'],
-  [9, 'IDENTIFIANT_STRUCTURE : structure inconnue SIRET:21640445900028 : importez d’abord l’annuaire'],
+  [
+    7,
+    'IDENTIFIANT_CONNEXION : les données personnelles ou le statut de ce compte diffèrent d’une ligne à l’autre',
+  ],
+  [
+    8,
+    'IDENTIFIANT_CONNEXION : les données personnelles ou le statut de ce compte diffèrent d’une ligne à l’autre',
+  ],
+  [
+    9,
+    'IDENTIFIANT_STRUCTURE : structure inconnue SIRET:21640445900028 : importez d’abord l’annuaire',
+  ],
   [10, 'DATE_DEBUT : date invalide ou inexistante « 30/02/2024 » (JJ/MM/AAAA ou AAAA-MM-JJ)'],
-  [11, 'IDENTIFIANT_STRUCTURE : structure SIRET:21330063500017 hors de votre périmètre (département 33)'],
+  [
+    11,
+    'IDENTIFIANT_STRUCTURE : structure SIRET:21330063500017 hors de votre périmètre (département 33)',
+  ],
   [12, 'ROLE : plusieurs gestionnaires principaux pour cette structure dans le fichier'],
   [13, 'ROLE : plusieurs gestionnaires principaux pour cette structure dans le fichier'],
   [14, 'CODE_SERVICE : service INCONNU inconnu dans la structure SIRET:21640445900010'],
   [15, 'IDENTIFIANT_STRUCTURE : structure SIRET:21640422800019 inactive'],
 ];
 const REJECTED_LINES = REASONS.map(([line, reason]) => `ligne ${line} : ${reason}\n`).join('');
-const PARTIAL = 'Erreur : 9 ligne(s) sur 15 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.\n';
+const PARTIAL =
+  'Erreur : 9 ligne(s) sur 15 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.\n';
 const FIRST_RUN_STDERR = REJECTED_LINES + PARTIAL;
 
 /** One row of a cli-table3 summary: `│ Créées │ 12 │`. */
-const tableRow = (label: string, value: string | number) => new RegExp(`│ ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +│ ${value} +│`);
+const tableRow = (label: string, value: string | number) =>
+  new RegExp(`│ ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +│ ${value} +│`);
 
 type Summary = {
-  file: string; sha256: string; encoding: string; mode: string; dryRun: boolean; strategy: 'streamed' | 'staged'; rows: number; accounts: number; created: number; updated: number;
-  unchanged: number; kept: number; reactivated: number; deactivated: number; attachmentsAdded: number; attachmentsChanged: number;
-  attachmentsEnded: number; rejected: number; padded: number; gpKept: number; unknownColumns: string[]; sample: { line: number; errors: string[] }[]; rejectsFile: string | null;
+  file: string;
+  sha256: string;
+  encoding: string;
+  mode: string;
+  dryRun: boolean;
+  strategy: 'streamed' | 'staged';
+  rows: number;
+  accounts: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  kept: number;
+  reactivated: number;
+  deactivated: number;
+  attachmentsAdded: number;
+  attachmentsChanged: number;
+  attachmentsEnded: number;
+  rejected: number;
+  padded: number;
+  gpKept: number;
+  unknownColumns: string[];
+  sample: { line: number; errors: string[] }[];
+  rejectsFile: string | null;
 };
-type Account = { login: string; status: string; source: string; updatedAt: string; attachments: { structure: string; role: string; status: string; dateStart: string | null; dateEnd: string | null }[] } & Record<string, unknown>;
+type Account = {
+  login: string;
+  status: string;
+  source: string;
+  updatedAt: string;
+  attachments: {
+    structure: string;
+    role: string;
+    status: string;
+    dateStart: string | null;
+    dateEnd: string | null;
+  }[];
+} & Record<string, unknown>;
 
 /** The summary of the first run of the fixture on a store that has none of its accounts. */
 const FIRST_RUN: Summary = {
@@ -124,7 +170,13 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     fs.writeFileSync(p, [HEADER, ...lines].map((l) => `${l}\r\n`).join(''));
     return p;
   };
-  const AFTER_FIRST_RUN = { [CORR]: 'ACTIF', [ANNE_MARIE]: 'ACTIF', [JEAN]: 'ACTIF', [PAULINE]: 'ACTIF', [SOPHIE]: 'INACTIF' };
+  const AFTER_FIRST_RUN = {
+    [CORR]: 'ACTIF',
+    [ANNE_MARIE]: 'ACTIF',
+    [JEAN]: 'ACTIF',
+    [PAULINE]: 'ACTIF',
+    [SOPHIE]: 'INACTIF',
+  };
 
   it('the fixture: 1, the summary table on stdout, every rejected line and the error on stderr; the valid rows applied', async () => {
     const r = await sync(MADRHAS);
@@ -156,13 +208,55 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     // the four accounts, created MADRHAS; Sophie as the file says, INACTIF
     expect(await statuses()).toEqual(AFTER_FIRST_RUN);
     const pauline = await show(PAULINE);
-    expect(pauline).toMatchObject({ source: 'MADRHAS', title: 'Mme', lastName: 'DUFOUR', firstName: 'Pauline', email: PAULINE, phone: '05 59 27 85 80', completedAt: null });
-    expect(pauline.attachments.map(({ structure, role, status, dateStart, dateEnd }) => ({ structure, role, status, dateStart, dateEnd }))).toEqual([
-      { structure: `SIRET:${PAU}`, role: 'GESTIONNAIRE_PRINCIPAL', status: 'VALIDEE', dateStart: '2024-01-01', dateEnd: null },
-      { structure: 'SIRET:26640001900011', role: 'UTILISATEUR', status: 'VALIDEE', dateStart: '2024-01-01', dateEnd: null },
+    expect(pauline).toMatchObject({
+      source: 'MADRHAS',
+      title: 'Mme',
+      lastName: 'DUFOUR',
+      firstName: 'Pauline',
+      email: PAULINE,
+      phone: '05 59 27 85 80',
+      completedAt: null,
+    });
+    expect(
+      pauline.attachments.map(({ structure, role, status, dateStart, dateEnd }) => ({
+        structure,
+        role,
+        status,
+        dateStart,
+        dateEnd,
+      })),
+    ).toEqual([
+      {
+        structure: `SIRET:${PAU}`,
+        role: 'GESTIONNAIRE_PRINCIPAL',
+        status: 'VALIDEE',
+        dateStart: '2024-01-01',
+        dateEnd: null,
+      },
+      {
+        structure: 'SIRET:26640001900011',
+        role: 'UTILISATEUR',
+        status: 'VALIDEE',
+        dateStart: '2024-01-01',
+        dateEnd: null,
+      },
     ]);
     // a default type (SIRET) and an international phone, in national form
-    expect(await show(ANNE_MARIE)).toMatchObject({ title: 'Mme', lastName: 'LE GALL', firstName: 'Anne-Marie', phone: '05 58 05 87 00', attachments: [{ structure: 'SIRET:21400192700018', role: 'GESTIONNAIRE_SECONDAIRE', status: 'VALIDEE', dateStart: '2024-03-01', dateEnd: null }] });
+    expect(await show(ANNE_MARIE)).toMatchObject({
+      title: 'Mme',
+      lastName: 'LE GALL',
+      firstName: 'Anne-Marie',
+      phone: '05 58 05 87 00',
+      attachments: [
+        {
+          structure: 'SIRET:21400192700018',
+          role: 'GESTIONNAIRE_SECONDAIRE',
+          status: 'VALIDEE',
+          dateStart: '2024-03-01',
+          dateEnd: null,
+        },
+      ],
+    });
     expect(await show(SOPHIE)).toMatchObject({ status: 'INACTIF', phone: '05 59 82 38 00' });
     // Jean's two rows make one attachment to Pau with its two services
     const users = await cli.corr('structure', 'users', PAU, '--format', 'csv');
@@ -173,7 +267,12 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
         `${PAULINE};DUFOUR;Pauline;${PAULINE};ACTIF;GESTIONNAIRE_PRINCIPAL;VALIDEE;;2024-01-01;\r\n`,
     );
     // nothing of the rejected rows: neither Marc (lines 7–8) nor the two GPs (12–13)
-    for (const login of ['marc.petit@mairie-pau.fr', 'gp.un@ch-mont-de-marsan.fr', 'zoe.date@mairie-pau.fr', 'leo.lescar@lescar.fr']) {
+    for (const login of [
+      'marc.petit@mairie-pau.fr',
+      'gp.un@ch-mont-de-marsan.fr',
+      'zoe.date@mairie-pau.fr',
+      'leo.lescar@lescar.fr',
+    ]) {
       const missing = await cli.corr('account', 'show', login);
       expect(missing.code, login).toBe(3);
     }
@@ -191,9 +290,26 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
       actor: CORR,
       target: 'file:madrhas.csv',
       outcome: 'OK',
-      changes: { sha256: sha256(MADRHAS), encoding: 'utf8', mode: 'full', rows: 15, accounts: 4, created: 4, updated: 0, unchanged: 0, rejected: 9, attachmentsAdded: 5, deactivated: 0 },
+      changes: {
+        sha256: sha256(MADRHAS),
+        encoding: 'utf8',
+        mode: 'full',
+        rows: 15,
+        accounts: 4,
+        created: 4,
+        updated: 0,
+        unchanged: 0,
+        rejected: 9,
+        attachmentsAdded: 5,
+        deactivated: 0,
+      },
     });
-    expect(log.filter((e) => e.action === 'sync.account.create').map((e) => e.target).sort()).toEqual([ANNE_MARIE, JEAN, PAULINE, SOPHIE].map((l) => `account:${l}`).sort());
+    expect(
+      log
+        .filter((e) => e.action === 'sync.account.create')
+        .map((e) => e.target)
+        .sort(),
+    ).toEqual([ANNE_MARIE, JEAN, PAULINE, SOPHIE].map((l) => `account:${l}`).sort());
   });
 
   it('a second run of the same file changes nothing: 4 unchanged, still 1 for the rejected rows', async () => {
@@ -205,21 +321,29 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     expect(again.summary).toEqual({ ...FIRST_RUN, created: 0, unchanged: 4, attachmentsAdded: 0 });
     expect(await show(PAULINE)).toEqual(before);
     expect(await statuses()).toEqual(AFTER_FIRST_RUN);
-    expect((await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.account.')).length).toBe(4);
+    expect(
+      (await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.account.')).length,
+    ).toBe(4);
   });
 
   it('--rejects: the input’s columns plus LIGNE and ERREURS, the nine lines, CRLF, no BOM as the input has none', async () => {
     const out = path.join(fresh.dir, 'out.csv');
     const r = await syncJson(MADRHAS, '--rejects', out);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`${REJECTED_LINES}Erreur : 9 ligne(s) sur 15 rejetée(s), écrites dans ${out} ; les autres sont importées.\n`);
+    expect(r.stderr).toBe(
+      `${REJECTED_LINES}Erreur : 9 ligne(s) sur 15 rejetée(s), écrites dans ${out} ; les autres sont importées.\n`,
+    );
     expect(r.summary).toEqual({ ...FIRST_RUN, rejectsFile: out });
 
     const bytes = fs.readFileSync(out);
     expect(bytes[0]).toBe(0x49); // 'I' of IDENTIFIANT_CONNEXION
     const text = bytes.toString('utf8');
     expect(text.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
-    expect(text.split('\r\n')).toEqual([`${HEADER};LIGNE;ERREURS`, ...REASONS.map(([line, reason]) => `${LINES[line - 1]};${line};${reason}`), '']);
+    expect(text.split('\r\n')).toEqual([
+      `${HEADER};LIGNE;ERREURS`,
+      ...REASONS.map(([line, reason]) => `${LINES[line - 1]};${line};${reason}`),
+      '',
+    ]);
   });
 
   it('--rejects in a folder that does not exist: 5, nothing written', async () => {
@@ -235,11 +359,15 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     const r = await sync(MADRHAS, '--strict');
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('Erreur : 9 ligne(s) rejetée(s) avec --strict : rien n’a été appliqué.\n  - FILE: 9 ligne(s) rejetée(s)\n');
+    expect(r.stderr).toBe(
+      'Erreur : 9 ligne(s) rejetée(s) avec --strict : rien n’a été appliqué.\n  - FILE: 9 ligne(s) rejetée(s)\n',
+    );
     const list = await cli.corr('account', 'list', '--json');
     expect(list.code).toBe(0);
     expect(json<Account[]>(list).map((a) => a.login)).toEqual([CORR]);
-    expect((await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.'))).toEqual([]);
+    expect((await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.'))).toEqual(
+      [],
+    );
   });
 
   it('--strict on a file without rejected rows: 0, applied', async () => {
@@ -247,7 +375,14 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     const r = await syncJson(clean, '--strict');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('✔ Synchronisation de clean.csv terminée : 1 comptes, 2 lignes.\n');
-    expect(r.summary).toMatchObject({ rows: 2, accounts: 1, created: 1, attachmentsAdded: 2, rejected: 0, sample: [] });
+    expect(r.summary).toMatchObject({
+      rows: 2,
+      accounts: 1,
+      created: 1,
+      attachmentsAdded: 2,
+      rejected: 0,
+      sample: [],
+    });
     expect(await statuses()).toEqual({ [CORR]: 'ACTIF', [PAULINE]: 'ACTIF' });
   });
 
@@ -257,7 +392,9 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     expect(r.stderr).toBe(`Simulation : rien n’a été enregistré.\n${FIRST_RUN_STDERR}`);
     expect(r.summary).toEqual({ ...FIRST_RUN, dryRun: true });
     expect(await statuses()).toEqual({ [CORR]: 'ACTIF' });
-    expect((await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.'))).toEqual([]);
+    expect((await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.'))).toEqual(
+      [],
+    );
 
     const table = await sync(MADRHAS, '--dry-run');
     expect(table.code).toBe(1);
@@ -273,7 +410,9 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     const r = await sync(MADRHAS, '--max-deactivations', 'abc');
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('Erreur : Saisie invalide : rien n’a été enregistré.\n  - --max-deactivations: « abc » : un nombre (50) ou un pourcentage (10%) attendu\n');
+    expect(r.stderr).toBe(
+      'Erreur : Saisie invalide : rien n’a été enregistré.\n  - --max-deactivations: « abc » : un nombre (50) ou un pourcentage (10%) attendu\n',
+    );
     for (const bad of ['150%', '2.5', '-1']) {
       const other = await sync(MADRHAS, '--max-deactivations', bad);
       expect(other.code, bad).toBe(5);
@@ -286,17 +425,32 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     const r = await sync(MADRHAS, '--mode', 'other');
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe("Erreur : Valeur refusée : option '--mode <mode>' argument 'other' is invalid. Allowed choices are full, delta.\nVoir --help.\n");
+    expect(r.stderr).toBe(
+      "Erreur : Valeur refusée : option '--mode <mode>' argument 'other' is invalid. Allowed choices are full, delta.\nVoir --help.\n",
+    );
     expect(await statuses()).toEqual({ [CORR]: 'ACTIF' });
   });
 
   it('a file without the DATE_DEBUT column: 5 naming it on line 1, nothing written', async () => {
     const noColumn = path.join(fresh.dir, 'sans-date.csv');
-    fs.writeFileSync(noColumn, LINES.slice(0, 7).map((l) => `${l.split(';').filter((_, i) => i !== 10).join(';')}\r\n`).join(''));
+    fs.writeFileSync(
+      noColumn,
+      LINES.slice(0, 7)
+        .map(
+          (l) =>
+            `${l
+              .split(';')
+              .filter((_, i) => i !== 10)
+              .join(';')}\r\n`,
+        )
+        .join(''),
+    );
     const r = await sync(noColumn);
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe('Erreur : Fichier sans-date.csv inutilisable : rien n’a été enregistré.\n  - ligne 1 DATE_DEBUT: colonne obligatoire absente de l’en-tête\n');
+    expect(r.stderr).toBe(
+      'Erreur : Fichier sans-date.csv inutilisable : rien n’a été enregistré.\n  - ligne 1 DATE_DEBUT: colonne obligatoire absente de l’en-tête\n',
+    );
     expect(await statuses()).toEqual({ [CORR]: 'ACTIF' });
   });
 
@@ -305,8 +459,12 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     const r = await sync(missing);
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toBe(`Erreur : Fichier absent.csv inutilisable : rien n’a été enregistré.\n  - FILE: lecture impossible (ENOENT: no such file or directory, open '${missing}')\n`);
-    expect((await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.'))).toEqual([]);
+    expect(r.stderr).toBe(
+      `Erreur : Fichier absent.csv inutilisable : rien n’a été enregistré.\n  - FILE: lecture impossible (ENOENT: no such file or directory, open '${missing}')\n`,
+    );
+    expect((await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.'))).toEqual(
+      [],
+    );
   });
 
   it('a plain account may not sync: 4, audited as refused, nothing written', async () => {
@@ -317,7 +475,13 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('Erreur : Action réservée aux correspondants dématérialisation.\n');
     const [last] = await auditLog(fresh.location);
-    expect(last).toMatchObject({ actor: HELENE, action: 'sync.madrhas', target: 'file:madrhas.csv', outcome: 'REFUSED', changes: { reason: 'rights.correspondentOnly' } });
+    expect(last).toMatchObject({
+      actor: HELENE,
+      action: 'sync.madrhas',
+      target: 'file:madrhas.csv',
+      outcome: 'REFUSED',
+      changes: { reason: 'rights.correspondentOnly' },
+    });
     expect(await statuses()).toEqual({ [CORR]: 'ACTIF', [HELENE]: 'ACTIF' });
   });
 
@@ -334,14 +498,18 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
       const r = await sync(truncated);
       expect(r.code).toBe(6);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toBe('Erreur : Passage refusé : il désactiverait 2 comptes sur 3 (limite 0, --max-deactivations 10%). Rien n’a été modifié ; vérifiez que l’export est complet.\n');
+      expect(r.stderr).toBe(
+        'Erreur : Passage refusé : il désactiverait 2 comptes sur 3 (limite 0, --max-deactivations 10%). Rien n’a été modifié ; vérifiez que l’export est complet.\n',
+      );
       expect(await statuses()).toEqual(AFTER_FIRST_RUN);
       expect(await show(PAULINE)).toEqual(before);
       expect(await count(fresh.location, 'notification', { accountLogin: JEAN })).toBe(0);
 
       const byCount = await sync(truncated, '--max-deactivations', '1');
       expect(byCount.code).toBe(6);
-      expect(byCount.stderr).toBe('Erreur : Passage refusé : il désactiverait 2 comptes sur 3 (limite 1, --max-deactivations 1). Rien n’a été modifié ; vérifiez que l’export est complet.\n');
+      expect(byCount.stderr).toBe(
+        'Erreur : Passage refusé : il désactiverait 2 comptes sur 3 (limite 1, --max-deactivations 1). Rien n’a été modifié ; vérifiez que l’export est complet.\n',
+      );
       expect(await statuses()).toEqual(AFTER_FIRST_RUN);
     });
 
@@ -349,31 +517,65 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
       const r = await syncJson(truncated, '--max-deactivations', '100%');
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('✔ Synchronisation de tronque.csv terminée : 1 comptes, 1 lignes.\n');
-      expect(r.summary).toMatchObject({ file: 'tronque.csv', rows: 1, accounts: 1, created: 0, updated: 1, unchanged: 0, deactivated: 2, attachmentsAdded: 0, attachmentsEnded: 3, rejected: 0 });
+      expect(r.summary).toMatchObject({
+        file: 'tronque.csv',
+        rows: 1,
+        accounts: 1,
+        created: 0,
+        updated: 1,
+        unchanged: 0,
+        deactivated: 2,
+        attachmentsAdded: 0,
+        attachmentsEnded: 3,
+        rejected: 0,
+      });
 
       expect((await show(JEAN)).status).toBe('INACTIF');
       expect((await show(JEAN)).attachments.map((a) => a.status)).toEqual(['DESACTIVEE']);
       expect((await show(ANNE_MARIE)).status).toBe('INACTIF');
-      expect(await statuses()).toEqual({ ...AFTER_FIRST_RUN, [JEAN]: 'INACTIF', [ANNE_MARIE]: 'INACTIF' });
+      expect(await statuses()).toEqual({
+        ...AFTER_FIRST_RUN,
+        [JEAN]: 'INACTIF',
+        [ANNE_MARIE]: 'INACTIF',
+      });
       const pauline = await show(PAULINE);
       expect(pauline.status).toBe('ACTIF');
-      expect(pauline.attachments.map((a) => [a.structure, a.status])).toEqual([[`SIRET:${PAU}`, 'VALIDEE'], ['SIRET:26640001900011', 'DESACTIVEE']]);
+      expect(pauline.attachments.map((a) => [a.structure, a.status])).toEqual([
+        [`SIRET:${PAU}`, 'VALIDEE'],
+        ['SIRET:26640001900011', 'DESACTIVEE'],
+      ]);
       expect(await count(fresh.location, 'notification', { accountLogin: JEAN })).toBe(1);
       expect(await count(fresh.location, 'notification', { accountLogin: ANNE_MARIE })).toBe(1);
-      const deactivations = (await auditLog(fresh.location)).filter((e) => e.action === 'sync.account.deactivate');
-      expect(deactivations.map((e) => e.target).sort()).toEqual([`account:${ANNE_MARIE}`, `account:${JEAN}`]);
+      const deactivations = (await auditLog(fresh.location)).filter(
+        (e) => e.action === 'sync.account.deactivate',
+      );
+      expect(deactivations.map((e) => e.target).sort()).toEqual([
+        `account:${ANNE_MARIE}`,
+        `account:${JEAN}`,
+      ]);
 
       // the whole export again: both come back, their attachments validated again
       const back = await syncJson(MADRHAS);
       expect(back.code).toBe(1);
-      expect(back.summary).toMatchObject({ created: 0, reactivated: 2, updated: 1, unchanged: 1, attachmentsAdded: 0, attachmentsChanged: 3, deactivated: 0 });
+      expect(back.summary).toMatchObject({
+        created: 0,
+        reactivated: 2,
+        updated: 1,
+        unchanged: 1,
+        attachmentsAdded: 0,
+        attachmentsChanged: 3,
+        deactivated: 0,
+      });
       expect(await statuses()).toEqual(AFTER_FIRST_RUN);
       expect((await show(JEAN)).attachments.map((a) => a.status)).toEqual(['VALIDEE']);
     });
 
     it('a rejected row does not end the attachment it names: Pauline’s line 3 with 30/02/2024 leaves her CH Pau attachment VALIDEE', async () => {
       const before = await show(PAULINE);
-      const typo = file('coquille.csv', ...LINES.slice(1, 16).map((l, i) => (i === 1 ? l.replace('01/01/2024', '30/02/2024') : l)));
+      const typo = file(
+        'coquille.csv',
+        ...LINES.slice(1, 16).map((l, i) => (i === 1 ? l.replace('01/01/2024', '30/02/2024') : l)),
+      );
       const r = await syncJson(typo);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(
@@ -381,9 +583,21 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
           REJECTED_LINES +
           'Erreur : 10 ligne(s) sur 15 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.\n',
       );
-      expect(r.summary).toMatchObject({ rows: 15, accounts: 4, created: 0, updated: 0, unchanged: 4, deactivated: 0, attachmentsEnded: 0, rejected: 10 });
+      expect(r.summary).toMatchObject({
+        rows: 15,
+        accounts: 4,
+        created: 0,
+        updated: 0,
+        unchanged: 4,
+        deactivated: 0,
+        attachmentsEnded: 0,
+        rejected: 10,
+      });
       expect(await show(PAULINE)).toEqual(before);
-      expect(before.attachments.map((a) => [a.structure, a.status])).toEqual([[`SIRET:${PAU}`, 'VALIDEE'], ['SIRET:26640001900011', 'VALIDEE']]);
+      expect(before.attachments.map((a) => [a.structure, a.status])).toEqual([
+        [`SIRET:${PAU}`, 'VALIDEE'],
+        ['SIRET:26640001900011', 'VALIDEE'],
+      ]);
     });
 
     it('--mode delta on the same file never deactivates: 0, every account as it was', async () => {
@@ -391,7 +605,17 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
       const r = await syncJson(truncated, '--mode', 'delta');
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('✔ Synchronisation de tronque.csv terminée : 1 comptes, 1 lignes.\n');
-      expect(r.summary).toMatchObject({ mode: 'delta', rows: 1, accounts: 1, created: 0, updated: 0, unchanged: 1, deactivated: 0, attachmentsEnded: 0, rejected: 0 });
+      expect(r.summary).toMatchObject({
+        mode: 'delta',
+        rows: 1,
+        accounts: 1,
+        created: 0,
+        updated: 0,
+        unchanged: 1,
+        deactivated: 0,
+        attachmentsEnded: 0,
+        rejected: 0,
+      });
       expect(await statuses()).toEqual(AFTER_FIRST_RUN);
       expect(await show(PAULINE)).toEqual(before);
       expect(await count(fresh.location, 'notification', { accountLogin: JEAN })).toBe(0);
@@ -413,8 +637,8 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
       expect(r.stdout, label).toMatch(tableRow(label, value));
     expect(r.stdout).not.toContain('Créées');
     expect(r.stderr.split('\n')).toEqual([
-      'line 7: IDENTIFIANT_CONNEXION: this account\'s personal data or status differ from one row to another',
-      'line 8: IDENTIFIANT_CONNEXION: this account\'s personal data or status differ from one row to another',
+      "line 7: IDENTIFIANT_CONNEXION: this account's personal data or status differ from one row to another",
+      "line 8: IDENTIFIANT_CONNEXION: this account's personal data or status differ from one row to another",
       'line 9: IDENTIFIANT_STRUCTURE: unknown structure SIRET:21640445900028: import the directory first',
       'line 10: DATE_DEBUT: invalid or non-existent date "30/02/2024" (DD/MM/YYYY or YYYY-MM-DD)',
       'line 11: IDENTIFIANT_STRUCTURE: structure SIRET:21330063500017 is outside your scope (département 33)',
@@ -432,7 +656,14 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^Utilisation : chorus-admin sync madrhas \[options\] <file>\n/);
-    for (const option of ['--dry-run', '--mode <mode>', '--encoding <encoding>', '--rejects <file>', '--max-deactivations <n|p%>', '--strict'])
+    for (const option of [
+      '--dry-run',
+      '--mode <mode>',
+      '--encoding <encoding>',
+      '--rejects <file>',
+      '--max-deactivations <n|p%>',
+      '--strict',
+    ])
       expect(r.stdout, option).toContain(option);
     expect(r.stdout).toContain(
       'Exemples :\n' +
@@ -452,7 +683,13 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('✔ Synchronisation de grand.csv terminée : 2500 comptes, 2500 lignes.\n');
     expect(r.stderr).not.toMatch(/[\r\u001b[█░]/);
-    expect(r.summary).toMatchObject({ rows: 2500, accounts: 2500, created: 2500, attachmentsAdded: 2500, rejected: 0 });
+    expect(r.summary).toMatchObject({
+      rows: 2500,
+      accounts: 2500,
+      created: 2500,
+      attachmentsAdded: 2500,
+      rejected: 0,
+    });
 
     const fixture = await sync(MADRHAS, '--mode', 'delta');
     expect(fixture.code).toBe(1);

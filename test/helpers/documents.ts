@@ -54,7 +54,10 @@ const CONTENT_TYPES = (main: string) =>
   `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="${main}"/></Types>`;
 
 /** A 1×1 PNG, the smallest image a viewer opens. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYGD4DwABBAEAwS2OUAAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 export const DOCUMENTS = {
   /** A one-page PDF: header, catalogue, page, trailer. */
@@ -64,30 +67,58 @@ export const DOCUMENTS = {
         '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n',
     ),
   png: () => PNG,
-  jpg: () => Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]), Buffer.from('JFIF\0'), Buffer.alloc(64, 0x20), Buffer.from([0xff, 0xd9])]),
+  jpg: () =>
+    Buffer.concat([
+      Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
+      Buffer.from('JFIF\0'),
+      Buffer.alloc(64, 0x20),
+      Buffer.from([0xff, 0xd9]),
+    ]),
   gif: () => Buffer.from('R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs=', 'base64'),
   docx: () =>
     zip([
-      { name: '[Content_Types].xml', data: CONTENT_TYPES('application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml') },
-      { name: 'word/document.xml', data: '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Présentation de la mairie</w:t></w:r></w:p></w:body></w:document>' },
+      {
+        name: '[Content_Types].xml',
+        data: CONTENT_TYPES(
+          'application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml',
+        ),
+      },
+      {
+        name: 'word/document.xml',
+        data: '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>Présentation de la mairie</w:t></w:r></w:p></w:body></w:document>',
+      },
     ]),
   /** A macro-enabled Word document: what a .docx must not be. */
   docm: () =>
     zip([
-      { name: '[Content_Types].xml', data: CONTENT_TYPES('application/vnd.ms-word.document.macroEnabled.main+xml') },
+      {
+        name: '[Content_Types].xml',
+        data: CONTENT_TYPES('application/vnd.ms-word.document.macroEnabled.main+xml'),
+      },
       { name: 'word/document.xml', data: '<w:document/>' },
     ]),
-  odt: () => zip([{ name: 'mimetype', data: 'application/vnd.oasis.opendocument.text' }, { name: 'content.xml', data: '<office:document-content/>' }]),
+  odt: () =>
+    zip([
+      { name: 'mimetype', data: 'application/vnd.oasis.opendocument.text' },
+      { name: 'content.xml', data: '<office:document-content/>' },
+    ]),
   zip: () => zip([{ name: 'lisez-moi.txt', data: 'Pièces du dossier\n' }]),
   /** An OLE2 compound file header, as .doc, .xls and .ppt files start. */
-  doc: () => Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]),
+  doc: () =>
+    Buffer.concat([
+      Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+      Buffer.alloc(504),
+    ]),
   gz: () => zlib.gzipSync('Bonjour\n'),
   rtf: () => Buffer.from('{\\rtf1\\ansi Carte grise\\par}\n'),
   txt: () => Buffer.from('Rendez-vous à la mairie de Pau le 12/03.\r\nMerci.\r\n'),
   /** A CSV in Windows-1252 (é is 0xE9), as a spreadsheet exports it. */
   csvCp1252: () => Buffer.from('Nom;Prénom\r\nDUFOUR;Hélène\r\n', 'latin1'),
   csv: () => Buffer.from('Nom;Prénom\nDUFOUR;Hélène\n'),
-  svg: () => Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n'),
+  svg: () =>
+    Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>\n',
+    ),
   xml: () => Buffer.from('<?xml version="1.0" encoding="UTF-8"?>\n<mairie nom="Pau"/>\n'),
   html: () => Buffer.from('<!doctype html>\n<html><body><h1>Mairie de Pau</h1></body></html>\n'),
   /** A DOS/Windows program: the MZ header and the stub of every .exe. */

@@ -69,19 +69,35 @@ function find(text: string, pattern: string | RegExp, from: number): number {
  * Rejects, with the terminal's content so far, when a text does not show within the timeout,
  * when the command ends before it shows, or when it does not end after the last step.
  */
-export function runPty(args: string[], steps: PtyStep[], options: PtyOptions = {}): Promise<PtyResult> {
+export function runPty(
+  args: string[],
+  steps: PtyStep[],
+  options: PtyOptions = {},
+): Promise<PtyResult> {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('CHORUS_ADMIN_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('CHORUS_ADMIN_')) env[k] = v;
   Object.assign(env, { FORCE_COLOR: '0', NO_COLOR: '1', LANG: 'C.UTF-8', TERM: 'xterm' });
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
   }
-  const child = spawn('python3', [DRIVER, String(options.cols ?? 200), String(options.rows ?? 50), process.execPath, BIN, ...args], {
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'python3',
+    [
+      DRIVER,
+      String(options.cols ?? 200),
+      String(options.rows ?? 50),
+      process.execPath,
+      BIN,
+      ...args,
+    ],
+    {
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
 
   return new Promise<PtyResult>((resolve, reject) => {
     let raw = '';
@@ -117,7 +133,8 @@ export function runPty(args: string[], steps: PtyStep[], options: PtyOptions = {
         searchFrom = end;
         stepIndex += 1;
         child.stdin.write(step.send);
-        if (stepIndex < steps.length) armTimer(`waiting for ${quoted(steps[stepIndex]!.waitFor)} (step ${stepIndex + 1})`);
+        if (stepIndex < steps.length)
+          armTimer(`waiting for ${quoted(steps[stepIndex]!.waitFor)} (step ${stepIndex + 1})`);
         else armTimer('waiting for the command to end after the last step');
       }
     };
@@ -136,7 +153,9 @@ export function runPty(args: string[], steps: PtyStep[], options: PtyOptions = {
       if (settled) return;
       advance();
       if (stepIndex < steps.length) {
-        fail(`the command ended (exit ${code ?? signal}) before showing ${quoted(steps[stepIndex]!.waitFor)} (step ${stepIndex + 1})`);
+        fail(
+          `the command ended (exit ${code ?? signal}) before showing ${quoted(steps[stepIndex]!.waitFor)} (step ${stepIndex + 1})`,
+        );
         return;
       }
       settled = true;

@@ -52,7 +52,9 @@ export async function freshLocation(dialect: DialectName): Promise<FreshLocation
 }
 
 /** An opened, migrated, empty store on a fresh location. */
-export async function freshStore(dialect: DialectName): Promise<{ store: Store; location: string; dir: string; cleanup(): Promise<void> }> {
+export async function freshStore(
+  dialect: DialectName,
+): Promise<{ store: Store; location: string; dir: string; cleanup(): Promise<void> }> {
   const fresh = await freshLocation(dialect);
   const store = await openStore(fresh.location, { create: true });
   await migrateToLatest(store);

@@ -1,6 +1,17 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ChainVerifier, entryHash, GENESIS_HASH, type Break } from '../../src/domain/audit-chain.js';
-import { allAuditEntries, appendAudit, listAudit, readHead, type AuditFilter } from '../../src/db/audit.repository.js';
+import {
+  ChainVerifier,
+  entryHash,
+  GENESIS_HASH,
+  type Break,
+} from '../../src/domain/audit-chain.js';
+import {
+  allAuditEntries,
+  appendAudit,
+  listAudit,
+  readHead,
+  type AuditFilter,
+} from '../../src/db/audit.repository.js';
 import type { Db } from '../../src/db/account.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';
@@ -25,11 +36,16 @@ describe.each(DIALECTS)('audit repository (%s)', (dialect) => {
     await cleanup();
   });
 
-  const append = (entries: ReturnType<typeof entry>[]) => store.db.transaction().execute((trx) => appendAudit(trx, entries));
+  const append = (entries: ReturnType<typeof entry>[]) =>
+    store.db.transaction().execute((trx) => appendAudit(trx, entries));
 
   describe('appendAudit', () => {
     it('chains the entries from the genesis and moves the head to the last one', async () => {
-      const chained = await append([entry({ actor: 'a' }), entry({ actor: 'b', changes: '{"x":1}' }), entry({ actor: 'c', outcome: 'REFUSED' })]);
+      const chained = await append([
+        entry({ actor: 'a' }),
+        entry({ actor: 'b', changes: '{"x":1}' }),
+        entry({ actor: 'c', outcome: 'REFUSED' }),
+      ]);
 
       expect(chained.map((e) => e.seq)).toEqual([1, 2, 3]);
       expect(chained[0]!.prevHash).toBe(GENESIS_HASH);
@@ -68,14 +84,19 @@ describe.each(DIALECTS)('audit repository (%s)', (dialect) => {
 
       await expect(
         store.db.transaction().execute(async (trx) => {
-          const appended = await appendAudit(trx, [entry({ actor: 'lost1' }), entry({ actor: 'lost2' })]);
+          const appended = await appendAudit(trx, [
+            entry({ actor: 'lost1' }),
+            entry({ actor: 'lost2' }),
+          ]);
           expect(appended.map((e) => e.seq)).toEqual([3, 4]);
           throw new Error('rolled back');
         }),
       ).rejects.toThrow('rolled back');
 
       expect(await readHead(store.db)).toEqual(head);
-      expect(await store.db.selectFrom('auditLog').select('actor').orderBy('seq').execute()).toEqual([{ actor: 'a' }, { actor: 'b' }]);
+      expect(
+        await store.db.selectFrom('auditLog').select('actor').orderBy('seq').execute(),
+      ).toEqual([{ actor: 'a' }, { actor: 'b' }]);
       // the next entry takes the sequence number the rolled-back one had
       const next = await append([entry({ actor: 'c' })]);
       expect(next[0]).toMatchObject({ seq: 3, prevHash: kept[1]!.hash });
@@ -83,7 +104,9 @@ describe.each(DIALECTS)('audit repository (%s)', (dialect) => {
     });
 
     it('chains a batch larger than one insert (500 rows) in order', async () => {
-      const chained = await append(Array.from({ length: 1203 }, (_, i) => entry({ target: `item:${i}` })));
+      const chained = await append(
+        Array.from({ length: 1203 }, (_, i) => entry({ target: `item:${i}` })),
+      );
       expect(chained.at(-1)!.seq).toBe(1203);
       expect(await count(store.db, 'auditLog')).toBe(1203);
       expect(await verify(store.db)).toEqual({ broken: null, count: 1203 });
@@ -91,7 +114,11 @@ describe.each(DIALECTS)('audit repository (%s)', (dialect) => {
 
     it('is seen broken by the verifier once a stored entry is altered', async () => {
       await append([entry({ actor: 'a' }), entry({ actor: 'b' }), entry({ actor: 'c' })]);
-      await store.db.updateTable('auditLog').set({ actor: 'mallory' }).where('seq', '=', 2).execute();
+      await store.db
+        .updateTable('auditLog')
+        .set({ actor: 'mallory' })
+        .where('seq', '=', 2)
+        .execute();
       expect((await verify(store.db)).broken).toEqual({ kind: 'altered', seq: 2 });
     });
   });
@@ -116,7 +143,8 @@ describe.each(DIALECTS)('audit repository (%s)', (dialect) => {
       ]);
     });
 
-    const seqs = async (filter: AuditFilter) => (await listAudit(store.db, filter)).rows.map((e) => e.seq);
+    const seqs = async (filter: AuditFilter) =>
+      (await listAudit(store.db, filter)).rows.map((e) => e.seq);
 
     it('lists everything, newest first, without a filter', async () => {
       expect(await seqs({})).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]);
@@ -157,10 +185,16 @@ describe.each(DIALECTS)('audit repository (%s)', (dialect) => {
   describe('allAuditEntries', () => {
     it('pages through more than 5000 entries in chain order', async () => {
       const total = 10_001;
-      await store.db.transaction().execute((trx) => appendAudit(trx, Array.from({ length: total }, (_, i) => entry({ target: `item:${i}` }))));
+      await store.db.transaction().execute((trx) =>
+        appendAudit(
+          trx,
+          Array.from({ length: total }, (_, i) => entry({ target: `item:${i}` })),
+        ),
+      );
       let expected = 1;
       for await (const e of allAuditEntries(store.db)) {
-        if (e.seq !== expected || e.target !== `item:${expected - 1}`) throw new Error(`entry ${e.seq} (${e.target}) where ${expected} was expected`);
+        if (e.seq !== expected || e.target !== `item:${expected - 1}`)
+          throw new Error(`entry ${e.seq} (${e.target}) where ${expected} was expected`);
         expected += 1;
       }
       expect(expected - 1).toBe(total);
@@ -179,7 +213,11 @@ describe.each(DIALECTS)('audit repository (%s)', (dialect) => {
       const total = tags.length * transactions * per;
       expect(await readHead(store.db)).toMatchObject({ seq: total });
       expect(await verify(store.db)).toEqual({ broken: null, count: total });
-      const rows = await store.db.selectFrom('auditLog').select(['seq', 'actor', 'target']).orderBy('seq').execute();
+      const rows = await store.db
+        .selectFrom('auditLog')
+        .select(['seq', 'actor', 'target'])
+        .orderBy('seq')
+        .execute();
       expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
       // the writers really took turns: some writer's run was interrupted by another's
       const switches = rows.filter((r, i) => i > 0 && r.actor !== rows[i - 1]!.actor).length;
@@ -188,24 +226,39 @@ describe.each(DIALECTS)('audit repository (%s)', (dialect) => {
         const mine = rows.filter((r) => r.actor === tag);
         expect(mine).toHaveLength(transactions * per);
         // each writer's entries keep their order, and a transaction's entries (appended one call at a time) stay together
-        expect(mine.map((r) => r.target)).toEqual(Array.from({ length: transactions * per }, (_, k) => `item:${tag}-${Math.floor(k / per)}-${k % per}`));
+        expect(mine.map((r) => r.target)).toEqual(
+          Array.from(
+            { length: transactions * per },
+            (_, k) => `item:${tag}-${Math.floor(k / per)}-${k % per}`,
+          ),
+        );
         for (let k = 0; k < mine.length; k += per) expect(mine[k + 1]!.seq).toBe(mine[k]!.seq + 1);
       }
     });
 
-    it.runIf(dialect === 'postgres')('keeps one intact chain with two pools appending from one process', async () => {
-      const other = await openStore(location);
-      try {
-        const writes = (s: Store, actor: string) =>
-          Array.from({ length: 20 }, (_, i) =>
-            s.db.transaction().execute((trx) => appendAudit(trx, [entry({ actor, target: `item:${i}` }), entry({ actor, target: `item:${i}b` })])),
-          );
-        await Promise.all([...writes(store, 'one'), ...writes(other, 'two')]);
-      } finally {
-        await other.close();
-      }
-      expect(await verify(store.db)).toEqual({ broken: null, count: 80 });
-      expect(await count(store.db, 'auditLog')).toBe(80);
-    });
+    it.runIf(dialect === 'postgres')(
+      'keeps one intact chain with two pools appending from one process',
+      async () => {
+        const other = await openStore(location);
+        try {
+          const writes = (s: Store, actor: string) =>
+            Array.from({ length: 20 }, (_, i) =>
+              s.db
+                .transaction()
+                .execute((trx) =>
+                  appendAudit(trx, [
+                    entry({ actor, target: `item:${i}` }),
+                    entry({ actor, target: `item:${i}b` }),
+                  ]),
+                ),
+            );
+          await Promise.all([...writes(store, 'one'), ...writes(other, 'two')]);
+        } finally {
+          await other.close();
+        }
+        expect(await verify(store.db)).toEqual({ broken: null, count: 80 });
+        expect(await count(store.db, 'auditLog')).toBe(80);
+      },
+    );
   });
 });

@@ -13,16 +13,35 @@ describe.each(DIALECTS)('eachPacked (%s)', (dialect) => {
 
   it('hands every row once, in pages, cells in column order, null as empty', async () => {
     const ids: number[] = [];
-    for (let i = 0; i < 7; i++) ids.push(await addStructure(store.db, `2164044590001${i}`, i % 2 ? '64000' : '40000'));
+    for (let i = 0; i < 7; i++)
+      ids.push(await addStructure(store.db, `2164044590001${i}`, i % 2 ? '64000' : '40000'));
     // one structure without a département, one with an empty city
-    await store.db.updateTable('structure').set({ departement: null }).where('id', '=', ids[3]!).execute();
+    await store.db
+      .updateTable('structure')
+      .set({ departement: null })
+      .where('id', '=', ids[3]!)
+      .execute();
     await store.db.updateTable('structure').set({ city: '' }).where('id', '=', ids[5]!).execute();
     const seen: string[][] = [];
     for (const page of [2, 3, 7, 100]) {
       seen.length = 0;
-      await eachPacked(store.db, 'structure', ['id', 'identifier', 'departement', 'city'], (cells) => seen.push([...cells]), page);
-      expect(seen.sort((a, b) => Number(a[0]) - Number(b[0])), `page ${page}`).toEqual(
-        ids.map((id, i) => [String(id), `2164044590001${i}`, i === 3 ? '' : i % 2 ? '64' : '40', i === 5 ? '' : 'BAYONNE']),
+      await eachPacked(
+        store.db,
+        'structure',
+        ['id', 'identifier', 'departement', 'city'],
+        (cells) => seen.push([...cells]),
+        page,
+      );
+      expect(
+        seen.sort((a, b) => Number(a[0]) - Number(b[0])),
+        `page ${page}`,
+      ).toEqual(
+        ids.map((id, i) => [
+          String(id),
+          `2164044590001${i}`,
+          i === 3 ? '' : i % 2 ? '64' : '40',
+          i === 5 ? '' : 'BAYONNE',
+        ]),
       );
     }
   });

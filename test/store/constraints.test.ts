@@ -2,7 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AttachmentStatus } from '../../src/domain/enums.js';
 import type { Store } from '../../src/db/store.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';
-import { addAccount, addAttachment, addStructure, count, UNIQUE_VIOLATION } from './support/seed.js';
+import {
+  addAccount,
+  addAttachment,
+  addStructure,
+  count,
+  UNIQUE_VIOLATION,
+} from './support/seed.js';
 
 /** The error a rejected insert threw, for its driver code. */
 async function failure(promise: Promise<unknown>): Promise<{ code?: unknown }> {
@@ -40,7 +46,9 @@ describe.each(DIALECTS)('partial unique indexes of 0001 (%s)', (dialect) => {
     for (const second of LIVE) {
       it(`refuses a second live attachment (${first} then ${second}) of one account to one structure`, async () => {
         await addAttachment(store.db, accountId, structureId, 'UTILISATEUR', first);
-        const err = await failure(addAttachment(store.db, accountId, structureId, 'GESTIONNAIRE_SECONDAIRE', second));
+        const err = await failure(
+          addAttachment(store.db, accountId, structureId, 'GESTIONNAIRE_SECONDAIRE', second),
+        );
         expect(String(err.code)).toMatch(UNIQUE_VIOLATION);
         expect(await count(store.db, 'attachment')).toBe(1);
       });
@@ -65,25 +73,65 @@ describe.each(DIALECTS)('partial unique indexes of 0001 (%s)', (dialect) => {
 
   it('refuses a second validated principal manager on one structure', async () => {
     await addAttachment(store.db, accountId, structureId, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
-    const err = await failure(addAttachment(store.db, otherAccountId, structureId, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE'));
+    const err = await failure(
+      addAttachment(store.db, otherAccountId, structureId, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE'),
+    );
     expect(String(err.code)).toMatch(UNIQUE_VIOLATION);
     expect(await count(store.db, 'attachment')).toBe(1);
   });
 
   it('refuses to validate a pending GP request while another GP is validated', async () => {
     await addAttachment(store.db, accountId, structureId, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
-    const pending = await addAttachment(store.db, otherAccountId, structureId, 'GESTIONNAIRE_PRINCIPAL', 'EN_COURS_DE_VALIDATION');
-    const err = await failure(store.db.updateTable('attachment').set({ status: 'VALIDEE' }).where('id', '=', pending).execute());
+    const pending = await addAttachment(
+      store.db,
+      otherAccountId,
+      structureId,
+      'GESTIONNAIRE_PRINCIPAL',
+      'EN_COURS_DE_VALIDATION',
+    );
+    const err = await failure(
+      store.db
+        .updateTable('attachment')
+        .set({ status: 'VALIDEE' })
+        .where('id', '=', pending)
+        .execute(),
+    );
     expect(String(err.code)).toMatch(UNIQUE_VIOLATION);
-    const row = await store.db.selectFrom('attachment').select('status').where('id', '=', pending).executeTakeFirstOrThrow();
+    const row = await store.db
+      .selectFrom('attachment')
+      .select('status')
+      .where('id', '=', pending)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('EN_COURS_DE_VALIDATION');
   });
 
   it('accepts one GP per structure, a pending GP request beside it, and a new GP once the old one ended', async () => {
-    const gp = await addAttachment(store.db, accountId, structureId, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
-    await addAttachment(store.db, otherAccountId, otherStructureId, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
-    await addAttachment(store.db, otherAccountId, structureId, 'GESTIONNAIRE_PRINCIPAL', 'EN_COURS_DE_VALIDATION');
-    await store.db.updateTable('attachment').set({ status: 'DESACTIVEE' }).where('id', '=', gp).execute();
+    const gp = await addAttachment(
+      store.db,
+      accountId,
+      structureId,
+      'GESTIONNAIRE_PRINCIPAL',
+      'VALIDEE',
+    );
+    await addAttachment(
+      store.db,
+      otherAccountId,
+      otherStructureId,
+      'GESTIONNAIRE_PRINCIPAL',
+      'VALIDEE',
+    );
+    await addAttachment(
+      store.db,
+      otherAccountId,
+      structureId,
+      'GESTIONNAIRE_PRINCIPAL',
+      'EN_COURS_DE_VALIDATION',
+    );
+    await store.db
+      .updateTable('attachment')
+      .set({ status: 'DESACTIVEE' })
+      .where('id', '=', gp)
+      .execute();
     await store.db
       .updateTable('attachment')
       .set({ status: 'VALIDEE' })
@@ -106,17 +154,31 @@ describe.each(DIALECTS)('partial unique indexes of 0001 (%s)', (dialect) => {
   });
 
   it('refuses a status or a role outside the enumerations', async () => {
-    const badStatus = await failure(addAttachment(store.db, accountId, structureId, 'UTILISATEUR', 'ACCEPTEE' as AttachmentStatus));
+    const badStatus = await failure(
+      addAttachment(
+        store.db,
+        accountId,
+        structureId,
+        'UTILISATEUR',
+        'ACCEPTEE' as AttachmentStatus,
+      ),
+    );
     expect(String(badStatus.code)).toMatch(/^(SQLITE_CONSTRAINT_CHECK|23514)$/);
-    const badRole = await failure(addAttachment(store.db, accountId, structureId, 'ADMIN' as never, 'VALIDEE'));
+    const badRole = await failure(
+      addAttachment(store.db, accountId, structureId, 'ADMIN' as never, 'VALIDEE'),
+    );
     expect(String(badRole.code)).toMatch(/^(SQLITE_CONSTRAINT_CHECK|23514)$/);
     expect(await count(store.db, 'attachment')).toBe(0);
   });
 
   it('refuses an attachment to an account or a structure that does not exist (foreign keys are on)', async () => {
-    const noAccount = await failure(addAttachment(store.db, 9999, structureId, 'UTILISATEUR', 'VALIDEE'));
+    const noAccount = await failure(
+      addAttachment(store.db, 9999, structureId, 'UTILISATEUR', 'VALIDEE'),
+    );
     expect(String(noAccount.code)).toMatch(/^(SQLITE_CONSTRAINT_FOREIGNKEY|23503)$/);
-    const noStructure = await failure(addAttachment(store.db, accountId, 9999, 'UTILISATEUR', 'VALIDEE'));
+    const noStructure = await failure(
+      addAttachment(store.db, accountId, 9999, 'UTILISATEUR', 'VALIDEE'),
+    );
     expect(String(noStructure.code)).toMatch(/^(SQLITE_CONSTRAINT_FOREIGNKEY|23503)$/);
     expect(await count(store.db, 'attachment')).toBe(0);
   });

@@ -4,7 +4,11 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus, createAccount } from '../../src/app/accounts.js';
 import { decideAttachments, detach, requestAttachment } from '../../src/app/attachments.js';
 import { initStore } from '../../src/app/init.js';
-import { exportNotifications, listNotifications, queueDigest } from '../../src/app/notifications.js';
+import {
+  exportNotifications,
+  listNotifications,
+  queueDigest,
+} from '../../src/app/notifications.js';
 import type { Db } from '../../src/db/account.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ForbiddenError, InvalidInputError } from '../../src/errors.js';
@@ -29,16 +33,34 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
   beforeEach(async () => {
     vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
     fresh = await freshLocation(dialect);
-    await initStore({ location: fresh.location, login: CORR, data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' }, scope: ['*'] });
+    await initStore({
+      location: fresh.location,
+      login: CORR,
+      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
+      scope: ['*'],
+    });
     store = await openStore(fresh.location);
     db = store.db;
-    await createAccount(store, CORR, { login: CORR_33, data: { email: CORR_33, lastName: 'GIRONDE', firstName: 'Guy' }, scope: ['33'] });
+    await createAccount(store, CORR, {
+      login: CORR_33,
+      data: { email: CORR_33, lastName: 'GIRONDE', firstName: 'Guy' },
+      scope: ['33'],
+    });
     const pau = await addStructure(db, PAU, '64000', 'COMMUNE DE PAU');
-    await addAttachment(db, await addAccount(db, GP, { lastName: 'LAFFITTE', firstName: 'Anne' }), pau, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
+    await addAttachment(
+      db,
+      await addAccount(db, GP, { lastName: 'LAFFITTE', firstName: 'Anne' }),
+      pau,
+      'GESTIONNAIRE_PRINCIPAL',
+      'VALIDEE',
+    );
     const gs = await addAccount(db, GS, { lastName: 'CAZAUX', firstName: 'Marie' });
     await addAttachment(db, gs, pau, 'GESTIONNAIRE_SECONDAIRE', 'VALIDEE');
     await db.updateTable('account').set({ language: 'en' }).where('id', '=', gs).execute();
-    await createAccount(store, CORR, { login: LEA, data: { email: LEA, lastName: 'ETCHEVERRY', firstName: 'Léa' } });
+    await createAccount(store, CORR, {
+      login: LEA,
+      data: { email: LEA, lastName: 'ETCHEVERRY', firstName: 'Léa' },
+    });
   });
   afterEach(async () => {
     vi.unstubAllEnvs();
@@ -47,7 +69,15 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
   });
 
   const movements = async () => {
-    const id = (await requestAttachment(store, LEA, { structure: PAU, services: [], comment: 'Régie', from: null, until: null })).id;
+    const id = (
+      await requestAttachment(store, LEA, {
+        structure: PAU,
+        services: [],
+        comment: 'Régie',
+        from: null,
+        until: null,
+      })
+    ).id;
     await decideAttachments(store, GP, [id], { approve: true });
     await detach(store, GP, { structure: PAU, services: [], newManager: GS });
   };
@@ -55,7 +85,12 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
   it('queues each event in the recipient’s language, and honours the billing preference', async () => {
     await db.updateTable('account').set({ notifyBilling: 0 }).where('login', '=', GP).execute();
     await movements();
-    const rows = await db.selectFrom('notification').innerJoin('account', 'account.id', 'notification.accountId').select(['account.login', 'event', 'notification.language', 'subject']).orderBy('notification.id').execute();
+    const rows = await db
+      .selectFrom('notification')
+      .innerJoin('account', 'account.id', 'notification.accountId')
+      .select(['account.login', 'event', 'notification.language', 'subject'])
+      .orderBy('notification.id')
+      .execute();
     expect(rows.map((r) => [r.login, r.event, r.language])).toEqual([
       [CORR_33, 'ACCOUNT_CREATED', 'fr'],
       [LEA, 'ACCOUNT_CREATED', 'fr'],
@@ -67,15 +102,27 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
     ]);
     expect(rows[3]!.subject).toBe('Chorus Pro: new principal manager of COMMUNE DE PAU');
     await changeStatus(store, CORR, LEA, 'deactivate');
-    expect((await listNotifications(store, CORR, { pending: true })).filter((n) => n.account === LEA).map((n) => n.event)).toEqual(['ACCOUNT_CREATED', 'ATTACHMENT_APPROVED', 'ACCOUNT_DEACTIVATED']);
+    expect(
+      (await listNotifications(store, CORR, { pending: true }))
+        .filter((n) => n.account === LEA)
+        .map((n) => n.event),
+    ).toEqual(['ACCOUNT_CREATED', 'ATTACHMENT_APPROVED', 'ACCOUNT_DEACTIVATED']);
   });
 
   it('correspondents list their scope’s messages, everyone else only their own', async () => {
     await movements();
     expect((await listNotifications(store, CORR, { pending: false })).length).toBe(6);
-    expect((await listNotifications(store, CORR_33, { pending: false })).map((n) => n.account)).toEqual([CORR_33]);
-    expect((await listNotifications(store, GS, { pending: false })).map((n) => n.event)).toEqual(['GP_TRANSFERRED']);
-    await expectKey(exportNotifications(store, GS, path.join(fresh.dir, 'out')), ForbiddenError, 'rights.correspondentOnly');
+    expect(
+      (await listNotifications(store, CORR_33, { pending: false })).map((n) => n.account),
+    ).toEqual([CORR_33]);
+    expect((await listNotifications(store, GS, { pending: false })).map((n) => n.event)).toEqual([
+      'GP_TRANSFERRED',
+    ]);
+    await expectKey(
+      exportNotifications(store, GS, path.join(fresh.dir, 'out')),
+      ForbiddenError,
+      'rights.correspondentOnly',
+    );
   });
 
   it('exports each pending message as an RFC 5322 file, marks it sent, and exports nothing twice', async () => {
@@ -91,7 +138,9 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
 
     const transfer = written.find((w) => w.to === GS)!;
     const eml = fs.readFileSync(transfer.path, 'utf8');
-    expect(eml).toMatch(/^From: noreply@dgfip\.finances\.gouv\.fr\r\nTo: gs@ville-pau\.fr\r\nDate: Wed, 12 Mar 2025 10:00:00 \+0000\r\nSubject: Chorus Pro: new principal manager of COMMUNE DE PAU\r\nMessage-ID: <notification-\d+\.\d+@chorus-admin\.dgfip\.finances\.gouv\.fr>\r\nMIME-Version: 1\.0\r\nContent-Type: text\/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n/);
+    expect(eml).toMatch(
+      /^From: noreply@dgfip\.finances\.gouv\.fr\r\nTo: gs@ville-pau\.fr\r\nDate: Wed, 12 Mar 2025 10:00:00 \+0000\r\nSubject: Chorus Pro: new principal manager of COMMUNE DE PAU\r\nMessage-ID: <notification-\d+\.\d+@chorus-admin\.dgfip\.finances\.gouv\.fr>\r\nMIME-Version: 1\.0\r\nContent-Type: text\/plain; charset=UTF-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n/,
+    );
     expect(eml.replace(/\r\n/g, '')).not.toContain('\n');
     const french = fs.readFileSync(written.find((w) => w.to === GP)!.path, 'utf8');
     expect(french).toContain('Subject: =?UTF-8?B?');
@@ -100,7 +149,11 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
     expect(sent.every((n) => n.sentAt === NOW)).toBe(true);
     expect(await exportNotifications(store, CORR, dir)).toEqual([]);
     expect(await listNotifications(store, CORR, { pending: true })).toEqual([]);
-    const audit = await db.selectFrom('auditLog').selectAll().where('action', '=', 'notification.export').execute();
+    const audit = await db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('action', '=', 'notification.export')
+      .execute();
     expect(audit).toHaveLength(1);
     expect(JSON.parse(audit[0]!.changes!)).toMatchObject({ count: 6 });
   });
@@ -115,17 +168,33 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
   it('the weekly digest: one message per manager per structure that moved; again, nothing new', async () => {
     await movements();
     // last week's digest is empty: the movements are this week's
-    expect(await queueDigest(store, CORR, undefined)).toEqual({ week: '2025-W10', structures: 0, queued: 0, alreadyQueued: 0 });
+    expect(await queueDigest(store, CORR, undefined)).toEqual({
+      week: '2025-W10',
+      structures: 0,
+      queued: 0,
+      alreadyQueued: 0,
+    });
     const r = await queueDigest(store, CORR, '2025-W11');
     // GP stays attached as a plain user after the transfer: the managers are now the new GP only
     expect(r).toEqual({ week: '2025-W11', structures: 1, queued: 1, alreadyQueued: 0 });
-    const digest = await db.selectFrom('notification').selectAll().where('event', '=', 'WEEKLY_DIGEST').executeTakeFirstOrThrow();
+    const digest = await db
+      .selectFrom('notification')
+      .selectAll()
+      .where('event', '=', 'WEEKLY_DIGEST')
+      .executeTakeFirstOrThrow();
     expect(digest.toAddress).toBe(GS);
     expect(digest.subject).toBe('Chorus Pro: 2025-W11 digest of SIRET:21640445900010');
     expect(digest.body).toContain(`- 2025-03-12 attachment requested: ${LEA}`);
     expect(digest.body).toContain(`- 2025-03-12 new principal manager: ${GS}`);
-    expect(digest.body).toContain('Movements of week 2025-W11 for COMMUNE DE PAU (SIRET:21640445900010): 3.');
-    expect(await queueDigest(store, CORR, '2025-W11')).toEqual({ week: '2025-W11', structures: 1, queued: 0, alreadyQueued: 1 });
+    expect(digest.body).toContain(
+      'Movements of week 2025-W11 for COMMUNE DE PAU (SIRET:21640445900010): 3.',
+    );
+    expect(await queueDigest(store, CORR, '2025-W11')).toEqual({
+      week: '2025-W11',
+      structures: 1,
+      queued: 0,
+      alreadyQueued: 1,
+    });
     // outside the correspondent's scope, the structure is not its to sum up
     expect((await queueDigest(store, CORR_33, '2025-W11')).structures).toBe(0);
     await expect(queueDigest(store, CORR, '2025-W53')).rejects.toBeInstanceOf(InvalidInputError);

@@ -10,11 +10,27 @@ import { backup, check, migrate, status } from '../../src/app/store-admin.js';
 import { searchStructures } from '../../src/app/structures.js';
 import type { Db } from '../../src/db/account.repository.js';
 import { allAuditEntries, appendAudit, readHead } from '../../src/db/audit.repository.js';
-import { assertSchemaCurrent, backupTo, openStore, TABLES_IN_ORDER, type Store } from '../../src/db/store.js';
+import {
+  assertSchemaCurrent,
+  backupTo,
+  openStore,
+  TABLES_IN_ORDER,
+  type Store,
+} from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import { ConflictError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { addAccount, addAttachment, addStructure, AT, counts, entry, expectKey, sha256File, tableNames } from './support/seed.js';
+import {
+  addAccount,
+  addAttachment,
+  addStructure,
+  AT,
+  counts,
+  entry,
+  expectKey,
+  sha256File,
+  tableNames,
+} from './support/seed.js';
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
@@ -54,29 +70,90 @@ async function chainBreak(db: Db) {
 
 /** A row in every table, the file's bytes with every byte value, an audit entry pointing at a run. */
 async function seedEverything(store: Store): Promise<void> {
-  await createAccount(store, CORR, { login: 'jean@bayonne.fr', data: { email: 'jean@bayonne.fr', lastName: 'DUFOUR', firstName: 'Éloïse' } });
+  await createAccount(store, CORR, {
+    login: 'jean@bayonne.fr',
+    data: { email: 'jean@bayonne.fr', lastName: 'DUFOUR', firstName: 'Éloïse' },
+  });
   const db = store.db;
-  const accountId = await addAccount(db, 'marie@bayonne.fr', { lastName: 'DURAND', firstName: 'Marie' });
-  const structureId = await addStructure(db, '21640102100019', '64100', 'Commune de Bayonne – « test »');
+  const accountId = await addAccount(db, 'marie@bayonne.fr', {
+    lastName: 'DURAND',
+    firstName: 'Marie',
+  });
+  const structureId = await addStructure(
+    db,
+    '21640102100019',
+    '64100',
+    'Commune de Bayonne – « test »',
+  );
   const service = await db
     .insertInto('service')
-    .values({ structureId, code: 'FIN', label: 'Finances', active: 1, dateStart: '2024-01-01', dateEnd: null, createdAt: AT, updatedAt: AT })
+    .values({
+      structureId,
+      code: 'FIN',
+      label: 'Finances',
+      active: 1,
+      dateStart: '2024-01-01',
+      dateEnd: null,
+      createdAt: AT,
+      updatedAt: AT,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const attachmentId = await addAttachment(db, accountId, structureId, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
-  await db.insertInto('attachmentService').values({ attachmentId, serviceId: service.id, status: 'VALIDEE' }).execute();
+  const attachmentId = await addAttachment(
+    db,
+    accountId,
+    structureId,
+    'GESTIONNAIRE_PRINCIPAL',
+    'VALIDEE',
+  );
+  await db
+    .insertInto('attachmentService')
+    .values({ attachmentId, serviceId: service.id, status: 'VALIDEE' })
+    .execute();
   await db
     .insertInto('habilitation')
-    .values({ accountId, structureId, serviceId: service.id, profile: 'VALIDATION_RATTACHEMENTS', status: 'VALIDEE', requestedAt: AT, decidedAt: AT, decidedBy: CORR, createdAt: AT, updatedAt: AT })
+    .values({
+      accountId,
+      structureId,
+      serviceId: service.id,
+      profile: 'VALIDATION_RATTACHEMENTS',
+      status: 'VALIDEE',
+      requestedAt: AT,
+      decidedAt: AT,
+      decidedBy: CORR,
+      createdAt: AT,
+      updatedAt: AT,
+    })
     .execute();
   await db
     .insertInto('subscription')
-    .values({ accountId, structureId, serviceId: null, space: 'FACTURES_RECUES', mode: 'MODIFICATION', status: 'EN_COURS_DE_VALIDATION', requestedAt: AT, decidedAt: null, decidedBy: null, createdAt: AT, updatedAt: AT })
+    .values({
+      accountId,
+      structureId,
+      serviceId: null,
+      space: 'FACTURES_RECUES',
+      mode: 'MODIFICATION',
+      status: 'EN_COURS_DE_VALIDATION',
+      requestedAt: AT,
+      decidedAt: null,
+      decidedBy: null,
+      createdAt: AT,
+      updatedAt: AT,
+    })
     .execute();
   const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
   const file = await db
     .insertInto('file')
-    .values({ accountId, designation: 'RIB', type: 'RIB', name: 'rib.pdf', size: bytes.length * 2, mediaType: 'application/pdf', sha256: 'x'.repeat(64), createdAt: AT })
+    .values({
+      accountId,
+      designation: 'RIB',
+      type: 'RIB',
+      name: 'rib.pdf',
+      size: bytes.length * 2,
+      mediaType: 'application/pdf',
+      sha256: 'x'.repeat(64),
+      createdAt: AT,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   await db
@@ -88,10 +165,25 @@ async function seedEverything(store: Store): Promise<void> {
     .execute();
   const run = await db
     .insertInto('run')
-    .values({ kind: 'MADRHAS', actor: CORR, fileName: 'export.csv', fileSha256: 'y'.repeat(64), startedAt: AT, finishedAt: AT, counts: JSON.stringify({ created: 1 }) })
+    .values({
+      kind: 'MADRHAS',
+      actor: CORR,
+      fileName: 'export.csv',
+      fileSha256: 'y'.repeat(64),
+      startedAt: AT,
+      finishedAt: AT,
+      counts: JSON.stringify({ created: 1 }),
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await db.transaction().execute((trx) => appendAudit(trx, [entry({ runId: run.id, changes: '{"é":"ü"}' }), entry({ outcome: 'REFUSED' })]));
+  await db
+    .transaction()
+    .execute((trx) =>
+      appendAudit(trx, [
+        entry({ runId: run.id, changes: '{"é":"ü"}' }),
+        entry({ outcome: 'REFUSED' }),
+      ]),
+    );
 }
 
 describe.each(DIALECTS)('store administration (%s)', (dialect) => {
@@ -100,7 +192,12 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
   let target: string;
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
-    await initStore({ location: fresh.location, login: CORR, data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' }, scope: ['64'] });
+    await initStore({
+      location: fresh.location,
+      login: CORR,
+      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
+      scope: ['64'],
+    });
     store = await openStore(fresh.location);
     target = path.join(fresh.dir, 'backups', 'copy.sqlite');
     fs.mkdirSync(path.dirname(target));
@@ -131,11 +228,16 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         expect(await readHead(copy.db)).toEqual(await readHead(store.db));
         // the copy's search index (FTS5, migration 0002) holds the structures, from either dialect
         expect(await tableNames(copy.db)).toContain('structure_fts');
-        await expect(sql`insert into structure_fts(structure_fts) values ('integrity-check')`.execute(copy.db)).resolves.toBeDefined();
+        await expect(
+          sql`insert into structure_fts(structure_fts) values ('integrity-check')`.execute(copy.db),
+        ).resolves.toBeDefined();
         const found = await searchStructures(copy, CORR, { text: 'bayonne', limit: 20, page: 1 });
         expect(found.items.map((i) => i.identifier)).toEqual(['21640102100019']);
         // the copy is a store like any other: it takes new entries on the same chain
-        await createAccount(copy, CORR, { login: 'after@x.fr', data: { email: 'after@x.fr', lastName: 'APRES', firstName: 'Luc' } });
+        await createAccount(copy, CORR, {
+          login: 'after@x.fr',
+          data: { email: 'after@x.fr', lastName: 'APRES', firstName: 'Luc' },
+        });
         expect((await chainBreak(copy.db)).broken).toBeNull();
       } finally {
         await copy.close();
@@ -153,7 +255,12 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
 
     it('never writes over an existing file, even when called directly', async () => {
       // another store: what a backup onto it would damage
-      await initStore({ location: target, login: 'other@dgfip.finances.gouv.fr', data: { email: 'o@dgfip.fr', lastName: 'AUTRE', firstName: 'Anne' }, scope: ['33'] });
+      await initStore({
+        location: target,
+        login: 'other@dgfip.finances.gouv.fr',
+        data: { email: 'o@dgfip.fr', lastName: 'AUTRE', firstName: 'Anne' },
+        scope: ['33'],
+      });
       const before = sha256File(target);
       await expect(backupTo(store, target)).rejects.toMatchObject({ code: 'EEXIST' });
       expect(sha256File(target)).toBe(before);
@@ -163,7 +270,12 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
   describe('check', () => {
     it('finds a sound store sound', async () => {
       await seedEverything(store);
-      expect(await check(fresh.location)).toEqual({ location: store.location, dialect, ok: true, problems: [] });
+      expect(await check(fresh.location)).toEqual({
+        location: store.location,
+        dialect,
+        ok: true,
+        problems: [],
+      });
     });
 
     it('reports pending migrations', async () => {
@@ -173,7 +285,9 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         await s.close();
         const result = await check(bare.location);
         expect(result.ok).toBe(false);
-        expect(result.problems).toEqual(['pending migrations: 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests']);
+        expect(result.problems).toEqual([
+          'pending migrations: 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests',
+        ]);
       } finally {
         await bare.cleanup();
       }
@@ -183,7 +297,9 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       await store.close();
       const raw = new SqliteDatabase(fresh.location);
       raw.pragma('foreign_keys = OFF');
-      raw.prepare(`insert into correspondent_scope (account_id, departement) values (999, '40')`).run();
+      raw
+        .prepare(`insert into correspondent_scope (account_id, departement) values (999, '40')`)
+        .run();
       raw.close();
       store = await openStore(fresh.location);
       const result = await check(fresh.location);
@@ -199,22 +315,65 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       try {
         vi.stubEnv('CHORUS_ADMIN_NOW', AT);
         const first = await migrate(bare.location);
-        expect(first).toMatchObject({ dialect, applied: ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '0005-sync-own-digests'], current: '0005-sync-own-digests' });
-        expect(await migrate(bare.location)).toMatchObject({ applied: [], current: '0005-sync-own-digests' });
+        expect(first).toMatchObject({
+          dialect,
+          applied: [
+            '0001-initial',
+            '0002-structure-search',
+            '0003-sync-digest',
+            '0004-directory-revision',
+            '0005-sync-own-digests',
+          ],
+          current: '0005-sync-own-digests',
+        });
+        expect(await migrate(bare.location)).toMatchObject({
+          applied: [],
+          current: '0005-sync-own-digests',
+        });
         const s = await openStore(bare.location);
         try {
-          expect(await s.db.selectFrom('auditLog').select(['seq', 'actor', 'action', 'changes', 'at']).execute()).toEqual([
-            { seq: 1, actor: `system:${os.userInfo().username}`, action: 'store.migrate', changes: JSON.stringify({ applied: ['0001-initial', '0002-structure-search', '0003-sync-digest', '0004-directory-revision', '0005-sync-own-digests'] }), at: AT },
+          expect(
+            await s.db
+              .selectFrom('auditLog')
+              .select(['seq', 'actor', 'action', 'changes', 'at'])
+              .execute(),
+          ).toEqual([
+            {
+              seq: 1,
+              actor: `system:${os.userInfo().username}`,
+              action: 'store.migrate',
+              changes: JSON.stringify({
+                applied: [
+                  '0001-initial',
+                  '0002-structure-search',
+                  '0003-sync-digest',
+                  '0004-directory-revision',
+                  '0005-sync-own-digests',
+                ],
+              }),
+              at: AT,
+            },
           ]);
         } finally {
           await s.close();
         }
-        expect(await status(bare.location)).toMatchObject({ schema: '0005-sync-own-digests', pending: [], accounts: 0, auditEntries: 1 });
+        expect(await status(bare.location)).toMatchObject({
+          schema: '0005-sync-own-digests',
+          pending: [],
+          accounts: 0,
+          auditEntries: 1,
+        });
       } finally {
         vi.unstubAllEnvs();
         await bare.cleanup();
       }
-      expect(await status(fresh.location)).toMatchObject({ dialect, schema: '0005-sync-own-digests', accounts: 1, auditEntries: 1, sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null });
+      expect(await status(fresh.location)).toMatchObject({
+        dialect,
+        schema: '0005-sync-own-digests',
+        accounts: 1,
+        auditEntries: 1,
+        sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null,
+      });
     });
   });
 });

@@ -32,7 +32,22 @@ const BRUXELLES = 'BE0207373429';
 const OEUVRE = '21640422800019'; // inactive
 const LEON = '21400150500012';
 const ADOUR = '20004090500016';
-const ALL = [PAU, MUSEE, CH_PAU, MDM, CH_MDM, BORDEAUX, AIN, POSTE, PAPEETE, PROVINCE_SUD, BRUXELLES, OEUVRE, LEON, ADOUR];
+const ALL = [
+  PAU,
+  MUSEE,
+  CH_PAU,
+  MDM,
+  CH_MDM,
+  BORDEAUX,
+  AIN,
+  POSTE,
+  PAPEETE,
+  PROVINCE_SUD,
+  BRUXELLES,
+  OEUVRE,
+  LEON,
+  ADOUR,
+];
 
 /** Queries and the one ordered answer both dialects must give (identifiers as displayed). */
 const SAME_ANSWER: [Partial<SearchInput>, string[]][] = [
@@ -40,7 +55,24 @@ const SAME_ANSWER: [Partial<SearchInput>, string[]][] = [
   [{ text: 'pau' }, [CH_PAU, PAU, POSTE, MUSEE]],
   // names that start with the text (rank 2), by name
   [{ text: 'commune' }, [BORDEAUX, LEON, MDM, PAPEETE, PAU]],
-  [{ text: 'de' }, [CH_MDM, CH_PAU, BORDEAUX, LEON, MDM, PAPEETE, PAU, POSTE, MUSEE, AIN, ADOUR, BRUXELLES, OEUVRE]],
+  [
+    { text: 'de' },
+    [
+      CH_MDM,
+      CH_PAU,
+      BORDEAUX,
+      LEON,
+      MDM,
+      PAPEETE,
+      PAU,
+      POSTE,
+      MUSEE,
+      AIN,
+      ADOUR,
+      BRUXELLES,
+      OEUVRE,
+    ],
+  ],
   [{ text: 'mont marsan' }, [CH_MDM, MDM]],
   [{ text: 'centre hospitalier' }, [CH_MDM, CH_PAU]],
   // the name itself first
@@ -59,7 +91,25 @@ const SAME_ANSWER: [Partial<SearchInput>, string[]][] = [
   [{ codePostal: '64' }, [CH_PAU, PAU, POSTE, MUSEE, OEUVRE]],
   [{ type: 'SIRET', codePostal: '40' }, [CH_MDM, LEON, MDM, ADOUR]],
   [{ identifiant: '2164' }, [PAU, OEUVRE]],
-  [{}, [CH_MDM, CH_PAU, BORDEAUX, LEON, MDM, PAPEETE, PAU, POSTE, MUSEE, PROVINCE_SUD, AIN, ADOUR, BRUXELLES, OEUVRE]],
+  [
+    {},
+    [
+      CH_MDM,
+      CH_PAU,
+      BORDEAUX,
+      LEON,
+      MDM,
+      PAPEETE,
+      PAU,
+      POSTE,
+      MUSEE,
+      PROVINCE_SUD,
+      AIN,
+      ADOUR,
+      BRUXELLES,
+      OEUVRE,
+    ],
+  ],
 ];
 
 describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
@@ -68,11 +118,28 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
   beforeEach(async () => {
     vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
     fresh = await freshLocation(dialect);
-    await initStore({ location: fresh.location, login: CORR, data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' }, scope: ['64'] });
+    await initStore({
+      location: fresh.location,
+      login: CORR,
+      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
+      scope: ['64'],
+    });
     store = await openStore(fresh.location);
-    await createAccount(store, CORR, { login: PLAIN, data: { email: PLAIN, lastName: 'DUFOUR', firstName: 'Jean' } });
-    for (const f of ['annuaire.csv', 'annuaire-cp1252.csv']) await importStructures(store, CORR, { file: path.join(FIXTURES, f), encoding: 'auto', lang: 'fr' });
-    await importServices(store, CORR, { file: path.join(FIXTURES, 'services.csv'), encoding: 'auto', lang: 'fr' });
+    await createAccount(store, CORR, {
+      login: PLAIN,
+      data: { email: PLAIN, lastName: 'DUFOUR', firstName: 'Jean' },
+    });
+    for (const f of ['annuaire.csv', 'annuaire-cp1252.csv'])
+      await importStructures(store, CORR, {
+        file: path.join(FIXTURES, f),
+        encoding: 'auto',
+        lang: 'fr',
+      });
+    await importServices(store, CORR, {
+      file: path.join(FIXTURES, 'services.csv'),
+      encoding: 'auto',
+      lang: 'fr',
+    });
   });
   afterEach(async () => {
     vi.unstubAllEnvs();
@@ -80,9 +147,12 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
     await fresh.cleanup();
   });
 
-  const search = (input: Partial<SearchInput>, actor = CORR) => searchStructures(store, actor, { limit: 0, page: 1, ...input });
-  const ids = async (input: Partial<SearchInput>) => (await search(input)).items.map((i) => i.identifier);
-  const names = async (input: Partial<SearchInput>) => (await search(input)).items.map((i) => i.companyName);
+  const search = (input: Partial<SearchInput>, actor = CORR) =>
+    searchStructures(store, actor, { limit: 0, page: 1, ...input });
+  const ids = async (input: Partial<SearchInput>) =>
+    (await search(input)).items.map((i) => i.identifier);
+  const names = async (input: Partial<SearchInput>) =>
+    (await search(input)).items.map((i) => i.companyName);
 
   describe('searchStructures', () => {
     it('finds names without accents or ligatures, identifiers as typed, and services by their labels', async () => {
@@ -92,7 +162,11 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
       expect(await names({ text: 'œuvre' })).toEqual(['ŒUVRE DES ÉCOLES DE LESCAR']);
       const tahiti = await search({ text: '003970-001' });
       expect(tahiti.items).toHaveLength(1);
-      expect(tahiti.items[0]).toMatchObject({ idType: 'TAHITI', identifier: '003970-001', companyName: 'COMMUNE DE PAPEETE' });
+      expect(tahiti.items[0]).toMatchObject({
+        idType: 'TAHITI',
+        identifier: '003970-001',
+        companyName: 'COMMUNE DE PAPEETE',
+      });
       expect(await names({ text: '003970001' })).toEqual(['COMMUNE DE PAPEETE']);
       expect(await names({ text: '216 404 459 00010' })).toEqual(['COMMUNE DE PAU']);
       expect(await names({ text: 'culturel' })).toEqual(['COMMUNE DE PAU']);
@@ -194,7 +268,12 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
       expect(pages.flat()).toEqual(all.items.map((i) => i.identifier));
       expect(await search({ text: 'commune', limit: 2, page: 4 })).toEqual({ items: [], total: 5 });
       expect(await search({ limit: 5, page: 3 })).toMatchObject({ total: ALL.length });
-      expect((await search({ limit: 5, page: 3 })).items.map((i) => i.identifier)).toEqual([AIN, ADOUR, BRUXELLES, OEUVRE]);
+      expect((await search({ limit: 5, page: 3 })).items.map((i) => i.identifier)).toEqual([
+        AIN,
+        ADOUR,
+        BRUXELLES,
+        OEUVRE,
+      ]);
     });
 
     it('gives the same ordered answer to every query on this dialect as the literal one both dialects share', async () => {
@@ -241,7 +320,10 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
       ];
       for (const [text, expected] of cases) {
         const result = await search({ text });
-        expect(result.items.map((i) => i.identifier), JSON.stringify(text)).toEqual(expected);
+        expect(
+          result.items.map((i) => i.identifier),
+          JSON.stringify(text),
+        ).toEqual(expected);
         expect(result.total, JSON.stringify(text)).toBe(expected.length);
       }
       // the filters take such text as text too: LIKE's wildcards are escaped
@@ -258,11 +340,19 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
         [{ ville: "pau' --" }, [CH_PAU, PAU, POSTE, MUSEE]],
         [{ nom: "x' OR 1=1 --" }, []],
       ];
-      for (const [input, expected] of filters) expect(await ids(input), JSON.stringify(input)).toEqual(expected);
+      for (const [input, expected] of filters)
+        expect(await ids(input), JSON.stringify(input)).toEqual(expected);
 
-      expect(await store.db.selectFrom('structure').selectAll().orderBy('id').execute()).toEqual(before);
+      expect(await store.db.selectFrom('structure').selectAll().orderBy('id').execute()).toEqual(
+        before,
+      );
       expect(await count(store.db, 'structure')).toBe(ALL.length);
-      if (dialect === 'sqlite') await expect(sql`insert into structure_fts(structure_fts) values ('integrity-check')`.execute(store.db)).resolves.toBeDefined();
+      if (dialect === 'sqlite')
+        await expect(
+          sql`insert into structure_fts(structure_fts) values ('integrity-check')`.execute(
+            store.db,
+          ),
+        ).resolves.toBeDefined();
     });
 
     it('finds nothing for text or filters without a letter or digit, rather than everything', async () => {
@@ -279,10 +369,14 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
 
     it('finds a foreign name the same way on both dialects, whichever sigma the user types', async () => {
       const file = path.join(fresh.dir, 'ue.csv');
-      fs.writeFileSync(file, 'TypeIdentifiant;Identifiant;RaisonSociale;CodePostal;Ville;CodePays\nUE_HORS_FRANCE;EL090025537;ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ;10438;ΑΘΗΝΑ;GR\n');
+      fs.writeFileSync(
+        file,
+        'TypeIdentifiant;Identifiant;RaisonSociale;CodePostal;Ville;CodePays\nUE_HORS_FRANCE;EL090025537;ΔΗΜΟΣ ΑΘΗΝΑΙΩΝ;10438;ΑΘΗΝΑ;GR\n',
+      );
       await importStructures(store, CORR, { file, encoding: 'auto', lang: 'fr' });
       // toLowerCase writes the final Σ as ς; FTS5 would fold ς and σ together, LIKE would not
-      for (const text of ['ΔΗΜΟΣ', 'δημος', 'δημοσ', 'Δήμος', 'δημ', 'αθηναιων']) expect(await ids({ text }), text).toEqual(['EL090025537']);
+      for (const text of ['ΔΗΜΟΣ', 'δημος', 'δημοσ', 'Δήμος', 'δημ', 'αθηναιων'])
+        expect(await ids({ text }), text).toEqual(['EL090025537']);
       expect(await ids({ raisonSociale: 'δημοσ' })).toEqual(['EL090025537']);
       expect(await ids({ ville: 'Αθηνα' })).toEqual(['EL090025537']);
     });
@@ -294,7 +388,9 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
     });
 
     it('follows later imports: a renamed structure is found by its new name only', async () => {
-      const text = fs.readFileSync(path.join(FIXTURES, 'annuaire.csv'), 'utf8').replace('COMMUNE DE BORDEAUX', 'MAIRIE DE BORDEAUX');
+      const text = fs
+        .readFileSync(path.join(FIXTURES, 'annuaire.csv'), 'utf8')
+        .replace('COMMUNE DE BORDEAUX', 'MAIRIE DE BORDEAUX');
       const file = path.join(fresh.dir, 'annuaire.csv');
       fs.writeFileSync(file, text);
       await importStructures(store, CORR, { file, encoding: 'auto', lang: 'fr' });
@@ -305,29 +401,81 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
   });
 
   describe('showStructure', () => {
-    const structureId = async (identifier: string) => (await store.db.selectFrom('structure').select('id').where('identifier', '=', identifier).executeTakeFirstOrThrow()).id;
+    const structureId = async (identifier: string) =>
+      (
+        await store.db
+          .selectFrom('structure')
+          .select('id')
+          .where('identifier', '=', identifier)
+          .executeTakeFirstOrThrow()
+      ).id;
 
     it('finds a structure by its bare identifier, TYPE:identifier, or a SIRET without its leading zeros', async () => {
       const card = await showStructure(store, CORR, PAU);
-      expect(card).toMatchObject({ idType: 'SIRET', identifier: PAU, companyName: 'COMMUNE DE PAU', addressComplement1: 'Hôtel de ville', ediSender: true, principalManager: null, attachments: {} });
+      expect(card).toMatchObject({
+        idType: 'SIRET',
+        identifier: PAU,
+        companyName: 'COMMUNE DE PAU',
+        addressComplement1: 'Hôtel de ville',
+        ediSender: true,
+        principalManager: null,
+        attachments: {},
+      });
       expect(card.services).toEqual([
-        { code: 'FACTURES', label: 'Service facturier; dépenses', active: true, dateStart: null, dateEnd: null },
-        { code: 'SERV-CULT', label: 'Service culturel', active: true, dateStart: '2020-01-01', dateEnd: null },
-        { code: 'SERV-ETAT-CIVIL', label: 'État civil', active: true, dateStart: '2019-01-01', dateEnd: null },
+        {
+          code: 'FACTURES',
+          label: 'Service facturier; dépenses',
+          active: true,
+          dateStart: null,
+          dateEnd: null,
+        },
+        {
+          code: 'SERV-CULT',
+          label: 'Service culturel',
+          active: true,
+          dateStart: '2020-01-01',
+          dateEnd: null,
+        },
+        {
+          code: 'SERV-ETAT-CIVIL',
+          label: 'État civil',
+          active: true,
+          dateStart: '2019-01-01',
+          dateEnd: null,
+        },
       ]);
       expect(await showStructure(store, CORR, `SIRET:${PAU}`)).toEqual(card);
       expect(await showStructure(store, CORR, `siret:${PAU}`)).toEqual(card);
       expect(await showStructure(store, CORR, '216 404 459 00010')).toEqual(card);
 
       const ain = await showStructure(store, CORR, '123456600014');
-      expect(ain).toMatchObject({ identifier: AIN, companyName: "SYNDICAT INTERCOMMUNAL DES EAUX DE L'AIN", services: [{ code: 'ADMIN', label: 'Administration générale', active: false, dateStart: null, dateEnd: null }] });
+      expect(ain).toMatchObject({
+        identifier: AIN,
+        companyName: "SYNDICAT INTERCOMMUNAL DES EAUX DE L'AIN",
+        services: [
+          {
+            code: 'ADMIN',
+            label: 'Administration générale',
+            active: false,
+            dateStart: null,
+            dateEnd: null,
+          },
+        ],
+      });
       expect(await showStructure(store, CORR, 'SIRET:123456600014')).toEqual(ain);
       expect(await showStructure(store, CORR, AIN)).toEqual(ain);
 
       const tahiti = await showStructure(store, CORR, '003970-001');
-      expect(tahiti).toMatchObject({ idType: 'TAHITI', identifier: '003970-001', services: [{ code: 'TECH' }] });
+      expect(tahiti).toMatchObject({
+        idType: 'TAHITI',
+        identifier: '003970-001',
+        services: [{ code: 'TECH' }],
+      });
       expect(await showStructure(store, CORR, 'TAHITI:003970001')).toEqual(tahiti);
-      expect(await showStructure(store, CORR, 'RIDET:1234567001')).toMatchObject({ companyName: 'PROVINCE SUD', departement: '988' });
+      expect(await showStructure(store, CORR, 'RIDET:1234567001')).toMatchObject({
+        companyName: 'PROVINCE SUD',
+        departement: '988',
+      });
       // any active account may read a structure's card, and reading writes nothing
       const audits = await count(store.db, 'auditLog');
       expect(await showStructure(store, PLAIN, PAU)).toEqual(card);
@@ -335,7 +483,13 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
     });
 
     it('says not found (exit 3) for an unknown structure, or a known identifier under another type', async () => {
-      for (const ref of ['21640445900028', 'RIDET:21640445900010', 'AUTRE:inconnue', 'TAHITI:003970-002', '123456600015']) {
+      for (const ref of [
+        '21640445900028',
+        'RIDET:21640445900010',
+        'AUTRE:inconnue',
+        'TAHITI:003970-002',
+        '123456600015',
+      ]) {
         const err = await showStructure(store, CORR, ref).catch((e: unknown) => e);
         expect(err, ref).toBeInstanceOf(NotFoundError);
         expect((err as NotFoundError).exitCode).toBe(3);
@@ -351,20 +505,57 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
       expect(err).toBeInstanceOf(InvalidInputError);
       expect((err as InvalidInputError).exitCode).toBe(5);
       expect((err as InvalidInputError).key).toBe('structure.ambiguous');
-      expect(await showStructure(store, CORR, `SIRET:${PAU}`)).toMatchObject({ companyName: 'COMMUNE DE PAU' });
-      expect(await showStructure(store, CORR, `AUTRE:${PAU}`)).toMatchObject({ companyName: 'HOMONYME' });
+      expect(await showStructure(store, CORR, `SIRET:${PAU}`)).toMatchObject({
+        companyName: 'COMMUNE DE PAU',
+      });
+      expect(await showStructure(store, CORR, `AUTRE:${PAU}`)).toMatchObject({
+        companyName: 'HOMONYME',
+      });
     });
 
     it('counts the attached accounts by status and names the principal manager', async () => {
       const pau = await structureId(PAU);
       const musee = await structureId(MUSEE);
-      const gp = await addAccount(store.db, 'gp@ville-pau.fr', { lastName: 'LAFFITTE', firstName: 'Anne' });
+      const gp = await addAccount(store.db, 'gp@ville-pau.fr', {
+        lastName: 'LAFFITTE',
+        firstName: 'Anne',
+      });
       await addAttachment(store.db, gp, pau, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
-      await addAttachment(store.db, await addAccount(store.db, 'gs@ville-pau.fr'), pau, 'GESTIONNAIRE_SECONDAIRE', 'VALIDEE');
-      await addAttachment(store.db, await addAccount(store.db, 'u1@ville-pau.fr'), pau, 'UTILISATEUR', 'VALIDEE');
-      await addAttachment(store.db, await addAccount(store.db, 'u2@ville-pau.fr'), pau, 'UTILISATEUR', 'EN_COURS_DE_VALIDATION');
-      await addAttachment(store.db, await addAccount(store.db, 'u3@ville-pau.fr'), pau, 'UTILISATEUR', 'EN_COURS_DE_VALIDATION');
-      await addAttachment(store.db, await addAccount(store.db, 'u4@ville-pau.fr'), pau, 'UTILISATEUR', 'REFUSEE');
+      await addAttachment(
+        store.db,
+        await addAccount(store.db, 'gs@ville-pau.fr'),
+        pau,
+        'GESTIONNAIRE_SECONDAIRE',
+        'VALIDEE',
+      );
+      await addAttachment(
+        store.db,
+        await addAccount(store.db, 'u1@ville-pau.fr'),
+        pau,
+        'UTILISATEUR',
+        'VALIDEE',
+      );
+      await addAttachment(
+        store.db,
+        await addAccount(store.db, 'u2@ville-pau.fr'),
+        pau,
+        'UTILISATEUR',
+        'EN_COURS_DE_VALIDATION',
+      );
+      await addAttachment(
+        store.db,
+        await addAccount(store.db, 'u3@ville-pau.fr'),
+        pau,
+        'UTILISATEUR',
+        'EN_COURS_DE_VALIDATION',
+      );
+      await addAttachment(
+        store.db,
+        await addAccount(store.db, 'u4@ville-pau.fr'),
+        pau,
+        'UTILISATEUR',
+        'REFUSEE',
+      );
       // an earlier principal manager, deactivated: counted, but no longer the GP
       const former = await addAccount(store.db, 'ancien@ville-pau.fr');
       await addAttachment(store.db, former, pau, 'GESTIONNAIRE_PRINCIPAL', 'DESACTIVEE');
@@ -372,10 +563,26 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
       await addAttachment(store.db, former, musee, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
 
       const card = await showStructure(store, PLAIN, PAU);
-      expect(card.attachments).toEqual({ VALIDEE: 3, EN_COURS_DE_VALIDATION: 2, REFUSEE: 1, DESACTIVEE: 1 });
-      expect(card.principalManager).toEqual({ login: 'gp@ville-pau.fr', lastName: 'LAFFITTE', firstName: 'Anne', email: 'gp@ville-pau.fr' });
-      expect(await showStructure(store, PLAIN, MUSEE)).toMatchObject({ attachments: { VALIDEE: 1 }, principalManager: { login: 'ancien@ville-pau.fr' } });
-      expect(await showStructure(store, PLAIN, CH_PAU)).toMatchObject({ attachments: {}, principalManager: null });
+      expect(card.attachments).toEqual({
+        VALIDEE: 3,
+        EN_COURS_DE_VALIDATION: 2,
+        REFUSEE: 1,
+        DESACTIVEE: 1,
+      });
+      expect(card.principalManager).toEqual({
+        login: 'gp@ville-pau.fr',
+        lastName: 'LAFFITTE',
+        firstName: 'Anne',
+        email: 'gp@ville-pau.fr',
+      });
+      expect(await showStructure(store, PLAIN, MUSEE)).toMatchObject({
+        attachments: { VALIDEE: 1 },
+        principalManager: { login: 'ancien@ville-pau.fr' },
+      });
+      expect(await showStructure(store, PLAIN, CH_PAU)).toMatchObject({
+        attachments: {},
+        principalManager: null,
+      });
     });
   });
 });

@@ -23,19 +23,33 @@ const NOW = '2025-03-10T09:30:00.000Z';
 const PAU = '21640445900010';
 
 /** The fixture's lines by number (1: the header), with edits: a replacement, or null to drop the line. */
-const lines = (numbers: number[], edits: Record<number, string | null> = {}, extra: string[] = []) => [
+const lines = (
+  numbers: number[],
+  edits: Record<number, string | null> = {},
+  extra: string[] = [],
+) => [
   LINES[0]!,
-  ...numbers.flatMap((n) => (n in edits ? (edits[n] === null ? [] : [edits[n]!]) : [LINES[n - 1]!])),
+  ...numbers.flatMap((n) =>
+    n in edits ? (edits[n] === null ? [] : [edits[n]!]) : [LINES[n - 1]!],
+  ),
   ...extra,
 ];
-const cell = (text: string, index: number, value: string) => text.split(';').map((c, i) => (i === index ? value : c)).join(';');
+const cell = (text: string, index: number, value: string) =>
+  text
+    .split(';')
+    .map((c, i) => (i === index ? value : c))
+    .join(';');
 /** Every line but the two GP claims on one structure (lines 12–13): a file the streamed path takes. */
 const CLEAN = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16];
 const NEWGP = 'nouveau.gp@mairie-pau.fr';
 const newGpRow = `${NEWGP};M.;NOUVEAU;Gérard;${NEWGP};;SIRET;${PAU};;GESTIONNAIRE_PRINCIPAL;01/03/2025;;ACTIF`;
 
 /** 600 plain users of one structure, one row each: more than one chunk of the streamed path. */
-const MANY = Array.from({ length: 600 }, (_, i) => `agent.${i}@mairie-pau.fr;M.;AGENT;Paul;agent.${i}@mairie-pau.fr;;SIRET;${PAU};;UTILISATEUR;01/01/2024;;ACTIF`);
+const MANY = Array.from(
+  { length: 600 },
+  (_, i) =>
+    `agent.${i}@mairie-pau.fr;M.;AGENT;Paul;agent.${i}@mairie-pau.fr;;SIRET;${PAU};;UTILISATEUR;01/01/2024;;ACTIF`,
+);
 
 interface Step {
   file: string[];
@@ -52,7 +66,13 @@ const SCENARIOS: Record<string, Step[]> = {
     { file: lines(CLEAN), strategy: 'streamed' },
     {
       // a name changed, a service dropped, an account gone (deactivated), a status back to ACTIF
-      file: lines(CLEAN, { 2: cell(LINES[1]!, 2, 'DUFOUR-LAFON'), 3: cell(LINES[2]!, 2, 'DUFOUR-LAFON'), 5: null, 6: null, 16: cell(LINES[15]!, 12, 'ACTIF') }),
+      file: lines(CLEAN, {
+        2: cell(LINES[1]!, 2, 'DUFOUR-LAFON'),
+        3: cell(LINES[2]!, 2, 'DUFOUR-LAFON'),
+        5: null,
+        6: null,
+        16: cell(LINES[15]!, 12, 'ACTIF'),
+      }),
       over: { maxDeactivations: '100%' },
       strategy: 'streamed',
     },
@@ -65,29 +85,53 @@ const SCENARIOS: Record<string, Step[]> = {
   ],
   'the GP moves to an account listed before the former GP, who stays as a user': [
     { file: lines(CLEAN), strategy: 'streamed' },
-    { file: [LINES[0]!, newGpRow, ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1)], strategy: 'streamed' },
-    { file: [LINES[0]!, newGpRow, ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1)], strategy: 'streamed' },
+    {
+      file: [
+        LINES[0]!,
+        newGpRow,
+        ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1),
+      ],
+      strategy: 'streamed',
+    },
+    {
+      file: [
+        LINES[0]!,
+        newGpRow,
+        ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1),
+      ],
+      strategy: 'streamed',
+    },
   ],
   'the GP moves to an account listed after the former GP, in the same chunk of accounts': [
     { file: lines(CLEAN), strategy: 'streamed' },
-    { file: [...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }), newGpRow], strategy: 'streamed' },
+    {
+      file: [...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }), newGpRow],
+      strategy: 'streamed',
+    },
   ],
   'the GP moves to an account listed more than a chunk after the former GP': [
     { file: lines(CLEAN), strategy: 'streamed' },
-    { file: [...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }), ...MANY, newGpRow], strategy: 'staged' },
+    {
+      file: [...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }), ...MANY, newGpRow],
+      strategy: 'staged',
+    },
   ],
   'the file demotes the GP and names no other: the GP keeps the role': [
     { file: lines(CLEAN), strategy: 'streamed' },
-    { file: lines(CLEAN, { 2: cell(LINES[1]!, 9, 'GESTIONNAIRE_SECONDAIRE') }), strategy: 'staged' },
+    {
+      file: lines(CLEAN, { 2: cell(LINES[1]!, 9, 'GESTIONNAIRE_SECONDAIRE') }),
+      strategy: 'staged',
+    },
   ],
   'a GP claimed against the store GP, who keeps the role: rejected': [
     { file: lines(CLEAN), strategy: 'streamed' },
     { file: lines(CLEAN, {}, [newGpRow]), strategy: 'staged' },
   ],
-  'a GP claimed while the store GP is no longer listed there: rejected (the GP must step down in the file)': [
-    { file: lines(CLEAN), strategy: 'streamed' },
-    { file: lines(CLEAN, { 2: null }, [newGpRow]), strategy: 'staged' },
-  ],
+  'a GP claimed while the store GP is no longer listed there: rejected (the GP must step down in the file)':
+    [
+      { file: lines(CLEAN), strategy: 'streamed' },
+      { file: lines(CLEAN, { 2: null }, [newGpRow]), strategy: 'staged' },
+    ],
   'one login whose rows are apart': [{ file: lines([2, 4, 3, 5, 6, 15, 16]), strategy: 'staged' }],
   'one login whose rows are apart by more than a chunk of accounts (500)': [
     { file: [LINES[0]!, ...MANY, cell(MANY[0]!, 7, '26640001900011')], strategy: 'staged' },
@@ -100,34 +144,66 @@ const SCENARIOS: Record<string, Step[]> = {
     { file: lines(CLEAN), strategy: 'streamed' },
     { file: lines(CLEAN, { 2: cell(LINES[1]!, 10, '31/02/2024'), 3: null }), strategy: 'streamed' },
   ],
-  'the directory changes between runs: rows on a structure deactivated or a service removed since are rejected, then taken again': [
-    { file: lines(CLEAN), strategy: 'streamed' },
-    {
-      file: lines(CLEAN),
-      strategy: 'streamed',
-      before: async (store) => {
-        await store.db.updateTable('structure').set({ active: 0 }).where('identifier', '=', '21400192700018').execute();
-        await store.db.updateTable('service').set({ active: 0 }).where('code', '=', 'SERV-CULT').execute();
+  'the directory changes between runs: rows on a structure deactivated or a service removed since are rejected, then taken again':
+    [
+      { file: lines(CLEAN), strategy: 'streamed' },
+      {
+        file: lines(CLEAN),
+        strategy: 'streamed',
+        before: async (store) => {
+          await store.db
+            .updateTable('structure')
+            .set({ active: 0 })
+            .where('identifier', '=', '21400192700018')
+            .execute();
+          await store.db
+            .updateTable('service')
+            .set({ active: 0 })
+            .where('code', '=', 'SERV-CULT')
+            .execute();
+        },
       },
-    },
-    {
-      file: lines(CLEAN),
-      strategy: 'streamed',
-      before: async (store) => {
-        await store.db.updateTable('structure').set({ active: 1 }).where('identifier', '=', '21400192700018').execute();
-        await store.db.updateTable('service').set({ active: 1 }).where('code', '=', 'SERV-CULT').execute();
+      {
+        file: lines(CLEAN),
+        strategy: 'streamed',
+        before: async (store) => {
+          await store.db
+            .updateTable('structure')
+            .set({ active: 1 })
+            .where('identifier', '=', '21400192700018')
+            .execute();
+          await store.db
+            .updateTable('service')
+            .set({ active: 1 })
+            .where('code', '=', 'SERV-CULT')
+            .execute();
+        },
       },
-    },
-  ],
+    ],
   'changes made since the last run (an attachment, an account) are undone by the next one': [
     { file: lines(CLEAN), strategy: 'streamed' },
     {
       file: lines(CLEAN),
       strategy: 'streamed',
       before: async (store) => {
-        await store.db.updateTable('attachment').set({ status: 'DESACTIVEE' }).where('accountId', '=', store.db.selectFrom('account').select('id').where('login', '=', 'jean.martin@mairie-pau.fr')).execute();
+        await store.db
+          .updateTable('attachment')
+          .set({ status: 'DESACTIVEE' })
+          .where(
+            'accountId',
+            '=',
+            store.db
+              .selectFrom('account')
+              .select('id')
+              .where('login', '=', 'jean.martin@mairie-pau.fr'),
+          )
+          .execute();
         await changeStatus(store, CORR, 'anne-marie.le-gall@mont-de-marsan.fr', 'deactivate');
-        await store.db.updateTable('account').set({ phone: '05 00 00 00 00' }).where('login', '=', 'pauline.dufour@mairie-pau.fr').execute();
+        await store.db
+          .updateTable('account')
+          .set({ phone: '05 00 00 00 00' })
+          .where('login', '=', 'pauline.dufour@mairie-pau.fr')
+          .execute();
       },
     },
   ],
@@ -140,10 +216,23 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
     for (let i = 0; i < 2; i++) {
       const f = await freshLocation(dialect);
-      await initStore({ location: f.location, login: CORR, data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' }, scope: ['64', '40'] });
+      await initStore({
+        location: f.location,
+        login: CORR,
+        data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
+        scope: ['64', '40'],
+      });
       const s = await openStore(f.location);
-      await importStructures(s, CORR, { file: path.join(FIXTURES, 'annuaire.csv'), encoding: 'auto', lang: 'fr' });
-      await importServices(s, CORR, { file: path.join(FIXTURES, 'services.csv'), encoding: 'auto', lang: 'fr' });
+      await importStructures(s, CORR, {
+        file: path.join(FIXTURES, 'annuaire.csv'),
+        encoding: 'auto',
+        lang: 'fr',
+      });
+      await importServices(s, CORR, {
+        file: path.join(FIXTURES, 'services.csv'),
+        encoding: 'auto',
+        lang: 'fr',
+      });
       fresh.push(f);
       stores.push(s);
     }
@@ -154,11 +243,31 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     for (const f of fresh.splice(0)) await f.cleanup();
   });
 
-  const run = (store: Store, file: string, over: Partial<SyncOptions>, strategy: SyncOptions['strategy']) =>
-    syncMadrhas(store, CORR, { file, encoding: 'auto', mode: 'full', dryRun: false, strict: false, maxDeactivations: '10%', lang: 'fr', ...over, strategy });
+  const run = (
+    store: Store,
+    file: string,
+    over: Partial<SyncOptions>,
+    strategy: SyncOptions['strategy'],
+  ) =>
+    syncMadrhas(store, CORR, {
+      file,
+      encoding: 'auto',
+      mode: 'full',
+      dryRun: false,
+      strict: false,
+      maxDeactivations: '10%',
+      lang: 'fr',
+      ...over,
+      strategy,
+    });
 
   // as written (line 6 has quotes: PapaParse's cells), and without any quote (io/csv-lines.ts: bytes)
-  it.each(Object.entries(SCENARIOS).flatMap(([name, steps]) => [[name, steps, false] as const, [`${name} (no quotes: read as bytes)`, steps, true] as const]))('%s', async (_name, steps, unquoted) => {
+  it.each(
+    Object.entries(SCENARIOS).flatMap(([name, steps]) => [
+      [name, steps, false] as const,
+      [`${name} (no quotes: read as bytes)`, steps, true] as const,
+    ]),
+  )('%s', async (_name, steps, unquoted) => {
     const [auto, staged] = stores as [Store, Store];
     for (const [i, step] of steps.entries()) {
       const file = path.join(fresh[0]!.dir, `step-${i}`, 'madrhas.csv');
@@ -181,13 +290,36 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     fs.writeFileSync(file, [...lines(CLEAN), ''].join('\r\n'));
     const first = await run(store, file, {}, 'auto');
     expect(first).toMatchObject({ strategy: 'streamed', created: 4, rejected: 7 });
-    const digests = await store.db.selectFrom('account').select(['login', 'syncDigest']).where('source', '=', 'MADRHAS').orderBy('login').execute();
+    const digests = await store.db
+      .selectFrom('account')
+      .select(['login', 'syncDigest'])
+      .where('source', '=', 'MADRHAS')
+      .orderBy('login')
+      .execute();
     // accounts with a rejected row are planned again each run: no digest
-    expect(digests.filter((d) => d.syncDigest !== null).map((d) => d.login)).toEqual(['anne-marie.le-gall@mont-de-marsan.fr', 'jean.martin@mairie-pau.fr', 'pauline.dufour@mairie-pau.fr', 'sophie.bernard@chateau-pau.fr']);
-    const audits = await store.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(digests.filter((d) => d.syncDigest !== null).map((d) => d.login)).toEqual([
+      'anne-marie.le-gall@mont-de-marsan.fr',
+      'jean.martin@mairie-pau.fr',
+      'pauline.dufour@mairie-pau.fr',
+      'sophie.bernard@chateau-pau.fr',
+    ]);
+    const audits = await store.db
+      .selectFrom('auditLog')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const again = await run(store, file, {}, 'auto');
-    expect(again).toMatchObject({ strategy: 'streamed', accounts: 4, unchanged: 4, created: 0, updated: 0, rejected: 7 });
-    const after = await store.db.selectFrom('auditLog').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(again).toMatchObject({
+      strategy: 'streamed',
+      accounts: 4,
+      unchanged: 4,
+      created: 0,
+      updated: 0,
+      rejected: 7,
+    });
+    const after = await store.db
+      .selectFrom('auditLog')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(audits.n) + 1);
   });
 
@@ -195,21 +327,39 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     const [store] = stores as [Store];
     const file = path.join(fresh[0]!.dir, 'madrhas.csv');
     fs.writeFileSync(file, [...lines(CLEAN), ''].join('\r\n').replace(/"/g, ''));
-    const digests = async () => (await store.db.selectFrom('account').select(['login', 'syncDigest']).where('syncDigest', 'is not', null).orderBy('login').execute()).map((d) => d.syncDigest);
+    const digests = async () =>
+      (
+        await store.db
+          .selectFrom('account')
+          .select(['login', 'syncDigest'])
+          .where('syncDigest', 'is not', null)
+          .orderBy('login')
+          .execute()
+      ).map((d) => d.syncDigest);
     const rechecks = vi.spyOn(RowChecker.prototype, 'recheck');
     await run(store, file, {}, 'auto');
     const first = await digests();
     expect(first).toHaveLength(4);
 
     rechecks.mockClear();
-    expect(await run(store, file, {}, 'auto')).toMatchObject({ strategy: 'streamed', unchanged: 4 });
+    expect(await run(store, file, {}, 'auto')).toMatchObject({
+      strategy: 'streamed',
+      unchanged: 4,
+    });
     expect(rechecks).not.toHaveBeenCalled();
     expect(await digests()).toEqual(first);
 
     // any change to the directory moves its revision: the rows are checked, and the digests stamped anew
-    await store.db.updateTable('structure').set({ companyName: 'Commune de Pau (64)' }).where('identifier', '=', PAU).execute();
+    await store.db
+      .updateTable('structure')
+      .set({ companyName: 'Commune de Pau (64)' })
+      .where('identifier', '=', PAU)
+      .execute();
     rechecks.mockClear();
-    expect(await run(store, file, {}, 'auto')).toMatchObject({ strategy: 'streamed', unchanged: 4 });
+    expect(await run(store, file, {}, 'auto')).toMatchObject({
+      strategy: 'streamed',
+      unchanged: 4,
+    });
     expect(rechecks).toHaveBeenCalled();
     const second = await digests();
     expect(second).toHaveLength(4);
@@ -219,7 +369,10 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     });
 
     rechecks.mockClear();
-    expect(await run(store, file, {}, 'auto')).toMatchObject({ strategy: 'streamed', unchanged: 4 });
+    expect(await run(store, file, {}, 'auto')).toMatchObject({
+      strategy: 'streamed',
+      unchanged: 4,
+    });
     expect(rechecks).not.toHaveBeenCalled();
     rechecks.mockRestore();
   });
@@ -229,12 +382,29 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     // the first run brings more rows than the store holds: on SQLite it builds the deferred indexes again at the end
     const triggers = async () =>
       (store.dialect === 'sqlite'
-        ? await sql<{ name: string; text: string }>`select name, sql as text from sqlite_master where type in ('trigger', 'index') and sql is not null order by name`.execute(store.db)
-        : await sql<{ name: string; text: string }>`select tgname as name, pg_get_triggerdef(oid) as text from pg_trigger where not tgisinternal
-            union all select indexname, indexdef from pg_indexes where schemaname = current_schema() order by name`.execute(store.db)
+        ? await sql<{
+            name: string;
+            text: string;
+          }>`select name, sql as text from sqlite_master where type in ('trigger', 'index') and sql is not null order by name`.execute(
+            store.db,
+          )
+        : await sql<{
+            name: string;
+            text: string;
+          }>`select tgname as name, pg_get_triggerdef(oid) as text from pg_trigger where not tgisinternal
+            union all select indexname, indexdef from pg_indexes where schemaname = current_schema() order by name`.execute(
+            store.db,
+          )
       ).rows;
     const before = await triggers();
-    expect(before.map((t) => t.name)).toEqual(expect.arrayContaining(['account_digest_self', 'attachment_one_gp_uq', 'attachment_structure_idx', 'audit_log_target_idx']));
+    expect(before.map((t) => t.name)).toEqual(
+      expect.arrayContaining([
+        'account_digest_self',
+        'attachment_one_gp_uq',
+        'attachment_structure_idx',
+        'audit_log_target_idx',
+      ]),
+    );
     const file = path.join(fresh[0]!.dir, 'madrhas.csv');
     fs.writeFileSync(file, [...lines(CLEAN), ''].join('\r\n'));
     await run(store, file, { dryRun: true }, 'auto');
@@ -247,8 +417,20 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     expect(await triggers()).toEqual(before);
     // and they work: a change made outside a run clears the account's digest
     const pauline = 'pauline.dufour@mairie-pau.fr';
-    await store.db.updateTable('account').set({ lastName: 'DUFOUR-LAFON' }).where('login', '=', pauline).execute();
-    expect((await store.db.selectFrom('account').select('syncDigest').where('login', '=', pauline).executeTakeFirstOrThrow()).syncDigest).toBeNull();
+    await store.db
+      .updateTable('account')
+      .set({ lastName: 'DUFOUR-LAFON' })
+      .where('login', '=', pauline)
+      .execute();
+    expect(
+      (
+        await store.db
+          .selectFrom('account')
+          .select('syncDigest')
+          .where('login', '=', pauline)
+          .executeTakeFirstOrThrow()
+      ).syncDigest,
+    ).toBeNull();
   });
 
   it('any change to an account, its attachments or their services clears its digest (triggers)', async () => {
@@ -256,26 +438,81 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     const file = path.join(fresh[0]!.dir, 'madrhas.csv');
     fs.writeFileSync(file, [...lines(CLEAN), ''].join('\r\n'));
     await run(store, file, {}, 'auto');
-    const digestOf = async (login: string) => (await store.db.selectFrom('account').select('syncDigest').where('login', '=', login).executeTakeFirstOrThrow()).syncDigest;
-    const idOf = async (login: string) => (await store.db.selectFrom('account').select('id').where('login', '=', login).executeTakeFirstOrThrow()).id;
-    const [pauline, jean, anne, sophie] = ['pauline.dufour@mairie-pau.fr', 'jean.martin@mairie-pau.fr', 'anne-marie.le-gall@mont-de-marsan.fr', 'sophie.bernard@chateau-pau.fr'];
+    const digestOf = async (login: string) =>
+      (
+        await store.db
+          .selectFrom('account')
+          .select('syncDigest')
+          .where('login', '=', login)
+          .executeTakeFirstOrThrow()
+      ).syncDigest;
+    const idOf = async (login: string) =>
+      (
+        await store.db
+          .selectFrom('account')
+          .select('id')
+          .where('login', '=', login)
+          .executeTakeFirstOrThrow()
+      ).id;
+    const [pauline, jean, anne, sophie] = [
+      'pauline.dufour@mairie-pau.fr',
+      'jean.martin@mairie-pau.fr',
+      'anne-marie.le-gall@mont-de-marsan.fr',
+      'sophie.bernard@chateau-pau.fr',
+    ];
     for (const l of [pauline!, jean!, anne!, sophie!]) expect(await digestOf(l), l).not.toBeNull();
 
     // the account row (not its digest, not its timestamps alone)
-    await store.db.updateTable('account').set({ updatedAt: '2030-01-01T00:00:00.000Z' }).where('login', '=', pauline!).execute();
+    await store.db
+      .updateTable('account')
+      .set({ updatedAt: '2030-01-01T00:00:00.000Z' })
+      .where('login', '=', pauline!)
+      .execute();
     expect(await digestOf(pauline!)).not.toBeNull();
-    await store.db.updateTable('account').set({ email: 'autre@mairie-pau.fr' }).where('login', '=', pauline!).execute();
+    await store.db
+      .updateTable('account')
+      .set({ email: 'autre@mairie-pau.fr' })
+      .where('login', '=', pauline!)
+      .execute();
     expect(await digestOf(pauline!)).toBeNull();
     // an attachment's update, a new attachment, a service link
-    await store.db.updateTable('attachment').set({ role: 'GESTIONNAIRE_SECONDAIRE' }).where('accountId', '=', await idOf(anne!)).execute();
+    await store.db
+      .updateTable('attachment')
+      .set({ role: 'GESTIONNAIRE_SECONDAIRE' })
+      .where('accountId', '=', await idOf(anne!))
+      .execute();
     expect(await digestOf(anne!)).toBeNull();
-    const jeanAttachment = await store.db.selectFrom('attachment').select('id').where('accountId', '=', await idOf(jean!)).executeTakeFirstOrThrow();
-    await store.db.deleteFrom('attachmentService').where('attachmentId', '=', jeanAttachment.id).where('serviceId', '=', store.db.selectFrom('service').select('id').where('code', '=', 'SERV-CULT').limit(1)).execute();
+    const jeanAttachment = await store.db
+      .selectFrom('attachment')
+      .select('id')
+      .where('accountId', '=', await idOf(jean!))
+      .executeTakeFirstOrThrow();
+    await store.db
+      .deleteFrom('attachmentService')
+      .where('attachmentId', '=', jeanAttachment.id)
+      .where(
+        'serviceId',
+        '=',
+        store.db.selectFrom('service').select('id').where('code', '=', 'SERV-CULT').limit(1),
+      )
+      .execute();
     expect(await digestOf(jean!)).toBeNull();
-    const structure = await store.db.selectFrom('structure').select('id').where('identifier', '=', PAU).executeTakeFirstOrThrow();
+    const structure = await store.db
+      .selectFrom('structure')
+      .select('id')
+      .where('identifier', '=', PAU)
+      .executeTakeFirstOrThrow();
     await store.db
       .insertInto('attachment')
-      .values({ accountId: await idOf(sophie!), structureId: structure.id, role: 'UTILISATEUR', status: 'EN_COURS_DE_VALIDATION', source: 'DEMANDE', createdAt: NOW, updatedAt: NOW })
+      .values({
+        accountId: await idOf(sophie!),
+        structureId: structure.id,
+        role: 'UTILISATEUR',
+        status: 'EN_COURS_DE_VALIDATION',
+        source: 'DEMANDE',
+        createdAt: NOW,
+        updatedAt: NOW,
+      })
       .execute();
     expect(await digestOf(sophie!)).toBeNull();
   });
@@ -284,12 +521,36 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
 /** What the sync writes, in an order both paths share (ids and write order aside). */
 async function state(store: Store) {
   const db = store.db;
-  const accounts = await db.selectFrom('account').select(['login', 'status', 'source', 'title', 'lastName', 'firstName', 'email', 'phone', 'searchKey', 'completedAt']).orderBy('login').execute();
+  const accounts = await db
+    .selectFrom('account')
+    .select([
+      'login',
+      'status',
+      'source',
+      'title',
+      'lastName',
+      'firstName',
+      'email',
+      'phone',
+      'searchKey',
+      'completedAt',
+    ])
+    .orderBy('login')
+    .execute();
   const attachments = await db
     .selectFrom('attachment')
     .innerJoin('account', 'account.id', 'attachment.accountId')
     .innerJoin('structure', 'structure.id', 'attachment.structureId')
-    .select(['account.login', 'structure.identifier', 'attachment.role', 'attachment.status', 'attachment.source', 'attachment.dateStart', 'attachment.dateEnd', 'attachment.decidedBy'])
+    .select([
+      'account.login',
+      'structure.identifier',
+      'attachment.role',
+      'attachment.status',
+      'attachment.source',
+      'attachment.dateStart',
+      'attachment.dateEnd',
+      'attachment.decidedBy',
+    ])
     .orderBy('account.login')
     .orderBy('structure.identifier')
     .orderBy('attachment.status')
@@ -299,14 +560,30 @@ async function state(store: Store) {
     .innerJoin('attachment', 'attachment.id', 'attachmentService.attachmentId')
     .innerJoin('account', 'account.id', 'attachment.accountId')
     .innerJoin('service', 'service.id', 'attachmentService.serviceId')
-    .select(['account.login', 'attachment.status as attachmentStatus', 'service.code', 'attachmentService.status'])
+    .select([
+      'account.login',
+      'attachment.status as attachmentStatus',
+      'service.code',
+      'attachmentService.status',
+    ])
     .orderBy('account.login')
     .orderBy('service.code')
     .orderBy('attachment.status')
     .execute();
-  const notifications = await db.selectFrom('notification').select(['toAddress', 'event', 'subject']).orderBy('toAddress').orderBy('event').execute();
-  const audit = (await db.selectFrom('auditLog').select(['action', 'target', 'outcome', 'changes']).execute())
+  const notifications = await db
+    .selectFrom('notification')
+    .select(['toAddress', 'event', 'subject'])
+    .orderBy('toAddress')
+    .orderBy('event')
+    .execute();
+  const audit = (
+    await db.selectFrom('auditLog').select(['action', 'target', 'outcome', 'changes']).execute()
+  )
     .map((e) => ({ ...e, changes: e.changes === null ? null : JSON.parse(e.changes) }))
-    .sort((x, y) => `${x.action} ${x.target} ${JSON.stringify(x.changes)}`.localeCompare(`${y.action} ${y.target} ${JSON.stringify(y.changes)}`));
+    .sort((x, y) =>
+      `${x.action} ${x.target} ${JSON.stringify(x.changes)}`.localeCompare(
+        `${y.action} ${y.target} ${JSON.stringify(y.changes)}`,
+      ),
+    );
   return { accounts, attachments, links, notifications, audit };
 }

@@ -14,12 +14,27 @@ const DEFERRED = ['attachment_one_gp_uq', 'attachment_structure_idx', 'audit_log
 async function indexes(db: Db, dialect: string): Promise<string[]> {
   const rows =
     dialect === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'index' and name in (${sql.join(DEFERRED)}) order by name`.execute(db)
-      : await sql<{ name: string }>`select indexname as name from pg_indexes where indexname in (${sql.join(DEFERRED)}) order by indexname`.execute(db);
+      ? await sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'index' and name in (${sql.join(DEFERRED)}) order by name`.execute(
+          db,
+        )
+      : await sql<{
+          name: string;
+        }>`select indexname as name from pg_indexes where indexname in (${sql.join(DEFERRED)}) order by indexname`.execute(
+          db,
+        );
   return rows.rows.map((r) => r.name);
 }
 
-const digestOf = async (db: Db, id: number) => (await db.selectFrom('account').select('syncDigest').where('id', '=', id).executeTakeFirstOrThrow()).syncDigest;
+const digestOf = async (db: Db, id: number) =>
+  (
+    await db
+      .selectFrom('account')
+      .select('syncDigest')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+  ).syncDigest;
 
 describe.each(DIALECTS)('the sync’s way of writing (%s)', (dialect) => {
   let store: Store;
@@ -30,7 +45,11 @@ describe.each(DIALECTS)('the sync’s way of writing (%s)', (dialect) => {
     ({ store, cleanup } = await freshStore(dialect));
     account = await addAccount(store.db, 'jean.dupont@mairie-pau.fr');
     structure = await addStructure(store.db, '21640445900010', '64000');
-    await store.db.updateTable('account').set({ syncDigest: 'abcdef0123456789' }).where('id', '=', account).execute();
+    await store.db
+      .updateTable('account')
+      .set({ syncDigest: 'abcdef0123456789' })
+      .where('id', '=', account)
+      .execute();
   });
   afterEach(async () => cleanup());
 
@@ -48,20 +67,40 @@ describe.each(DIALECTS)('the sync’s way of writing (%s)', (dialect) => {
     await store.db.transaction().execute(async (trx) => {
       const restore = await suspendDigestTriggers(trx);
       await addAttachment(trx, account, structure, 'UTILISATEUR', 'VALIDEE');
-      await trx.updateTable('account').set({ lastName: 'DUPOND' }).where('id', '=', account).execute();
+      await trx
+        .updateTable('account')
+        .set({ lastName: 'DUPOND' })
+        .where('id', '=', account)
+        .execute();
       expect(await digestOf(trx, account)).toBe('abcdef0123456789');
       await restore();
-      await trx.updateTable('account').set({ firstName: 'Jeanne' }).where('id', '=', account).execute();
+      await trx
+        .updateTable('account')
+        .set({ firstName: 'Jeanne' })
+        .where('id', '=', account)
+        .execute();
       expect(await digestOf(trx, account)).toBeNull();
     });
-    await store.db.updateTable('account').set({ syncDigest: 'abcdef0123456789' }).where('id', '=', account).execute();
-    await store.db.updateTable('account').set({ lastName: 'DURAND' }).where('id', '=', account).execute();
+    await store.db
+      .updateTable('account')
+      .set({ syncDigest: 'abcdef0123456789' })
+      .where('id', '=', account)
+      .execute();
+    await store.db
+      .updateTable('account')
+      .set({ lastName: 'DURAND' })
+      .where('id', '=', account)
+      .execute();
     expect(await digestOf(store.db, account)).toBeNull();
   });
 
   it('a rolled-back transaction gives the triggers back, put back or not', async () => {
     await rolledBack(async (trx) => void (await suspendDigestTriggers(trx)));
-    await store.db.updateTable('account').set({ lastName: 'DUPOND' }).where('id', '=', account).execute();
+    await store.db
+      .updateTable('account')
+      .set({ lastName: 'DUPOND' })
+      .where('id', '=', account)
+      .execute();
     expect(await digestOf(store.db, account)).toBeNull();
   });
 
@@ -76,7 +115,9 @@ describe.each(DIALECTS)('the sync’s way of writing (%s)', (dialect) => {
     });
     // the unique index built again still holds: a second GP of the structure is refused
     const other = await addAccount(store.db, 'marie.durand@mairie-pau.fr');
-    await expect(addAttachment(store.db, other, structure, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE')).rejects.toThrow();
+    await expect(
+      addAttachment(store.db, other, structure, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE'),
+    ).rejects.toThrow();
     expect(await indexes(store.db, dialect)).toEqual(DEFERRED);
   });
 
@@ -85,7 +126,9 @@ describe.each(DIALECTS)('the sync’s way of writing (%s)', (dialect) => {
     // one attachment against a file of two rows: kept; the audit log, empty, has its index deferred
     await rolledBack(async (trx) => {
       await deferIndexes(trx, 2);
-      expect(await indexes(trx, dialect)).toEqual(dialect === 'sqlite' ? ['attachment_one_gp_uq', 'attachment_structure_idx'] : DEFERRED);
+      expect(await indexes(trx, dialect)).toEqual(
+        dialect === 'sqlite' ? ['attachment_one_gp_uq', 'attachment_structure_idx'] : DEFERRED,
+      );
     });
     expect(await indexes(store.db, dialect)).toEqual(DEFERRED);
   });

@@ -16,9 +16,21 @@ type Head = { seq: number; hash: string };
 const GENESIS: Head = { seq: 0, hash: GENESIS_HASH };
 
 const fieldsArb: fc.Arbitrary<Fields> = fc.record({
-  at: fc.date({ min: new Date('2020-01-01'), max: new Date('2035-12-31'), noInvalidDate: true }).map((d) => d.toISOString()),
-  actor: fc.constantFrom('corr@dgfip.finances.gouv.fr', 'jean.dupont@mairie-bordeaux.fr', 'élodie@x.fr'),
-  action: fc.constantFrom('account.create', 'account.edit', 'account.deactivate', 'sync.madrhas', 'audit.read'),
+  at: fc
+    .date({ min: new Date('2020-01-01'), max: new Date('2035-12-31'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
+  actor: fc.constantFrom(
+    'corr@dgfip.finances.gouv.fr',
+    'jean.dupont@mairie-bordeaux.fr',
+    'élodie@x.fr',
+  ),
+  action: fc.constantFrom(
+    'account.create',
+    'account.edit',
+    'account.deactivate',
+    'sync.madrhas',
+    'audit.read',
+  ),
   target: fc.string({ maxLength: 30 }),
   outcome: fc.constantFrom('OK' as const, 'REFUSED' as const),
   changes: fc.option(fc.json({ maxDepth: 2 }), { nil: null }),
@@ -29,7 +41,9 @@ const logArb = (minLength = 1) => fc.array(fieldsArb, { minLength, maxLength: 12
 
 /** A log and the index (0-based) of one of its entries. */
 const logAndIndex = (minLength = 1) =>
-  logArb(minLength).chain((fs) => fc.tuple(fc.constant(fs), fc.integer({ min: 0, max: fs.length - 1 })));
+  logArb(minLength).chain((fs) =>
+    fc.tuple(fc.constant(fs), fc.integer({ min: 0, max: fs.length - 1 })),
+  );
 
 const build = (fs: Fields[]) => chain(GENESIS, fs);
 const headOf = (entries: ChainedEntry[]): Head => {
@@ -165,12 +179,16 @@ describe('ChainVerifier', () => {
   describe('an altered entry', () => {
     it('is named, whatever field was changed, when its hash was left as it was', () => {
       fc.assert(
-        fc.property(logAndIndex(), fc.constantFrom(...CONTENT_FIELDS, 'prevHash' as const, 'hash' as const), ([fs, i], field) => {
-          const entries = build(fs);
-          const head = headOf(entries);
-          entries[i] = altered(entries[i]!, field);
-          expect(verify(entries, head).broken).toEqual({ kind: 'altered', seq: i + 1 });
-        }),
+        fc.property(
+          logAndIndex(),
+          fc.constantFrom(...CONTENT_FIELDS, 'prevHash' as const, 'hash' as const),
+          ([fs, i], field) => {
+            const entries = build(fs);
+            const head = headOf(entries);
+            entries[i] = altered(entries[i]!, field);
+            expect(verify(entries, head).broken).toEqual({ kind: 'altered', seq: i + 1 });
+          },
+        ),
       );
     });
 
@@ -230,9 +248,15 @@ describe('ChainVerifier', () => {
       fc.assert(
         fc.property(
           logArb(3).chain((fs) =>
-            fc.tuple(fc.constant(fs), fc.integer({ min: 0, max: fs.length - 2 })).chain(([fs2, from]) =>
-              fc.tuple(fc.constant(fs2), fc.constant(from), fc.integer({ min: from + 1, max: fs2.length - 1 })),
-            ),
+            fc
+              .tuple(fc.constant(fs), fc.integer({ min: 0, max: fs.length - 2 }))
+              .chain(([fs2, from]) =>
+                fc.tuple(
+                  fc.constant(fs2),
+                  fc.constant(from),
+                  fc.integer({ min: from + 1, max: fs2.length - 1 }),
+                ),
+              ),
           ),
           ([fs, from, to]) => {
             const entries = build(fs);
@@ -249,7 +273,10 @@ describe('ChainVerifier', () => {
         fc.property(logAndIndex(), ([fs, keep]) => {
           const entries = build(fs);
           const head = headOf(entries);
-          expect(verify(entries.slice(0, keep), head).broken).toEqual({ kind: 'removed', seq: keep + 1 });
+          expect(verify(entries.slice(0, keep), head).broken).toEqual({
+            kind: 'removed',
+            seq: keep + 1,
+          });
         }),
       );
     });
@@ -265,7 +292,9 @@ describe('ChainVerifier', () => {
           fc.pre(i < fs.length - 1);
           const entries = build(fs);
           const head = headOf(entries);
-          const renumbered = entries.filter((_, j) => j !== i).map((e, j) => ({ ...e, seq: j + 1 }));
+          const renumbered = entries
+            .filter((_, j) => j !== i)
+            .map((e, j) => ({ ...e, seq: j + 1 }));
           expect(verify(renumbered, head).broken).toEqual({ kind: 'altered', seq: i + 1 });
         }),
       );
@@ -297,7 +326,9 @@ describe('ChainVerifier', () => {
           const entries = build(fs);
           const head = headOf(entries);
           // a forged entry that links correctly to the entry before position i
-          const [forged] = chain({ seq: i, hash: i === 0 ? GENESIS_HASH : entries[i - 1]!.hash }, [extra]);
+          const [forged] = chain({ seq: i, hash: i === 0 ? GENESIS_HASH : entries[i - 1]!.hash }, [
+            extra,
+          ]);
           const at = before ? i : i + 1;
           const tampered = [...entries.slice(0, at), forged!, ...entries.slice(at)];
           expect(verify(tampered, head).broken).toEqual({ kind: 'inserted', seq: i + 1 });
@@ -310,7 +341,9 @@ describe('ChainVerifier', () => {
         fc.property(logAndIndex(), fieldsArb, ([fs, i], extra) => {
           const entries = build(fs);
           const head = headOf(entries);
-          const [forged] = chain({ seq: i, hash: i === 0 ? GENESIS_HASH : entries[i - 1]!.hash }, [extra]);
+          const [forged] = chain({ seq: i, hash: i === 0 ? GENESIS_HASH : entries[i - 1]!.hash }, [
+            extra,
+          ]);
           const shifted = entries.slice(i).map((e) => ({ ...e, seq: e.seq + 1 }));
           const tampered = [...entries.slice(0, i), forged!, ...shifted];
           expect(verify(tampered, head).broken).toEqual({ kind: 'altered', seq: i + 2 });
@@ -333,11 +366,18 @@ describe('ChainVerifier', () => {
   describe('the head', () => {
     it('a head hash that does not match the last entry is named at the last seq', () => {
       fc.assert(
-        fc.property(logArb(), fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }), (fs, hash) => {
-          const entries = build(fs);
-          fc.pre(hash !== headOf(entries).hash);
-          expect(verify(entries, { seq: fs.length, hash }).broken).toEqual({ kind: 'altered', seq: fs.length });
-        }),
+        fc.property(
+          logArb(),
+          fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }),
+          (fs, hash) => {
+            const entries = build(fs);
+            fc.pre(hash !== headOf(entries).hash);
+            expect(verify(entries, { seq: fs.length, hash }).broken).toEqual({
+              kind: 'altered',
+              seq: fs.length,
+            });
+          },
+        ),
       );
     });
 
@@ -357,7 +397,10 @@ describe('ChainVerifier', () => {
 
     it('a head behind the log names the first entry past it', () => {
       const entries = build(fc.sample(fieldsArb, { numRuns: 4, seed: 9 }));
-      expect(verify(entries, { seq: 2, hash: entries[1]!.hash }).broken).toEqual({ kind: 'inserted', seq: 3 });
+      expect(verify(entries, { seq: 2, hash: entries[1]!.hash }).broken).toEqual({
+        kind: 'inserted',
+        seq: 3,
+      });
       expect(verify(entries, GENESIS).broken).toEqual({ kind: 'inserted', seq: 1 });
     });
   });

@@ -55,8 +55,16 @@ describe('CsvLines (files without quotes, read as bytes)', () => {
         fc.boolean(),
         fc.constantFrom('utf8', 'cp1252'),
         async (newline, rows, bom, finalNewline, encoding) => {
-          const text = ['ID;NOM;VILLE', ...rows.map((r) => r.join(';'))].join(newline) + (finalNewline ? newline : '');
-          const bytes = encoding === 'utf8' ? Buffer.concat([bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(text)]) : iconv.encode(text, 'win1252');
+          const text =
+            ['ID;NOM;VILLE', ...rows.map((r) => r.join(';'))].join(newline) +
+            (finalNewline ? newline : '');
+          const bytes =
+            encoding === 'utf8'
+              ? Buffer.concat([
+                  bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0),
+                  Buffer.from(text),
+                ])
+              : iconv.encode(text, 'win1252');
           const { parsed, read, cells } = await both(write(bytes));
           expect(read).toEqual(parsed);
           expect(cells).toEqual(parsed.map((r) => r.fields[1] ?? ''));
@@ -68,9 +76,14 @@ describe('CsvLines (files without quotes, read as bytes)', () => {
 
   it('reads across its 1 MiB chunks: a CRLF, an accented letter or a line cut between two chunks', async () => {
     const rows: string[] = [];
-    for (let i = 0; i < 40_000; i++) rows.push(`login.${i}@mairie.example;Hélène ${'é'.repeat(i % 7)};${i % 13 === 0 ? '' : 'SIRET'};${i % 11 === 0 ? ';;' : 'x'}`);
+    for (let i = 0; i < 40_000; i++)
+      rows.push(
+        `login.${i}@mairie.example;Hélène ${'é'.repeat(i % 7)};${i % 13 === 0 ? '' : 'SIRET'};${i % 11 === 0 ? ';;' : 'x'}`,
+      );
     for (const newline of NEWLINES) {
-      const { parsed, read } = await both(write(Buffer.from(['ID;NOM;TYPE;X', ...rows].join(newline) + newline)));
+      const { parsed, read } = await both(
+        write(Buffer.from(['ID;NOM;TYPE;X', ...rows].join(newline) + newline)),
+      );
       expect(read.length).toBe(40_000);
       expect(read).toEqual(parsed);
     }

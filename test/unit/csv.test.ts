@@ -6,7 +6,17 @@ import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STRUCTURE_COLUMNS } from '../../src/domain/structure.js';
 import { InvalidInputError } from '../../src/errors.js';
-import { RejectsWriter, cellsOf, headerKey, inspectCsv, matchHeader, openCsv, type ColumnSpec, type CsvRecord, type CsvSource } from '../../src/io/csv.js';
+import {
+  RejectsWriter,
+  cellsOf,
+  headerKey,
+  inspectCsv,
+  matchHeader,
+  openCsv,
+  type ColumnSpec,
+  type CsvRecord,
+  type CsvSource,
+} from '../../src/io/csv.js';
 
 let dir: string;
 beforeEach(() => {
@@ -46,7 +56,10 @@ async function readAll(file: string, choice?: 'utf8' | 'cp1252') {
 
 describe('inspectCsv', () => {
   it('reads a UTF-8 file without BOM, separated by ;', async () => {
-    const file = write('annuaire.csv', 'TypeIdentifiant;Identifiant;RaisonSociale\r\nSIRET;21640445900010;Commune de Pau\r\n');
+    const file = write(
+      'annuaire.csv',
+      'TypeIdentifiant;Identifiant;RaisonSociale\r\nSIRET;21640445900010;Commune de Pau\r\n',
+    );
     expect(await inspectCsv(file)).toEqual({
       path: file,
       name: 'annuaire.csv',
@@ -54,7 +67,7 @@ describe('inspectCsv', () => {
       sha256: createHash('sha256').update(fs.readFileSync(file)).digest('hex'),
       encoding: 'utf8',
       bom: false,
-      newline: "\r\n",
+      newline: '\r\n',
       delimiter: ';',
       quotes: false,
       lines: 2,
@@ -65,13 +78,18 @@ describe('inspectCsv', () => {
     expect((await inspectCsv(write('lf.csv', 'A;B\n1;2\n3;4'))).lines).toBe(2);
     expect((await inspectCsv(write('crlf.csv', 'A;B\r\n1;2\r\n3;"x\r\ny"\r\n'))).lines).toBe(4);
     expect((await inspectCsv(write('cr.csv', 'A;B\r1;2\r'))).lines).toBe(2);
-    const big = await inspectCsv(write('big-lines.csv', 'A;B\n' + 'SIRET;21640445900010;Commune de Pau\n'.repeat(100_000)));
+    const big = await inspectCsv(
+      write('big-lines.csv', 'A;B\n' + 'SIRET;21640445900010;Commune de Pau\n'.repeat(100_000)),
+    );
     expect(big.lines).toBeGreaterThan(95_000);
     expect(big.lines).toBeLessThan(105_000);
   });
 
   it('notices the UTF-8 BOM', async () => {
-    const file = write('bom.csv', Buffer.concat([BOM, Buffer.from('Identifiant;RaisonSociale\nSIRET;Château-Thierry\n')]));
+    const file = write(
+      'bom.csv',
+      Buffer.concat([BOM, Buffer.from('Identifiant;RaisonSociale\nSIRET;Château-Thierry\n')]),
+    );
     const s = await inspectCsv(file);
     expect(s.encoding).toBe('utf8');
     expect(s.bom).toBe(true);
@@ -80,14 +98,20 @@ describe('inspectCsv', () => {
   });
 
   it('detects Windows-1252 when the bytes are not valid UTF-8', async () => {
-    const file = write('cp1252.csv', iconv.encode('Identifiant;RaisonSociale\r\n21640445900010;Mairie de LÉON\r\n', 'cp1252'));
+    const file = write(
+      'cp1252.csv',
+      iconv.encode('Identifiant;RaisonSociale\r\n21640445900010;Mairie de LÉON\r\n', 'cp1252'),
+    );
     const s = await inspectCsv(file);
     expect(s.encoding).toBe('cp1252');
     expect(s.bom).toBe(false);
   });
 
   it('detects Windows-1252 from an incomplete UTF-8 sequence at the very end of a file without any other accented character', async () => {
-    const file = write('tail.csv', Buffer.concat([Buffer.from('Identifiant;RaisonSociale\n1;CAF'), Buffer.from([0xc3])]));
+    const file = write(
+      'tail.csv',
+      Buffer.concat([Buffer.from('Identifiant;RaisonSociale\n1;CAF'), Buffer.from([0xc3])]),
+    );
     expect((await inspectCsv(file)).encoding).toBe('cp1252');
   });
 
@@ -96,20 +120,36 @@ describe('inspectCsv', () => {
     for (const cut of [1, 2]) {
       // …Jérô cut after the first byte of ô (2 bytes), or of € (3 bytes)
       const whole = Buffer.from(text + 'MÜLLER;Jérô', 'utf8');
-      const file = write(`cut-${cut}.csv`, cut === 1 ? whole.subarray(0, whole.length - 1) : Buffer.concat([whole, Buffer.from('€', 'utf8').subarray(0, 2)]));
+      const file = write(
+        `cut-${cut}.csv`,
+        cut === 1
+          ? whole.subarray(0, whole.length - 1)
+          : Buffer.concat([whole, Buffer.from('€', 'utf8').subarray(0, 2)]),
+      );
       expect((await inspectCsv(file)).encoding, `cut ${cut}`).toBe('utf8');
       const { records } = await readAll(file);
       expect(records.at(-1)!.fields[0]).toBe('MÜLLER');
     }
     // a byte that cannot lead a sequence is no cut character: Windows-1252
-    const odd = write('odd.csv', Buffer.concat([Buffer.from('NOM\nHélène\n', 'utf8'), Buffer.from([0xff])]));
+    const odd = write(
+      'odd.csv',
+      Buffer.concat([Buffer.from('NOM\nHélène\n', 'utf8'), Buffer.from([0xff])]),
+    );
     expect((await inspectCsv(odd)).encoding).toBe('cp1252');
   });
 
   it('detects Windows-1252 when the only invalid byte lies far into a large file', async () => {
     const line = 'SIRET;21640445900010;Commune de Pau;oui;non\r\n';
-    const body = Buffer.from('TypeIdentifiant;Identifiant;RaisonSociale;EstMOA;StructureActive\r\n' + line.repeat(5000));
-    const file = write('big.csv', Buffer.concat([body, iconv.encode('SIRET;21330063500017;Mairie de Bègles;oui;non\r\n', 'cp1252')]));
+    const body = Buffer.from(
+      'TypeIdentifiant;Identifiant;RaisonSociale;EstMOA;StructureActive\r\n' + line.repeat(5000),
+    );
+    const file = write(
+      'big.csv',
+      Buffer.concat([
+        body,
+        iconv.encode('SIRET;21330063500017;Mairie de Bègles;oui;non\r\n', 'cp1252'),
+      ]),
+    );
     const s = await inspectCsv(file);
     expect(s.size).toBeGreaterThan(128 * 1024);
     expect(s.encoding).toBe('cp1252');
@@ -132,18 +172,29 @@ describe('inspectCsv', () => {
   });
 
   it('takes , as separator when the header has commas and no ;', async () => {
-    expect((await inspectCsv(write('virgule.csv', 'Identifiant,RaisonSociale\n1,"Pau; Béarn"\n'))).delimiter).toBe(',');
-    expect((await inspectCsv(write('les-deux.csv', 'Identifiant;Raison,Sociale\n1;Pau\n'))).delimiter).toBe(';');
+    expect(
+      (await inspectCsv(write('virgule.csv', 'Identifiant,RaisonSociale\n1,"Pau; Béarn"\n')))
+        .delimiter,
+    ).toBe(',');
+    expect(
+      (await inspectCsv(write('les-deux.csv', 'Identifiant;Raison,Sociale\n1;Pau\n'))).delimiter,
+    ).toBe(';');
     expect((await inspectCsv(write('seule.csv', 'Identifiant\n1,2\n'))).delimiter).toBe(';');
   });
 
   it('looks for the separator in the header line only, after the BOM', async () => {
-    const file = write('bom-virgule.csv', Buffer.concat([BOM, Buffer.from('Identifiant,RaisonSociale\r\n1;2,3\r\n')]));
+    const file = write(
+      'bom-virgule.csv',
+      Buffer.concat([BOM, Buffer.from('Identifiant,RaisonSociale\r\n1;2,3\r\n')]),
+    );
     expect(await inspectCsv(file)).toMatchObject({ bom: true, delimiter: ',' });
   });
 
   it('gives the SHA-256 of the bytes, as node:crypto computes it', async () => {
-    const bytes = iconv.encode('Identifiant;RaisonSociale\r\n21640445900010;Œuvre sociale\r\n', 'cp1252');
+    const bytes = iconv.encode(
+      'Identifiant;RaisonSociale\r\n21640445900010;Œuvre sociale\r\n',
+      'cp1252',
+    );
     const file = write('hash.csv', bytes);
     expect((await inspectCsv(file)).sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
@@ -162,7 +213,11 @@ describe('inspectCsv', () => {
     const err = await failure(() => inspectCsv(file));
     expect(err.exitCode).toBe(5);
     expect(err.issues).toHaveLength(1);
-    expect(err.issues[0]).toMatchObject({ field: 'FILE', message: 'csv.unreadable', params: { file } });
+    expect(err.issues[0]).toMatchObject({
+      field: 'FILE',
+      message: 'csv.unreadable',
+      params: { file },
+    });
   });
 });
 
@@ -174,14 +229,19 @@ describe('matchHeader', () => {
     { name: 'CodePostal', required: false },
   ];
 
-  it.each(['TypeIdentifiant', 'TYPE_IDENTIFIANT', 'type identifiant', 'Type Identifiant', ' type_Identifiant ', 'TYPE IDENTIFIANT', 'Typé_Idèntifiant'])(
-    'matches %j to TypeIdentifiant',
-    (name) => {
-      const m = matchHeader([name, 'Identifiant', 'RaisonSociale'], SPECS, 'annuaire.csv');
-      expect(m.positions.get('TypeIdentifiant')).toBe(0);
-      expect(m.unknown).toEqual([]);
-    },
-  );
+  it.each([
+    'TypeIdentifiant',
+    'TYPE_IDENTIFIANT',
+    'type identifiant',
+    'Type Identifiant',
+    ' type_Identifiant ',
+    'TYPE IDENTIFIANT',
+    'Typé_Idèntifiant',
+  ])('matches %j to TypeIdentifiant', (name) => {
+    const m = matchHeader([name, 'Identifiant', 'RaisonSociale'], SPECS, 'annuaire.csv');
+    expect(m.positions.get('TypeIdentifiant')).toBe(0);
+    expect(m.unknown).toEqual([]);
+  });
 
   it('finds the columns in any order and gives their positions', () => {
     const m = matchHeader(['RAISON_SOCIALE', 'code postal', 'identifiant'], SPECS, 'annuaire.csv');
@@ -194,7 +254,11 @@ describe('matchHeader', () => {
   });
 
   it('lists unknown columns, trimmed, and ignores unnamed ones', () => {
-    const m = matchHeader(['Identifiant', ' Commentaire ', 'RaisonSociale', '', 'SIREN'], SPECS, 'annuaire.csv');
+    const m = matchHeader(
+      ['Identifiant', ' Commentaire ', 'RaisonSociale', '', 'SIREN'],
+      SPECS,
+      'annuaire.csv',
+    );
     expect(m.unknown).toEqual(['Commentaire', 'SIREN']);
     expect([...m.positions]).toEqual([
       ['Identifiant', 0],
@@ -236,12 +300,16 @@ describe('matchHeader', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(InvalidInputError);
       expect((e as InvalidInputError).exitCode).toBe(5);
-      expect((e as InvalidInputError).issues).toEqual([{ field: 'Identifiant', message: 'csv.duplicateColumn', line: 1 }]);
+      expect((e as InvalidInputError).issues).toEqual([
+        { field: 'Identifiant', message: 'csv.duplicateColumn', line: 1 },
+      ]);
     }
   });
 
   it('matches the whole directory header of SPEC 8.2, in upper-case snake style', () => {
-    const header = STRUCTURE_COLUMNS.map((c) => c.name.replace(/([a-z])([A-Z0-9])/g, '$1_$2').toUpperCase());
+    const header = STRUCTURE_COLUMNS.map((c) =>
+      c.name.replace(/([a-z])([A-Z0-9])/g, '$1_$2').toUpperCase(),
+    );
     expect(header).toContain('TYPE_IDENTIFIANT');
     const m = matchHeader(header, STRUCTURE_COLUMNS, 'annuaire.csv');
     expect(m.unknown).toEqual([]);
@@ -256,7 +324,16 @@ describe('matchHeader', () => {
 
 describe('openCsv', () => {
   it('gives the header and each record with the physical line it starts on, blank lines skipped but counted', async () => {
-    const text = ['Identifiant;RaisonSociale', '21640445900010;Commune de Pau', '', '21330063500017;Mairie de Bordeaux', '', '', '26640001900011;CCAS de Pau', ''].join('\n');
+    const text = [
+      'Identifiant;RaisonSociale',
+      '21640445900010;Commune de Pau',
+      '',
+      '21330063500017;Mairie de Bordeaux',
+      '',
+      '',
+      '26640001900011;CCAS de Pau',
+      '',
+    ].join('\n');
     const { header, records } = await readAll(write('lf.csv', text));
     expect(header).toEqual(['Identifiant', 'RaisonSociale']);
     expect(records).toEqual([
@@ -269,41 +346,69 @@ describe('openCsv', () => {
   it.each([
     ['CRLF', '\r\n'],
     ['LF', '\n'],
-  ])('a quoted field with ; and a line break stays one field, and later lines are counted right (%s)', async (_name, eol) => {
-    const text =
-      ['Identifiant;RaisonSociale;Adresse', `21640445900010;"Commune de Pau; Béarn";"Place Royale${eol}BP 1508"`, '', '21330063500017;Mairie de Bordeaux;Place Pey-Berland'].join(eol) + eol;
-    const { records } = await readAll(write('quoted.csv', text));
-    expect(records).toEqual([
-      { line: 2, fields: ['21640445900010', 'Commune de Pau; Béarn', `Place Royale${eol}BP 1508`] },
-      { line: 5, fields: ['21330063500017', 'Mairie de Bordeaux', 'Place Pey-Berland'] },
-    ]);
-  });
+  ])(
+    'a quoted field with ; and a line break stays one field, and later lines are counted right (%s)',
+    async (_name, eol) => {
+      const text =
+        [
+          'Identifiant;RaisonSociale;Adresse',
+          `21640445900010;"Commune de Pau; Béarn";"Place Royale${eol}BP 1508"`,
+          '',
+          '21330063500017;Mairie de Bordeaux;Place Pey-Berland',
+        ].join(eol) + eol;
+      const { records } = await readAll(write('quoted.csv', text));
+      expect(records).toEqual([
+        {
+          line: 2,
+          fields: ['21640445900010', 'Commune de Pau; Béarn', `Place Royale${eol}BP 1508`],
+        },
+        { line: 5, fields: ['21330063500017', 'Mairie de Bordeaux', 'Place Pey-Berland'] },
+      ]);
+    },
+  );
 
   it('reads doubled quotes inside a quoted field (RFC 4180)', async () => {
-    const { records } = await readAll(write('quotes.csv', 'Identifiant;RaisonSociale\r\n1;"Association ""Les Amis"""\r\n'));
+    const { records } = await readAll(
+      write('quotes.csv', 'Identifiant;RaisonSociale\r\n1;"Association ""Les Amis"""\r\n'),
+    );
     expect(records).toEqual([{ line: 2, fields: ['1', 'Association "Les Amis"'] }]);
   });
 
   it('skips lines of separators only, and counts them', async () => {
-    const { records } = await readAll(write('seps.csv', 'Identifiant;RaisonSociale\r\n;\r\n ; \r\n1;Pau\r\n'));
+    const { records } = await readAll(
+      write('seps.csv', 'Identifiant;RaisonSociale\r\n;\r\n ; \r\n1;Pau\r\n'),
+    );
     expect(records).toEqual([{ line: 4, fields: ['1', 'Pau'] }]);
   });
 
   it('starts after the BOM: the first header cell has no BOM in it', async () => {
-    const { header, records } = await readAll(write('bom.csv', Buffer.concat([BOM, Buffer.from('Identifiant;RaisonSociale\r\n1;Château\r\n')])));
+    const { header, records } = await readAll(
+      write(
+        'bom.csv',
+        Buffer.concat([BOM, Buffer.from('Identifiant;RaisonSociale\r\n1;Château\r\n')]),
+      ),
+    );
     expect(header).toEqual(['Identifiant', 'RaisonSociale']);
     expect(records).toEqual([{ line: 2, fields: ['1', 'Château'] }]);
   });
 
   it('decodes Windows-1252 text', async () => {
-    const file = write('cp1252.csv', iconv.encode('Identifiant;RaisonSociale;Ville\r\n21640445900010;Mairie de LÉON;Œuilly\r\n', 'cp1252'));
+    const file = write(
+      'cp1252.csv',
+      iconv.encode(
+        'Identifiant;RaisonSociale;Ville\r\n21640445900010;Mairie de LÉON;Œuilly\r\n',
+        'cp1252',
+      ),
+    );
     const { source, records } = await readAll(file);
     expect(source.encoding).toBe('cp1252');
     expect(records).toEqual([{ line: 2, fields: ['21640445900010', 'Mairie de LÉON', 'Œuilly'] }]);
   });
 
   it('reads a ,-separated file with ; inside fields', async () => {
-    const { records } = await readAll(write('virgule.csv', 'Identifiant,RaisonSociale\n1,Pau; Béarn\n2,"Lons, Béarn"\n'));
+    const { records } = await readAll(
+      write('virgule.csv', 'Identifiant,RaisonSociale\n1,Pau; Béarn\n2,"Lons, Béarn"\n'),
+    );
     expect(records).toEqual([
       { line: 2, fields: ['1', 'Pau; Béarn'] },
       { line: 3, fields: ['2', 'Lons, Béarn'] },
@@ -326,7 +431,9 @@ describe('openCsv', () => {
   });
 
   it('rejects an unterminated quote as malformed, exit 5', async () => {
-    const { records } = await openCsv(await inspectCsv(write('ouvert.csv', 'A;B\r\n1;2\r\n3;"quatre\r\n')));
+    const { records } = await openCsv(
+      await inspectCsv(write('ouvert.csv', 'A;B\r\n1;2\r\n3;"quatre\r\n')),
+    );
     const it = records[Symbol.asyncIterator]();
     expect(await it.next()).toEqual({ value: { line: 2, fields: ['1', '2'] }, done: false });
     const err = await failure(() => it.next());
@@ -357,7 +464,7 @@ describe('RejectsWriter', () => {
     sha256: '',
     encoding: 'utf8',
     bom: false,
-    newline: "\r\n",
+    newline: '\r\n',
     delimiter: ';',
     quotes: false,
     lines: 0,
@@ -367,7 +474,10 @@ describe('RejectsWriter', () => {
   it('writes the input columns plus LIGNE and ERREURS, CRLF, reasons |-separated', async () => {
     const out = path.join(dir, 'rejets.csv');
     const w = new RejectsWriter(out, source({}), ['Identifiant', 'RaisonSociale']);
-    w.add({ line: 3, fields: ['21640445900011', 'Commune de Pau'] }, 2, ['SIRET invalide', 'Code postal invalide']);
+    w.add({ line: 3, fields: ['21640445900011', 'Commune de Pau'] }, 2, [
+      'SIRET invalide',
+      'Code postal invalide',
+    ]);
     w.add({ line: 7, fields: ['1'] }, 2, ['Raison sociale obligatoire']);
     w.add({ line: 9, fields: ['2', 'Pau', 'en trop'] }, 2, ['x']);
     await w.close();
@@ -385,7 +495,9 @@ describe('RejectsWriter', () => {
     const w = new RejectsWriter(out, source({}), ['Identifiant', 'RaisonSociale', 'Adresse']);
     w.add({ line: 2, fields: ['1', 'Pau; Béarn', 'Place "Royale"\r\nBP 1508'] }, 3, ['erreur']);
     await w.close();
-    expect(fs.readFileSync(out, 'utf8')).toBe('Identifiant;RaisonSociale;Adresse;LIGNE;ERREURS\r\n1;"Pau; Béarn";"Place ""Royale""\r\nBP 1508";2;erreur\r\n');
+    expect(fs.readFileSync(out, 'utf8')).toBe(
+      'Identifiant;RaisonSociale;Adresse;LIGNE;ERREURS\r\n1;"Pau; Béarn";"Place ""Royale""\r\nBP 1508";2;erreur\r\n',
+    );
   });
 
   it('uses the input’s separator: , for a ,-separated input', async () => {
@@ -393,17 +505,28 @@ describe('RejectsWriter', () => {
     const w = new RejectsWriter(out, source({ delimiter: ',' }), ['Identifiant', 'RaisonSociale']);
     w.add({ line: 2, fields: ['1', 'Lons, Béarn'] }, 2, ['erreur']);
     await w.close();
-    expect(fs.readFileSync(out, 'utf8')).toBe('Identifiant,RaisonSociale,LIGNE,ERREURS\r\n1,"Lons, Béarn",2,erreur\r\n');
+    expect(fs.readFileSync(out, 'utf8')).toBe(
+      'Identifiant,RaisonSociale,LIGNE,ERREURS\r\n1,"Lons, Béarn",2,erreur\r\n',
+    );
   });
 
   it('writes in Windows-1252 for a Windows-1252 input: É is the byte 0xC9', async () => {
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, source({ encoding: 'cp1252' }), ['Identifiant', 'RaisonSociale']);
+    const w = new RejectsWriter(out, source({ encoding: 'cp1252' }), [
+      'Identifiant',
+      'RaisonSociale',
+    ]);
     w.add({ line: 2, fields: ['1', 'LÉON'] }, 2, ['Écart']);
     await w.close();
     const bytes = fs.readFileSync(out);
-    expect(bytes.equals(iconv.encode('Identifiant;RaisonSociale;LIGNE;ERREURS\r\n1;LÉON;2;Écart\r\n', 'cp1252'))).toBe(true);
-    expect(bytes.indexOf(Buffer.from([0x3b, 0x4c, 0xc9, 0x4f, 0x4e, 0x3b]))).toBe('Identifiant;RaisonSociale;LIGNE;ERREURS\r\n1'.length);
+    expect(
+      bytes.equals(
+        iconv.encode('Identifiant;RaisonSociale;LIGNE;ERREURS\r\n1;LÉON;2;Écart\r\n', 'cp1252'),
+      ),
+    ).toBe(true);
+    expect(bytes.indexOf(Buffer.from([0x3b, 0x4c, 0xc9, 0x4f, 0x4e, 0x3b]))).toBe(
+      'Identifiant;RaisonSociale;LIGNE;ERREURS\r\n1'.length,
+    );
     expect(bytes.includes(Buffer.from('É', 'utf8'))).toBe(false);
   });
 
@@ -412,17 +535,29 @@ describe('RejectsWriter', () => {
     const w1 = new RejectsWriter(withBom, source({ bom: true }), ['Identifiant']);
     w1.add({ line: 2, fields: ['É'] }, 1, ['erreur']);
     await w1.close();
-    expect(fs.readFileSync(withBom).equals(Buffer.concat([BOM, Buffer.from('Identifiant;LIGNE;ERREURS\r\nÉ;2;erreur\r\n')]))).toBe(true);
+    expect(
+      fs
+        .readFileSync(withBom)
+        .equals(Buffer.concat([BOM, Buffer.from('Identifiant;LIGNE;ERREURS\r\nÉ;2;erreur\r\n')])),
+    ).toBe(true);
 
     const without = path.join(dir, 'sans-bom.csv');
     const w2 = new RejectsWriter(without, source({ bom: false }), ['Identifiant']);
     await w2.close();
-    expect(fs.readFileSync(without).equals(Buffer.from('Identifiant;LIGNE;ERREURS\r\n'))).toBe(true);
+    expect(fs.readFileSync(without).equals(Buffer.from('Identifiant;LIGNE;ERREURS\r\n'))).toBe(
+      true,
+    );
     expect(w2.count).toBe(0);
   });
 
   it('round-trips: the rejects file reads back with the same cells and line numbers', async () => {
-    const input = write('in.csv', iconv.encode('Identifiant;RaisonSociale\r\n21640445900011;"Mairie; LÉON"\r\n\r\n1;"Château\r\nFort"\r\n', 'cp1252'));
+    const input = write(
+      'in.csv',
+      iconv.encode(
+        'Identifiant;RaisonSociale\r\n21640445900011;"Mairie; LÉON"\r\n\r\n1;"Château\r\nFort"\r\n',
+        'cp1252',
+      ),
+    );
     const { source: src, header, records } = await readAll(input);
     const out = path.join(dir, 'rejets.csv');
     const w = new RejectsWriter(out, src, header);

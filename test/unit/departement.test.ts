@@ -11,7 +11,8 @@ import {
   type Scope,
 } from '../../src/domain/departement.js';
 
-const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+const digits = (n: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
 
 /** Every département code the scopes may hold. */
 const ALL_DEPARTEMENTS = [
@@ -34,7 +35,10 @@ const ALL_DEPARTEMENTS = [
 ];
 const departement = fc.constantFrom(...ALL_DEPARTEMENTS);
 const codes = fc.uniqueArray(departement, { maxLength: 8 }).map((a) => [...a].sort() as Scope);
-const scope: fc.Arbitrary<Scope> = fc.oneof({ weight: 5, arbitrary: codes }, { weight: 1, arbitrary: fc.constant([ALL] as Scope) });
+const scope: fc.Arbitrary<Scope> = fc.oneof(
+  { weight: 5, arbitrary: codes },
+  { weight: 1, arbitrary: fc.constant([ALL] as Scope) },
+);
 
 describe('departementOf', () => {
   it.each([
@@ -81,20 +85,35 @@ describe('departementOf', () => {
     expect(departementOf(pc)).toBe(dep);
   });
 
-  it.each(['97000', '97900', '98000', '98300'])('97x/98x that is no département (%s) → null', (pc) => {
-    expect(departementOf(pc)).toBeNull();
-  });
-
-  it.each(['00000', '00100', '96000', '99100', '99999'])('a two-digit prefix that is no département (%s) → null', (pc) => {
-    expect(departementOf(pc)).toBeNull();
-  });
-
-  it.each([null, undefined, '', '3300', '330000', '3300A', 'ABCDE', ' 33000', '33 000', '2A000', '+3300'])(
-    'invalid postal code %j → null',
+  it.each(['97000', '97900', '98000', '98300'])(
+    '97x/98x that is no département (%s) → null',
     (pc) => {
       expect(departementOf(pc)).toBeNull();
     },
   );
+
+  it.each(['00000', '00100', '96000', '99100', '99999'])(
+    'a two-digit prefix that is no département (%s) → null',
+    (pc) => {
+      expect(departementOf(pc)).toBeNull();
+    },
+  );
+
+  it.each([
+    null,
+    undefined,
+    '',
+    '3300',
+    '330000',
+    '3300A',
+    'ABCDE',
+    ' 33000',
+    '33 000',
+    '2A000',
+    '+3300',
+  ])('invalid postal code %j → null', (pc) => {
+    expect(departementOf(pc)).toBeNull();
+  });
 
   it('maps every 5-digit code to null or to a code isDepartement accepts', () => {
     fc.assert(
@@ -138,19 +157,52 @@ describe('departementOf', () => {
 });
 
 describe('isDepartement', () => {
-  it.each(['01', '09', '10', '19', '21', '2A', '2B', '33', '40', '95', '971', '974', '976', '978', '984', '988', '989'])(
-    'accepts %s',
-    (c) => {
-      expect(isDepartement(c)).toBe(true);
-    },
-  );
+  it.each([
+    '01',
+    '09',
+    '10',
+    '19',
+    '21',
+    '2A',
+    '2B',
+    '33',
+    '40',
+    '95',
+    '971',
+    '974',
+    '976',
+    '978',
+    '984',
+    '988',
+    '989',
+  ])('accepts %s', (c) => {
+    expect(isDepartement(c)).toBe(true);
+  });
 
-  it.each(['', '0', '00', '1', '20', '2a', '2C', '96', '97', '98', '99', '970', '979', '980', '983', '033', '333', '*', ' 33', '33 '])(
-    'rejects %j',
-    (c) => {
-      expect(isDepartement(c)).toBe(false);
-    },
-  );
+  it.each([
+    '',
+    '0',
+    '00',
+    '1',
+    '20',
+    '2a',
+    '2C',
+    '96',
+    '97',
+    '98',
+    '99',
+    '970',
+    '979',
+    '980',
+    '983',
+    '033',
+    '333',
+    '*',
+    ' 33',
+    '33 ',
+  ])('rejects %j', (c) => {
+    expect(isDepartement(c)).toBe(false);
+  });
 });
 
 describe('parseScope', () => {
@@ -178,7 +230,10 @@ describe('parseScope', () => {
   });
 
   it('reports the codes that are not départements, keeping the valid ones', () => {
-    expect(parseScope('33,99,4,2C,971')).toEqual({ scope: ['33', '971'], invalid: ['99', '4', '2C'] });
+    expect(parseScope('33,99,4,2C,971')).toEqual({
+      scope: ['33', '971'],
+      invalid: ['99', '4', '2C'],
+    });
     expect(parseScope('gironde')).toEqual({ scope: [], invalid: ['GIRONDE'] });
   });
 
@@ -204,12 +259,16 @@ describe('parseScope', () => {
 
   it('returns a sorted, duplicate-free scope of valid codes whatever the order and case', () => {
     fc.assert(
-      fc.property(fc.array(departement, { minLength: 1, maxLength: 12 }), fc.boolean(), (list, lower) => {
-        const text = list.map((c) => (lower ? c.toLowerCase() : c)).join(', ');
-        const { scope: s, invalid } = parseScope(text);
-        expect(invalid).toEqual([]);
-        expect(s).toEqual([...new Set(list)].sort());
-      }),
+      fc.property(
+        fc.array(departement, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        (list, lower) => {
+          const text = list.map((c) => (lower ? c.toLowerCase() : c)).join(', ');
+          const { scope: s, invalid } = parseScope(text);
+          expect(invalid).toEqual([]);
+          expect(s).toEqual([...new Set(list)].sort());
+        },
+      ),
     );
   });
 });
@@ -296,7 +355,9 @@ describe('scopeWithin', () => {
   it('holds exactly when every département of the inner scope is covered by the outer one', () => {
     fc.assert(
       fc.property(scope, scope, (inner, outer) => {
-        const expected = inner.includes(ALL) ? outer.includes(ALL) : inner.every((d) => scopeCovers(outer, d));
+        const expected = inner.includes(ALL)
+          ? outer.includes(ALL)
+          : inner.every((d) => scopeCovers(outer, d));
         expect(scopeWithin(inner, outer)).toBe(expected);
       }),
     );

@@ -109,10 +109,17 @@ describe('normalisePhone', () => {
 
   it('property: a French number in any usual spelling normalises to its grouped form', () => {
     fc.assert(
-      fc.property(frenchNumber, fc.constantFrom(' ', '.', '-', ''), fc.boolean(), (n, sep, international) => {
-        const spelled = international ? `+33 ${n.slice(1)}` : n.replace(/(\d{2})(?=\d)/g, `$1${sep}`);
-        expect(normalisePhone(spelled)).toBe(grouped(n));
-      }),
+      fc.property(
+        frenchNumber,
+        fc.constantFrom(' ', '.', '-', ''),
+        fc.boolean(),
+        (n, sep, international) => {
+          const spelled = international
+            ? `+33 ${n.slice(1)}`
+            : n.replace(/(\d{2})(?=\d)/g, `$1${sep}`);
+          expect(normalisePhone(spelled)).toBe(grouped(n));
+        },
+      ),
     );
   });
 
@@ -128,10 +135,13 @@ describe('normalisePhone', () => {
 
   it('property: whatever it returns is a fixed point', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789 .+()-'), maxLength: 20 }), (raw) => {
-        const once = normalisePhone(raw);
-        if (once !== null) expect(normalisePhone(once)).toBe(once);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789 .+()-'), maxLength: 20 }),
+        (raw) => {
+          const once = normalisePhone(raw);
+          if (once !== null) expect(normalisePhone(once)).toBe(once);
+        },
+      ),
     );
   });
 
@@ -143,21 +153,31 @@ describe('normalisePhone', () => {
 
 describe('email and login', () => {
   it('trims and lower-cases', () => {
-    expect(parsed(email, '  Jean.Dupont@Mairie-Bordeaux.FR ')).toBe('jean.dupont@mairie-bordeaux.fr');
+    expect(parsed(email, '  Jean.Dupont@Mairie-Bordeaux.FR ')).toBe(
+      'jean.dupont@mairie-bordeaux.fr',
+    );
     expect(parsed(login, 'JEAN@X.FR')).toBe('jean@x.fr');
     expect(parsed(email, 'a.b+tag@sub.example.org')).toBe('a.b+tag@sub.example.org');
   });
 
-  it.each(['', '   ', 'jean', 'jean@', '@x.fr', 'jean@x', 'jean dupont@x.fr', 'jean@@x.fr', 'jean@x..fr'])(
-    'rejects %j with validation.email',
-    (raw) => {
-      expect(messages(email, raw)).toEqual(['validation.email']);
-      expect(messages(login, raw)).toEqual(['validation.email']);
-    },
-  );
+  it.each([
+    '',
+    '   ',
+    'jean',
+    'jean@',
+    '@x.fr',
+    'jean@x',
+    'jean dupont@x.fr',
+    'jean@@x.fr',
+    'jean@x..fr',
+  ])('rejects %j with validation.email', (raw) => {
+    expect(messages(email, raw)).toEqual(['validation.email']);
+    expect(messages(login, raw)).toEqual(['validation.email']);
+  });
 
   it('rejects an address longer than 254 characters with validation.email', () => {
-    const long = 'a'.repeat(64) + '@' + Array.from({ length: 4 }, () => 'b'.repeat(60)).join('.') + '.fr';
+    const long =
+      'a'.repeat(64) + '@' + Array.from({ length: 4 }, () => 'b'.repeat(60)).join('.') + '.fr';
     expect(long.length).toBeGreaterThan(254);
     expect(messages(email, long)).toContain('validation.email');
   });
@@ -206,9 +226,12 @@ describe('civilite', () => {
     expect(parsed(civilite, raw)).toBe(expected);
   });
 
-  it.each(['', 'Mlle', 'Mademoiselle', 'Dr', 'Mr', 'x'])('rejects %j with validation.civilite', (raw) => {
-    expect(messages(civilite, raw)).toEqual(['validation.civilite']);
-  });
+  it.each(['', 'Mlle', 'Mademoiselle', 'Dr', 'Mr', 'x'])(
+    'rejects %j with validation.civilite',
+    (raw) => {
+      expect(messages(civilite, raw)).toEqual(['validation.civilite']);
+    },
+  );
 });
 
 describe('onOff', () => {
@@ -285,12 +308,19 @@ describe('parseDate', () => {
 
   it('property: every real date round-trips through both spellings', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }), (d) => {
-        const iso = d.toISOString().slice(0, 10);
-        const [y, m, day] = iso.split('-');
-        expect(parseDate(iso)).toBe(iso);
-        expect(parseDate(`${day}/${m}/${y}`)).toBe(iso);
-      }),
+      fc.property(
+        fc.date({
+          min: new Date('1900-01-01T00:00:00Z'),
+          max: new Date('2199-12-31T00:00:00Z'),
+          noInvalidDate: true,
+        }),
+        (d) => {
+          const iso = d.toISOString().slice(0, 10);
+          const [y, m, day] = iso.split('-');
+          expect(parseDate(iso)).toBe(iso);
+          expect(parseDate(`${day}/${m}/${y}`)).toBe(iso);
+        },
+      ),
     );
   });
 
@@ -315,7 +345,8 @@ describe('parseDate', () => {
 });
 
 describe('personalPatchSchema and toPersonalPatch', () => {
-  const patch = (input: Record<string, unknown>) => toPersonalPatch(parsed(personalPatchSchema, input));
+  const patch = (input: Record<string, unknown>) =>
+    toPersonalPatch(parsed(personalPatchSchema, input));
 
   it('maps each option to its field, normalised', () => {
     expect(
@@ -360,7 +391,15 @@ describe('personalPatchSchema and toPersonalPatch', () => {
 
   it('clears optional fields given as an empty string', () => {
     expect(
-      patch({ civilite: '', telephone: '', mobile: '', adresse: '', complement: '', codePostal: '', ville: '' }),
+      patch({
+        civilite: '',
+        telephone: '',
+        mobile: '',
+        adresse: '',
+        complement: '',
+        codePostal: '',
+        ville: '',
+      }),
     ).toEqual({
       title: null,
       phone: null,
@@ -444,7 +483,12 @@ describe('checkPostalCode', () => {
 });
 
 describe('diff', () => {
-  const current: { lastName: string; phone: string | null; city: string | null; notifyNews: boolean } = {
+  const current: {
+    lastName: string;
+    phone: string | null;
+    city: string | null;
+    notifyNews: boolean;
+  } = {
     lastName: 'Dupont',
     phone: '05 56 12 34 56',
     city: null,
@@ -452,7 +496,14 @@ describe('diff', () => {
   };
 
   it('lists only the fields whose value changes, as before/after', () => {
-    expect(diff(current, { lastName: 'Durand', phone: '05 56 12 34 56', city: 'Pau', notifyNews: false })).toEqual({
+    expect(
+      diff(current, {
+        lastName: 'Durand',
+        phone: '05 56 12 34 56',
+        city: 'Pau',
+        notifyNews: false,
+      }),
+    ).toEqual({
       lastName: { before: 'Dupont', after: 'Durand' },
       city: { before: null, after: 'Pau' },
       notifyNews: { before: true, after: false },
@@ -460,11 +511,15 @@ describe('diff', () => {
   });
 
   it('records a field cleared to null, and ignores undefined', () => {
-    expect(diff(current, { phone: null, lastName: undefined })).toEqual({ phone: { before: '05 56 12 34 56', after: null } });
+    expect(diff(current, { phone: null, lastName: undefined })).toEqual({
+      phone: { before: '05 56 12 34 56', after: null },
+    });
   });
 
   it('reports a missing current value as null', () => {
-    expect(diff<Partial<PersonalData>>({}, { email: 'a@b.fr' })).toEqual({ email: { before: null, after: 'a@b.fr' } });
+    expect(diff<Partial<PersonalData>>({}, { email: 'a@b.fr' })).toEqual({
+      email: { before: null, after: 'a@b.fr' },
+    });
   });
 
   it('is empty for an empty patch or the current values themselves', () => {
@@ -493,12 +548,15 @@ describe('searchKey', () => {
 
   it('property: the key has no upper case and no combining mark, and is stable', () => {
     fc.assert(
-      fc.property(fc.array(fc.option(fc.string({ unit: 'grapheme', maxLength: 10 }), { nil: null })), (parts) => {
-        const k = searchKey(...parts);
-        expect(k).not.toMatch(/\p{M}/u);
-        expect(k).toBe(k.toLowerCase());
-        expect(searchKey(k)).toBe(k);
-      }),
+      fc.property(
+        fc.array(fc.option(fc.string({ unit: 'grapheme', maxLength: 10 }), { nil: null })),
+        (parts) => {
+          const k = searchKey(...parts);
+          expect(k).not.toMatch(/\p{M}/u);
+          expect(k).toBe(k.toLowerCase());
+          expect(searchKey(k)).toBe(k);
+        },
+      ),
     );
   });
 });
@@ -514,17 +572,31 @@ describe('missingForCompletion', () => {
   };
 
   it('requires e-mail, names, address, postal code and city', () => {
-    expect(COMPLETION_FIELDS).toEqual(['email', 'lastName', 'firstName', 'address', 'postalCode', 'city']);
-    expect(missingForCompletion({})).toEqual(['email', 'lastName', 'firstName', 'address', 'postalCode', 'city']);
-    expect(missingForCompletion(complete)).toEqual([]);
-  });
-
-  it('counts null, undefined and empty as missing, and nothing else', () => {
-    expect(missingForCompletion({ ...complete, address: null, postalCode: '', city: undefined })).toEqual([
+    expect(COMPLETION_FIELDS).toEqual([
+      'email',
+      'lastName',
+      'firstName',
       'address',
       'postalCode',
       'city',
     ]);
-    expect(missingForCompletion({ ...complete, phone: null, title: null, addressComplement: null })).toEqual([]);
+    expect(missingForCompletion({})).toEqual([
+      'email',
+      'lastName',
+      'firstName',
+      'address',
+      'postalCode',
+      'city',
+    ]);
+    expect(missingForCompletion(complete)).toEqual([]);
+  });
+
+  it('counts null, undefined and empty as missing, and nothing else', () => {
+    expect(
+      missingForCompletion({ ...complete, address: null, postalCode: '', city: undefined }),
+    ).toEqual(['address', 'postalCode', 'city']);
+    expect(
+      missingForCompletion({ ...complete, phone: null, title: null, addressComplement: null }),
+    ).toEqual([]);
   });
 });

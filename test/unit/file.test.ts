@@ -17,7 +17,8 @@ import {
 
 /** SPEC 9's rules of a file, without any byte read: names, sizes, designations, content verdicts. */
 
-const SPEC_9 = 'bmp gif fax odt ppt tiff xls bz2 gz jpeg p7s rtf txt xml csv gzip jpg pdf svg xhtml xlsx doc htm odp png tgz xlc zip docx html ods pps tif xlm pptx';
+const SPEC_9 =
+  'bmp gif fax odt ppt tiff xls bz2 gz jpeg p7s rtf txt xml csv gzip jpg pdf svg xhtml xlsx doc htm odp png tgz xlc zip docx html ods pps tif xlm pptx';
 
 describe('names', () => {
   it('allows exactly the extensions SPEC 9 lists, in any case', () => {
@@ -29,7 +30,14 @@ describe('names', () => {
   });
 
   it('refuses other extensions, naming the one found and the allowed list', () => {
-    for (const name of ['setup.exe', 'script.sh', 'photo.webp', 'archive.7z', 'facture.pdf.exe', 'page.php']) {
+    for (const name of [
+      'setup.exe',
+      'script.sh',
+      'photo.webp',
+      'archive.7z',
+      'facture.pdf.exe',
+      'page.php',
+    ]) {
       const r = checkFileName(name);
       expect(r.ok, name).toBe(false);
       if (!r.ok) {
@@ -41,7 +49,8 @@ describe('names', () => {
   });
 
   it('refuses a name without an extension: none, a leading dot only, a trailing dot', () => {
-    for (const name of ['facture', '.pdf', 'facture.', '..']) expect(checkFileName(name), name).toMatchObject({ ok: false, key: 'file.noExtension' });
+    for (const name of ['facture', '.pdf', 'facture.', '..'])
+      expect(checkFileName(name), name).toMatchObject({ ok: false, key: 'file.noExtension' });
     expect(extensionOf('archive.tar.gz')).toBe('gz');
     expect(extensionOf('Carte Grise.PDF')).toBe('pdf');
   });
@@ -49,15 +58,26 @@ describe('names', () => {
   it('takes 50 characters with the extension, counted as a person counts them', () => {
     const at50 = 'a'.repeat(46) + '.pdf';
     expect(checkFileName(at50)).toEqual({ ok: true, extension: 'pdf' });
-    expect(checkFileName('a' + at50)).toMatchObject({ ok: false, key: 'file.nameTooLong', params: { length: 51, max: 50 } });
+    expect(checkFileName('a' + at50)).toMatchObject({
+      ok: false,
+      key: 'file.nameTooLong',
+      params: { length: 51, max: 50 },
+    });
     // accents and emoji are one character each
     expect(checkFileName('é'.repeat(46) + '.pdf')).toMatchObject({ ok: true });
     expect(checkFileName('📄'.repeat(46) + '.pdf')).toMatchObject({ ok: true });
-    expect(checkFileName('📄'.repeat(47) + '.pdf')).toMatchObject({ ok: false, key: 'file.nameTooLong' });
+    expect(checkFileName('📄'.repeat(47) + '.pdf')).toMatchObject({
+      ok: false,
+      key: 'file.nameTooLong',
+    });
   });
 
   it('refuses control characters and separators in a name', () => {
-    for (const name of ['a\nb.pdf', 'a\u0000.pdf', 'dir/a.pdf', 'dir\\a.pdf', '']) expect(checkFileName(name), JSON.stringify(name)).toMatchObject({ ok: false, key: 'file.nameInvalid' });
+    for (const name of ['a\nb.pdf', 'a\u0000.pdf', 'dir/a.pdf', 'dir\\a.pdf', ''])
+      expect(checkFileName(name), JSON.stringify(name)).toMatchObject({
+        ok: false,
+        key: 'file.nameInvalid',
+      });
   });
 });
 
@@ -86,8 +106,19 @@ describe('designation and type', () => {
   it('knows the types of SPEC 3, in any case, and no other', () => {
     expect(fileType.parse('carte_grise')).toBe('CARTE_GRISE');
     expect(fileType.parse(' RIB ')).toBe('RIB');
-    for (const t of ['JUSTIFICATIF', 'CARTE_GRISE', 'BROCHURE', 'PRESENTATION', 'ATTESTATION', 'RIB', 'AUTRE']) expect(fileType.parse(t)).toBe(t);
-    expect(fileType.safeParse('FACTURE').error?.issues.map((i) => i.message)).toEqual(['file.typeUnknown']);
+    for (const t of [
+      'JUSTIFICATIF',
+      'CARTE_GRISE',
+      'BROCHURE',
+      'PRESENTATION',
+      'ATTESTATION',
+      'RIB',
+      'AUTRE',
+    ])
+      expect(fileType.parse(t)).toBe(t);
+    expect(fileType.safeParse('FACTURE').error?.issues.map((i) => i.message)).toEqual([
+      'file.typeUnknown',
+    ]);
   });
 });
 
@@ -105,33 +136,68 @@ describe('content against extension', () => {
 
   it('refuses an executable under any extension, with its own message', () => {
     for (const ext of EXTENSIONS)
-      for (const exe of ['exe', 'elf', 'macho']) expect(checkContent(ext, exe, false)).toEqual({ ok: false, key: 'file.executable', params: { detected: exe, ext } });
+      for (const exe of ['exe', 'elf', 'macho'])
+        expect(checkContent(ext, exe, false)).toEqual({
+          ok: false,
+          key: 'file.executable',
+          params: { detected: exe, ext },
+        });
   });
 
   it('refuses another recognised format, and a signature-bearing format recognised as nothing', () => {
-    expect(checkContent('pdf', 'png', false)).toEqual({ ok: false, key: 'file.contentMismatch', params: { detected: 'png', ext: 'pdf' } });
+    expect(checkContent('pdf', 'png', false)).toEqual({
+      ok: false,
+      key: 'file.contentMismatch',
+      params: { detected: 'png', ext: 'pdf' },
+    });
     // a macro-enabled document renamed .docx is not a .docx
-    expect(checkContent('docx', 'docm', false)).toMatchObject({ ok: false, key: 'file.contentMismatch' });
-    expect(checkContent('zip', 'epub', false)).toMatchObject({ ok: false, key: 'file.contentMismatch' });
-    expect(checkContent('pdf', undefined, true)).toEqual({ ok: false, key: 'file.contentUnrecognised', params: { ext: 'pdf' } });
-    expect(checkContent('png', undefined, false)).toMatchObject({ ok: false, key: 'file.contentUnrecognised' });
+    expect(checkContent('docx', 'docm', false)).toMatchObject({
+      ok: false,
+      key: 'file.contentMismatch',
+    });
+    expect(checkContent('zip', 'epub', false)).toMatchObject({
+      ok: false,
+      key: 'file.contentMismatch',
+    });
+    expect(checkContent('pdf', undefined, true)).toEqual({
+      ok: false,
+      key: 'file.contentUnrecognised',
+      params: { ext: 'pdf' },
+    });
+    expect(checkContent('png', undefined, false)).toMatchObject({
+      ok: false,
+      key: 'file.contentUnrecognised',
+    });
   });
 
   it('text formats: nothing recognised and text bytes, or XML that is text', () => {
     for (const ext of ['txt', 'csv', 'xml', 'svg', 'htm', 'html', 'xhtml'] as const) {
       expect(checkContent(ext, undefined, true), ext).toEqual({ ok: true });
-      expect(checkContent(ext, undefined, false), ext).toEqual({ ok: false, key: 'file.notText', params: { ext } });
-      expect(checkContent(ext, 'pdf', true), ext).toMatchObject({ ok: false, key: 'file.contentMismatch' });
+      expect(checkContent(ext, undefined, false), ext).toEqual({
+        ok: false,
+        key: 'file.notText',
+        params: { ext },
+      });
+      expect(checkContent(ext, 'pdf', true), ext).toMatchObject({
+        ok: false,
+        key: 'file.contentMismatch',
+      });
     }
     expect(checkContent('svg', 'xml', true)).toEqual({ ok: true });
     expect(checkContent('xml', 'xml', false)).toMatchObject({ ok: false, key: 'file.notText' });
-    expect(checkContent('txt', 'xml', true)).toMatchObject({ ok: false, key: 'file.contentMismatch' });
+    expect(checkContent('txt', 'xml', true)).toMatchObject({
+      ok: false,
+      key: 'file.contentMismatch',
+    });
   });
 
   it('formats without a signature take unrecognised bytes, but nothing recognised as another format', () => {
     for (const ext of ['fax', 'p7s', 'xlc', 'xlm'] as const) {
       expect(checkContent(ext, undefined, false), ext).toEqual({ ok: true });
-      expect(checkContent(ext, 'gif', false), ext).toMatchObject({ ok: false, key: 'file.contentMismatch' });
+      expect(checkContent(ext, 'gif', false), ext).toMatchObject({
+        ok: false,
+        key: 'file.contentMismatch',
+      });
     }
     expect(checkContent('fax', 'tif', false)).toEqual({ ok: true });
     expect(checkContent('xlm', 'cfb', false)).toEqual({ ok: true });
@@ -141,12 +207,15 @@ describe('content against extension', () => {
 describe('TextScan', () => {
   const scan = (...chunks: (string | number[])[]) => {
     const s = new TextScan();
-    for (const c of chunks) s.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : Uint8Array.from(c));
+    for (const c of chunks)
+      s.push(typeof c === 'string' ? Buffer.from(c, 'latin1') : Uint8Array.from(c));
     return s.isText;
   };
 
   it('takes UTF-8 and Windows-1252 text with tabs, CR, LF and form feeds', () => {
-    expect(scan(Buffer.from('Nom;Prénom\r\nDUFOUR;Hélène\t€\f\n', 'utf8').toString('latin1'))).toBe(true);
+    expect(scan(Buffer.from('Nom;Prénom\r\nDUFOUR;Hélène\t€\f\n', 'utf8').toString('latin1'))).toBe(
+      true,
+    );
     expect(scan([0x4e, 0xe9, 0x80, 0x0d, 0x0a])).toBe(true); // Windows-1252 "Né€"
     expect(scan([0xef, 0xbb, 0xbf, 0x61])).toBe(true); // UTF-8 BOM
     expect(scan([0xff, 0xfe, 0x61, 0x00, 0x62, 0x00])).toBe(true); // UTF-16LE with its BOM
@@ -160,13 +229,20 @@ describe('TextScan', () => {
   });
 
   it('property: a byte string is text exactly when it holds no refused control byte', () => {
-    const refused = (b: number) => (b < 0x20 && ![0x09, 0x0a, 0x0c, 0x0d].includes(b)) || b === 0x7f;
+    const refused = (b: number) =>
+      (b < 0x20 && ![0x09, 0x0a, 0x0c, 0x0d].includes(b)) || b === 0x7f;
     fc.assert(
       fc.property(fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 5 }), (chunks) => {
         const all = chunks.flatMap((c) => [...c]);
         // (a first chunk opening on a UTF-16 byte-order mark is text whatever follows: tested above)
         const first = chunks.find((c) => c.length > 0);
-        fc.pre(!(first && first.length >= 2 && ((first[0] === 0xff && first[1] === 0xfe) || (first[0] === 0xfe && first[1] === 0xff))));
+        fc.pre(
+          !(
+            first &&
+            first.length >= 2 &&
+            ((first[0] === 0xff && first[1] === 0xfe) || (first[0] === 0xfe && first[1] === 0xff))
+          ),
+        );
         const s = new TextScan();
         for (const c of chunks) s.push(c);
         expect(s.isText).toBe(!all.some(refused));
@@ -201,15 +277,19 @@ describe('names to write back', () => {
   it('property: a safe name, numbered or not, is one plain entry of the folder it is joined to', () => {
     const dir = path.resolve('/srv/telechargements');
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 60 }), fc.integer({ min: 1, max: 20 }), (name, n) => {
-        const safe = numberedName(safeFileName(name), n);
-        expect(safe).not.toMatch(/[/\\\u0000-\u001f]/);
-        expect(safe).not.toMatch(/^\./);
-        expect(['', '.', '..']).not.toContain(safe);
-        const joined = path.join(dir, safe);
-        expect(path.dirname(joined)).toBe(dir);
-        expect(path.basename(joined)).toBe(safe);
-      }),
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 60 }),
+        fc.integer({ min: 1, max: 20 }),
+        (name, n) => {
+          const safe = numberedName(safeFileName(name), n);
+          expect(safe).not.toMatch(/[/\\\u0000-\u001f]/);
+          expect(safe).not.toMatch(/^\./);
+          expect(['', '.', '..']).not.toContain(safe);
+          const joined = path.join(dir, safe);
+          expect(path.dirname(joined)).toBe(dir);
+          expect(path.basename(joined)).toBe(safe);
+        },
+      ),
     );
   });
 });

@@ -9,7 +9,19 @@ describe('hash64', () => {
   });
 
   it('tells apart texts that differ by one character, their order, or an accent', () => {
-    const texts = ['', 'a', 'b', 'ab', 'ba', 'DUFOUR;Pauline', 'DUFOUR;Pauline ', 'Éloïse', 'Eloïse', 'x\u001fy', 'xy\u001f'];
+    const texts = [
+      '',
+      'a',
+      'b',
+      'ab',
+      'ba',
+      'DUFOUR;Pauline',
+      'DUFOUR;Pauline ',
+      'Éloïse',
+      'Eloïse',
+      'x\u001fy',
+      'xy\u001f',
+    ];
     expect(new Set(texts.map(hash64)).size).toBe(texts.length);
   });
 
@@ -24,7 +36,9 @@ describe('Hash64 over bytes', () => {
   it('gives the same digest for the same bytes wherever they sit, and another for any change', () => {
     const a = Buffer.from('xxpauline.dufour@mairie-pau.fr;DUFOUR;Pauline;SIRET;21640445900010yy');
     const b = Buffer.from('pauline.dufour@mairie-pau.fr;DUFOUR;Pauline;SIRET;21640445900010');
-    expect(new Hash64().bytes(a, 2, a.length - 2).hex()).toBe(new Hash64().bytes(b, 0, b.length).hex());
+    expect(new Hash64().bytes(a, 2, a.length - 2).hex()).toBe(
+      new Hash64().bytes(b, 0, b.length).hex(),
+    );
     const seen = new Set<string>();
     for (let i = 0; i <= b.length; i++) seen.add(new Hash64().bytes(b, 0, i).hex()); // every prefix, the empty one included
     for (let i = 0; i < b.length; i++) {
@@ -70,14 +84,18 @@ describe('DigestIndex', () => {
         const digests = texts.map((t) => hash64(t));
         fc.pre(new Set(digests).size === digests.length);
         digests.forEach((d, i) => index.set(d, i + 1, i % 2 === 0));
-        digests.forEach((d, i) => expect(index.get(...halves(d))).toBe(i % 2 === 0 ? -(i + 1) : i + 1));
+        digests.forEach((d, i) =>
+          expect(index.get(...halves(d))).toBe(i % 2 === 0 ? -(i + 1) : i + 1),
+        );
       }),
       { numRuns: 30 },
     );
   });
 
   it('Hash64 fed piece by piece differs from the pieces joined (each piece ends with its length)', () => {
-    expect(new Hash64().update('ab').update('c').hex()).toBe(new Hash64().update('ab').update('c').hex());
+    expect(new Hash64().update('ab').update('c').hex()).toBe(
+      new Hash64().update('ab').update('c').hex(),
+    );
     expect(new Hash64().update('ab').update('c').hex()).not.toBe(hash64('abc'));
   });
 });

@@ -1,8 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkIdentifier, displayIdentifier, isValidSiret, luhn } from '../../src/domain/identifiers.js';
+import {
+  checkIdentifier,
+  displayIdentifier,
+  isValidSiret,
+  luhn,
+} from '../../src/domain/identifiers.js';
 
-const digits = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
+const digits = (n: number) =>
+  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: n, maxLength: n });
 
 /** Luhn's check digit for a string of digits, computed here independently of `luhn`. */
 function checkDigit(body: string): string {
@@ -30,7 +36,13 @@ const siret = fc
   .filter((s) => !s.startsWith('356000000'));
 
 /** SIRETs of real public bodies (mairie de Pau, Bordeaux, CCAS, département…). */
-const VALID_SIRETS = ['21640445900010', '21330063500017', '26640001900011', '19640001400011', '00123456600014'];
+const VALID_SIRETS = [
+  '21640445900010',
+  '21330063500017',
+  '26640001900011',
+  '19640001400011',
+  '00123456600014',
+];
 
 describe('luhn', () => {
   it.each([
@@ -48,10 +60,13 @@ describe('luhn', () => {
 
   it('property: the computed check digit always passes, every other digit fails', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 20 }), (body) => {
-        const good = checkDigit(body);
-        for (const d of '0123456789') expect(luhn(body + d)).toBe(d === good);
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 20 }),
+        (body) => {
+          const good = checkDigit(body);
+          for (const d of '0123456789') expect(luhn(body + d)).toBe(d === good);
+        },
+      ),
     );
   });
 });
@@ -71,9 +86,12 @@ describe('isValidSiret', () => {
     expect(isValidSiret('21640445800012')).toBe(false);
   });
 
-  it.each(['2164044590001', '216404459000100', '2164044590001a', '', '216 404 459 00010'])('wants exactly 14 digits: %j is not a SIRET', (s) => {
-    expect(isValidSiret(s)).toBe(false);
-  });
+  it.each(['2164044590001', '216404459000100', '2164044590001a', '', '216 404 459 00010'])(
+    'wants exactly 14 digits: %j is not a SIRET',
+    (s) => {
+      expect(isValidSiret(s)).toBe(false);
+    },
+  );
 
   describe('La Poste exception (SIREN 356000000)', () => {
     it('accepts 35600000012346: digit sum 30, a multiple of 5, though Luhn fails', () => {
@@ -129,12 +147,17 @@ describe('isValidSiret', () => {
 
   it('property: changing any one digit of a valid SIRET (outside La Poste) makes it invalid', () => {
     fc.assert(
-      fc.property(siret, fc.integer({ min: 0, max: 13 }), fc.integer({ min: 1, max: 9 }), (s, at, shift) => {
-        const changed = s.slice(0, at) + String((Number(s[at]) + shift) % 10) + s.slice(at + 1);
-        fc.pre(!changed.startsWith('356000000'));
-        expect(changed).not.toBe(s);
-        expect(isValidSiret(changed)).toBe(false);
-      }),
+      fc.property(
+        siret,
+        fc.integer({ min: 0, max: 13 }),
+        fc.integer({ min: 1, max: 9 }),
+        (s, at, shift) => {
+          const changed = s.slice(0, at) + String((Number(s[at]) + shift) % 10) + s.slice(at + 1);
+          fc.pre(!changed.startsWith('356000000'));
+          expect(changed).not.toBe(s);
+          expect(isValidSiret(changed)).toBe(false);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -154,22 +177,47 @@ describe('checkIdentifier', () => {
     });
 
     it('pads back a SIRET that lost its leading zeros in a spreadsheet (123456600014 → 00123456600014)', () => {
-      expect(checkIdentifier('SIRET', '123456600014')).toEqual({ ok: true, value: '00123456600014', padded: true });
-      expect(checkIdentifier('SIRET', '1 234 566 00014')).toEqual({ ok: true, value: '00123456600014', padded: true });
+      expect(checkIdentifier('SIRET', '123456600014')).toEqual({
+        ok: true,
+        value: '00123456600014',
+        padded: true,
+      });
+      expect(checkIdentifier('SIRET', '1 234 566 00014')).toEqual({
+        ok: true,
+        value: '00123456600014',
+        padded: true,
+      });
     });
 
     it('rejects a short SIRET that padding does not make valid', () => {
       expect(isValidSiret('00012345660001')).toBe(false);
-      expect(checkIdentifier('SIRET', '12345660001')).toEqual({ ok: false, reason: 'identifier.siret' });
-      expect(checkIdentifier('SIRET', '123456600015')).toEqual({ ok: false, reason: 'identifier.siret' });
+      expect(checkIdentifier('SIRET', '12345660001')).toEqual({
+        ok: false,
+        reason: 'identifier.siret',
+      });
+      expect(checkIdentifier('SIRET', '123456600015')).toEqual({
+        ok: false,
+        reason: 'identifier.siret',
+      });
     });
 
-    it.each(['21640445900011', '216404459000100', '2164044590001A', 'SIRET', '216/404/459/00010', '35600000012345'])('rejects %j with identifier.siret', (raw) => {
+    it.each([
+      '21640445900011',
+      '216404459000100',
+      '2164044590001A',
+      'SIRET',
+      '216/404/459/00010',
+      '35600000012345',
+    ])('rejects %j with identifier.siret', (raw) => {
       expect(checkIdentifier('SIRET', raw)).toEqual({ ok: false, reason: 'identifier.siret' });
     });
 
     it('accepts a La Poste SIRET under its own rule', () => {
-      expect(checkIdentifier('SIRET', '356 000 000 12346')).toEqual({ ok: true, value: '35600000012346', padded: false });
+      expect(checkIdentifier('SIRET', '356 000 000 12346')).toEqual({
+        ok: true,
+        value: '35600000012346',
+        padded: false,
+      });
     });
 
     it('property: a valid SIRET in groups of digits reads back as itself', () => {
@@ -192,38 +240,81 @@ describe('checkIdentifier', () => {
       expect(checkIdentifier('RIDET', raw)).toEqual({ ok: true, value, padded: false });
     });
 
-    it.each(['123456700', '12345670011', '123456700A', 'RIDET'])('rejects %j with identifier.ridet', (raw) => {
-      expect(checkIdentifier('RIDET', raw)).toEqual({ ok: false, reason: 'identifier.ridet' });
-    });
+    it.each(['123456700', '12345670011', '123456700A', 'RIDET'])(
+      'rejects %j with identifier.ridet',
+      (raw) => {
+        expect(checkIdentifier('RIDET', raw)).toEqual({ ok: false, reason: 'identifier.ridet' });
+      },
+    );
   });
 
   describe('TAHITI', () => {
-    it.each(['003970-001', '003970001', ' 003970-001 ', '003970 - 001'])('reads %j as 003970001', (raw) => {
-      expect(checkIdentifier('TAHITI', raw)).toEqual({ ok: true, value: '003970001', padded: false });
-    });
+    it.each(['003970-001', '003970001', ' 003970-001 ', '003970 - 001'])(
+      'reads %j as 003970001',
+      (raw) => {
+        expect(checkIdentifier('TAHITI', raw)).toEqual({
+          ok: true,
+          value: '003970001',
+          padded: false,
+        });
+      },
+    );
 
-    it.each(['03970-001', '003970-01', '0039700011', '003970--001', 'A03970-001', '003970.001', '003970_001'])('rejects %j with identifier.tahiti', (raw) => {
+    it.each([
+      '03970-001',
+      '003970-01',
+      '0039700011',
+      '003970--001',
+      'A03970-001',
+      '003970.001',
+      '003970_001',
+    ])('rejects %j with identifier.tahiti', (raw) => {
       expect(checkIdentifier('TAHITI', raw)).toEqual({ ok: false, reason: 'identifier.tahiti' });
     });
   });
 
-  describe.each(['UE_HORS_FRANCE', 'HORS_UE', 'AUTRE', 'PARTICULIER'] as const)('free text: %s', (type) => {
-    it('accepts 1 to 80 printable characters, trimmed', () => {
-      expect(checkIdentifier(type, 'X')).toEqual({ ok: true, value: 'X', padded: false });
-      expect(checkIdentifier(type, '  DE 123 456 789  ')).toEqual({ ok: true, value: 'DE 123 456 789', padded: false });
-      expect(checkIdentifier(type, 'é'.repeat(80))).toEqual({ ok: true, value: 'é'.repeat(80), padded: false });
-    });
+  describe.each(['UE_HORS_FRANCE', 'HORS_UE', 'AUTRE', 'PARTICULIER'] as const)(
+    'free text: %s',
+    (type) => {
+      it('accepts 1 to 80 printable characters, trimmed', () => {
+        expect(checkIdentifier(type, 'X')).toEqual({ ok: true, value: 'X', padded: false });
+        expect(checkIdentifier(type, '  DE 123 456 789  ')).toEqual({
+          ok: true,
+          value: 'DE 123 456 789',
+          padded: false,
+        });
+        expect(checkIdentifier(type, 'é'.repeat(80))).toEqual({
+          ok: true,
+          value: 'é'.repeat(80),
+          padded: false,
+        });
+      });
 
-    it('rejects 81 characters with identifier.free', () => {
-      expect(checkIdentifier(type, 'A'.repeat(81))).toEqual({ ok: false, reason: 'identifier.free' });
-    });
+      it('rejects 81 characters with identifier.free', () => {
+        expect(checkIdentifier(type, 'A'.repeat(81))).toEqual({
+          ok: false,
+          reason: 'identifier.free',
+        });
+      });
 
-    it.each(['AB\u0007C', 'AB\tC', 'AB\nC', 'AB\u200bC', 'AB\u0000C'])('rejects the control or format character in %j with identifier.free', (raw) => {
-      expect(checkIdentifier(type, raw)).toEqual({ ok: false, reason: 'identifier.free' });
-    });
-  });
+      it.each(['AB\u0007C', 'AB\tC', 'AB\nC', 'AB\u200bC', 'AB\u0000C'])(
+        'rejects the control or format character in %j with identifier.free',
+        (raw) => {
+          expect(checkIdentifier(type, raw)).toEqual({ ok: false, reason: 'identifier.free' });
+        },
+      );
+    },
+  );
 
-  it.each(['SIRET', 'RIDET', 'TAHITI', 'UE_HORS_FRANCE', 'HORS_UE', 'AUTRE', 'PARTICULIER'] as const)('%s: empty or blank is identifier.required', (type) => {
+  it.each([
+    'SIRET',
+    'RIDET',
+    'TAHITI',
+    'UE_HORS_FRANCE',
+    'HORS_UE',
+    'AUTRE',
+    'PARTICULIER',
+  ] as const)('%s: empty or blank is identifier.required', (type) => {
     expect(checkIdentifier(type, '')).toEqual({ ok: false, reason: 'identifier.required' });
     expect(checkIdentifier(type, '   ')).toEqual({ ok: false, reason: 'identifier.required' });
   });

@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Scope } from '../../src/domain/departement.js';
-import { HABILITATION_PROFILES, type HabilitationProfile, type Role } from '../../src/domain/enums.js';
+import {
+  HABILITATION_PROFILES,
+  type HabilitationProfile,
+  type Role,
+} from '../../src/domain/enums.js';
 import {
   ACTIONS,
   accountInScope,
@@ -50,10 +54,19 @@ function actor(p: {
     habilitations: p.habilitations ?? [],
   };
 }
-const gpOf = (structureId: number, dates: { dateStart?: string | null; dateEnd?: string | null } = {}) =>
-  actor({ attachments: [{ structureId, role: 'GESTIONNAIRE_PRINCIPAL', ...dates }] });
-const holderOf = (profile: HabilitationProfile, structureId = S33.id, serviceId: number | null = null) =>
-  actor({ attachments: [{ structureId, role: 'UTILISATEUR' }], habilitations: [{ structureId, serviceId, profile }] });
+const gpOf = (
+  structureId: number,
+  dates: { dateStart?: string | null; dateEnd?: string | null } = {},
+) => actor({ attachments: [{ structureId, role: 'GESTIONNAIRE_PRINCIPAL', ...dates }] });
+const holderOf = (
+  profile: HabilitationProfile,
+  structureId = S33.id,
+  serviceId: number | null = null,
+) =>
+  actor({
+    attachments: [{ structureId, role: 'UTILISATEUR' }],
+    habilitations: [{ structureId, serviceId, profile }],
+  });
 
 function account(
   structures: { id: number; postalCode: string | null }[],
@@ -67,7 +80,10 @@ function account(
     scope: p.scope ?? null,
   };
 }
-const structure = (s: { id: number; postalCode: string | null }, serviceId?: number | null): Target => ({
+const structure = (
+  s: { id: number; postalCode: string | null },
+  serviceId?: number | null,
+): Target => ({
   kind: 'structure',
   id: s.id,
   postalCode: s.postalCode,
@@ -77,10 +93,23 @@ const NONE: Target = { kind: 'none' };
 const selfOf = (a: Actor): Target => account([S33], { id: a.id });
 
 const ALLOW: Decision = { allowed: true };
-const deny = (reason: string): Decision => ({ allowed: false, reason } as Decision);
+const deny = (reason: string): Decision => ({ allowed: false, reason }) as Decision;
 
-const CORRESPONDENT_ONLY: Action[] = ['account.create', 'account.list', 'audit.read', 'structure.import', 'sync.madrhas', 'notification.export', 'notification.digest'];
-const CORRESPONDENT_ON_ACCOUNT: Action[] = ['account.delete', 'account.deactivate', 'account.reactivate', 'account.resendCredentials'];
+const CORRESPONDENT_ONLY: Action[] = [
+  'account.create',
+  'account.list',
+  'audit.read',
+  'structure.import',
+  'sync.madrhas',
+  'notification.export',
+  'notification.digest',
+];
+const CORRESPONDENT_ON_ACCOUNT: Action[] = [
+  'account.delete',
+  'account.deactivate',
+  'account.reactivate',
+  'account.resendCredentials',
+];
 const HOLDER_ONLY: Action[] = [
   'account.complete',
   'attachment.request',
@@ -127,7 +156,8 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
   const targetOf = (action: Action): Target => {
     if (CORRESPONDENT_ONLY.includes(action)) return NONE;
     if (action === 'correspondent.create') return { kind: 'scope', scope: ['33'] };
-    if (action.startsWith('account.') || action.startsWith('file.') || HOLDER_ONLY.includes(action)) return other;
+    if (action.startsWith('account.') || action.startsWith('file.') || HOLDER_ONLY.includes(action))
+      return other;
     return structure(S33, null);
   };
 
@@ -189,39 +219,61 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
 });
 
 describe('an inactive actor', () => {
-  const targets: Target[] = [NONE, account([S33]), account([]), structure(S33, null), { kind: 'scope', scope: ['33'] }];
+  const targets: Target[] = [
+    NONE,
+    account([S33]),
+    account([]),
+    structure(S33, null),
+    { kind: 'scope', scope: ['33'] },
+  ];
 
-  it.each(['INACTIF', 'SUPPRIME'] as const)('%s is refused every action, whatever its rights', (status) => {
-    // a correspondent of every département and GP of the structure: the most an account can hold
-    const a = actor({
-      status,
-      scope: ['*'],
-      attachments: [{ structureId: S33.id, role: 'GESTIONNAIRE_PRINCIPAL' }],
-      habilitations: HABILITATION_PROFILES.map((profile) => ({ structureId: S33.id, serviceId: null, profile })),
-    });
-    for (const action of ACTIONS) {
-      for (const target of [...targets, selfOf(a)]) {
-        expect(authorize(a, action, target, DAY), `${action} on ${target.kind}`).toEqual(deny('rights.inactiveActor'));
+  it.each(['INACTIF', 'SUPPRIME'] as const)(
+    '%s is refused every action, whatever its rights',
+    (status) => {
+      // a correspondent of every département and GP of the structure: the most an account can hold
+      const a = actor({
+        status,
+        scope: ['*'],
+        attachments: [{ structureId: S33.id, role: 'GESTIONNAIRE_PRINCIPAL' }],
+        habilitations: HABILITATION_PROFILES.map((profile) => ({
+          structureId: S33.id,
+          serviceId: null,
+          profile,
+        })),
+      });
+      for (const action of ACTIONS) {
+        for (const target of [...targets, selfOf(a)]) {
+          expect(authorize(a, action, target, DAY), `${action} on ${target.kind}`).toEqual(
+            deny('rights.inactiveActor'),
+          );
+        }
       }
-    }
-  });
+    },
+  );
 
   it('is refused even what every active account may do', () => {
     const a = actor({ status: 'INACTIF' });
-    expect(authorize(a, 'structure.read', structure(S33), DAY)).toEqual(deny('rights.inactiveActor'));
+    expect(authorize(a, 'structure.read', structure(S33), DAY)).toEqual(
+      deny('rights.inactiveActor'),
+    );
     expect(authorize(a, 'account.read', selfOf(a), DAY)).toEqual(deny('rights.inactiveActor'));
     expect(authorize(a, 'file.manage', NONE, DAY)).toEqual(deny('rights.inactiveActor'));
   });
 });
 
 describe('correspondent-only actions', () => {
-  it.each(CORRESPONDENT_ONLY)('%s: any correspondent, whatever the target; no one else', (action) => {
-    for (const target of [NONE, account([S64]), structure(S64)]) {
-      expect(authorize(actor({ scope: ['33'] }), action, target, DAY)).toEqual(ALLOW);
-      expect(authorize(actor({ scope: ['*'] }), action, target, DAY)).toEqual(ALLOW);
-      expect(authorize(gpOf(S64.id), action, target, DAY)).toEqual(deny('rights.correspondentOnly'));
-    }
-  });
+  it.each(CORRESPONDENT_ONLY)(
+    '%s: any correspondent, whatever the target; no one else',
+    (action) => {
+      for (const target of [NONE, account([S64]), structure(S64)]) {
+        expect(authorize(actor({ scope: ['33'] }), action, target, DAY)).toEqual(ALLOW);
+        expect(authorize(actor({ scope: ['*'] }), action, target, DAY)).toEqual(ALLOW);
+        expect(authorize(gpOf(S64.id), action, target, DAY)).toEqual(
+          deny('rights.correspondentOnly'),
+        );
+      }
+    },
+  );
 
   it('an empty scope is still a correspondent', () => {
     expect(authorize(actor({ scope: [] }), 'audit.read', NONE, DAY)).toEqual(ALLOW);
@@ -231,7 +283,8 @@ describe('correspondent-only actions', () => {
 describe('correspondent.create', () => {
   const corr = actor({ scope: ['33', '40'] });
   const corrAll = actor({ scope: ['*'] });
-  const ask = (a: Actor, scope: Scope) => authorize(a, 'correspondent.create', { kind: 'scope', scope }, DAY);
+  const ask = (a: Actor, scope: Scope) =>
+    authorize(a, 'correspondent.create', { kind: 'scope', scope }, DAY);
 
   it('allows a scope no wider than the creator’s', () => {
     expect(ask(corr, ['33'])).toEqual(ALLOW);
@@ -250,7 +303,9 @@ describe('correspondent.create', () => {
 
   it('refuses without a scope target, and to non-correspondents', () => {
     expect(authorize(corr, 'correspondent.create', NONE, DAY)).toEqual(deny('rights.scopeTooWide'));
-    expect(authorize(corr, 'correspondent.create', account([]), DAY)).toEqual(deny('rights.scopeTooWide'));
+    expect(authorize(corr, 'correspondent.create', account([]), DAY)).toEqual(
+      deny('rights.scopeTooWide'),
+    );
     expect(ask(gpOf(S33.id), ['33'])).toEqual(deny('rights.correspondentOnly'));
   });
 });
@@ -258,7 +313,12 @@ describe('correspondent.create', () => {
 describe('a correspondent acting on an account', () => {
   const corr = actor({ scope: ['33', '40'] });
   const corrAll = actor({ scope: ['*'] });
-  const ON_ACCOUNT: Action[] = [...CORRESPONDENT_ON_ACCOUNT, 'account.read', 'account.edit', 'file.read'];
+  const ON_ACCOUNT: Action[] = [
+    ...CORRESPONDENT_ON_ACCOUNT,
+    'account.read',
+    'account.edit',
+    'file.read',
+  ];
 
   const inScope: [string, Extract<Target, { kind: 'account' }>][] = [
     ['attached to a structure in scope', account([S33])],
@@ -277,25 +337,36 @@ describe('a correspondent acting on an account', () => {
   ];
 
   it.each(inScope)('may act on an account %s', (_, target) => {
-    for (const action of ON_ACCOUNT) expect(authorize(corr, action, target, DAY), action).toEqual(ALLOW);
+    for (const action of ON_ACCOUNT)
+      expect(authorize(corr, action, target, DAY), action).toEqual(ALLOW);
   });
 
   it.each(outOfScope)('may not act on an account %s (rights.outOfScope)', (_, target) => {
-    for (const action of ON_ACCOUNT) expect(authorize(corr, action, target, DAY), action).toEqual(deny('rights.outOfScope'));
+    for (const action of ON_ACCOUNT)
+      expect(authorize(corr, action, target, DAY), action).toEqual(deny('rights.outOfScope'));
   });
 
-  it.each([...inScope, ...outOfScope])('a correspondent of `*` may act on an account %s', (_, target) => {
-    for (const action of ON_ACCOUNT) expect(authorize(corrAll, action, target, DAY), action).toEqual(ALLOW);
-  });
+  it.each([...inScope, ...outOfScope])(
+    'a correspondent of `*` may act on an account %s',
+    (_, target) => {
+      for (const action of ON_ACCOUNT)
+        expect(authorize(corrAll, action, target, DAY), action).toEqual(ALLOW);
+    },
+  );
 
   it.each(CORRESPONDENT_ON_ACCOUNT)('%s needs an account target', (action) => {
     expect(authorize(corr, action, NONE, DAY)).toEqual(deny('rights.outOfScope'));
     expect(authorize(corr, action, structure(S33), DAY)).toEqual(deny('rights.outOfScope'));
   });
 
-  it.each(CORRESPONDENT_ON_ACCOUNT)('%s is refused to the GP of the account’s structure', (action) => {
-    expect(authorize(gpOf(S33.id), action, account([S33]), DAY)).toEqual(deny('rights.correspondentOnly'));
-  });
+  it.each(CORRESPONDENT_ON_ACCOUNT)(
+    '%s is refused to the GP of the account’s structure',
+    (action) => {
+      expect(authorize(gpOf(S33.id), action, account([S33]), DAY)).toEqual(
+        deny('rights.correspondentOnly'),
+      );
+    },
+  );
 
   it('accountInScope: one structure in scope is enough, no attachment means in scope', () => {
     expect(accountInScope(['33'], account([S64, S33]))).toBe(true);
@@ -310,7 +381,12 @@ describe('a correspondent acting on an account', () => {
 
   it('property: an account attached to one structure is in scope exactly when its département is', () => {
     const dep = fc.constantFrom('33', '40', '64', '75', '2A', '2B', '971', '974');
-    const postal: Record<string, string> = { '2A': '20000', '2B': '20200', '971': '97100', '974': '97400' };
+    const postal: Record<string, string> = {
+      '2A': '20000',
+      '2B': '20200',
+      '971': '97100',
+      '974': '97400',
+    };
     fc.assert(
       fc.property(fc.uniqueArray(dep, { minLength: 1, maxLength: 4 }), dep, (scope, d) => {
         const target = account([{ id: 50, postalCode: postal[d] ?? `${d}000` }]);
@@ -333,13 +409,19 @@ describe('actions of the holder only', () => {
     }
   });
 
-  it.each(HOLDER_ONLY)('%s: never on another account, not even for a correspondent or its GP', (action) => {
-    const target = account([S33]);
-    for (const a of [someone, corrAll, gp]) expect(authorize(a, action, target, DAY)).toEqual(deny('rights.holderOnly'));
-    // a subscription or habilitation request is about a structure: the holder's own, when attached to it
-    const aboutStructure = action === 'subscription.request' || action === 'habilitation.request';
-    expect(authorize(someone, action, structure(S33), DAY)).toEqual(aboutStructure ? ALLOW : deny('rights.holderOnly'));
-  });
+  it.each(HOLDER_ONLY)(
+    '%s: never on another account, not even for a correspondent or its GP',
+    (action) => {
+      const target = account([S33]);
+      for (const a of [someone, corrAll, gp])
+        expect(authorize(a, action, target, DAY)).toEqual(deny('rights.holderOnly'));
+      // a subscription or habilitation request is about a structure: the holder's own, when attached to it
+      const aboutStructure = action === 'subscription.request' || action === 'habilitation.request';
+      expect(authorize(someone, action, structure(S33), DAY)).toEqual(
+        aboutStructure ? ALLOW : deny('rights.holderOnly'),
+      );
+    },
+  );
 });
 
 describe('file.read and file.manage (SPEC 6, 9)', () => {
@@ -348,14 +430,18 @@ describe('file.read and file.manage (SPEC 6, 9)', () => {
     expect(authorize(a, 'file.read', selfOf(a), DAY)).toEqual(ALLOW);
     expect(authorize(a, 'file.manage', selfOf(a), DAY)).toEqual(ALLOW);
     expect(authorize(a, 'file.read', account([S33]), DAY)).toEqual(deny('rights.notYours'));
-    expect(authorize(actor({ scope: ['*'] }), 'file.manage', account([S33]), DAY)).toEqual(deny('rights.holderOnly'));
+    expect(authorize(actor({ scope: ['*'] }), 'file.manage', account([S33]), DAY)).toEqual(
+      deny('rights.holderOnly'),
+    );
   });
 
   it('the structure’s managers do not read the files of its users, even those who may list them', () => {
     const target = account([S33]);
     expect(authorize(gpOf(S33.id), 'account.read', target, DAY)).toEqual(ALLOW);
     expect(authorize(gpOf(S33.id), 'file.read', target, DAY)).toEqual(deny('rights.notYours'));
-    expect(authorize(holderOf('CONSULTATION_UTILISATEURS'), 'file.read', target, DAY)).toEqual(deny('rights.notYours'));
+    expect(authorize(holderOf('CONSULTATION_UTILISATEURS'), 'file.read', target, DAY)).toEqual(
+      deny('rights.notYours'),
+    );
   });
 
   it('a correspondent reads the file metadata of accounts in scope only', () => {
@@ -395,29 +481,46 @@ describe('account.read and account.edit', () => {
     expect(authorize(cu, 'account.read', account([S33]), DAY)).toEqual(deny('rights.notYours'));
   });
 
-  it.each(['VALIDATION_RATTACHEMENTS', 'VALIDATION_ABONNEMENTS', 'MODIFICATION_STRUCTURE'] as const)(
-    'the other habilitations (%s) give no read right',
-    (profile) => {
-      expect(authorize(holderOf(profile), 'account.read', account([S33]), DAY)).toEqual(deny('rights.notYours'));
-    },
-  );
+  it.each([
+    'VALIDATION_RATTACHEMENTS',
+    'VALIDATION_ABONNEMENTS',
+    'MODIFICATION_STRUCTURE',
+  ] as const)('the other habilitations (%s) give no read right', (profile) => {
+    expect(authorize(holderOf(profile), 'account.read', account([S33]), DAY)).toEqual(
+      deny('rights.notYours'),
+    );
+  });
 
   it('a GP whose attachment is outside its dates may not read', () => {
     const target = account([S33]);
-    expect(authorize(gpOf(S33.id, { dateEnd: '2024-06-14' }), 'account.read', target, DAY)).toEqual(deny('rights.notYours'));
-    expect(authorize(gpOf(S33.id, { dateStart: '2024-06-16' }), 'account.read', target, DAY)).toEqual(deny('rights.notYours'));
-    expect(authorize(gpOf(S33.id, { dateStart: '2024-06-15', dateEnd: '2024-06-15' }), 'account.read', target, DAY)).toEqual(ALLOW);
+    expect(authorize(gpOf(S33.id, { dateEnd: '2024-06-14' }), 'account.read', target, DAY)).toEqual(
+      deny('rights.notYours'),
+    );
+    expect(
+      authorize(gpOf(S33.id, { dateStart: '2024-06-16' }), 'account.read', target, DAY),
+    ).toEqual(deny('rights.notYours'));
+    expect(
+      authorize(
+        gpOf(S33.id, { dateStart: '2024-06-15', dateEnd: '2024-06-15' }),
+        'account.read',
+        target,
+        DAY,
+      ),
+    ).toEqual(ALLOW);
   });
 });
 
 describe('actions of a structure’s managers', () => {
-  it.each(MANAGER)('%s: the GP of the structure, on the structure and on any of its services', (action) => {
-    const gp = gpOf(S33.id);
-    expect(authorize(gp, action, structure(S33), DAY)).toEqual(ALLOW);
-    expect(authorize(gp, action, structure(S33, null), DAY)).toEqual(ALLOW);
-    expect(authorize(gp, action, structure(S33, SERVICE_A), DAY)).toEqual(ALLOW);
-    expect(authorize(gp, action, structure(S64), DAY)).toEqual(deny('rights.notManager'));
-  });
+  it.each(MANAGER)(
+    '%s: the GP of the structure, on the structure and on any of its services',
+    (action) => {
+      const gp = gpOf(S33.id);
+      expect(authorize(gp, action, structure(S33), DAY)).toEqual(ALLOW);
+      expect(authorize(gp, action, structure(S33, null), DAY)).toEqual(ALLOW);
+      expect(authorize(gp, action, structure(S33, SERVICE_A), DAY)).toEqual(ALLOW);
+      expect(authorize(gp, action, structure(S64), DAY)).toEqual(deny('rights.notManager'));
+    },
+  );
 
   it.each(MANAGER)('%s: refused without a structure target', (action) => {
     const gp = gpOf(S33.id);
@@ -428,9 +531,13 @@ describe('actions of a structure’s managers', () => {
   it.each(MANAGER)('%s: only its own habilitation gives the right', (action) => {
     for (const profile of HABILITATION_PROFILES) {
       const expected = profile === PROFILE_FOR[action] ? ALLOW : deny('rights.notManager');
-      expect(authorize(holderOf(profile), action, structure(S33, null), DAY), profile).toEqual(expected);
+      expect(authorize(holderOf(profile), action, structure(S33, null), DAY), profile).toEqual(
+        expected,
+      );
       // ... and only on the structure it is held on
-      expect(authorize(holderOf(profile), action, structure(S64, null), DAY), profile).toEqual(deny('rights.notManager'));
+      expect(authorize(holderOf(profile), action, structure(S64, null), DAY), profile).toEqual(
+        deny('rights.notManager'),
+      );
     }
   });
 
@@ -445,18 +552,24 @@ describe('actions of a structure’s managers', () => {
     (action) => {
       const h = holderOf(PROFILE_FOR[action], S33.id, SERVICE_A);
       expect(authorize(h, action, structure(S33, SERVICE_A), DAY)).toEqual(ALLOW);
-      expect(authorize(h, action, structure(S33, SERVICE_B), DAY)).toEqual(deny('rights.notManager'));
+      expect(authorize(h, action, structure(S33, SERVICE_B), DAY)).toEqual(
+        deny('rights.notManager'),
+      );
       expect(authorize(h, action, structure(S33, null), DAY)).toEqual(deny('rights.notManager'));
       expect(authorize(h, action, structure(S33), DAY)).toEqual(deny('rights.notManager'));
       // the same service id under another structure is another service
-      expect(authorize(h, action, structure(S40, SERVICE_A), DAY)).toEqual(deny('rights.notManager'));
+      expect(authorize(h, action, structure(S40, SERVICE_A), DAY)).toEqual(
+        deny('rights.notManager'),
+      );
     },
   );
 
   it('structure.users: a habilitation on a service covers that service only', () => {
     const h = holderOf('CONSULTATION_UTILISATEURS', S33.id, SERVICE_A);
     expect(authorize(h, 'structure.users', structure(S33, SERVICE_A), DAY)).toEqual(ALLOW);
-    expect(authorize(h, 'structure.users', structure(S33, SERVICE_B), DAY)).toEqual(deny('rights.notManager'));
+    expect(authorize(h, 'structure.users', structure(S33, SERVICE_B), DAY)).toEqual(
+      deny('rights.notManager'),
+    );
     expect(authorize(h, 'structure.users', structure(S33), DAY)).toEqual(deny('rights.notManager'));
   });
 
@@ -470,61 +583,104 @@ describe('actions of a structure’s managers', () => {
   it('structure.users: a correspondent lists the users of structures in scope', () => {
     const corr = actor({ scope: ['33', '40'] });
     expect(authorize(corr, 'structure.users', structure(S40), DAY)).toEqual(ALLOW);
-    expect(authorize(corr, 'structure.users', structure(S64), DAY)).toEqual(deny('rights.outOfScope'));
-    expect(authorize(corr, 'structure.users', structure(SNONE), DAY)).toEqual(deny('rights.outOfScope'));
-    expect(authorize(actor({ scope: ['*'] }), 'structure.users', structure(SNONE), DAY)).toEqual(ALLOW);
+    expect(authorize(corr, 'structure.users', structure(S64), DAY)).toEqual(
+      deny('rights.outOfScope'),
+    );
+    expect(authorize(corr, 'structure.users', structure(SNONE), DAY)).toEqual(
+      deny('rights.outOfScope'),
+    );
+    expect(authorize(actor({ scope: ['*'] }), 'structure.users', structure(SNONE), DAY)).toEqual(
+      ALLOW,
+    );
   });
 
-  it.each(MANAGER.filter((a) => a !== 'structure.users'))('%s: a correspondent is no manager', (action) => {
-    expect(authorize(actor({ scope: ['*'] }), action, structure(S33), DAY)).toEqual(deny('rights.notManager'));
-  });
+  it.each(MANAGER.filter((a) => a !== 'structure.users'))(
+    '%s: a correspondent is no manager',
+    (action) => {
+      expect(authorize(actor({ scope: ['*'] }), action, structure(S33), DAY)).toEqual(
+        deny('rights.notManager'),
+      );
+    },
+  );
 });
 
 describe('habilitation.grant', () => {
   it('only the GP of the structure grants habilitations', () => {
     expect(authorize(gpOf(S33.id), 'habilitation.grant', structure(S33), DAY)).toEqual(ALLOW);
-    expect(authorize(gpOf(S33.id), 'habilitation.grant', structure(S33, SERVICE_A), DAY)).toEqual(ALLOW);
-    expect(authorize(gpOf(S40.id), 'habilitation.grant', structure(S33), DAY)).toEqual(deny('rights.principalOnly'));
+    expect(authorize(gpOf(S33.id), 'habilitation.grant', structure(S33, SERVICE_A), DAY)).toEqual(
+      ALLOW,
+    );
+    expect(authorize(gpOf(S40.id), 'habilitation.grant', structure(S33), DAY)).toEqual(
+      deny('rights.principalOnly'),
+    );
   });
 
   it('no habilitation, secondary manager or correspondent scope gives it', () => {
     const all = actor({
       scope: ['*'],
       attachments: [{ structureId: S33.id, role: 'GESTIONNAIRE_SECONDAIRE' }],
-      habilitations: HABILITATION_PROFILES.map((profile) => ({ structureId: S33.id, serviceId: null, profile })),
+      habilitations: HABILITATION_PROFILES.map((profile) => ({
+        structureId: S33.id,
+        serviceId: null,
+        profile,
+      })),
     });
-    expect(authorize(all, 'habilitation.grant', structure(S33), DAY)).toEqual(deny('rights.principalOnly'));
+    expect(authorize(all, 'habilitation.grant', structure(S33), DAY)).toEqual(
+      deny('rights.principalOnly'),
+    );
   });
 
   it('needs a structure target', () => {
-    expect(authorize(gpOf(S33.id), 'habilitation.grant', NONE, DAY)).toEqual(deny('rights.notManager'));
+    expect(authorize(gpOf(S33.id), 'habilitation.grant', NONE, DAY)).toEqual(
+      deny('rights.notManager'),
+    );
   });
 
   it('a GP outside its dates does not grant', () => {
-    expect(authorize(gpOf(S33.id, { dateEnd: '2024-01-01' }), 'habilitation.grant', structure(S33), DAY)).toEqual(
-      deny('rights.principalOnly'),
-    );
+    expect(
+      authorize(gpOf(S33.id, { dateEnd: '2024-01-01' }), 'habilitation.grant', structure(S33), DAY),
+    ).toEqual(deny('rights.principalOnly'));
   });
 });
 
 describe('habilitations need an attachment in effect (issue 5)', () => {
   const holder = (attachment: Partial<ActorAttachment>) =>
-    actor({ attachments: [{ structureId: S33.id, role: 'UTILISATEUR', ...attachment }], habilitations: [{ structureId: S33.id, serviceId: null, profile: 'VALIDATION_RATTACHEMENTS' }] });
+    actor({
+      attachments: [{ structureId: S33.id, role: 'UTILISATEUR', ...attachment }],
+      habilitations: [
+        { structureId: S33.id, serviceId: null, profile: 'VALIDATION_RATTACHEMENTS' },
+      ],
+    });
 
   it('a holder of VALIDATION_RATTACHEMENTS decides while attached within its dates', () => {
-    expect(authorize(holder({ dateStart: '2024-06-15', dateEnd: '2024-06-15' }), 'attachment.decide', structure(S33), DAY)).toEqual(ALLOW);
+    expect(
+      authorize(
+        holder({ dateStart: '2024-06-15', dateEnd: '2024-06-15' }),
+        'attachment.decide',
+        structure(S33),
+        DAY,
+      ),
+    ).toEqual(ALLOW);
   });
 
   it.each([
     ['ended', { dateEnd: '2024-06-14' }],
     ['not yet started', { dateStart: '2024-06-16' }],
   ])('an attachment %s takes the habilitation with it', (_label, dates) => {
-    expect(authorize(holder(dates), 'attachment.decide', structure(S33), DAY)).toEqual(deny('rights.notManager'));
-    expect(authorize(holder(dates), 'attachment.pending', structure(S33), DAY)).toEqual(deny('rights.notManager'));
+    expect(authorize(holder(dates), 'attachment.decide', structure(S33), DAY)).toEqual(
+      deny('rights.notManager'),
+    );
+    expect(authorize(holder(dates), 'attachment.pending', structure(S33), DAY)).toEqual(
+      deny('rights.notManager'),
+    );
   });
 
   it('a habilitation without any attachment to the structure gives nothing', () => {
-    const a = actor({ habilitations: [{ structureId: S33.id, serviceId: null, profile: 'VALIDATION_RATTACHEMENTS' }] });
+    const a = actor({
+      habilitations: [
+        { structureId: S33.id, serviceId: null, profile: 'VALIDATION_RATTACHEMENTS' },
+      ],
+    });
     expect(authorize(a, 'attachment.add', structure(S33), DAY)).toEqual(deny('rights.notManager'));
   });
 });
@@ -547,7 +703,8 @@ describe('GP validity dates', () => {
     fc.assert(
       fc.property(fc.option(day), fc.option(day), day, (dateStart, dateEnd, d) => {
         const t = (s: string) => Date.parse(s);
-        const expected = (dateStart === null || t(dateStart) <= t(d)) && (dateEnd === null || t(d) <= t(dateEnd));
+        const expected =
+          (dateStart === null || t(dateStart) <= t(d)) && (dateEnd === null || t(d) <= t(dateEnd));
         expect(withinDates({ dateStart, dateEnd }, d)).toBe(expected);
       }),
     );
@@ -580,8 +737,12 @@ describe('GP validity dates', () => {
 });
 
 describe('structure.read and notification.read', () => {
-  it.each(['structure.read', 'notification.read'] as const)('%s is allowed to any active account, whatever the target', (action) => {
-    const a = actor({});
-    for (const target of [NONE, structure(S64), account([S64]), selfOf(a)]) expect(authorize(a, action, target, DAY)).toEqual(ALLOW);
-  });
+  it.each(['structure.read', 'notification.read'] as const)(
+    '%s is allowed to any active account, whatever the target',
+    (action) => {
+      const a = actor({});
+      for (const target of [NONE, structure(S64), account([S64]), selfOf(a)])
+        expect(authorize(a, action, target, DAY)).toEqual(ALLOW);
+    },
+  );
 });

@@ -15,7 +15,11 @@ import {
 const row = (cells: Record<string, string>): RowCells => new Map(Object.entries(cells));
 
 /** The minimal directory row: a commune identified by its SIRET. */
-const MAIRIE_DE_PAU = { TypeIdentifiant: 'SIRET', Identifiant: '21640445900010', RaisonSociale: 'Commune de Pau' };
+const MAIRIE_DE_PAU = {
+  TypeIdentifiant: 'SIRET',
+  Identifiant: '21640445900010',
+  RaisonSociale: 'Commune de Pau',
+};
 
 describe('readFlag', () => {
   it.each(['true', 'TRUE', 'True', '1', 'oui', 'OUI', 'Oui', ' oui '])('reads %j as 1', (raw) => {
@@ -32,10 +36,13 @@ describe('readFlag', () => {
     expect(readFlag('   ', 1)).toBe(1);
   });
 
-  it.each(['2', '-1', 'peut-être', 'ouii', 'truee', '1.0', 'x'])('reads %j as null (not a flag)', (raw) => {
-    expect(readFlag(raw, 0)).toBeNull();
-    expect(readFlag(raw, 1)).toBeNull();
-  });
+  it.each(['2', '-1', 'peut-être', 'ouii', 'truee', '1.0', 'x'])(
+    'reads %j as null (not a flag)',
+    (raw) => {
+      expect(readFlag(raw, 0)).toBeNull();
+      expect(readFlag(raw, 1)).toBeNull();
+    },
+  );
 });
 
 describe('readPostalCode', () => {
@@ -69,10 +76,13 @@ describe('readPostalCode', () => {
 
   it('property: in France, a 4- or 5-digit code comes back as 5 digits ending with what was given', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 4, maxLength: 5 }), (pc) => {
-        const r = readPostalCode(pc, 'FR');
-        expect(r).toBe(pc.padStart(5, '0'));
-      }),
+      fc.property(
+        fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 4, maxLength: 5 }),
+        (pc) => {
+          const r = readPostalCode(pc, 'FR');
+          expect(r).toBe(pc.padStart(5, '0'));
+        },
+      ),
     );
   });
 });
@@ -80,17 +90,31 @@ describe('readPostalCode', () => {
 describe('parseStructureRow', () => {
   it('reads a minimal row: only the columns the file has appear in the value', () => {
     const r = parseStructureRow(row(MAIRIE_DE_PAU));
-    expect(r).toStrictEqual({ ok: true, value: { idType: 'SIRET', identifier: '21640445900010', companyName: 'Commune de Pau' }, padded: false });
+    expect(r).toStrictEqual({
+      ok: true,
+      value: { idType: 'SIRET', identifier: '21640445900010', companyName: 'Commune de Pau' },
+      padded: false,
+    });
   });
 
   it('takes SIRET when TypeIdentifiant is absent or empty, and reads the type case-insensitively', () => {
-    expect(parseStructureRow(row({ Identifiant: '21640445900010', RaisonSociale: 'Commune de Pau' }))).toStrictEqual({
+    expect(
+      parseStructureRow(row({ Identifiant: '21640445900010', RaisonSociale: 'Commune de Pau' })),
+    ).toStrictEqual({
       ok: true,
       value: { idType: 'SIRET', identifier: '21640445900010', companyName: 'Commune de Pau' },
       padded: false,
     });
     expect(parseStructureRow(row({ ...MAIRIE_DE_PAU, TypeIdentifiant: '' })).ok).toBe(true);
-    expect(parseStructureRow(row({ TypeIdentifiant: 'tahiti', Identifiant: '003970-001', RaisonSociale: 'Commune de Papeete' }))).toStrictEqual({
+    expect(
+      parseStructureRow(
+        row({
+          TypeIdentifiant: 'tahiti',
+          Identifiant: '003970-001',
+          RaisonSociale: 'Commune de Papeete',
+        }),
+      ),
+    ).toStrictEqual({
       ok: true,
       value: { idType: 'TAHITI', identifier: '003970001', companyName: 'Commune de Papeete' },
       padded: false,
@@ -173,11 +197,13 @@ describe('parseStructureRow', () => {
   });
 
   it('pads back a SIRET that lost its leading zeros and says so', () => {
-    expect(parseStructureRow(row({ ...MAIRIE_DE_PAU, Identifiant: '123456600014' }))).toStrictEqual({
-      ok: true,
-      value: { idType: 'SIRET', identifier: '00123456600014', companyName: 'Commune de Pau' },
-      padded: true,
-    });
+    expect(parseStructureRow(row({ ...MAIRIE_DE_PAU, Identifiant: '123456600014' }))).toStrictEqual(
+      {
+        ok: true,
+        value: { idType: 'SIRET', identifier: '00123456600014', companyName: 'Commune de Pau' },
+        padded: true,
+      },
+    );
   });
 
   it.each([
@@ -199,13 +225,27 @@ describe('parseStructureRow', () => {
     const r = parseStructureRow(row({ ...MAIRIE_DE_PAU, CodePostal: '' }));
     expect(r).toStrictEqual({
       ok: true,
-      value: { idType: 'SIRET', identifier: '21640445900010', companyName: 'Commune de Pau', postalCode: null, departement: null },
+      value: {
+        idType: 'SIRET',
+        identifier: '21640445900010',
+        companyName: 'Commune de Pau',
+        postalCode: null,
+        departement: null,
+      },
       padded: false,
     });
   });
 
   it('a foreign postal code is kept free-form and places no département', () => {
-    const r = parseStructureRow(row({ ...MAIRIE_DE_PAU, TypeIdentifiant: 'UE_HORS_FRANCE', Identifiant: 'BE0123456789', CodePostal: '1000', CodePays: 'BE' }));
+    const r = parseStructureRow(
+      row({
+        ...MAIRIE_DE_PAU,
+        TypeIdentifiant: 'UE_HORS_FRANCE',
+        Identifiant: 'BE0123456789',
+        CodePostal: '1000',
+        CodePays: 'BE',
+      }),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.postalCode).toBe('1000');
@@ -214,21 +254,51 @@ describe('parseStructureRow', () => {
   });
 
   it.each([
-    [{ Identifiant: '21640445900011' }, { column: 'Identifiant', message: 'identifier.siret', params: { value: '21640445900011' } }],
-    [{ Identifiant: '' }, { column: 'Identifiant', message: 'identifier.required', params: { value: '' } }],
-    [{ TypeIdentifiant: 'TVA' }, { column: 'TypeIdentifiant', message: 'row.idType', params: { value: 'TVA' } }],
-    [{ EstMOA: 'peut-être' }, { column: 'EstMOA', message: 'row.flag', params: { value: 'peut-être' } }],
-    [{ StructureActive: '2' }, { column: 'StructureActive', message: 'row.flag', params: { value: '2' } }],
-    [{ CodePostal: '640' }, { column: 'CodePostal', message: 'row.postalCode', params: { value: '640' } }],
-    [{ Courriel: 'mairie.ville-pau.fr' }, { column: 'Courriel', message: 'row.email', params: { value: 'mairie.ville-pau.fr' } }],
-    [{ Courriel: 'mairie@pau' }, { column: 'Courriel', message: 'row.email', params: { value: 'mairie@pau' } }],
+    [
+      { Identifiant: '21640445900011' },
+      { column: 'Identifiant', message: 'identifier.siret', params: { value: '21640445900011' } },
+    ],
+    [
+      { Identifiant: '' },
+      { column: 'Identifiant', message: 'identifier.required', params: { value: '' } },
+    ],
+    [
+      { TypeIdentifiant: 'TVA' },
+      { column: 'TypeIdentifiant', message: 'row.idType', params: { value: 'TVA' } },
+    ],
+    [
+      { EstMOA: 'peut-être' },
+      { column: 'EstMOA', message: 'row.flag', params: { value: 'peut-être' } },
+    ],
+    [
+      { StructureActive: '2' },
+      { column: 'StructureActive', message: 'row.flag', params: { value: '2' } },
+    ],
+    [
+      { CodePostal: '640' },
+      { column: 'CodePostal', message: 'row.postalCode', params: { value: '640' } },
+    ],
+    [
+      { Courriel: 'mairie.ville-pau.fr' },
+      { column: 'Courriel', message: 'row.email', params: { value: 'mairie.ville-pau.fr' } },
+    ],
+    [
+      { Courriel: 'mairie@pau' },
+      { column: 'Courriel', message: 'row.email', params: { value: 'mairie@pau' } },
+    ],
     [{ RaisonSociale: '' }, { column: 'RaisonSociale', message: 'row.required' }],
     [{ RaisonSociale: '   ' }, { column: 'RaisonSociale', message: 'row.required' }],
-    [{ RaisonSociale: 'x'.repeat(201) }, { column: 'RaisonSociale', message: 'row.tooLong', params: { max: 200 } }],
+    [
+      { RaisonSociale: 'x'.repeat(201) },
+      { column: 'RaisonSociale', message: 'row.tooLong', params: { max: 200 } },
+    ],
     [{ Ville: 'x'.repeat(101) }, { column: 'Ville', message: 'row.tooLong', params: { max: 100 } }],
     [{ CodePays: 'FRA1' }, { column: 'CodePays', message: 'row.tooLong', params: { max: 3 } }],
   ])('rejects %j with its column and reason', (change, issue) => {
-    expect(parseStructureRow(row({ ...MAIRIE_DE_PAU, ...change }))).toStrictEqual({ ok: false, issues: [issue] });
+    expect(parseStructureRow(row({ ...MAIRIE_DE_PAU, ...change }))).toStrictEqual({
+      ok: false,
+      issues: [issue],
+    });
   });
 
   it('lists every reason of a row, each with its column', () => {
@@ -256,19 +326,32 @@ describe('parseStructureRow', () => {
 });
 
 describe('parseServiceRow', () => {
-  const SERVICE = { ...MAIRIE_DE_PAU, CodeService: 'SRV-FIN', LibelleService: 'Service des finances' };
+  const SERVICE = {
+    ...MAIRIE_DE_PAU,
+    CodeService: 'SRV-FIN',
+    LibelleService: 'Service des finances',
+  };
   const { RaisonSociale: _unused, ...serviceCells } = SERVICE;
 
   it('reads a minimal row: label, key and code', () => {
     expect(parseServiceRow(row(serviceCells))).toStrictEqual({
       ok: true,
-      value: { idType: 'SIRET', identifier: '21640445900010', code: 'SRV-FIN', label: 'Service des finances' },
+      value: {
+        idType: 'SIRET',
+        identifier: '21640445900010',
+        code: 'SRV-FIN',
+        label: 'Service des finances',
+      },
       padded: false,
     });
   });
 
   it('reads the flag and both date spellings (JJ/MM/AAAA and AAAA-MM-JJ) as ISO dates', () => {
-    expect(parseServiceRow(row({ ...serviceCells, Actif: 'non', DateDebut: '01/02/2024', DateFin: '2024-12-31' }))).toStrictEqual({
+    expect(
+      parseServiceRow(
+        row({ ...serviceCells, Actif: 'non', DateDebut: '01/02/2024', DateFin: '2024-12-31' }),
+      ),
+    ).toStrictEqual({
       ok: true,
       value: {
         idType: 'SIRET',
@@ -284,7 +367,11 @@ describe('parseServiceRow', () => {
   });
 
   it('reads empty dates as none, an empty Actif as active, and keeps the code as written', () => {
-    expect(parseServiceRow(row({ ...serviceCells, CodeService: ' srv-fin ', Actif: '', DateDebut: '', DateFin: ' ' }))).toStrictEqual({
+    expect(
+      parseServiceRow(
+        row({ ...serviceCells, CodeService: ' srv-fin ', Actif: '', DateDebut: '', DateFin: ' ' }),
+      ),
+    ).toStrictEqual({
       ok: true,
       value: {
         idType: 'SIRET',
@@ -300,17 +387,32 @@ describe('parseServiceRow', () => {
   });
 
   it('accepts an end date equal to the start date', () => {
-    const r = parseServiceRow(row({ ...serviceCells, DateDebut: '29/02/2024', DateFin: '2024-02-29' }));
+    const r = parseServiceRow(
+      row({ ...serviceCells, DateDebut: '29/02/2024', DateFin: '2024-02-29' }),
+    );
     expect(r.ok && [r.value.dateStart, r.value.dateEnd]).toEqual(['2024-02-29', '2024-02-29']);
   });
 
   it.each([
-    [{ DateDebut: '31/02/2024' }, { column: 'DateDebut', message: 'row.date', params: { value: '31/02/2024' } }],
-    [{ DateFin: '2023-02-29' }, { column: 'DateFin', message: 'row.date', params: { value: '2023-02-29' } }],
-    [{ DateDebut: '1/2/2024' }, { column: 'DateDebut', message: 'row.date', params: { value: '1/2/2024' } }],
+    [
+      { DateDebut: '31/02/2024' },
+      { column: 'DateDebut', message: 'row.date', params: { value: '31/02/2024' } },
+    ],
+    [
+      { DateFin: '2023-02-29' },
+      { column: 'DateFin', message: 'row.date', params: { value: '2023-02-29' } },
+    ],
+    [
+      { DateDebut: '1/2/2024' },
+      { column: 'DateDebut', message: 'row.date', params: { value: '1/2/2024' } },
+    ],
     [
       { DateDebut: '01/03/2024', DateFin: '29/02/2024' },
-      { column: 'DateFin', message: 'row.dateOrder', params: { start: '2024-03-01', end: '2024-02-29' } },
+      {
+        column: 'DateFin',
+        message: 'row.dateOrder',
+        params: { start: '2024-03-01', end: '2024-02-29' },
+      },
     ],
     [{ CodeService: '' }, { column: 'CodeService', message: 'row.required' }],
     [{ CodeService: '  ' }, { column: 'CodeService', message: 'row.required' }],
@@ -318,13 +420,23 @@ describe('parseServiceRow', () => {
     [{ CodeService: 'SRV\u0007' }, { column: 'CodeService', message: 'row.serviceCode' }],
     [{ LibelleService: '' }, { column: 'LibelleService', message: 'row.required' }],
     [{ Actif: 'bof' }, { column: 'Actif', message: 'row.flag', params: { value: 'bof' } }],
-    [{ Identifiant: '21640445900011' }, { column: 'Identifiant', message: 'identifier.siret', params: { value: '21640445900011' } }],
+    [
+      { Identifiant: '21640445900011' },
+      { column: 'Identifiant', message: 'identifier.siret', params: { value: '21640445900011' } },
+    ],
   ])('rejects %j with its column and reason', (change, issue) => {
-    expect(parseServiceRow(row({ ...serviceCells, ...change }))).toStrictEqual({ ok: false, issues: [issue] });
+    expect(parseServiceRow(row({ ...serviceCells, ...change }))).toStrictEqual({
+      ok: false,
+      issues: [issue],
+    });
   });
 
   it('lists every reason of a row', () => {
-    expect(parseServiceRow(row({ Identifiant: '', CodeService: '', LibelleService: '', DateDebut: '31/02/2024' }))).toStrictEqual({
+    expect(
+      parseServiceRow(
+        row({ Identifiant: '', CodeService: '', LibelleService: '', DateDebut: '31/02/2024' }),
+      ),
+    ).toStrictEqual({
       ok: false,
       issues: [
         { column: 'Identifiant', message: 'identifier.required', params: { value: '' } },
@@ -364,14 +476,27 @@ describe('structureSearchKey', () => {
   });
 
   it('property: the order services are given in does not matter', () => {
-    const service = fc.record({ code: fc.string({ minLength: 1, maxLength: 12 }), label: fc.string({ maxLength: 20 }) });
+    const service = fc.record({
+      code: fc.string({ minLength: 1, maxLength: 12 }),
+      label: fc.string({ maxLength: 20 }),
+    });
     fc.assert(
       fc.property(
-        fc.uniqueArray(service, { selector: (s) => s.code, maxLength: 6 }).chain((list) => fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length }))),
+        fc
+          .uniqueArray(service, { selector: (s) => s.code, maxLength: 6 })
+          .chain((list) =>
+            fc.tuple(fc.constant(list), fc.shuffledSubarray(list, { minLength: list.length })),
+          ),
         ([list, shuffled]) => {
           expect(structureSearchKey(pau, shuffled)).toBe(structureSearchKey(pau, list));
           const sorted = [...list].sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-          expect(structureSearchKey(pau, list)).toBe(fold([pau.companyName, pau.identifier, ...sorted.flatMap((s) => [s.code, s.label])].join(' ')));
+          expect(structureSearchKey(pau, list)).toBe(
+            fold(
+              [pau.companyName, pau.identifier, ...sorted.flatMap((s) => [s.code, s.label])].join(
+                ' ',
+              ),
+            ),
+          );
         },
       ),
     );

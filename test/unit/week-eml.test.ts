@@ -15,7 +15,11 @@ describe('ISO weeks', () => {
   });
 
   it('parses labels, and refuses malformed weeks and a W53 that does not exist', () => {
-    expect(parseIsoWeek('2025-W11')).toEqual({ label: '2025-W11', start: '2025-03-10', end: '2025-03-17' });
+    expect(parseIsoWeek('2025-W11')).toEqual({
+      label: '2025-W11',
+      start: '2025-03-10',
+      end: '2025-03-17',
+    });
     expect(parseIsoWeek('2020-W53')?.start).toBe('2020-12-28');
     expect(parseIsoWeek('2025-W53')).toBeNull();
     expect(parseIsoWeek('2025-W00')).toBeNull();
@@ -29,12 +33,15 @@ describe('ISO weeks', () => {
 
   it('every day lies in its week, which a label gives back', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1990-01-01'), max: new Date('2090-12-31'), noInvalidDate: true }), (d) => {
-        const day = d.toISOString().slice(0, 10);
-        const w = isoWeekOf(day);
-        expect(w.start <= day && day < w.end).toBe(true);
-        expect(parseIsoWeek(w.label)).toEqual(w);
-      }),
+      fc.property(
+        fc.date({ min: new Date('1990-01-01'), max: new Date('2090-12-31'), noInvalidDate: true }),
+        (d) => {
+          const day = d.toISOString().slice(0, 10);
+          const w = isoWeekOf(day);
+          expect(w.start <= day && day < w.end).toBe(true);
+          expect(parseIsoWeek(w.label)).toEqual(w);
+        },
+      ),
     );
   });
 });
@@ -46,11 +53,16 @@ describe('.eml messages', () => {
 
   it('encodes a non-ASCII subject as UTF-8 encoded words that decode back', () => {
     expect(encodeHeader('Chorus Pro: digest')).toBe('Chorus Pro: digest');
-    const subject = 'Chorus Pro : demande de rattachement à MUSÉE NATIONAL DU CHÂTEAU DE PAU — œuvre';
+    const subject =
+      'Chorus Pro : demande de rattachement à MUSÉE NATIONAL DU CHÂTEAU DE PAU — œuvre';
     const encoded = encodeHeader(subject);
     const words = encoded.split('\r\n ');
     for (const w of words) expect(w.length).toBeLessThanOrEqual(75);
-    expect(words.map((w) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(w)![1]!, 'base64').toString('utf8')).join('')).toBe(subject);
+    expect(
+      words
+        .map((w) => Buffer.from(/^=\?UTF-8\?B\?(.*)\?=$/.exec(w)![1]!, 'base64').toString('utf8'))
+        .join(''),
+    ).toBe(subject);
   });
 
   it('quoted-printable keeps lines short and decodes back to the text', () => {
@@ -58,14 +70,23 @@ describe('.eml messages', () => {
     const qp = quotedPrintable(text);
     for (const line of qp.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
     const decoded = Buffer.from(
-      qp.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+      qp
+        .replace(/=\r\n/g, '')
+        .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
       'latin1',
     ).toString('utf8');
     expect(decoded.replace(/\r\n/g, '\n')).toBe(text);
   });
 
   it('composes headers and body with CRLF line ends', () => {
-    const eml = composeEml({ id: 7, from: 'noreply@dgfip.finances.gouv.fr', to: 'lea@ville-pau.fr', date: '2025-03-10T09:00:00.000Z', subject: 'Objet', body: 'Ligne 1\nLigne 2' });
+    const eml = composeEml({
+      id: 7,
+      from: 'noreply@dgfip.finances.gouv.fr',
+      to: 'lea@ville-pau.fr',
+      date: '2025-03-10T09:00:00.000Z',
+      subject: 'Objet',
+      body: 'Ligne 1\nLigne 2',
+    });
     expect(eml).toBe(
       [
         'From: noreply@dgfip.finances.gouv.fr',

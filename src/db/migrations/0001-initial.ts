@@ -14,7 +14,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('account')
     .addColumn('id', t.id, (c) => c.primaryKey())
     .addColumn('login', 'text', (c) => c.notNull().unique())
-    .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('ACTIF', 'INACTIF', 'SUPPRIME')`))
+    .addColumn('status', 'text', (c) =>
+      c.notNull().check(sql`status in ('ACTIF', 'INACTIF', 'SUPPRIME')`),
+    )
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('title', 'text')
     .addColumn('last_name', 'text', (c) => c.notNull())
@@ -73,7 +75,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', now)
     .addUniqueConstraint('structure_identifier_uq', ['id_type', 'identifier'])
     .execute();
-  await db.schema.createIndex('structure_departement_idx').on('structure').column('departement').execute();
+  await db.schema
+    .createIndex('structure_departement_idx')
+    .on('structure')
+    .column('departement')
+    .execute();
 
   await db.schema
     .createTable('service')
@@ -95,10 +101,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('account_id', 'integer', (c) => c.notNull().references('account.id'))
     .addColumn('structure_id', 'integer', (c) => c.notNull().references('structure.id'))
     .addColumn('role', 'text', (c) =>
-      c.notNull().check(sql`role in ('GESTIONNAIRE_PRINCIPAL', 'GESTIONNAIRE_SECONDAIRE', 'UTILISATEUR')`),
+      c
+        .notNull()
+        .check(sql`role in ('GESTIONNAIRE_PRINCIPAL', 'GESTIONNAIRE_SECONDAIRE', 'UTILISATEUR')`),
     )
     .addColumn('status', 'text', (c) =>
-      c.notNull().check(sql`status in ('EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE', 'DESACTIVEE', 'SUPPRIMEE')`),
+      c
+        .notNull()
+        .check(
+          sql`status in ('EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE', 'DESACTIVEE', 'SUPPRIMEE')`,
+        ),
     )
     .addColumn('source', 'text', (c) => c.notNull())
     .addColumn('comment', 'text')
@@ -111,8 +123,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', now)
     .addColumn('updated_at', 'text', now)
     .execute();
-  await db.schema.createIndex('attachment_account_idx').on('attachment').column('account_id').execute();
-  await db.schema.createIndex('attachment_structure_idx').on('attachment').columns(['structure_id', 'status']).execute();
+  await db.schema
+    .createIndex('attachment_account_idx')
+    .on('attachment')
+    .column('account_id')
+    .execute();
+  await db.schema
+    .createIndex('attachment_structure_idx')
+    .on('attachment')
+    .columns(['structure_id', 'status'])
+    .execute();
   // At most one live attachment per account and structure, and one principal manager per structure.
   await db.schema
     .createIndex('attachment_live_uq')
@@ -148,10 +168,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     builder =
       table === 'habilitation'
         ? builder.addColumn('profile', 'text', (c) => c.notNull())
-        : builder.addColumn('space', 'text', (c) => c.notNull()).addColumn('mode', 'text', (c) => c.notNull());
+        : builder
+            .addColumn('space', 'text', (c) => c.notNull())
+            .addColumn('mode', 'text', (c) => c.notNull());
     await builder
       .addColumn('status', 'text', (c) =>
-        c.notNull().check(sql`status in ('EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE', 'SUPPRIMEE')`),
+        c
+          .notNull()
+          .check(sql`status in ('EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE', 'SUPPRIMEE')`),
       )
       .addColumn('requested_at', 'text')
       .addColumn('decided_at', 'text')
@@ -160,12 +184,18 @@ export async function up(db: Kysely<any>): Promise<void> {
       .addColumn('updated_at', 'text', now)
       .execute();
     await db.schema.createIndex(`${table}_account_idx`).on(table).column('account_id').execute();
-    await db.schema.createIndex(`${table}_structure_idx`).on(table).columns(['structure_id', 'status']).execute();
+    await db.schema
+      .createIndex(`${table}_structure_idx`)
+      .on(table)
+      .columns(['structure_id', 'status'])
+      .execute();
   }
 
   await db.schema
     .createTable('file')
-    .addColumn('id', t.id, (c) => (t.idAutoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn('id', t.id, (c) =>
+      t.idAutoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey(),
+    )
     .addColumn('account_id', 'integer', (c) => c.notNull().references('account.id'))
     .addColumn('designation', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
@@ -186,7 +216,9 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('notification')
-    .addColumn('id', t.id, (c) => (t.idAutoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey()))
+    .addColumn('id', t.id, (c) =>
+      t.idAutoIncrement ? c.primaryKey().autoIncrement() : c.primaryKey(),
+    )
     .addColumn('account_id', 'integer', (c) => c.references('account.id'))
     .addColumn('structure_id', 'integer', (c) => c.references('structure.id'))
     .addColumn('event', 'text', (c) => c.notNull())
@@ -198,7 +230,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'text', now)
     .addColumn('sent_at', 'text')
     .execute();
-  await db.schema.createIndex('notification_account_idx').on('notification').column('account_id').execute();
+  await db.schema
+    .createIndex('notification_account_idx')
+    .on('notification')
+    .column('account_id')
+    .execute();
 
   await db.schema
     .createTable('run')
@@ -236,7 +272,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('hash', 'text', (c) => c.notNull())
     .execute();
-  await db.insertInto('audit_head').values({ id: 1, seq: 0, hash: '0'.repeat(64) }).execute();
+  await db
+    .insertInto('audit_head')
+    .values({ id: 1, seq: 0, hash: '0'.repeat(64) })
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -6,7 +6,17 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * the account, its attachments or their services clears it, by trigger, whatever code makes the
  * change; a cleared digest makes the next sync plan the account again from its rows.
  */
-const ACCOUNT_COLUMNS = ['status', 'source', 'title', 'last_name', 'first_name', 'email', 'phone', 'completed_at', 'login'];
+const ACCOUNT_COLUMNS = [
+  'status',
+  'source',
+  'title',
+  'last_name',
+  'first_name',
+  'email',
+  'phone',
+  'completed_at',
+  'login',
+];
 
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('account').addColumn('sync_digest', 'text').execute();
@@ -26,7 +36,9 @@ export async function up(db: Kysely<any>): Promise<void> {
         return null;
       end $$`.execute(db);
     await sql`create trigger account_digest_self before update of ${cols} on account
-      for each row when (old.sync_digest is not null) execute function account_digest_clear()`.execute(db);
+      for each row when (old.sync_digest is not null) execute function account_digest_clear()`.execute(
+      db,
+    );
     await sql`create trigger attachment_digest after insert or update or delete on attachment
       for each row execute function account_digest_clear()`.execute(db);
     await sql`create trigger attachment_service_digest after insert or update or delete on attachment_service
@@ -37,27 +49,50 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create trigger account_digest_self after update of ${cols} on account
       when old.sync_digest is not null and new.sync_digest is old.sync_digest
       begin update account set sync_digest = null where id = new.id; end`.execute(db);
-  for (const [event, row] of [['insert', 'new'], ['delete', 'old']] as const) {
+  for (const [event, row] of [
+    ['insert', 'new'],
+    ['delete', 'old'],
+  ] as const) {
     await sql`create trigger ${sql.id(`attachment_digest_${event}`)} after ${sql.raw(event)} on attachment
-        begin update account set sync_digest = null where id = ${sql.raw(row)}.account_id and sync_digest is not null; end`.execute(db);
+        begin update account set sync_digest = null where id = ${sql.raw(row)}.account_id and sync_digest is not null; end`.execute(
+      db,
+    );
     await sql`create trigger ${sql.id(`attachment_service_digest_${event}`)} after ${sql.raw(event)} on attachment_service
         begin update account set sync_digest = null where sync_digest is not null
-          and id = (select account_id from attachment where id = ${sql.raw(row)}.attachment_id); end`.execute(db);
+          and id = (select account_id from attachment where id = ${sql.raw(row)}.attachment_id); end`.execute(
+      db,
+    );
   }
   await sql`create trigger attachment_digest_update after update on attachment
-      begin update account set sync_digest = null where id in (old.account_id, new.account_id) and sync_digest is not null; end`.execute(db);
+      begin update account set sync_digest = null where id in (old.account_id, new.account_id) and sync_digest is not null; end`.execute(
+    db,
+  );
   await sql`create trigger attachment_service_digest_update after update on attachment_service
       begin update account set sync_digest = null where sync_digest is not null
-        and id in (select account_id from attachment where id in (old.attachment_id, new.attachment_id)); end`.execute(db);
+        and id in (select account_id from attachment where id in (old.attachment_id, new.attachment_id)); end`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    for (const [t, on] of [['account_digest_self', 'account'], ['attachment_digest', 'attachment'], ['attachment_service_digest', 'attachment_service']])
+    for (const [t, on] of [
+      ['account_digest_self', 'account'],
+      ['attachment_digest', 'attachment'],
+      ['attachment_service_digest', 'attachment_service'],
+    ])
       await sql`drop trigger ${sql.id(t!)} on ${sql.id(on!)}`.execute(db);
     await sql`drop function account_digest_clear()`.execute(db);
   } else {
-    for (const t of ['account_digest_self', 'attachment_digest_insert', 'attachment_digest_delete', 'attachment_digest_update', 'attachment_service_digest_insert', 'attachment_service_digest_delete', 'attachment_service_digest_update'])
+    for (const t of [
+      'account_digest_self',
+      'attachment_digest_insert',
+      'attachment_digest_delete',
+      'attachment_digest_update',
+      'attachment_service_digest_insert',
+      'attachment_service_digest_delete',
+      'attachment_service_digest_update',
+    ])
       await sql`drop trigger ${sql.id(t)}`.execute(db);
   }
   await db.schema.alterTable('account').dropColumn('sync_digest').execute();

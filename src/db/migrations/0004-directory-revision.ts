@@ -15,7 +15,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.insertInto('directory_state').values({ id: 1, revision: 1 }).execute();
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     await sql`create function directory_revise() returns trigger language plpgsql as $$
-      begin update directory_state set revision = revision + 1 where id = 1; return null; end $$`.execute(db);
+      begin update directory_state set revision = revision + 1 where id = 1; return null; end $$`.execute(
+      db,
+    );
     for (const table of ['structure', 'service'])
       await sql`create trigger ${sql.id(`${table}_revise`)} after insert or update or delete on ${sql.id(table)}
         for each statement execute function directory_revise()`.execute(db);
@@ -29,10 +31,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    for (const table of ['structure', 'service']) await sql`drop trigger ${sql.id(`${table}_revise`)} on ${sql.id(table)}`.execute(db);
+    for (const table of ['structure', 'service'])
+      await sql`drop trigger ${sql.id(`${table}_revise`)} on ${sql.id(table)}`.execute(db);
     await sql`drop function directory_revise()`.execute(db);
   } else {
-    for (const table of ['structure', 'service']) for (const event of ['insert', 'update', 'delete']) await sql`drop trigger ${sql.id(`${table}_revise_${event}`)}`.execute(db);
+    for (const table of ['structure', 'service'])
+      for (const event of ['insert', 'update', 'delete'])
+        await sql`drop trigger ${sql.id(`${table}_revise_${event}`)}`.execute(db);
   }
   await db.schema.dropTable('directory_state').execute();
 }

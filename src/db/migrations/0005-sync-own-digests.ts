@@ -9,7 +9,17 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * sync drops the triggers inside its transaction and creates them again before it commits
  * (db/sync.repository.ts), which only a writer holding the store's one write lock can do.
  */
-const ACCOUNT_COLUMNS = ['status', 'source', 'title', 'last_name', 'first_name', 'email', 'phone', 'completed_at', 'login'];
+const ACCOUNT_COLUMNS = [
+  'status',
+  'source',
+  'title',
+  'last_name',
+  'first_name',
+  'email',
+  'phone',
+  'completed_at',
+  'login',
+];
 const OFF = sql.raw(`current_setting('chorus.sync_writes', true) is distinct from 'on'`);
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -28,7 +38,9 @@ async function recreate(db: Kysely<any>, standAside: boolean): Promise<void> {
   const whenAlone = standAside ? sql`when (${OFF})` : sql``;
   await sql`drop trigger account_digest_self on account`.execute(db);
   await sql`create trigger account_digest_self before update of ${cols} on account
-    for each row when (old.sync_digest is not null ${when}) execute function account_digest_clear()`.execute(db);
+    for each row when (old.sync_digest is not null ${when}) execute function account_digest_clear()`.execute(
+    db,
+  );
   for (const table of ['attachment', 'attachment_service']) {
     await sql`drop trigger ${sql.id(`${table}_digest`)} on ${sql.id(table)}`.execute(db);
     await sql`create trigger ${sql.id(`${table}_digest`)} after insert or update or delete on ${sql.id(table)}

@@ -7,7 +7,12 @@ import { openStore } from '../../../src/db/store.js';
  * `transactions` transactions, each appending `perTransaction` entries one call at a time, with
  * pauses inside the transaction (holding the lock) and between transactions (letting others in).
  */
-export async function appendMany(location: string, tag: string, transactions: number, perTransaction: number): Promise<void> {
+export async function appendMany(
+  location: string,
+  tag: string,
+  transactions: number,
+  perTransaction: number,
+): Promise<void> {
   const store = await openStore(location, { lockTimeoutMs: 30_000 });
   try {
     for (let i = 0; i < transactions; i += 1) {

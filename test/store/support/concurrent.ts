@@ -46,7 +46,15 @@ interface Child {
 function start(location: string, tag: string, transactions: number, perTransaction: number): Child {
   const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
     cwd: ROOT,
-    env: { ...process.env, WORKER, ROOT, LOCATION: location, TAG: tag, TRANSACTIONS: String(transactions), PER: String(perTransaction) },
+    env: {
+      ...process.env,
+      WORKER,
+      ROOT,
+      LOCATION: location,
+      TAG: tag,
+      TRANSACTIONS: String(transactions),
+      PER: String(perTransaction),
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -61,13 +69,20 @@ function start(location: string, tag: string, transactions: number, perTransacti
       out += d;
       if (out.includes('ready')) resolve();
     });
-    void done.then(({ code, stderr }) => reject(new Error(`worker ${tag} exited ${code} before it was ready: ${stderr}`)));
+    void done.then(({ code, stderr }) =>
+      reject(new Error(`worker ${tag} exited ${code} before it was ready: ${stderr}`)),
+    );
   });
   return { process: child, ready, done };
 }
 
 /** Starts one process per tag, lets them all append at once, and waits for every one. */
-export async function appendFromProcesses(location: string, tags: string[], transactions: number, perTransaction: number) {
+export async function appendFromProcesses(
+  location: string,
+  tags: string[],
+  transactions: number,
+  perTransaction: number,
+) {
   const children = tags.map((tag) => start(location, tag, transactions, perTransaction));
   try {
     await Promise.all(children.map((c) => c.ready));

@@ -36,7 +36,12 @@ export const ALL_TABLES = [
 /** The departement column as the application derives it (metropolitan codes only, here). */
 const departementOf = (postalCode: string) => postalCode.slice(0, 2);
 
-export async function addStructure(db: Db, identifier: string, postalCode = '64100', companyName = `Commune ${identifier}`): Promise<number> {
+export async function addStructure(
+  db: Db,
+  identifier: string,
+  postalCode = '64100',
+  companyName = `Commune ${identifier}`,
+): Promise<number> {
   const row = await db
     .insertInto('structure')
     .values({
@@ -64,7 +69,11 @@ export async function addStructure(db: Db, identifier: string, postalCode = '641
   return row.id;
 }
 
-export async function addAccount(db: Db, login: string, names: { lastName?: string; firstName?: string } = {}): Promise<number> {
+export async function addAccount(
+  db: Db,
+  login: string,
+  names: { lastName?: string; firstName?: string } = {},
+): Promise<number> {
   const lastName = names.lastName ?? 'DUPONT';
   const firstName = names.firstName ?? 'Jean';
   const row = await db
@@ -93,7 +102,13 @@ export async function addAccount(db: Db, login: string, names: { lastName?: stri
   return row.id;
 }
 
-export async function addAttachment(db: Db, accountId: number, structureId: number, role: Role, status: AttachmentStatus): Promise<number> {
+export async function addAttachment(
+  db: Db,
+  accountId: number,
+  structureId: number,
+  role: Role,
+  status: AttachmentStatus,
+): Promise<number> {
   const row = await db
     .insertInto('attachment')
     .values({
@@ -119,7 +134,16 @@ export async function addAttachment(db: Db, accountId: number, structureId: numb
 
 /** An audit entry's fields, before chaining. */
 export function entry(over: Partial<Omit<AuditFields, 'seq'>> = {}): Omit<AuditFields, 'seq'> {
-  return { at: AT, actor: 'corr@dgfip.finances.gouv.fr', action: 'account.create', target: 'account:x@y.fr', outcome: 'OK', changes: null, runId: null, ...over };
+  return {
+    at: AT,
+    actor: 'corr@dgfip.finances.gouv.fr',
+    action: 'account.create',
+    target: 'account:x@y.fr',
+    outcome: 'OK',
+    changes: null,
+    runId: null,
+    ...over,
+  };
 }
 
 export async function count(db: Db, table: keyof Database): Promise<number> {
@@ -145,7 +169,9 @@ export async function tableNames(db: Kysely<Database>): Promise<string[]> {
 
 /** Every applied migration name, as kysely recorded it. */
 export async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
-  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(
+    db,
+  );
   return rows.rows.map((r) => r.name);
 }
 
@@ -154,7 +180,11 @@ export function sha256File(file: string): string {
 }
 
 /** Asserts that `promise` rejects with an error of `type` whose catalogue key is `key`. */
-export async function expectKey(promise: Promise<unknown>, type: abstract new (...args: never[]) => Error, key: string): Promise<void> {
+export async function expectKey(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => Error,
+  key: string,
+): Promise<void> {
   const err = await promise.then(
     () => undefined,
     (e: unknown) => e,
