@@ -1,28 +1,62 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Help, Option } from 'commander';
-import { z } from 'zod';
-import { accountCommand } from './commands/account.js';
-import { attachmentCommand } from './commands/attachment.js';
-import { auditCommand } from './commands/audit.js';
-import { examples } from './commands/context.js';
-import { dbCommand } from './commands/db.js';
-import { fileCommand } from './commands/file.js';
-import { habilitationCommand } from './commands/habilitation.js';
-import { initCommand } from './commands/init.js';
-import { notificationCommand } from './commands/notification.js';
-import { structureCommand } from './commands/structure.js';
-import { subscriptionCommand } from './commands/subscription.js';
-import { syncCommand } from './commands/sync.js';
+import { bindIo } from './commands/context.js';
+import { examples } from './commands/help-text.js';
 import { AppError, EXIT, InvalidInputError, PartialBatchError } from './errors.js';
 import { resolveLang, t, type Lang, type MessageKey } from './i18n/index.js';
+import type { Io } from './ui/io.js';
 import { Output } from './ui/output.js';
+import { inquirerPrompter } from './ui/prompts.js';
 
 /**
- * Builds the program (global options, command groups, localised help) and holds the one
- * top-level catch that turns every error into a message on stderr and an exit code (SPEC 5).
+ * `run(argv, io)`: builds the program (global options, command groups, localised help), runs
+ * it, and holds the one top-level catch that turns every error into a message on stderr and an
+ * exit code (SPEC 5). The only module that touches the process, in `realIo`.
  */
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/** The real process: its streams, environment, folder, clock and terminal prompts. */
+export function realIo(): Io {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    clock: { now: () => new Date() },
+    prompter: inquirerPrompter(process.stdin, process.stderr),
+  };
+}
+
+type GroupBuilder = (lang: Lang) => Command;
+
+/**
+ * The command groups, each loaded only when it runs (or when help lists its commands): a
+ * group brings zod, the store and the drivers with it, which `--version` and `--help` need not.
+ */
+const GROUPS: Record<string, () => Promise<GroupBuilder>> = {
+  init: async () => (await import('./commands/init.js')).initCommand,
+  db: async () => (await import('./commands/db.js')).dbCommand,
+  sync: async () => (await import('./commands/sync.js')).syncCommand,
+  account: async () => (await import('./commands/account.js')).accountCommand,
+  structure: async () => (await import('./commands/structure.js')).structureCommand,
+  attachment: async () => (await import('./commands/attachment.js')).attachmentCommand,
+  habilitation: async () => (await import('./commands/habilitation.js')).habilitationCommand,
+  subscription: async () => (await import('./commands/subscription.js')).subscriptionCommand,
+  file: async () => (await import('./commands/file.js')).fileCommand,
+  notification: async () => (await import('./commands/notification.js')).notificationCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+};
+
+export const GROUP_NAMES = Object.keys(GROUPS);
+
+/** Environment variables of the global options, said in their help (SPEC 4). */
+const OPTION_ENV: Record<string, string> = {
+  '--db': 'CHORUS_ADMIN_DB',
+  '--as': 'CHORUS_ADMIN_AS',
+  '--lang': 'CHORUS_ADMIN_LANG',
+};
 
 const TITLES: Record<string, MessageKey> = {
   'Usage:': 'help.usage',
@@ -32,12 +66,20 @@ const TITLES: Record<string, MessageKey> = {
   'Global Options:': 'help.globalOptions',
 };
 
-export function buildProgram(lang: Lang): Command {
+/**
+ * The program with the groups named in `load` built whole; the others stand as their name and
+ * description, enough for the root help and for suggesting a mistyped command.
+ */
+export async function buildProgram(
+  lang: Lang,
+  io: Io,
+  load: readonly string[] = GROUP_NAMES,
+): Promise<Command> {
   const program = new Command('chorus-admin')
     .description(t(lang, 'cmd.root'))
     .version(version, '-V, --version', t(lang, 'opt.version'))
-    .addOption(new Option('--db <path|url>', t(lang, 'opt.db')).env('CHORUS_ADMIN_DB'))
-    .addOption(new Option('--as <login>', t(lang, 'opt.as')).env('CHORUS_ADMIN_AS'))
+    .addOption(new Option('--db <path|url>', t(lang, 'opt.db')))
+    .addOption(new Option('--as <login>', t(lang, 'opt.as')))
     .addOption(
       new Option('--format <format>', t(lang, 'opt.format')).choices(['table', 'json', 'csv']),
     )
@@ -51,21 +93,12 @@ export function buildProgram(lang: Lang): Command {
       examples(lang, 'chorus-admin --as corr@dgfip.fr account list', 'chorus-admin account --help'),
     )
     .addHelpText('after', `${t(lang, 'help.env')}\n`);
+  bindIo(program, io);
 
-  for (const group of [
-    initCommand,
-    dbCommand,
-    syncCommand,
-    accountCommand,
-    structureCommand,
-    attachmentCommand,
-    habilitationCommand,
-    subscriptionCommand,
-    fileCommand,
-    notificationCommand,
-    auditCommand,
-  ])
-    program.addCommand(group(lang));
+  for (const [name, builder] of Object.entries(GROUPS)) {
+    if (load.includes(name)) program.addCommand((await builder())(lang));
+    else program.addCommand(new Command(name).description(t(lang, `cmd.${name}` as MessageKey)));
+  }
 
   // Settings commander does not pass on to commands added with addCommand: apply them to all.
   const configure = (cmd: Command) => {
@@ -79,8 +112,8 @@ export function buildProgram(lang: Lang): Command {
         optionDescription: (o: Option) => describeOption(lang, o),
       } as Partial<Help>)
       .configureOutput({
-        writeOut: (s) => process.stdout.write(s),
-        writeErr: (s) => process.stderr.write(s),
+        writeOut: (s) => io.stdout.write(s),
+        writeErr: (s) => io.stderr.write(s),
         // usage errors are printed by `main`, translated
         outputError: () => {},
       });
@@ -98,29 +131,50 @@ function describeOption(lang: Lang, o: Option): string {
     extra.push(
       t(lang, 'help.default', { value: o.defaultValueDescription ?? String(o.defaultValue) }),
     );
-  if (o.envVar) extra.push(t(lang, 'help.envVar', { name: o.envVar }));
+  const envVar = o.long ? OPTION_ENV[o.long] : undefined;
+  if (envVar) extra.push(t(lang, 'help.envVar', { name: envVar }));
   return extra.length > 0 ? `${o.description} (${extra.join(', ')})` : o.description;
 }
 
 /** The language must be known before help texts are built, so `--lang` is looked for first. */
-function preScanLang(argv: string[]): Lang {
+function preScanLang(argv: readonly string[], env: Io['env']): Lang {
   const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
   const flag = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
-  return resolveLang(flag);
+  return resolveLang(flag, env);
 }
 
-export async function main(argv: string[]): Promise<never> {
-  const lang = preScanLang(argv);
-  z.config(lang === 'fr' ? z.locales.fr() : z.locales.en());
-  const verbose = argv.includes('-v') || argv.includes('--verbose');
-  const out = new Output({ lang, format: 'table', quiet: false, verbose });
-  let code: number = EXIT.OK;
-  try {
-    await buildProgram(lang).parseAsync(argv);
-  } catch (err) {
-    code = report(err, out);
+/** The first word that is not a global option nor its value: the group the user asks for. */
+function groupAsked(argv: readonly string[]): string | undefined {
+  const withValue = ['--db', '--as', '--format', '--lang'];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return argv[i + 1];
+    if (withValue.includes(a)) i++;
+    else if (!a.startsWith('-')) return a;
   }
-  process.exit(code);
+  return undefined;
+}
+
+/**
+ * Runs the program on `argv` (the words after the program's name) and returns its exit code;
+ * it reaches its process through `io` only, so tests run it in theirs.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const lang = preScanLang(argv, io.env);
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  const out = new Output({ lang, format: 'table', quiet: false, verbose, io });
+  try {
+    const asked = groupAsked(argv);
+    const load = asked !== undefined && Object.hasOwn(GROUPS, asked) ? [asked] : [];
+    if (load.length > 0) {
+      const { z } = await import('zod');
+      z.config(lang === 'fr' ? z.locales.fr() : z.locales.en());
+    }
+    await (await buildProgram(lang, io, load)).parseAsync([...argv], { from: 'user' });
+    return EXIT.OK;
+  } catch (err) {
+    return report(err, out);
+  }
 }
 
 /** Prints what went wrong, in the user's language, and returns the exit code of SPEC 5. */

@@ -4,10 +4,10 @@ import { ConflictError } from '../errors.js';
 import { appendAudit } from '../db/audit.repository.js';
 import { migrateToLatest, openStore } from '../db/store.js';
 import { insertNew, toView, type AccountView } from './accounts.js';
-import { now } from './clock.js';
+import type { StoreAccess } from './session.js';
 
 export interface InitInput {
-  location: string;
+  store: StoreAccess;
   login: string;
   data: PersonalPatch & Pick<PersonalData, 'email' | 'lastName' | 'firstName'>;
   scope: Scope;
@@ -17,10 +17,14 @@ export interface InitInput {
 export async function initStore(
   input: InitInput,
 ): Promise<{ location: string; dialect: string; account: AccountView }> {
-  const store = await openStore(input.location, { create: true });
+  const store = await openStore(input.store.location, {
+    create: true,
+    lockTimeoutMs: input.store.lockTimeoutMs,
+    clock: input.store.clock,
+  });
   try {
     await migrateToLatest(store);
-    const at = now();
+    const at = store.clock.now().toISOString();
     const account = await store.db.transaction().execute(async (trx) => {
       const any = await trx.selectFrom('account').select('id').limit(1).executeTakeFirst();
       if (any) throw new ConflictError('init.alreadyInitialised', { location: store.location });

@@ -1,4 +1,14 @@
+import type { Clock } from '../domain/clock.js';
 import { assertSchemaCurrent, openStore, toStoreError, type Store } from '../db/store.js';
+
+/** Where the store is and what a command opens it with: the program's clock, its lock timeout. */
+export interface StoreAccess {
+  /** A SQLite file path or a postgres:// URL. */
+  location: string;
+  clock: Clock;
+  /** How long to wait for another process's lock before exit 7, in ms. */
+  lockTimeoutMs: number;
+}
 
 export interface SessionOptions {
   /** Create an empty store when there is none (db migrate). */
@@ -9,13 +19,14 @@ export interface SessionOptions {
 
 /** Opens the store for one command and always closes it; a store it cannot use is exit 7. */
 export async function withStore<T>(
-  location: string,
+  access: StoreAccess,
   work: (store: Store) => Promise<T>,
   options: SessionOptions = { requireCurrent: true },
 ): Promise<T> {
-  const store = await openStore(location, {
+  const store = await openStore(access.location, {
     create: options.create ?? false,
-    lockTimeoutMs: lockTimeout(),
+    lockTimeoutMs: access.lockTimeoutMs,
+    clock: access.clock,
   });
   try {
     if (options.requireCurrent)
@@ -26,10 +37,4 @@ export async function withStore<T>(
   } finally {
     await store.close();
   }
-}
-
-/** CHORUS_ADMIN_LOCK_TIMEOUT (ms): how long to wait for another process's lock before exit 7. */
-function lockTimeout(): number {
-  const v = Number(process.env.CHORUS_ADMIN_LOCK_TIMEOUT);
-  return Number.isFinite(v) && v > 0 ? v : 5000;
 }

@@ -10,35 +10,32 @@ import {
   migrateToLatest,
   schemaState,
 } from '../db/store.js';
-import { withStore } from './session.js';
-import { now } from './clock.js';
+import { withStore, type StoreAccess } from './session.js';
 
 /** `db` commands: the store's own upkeep, which needs no acting account (SPEC 4). */
 
 /** Who ran a `db` command: the system user (`db` takes no acting account, so none is checked). */
 const operator = () => `system:${os.userInfo().username}`;
 
-export async function migrate(location: string) {
+export async function migrate(access: StoreAccess) {
   return withStore(
-    location,
+    access,
     async (store) => {
       const applied = await migrateToLatest(store);
       if (applied.length > 0) {
-        await store.db
-          .transaction()
-          .execute((trx) =>
-            appendAudit(trx, [
-              {
-                at: now(),
-                actor: operator(),
-                action: 'store.migrate',
-                target: 'store',
-                outcome: 'OK',
-                changes: JSON.stringify({ applied }),
-                runId: null,
-              },
-            ]),
-          );
+        await store.db.transaction().execute((trx) =>
+          appendAudit(trx, [
+            {
+              at: store.clock.now().toISOString(),
+              actor: operator(),
+              action: 'store.migrate',
+              target: 'store',
+              outcome: 'OK',
+              changes: JSON.stringify({ applied }),
+              runId: null,
+            },
+          ]),
+        );
       }
       return {
         location: store.location,
@@ -51,9 +48,9 @@ export async function migrate(location: string) {
   );
 }
 
-export async function status(location: string) {
+export async function status(access: StoreAccess) {
   return withStore(
-    location,
+    access,
     async (store) => {
       const state = await schemaState(store.db);
       assertNotNewer(state);
@@ -89,9 +86,9 @@ export async function status(location: string) {
   );
 }
 
-export async function check(location: string) {
+export async function check(access: StoreAccess) {
   return withStore(
-    location,
+    access,
     async (store) => {
       const state = await schemaState(store.db);
       assertNotNewer(state);
@@ -109,11 +106,11 @@ export async function check(location: string) {
   );
 }
 
-export async function backup(location: string, file: string) {
+export async function backup(access: StoreAccess, file: string) {
   const dest = path.resolve(file);
   if (fs.existsSync(dest)) throw new ConflictError('backup.exists', { file: dest });
   return withStore(
-    location,
+    access,
     async (store) => {
       assertNotNewer(await schemaState(store.db));
       await backupTo(store, dest);

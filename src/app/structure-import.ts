@@ -219,7 +219,7 @@ async function runImport<T>(
           fileName: source.name,
           fileSha256: source.sha256,
           startedAt: uc.now,
-          finishedAt: new Date().toISOString(),
+          finishedAt: store.clock.now().toISOString(),
           counts: JSON.stringify(countsJson),
         })
         .returning('id')

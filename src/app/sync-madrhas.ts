@@ -270,7 +270,7 @@ async function runSync(
       const counts = countsOf(summary);
       await uc.trx
         .updateTable('run')
-        .set({ finishedAt: new Date().toISOString(), counts: JSON.stringify(counts) })
+        .set({ finishedAt: store.clock.now().toISOString(), counts: JSON.stringify(counts) })
         .where('id', '=', run.id)
         .execute();
       uc.audit(

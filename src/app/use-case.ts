@@ -8,7 +8,7 @@ import { findAccount, loadActor } from '../db/account.repository.js';
 import { appendAudit } from '../db/audit.repository.js';
 import type { AccountRow, Database, NewNotification } from '../db/schema.js';
 import { toStoreError, type Store } from '../db/store.js';
-import { dayOf, now } from './clock.js';
+import { dayOf } from '../domain/clock.js';
 
 /**
  * Every command's way into the store: one transaction, the acting account loaded, each right
@@ -71,7 +71,7 @@ export async function runUseCase<T>(
   options: RunOptions,
   body: (uc: UseCase) => Promise<T>,
 ): Promise<T> {
-  const at = now();
+  const at = store.clock.now().toISOString();
   try {
     return await store.db
       .transaction()

@@ -152,7 +152,7 @@ export function accountCommand(lang: Lang): Command {
         );
       const scope = scopeOption(opts);
       const { createAccount } = await import('../app/accounts.js');
-      const created = await withStore(g.db, (s) =>
+      const created = await withStore(g.store, (s) =>
         createAccount(s, actor, {
           login: LOGIN,
           data: data as Parameters<typeof createAccount>[2]['data'],
@@ -187,7 +187,7 @@ export function accountCommand(lang: Lang): Command {
           return;
         }
         const { changeStatus } = await import('../app/accounts.js');
-        const result = await withStore(g.db, (s) => changeStatus(s, actor, LOGIN, transition));
+        const result = await withStore(g.store, (s) => changeStatus(s, actor, LOGIN, transition));
         g.out.success(`account.${transition}d`, { login: result.login });
         showAccount(g, result);
       });
@@ -209,7 +209,7 @@ export function accountCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { LOGIN } = parse(loginArg, { LOGIN: login });
       const { resendCredentials } = await import('../app/accounts.js');
-      const result = await withStore(g.db, (s) => resendCredentials(s, actor, LOGIN));
+      const result = await withStore(g.store, (s) => resendCredentials(s, actor, LOGIN));
       g.out.success('account.credentialsQueued', { login: result.login, email: result.email });
     });
 
@@ -243,7 +243,7 @@ export function accountCommand(lang: Lang): Command {
         opts,
       );
       const { listAccounts } = await import('../app/accounts.js');
-      const { items, total } = await withStore(g.db, (s) => listAccounts(s, actor, input));
+      const { items, total } = await withStore(g.store, (s) => listAccounts(s, actor, input));
       g.out.list(items, LIST_COLUMNS);
       if (items.length < total)
         g.out.info('output.partialList', { shown: items.length, total, page: input.page });
@@ -266,7 +266,7 @@ export function accountCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const target = login === undefined ? undefined : parse(loginArg, { LOGIN: login }).LOGIN;
       const { showAccount: show } = await import('../app/accounts.js');
-      showAccount(g, await withStore(g.db, (s) => show(s, actor, target)));
+      showAccount(g, await withStore(g.store, (s) => show(s, actor, target)));
     });
 
   withPersonalOptions(
@@ -291,7 +291,7 @@ export function accountCommand(lang: Lang): Command {
       if (Object.keys(patch).length === 0)
         throw new InvalidInputError([{ field: '-', message: 'account.nothingToEdit' }]);
       const { editAccount } = await import('../app/accounts.js');
-      const result = await withStore(g.db, (s) => editAccount(s, actor, target, patch));
+      const result = await withStore(g.store, (s) => editAccount(s, actor, target, patch));
       if (result.changed.length === 0)
         g.out.info('account.unchanged', { login: result.account.login });
       else
@@ -315,7 +315,7 @@ export function accountCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const patch = personalPatchOf(opts);
       const { completionState, completeAccount } = await import('../app/accounts.js');
-      const state = await withStore(g.db, (s) => completionState(s, actor));
+      const state = await withStore(g.store, (s) => completionState(s, actor));
       // the first-login form: what is still missing is asked for on a TTY
       for (const field of state.missing.filter(
         (k) => patch[k] === undefined || patch[k] === null,
@@ -326,7 +326,7 @@ export function accountCommand(lang: Lang): Command {
           patch.country ?? state.account.country,
         );
       }
-      const result = await withStore(g.db, (s) => completeAccount(s, actor, patch));
+      const result = await withStore(g.store, (s) => completeAccount(s, actor, patch));
       g.out.success('account.completed', { login: result.account.login });
       showAccount(g, result.account);
     });

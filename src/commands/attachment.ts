@@ -150,7 +150,7 @@ export function attachmentCommand(lang: Lang): Command {
         opts,
       );
       const { listAttachments } = await import('../app/attachments.js');
-      g.out.list(await withStore(g.db, (s) => listAttachments(s, actor, input)), LIST_COLUMNS);
+      g.out.list(await withStore(g.store, (s) => listAttachments(s, actor, input)), LIST_COLUMNS);
     });
 
   attachment
@@ -177,7 +177,7 @@ export function attachmentCommand(lang: Lang): Command {
         { ...opts, comment },
       );
       const { requestAttachment } = await import('../app/attachments.js');
-      const made = await withStore(g.db, (s) =>
+      const made = await withStore(g.store, (s) =>
         requestAttachment(s, actor, {
           structure,
           services: input.service,
@@ -206,7 +206,7 @@ export function attachmentCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { pendingAttachments } = await import('../app/attachments.js');
       g.out.list(
-        await withStore(g.db, (s) => pendingAttachments(s, actor, opts.structure)),
+        await withStore(g.store, (s) => pendingAttachments(s, actor, opts.structure)),
         PENDING_COLUMNS,
       );
     });
@@ -226,7 +226,7 @@ export function attachmentCommand(lang: Lang): Command {
       const { decideAttachments } = await import('../app/attachments.js');
       reportDecisions(
         g,
-        await withStore(g.db, (s) => decideAttachments(s, actor, ID, { approve: true })),
+        await withStore(g.store, (s) => decideAttachments(s, actor, ID, { approve: true })),
         'attachment.approved',
       );
     });
@@ -253,7 +253,9 @@ export function attachmentCommand(lang: Lang): Command {
       const { decideAttachments } = await import('../app/attachments.js');
       reportDecisions(
         g,
-        await withStore(g.db, (s) => decideAttachments(s, actor, ID, { approve: false, reason })),
+        await withStore(g.store, (s) =>
+          decideAttachments(s, actor, ID, { approve: false, reason }),
+        ),
         'attachment.rejected',
       );
     });
@@ -289,7 +291,7 @@ export function attachmentCommand(lang: Lang): Command {
           { LOGIN: login, ...opts },
         );
         const { addAttachment } = await import('../app/attachments.js');
-        const made = await withStore(g.db, (s) =>
+        const made = await withStore(g.store, (s) =>
           addAttachment(s, actor, {
             login: input.LOGIN,
             structure,
@@ -327,7 +329,7 @@ export function attachmentCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const input = parse(z.object({ service: codes, newManager: f.login.optional() }), opts);
       const { detach } = await import('../app/attachments.js');
-      const r = await withStore(g.db, (s) =>
+      const r = await withStore(g.store, (s) =>
         detach(s, actor, {
           structure,
           services: input.service,

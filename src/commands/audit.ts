@@ -77,7 +77,7 @@ export function auditCommand(lang: Lang): Command {
         opts,
       );
       const { listAudit } = await import('../app/audit.js');
-      const { items, total } = await withStore(g.db, (s) => listAudit(s, actor, filter));
+      const { items, total } = await withStore(g.store, (s) => listAudit(s, actor, filter));
       g.out.list(items, COLUMNS);
       if (items.length < total)
         g.out.info('output.partialList', { shown: items.length, total, page: 1 });
@@ -91,7 +91,7 @@ export function auditCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { verifyAudit } = await import('../app/audit.js');
-      const result = await withStore(g.db, (s) => verifyAudit(s, actor));
+      const result = await withStore(g.store, (s) => verifyAudit(s, actor));
       if (g.format === 'json') g.out.json(result);
       if (result.break)
         throw new PartialBatchError(result, `audit.broken.${result.break.kind}`, {
@@ -116,7 +116,7 @@ export function auditCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { exportAudit } = await import('../app/audit.js');
-      const n = await withStore(g.db, (s) => exportAudit(s, actor, (e) => g.out.jsonLine(e)));
+      const n = await withStore(g.store, (s) => exportAudit(s, actor, (e) => g.out.jsonLine(e)));
       g.out.info('audit.exported', { count: n });
     });
 

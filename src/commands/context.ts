@@ -1,14 +1,20 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidInputError, UsageError } from '../errors.js';
-import { resolveLang, t, type Lang, type MessageKey } from '../i18n/index.js';
+import { resolveLang, type Lang } from '../i18n/index.js';
 import { Output, type Format } from '../ui/output.js';
-import { defaultStoreLocation } from '../db/location.js';
+import type { Io } from '../ui/io.js';
+import { lockTimeout, storeLocation } from '../app/location.js';
+import type { StoreAccess } from '../app/session.js';
 import { login as loginSchema } from '../domain/fields.js';
 
 /** What every command knows once the global options (SPEC 4) are read. */
 export interface Globals {
+  /** The store's location (file path or URL), and how commands open it. */
   db: string;
+  store: StoreAccess;
+  io: Io;
   as: string | undefined;
   format: Format;
   lang: Lang;
@@ -29,22 +35,46 @@ const globalsSchema = z.object({
   verbose: z.boolean().optional(),
 });
 
+/** The io of each program `run` builds: its commands reach their process through it alone. */
+const IO = new WeakMap<Command, Io>();
+
+export function bindIo(program: Command, io: Io): void {
+  IO.set(program, io);
+}
+
+export function ioOf(cmd: Command): Io {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  const io = IO.get(root);
+  if (!io) throw new Error(`command ${cmd.name()} is not part of a running program`);
+  return io;
+}
+
 export function globalsOf(cmd: Command): Globals {
+  const io = ioOf(cmd);
   const o = globalsSchema.parse(pick(cmd.optsWithGlobals(), Object.keys(globalsSchema.shape)));
-  const lang = resolveLang(o.lang);
+  const lang = resolveLang(o.lang, io.env);
   const format: Format = o.json ? 'json' : (o.format ?? 'table');
   const quiet = o.quiet ?? false;
   const verbose = o.verbose ?? false;
+  const db = storeLocation(o.db, io.env, io.cwd);
   return {
-    db: o.db ?? defaultStoreLocation(),
-    as: o.as,
+    db,
+    store: { location: db, clock: io.clock, lockTimeoutMs: lockTimeout(io.env) },
+    io,
+    as: o.as ?? (io.env.CHORUS_ADMIN_AS || undefined),
     format,
     lang,
     yes: o.yes ?? false,
     quiet,
     verbose,
-    out: new Output({ lang, format, quiet, verbose }),
+    out: new Output({ lang, format, quiet, verbose, io }),
   };
+}
+
+/** A path the user typed, from the folder the program runs in. */
+export function userPath(g: Globals, p: string): string {
+  return path.resolve(g.io.cwd, p);
 }
 
 function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -77,19 +107,7 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<
   );
 }
 
-/** Help texts are built before any option is parsed; each command gets its language this way. */
-export function helpText(
-  lang: Lang,
-  key: MessageKey,
-  params: Record<string, unknown> = {},
-): string {
-  return t(lang, key, params);
-}
-
-/** `Exemple :` followed by command lines, for `addHelpText('after', …)`. */
-export function examples(lang: Lang, ...lines: string[]): string {
-  return `\n${t(lang, 'help.examples')}\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
-}
+export { examples, helpText } from './help-text.js';
 
 export const positiveInt = z.coerce
   .number({ error: 'validation.positiveInt' })

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { PartialBatchError } from '../errors.js';
 import { t, type Lang } from '../i18n/index.js';
-import { examples, globalsOf, type Globals } from './context.js';
+import { examples, globalsOf, userPath, type Globals } from './context.js';
 import type { Column } from '../ui/output.js';
 
 /** `db …`: the store's upkeep. No acting account needed (SPEC 4). */
@@ -46,7 +46,7 @@ export function dbCommand(lang: Lang): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const { migrate } = await import('../app/store-admin.js');
-      const result = await migrate(g.db);
+      const result = await migrate(g.store);
       if (result.applied.length === 0) g.out.info('db.upToDate', { schema: result.current });
       else g.out.success('db.migrated', { applied: result.applied.join(', ') });
       showObject(g, result);
@@ -58,7 +58,7 @@ export function dbCommand(lang: Lang): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const { status } = await import('../app/store-admin.js');
-      const result = await status(g.db);
+      const result = await status(g.store);
       if (result.pending.length > 0)
         g.out.warn('db.pending', { pending: result.pending.join(', ') });
       showObject(g, result);
@@ -70,7 +70,7 @@ export function dbCommand(lang: Lang): Command {
     .action(async (_opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const { check } = await import('../app/store-admin.js');
-      const result = await check(g.db);
+      const result = await check(g.store);
       showObject(g, result);
       if (!result.ok)
         throw new PartialBatchError(result, 'db.checkFailed', { count: result.problems.length });
@@ -87,7 +87,7 @@ export function dbCommand(lang: Lang): Command {
     .action(async (file: string, _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const { backup } = await import('../app/store-admin.js');
-      const result = await backup(g.db, file);
+      const result = await backup(g.store, userPath(g, file));
       g.out.success('db.backedUp', { file: result.backup });
       showObject(g, result);
     });

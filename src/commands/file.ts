@@ -12,7 +12,7 @@ import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { OutputTarget } from '../io/file-output.js';
 import type { Column } from '../ui/output.js';
 import { askChoice, askChoices, askText, confirm, interactive } from '../ui/prompts.js';
-import { actorOf, examples, globalsOf, parse, type Globals } from './context.js';
+import { actorOf, examples, globalsOf, parse, userPath, type Globals } from './context.js';
 
 /** `file …`: the holder's files (pièces jointes, SPEC 7 and 9). */
 
@@ -48,9 +48,9 @@ const ids = z.object({ ID: z.array(fileId) });
 /** The ids given, or on a terminal the files ticked from the holder's list; none ticked: none. */
 async function idsOf(g: Globals, actor: string, given: string[]): Promise<number[]> {
   if (given.length > 0) return parse(ids, { ID: given }).ID;
-  if (!interactive()) throw new UsageError('usage.missingValue', { option: 'ID' });
+  if (!interactive(g.out)) throw new UsageError('usage.missingValue', { option: 'ID' });
   const { listFiles } = await import('../app/files.js');
-  const mine = await withStore(g.db, (s) => listFiles(s, actor, {}));
+  const mine = await withStore(g.store, (s) => listFiles(s, actor, {}));
   if (mine.length === 0) {
     g.out.info('file.noneToChoose');
     return [];
@@ -67,14 +67,15 @@ async function idsOf(g: Globals, actor: string, given: string[]): Promise<number
 }
 
 /** `-o -`: standard output, one file; a folder for several, or a path ending in a separator, or an existing folder; else that file. */
-function outputOf(output: string | undefined, count: number): OutputTarget {
-  if (output === '-') {
+function outputOf(g: Globals, given: string | undefined, count: number): OutputTarget {
+  if (given === '-') {
     if (count > 1) throw new UsageError('file.stdoutOne');
-    return { to: 'stream', stream: process.stdout };
+    return { to: 'stream', stream: g.io.stdout };
   }
-  if (output === undefined) return { to: 'dir', path: process.cwd() };
+  if (given === undefined) return { to: 'dir', path: g.io.cwd };
+  const output = userPath(g, given);
   const isDir = fs.statSync(output, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  if (count > 1 || isDir || output.endsWith('/') || output.endsWith(path.sep))
+  if (count > 1 || isDir || given.endsWith('/') || given.endsWith(path.sep))
     return { to: 'dir', path: output };
   return { to: 'file', path: output };
 }
@@ -134,8 +135,8 @@ export function fileCommand(lang: Lang): Command {
         const type =
           opts.type ?? (await askChoice(g.out, g.out.t('file.askType'), FILE_TYPES, '--type'));
         const { addFile } = await import('../app/files.js');
-        const added = await withStore(g.db, (s) =>
-          addFile(s, actor, { path: filePath, designation, type }),
+        const added = await withStore(g.store, (s) =>
+          addFile(s, actor, { path: userPath(g, filePath), designation, type }),
         );
         g.out.success('file.added', { id: added.id, name: added.name, size: added.size });
         g.out.record(added, FILE_COLUMNS);
@@ -168,7 +169,7 @@ export function fileCommand(lang: Lang): Command {
         opts,
       );
       const { listFiles } = await import('../app/files.js');
-      g.out.list(await withStore(g.db, (s) => listFiles(s, actor, input)), LIST_COLUMNS);
+      g.out.list(await withStore(g.store, (s) => listFiles(s, actor, input)), LIST_COLUMNS);
     });
 
   file
@@ -184,7 +185,7 @@ export function fileCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const [ID] = parse(ids, { ID: [id] }).ID;
       const { showFiles } = await import('../app/files.js');
-      const [shown] = await withStore(g.db, (s) => showFiles(s, actor, [ID!]));
+      const [shown] = await withStore(g.store, (s) => showFiles(s, actor, [ID!]));
       g.out.record(shown!, FILE_COLUMNS);
     });
 
@@ -207,11 +208,11 @@ export function fileCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const chosen = await idsOf(g, actor, given);
       if (chosen.length === 0) return g.out.info('output.cancelled');
-      const target = outputOf(opts.output, new Set(chosen).size);
+      const target = outputOf(g, opts.output, new Set(chosen).size);
       const { downloadFiles } = await import('../app/files.js');
       let written: Downloaded[];
       try {
-        written = await withStore(g.db, (s) => downloadFiles(s, actor, chosen, target));
+        written = await withStore(g.store, (s) => downloadFiles(s, actor, chosen, target));
       } catch (err) {
         // the reader of stdout stopped (`| head`): its choice, and the bytes were checked before the first went out
         if (target.to === 'stream' && (err as NodeJS.ErrnoException).code === 'EPIPE') return;
@@ -236,7 +237,7 @@ export function fileCommand(lang: Lang): Command {
       if (chosen.length === 0) return g.out.info('output.cancelled');
       const { removeFiles, showFiles } = await import('../app/files.js');
       // unknown or unreachable ids are said before anything is asked
-      const files = await withStore(g.db, (s) => showFiles(s, actor, chosen, 'file.manage'));
+      const files = await withStore(g.store, (s) => showFiles(s, actor, chosen, 'file.manage'));
       if (
         !(await confirm(g.out, g.yes, 'file.confirmRemove', {
           count: files.length,
@@ -244,7 +245,7 @@ export function fileCommand(lang: Lang): Command {
         }))
       )
         return g.out.info('output.cancelled');
-      const removed = await withStore(g.db, (s) => removeFiles(s, actor, chosen));
+      const removed = await withStore(g.store, (s) => removeFiles(s, actor, chosen));
       g.out.success('file.removed', { count: removed.length, names: namesOf(removed) });
       g.out.list(removed, LIST_COLUMNS);
     });

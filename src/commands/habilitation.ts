@@ -73,7 +73,7 @@ export function habilitationCommand(lang: Lang): Command {
         opts,
       );
       const { listHabilitations } = await import('../app/habilitations.js');
-      g.out.list(await withStore(g.db, (s) => listHabilitations(s, actor, input)), COLUMNS);
+      g.out.list(await withStore(g.store, (s) => listHabilitations(s, actor, input)), COLUMNS);
     });
 
   habilitation
@@ -94,7 +94,7 @@ export function habilitationCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const input = parse(place, opts);
       const { requestHabilitation } = await import('../app/habilitations.js');
-      const made = await withStore(g.db, (s) => requestHabilitation(s, actor, input));
+      const made = await withStore(g.store, (s) => requestHabilitation(s, actor, input));
       g.out.success('habilitation.requested', {
         id: made.id,
         profile: made.profile,
@@ -122,7 +122,7 @@ export function habilitationCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const input = parse(place.extend({ LOGIN: f.login }), { ...opts, LOGIN: login });
       const { grantHabilitation } = await import('../app/habilitations.js');
-      const made = await withStore(g.db, (s) => grantHabilitation(s, actor, input.LOGIN, input));
+      const made = await withStore(g.store, (s) => grantHabilitation(s, actor, input.LOGIN, input));
       g.out.success('habilitation.granted', {
         id: made.id,
         profile: made.profile,
@@ -159,7 +159,7 @@ export function habilitationCommand(lang: Lang): Command {
         ]);
       const { editHabilitation } = await import('../app/habilitations.js');
       const service = o.service === undefined ? undefined : o.service === '' ? null : o.service;
-      const { habilitation: edited, changed } = await withStore(g.db, (s) =>
+      const { habilitation: edited, changed } = await withStore(g.store, (s) =>
         editHabilitation(s, actor, ID!, { profile: o.profile, service }),
       );
       if (changed.length === 0) g.out.info('habilitation.unchanged', { id: edited.id });
@@ -194,7 +194,7 @@ export function habilitationCommand(lang: Lang): Command {
           opts,
         ).reason;
         const { decideHabilitations } = await import('../app/habilitations.js');
-        const outcomes = await withStore(g.db, (s) =>
+        const outcomes = await withStore(g.store, (s) =>
           decideHabilitations(s, actor, ID, decision, reason),
         );
         reportBulk(g, outcomes, decision === 'approve' ? 'request.approved' : 'request.rejected');
@@ -214,7 +214,7 @@ export function habilitationCommand(lang: Lang): Command {
         g,
         given,
         async () =>
-          (await withStore(g.db, (s) => listHabilitations(s, actor, {})))
+          (await withStore(g.store, (s) => listHabilitations(s, actor, {})))
             .filter((v) => v.status !== 'REFUSEE')
             .map((v) => ({
               value: v.id,
@@ -225,7 +225,7 @@ export function habilitationCommand(lang: Lang): Command {
       if (ids.length === 0) return g.out.info('output.cancelled');
       reportBulk(
         g,
-        await withStore(g.db, (s) => removeHabilitations(s, actor, ids)),
+        await withStore(g.store, (s) => removeHabilitations(s, actor, ids)),
         'request.removed',
       );
     });
@@ -256,7 +256,7 @@ export function habilitationCommand(lang: Lang): Command {
         opts,
       );
       const { removeAllHabilitations } = await import('../app/habilitations.js');
-      const removed = await withStore(g.db, (s) => removeAllHabilitations(s, actor, input));
+      const removed = await withStore(g.store, (s) => removeAllHabilitations(s, actor, input));
       g.out.success('habilitation.removedAll', { count: removed.length });
       g.out.list(removed, COLUMNS);
     });

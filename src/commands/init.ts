@@ -41,7 +41,7 @@ export function initCommand(lang: Lang): Command {
         ]);
       const { initStore } = await import('../app/init.js');
       const result = await initStore({
-        location: g.db,
+        store: g.store,
         login: o.correspondent,
         data: { email: o.email, lastName: o.nom, firstName: o.prenom },
         scope,

@@ -5,7 +5,7 @@ import { withStore } from '../app/session.js';
 import { UsageError } from '../errors.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
-import { actorOf, examples, globalsOf, parse } from './context.js';
+import { actorOf, examples, globalsOf, parse, userPath } from './context.js';
 
 /** `notification …`: the outbox of SPEC 10. */
 
@@ -58,7 +58,7 @@ export function notificationCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { listNotifications } = await import('../app/notifications.js');
       g.out.list(
-        await withStore(g.db, (s) =>
+        await withStore(g.store, (s) =>
           listNotifications(s, actor, { pending: opts.pending === true }),
         ),
         COLUMNS,
@@ -82,7 +82,9 @@ export function notificationCommand(lang: Lang): Command {
       if (opts.to === undefined || opts.to === '')
         throw new UsageError('usage.missingValue', { option: '--to' });
       const { exportNotifications } = await import('../app/notifications.js');
-      const written = await withStore(g.db, (s) => exportNotifications(s, actor, opts.to!));
+      const written = await withStore(g.store, (s) =>
+        exportNotifications(s, actor, userPath(g, opts.to!)),
+      );
       g.out.list(written, EXPORT_COLUMNS);
       g.out.success('notification.exported', { count: written.length });
     });
@@ -100,7 +102,7 @@ export function notificationCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { week } = parse(z.object({ week: z.string().optional() }), opts);
       const { queueDigest } = await import('../app/notifications.js');
-      const r = await withStore(g.db, (s) => queueDigest(s, actor, week));
+      const r = await withStore(g.store, (s) => queueDigest(s, actor, week));
       g.out.record(r, DIGEST_COLUMNS);
       g.out.success('notification.digestQueued', { week: r.week, count: r.queued });
     });

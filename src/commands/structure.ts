@@ -15,7 +15,7 @@ import { reportBatch } from './batch.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { progressBar } from '../ui/progress.js';
-import { actorOf, examples, globalsOf, parse, positiveInt } from './context.js';
+import { actorOf, examples, globalsOf, parse, positiveInt, userPath } from './context.js';
 
 /** `structure …`: the public directory (SPEC 7, 8.2, 8.3), its search, and the services its managers keep. */
 
@@ -164,11 +164,11 @@ export function structureCommand(lang: Lang): Command {
         const bar = progressBar(g.out, g.out.t('import.progress'));
         const run = kind === 'structures' ? app.importStructures : app.importServices;
         try {
-          const summary = await withStore(g.db, (s) =>
+          const summary = await withStore(g.store, (s) =>
             run(s, actor, {
-              file: o.FILE,
+              file: userPath(g, o.FILE),
               encoding: o.encoding,
-              rejects: o.rejects,
+              rejects: o.rejects === undefined ? undefined : userPath(g, o.rejects),
               lang: g.lang,
               progress: (done, total) => bar.update(done, total),
             }),
@@ -246,7 +246,7 @@ export function structureCommand(lang: Lang): Command {
       )
         throw new InvalidInputError([{ field: 'TEXT', message: 'structure.searchNeedsCriteria' }]);
       const { searchStructures } = await import('../app/structures.js');
-      const { items, total } = await withStore(g.db, (s) => searchStructures(s, actor, input));
+      const { items, total } = await withStore(g.store, (s) => searchStructures(s, actor, input));
       g.out.list(items, SEARCH_COLUMNS);
       if (items.length < total)
         g.out.info('output.partialList', { shown: items.length, total, page: input.page });
@@ -268,7 +268,7 @@ export function structureCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { showStructure } = await import('../app/structures.js');
-      const details = await withStore(g.db, (s) => showStructure(s, actor, id));
+      const details = await withStore(g.store, (s) => showStructure(s, actor, id));
       g.out.record(details, DETAIL_COLUMNS);
       if (g.format === 'table' && details.services.length > 0)
         g.out.list(details.services, SERVICE_COLUMNS);
@@ -292,7 +292,7 @@ export function structureCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { structureUsers, DEFAULT_USER_STATUSES } = await import('../app/structures.js');
-      const users = await withStore(g.db, (s) =>
+      const users = await withStore(g.store, (s) =>
         structureUsers(s, actor, id, opts.status ?? DEFAULT_USER_STATUSES),
       );
       g.out.list(users, USER_COLUMNS);
@@ -330,7 +330,7 @@ export function structureCommand(lang: Lang): Command {
         const actor = actorOf(g);
         const o = parse(z.object({ libelle: label, debut: optionalDate, fin: optionalDate }), opts);
         const { addService } = await import('../app/structures.js');
-        const added = await withStore(g.db, (s) =>
+        const added = await withStore(g.store, (s) =>
           addService(s, actor, ref, code, { label: o.libelle, dateStart: o.debut, dateEnd: o.fin }),
         );
         g.out.success('service.added', { code: added.code, structure: ref });
@@ -364,7 +364,7 @@ export function structureCommand(lang: Lang): Command {
         if (o.libelle === undefined && o.debut === undefined && o.fin === undefined)
           throw new InvalidInputError([{ field: '--libelle', message: 'service.nothingToEdit' }]);
         const { editService } = await import('../app/structures.js');
-        const { service: edited, changed } = await withStore(g.db, (s) =>
+        const { service: edited, changed } = await withStore(g.store, (s) =>
           editService(s, actor, ref, code, {
             label: o.libelle,
             dateStart: o.debut,
@@ -394,7 +394,7 @@ export function structureCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { deactivateService } = await import('../app/structures.js');
-      const done = await withStore(g.db, (s) => deactivateService(s, actor, ref, code));
+      const done = await withStore(g.store, (s) => deactivateService(s, actor, ref, code));
       g.out.success('service.deactivated', { code: done.code });
       g.out.record(done, SERVICE_COLUMNS);
     });

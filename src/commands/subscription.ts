@@ -46,7 +46,7 @@ export async function idsOrTicked(
   label: MessageKey,
 ): Promise<number[]> {
   if (given.length > 0) return parse(requestIds, { ID: given }).ID;
-  if (!interactive()) throw new UsageError('usage.missingValue', { option: 'ID' });
+  if (!interactive(g.out)) throw new UsageError('usage.missingValue', { option: 'ID' });
   const offered = await choices();
   if (offered.length === 0) {
     g.out.info('request.noneToChoose');
@@ -87,7 +87,7 @@ export function subscriptionCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { listSubscriptions } = await import('../app/subscriptions.js');
-      g.out.list(await withStore(g.db, (s) => listSubscriptions(s, actor, opts)), COLUMNS);
+      g.out.list(await withStore(g.store, (s) => listSubscriptions(s, actor, opts)), COLUMNS);
     });
 
   subscription
@@ -122,7 +122,7 @@ export function subscriptionCommand(lang: Lang): Command {
           { SPACE: space, ...opts },
         );
         const { requestSubscription } = await import('../app/subscriptions.js');
-        const made = await withStore(g.db, (s) =>
+        const made = await withStore(g.store, (s) =>
           requestSubscription(s, actor, {
             structure,
             space: o.SPACE,
@@ -157,7 +157,7 @@ export function subscriptionCommand(lang: Lang): Command {
           opts,
         ).reason;
         const { decideSubscriptions } = await import('../app/subscriptions.js');
-        const outcomes = await withStore(g.db, (s) =>
+        const outcomes = await withStore(g.store, (s) =>
           decideSubscriptions(s, actor, ID, decision, reason),
         );
         reportBulk(g, outcomes, decision === 'approve' ? 'request.approved' : 'request.rejected');
@@ -177,7 +177,7 @@ export function subscriptionCommand(lang: Lang): Command {
         g,
         given,
         async () =>
-          (await withStore(g.db, (s) => listSubscriptions(s, actor, {})))
+          (await withStore(g.store, (s) => listSubscriptions(s, actor, {})))
             .filter((v) => v.id !== null && v.status !== 'REFUSEE')
             .map((v) => ({
               value: v.id!,
@@ -188,7 +188,7 @@ export function subscriptionCommand(lang: Lang): Command {
       if (ids.length === 0) return g.out.info('output.cancelled');
       reportBulk(
         g,
-        await withStore(g.db, (s) => removeSubscriptions(s, actor, ids)),
+        await withStore(g.store, (s) => removeSubscriptions(s, actor, ids)),
         'request.removed',
       );
     });

@@ -6,7 +6,7 @@ import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { progressBar } from '../ui/progress.js';
 import { reportBatch } from './batch.js';
-import { actorOf, examples, globalsOf, parse } from './context.js';
+import { actorOf, examples, globalsOf, parse, userPath } from './context.js';
 
 /** `sync madrhas`: the main job (SPEC 8.1). */
 
@@ -88,10 +88,11 @@ export function syncCommand(lang: Lang): Command {
       const bar = progressBar(g.out, g.out.t('import.progress'));
       let summary: SyncSummary;
       try {
-        summary = await withStore(g.db, (s) =>
+        summary = await withStore(g.store, (s) =>
           syncMadrhas(s, actor, {
-            file: o.FILE,
             ...o,
+            file: userPath(g, o.FILE),
+            rejects: o.rejects === undefined ? undefined : userPath(g, o.rejects),
             lang: g.lang,
             progress: (done, total) => bar.update(done, total),
           }),

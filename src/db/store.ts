@@ -15,8 +15,10 @@ import {
   type Driver,
   type TransactionSettings,
 } from 'kysely';
+import type { Clock } from '../domain/clock.js';
 import { StoreUnavailableError } from '../errors.js';
 import { like } from './like.js';
+import { isPostgresUrl, redact } from './url.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -25,6 +27,8 @@ import type { Database } from './schema.js';
  * receives a `Kysely<Database>` (or a transaction) and writes queries both dialects run.
  */
 
+export { isPostgresUrl, redact };
+
 export type DialectName = 'sqlite' | 'postgres';
 
 export interface Store {
@@ -32,17 +36,19 @@ export interface Store {
   dialect: DialectName;
   /** The file path, or the URL without its password. */
   location: string;
+  /** The time the use cases on this store stamp their writes with (the program's io clock). */
+  clock: Clock;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
+  /** Where the use cases' time comes from; a store opened without one cannot stamp a write. */
+  clock?: Clock;
   /** Create an empty store when there is none (init, db migrate). */
   create?: boolean;
   /** How long to wait for another process's lock, in ms. */
   lockTimeoutMs?: number;
 }
-
-export const isPostgresUrl = (location: string) => /^postgres(ql)?:\/\//i.test(location);
 
 /** SQLite's default BEGIN is deferred: a reader that later writes can fail at once with SQLITE_BUSY
  * instead of waiting. BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies. */
@@ -68,14 +74,21 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
 export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
   const timeout = options.lockTimeoutMs ?? 5000;
+  const clock = options.clock ?? NO_CLOCK;
   try {
     return isPostgresUrl(location)
-      ? await openPostgres(location, timeout)
-      : openSqlite(location, options.create ?? false, timeout);
+      ? await openPostgres(location, timeout, clock)
+      : openSqlite(location, options.create ?? false, timeout, clock);
   } catch (err) {
     throw toStoreError(err, location);
   }
 }
+
+const NO_CLOCK: Clock = {
+  now() {
+    throw new Error('this store was opened without a clock: it can read, not write');
+  },
+};
 
 /** The better-sqlite3 database behind a Kysely instance or any of its transactions (they share the adapter). */
 const RAW_SQLITE = new WeakMap<object, SqliteDatabase.Database>();
@@ -90,7 +103,7 @@ export function rawSqlite(db: {
   return RAW_SQLITE.get(db.getExecutor().adapter) ?? null;
 }
 
-function openSqlite(file: string, create: boolean, timeout: number): Store {
+function openSqlite(file: string, create: boolean, timeout: number, clock: Clock): Store {
   const resolved = path.resolve(file);
   if (!fs.existsSync(resolved)) {
     if (!create) throw new StoreUnavailableError('store.missing', { location: resolved });
@@ -109,10 +122,10 @@ function openSqlite(file: string, create: boolean, timeout: number): Store {
     plugins: [new CamelCasePlugin()],
   });
   RAW_SQLITE.set(db.getExecutor().adapter, database);
-  return { db, dialect: 'sqlite', location: resolved, close: () => db.destroy() };
+  return { db, dialect: 'sqlite', location: resolved, clock, close: () => db.destroy() };
 }
 
-async function openPostgres(url: string, timeout: number): Promise<Store> {
+async function openPostgres(url: string, timeout: number, clock: Clock): Promise<Store> {
   // loaded only when used: SQLite users do not pay for it at start-up
   const { default: pg } = await import('pg');
   // COUNT(*) and other int8 values come back from pg as strings; our counts fit in a double.
@@ -136,18 +149,7 @@ async function openPostgres(url: string, timeout: number): Promise<Store> {
     await db.destroy();
     throw err;
   }
-  return { db, dialect: 'postgres', location: redact(url), close: () => db.destroy() };
-}
-
-/** The URL as it can be shown: never its password. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
+  return { db, dialect: 'postgres', location: redact(url), clock, close: () => db.destroy() };
 }
 
 // ---- dialect-specific SQL ------------------------------------------------------------------

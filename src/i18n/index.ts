@@ -23,7 +23,10 @@ export function t(lang: Lang, key: MessageKey, params: Record<string, unknown> =
 }
 
 /** Picks the language: `--lang`, then CHORUS_ADMIN_LANG, then LANG; French unless one says English. */
-export function resolveLang(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): Lang {
+export function resolveLang(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Lang {
   const pick = (v: string | undefined) =>
     v
       ? v.toLowerCase().startsWith('en')

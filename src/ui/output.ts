@@ -1,7 +1,8 @@
-import chalk from 'chalk';
+import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
+import type { Io, OutputStream } from './io.js';
 
 /**
  * The one rendering module: results to stdout as a table (people) or JSON / CSV (scripts);
@@ -23,8 +24,7 @@ export interface OutputOptions {
   format: Format;
   quiet: boolean;
   verbose: boolean;
-  stdout?: NodeJS.WritableStream;
-  stderr?: NodeJS.WritableStream;
+  io: Io;
 }
 
 export class Output {
@@ -32,16 +32,19 @@ export class Output {
   readonly format: Format;
   readonly quiet: boolean;
   readonly verbose: boolean;
-  private readonly stdout: NodeJS.WritableStream;
-  private readonly stderr: NodeJS.WritableStream;
+  readonly io: Io;
+  /** Colours for each stream: off unless that stream is a terminal (or FORCE_COLOR says so). */
+  private readonly paint: ChalkInstance;
+  private readonly paintErr: ChalkInstance;
 
   constructor(o: OutputOptions) {
     this.lang = o.lang;
     this.format = o.format;
     this.quiet = o.quiet;
     this.verbose = o.verbose;
-    this.stdout = o.stdout ?? process.stdout;
-    this.stderr = o.stderr ?? process.stderr;
+    this.io = o.io;
+    this.paint = new Chalk({ level: colourLevel(o.io.stdout, o.io.env) });
+    this.paintErr = new Chalk({ level: colourLevel(o.io.stderr, o.io.env) });
   }
 
   t(key: MessageKey, params: Record<string, unknown> = {}): string {
@@ -71,7 +74,7 @@ export class Output {
       return this.write(stringify([head, ...body], { delimiter: ';', record_delimiter: '\r\n' }));
     if (rows.length === 0) return this.info('output.empty');
     const table = new Table({
-      head: head.map((h) => chalk.bold(h)),
+      head: head.map((h) => this.paint.bold(h)),
       style: { head: [], border: [] },
     });
     table.push(...body);
@@ -85,7 +88,7 @@ export class Output {
     const table = new Table({ style: { head: [], border: [] } });
     for (const c of columns)
       table.push({
-        [chalk.bold(this.t(c.label))]: cell(
+        [this.paint.bold(this.t(c.label))]: cell(
           c.show ? c.show(value[c.key], value) : value[c.key],
           this.lang,
         ),
@@ -104,30 +107,49 @@ export class Output {
 
   /** Progress and confirmations: stderr, silenced by --quiet. */
   info(key: MessageKey, params: Record<string, unknown> = {}): void {
-    if (!this.quiet) this.stderr.write(this.t(key, params) + '\n');
+    if (!this.quiet) this.io.stderr.write(this.t(key, params) + '\n');
   }
 
   success(key: MessageKey, params: Record<string, unknown> = {}): void {
-    if (!this.quiet) this.stderr.write(chalk.green('✔ ') + this.t(key, params) + '\n');
+    if (!this.quiet) this.io.stderr.write(this.paintErr.green('✔ ') + this.t(key, params) + '\n');
   }
 
   warn(key: MessageKey, params: Record<string, unknown> = {}): void {
-    this.stderr.write(chalk.yellow(this.t('output.warning') + ' ') + this.t(key, params) + '\n');
+    this.io.stderr.write(
+      this.paintErr.yellow(this.t('output.warning') + ' ') + this.t(key, params) + '\n',
+    );
   }
 
   /** Errors are never silenced. */
   error(message: string, details: string[] = []): void {
-    this.stderr.write(chalk.red(this.t('output.error') + ' ') + message + '\n');
-    for (const d of details) this.stderr.write(`  - ${d}\n`);
+    this.io.stderr.write(this.paintErr.red(this.t('output.error') + ' ') + message + '\n');
+    for (const d of details) this.io.stderr.write(`  - ${d}\n`);
   }
 
   debug(text: string): void {
-    if (this.verbose) this.stderr.write(chalk.dim(text) + '\n');
+    if (this.verbose) this.io.stderr.write(this.paintErr.dim(text) + '\n');
   }
 
   private write(text: string): void {
-    this.stdout.write(text);
+    this.io.stdout.write(text);
   }
+}
+
+/**
+ * SPEC 4: `NO_COLOR` (any value) turns colour off, even on a terminal; `FORCE_COLOR` turns it on
+ * (`0` or `false`: off); otherwise a stream is coloured only when it is a terminal.
+ */
+export function colourLevel(
+  stream: OutputStream,
+  env: Readonly<Record<string, string | undefined>>,
+): 0 | 1 | 2 | 3 {
+  if (env.NO_COLOR !== undefined) return 0;
+  const forced = env.FORCE_COLOR;
+  if (forced !== undefined) {
+    if (forced === '0' || forced.toLowerCase() === 'false') return 0;
+    return forced === '2' ? 2 : forced === '3' ? 3 : 1;
+  }
+  return stream.isTTY ? 1 : 0;
 }
 
 function cell(value: unknown, lang: Lang): string {

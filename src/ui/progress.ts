@@ -9,10 +9,10 @@ export function progressBar(
   out: Output,
   label: string,
 ): { update(done: number, total: number): void; stop(): void } {
-  if (!process.stderr.isTTY || out.quiet) return { update: () => {}, stop: () => {} };
+  if (!out.io.stderr.isTTY || out.quiet) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
     {
-      stream: process.stderr,
+      stream: out.io.stderr,
       format: `${label} [{bar}] {percentage}% | {value}/{total} Mo`,
       hideCursor: true,
       clearOnComplete: true,

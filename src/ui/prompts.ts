@@ -1,5 +1,6 @@
 import { UsageError, InterruptedError } from '../errors.js';
 import type { MessageKey } from '../i18n/index.js';
+import type { Choice, InputStream, OutputStream, Prompter } from './io.js';
 import type { Output } from './output.js';
 
 /**
@@ -7,7 +8,21 @@ import type { Output } from './output.js';
  * usage error (exit 2); `--yes` answers confirmations. Ctrl-C becomes exit 130, nothing written.
  */
 
-export const interactive = () => Boolean(process.stdin.isTTY && process.stderr.isTTY);
+export const interactive = (out: Output) => Boolean(out.io.stdin.isTTY && out.io.stderr.isTTY);
+
+/** inquirer's prompts on the given terminal streams, loaded on the first question. */
+export function inquirerPrompter(input: InputStream, output: OutputStream): Prompter {
+  const context = { input, output };
+  const load = () => import('@inquirer/prompts');
+  return {
+    confirm: async (message) => (await load()).confirm({ message, default: false }, context),
+    input: async (message, validate) => (await load()).input({ message, validate }, context),
+    select: async (message, choices) =>
+      (await load()).select({ message, choices: [...choices] }, context),
+    checkbox: async (message, choices) =>
+      (await load()).checkbox({ message, choices: [...choices] }, context),
+  };
+}
 
 async function ask<T>(question: () => Promise<T>): Promise<T> {
   try {
@@ -25,11 +40,8 @@ export async function confirm(
   params: Record<string, unknown> = {},
 ): Promise<boolean> {
   if (yes) return true;
-  if (!interactive()) throw new UsageError('usage.confirmationNeeded');
-  const { confirm: inquirerConfirm } = await import('@inquirer/prompts');
-  return ask(() =>
-    inquirerConfirm({ message: out.t(key, params), default: false }, { output: process.stderr }),
-  );
+  if (!interactive(out)) throw new UsageError('usage.confirmationNeeded');
+  return ask(() => out.io.prompter.confirm(out.t(key, params)));
 }
 
 /** Asks for a value that is missing; `validate` returns a catalogue key when the answer is refused. */
@@ -39,19 +51,12 @@ export async function askText(
   validate: (value: string) => MessageKey | null,
   missingFlag: string,
 ): Promise<string> {
-  if (!interactive()) throw new UsageError('usage.missingValue', { option: missingFlag });
-  const { input } = await import('@inquirer/prompts');
+  if (!interactive(out)) throw new UsageError('usage.missingValue', { option: missingFlag });
   return ask(() =>
-    input(
-      {
-        message: label,
-        validate: (v: string) => {
-          const key = validate(v);
-          return key === null ? true : out.text(key);
-        },
-      },
-      { output: process.stderr },
-    ),
+    out.io.prompter.input(label, (v) => {
+      const key = validate(v);
+      return key === null ? true : out.text(key);
+    }),
   );
 }
 
@@ -61,12 +66,11 @@ export async function askChoice<T extends string>(
   choices: readonly T[],
   missingFlag: string,
 ): Promise<T> {
-  if (!interactive()) throw new UsageError('usage.missingValue', { option: missingFlag });
-  const { select } = await import('@inquirer/prompts');
+  if (!interactive(out)) throw new UsageError('usage.missingValue', { option: missingFlag });
   return ask(() =>
-    select(
-      { message: label, choices: choices.map((c) => ({ value: c, name: c })) },
-      { output: process.stderr },
+    out.io.prompter.select(
+      label,
+      choices.map((c) => ({ value: c, name: c })),
     ),
   );
 }
@@ -75,10 +79,9 @@ export async function askChoice<T extends string>(
 export async function askChoices<T>(
   out: Output,
   label: string,
-  choices: readonly { value: T; name: string }[],
+  choices: readonly Choice<T>[],
   missingFlag: string,
 ): Promise<T[]> {
-  if (!interactive()) throw new UsageError('usage.missingValue', { option: missingFlag });
-  const { checkbox } = await import('@inquirer/prompts');
-  return ask(() => checkbox({ message: label, choices: [...choices] }, { output: process.stderr }));
+  if (!interactive(out)) throw new UsageError('usage.missingValue', { option: missingFlag });
+  return ask(() => out.io.prompter.checkbox(label, choices));
 }

@@ -30,7 +30,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', SPAWNS, (dialect) =>
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
     await initStore(fresh.location);
-    cli = clis(fresh.location, { env: { CHORUS_ADMIN_NOW: NOW } });
+    cli = clis(fresh.location, { now: NOW });
     for (const login of [PAULINE, GP, GS]) await createAccount(fresh.location, login);
     const { pau } = await insertStructures(fresh.location);
     await withDb(fresh.location, async (db) => {

@@ -29,14 +29,14 @@ describe.each(DIALECTS)('audit (%s)', SPAWNS, (dialect) => {
     await fresh.cleanup();
   });
 
-  /** The CLI at a fixed instant (CHORUS_ADMIN_NOW), so that --since is tested against known dates. */
+  /** The CLI at a fixed instant (its clock), so that --since is tested against known dates. */
   const at = (instant: string, login: string) => {
-    const cli = cliFor(fresh.location, { env: { CHORUS_ADMIN_NOW: instant } });
+    const cli = cliFor(fresh.location, { now: instant });
     return (...args: string[]) => cli('--as', login, ...args);
   };
 
   it('lists entries newest first, filtered by --actor, --target and --since', async () => {
-    await initStore(fresh.location, { CHORUS_ADMIN_NOW: '2026-01-10T09:00:00.000Z' });
+    await initStore(fresh.location, { now: '2026-01-10T09:00:00.000Z' });
     const created = await at('2026-02-01T10:00:00.000Z', CORR)(
       'account',
       'create',

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { openStore } from '../../src/db/store.js';
 import type { Database } from '../../src/db/schema.js';
 import { cliFor, run, type RunOptions, type RunResult } from '../helpers/cli.js';
+import { testClock } from '../helpers/clock.js';
 
 /**
  * What the end-to-end tests of the account, audit and db groups share: a store initialised with
@@ -47,7 +48,7 @@ export function clis(location: string, options: RunOptions = {}) {
 }
 
 /** `init` with the correspondent CORR, scope 64,40; fails the test when it does not exit 0. */
-export async function initStore(location: string, env: Record<string, string> = {}): Promise<void> {
+export async function initStore(location: string, options: RunOptions = {}): Promise<void> {
   const r = await run(
     [
       '--db',
@@ -64,7 +65,7 @@ export async function initStore(location: string, env: Record<string, string> = 
       '--scope',
       '64,40',
     ],
-    { env },
+    options,
   );
   expect(r.stderr).toContain('premier correspondant');
   expect(r.code).toBe(0);
@@ -95,7 +96,7 @@ export async function withDb<T>(
   location: string,
   work: (db: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
-  const store = await openStore(location);
+  const store = await openStore(location, { clock: testClock });
   try {
     return await work(store.db);
   } finally {

@@ -32,7 +32,7 @@ describe.each(DIALECTS)('the seed scenario: Pauline DUFOUR (%s)', SPAWNS, (diale
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
     await initStore(fresh.location);
-    cli = clis(fresh.location, { env: { CHORUS_ADMIN_NOW: NOW } });
+    cli = clis(fresh.location, { now: NOW });
   });
   afterEach(async () => {
     await fresh.cleanup();

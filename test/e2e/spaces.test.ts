@@ -19,7 +19,7 @@ const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const PAU = '21640445900010';
 const PAULINE = 'pauline.dufour@mairie-pau.fr'; // GP of PAU, from the MADRHAS fixture
 const AGENT = 'agent@mairie-pau.fr';
-const ENV = { env: { CHORUS_ADMIN_NOW: '2026-03-10T09:00:00.000Z' } };
+const ENV = { now: '2026-03-10T09:00:00.000Z' };
 
 describe.each(DIALECTS)('habilitations and subscriptions (%s)', SPAWNS, (dialect) => {
   let fresh: FreshLocation;

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { openStore, migrateToLatest, type Store } from '../../src/db/store.js';
+import { testClock } from './clock.js';
+import type { StoreAccess } from '../../src/app/session.js';
 
 /** The server the PostgreSQL half of the suite runs against; unset: SQLite only. */
 export const PG_URL = process.env.CHORUS_ADMIN_TEST_PG || undefined;
@@ -56,7 +58,7 @@ export async function freshStore(
   dialect: DialectName,
 ): Promise<{ store: Store; location: string; dir: string; cleanup(): Promise<void> }> {
   const fresh = await freshLocation(dialect);
-  const store = await openStore(fresh.location, { create: true });
+  const store = await openStore(fresh.location, { create: true, clock: testClock });
   await migrateToLatest(store);
   return {
     store,
@@ -68,3 +70,10 @@ export async function freshStore(
     },
   };
 }
+
+/** How the app's `withStore` and `initStore` reach a store in tests: the test clock, 5 s locks. */
+export const accessTo = (location: string): StoreAccess => ({
+  location,
+  clock: testClock,
+  lockTimeoutMs: 5000,
+});

@@ -13,8 +13,9 @@ import { openStore, type Store } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import { allAuditEntries, readHead } from '../../src/db/audit.repository.js';
 import { ConflictError, ForbiddenError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAttachment, addStructure, counts, expectKey } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 const CORR64 = 'claire.martin@dgfip.finances.gouv.fr';
 const CORR33 = 'paul.garcia@dgfip.finances.gouv.fr';
@@ -25,15 +26,15 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR64,
       data: { email: CORR64, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
   });
   afterEach(async () => {
     vi.unstubAllEnvs();
@@ -568,7 +569,7 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
     it('writes no audit entry, and changes nothing, when no value really changes', async () => {
       const before = await counts(store.db);
       const row = await getAccount(store.db, 'jean@bayonne.fr');
-      vi.stubEnv('CHORUS_ADMIN_NOW', '2025-04-01T08:00:00.000Z');
+      testClock.set('2025-04-01T08:00:00.000Z');
       const result = await editAccount(store, CORR64, 'jean@bayonne.fr', {
         lastName: 'DUFOUR',
         city: 'BAYONNE',
@@ -581,7 +582,7 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
     });
 
     it('writes one audit entry naming only the fields that changed, and keeps the search key in step', async () => {
-      vi.stubEnv('CHORUS_ADMIN_NOW', '2025-04-01T08:00:00.000Z');
+      testClock.set('2025-04-01T08:00:00.000Z');
       const result = await editAccount(store, CORR64, 'jean@bayonne.fr', {
         lastName: 'DUFOUR',
         firstName: 'Éloïse',

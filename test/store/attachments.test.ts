@@ -17,8 +17,9 @@ import {
   InvalidInputError,
   NotFoundError,
 } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAccount, addAttachment, addStructure, expectKey } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 /** Attachments (issue 5 A): requests, bulk decisions, additions, detachment, the GP transfer, dates, and who may do each. */
 
@@ -96,15 +97,15 @@ describe.each(DIALECTS)('attachments (%s)', (dialect) => {
     });
 
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64', '40'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
     db = store.db;
     await createAccount(store, CORR, {
       login: CORR_OUT,

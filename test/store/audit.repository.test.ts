@@ -17,6 +17,7 @@ import { openStore, type Store } from '../../src/db/store.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';
 import { appendFromProcesses } from './support/concurrent.js';
 import { count, entry } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 /** Walks the stored chain as `audit verify` does. */
 async function verify(db: Db): Promise<{ broken: Break | null; count: number }> {
@@ -239,7 +240,7 @@ describe.each(DIALECTS)('audit repository (%s)', (dialect) => {
     it.runIf(dialect === 'postgres')(
       'keeps one intact chain with two pools appending from one process',
       async () => {
-        const other = await openStore(location);
+        const other = await openStore(location, { clock: testClock });
         try {
           const writes = (s: Store, actor: string) =>
             Array.from({ length: 20 }, (_, i) =>

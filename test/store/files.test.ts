@@ -26,8 +26,9 @@ import {
   StoreUnavailableError,
 } from '../../src/errors.js';
 import { bigPdf, DOCUMENTS, sparseFile, writeDocument } from '../helpers/documents.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAccount, addAttachment, addStructure, counts, expectKey } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 /** Files (SPEC 9) through the use cases, on each dialect: storage, refusals, rights, downloads, removal. */
 
@@ -46,15 +47,15 @@ describe.each(DIALECTS)('files (%s)', (dialect) => {
   let out: string;
 
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR64,
       data: { email: CORR64, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
     const pau = await addStructure(store.db, '21640445700019', '64000', 'Commune de Pau');
     const bordeaux = await addStructure(store.db, '21330063500017', '33000', 'Commune de Bordeaux');
     await addAttachment(
@@ -496,8 +497,8 @@ describe.each(DIALECTS)('files (%s)', (dialect) => {
     const data = bigPdf(9_500_000);
     const { id } = await add(PAULINE, doc('scan.pdf', data));
     const target = path.join(fresh.dir, 'copie.sqlite');
-    await backup(fresh.location, target);
-    const copy = await openStore(target);
+    await backup(accessTo(fresh.location), target);
+    const copy = await openStore(target, { clock: testClock });
     try {
       const [w] = await downloadFiles(copy, PAULINE, [id], { to: 'dir', path: out });
       expect(fs.readFileSync(w!.path!).equals(data)).toBe(true);

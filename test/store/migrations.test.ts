@@ -23,6 +23,7 @@ import {
   sha256File,
   tableNames,
 } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 // Every table of schema.ts is in the list the tests (and the backup) walk through.
 type Missing = Exclude<keyof Database, (typeof TABLES_IN_ORDER)[number]>;
@@ -135,7 +136,8 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     await fresh.cleanup();
   });
 
-  const open = async () => (store = await openStore(fresh.location, { create: true }));
+  const open = async () =>
+    (store = await openStore(fresh.location, { create: true, clock: testClock }));
 
   it('creates every table of the schema on an empty store, and nothing else', async () => {
     expect(everyTableListed).toBe(true);
@@ -430,7 +432,7 @@ describe('migrations (sqlite file)', () => {
 
   it('creates the file, and its folder, readable by its owner only', async () => {
     const location = path.join(fresh.dir, 'sub', 'store.sqlite');
-    const store = await openStore(location, { create: true });
+    const store = await openStore(location, { create: true, clock: testClock });
     try {
       await migrateToLatest(store);
       expect(store.location).toBe(location);
@@ -445,9 +447,13 @@ describe('migrations (sqlite file)', () => {
   });
 
   it('refuses to open a missing file without create, and does not create it', async () => {
-    await expectKey(openStore(fresh.location), StoreUnavailableError, 'store.missing');
     await expectKey(
-      openStore(fresh.location, { create: false }),
+      openStore(fresh.location, { clock: testClock }),
+      StoreUnavailableError,
+      'store.missing',
+    );
+    await expectKey(
+      openStore(fresh.location, { create: false, clock: testClock }),
       StoreUnavailableError,
       'store.missing',
     );
@@ -455,10 +461,10 @@ describe('migrations (sqlite file)', () => {
   });
 
   it('opens an existing store without create', async () => {
-    const first = await openStore(fresh.location, { create: true });
+    const first = await openStore(fresh.location, { create: true, clock: testClock });
     await migrateToLatest(first);
     await first.close();
-    const second = await openStore(fresh.location);
+    const second = await openStore(fresh.location, { clock: testClock });
     try {
       await expect(assertSchemaCurrent(second)).resolves.toBeUndefined();
     } finally {

@@ -12,8 +12,9 @@ import {
 import type { Db } from '../../src/db/account.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ForbiddenError, InvalidInputError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAccount, addAttachment, addStructure, expectKey } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 /** The outbox (SPEC 10, issue 5 A): who reads it, the .eml export, the weekly digest. */
 
@@ -31,15 +32,15 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
   let db: Db;
 
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['*'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
     db = store.db;
     await createAccount(store, CORR, {
       login: CORR_33,

@@ -11,6 +11,7 @@ import {
 import { StoreUnavailableError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { appliedMigrations, expectKey, tableNames } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 // A program one migration ahead of the shipped ones: the store it finds is then outdated.
 // The probe sorts after them, as kysely requires of a new migration.
@@ -42,7 +43,7 @@ describe.each(DIALECTS)('pending migrations (%s)', (dialect) => {
   let store: Store;
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
-    store = await openStore(fresh.location, { create: true });
+    store = await openStore(fresh.location, { create: true, clock: testClock });
   });
   afterEach(async () => {
     await store.close();

@@ -20,8 +20,9 @@ import type { Db } from '../../src/db/account.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import type { HabilitationProfile } from '../../src/domain/enums.js';
 import { AppError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAccount, addAttachment, addStructure, AT, counts } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 const NOW = '2025-03-10T09:30:00.000Z';
 const CORR = 'claire.martin@dgfip.finances.gouv.fr'; // scope 64
@@ -121,15 +122,15 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
       .execute();
 
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
     db = store.db;
     ids[CORR] = (
       await db

@@ -19,7 +19,7 @@ import {
 } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import { ConflictError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import {
   addAccount,
   addAttachment,
@@ -31,6 +31,7 @@ import {
   sha256File,
   tableNames,
 } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
@@ -193,12 +194,12 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
     target = path.join(fresh.dir, 'backups', 'copy.sqlite');
     fs.mkdirSync(path.dirname(target));
   });
@@ -213,12 +214,12 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       const source = await dump(store.db);
       for (const table of TABLES_IN_ORDER) expect(source[table], table).not.toHaveLength(0);
 
-      const result = await backup(fresh.location, target);
+      const result = await backup(accessTo(fresh.location), target);
       expect(result).toMatchObject({ dialect, backup: target });
       expect(result.sizeBytes).toBe(fs.statSync(target).size);
       expect(fs.statSync(target).mode & 0o777).toBe(0o600);
 
-      const copy = await openStore(target);
+      const copy = await openStore(target, { clock: testClock });
       try {
         expect(copy.dialect).toBe('sqlite');
         await expect(assertSchemaCurrent(copy)).resolves.toBeUndefined();
@@ -249,14 +250,14 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
     it('refuses to overwrite an existing file, and leaves it as it was', async () => {
       fs.writeFileSync(target, 'precious');
       const before = sha256File(target);
-      await expectKey(backup(fresh.location, target), ConflictError, 'backup.exists');
+      await expectKey(backup(accessTo(fresh.location), target), ConflictError, 'backup.exists');
       expect(sha256File(target)).toBe(before);
     });
 
     it('never writes over an existing file, even when called directly', async () => {
       // another store: what a backup onto it would damage
       await initStore({
-        location: target,
+        store: accessTo(target),
         login: 'other@dgfip.finances.gouv.fr',
         data: { email: 'o@dgfip.fr', lastName: 'AUTRE', firstName: 'Anne' },
         scope: ['33'],
@@ -270,7 +271,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
   describe('check', () => {
     it('finds a sound store sound', async () => {
       await seedEverything(store);
-      expect(await check(fresh.location)).toEqual({
+      expect(await check(accessTo(fresh.location))).toEqual({
         location: store.location,
         dialect,
         ok: true,
@@ -281,9 +282,9 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
     it('reports pending migrations', async () => {
       const bare = await freshLocation(dialect);
       try {
-        const s = await openStore(bare.location, { create: true });
+        const s = await openStore(bare.location, { create: true, clock: testClock });
         await s.close();
-        const result = await check(bare.location);
+        const result = await check(accessTo(bare.location));
         expect(result.ok).toBe(false);
         expect(result.problems).toEqual([
           'pending migrations: 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests',
@@ -301,8 +302,8 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         .prepare(`insert into correspondent_scope (account_id, departement) values (999, '40')`)
         .run();
       raw.close();
-      store = await openStore(fresh.location);
-      const result = await check(fresh.location);
+      store = await openStore(fresh.location, { clock: testClock });
+      const result = await check(accessTo(fresh.location));
       expect(result.ok).toBe(false);
       expect(result.problems).toHaveLength(1);
       expect(result.problems[0]).toMatch(/^foreign key: .*correspondent_scope/);
@@ -313,8 +314,8 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
     it('migrates a new store once, audited as the operator, and reports its counts', async () => {
       const bare = await freshLocation(dialect);
       try {
-        vi.stubEnv('CHORUS_ADMIN_NOW', AT);
-        const first = await migrate(bare.location);
+        testClock.set(AT);
+        const first = await migrate(accessTo(bare.location));
         expect(first).toMatchObject({
           dialect,
           applied: [
@@ -326,11 +327,11 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           ],
           current: '0005-sync-own-digests',
         });
-        expect(await migrate(bare.location)).toMatchObject({
+        expect(await migrate(accessTo(bare.location))).toMatchObject({
           applied: [],
           current: '0005-sync-own-digests',
         });
-        const s = await openStore(bare.location);
+        const s = await openStore(bare.location, { clock: testClock });
         try {
           expect(
             await s.db
@@ -357,7 +358,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         } finally {
           await s.close();
         }
-        expect(await status(bare.location)).toMatchObject({
+        expect(await status(accessTo(bare.location))).toMatchObject({
           schema: '0005-sync-own-digests',
           pending: [],
           accounts: 0,
@@ -367,7 +368,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         vi.unstubAllEnvs();
         await bare.cleanup();
       }
-      expect(await status(fresh.location)).toMatchObject({
+      expect(await status(accessTo(fresh.location))).toMatchObject({
         dialect,
         schema: '0005-sync-own-digests',
         accounts: 1,

@@ -14,8 +14,9 @@ import {
 } from '../../src/app/structure-import.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ForbiddenError, InvalidInputError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { count, counts } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const ANNUAIRE = path.join(FIXTURES, 'annuaire.csv');
@@ -49,15 +50,15 @@ describe.each(DIALECTS)('structure import (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
     await createAccount(store, CORR, {
       login: PLAIN,
       data: { email: PLAIN, lastName: 'DUFOUR', firstName: 'Jean' },
@@ -119,7 +120,7 @@ describe.each(DIALECTS)('structure import (%s)', (dialect) => {
       action,
       target: `file:${path.basename(file)}`,
       outcome: 'OK',
-      at: process.env.CHORUS_ADMIN_NOW,
+      at: testClock.now().toISOString(),
     });
     const changes = JSON.parse(entry.changes!);
     const countsOf = {
@@ -142,7 +143,7 @@ describe.each(DIALECTS)('structure import (%s)', (dialect) => {
       actor: CORR,
       fileName: path.basename(file),
       fileSha256: sha256(file),
-      startedAt: process.env.CHORUS_ADMIN_NOW,
+      startedAt: testClock.now().toISOString(),
     });
     expect(run.finishedAt).not.toBeNull();
     expect(JSON.parse(run.counts!)).toEqual(countsOf);
@@ -311,7 +312,7 @@ describe.each(DIALECTS)('structure import (%s)', (dialect) => {
       await importStructures(store, CORR, opts(ANNUAIRE));
       const before = await store.db.selectFrom('structure').selectAll().orderBy('id').execute();
       const auditsBefore = (await audits()).length;
-      vi.stubEnv('CHORUS_ADMIN_NOW', '2025-03-11T10:00:00.000Z');
+      testClock.set('2025-03-11T10:00:00.000Z');
 
       const again = await importStructures(store, CORR, opts(ANNUAIRE));
       expect(again).toMatchObject({
@@ -340,7 +341,7 @@ describe.each(DIALECTS)('structure import (%s)', (dialect) => {
         'COMMUNE DE BORDEAUX',
         'VILLE DE BORDEAUX – Hôtel',
       );
-      vi.stubEnv('CHORUS_ADMIN_NOW', '2025-03-11T10:00:00.000Z');
+      testClock.set('2025-03-11T10:00:00.000Z');
 
       const summary = await importStructures(store, CORR, opts(modified));
       expect(summary).toMatchObject({

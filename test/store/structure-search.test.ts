@@ -9,8 +9,9 @@ import { importServices, importStructures } from '../../src/app/structure-import
 import { searchStructures, showStructure, type SearchInput } from '../../src/app/structures.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { InvalidInputError, NotFoundError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAccount, addAttachment, count } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
@@ -116,15 +117,15 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
     await createAccount(store, CORR, {
       login: PLAIN,
       data: { email: PLAIN, lastName: 'DUFOUR', firstName: 'Jean' },

@@ -21,8 +21,9 @@ import {
   InvalidInputError,
   NotFoundError,
 } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAccount, addAttachment, AT, count, counts } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');
 const CORR = 'claire.martin@dgfip.finances.gouv.fr'; // scope 64
@@ -73,15 +74,15 @@ describe.each(DIALECTS)('structure rights and services (%s)', (dialect) => {
   let mdm: number;
 
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
     await importStructures(store, CORR, {
       file: path.join(FIXTURES, 'annuaire.csv'),
       encoding: 'auto',

@@ -16,8 +16,9 @@ import { integrityProblems, openStore, type Store } from '../../src/db/store.js'
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import type { Scope } from '../../src/domain/departement.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { counts, expectKey } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -151,15 +152,15 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64', '40'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
     // both fixtures hold rows rejected on purpose (other tests' subject): their summaries are not checked here
     await importStructures(store, CORR, { file: ANNUAIRE, encoding: 'auto', lang: 'fr' });
     await importServices(store, CORR, { file: SERVICES, encoding: 'auto', lang: 'fr' });
@@ -479,7 +480,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
       const before = await counts(store.db);
       const state = await snapshot();
       const seq = await lastSeq();
-      vi.stubEnv('CHORUS_ADMIN_NOW', LATER);
+      testClock.set(LATER);
 
       const summary = await sync();
       expect(summary).toMatchObject({
@@ -619,7 +620,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
     it('applies changed personal fields and attachments, with before/after in the audit log', async () => {
       await sync();
       const seq = await lastSeq();
-      vi.stubEnv('CHORUS_ADMIN_NOW', LATER);
+      testClock.set(LATER);
       const file = variant('updates', {
         4: withCell(line(4), COL.NOM, 'MARTIN-DUPUIS'),
         5: withCell(line(5), COL.NOM, 'MARTIN-DUPUIS'),
@@ -1358,7 +1359,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
       // generated structures lie all over France: a national correspondent
       const scope: Scope = ['*'];
       await initStore({
-        location: fresh.location,
+        store: accessTo(fresh.location),
         login: CORR,
         data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
         scope,
@@ -1371,7 +1372,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
       gen(['annuaire', '2000'], files.annuaire);
       gen(['services', '2000'], files.services);
       gen(['madrhas', '100000', '2000'], files.madrhas);
-      const store = await openStore(fresh.location);
+      const store = await openStore(fresh.location, { clock: testClock });
       try {
         await importStructures(store, CORR, { file: files.annuaire, encoding: 'auto', lang: 'fr' });
         await importServices(store, CORR, { file: files.services, encoding: 'auto', lang: 'fr' });
@@ -1431,7 +1432,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
 
     /** The store is as before the run, sound, and a normal run afterwards succeeds. */
     async function expectUntouchedThenSync(): Promise<void> {
-      const store = await openStore(fresh.location);
+      const store = await openStore(fresh.location, { clock: testClock });
       try {
         expect(await counts(store.db)).toEqual(before);
         expect(await schemaObjects(store)).toEqual(beforeSchema);

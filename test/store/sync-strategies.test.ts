@@ -9,7 +9,8 @@ import { importServices, importStructures } from '../../src/app/structure-import
 import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync-madrhas.js';
 import { RowChecker } from '../../src/app/sync-rows.js';
 import { openStore, type Store } from '../../src/db/store.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
+import { testClock } from '../helpers/clock.js';
 
 // The sync's two paths (app/sync-stream.ts, the staged path of app/sync-madrhas.ts) must leave
 // the same store and report the same summary, whatever the file; the streamed one gives way to
@@ -213,16 +214,16 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
   const fresh: FreshLocation[] = [];
   const stores: Store[] = [];
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     for (let i = 0; i < 2; i++) {
       const f = await freshLocation(dialect);
       await initStore({
-        location: f.location,
+        store: accessTo(f.location),
         login: CORR,
         data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
         scope: ['64', '40'],
       });
-      const s = await openStore(f.location);
+      const s = await openStore(f.location, { clock: testClock });
       await importStructures(s, CORR, {
         file: path.join(FIXTURES, 'annuaire.csv'),
         encoding: 'auto',

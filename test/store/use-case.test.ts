@@ -6,8 +6,9 @@ import { getAccount } from '../../src/db/account.repository.js';
 import { appendAudit, readHead } from '../../src/db/audit.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ConflictError, ForbiddenError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAttachment, addStructure, counts, entry, expectKey } from './support/seed.js';
+import { testClock } from '../helpers/clock.js';
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const NOW = '2025-03-10T09:30:00.000Z';
@@ -16,15 +17,15 @@ describe.each(DIALECTS)('runUseCase (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
   beforeEach(async () => {
-    vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
+    testClock.set(NOW);
     fresh = await freshLocation(dialect);
     await initStore({
-      location: fresh.location,
+      store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
       scope: ['64'],
     });
-    store = await openStore(fresh.location);
+    store = await openStore(fresh.location, { clock: testClock });
   });
   afterEach(async () => {
     vi.unstubAllEnvs();
