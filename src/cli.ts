@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Help, Option } from 'commander';
-import { bindIo } from './commands/context.js';
+import { bindIo } from './commands/program-io.js';
 import { examples } from './commands/help-text.js';
 import { AppError, EXIT, InvalidInputError, PartialBatchError } from './errors.js';
 import { resolveLang, t, type Lang, type MessageKey } from './i18n/index.js';
@@ -166,15 +166,21 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     const asked = groupAsked(argv);
     const load = asked !== undefined && Object.hasOwn(GROUPS, asked) ? [asked] : [];
-    if (load.length > 0) {
-      const { z } = await import('zod');
-      z.config(lang === 'fr' ? z.locales.fr() : z.locales.en());
-    }
+    if (load.length > 0) await zodSpeaks(lang);
     await (await buildProgram(lang, io, load)).parseAsync([...argv], { from: 'user' });
     return EXIT.OK;
   } catch (err) {
     return report(err, out);
   }
+}
+
+/** zod's own messages in the user's language: only the two locales are loaded, not its forty. */
+async function zodSpeaks(lang: Lang): Promise<void> {
+  const [{ config }, locale] = await Promise.all([
+    import('zod'),
+    lang === 'fr' ? import('zod/v4/locales/fr.js') : import('zod/v4/locales/en.js'),
+  ]);
+  config(locale.default());
 }
 
 /** Prints what went wrong, in the user's language, and returns the exit code of SPEC 5. */

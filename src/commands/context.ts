@@ -5,6 +5,7 @@ import { InvalidInputError, UsageError } from '../errors.js';
 import { resolveLang, type Lang } from '../i18n/index.js';
 import { Output, type Format } from '../ui/output.js';
 import type { Io } from '../ui/io.js';
+import { ioOf } from './program-io.js';
 import { lockTimeout, storeLocation } from '../app/location.js';
 import type { StoreAccess } from '../app/session.js';
 import { login as loginSchema } from '../domain/fields.js';
@@ -34,21 +35,6 @@ const globalsSchema = z.object({
   quiet: z.boolean().optional(),
   verbose: z.boolean().optional(),
 });
-
-/** The io of each program `run` builds: its commands reach their process through it alone. */
-const IO = new WeakMap<Command, Io>();
-
-export function bindIo(program: Command, io: Io): void {
-  IO.set(program, io);
-}
-
-export function ioOf(cmd: Command): Io {
-  let root = cmd;
-  while (root.parent) root = root.parent;
-  const io = IO.get(root);
-  if (!io) throw new Error(`command ${cmd.name()} is not part of a running program`);
-  return io;
-}
 
 export function globalsOf(cmd: Command): Globals {
   const io = ioOf(cmd);
