@@ -25,7 +25,7 @@ import {
   stagedRowsOf,
   type StagedRow,
 } from '../db/sync.repository.js';
-import type { SyncSummary } from './sync-madrhas.js';
+import type { SyncSummary } from './sync-summary.js';
 import type { UseCase } from './use-case.js';
 
 const CHUNK = 1000;

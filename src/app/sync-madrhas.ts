@@ -39,7 +39,10 @@ import {
 import { applyStaged, deactivateAbsent, Writer } from './sync-apply.js';
 import { Directory, RowChecker, splitMessage, type CrossRule } from './sync-rows.js';
 import { streamFile, StreamFallback, type SyncTools } from './sync-stream.js';
+import type { SyncSummary } from './sync-summary.js';
 import { runUseCase, type UseCase } from './use-case.js';
+
+export type { SyncSummary };
 
 /**
  * `sync madrhas` (SPEC 8.1): one run, one transaction.
@@ -71,34 +74,6 @@ export interface SyncOptions {
   progress?: (read: number, total: number) => void;
   /** `staged` forces the general path (tests compare both); default: streamed when the file allows. */
   strategy?: 'auto' | 'staged';
-}
-
-export interface SyncSummary {
-  file: string;
-  sha256: string;
-  encoding: string;
-  mode: 'full' | 'delta';
-  dryRun: boolean;
-  /** `streamed` (each login's rows together, the fast path) or `staged` (any other file). */
-  strategy: 'streamed' | 'staged';
-  rows: number;
-  accounts: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  kept: number;
-  reactivated: number;
-  deactivated: number;
-  attachmentsAdded: number;
-  attachmentsChanged: number;
-  attachmentsEnded: number;
-  rejected: number;
-  padded: number;
-  /** Structures whose GP the file would remove (an attachment ended, an account deactivated): kept. */
-  gpKept: number;
-  unknownColumns: string[];
-  sample: { line: number; errors: string[] }[];
-  rejectsFile: string | null;
 }
 
 const STAGE_BATCH = 2000;

@@ -14,7 +14,7 @@ import {
 import type { CurrentAccount } from '../domain/madrhas.js';
 import { breathe, type AccountGroup, type Writer } from './sync-apply.js';
 import { crossRuleText, type RowChecker } from './sync-rows.js';
-import type { SyncSummary } from './sync-madrhas.js';
+import type { SyncSummary } from './sync-summary.js';
 import type { UseCase } from './use-case.js';
 
 /**
