@@ -25,10 +25,9 @@ import {
   scopeOf,
   allScopes,
   updateAccount,
-  type Db,
 } from '../db/account.repository.js';
 import { principalOf } from '../db/attachment.repository.js';
-import type { AccountRow } from '../db/schema.js';
+import type { AccountRow, Db } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { getStructure } from '../db/structure.repository.js';
 import { runUseCase, type UseCase } from './use-case.js';

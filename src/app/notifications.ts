@@ -8,7 +8,8 @@ import { wantsMail } from '../domain/mail.js';
 import { composeEml } from '../io/eml.js';
 import { Outputs } from '../io/file-output.js';
 import { managersOf } from '../db/attachment.repository.js';
-import { accountInScope, type Db } from '../db/account.repository.js';
+import { accountInScope } from '../db/account.repository.js';
+import type { Db } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { runUseCase, type UseCase } from './use-case.js';
 

@@ -25,8 +25,7 @@ import {
   type CsvSource,
   type EncodingChoice,
 } from '../io/csv.js';
-import type { Db } from '../db/account.repository.js';
-import type { NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
+import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import {
   insertServices,

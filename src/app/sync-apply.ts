@@ -11,7 +11,7 @@ import {
 } from '../domain/madrhas.js';
 import { composeMail, NOREPLY } from '../domain/mail.js';
 import type { Lang } from '../i18n/index.js';
-import type { Db } from '../db/account.repository.js';
+import type { Db } from '../db/schema.js';
 import { appendAudit } from '../db/audit.repository.js';
 import { bulkInsert } from '../db/bulk.js';
 import {

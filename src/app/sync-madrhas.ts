@@ -15,7 +15,7 @@ import {
   type EncodingChoice,
   type HeaderMatch,
 } from '../io/csv.js';
-import type { Db } from '../db/account.repository.js';
+import type { Db } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import {
   absentAccounts,

@@ -5,7 +5,7 @@ import { parseMadrhasRow, type Cells, type MadrhasRow } from '../domain/madrhas.
 import { checkServiceCode } from '../domain/structure.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
 import { eachPacked, rawRows } from '../db/bulk.js';
-import type { Db } from '../db/account.repository.js';
+import type { Db } from '../db/schema.js';
 
 /**
  * One MADRHAS row checked on its own and against the directory (SPEC 8.1), for both of the

@@ -1,19 +1,11 @@
-import {
-  sql,
-  type ExpressionBuilder,
-  type Kysely,
-  type ReferenceExpression,
-  type Transaction,
-} from 'kysely';
+import { sql, type ExpressionBuilder, type ReferenceExpression } from 'kysely';
 import { ALL, type Scope } from '../domain/departement.js';
 import type { Actor, Target } from '../domain/rights.js';
 import type { AccountStatus, HabilitationProfile, Role } from '../domain/enums.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type { AccountRow, AccountUpdate, Database, NewAccount } from './schema.js';
+import type { AccountRow, AccountUpdate, Database, Db, NewAccount } from './schema.js';
 import { like } from './like.js';
 import { isUniqueViolation } from './store.js';
-
-export type Db = Kysely<Database> | Transaction<Database>;
 
 export async function findAccount(db: Db, login: string): Promise<AccountRow | undefined> {
   return db.selectFrom('account').selectAll().where('login', '=', login).executeTakeFirst();

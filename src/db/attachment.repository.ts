@@ -1,6 +1,5 @@
-import type { Db } from './account.repository.js';
 import type { ExpressionBuilder } from 'kysely';
-import type { AccountRow, AttachmentRow, Database } from './schema.js';
+import type { AccountRow, AttachmentRow, Database, Db } from './schema.js';
 import { NotFoundError } from '../errors.js';
 
 /** Attachments (rattachements) and the services they are limited to. */

@@ -1,8 +1,7 @@
 import { chain, type AuditFields, type ChainedEntry, type Outcome } from '../domain/audit-chain.js';
-import type { Db } from './account.repository.js';
 import { bulkInsert } from './bulk.js';
 import { like } from './like.js';
-import type { AuditLogRow } from './schema.js';
+import type { AuditLogRow, Db } from './schema.js';
 
 const BATCH = 500;
 

@@ -1,5 +1,4 @@
-import type { Db } from './account.repository.js';
-import type { FileRow, NewFile } from './schema.js';
+import type { Db, FileRow, NewFile } from './schema.js';
 import { rawSqlite } from './store.js';
 
 /** Files (pièces jointes): metadata in `file`, bytes in `file_chunk` rows read back in `seq` order. */

@@ -2,8 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Role } from '../domain/enums.js';
 import { withinDates } from '../domain/rights.js';
 import type { AttachmentFacts } from '../domain/subscription.js';
-import type { Db } from './account.repository.js';
-import type { AccountRow, HabilitationTable, SubscriptionTable } from './schema.js';
+import type { AccountRow, Db, HabilitationTable, SubscriptionTable } from './schema.js';
 
 /**
  * Habilitations and space subscriptions (tables of migration 0001): the two kinds of request a

@@ -1,4 +1,12 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  ColumnType,
+  Generated,
+  Insertable,
+  Kysely,
+  Selectable,
+  Transaction,
+  Updateable,
+} from 'kysely';
 
 /**
  * The tables, as TypeScript sees them (camelCase; the store's columns are snake_case, mapped by
@@ -233,6 +241,9 @@ export interface Database {
   run: RunTable;
   directoryState: DirectoryStateTable;
 }
+
+/** What a repository runs its queries on: the store, or the use case's transaction. */
+export type Db = Kysely<Database> | Transaction<Database>;
 
 export type AccountRow = Selectable<AccountTable>;
 export type NewAccount = Insertable<AccountTable>;

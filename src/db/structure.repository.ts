@@ -3,9 +3,8 @@ import type { StructureRef } from '../domain/structure-ref.js';
 import { structureSearchKey } from '../domain/structure.js';
 import { fold } from '../domain/text.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import type { Db } from './account.repository.js';
 import { like } from './like.js';
-import type { NewService, NewStructure, ServiceRow, StructureRow } from './schema.js';
+import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from './schema.js';
 import { binaryOrder, structureTextMatch, type DialectName } from './store.js';
 
 /** The structure a reference names; a bare identifier must match exactly one type. */

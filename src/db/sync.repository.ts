@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Scope } from '../domain/departement.js';
 import { ALL } from '../domain/departement.js';
 import type { CurrentAccount, CurrentAttachment } from '../domain/madrhas.js';
-import type { Db } from './account.repository.js';
+import type { Db } from './schema.js';
 import { bulkInsert, packedText, rawQuery, rawRows } from './bulk.js';
 import { rawSqlite } from './store.js';
 

@@ -16,7 +16,7 @@ import {
   requestSubscription,
 } from '../../src/app/subscriptions.js';
 import { initStore } from '../../src/app/init.js';
-import type { Db } from '../../src/db/account.repository.js';
+import type { Db } from '../../src/db/schema.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import type { HabilitationProfile } from '../../src/domain/enums.js';
 import { AppError } from '../../src/errors.js';
