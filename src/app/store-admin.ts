@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
-import { appendAudit } from '../db/audit.repository.js';
+import * as audit from '../db/audit.repository.js';
 import {
   assertNotNewer,
   backupTo,
+  countRows,
   integrityProblems,
   migrateToLatest,
   schemaState,
@@ -24,21 +25,19 @@ export async function migrate(location: string) {
     async (store) => {
       const applied = await migrateToLatest(store);
       if (applied.length > 0) {
-        await store.db
-          .transaction()
-          .execute((trx) =>
-            appendAudit(trx, [
-              {
-                at: now(),
-                actor: operator(),
-                action: 'store.migrate',
-                target: 'store',
-                outcome: 'OK',
-                changes: JSON.stringify({ applied }),
-                runId: null,
-              },
-            ]),
-          );
+        await store.db.transaction().execute((trx) =>
+          audit.appendAudit(trx, [
+            {
+              at: now(),
+              actor: operator(),
+              action: 'store.migrate',
+              target: 'store',
+              outcome: 'OK',
+              changes: JSON.stringify({ applied }),
+              runId: null,
+            },
+          ]),
+        );
       }
       return {
         location: store.location,
@@ -60,17 +59,7 @@ export async function status(location: string) {
       const ready = state.pending.length === 0;
       const count = async (
         table: 'account' | 'structure' | 'attachment' | 'auditLog' | 'notification' | 'file',
-      ) =>
-        ready
-          ? Number(
-              (
-                await store.db
-                  .selectFrom(table)
-                  .select((eb) => eb.fn.countAll<number>().as('n'))
-                  .executeTakeFirstOrThrow()
-              ).n,
-            )
-          : null;
+      ) => (ready ? await countRows(store.db, table) : null);
       return {
         location: store.location,
         dialect: store.dialect,

@@ -11,6 +11,11 @@ export async function findAccount(db: Db, login: string): Promise<AccountRow | u
   return db.selectFrom('account').selectAll().where('login', '=', login).executeTakeFirst();
 }
 
+/** Whether the store holds any account at all (`init` leaves such a store alone). */
+export async function hasAccounts(db: Db): Promise<boolean> {
+  return (await db.selectFrom('account').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 export async function getAccount(db: Db, login: string): Promise<AccountRow> {
   return db
     .selectFrom('account')

@@ -91,6 +91,25 @@ export async function listAudit(
   return { rows, total: Number(total) };
 }
 
+/** The successful attachment and subscription entries of [start, end), in chain order: the weekly digest's movements. */
+export async function movementEntries(
+  db: Db,
+  start: string,
+  end: string,
+): Promise<Pick<AuditLogRow, 'at' | 'action' | 'changes'>[]> {
+  return db
+    .selectFrom('auditLog')
+    .select(['at', 'action', 'changes'])
+    .where('outcome', '=', 'OK')
+    .where('at', '>=', start)
+    .where('at', '<', end)
+    .where((eb) =>
+      eb.or([eb('action', 'like', 'attachment.%'), eb('action', 'like', 'subscription.%')]),
+    )
+    .orderBy('seq')
+    .execute();
+}
+
 /** Every entry in chain order, a page at a time, so verifying a long log keeps memory flat. */
 export async function* allAuditEntries(db: Db): AsyncGenerator<ChainedEntry> {
   let after = 0;

@@ -36,6 +36,24 @@ export async function getStructure(db: Db, ref: StructureRef): Promise<Structure
   return rows[0]!;
 }
 
+/** The structure of exactly this type and identifier, if any. */
+export async function findStructure(
+  db: Db,
+  idType: string,
+  identifier: string,
+): Promise<StructureRow | undefined> {
+  return db
+    .selectFrom('structure')
+    .selectAll()
+    .where('idType', '=', idType)
+    .where('identifier', '=', identifier)
+    .executeTakeFirst();
+}
+
+export async function structureById(db: Db, id: number): Promise<StructureRow> {
+  return db.selectFrom('structure').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
 /** Structures by (type, identifier), for a batch of import rows. */
 export async function structuresByKey(
   db: Db,
