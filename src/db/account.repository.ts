@@ -24,6 +24,10 @@ export async function getAccount(db: Db, login: string): Promise<AccountRow> {
     .executeTakeFirstOrThrow(() => new NotFoundError('account.notFound', { login }));
 }
 
+export async function accountById(db: Db, id: number): Promise<AccountRow> {
+  return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
 export async function insertAccount(db: Db, account: NewAccount): Promise<number> {
   try {
     const row = await db

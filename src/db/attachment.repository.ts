@@ -1,5 +1,5 @@
 import type { ExpressionBuilder } from 'kysely';
-import type { AccountRow, AttachmentRow, Database, Db } from './schema.js';
+import type { AccountRow, AttachmentRow, AttachmentUpdate, Database, Db } from './schema.js';
 import { NotFoundError } from '../errors.js';
 
 /** Attachments (rattachements) and the services they are limited to. */
@@ -26,6 +26,20 @@ export async function liveAttachment(
     .where('accountId', '=', accountId)
     .where('structureId', '=', structureId)
     .where('status', 'in', [...LIVE])
+    .executeTakeFirst();
+}
+
+/** The structure's validated GP attachment, if it has one. */
+export async function principalAttachment(
+  db: Db,
+  structureId: number,
+): Promise<AttachmentRow | undefined> {
+  return db
+    .selectFrom('attachment')
+    .selectAll()
+    .where('structureId', '=', structureId)
+    .where('status', '=', 'VALIDEE')
+    .where('role', '=', 'GESTIONNAIRE_PRINCIPAL')
     .executeTakeFirst();
 }
 
@@ -130,6 +144,10 @@ export async function setAttachmentStatus(
     .where('attachmentId', '=', id)
     .where('status', 'in', [...LIVE])
     .execute();
+}
+
+export async function updateAttachment(db: Db, id: number, set: AttachmentUpdate): Promise<void> {
+  await db.updateTable('attachment').set(set).where('id', '=', id).execute();
 }
 
 export async function setRole(db: Db, id: number, role: string, at: string): Promise<void> {

@@ -1,7 +1,7 @@
-import type { Selectable } from 'kysely';
 import type { Role } from '../domain/enums.js';
 import { withinDates } from '../domain/rights.js';
-import type { AttachmentFacts } from '../domain/subscription.js';
+import { LIVE_STATUSES, type AttachmentFacts } from '../domain/subscription.js';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { AccountRow, Db, HabilitationTable, SubscriptionTable } from './schema.js';
 
 /**
@@ -21,6 +21,9 @@ export interface Named {
   postalCode: string | null;
   serviceCode: string | null;
 }
+
+export type NewHabilitation = Insertable<HabilitationTable>;
+export type NewSubscription = Insertable<SubscriptionTable>;
 
 export type HabilitationRecord = HabilitationRow & Named;
 export type SubscriptionRecord = SubscriptionRow & Named;
@@ -198,7 +201,102 @@ export async function decidersOf(
   return [...out.values()].sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
 }
 
-/** The account a request belongs to, for its e-mail. */
-export async function accountById(db: Db, id: number): Promise<AccountRow> {
-  return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+// ---- writes -------------------------------------------------------------------------------
+
+/** The two kinds of request, each its own table with the same life cycle columns. */
+export type RequestKind = 'habilitation' | 'subscription';
+
+/** The account's live request (pending or granted) for exactly this structure or service. */
+export interface LivePlace {
+  accountId: number;
+  structureId: number;
+  serviceId: number | null;
+}
+
+/** The live habilitation with this profile on the place, but `exceptId`. */
+export async function liveHabilitation(
+  db: Db,
+  p: LivePlace & { profile: string; exceptId?: number },
+): Promise<{ id: number; status: string } | undefined> {
+  return db
+    .selectFrom('habilitation')
+    .select(['id', 'status'])
+    .where('accountId', '=', p.accountId)
+    .where('structureId', '=', p.structureId)
+    .where('profile', '=', p.profile)
+    .where((eb) =>
+      p.serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', p.serviceId),
+    )
+    .where('status', 'in', LIVE_STATUSES)
+    .where('id', '!=', p.exceptId ?? 0)
+    .executeTakeFirst();
+}
+
+/** The live subscription to this space on the place. */
+export async function liveSubscription(
+  db: Db,
+  p: LivePlace & { space: string },
+): Promise<{ id: number; status: string } | undefined> {
+  return db
+    .selectFrom('subscription')
+    .select(['id', 'status'])
+    .where('accountId', '=', p.accountId)
+    .where('structureId', '=', p.structureId)
+    .where('space', '=', p.space)
+    .where((eb) =>
+      p.serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', p.serviceId),
+    )
+    .where('status', 'in', LIVE_STATUSES)
+    .executeTakeFirst();
+}
+
+export async function insertHabilitation(db: Db, row: NewHabilitation): Promise<number> {
+  const { id } = await db
+    .insertInto('habilitation')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function insertSubscription(db: Db, row: NewSubscription): Promise<number> {
+  const { id } = await db
+    .insertInto('subscription')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function updateHabilitation(
+  db: Db,
+  id: number,
+  set: Updateable<HabilitationTable>,
+): Promise<void> {
+  await db.updateTable('habilitation').set(set).where('id', '=', id).execute();
+}
+
+/** A request's new status, with who decided it and when. */
+export async function decideRequest(
+  db: Db,
+  kind: RequestKind,
+  id: number,
+  d: { status: string; at: string; by: string },
+): Promise<void> {
+  await db
+    .updateTable(kind)
+    .set({ status: d.status, decidedAt: d.at, decidedBy: d.by, updatedAt: d.at })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A request's new status, undecided (a removal). */
+export async function setRequestStatus(
+  db: Db,
+  kind: RequestKind,
+  id: number,
+  status: string,
+  at: string,
+): Promise<void> {
+  await db.updateTable(kind).set({ status, updatedAt: at }).where('id', '=', id).execute();
 }

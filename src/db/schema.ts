@@ -253,6 +253,7 @@ export type NewStructure = Insertable<StructureTable>;
 export type ServiceRow = Selectable<ServiceTable>;
 export type NewService = Insertable<ServiceTable>;
 export type AttachmentRow = Selectable<AttachmentTable>;
+export type AttachmentUpdate = Updateable<AttachmentTable>;
 export type NotificationRow = Selectable<NotificationTable>;
 export type NewNotification = Insertable<NotificationTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;

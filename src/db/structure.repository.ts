@@ -54,6 +54,31 @@ export async function structureById(db: Db, id: number): Promise<StructureRow> {
   return db.selectFrom('structure').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
+/** How these structures are named (reference and name), by id. */
+export async function structureNames(
+  db: Db,
+  ids: readonly number[],
+): Promise<Pick<StructureRow, 'id' | 'idType' | 'identifier' | 'companyName'>[]> {
+  return db
+    .selectFrom('structure')
+    .select(['id', 'idType', 'identifier', 'companyName'])
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** The codes of these services, by id. */
+export async function serviceCodes(
+  db: Db,
+  ids: readonly number[],
+): Promise<Pick<ServiceRow, 'id' | 'code'>[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('service')
+    .select(['id', 'code'])
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 /** Structures by (type, identifier), for a batch of import rows. */
 export async function structuresByKey(
   db: Db,
