@@ -260,3 +260,4 @@ export type AuditLogRow = Selectable<AuditLogTable>;
 export type FileRow = Selectable<FileTable>;
 export type NewFile = Insertable<FileTable>;
 export type RunRow = Selectable<RunTable>;
+export type NewRun = Insertable<RunTable>;
