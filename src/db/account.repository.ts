@@ -28,6 +28,14 @@ export async function accountById(db: Db, id: number): Promise<AccountRow> {
   return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
+export async function accountsById(db: Db, ids: readonly number[]): Promise<AccountRow[]> {
+  return db
+    .selectFrom('account')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 export async function insertAccount(db: Db, account: NewAccount): Promise<number> {
   try {
     const row = await db
