@@ -10,7 +10,7 @@ import {
   type PersonalPatch,
 } from '../domain/account.js';
 import type { Scope } from '../domain/departement.js';
-import type { AccountStatus } from '../domain/enums.js';
+import type { AccountStatus, Source } from '../domain/enums.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import * as accounts from '../db/account.repository.js';
@@ -47,7 +47,7 @@ export interface AccountDetails extends AccountView {
 export function toView(row: AccountRow, scope: Scope | null): AccountView {
   return {
     login: row.login,
-    status: row.status as AccountStatus,
+    status: row.status,
     kind: scope ? 'correspondent' : 'user',
     scope: scope ? [...scope] : null,
     title: row.title as PersonalData['title'],
@@ -154,7 +154,7 @@ export async function insertNew(
   login: string,
   data: CreateAccountInput['data'],
   scope: Scope | null,
-  source: string,
+  source: Source,
 ): Promise<AccountRow> {
   const id = await accounts.insertAccount(db, {
     login,

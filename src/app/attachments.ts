@@ -1,4 +1,4 @@
-import type { Role } from '../domain/enums.js';
+import type { AttachmentStatus, Role } from '../domain/enums.js';
 import { withinDates, type Action } from '../domain/rights.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
@@ -552,7 +552,7 @@ export async function detach(
 
 export interface ListInput {
   account?: string | undefined;
-  status?: string | undefined;
+  status?: AttachmentStatus | undefined;
 }
 
 /** The acting account's attachments, or another account's for those who may read it. */

@@ -54,7 +54,7 @@ const toView = (f: files.FileRecord): FileView => ({
   id: f.id,
   account: f.login,
   designation: f.designation,
-  type: f.type as FileType,
+  type: f.type,
   name: f.name,
   size: f.size,
   mediaType: f.mediaType,

@@ -15,6 +15,7 @@ import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
 import {
   eachId,
+  listedStatuses,
   notifyDeciders,
   placeOf,
   placeText,
@@ -54,7 +55,7 @@ const toView = (r: requests.HabilitationRecord): HabilitationView => ({
   structure: formatStructureRef(r),
   companyName: r.companyName,
   service: r.serviceCode,
-  profile: r.profile as HabilitationProfile,
+  profile: r.profile,
   status: r.status,
   requestedAt: r.requestedAt,
   decidedAt: r.decidedAt,
@@ -128,10 +129,7 @@ export async function listHabilitations(
   input: ListHabilitationsInput,
 ): Promise<HabilitationView[]> {
   return runUseCase(store, { actor, action: 'habilitation.decide', readOnly: true }, async (uc) => {
-    const statuses =
-      input.status === undefined
-        ? ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE']
-        : [input.status];
+    const statuses = listedStatuses(input.status);
     let accountId: number | undefined = input.structure === undefined ? uc.actor.id : undefined;
     if (input.account !== undefined) {
       const owner = await accounts.getAccount(uc.trx, input.account);
@@ -156,6 +154,7 @@ export async function listHabilitations(
         uc.authorize('habilitation.decide', target, structureLabel(structure));
       structureId = structure.id;
     }
+    if (statuses.length === 0) return [];
     return (await requests.listHabilitations(uc.trx, { accountId, structureId, statuses })).map(
       toView,
     );
@@ -341,7 +340,7 @@ export async function editHabilitation(
         : input.service === null
           ? null
           : await structures.getService(uc.trx, row.structureId, input.service, ref);
-    const profile = input.profile ?? (row.profile as HabilitationProfile);
+    const profile = input.profile ?? row.profile;
     const changes = diff(
       { profile: row.profile, service: row.serviceCode },
       { profile, service: service?.code ?? null },

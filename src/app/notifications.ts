@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { departementOf, scopeCovers } from '../domain/departement.js';
+import { IDENTIFIER_TYPES, isOneOf } from '../domain/enums.js';
 import { formatStructureRef } from '../domain/structure-ref.js';
 import { parseIsoWeek, previousIsoWeek, type IsoWeek } from '../domain/week.js';
 import { InvalidInputError } from '../errors.js';
@@ -185,7 +186,9 @@ export async function queueDigest(
         ref.slice(0, ref.indexOf(':')),
         ref.slice(ref.indexOf(':') + 1),
       ];
-      const s = await structures.findStructure(uc.trx, idType, identifier);
+      const s = isOneOf(IDENTIFIER_TYPES, idType)
+        ? await structures.findStructure(uc.trx, idType, identifier)
+        : undefined;
       if (!s || !scopeCovers(uc.actor.scope!, departementOf(s.postalCode))) continue;
       result.structures += 1;
       const lastDay = new Date(Date.parse(week.end + 'T00:00:00Z') - 86_400_000)
@@ -196,7 +199,7 @@ export async function queueDigest(
         s.id,
         uc.today < lastDay ? uc.today : lastDay,
       )) {
-        const lang = manager.language as Lang;
+        const lang = manager.language;
         const subject = t(lang, 'mail.weeklyDigest.subject', {
           week: week.label,
           structure: formatStructureRef(s),

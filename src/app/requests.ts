@@ -1,3 +1,4 @@
+import { isOneOf, REQUEST_STATUSES, type RequestStatus } from '../domain/enums.js';
 import type { MailEvent } from '../domain/mail.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { AppError } from '../errors.js';
@@ -34,6 +35,15 @@ export async function eachId<T>(
     }
   }
   return out;
+}
+
+/**
+ * The statuses a list shows: `status` when given (commander has checked it is one of them; any
+ * other matches no request), else all but the removed ones.
+ */
+export function listedStatuses(status: string | undefined): RequestStatus[] {
+  if (status === undefined) return ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE'];
+  return isOneOf(REQUEST_STATUSES, status) ? [status] : [];
 }
 
 export interface Place {

@@ -2,7 +2,7 @@ import { displayIdentifier } from '../domain/identifiers.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { checkServiceCode } from '../domain/structure.js';
 import { queryTokens } from '../domain/text.js';
-import type { IdentifierType } from '../domain/enums.js';
+import { ATTACHMENT_STATUSES, isOneOf, type IdentifierType } from '../domain/enums.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import type { ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
@@ -180,7 +180,10 @@ export async function structureUsers(
   return runUseCase(store, { actor, action: 'structure.users', readOnly: true }, async (uc) => {
     const s = await structures.getStructure(uc.trx, parseStructureRef(ref));
     uc.authorize('structure.users', structureTarget(s), structureLabel(s));
-    const rows = await structures.structureUsers(uc.trx, store.dialect, s.id, statuses);
+    // commander has checked the statuses; any other matches no attachment
+    const known = statuses.filter((v) => isOneOf(ATTACHMENT_STATUSES, v));
+    if (known.length === 0) return [];
+    const rows = await structures.structureUsers(uc.trx, store.dialect, s.id, known);
     return rows.map(({ id: _id, ...r }) => r);
   });
 }

@@ -14,6 +14,7 @@ import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
 import {
   eachId,
+  listedStatuses,
   notifyDeciders,
   placeOf,
   placeText,
@@ -54,8 +55,8 @@ const toView = (r: requests.SubscriptionRecord): SubscriptionView => ({
   structure: formatStructureRef(r),
   companyName: r.companyName,
   service: r.serviceCode,
-  space: r.space as Space,
-  mode: r.mode as SubscriptionMode,
+  space: r.space,
+  mode: r.mode,
   status: r.status,
   default: false,
   requestedAt: r.requestedAt,
@@ -137,10 +138,8 @@ export async function listSubscriptions(
         uc.authorize('subscription.decide', target, structureLabel(structure));
       by = { structureId: structure.id };
     }
-    const statuses =
-      input.status === undefined
-        ? ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE']
-        : [input.status];
+    const statuses = listedStatuses(input.status);
+    if (statuses.length === 0) return [];
     const stored = (await requests.listSubscriptions(uc.trx, { ...by, statuses })).map(toView);
     const derived = statuses.includes('VALIDEE') ? await defaults(uc, by) : [];
     return [...derived, ...stored].sort(byPlace);

@@ -1,6 +1,6 @@
 import { searchKey } from '../domain/account.js';
 import type { AuditFields } from '../domain/audit-chain.js';
-import type { Role } from '../domain/enums.js';
+import type { AttachmentStatus } from '../domain/enums.js';
 import {
   planAccount,
   planIsEmpty,
@@ -10,7 +10,6 @@ import {
   type WantedAttachment,
 } from '../domain/madrhas.js';
 import { composeMail, NOREPLY } from '../domain/mail.js';
-import type { Lang } from '../i18n/index.js';
 import * as accounts from '../db/account.repository.js';
 import * as attachments from '../db/attachment.repository.js';
 import * as audit from '../db/audit.repository.js';
@@ -39,7 +38,7 @@ function wantedOf(
       w = {
         structureId: r.structureId,
         structureRef: refOf(r.structureId),
-        role: r.role as Role,
+        role: r.role,
         dateStart: r.dateStart,
         dateEnd: r.dateEnd,
         services: [],
@@ -345,7 +344,7 @@ async function insertAttachments(
       at,
     ]),
   );
-  const links: [number, number, string][] = [];
+  const links: [number, number, AttachmentStatus][] = [];
   list.forEach(({ w }, k) => {
     for (const s of w.services) links.push([ids[k]!, s, 'VALIDEE']);
   });
@@ -419,7 +418,7 @@ export async function deactivateAbsent(
     summary.deactivated += chunk.length;
     const deactivated = await accounts.accountsById(uc.trx, ids);
     const mails = deactivated.map((a) => {
-      const m = composeMail('ACCOUNT_DEACTIVATED', a.language as Lang, {
+      const m = composeMail('ACCOUNT_DEACTIVATED', a.language, {
         login: a.login,
         firstName: a.firstName,
         lastName: a.lastName,

@@ -3,7 +3,6 @@ import type { AuditFields } from '../domain/audit-chain.js';
 import { composeMail, NOREPLY, wantsMail, type MailEvent } from '../domain/mail.js';
 import { authorize, type Action, type Actor, type Target } from '../domain/rights.js';
 import { ForbiddenError } from '../errors.js';
-import type { Lang } from '../i18n/index.js';
 import * as accounts from '../db/account.repository.js';
 import * as audit from '../db/audit.repository.js';
 import * as notifications from '../db/notification.repository.js';
@@ -118,7 +117,7 @@ export async function runUseCase<T>(
           },
           notify(to, event, params, structureId = null) {
             if (!wantsMail(event, { notifyBilling: to.notifyBilling === 1 })) return;
-            const language = to.language as Lang;
+            const language = to.language;
             const mail = composeMail(event, language, {
               login: to.login,
               firstName: to.firstName,

@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder, type ReferenceExpression } from 'kysely';
 import { ALL, type Scope } from '../domain/departement.js';
 import type { Actor, Target } from '../domain/rights.js';
-import type { AccountStatus, HabilitationProfile, Role } from '../domain/enums.js';
+import type { AccountStatus } from '../domain/enums.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { AccountRow, AccountUpdate, Database, Db, NewAccount } from './schema.js';
 import { like } from './like.js';
@@ -127,10 +127,10 @@ export async function loadActor(db: Db, account: AccountRow): Promise<Actor> {
   return {
     id: account.id,
     login: account.login,
-    status: account.status as AccountStatus,
+    status: account.status,
     scope,
-    attachments: attachments.map((a) => ({ ...a, role: a.role as Role })),
-    habilitations: habilitations.map((h) => ({ ...h, profile: h.profile as HabilitationProfile })),
+    attachments,
+    habilitations,
   };
 }
 
@@ -242,7 +242,7 @@ export async function endAttachments(
     .where(
       'status',
       'in',
-      ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'].filter((s) => s !== status),
+      (['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'] as const).filter((s) => s !== status),
     )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);

@@ -1,3 +1,4 @@
+import type { AttachmentStatus, IdentifierType, Role } from '../domain/enums.js';
 import type { ExpressionBuilder } from 'kysely';
 import type { AccountRow, AttachmentRow, AttachmentUpdate, Database, Db } from './schema.js';
 import { NotFoundError } from '../errors.js';
@@ -47,7 +48,7 @@ export interface LinkedService {
   attachmentId: number;
   serviceId: number;
   code: string;
-  status: string;
+  status: AttachmentStatus;
 }
 
 /** The services of these attachments, by attachment id, ordered by code. */
@@ -77,8 +78,8 @@ export async function servicesByAttachment(
 export interface NewAttachmentInput {
   accountId: number;
   structureId: number;
-  role: string;
-  status: string;
+  role: Role;
+  status: AttachmentStatus;
   comment: string | null;
   dateStart: string | null;
   dateEnd: string | null;
@@ -124,8 +125,8 @@ export async function insertAttachment(
 export async function setAttachmentStatus(
   db: Db,
   id: number,
-  status: string,
-  set: { at: string; decidedBy?: string; refusalReason?: string; role?: string },
+  status: AttachmentStatus,
+  set: { at: string; decidedBy?: string; refusalReason?: string; role?: Role },
 ): Promise<void> {
   await db
     .updateTable('attachment')
@@ -150,7 +151,7 @@ export async function updateAttachment(db: Db, id: number, set: AttachmentUpdate
   await db.updateTable('attachment').set(set).where('id', '=', id).execute();
 }
 
-export async function setRole(db: Db, id: number, role: string, at: string): Promise<void> {
+export async function setRole(db: Db, id: number, role: Role, at: string): Promise<void> {
   await db.updateTable('attachment').set({ role, updatedAt: at }).where('id', '=', id).execute();
 }
 
@@ -252,7 +253,7 @@ export async function managersOf(db: Db, structureId: number, day: string): Prom
 
 export interface AttachmentFilter {
   accountId?: number | undefined;
-  status?: string | undefined;
+  status?: AttachmentStatus | undefined;
   structureIds?: readonly number[] | undefined;
 }
 
@@ -289,7 +290,7 @@ export async function listAttachmentRows(db: Db, f: AttachmentFilter) {
 export async function principalOf(
   db: Db,
   accountId: number,
-): Promise<{ idType: string; identifier: string }[]> {
+): Promise<{ idType: IdentifierType; identifier: string }[]> {
   return db
     .selectFrom('attachment')
     .innerJoin('structure', 'structure.id', 'attachment.structureId')

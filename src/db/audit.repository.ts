@@ -122,7 +122,7 @@ export async function* allAuditEntries(db: Db): AsyncGenerator<ChainedEntry> {
       .limit(BATCH * 10)
       .execute();
     if (rows.length === 0) return;
-    for (const r of rows) yield { ...r, outcome: r.outcome as Outcome };
+    for (const r of rows) yield r;
     after = rows[rows.length - 1]!.seq;
   }
 }

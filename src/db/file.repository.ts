@@ -1,3 +1,4 @@
+import type { FileType } from '../domain/enums.js';
 import type { Db, FileRow, NewFile } from './schema.js';
 import { rawSqlite } from './store.js';
 
@@ -41,7 +42,7 @@ export async function findFile(db: Db, id: number): Promise<FileRecord | undefin
 }
 
 /** An account's files, oldest first, of one type if given. */
-export async function filesOf(db: Db, accountId: number, type?: string): Promise<FileRecord[]> {
+export async function filesOf(db: Db, accountId: number, type?: FileType): Promise<FileRecord[]> {
   return withOwner(db)
     .where('file.accountId', '=', accountId)
     .$if(type !== undefined, (q) => q.where('file.type', '=', type!))

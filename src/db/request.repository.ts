@@ -1,4 +1,10 @@
-import type { Role } from '../domain/enums.js';
+import type {
+  HabilitationProfile,
+  IdentifierType,
+  RequestStatus,
+  Role,
+  Space,
+} from '../domain/enums.js';
 import { withinDates } from '../domain/rights.js';
 import { LIVE_STATUSES, type AttachmentFacts } from '../domain/subscription.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';
@@ -15,7 +21,7 @@ export type SubscriptionRow = Selectable<SubscriptionTable>;
 /** A request row with the names commands show: login, structure reference, service code. */
 export interface Named {
   login: string;
-  idType: string;
+  idType: IdentifierType;
   identifier: string;
   companyName: string;
   postalCode: string | null;
@@ -32,7 +38,7 @@ export interface RequestFilter {
   accountId?: number | undefined;
   structureId?: number | undefined;
   serviceId?: number | undefined;
-  statuses?: readonly string[] | undefined;
+  statuses?: readonly RequestStatus[] | undefined;
 }
 
 function namedHabilitations(db: Db) {
@@ -153,7 +159,7 @@ export async function attachmentFacts(
   }
   return rows.map(({ id, role, ...r }) => ({
     ...r,
-    role: role as Role,
+    role,
     serviceIds: services.get(id) ?? [],
   }));
 }
@@ -216,8 +222,8 @@ export interface LivePlace {
 /** The live habilitation with this profile on the place, but `exceptId`. */
 export async function liveHabilitation(
   db: Db,
-  p: LivePlace & { profile: string; exceptId?: number },
-): Promise<{ id: number; status: string } | undefined> {
+  p: LivePlace & { profile: HabilitationProfile; exceptId?: number },
+): Promise<{ id: number; status: RequestStatus } | undefined> {
   return db
     .selectFrom('habilitation')
     .select(['id', 'status'])
@@ -235,8 +241,8 @@ export async function liveHabilitation(
 /** The live subscription to this space on the place. */
 export async function liveSubscription(
   db: Db,
-  p: LivePlace & { space: string },
-): Promise<{ id: number; status: string } | undefined> {
+  p: LivePlace & { space: Space },
+): Promise<{ id: number; status: RequestStatus } | undefined> {
   return db
     .selectFrom('subscription')
     .select(['id', 'status'])
@@ -281,7 +287,7 @@ export async function decideRequest(
   db: Db,
   kind: RequestKind,
   id: number,
-  d: { status: string; at: string; by: string },
+  d: { status: RequestStatus; at: string; by: string },
 ): Promise<void> {
   await db
     .updateTable(kind)
@@ -295,7 +301,7 @@ export async function setRequestStatus(
   db: Db,
   kind: RequestKind,
   id: number,
-  status: string,
+  status: RequestStatus,
   at: string,
 ): Promise<void> {
   await db.updateTable(kind).set({ status, updatedAt: at }).where('id', '=', id).execute();

@@ -7,11 +7,27 @@ import type {
   Transaction,
   Updateable,
 } from 'kysely';
+import type { Outcome } from '../domain/audit-chain.js';
+import type {
+  AccountStatus,
+  AttachmentStatus,
+  Civilite,
+  FileType,
+  HabilitationProfile,
+  IdentifierType,
+  Language,
+  RequestStatus,
+  Role,
+  Source,
+  Space,
+  SubscriptionMode,
+} from '../domain/enums.js';
 
 /**
  * The tables, as TypeScript sees them (camelCase; the store's columns are snake_case, mapped by
  * kysely's CamelCasePlugin). Flags are integers 0/1 and times ISO 8601 text on both dialects,
- * so that SQLite and PostgreSQL return the same values to the same queries.
+ * so that SQLite and PostgreSQL return the same values to the same queries. Enumerated columns
+ * carry the unions of SPEC 3 (domain/enums.ts): the store's values are only ever written from them.
  */
 
 type Flag = number;
@@ -22,9 +38,9 @@ type Id = Generated<number>;
 export interface AccountTable {
   id: Id;
   login: string;
-  status: string;
-  source: string;
-  title: string | null;
+  status: AccountStatus;
+  source: Source;
+  title: Civilite | null;
   lastName: string;
   firstName: string;
   email: string;
@@ -35,7 +51,7 @@ export interface AccountTable {
   postalCode: string | null;
   city: string | null;
   country: Generated<string>;
-  language: Generated<string>;
+  language: Generated<Language>;
   notifyBilling: Generated<Flag>;
   notifyNews: Generated<Flag>;
   completedAt: Timestamp | null;
@@ -56,7 +72,7 @@ export interface CorrespondentScopeTable {
 
 export interface StructureTable {
   id: Id;
-  idType: string;
+  idType: IdentifierType;
   identifier: string;
   companyName: string;
   ediSender: Flag;
@@ -104,9 +120,9 @@ export interface AttachmentTable {
   id: Id;
   accountId: number;
   structureId: number;
-  role: string;
-  status: string;
-  source: string;
+  role: Role;
+  status: AttachmentStatus;
+  source: Source;
   comment: string | null;
   refusalReason: string | null;
   dateStart: string | null;
@@ -122,7 +138,7 @@ export interface AttachmentTable {
 export interface AttachmentServiceTable {
   attachmentId: number;
   serviceId: number;
-  status: string;
+  status: AttachmentStatus;
 }
 
 export interface HabilitationTable {
@@ -130,8 +146,8 @@ export interface HabilitationTable {
   accountId: number;
   structureId: number;
   serviceId: number | null;
-  profile: string;
-  status: string;
+  profile: HabilitationProfile;
+  status: RequestStatus;
   requestedAt: Timestamp | null;
   decidedAt: Timestamp | null;
   decidedBy: string | null;
@@ -144,9 +160,9 @@ export interface SubscriptionTable {
   accountId: number;
   structureId: number;
   serviceId: number | null;
-  space: string;
-  mode: string;
-  status: string;
+  space: Space;
+  mode: SubscriptionMode;
+  status: RequestStatus;
   requestedAt: Timestamp | null;
   decidedAt: Timestamp | null;
   decidedBy: string | null;
@@ -158,7 +174,7 @@ export interface FileTable {
   id: Id;
   accountId: number;
   designation: string;
-  type: string;
+  type: FileType;
   name: string;
   size: number;
   mediaType: string;
@@ -178,7 +194,7 @@ export interface NotificationTable {
   accountId: number | null;
   structureId: number | null;
   event: string;
-  language: string;
+  language: Language;
   fromAddress: string;
   toAddress: string;
   subject: string;
@@ -193,7 +209,7 @@ export interface AuditLogTable {
   actor: string;
   action: string;
   target: string;
-  outcome: string;
+  outcome: Outcome;
   changes: string | null;
   runId: number | null;
   prevHash: string;

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { AttachmentStatus, IdentifierType } from '../domain/enums.js';
 import type { StructureRef } from '../domain/structure-ref.js';
 import { structureSearchKey } from '../domain/structure.js';
 import { fold } from '../domain/text.js';
@@ -39,7 +40,7 @@ export async function getStructure(db: Db, ref: StructureRef): Promise<Structure
 /** The structure of exactly this type and identifier, if any. */
 export async function findStructure(
   db: Db,
-  idType: string,
+  idType: IdentifierType,
   identifier: string,
 ): Promise<StructureRow | undefined> {
   return db
@@ -316,7 +317,7 @@ export async function structureUsers(
   db: Db,
   dialect: DialectName,
   structureId: number,
-  statuses: readonly string[],
+  statuses: readonly AttachmentStatus[],
 ) {
   const rows = await db
     .selectFrom('attachment')

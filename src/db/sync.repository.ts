@@ -1,7 +1,15 @@
 import { sql } from 'kysely';
 import type { Scope } from '../domain/departement.js';
 import { ALL } from '../domain/departement.js';
-import type { CurrentAccount, CurrentAttachment } from '../domain/madrhas.js';
+import type {
+  AccountStatus,
+  AttachmentStatus,
+  Civilite,
+  Language,
+  Role,
+  Source,
+} from '../domain/enums.js';
+import type { CurrentAccount, CurrentAttachment, MadrhasRow } from '../domain/madrhas.js';
 import type { Db } from './schema.js';
 import { bulkInsert, eachPacked, packedText, rawQuery, rawRows } from './bulk.js';
 import { rawSqlite } from './store.js';
@@ -33,17 +41,17 @@ export const STAGE_COLUMNS = [
 export interface StagedRow {
   line: number;
   login: string;
-  title: string | null;
+  title: Civilite | null;
   lastName: string;
   firstName: string;
   email: string;
   phone: string | null;
   structureId: number;
   serviceId: number | null;
-  role: string;
+  role: Role;
   dateStart: string;
   dateEnd: string | null;
-  accountStatus: string;
+  accountStatus: MadrhasRow['accountStatus'];
 }
 
 export async function createStage(db: Db): Promise<void> {
@@ -199,17 +207,17 @@ export async function stagedRowsOf(db: Db, first: string, last: string): Promise
   return rows.map((r) => ({
     line: r[0] as number,
     login: r[1] as string,
-    title: r[2] as string | null,
+    title: r[2] as Civilite | null,
     lastName: r[3] as string,
     firstName: r[4] as string,
     email: r[5] as string,
     phone: r[6] as string | null,
     structureId: r[7] as number,
     serviceId: r[8] as number | null,
-    role: r[9] as string,
+    role: r[9] as Role,
     dateStart: r[10] as string,
     dateEnd: r[11] as string | null,
-    accountStatus: r[12] as string,
+    accountStatus: r[12] as StagedRow['accountStatus'],
   }));
 }
 
@@ -226,8 +234,8 @@ export async function accountsByLogin(
   return rows.map((r) => ({
     id: r[0] as number,
     login: r[1] as string,
-    status: r[2] as string,
-    source: r[3] as string,
+    status: r[2] as AccountStatus,
+    source: r[3] as Source,
     completedAt: r[4] as string | null,
     title: r[5] as string | null,
     lastName: r[6] as string,
@@ -580,15 +588,15 @@ const ACCOUNT_COLUMNS = [
 /** A new account's values, in the order of its columns: arrays, not objects, for a million rows. */
 export type AccountValues = [
   login: string,
-  status: string,
-  source: string,
-  title: string | null,
+  status: AccountStatus,
+  source: Source,
+  title: Civilite | null,
   lastName: string,
   firstName: string,
   email: string,
   phone: string | null,
   country: string,
-  language: string,
+  language: Language,
   notifyBilling: number,
   notifyNews: number,
   searchKey: string,
@@ -621,9 +629,9 @@ const ATTACHMENT_COLUMNS = [
 export type AttachmentValues = [
   accountId: number,
   structureId: number,
-  role: string,
-  status: string,
-  source: string,
+  role: Role,
+  status: AttachmentStatus,
+  source: Source,
   dateStart: string | null,
   dateEnd: string | null,
   decidedAt: string | null,
@@ -644,7 +652,7 @@ export async function insertAttachments(
 /** Links attachments to services: (attachment id, service id, status) each. */
 export async function insertAttachmentServices(
   db: Db,
-  links: readonly [attachmentId: number, serviceId: number, status: string][],
+  links: readonly [attachmentId: number, serviceId: number, status: AttachmentStatus][],
 ): Promise<void> {
   if (links.length > 0)
     await bulkInsert(db, 'attachment_service', ['attachment_id', 'service_id', 'status'], links);
