@@ -10,27 +10,14 @@ import {
   type PersonalPatch,
 } from '../domain/account.js';
 import type { Scope } from '../domain/departement.js';
-import type { AccountStatus } from '../domain/enums.js';
+import type { AccountStatus, Source } from '../domain/enums.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
-import {
-  accountTarget,
-  attachmentsOf,
-  endAttachments,
-  findAccount,
-  getAccount,
-  insertAccount,
-  insertScope,
-  listAccounts as listAccountRows,
-  scopeOf,
-  allScopes,
-  updateAccount,
-  type Db,
-} from '../db/account.repository.js';
-import { principalOf } from '../db/attachment.repository.js';
-import type { AccountRow } from '../db/schema.js';
+import * as accounts from '../db/account.repository.js';
+import * as attachments from '../db/attachment.repository.js';
+import type { AccountRow, Db } from '../db/schema.js';
 import type { Store } from '../db/store.js';
-import { getStructure } from '../db/structure.repository.js';
+import * as structures from '../db/structure.repository.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /** An account as commands show it: stable English keys (SPEC 4). */
@@ -60,7 +47,7 @@ export interface AccountDetails extends AccountView {
 export function toView(row: AccountRow, scope: Scope | null): AccountView {
   return {
     login: row.login,
-    status: row.status as AccountStatus,
+    status: row.status,
     kind: scope ? 'correspondent' : 'user',
     scope: scope ? [...scope] : null,
     title: row.title as PersonalData['title'],
@@ -135,7 +122,7 @@ export async function createAccount(
       if (input.scope)
         uc.authorize('correspondent.create', { kind: 'scope', scope: input.scope }, label);
       else uc.authorize('account.create', { kind: 'none' }, label);
-      const existing = await findAccount(uc.trx, input.login);
+      const existing = await accounts.findAccount(uc.trx, input.login);
       if (existing)
         throw new ConflictError(
           existing.status === 'SUPPRIME' ? 'account.existsDeleted' : 'account.exists',
@@ -167,9 +154,9 @@ export async function insertNew(
   login: string,
   data: CreateAccountInput['data'],
   scope: Scope | null,
-  source: string,
+  source: Source,
 ): Promise<AccountRow> {
-  const id = await insertAccount(db, {
+  const id = await accounts.insertAccount(db, {
     login,
     status: 'ACTIF',
     source,
@@ -177,8 +164,8 @@ export async function insertNew(
     createdAt: at,
     updatedAt: at,
   });
-  if (scope) await insertScope(db, id, scope);
-  return getAccount(db, login);
+  if (scope) await accounts.insertScope(db, id, scope);
+  return accounts.getAccount(db, login);
 }
 
 /** deactivate, reactivate, delete: a correspondent's status change on an account in scope. */
@@ -191,30 +178,35 @@ export async function changeStatus(
   const action = `account.${transition}` as const;
   const label = accountLabel(login);
   return runUseCase(store, { actor, action }, async (uc) => {
-    const account = await getAccount(uc.trx, login);
-    uc.authorize(action, await accountTarget(uc.trx, account), label);
+    const account = await accounts.getAccount(uc.trx, login);
+    uc.authorize(action, await accounts.accountTarget(uc.trx, account), label);
     if (account.id === uc.actor.id) throw new ConflictError('account.notYourself', { login });
     const rule = ACCOUNT_TRANSITIONS[transition];
     if (!(rule.from as readonly string[]).includes(account.status))
       throw new ConflictError(`account.cannot.${transition}`, { login, status: account.status });
     if (transition === 'delete') {
       // the last GP never disappears silently: the role must be handed over first (attachment detach --new-manager)
-      const gp = await principalOf(uc.trx, account.id);
+      const gp = await attachments.principalOf(uc.trx, account.id);
       if (gp.length > 0)
         throw new ConflictError('account.isPrincipalManager', {
           login,
           structures: gp.map(formatStructureRef).join(', '),
         });
     }
-    await updateAccount(uc.trx, account.id, { status: rule.to, updatedAt: uc.now });
+    await accounts.updateAccount(uc.trx, account.id, { status: rule.to, updatedAt: uc.now });
     const changes: Record<string, unknown> = { status: { before: account.status, after: rule.to } };
     if (transition === 'delete')
-      changes.attachmentsEnded = await endAttachments(uc.trx, account.id, 'SUPPRIMEE', uc.now);
+      changes.attachmentsEnded = await accounts.endAttachments(
+        uc.trx,
+        account.id,
+        'SUPPRIMEE',
+        uc.now,
+      );
     uc.audit(action, label, changes);
     if (transition === 'deactivate') uc.notify(account, 'ACCOUNT_DEACTIVATED', {});
     return toView(
       { ...account, status: rule.to, updatedAt: uc.now },
-      await scopeOf(uc.trx, account.id),
+      await accounts.scopeOf(uc.trx, account.id),
     );
   });
 }
@@ -226,13 +218,13 @@ export async function resendCredentials(
 ): Promise<AccountView> {
   const label = accountLabel(login);
   return runUseCase(store, { actor, action: 'account.resendCredentials' }, async (uc) => {
-    const account = await getAccount(uc.trx, login);
-    uc.authorize('account.resendCredentials', await accountTarget(uc.trx, account), label);
+    const account = await accounts.getAccount(uc.trx, login);
+    uc.authorize('account.resendCredentials', await accounts.accountTarget(uc.trx, account), label);
     if (account.status !== 'ACTIF')
       throw new ConflictError('account.notActive', { login, status: account.status });
     uc.notify(account, 'ACCOUNT_CREATED', {});
     uc.audit('account.resendCredentials', label, { to: account.email });
-    return toView(account, await scopeOf(uc.trx, account.id));
+    return toView(account, await accounts.scopeOf(uc.trx, account.id));
   });
 }
 
@@ -248,9 +240,9 @@ export async function listAccounts(store: Store, actor: string, input: ListAccou
   return runUseCase(store, { actor, action: 'account.list', readOnly: true }, async (uc) => {
     uc.authorize('account.list', { kind: 'none' }, 'accounts');
     const structureId = input.structure
-      ? (await getStructure(uc.trx, parseStructureRef(input.structure))).id
+      ? (await structures.getStructure(uc.trx, parseStructureRef(input.structure))).id
       : undefined;
-    const { rows, total } = await listAccountRows(uc.trx, {
+    const { rows, total } = await accounts.listAccounts(uc.trx, {
       status: input.status,
       structureId,
       search: input.search === undefined ? undefined : searchKey(input.search),
@@ -258,7 +250,7 @@ export async function listAccounts(store: Store, actor: string, input: ListAccou
       limit: input.limit,
       offset: (input.page - 1) * input.limit,
     });
-    const scopes = await allScopes(uc.trx);
+    const scopes = await accounts.allScopes(uc.trx);
     return { items: rows.map((r) => toView(r, scopes.get(r.id) ?? null)), total };
   });
 }
@@ -270,12 +262,17 @@ export async function showAccount(
   login: string | undefined,
 ): Promise<AccountDetails> {
   return runUseCase(store, { actor, action: 'account.read', readOnly: true }, async (uc) => {
-    const account = login === undefined ? uc.actorAccount : await getAccount(uc.trx, login);
-    uc.authorize('account.read', await accountTarget(uc.trx, account), accountLabel(account.login));
-    const attachments = await attachmentsOf(uc.trx, account.id);
+    const account =
+      login === undefined ? uc.actorAccount : await accounts.getAccount(uc.trx, login);
+    uc.authorize(
+      'account.read',
+      await accounts.accountTarget(uc.trx, account),
+      accountLabel(account.login),
+    );
+    const held = await accounts.attachmentsOf(uc.trx, account.id);
     return {
-      ...toView(account, await scopeOf(uc.trx, account.id)),
-      attachments: attachments.map((a) => ({
+      ...toView(account, await accounts.scopeOf(uc.trx, account.id)),
+      attachments: held.map((a) => ({
         id: a.id,
         structure: `${a.idType}:${a.identifier}`,
         companyName: a.companyName,
@@ -301,9 +298,10 @@ export async function editAccount(
   patch: PersonalPatch,
 ): Promise<EditResult> {
   return runUseCase(store, { actor, action: 'account.edit' }, async (uc) => {
-    const account = login === undefined ? uc.actorAccount : await getAccount(uc.trx, login);
+    const account =
+      login === undefined ? uc.actorAccount : await accounts.getAccount(uc.trx, login);
     const label = accountLabel(account.login);
-    uc.authorize('account.edit', await accountTarget(uc.trx, account), label);
+    uc.authorize('account.edit', await accounts.accountTarget(uc.trx, account), label);
     if (account.status === 'SUPPRIME')
       throw new ConflictError('account.isDeleted', { login: account.login });
     return applyPatch(
@@ -328,15 +326,18 @@ async function applyPatch(
   const changes = diff(current, patch);
   const changed = Object.keys(changes);
   if (changed.length === 0 && Object.keys(extra).length === 0)
-    return { account: toView(account, await scopeOf(uc.trx, account.id)), changed };
+    return { account: toView(account, await accounts.scopeOf(uc.trx, account.id)), changed };
   const update = { ...toColumns(patch, account), ...extra, updatedAt: uc.now };
-  await updateAccount(uc.trx, account.id, update);
+  await accounts.updateAccount(uc.trx, account.id, update);
   uc.audit(action, label, {
     ...changes,
     ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { before: null, after: v }])),
   });
   return {
-    account: toView(await getAccount(uc.trx, account.login), await scopeOf(uc.trx, account.id)),
+    account: toView(
+      await accounts.getAccount(uc.trx, account.login),
+      await accounts.scopeOf(uc.trx, account.id),
+    ),
     changed,
   };
 }

@@ -1,22 +1,12 @@
-import type { Role } from '../domain/enums.js';
+import type { AttachmentStatus, Role } from '../domain/enums.js';
 import { withinDates, type Action } from '../domain/rights.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
-import { accountTarget, getAccount } from '../db/account.repository.js';
-import {
-  decidersOf,
-  getAttachment,
-  insertAttachment,
-  listAttachmentRows,
-  liveAttachment,
-  servicesByAttachment,
-  setAttachmentStatus,
-  setRole,
-  endServices,
-} from '../db/attachment.repository.js';
-import type { AccountRow, AttachmentRow, ServiceRow, StructureRow } from '../db/schema.js';
+import * as accounts from '../db/account.repository.js';
+import * as attachments from '../db/attachment.repository.js';
+import type { AccountRow, ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
-import { getStructure, servicesOf } from '../db/structure.repository.js';
+import * as structures from '../db/structure.repository.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /** Attachments (rattachements): requests, decisions, managers' additions, detachment and the GP transfer (issue 5). */
@@ -80,7 +70,7 @@ async function servicesNamed(
   codes: readonly string[],
 ): Promise<ServiceRow[]> {
   if (codes.length === 0) return [];
-  const all = await servicesOf(uc.trx, [s.id]);
+  const all = await structures.servicesOf(uc.trx, [s.id]);
   return [...new Set(codes.map((c) => c.trim().toUpperCase()))].map((code) => {
     const found = all.find((sv) => sv.code.toUpperCase() === code);
     if (!found)
@@ -102,14 +92,14 @@ function checkDates(from: string | null, until: string | null): void {
 }
 
 async function activeStructure(uc: UseCase, ref: string): Promise<StructureRow> {
-  const s = await getStructure(uc.trx, parseStructureRef(ref));
+  const s = await structures.getStructure(uc.trx, parseStructureRef(ref));
   return s;
 }
 
-type ListedRow = Awaited<ReturnType<typeof listAttachmentRows>>[number];
+type ListedRow = Awaited<ReturnType<typeof attachments.listAttachmentRows>>[number];
 
 async function toViews(uc: UseCase, rows: ListedRow[]): Promise<AttachmentView[]> {
-  const services = await servicesByAttachment(
+  const services = await attachments.servicesByAttachment(
     uc.trx,
     rows.map((r) => r.id),
   );
@@ -143,8 +133,8 @@ async function toViews(uc: UseCase, rows: ListedRow[]): Promise<AttachmentView[]
 }
 
 async function viewOf(uc: UseCase, id: number): Promise<AttachmentView> {
-  const a = await getAttachment(uc.trx, id);
-  const rows = await listAttachmentRows(uc.trx, { accountId: a.accountId });
+  const a = await attachments.getAttachment(uc.trx, id);
+  const rows = await attachments.listAttachmentRows(uc.trx, { accountId: a.accountId });
   return (
     await toViews(
       uc,
@@ -179,12 +169,12 @@ export async function requestAttachment(
       throw new InvalidInputError([{ field: '--comment', message: 'validation.required' }]);
     checkDates(input.from, input.until);
     const services = await servicesNamed(uc, s, input.services);
-    if (await liveAttachment(uc.trx, uc.actor.id, s.id))
+    if (await attachments.liveAttachment(uc.trx, uc.actor.id, s.id))
       throw new ConflictError('attachment.exists', {
         login: uc.actor.login,
         structure: formatStructureRef(s),
       });
-    const id = await insertAttachment(
+    const id = await attachments.insertAttachment(
       uc.trx,
       {
         accountId: uc.actor.id,
@@ -217,7 +207,7 @@ export async function requestAttachment(
       services: codes.join(', ') || '-',
       comment,
     };
-    for (const d of await decidersOf(
+    for (const d of await attachments.decidersOf(
       uc.trx,
       s.id,
       services.map((sv) => sv.id),
@@ -250,13 +240,9 @@ export async function decideAttachment(
 ): Promise<AttachmentView> {
   return runUseCase(store, { actor, action: 'attachment.decide' }, async (uc) => {
     const label = attachmentLabel(id);
-    const a = await getAttachment(uc.trx, id);
-    const s = await uc.trx
-      .selectFrom('structure')
-      .selectAll()
-      .where('id', '=', a.structureId)
-      .executeTakeFirstOrThrow();
-    const linked = (await servicesByAttachment(uc.trx, [a.id])).get(a.id) ?? [];
+    const a = await attachments.getAttachment(uc.trx, id);
+    const s = await structures.structureById(uc.trx, a.structureId);
+    const linked = (await attachments.servicesByAttachment(uc.trx, [a.id])).get(a.id) ?? [];
     authorizeOn(
       uc,
       'attachment.decide',
@@ -270,16 +256,12 @@ export async function decideAttachment(
     const reason = decision.approve ? undefined : decision.reason.trim();
     if (reason === '')
       throw new InvalidInputError([{ field: '--reason', message: 'validation.required' }]);
-    await setAttachmentStatus(uc.trx, a.id, status, {
+    await attachments.setAttachmentStatus(uc.trx, a.id, status, {
       at: uc.now,
       decidedBy: uc.actor.login,
       ...(reason === undefined ? {} : { refusalReason: reason }),
     });
-    const requester = await uc.trx
-      .selectFrom('account')
-      .selectAll()
-      .where('id', '=', a.accountId)
-      .executeTakeFirstOrThrow();
+    const requester = await accounts.accountById(uc.trx, a.accountId);
     uc.audit(decision.approve ? 'attachment.approve' : 'attachment.reject', label, {
       structure: formatStructureRef(s),
       account: requester.login,
@@ -344,7 +326,7 @@ export async function addAttachment(
   input: AddInput,
 ): Promise<AttachmentView> {
   return runUseCase(store, { actor, action: 'attachment.add' }, async (uc) => {
-    const s = await getStructure(uc.trx, parseStructureRef(input.structure));
+    const s = await structures.getStructure(uc.trx, parseStructureRef(input.structure));
     const services = await servicesNamed(uc, s, input.services);
     authorizeOn(
       uc,
@@ -353,7 +335,7 @@ export async function addAttachment(
       services.map((sv) => sv.id),
       `structure:${formatStructureRef(s)}`,
     );
-    const account = await getAccount(uc.trx, input.login);
+    const account = await accounts.getAccount(uc.trx, input.login);
     if (account.status !== 'ACTIF')
       throw new ConflictError('attachment.accountInactive', {
         login: account.login,
@@ -362,15 +344,15 @@ export async function addAttachment(
     if (s.active !== 1)
       throw new ConflictError('attachment.structureInactive', { structure: formatStructureRef(s) });
     checkDates(input.from, input.until);
-    if (await liveAttachment(uc.trx, account.id, s.id))
+    if (await attachments.liveAttachment(uc.trx, account.id, s.id))
       throw new ConflictError('attachment.exists', {
         login: account.login,
         structure: formatStructureRef(s),
       });
     // the GP role is given by a transfer (detach --new-manager), or to a structure that has none
-    if (input.role === GP && (await currentGp(uc, s.id)))
+    if (input.role === GP && (await attachments.principalAttachment(uc.trx, s.id)))
       throw new ConflictError('attachment.gpExists', { structure: formatStructureRef(s) });
-    const id = await insertAttachment(
+    const id = await attachments.insertAttachment(
       uc.trx,
       {
         accountId: account.id,
@@ -411,16 +393,6 @@ export async function addAttachment(
   });
 }
 
-async function currentGp(uc: UseCase, structureId: number): Promise<AttachmentRow | undefined> {
-  return uc.trx
-    .selectFrom('attachment')
-    .selectAll()
-    .where('structureId', '=', structureId)
-    .where('status', '=', 'VALIDEE')
-    .where('role', '=', GP)
-    .executeTakeFirst();
-}
-
 // ---- detachment and the GP transfer -----------------------------------------------------
 
 export interface DetachInput {
@@ -448,16 +420,16 @@ export async function detach(
   input: DetachInput,
 ): Promise<DetachResult> {
   return runUseCase(store, { actor, action: 'attachment.detach' }, async (uc) => {
-    const s = await getStructure(uc.trx, parseStructureRef(input.structure));
+    const s = await structures.getStructure(uc.trx, parseStructureRef(input.structure));
     const ref = formatStructureRef(s);
     uc.authorize('attachment.detach', { kind: 'none' }, `structure:${ref}`);
-    const a = await liveAttachment(uc.trx, uc.actor.id, s.id);
+    const a = await attachments.liveAttachment(uc.trx, uc.actor.id, s.id);
     if (!a)
       throw new NotFoundError('attachment.notAttached', { login: uc.actor.login, structure: ref });
     const label = attachmentLabel(a.id);
-    const linked = ((await servicesByAttachment(uc.trx, [a.id])).get(a.id) ?? []).filter(
-      (l) => l.status === a.status,
-    );
+    const linked = (
+      (await attachments.servicesByAttachment(uc.trx, [a.id])).get(a.id) ?? []
+    ).filter((l) => l.status === a.status);
     const isGp = a.role === GP && a.status === 'VALIDEE';
     if (input.newManager !== null && !isGp)
       throw new InvalidInputError([
@@ -474,7 +446,7 @@ export async function detach(
         return l;
       });
       if (named.length < linked.length) {
-        await endServices(
+        await attachments.endServices(
           uc.trx,
           a.id,
           named.map((l) => l.serviceId),
@@ -498,7 +470,7 @@ export async function detach(
     }
 
     if (!isGp) {
-      await setAttachmentStatus(uc.trx, a.id, 'SUPPRIMEE', { at: uc.now });
+      await attachments.setAttachmentStatus(uc.trx, a.id, 'SUPPRIMEE', { at: uc.now });
       uc.audit('attachment.detach', label, {
         structure: ref,
         account: uc.actor.login,
@@ -510,7 +482,7 @@ export async function detach(
 
     if (input.newManager === null)
       throw new ConflictError('attachment.gpNeedsSuccessor', { structure: ref });
-    const successor = await getAccount(uc.trx, input.newManager);
+    const successor = await accounts.getAccount(uc.trx, input.newManager);
     if (successor.id === uc.actor.id)
       throw new InvalidInputError([
         { field: '--new-manager', message: 'attachment.newManagerSelf' },
@@ -521,11 +493,11 @@ export async function detach(
         status: successor.status,
       });
     const former = uc.actorAccount;
-    await setRole(uc.trx, a.id, 'UTILISATEUR', uc.now);
-    const theirs = await liveAttachment(uc.trx, successor.id, s.id);
+    await attachments.setRole(uc.trx, a.id, 'UTILISATEUR', uc.now);
+    const theirs = await attachments.liveAttachment(uc.trx, successor.id, s.id);
     let successorAttachment: number;
     if (!theirs) {
-      successorAttachment = await insertAttachment(
+      successorAttachment = await attachments.insertAttachment(
         uc.trx,
         {
           accountId: successor.id,
@@ -543,21 +515,16 @@ export async function detach(
     } else {
       successorAttachment = theirs.id;
       // a pending request is validated by the handover; expired dates would leave the structure without a GP in effect
-      await setAttachmentStatus(uc.trx, theirs.id, 'VALIDEE', {
+      await attachments.setAttachmentStatus(uc.trx, theirs.id, 'VALIDEE', {
         at: uc.now,
         role: GP,
         ...(theirs.status === 'VALIDEE' ? {} : { decidedBy: former.login }),
       });
       if (!withinDates(theirs, uc.today))
-        await uc.trx
-          .updateTable('attachment')
-          .set({
-            dateStart:
-              theirs.dateStart && theirs.dateStart > uc.today ? uc.today : theirs.dateStart,
-            dateEnd: null,
-          })
-          .where('id', '=', theirs.id)
-          .execute();
+        await attachments.updateAttachment(uc.trx, theirs.id, {
+          dateStart: theirs.dateStart && theirs.dateStart > uc.today ? uc.today : theirs.dateStart,
+          dateEnd: null,
+        });
     }
     uc.audit('attachment.transfer', `structure:${ref}`, {
       structure: ref,
@@ -585,7 +552,7 @@ export async function detach(
 
 export interface ListInput {
   account?: string | undefined;
-  status?: string | undefined;
+  status?: AttachmentStatus | undefined;
 }
 
 /** The acting account's attachments, or another account's for those who may read it. */
@@ -597,16 +564,16 @@ export async function listAttachments(
   return runUseCase(store, { actor, action: 'account.read', readOnly: true }, async (uc) => {
     let account: AccountRow = uc.actorAccount;
     if (input.account !== undefined) {
-      account = await getAccount(uc.trx, input.account);
+      account = await accounts.getAccount(uc.trx, input.account);
       uc.authorize(
         'account.read',
-        await accountTarget(uc.trx, account),
+        await accounts.accountTarget(uc.trx, account),
         `account:${account.login}`,
       );
     }
     return toViews(
       uc,
-      await listAttachmentRows(uc.trx, { accountId: account.id, status: input.status }),
+      await attachments.listAttachmentRows(uc.trx, { accountId: account.id, status: input.status }),
     );
   });
 }
@@ -623,7 +590,7 @@ export async function pendingAttachments(
   return runUseCase(store, { actor, action: 'attachment.pending', readOnly: true }, async (uc) => {
     let structureIds: number[] | undefined;
     if (structure !== undefined) {
-      const s = await getStructure(uc.trx, parseStructureRef(structure));
+      const s = await structures.getStructure(uc.trx, parseStructureRef(structure));
       uc.authorize('attachment.pending', structureTarget(s), `structure:${formatStructureRef(s)}`);
       structureIds = [s.id];
     } else if (!uc.actor.scope) {
@@ -634,11 +601,11 @@ export async function pendingAttachments(
         ]),
       ];
     }
-    const rows = await listAttachmentRows(uc.trx, {
+    const rows = await attachments.listAttachmentRows(uc.trx, {
       status: 'EN_COURS_DE_VALIDATION',
       structureIds,
     });
-    const services = await servicesByAttachment(
+    const services = await attachments.servicesByAttachment(
       uc.trx,
       rows.map((r) => r.id),
     );

@@ -1,10 +1,5 @@
 import { ChainVerifier, type Break, type ChainedEntry } from '../domain/audit-chain.js';
-import {
-  allAuditEntries,
-  listAudit as listAuditRows,
-  readHead,
-  type AuditFilter,
-} from '../db/audit.repository.js';
+import * as audit from '../db/audit.repository.js';
 import type { Store } from '../db/store.js';
 import { runUseCase } from './use-case.js';
 
@@ -38,11 +33,11 @@ function toView(e: Omit<ChainedEntry, 'outcome'> & { outcome: string }): AuditVi
 export async function listAudit(
   store: Store,
   actor: string,
-  filter: AuditFilter,
+  filter: audit.AuditFilter,
 ): Promise<{ items: AuditView[]; total: number }> {
   return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
     uc.authorize('audit.read', { kind: 'none' }, 'audit');
-    const { rows, total } = await listAuditRows(uc.trx, filter);
+    const { rows, total } = await audit.listAudit(uc.trx, filter);
     return { items: rows.map(toView), total };
   });
 }
@@ -56,7 +51,7 @@ export async function exportAudit(
   return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
     uc.authorize('audit.read', { kind: 'none' }, 'audit');
     let n = 0;
-    for await (const e of allAuditEntries(uc.trx)) {
+    for await (const e of audit.allAuditEntries(uc.trx)) {
       sink(toView(e));
       n += 1;
     }
@@ -76,8 +71,8 @@ export async function verifyAudit(store: Store, actor: string): Promise<VerifyRe
   return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
     uc.authorize('audit.read', { kind: 'none' }, 'audit');
     const verifier = new ChainVerifier();
-    for await (const e of allAuditEntries(uc.trx)) verifier.next(e);
-    const head = await readHead(uc.trx);
+    for await (const e of audit.allAuditEntries(uc.trx)) verifier.next(e);
+    const head = await audit.readHead(uc.trx);
     const broken = verifier.end(head);
     return { ok: broken === null, entries: verifier.count, head, break: broken };
   });

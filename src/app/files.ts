@@ -20,17 +20,8 @@ import {
   StoreUnavailableError,
   type FieldIssue,
 } from '../errors.js';
-import { accountTarget, getAccount } from '../db/account.repository.js';
-import {
-  completeFile,
-  deleteFile,
-  fileChunks,
-  filesOf,
-  findFile,
-  insertChunk,
-  insertFile,
-  type FileRecord,
-} from '../db/file.repository.js';
+import * as accounts from '../db/account.repository.js';
+import * as files from '../db/file.repository.js';
 import type { Store } from '../db/store.js';
 import { openLocalFile, sniff } from '../io/file-source.js';
 import { Outputs, type OutputTarget } from '../io/file-output.js';
@@ -59,11 +50,11 @@ export interface FileView {
   createdAt: string;
 }
 
-const toView = (f: FileRecord): FileView => ({
+const toView = (f: files.FileRecord): FileView => ({
   id: f.id,
   account: f.login,
   designation: f.designation,
-  type: f.type as FileType,
+  type: f.type,
   name: f.name,
   size: f.size,
   mediaType: f.mediaType,
@@ -115,7 +106,7 @@ export async function addFile(store: Store, actor: string, input: AddFileInput):
     return await runUseCase(store, { actor, action: 'file.manage' }, async (uc) => {
       uc.authorize('file.manage', { kind: 'none' }, `account:${uc.actor.login}`);
       const mediaType = FORMATS[ext].media;
-      const id = await insertFile(uc.trx, {
+      const id = await files.insertFile(uc.trx, {
         accountId: uc.actor.id,
         designation: designation.data,
         type: type.data,
@@ -141,13 +132,13 @@ export async function addFile(store: Store, actor: string, input: AddFileInput):
         if (size >= MAX_FILE_BYTES) refuse(checkSize(size));
         hash.update(chunk);
         text.push(chunk);
-        await insertChunk(uc.trx, id, seq++, chunk);
+        await files.insertChunk(uc.trx, id, seq++, chunk);
       }
       refuse(checkSize(size));
       if (size !== local.size) refuse({ ok: false, key: 'file.changed' });
       refuse(checkContent(ext, detected, text.isText));
       const sha256 = hash.digest('hex');
-      await completeFile(uc.trx, id, { size, sha256 });
+      await files.completeFile(uc.trx, id, { size, sha256 });
       const view: FileView = {
         id,
         account: uc.actor.login,
@@ -177,10 +168,10 @@ async function reach(
   uc: UseCase,
   id: number,
   action: 'file.read' | 'file.manage',
-): Promise<FileRecord> {
-  const file = await findFile(uc.trx, id);
+): Promise<files.FileRecord> {
+  const file = await files.findFile(uc.trx, id);
   if (!file) throw new NotFoundError('file.notFound', { id });
-  const owner: Target = await accountTarget(uc.trx, { id: file.accountId });
+  const owner: Target = await accounts.accountTarget(uc.trx, { id: file.accountId });
   if (uc.allows(action, owner)) return file;
   if (action === 'file.manage' && uc.allows('file.read', owner))
     uc.authorize(action, owner, fileLabel(id));
@@ -202,14 +193,20 @@ export async function listFiles(
 ): Promise<FileView[]> {
   return runUseCase(store, { actor, action: 'file.read', readOnly: true }, async (uc) => {
     const owner =
-      input.account === undefined ? uc.actorAccount : await getAccount(uc.trx, input.account);
-    uc.authorize('file.read', await accountTarget(uc.trx, owner), `account:${owner.login}`);
-    const rows = await filesOf(uc.trx, owner.id, input.type);
+      input.account === undefined
+        ? uc.actorAccount
+        : await accounts.getAccount(uc.trx, input.account);
+    uc.authorize(
+      'file.read',
+      await accounts.accountTarget(uc.trx, owner),
+      `account:${owner.login}`,
+    );
+    const rows = await files.filesOf(uc.trx, owner.id, input.type);
     const words = fold(input.designation)
       .split(' ')
       .filter((w) => w !== '');
     // an account holds a handful of files: the designation is matched here, the same on both dialects
-    const matches = (f: FileRecord) => {
+    const matches = (f: files.FileRecord) => {
       const own = fold(f.designation).split(' ');
       return words.every((w) => own.some((o) => o.startsWith(w)));
     };
@@ -225,9 +222,9 @@ export async function showFiles(
   action: 'file.read' | 'file.manage' = 'file.read',
 ): Promise<FileView[]> {
   return runUseCase(store, { actor, action, readOnly: true }, async (uc) => {
-    const files: FileView[] = [];
-    for (const id of new Set(ids)) files.push(toView(await reach(uc, id, action)));
-    return files;
+    const views: FileView[] = [];
+    for (const id of new Set(ids)) views.push(toView(await reach(uc, id, action)));
+    return views;
   });
 }
 
@@ -249,13 +246,13 @@ export async function downloadFiles(
   target: OutputTarget,
 ): Promise<Downloaded[]> {
   return runUseCase(store, { actor, action: 'file.manage', readOnly: true }, async (uc) => {
-    const files: FileRecord[] = [];
-    for (const id of new Set(ids)) files.push(await reach(uc, id, 'file.manage'));
+    const chosen: files.FileRecord[] = [];
+    for (const id of new Set(ids)) chosen.push(await reach(uc, id, 'file.manage'));
     const outputs = new Outputs(target);
     await outputs.prepare();
     const written: Downloaded[] = [];
     try {
-      for (const file of files) {
+      for (const file of chosen) {
         if (target.to === 'stream') await copyChunks(uc, file, null);
         const sink = await outputs.open(file.name);
         try {
@@ -276,12 +273,12 @@ export async function downloadFiles(
 /** Reads a file's chunks in order into `write` (or nowhere), and checks them against the stored size and hash. */
 async function copyChunks(
   uc: UseCase,
-  file: FileRecord,
+  file: files.FileRecord,
   write: ((chunk: Buffer) => Promise<void>) | null,
 ): Promise<void> {
   const hash = createHash('sha256');
   let size = 0;
-  for await (const chunk of fileChunks(uc.trx, file.id)) {
+  for await (const chunk of files.fileChunks(uc.trx, file.id)) {
     hash.update(chunk);
     size += chunk.length;
     if (write) await write(chunk);
@@ -300,7 +297,7 @@ export async function removeFiles(
     const removed: FileView[] = [];
     for (const id of new Set(ids)) {
       const file = toView(await reach(uc, id, 'file.manage'));
-      await deleteFile(uc.trx, id);
+      await files.deleteFile(uc.trx, id);
       const { id: _, createdAt: __, ...metadata } = file;
       uc.audit('file.remove', fileLabel(id), metadata);
       removed.push(file);

@@ -8,19 +8,14 @@ import {
   type Decision,
 } from '../domain/subscription.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { accountTarget, getAccount } from '../db/account.repository.js';
-import {
-  accountById,
-  attachmentFacts,
-  findHabilitation,
-  listHabilitations as habilitationRows,
-  type HabilitationRecord,
-} from '../db/request.repository.js';
+import * as accounts from '../db/account.repository.js';
+import * as requests from '../db/request.repository.js';
 import type { AccountRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
-import { getService } from '../db/structure.repository.js';
+import * as structures from '../db/structure.repository.js';
 import {
   eachId,
+  listedStatuses,
   notifyDeciders,
   placeOf,
   placeText,
@@ -54,13 +49,13 @@ export interface HabilitationView {
 
 const label = (id: number) => `habilitation:${id}`;
 
-const toView = (r: HabilitationRecord): HabilitationView => ({
+const toView = (r: requests.HabilitationRecord): HabilitationView => ({
   id: r.id,
   account: r.login,
   structure: formatStructureRef(r),
   companyName: r.companyName,
   service: r.serviceCode,
-  profile: r.profile as HabilitationProfile,
+  profile: r.profile,
   status: r.status,
   requestedAt: r.requestedAt,
   decidedAt: r.decidedAt,
@@ -69,7 +64,7 @@ const toView = (r: HabilitationRecord): HabilitationView => ({
 
 const mailParams = (
   r: Pick<
-    HabilitationRecord,
+    requests.HabilitationRecord,
     'id' | 'idType' | 'identifier' | 'companyName' | 'serviceCode' | 'profile'
   >,
 ) => ({
@@ -80,8 +75,8 @@ const mailParams = (
   profile: r.profile,
 });
 
-async function getHabilitation(uc: UseCase, id: number): Promise<HabilitationRecord> {
-  const row = await findHabilitation(uc.trx, id);
+async function getHabilitation(uc: UseCase, id: number): Promise<requests.HabilitationRecord> {
+  const row = await requests.findHabilitation(uc.trx, id);
   if (!row) throw new NotFoundError('habilitation.notFound', { id });
   return row;
 }
@@ -95,18 +90,13 @@ async function liveTwin(
   profile: HabilitationProfile,
   exceptId = 0,
 ) {
-  return uc.trx
-    .selectFrom('habilitation')
-    .select(['id', 'status'])
-    .where('accountId', '=', accountId)
-    .where('structureId', '=', structureId)
-    .where('profile', '=', profile)
-    .where((eb) =>
-      serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', serviceId),
-    )
-    .where('status', 'in', LIVE_STATUSES)
-    .where('id', '!=', exceptId)
-    .executeTakeFirst();
+  return requests.liveHabilitation(uc.trx, {
+    accountId,
+    structureId,
+    serviceId,
+    profile,
+    exceptId,
+  });
 }
 
 /** What the account holds on the structure by its attachments today: none, or whether it is the GP. */
@@ -115,7 +105,7 @@ async function attachedAs(
   accountId: number,
   structureId: number,
 ): Promise<'none' | 'gp' | 'other'> {
-  const live = (await attachmentFacts(uc.trx, { accountId })).filter(
+  const live = (await requests.attachmentFacts(uc.trx, { accountId })).filter(
     (a) => a.structureId === structureId && isValidAttachment(a, uc.today),
   );
   if (live.length === 0) return 'none';
@@ -139,15 +129,16 @@ export async function listHabilitations(
   input: ListHabilitationsInput,
 ): Promise<HabilitationView[]> {
   return runUseCase(store, { actor, action: 'habilitation.decide', readOnly: true }, async (uc) => {
-    const statuses =
-      input.status === undefined
-        ? ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE']
-        : [input.status];
+    const statuses = listedStatuses(input.status);
     let accountId: number | undefined = input.structure === undefined ? uc.actor.id : undefined;
     if (input.account !== undefined) {
-      const owner = await getAccount(uc.trx, input.account);
+      const owner = await accounts.getAccount(uc.trx, input.account);
       if (owner.id !== uc.actor.id && input.structure === undefined)
-        uc.authorize('account.read', await accountTarget(uc.trx, owner), `account:${owner.login}`);
+        uc.authorize(
+          'account.read',
+          await accounts.accountTarget(uc.trx, owner),
+          `account:${owner.login}`,
+        );
       accountId = owner.id;
     }
     let structureId: number | undefined;
@@ -163,7 +154,10 @@ export async function listHabilitations(
         uc.authorize('habilitation.decide', target, structureLabel(structure));
       structureId = structure.id;
     }
-    return (await habilitationRows(uc.trx, { accountId, structureId, statuses })).map(toView);
+    if (statuses.length === 0) return [];
+    return (await requests.listHabilitations(uc.trx, { accountId, structureId, statuses })).map(
+      toView,
+    );
   });
 }
 
@@ -215,7 +209,7 @@ export async function requestHabilitation(
       service: place.service?.code ?? null,
       profile: input.profile,
     });
-    const row = (await findHabilitation(uc.trx, id))!;
+    const row = (await requests.findHabilitation(uc.trx, id))!;
     await notifyDeciders(uc, place.structure.id, serviceId, uc.actor.id, 'HABILITATION_REQUESTED', {
       ...mailParams(row),
       requester: uc.actor.login,
@@ -232,23 +226,18 @@ async function insertHabilitation(
   status: 'EN_COURS_DE_VALIDATION' | 'VALIDEE',
 ): Promise<number> {
   const decided = status === 'VALIDEE';
-  const { id } = await uc.trx
-    .insertInto('habilitation')
-    .values({
-      accountId,
-      structureId: place.structure.id,
-      serviceId: place.service?.id ?? null,
-      profile,
-      status,
-      requestedAt: decided ? null : uc.now,
-      decidedAt: decided ? uc.now : null,
-      decidedBy: decided ? uc.actor.login : null,
-      createdAt: uc.now,
-      updatedAt: uc.now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return id;
+  return requests.insertHabilitation(uc.trx, {
+    accountId,
+    structureId: place.structure.id,
+    serviceId: place.service?.id ?? null,
+    profile,
+    status,
+    requestedAt: decided ? null : uc.now,
+    decidedAt: decided ? uc.now : null,
+    decidedBy: decided ? uc.actor.login : null,
+    createdAt: uc.now,
+    updatedAt: uc.now,
+  });
 }
 
 /**
@@ -268,7 +257,7 @@ export async function grantHabilitation(
       structureTarget(place.structure, place.service?.id ?? null),
       structureLabel(place.structure),
     );
-    const holder = await getAccount(uc.trx, login);
+    const holder = await accounts.getAccount(uc.trx, login);
     const params = {
       structure: formatStructureRef(place.structure),
       place: placeText(place.structure, place.service?.code),
@@ -294,11 +283,11 @@ export async function grantHabilitation(
     let id: number;
     if (twin) {
       id = twin.id;
-      await uc.trx
-        .updateTable('habilitation')
-        .set({ status: 'VALIDEE', decidedAt: uc.now, decidedBy: uc.actor.login, updatedAt: uc.now })
-        .where('id', '=', id)
-        .execute();
+      await requests.decideRequest(uc.trx, 'habilitation', id, {
+        status: 'VALIDEE',
+        at: uc.now,
+        by: uc.actor.login,
+      });
     } else {
       id = await insertHabilitation(uc, holder.id, place, input.profile, 'VALIDEE');
     }
@@ -309,7 +298,7 @@ export async function grantHabilitation(
       profile: input.profile,
       status: { before: twin?.status ?? null, after: 'VALIDEE' },
     });
-    const row = (await findHabilitation(uc.trx, id))!;
+    const row = (await requests.findHabilitation(uc.trx, id))!;
     uc.notify(
       holder,
       'HABILITATION_APPROVED',
@@ -350,8 +339,8 @@ export async function editHabilitation(
           : { id: row.serviceId, code: row.serviceCode! }
         : input.service === null
           ? null
-          : await getService(uc.trx, row.structureId, input.service, ref);
-    const profile = input.profile ?? (row.profile as HabilitationProfile);
+          : await structures.getService(uc.trx, row.structureId, input.service, ref);
+    const profile = input.profile ?? row.profile;
     const changes = diff(
       { profile: row.profile, service: row.serviceCode },
       { profile, service: service?.code ?? null },
@@ -374,11 +363,11 @@ export async function editHabilitation(
           id: twin.id,
           status: twin.status,
         });
-      await uc.trx
-        .updateTable('habilitation')
-        .set({ profile, serviceId: service?.id ?? null, updatedAt: uc.now })
-        .where('id', '=', id)
-        .execute();
+      await requests.updateHabilitation(uc.trx, id, {
+        profile,
+        serviceId: service?.id ?? null,
+        updatedAt: uc.now,
+      });
       uc.audit('habilitation.edit', label(id), changes);
     }
     return {
@@ -396,7 +385,7 @@ export async function editHabilitation(
 /** Removing one's own habilitation is the holder's right; another's, the GP's (who grants them). */
 function authorizeRemoval(
   uc: UseCase,
-  row: Pick<HabilitationRecord, 'accountId' | 'structureId' | 'postalCode' | 'serviceId'>,
+  row: Pick<requests.HabilitationRecord, 'accountId' | 'structureId' | 'postalCode' | 'serviceId'>,
   target: string,
 ): void {
   if (row.accountId === uc.actor.id) uc.authorize('habilitation.remove', { kind: 'none' }, target);
@@ -419,11 +408,7 @@ export async function removeHabilitations(
       authorizeRemoval(uc, row, label(id));
       const next = nextStatus(row.status, 'remove');
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await uc.trx
-        .updateTable('habilitation')
-        .set({ status: next.status, updatedAt: uc.now })
-        .where('id', '=', id)
-        .execute();
+      await requests.setRequestStatus(uc.trx, 'habilitation', id, next.status, uc.now);
       uc.audit('habilitation.remove', label(id), {
         status: { before: row.status, after: next.status },
       });
@@ -451,7 +436,9 @@ export async function removeAllHabilitations(
   return runUseCase(store, { actor, action: 'habilitation.remove' }, async (uc) => {
     const place = await placeOf(uc, input.structure, input.service);
     const holder: AccountRow =
-      input.account === undefined ? uc.actorAccount : await getAccount(uc.trx, input.account);
+      input.account === undefined
+        ? uc.actorAccount
+        : await accounts.getAccount(uc.trx, input.account);
     authorizeRemoval(
       uc,
       {
@@ -462,18 +449,14 @@ export async function removeAllHabilitations(
       },
       structureLabel(place.structure),
     );
-    const rows = await habilitationRows(uc.trx, {
+    const rows = await requests.listHabilitations(uc.trx, {
       accountId: holder.id,
       structureId: place.structure.id,
       serviceId: place.service?.id,
       statuses: LIVE_STATUSES,
     });
     for (const row of rows) {
-      await uc.trx
-        .updateTable('habilitation')
-        .set({ status: 'SUPPRIMEE', updatedAt: uc.now })
-        .where('id', '=', row.id)
-        .execute();
+      await requests.setRequestStatus(uc.trx, 'habilitation', row.id, 'SUPPRIMEE', uc.now);
       uc.audit('habilitation.remove', label(row.id), {
         status: { before: row.status, after: 'SUPPRIMEE' },
       });
@@ -504,22 +487,17 @@ export async function decideHabilitations(
       );
       const next = nextStatus(row.status, decision);
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await uc.trx
-        .updateTable('habilitation')
-        .set({
-          status: next.status,
-          decidedAt: uc.now,
-          decidedBy: uc.actor.login,
-          updatedAt: uc.now,
-        })
-        .where('id', '=', id)
-        .execute();
+      await requests.decideRequest(uc.trx, 'habilitation', id, {
+        status: next.status,
+        at: uc.now,
+        by: uc.actor.login,
+      });
       uc.audit(decision === 'approve' ? 'habilitation.approve' : 'habilitation.reject', label(id), {
         status: { before: row.status, after: next.status },
         ...(reason === undefined ? {} : { reason }),
       });
       uc.notify(
-        await accountById(uc.trx, row.accountId),
+        await accounts.accountById(uc.trx, row.accountId),
         decision === 'approve' ? 'HABILITATION_APPROVED' : 'HABILITATION_REJECTED',
         { ...mailParams(row), reason: reason ?? '-' },
         row.structureId,

@@ -1,7 +1,8 @@
 import { ALL, type Scope } from '../domain/departement.js';
 import type { PersonalData, PersonalPatch } from '../domain/account.js';
 import { ConflictError } from '../errors.js';
-import { appendAudit } from '../db/audit.repository.js';
+import * as accounts from '../db/account.repository.js';
+import * as audit from '../db/audit.repository.js';
 import { migrateToLatest, openStore } from '../db/store.js';
 import { insertNew, toView, type AccountView } from './accounts.js';
 import type { StoreAccess } from './session.js';
@@ -26,10 +27,10 @@ export async function initStore(
     await migrateToLatest(store);
     const at = store.clock.now().toISOString();
     const account = await store.db.transaction().execute(async (trx) => {
-      const any = await trx.selectFrom('account').select('id').limit(1).executeTakeFirst();
-      if (any) throw new ConflictError('init.alreadyInitialised', { location: store.location });
+      if (await accounts.hasAccounts(trx))
+        throw new ConflictError('init.alreadyInitialised', { location: store.location });
       const account = await insertNew(trx, at, input.login, input.data, input.scope, 'MANUEL');
-      await appendAudit(trx, [
+      await audit.appendAudit(trx, [
         {
           at,
           actor: input.login,

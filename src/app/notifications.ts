@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { ALL, departementOf, scopeCovers } from '../domain/departement.js';
+import { departementOf, scopeCovers } from '../domain/departement.js';
+import { IDENTIFIER_TYPES, isOneOf } from '../domain/enums.js';
 import { formatStructureRef } from '../domain/structure-ref.js';
 import { parseIsoWeek, previousIsoWeek, type IsoWeek } from '../domain/week.js';
 import { InvalidInputError } from '../errors.js';
@@ -7,9 +8,12 @@ import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
 import { wantsMail } from '../domain/mail.js';
 import { composeEml } from '../io/eml.js';
 import { Outputs } from '../io/file-output.js';
-import { managersOf } from '../db/attachment.repository.js';
-import { accountInScope, type Db } from '../db/account.repository.js';
+import * as attachments from '../db/attachment.repository.js';
+import * as audit from '../db/audit.repository.js';
+import * as notifications from '../db/notification.repository.js';
+import type { Db } from '../db/schema.js';
 import type { Store } from '../db/store.js';
+import * as structures from '../db/structure.repository.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /** The outbox (SPEC 10): reading it, exporting it as .eml files, and the weekly digest. */
@@ -26,24 +30,11 @@ export interface NotificationView {
 }
 
 /** Correspondents read the outbox of the accounts in their scope (and their own); others their own messages. */
-function outbox(db: Db, uc: UseCase, pending: boolean) {
-  const scope = uc.actor.scope;
-  const scoped = scope && !scope.includes(ALL) ? scope : null;
-  return db
-    .selectFrom('notification')
-    .leftJoin('account', 'account.id', 'notification.accountId')
-    .$if(pending, (q) => q.where('notification.sentAt', 'is', null))
-    .$if(!scope, (q) => q.where('notification.accountId', '=', uc.actor.id))
-    .$if(scoped !== null, (q) =>
-      q.where((eb) =>
-        eb.or([
-          eb('notification.accountId', '=', uc.actor.id),
-          accountInScope(eb, 'notification.accountId', scoped!),
-        ]),
-      ),
-    )
-    .orderBy('notification.id');
-}
+const outboxOf = (uc: UseCase, pending: boolean): notifications.OutboxFilter => ({
+  accountId: uc.actor.id,
+  scope: uc.actor.scope,
+  pending,
+});
 
 export async function listNotifications(
   store: Store,
@@ -52,18 +43,7 @@ export async function listNotifications(
 ): Promise<NotificationView[]> {
   return runUseCase(store, { actor, action: 'notification.read', readOnly: true }, async (uc) => {
     uc.authorize('notification.read', { kind: 'none' }, 'notifications');
-    const rows = await outbox(uc.trx, uc, input.pending)
-      .select([
-        'notification.id',
-        'account.login',
-        'notification.toAddress',
-        'notification.event',
-        'notification.language',
-        'notification.subject',
-        'notification.createdAt',
-        'notification.sentAt',
-      ])
-      .execute();
+    const rows = await notifications.listOutbox(uc.trx, outboxOf(uc, input.pending));
     return rows.map((r) => ({
       id: r.id,
       account: r.login,
@@ -97,7 +77,7 @@ export async function exportNotifications(
   try {
     return await runUseCase(store, { actor, action: 'notification.export' }, async (uc) => {
       uc.authorize('notification.export', { kind: 'none' }, 'notifications');
-      const rows = await outbox(uc.trx, uc, true).selectAll('notification').execute();
+      const rows = await notifications.outboxMessages(uc.trx, outboxOf(uc, true));
       if (rows.length === 0) return [];
       await outputs.prepare();
       const written: ExportedMessage[] = [];
@@ -119,12 +99,7 @@ export async function exportNotifications(
         written.push({ id: r.id, to: r.toAddress, subject: r.subject, path: sink.path! });
       }
       const ids = rows.map((r) => r.id);
-      for (let i = 0; i < ids.length; i += 500)
-        await uc.trx
-          .updateTable('notification')
-          .set({ sentAt: uc.now })
-          .where('id', 'in', ids.slice(i, i + 500))
-          .execute();
+      await notifications.markSent(uc.trx, ids, uc.now);
       uc.audit('notification.export', 'notifications', {
         count: ids.length,
         ids,
@@ -157,17 +132,7 @@ interface Movement {
 
 /** The week's attachment (and subscription) movements of each structure, from the audit log. */
 async function movements(db: Db, week: IsoWeek): Promise<Map<string, Movement[]>> {
-  const rows = await db
-    .selectFrom('auditLog')
-    .select(['at', 'action', 'changes'])
-    .where('outcome', '=', 'OK')
-    .where('at', '>=', week.start)
-    .where('at', '<', week.end)
-    .where((eb) =>
-      eb.or([eb('action', 'like', 'attachment.%'), eb('action', 'like', 'subscription.%')]),
-    )
-    .orderBy('seq')
-    .execute();
+  const rows = await audit.movementEntries(db, week.start, week.end);
   const byStructure = new Map<string, Movement[]>();
   for (const r of rows) {
     const c = r.changes ? (JSON.parse(r.changes) as Record<string, unknown>) : {};
@@ -221,35 +186,29 @@ export async function queueDigest(
         ref.slice(0, ref.indexOf(':')),
         ref.slice(ref.indexOf(':') + 1),
       ];
-      const s = await uc.trx
-        .selectFrom('structure')
-        .selectAll()
-        .where('idType', '=', idType)
-        .where('identifier', '=', identifier)
-        .executeTakeFirst();
+      const s = isOneOf(IDENTIFIER_TYPES, idType)
+        ? await structures.findStructure(uc.trx, idType, identifier)
+        : undefined;
       if (!s || !scopeCovers(uc.actor.scope!, departementOf(s.postalCode))) continue;
       result.structures += 1;
       const lastDay = new Date(Date.parse(week.end + 'T00:00:00Z') - 86_400_000)
         .toISOString()
         .slice(0, 10);
-      for (const manager of await managersOf(
+      for (const manager of await attachments.managersOf(
         uc.trx,
         s.id,
         uc.today < lastDay ? uc.today : lastDay,
       )) {
-        const lang = manager.language as Lang;
+        const lang = manager.language;
         const subject = t(lang, 'mail.weeklyDigest.subject', {
           week: week.label,
           structure: formatStructureRef(s),
         });
-        const sent = await uc.trx
-          .selectFrom('notification')
-          .select('id')
-          .where('event', '=', 'WEEKLY_DIGEST')
-          .where('accountId', '=', manager.id)
-          .where('structureId', '=', s.id)
-          .where('subject', '=', subject)
-          .executeTakeFirst();
+        const sent = await notifications.digestQueued(uc.trx, {
+          accountId: manager.id,
+          structureId: s.id,
+          subject,
+        });
         if (sent) {
           result.alreadyQueued += 1;
           continue;

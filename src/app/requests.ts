@@ -1,9 +1,10 @@
+import { isOneOf, REQUEST_STATUSES, type RequestStatus } from '../domain/enums.js';
 import type { MailEvent } from '../domain/mail.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { AppError } from '../errors.js';
-import { decidersOf } from '../db/request.repository.js';
+import * as requests from '../db/request.repository.js';
 import type { ServiceRow, StructureRow } from '../db/schema.js';
-import { getService, getStructure } from '../db/structure.repository.js';
+import * as structures from '../db/structure.repository.js';
 import type { UseCase } from './use-case.js';
 
 /**
@@ -36,6 +37,15 @@ export async function eachId<T>(
   return out;
 }
 
+/**
+ * The statuses a list shows: `status` when given (commander has checked it is one of them; any
+ * other matches no request), else all but the removed ones.
+ */
+export function listedStatuses(status: string | undefined): RequestStatus[] {
+  if (status === undefined) return ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE'];
+  return isOneOf(REQUEST_STATUSES, status) ? [status] : [];
+}
+
 export interface Place {
   structure: StructureRow;
   service: ServiceRow | null;
@@ -47,11 +57,16 @@ export async function placeOf(
   ref: string,
   serviceCode: string | undefined,
 ): Promise<Place> {
-  const structure = await getStructure(uc.trx, parseStructureRef(ref));
+  const structure = await structures.getStructure(uc.trx, parseStructureRef(ref));
   const service =
     serviceCode === undefined
       ? null
-      : await getService(uc.trx, structure.id, serviceCode, formatStructureRef(structure));
+      : await structures.getService(
+          uc.trx,
+          structure.id,
+          serviceCode,
+          formatStructureRef(structure),
+        );
   return { structure, service };
 }
 
@@ -85,7 +100,7 @@ export async function notifyDeciders(
   event: MailEvent,
   params: Record<string, unknown>,
 ): Promise<void> {
-  for (const to of await decidersOf(uc.trx, structureId, serviceId, uc.today)) {
+  for (const to of await requests.decidersOf(uc.trx, structureId, serviceId, uc.today)) {
     if (to.id !== requesterId) uc.notify(to, event, params, structureId);
   }
 }

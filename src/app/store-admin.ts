@@ -2,10 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
-import { appendAudit } from '../db/audit.repository.js';
+import * as audit from '../db/audit.repository.js';
 import {
   assertNotNewer,
   backupTo,
+  countRows,
   integrityProblems,
   migrateToLatest,
   schemaState,
@@ -24,7 +25,7 @@ export async function migrate(access: StoreAccess) {
       const applied = await migrateToLatest(store);
       if (applied.length > 0) {
         await store.db.transaction().execute((trx) =>
-          appendAudit(trx, [
+          audit.appendAudit(trx, [
             {
               at: store.clock.now().toISOString(),
               actor: operator(),
@@ -57,17 +58,7 @@ export async function status(access: StoreAccess) {
       const ready = state.pending.length === 0;
       const count = async (
         table: 'account' | 'structure' | 'attachment' | 'auditLog' | 'notification' | 'file',
-      ) =>
-        ready
-          ? Number(
-              (
-                await store.db
-                  .selectFrom(table)
-                  .select((eb) => eb.fn.countAll<number>().as('n'))
-                  .executeTakeFirstOrThrow()
-              ).n,
-            )
-          : null;
+      ) => (ready ? await countRows(store.db, table) : null);
       return {
         location: store.location,
         dialect: store.dialect,

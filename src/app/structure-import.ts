@@ -25,18 +25,10 @@ import {
   type CsvSource,
   type EncodingChoice,
 } from '../io/csv.js';
-import type { Db } from '../db/account.repository.js';
-import type { NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
+import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
+import * as runs from '../db/run.repository.js';
 import type { Store } from '../db/store.js';
-import {
-  insertServices,
-  insertStructures,
-  refreshSearchKeys,
-  servicesOf,
-  structuresByKey,
-  updateService,
-  updateStructure,
-} from '../db/structure.repository.js';
+import * as structures from '../db/structure.repository.js';
 import { runUseCase } from './use-case.js';
 
 /**
@@ -211,24 +203,20 @@ async function runImport<T>(
         rejected: summary.rejected,
         padded: summary.padded,
       };
-      const run = await uc.trx
-        .insertInto('run')
-        .values({
-          kind: action,
-          actor: uc.actor.login,
-          fileName: source.name,
-          fileSha256: source.sha256,
-          startedAt: uc.now,
-          finishedAt: store.clock.now().toISOString(),
-          counts: JSON.stringify(countsJson),
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      const runId = await runs.insertRun(uc.trx, {
+        kind: action,
+        actor: uc.actor.login,
+        fileName: source.name,
+        fileSha256: source.sha256,
+        startedAt: uc.now,
+        finishedAt: store.clock.now().toISOString(),
+        counts: JSON.stringify(countsJson),
+      });
       uc.audit(
         action,
         `file:${source.name}`,
         { sha256: source.sha256, encoding: source.encoding, ...countsJson },
-        run.id,
+        runId,
       );
       if (rejects) await (rejects as RejectsWriter).close();
       return summary;
@@ -273,7 +261,7 @@ const structureImporter: Importer<StructureValues> = {
   parse: parseStructureRow,
   key: (v) => `${v.idType}:${v.identifier}`,
   async flush(db, batch, at, counts) {
-    const existing = await structuresByKey(
+    const existing = await structures.structuresByKey(
       db,
       batch.map((p) => p.value.identifier),
     );
@@ -305,16 +293,16 @@ const structureImporter: Importer<StructureValues> = {
       if (set.city !== undefined) set.cityKey = fold(value.city ?? null);
       set.updatedAt = at;
       if (set.companyName !== undefined) renamed.push({ row, set });
-      else await updateStructure(db, row.id, set);
+      else await structures.updateStructure(db, row.id, set);
     }
     if (renamed.length > 0) {
       // a new name changes the search key, which also holds the structure's services
-      const services = await servicesOf(
+      const services = await structures.servicesOf(
         db,
         renamed.map((r) => r.row.id),
       );
       for (const { row, set } of renamed)
-        await updateStructure(db, row.id, {
+        await structures.updateStructure(db, row.id, {
           ...set,
           searchKey: structureSearchKey(
             { identifier: row.identifier, companyName: set.companyName as string },
@@ -322,7 +310,7 @@ const structureImporter: Importer<StructureValues> = {
           ),
         });
     }
-    await insertStructures(db, inserts);
+    await structures.insertStructures(db, inserts);
     counts.created += inserts.length;
   },
 };
@@ -345,12 +333,12 @@ function serviceImporter(): Importer<ServiceValues> {
     parse: parseServiceRow,
     key: (v) => `${v.idType}:${v.identifier}:${v.code}`,
     async flush(db, batch, at, counts, reject) {
-      const structures = await structuresByKey(
+      const byKey = await structures.structuresByKey(
         db,
         batch.map((p) => p.value.identifier),
       );
       const known = batch.filter((p) => {
-        if (structures.has(`${p.value.idType}:${p.value.identifier}`)) return true;
+        if (byKey.has(`${p.value.idType}:${p.value.identifier}`)) return true;
         reject(p, [
           {
             column: 'Identifiant',
@@ -361,11 +349,13 @@ function serviceImporter(): Importer<ServiceValues> {
         return false;
       });
       const current = new Map<string, ServiceRow>();
-      for (const s of await servicesOf(db, [...new Set([...structures.values()].map((s) => s.id))]))
+      for (const s of await structures.servicesOf(db, [
+        ...new Set([...byKey.values()].map((s) => s.id)),
+      ]))
         current.set(`${s.structureId}:${s.code}`, s);
       const inserts: NewService[] = [];
       for (const { value } of known) {
-        const structureId = structures.get(`${value.idType}:${value.identifier}`)!.id;
+        const structureId = byKey.get(`${value.idType}:${value.identifier}`)!.id;
         const row = current.get(`${structureId}:${value.code}`);
         const { idType: _t, identifier: _i, code, ...fields } = value;
         if (!row) {
@@ -391,13 +381,13 @@ function serviceImporter(): Importer<ServiceValues> {
         }
         counts.updated++;
         if (set.label !== undefined) touched.add(structureId);
-        await updateService(db, row.id, { ...set, updatedAt: at });
+        await structures.updateService(db, row.id, { ...set, updatedAt: at });
       }
-      await insertServices(db, inserts);
+      await structures.insertServices(db, inserts);
       counts.created += inserts.length;
     },
     async finish(db) {
-      await refreshSearchKeys(db, touched);
+      await structures.refreshSearchKeys(db, touched);
     },
   };
 }

@@ -2,20 +2,11 @@ import { displayIdentifier } from '../domain/identifiers.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { checkServiceCode } from '../domain/structure.js';
 import { queryTokens } from '../domain/text.js';
-import type { IdentifierType } from '../domain/enums.js';
+import { ATTACHMENT_STATUSES, isOneOf, type IdentifierType } from '../domain/enums.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import type { ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
-import {
-  attachmentCounts,
-  getService,
-  getStructure,
-  principalManager,
-  refreshSearchKeys,
-  searchStructures as searchRows,
-  servicesOf,
-  structureUsers as usersOf,
-} from '../db/structure.repository.js';
+import * as structures from '../db/structure.repository.js';
 import { diff } from '../domain/account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
@@ -129,7 +120,7 @@ export async function searchStructures(
     const words = input.text === undefined ? undefined : queryTokens(input.text);
     // text with no letter or digit in it (`'--`) matches nothing, rather than everything
     if (words !== undefined && words.length === 0) return { items: [], total: 0 };
-    const { rows, total } = await searchRows(uc.trx, store.dialect, {
+    const { rows, total } = await structures.searchStructures(uc.trx, store.dialect, {
       words,
       text: input.text,
       identifier: input.identifiant,
@@ -152,14 +143,14 @@ export async function showStructure(
   ref: string,
 ): Promise<StructureDetails> {
   return runUseCase(store, { actor, action: 'structure.read', readOnly: true }, async (uc) => {
-    const s = await getStructure(uc.trx, parseStructureRef(ref));
+    const s = await structures.getStructure(uc.trx, parseStructureRef(ref));
     uc.authorize('structure.read', structureTarget(s), structureLabel(s));
-    const gp = await principalManager(uc.trx, s.id);
+    const gp = await structures.principalManager(uc.trx, s.id);
     return {
       ...toStructureView(s),
       principalManager: gp ?? null,
-      attachments: await attachmentCounts(uc.trx, s.id),
-      services: (await servicesOf(uc.trx, [s.id])).map(toServiceView),
+      attachments: await structures.attachmentCounts(uc.trx, s.id),
+      services: (await structures.servicesOf(uc.trx, [s.id])).map(toServiceView),
     };
   });
 }
@@ -187,9 +178,12 @@ export async function structureUsers(
   statuses: readonly string[],
 ): Promise<StructureUser[]> {
   return runUseCase(store, { actor, action: 'structure.users', readOnly: true }, async (uc) => {
-    const s = await getStructure(uc.trx, parseStructureRef(ref));
+    const s = await structures.getStructure(uc.trx, parseStructureRef(ref));
     uc.authorize('structure.users', structureTarget(s), structureLabel(s));
-    const rows = await usersOf(uc.trx, store.dialect, s.id, statuses);
+    // commander has checked the statuses; any other matches no attachment
+    const known = statuses.filter((v) => isOneOf(ATTACHMENT_STATUSES, v));
+    if (known.length === 0) return [];
+    const rows = await structures.structureUsers(uc.trx, store.dialect, s.id, known);
     return rows.map(({ id: _id, ...r }) => r);
   });
 }
@@ -210,7 +204,7 @@ function checkDates(dateStart: string | null, dateEnd: string | null): void {
 }
 
 async function managedStructure(uc: UseCase, ref: string, serviceId?: number | null) {
-  const s = await getStructure(uc.trx, parseStructureRef(ref));
+  const s = await structures.getStructure(uc.trx, parseStructureRef(ref));
   uc.authorize('structure.edit', structureTarget(s, serviceId), structureLabel(s));
   return s;
 }
@@ -228,7 +222,9 @@ export async function addService(
     if (checked === null)
       throw new InvalidInputError([{ field: 'CODE', message: 'row.serviceCode' }]);
     checkDates(patch.dateStart ?? null, patch.dateEnd ?? null);
-    const existing = (await servicesOf(uc.trx, [s.id])).find((sv) => sv.code === checked);
+    const existing = (await structures.servicesOf(uc.trx, [s.id])).find(
+      (sv) => sv.code === checked,
+    );
     if (existing)
       throw new ConflictError('service.exists', {
         code: checked,
@@ -244,8 +240,8 @@ export async function addService(
       createdAt: uc.now,
       updatedAt: uc.now,
     };
-    await uc.trx.insertInto('service').values(row).execute();
-    await refreshSearchKeys(uc.trx, [s.id]);
+    await structures.insertServices(uc.trx, [row]);
+    await structures.refreshSearchKeys(uc.trx, [s.id]);
     // a date not given is no change: diff() would record it as null → null
     uc.audit(
       'service.add',
@@ -275,8 +271,13 @@ export async function editService(
   patch: ServicePatch,
 ): Promise<{ service: ServiceView; changed: string[] }> {
   return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
-    const structure = await getStructure(uc.trx, parseStructureRef(ref));
-    const service = await getService(uc.trx, structure.id, code, formatStructureRef(structure));
+    const structure = await structures.getStructure(uc.trx, parseStructureRef(ref));
+    const service = await structures.getService(
+      uc.trx,
+      structure.id,
+      code,
+      formatStructureRef(structure),
+    );
     uc.authorize(
       'structure.edit',
       structureTarget(structure, service.id),
@@ -293,12 +294,8 @@ export async function editService(
       after,
     );
     if (Object.keys(changes).length > 0) {
-      await uc.trx
-        .updateTable('service')
-        .set({ ...after, updatedAt: uc.now })
-        .where('id', '=', service.id)
-        .execute();
-      if (changes.label) await refreshSearchKeys(uc.trx, [structure.id]);
+      await structures.updateService(uc.trx, service.id, { ...after, updatedAt: uc.now });
+      if (changes.label) await structures.refreshSearchKeys(uc.trx, [structure.id]);
       uc.audit('service.edit', `service:${formatStructureRef(structure)}/${service.code}`, changes);
     }
     return { service: toServiceView({ ...service, ...after }), changed: Object.keys(changes) };
@@ -312,8 +309,13 @@ export async function deactivateService(
   code: string,
 ): Promise<ServiceView> {
   return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
-    const structure = await getStructure(uc.trx, parseStructureRef(ref));
-    const service = await getService(uc.trx, structure.id, code, formatStructureRef(structure));
+    const structure = await structures.getStructure(uc.trx, parseStructureRef(ref));
+    const service = await structures.getService(
+      uc.trx,
+      structure.id,
+      code,
+      formatStructureRef(structure),
+    );
     uc.authorize(
       'structure.edit',
       structureTarget(structure, service.id),
@@ -324,11 +326,7 @@ export async function deactivateService(
         code: service.code,
         structure: formatStructureRef(structure),
       });
-    await uc.trx
-      .updateTable('service')
-      .set({ active: 0, updatedAt: uc.now })
-      .where('id', '=', service.id)
-      .execute();
+    await structures.updateService(uc.trx, service.id, { active: 0, updatedAt: uc.now });
     uc.audit('service.deactivate', `service:${formatStructureRef(structure)}/${service.code}`, {
       active: { before: true, after: false },
     });

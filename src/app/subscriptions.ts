@@ -3,22 +3,18 @@ import { formatStructureRef } from '../domain/structure-ref.js';
 import {
   coveredByDefault,
   deriveDefaultSubscriptions,
-  LIVE_STATUSES,
   nextStatus,
   REQUEST_MODE,
   type Decision,
 } from '../domain/subscription.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import {
-  accountById,
-  attachmentFacts,
-  findSubscription,
-  listSubscriptions as subscriptionRows,
-  type SubscriptionRecord,
-} from '../db/request.repository.js';
+import * as accounts from '../db/account.repository.js';
+import * as requests from '../db/request.repository.js';
 import type { Store } from '../db/store.js';
+import * as structures from '../db/structure.repository.js';
 import {
   eachId,
+  listedStatuses,
   notifyDeciders,
   placeOf,
   placeText,
@@ -53,14 +49,14 @@ export interface SubscriptionView {
 
 const label = (id: number) => `subscription:${id}`;
 
-const toView = (r: SubscriptionRecord): SubscriptionView => ({
+const toView = (r: requests.SubscriptionRecord): SubscriptionView => ({
   id: r.id,
   account: r.login,
   structure: formatStructureRef(r),
   companyName: r.companyName,
   service: r.serviceCode,
-  space: r.space as Space,
-  mode: r.mode as SubscriptionMode,
+  space: r.space,
+  mode: r.mode,
   status: r.status,
   default: false,
   requestedAt: r.requestedAt,
@@ -73,35 +69,23 @@ async function defaults(
   uc: UseCase,
   by: { accountId: number } | { structureId: number },
 ): Promise<SubscriptionView[]> {
-  const facts = await attachmentFacts(uc.trx, by);
+  const facts = await requests.attachmentFacts(uc.trx, by);
   const derived = deriveDefaultSubscriptions(facts, uc.today);
   if (derived.length === 0) return [];
   const logins = new Map(facts.map((f) => [f.accountId, f.login]));
-  const structures = new Map(
-    (
-      await uc.trx
-        .selectFrom('structure')
-        .select(['id', 'idType', 'identifier', 'companyName'])
-        .where('id', 'in', [...new Set(derived.map((d) => d.structureId))])
-        .execute()
-    ).map((s) => [s.id, s]),
+  const names = new Map(
+    (await structures.structureNames(uc.trx, [...new Set(derived.map((d) => d.structureId))])).map(
+      (s) => [s.id, s],
+    ),
   );
   const serviceIds = [
     ...new Set(derived.flatMap((d) => (d.serviceId === null ? [] : [d.serviceId]))),
   ];
   const services = new Map(
-    serviceIds.length === 0
-      ? []
-      : (
-          await uc.trx
-            .selectFrom('service')
-            .select(['id', 'code'])
-            .where('id', 'in', serviceIds)
-            .execute()
-        ).map((s) => [s.id, s.code]),
+    (await structures.serviceCodes(uc.trx, serviceIds)).map((s) => [s.id, s.code]),
   );
   return derived.map((d) => {
-    const s = structures.get(d.structureId)!;
+    const s = names.get(d.structureId)!;
     return {
       id: null,
       account: logins.get(d.accountId)!,
@@ -154,11 +138,9 @@ export async function listSubscriptions(
         uc.authorize('subscription.decide', target, structureLabel(structure));
       by = { structureId: structure.id };
     }
-    const statuses =
-      input.status === undefined
-        ? ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'REFUSEE']
-        : [input.status];
-    const stored = (await subscriptionRows(uc.trx, { ...by, statuses })).map(toView);
+    const statuses = listedStatuses(input.status);
+    if (statuses.length === 0) return [];
+    const stored = (await requests.listSubscriptions(uc.trx, { ...by, statuses })).map(toView);
     const derived = statuses.includes('VALIDEE') ? await defaults(uc, by) : [];
     return [...derived, ...stored].sort(byPlace);
   });
@@ -196,7 +178,7 @@ export async function requestSubscription(
       companyName: structure.companyName,
       space: input.space,
     };
-    const facts = await attachmentFacts(uc.trx, { accountId: uc.actor.id });
+    const facts = await requests.attachmentFacts(uc.trx, { accountId: uc.actor.id });
     if (
       coveredByDefault(
         facts,
@@ -205,17 +187,12 @@ export async function requestSubscription(
       )
     )
       throw new ConflictError('subscription.defaultSpace', params);
-    const existing = await uc.trx
-      .selectFrom('subscription')
-      .select(['id', 'status'])
-      .where('accountId', '=', uc.actor.id)
-      .where('structureId', '=', structure.id)
-      .where('space', '=', input.space)
-      .where((eb) =>
-        serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', serviceId),
-      )
-      .where('status', 'in', LIVE_STATUSES)
-      .executeTakeFirst();
+    const existing = await requests.liveSubscription(uc.trx, {
+      accountId: uc.actor.id,
+      structureId: structure.id,
+      serviceId,
+      space: input.space,
+    });
     if (existing)
       throw new ConflictError('subscription.exists', {
         ...params,
@@ -223,23 +200,19 @@ export async function requestSubscription(
         status: existing.status,
       });
     const mode = input.mode ?? REQUEST_MODE;
-    const { id } = await uc.trx
-      .insertInto('subscription')
-      .values({
-        accountId: uc.actor.id,
-        structureId: structure.id,
-        serviceId,
-        space: input.space,
-        mode,
-        status: 'EN_COURS_DE_VALIDATION',
-        requestedAt: uc.now,
-        decidedAt: null,
-        decidedBy: null,
-        createdAt: uc.now,
-        updatedAt: uc.now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const id = await requests.insertSubscription(uc.trx, {
+      accountId: uc.actor.id,
+      structureId: structure.id,
+      serviceId,
+      space: input.space,
+      mode,
+      status: 'EN_COURS_DE_VALIDATION',
+      requestedAt: uc.now,
+      decidedAt: null,
+      decidedBy: null,
+      createdAt: uc.now,
+      updatedAt: uc.now,
+    });
     uc.audit('subscription.request', label(id), {
       structure: ref,
       service: service?.code ?? null,
@@ -252,12 +225,12 @@ export async function requestSubscription(
       mode,
       requester: uc.actor.login,
     });
-    return toView((await findSubscription(uc.trx, id))!);
+    return toView((await requests.findSubscription(uc.trx, id))!);
   });
 }
 
-async function getSubscription(uc: UseCase, id: number): Promise<SubscriptionRecord> {
-  const row = await findSubscription(uc.trx, id);
+async function getSubscription(uc: UseCase, id: number): Promise<requests.SubscriptionRecord> {
+  const row = await requests.findSubscription(uc.trx, id);
   if (!row) throw new NotFoundError('subscription.notFound', { id });
   return row;
 }
@@ -287,22 +260,17 @@ export async function decideSubscriptions(
       );
       const next = nextStatus(row.status, decision);
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await uc.trx
-        .updateTable('subscription')
-        .set({
-          status: next.status,
-          decidedAt: uc.now,
-          decidedBy: uc.actor.login,
-          updatedAt: uc.now,
-        })
-        .where('id', '=', id)
-        .execute();
+      await requests.decideRequest(uc.trx, 'subscription', id, {
+        status: next.status,
+        at: uc.now,
+        by: uc.actor.login,
+      });
       uc.audit(decision === 'approve' ? 'subscription.approve' : 'subscription.reject', label(id), {
         status: { before: row.status, after: next.status },
         ...(reason === undefined ? {} : { reason }),
       });
       uc.notify(
-        await accountById(uc.trx, row.accountId),
+        await accounts.accountById(uc.trx, row.accountId),
         decision === 'approve' ? 'SUBSCRIPTION_APPROVED' : 'SUBSCRIPTION_REJECTED',
         {
           id,
@@ -342,11 +310,7 @@ export async function removeSubscriptions(
         );
       const next = nextStatus(row.status, 'remove');
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await uc.trx
-        .updateTable('subscription')
-        .set({ status: next.status, updatedAt: uc.now })
-        .where('id', '=', id)
-        .execute();
+      await requests.setRequestStatus(uc.trx, 'subscription', id, next.status, uc.now);
       uc.audit('subscription.remove', label(id), {
         status: { before: row.status, after: next.status },
       });

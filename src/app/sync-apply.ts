@@ -1,6 +1,6 @@
 import { searchKey } from '../domain/account.js';
 import type { AuditFields } from '../domain/audit-chain.js';
-import type { Role } from '../domain/enums.js';
+import type { AttachmentStatus } from '../domain/enums.js';
 import {
   planAccount,
   planIsEmpty,
@@ -10,22 +10,13 @@ import {
   type WantedAttachment,
 } from '../domain/madrhas.js';
 import { composeMail, NOREPLY } from '../domain/mail.js';
-import type { Lang } from '../i18n/index.js';
-import type { Db } from '../db/account.repository.js';
-import { appendAudit } from '../db/audit.repository.js';
-import { bulkInsert } from '../db/bulk.js';
-import {
-  accountsByLogin,
-  attachmentsOfAccounts,
-  clearDigests,
-  loginsWithRejects,
-  nextLogins,
-  setDigests,
-  stagedClaims,
-  stagedRowsOf,
-  type StagedRow,
-} from '../db/sync.repository.js';
-import type { SyncSummary } from './sync-madrhas.js';
+import * as accounts from '../db/account.repository.js';
+import * as attachments from '../db/attachment.repository.js';
+import * as audit from '../db/audit.repository.js';
+import * as notifications from '../db/notification.repository.js';
+import type { Db } from '../db/schema.js';
+import * as sync from '../db/sync.repository.js';
+import type { SyncSummary } from './sync-summary.js';
 import type { UseCase } from './use-case.js';
 
 const CHUNK = 1000;
@@ -36,7 +27,10 @@ const CHUNK = 1000;
  * account; then the accounts full mode deactivates.
  */
 /** One account's rows → its personal data and its wanted attachments (one per structure). */
-function wantedOf(rows: StagedRow[], refOf: (structureId: number) => string): WantedAttachment[] {
+function wantedOf(
+  rows: sync.StagedRow[],
+  refOf: (structureId: number) => string,
+): WantedAttachment[] {
   const byStructure = new Map<number, WantedAttachment & { whole: boolean }>();
   for (const r of rows) {
     let w = byStructure.get(r.structureId);
@@ -44,7 +38,7 @@ function wantedOf(rows: StagedRow[], refOf: (structureId: number) => string): Wa
       w = {
         structureId: r.structureId,
         structureRef: refOf(r.structureId),
-        role: r.role as Role,
+        role: r.role,
         dateStart: r.dateStart,
         dateEnd: r.dateEnd,
         services: [],
@@ -62,42 +56,10 @@ function wantedOf(rows: StagedRow[], refOf: (structureId: number) => string): Wa
   }));
 }
 
-const ACCOUNT_COLUMNS = [
-  'login',
-  'status',
-  'source',
-  'title',
-  'last_name',
-  'first_name',
-  'email',
-  'phone',
-  'country',
-  'language',
-  'notify_billing',
-  'notify_news',
-  'search_key',
-  'sync_digest',
-  'created_at',
-  'updated_at',
-];
-const ATTACHMENT_COLUMNS = [
-  'account_id',
-  'structure_id',
-  'role',
-  'status',
-  'source',
-  'date_start',
-  'date_end',
-  'decided_at',
-  'decided_by',
-  'created_at',
-  'updated_at',
-];
-
 /** One account's valid rows in the file, and what the run knows of it. */
 export interface AccountGroup {
   login: string;
-  rows: StagedRow[];
+  rows: sync.StagedRow[];
   /** A row of this login was rejected: full mode then ends none of its attachments (that row may list one). */
   hasRejects: boolean;
   /** The digest of its rows, recorded once they are applied in full (null: not recorded). */
@@ -141,12 +103,16 @@ export class Writer {
   ): Promise<void> {
     const { uc, summary, refOf, runId } = this;
     const at = uc.now;
-    const attachments = await attachmentsOfAccounts(
+    const held = await sync.attachmentsOfAccounts(
       uc.trx,
       groups.flatMap((g) => current.get(g.login)?.id ?? []),
     );
     const audits: Omit<AuditFields, 'seq'>[] = [];
-    const newAccounts: { row: StagedRow; wanted: WantedAttachment[]; digest: string | null }[] = [];
+    const newAccounts: {
+      row: sync.StagedRow;
+      wanted: WantedAttachment[];
+      digest: string | null;
+    }[] = [];
     const newAttachments: { accountId: number; w: WantedAttachment }[] = [];
     /** Each written account's digest as the run leaves it (its rows', or none), and unchanged accounts' new ones. */
     const digests: [string | null, number][] = [];
@@ -164,7 +130,7 @@ export class Writer {
         asRow(first),
         wanted,
         account,
-        attachments.get(account.id) ?? [],
+        held.get(account.id) ?? [],
         this.full && !g.hasRejects,
         refOf,
       );
@@ -202,10 +168,8 @@ export class Writer {
     }
 
     if (newAccounts.length > 0) {
-      const ids = await bulkInsert(
+      const ids = await sync.insertAccounts(
         uc.trx,
-        'account',
-        ACCOUNT_COLUMNS,
         newAccounts.map(({ row: r, digest }) => [
           r.login,
           r.accountStatus,
@@ -224,10 +188,9 @@ export class Writer {
           at,
           at,
         ]),
-        'id',
       );
       newAccounts.forEach(({ row: r, wanted }, k) => {
-        const accountId = ids[k]!.id as number;
+        const accountId = ids[k]!;
         for (const w of wanted)
           (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, accountId)
             ? this.gpAdds
@@ -253,8 +216,8 @@ export class Writer {
       });
     }
     await insertAttachments(uc, newAttachments, summary);
-    if (digests.length > 0) await setDigests(uc.trx, digests);
-    if (audits.length > 0) await appendAudit(uc.trx, audits);
+    if (digests.length > 0) await sync.setDigests(uc.trx, digests);
+    if (audits.length > 0) await audit.appendAudit(uc.trx, audits);
   }
 
   /** A validated GP demoted by the file stays GP unless the file names another GP for the structure. */
@@ -276,14 +239,10 @@ export class Writer {
   async finish(): Promise<void> {
     const at = this.uc.now;
     for (const p of this.promotions)
-      await this.uc.trx
-        .updateTable('attachment')
-        .set({ ...p.set, updatedAt: at })
-        .where('id', '=', p.id)
-        .execute();
+      await attachments.updateAttachment(this.uc.trx, p.id, { ...p.set, updatedAt: at });
     await insertAttachments(this.uc, this.gpAdds, this.summary);
     // written after their digest was recorded: planned again next run, as any later change would have them
-    await clearDigests(this.uc.trx, [
+    await sync.clearDigests(this.uc.trx, [
       ...this.promotions.map((p) => p.accountId),
       ...this.gpAdds.map((g) => g.accountId),
     ]);
@@ -302,45 +261,23 @@ export class Writer {
           (set.lastName as string) ?? account.lastName,
           (set.firstName as string) ?? account.firstName,
         );
-      await db
-        .updateTable('account')
-        .set({ ...set, updatedAt: at })
-        .where('id', '=', account.id)
-        .execute();
+      await accounts.updateAccount(db, account.id, { ...set, updatedAt: at });
     }
     for (const c of plan.change) {
       if (Object.keys(c.set).length > 0) {
         if (promotes(c) && this.waits(c.before.structureId, account.id))
           this.promotions.push({ id: c.id, accountId: account.id, set: c.set });
-        else
-          await db
-            .updateTable('attachment')
-            .set({ ...c.set, updatedAt: at })
-            .where('id', '=', c.id)
-            .execute();
+        else await attachments.updateAttachment(db, c.id, { ...c.set, updatedAt: at });
       }
-      if (c.services !== null) {
-        await db.deleteFrom('attachmentService').where('attachmentId', '=', c.id).execute();
-        if (c.services.length > 0)
-          await bulkInsert(
-            db,
-            'attachment_service',
-            ['attachment_id', 'service_id', 'status'],
-            c.services.map((s) => [c.id, s, 'VALIDEE']),
-          );
-      }
+      if (c.services !== null) await sync.replaceAttachmentServices(db, c.id, c.services);
       this.summary.attachmentsChanged++;
     }
     if (plan.end.length > 0) {
-      await db
-        .updateTable('attachment')
-        .set({ status: 'DESACTIVEE', updatedAt: at })
-        .where(
-          'id',
-          'in',
-          plan.end.map((e) => e.id),
-        )
-        .execute();
+      await sync.deactivateAttachments(
+        db,
+        plan.end.map((e) => e.id),
+        at,
+      );
       this.summary.attachmentsEnded += plan.end.length;
     }
   }
@@ -349,19 +286,19 @@ export class Writer {
 /** The staged path: the stage's valid rows, a chunk of logins at a time, through the writer. */
 export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): Promise<void> {
   // the stage's valid GP rows: at most one claimant a structure (the rules across rows saw to it)
-  const claims = await stagedClaims(uc.trx);
+  const claims = await sync.stagedClaims(uc.trx);
   writer.demotable = (structureId, login) => (claims.get(structureId) ?? login) !== login;
   let after = '';
   for (;;) {
     await breathe();
-    const logins = await nextLogins(uc.trx, after, CHUNK);
+    const logins = await sync.nextLogins(uc.trx, after, CHUNK);
     if (logins.length === 0) break;
     after = logins[logins.length - 1]!;
-    const rows = await stagedRowsOf(uc.trx, logins[0]!, after);
+    const rows = await sync.stagedRowsOf(uc.trx, logins[0]!, after);
     const withRejects = full
-      ? await loginsWithRejects(uc.trx, logins[0]!, after)
+      ? await sync.loginsWithRejects(uc.trx, logins[0]!, after)
       : new Set<string>();
-    const current = new Map((await accountsByLogin(uc.trx, logins)).map((a) => [a.login, a]));
+    const current = new Map((await sync.accountsByLogin(uc.trx, logins)).map((a) => [a.login, a]));
     const groups: AccountGroup[] = [];
     for (let i = 0; i < rows.length;) {
       let j = i;
@@ -391,10 +328,8 @@ async function insertAttachments(
 ): Promise<void> {
   if (list.length === 0) return;
   const at = uc.now;
-  const ids = await bulkInsert(
+  const ids = await sync.insertAttachments(
     uc.trx,
-    'attachment',
-    ATTACHMENT_COLUMNS,
     list.map(({ accountId, w }) => [
       accountId,
       w.structureId,
@@ -408,19 +343,12 @@ async function insertAttachments(
       at,
       at,
     ]),
-    'id',
   );
-  const links: unknown[][] = [];
+  const links: [number, number, AttachmentStatus][] = [];
   list.forEach(({ w }, k) => {
-    for (const s of w.services) links.push([ids[k]!.id, s, 'VALIDEE']);
+    for (const s of w.services) links.push([ids[k]!, s, 'VALIDEE']);
   });
-  if (links.length > 0)
-    await bulkInsert(
-      uc.trx,
-      'attachment_service',
-      ['attachment_id', 'service_id', 'status'],
-      links,
-    );
+  await sync.insertAttachmentServices(uc.trx, links);
   summary.attachmentsAdded += list.length;
 }
 
@@ -429,7 +357,7 @@ const promotes = (c: AccountPlan['change'][number]) =>
   (c.set.role ?? c.before.role) === 'GESTIONNAIRE_PRINCIPAL' &&
   (c.set.role !== undefined || c.set.status !== undefined);
 
-const asRow = (r: StagedRow): MadrhasRow =>
+const asRow = (r: sync.StagedRow): MadrhasRow =>
   ({
     login: r.login,
     title: r.title,
@@ -486,27 +414,11 @@ export async function deactivateAbsent(
     await breathe();
     const chunk = absent.slice(i, i + CHUNK);
     const ids = chunk.map((a) => a.id);
-    await uc.trx
-      .updateTable('account')
-      .set({ status: 'INACTIF', syncDigest: null, updatedAt: uc.now })
-      .where('id', 'in', ids)
-      .execute();
-    const ended = await uc.trx
-      .updateTable('attachment')
-      .set({ status: 'DESACTIVEE', updatedAt: uc.now })
-      .where('accountId', 'in', ids)
-      .where('source', '=', 'MADRHAS')
-      .where('status', '=', 'VALIDEE')
-      .executeTakeFirst();
-    summary.attachmentsEnded += Number(ended.numUpdatedRows);
+    summary.attachmentsEnded += await sync.deactivateAccounts(uc.trx, ids, uc.now);
     summary.deactivated += chunk.length;
-    const accounts = await uc.trx
-      .selectFrom('account')
-      .selectAll()
-      .where('id', 'in', ids)
-      .execute();
-    const mails = accounts.map((a) => {
-      const m = composeMail('ACCOUNT_DEACTIVATED', a.language as Lang, {
+    const deactivated = await accounts.accountsById(uc.trx, ids);
+    const mails = deactivated.map((a) => {
+      const m = composeMail('ACCOUNT_DEACTIVATED', a.language, {
         login: a.login,
         firstName: a.firstName,
         lastName: a.lastName,
@@ -523,8 +435,8 @@ export async function deactivateAbsent(
         createdAt: uc.now,
       };
     });
-    if (mails.length > 0) await uc.trx.insertInto('notification').values(mails).execute();
-    await appendAudit(
+    await notifications.insertNotifications(uc.trx, mails);
+    await audit.appendAudit(
       uc.trx,
       chunk.map((a) => ({
         at: uc.now,

@@ -15,31 +15,17 @@ import {
   type EncodingChoice,
   type HeaderMatch,
 } from '../io/csv.js';
-import type { Db } from '../db/account.repository.js';
+import type { Db } from '../db/schema.js';
+import * as runs from '../db/run.repository.js';
 import type { Store } from '../db/store.js';
-import {
-  absentAccounts,
-  checkAcrossRows,
-  correspondentIds,
-  directoryRevision,
-  countRejected,
-  createStage,
-  deferIndexes,
-  dropStage,
-  inScopeOf,
-  indexStage,
-  loginsOf,
-  madrhasAccountsInScope,
-  principalManagers,
-  principalOf,
-  rejectedAfter,
-  stageRows,
-  suspendDigestTriggers,
-} from '../db/sync.repository.js';
+import * as sync from '../db/sync.repository.js';
 import { applyStaged, deactivateAbsent, Writer } from './sync-apply.js';
 import { Directory, RowChecker, splitMessage, type CrossRule } from './sync-rows.js';
 import { streamFile, StreamFallback, type SyncTools } from './sync-stream.js';
+import type { SyncSummary } from './sync-summary.js';
 import { runUseCase, type UseCase } from './use-case.js';
+
+export type { SyncSummary };
 
 /**
  * `sync madrhas` (SPEC 8.1): one run, one transaction.
@@ -71,34 +57,6 @@ export interface SyncOptions {
   progress?: (read: number, total: number) => void;
   /** `staged` forces the general path (tests compare both); default: streamed when the file allows. */
   strategy?: 'auto' | 'staged';
-}
-
-export interface SyncSummary {
-  file: string;
-  sha256: string;
-  encoding: string;
-  mode: 'full' | 'delta';
-  dryRun: boolean;
-  /** `streamed` (each login's rows together, the fast path) or `staged` (any other file). */
-  strategy: 'streamed' | 'staged';
-  rows: number;
-  accounts: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  kept: number;
-  reactivated: number;
-  deactivated: number;
-  attachmentsAdded: number;
-  attachmentsChanged: number;
-  attachmentsEnded: number;
-  rejected: number;
-  padded: number;
-  /** Structures whose GP the file would remove (an attachment ended, an account deactivated): kept. */
-  gpKept: number;
-  unknownColumns: string[];
-  sample: { line: number; errors: string[] }[];
-  rejectsFile: string | null;
 }
 
 const STAGE_BATCH = 2000;
@@ -166,46 +124,42 @@ async function runSync(
       // (the streamed path counts them as it reads the accounts when the scope is the whole country)
       let total =
         full && !(streamed && scope.includes(ALL))
-          ? await madrhasAccountsInScope(uc.trx, scope)
+          ? await sync.madrhasAccountsInScope(uc.trx, scope)
           : 0;
-      await createStage(uc.trx);
-      const run = await uc.trx
-        .insertInto('run')
-        .values({
-          kind: 'sync.madrhas',
-          actor: uc.actor.login,
-          fileName: source.name,
-          fileSha256: source.sha256,
-          startedAt: uc.now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+      await sync.createStage(uc.trx);
+      const runId = await runs.insertRun(uc.trx, {
+        kind: 'sync.madrhas',
+        actor: uc.actor.login,
+        fileName: source.name,
+        fileSha256: source.sha256,
+        startedAt: uc.now,
+      });
       // the run keeps the digests of the accounts it writes itself (sync-apply.ts)
-      const restoreTriggers = await suspendDigestTriggers(uc.trx);
-      // a first load does not keep the random-order indexes up to date as it writes (see deferIndexes)
+      const restoreTriggers = await sync.suspendDigestTriggers(uc.trx);
+      // a first load does not keep the random-order indexes up to date as it writes (see sync.deferIndexes)
       let restoreIndexes = async () => {};
       const deferForWrites = async () =>
-        void (restoreIndexes = await deferIndexes(uc.trx, source.lines));
+        void (restoreIndexes = await sync.deferIndexes(uc.trx, source.lines));
       // the directory and the GPs as the run found them (read before any write: the streamed path
       // reads them when its first account needs them, and a file of unchanged accounts never does)
       const tools = async (): Promise<SyncTools> => {
         const dir = await Directory.load(uc.trx);
-        const storeGp = await principalManagers(uc.trx);
+        const storeGp = await sync.principalManagers(uc.trx);
         if (streamed) await deferForWrites();
         return {
           checker: new RowChecker(dir, scope, o.lang),
           storeGp,
-          writer: new Writer(uc, full, run.id, summary, (id) => dir.ref(id), storeGp),
+          writer: new Writer(uc, full, runId, summary, (id) => dir.ref(id), storeGp),
         };
       };
 
       let unlistedIds: number[] | null = null;
       if (streamed) {
         // no savepoint: SQLite would copy every page the run touches into a statement journal
-        await indexStage(uc.trx);
-        const correspondents = await correspondentIds(uc.trx);
+        await sync.indexStage(uc.trx);
+        const correspondents = await sync.correspondentIds(uc.trx);
         const stamp = hash64(
-          `${await directoryRevision(uc.trx)}\u001f${[...scope].sort().join(',')}`,
+          `${await sync.directoryRevision(uc.trx)}\u001f${[...scope].sort().join(',')}`,
         ).slice(0, 8);
         const streamedRun = await streamFile(uc, {
           source,
@@ -224,13 +178,13 @@ async function runSync(
       } else {
         const { checker, writer } = await tools();
         await stageFile(uc, source, header.positions, checker, o, summary);
-        await indexStage(uc.trx);
-        await checkAcrossRows(uc.trx, (key) => splitMessage(o.lang, key as CrossRule));
+        await sync.indexStage(uc.trx);
+        await sync.checkAcrossRows(uc.trx, (key) => splitMessage(o.lang, key as CrossRule));
         await deferForWrites();
         await applyStaged(uc, writer, full);
       }
 
-      summary.rejected = await countRejected(uc.trx);
+      summary.rejected = await sync.countRejected(uc.trx);
       await reportRejects(uc.trx, source, summary, o);
       if (o.strict && summary.rejected > 0)
         throw new InvalidInputError(
@@ -243,10 +197,10 @@ async function runSync(
       const unlistedAccounts = !full
         ? []
         : unlistedIds
-          ? await loginsInOrder(uc.trx, await inScopeOf(uc.trx, scope, unlistedIds))
-          : await absentAccounts(uc.trx, scope);
+          ? await loginsInOrder(uc.trx, await sync.inScopeOf(uc.trx, scope, unlistedIds))
+          : await sync.absentAccounts(uc.trx, scope);
       // an absent account that is a structure's GP stays active: the structure would lose its GP
-      const gps = await principalOf(
+      const gps = await sync.principalOf(
         uc.trx,
         unlistedAccounts.map((a) => a.id),
       );
@@ -262,22 +216,21 @@ async function runSync(
             max: o.maxDeactivations,
           });
       }
-      await deactivateAbsent(uc, absent, run.id, summary);
-      await dropStage(uc.trx);
+      await deactivateAbsent(uc, absent, runId, summary);
+      await sync.dropStage(uc.trx);
       await restoreIndexes();
       await restoreTriggers();
 
       const counts = countsOf(summary);
-      await uc.trx
-        .updateTable('run')
-        .set({ finishedAt: store.clock.now().toISOString(), counts: JSON.stringify(counts) })
-        .where('id', '=', run.id)
-        .execute();
+      await runs.finishRun(uc.trx, runId, {
+        finishedAt: store.clock.now().toISOString(),
+        counts: JSON.stringify(counts),
+      });
       uc.audit(
         'sync.madrhas',
         `file:${source.name}`,
         { sha256: source.sha256, encoding: source.encoding, mode: o.mode, ...counts },
-        run.id,
+        runId,
       );
       if (o.dryRun) throw new DryRun(summary);
       return summary;
@@ -290,7 +243,7 @@ async function runSync(
 
 /** Accounts by id → id and login, in login order (as the staged path reports them). */
 async function loginsInOrder(db: Db, ids: number[]): Promise<{ id: number; login: string }[]> {
-  return (await loginsOf(db, ids)).sort((x, y) =>
+  return (await sync.loginsOf(db, ids)).sort((x, y) =>
     x.login < y.login ? -1 : x.login > y.login ? 1 : 0,
   );
 }
@@ -399,7 +352,7 @@ async function stageFile(
         ]);
       }
     }
-    await stageRows(uc.trx, batch);
+    await sync.stageRows(uc.trx, batch);
     o.progress?.(csv.bytesRead(), source.size);
   }
 }
@@ -411,18 +364,18 @@ async function reportRejects(
   summary: SyncSummary,
   o: SyncOptions,
 ): Promise<void> {
-  for (const r of await rejectedAfter(db, 0, SAMPLE))
+  for (const r of await sync.rejectedAfter(db, 0, SAMPLE))
     summary.sample.push({ line: r.line, errors: r.reason.split(' | ') });
   if (o.rejects === undefined) return;
   const csv = await openCsv(source);
   const writer = new RejectsWriter(o.rejects, source, csv.header);
   try {
-    let page = await rejectedAfter(db, 0, 5000);
+    let page = await sync.rejectedAfter(db, 0, 5000);
     let i = 0;
     for await (const record of csv.records) {
       if (i >= page.length) {
         if (page.length < 5000) break;
-        page = await rejectedAfter(db, page[page.length - 1]!.line, 5000);
+        page = await sync.rejectedAfter(db, page[page.length - 1]!.line, 5000);
         i = 0;
         if (page.length === 0) break;
       }

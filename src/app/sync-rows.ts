@@ -4,8 +4,8 @@ import { checkIdentifier } from '../domain/identifiers.js';
 import { parseMadrhasRow, type Cells, type MadrhasRow } from '../domain/madrhas.js';
 import { checkServiceCode } from '../domain/structure.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
-import { eachPacked, rawRows } from '../db/bulk.js';
-import type { Db } from '../db/account.repository.js';
+import type { Db } from '../db/schema.js';
+import * as sync from '../db/sync.repository.js';
 
 /**
  * One MADRHAS row checked on its own and against the directory (SPEC 8.1), for both of the
@@ -31,44 +31,32 @@ export class Directory {
 
   static async load(db: Db): Promise<Directory> {
     const d = new Directory();
-    const maxId = Number(
-      (await rawRows(db, 'select coalesce(max(id), 0) from structure', []))[0]![0],
-    );
+    const maxId = await sync.maxStructureId(db);
     d.typeOf = new Uint8Array(maxId + 1);
     d.activeOf = new Uint8Array(maxId + 1);
     d.identifierOf = new Array<string>(maxId + 1);
     d.departementOf = new Array<string | null>(maxId + 1).fill(null);
     const departements = new Map<string, string>();
-    await eachPacked(
-      db,
-      'structure',
-      ['id', 'id_type', 'identifier', 'active', 'departement'],
-      ([idText, idType, identifier, active, departement]) => {
-        const id = Number(idText);
-        let t = d.types.indexOf(idType!);
-        if (t < 0) t = d.types.push(idType!) - 1;
-        let ids = d.byKey.get(idType!);
-        if (!ids) d.byKey.set(idType!, (ids = new Map()));
-        ids.set(identifier!, id);
-        d.typeOf[id] = t;
-        d.identifierOf[id] = identifier!;
-        d.activeOf[id] = active === '1' ? 1 : 0;
-        if (departement) {
-          if (!departements.has(departement)) departements.set(departement, departement);
-          d.departementOf[id] = departements.get(departement)!;
-        }
-      },
-    );
-    await eachPacked(
-      db,
-      'service',
-      ['id', 'structure_id', 'code', 'active'],
-      ([id, structureId, code, active]) => {
-        let byStructure = d.services.get(code!);
-        if (!byStructure) d.services.set(code!, (byStructure = new Map()));
-        byStructure.set(Number(structureId), Number(id) * 2 + (active === '1' ? 1 : 0));
-      },
-    );
+    await sync.eachStructure(db, ([idText, idType, identifier, active, departement]) => {
+      const id = Number(idText);
+      let t = d.types.indexOf(idType!);
+      if (t < 0) t = d.types.push(idType!) - 1;
+      let ids = d.byKey.get(idType!);
+      if (!ids) d.byKey.set(idType!, (ids = new Map()));
+      ids.set(identifier!, id);
+      d.typeOf[id] = t;
+      d.identifierOf[id] = identifier!;
+      d.activeOf[id] = active === '1' ? 1 : 0;
+      if (departement) {
+        if (!departements.has(departement)) departements.set(departement, departement);
+        d.departementOf[id] = departements.get(departement)!;
+      }
+    });
+    await sync.eachService(db, ([id, structureId, code, active]) => {
+      let byStructure = d.services.get(code!);
+      if (!byStructure) d.services.set(code!, (byStructure = new Map()));
+      byStructure.set(Number(structureId), Number(id) * 2 + (active === '1' ? 1 : 0));
+    });
     return d;
   }
 

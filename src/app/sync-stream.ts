@@ -3,18 +3,11 @@ import { personalFingerprint } from '../domain/madrhas.js';
 import type { Lang } from '../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../io/csv.js';
 import { CsvLines, type CsvLine } from '../io/csv-lines.js';
-import {
-  accountsAfter,
-  accountsByLogin,
-  maxAccountId,
-  setDigests,
-  stageRows,
-  type StagedRow,
-} from '../db/sync.repository.js';
+import * as sync from '../db/sync.repository.js';
 import type { CurrentAccount } from '../domain/madrhas.js';
 import { breathe, type AccountGroup, type Writer } from './sync-apply.js';
 import { crossRuleText, type RowChecker } from './sync-rows.js';
-import type { SyncSummary } from './sync-madrhas.js';
+import type { SyncSummary } from './sync-summary.js';
 import type { UseCase } from './use-case.js';
 
 /**
@@ -117,13 +110,13 @@ export async function streamFile(
   uc: UseCase,
   input: StreamInput,
 ): Promise<{ active: number; unlisted: number[] }> {
-  const maxId = await maxAccountId(uc.trx);
+  const maxId = await sync.maxAccountId(uc.trx);
   // one pass over the accounts: their digests, and which of them full mode may deactivate
   const listed = new Uint8Array(maxId + 1);
   const candidates: number[] = [];
   const digests = new DigestIndex(maxId);
   for (let after = 0; ;) {
-    const page = await accountsAfter(uc.trx, after, 100_000);
+    const page = await sync.accountsAfter(uc.trx, after, 100_000);
     if (page.ids.length === 0) break;
     page.ids.forEach((id, i) => {
       const digest = page.digests[i]!;
@@ -277,12 +270,12 @@ class StreamRun<R extends { line: number }> {
       }
       rest.push({ ...g, digest: hash.hex() });
     }
-    if (restamp.length > 0) await setDigests(this.uc.trx, restamp);
+    if (restamp.length > 0) await sync.setDigests(this.uc.trx, restamp);
     if (rest.length === 0) return;
     await this.need();
     const current = new Map(
       (
-        await accountsByLogin(
+        await sync.accountsByLogin(
           this.uc.trx,
           rest.flatMap((g) => (g.login === '' ? [] : [g.login])),
         )
@@ -310,7 +303,7 @@ class StreamRun<R extends { line: number }> {
           digest: group.hasRejects ? null : group.padded ? g.digest : g.digest + this.input.stamp,
         });
     }
-    if (rejects.length > 0) await stageRows(this.uc.trx, rejects);
+    if (rejects.length > 0) await sync.stageRows(this.uc.trx, rejects);
     if (groups.length > 0) await this.tools!.writer.write(groups, current);
   }
 
@@ -403,7 +396,7 @@ class StreamRun<R extends { line: number }> {
     if (account && correspondents.has(account.id)) flag(valid, 'sync.isCorrespondent');
     for (const c of valid) this.noteRole(c.structureId!, c.row!.role, login, account?.id ?? null);
 
-    const rows: StagedRow[] = [];
+    const rows: sync.StagedRow[] = [];
     for (const c of checked) {
       const reasons = [...c.reasons, ...(cross.get(c as (typeof valid)[number]) ?? [])];
       if (reasons.length > 0 || c.row === null || c.structureId === null) {

@@ -3,9 +3,9 @@ import type { AuditFields } from '../domain/audit-chain.js';
 import { composeMail, NOREPLY, wantsMail, type MailEvent } from '../domain/mail.js';
 import { authorize, type Action, type Actor, type Target } from '../domain/rights.js';
 import { ForbiddenError } from '../errors.js';
-import type { Lang } from '../i18n/index.js';
-import { findAccount, loadActor } from '../db/account.repository.js';
-import { appendAudit } from '../db/audit.repository.js';
+import * as accounts from '../db/account.repository.js';
+import * as audit from '../db/audit.repository.js';
+import * as notifications from '../db/notification.repository.js';
 import type { AccountRow, Database, NewNotification } from '../db/schema.js';
 import { toStoreError, type Store } from '../db/store.js';
 import { dayOf } from '../domain/clock.js';
@@ -77,12 +77,12 @@ export async function runUseCase<T>(
       .transaction()
       .setAccessMode(options.readOnly ? 'read only' : 'read write')
       .execute(async (trx) => {
-        const account = await findAccount(trx, options.actor);
+        const account = await accounts.findAccount(trx, options.actor);
         if (!account)
           throw new RefusedError(options.action, '-', 'rights.unknownActor', {
             login: options.actor,
           });
-        const actor = await loadActor(trx, account);
+        const actor = await accounts.loadActor(trx, account);
         if (actor.status !== 'ACTIF')
           throw new RefusedError(options.action, '-', 'rights.inactiveActor', {
             login: actor.login,
@@ -117,7 +117,7 @@ export async function runUseCase<T>(
           },
           notify(to, event, params, structureId = null) {
             if (!wantsMail(event, { notifyBilling: to.notifyBilling === 1 })) return;
-            const language = to.language as Lang;
+            const language = to.language;
             const mail = composeMail(event, language, {
               login: to.login,
               firstName: to.firstName,
@@ -141,8 +141,8 @@ export async function runUseCase<T>(
         const result = await body(uc);
         if (options.readOnly && (audits.length > 0 || mails.length > 0))
           throw new Error(`read-only use case ${options.action} wrote`);
-        if (mails.length > 0) await trx.insertInto('notification').values(mails).execute();
-        await appendAudit(trx, audits);
+        await notifications.insertNotifications(trx, mails);
+        await audit.appendAudit(trx, audits);
         return result;
       });
   } catch (err) {
@@ -161,7 +161,7 @@ async function recordRefusal(
   at: string,
 ): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
-    await appendAudit(trx, [
+    await audit.appendAudit(trx, [
       {
         at,
         actor,

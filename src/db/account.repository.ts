@@ -1,22 +1,19 @@
-import {
-  sql,
-  type ExpressionBuilder,
-  type Kysely,
-  type ReferenceExpression,
-  type Transaction,
-} from 'kysely';
+import { sql, type ExpressionBuilder, type ReferenceExpression } from 'kysely';
 import { ALL, type Scope } from '../domain/departement.js';
 import type { Actor, Target } from '../domain/rights.js';
-import type { AccountStatus, HabilitationProfile, Role } from '../domain/enums.js';
+import type { AccountStatus } from '../domain/enums.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import type { AccountRow, AccountUpdate, Database, NewAccount } from './schema.js';
+import type { AccountRow, AccountUpdate, Database, Db, NewAccount } from './schema.js';
 import { like } from './like.js';
 import { isUniqueViolation } from './store.js';
 
-export type Db = Kysely<Database> | Transaction<Database>;
-
 export async function findAccount(db: Db, login: string): Promise<AccountRow | undefined> {
   return db.selectFrom('account').selectAll().where('login', '=', login).executeTakeFirst();
+}
+
+/** Whether the store holds any account at all (`init` leaves such a store alone). */
+export async function hasAccounts(db: Db): Promise<boolean> {
+  return (await db.selectFrom('account').select('id').limit(1).executeTakeFirst()) !== undefined;
 }
 
 export async function getAccount(db: Db, login: string): Promise<AccountRow> {
@@ -25,6 +22,18 @@ export async function getAccount(db: Db, login: string): Promise<AccountRow> {
     .selectAll()
     .where('login', '=', login)
     .executeTakeFirstOrThrow(() => new NotFoundError('account.notFound', { login }));
+}
+
+export async function accountById(db: Db, id: number): Promise<AccountRow> {
+  return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+export async function accountsById(db: Db, ids: readonly number[]): Promise<AccountRow[]> {
+  return db
+    .selectFrom('account')
+    .selectAll()
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 export async function insertAccount(db: Db, account: NewAccount): Promise<number> {
@@ -118,10 +127,10 @@ export async function loadActor(db: Db, account: AccountRow): Promise<Actor> {
   return {
     id: account.id,
     login: account.login,
-    status: account.status as AccountStatus,
+    status: account.status,
     scope,
-    attachments: attachments.map((a) => ({ ...a, role: a.role as Role })),
-    habilitations: habilitations.map((h) => ({ ...h, profile: h.profile as HabilitationProfile })),
+    attachments,
+    habilitations,
   };
 }
 
@@ -233,7 +242,7 @@ export async function endAttachments(
     .where(
       'status',
       'in',
-      ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'].filter((s) => s !== status),
+      (['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'] as const).filter((s) => s !== status),
     )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);

@@ -1,6 +1,6 @@
-import type { Db } from './account.repository.js';
+import type { AttachmentStatus, IdentifierType, Role } from '../domain/enums.js';
 import type { ExpressionBuilder } from 'kysely';
-import type { AccountRow, AttachmentRow, Database } from './schema.js';
+import type { AccountRow, AttachmentRow, AttachmentUpdate, Database, Db } from './schema.js';
 import { NotFoundError } from '../errors.js';
 
 /** Attachments (rattachements) and the services they are limited to. */
@@ -30,11 +30,25 @@ export async function liveAttachment(
     .executeTakeFirst();
 }
 
+/** The structure's validated GP attachment, if it has one. */
+export async function principalAttachment(
+  db: Db,
+  structureId: number,
+): Promise<AttachmentRow | undefined> {
+  return db
+    .selectFrom('attachment')
+    .selectAll()
+    .where('structureId', '=', structureId)
+    .where('status', '=', 'VALIDEE')
+    .where('role', '=', 'GESTIONNAIRE_PRINCIPAL')
+    .executeTakeFirst();
+}
+
 export interface LinkedService {
   attachmentId: number;
   serviceId: number;
   code: string;
-  status: string;
+  status: AttachmentStatus;
 }
 
 /** The services of these attachments, by attachment id, ordered by code. */
@@ -64,8 +78,8 @@ export async function servicesByAttachment(
 export interface NewAttachmentInput {
   accountId: number;
   structureId: number;
-  role: string;
-  status: string;
+  role: Role;
+  status: AttachmentStatus;
   comment: string | null;
   dateStart: string | null;
   dateEnd: string | null;
@@ -111,8 +125,8 @@ export async function insertAttachment(
 export async function setAttachmentStatus(
   db: Db,
   id: number,
-  status: string,
-  set: { at: string; decidedBy?: string; refusalReason?: string; role?: string },
+  status: AttachmentStatus,
+  set: { at: string; decidedBy?: string; refusalReason?: string; role?: Role },
 ): Promise<void> {
   await db
     .updateTable('attachment')
@@ -133,7 +147,11 @@ export async function setAttachmentStatus(
     .execute();
 }
 
-export async function setRole(db: Db, id: number, role: string, at: string): Promise<void> {
+export async function updateAttachment(db: Db, id: number, set: AttachmentUpdate): Promise<void> {
+  await db.updateTable('attachment').set(set).where('id', '=', id).execute();
+}
+
+export async function setRole(db: Db, id: number, role: Role, at: string): Promise<void> {
   await db.updateTable('attachment').set({ role, updatedAt: at }).where('id', '=', id).execute();
 }
 
@@ -235,7 +253,7 @@ export async function managersOf(db: Db, structureId: number, day: string): Prom
 
 export interface AttachmentFilter {
   accountId?: number | undefined;
-  status?: string | undefined;
+  status?: AttachmentStatus | undefined;
   structureIds?: readonly number[] | undefined;
 }
 
@@ -272,7 +290,7 @@ export async function listAttachmentRows(db: Db, f: AttachmentFilter) {
 export async function principalOf(
   db: Db,
   accountId: number,
-): Promise<{ idType: string; identifier: string }[]> {
+): Promise<{ idType: IdentifierType; identifier: string }[]> {
   return db
     .selectFrom('attachment')
     .innerJoin('structure', 'structure.id', 'attachment.structureId')

@@ -1,8 +1,7 @@
 import { chain, type AuditFields, type ChainedEntry, type Outcome } from '../domain/audit-chain.js';
-import type { Db } from './account.repository.js';
 import { bulkInsert } from './bulk.js';
 import { like } from './like.js';
-import type { AuditLogRow } from './schema.js';
+import type { AuditLogRow, Db } from './schema.js';
 
 const BATCH = 500;
 
@@ -92,6 +91,25 @@ export async function listAudit(
   return { rows, total: Number(total) };
 }
 
+/** The successful attachment and subscription entries of [start, end), in chain order: the weekly digest's movements. */
+export async function movementEntries(
+  db: Db,
+  start: string,
+  end: string,
+): Promise<Pick<AuditLogRow, 'at' | 'action' | 'changes'>[]> {
+  return db
+    .selectFrom('auditLog')
+    .select(['at', 'action', 'changes'])
+    .where('outcome', '=', 'OK')
+    .where('at', '>=', start)
+    .where('at', '<', end)
+    .where((eb) =>
+      eb.or([eb('action', 'like', 'attachment.%'), eb('action', 'like', 'subscription.%')]),
+    )
+    .orderBy('seq')
+    .execute();
+}
+
 /** Every entry in chain order, a page at a time, so verifying a long log keeps memory flat. */
 export async function* allAuditEntries(db: Db): AsyncGenerator<ChainedEntry> {
   let after = 0;
@@ -104,7 +122,7 @@ export async function* allAuditEntries(db: Db): AsyncGenerator<ChainedEntry> {
       .limit(BATCH * 10)
       .execute();
     if (rows.length === 0) return;
-    for (const r of rows) yield { ...r, outcome: r.outcome as Outcome };
+    for (const r of rows) yield r;
     after = rows[rows.length - 1]!.seq;
   }
 }

@@ -1,6 +1,6 @@
 import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Statement } from 'better-sqlite3';
-import type { Db } from './account.repository.js';
+import type { Db } from './schema.js';
 import { rawSqlite } from './store.js';
 
 /**

@@ -1,5 +1,5 @@
-import type { Db } from './account.repository.js';
-import type { FileRow, NewFile } from './schema.js';
+import type { FileType } from '../domain/enums.js';
+import type { Db, FileRow, NewFile } from './schema.js';
 import { rawSqlite } from './store.js';
 
 /** Files (pièces jointes): metadata in `file`, bytes in `file_chunk` rows read back in `seq` order. */
@@ -42,7 +42,7 @@ export async function findFile(db: Db, id: number): Promise<FileRecord | undefin
 }
 
 /** An account's files, oldest first, of one type if given. */
-export async function filesOf(db: Db, accountId: number, type?: string): Promise<FileRecord[]> {
+export async function filesOf(db: Db, accountId: number, type?: FileType): Promise<FileRecord[]> {
   return withOwner(db)
     .where('file.accountId', '=', accountId)
     .$if(type !== undefined, (q) => q.where('file.type', '=', type!))

@@ -1,9 +1,14 @@
-import type { Selectable } from 'kysely';
-import type { Role } from '../domain/enums.js';
+import type {
+  HabilitationProfile,
+  IdentifierType,
+  RequestStatus,
+  Role,
+  Space,
+} from '../domain/enums.js';
 import { withinDates } from '../domain/rights.js';
-import type { AttachmentFacts } from '../domain/subscription.js';
-import type { Db } from './account.repository.js';
-import type { AccountRow, HabilitationTable, SubscriptionTable } from './schema.js';
+import { LIVE_STATUSES, type AttachmentFacts } from '../domain/subscription.js';
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { AccountRow, Db, HabilitationTable, SubscriptionTable } from './schema.js';
 
 /**
  * Habilitations and space subscriptions (tables of migration 0001): the two kinds of request a
@@ -16,12 +21,15 @@ export type SubscriptionRow = Selectable<SubscriptionTable>;
 /** A request row with the names commands show: login, structure reference, service code. */
 export interface Named {
   login: string;
-  idType: string;
+  idType: IdentifierType;
   identifier: string;
   companyName: string;
   postalCode: string | null;
   serviceCode: string | null;
 }
+
+export type NewHabilitation = Insertable<HabilitationTable>;
+export type NewSubscription = Insertable<SubscriptionTable>;
 
 export type HabilitationRecord = HabilitationRow & Named;
 export type SubscriptionRecord = SubscriptionRow & Named;
@@ -30,7 +38,7 @@ export interface RequestFilter {
   accountId?: number | undefined;
   structureId?: number | undefined;
   serviceId?: number | undefined;
-  statuses?: readonly string[] | undefined;
+  statuses?: readonly RequestStatus[] | undefined;
 }
 
 function namedHabilitations(db: Db) {
@@ -151,7 +159,7 @@ export async function attachmentFacts(
   }
   return rows.map(({ id, role, ...r }) => ({
     ...r,
-    role: role as Role,
+    role,
     serviceIds: services.get(id) ?? [],
   }));
 }
@@ -199,7 +207,102 @@ export async function decidersOf(
   return [...out.values()].sort((a, b) => (a.login < b.login ? -1 : a.login > b.login ? 1 : 0));
 }
 
-/** The account a request belongs to, for its e-mail. */
-export async function accountById(db: Db, id: number): Promise<AccountRow> {
-  return db.selectFrom('account').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+// ---- writes -------------------------------------------------------------------------------
+
+/** The two kinds of request, each its own table with the same life cycle columns. */
+export type RequestKind = 'habilitation' | 'subscription';
+
+/** The account's live request (pending or granted) for exactly this structure or service. */
+export interface LivePlace {
+  accountId: number;
+  structureId: number;
+  serviceId: number | null;
+}
+
+/** The live habilitation with this profile on the place, but `exceptId`. */
+export async function liveHabilitation(
+  db: Db,
+  p: LivePlace & { profile: HabilitationProfile; exceptId?: number },
+): Promise<{ id: number; status: RequestStatus } | undefined> {
+  return db
+    .selectFrom('habilitation')
+    .select(['id', 'status'])
+    .where('accountId', '=', p.accountId)
+    .where('structureId', '=', p.structureId)
+    .where('profile', '=', p.profile)
+    .where((eb) =>
+      p.serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', p.serviceId),
+    )
+    .where('status', 'in', LIVE_STATUSES)
+    .where('id', '!=', p.exceptId ?? 0)
+    .executeTakeFirst();
+}
+
+/** The live subscription to this space on the place. */
+export async function liveSubscription(
+  db: Db,
+  p: LivePlace & { space: Space },
+): Promise<{ id: number; status: RequestStatus } | undefined> {
+  return db
+    .selectFrom('subscription')
+    .select(['id', 'status'])
+    .where('accountId', '=', p.accountId)
+    .where('structureId', '=', p.structureId)
+    .where('space', '=', p.space)
+    .where((eb) =>
+      p.serviceId === null ? eb('serviceId', 'is', null) : eb('serviceId', '=', p.serviceId),
+    )
+    .where('status', 'in', LIVE_STATUSES)
+    .executeTakeFirst();
+}
+
+export async function insertHabilitation(db: Db, row: NewHabilitation): Promise<number> {
+  const { id } = await db
+    .insertInto('habilitation')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function insertSubscription(db: Db, row: NewSubscription): Promise<number> {
+  const { id } = await db
+    .insertInto('subscription')
+    .values(row)
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function updateHabilitation(
+  db: Db,
+  id: number,
+  set: Updateable<HabilitationTable>,
+): Promise<void> {
+  await db.updateTable('habilitation').set(set).where('id', '=', id).execute();
+}
+
+/** A request's new status, with who decided it and when. */
+export async function decideRequest(
+  db: Db,
+  kind: RequestKind,
+  id: number,
+  d: { status: RequestStatus; at: string; by: string },
+): Promise<void> {
+  await db
+    .updateTable(kind)
+    .set({ status: d.status, decidedAt: d.at, decidedBy: d.by, updatedAt: d.at })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** A request's new status, undecided (a removal). */
+export async function setRequestStatus(
+  db: Db,
+  kind: RequestKind,
+  id: number,
+  status: RequestStatus,
+  at: string,
+): Promise<void> {
+  await db.updateTable(kind).set({ status, updatedAt: at }).where('id', '=', id).execute();
 }

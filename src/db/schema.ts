@@ -1,9 +1,33 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type {
+  ColumnType,
+  Generated,
+  Insertable,
+  Kysely,
+  Selectable,
+  Transaction,
+  Updateable,
+} from 'kysely';
+import type { Outcome } from '../domain/audit-chain.js';
+import type {
+  AccountStatus,
+  AttachmentStatus,
+  Civilite,
+  FileType,
+  HabilitationProfile,
+  IdentifierType,
+  Language,
+  RequestStatus,
+  Role,
+  Source,
+  Space,
+  SubscriptionMode,
+} from '../domain/enums.js';
 
 /**
  * The tables, as TypeScript sees them (camelCase; the store's columns are snake_case, mapped by
  * kysely's CamelCasePlugin). Flags are integers 0/1 and times ISO 8601 text on both dialects,
- * so that SQLite and PostgreSQL return the same values to the same queries.
+ * so that SQLite and PostgreSQL return the same values to the same queries. Enumerated columns
+ * carry the unions of SPEC 3 (domain/enums.ts): the store's values are only ever written from them.
  */
 
 type Flag = number;
@@ -14,9 +38,9 @@ type Id = Generated<number>;
 export interface AccountTable {
   id: Id;
   login: string;
-  status: string;
-  source: string;
-  title: string | null;
+  status: AccountStatus;
+  source: Source;
+  title: Civilite | null;
   lastName: string;
   firstName: string;
   email: string;
@@ -27,7 +51,7 @@ export interface AccountTable {
   postalCode: string | null;
   city: string | null;
   country: Generated<string>;
-  language: Generated<string>;
+  language: Generated<Language>;
   notifyBilling: Generated<Flag>;
   notifyNews: Generated<Flag>;
   completedAt: Timestamp | null;
@@ -48,7 +72,7 @@ export interface CorrespondentScopeTable {
 
 export interface StructureTable {
   id: Id;
-  idType: string;
+  idType: IdentifierType;
   identifier: string;
   companyName: string;
   ediSender: Flag;
@@ -96,9 +120,9 @@ export interface AttachmentTable {
   id: Id;
   accountId: number;
   structureId: number;
-  role: string;
-  status: string;
-  source: string;
+  role: Role;
+  status: AttachmentStatus;
+  source: Source;
   comment: string | null;
   refusalReason: string | null;
   dateStart: string | null;
@@ -114,7 +138,7 @@ export interface AttachmentTable {
 export interface AttachmentServiceTable {
   attachmentId: number;
   serviceId: number;
-  status: string;
+  status: AttachmentStatus;
 }
 
 export interface HabilitationTable {
@@ -122,8 +146,8 @@ export interface HabilitationTable {
   accountId: number;
   structureId: number;
   serviceId: number | null;
-  profile: string;
-  status: string;
+  profile: HabilitationProfile;
+  status: RequestStatus;
   requestedAt: Timestamp | null;
   decidedAt: Timestamp | null;
   decidedBy: string | null;
@@ -136,9 +160,9 @@ export interface SubscriptionTable {
   accountId: number;
   structureId: number;
   serviceId: number | null;
-  space: string;
-  mode: string;
-  status: string;
+  space: Space;
+  mode: SubscriptionMode;
+  status: RequestStatus;
   requestedAt: Timestamp | null;
   decidedAt: Timestamp | null;
   decidedBy: string | null;
@@ -150,7 +174,7 @@ export interface FileTable {
   id: Id;
   accountId: number;
   designation: string;
-  type: string;
+  type: FileType;
   name: string;
   size: number;
   mediaType: string;
@@ -170,7 +194,7 @@ export interface NotificationTable {
   accountId: number | null;
   structureId: number | null;
   event: string;
-  language: string;
+  language: Language;
   fromAddress: string;
   toAddress: string;
   subject: string;
@@ -185,7 +209,7 @@ export interface AuditLogTable {
   actor: string;
   action: string;
   target: string;
-  outcome: string;
+  outcome: Outcome;
   changes: string | null;
   runId: number | null;
   prevHash: string;
@@ -234,6 +258,9 @@ export interface Database {
   directoryState: DirectoryStateTable;
 }
 
+/** What a repository runs its queries on: the store, or the use case's transaction. */
+export type Db = Kysely<Database> | Transaction<Database>;
+
 export type AccountRow = Selectable<AccountTable>;
 export type NewAccount = Insertable<AccountTable>;
 export type AccountUpdate = Updateable<AccountTable>;
@@ -242,9 +269,11 @@ export type NewStructure = Insertable<StructureTable>;
 export type ServiceRow = Selectable<ServiceTable>;
 export type NewService = Insertable<ServiceTable>;
 export type AttachmentRow = Selectable<AttachmentTable>;
+export type AttachmentUpdate = Updateable<AttachmentTable>;
 export type NotificationRow = Selectable<NotificationTable>;
 export type NewNotification = Insertable<NotificationTable>;
 export type AuditLogRow = Selectable<AuditLogTable>;
 export type FileRow = Selectable<FileTable>;
 export type NewFile = Insertable<FileTable>;
 export type RunRow = Selectable<RunTable>;
+export type NewRun = Insertable<RunTable>;

@@ -207,6 +207,18 @@ export async function schemaState(db: Kysely<Database>): Promise<SchemaState> {
   };
 }
 
+/** How many rows a table holds, for `db status`. */
+export async function countRows(
+  db: Kysely<Database>,
+  table: 'account' | 'structure' | 'attachment' | 'auditLog' | 'notification' | 'file',
+): Promise<number> {
+  const { n } = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(n);
+}
+
 /** Refuses a store whose schema is newer than this program (left untouched), or not yet migrated. */
 export async function assertSchemaCurrent(store: Store): Promise<void> {
   const state = await schemaState(store.db);

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
+import type { AttachmentStatus, IdentifierType } from '../domain/enums.js';
 import type { StructureRef } from '../domain/structure-ref.js';
 import { structureSearchKey } from '../domain/structure.js';
 import { fold } from '../domain/text.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
-import type { Db } from './account.repository.js';
 import { like } from './like.js';
-import type { NewService, NewStructure, ServiceRow, StructureRow } from './schema.js';
+import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from './schema.js';
 import { binaryOrder, structureTextMatch, type DialectName } from './store.js';
 
 /** The structure a reference names; a bare identifier must match exactly one type. */
@@ -35,6 +35,49 @@ export async function getStructure(db: Db, ref: StructureRef): Promise<Structure
       { ref: label },
     );
   return rows[0]!;
+}
+
+/** The structure of exactly this type and identifier, if any. */
+export async function findStructure(
+  db: Db,
+  idType: IdentifierType,
+  identifier: string,
+): Promise<StructureRow | undefined> {
+  return db
+    .selectFrom('structure')
+    .selectAll()
+    .where('idType', '=', idType)
+    .where('identifier', '=', identifier)
+    .executeTakeFirst();
+}
+
+export async function structureById(db: Db, id: number): Promise<StructureRow> {
+  return db.selectFrom('structure').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+/** How these structures are named (reference and name), by id. */
+export async function structureNames(
+  db: Db,
+  ids: readonly number[],
+): Promise<Pick<StructureRow, 'id' | 'idType' | 'identifier' | 'companyName'>[]> {
+  return db
+    .selectFrom('structure')
+    .select(['id', 'idType', 'identifier', 'companyName'])
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** The codes of these services, by id. */
+export async function serviceCodes(
+  db: Db,
+  ids: readonly number[],
+): Promise<Pick<ServiceRow, 'id' | 'code'>[]> {
+  if (ids.length === 0) return [];
+  return db
+    .selectFrom('service')
+    .select(['id', 'code'])
+    .where('id', 'in', [...ids])
+    .execute();
 }
 
 /** Structures by (type, identifier), for a batch of import rows. */
@@ -274,7 +317,7 @@ export async function structureUsers(
   db: Db,
   dialect: DialectName,
   structureId: number,
-  statuses: readonly string[],
+  statuses: readonly AttachmentStatus[],
 ) {
   const rows = await db
     .selectFrom('attachment')

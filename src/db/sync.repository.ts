@@ -1,9 +1,17 @@
 import { sql } from 'kysely';
 import type { Scope } from '../domain/departement.js';
 import { ALL } from '../domain/departement.js';
-import type { CurrentAccount, CurrentAttachment } from '../domain/madrhas.js';
-import type { Db } from './account.repository.js';
-import { bulkInsert, packedText, rawQuery, rawRows } from './bulk.js';
+import type {
+  AccountStatus,
+  AttachmentStatus,
+  Civilite,
+  Language,
+  Role,
+  Source,
+} from '../domain/enums.js';
+import type { CurrentAccount, CurrentAttachment, MadrhasRow } from '../domain/madrhas.js';
+import type { Db } from './schema.js';
+import { bulkInsert, eachPacked, packedText, rawQuery, rawRows } from './bulk.js';
 import { rawSqlite } from './store.js';
 
 /**
@@ -33,17 +41,17 @@ export const STAGE_COLUMNS = [
 export interface StagedRow {
   line: number;
   login: string;
-  title: string | null;
+  title: Civilite | null;
   lastName: string;
   firstName: string;
   email: string;
   phone: string | null;
   structureId: number;
   serviceId: number | null;
-  role: string;
+  role: Role;
   dateStart: string;
   dateEnd: string | null;
-  accountStatus: string;
+  accountStatus: MadrhasRow['accountStatus'];
 }
 
 export async function createStage(db: Db): Promise<void> {
@@ -199,17 +207,17 @@ export async function stagedRowsOf(db: Db, first: string, last: string): Promise
   return rows.map((r) => ({
     line: r[0] as number,
     login: r[1] as string,
-    title: r[2] as string | null,
+    title: r[2] as Civilite | null,
     lastName: r[3] as string,
     firstName: r[4] as string,
     email: r[5] as string,
     phone: r[6] as string | null,
     structureId: r[7] as number,
     serviceId: r[8] as number | null,
-    role: r[9] as string,
+    role: r[9] as Role,
     dateStart: r[10] as string,
     dateEnd: r[11] as string | null,
-    accountStatus: r[12] as string,
+    accountStatus: r[12] as StagedRow['accountStatus'],
   }));
 }
 
@@ -226,8 +234,8 @@ export async function accountsByLogin(
   return rows.map((r) => ({
     id: r[0] as number,
     login: r[1] as string,
-    status: r[2] as string,
-    source: r[3] as string,
+    status: r[2] as AccountStatus,
+    source: r[3] as Source,
     completedAt: r[4] as string | null,
     title: r[5] as string | null,
     lastName: r[6] as string,
@@ -533,4 +541,166 @@ export async function directoryRevision(db: Db): Promise<number> {
 
 export async function maxAccountId(db: Db): Promise<number> {
   return Number((await rawRows(db, 'select coalesce(max(id), 0) from account', []))[0]![0]);
+}
+
+// ---- the directory, as the row checks read it -------------------------------------------
+
+export async function maxStructureId(db: Db): Promise<number> {
+  return Number((await rawRows(db, 'select coalesce(max(id), 0) from structure', []))[0]![0]);
+}
+
+/** Every structure's id, id_type, identifier, active and departement, as text cells (see eachPacked). */
+export function eachStructure(db: Db, each: (cells: string[]) => void): Promise<void> {
+  return eachPacked(
+    db,
+    'structure',
+    ['id', 'id_type', 'identifier', 'active', 'departement'],
+    each,
+  );
+}
+
+/** Every service's id, structure_id, code and active, as text cells (see eachPacked). */
+export function eachService(db: Db, each: (cells: string[]) => void): Promise<void> {
+  return eachPacked(db, 'service', ['id', 'structure_id', 'code', 'active'], each);
+}
+
+// ---- the writer's batches -----------------------------------------------------------------
+
+const ACCOUNT_COLUMNS = [
+  'login',
+  'status',
+  'source',
+  'title',
+  'last_name',
+  'first_name',
+  'email',
+  'phone',
+  'country',
+  'language',
+  'notify_billing',
+  'notify_news',
+  'search_key',
+  'sync_digest',
+  'created_at',
+  'updated_at',
+];
+
+/** A new account's values, in the order of its columns: arrays, not objects, for a million rows. */
+export type AccountValues = [
+  login: string,
+  status: AccountStatus,
+  source: Source,
+  title: Civilite | null,
+  lastName: string,
+  firstName: string,
+  email: string,
+  phone: string | null,
+  country: string,
+  language: Language,
+  notifyBilling: number,
+  notifyNews: number,
+  searchKey: string,
+  syncDigest: string | null,
+  createdAt: string,
+  updatedAt: string,
+];
+
+/** Inserts the accounts; returns their ids, in order. */
+export async function insertAccounts(db: Db, rows: readonly AccountValues[]): Promise<number[]> {
+  const ids = await bulkInsert(db, 'account', ACCOUNT_COLUMNS, rows, 'id');
+  return ids.map((r) => r.id as number);
+}
+
+const ATTACHMENT_COLUMNS = [
+  'account_id',
+  'structure_id',
+  'role',
+  'status',
+  'source',
+  'date_start',
+  'date_end',
+  'decided_at',
+  'decided_by',
+  'created_at',
+  'updated_at',
+];
+
+/** A new attachment's values, in the order of its columns. */
+export type AttachmentValues = [
+  accountId: number,
+  structureId: number,
+  role: Role,
+  status: AttachmentStatus,
+  source: Source,
+  dateStart: string | null,
+  dateEnd: string | null,
+  decidedAt: string | null,
+  decidedBy: string | null,
+  createdAt: string,
+  updatedAt: string,
+];
+
+/** Inserts the attachments; returns their ids, in order. */
+export async function insertAttachments(
+  db: Db,
+  rows: readonly AttachmentValues[],
+): Promise<number[]> {
+  const ids = await bulkInsert(db, 'attachment', ATTACHMENT_COLUMNS, rows, 'id');
+  return ids.map((r) => r.id as number);
+}
+
+/** Links attachments to services: (attachment id, service id, status) each. */
+export async function insertAttachmentServices(
+  db: Db,
+  links: readonly [attachmentId: number, serviceId: number, status: AttachmentStatus][],
+): Promise<void> {
+  if (links.length > 0)
+    await bulkInsert(db, 'attachment_service', ['attachment_id', 'service_id', 'status'], links);
+}
+
+/** The attachment's services become these, validated. */
+export async function replaceAttachmentServices(
+  db: Db,
+  attachmentId: number,
+  serviceIds: readonly number[],
+): Promise<void> {
+  await db.deleteFrom('attachmentService').where('attachmentId', '=', attachmentId).execute();
+  await insertAttachmentServices(
+    db,
+    serviceIds.map((s) => [attachmentId, s, 'VALIDEE']),
+  );
+}
+
+/** Ends these attachments (DESACTIVEE). */
+export async function deactivateAttachments(
+  db: Db,
+  ids: readonly number[],
+  at: string,
+): Promise<void> {
+  await db
+    .updateTable('attachment')
+    .set({ status: 'DESACTIVEE', updatedAt: at })
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** Full mode: deactivates these accounts and ends their validated MADRHAS attachments; returns how many ended. */
+export async function deactivateAccounts(
+  db: Db,
+  ids: readonly number[],
+  at: string,
+): Promise<number> {
+  await db
+    .updateTable('account')
+    .set({ status: 'INACTIF', syncDigest: null, updatedAt: at })
+    .where('id', 'in', [...ids])
+    .execute();
+  const ended = await db
+    .updateTable('attachment')
+    .set({ status: 'DESACTIVEE', updatedAt: at })
+    .where('accountId', 'in', [...ids])
+    .where('source', '=', 'MADRHAS')
+    .where('status', '=', 'VALIDEE')
+    .executeTakeFirst();
+  return Number(ended.numUpdatedRows);
 }

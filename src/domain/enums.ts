@@ -79,3 +79,8 @@ export type Language = (typeof LANGUAGES)[number];
 
 export const CIVILITES = ['M.', 'Mme'] as const;
 export type Civilite = (typeof CIVILITES)[number];
+
+/** Whether `v` is one of `values`: narrows text read back from the store or the audit log. */
+export function isOneOf<T extends string>(values: readonly T[], v: string): v is T {
+  return (values as readonly string[]).includes(v);
+}

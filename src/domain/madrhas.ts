@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { IDENTIFIER_TYPES, ROLES, type Civilite, type IdentifierType, type Role } from './enums.js';
+import {
+  IDENTIFIER_TYPES,
+  ROLES,
+  type AccountStatus,
+  type AttachmentStatus,
+  type Civilite,
+  type IdentifierType,
+  type Role,
+  type Source,
+} from './enums.js';
 import { normalisePhone, parseDate } from './fields.js';
 import { checkIdentifier } from './identifiers.js';
 import { checkServiceCode, type RowIssue, type RowResult } from './structure.js';
@@ -222,8 +231,8 @@ export const HOLDER_OWNED = new Set<string>(['email', 'phone']);
 export interface CurrentAccount {
   id: number;
   login: string;
-  status: string;
-  source: string;
+  status: AccountStatus;
+  source: Source;
   completedAt: string | null;
   title: string | null;
   lastName: string;
@@ -237,9 +246,9 @@ export interface CurrentAccount {
 export interface CurrentAttachment {
   id: number;
   structureId: number;
-  role: string;
-  status: string;
-  source: string;
+  role: Role;
+  status: AttachmentStatus;
+  source: Source;
   dateStart: string | null;
   dateEnd: string | null;
   /** Live service ids; empty: the whole structure. */
@@ -262,12 +271,17 @@ export interface AccountPlan {
   fields: Record<string, { before: unknown; after: unknown }>;
   /** Fields the file would change but the holder owns (counted as kept). */
   kept: string[];
-  status: { before: string; after: string } | null;
+  status: { before: AccountStatus; after: AccountStatus } | null;
   add: WantedAttachment[];
   change: {
     id: number;
     structureRef: string;
-    set: Partial<{ role: string; status: string; dateStart: string; dateEnd: string | null }>;
+    set: Partial<{
+      role: Role;
+      status: AttachmentStatus;
+      dateStart: string;
+      dateEnd: string | null;
+    }>;
     services: number[] | null;
     before: CurrentAttachment;
   }[];

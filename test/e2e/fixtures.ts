@@ -2,6 +2,7 @@ import { expect } from 'vitest';
 import { sql, type Kysely } from 'kysely';
 import { openStore } from '../../src/db/store.js';
 import type { Database } from '../../src/db/schema.js';
+import type { AttachmentStatus, Role } from '../../src/domain/enums.js';
 import { cliFor, run, type RunOptions, type RunResult } from '../helpers/cli.js';
 import { testClock } from '../helpers/clock.js';
 
@@ -16,7 +17,7 @@ export const PAULINE = 'pauline.dufour@mairie-pau.fr';
 
 /** Pau (64), in the correspondent's scope; Bordeaux (33), outside it. */
 export const PAU = {
-  idType: 'SIRET',
+  idType: 'SIRET' as const,
   identifier: '21640445700019',
   companyName: 'COMMUNE DE PAU',
   postalCode: '64000',
@@ -24,7 +25,7 @@ export const PAU = {
   departement: '64',
 };
 export const BORDEAUX = {
-  idType: 'SIRET',
+  idType: 'SIRET' as const,
   identifier: '21330063500017',
   companyName: 'COMMUNE DE BORDEAUX',
   postalCode: '33000',
@@ -137,8 +138,8 @@ export async function attach(
   db: Kysely<Database>,
   login: string,
   structureId: number,
-  role = 'UTILISATEUR',
-  status = 'VALIDEE',
+  role: Role = 'UTILISATEUR',
+  status: AttachmentStatus = 'VALIDEE',
 ): Promise<number> {
   const at = new Date().toISOString();
   const { id: accountId } = await db

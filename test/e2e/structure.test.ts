@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Role } from '../../src/domain/enums.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import {
   SPAWNS,
@@ -97,7 +98,7 @@ async function makeManager(
   location: string,
   login: string,
   identifier: string,
-  role = 'GESTIONNAIRE_PRINCIPAL',
+  role: Role = 'GESTIONNAIRE_PRINCIPAL',
 ): Promise<void> {
   await withDb(location, async (db) => {
     const at = new Date().toISOString();

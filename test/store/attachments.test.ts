@@ -9,7 +9,7 @@ import {
   requestAttachment,
 } from '../../src/app/attachments.js';
 import { initStore } from '../../src/app/init.js';
-import type { Db } from '../../src/db/account.repository.js';
+import type { Db } from '../../src/db/schema.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import {
   ConflictError,

@@ -12,7 +12,7 @@ import {
   readHead,
   type AuditFilter,
 } from '../../src/db/audit.repository.js';
-import type { Db } from '../../src/db/account.repository.js';
+import type { Db } from '../../src/db/schema.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';
 import { appendFromProcesses } from './support/concurrent.js';

@@ -9,7 +9,7 @@ import {
   listNotifications,
   queueDigest,
 } from '../../src/app/notifications.js';
-import type { Db } from '../../src/db/account.repository.js';
+import type { Db } from '../../src/db/schema.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ForbiddenError, InvalidInputError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';

@@ -16,9 +16,9 @@ import {
   requestSubscription,
 } from '../../src/app/subscriptions.js';
 import { initStore } from '../../src/app/init.js';
-import type { Db } from '../../src/db/account.repository.js';
+import type { Db } from '../../src/db/schema.js';
 import { openStore, type Store } from '../../src/db/store.js';
-import type { HabilitationProfile } from '../../src/domain/enums.js';
+import type { HabilitationProfile, Space } from '../../src/domain/enums.js';
 import { AppError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAccount, addAttachment, addStructure, AT, counts } from './support/seed.js';
@@ -89,7 +89,7 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
   }
   async function pendingSubscription(
     login: string,
-    space = 'FACTURES_TRAVAUX',
+    space: Space = 'FACTURES_TRAVAUX',
     serviceId: number | null = null,
   ) {
     const r = await db

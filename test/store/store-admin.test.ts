@@ -8,7 +8,7 @@ import { createAccount } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
 import { backup, check, migrate, status } from '../../src/app/store-admin.js';
 import { searchStructures } from '../../src/app/structures.js';
-import type { Db } from '../../src/db/account.repository.js';
+import type { Db } from '../../src/db/schema.js';
 import { allAuditEntries, appendAudit, readHead } from '../../src/db/audit.repository.js';
 import {
   assertSchemaCurrent,

@@ -12,7 +12,7 @@ import {
   searchStructures,
   structureUsers,
 } from '../../src/app/structures.js';
-import type { Db } from '../../src/db/account.repository.js';
+import type { Db } from '../../src/db/schema.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import type { HabilitationProfile } from '../../src/domain/enums.js';
 import {

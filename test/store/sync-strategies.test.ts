@@ -510,7 +510,7 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
         structureId: structure.id,
         role: 'UTILISATEUR',
         status: 'EN_COURS_DE_VALIDATION',
-        source: 'DEMANDE',
+        source: 'MANUEL',
         createdAt: NOW,
         updatedAt: NOW,
       })

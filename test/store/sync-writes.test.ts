@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Db } from '../../src/db/account.repository.js';
+import type { Db } from '../../src/db/schema.js';
 import { deferIndexes, suspendDigestTriggers } from '../../src/db/sync.repository.js';
 import type { Store } from '../../src/db/store.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';

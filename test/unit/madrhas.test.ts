@@ -638,7 +638,7 @@ describe('planAccount', () => {
   });
 
   it('a role change: change with set { role }', () => {
-    const before = { ...atPau, role: 'UTILISATEUR' };
+    const before = { ...atPau, role: 'UTILISATEUR' as const };
     const plan = planAccount(PAULINE, [wantPau], ACCOUNT, [before], true, refOf);
     expect(plan).toEqual({
       ...EMPTY,
@@ -691,7 +691,7 @@ describe('planAccount', () => {
   });
 
   it('a DESACTIVEE attachment listed again: set { status: VALIDEE }, not a second attachment', () => {
-    const before = { ...atPau, status: 'DESACTIVEE' };
+    const before = { ...atPau, status: 'DESACTIVEE' as const };
     const plan = planAccount(PAULINE, [wantPau], ACCOUNT, [before], true, refOf);
     expect(plan).toEqual({
       ...EMPTY,
@@ -708,7 +708,11 @@ describe('planAccount', () => {
   });
 
   it('a pending request (EN_COURS_DE_VALIDATION) the file lists: validated', () => {
-    const before = { ...atPau, status: 'EN_COURS_DE_VALIDATION', source: 'MANUEL' };
+    const before = {
+      ...atPau,
+      status: 'EN_COURS_DE_VALIDATION' as const,
+      source: 'MANUEL' as const,
+    };
     expect(planAccount(PAULINE, [wantPau], ACCOUNT, [before], true, refOf).change).toEqual([
       {
         id: 100,
@@ -721,7 +725,7 @@ describe('planAccount', () => {
   });
 
   it('a REFUSEE or SUPPRIMEE attachment is not live: the file’s attachment is added anew', () => {
-    for (const status of ['REFUSEE', 'SUPPRIMEE']) {
+    for (const status of ['REFUSEE', 'SUPPRIMEE'] as const) {
       expect(
         planAccount(PAULINE, [wantPau], ACCOUNT, [{ ...atPau, status }], true, refOf),
         status,
@@ -883,7 +887,7 @@ describe('planAccount', () => {
   });
 
   it('an account deactivated by an earlier run and listed again: reactivated, its attachment re-validated', () => {
-    const before = { ...atPau, status: 'DESACTIVEE' };
+    const before = { ...atPau, status: 'DESACTIVEE' as const };
     const plan = planAccount(
       PAULINE,
       [wantPau],

@@ -4,8 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { expect } from 'vitest';
 import type { AuditFields } from '../../../src/domain/audit-chain.js';
 import type { AttachmentStatus, Role } from '../../../src/domain/enums.js';
-import type { Db } from '../../../src/db/account.repository.js';
-import type { Database } from '../../../src/db/schema.js';
+import type { Database, Db } from '../../../src/db/schema.js';
 import { TABLES_IN_ORDER } from '../../../src/db/store.js';
 
 /**
