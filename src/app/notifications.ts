@@ -5,7 +5,7 @@ import { formatStructureRef } from '../domain/structure-ref.js';
 import { parseIsoWeek, previousIsoWeek, type IsoWeek } from '../domain/week.js';
 import { InvalidInputError } from '../errors.js';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
-import { wantsMail } from '../domain/mail.js';
+import { wantsMail } from './mail.js';
 import { composeEml } from '../io/eml.js';
 import { Outputs } from '../io/file-output.js';
 import * as attachments from '../db/attachment.repository.js';

@@ -1,5 +1,5 @@
 import { isOneOf, REQUEST_STATUSES, type RequestStatus } from '../domain/enums.js';
-import type { MailEvent } from '../domain/mail.js';
+import type { MailEvent } from './mail.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { AppError } from '../errors.js';
 import * as requests from '../db/request.repository.js';

@@ -9,7 +9,7 @@ import {
   type MadrhasRow,
   type WantedAttachment,
 } from '../domain/madrhas.js';
-import { composeMail, NOREPLY } from '../domain/mail.js';
+import { composeMail, NOREPLY } from './mail.js';
 import * as accounts from '../db/account.repository.js';
 import * as attachments from '../db/attachment.repository.js';
 import * as audit from '../db/audit.repository.js';

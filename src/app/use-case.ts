@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { AuditFields } from '../domain/audit-chain.js';
-import { composeMail, NOREPLY, wantsMail, type MailEvent } from '../domain/mail.js';
+import { composeMail, NOREPLY, wantsMail, type MailEvent } from './mail.js';
 import { authorize, type Action, type Actor, type Target } from '../domain/rights.js';
 import { ForbiddenError } from '../errors.js';
 import * as accounts from '../db/account.repository.js';

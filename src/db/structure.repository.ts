@@ -10,7 +10,7 @@ import { binaryOrder, structureTextMatch, type DialectName } from './store.js';
 
 /** The structure a reference names; a bare identifier must match exactly one type. */
 export async function getStructure(db: Db, ref: StructureRef): Promise<StructureRow> {
-  const compact = ref.identifier.replace(/[\s.\-]/g, '');
+  const compact = ref.identifier.replace(/[\s.-]/g, '');
   // as typed, without separators, and a SIRET that lost its leading zeros in a spreadsheet
   const identifiers = [
     ...new Set([
@@ -229,7 +229,7 @@ function wordsIn(column: string, text: string) {
 
 /** An identifier prefix as typed, without its separators; only separators: it matches nothing. */
 function identifierPrefix(typed: string) {
-  const compact = typed.replace(/[\s.\-]/g, '');
+  const compact = typed.replace(/[\s.-]/g, '');
   return compact === ''
     ? sql<boolean>`1 = 0`
     : like(sql.ref('structure.identifier'), '', compact, '%');
@@ -265,7 +265,7 @@ export async function searchStructures(
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();
   const rankText = fold(s.text ?? s.companyName ?? '');
-  const compact = (s.text ?? '').replace(/[\s.\-]/g, '');
+  const compact = (s.text ?? '').replace(/[\s.-]/g, '');
   const rank =
     rankText === ''
       ? null

@@ -76,9 +76,7 @@ export function toPersonalPatch(o: z.output<typeof personalPatchSchema>): Person
     notifyBilling: o.notifFacturation,
     notifyNews: o.notifActualite,
   };
-  return Object.fromEntries(
-    Object.entries(patch).filter(([, v]) => v !== undefined),
-  ) as PersonalPatch;
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
 }
 
 /**

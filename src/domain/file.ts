@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { MessageKey } from '../i18n/index.js';
 import { FILE_TYPES } from './enums.js';
 
 /**
@@ -114,10 +113,27 @@ const EXECUTABLES = new Set([
   'dmg',
 ]);
 
+/** Why a file is refused: catalogue keys (src/i18n checks that each has its text). */
+export type FileRefusalKey =
+  | 'file.changed'
+  | 'file.contentMismatch'
+  | 'file.contentUnrecognised'
+  | 'file.designationControl'
+  | 'file.designationLength'
+  | 'file.empty'
+  | 'file.executable'
+  | 'file.extensionRefused'
+  | 'file.nameInvalid'
+  | 'file.nameTooLong'
+  | 'file.noExtension'
+  | 'file.notText'
+  | 'file.tooLarge'
+  | 'file.typeUnknown';
+
 export type Verdict =
-  { ok: true } | { ok: false; key: MessageKey; params?: Record<string, string | number> };
+  { ok: true } | { ok: false; key: FileRefusalKey; params?: Record<string, string | number> };
 const OK: Verdict = { ok: true };
-const no = (key: MessageKey, params?: Record<string, string | number>): Verdict => ({
+const no = (key: FileRefusalKey, params?: Record<string, string | number>): Verdict => ({
   ok: false,
   key,
   params,
@@ -146,7 +162,7 @@ export function checkFileName(
   name: string,
 ):
   | { ok: true; extension: Extension }
-  | { ok: false; key: MessageKey; params?: Record<string, string | number> } {
+  | { ok: false; key: FileRefusalKey; params?: Record<string, string | number> } {
   if (name === '' || CONTROL.test(name) || /[/\\]/.test(name))
     return { ok: false, key: 'file.nameInvalid' };
   if (charCount(name) > MAX_NAME_CHARS)

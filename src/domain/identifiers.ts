@@ -46,7 +46,7 @@ export function isValidSiret(siret: string): boolean {
   return luhn(siret) && luhn(siret.slice(0, 9));
 }
 
-const compact = (s: string) => s.replace(/[\s.\-]/g, '');
+const compact = (s: string) => s.replace(/[\s.-]/g, '');
 
 export function checkIdentifier(type: IdentifierType, raw: string): IdentifierCheck {
   const text = raw.trim();

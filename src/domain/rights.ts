@@ -1,4 +1,3 @@
-import type { MessageKey } from '../i18n/index.js';
 import { departementOf, scopeCovers, scopeWithin, type Scope } from './departement.js';
 import type { AccountStatus, HabilitationProfile, Role } from './enums.js';
 
@@ -96,10 +95,23 @@ export type Target =
     }
   | { kind: 'scope'; scope: Scope };
 
-export type Decision = { allowed: true } | { allowed: false; reason: MessageKey };
+/** Why a right is refused: catalogue keys (src/i18n checks that each has its text). */
+export type RefusalKey =
+  | 'rights.correspondentOnly'
+  | 'rights.holderOnly'
+  | 'rights.inactiveActor'
+  | 'rights.notAttached'
+  | 'rights.notManager'
+  | 'rights.notYours'
+  | 'rights.outOfScope'
+  | 'rights.ownRequest'
+  | 'rights.principalOnly'
+  | 'rights.scopeTooWide';
+
+export type Decision = { allowed: true } | { allowed: false; reason: RefusalKey };
 
 const ALLOW: Decision = { allowed: true };
-const deny = (reason: MessageKey): Decision => ({ allowed: false, reason });
+const deny = (reason: RefusalKey): Decision => ({ allowed: false, reason });
 
 /** Habilitation each manager action needs; the GP holds them all. */
 const PROFILE_FOR: Partial<Record<Action, HabilitationProfile>> = {

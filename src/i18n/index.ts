@@ -1,5 +1,7 @@
 import { en } from './en.js';
 import { fr } from './fr.js';
+import type { FileRefusalKey } from '../domain/file.js';
+import type { RefusalKey } from '../domain/rights.js';
 
 /**
  * The message catalogues: every text a user reads, terminal or e-mail, in French and English.
@@ -8,6 +10,10 @@ import { fr } from './fr.js';
 
 export type MessageKey = keyof typeof fr;
 export type Lang = 'fr' | 'en';
+
+/** The keys the pure rules name without importing the catalogue: a missing text fails to compile. */
+type Has<K extends MessageKey> = K;
+export type DomainKeys = Has<RefusalKey | FileRefusalKey>;
 
 const CATALOGUES: Record<Lang, Record<MessageKey, string>> = { fr, en };
 

@@ -307,7 +307,7 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
         const out = queue.splice(0, size);
         if (paused && queue.length < HIGH_WATER / 2) {
           paused = false;
-          (parser as Papa.Parser | null)?.resume();
+          parser?.resume();
         }
         return out;
       }
@@ -317,7 +317,7 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
     }
   };
   const close = () => {
-    (parser as Papa.Parser | null)?.abort();
+    parser?.abort();
     input.destroy();
   };
 

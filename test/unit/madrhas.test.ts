@@ -512,9 +512,7 @@ describe('personalFingerprint', () => {
     ['phone (none)', { phone: null }],
     ['status', { accountStatus: 'INACTIF' }],
   ] as const)('differs when the %s differs', (_, change) => {
-    expect(personalFingerprint({ ...PAULINE, ...change } as MadrhasRow)).not.toBe(
-      personalFingerprint(PAULINE),
-    );
+    expect(personalFingerprint({ ...PAULINE, ...change })).not.toBe(personalFingerprint(PAULINE));
   });
 
   it('fields do not run into each other: NOM "AB" + PRENOM "C" ≠ NOM "A" + PRENOM "BC"', () => {

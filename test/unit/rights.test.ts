@@ -46,7 +46,7 @@ function actor(p: {
     scope: p.scope ?? null,
     attachments: (p.attachments ?? []).map((a) => ({
       structureId: S33.id,
-      role: 'UTILISATEUR' as Role,
+      role: 'UTILISATEUR',
       dateStart: null,
       dateEnd: null,
       ...a,

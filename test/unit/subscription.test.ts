@@ -98,10 +98,7 @@ describe('default spaces (derived from valid attachments, never stored)', () => 
         const derived = deriveDefaultSubscriptions(attachments, DAY);
         const expected = attachments
           .filter((a) => isValidAttachment(a, DAY))
-          .reduce(
-            (n, a) => n + Math.max(1, a.serviceIds.length) * defaultSpaces(a.role as Role).length,
-            0,
-          );
+          .reduce((n, a) => n + Math.max(1, a.serviceIds.length) * defaultSpaces(a.role).length, 0);
         expect(derived).toHaveLength(expected);
         // and each derived row is covered by default, so a request for it is a conflict
         for (const d of derived) expect(coveredByDefault(attachments, d, DAY)).toBe(true);
