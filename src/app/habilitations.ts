@@ -1,28 +1,28 @@
 import { diff } from '../domain/account.js';
 import type { HabilitationProfile } from '../domain/enums.js';
 import { formatStructureRef } from '../domain/structure-ref.js';
-import {
-  isValidAttachment,
-  LIVE_STATUSES,
-  nextStatus,
-  type Decision,
-} from '../domain/subscription.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { isValidAttachment, LIVE_STATUSES, type Decision } from '../domain/subscription.js';
+import { ConflictError } from '../errors.js';
 import * as accounts from '../db/account.repository.js';
 import * as requests from '../db/request.repository.js';
 import type { AccountRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
 import {
-  eachId,
+  authorizeRemoval,
+  decideRequests,
+  getRequest,
   listedStatuses,
   notifyDeciders,
   placeOf,
   placeText,
+  removeRequests,
+  requestStamps,
   structureLabel,
   structureTarget,
   type ItemOutcome,
   type Place,
+  type RequestKindOf,
 } from './requests.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
@@ -75,11 +75,18 @@ const mailParams = (
   profile: r.profile,
 });
 
-async function getHabilitation(uc: UseCase, id: number): Promise<requests.HabilitationRecord> {
-  const row = await requests.findHabilitation(uc.trx, id);
-  if (!row) throw new NotFoundError('habilitation.notFound', { id });
-  return row;
-}
+/** What habilitations bring to the life cycle they share with subscriptions (app/requests.ts). */
+const HABILITATION: RequestKindOf<requests.HabilitationRecord, HabilitationView> = {
+  kind: 'habilitation',
+  find: requests.findHabilitation,
+  toView,
+  mailParams,
+  approved: 'HABILITATION_APPROVED',
+  rejected: 'HABILITATION_REJECTED',
+  removedBy: 'habilitation.grant',
+};
+
+const getHabilitation = (uc: UseCase, id: number) => getRequest(uc, HABILITATION, id);
 
 /** The account's live habilitation with this profile on exactly this structure or service. */
 async function liveTwin(
@@ -225,18 +232,12 @@ async function insertHabilitation(
   profile: HabilitationProfile,
   status: 'EN_COURS_DE_VALIDATION' | 'VALIDEE',
 ): Promise<number> {
-  const decided = status === 'VALIDEE';
   return requests.insertHabilitation(uc.trx, {
     accountId,
     structureId: place.structure.id,
     serviceId: place.service?.id ?? null,
     profile,
-    status,
-    requestedAt: decided ? null : uc.now,
-    decidedAt: decided ? uc.now : null,
-    decidedBy: decided ? uc.actor.login : null,
-    createdAt: uc.now,
-    updatedAt: uc.now,
+    ...requestStamps(uc, status),
   });
 }
 
@@ -382,39 +383,12 @@ export async function editHabilitation(
   });
 }
 
-/** Removing one's own habilitation is the holder's right; another's, the GP's (who grants them). */
-function authorizeRemoval(
-  uc: UseCase,
-  row: Pick<requests.HabilitationRecord, 'accountId' | 'structureId' | 'postalCode' | 'serviceId'>,
-  target: string,
-): void {
-  if (row.accountId === uc.actor.id) uc.authorize('habilitation.remove', { kind: 'none' }, target);
-  else
-    uc.authorize(
-      'habilitation.grant',
-      structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId),
-      target,
-    );
-}
-
 export async function removeHabilitations(
   store: Store,
   actor: string,
   ids: readonly number[],
 ): Promise<ItemOutcome<HabilitationView>[]> {
-  return eachId(ids, (id) =>
-    runUseCase(store, { actor, action: 'habilitation.remove' }, async (uc) => {
-      const row = await getHabilitation(uc, id);
-      authorizeRemoval(uc, row, label(id));
-      const next = nextStatus(row.status, 'remove');
-      if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await requests.setRequestStatus(uc.trx, 'habilitation', id, next.status, uc.now);
-      uc.audit('habilitation.remove', label(id), {
-        status: { before: row.status, after: next.status },
-      });
-      return toView({ ...row, status: next.status });
-    }),
-  );
+  return removeRequests(store, actor, HABILITATION, ids);
 }
 
 export interface RemoveAllInput {
@@ -441,6 +415,7 @@ export async function removeAllHabilitations(
         : await accounts.getAccount(uc.trx, input.account);
     authorizeRemoval(
       uc,
+      HABILITATION,
       {
         accountId: holder.id,
         structureId: place.structure.id,
@@ -465,7 +440,7 @@ export async function removeAllHabilitations(
   });
 }
 
-/** Approves or rejects each pending request, each id on its own (see decideSubscriptions). */
+/** Approves or rejects each pending request, each id on its own (see decideRequests). */
 export async function decideHabilitations(
   store: Store,
   actor: string,
@@ -473,36 +448,5 @@ export async function decideHabilitations(
   decision: Decision,
   reason?: string,
 ): Promise<ItemOutcome<HabilitationView>[]> {
-  return eachId(ids, (id) =>
-    runUseCase(store, { actor, action: 'habilitation.decide' }, async (uc) => {
-      const row = await getHabilitation(uc, id);
-      uc.authorize(
-        'habilitation.decide',
-        structureTarget(
-          { id: row.structureId, postalCode: row.postalCode },
-          row.serviceId,
-          row.accountId,
-        ),
-        label(id),
-      );
-      const next = nextStatus(row.status, decision);
-      if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await requests.decideRequest(uc.trx, 'habilitation', id, {
-        status: next.status,
-        at: uc.now,
-        by: uc.actor.login,
-      });
-      uc.audit(decision === 'approve' ? 'habilitation.approve' : 'habilitation.reject', label(id), {
-        status: { before: row.status, after: next.status },
-        ...(reason === undefined ? {} : { reason }),
-      });
-      uc.notify(
-        await accounts.accountById(uc.trx, row.accountId),
-        decision === 'approve' ? 'HABILITATION_APPROVED' : 'HABILITATION_REJECTED',
-        { ...mailParams(row), reason: reason ?? '-' },
-        row.structureId,
-      );
-      return toView({ ...row, status: next.status, decidedAt: uc.now, decidedBy: uc.actor.login });
-    }),
-  );
+  return decideRequests(store, actor, HABILITATION, ids, decision, reason);
 }

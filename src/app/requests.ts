@@ -1,15 +1,19 @@
 import { isOneOf, REQUEST_STATUSES, type RequestStatus } from '../domain/enums.js';
 import type { MailEvent } from './mail.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
-import { AppError } from '../errors.js';
+import { nextStatus, type Decision } from '../domain/subscription.js';
+import { AppError, ConflictError, NotFoundError } from '../errors.js';
+import * as accounts from '../db/account.repository.js';
 import * as requests from '../db/request.repository.js';
 import type { ServiceRow, StructureRow } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
-import type { UseCase } from './use-case.js';
+import { runUseCase, type UseCase } from './use-case.js';
 
 /**
  * What habilitation and subscription requests share: naming their structure and service, the
- * e-mails to the deciders, and bulk decisions taken one id at a time.
+ * e-mails to the deciders, their life cycle (stamps, decisions, removals), and bulk decisions
+ * taken one id at a time.
  */
 
 /** One id of a bulk command (`approve|reject|remove ID...`): what it became, or why not. */
@@ -103,4 +107,151 @@ export async function notifyDeciders(
   for (const to of await requests.decidersOf(uc.trx, structureId, serviceId, uc.today)) {
     if (to.id !== requesterId) uc.notify(to, event, params, structureId);
   }
+}
+
+// ---- the life cycle both kinds share ------------------------------------------------------
+
+/** A stored request, as both kinds' records carry it. */
+export type RequestRecord = Pick<
+  requests.HabilitationRecord & requests.SubscriptionRecord,
+  | 'id'
+  | 'accountId'
+  | 'structureId'
+  | 'serviceId'
+  | 'postalCode'
+  | 'status'
+  | 'decidedAt'
+  | 'decidedBy'
+>;
+
+/** What one kind of request brings to the flows they share. */
+export interface RequestKindOf<R extends RequestRecord, V> {
+  kind: requests.RequestKind;
+  find(db: UseCase['trx'], id: number): Promise<R | undefined>;
+  toView(r: R): V;
+  /** The e-mail's parameters for a decision on `r`, but the reason. */
+  mailParams(r: R): Record<string, unknown>;
+  approved: MailEvent;
+  rejected: MailEvent;
+  /** What lets an actor remove another account's request. */
+  removedBy: 'habilitation.grant' | 'subscription.decide';
+}
+
+export const requestLabel = (kind: requests.RequestKind, id: number) => `${kind}:${id}`;
+
+/** The request, or not found (exit 3). */
+export async function getRequest<R extends RequestRecord>(
+  uc: UseCase,
+  k: Pick<RequestKindOf<R, unknown>, 'kind' | 'find'>,
+  id: number,
+): Promise<R> {
+  const row = await k.find(uc.trx, id);
+  if (!row) throw new NotFoundError(`${k.kind}.notFound`, { id });
+  return row;
+}
+
+/** A new request's status and stamps: pending (requested now), or granted at once by the actor. */
+export function requestStamps(uc: UseCase, status: 'EN_COURS_DE_VALIDATION' | 'VALIDEE') {
+  const decided = status === 'VALIDEE';
+  return {
+    status,
+    requestedAt: decided ? null : uc.now,
+    decidedAt: decided ? uc.now : null,
+    decidedBy: decided ? uc.actor.login : null,
+    createdAt: uc.now,
+    updatedAt: uc.now,
+  };
+}
+
+/**
+ * Approves or rejects each pending request, each id in its own transaction (SPEC 5: a batch
+ * whose items fail on their own). Deciders only (4, audited); a request already decided: 6.
+ */
+export async function decideRequests<R extends RequestRecord, V>(
+  store: Store,
+  actor: string,
+  k: RequestKindOf<R, V>,
+  ids: readonly number[],
+  decision: Decision,
+  reason?: string,
+): Promise<ItemOutcome<V>[]> {
+  return eachId(ids, (id) =>
+    runUseCase(store, { actor, action: `${k.kind}.decide` }, async (uc) => {
+      const row = await getRequest(uc, k, id);
+      uc.authorize(
+        `${k.kind}.decide`,
+        structureTarget(
+          { id: row.structureId, postalCode: row.postalCode },
+          row.serviceId,
+          row.accountId,
+        ),
+        requestLabel(k.kind, id),
+      );
+      const next = nextStatus(row.status, decision);
+      if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
+      await requests.decideRequest(uc.trx, k.kind, id, {
+        status: next.status,
+        at: uc.now,
+        by: uc.actor.login,
+      });
+      uc.audit(
+        `${k.kind}.${decision === 'approve' ? 'approve' : 'reject'}`,
+        requestLabel(k.kind, id),
+        {
+          status: { before: row.status, after: next.status },
+          ...(reason === undefined ? {} : { reason }),
+        },
+      );
+      uc.notify(
+        await accounts.accountById(uc.trx, row.accountId),
+        decision === 'approve' ? k.approved : k.rejected,
+        { ...k.mailParams(row), reason: reason ?? '-' },
+        row.structureId,
+      );
+      return k.toView({
+        ...row,
+        status: next.status,
+        decidedAt: uc.now,
+        decidedBy: uc.actor.login,
+      });
+    }),
+  );
+}
+
+/** Removing one's own request is the holder's right; another's, the right `removedBy` names on its structure. */
+export function authorizeRemoval(
+  uc: UseCase,
+  k: Pick<RequestKindOf<RequestRecord, unknown>, 'kind' | 'removedBy'>,
+  row: Pick<RequestRecord, 'accountId' | 'structureId' | 'postalCode' | 'serviceId'>,
+  target: string,
+): void {
+  if (row.accountId === uc.actor.id) uc.authorize(`${k.kind}.remove`, { kind: 'none' }, target);
+  else
+    uc.authorize(
+      k.removedBy,
+      structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId),
+      target,
+    );
+}
+
+/** Ends each request (pending or granted), each id in its own transaction, one audit entry each. */
+export async function removeRequests<R extends RequestRecord, V>(
+  store: Store,
+  actor: string,
+  k: RequestKindOf<R, V>,
+  ids: readonly number[],
+): Promise<ItemOutcome<V>[]> {
+  return eachId(ids, (id) =>
+    runUseCase(store, { actor, action: `${k.kind}.remove` }, async (uc) => {
+      const row = await getRequest(uc, k, id);
+      authorizeRemoval(uc, k, row, requestLabel(k.kind, id));
+      const next = nextStatus(row.status, 'remove');
+      if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
+      await requests.setRequestStatus(uc.trx, k.kind, id, next.status, uc.now);
+      uc.audit(`${k.kind}.remove`, requestLabel(k.kind, id), {
+        status: { before: row.status, after: next.status },
+      });
+      return k.toView({ ...row, status: next.status });
+    }),
+  );
 }

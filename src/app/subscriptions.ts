@@ -3,24 +3,25 @@ import { formatStructureRef } from '../domain/structure-ref.js';
 import {
   coveredByDefault,
   deriveDefaultSubscriptions,
-  nextStatus,
   REQUEST_MODE,
   type Decision,
 } from '../domain/subscription.js';
-import { ConflictError, NotFoundError } from '../errors.js';
-import * as accounts from '../db/account.repository.js';
+import { ConflictError } from '../errors.js';
 import * as requests from '../db/request.repository.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
 import {
-  eachId,
+  decideRequests,
   listedStatuses,
   notifyDeciders,
   placeOf,
   placeText,
+  removeRequests,
+  requestStamps,
   structureLabel,
   structureTarget,
   type ItemOutcome,
+  type RequestKindOf,
 } from './requests.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
@@ -206,12 +207,7 @@ export async function requestSubscription(
       serviceId,
       space: input.space,
       mode,
-      status: 'EN_COURS_DE_VALIDATION',
-      requestedAt: uc.now,
-      decidedAt: null,
-      decidedBy: null,
-      createdAt: uc.now,
-      updatedAt: uc.now,
+      ...requestStamps(uc, 'EN_COURS_DE_VALIDATION'),
     });
     uc.audit('subscription.request', label(id), {
       structure: ref,
@@ -229,11 +225,23 @@ export async function requestSubscription(
   });
 }
 
-async function getSubscription(uc: UseCase, id: number): Promise<requests.SubscriptionRecord> {
-  const row = await requests.findSubscription(uc.trx, id);
-  if (!row) throw new NotFoundError('subscription.notFound', { id });
-  return row;
-}
+/** What subscriptions bring to the life cycle they share with habilitations (app/requests.ts). */
+const SUBSCRIPTION: RequestKindOf<requests.SubscriptionRecord, SubscriptionView> = {
+  kind: 'subscription',
+  find: requests.findSubscription,
+  toView,
+  mailParams: (r) => ({
+    id: r.id,
+    structure: formatStructureRef(r),
+    place: placeText(r, r.serviceCode),
+    companyName: r.companyName,
+    space: r.space,
+    mode: r.mode,
+  }),
+  approved: 'SUBSCRIPTION_APPROVED',
+  rejected: 'SUBSCRIPTION_REJECTED',
+  removedBy: 'subscription.decide',
+};
 
 /**
  * Approves or rejects each pending request, each id in its own transaction (SPEC 5: a batch
@@ -246,46 +254,7 @@ export async function decideSubscriptions(
   decision: Decision,
   reason?: string,
 ): Promise<ItemOutcome<SubscriptionView>[]> {
-  return eachId(ids, (id) =>
-    runUseCase(store, { actor, action: 'subscription.decide' }, async (uc) => {
-      const row = await getSubscription(uc, id);
-      uc.authorize(
-        'subscription.decide',
-        structureTarget(
-          { id: row.structureId, postalCode: row.postalCode },
-          row.serviceId,
-          row.accountId,
-        ),
-        label(id),
-      );
-      const next = nextStatus(row.status, decision);
-      if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await requests.decideRequest(uc.trx, 'subscription', id, {
-        status: next.status,
-        at: uc.now,
-        by: uc.actor.login,
-      });
-      uc.audit(decision === 'approve' ? 'subscription.approve' : 'subscription.reject', label(id), {
-        status: { before: row.status, after: next.status },
-        ...(reason === undefined ? {} : { reason }),
-      });
-      uc.notify(
-        await accounts.accountById(uc.trx, row.accountId),
-        decision === 'approve' ? 'SUBSCRIPTION_APPROVED' : 'SUBSCRIPTION_REJECTED',
-        {
-          id,
-          structure: formatStructureRef(row),
-          place: placeText(row, row.serviceCode),
-          companyName: row.companyName,
-          space: row.space,
-          mode: row.mode,
-          reason: reason ?? '-',
-        },
-        row.structureId,
-      );
-      return toView({ ...row, status: next.status, decidedAt: uc.now, decidedBy: uc.actor.login });
-    }),
-  );
+  return decideRequests(store, actor, SUBSCRIPTION, ids, decision, reason);
 }
 
 /**
@@ -297,24 +266,5 @@ export async function removeSubscriptions(
   actor: string,
   ids: readonly number[],
 ): Promise<ItemOutcome<SubscriptionView>[]> {
-  return eachId(ids, (id) =>
-    runUseCase(store, { actor, action: 'subscription.remove' }, async (uc) => {
-      const row = await getSubscription(uc, id);
-      if (row.accountId === uc.actor.id)
-        uc.authorize('subscription.remove', { kind: 'none' }, label(id));
-      else
-        uc.authorize(
-          'subscription.decide',
-          structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId),
-          label(id),
-        );
-      const next = nextStatus(row.status, 'remove');
-      if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await requests.setRequestStatus(uc.trx, 'subscription', id, next.status, uc.now);
-      uc.audit('subscription.remove', label(id), {
-        status: { before: row.status, after: next.status },
-      });
-      return toView({ ...row, status: next.status });
-    }),
-  );
+  return removeRequests(store, actor, SUBSCRIPTION, ids);
 }

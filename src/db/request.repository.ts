@@ -41,6 +41,16 @@ export interface RequestFilter {
   statuses?: readonly RequestStatus[] | undefined;
 }
 
+/** The names a request row is shown with (Named), from the joined account, structure and service. */
+const NAMES = [
+  'account.login',
+  'structure.idType',
+  'structure.identifier',
+  'structure.companyName',
+  'structure.postalCode',
+  'service.code as serviceCode',
+] as const;
+
 function namedHabilitations(db: Db) {
   return db
     .selectFrom('habilitation')
@@ -48,14 +58,7 @@ function namedHabilitations(db: Db) {
     .innerJoin('structure', 'structure.id', 'habilitation.structureId')
     .leftJoin('service', 'service.id', 'habilitation.serviceId')
     .selectAll('habilitation')
-    .select([
-      'account.login',
-      'structure.idType',
-      'structure.identifier',
-      'structure.companyName',
-      'structure.postalCode',
-      'service.code as serviceCode',
-    ]);
+    .select(NAMES);
 }
 
 export async function findHabilitation(
@@ -84,14 +87,7 @@ function namedSubscriptions(db: Db) {
     .innerJoin('structure', 'structure.id', 'subscription.structureId')
     .leftJoin('service', 'service.id', 'subscription.serviceId')
     .selectAll('subscription')
-    .select([
-      'account.login',
-      'structure.idType',
-      'structure.identifier',
-      'structure.companyName',
-      'structure.postalCode',
-      'service.code as serviceCode',
-    ]);
+    .select(NAMES);
 }
 
 export async function findSubscription(
