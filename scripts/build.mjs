@@ -19,7 +19,9 @@ await build({
   // native or optional: loaded from node_modules as they are
   external: ['better-sqlite3', 'pg', 'pg-native'],
   // the CommonJS packages inside the bundle call require() for Node's own modules
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
 });

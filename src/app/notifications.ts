@@ -4,7 +4,7 @@ import { IDENTIFIER_TYPES, isOneOf } from '../domain/enums.js';
 import { formatStructureRef } from '../domain/structure-ref.js';
 import { parseIsoWeek, previousIsoWeek, type IsoWeek } from '../domain/week.js';
 import { InvalidInputError } from '../errors.js';
-import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
+import { isMessageKey, t, type Lang } from '../i18n/index.js';
 import { wantsMail } from './mail.js';
 import { composeEml } from '../io/eml.js';
 import { Outputs } from '../io/file-output.js';
@@ -153,7 +153,7 @@ function digestLines(lang: Lang, list: Movement[]): string {
   return list
     .map((m) => {
       const key = `digest.${m.action}`;
-      const what = isMessageKey(key) ? t(lang, key as MessageKey) : m.action;
+      const what = isMessageKey(key) ? t(lang, key) : m.action;
       const services = m.services.length > 0 ? ` (${m.services.join(', ')})` : '';
       return `- ${m.at.slice(0, 10)} ${what} : ${m.account}${services}`.replace(
         ' : ',

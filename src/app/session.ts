@@ -30,9 +30,9 @@ export async function withStore<T>(
   });
   try {
     if (options.requireCurrent)
-      await assertSchemaCurrent(store).catch((err) =>
-        Promise.reject(toStoreError(err, store.location)),
-      );
+      await assertSchemaCurrent(store).catch((err: unknown) => {
+        throw toStoreError(err, store.location);
+      });
     return await work(store);
   } finally {
     await store.close();

@@ -218,7 +218,7 @@ async function runImport<T>(
         { sha256: source.sha256, encoding: source.encoding, ...countsJson },
         runId,
       );
-      if (rejects) await (rejects as RejectsWriter).close();
+      if (rejects) await rejects.close();
       return summary;
     });
   } catch (err) {

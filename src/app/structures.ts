@@ -246,11 +246,14 @@ export async function addService(
     uc.audit(
       'service.add',
       `service:${formatStructureRef(s)}/${checked}`,
-      diff({} as ServicePatch, {
-        label: row.label,
-        dateStart: row.dateStart ?? undefined,
-        dateEnd: row.dateEnd ?? undefined,
-      }),
+      diff(
+        {},
+        {
+          label: row.label,
+          dateStart: row.dateStart ?? undefined,
+          dateEnd: row.dateEnd ?? undefined,
+        },
+      ),
     );
     return {
       code: checked,

@@ -14,7 +14,6 @@ import * as accounts from '../db/account.repository.js';
 import * as attachments from '../db/attachment.repository.js';
 import * as audit from '../db/audit.repository.js';
 import * as notifications from '../db/notification.repository.js';
-import type { Db } from '../db/schema.js';
 import * as sync from '../db/sync.repository.js';
 import type { SyncSummary } from './sync-summary.js';
 import type { UseCase } from './use-case.js';

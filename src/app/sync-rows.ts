@@ -42,7 +42,7 @@ export class Directory {
       let t = d.types.indexOf(idType!);
       if (t < 0) t = d.types.push(idType!) - 1;
       let ids = d.byKey.get(idType!);
-      if (!ids) d.byKey.set(idType!, (ids = new Map()));
+      if (!ids) d.byKey.set(idType!, (ids = new Map<string, number>()));
       ids.set(identifier!, id);
       d.typeOf[id] = t;
       d.identifierOf[id] = identifier!;
@@ -54,7 +54,7 @@ export class Directory {
     });
     await sync.eachService(db, ([id, structureId, code, active]) => {
       let byStructure = d.services.get(code!);
-      if (!byStructure) d.services.set(code!, (byStructure = new Map()));
+      if (!byStructure) d.services.set(code!, (byStructure = new Map<number, number>()));
       byStructure.set(Number(structureId), Number(id) * 2 + (active === '1' ? 1 : 0));
     });
     return d;

@@ -398,7 +398,7 @@ class StreamRun<R extends { line: number }> {
 
     const rows: sync.StagedRow[] = [];
     for (const c of checked) {
-      const reasons = [...c.reasons, ...(cross.get(c as (typeof valid)[number]) ?? [])];
+      const reasons = [...c.reasons, ...(cross.get(c) ?? [])];
       if (reasons.length > 0 || c.row === null || c.structureId === null) {
         rejects.push([
           c.line,

@@ -75,7 +75,7 @@ const statements = new WeakMap<object, Map<string, Statement>>();
 
 function prepared(sqlite: NonNullable<ReturnType<typeof rawSqlite>>, text: string): Statement {
   let cache = statements.get(sqlite);
-  if (!cache) statements.set(sqlite, (cache = new Map()));
+  if (!cache) statements.set(sqlite, (cache = new Map<string, Statement>()));
   let stmt = cache.get(text);
   if (!stmt) cache.set(text, (stmt = sqlite.prepare(text)));
   return stmt;

@@ -1,10 +1,4 @@
-import type {
-  HabilitationProfile,
-  IdentifierType,
-  RequestStatus,
-  Role,
-  Space,
-} from '../domain/enums.js';
+import type { HabilitationProfile, IdentifierType, RequestStatus, Space } from '../domain/enums.js';
 import { withinDates } from '../domain/rights.js';
 import { LIVE_STATUSES, type AttachmentFacts } from '../domain/subscription.js';
 import type { Insertable, Selectable, Updateable } from 'kysely';

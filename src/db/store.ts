@@ -356,10 +356,7 @@ async function copyPostgresToSqlite(store: Store, dest: string): Promise<void> {
               for (const k of keys) q = q.orderBy(k as never);
               const rows = await q.limit(batch).offset(offset).execute();
               if (rows.length === 0) break;
-              await to
-                .insertInto(table)
-                .values(rows as never)
-                .execute();
+              await to.insertInto(table).values(rows).execute();
             }
           }
         });
@@ -372,9 +369,7 @@ async function copyPostgresToSqlite(store: Store, dest: string): Promise<void> {
 // ---- driver errors ------------------------------------------------------------------------
 
 function code(err: unknown): string | undefined {
-  return typeof err === 'object' && err !== null && 'code' in err
-    ? String((err as { code: unknown }).code)
-    : undefined;
+  return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;
 }
 
 function isMissingTable(err: unknown): boolean {

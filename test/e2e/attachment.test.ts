@@ -4,7 +4,6 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import {
   SPAWNS,
-  CORR,
   PAU,
   PAULINE,
   attach,

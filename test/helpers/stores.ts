@@ -17,7 +17,7 @@ export interface FreshLocation {
   /** A SQLite file path (not yet created) or a postgres:// URL of an empty database. */
   location: string;
   dir: string;
-  cleanup(): Promise<void>;
+  cleanup: () => Promise<void>;
 }
 
 /** A store location nobody else uses: a file in a new temp folder, or a new PostgreSQL database. */
@@ -56,7 +56,7 @@ export async function freshLocation(dialect: DialectName): Promise<FreshLocation
 /** An opened, migrated, empty store on a fresh location. */
 export async function freshStore(
   dialect: DialectName,
-): Promise<{ store: Store; location: string; dir: string; cleanup(): Promise<void> }> {
+): Promise<{ store: Store; location: string; dir: string; cleanup: () => Promise<void> }> {
   const fresh = await freshLocation(dialect);
   const store = await openStore(fresh.location, { create: true, clock: testClock });
   await migrateToLatest(store);

@@ -160,7 +160,7 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
     ids[CORR_OUT] = await addAccount(db, CORR_OUT);
     await db
       .insertInto('correspondentScope')
-      .values({ accountId: ids[CORR_OUT]!, departement: '40' })
+      .values({ accountId: ids[CORR_OUT], departement: '40' })
       .execute();
     for (const [login, role] of [
       [GP, 'GESTIONNAIRE_PRINCIPAL'],
@@ -170,10 +170,10 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
       [INACTIVE, 'UTILISATEUR'],
     ] as const) {
       ids[login] = await addAccount(db, login);
-      await addAttachment(db, ids[login]!, pau, role, 'VALIDEE');
+      await addAttachment(db, ids[login], pau, role, 'VALIDEE');
     }
     ids[UNRELATED] = await addAccount(db, UNRELATED);
-    await addAttachment(db, ids[UNRELATED]!, mdm, 'UTILISATEUR', 'VALIDEE');
+    await addAttachment(db, ids[UNRELATED], mdm, 'UTILISATEUR', 'VALIDEE');
     await db
       .updateTable('account')
       .set({ status: 'INACTIF' })

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus, completeAccount } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
 import { importServices, importStructures } from '../../src/app/structure-import.js';
-import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync-madrhas.js';
+import { syncMadrhas, type SyncOptions } from '../../src/app/sync-madrhas.js';
 import { allAuditEntries, readHead } from '../../src/db/audit.repository.js';
 import { integrityProblems, openStore, type Store } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
@@ -288,7 +288,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
   });
   const rejectsOf = (file: string, encoding = 'utf8') => {
     const text = iconv.decode(fs.readFileSync(file), encoding);
-    return { text, rows: parseCsv(text, { delimiter: ';', bom: true }) as string[][] };
+    return { text, rows: parseCsv(text, { delimiter: ';', bom: true }) satisfies string[][] };
   };
 
   /** The state the fixture's first run leaves, checked row by row. */

@@ -461,32 +461,32 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
       'anne-marie.le-gall@mont-de-marsan.fr',
       'sophie.bernard@chateau-pau.fr',
     ];
-    for (const l of [pauline!, jean!, anne!, sophie!]) expect(await digestOf(l), l).not.toBeNull();
+    for (const l of [pauline, jean, anne, sophie]) expect(await digestOf(l), l).not.toBeNull();
 
     // the account row (not its digest, not its timestamps alone)
     await store.db
       .updateTable('account')
       .set({ updatedAt: '2030-01-01T00:00:00.000Z' })
-      .where('login', '=', pauline!)
+      .where('login', '=', pauline)
       .execute();
-    expect(await digestOf(pauline!)).not.toBeNull();
+    expect(await digestOf(pauline)).not.toBeNull();
     await store.db
       .updateTable('account')
       .set({ email: 'autre@mairie-pau.fr' })
-      .where('login', '=', pauline!)
+      .where('login', '=', pauline)
       .execute();
-    expect(await digestOf(pauline!)).toBeNull();
+    expect(await digestOf(pauline)).toBeNull();
     // an attachment's update, a new attachment, a service link
     await store.db
       .updateTable('attachment')
       .set({ role: 'GESTIONNAIRE_SECONDAIRE' })
-      .where('accountId', '=', await idOf(anne!))
+      .where('accountId', '=', await idOf(anne))
       .execute();
-    expect(await digestOf(anne!)).toBeNull();
+    expect(await digestOf(anne)).toBeNull();
     const jeanAttachment = await store.db
       .selectFrom('attachment')
       .select('id')
-      .where('accountId', '=', await idOf(jean!))
+      .where('accountId', '=', await idOf(jean))
       .executeTakeFirstOrThrow();
     await store.db
       .deleteFrom('attachmentService')
@@ -497,7 +497,7 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
         store.db.selectFrom('service').select('id').where('code', '=', 'SERV-CULT').limit(1),
       )
       .execute();
-    expect(await digestOf(jean!)).toBeNull();
+    expect(await digestOf(jean)).toBeNull();
     const structure = await store.db
       .selectFrom('structure')
       .select('id')
@@ -506,7 +506,7 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     await store.db
       .insertInto('attachment')
       .values({
-        accountId: await idOf(sophie!),
+        accountId: await idOf(sophie),
         structureId: structure.id,
         role: 'UTILISATEUR',
         status: 'EN_COURS_DE_VALIDATION',
@@ -515,7 +515,7 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
         updatedAt: NOW,
       })
       .execute();
-    expect(await digestOf(sophie!)).toBeNull();
+    expect(await digestOf(sophie)).toBeNull();
   });
 });
 

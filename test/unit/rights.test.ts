@@ -1,11 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Scope } from '../../src/domain/departement.js';
-import {
-  HABILITATION_PROFILES,
-  type HabilitationProfile,
-  type Role,
-} from '../../src/domain/enums.js';
+import { HABILITATION_PROFILES, type HabilitationProfile } from '../../src/domain/enums.js';
 import {
   ACTIONS,
   accountInScope,
