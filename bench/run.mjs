@@ -2,7 +2,7 @@
 // `npm run bench`: whole-process timings of chorus-admin on generated data (never committed).
 //   node bench/run.mjs [structures|sync|files]   (default: every benchmark)
 //   BENCH_STRUCTURES=N, BENCH_MADRHAS_ROWS=R scale them down for a quick look
-// Data comes from ../shared/bench/gen.mjs and is cached in bench/data/ (git-ignored); each run
+// Data comes from bench/gen.mjs and is cached in bench/data/ (git-ignored); each run
 // uses a fresh SQLite store in a temporary folder. Peak memory is the child's max RSS (/usr/bin/time).
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const GEN = path.resolve(ROOT, '../shared/bench/gen.mjs');
+const GEN = path.join(ROOT, 'bench/gen.mjs');
 const DATA = path.join(ROOT, 'bench/data');
 const BIN = path.join(ROOT, 'bin/chorus-admin.js');
 const CORR = 'bench@dgfip.finances.gouv.fr';
