@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: whole-process timings of chorus-admin on generated data (never committed).
-//   node bench/run.mjs [structures|sync|files]   (default: every benchmark)
+//   node bench/run.mjs [startup|structures|sync|files]   (default: every benchmark)
+//   BENCH_PAIRS=P sets the pairs of the start-up section (default 10); `startup` alone takes ~30 s
 //   BENCH_STRUCTURES=N, BENCH_MADRHAS_ROWS=R scale them down for a quick look
 // Data comes from bench/gen.mjs (the project's generator) and is cached in bench/data/
 // (git-ignored); each run uses a fresh SQLite store in a temporary folder. Peak memory is the
@@ -85,6 +86,61 @@ function freshStore() {
 function check(step, r) {
   if (r.code !== 0) throw new Error(`${step} exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
   return r;
+}
+
+const PAIRS = Math.max(8, Number(process.env.BENCH_PAIRS ?? 10));
+
+/** Wall seconds of one whole process, its output discarded; throws unless it exits 0. */
+function wall(args, what) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0)
+    throw new Error(`${what} exited ${r.status}: ${String(r.stderr).slice(0, 2000)}`);
+  return seconds;
+}
+
+/**
+ * Start-up: `--version`, `--help` and a read command on a small initialised store, each against a
+ * bare `node -e 0` on the same machine. Each pair runs the two in turn (which goes first alternates,
+ * so that a drift of the machine's load weighs on both), after one warm-up pair; the ratio is the
+ * command's median over the bare start's median.
+ */
+function benchStartup() {
+  const { db, dir } = freshStore();
+  try {
+    const commands = [
+      ['--version', [BIN, '--version'], 2],
+      ['--help', [BIN, '--help'], 2],
+      ['account show', cli(db, 'account', 'show', CORR), 3],
+    ];
+    console.log(
+      `\nstart-up: median of ${PAIRS} pairs, each command and a bare \`node -e 0\` run in turn`,
+    );
+    for (const [name, args, target] of commands) {
+      const bare = [];
+      const own = [];
+      for (let i = -1; i < PAIRS; i++) {
+        let b, o;
+        if (i % 2 === 0) {
+          b = wall(['-e', '0'], 'node -e 0');
+          o = wall(args, name);
+        } else {
+          o = wall(args, name);
+          b = wall(['-e', '0'], 'node -e 0');
+        }
+        if (i < 0) continue; // the warm-up pair: disk cache, compile cache
+        bare.push(b);
+        own.push(o);
+      }
+      const ratio = median(own) / median(bare);
+      console.log(
+        `  chorus-admin ${name.padEnd(14)} ${median(own).toFixed(3)} s   bare node ${median(bare).toFixed(3)} s   ratio ${ratio.toFixed(2)}× (target ≤ ${target}×)${ratio <= target ? '' : '   over the target'}`,
+      );
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function benchStructures() {
@@ -368,12 +424,17 @@ function benchFiles() {
 }
 
 const which = process.argv[2] ?? 'all';
+if (!['all', 'startup', 'structures', 'sync', 'files'].includes(which)) {
+  console.error('usage: node bench/run.mjs [startup|structures|sync|files]');
+  process.exit(2);
+}
 console.log(
   `chorus-admin bench — node ${process.version}, ${os.cpus().length} cores, load ${os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
+if (which === 'all' || which === 'startup') benchStartup();
 if (which === 'all' || which === 'structures') benchStructures();
 if (which === 'all' || which === 'sync') benchSync();
 if (which === 'all' || which === 'files') benchFiles();
