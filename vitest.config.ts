@@ -1,13 +1,62 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Four projects, each with its own pool and timeouts (`npx vitest run --project store`):
+ * - unit: pure functions, in threads, short timeouts;
+ * - store: the application and the store in the test's process, on each dialect of the run;
+ * - e2e: the program end to end;
+ * - spawned: what needs a real process of the built binary (a terminal, signals), long timeouts.
+ * Files are given by folder, so that a test moved between them needs no edit here.
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // once per run: says whether the PostgreSQL half runs
     globalSetup: ['test/helpers/global-setup.ts'],
+    // every project: each test starts on the real clock (test/helpers/clock.ts)
     setupFiles: ['test/helpers/setup.ts'],
-    // end-to-end tests spawn the built binary; a busy 2-core CI machine needs headroom
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          pool: 'threads',
+          testTimeout: 10_000,
+          hookTimeout: 10_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'store',
+          include: ['test/store/**/*.test.ts'],
+          pool: 'forks',
+          // PostgreSQL on a busy 2-core machine; the kill tests give themselves more
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          pool: 'forks',
+          // in-process, but a sync of thousands of rows or PostgreSQL on a busy 2-core machine
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'spawned',
+          include: ['test/spawned/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
   },
 });

@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 // `npm run bench`: whole-process timings of chorus-admin on generated data (never committed).
-//   node bench/run.mjs [structures|sync|files]   (default: every benchmark)
+//   node bench/run.mjs [startup|structures|sync|files]   (default: every benchmark)
+//   BENCH_PAIRS=P sets the pairs of the start-up section (default 10); `startup` alone takes ~30 s
 //   BENCH_STRUCTURES=N, BENCH_MADRHAS_ROWS=R scale them down for a quick look
-// Data comes from ../shared/bench/gen.mjs and is cached in bench/data/ (git-ignored); each run
-// uses a fresh SQLite store in a temporary folder. Peak memory is the child's max RSS (/usr/bin/time).
+// Data comes from bench/gen.mjs (the project's generator) and is cached in bench/data/
+// (git-ignored); each run uses a fresh SQLite store in a temporary folder. Peak memory is the
+// child's max RSS (/usr/bin/time). The sync is measured against the shared floor
+// (../shared/bench/baseline-sync.mjs) when it lies beside the clone; without it, the bench says so
+// and gives the sync's figures alone and against bench/store-floor.mjs.
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,7 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const GEN = path.resolve(ROOT, '../shared/bench/gen.mjs');
+const GEN = path.join(ROOT, 'bench/gen.mjs');
 const DATA = path.join(ROOT, 'bench/data');
 const BIN = path.join(ROOT, 'bin/chorus-admin.js');
 const CORR = 'bench@dgfip.finances.gouv.fr';
@@ -84,6 +88,61 @@ function check(step, r) {
   return r;
 }
 
+const PAIRS = Math.max(8, Number(process.env.BENCH_PAIRS ?? 10));
+
+/** Wall seconds of one whole process, its output discarded; throws unless it exits 0. */
+function wall(args, what) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0)
+    throw new Error(`${what} exited ${r.status}: ${String(r.stderr).slice(0, 2000)}`);
+  return seconds;
+}
+
+/**
+ * Start-up: `--version`, `--help` and a read command on a small initialised store, each against a
+ * bare `node -e 0` on the same machine. Each pair runs the two in turn (which goes first alternates,
+ * so that a drift of the machine's load weighs on both), after one warm-up pair; the ratio is the
+ * command's median over the bare start's median.
+ */
+function benchStartup() {
+  const { db, dir } = freshStore();
+  try {
+    const commands = [
+      ['--version', [BIN, '--version'], 2],
+      ['--help', [BIN, '--help'], 2],
+      ['account show', cli(db, 'account', 'show', CORR), 3],
+    ];
+    console.log(
+      `\nstart-up: median of ${PAIRS} pairs, each command and a bare \`node -e 0\` run in turn`,
+    );
+    for (const [name, args, target] of commands) {
+      const bare = [];
+      const own = [];
+      for (let i = -1; i < PAIRS; i++) {
+        let b, o;
+        if (i % 2 === 0) {
+          b = wall(['-e', '0'], 'node -e 0');
+          o = wall(args, name);
+        } else {
+          o = wall(args, name);
+          b = wall(['-e', '0'], 'node -e 0');
+        }
+        if (i < 0) continue; // the warm-up pair: disk cache, compile cache
+        bare.push(b);
+        own.push(o);
+      }
+      const ratio = median(own) / median(bare);
+      console.log(
+        `  chorus-admin ${name.padEnd(14)} ${median(own).toFixed(3)} s   bare node ${median(bare).toFixed(3)} s   ratio ${ratio.toFixed(2)}× (target ≤ ${target}×)${ratio <= target ? '' : '   over the target'}`,
+      );
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function benchStructures() {
   const annuaire = data(`annuaire-${N}.csv`, 'annuaire', N);
   const services = data(`services-${N}.csv`, 'services', N);
@@ -148,7 +207,9 @@ function benchStructures() {
   }
 }
 
+/** The shared floor of the sync, when it lies beside the clone: it is not part of the project. */
 const BASELINE = path.resolve(ROOT, '../shared/bench/baseline-sync.mjs');
+const HAS_BASELINE = fs.existsSync(BASELINE);
 const ROWS = Number(process.env.BENCH_MADRHAS_ROWS ?? 1_000_000);
 
 /** The MADRHAS sync against the floor (baseline-sync.mjs: same load, no validation, no audit), in the same run. */
@@ -172,11 +233,16 @@ function benchSync() {
         `baseline ${step}`,
         timed(process.execPath, [BASELINE, step, floorDb, step === 'prepare' ? annuaire : madrhas]),
       );
-    floor('prepare');
-    const floorBase = fs.statSync(floorDb).size;
-    const floorCold = floor('sync');
-    const floorStored = fs.statSync(floorDb).size - floorBase;
-    const floorAgain = floor('sync');
+    let floorCold = null;
+    let floorAgain = null;
+    let floorStored = null;
+    if (HAS_BASELINE) {
+      floor('prepare');
+      const floorBase = fs.statSync(floorDb).size;
+      floorCold = floor('sync');
+      floorStored = fs.statSync(floorDb).size - floorBase;
+      floorAgain = floor('sync');
+    }
     const base = path.join(dir, 'base.sqlite');
     fs.copyFileSync(db, base);
     const cold = check(
@@ -220,29 +286,46 @@ function benchSync() {
     );
     const c = JSON.parse(cold.stdout);
     const a = JSON.parse(again.stdout);
+    const mb = (bytes) => (bytes / 1e6).toFixed(0);
+    const perSecond = (bytes, r) => (bytes / 1e6 / r.seconds).toFixed(1);
+    /** `ratio N× the floor…` when the shared floor ran; nothing without it. */
+    const vs = (r, floorRun, what, target = '') =>
+      floorRun
+        ? `   ratio ${(r.seconds / floorRun.seconds).toFixed(2)}× ${what}${target ? ` (target ${target})` : ''}`
+        : '';
     console.log(
       `\nsync madrhas: ${ROWS} rows (${(fs.statSync(madrhas).size / 1e6).toFixed(0)} MB) over ${N} structures`,
     );
+    if (floorCold)
+      console.log(
+        `  floor (baseline-sync.mjs)  cold ${floorCold.seconds.toFixed(2)} s   again ${floorAgain.seconds.toFixed(2)} s   peak RSS ${Math.max(floorCold.rssMb, floorAgain.rssMb).toFixed(0)} MB`,
+      );
+    else
+      console.log(
+        `  floor: not measured: ${path.relative(process.cwd(), BASELINE)} is not beside this clone (the shared floor is no part of the project); the sync's figures alone, and against bench/store-floor.mjs`,
+      );
     console.log(
-      `  floor (baseline-sync.mjs)  cold ${floorCold.seconds.toFixed(2)} s   again ${floorAgain.seconds.toFixed(2)} s   peak RSS ${Math.max(floorCold.rssMb, floorAgain.rssMb).toFixed(0)} MB`,
+      `  chorus-admin cold          ${cold.seconds.toFixed(2)} s${vs(cold, floorCold, 'the floor', '≤ 1.5×')}   peak RSS ${cold.rssMb.toFixed(0)} MB   (${c.strategy}: created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`,
     );
     console.log(
-      `  chorus-admin cold          ${cold.seconds.toFixed(2)} s   ratio ${(cold.seconds / floorCold.seconds).toFixed(2)}× the floor (target ≤ 1.5×)   peak RSS ${cold.rssMb.toFixed(0)} MB   (${c.strategy}: created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`,
+      `  our rows by SQL alone      ${bySql.seconds.toFixed(2)} s${vs(bySql, floorCold, 'the floor')}   (bench/store-floor.mjs: the cold sync's rows, INSERT … SELECT into the store's schema)`,
     );
     console.log(
-      `  our rows by SQL alone      ${bySql.seconds.toFixed(2)} s   ratio ${(bySql.seconds / floorCold.seconds).toFixed(2)}× the floor   (bench/store-floor.mjs: the cold sync's rows, INSERT … SELECT into the store's schema)`,
+      `  cold sync / by SQL alone   ${(cold.seconds / bySql.seconds).toFixed(2)}×   (what the program costs beyond storing its rows)`,
     );
     console.log(
-      `  bytes stored, cold         floor ${(floorStored / 1e6).toFixed(0)} MB   chorus-admin ${(stored / 1e6).toFixed(0)} MB (${(stored / floorStored).toFixed(2)}×)   per second: floor ${(floorStored / 1e6 / floorCold.seconds).toFixed(1)} MB/s, chorus-admin ${(stored / 1e6 / cold.seconds).toFixed(1)} MB/s, by SQL alone ${(stored / 1e6 / bySql.seconds).toFixed(1)} MB/s`,
+      floorStored !== null
+        ? `  bytes stored, cold         floor ${mb(floorStored)} MB   chorus-admin ${mb(stored)} MB (${(stored / floorStored).toFixed(2)}×)   per second: floor ${perSecond(floorStored, floorCold)} MB/s, chorus-admin ${perSecond(stored, cold)} MB/s, by SQL alone ${perSecond(stored, bySql)} MB/s`
+        : `  bytes stored, cold         chorus-admin ${mb(stored)} MB   per second: chorus-admin ${perSecond(stored, cold)} MB/s, by SQL alone ${perSecond(stored, bySql)} MB/s`,
     );
     console.log(
-      `  chorus-admin again         ${again.seconds.toFixed(2)} s   ratio ${(again.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync (target ≤ 0.5×)   peak RSS ${again.rssMb.toFixed(0)} MB   (${a.strategy}: unchanged ${a.unchanged})`,
+      `  chorus-admin again         ${again.seconds.toFixed(2)} s${vs(again, floorAgain, "the floor's re-sync", '≤ 0.5×')}   peak RSS ${again.rssMb.toFixed(0)} MB   (${a.strategy}: unchanged ${a.unchanged})`,
     );
     console.log(
-      `  … the directory moved       ${moved.seconds.toFixed(2)} s   ratio ${(moved.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync   peak RSS ${moved.rssMb.toFixed(0)} MB   (every row checked again, digests stamped anew; unchanged ${JSON.parse(moved.stdout).unchanged})`,
+      `  … the directory moved       ${moved.seconds.toFixed(2)} s${vs(moved, floorAgain, "the floor's re-sync")}   peak RSS ${moved.rssMb.toFixed(0)} MB   (every row checked again, digests stamped anew; unchanged ${JSON.parse(moved.stdout).unchanged})`,
     );
     console.log(
-      `  … and the run after that    ${after.seconds.toFixed(2)} s   ratio ${(after.seconds / floorAgain.seconds).toFixed(2)}× the floor's re-sync   peak RSS ${after.rssMb.toFixed(0)} MB`,
+      `  … and the run after that    ${after.seconds.toFixed(2)} s${vs(after, floorAgain, "the floor's re-sync")}   peak RSS ${after.rssMb.toFixed(0)} MB`,
     );
     console.log(
       `  peak memory ${Math.max(cold.rssMb, again.rssMb, moved.rssMb, after.rssMb).toFixed(0)} MB (target < 300 MB)`,
@@ -341,12 +424,17 @@ function benchFiles() {
 }
 
 const which = process.argv[2] ?? 'all';
+if (!['all', 'startup', 'structures', 'sync', 'files'].includes(which)) {
+  console.error('usage: node bench/run.mjs [startup|structures|sync|files]');
+  process.exit(2);
+}
 console.log(
   `chorus-admin bench — node ${process.version}, ${os.cpus().length} cores, load ${os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
+if (which === 'all' || which === 'startup') benchStartup();
 if (which === 'all' || which === 'structures') benchStructures();
 if (which === 'all' || which === 'sync') benchSync();
 if (which === 'all' || which === 'files') benchFiles();

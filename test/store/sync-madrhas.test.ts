@@ -25,7 +25,8 @@ const FIXTURES = path.join(ROOT, 'fixtures');
 const MADRHAS = path.join(FIXTURES, 'madrhas.csv');
 const ANNUAIRE = path.join(FIXTURES, 'annuaire.csv');
 const SERVICES = path.join(FIXTURES, 'services.csv');
-const GEN = '/work/shared/bench/gen.mjs';
+/** The project's data generator: the same arguments give the same bytes. */
+const GEN = fileURLToPath(new URL('../../bench/gen.mjs', import.meta.url));
 const BIN = path.join(ROOT, 'bin/chorus-admin.js');
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DOCUMENTS, writeDocument } from '../helpers/documents.js';
 import { KEY, runPty } from '../helpers/pty.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { SPAWNS, PAULINE, clis, createAccount, initStore, json } from './fixtures.js';
+import { SPAWNS, PAULINE, clis, createAccount, initStore, json } from '../e2e/fixtures.js';
 
 /** `file …` at a terminal: what is missing is asked, removals are confirmed, files are ticked from a list. */
 
