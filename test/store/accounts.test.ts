@@ -26,7 +26,7 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
   let store: Store;
   beforeEach(async () => {
     vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       location: fresh.location,
       login: CORR64,

@@ -32,7 +32,7 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
 
   beforeEach(async () => {
     vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       location: fresh.location,
       login: CORR,

@@ -191,7 +191,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
   let store: Store;
   let target: string;
   beforeEach(async () => {
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       location: fresh.location,
       login: CORR,

@@ -50,7 +50,7 @@ describe.each(DIALECTS)('structure import (%s)', (dialect) => {
   let store: Store;
   beforeEach(async () => {
     vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       location: fresh.location,
       login: CORR,

@@ -117,7 +117,7 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
   let store: Store;
   beforeEach(async () => {
     vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       location: fresh.location,
       login: CORR,

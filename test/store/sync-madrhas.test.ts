@@ -153,7 +153,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
   let store: Store;
   beforeEach(async () => {
     vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       location: fresh.location,
       login: CORR,
@@ -1355,7 +1355,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
         fs.existsSync(path.join(ROOT, 'dist/cli.js')),
         'dist/ is missing: this test runs the built binary',
       ).toBe(true);
-      fresh = await freshLocation(dialect);
+      fresh = await freshLocation(dialect, 'migrated');
       // generated structures lie all over France: a national correspondent
       const scope: Scope = ['*'];
       await initStore({

@@ -215,7 +215,7 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
   beforeEach(async () => {
     vi.stubEnv('CHORUS_ADMIN_NOW', NOW);
     for (let i = 0; i < 2; i++) {
-      const f = await freshLocation(dialect);
+      const f = await freshLocation(dialect, 'migrated');
       await initStore({
         location: f.location,
         login: CORR,
