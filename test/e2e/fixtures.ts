@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { openStore } from '../../src/db/store.js';
 import type { Database } from '../../src/db/schema.js';
 import { cliFor, run, type RunOptions, type RunResult } from '../helpers/cli.js';
+import { CORRESPONDENT, INIT_ARGS } from '../helpers/templates.js';
 
 /**
  * What the end-to-end tests of the account, audit and db groups share: a store initialised with
@@ -10,7 +11,7 @@ import { cliFor, run, type RunOptions, type RunResult } from '../helpers/cli.js'
  * (structures, attachments) and for tampering, and a few readers of the binary's output.
  */
 
-export const CORR = 'claire.martin@dgfip.finances.gouv.fr';
+export const CORR = CORRESPONDENT;
 export const PAULINE = 'pauline.dufour@mairie-pau.fr';
 
 /** Pau (64), in the correspondent's scope; Bordeaux (33), outside it. */
@@ -48,24 +49,8 @@ export function clis(location: string, options: RunOptions = {}) {
 
 /** `init` with the correspondent CORR, scope 64,40; fails the test when it does not exit 0. */
 export async function initStore(location: string, env: Record<string, string> = {}): Promise<void> {
-  const r = await run(
-    [
-      '--db',
-      location,
-      'init',
-      '--correspondent',
-      CORR,
-      '--email',
-      CORR,
-      '--nom',
-      'MARTIN',
-      '--prenom',
-      'Claire',
-      '--scope',
-      '64,40',
-    ],
-    { env },
-  );
+  // the very command the seeded template store starts with (test/helpers/templates.ts)
+  const r = await run(['--db', location, ...INIT_ARGS], { env });
   expect(r.stderr).toContain('premier correspondant');
   expect(r.code).toBe(0);
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { replaceWithTemplate } from '../helpers/templates.js';
 import {
   SPAWNS,
   CORR,
@@ -506,7 +507,8 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
 
   describe('search', () => {
     beforeEach(async () => {
-      await importFixtures();
+      // what importFixtures() leaves, from the seeded template (test/helpers/templates.ts)
+      await replaceWithTemplate('seeded', dialect, fresh.location);
     }, SPAWNS.timeout);
 
     it('ignores accents and case: `chateau` and `CHÂTEAU` find the museum', async () => {
@@ -633,7 +635,8 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
 
   describe('show', () => {
     beforeEach(async () => {
-      await importFixtures();
+      // what importFixtures() leaves, from the seeded template (test/helpers/templates.ts)
+      await replaceWithTemplate('seeded', dialect, fresh.location);
     }, SPAWNS.timeout);
 
     it('by identifier, by TYPE:identifier and by a SIRET that lost its leading zeros', async () => {
@@ -798,7 +801,8 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
 
   describe('service add, edit, deactivate', () => {
     beforeEach(async () => {
-      await importFixtures();
+      // what importFixtures() leaves, from the seeded template (test/helpers/templates.ts)
+      await replaceWithTemplate('seeded', dialect, fresh.location);
       await createAccount(fresh.location, PAULINE);
       await makeManager(fresh.location, PAULINE, PAU);
     }, SPAWNS.timeout);
