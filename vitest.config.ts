@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Four projects, each with its own pool and timeouts (`npx vitest run --project store`):
  * - unit: pure functions, in threads, short timeouts;
- * - store: the application and the store in the test's process, on each dialect of the run;
- * - e2e: the program end to end;
+ * - store: the application and the store in the test's process, on each dialect of the run; they
+ *   copy the migrated template store (test/helpers/templates.ts);
+ * - e2e: the program end to end; they may copy the seeded template store;
  * - spawned: what needs a real process of the built binary (a terminal, signals), long timeouts.
  * Files are given by folder, so that a test moved between them needs no edit here.
  */
@@ -30,6 +31,7 @@ export default defineConfig({
         test: {
           name: 'store',
           include: ['test/store/**/*.test.ts'],
+          globalSetup: ['test/helpers/templates.ts'],
           pool: 'forks',
           // PostgreSQL on a busy 2-core machine; the kill tests give themselves more
           testTimeout: 30_000,
@@ -41,6 +43,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
+          globalSetup: ['test/helpers/templates.ts'],
           pool: 'forks',
           // in-process, but a sync of thousands of rows or PostgreSQL on a busy 2-core machine
           testTimeout: 30_000,

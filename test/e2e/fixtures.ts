@@ -5,6 +5,7 @@ import type { Database } from '../../src/db/schema.js';
 import type { AttachmentStatus, Role } from '../../src/domain/enums.js';
 import { cliFor, run, type RunOptions, type RunResult } from '../helpers/cli.js';
 import { testClock } from '../helpers/clock.js';
+import { CORRESPONDENT, INIT_ARGS } from '../helpers/templates.js';
 
 /**
  * What the end-to-end tests of the account, audit and db groups share: a store initialised with
@@ -12,7 +13,7 @@ import { testClock } from '../helpers/clock.js';
  * (structures, attachments) and for tampering, and a few readers of the binary's output.
  */
 
-export const CORR = 'claire.martin@dgfip.finances.gouv.fr';
+export const CORR = CORRESPONDENT;
 export const PAULINE = 'pauline.dufour@mairie-pau.fr';
 
 /** Pau (64), in the correspondent's scope; Bordeaux (33), outside it. */
@@ -50,24 +51,8 @@ export function clis(location: string, options: RunOptions = {}) {
 
 /** `init` with the correspondent CORR, scope 64,40; fails the test when it does not exit 0. */
 export async function initStore(location: string, options: RunOptions = {}): Promise<void> {
-  const r = await run(
-    [
-      '--db',
-      location,
-      'init',
-      '--correspondent',
-      CORR,
-      '--email',
-      CORR,
-      '--nom',
-      'MARTIN',
-      '--prenom',
-      'Claire',
-      '--scope',
-      '64,40',
-    ],
-    options,
-  );
+  // the very command the seeded template store starts with (test/helpers/templates.ts)
+  const r = await run(['--db', location, ...INIT_ARGS], options);
   expect(r.stderr).toContain('premier correspondant');
   expect(r.code).toBe(0);
 }

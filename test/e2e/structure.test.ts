@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Role } from '../../src/domain/enums.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { replaceWithTemplate } from '../helpers/templates.js';
 import {
   SPAWNS,
   CORR,
@@ -507,7 +508,8 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
 
   describe('search', () => {
     beforeEach(async () => {
-      await importFixtures();
+      // what importFixtures() leaves, from the seeded template (test/helpers/templates.ts)
+      await replaceWithTemplate('seeded', dialect, fresh.location);
     }, SPAWNS.timeout);
 
     it('ignores accents and case: `chateau` and `CHÂTEAU` find the museum', async () => {
@@ -634,7 +636,8 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
 
   describe('show', () => {
     beforeEach(async () => {
-      await importFixtures();
+      // what importFixtures() leaves, from the seeded template (test/helpers/templates.ts)
+      await replaceWithTemplate('seeded', dialect, fresh.location);
     }, SPAWNS.timeout);
 
     it('by identifier, by TYPE:identifier and by a SIRET that lost its leading zeros', async () => {
@@ -799,7 +802,8 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
 
   describe('service add, edit, deactivate', () => {
     beforeEach(async () => {
-      await importFixtures();
+      // what importFixtures() leaves, from the seeded template (test/helpers/templates.ts)
+      await replaceWithTemplate('seeded', dialect, fresh.location);
       await createAccount(fresh.location, PAULINE);
       await makeManager(fresh.location, PAULINE, PAU);
     }, SPAWNS.timeout);

@@ -27,7 +27,7 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
   let store: Store;
   beforeEach(async () => {
     testClock.set(NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       store: accessTo(fresh.location),
       login: CORR64,

@@ -48,7 +48,7 @@ describe.each(DIALECTS)('files (%s)', (dialect) => {
 
   beforeEach(async () => {
     testClock.set(NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       store: accessTo(fresh.location),
       login: CORR64,

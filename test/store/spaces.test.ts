@@ -123,7 +123,7 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
 
   beforeEach(async () => {
     testClock.set(NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       store: accessTo(fresh.location),
       login: CORR,

@@ -192,7 +192,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
   let store: Store;
   let target: string;
   beforeEach(async () => {
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       store: accessTo(fresh.location),
       login: CORR,

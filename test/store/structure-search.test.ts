@@ -118,7 +118,7 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
   let store: Store;
   beforeEach(async () => {
     testClock.set(NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       store: accessTo(fresh.location),
       login: CORR,

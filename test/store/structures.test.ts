@@ -75,7 +75,7 @@ describe.each(DIALECTS)('structure rights and services (%s)', (dialect) => {
 
   beforeEach(async () => {
     testClock.set(NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       store: accessTo(fresh.location),
       login: CORR,

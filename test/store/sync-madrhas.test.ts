@@ -154,7 +154,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
   let store: Store;
   beforeEach(async () => {
     testClock.set(NOW);
-    fresh = await freshLocation(dialect);
+    fresh = await freshLocation(dialect, 'migrated');
     await initStore({
       store: accessTo(fresh.location),
       login: CORR,
@@ -1356,7 +1356,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
         fs.existsSync(path.join(ROOT, 'dist/cli.js')),
         'dist/ is missing: this test runs the built binary',
       ).toBe(true);
-      fresh = await freshLocation(dialect);
+      fresh = await freshLocation(dialect, 'migrated');
       // generated structures lie all over France: a national correspondent
       const scope: Scope = ['*'];
       await initStore({

@@ -216,7 +216,7 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
   beforeEach(async () => {
     testClock.set(NOW);
     for (let i = 0; i < 2; i++) {
-      const f = await freshLocation(dialect);
+      const f = await freshLocation(dialect, 'migrated');
       await initStore({
         store: accessTo(f.location),
         login: CORR,
