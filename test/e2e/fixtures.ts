@@ -34,7 +34,7 @@ export const BORDEAUX = {
   departement: '33',
 };
 
-/** Each spawn of the binary costs about a second on a busy two-core machine; a test makes a dozen or two. */
+/** Room for the heavier end-to-end describes (thousands of rows, PostgreSQL on a busy machine). */
 export const SPAWNS = { timeout: 120_000 };
 
 export type Cli = (...args: string[]) => Promise<RunResult>;
