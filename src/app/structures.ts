@@ -265,6 +265,19 @@ export async function addService(
   });
 }
 
+/** The service `code` of the structure `ref`, which the actor must be allowed to edit. */
+async function serviceToEdit(uc: UseCase, ref: string, code: string) {
+  const structure = await structures.getStructure(uc.trx, parseStructureRef(ref));
+  const service = await structures.getService(
+    uc.trx,
+    structure.id,
+    code,
+    formatStructureRef(structure),
+  );
+  uc.authorize('structure.edit', structureTarget(structure, service.id), structureLabel(structure));
+  return { structure, service };
+}
+
 /** Edits a service; returns it and the fields that changed (none: nothing was written). */
 export async function editService(
   store: Store,
@@ -274,18 +287,7 @@ export async function editService(
   patch: ServicePatch,
 ): Promise<{ service: ServiceView; changed: string[] }> {
   return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
-    const structure = await structures.getStructure(uc.trx, parseStructureRef(ref));
-    const service = await structures.getService(
-      uc.trx,
-      structure.id,
-      code,
-      formatStructureRef(structure),
-    );
-    uc.authorize(
-      'structure.edit',
-      structureTarget(structure, service.id),
-      structureLabel(structure),
-    );
+    const { structure, service } = await serviceToEdit(uc, ref, code);
     const after = {
       label: patch.label ?? service.label,
       dateStart: patch.dateStart === undefined ? service.dateStart : patch.dateStart,
@@ -312,18 +314,7 @@ export async function deactivateService(
   code: string,
 ): Promise<ServiceView> {
   return runUseCase(store, { actor, action: 'structure.edit' }, async (uc) => {
-    const structure = await structures.getStructure(uc.trx, parseStructureRef(ref));
-    const service = await structures.getService(
-      uc.trx,
-      structure.id,
-      code,
-      formatStructureRef(structure),
-    );
-    uc.authorize(
-      'structure.edit',
-      structureTarget(structure, service.id),
-      structureLabel(structure),
-    );
+    const { structure, service } = await serviceToEdit(uc, ref, code);
     if (service.active === 0)
       throw new ConflictError('service.alreadyInactive', {
         code: service.code,
