@@ -206,7 +206,7 @@ if (kind === 'annuaire') {
     const login = `${prenom}.${nom}.${a}@mairie.example`
       .toLowerCase()
       .normalize('NFD')
-      .replace(/[^\x00-\x7f]/g, '')
+      .replace(/[^\x00-\x7f]/g, '') // eslint-disable-line no-control-regex -- ASCII only
       .replace(/[^a-z0-9.@-]/g, '');
     const links = a % 4 === 0 ? 2 : 1;
     for (let k = 0; k < links && r < rows; k++, r++) {
