@@ -58,6 +58,7 @@ export default defineConfig({
         test: {
           name: 'spawned',
           include: ['test/spawned/**/*.test.ts'],
+          globalSetup: ['test/helpers/templates.ts'],
           pool: 'forks',
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -46,6 +46,7 @@ declare module 'vitest' {
 const TEMPLATES_OF: Record<string, TemplateName[]> = {
   store: ['migrated'],
   e2e: ['seeded'],
+  spawned: ['migrated'],
 };
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures');

@@ -1,20 +1,17 @@
-import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus, completeAccount } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
 import { importServices, importStructures } from '../../src/app/structure-import.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync-madrhas.js';
 import { allAuditEntries, readHead } from '../../src/db/audit.repository.js';
-import { integrityProblems, openStore, type Store } from '../../src/db/store.js';
+import { openStore, type Store } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
-import type { Scope } from '../../src/domain/departement.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { counts, expectKey } from './support/seed.js';
@@ -25,9 +22,6 @@ const FIXTURES = path.join(ROOT, 'fixtures');
 const MADRHAS = path.join(FIXTURES, 'madrhas.csv');
 const ANNUAIRE = path.join(FIXTURES, 'annuaire.csv');
 const SERVICES = path.join(FIXTURES, 'services.csv');
-/** The project's data generator: the same arguments give the same bytes. */
-const GEN = fileURLToPath(new URL('../../bench/gen.mjs', import.meta.url));
-const BIN = path.join(ROOT, 'bin/chorus-admin.js');
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const PAULINE = 'pauline.dufour@mairie-pau.fr';
@@ -1306,181 +1300,3 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
     });
   });
 });
-
-/** The processes whose parent is `pid` (the bin runs a batch in a child Node). */
-function childPids(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(d));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** Whether a process still runs (a zombie no longer does). */
-function running(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
-  'sync madrhas interrupted (%s)',
-  (dialect) => {
-    let fresh: FreshLocation;
-    let files: { annuaire: string; services: string; madrhas: string };
-    let before: Record<string, number>;
-    /** Tables, indexes and triggers: the run drops some inside its transaction (db/sync.repository.ts). */
-    let beforeSchema: unknown[];
-    const schemaObjects = async (store: Store) =>
-      (await sql`select type, name, sql from sqlite_master order by type, name`.execute(store.db))
-        .rows;
-    const gen = (args: string[], file: string) =>
-      fs.writeFileSync(
-        file,
-        execFileSync(process.execPath, [GEN, ...args], { maxBuffer: 256 << 20 }),
-      );
-
-    beforeEach(async () => {
-      expect(
-        fs.existsSync(path.join(ROOT, 'dist/cli.js')),
-        'dist/ is missing: this test runs the built binary',
-      ).toBe(true);
-      fresh = await freshLocation(dialect, 'migrated');
-      // generated structures lie all over France: a national correspondent
-      const scope: Scope = ['*'];
-      await initStore({
-        store: accessTo(fresh.location),
-        login: CORR,
-        data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
-        scope,
-      });
-      files = {
-        annuaire: path.join(fresh.dir, 'annuaire.csv'),
-        services: path.join(fresh.dir, 'services.csv'),
-        madrhas: path.join(fresh.dir, 'big.csv'),
-      };
-      gen(['annuaire', '2000'], files.annuaire);
-      gen(['services', '2000'], files.services);
-      gen(['madrhas', '100000', '2000'], files.madrhas);
-      const store = await openStore(fresh.location, { clock: testClock });
-      try {
-        await importStructures(store, CORR, { file: files.annuaire, encoding: 'auto', lang: 'fr' });
-        await importServices(store, CORR, { file: files.services, encoding: 'auto', lang: 'fr' });
-        before = await counts(store.db);
-        beforeSchema = await schemaObjects(store);
-      } finally {
-        await store.close();
-      }
-      expect(before.structure).toBe(2000);
-    }, 120_000);
-    afterEach(async () => {
-      await fresh.cleanup();
-    });
-
-    /**
-     * Runs `sync madrhas` on the big file with the built binary, SIGKILLs it once `ready` says so,
-     * and waits for every process it started to end. Returns how long they outlived it.
-     */
-    async function killedRun(
-      ready: (elapsed: number, walBytes: number) => boolean,
-    ): Promise<{ walAtKill: number; outlived: number; survivors: number[] }> {
-      const wal = `${fresh.location}-wal`;
-      const walSize = () => (fs.existsSync(wal) ? fs.statSync(wal).size : 0);
-      const env = Object.fromEntries(
-        Object.entries(process.env).filter(([k]) => !k.startsWith('CHORUS_ADMIN_')),
-      );
-      const child = spawn(
-        process.execPath,
-        [BIN, '--db', fresh.location, '--as', CORR, 'sync', 'madrhas', files.madrhas],
-        { stdio: ['ignore', 'ignore', 'pipe'], env: { ...env, NO_COLOR: '1' } },
-      );
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-      let done = false;
-      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
-        (resolve) =>
-          child.on('exit', (code, signal) => {
-            done = true;
-            resolve({ code, signal });
-          }),
-      );
-      const started = Date.now();
-      let workers: number[] = [];
-      while (!done && !ready(Date.now() - started, walSize()) && Date.now() - started < 120_000) {
-        workers = [...new Set([...workers, ...childPids(child.pid!)])];
-        await sleep(20);
-      }
-      workers = [...new Set([...workers, ...childPids(child.pid!)])];
-      expect(done, `the sync ended before it could be interrupted: ${stderr}`).toBe(false);
-      const walAtKill = walSize();
-      child.kill('SIGKILL');
-      expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });
-      const killedAt = Date.now();
-      while (workers.some(running) && Date.now() - killedAt < 120_000) await sleep(20);
-      return { walAtKill, outlived: Date.now() - killedAt, survivors: workers.filter(running) };
-    }
-
-    /** The store is as before the run, sound, and a normal run afterwards succeeds. */
-    async function expectUntouchedThenSync(): Promise<void> {
-      const store = await openStore(fresh.location, { clock: testClock });
-      try {
-        expect(await counts(store.db)).toEqual(before);
-        expect(await schemaObjects(store)).toEqual(beforeSchema);
-        expect(await integrityProblems(store)).toEqual([]);
-        const v = new ChainVerifier();
-        for await (const e of allAuditEntries(store.db)) v.next(e);
-        expect(v.end(await readHead(store.db))).toBeNull();
-
-        const summary = await syncMadrhas(store, CORR, {
-          file: files.madrhas,
-          encoding: 'auto',
-          mode: 'full',
-          dryRun: false,
-          strict: false,
-          maxDeactivations: '10%',
-          lang: 'fr',
-        });
-        expect(summary).toMatchObject({ rows: 100000, rejected: 0, updated: 0, unchanged: 0 });
-        expect(summary.created).toBeGreaterThan(0);
-        const after = await counts(store.db);
-        expect(after.account).toBe(before.account! + summary.created);
-        expect(after.attachment).toBe(before.attachment! + summary.attachmentsAdded);
-        expect(after.auditLog).toBe(before.auditLog! + summary.created + 1);
-        expect(after.run).toBe(before.run! + 1);
-        expect(await integrityProblems(store)).toEqual([]);
-      } finally {
-        await store.close();
-      }
-    }
-
-    it('killed (SIGKILL) after a second, while reading the file: the store is as it was', async () => {
-      const { outlived, survivors } = await killedRun((elapsed) => elapsed >= 1000);
-      expect(survivors, 'processes the sync started outlived it').toEqual([]);
-      expect(outlived).toBeLessThan(3000);
-      await expectUntouchedThenSync();
-    }, 240_000);
-
-    it('killed (SIGKILL) while writing the store: nothing committed, the store sound', async () => {
-      // the write phase has begun when the WAL holds uncommitted pages
-      const { walAtKill, outlived, survivors } = await killedRun(
-        (elapsed, wal) => elapsed >= 1000 && wal >= 1 << 20,
-      );
-      expect(walAtKill).toBeGreaterThanOrEqual(1 << 20);
-      expect(survivors, 'processes the sync started outlived it').toEqual([]);
-      // the batch child must die with its parent, not run on to its commit
-      expect(outlived).toBeLessThan(3000);
-      await expectUntouchedThenSync();
-    }, 240_000);
-  },
-);
