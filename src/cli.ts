@@ -67,13 +67,14 @@ const TITLES: Record<string, MessageKey> = {
 };
 
 /**
- * The program with the groups named in `load` built whole; the others stand as their name and
- * description, enough for the root help and for suggesting a mistyped command.
+ * The program with the groups `load` names (given the root and its global options) built whole;
+ * the others stand as their name and description, enough for the root help and for suggesting a
+ * mistyped command.
  */
 export async function buildProgram(
   lang: Lang,
   io: Io,
-  load: readonly string[] = GROUP_NAMES,
+  load: (program: Command) => readonly string[] = () => GROUP_NAMES,
 ): Promise<Command> {
   const program = new Command('chorus-admin')
     .description(t(lang, 'cmd.root'))
@@ -95,8 +96,10 @@ export async function buildProgram(
     .addHelpText('after', `${t(lang, 'help.env')}\n`);
   bindIo(program, io);
 
+  const loaded = load(program);
+  if (loaded.length > 0) await zodSpeaks(lang);
   for (const [name, builder] of Object.entries(GROUPS)) {
-    if (load.includes(name)) program.addCommand((await builder())(lang));
+    if (loaded.includes(name)) program.addCommand((await builder())(lang));
     else program.addCommand(new Command(name).description(t(lang, `cmd.${name}` as MessageKey)));
   }
 
@@ -143,16 +146,23 @@ function preScanLang(argv: readonly string[], env: Io['env']): Lang {
   return resolveLang(flag, env);
 }
 
-/** The first word that is not a global option nor its value: the group the user asks for. */
-function groupAsked(argv: readonly string[]): string | undefined {
-  const withValue = ['--db', '--as', '--format', '--lang'];
+/**
+ * The group the user asks for: the first word that is neither one of the program's global
+ * options nor the value of one of them.
+ */
+function groupAsked(argv: readonly string[], program: Command): readonly string[] {
+  const withValue = program.options
+    .filter((o) => o.required || o.optional)
+    .flatMap((o) => [o.long, o.short].filter((f) => f !== undefined));
+  const asked = (word: string | undefined) =>
+    word !== undefined && Object.hasOwn(GROUPS, word) ? [word] : [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--') return argv[i + 1];
+    if (a === '--') return asked(argv[i + 1]);
     if (withValue.includes(a)) i++;
-    else if (!a.startsWith('-')) return a;
+    else if (!a.startsWith('-')) return asked(a);
   }
-  return undefined;
+  return [];
 }
 
 /**
@@ -164,10 +174,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   const verbose = argv.includes('-v') || argv.includes('--verbose');
   const out = new Output({ lang, format: 'table', quiet: false, verbose, io });
   try {
-    const asked = groupAsked(argv);
-    const load = asked !== undefined && Object.hasOwn(GROUPS, asked) ? [asked] : [];
-    if (load.length > 0) await zodSpeaks(lang);
-    await (await buildProgram(lang, io, load)).parseAsync([...argv], { from: 'user' });
+    const program = await buildProgram(lang, io, (root) => groupAsked(argv, root));
+    await program.parseAsync([...argv], { from: 'user' });
     return EXIT.OK;
   } catch (err) {
     return report(err, out);
