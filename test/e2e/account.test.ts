@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import {
-  SPAWNS,
+  HEAVY,
   BORDEAUX,
   CORR,
   PAU,
@@ -32,7 +32,7 @@ type Account = {
 } & Record<string, unknown>;
 const logins = (r: { stdout: string }) => (JSON.parse(r.stdout) as Account[]).map((a) => a.login);
 
-describe.each(DIALECTS)('account (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('account (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   let cli: ReturnType<typeof clis>;
   beforeEach(async () => {

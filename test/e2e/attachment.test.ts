@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import {
-  SPAWNS,
+  HEAVY,
   PAU,
   PAULINE,
   attach,
@@ -22,7 +22,7 @@ const GP = 'gp@mairie-pau.fr';
 const GS = 'gs@mairie-pau.fr';
 const NOW = '2026-03-11T10:00:00.000Z'; // a Wednesday of 2026-W11
 
-describe.each(DIALECTS)('attachment and notification (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   let cli: ReturnType<typeof clis>;
 

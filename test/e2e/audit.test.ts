@@ -6,7 +6,7 @@ import type { AuditLogTable } from '../../src/db/schema.js';
 import {
   CORR,
   PAULINE,
-  SPAWNS,
+  HEAVY,
   auditLog,
   clis,
   createAccount,
@@ -20,7 +20,7 @@ import {
 
 const HELENE = 'helene.lefevre@mairie-pau.fr';
 
-describe.each(DIALECTS)('audit (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('audit (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   beforeEach(async () => {
     fresh = await freshLocation(dialect);

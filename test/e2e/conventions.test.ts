@@ -6,7 +6,7 @@ import { buildProgram } from '../../src/cli.js';
 import { run, testIo } from '../helpers/cli.js';
 import { DIALECTS, PG_URL, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import {
-  SPAWNS,
+  HEAVY,
   CORR,
   PAULINE,
   auditLog,
@@ -18,7 +18,7 @@ import {
 
 /** SPEC 4–5: what every command of the account, audit and db groups has in common. */
 
-describe.each(DIALECTS)('conventions (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('conventions (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
@@ -242,7 +242,7 @@ function missingDatabaseUrl(): string {
   return url.toString();
 }
 
-describe('usage', SPAWNS, () => {
+describe('usage', HEAVY, () => {
   /** Every command and subcommand of the program, as built: none forgotten by a hand-kept list. */
   async function allCommands(): Promise<string[][]> {
     const program = await buildProgram('fr', testIo().io);

@@ -8,7 +8,7 @@ import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.j
 import {
   CORR,
   PAULINE,
-  SPAWNS,
+  HEAVY,
   addUnknownMigration,
   clis,
   count,
@@ -22,7 +22,7 @@ import {
 
 const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 
-describe.each(DIALECTS)('db (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   beforeEach(async () => {
     fresh = await freshLocation(dialect);

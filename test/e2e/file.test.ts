@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bigPdf, DOCUMENTS, sparseFile, writeDocument } from '../helpers/documents.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import {
-  SPAWNS,
+  HEAVY,
   CORR,
   PAULINE,
   attach,
@@ -35,7 +35,7 @@ type FileJson = {
   createdAt: string;
 };
 
-describe.each(DIALECTS)('file (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('file (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   let cli: ReturnType<typeof clis>;
   let docs: string;

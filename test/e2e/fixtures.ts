@@ -35,7 +35,7 @@ export const BORDEAUX = {
 };
 
 /** Room for the heavier end-to-end describes (thousands of rows, PostgreSQL on a busy machine). */
-export const SPAWNS = { timeout: 120_000 };
+export const HEAVY = { timeout: 120_000 };
 
 export type Cli = (...args: string[]) => Promise<RunResult>;
 

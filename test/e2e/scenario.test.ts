@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { PAULINE, SPAWNS, clis, initStore, json } from './fixtures.js';
+import { PAULINE, HEAVY, clis, initStore, json } from './fixtures.js';
 
 // The seed's scenario, played as its people would at a terminal (issue 5): Pauline DUFOUR's
 // account comes from MADRHAS; she completes it at first login, edits her data, asks to be
@@ -26,7 +26,7 @@ const MADRHAS = [
   '',
 ].join('\r\n');
 
-describe.each(DIALECTS)('the seed scenario: Pauline DUFOUR (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('the seed scenario: Pauline DUFOUR (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   let cli: ReturnType<typeof clis>;
   beforeEach(async () => {

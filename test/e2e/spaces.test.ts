@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import {
-  SPAWNS,
+  HEAVY,
   attach,
   auditLog,
   clis,
@@ -21,7 +21,7 @@ const PAULINE = 'pauline.dufour@mairie-pau.fr'; // GP of PAU, from the MADRHAS f
 const AGENT = 'agent@mairie-pau.fr';
 const ENV = { now: '2026-03-10T09:00:00.000Z' };
 
-describe.each(DIALECTS)('habilitations and subscriptions (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('habilitations and subscriptions (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   beforeEach(async () => {
     fresh = await freshLocation(dialect);

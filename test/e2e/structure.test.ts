@@ -7,7 +7,7 @@ import type { Role } from '../../src/domain/enums.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { replaceWithTemplate } from '../helpers/templates.js';
 import {
-  SPAWNS,
+  HEAVY,
   CORR,
   PAULINE,
   auditLog,
@@ -128,14 +128,14 @@ async function makeManager(
   });
 }
 
-describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   let cli: ReturnType<typeof clis>;
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
     await initStore(fresh.location);
     cli = clis(fresh.location);
-  }, SPAWNS.timeout);
+  }, HEAVY.timeout);
   afterEach(async () => {
     await fresh.cleanup();
   });
@@ -510,7 +510,7 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
     beforeEach(async () => {
       // what importFixtures() leaves, from the seeded template (test/helpers/templates.ts)
       await replaceWithTemplate('seeded', dialect, fresh.location);
-    }, SPAWNS.timeout);
+    }, HEAVY.timeout);
 
     it('ignores accents and case: `chateau` and `CHÂTEAU` find the museum', async () => {
       for (const text of ['chateau', 'CHÂTEAU']) {
@@ -638,7 +638,7 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
     beforeEach(async () => {
       // what importFixtures() leaves, from the seeded template (test/helpers/templates.ts)
       await replaceWithTemplate('seeded', dialect, fresh.location);
-    }, SPAWNS.timeout);
+    }, HEAVY.timeout);
 
     it('by identifier, by TYPE:identifier and by a SIRET that lost its leading zeros', async () => {
       const byId = await cli.corr('structure', 'show', PAU, '--json');
@@ -738,7 +738,7 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
   describe('users', () => {
     beforeEach(async () => {
       await importFixtures(false);
-    }, SPAWNS.timeout);
+    }, HEAVY.timeout);
 
     it('a correspondent lists the users of a structure in scope as CSV; its GP too; a plain user may not', async () => {
       const empty = await cli.corr('structure', 'users', PAU, '--format', 'csv');
@@ -806,7 +806,7 @@ describe.each(DIALECTS)('structure (%s)', SPAWNS, (dialect) => {
       await replaceWithTemplate('seeded', dialect, fresh.location);
       await createAccount(fresh.location, PAULINE);
       await makeManager(fresh.location, PAULINE, PAU);
-    }, SPAWNS.timeout);
+    }, HEAVY.timeout);
     const gp = (...args: string[]) => cli.as(PAULINE)('structure', 'service', ...args);
 
     it('add: 0 and searchable by its label; the same code again: 6', async () => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { SPAWNS, CORR, auditLog, clis, count, createAccount, json } from './fixtures.js';
+import { HEAVY, CORR, auditLog, clis, count, createAccount, json } from './fixtures.js';
 
 /** `sync madrhas` end to end (SPEC 5, 8.1): the fixture export against the fixture directory. */
 
@@ -124,7 +124,7 @@ const FIRST_RUN: Summary = {
   rejectsFile: null,
 };
 
-describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   let cli: ReturnType<typeof clis>;
   beforeEach(async () => {
@@ -133,7 +133,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     // fixture services (1: 6 created), checked when it was built (test/helpers/templates.ts)
     fresh = await freshLocation(dialect, 'seeded');
     cli = clis(fresh.location);
-  }, SPAWNS.timeout);
+  }, HEAVY.timeout);
   afterEach(async () => {
     await fresh.cleanup();
   });
@@ -484,7 +484,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', SPAWNS, (dialect) => {
     beforeEach(async () => {
       expect((await sync(MADRHAS)).code).toBe(1);
       truncated = file('tronque.csv', LINES[1]!);
-    }, SPAWNS.timeout);
+    }, HEAVY.timeout);
 
     it('the guard: 6 with the counts, nothing changed', async () => {
       const before = await show(PAULINE);

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DOCUMENTS, writeDocument } from '../helpers/documents.js';
 import { KEY, runPty } from '../helpers/pty.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { SPAWNS, PAULINE, clis, createAccount, initStore, json } from '../e2e/fixtures.js';
+import { HEAVY, PAULINE, clis, createAccount, initStore, json } from '../e2e/fixtures.js';
 
 /** `file …` at a terminal: what is missing is asked, removals are confirmed, files are ticked from a list. */
 
@@ -12,7 +12,7 @@ const DOWN = '\x1b[B';
 const SPACE = ' ';
 type FileJson = { id: number; designation: string; type: string; name: string };
 
-describe.each(DIALECTS)('file at a terminal (%s)', SPAWNS, (dialect) => {
+describe.each(DIALECTS)('file at a terminal (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
   let docs: string;
   const pauline = (...args: string[]) => clis(fresh.location).as(PAULINE)(...args);
