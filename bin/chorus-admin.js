@@ -24,7 +24,8 @@ if (process.env.CHORUS_ADMIN_CHILD === '1') {
   }
 }
 
-if (batch && process.env.CHORUS_ADMIN_CHILD !== '1' && !process.execArgv.length) {
+const capped = process.execArgv.some((a) => a.startsWith('--max-old-space-size'));
+if (batch && process.env.CHORUS_ADMIN_CHILD !== '1' && !capped) {
   const child = spawn(
     process.execPath,
     ['--max-old-space-size=192', fileURLToPath(import.meta.url), ...args],

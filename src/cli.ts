@@ -49,7 +49,7 @@ const GROUPS: Record<string, () => Promise<GroupBuilder>> = {
   audit: async () => (await import('./commands/audit.js')).auditCommand,
 };
 
-export const GROUP_NAMES = Object.keys(GROUPS);
+const GROUP_NAMES = Object.keys(GROUPS);
 
 /** Environment variables of the global options, said in their help (SPEC 4). */
 const OPTION_ENV: Record<string, string> = {
@@ -117,7 +117,7 @@ export async function buildProgram(
       .configureOutput({
         writeOut: (s) => io.stdout.write(s),
         writeErr: (s) => io.stderr.write(s),
-        // usage errors are printed by `main`, translated
+        // usage errors are printed by `run`, translated
         outputError: () => {},
       });
     cmd.commands.forEach(configure);

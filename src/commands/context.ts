@@ -93,7 +93,7 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<
   );
 }
 
-export { examples, helpText } from './help-text.js';
+export { examples } from './help-text.js';
 
 export const positiveInt = z.coerce
   .number({ error: 'validation.positiveInt' })

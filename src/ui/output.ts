@@ -139,7 +139,7 @@ export class Output {
  * SPEC 4: `NO_COLOR` (any value) turns colour off, even on a terminal; `FORCE_COLOR` turns it on
  * (`0` or `false`: off); otherwise a stream is coloured only when it is a terminal.
  */
-export function colourLevel(
+function colourLevel(
   stream: OutputStream,
   env: Readonly<Record<string, string | undefined>>,
 ): 0 | 1 | 2 | 3 {

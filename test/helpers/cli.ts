@@ -37,7 +37,7 @@ function environment(extra: RunOptions['env'] = {}): Record<string, string> {
   return env;
 }
 
-export const fixedClock = (instant: string): Clock => ({ now: () => new Date(instant) });
+const fixedClock = (instant: string): Clock => ({ now: () => new Date(instant) });
 const realClock: Clock = { now: () => new Date() };
 
 /** A prompter for a session with no terminal: the program must never ask. */
