@@ -81,7 +81,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const check = await cli('db', 'check', '--json');
     expect(check.code).toBe(0);
     expect(check.stderr).toBe('✔ Base intègre.\n');
-    expect(json(check)).toMatchObject({ dialect, ok: true, problems: [] });
+    expect(json(check)).toMatchObject({ dialect, ok: true, findings: [] });
 
     // a migrated, empty store can still be initialised
     await initStore(fresh.location);
