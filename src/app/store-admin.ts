@@ -168,12 +168,19 @@ async function deepFindings(db: Db, today: string): Promise<Finding[]> {
 
 export async function backup(access: StoreAccess, file: string) {
   const dest = path.resolve(file);
-  if (fs.existsSync(dest)) throw new ConflictError('backup.exists', { file: dest });
+  // lstat, not exists: a symbolic link, even one pointing nowhere, is a file already there
+  const exists = () => fs.lstatSync(dest, { throwIfNoEntry: false }) !== undefined;
+  if (exists()) throw new ConflictError('backup.exists', { file: dest });
   return withStore(
     access,
     async (store) => {
       assertNotNewer(await schemaState(store.db));
-      await backupTo(store, dest);
+      // backupTo claims the file exclusively (O_EXCL, no link followed): one that appeared meanwhile is a conflict too
+      await backupTo(store, dest).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST' && exists())
+          throw new ConflictError('backup.exists', { file: dest });
+        throw err;
+      });
       return {
         location: store.location,
         dialect: store.dialect,
