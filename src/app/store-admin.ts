@@ -110,13 +110,15 @@ export async function check(access: StoreAccess) {
       }));
       if (state.pending.length > 0)
         findings.push({ kind: 'pendingMigrations', pending: state.pending.join(', ') });
-      else
-        await store.db
-          .transaction()
-          .setAccessMode('read only')
-          .execute(async (trx) =>
-            findings.push(...(await deepFindings(trx, dayOf(store.clock.now().toISOString())))),
-          );
+      else {
+        // one snapshot for every check: a command committing meanwhile (PostgreSQL) is seen whole or not at all
+        const read = store.db.transaction().setAccessMode('read only');
+        await (
+          store.dialect === 'postgres' ? read.setIsolationLevel('repeatable read') : read
+        ).execute(async (trx) =>
+          findings.push(...(await deepFindings(trx, dayOf(store.clock.now().toISOString())))),
+        );
+      }
       return {
         location: store.location,
         dialect: store.dialect,
