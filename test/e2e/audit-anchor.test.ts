@@ -181,6 +181,17 @@ describe.each(DIALECTS)('audit head and anchors (%s)', HEAVY, (dialect) => {
     expect(missing.code).toBe(5);
   });
 
+  it('no environment variable moves the clock: CHORUS_ADMIN_NOW is ignored', async () => {
+    const before = Date.now();
+    const r = await clis(fresh.location, {
+      env: { CHORUS_ADMIN_NOW: '2025-06-01T00:00:00.000Z' },
+    }).corr('account', 'deactivate', HELENE);
+    expect(r.code).toBe(0);
+    const [last] = json<AuditEntry[]>(await corr('audit', 'list', '--limit', '1', '--json'));
+    expect(last!.action).toBe('account.deactivate');
+    expect(Date.parse(last!.at)).toBeGreaterThanOrEqual(before);
+  });
+
   it('a clock set back cannot date an entry before the last one; a backdated entry is named by verify', async () => {
     const future = cliFor(fresh.location, { now: '2099-01-01T00:00:00.000Z' });
     expect((await future('--as', CORR, 'account', 'deactivate', HELENE)).code).toBe(0);
