@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { bindIo } from './commands/program-io.js';
+import { redactErrorUrls } from './db/url.js';
 import { examples } from './commands/help-text.js';
 import { AppError, EXIT, InvalidInputError, PartialBatchError } from './errors.js';
 import { resolveLang, t, type Lang, type MessageKey } from './i18n/index.js';
@@ -193,6 +194,7 @@ async function zodSpeaks(lang: Lang): Promise<void> {
 
 /** Prints what went wrong, in the user's language, and returns the exit code of SPEC 5. */
 export function report(err: unknown, out: Output): number {
+  redactErrorUrls(err); // SPEC 4: never a password, whatever the error quotes
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
     // `chorus-admin` or a group alone: commander already showed the help on stderr

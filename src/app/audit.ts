@@ -1,6 +1,16 @@
-import { ChainVerifier, type Break, type ChainedEntry } from '../domain/audit-chain.js';
+import fs from 'node:fs/promises';
+import {
+  ChainVerifier,
+  parseAnchors,
+  type Anchor,
+  type AnchorMiss,
+  type Break,
+  type ChainedEntry,
+} from '../domain/audit-chain.js';
 import * as audit from '../db/audit.repository.js';
+import type { Db } from '../db/schema.js';
 import type { Store } from '../db/store.js';
+import { InvalidInputError, StoreUnavailableError } from '../errors.js';
 import { runUseCase } from './use-case.js';
 
 /** An audit entry as commands show and export it. */
@@ -62,18 +72,81 @@ export async function exportAudit(
 export interface VerifyResult {
   ok: boolean;
   entries: number;
-  head: { seq: number; hash: string };
+  /** The head kept beside the log; null when it is gone. */
+  head: { seq: number; hash: string } | null;
   break: Break | null;
+  /** The anchors (`--anchor`) the chain no longer holds, by line of the anchors file. */
+  anchors: AnchorMiss[];
 }
 
-/** Walks the whole chain; the first altered, inserted or removed entry is named. */
-export async function verifyAudit(store: Store, actor: string): Promise<VerifyResult> {
+/**
+ * Walks the whole chain in `db` (a use case's transaction, or `db check`'s): the first altered,
+ * inserted, removed or backdated entry is named, an empty log in a store with accounts is
+ * broken, and every anchor must be found unchanged.
+ */
+export async function verifyChain(db: Db, anchors: readonly Anchor[] = []): Promise<VerifyResult> {
+  const verifier = new ChainVerifier(anchors);
+  for await (const e of audit.allAuditEntries(db)) verifier.next(e);
+  const head = await audit.readHead(db);
+  const broken = verifier.end(head, await audit.storeHoldsAccounts(db));
+  return {
+    ok: broken === null && verifier.misses.length === 0,
+    entries: verifier.count,
+    head,
+    break: broken,
+    anchors: verifier.misses,
+  };
+}
+
+/** Reads the anchors file: one `audit head --json` line per head; any other line is invalid input (exit 5). */
+export async function readAnchors(file: string): Promise<Anchor[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    throw new InvalidInputError([
+      {
+        field: '--anchor',
+        message: 'file.unreadable',
+        params: { detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message },
+      },
+    ]);
+  }
+  const { anchors, issues } = parseAnchors(text);
+  if (issues.length > 0)
+    throw new InvalidInputError(
+      issues.map((i) => ({ field: '--anchor', message: i.message, line: i.line })),
+      'audit.anchor.invalid',
+      { file },
+    );
+  return anchors;
+}
+
+/** Verifies the chain, and that every head recorded in `anchorsFile` is still in it. */
+export async function verifyAudit(
+  store: Store,
+  actor: string,
+  anchorsFile?: string,
+): Promise<VerifyResult> {
+  const anchors = anchorsFile === undefined ? [] : await readAnchors(anchorsFile);
   return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
     uc.authorize('audit.read', { kind: 'none' }, 'audit');
-    const verifier = new ChainVerifier();
-    for await (const e of audit.allAuditEntries(uc.trx)) verifier.next(e);
-    const head = await audit.readHead(uc.trx);
-    const broken = verifier.end(head);
-    return { ok: broken === null, entries: verifier.count, head, break: broken };
+    return verifyChain(uc.trx, anchors);
+  });
+}
+
+/** The chain's head, to keep outside the store (`audit head --json` appended to an anchors file). */
+export interface HeadView {
+  seq: number;
+  hash: string;
+  at: string | null;
+}
+
+export async function auditHead(store: Store, actor: string): Promise<HeadView> {
+  return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
+    uc.authorize('audit.read', { kind: 'none' }, 'audit');
+    const head = await audit.readHeadEntry(uc.trx);
+    if (!head) throw new StoreUnavailableError('audit.headMissing');
+    return head;
   });
 }

@@ -1,8 +1,22 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConflictError } from '../errors.js';
 import * as audit from '../db/audit.repository.js';
+import * as checks from '../db/check.repository.js';
+import * as files from '../db/file.repository.js';
+import type { Db } from '../db/schema.js';
+import { formatStructureRef } from '../domain/structure-ref.js';
+import {
+  DECIDED_STATUSES,
+  ENDED_ATTACHMENT_STATUSES,
+  fileFindings,
+  PENDING_STATUS,
+  type Finding,
+} from '../domain/store-check.js';
+import { dayOf } from '../domain/clock.js';
+import { verifyChain } from './audit.js';
 import {
   assertNotNewer,
   backupTo,
@@ -77,34 +91,98 @@ export async function status(access: StoreAccess) {
   );
 }
 
+/**
+ * `db check`: the store's own integrity (SQLite's checks), then, on a store at this program's
+ * schema, every stored file read back against its size and SHA-256, the audit chain verified
+ * as `audit verify` does, and the invariants of SPEC 6–7 (one GP in effect per structure, none
+ * on an inactive or deleted account, a deleted account's attachments ended, decisions that
+ * match their status). One finding per fault, in a stable order.
+ */
 export async function check(access: StoreAccess) {
   return withStore(
     access,
     async (store) => {
       const state = await schemaState(store.db);
       assertNotNewer(state);
-      const problems = await integrityProblems(store);
+      const findings: Finding[] = (await integrityProblems(store)).map((detail) => ({
+        kind: 'integrity',
+        detail,
+      }));
       if (state.pending.length > 0)
-        problems.push(`pending migrations: ${state.pending.join(', ')}`);
+        findings.push({ kind: 'pendingMigrations', pending: state.pending.join(', ') });
+      else {
+        // one snapshot for every check: a command committing meanwhile (PostgreSQL) is seen whole or not at all
+        const read = store.db.transaction().setAccessMode('read only');
+        await (
+          store.dialect === 'postgres' ? read.setIsolationLevel('repeatable read') : read
+        ).execute(async (trx) =>
+          findings.push(...(await deepFindings(trx, dayOf(store.clock.now().toISOString())))),
+        );
+      }
       return {
         location: store.location,
         dialect: store.dialect,
-        ok: problems.length === 0,
-        problems,
+        ok: findings.length === 0,
+        findings,
       };
     },
     {},
   );
 }
 
+async function deepFindings(db: Db, today: string): Promise<Finding[]> {
+  const found: Finding[] = [];
+  for await (const file of files.allFiles(db)) {
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of files.fileChunks(db, file.id)) {
+      hash.update(chunk);
+      size += chunk.length;
+    }
+    found.push(...fileFindings(file, { size, sha256: hash.digest('hex') }));
+  }
+
+  const chain = await verifyChain(db);
+  if (chain.break)
+    found.push({ kind: 'auditChain', break: chain.break.kind, seq: chain.break.seq });
+
+  for (const s of await checks.structuresWithSeveralGps(db, today))
+    found.push({ kind: 'severalGps', structure: formatStructureRef(s), count: s.count });
+  for (const g of await checks.gpsOnAccounts(db, ['INACTIF', 'SUPPRIME']))
+    found.push({
+      kind: 'gpOnUnusableAccount',
+      structure: formatStructureRef(g),
+      login: g.login,
+      status: g.status,
+    });
+  for (const a of await checks.attachmentsNotEnded(db, 'SUPPRIME', ENDED_ATTACHMENT_STATUSES))
+    found.push({
+      kind: 'deletedAccountAttached',
+      login: a.login,
+      attachmentId: a.id,
+      status: a.status,
+    });
+  for (const table of ['attachment', 'habilitation', 'subscription'] as const)
+    for (const r of await checks.decisionMismatches(db, table, PENDING_STATUS, DECIDED_STATUSES))
+      found.push({ kind: 'decisionMismatch', table, ...r });
+  return found;
+}
+
 export async function backup(access: StoreAccess, file: string) {
   const dest = path.resolve(file);
-  if (fs.existsSync(dest)) throw new ConflictError('backup.exists', { file: dest });
+  // lstat, not exists: a symbolic link, even one pointing nowhere, is a file already there
+  const exists = () => fs.lstatSync(dest, { throwIfNoEntry: false }) !== undefined;
+  if (exists()) throw new ConflictError('backup.exists', { file: dest });
   return withStore(
     access,
     async (store) => {
       assertNotNewer(await schemaState(store.db));
-      await backupTo(store, dest);
+      // backupTo claims the file exclusively (O_EXCL, no link followed): one that appeared meanwhile is a conflict too
+      await backupTo(store, dest).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException).code === 'EEXIST' && exists())
+          throw new ConflictError('backup.exists', { file: dest });
+        throw err;
+      });
       return {
         location: store.location,
         dialect: store.dialect,

@@ -1,12 +1,19 @@
 import { Command } from 'commander';
 import { z } from 'zod';
-import type { AuditView } from '../app/audit.js';
+import type { AuditView, HeadView } from '../app/audit.js';
 import { withStore } from '../app/session.js';
 import * as f from '../domain/fields.js';
 import { PartialBatchError } from '../errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
-import { actorOf, examples, globalsOf, parse, positiveInt } from './context.js';
+import { actorOf, examples, globalsOf, parse, positiveInt, userPath } from './context.js';
+
+/** The head for people: the hash shortened (the JSON line carries it whole, for an anchors file). */
+const HEAD_COLUMNS: Column<HeadView>[] = [
+  { key: 'seq', label: 'col.seq' },
+  { key: 'at', label: 'col.at' },
+  { key: 'hash', label: 'col.hash', show: (v) => `${String(v).slice(0, 16)}…` },
+];
 
 const COLUMNS: Column<AuditView>[] = [
   { key: 'seq', label: 'col.seq' },
@@ -86,23 +93,58 @@ export function auditCommand(lang: Lang): Command {
   audit
     .command('verify')
     .description(t(lang, 'cmd.audit.verify'))
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr audit verify'))
-    .action(async (_opts: unknown, cmd: Command) => {
+    .option('--anchor <file>', t(lang, 'opt.auditAnchor'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr audit verify',
+        'chorus-admin --as corr@dgfip.fr audit verify --anchor /srv/ancres/chorus.jsonl',
+      ),
+    )
+    .action(async (opts: { anchor?: string }, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { verifyAudit } = await import('../app/audit.js');
-      const result = await withStore(g.store, (s) => verifyAudit(s, actor));
+      const anchorFile = opts.anchor === undefined ? undefined : userPath(g, opts.anchor);
+      const result = await withStore(g.store, (s) => verifyAudit(s, actor, anchorFile));
       if (g.format === 'json') g.out.json(result);
+      for (const miss of result.anchors)
+        g.out.error(g.out.t(`audit.anchor.${miss.kind}`, { line: miss.line, seq: miss.seq }));
       if (result.break)
         throw new PartialBatchError(result, `audit.broken.${result.break.kind}`, {
           seq: result.break.seq,
           entries: result.entries,
         });
+      if (result.anchors.length > 0)
+        throw new PartialBatchError(result, 'audit.anchor.broken', {
+          count: result.anchors.length,
+        });
       g.out.success('audit.intact', {
         entries: result.entries,
-        seq: result.head.seq,
-        hash: result.head.hash,
+        seq: result.head?.seq ?? 0,
+        hash: result.head?.hash ?? '',
       });
+    });
+
+  audit
+    .command('head')
+    .description(t(lang, 'cmd.audit.head'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr audit head --json >> /srv/ancres/chorus.jsonl',
+      ),
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { auditHead } = await import('../app/audit.js');
+      const head = await withStore(g.store, (s) => auditHead(s, actor));
+      // one line: what an anchors file holds, a head per line
+      if (g.format === 'json') g.out.jsonLine(head);
+      else g.out.record(head, HEAD_COLUMNS);
     });
 
   audit

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import type { Break } from '../domain/audit-chain.js';
 import { PartialBatchError } from '../errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import { examples, globalsOf, userPath, type Globals } from './context.js';
@@ -66,14 +67,25 @@ export function dbCommand(lang: Lang): Command {
 
   db.command('check')
     .description(t(lang, 'cmd.db.check'))
-    .addHelpText('after', examples(lang, 'chorus-admin db check'))
+    .addHelpText('after', examples(lang, 'chorus-admin db check', 'chorus-admin db check --json'))
     .action(async (_opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
       const { check } = await import('../app/store-admin.js');
       const result = await check(g.store);
-      showObject(g, result);
+      const { findings, ...summary } = result;
+      if (g.format === 'json') g.out.json(result);
+      else showObject(g, { ...summary, problems: findings.length });
+      // one line per finding, in the user's language
+      for (const f of findings)
+        g.out.error(
+          f.kind === 'auditChain'
+            ? g.out.t('check.auditChain', {
+                detail: g.out.t(`audit.broken.${f.break as Break['kind']}`, { seq: f.seq }),
+              })
+            : g.out.t(`check.${f.kind}`, f),
+        );
       if (!result.ok)
-        throw new PartialBatchError(result, 'db.checkFailed', { count: result.problems.length });
+        throw new PartialBatchError(result, 'db.checkFailed', { count: findings.length });
       g.out.success('db.checkOk');
     });
 

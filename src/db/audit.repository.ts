@@ -1,4 +1,5 @@
 import { chain, type AuditFields, type ChainedEntry, type Outcome } from '../domain/audit-chain.js';
+import { StoreUnavailableError } from '../errors.js';
 import { bulkInsert } from './bulk.js';
 import { like } from './like.js';
 import type { AuditLogRow, Db } from './schema.js';
@@ -7,7 +8,10 @@ const BATCH = 500;
 
 /**
  * Appends entries to the chain inside the caller's transaction. Bumping the head first takes
- * its row lock (PostgreSQL) or the write lock (SQLite), so concurrent writers chain in turn.
+ * its row lock (PostgreSQL) or the write lock (SQLite), so concurrent writers chain in turn; the
+ * head entry's time is read under that lock, and an entry whose own time is earlier is stamped
+ * with it instead (domain `notBefore`): the chain's times never go backwards, whatever the
+ * clocks of the writers racing for the head, and appends keep their order.
  */
 export async function appendAudit(
   db: Db,
@@ -19,8 +23,12 @@ export async function appendAudit(
     .set((eb) => ({ seq: eb('seq', '+', entries.length) }))
     .where('id', '=', 1)
     .returning(['seq', 'hash'])
-    .executeTakeFirstOrThrow();
-  const chained = chain({ seq: before.seq - entries.length, hash: before.hash }, entries);
+    .executeTakeFirst();
+  // the head beside the log is gone: the store was tampered with, the chain cannot go on
+  if (!before) throw new StoreUnavailableError('audit.headMissing');
+  const headSeq = before.seq - entries.length;
+  const headAt = await entryTime(db, headSeq);
+  const chained = chain({ seq: headSeq, hash: before.hash, at: headAt }, entries);
   await bulkInsert(
     db,
     'audit_log',
@@ -46,12 +54,40 @@ export async function appendAudit(
   return chained;
 }
 
-export async function readHead(db: Db): Promise<{ seq: number; hash: string }> {
-  return db
-    .selectFrom('auditHead')
-    .select(['seq', 'hash'])
-    .where('id', '=', 1)
-    .executeTakeFirstOrThrow();
+/** The time of entry `seq`; null for the genesis (0) or an entry that is not there. */
+async function entryTime(db: Db, seq: number): Promise<string | null> {
+  if (seq <= 0) return null;
+  const row = await db
+    .selectFrom('auditLog')
+    .select('at')
+    .where('seq', '=', seq)
+    .executeTakeFirst();
+  return row?.at ?? null;
+}
+
+/** The head kept beside the log; null when it was removed (a damaged store). */
+export async function readHead(db: Db): Promise<{ seq: number; hash: string } | null> {
+  return (
+    (await db
+      .selectFrom('auditHead')
+      .select(['seq', 'hash'])
+      .where('id', '=', 1)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** The head with its entry's time (null for the genesis, or when that entry is gone). */
+export async function readHeadEntry(
+  db: Db,
+): Promise<{ seq: number; hash: string; at: string | null } | null> {
+  const head = await readHead(db);
+  return head && { ...head, at: await entryTime(db, head.seq) };
+}
+
+/** Whether the store holds any account: then its log cannot be empty. */
+export async function storeHoldsAccounts(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('account').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 export interface AuditFilter {

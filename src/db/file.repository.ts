@@ -84,3 +84,21 @@ export async function* fileChunks(db: Db, fileId: number): AsyncGenerator<Buffer
     after = row.seq;
   }
 }
+
+/** Every stored file's id, name and what its bytes must add up to, a page at a time (`db check`). */
+export async function* allFiles(
+  db: Db,
+): AsyncGenerator<Pick<FileRow, 'id' | 'name' | 'size' | 'sha256'>> {
+  for (let after = 0; ;) {
+    const rows = await db
+      .selectFrom('file')
+      .select(['id', 'name', 'size', 'sha256'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(500)
+      .execute();
+    if (rows.length === 0) return;
+    yield* rows;
+    after = rows[rows.length - 1]!.id;
+  }
+}

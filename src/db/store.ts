@@ -18,7 +18,7 @@ import {
 import type { Clock } from '../domain/clock.js';
 import { StoreUnavailableError } from '../errors.js';
 import { like } from './like.js';
-import { isPostgresUrl, redact } from './url.js';
+import { isPostgresUrl, redact, redactError } from './url.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -80,7 +80,7 @@ export async function openStore(location: string, options: OpenOptions = {}): Pr
       ? await openPostgres(location, timeout, clock)
       : openSqlite(location, options.create ?? false, timeout, clock);
   } catch (err) {
-    throw toStoreError(err, location);
+    throw redactError(toStoreError(err, location), location);
   }
 }
 

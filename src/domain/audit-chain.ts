@@ -1,10 +1,13 @@
 import crypto from 'node:crypto';
+import { z } from 'zod';
 
 /**
  * The audit log's hash chain. Each entry's SHA-256 covers its own fields and the previous
  * entry's hash, so altering, inserting or removing an entry breaks every link after it.
  * A head (last sequence number and hash) is kept beside the log so that removing the newest
- * entries is seen too.
+ * entries is seen too, and copies of the head kept outside the store (anchors, `audit head`)
+ * catch a log truncated or rewritten with its head. Times never go backwards along the chain:
+ * an entry is stamped no earlier than the one before it (`notBefore`).
  */
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -53,38 +56,108 @@ const sha256Hex: (text: string) => string =
         )
     : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
-/** Links `fields` (in order, numbered from `head.seq + 1`) onto the chain whose head is `head`. */
+/** `toISOString()`'s form: for two of them, text order is time order. */
+const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Whether instant `a` is before instant `b` (ISO 8601; text order when one does not parse). */
+export function isBefore(a: string, b: string): boolean {
+  // the appender's path: a sync stamps a million entries, all in the canonical form
+  if (a === b) return false;
+  if (CANONICAL.test(a) && CANONICAL.test(b)) return a < b;
+  const ta = Date.parse(a);
+  const tb = Date.parse(b);
+  return Number.isNaN(ta) || Number.isNaN(tb) ? a < b : ta < tb;
+}
+
+/**
+ * The time an entry is stamped with: its own, unless that is before the previous entry's
+ * (a clock set back, a writer that read its time before another committed), then the previous
+ * one's. Appends keep their order and the chain's times never go backwards.
+ */
+export const notBefore = (at: string, previous: string | null): string =>
+  previous !== null && isBefore(at, previous) ? previous : at;
+
+/**
+ * Links `fields` (in order, numbered from `head.seq + 1`) onto the chain whose head is `head`;
+ * `head.at` (the head entry's time, null for the genesis) is the earliest time they may carry.
+ */
 export function chain(
-  head: { seq: number; hash: string },
+  head: { seq: number; hash: string; at?: string | null },
   fields: Omit<AuditFields, 'seq'>[],
 ): ChainedEntry[] {
   let { seq, hash } = head;
+  let at = head.at ?? null;
   return fields.map((f) => {
     seq += 1;
-    const entry = { ...f, seq };
+    at = notBefore(f.at, at);
+    const entry = { ...f, at, seq };
     const prevHash = hash;
     hash = entryHash(entry, prevHash);
     return { ...entry, prevHash, hash };
   });
 }
 
+/**
+ * How a chain is broken: an entry altered, removed, inserted, or stamped before the one
+ * preceding it (`backwards`); the head kept beside the log gone (`noHead`); or no entry at all
+ * in a store that holds accounts (`empty`: every account was written with an entry).
+ */
 export type Break =
   | { kind: 'altered'; seq: number }
   | { kind: 'removed'; seq: number }
-  | { kind: 'inserted'; seq: number };
+  | { kind: 'inserted'; seq: number }
+  | { kind: 'backwards'; seq: number }
+  | { kind: 'noHead'; seq: number }
+  | { kind: 'empty'; seq: number };
+
+/** A head recorded outside the store (`audit head --json`), and the line of the file it is on. */
+export interface Anchor {
+  line: number;
+  seq: number;
+  hash: string;
+}
+
+/** An anchor the chain does not hold any more: its entry rewritten, or the chain too short or holed. */
+export interface AnchorMiss {
+  line: number;
+  seq: number;
+  kind: 'changed' | 'missing';
+}
 
 /**
  * Walks the log in sequence order. Feed it every entry with `next`, then call `end` with the
- * stored head; the first break found is kept.
+ * stored head (null when it is gone); the first break found is kept. Each anchor given must be
+ * found in the chain, with its hash (`misses`).
  */
 export class ChainVerifier {
   private seq = 0;
   private hash = GENESIS_HASH;
+  private at: string | null = null;
   private broken: Break | null = null;
+  private readonly pending = new Map<number, Anchor[]>();
+  readonly misses: AnchorMiss[] = [];
   count = 0;
+
+  constructor(anchors: readonly Anchor[] = []) {
+    for (const a of anchors) {
+      if (a.seq === 0) {
+        if (a.hash !== GENESIS_HASH) this.misses.push({ line: a.line, seq: 0, kind: 'changed' });
+        continue;
+      }
+      const same = this.pending.get(a.seq);
+      if (same) same.push(a);
+      else this.pending.set(a.seq, [a]);
+    }
+  }
 
   next(e: ChainedEntry): void {
     this.count += 1;
+    const anchored = this.pending.get(e.seq);
+    if (anchored) {
+      this.pending.delete(e.seq);
+      for (const a of anchored)
+        if (a.hash !== e.hash) this.misses.push({ line: a.line, seq: a.seq, kind: 'changed' });
+    }
     if (this.broken) return;
     if (e.seq > this.seq + 1) this.broken = { kind: 'removed', seq: this.seq + 1 };
     else if (e.seq <= this.seq) this.broken = { kind: 'inserted', seq: e.seq };
@@ -92,15 +165,69 @@ export class ChainVerifier {
     // e is consistent in itself but does not link: the entry before it was rewritten and rehashed
     else if (e.prevHash !== this.hash)
       this.broken = { kind: 'altered', seq: Math.max(this.seq, 1) };
+    else if (this.at !== null && isBefore(e.at, this.at))
+      this.broken = { kind: 'backwards', seq: e.seq };
     this.seq = e.seq;
     this.hash = e.hash;
+    this.at = e.at;
   }
 
-  end(head: { seq: number; hash: string }): Break | null {
+  /**
+   * The first break, once every entry was fed. `holdsAccounts`: the store has accounts, so an
+   * empty log is a removed one.
+   */
+  end(head: { seq: number; hash: string } | null, holdsAccounts = false): Break | null {
+    // anchors never met: the chain stops before them, or their entry is gone
+    for (const anchored of this.pending.values())
+      for (const a of anchored) this.misses.push({ line: a.line, seq: a.seq, kind: 'missing' });
+    this.pending.clear();
+    this.misses.sort((a, b) => a.line - b.line);
     if (this.broken) return this.broken;
+    if (head === null) return { kind: 'noHead', seq: this.seq };
     if (head.seq > this.seq) return { kind: 'removed', seq: this.seq + 1 };
     if (head.seq < this.seq) return { kind: 'inserted', seq: head.seq + 1 };
     if (head.hash !== this.hash) return { kind: 'altered', seq: this.seq };
+    if (this.count === 0 && holdsAccounts) return { kind: 'empty', seq: 1 };
     return null;
   }
+}
+
+/** A line the anchors file does not hold a head on. */
+export interface AnchorIssue {
+  line: number;
+  message: AnchorIssueKey;
+}
+
+/** The catalogue keys of the anchors file's issues. */
+export type AnchorIssueKey = 'audit.anchor.notJson' | 'audit.anchor.notHead';
+
+const HEAD_LINE = z.object({
+  seq: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  at: z.string().nullable().optional(),
+});
+
+/**
+ * Reads an anchors file: one `audit head --json` line per recorded head, blank lines ignored.
+ * Every line that is not such a head is an issue, named by its line number.
+ */
+export function parseAnchors(text: string): { anchors: Anchor[]; issues: AnchorIssue[] } {
+  const anchors: Anchor[] = [];
+  const issues: AnchorIssue[] = [];
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  lines.forEach((raw, i) => {
+    const line = i + 1;
+    if (raw.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      issues.push({ line, message: 'audit.anchor.notJson' });
+      return;
+    }
+    const parsed = HEAD_LINE.safeParse(value);
+    if (!parsed.success) issues.push({ line, message: 'audit.anchor.notHead' });
+    else anchors.push({ line, seq: parsed.data.seq, hash: parsed.data.hash });
+  });
+  return { anchors, issues };
 }

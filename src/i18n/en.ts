@@ -24,6 +24,8 @@ export const en: Record<keyof typeof fr, string> = {
   'cmd.audit': 'Hash-chained log of every change',
   'cmd.audit.list': 'List log entries, newest first',
   'cmd.audit.verify': 'Verify the log’s chain (exit 1 naming the first broken entry)',
+  'cmd.audit.head':
+    'Show the log’s head (no., date, hash): the anchor to keep outside the store (--json)',
   'cmd.audit.export': 'Export the whole log as JSON lines on standard output',
   'arg.login': 'login (an e-mail address)',
   'arg.loginOptional': 'login (default: the acting account)',
@@ -65,6 +67,8 @@ export const en: Record<keyof typeof fr, string> = {
   'opt.auditActor': 'filter by actor (login)',
   'opt.auditTarget': 'filter by target (account:login, or the login alone)',
   'opt.auditAction': 'filter by action (account.create…)',
+  'opt.auditAnchor':
+    'anchors file: one “audit head --json” line per recorded head, each must still be in the chain',
   'help.usage': 'Usage:',
   'help.arguments': 'Arguments:',
   'help.options': 'Options:',
@@ -125,6 +129,7 @@ export const en: Record<keyof typeof fr, string> = {
   'col.dateEnd': 'Until',
   'col.seq': 'No.',
   'col.at': 'Date',
+  'col.hash': 'Hash',
   'col.actor': 'Actor',
   'col.action': 'Action',
   'col.target': 'Target',
@@ -203,6 +208,21 @@ export const en: Record<keyof typeof fr, string> = {
   'db.pending': 'Pending migrations: {pending}.',
   'db.checkOk': 'Store is sound.',
   'db.checkFailed': '{count} problem(s) found in the store.',
+  'check.integrity': 'Store integrity: {detail}',
+  'check.pendingMigrations':
+    'Pending migrations: {pending} (the other checks wait for “db migrate”).',
+  'check.fileSize':
+    'File no. {fileId} ({name}): {actual} bytes read back instead of {expected}, its content is damaged.',
+  'check.fileHash':
+    'File no. {fileId} ({name}): its content no longer matches its SHA-256, it is damaged.',
+  'check.auditChain': '{detail}',
+  'check.severalGps': 'Structure {structure}: {count} principal managers in effect instead of one.',
+  'check.gpOnUnusableAccount':
+    'Structure {structure}: its principal manager {login} has a {status} account.',
+  'check.deletedAccountAttached':
+    'Deleted account {login}: its attachment no. {attachmentId} is still {status}.',
+  'check.decisionMismatch':
+    'Request {table} no. {id} ({status}): its decision (decider, date) does not match its status.',
   'db.backedUp': 'Backup written: {file}.',
   'backup.exists': 'The file {file} already exists: choose another name.',
 
@@ -558,6 +578,21 @@ export const en: Record<keyof typeof fr, string> = {
   'audit.broken.altered': 'Log broken: entry no. {seq} was altered.',
   'audit.broken.removed': 'Log broken: entry no. {seq} was removed.',
   'audit.broken.inserted': 'Log broken: an entry was inserted at no. {seq}.',
+  'audit.broken.backwards':
+    'Log broken: entry no. {seq} is dated before the one preceding it (time never goes backwards in the log).',
+  'audit.broken.noHead': 'Log broken: the head kept beside the log was removed.',
+  'audit.broken.empty':
+    'Log broken: the store holds accounts but no log entry at all (the log was emptied).',
+  'audit.headMissing':
+    'The log’s head is gone from the store: the store is damaged (see “audit verify”, or restore a backup).',
+  'audit.anchor.changed':
+    'Anchor line {line}: entry no. {seq} is no longer the one recorded (different hash), the log was rewritten.',
+  'audit.anchor.missing':
+    'Anchor line {line}: the log no longer holds entry no. {seq}, it was truncated.',
+  'audit.anchor.broken': 'Log broken: {count} anchor(s) no longer in the chain.',
+  'audit.anchor.invalid': 'Invalid anchors file {file}: nothing was verified.',
+  'audit.anchor.notJson': 'unreadable line (an “audit head --json” line expected)',
+  'audit.anchor.notHead': 'not a head of the log ({"seq": N, "hash": "…", "at": "…"} expected)',
   'audit.exported': '{count} entries exported.',
 
   'cmd.attachment':

@@ -28,6 +28,8 @@ export const fr = {
   'cmd.audit.list': 'Lister les entrées du journal, les plus récentes d’abord',
   'cmd.audit.verify':
     'Vérifier la chaîne du journal (code 1 et première entrée en cause si elle est rompue)',
+  'cmd.audit.head':
+    'Afficher la tête du journal (n°, date, empreinte) : l’ancre à conserver hors de la base (--json)',
   'cmd.audit.export': 'Exporter tout le journal en JSON lines sur la sortie standard',
   'arg.login': 'identifiant de connexion (adresse e-mail)',
   'arg.loginOptional': 'identifiant de connexion (par défaut : le compte agissant)',
@@ -69,6 +71,8 @@ export const fr = {
   'opt.auditActor': 'filtrer par auteur (identifiant)',
   'opt.auditTarget': 'filtrer par cible (account:login, ou le login seul)',
   'opt.auditAction': 'filtrer par action (account.create…)',
+  'opt.auditAnchor':
+    'fichier d’ancres : une ligne « audit head --json » par tête relevée, chacune doit être encore dans la chaîne',
   'help.usage': 'Utilisation :',
   'help.arguments': 'Arguments :',
   'help.options': 'Options :',
@@ -130,6 +134,7 @@ export const fr = {
   'col.dateEnd': 'Fin',
   'col.seq': 'N°',
   'col.at': 'Date',
+  'col.hash': 'Empreinte',
   'col.actor': 'Auteur',
   'col.action': 'Action',
   'col.target': 'Cible',
@@ -215,6 +220,22 @@ export const fr = {
   'db.pending': 'Migrations en attente : {pending}.',
   'db.checkOk': 'Base intègre.',
   'db.checkFailed': '{count} problème(s) trouvé(s) dans la base.',
+  'check.integrity': 'Intégrité de la base : {detail}',
+  'check.pendingMigrations':
+    'Migrations en attente : {pending} (les autres vérifications attendent « db migrate »).',
+  'check.fileSize':
+    'Pièce jointe n° {fileId} ({name}) : {actual} octets relus au lieu de {expected}, son contenu est endommagé.',
+  'check.fileHash':
+    'Pièce jointe n° {fileId} ({name}) : son contenu ne correspond plus à son empreinte SHA-256, il est endommagé.',
+  'check.auditChain': '{detail}',
+  'check.severalGps':
+    'Structure {structure} : {count} gestionnaires principaux en vigueur au lieu d’un seul.',
+  'check.gpOnUnusableAccount':
+    'Structure {structure} : son gestionnaire principal {login} a un compte {status}.',
+  'check.deletedAccountAttached':
+    'Compte supprimé {login} : son rattachement n° {attachmentId} est encore {status}.',
+  'check.decisionMismatch':
+    'Demande {table} n° {id} ({status}) : sa décision (décideur, date) ne correspond pas à son statut.',
   'db.backedUp': 'Sauvegarde écrite : {file}.',
   'backup.exists': 'Le fichier {file} existe déjà : choisissez un autre nom.',
 
@@ -588,6 +609,22 @@ export const fr = {
   'audit.broken.altered': 'Journal rompu : l’entrée n° {seq} a été modifiée.',
   'audit.broken.removed': 'Journal rompu : l’entrée n° {seq} a été supprimée.',
   'audit.broken.inserted': 'Journal rompu : une entrée a été insérée en n° {seq}.',
+  'audit.broken.backwards':
+    'Journal rompu : l’entrée n° {seq} est datée d’avant la précédente (le temps ne recule pas dans le journal).',
+  'audit.broken.noHead': 'Journal rompu : la tête conservée à côté du journal a été supprimée.',
+  'audit.broken.empty':
+    'Journal rompu : la base contient des comptes mais aucune entrée de journal (il a été vidé).',
+  'audit.headMissing':
+    'La tête du journal a disparu de la base : la base est endommagée (voir « audit verify », ou restaurez une sauvegarde).',
+  'audit.anchor.changed':
+    'Ancre ligne {line} : l’entrée n° {seq} n’est plus celle relevée (empreinte différente), le journal a été réécrit.',
+  'audit.anchor.missing':
+    'Ancre ligne {line} : le journal ne contient plus l’entrée n° {seq}, il a été tronqué.',
+  'audit.anchor.broken': 'Journal rompu : {count} ancre(s) ne sont plus dans la chaîne.',
+  'audit.anchor.invalid': 'Fichier d’ancres {file} invalide : rien n’a été vérifié.',
+  'audit.anchor.notJson': 'ligne illisible (une ligne « audit head --json » attendue)',
+  'audit.anchor.notHead':
+    'ce n’est pas une tête du journal ({"seq": N, "hash": "…", "at": "…"} attendu)',
   'audit.exported': '{count} entrées exportées.',
 
   // --- rattachements et notifications (issue 5 A) ------------------------------------------

@@ -9,7 +9,6 @@ import {
   attach,
   auditLog,
   clis,
-  createAccount,
   initStore,
   insertStructures,
   json,
@@ -28,9 +27,23 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
 
   beforeEach(async () => {
     fresh = await freshLocation(dialect);
-    await initStore(fresh.location);
+    // the whole story at NOW: the log's times never go backwards, so a later start would hide W11's movements
+    await initStore(fresh.location, { now: NOW });
     cli = clis(fresh.location, { now: NOW });
-    for (const login of [PAULINE, GP, GS]) await createAccount(fresh.location, login);
+    for (const login of [PAULINE, GP, GS]) {
+      const r = await cli.corr(
+        'account',
+        'create',
+        login,
+        '--email',
+        login,
+        '--nom',
+        'DUFOUR',
+        '--prenom',
+        'Pauline',
+      );
+      expect(r.code).toBe(0);
+    }
     const { pau } = await insertStructures(fresh.location);
     await withDb(fresh.location, async (db) => {
       await attach(db, GP, pau, 'GESTIONNAIRE_PRINCIPAL');

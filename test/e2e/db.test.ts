@@ -81,7 +81,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const check = await cli('db', 'check', '--json');
     expect(check.code).toBe(0);
     expect(check.stderr).toBe('✔ Base intègre.\n');
-    expect(json(check)).toMatchObject({ dialect, ok: true, problems: [] });
+    expect(json(check)).toMatchObject({ dialect, ok: true, findings: [] });
 
     // a migrated, empty store can still be initialised
     await initStore(fresh.location);
@@ -147,6 +147,80 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     expect(again.stdout).toBe('');
     expect(again.stderr).toContain(`Le fichier ${file} existe déjà`);
     expect(sha256(file)).toBe(bytes);
+  });
+
+  it('check re-reads the files and the log: a damaged chunk and an altered entry are 1, one line each', async () => {
+    await initStore(fresh.location);
+    await createAccount(fresh.location, PAULINE);
+    const { cli } = clis(fresh.location);
+    const file = path.join(fresh.dir, 'rib.pdf');
+    fs.writeFileSync(file, '%PDF-1.4\n' + 'x'.repeat(2000) + '\n%%EOF\n');
+    const added = await clis(fresh.location).as(PAULINE)(
+      'file',
+      'add',
+      file,
+      '--designation',
+      'RIB',
+      '--type',
+      'RIB',
+    );
+    expect(added.code).toBe(0);
+    expect((await cli('db', 'check')).code).toBe(0);
+
+    await withDb(fresh.location, async (db) => {
+      await db
+        .updateTable('fileChunk')
+        .set({ data: Buffer.from('%PDF-1.4 damaged') })
+        .execute();
+      await db.updateTable('auditLog').set({ target: 'account:x' }).where('seq', '=', 2).execute();
+    });
+    const r = await cli('db', 'check');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'Pièce jointe n° 1 (rib.pdf) : 16 octets relus au lieu de 2016, son contenu est endommagé.',
+    );
+    expect(r.stderr).toContain('Journal rompu : l’entrée n° 2 a été modifiée.');
+    expect(r.stderr).toContain('2 problème(s) trouvé(s) dans la base.');
+    expect(r.stdout).toMatch(/Problèmes\s*│\s*2\s/);
+    const j = await cli('db', 'check', '--json');
+    expect(j.code).toBe(1);
+    expect(json(j)).toMatchObject({
+      ok: false,
+      findings: [
+        { kind: 'fileSize', fileId: 1, name: 'rib.pdf', expected: 2016, actual: 16 },
+        { kind: 'auditChain', break: 'altered', seq: 2 },
+      ],
+    });
+  });
+
+  it('backup onto a symbolic link, dangling or not, is 6 (the target exists), nothing written through it', async () => {
+    await initStore(fresh.location);
+    const nowhere = path.join(fresh.dir, 'nowhere', 'chorus.sqlite');
+    const dangling = path.join(fresh.dir, 'dangling.sqlite');
+    fs.symlinkSync(nowhere, dangling);
+    const r = await clis(fresh.location).cli('db', 'backup', dangling);
+    expect(r.stderr).toContain(`Le fichier ${dangling} existe déjà`);
+    expect(r.code).toBe(6);
+    expect(r.stdout).toBe('');
+    expect(fs.lstatSync(dangling).isSymbolicLink()).toBe(true);
+    expect(fs.readlinkSync(dangling)).toBe(nowhere);
+    expect(fs.existsSync(path.dirname(nowhere))).toBe(false);
+
+    // a link to a file the user owns: the file is left as it was
+    const precious = path.join(fresh.dir, 'precious.txt');
+    fs.writeFileSync(precious, 'do not overwrite');
+    const link = path.join(fresh.dir, 'link.sqlite');
+    fs.symlinkSync(precious, link);
+    const onLink = await clis(fresh.location).cli('db', 'backup', link);
+    expect(onLink.code).toBe(6);
+    expect(fs.readFileSync(precious, 'utf8')).toBe('do not overwrite');
+    const onDir = await clis(fresh.location).cli('db', 'backup', fresh.dir);
+    expect(onDir.code).toBe(6);
+
+    // and a backup that can be written is its owner's alone
+    const ok = path.join(fresh.dir, 'ok.sqlite');
+    expect((await clis(fresh.location).cli('db', 'backup', ok)).code).toBe(0);
+    expect(fs.statSync(ok).mode & 0o777).toBe(0o600);
   });
 
   it('a store migrated by a newer program is refused by every command with 7, and left untouched', async () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -107,6 +108,12 @@ async function seedEverything(store: Store): Promise<void> {
     'GESTIONNAIRE_PRINCIPAL',
     'VALIDEE',
   );
+  // validated: its decision is recorded (db check holds requests to it)
+  await db
+    .updateTable('attachment')
+    .set({ decidedAt: AT, decidedBy: CORR })
+    .where('id', '=', attachmentId)
+    .execute();
   await db
     .insertInto('attachmentService')
     .values({ attachmentId, serviceId: service.id, status: 'VALIDEE' })
@@ -152,7 +159,8 @@ async function seedEverything(store: Store): Promise<void> {
       name: 'rib.pdf',
       size: bytes.length * 2,
       mediaType: 'application/pdf',
-      sha256: 'x'.repeat(64),
+      // what db check reads back from the two chunks below
+      sha256: createHash('sha256').update(bytes).update(Buffer.from(bytes).reverse()).digest('hex'),
       createdAt: AT,
     })
     .returning('id')
@@ -275,7 +283,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         location: store.location,
         dialect,
         ok: true,
-        problems: [],
+        findings: [],
       });
     });
 
@@ -286,8 +294,12 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         await s.close();
         const result = await check(accessTo(bare.location));
         expect(result.ok).toBe(false);
-        expect(result.problems).toEqual([
-          'pending migrations: 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests',
+        expect(result.findings).toEqual([
+          {
+            kind: 'pendingMigrations',
+            pending:
+              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests',
+          },
         ]);
       } finally {
         await bare.cleanup();
@@ -305,8 +317,11 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       store = await openStore(fresh.location, { clock: testClock });
       const result = await check(accessTo(fresh.location));
       expect(result.ok).toBe(false);
-      expect(result.problems).toHaveLength(1);
-      expect(result.problems[0]).toMatch(/^foreign key: .*correspondent_scope/);
+      expect(result.findings).toHaveLength(1);
+      expect(result.findings[0]).toMatchObject({
+        kind: 'integrity',
+        detail: expect.stringMatching(/^foreign key: .*correspondent_scope/),
+      });
     });
   });
 

@@ -5,6 +5,9 @@ import {
   GENESIS_HASH,
   chain,
   entryHash,
+  isBefore,
+  notBefore,
+  parseAnchors,
   type AuditFields,
   type Break,
   type ChainedEntry,
@@ -37,7 +40,15 @@ const fieldsArb: fc.Arbitrary<Fields> = fc.record({
   runId: fc.option(fc.nat({ max: 1000 }), { nil: null }),
 });
 
-const logArb = (minLength = 1) => fc.array(fieldsArb, { minLength, maxLength: 12 });
+/** A log as the appender writes it: times never go backwards (an earlier one is clamped, see notBefore). */
+const byTime = (fs: Fields[]) => [...fs].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+const logArb = (minLength = 1) => fc.array(fieldsArb, { minLength, maxLength: 12 }).map(byTime);
+
+/** A forged entry dated after any of a log's: only its place or its links can give it away. */
+const laterArb: fc.Arbitrary<Fields> = fieldsArb.map((f) => ({
+  ...f,
+  at: f.at.replace(/^20(2|3)/, '21$1'),
+}));
 
 /** A log and the index (0-based) of one of its entries. */
 const logAndIndex = (minLength = 1) =>
@@ -45,7 +56,7 @@ const logAndIndex = (minLength = 1) =>
     fc.tuple(fc.constant(fs), fc.integer({ min: 0, max: fs.length - 1 })),
   );
 
-const build = (fs: Fields[]) => chain(GENESIS, fs);
+const build = (fs: Fields[]) => chain(GENESIS, byTime(fs));
 const headOf = (entries: ChainedEntry[]): Head => {
   const last = entries.at(-1);
   return last ? { seq: last.seq, hash: last.hash } : GENESIS;
@@ -151,8 +162,10 @@ describe('chain', () => {
   it('continues from a head exactly as if the whole log had been chained at once', () => {
     fc.assert(
       fc.property(logArb(0), logArb(0), (a, b) => {
-        const first = build(a);
-        expect([...first, ...chain(headOf(first), b)]).toEqual(build([...a, ...b]));
+        // b's times may be earlier than a's: continuing from the head's time clamps them as one run would
+        const first = chain(GENESIS, a);
+        const head = { ...headOf(first), at: first.at(-1)?.at ?? null };
+        expect([...first, ...chain(head, b)]).toEqual(chain(GENESIS, [...a, ...b]));
       }),
     );
   });
@@ -311,7 +324,7 @@ describe('ChainVerifier', () => {
   describe('an inserted entry', () => {
     it('appended past the head, even correctly chained, is named', () => {
       fc.assert(
-        fc.property(logArb(0), fieldsArb, (fs, extra) => {
+        fc.property(logArb(0), laterArb, (fs, extra) => {
           const entries = build(fs);
           const head = headOf(entries);
           const forged = [...entries, ...chain(head, [extra])];
@@ -322,7 +335,7 @@ describe('ChainVerifier', () => {
 
     it('sharing the seq of an existing entry is named by that seq, before or after it', () => {
       fc.assert(
-        fc.property(logAndIndex(), fieldsArb, fc.boolean(), ([fs, i], extra, before) => {
+        fc.property(logAndIndex(), laterArb, fc.boolean(), ([fs, i], extra, before) => {
           const entries = build(fs);
           const head = headOf(entries);
           // a forged entry that links correctly to the entry before position i
@@ -338,7 +351,7 @@ describe('ChainVerifier', () => {
 
     it('with the later entries re-numbered is caught at the first one re-numbered', () => {
       fc.assert(
-        fc.property(logAndIndex(), fieldsArb, ([fs, i], extra) => {
+        fc.property(logAndIndex(), laterArb, ([fs, i], extra) => {
           const entries = build(fs);
           const head = headOf(entries);
           const [forged] = chain({ seq: i, hash: i === 0 ? GENESIS_HASH : entries[i - 1]!.hash }, [
@@ -353,7 +366,7 @@ describe('ChainVerifier', () => {
 
     it('with every later entry re-numbered and re-hashed is caught against the head', () => {
       fc.assert(
-        fc.property(logAndIndex(), fieldsArb, ([fs, i], extra) => {
+        fc.property(logAndIndex(), laterArb, ([fs, i], extra) => {
           const entries = build(fs);
           const head = headOf(entries);
           const forged = build([...fs.slice(0, i), extra, ...fs.slice(i)]);
@@ -389,8 +402,14 @@ describe('ChainVerifier', () => {
           const tampered = [...entries];
           tampered[i] = altered(tampered[i]!, field);
           const rewritten = relinkFrom(tampered, i);
-          expect(verify(rewritten, headOf(rewritten)).broken).toBeNull();
-          expect(verify(rewritten, head).broken).toEqual({ kind: 'altered', seq: fs.length });
+          // a rewritten time that lands before its predecessor's is seen for that alone
+          const back = rewritten.findIndex((e, k) => k > 0 && isBefore(e.at, rewritten[k - 1]!.at));
+          const expected =
+            back < 0 ? { kind: 'altered', seq: fs.length } : { kind: 'backwards', seq: back + 1 };
+          expect(verify(rewritten, headOf(rewritten)).broken).toEqual(
+            back < 0 ? null : { kind: 'backwards', seq: back + 1 },
+          );
+          expect(verify(rewritten, head).broken).toEqual(expected);
         }),
       );
     });
@@ -403,5 +422,164 @@ describe('ChainVerifier', () => {
       });
       expect(verify(entries, GENESIS).broken).toEqual({ kind: 'inserted', seq: 1 });
     });
+  });
+});
+
+describe('times never go backwards (notBefore)', () => {
+  it('stamps an entry earlier than the previous one with the previous time, and keeps later ones', () => {
+    expect(notBefore('2025-06-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')).toBe(
+      '2026-01-01T00:00:00.000Z',
+    );
+    expect(notBefore('2026-02-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')).toBe(
+      '2026-02-01T00:00:00.000Z',
+    );
+    expect(notBefore('2025-06-01T00:00:00.000Z', null)).toBe('2025-06-01T00:00:00.000Z');
+  });
+
+  it('chain() never lets a time go backwards, from the head on, whatever the times given', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fieldsArb, { maxLength: 12 }),
+        fc.option(
+          fieldsArb.map((f) => f.at),
+          { nil: null },
+        ),
+        (fs, headAt) => {
+          const entries = chain({ seq: 3, hash: GENESIS_HASH, at: headAt }, fs);
+          let previous = headAt;
+          entries.forEach((e, k) => {
+            // each keeps its own time unless that would go back; then it takes the one before
+            const own = fs[k]!.at;
+            expect(e.at).toBe(previous !== null && isBefore(own, previous) ? previous : own);
+            previous = e.at;
+          });
+          // and the verifier finds such a chain intact
+          const v = new ChainVerifier();
+          const fromGenesis = chain(GENESIS, fs);
+          for (const e of fromGenesis) v.next(e);
+          expect(v.end(headOf(fromGenesis))).toBeNull();
+        },
+      ),
+    );
+  });
+});
+
+describe('ChainVerifier: a time that goes backwards', () => {
+  it('is named, even with every hash re-computed and the head moved', () => {
+    fc.assert(
+      fc.property(logAndIndex(2), ([fs, i]) => {
+        fc.pre(i > 0);
+        const entries = build(fs);
+        const tampered = [...entries];
+        // dated a day before its predecessor, then the chain rehashed from there
+        const before = new Date(Date.parse(entries[i - 1]!.at) - 86_400_000).toISOString();
+        tampered[i] = { ...tampered[i]!, at: before };
+        const rewritten = relinkFrom(tampered, i);
+        expect(verify(rewritten, headOf(rewritten)).broken).toEqual({
+          kind: 'backwards',
+          seq: i + 1,
+        });
+      }),
+    );
+  });
+
+  it('compares instants, not their text', () => {
+    const [a] = chain(GENESIS, [
+      { ...fc.sample(fieldsArb, { numRuns: 1, seed: 5 })[0]!, at: '2026-01-01T10:00:00.000Z' },
+    ]);
+    // linked without the head's time: as a forger would, and as chain() itself never does
+    const [b] = chain({ seq: 1, hash: a!.hash }, [
+      { ...fc.sample(fieldsArb, { numRuns: 1, seed: 6 })[0]!, at: '2026-01-01T11:00:00+02:00' },
+    ]);
+    // 11:00+02:00 is 09:00Z: before 10:00Z though its text sorts after
+    expect(verify([a!, b!], headOf([a!, b!])).broken).toEqual({ kind: 'backwards', seq: 2 });
+  });
+});
+
+describe('ChainVerifier: the head and the empty log', () => {
+  const entries = build(fc.sample(fieldsArb, { numRuns: 3, seed: 11 }));
+
+  it('a missing head is a break, an empty log is one only in a store holding accounts', () => {
+    const v = new ChainVerifier();
+    for (const e of entries) v.next(e);
+    expect(v.end(null)).toEqual({ kind: 'noHead', seq: 3 });
+    expect(new ChainVerifier().end(GENESIS, false)).toBeNull();
+    expect(new ChainVerifier().end(GENESIS, true)).toEqual({ kind: 'empty', seq: 1 });
+    // the head still says 3 entries: removed, whatever the accounts
+    expect(new ChainVerifier().end(headOf(entries), true)).toEqual({ kind: 'removed', seq: 1 });
+  });
+});
+
+describe('anchors', () => {
+  const entries = build(fc.sample(fieldsArb, { numRuns: 5, seed: 21 }));
+  const anchor = (line: number, seq: number, hash = entries[seq - 1]!.hash) => ({
+    line,
+    seq,
+    hash,
+  });
+  const walk = (log: ChainedEntry[], anchors: ReturnType<typeof anchor>[]) => {
+    const v = new ChainVerifier(anchors);
+    for (const e of log) v.next(e);
+    return { broken: v.end(headOf(log)), misses: v.misses };
+  };
+
+  it('each recorded head still in the chain, unchanged: nothing missed', () => {
+    expect(
+      walk(entries, [anchor(1, 2), anchor(2, 5), { line: 3, seq: 0, hash: GENESIS_HASH }]),
+    ).toEqual({ broken: null, misses: [] });
+  });
+
+  it('a log truncated and its head moved back is caught by an anchor past its end', () => {
+    const truncated = entries.slice(0, 3);
+    expect(walk(truncated, [anchor(1, 2), anchor(4, 5)])).toEqual({
+      broken: null,
+      misses: [{ line: 4, seq: 5, kind: 'missing' }],
+    });
+    // every entry deleted, the head back at the genesis
+    expect(walk([], [anchor(7, 1)]).misses).toEqual([{ line: 7, seq: 1, kind: 'missing' }]);
+  });
+
+  it('a log rewritten with every later hash re-computed is caught by the anchor of a later entry', () => {
+    const tampered = [...entries];
+    tampered[1] = altered(tampered[1]!, 'actor');
+    const rewritten = relinkFrom(tampered, 1);
+    expect(walk(rewritten, [anchor(1, 1), anchor(2, 4)])).toEqual({
+      broken: null,
+      misses: [{ line: 2, seq: 4, kind: 'changed' }],
+    });
+    // a genesis anchor whose hash is not the genesis hash is not in any chain
+    expect(walk(entries, [{ line: 9, seq: 0, hash: 'a'.repeat(64) }]).misses).toEqual([
+      { line: 9, seq: 0, kind: 'changed' },
+    ]);
+  });
+
+  it('parses one head per line, skips blank lines, and names each malformed line', () => {
+    const h = 'ab'.repeat(32);
+    const text = [
+      JSON.stringify({ seq: 4, hash: h, at: '2026-01-01T00:00:00.000Z' }),
+      '',
+      '   ',
+      JSON.stringify({ seq: 0, hash: GENESIS_HASH, at: null }),
+      '{"seq": 4, "hash": "abc"}',
+      'not json',
+      JSON.stringify({ seq: -1, hash: h }),
+      JSON.stringify({ seq: 1.5, hash: h }),
+      JSON.stringify([4, h]),
+      '',
+    ].join('\r\n');
+    expect(parseAnchors(text)).toEqual({
+      anchors: [
+        { line: 1, seq: 4, hash: h },
+        { line: 4, seq: 0, hash: GENESIS_HASH },
+      ],
+      issues: [
+        { line: 5, message: 'audit.anchor.notHead' },
+        { line: 6, message: 'audit.anchor.notJson' },
+        { line: 7, message: 'audit.anchor.notHead' },
+        { line: 8, message: 'audit.anchor.notHead' },
+        { line: 9, message: 'audit.anchor.notHead' },
+      ],
+    });
+    expect(parseAnchors('')).toEqual({ anchors: [], issues: [] });
   });
 });
