@@ -35,16 +35,16 @@ export interface AttachmentView {
 
 const GP: Role = 'GESTIONNAIRE_PRINCIPAL';
 const structureTarget = (
-  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  s: Pick<StructureRow, 'id' | 'departement'>,
   serviceId: number | null = null,
-) => ({ kind: 'structure' as const, id: s.id, postalCode: s.postalCode, serviceId });
+) => ({ kind: 'structure' as const, id: s.id, departement: s.departement, serviceId });
 const attachmentLabel = (id: number) => `attachment:${id}`;
 
 /** Asks a manager's right on a structure, or on every one of the services an attachment is limited to. */
 function authorizeOn(
   uc: UseCase,
   action: Action,
-  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  s: Pick<StructureRow, 'id' | 'departement'>,
   serviceIds: readonly number[],
   label: string,
 ): void {
@@ -55,7 +55,7 @@ function authorizeOn(
 function allowsOn(
   uc: UseCase,
   action: Action,
-  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  s: Pick<StructureRow, 'id' | 'departement'>,
   serviceIds: readonly number[],
 ): boolean {
   return serviceIds.length === 0
@@ -613,7 +613,7 @@ export async function pendingAttachments(
       allowsOn(
         uc,
         'attachment.pending',
-        { id: r.structureId, postalCode: r.postalCode },
+        { id: r.structureId, departement: r.departement },
         (services.get(r.id) ?? []).map((l) => l.serviceId),
       ),
     );

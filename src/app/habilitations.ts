@@ -327,7 +327,7 @@ export async function editHabilitation(
     const row = await getHabilitation(uc, id);
     uc.authorize(
       'habilitation.grant',
-      structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId),
+      structureTarget({ id: row.structureId, departement: row.departement }, row.serviceId),
       label(id),
     );
     if (!(LIVE_STATUSES as readonly string[]).includes(row.status))
@@ -419,7 +419,7 @@ export async function removeAllHabilitations(
       {
         accountId: holder.id,
         structureId: place.structure.id,
-        postalCode: place.structure.postalCode,
+        departement: place.structure.departement,
         serviceId: place.service?.id ?? null,
       },
       structureLabel(place.structure),
