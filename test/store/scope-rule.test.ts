@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as accounts from '../../src/db/account.repository.js';
 import { outboxMessages } from '../../src/db/notification.repository.js';
 import type { Db } from '../../src/db/schema.js';
-import type { Store } from '../../src/db/store.js';
+import { Migrator } from 'kysely';
+import { MIGRATIONS } from '../../src/db/migrations/index.js';
+import { migrateToLatest, type Store } from '../../src/db/store.js';
 import { ALL, scopeWithin, type Scope } from '../../src/domain/departement.js';
 import { ATTACHMENT_STATUSES, type AttachmentStatus } from '../../src/domain/enums.js';
 import { accountInScope, authorize, SCOPE_STATUSES, type Actor } from '../../src/domain/rights.js';
@@ -267,5 +269,57 @@ describe.each(DIALECTS)('the scope rule: rights and SQL agree (%s)', (dialect) =
           expected.includes(id),
         );
     }
+  });
+
+  it('migration 0006 recomputes the stored département of every structure', async () => {
+    const db = store.db;
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+    expect((await migrator.migrateDown()).error).toBeUndefined();
+    const w: World = {
+      structures: [
+        { postal: '64000', country: 'DE' },
+        { postal: '33000', country: 'FR' },
+        { postal: '20000', country: null },
+        { postal: null, country: 'FR' },
+        { postal: '98800', country: 'NC' },
+      ],
+      accounts: [],
+      actors: [],
+    };
+    await seed(db, w);
+    // what earlier imports could leave: a département taken from the postal code alone, or none
+    await db
+      .updateTable('structure')
+      .set({ departement: '64' })
+      .where('identifier', '=', 'S0')
+      .execute();
+    await db
+      .updateTable('structure')
+      .set({ departement: null })
+      .where('identifier', '=', 'S1')
+      .execute();
+    await db
+      .updateTable('structure')
+      .set({ departement: '20' })
+      .where('identifier', '=', 'S2')
+      .execute();
+    await db
+      .updateTable('structure')
+      .set({ departement: '33' })
+      .where('identifier', '=', 'S3')
+      .execute();
+    expect(await migrateToLatest(store)).toEqual(['0006-structure-departement']);
+    const rows = await db
+      .selectFrom('structure')
+      .select(['identifier', 'departement'])
+      .orderBy('identifier')
+      .execute();
+    expect(rows).toEqual([
+      { identifier: 'S0', departement: null },
+      { identifier: 'S1', departement: '33' },
+      { identifier: 'S2', departement: '2A' },
+      { identifier: 'S3', departement: null },
+      { identifier: 'S4', departement: '988' },
+    ]);
   });
 });
