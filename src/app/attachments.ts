@@ -7,6 +7,7 @@ import * as attachments from '../db/attachment.repository.js';
 import type { AccountRow, ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
+import { reachAccount } from './reach-account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /** Attachments (rattachements): requests, decisions, managers' additions, detachment and the GP transfer (issue 5). */
@@ -564,12 +565,7 @@ export async function listAttachments(
   return runUseCase(store, { actor, action: 'account.read', readOnly: true }, async (uc) => {
     let account: AccountRow = uc.actorAccount;
     if (input.account !== undefined) {
-      account = await accounts.getAccount(uc.trx, input.account);
-      uc.authorize(
-        'account.read',
-        await accounts.accountTarget(uc.trx, account),
-        `account:${account.login}`,
-      );
+      account = (await reachAccount(uc, input.account, 'account.read')).account;
     }
     return toViews(
       uc,

@@ -24,6 +24,7 @@ import {
   type Place,
   type RequestKindOf,
 } from './requests.js';
+import { reachAccount } from './reach-account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /**
@@ -139,13 +140,10 @@ export async function listHabilitations(
     const statuses = listedStatuses(input.status);
     let accountId: number | undefined = input.structure === undefined ? uc.actor.id : undefined;
     if (input.account !== undefined) {
-      const owner = await accounts.getAccount(uc.trx, input.account);
-      if (owner.id !== uc.actor.id && input.structure === undefined)
-        uc.authorize(
-          'account.read',
-          await accounts.accountTarget(uc.trx, owner),
-          `account:${owner.login}`,
-        );
+      const owner =
+        input.structure !== undefined
+          ? await accounts.getAccount(uc.trx, input.account)
+          : (await reachAccount(uc, input.account, 'account.read')).account;
       accountId = owner.id;
     }
     let structureId: number | undefined;
