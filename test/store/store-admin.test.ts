@@ -287,7 +287,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
         const result = await check(accessTo(bare.location));
         expect(result.ok).toBe(false);
         expect(result.problems).toEqual([
-          'pending migrations: 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests',
+          'pending migrations: 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement',
         ]);
       } finally {
         await bare.cleanup();
@@ -324,12 +324,13 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
             '0003-sync-digest',
             '0004-directory-revision',
             '0005-sync-own-digests',
+            '0006-structure-departement',
           ],
-          current: '0005-sync-own-digests',
+          current: '0006-structure-departement',
         });
         expect(await migrate(accessTo(bare.location))).toMatchObject({
           applied: [],
-          current: '0005-sync-own-digests',
+          current: '0006-structure-departement',
         });
         const s = await openStore(bare.location, { clock: testClock });
         try {
@@ -350,6 +351,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
                   '0003-sync-digest',
                   '0004-directory-revision',
                   '0005-sync-own-digests',
+                  '0006-structure-departement',
                 ],
               }),
               at: AT,
@@ -359,7 +361,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           await s.close();
         }
         expect(await status(accessTo(bare.location))).toMatchObject({
-          schema: '0005-sync-own-digests',
+          schema: '0006-structure-departement',
           pending: [],
           accounts: 0,
           auditEntries: 1,
@@ -370,7 +372,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       }
       expect(await status(accessTo(fresh.location))).toMatchObject({
         dialect,
-        schema: '0005-sync-own-digests',
+        schema: '0006-structure-departement',
         accounts: 1,
         auditEntries: 1,
         sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null,
