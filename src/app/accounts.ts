@@ -18,6 +18,7 @@ import * as attachments from '../db/attachment.repository.js';
 import type { AccountRow, Db } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
+import { reachAccount } from './reach-account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /** An account as commands show it: stable English keys (SPEC 4). */
@@ -178,8 +179,7 @@ export async function changeStatus(
   const action = `account.${transition}` as const;
   const label = accountLabel(login);
   return runUseCase(store, { actor, action }, async (uc) => {
-    const account = await accounts.getAccount(uc.trx, login);
-    uc.authorize(action, await accounts.accountTarget(uc.trx, account), label);
+    const { account } = await reachAccount(uc, login, action, label);
     if (account.id === uc.actor.id) throw new ConflictError('account.notYourself', { login });
     const rule = ACCOUNT_TRANSITIONS[transition];
     if (!(rule.from as readonly string[]).includes(account.status))
@@ -218,8 +218,7 @@ export async function resendCredentials(
 ): Promise<AccountView> {
   const label = accountLabel(login);
   return runUseCase(store, { actor, action: 'account.resendCredentials' }, async (uc) => {
-    const account = await accounts.getAccount(uc.trx, login);
-    uc.authorize('account.resendCredentials', await accounts.accountTarget(uc.trx, account), label);
+    const { account } = await reachAccount(uc, login, 'account.resendCredentials', label);
     if (account.status !== 'ACTIF')
       throw new ConflictError('account.notActive', { login, status: account.status });
     uc.notify(account, 'ACCOUNT_CREATED', {});
@@ -263,12 +262,9 @@ export async function showAccount(
 ): Promise<AccountDetails> {
   return runUseCase(store, { actor, action: 'account.read', readOnly: true }, async (uc) => {
     const account =
-      login === undefined ? uc.actorAccount : await accounts.getAccount(uc.trx, login);
-    uc.authorize(
-      'account.read',
-      await accounts.accountTarget(uc.trx, account),
-      accountLabel(account.login),
-    );
+      login === undefined
+        ? uc.actorAccount
+        : (await reachAccount(uc, login, 'account.read')).account;
     const held = await accounts.attachmentsOf(uc.trx, account.id);
     return {
       ...toView(account, await accounts.scopeOf(uc.trx, account.id)),
@@ -299,9 +295,10 @@ export async function editAccount(
 ): Promise<EditResult> {
   return runUseCase(store, { actor, action: 'account.edit' }, async (uc) => {
     const account =
-      login === undefined ? uc.actorAccount : await accounts.getAccount(uc.trx, login);
+      login === undefined
+        ? uc.actorAccount
+        : (await reachAccount(uc, login, 'account.edit')).account;
     const label = accountLabel(account.login);
-    uc.authorize('account.edit', await accounts.accountTarget(uc.trx, account), label);
     if (account.status === 'SUPPRIME')
       throw new ConflictError('account.isDeleted', { login: account.login });
     return applyPatch(

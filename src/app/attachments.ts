@@ -7,6 +7,7 @@ import * as attachments from '../db/attachment.repository.js';
 import type { AccountRow, ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
+import { reachAccount } from './reach-account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /** Attachments (rattachements): requests, decisions, managers' additions, detachment and the GP transfer (issue 5). */
@@ -35,16 +36,16 @@ export interface AttachmentView {
 
 const GP: Role = 'GESTIONNAIRE_PRINCIPAL';
 const structureTarget = (
-  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  s: Pick<StructureRow, 'id' | 'departement'>,
   serviceId: number | null = null,
-) => ({ kind: 'structure' as const, id: s.id, postalCode: s.postalCode, serviceId });
+) => ({ kind: 'structure' as const, id: s.id, departement: s.departement, serviceId });
 const attachmentLabel = (id: number) => `attachment:${id}`;
 
 /** Asks a manager's right on a structure, or on every one of the services an attachment is limited to. */
 function authorizeOn(
   uc: UseCase,
   action: Action,
-  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  s: Pick<StructureRow, 'id' | 'departement'>,
   serviceIds: readonly number[],
   label: string,
 ): void {
@@ -55,7 +56,7 @@ function authorizeOn(
 function allowsOn(
   uc: UseCase,
   action: Action,
-  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  s: Pick<StructureRow, 'id' | 'departement'>,
   serviceIds: readonly number[],
 ): boolean {
   return serviceIds.length === 0
@@ -564,12 +565,7 @@ export async function listAttachments(
   return runUseCase(store, { actor, action: 'account.read', readOnly: true }, async (uc) => {
     let account: AccountRow = uc.actorAccount;
     if (input.account !== undefined) {
-      account = await accounts.getAccount(uc.trx, input.account);
-      uc.authorize(
-        'account.read',
-        await accounts.accountTarget(uc.trx, account),
-        `account:${account.login}`,
-      );
+      account = (await reachAccount(uc, input.account, 'account.read')).account;
     }
     return toViews(
       uc,
@@ -613,7 +609,7 @@ export async function pendingAttachments(
       allowsOn(
         uc,
         'attachment.pending',
-        { id: r.structureId, postalCode: r.postalCode },
+        { id: r.structureId, departement: r.departement },
         (services.get(r.id) ?? []).map((l) => l.serviceId),
       ),
     );

@@ -25,6 +25,7 @@ import * as files from '../db/file.repository.js';
 import type { Store } from '../db/store.js';
 import { openLocalFile, sniff } from '../io/file-source.js';
 import { Outputs, type OutputTarget } from '../io/file-output.js';
+import { reachAccount } from './reach-account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /**
@@ -195,12 +196,7 @@ export async function listFiles(
     const owner =
       input.account === undefined
         ? uc.actorAccount
-        : await accounts.getAccount(uc.trx, input.account);
-    uc.authorize(
-      'file.read',
-      await accounts.accountTarget(uc.trx, owner),
-      `account:${owner.login}`,
-    );
+        : (await reachAccount(uc, input.account, 'file.read')).account;
     const rows = await files.filesOf(uc.trx, owner.id, input.type);
     const words = fold(input.designation)
       .split(' ')

@@ -24,6 +24,7 @@ import {
   type Place,
   type RequestKindOf,
 } from './requests.js';
+import { reachAccount } from './reach-account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
 /**
@@ -139,13 +140,10 @@ export async function listHabilitations(
     const statuses = listedStatuses(input.status);
     let accountId: number | undefined = input.structure === undefined ? uc.actor.id : undefined;
     if (input.account !== undefined) {
-      const owner = await accounts.getAccount(uc.trx, input.account);
-      if (owner.id !== uc.actor.id && input.structure === undefined)
-        uc.authorize(
-          'account.read',
-          await accounts.accountTarget(uc.trx, owner),
-          `account:${owner.login}`,
-        );
+      const owner =
+        input.structure !== undefined
+          ? await accounts.getAccount(uc.trx, input.account)
+          : (await reachAccount(uc, input.account, 'account.read')).account;
       accountId = owner.id;
     }
     let structureId: number | undefined;
@@ -327,7 +325,7 @@ export async function editHabilitation(
     const row = await getHabilitation(uc, id);
     uc.authorize(
       'habilitation.grant',
-      structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId),
+      structureTarget({ id: row.structureId, departement: row.departement }, row.serviceId),
       label(id),
     );
     if (!(LIVE_STATUSES as readonly string[]).includes(row.status))
@@ -419,7 +417,7 @@ export async function removeAllHabilitations(
       {
         accountId: holder.id,
         structureId: place.structure.id,
-        postalCode: place.structure.postalCode,
+        departement: place.structure.departement,
         serviceId: place.service?.id ?? null,
       },
       structureLabel(place.structure),

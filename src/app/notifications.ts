@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { departementOf, scopeCovers } from '../domain/departement.js';
+import { structureInScope } from '../domain/rights.js';
 import { IDENTIFIER_TYPES, isOneOf } from '../domain/enums.js';
 import { formatStructureRef } from '../domain/structure-ref.js';
 import { parseIsoWeek, previousIsoWeek, type IsoWeek } from '../domain/week.js';
@@ -189,7 +189,7 @@ export async function queueDigest(
       const s = isOneOf(IDENTIFIER_TYPES, idType)
         ? await structures.findStructure(uc.trx, idType, identifier)
         : undefined;
-      if (!s || !scopeCovers(uc.actor.scope!, departementOf(s.postalCode))) continue;
+      if (!s || !structureInScope(uc.actor.scope!, s.departement)) continue;
       result.structures += 1;
       const lastDay = new Date(Date.parse(week.end + 'T00:00:00Z') - 86_400_000)
         .toISOString()

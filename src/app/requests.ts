@@ -75,13 +75,13 @@ export async function placeOf(
 }
 
 export const structureTarget = (
-  s: Pick<StructureRow, 'id' | 'postalCode'>,
+  s: Pick<StructureRow, 'id' | 'departement'>,
   serviceId: number | null,
   requesterId?: number,
 ) => ({
   kind: 'structure' as const,
   id: s.id,
-  postalCode: s.postalCode,
+  departement: s.departement,
   serviceId,
   ...(requesterId === undefined ? {} : { requesterId }),
 });
@@ -104,7 +104,9 @@ export async function notifyDeciders(
   event: MailEvent,
   params: Record<string, unknown>,
 ): Promise<void> {
-  for (const to of await requests.decidersOf(uc.trx, structureId, serviceId, uc.today)) {
+  // only the GP decides habilitation requests (SPEC 6): only the GP is told of them
+  const profile = event === 'HABILITATION_REQUESTED' ? null : 'VALIDATION_ABONNEMENTS';
+  for (const to of await requests.decidersOf(uc.trx, structureId, serviceId, uc.today, profile)) {
     if (to.id !== requesterId) uc.notify(to, event, params, structureId);
   }
 }
@@ -118,7 +120,7 @@ export type RequestRecord = Pick<
   | 'accountId'
   | 'structureId'
   | 'serviceId'
-  | 'postalCode'
+  | 'departement'
   | 'status'
   | 'decidedAt'
   | 'decidedBy'
@@ -181,7 +183,7 @@ export async function decideRequests<R extends RequestRecord, V>(
       uc.authorize(
         `${k.kind}.decide`,
         structureTarget(
-          { id: row.structureId, postalCode: row.postalCode },
+          { id: row.structureId, departement: row.departement },
           row.serviceId,
           row.accountId,
         ),
@@ -222,14 +224,14 @@ export async function decideRequests<R extends RequestRecord, V>(
 export function authorizeRemoval(
   uc: UseCase,
   k: Pick<RequestKindOf<RequestRecord, unknown>, 'kind' | 'removedBy'>,
-  row: Pick<RequestRecord, 'accountId' | 'structureId' | 'postalCode' | 'serviceId'>,
+  row: Pick<RequestRecord, 'accountId' | 'structureId' | 'departement' | 'serviceId'>,
   target: string,
 ): void {
   if (row.accountId === uc.actor.id) uc.authorize(`${k.kind}.remove`, { kind: 'none' }, target);
   else
     uc.authorize(
       k.removedBy,
-      structureTarget({ id: row.structureId, postalCode: row.postalCode }, row.serviceId),
+      structureTarget({ id: row.structureId, departement: row.departement }, row.serviceId),
       target,
     );
 }

@@ -5,12 +5,15 @@ import {
   parseStructureRow,
   SERVICE_COLUMNS,
   STRUCTURE_COLUMNS,
+  structureDepartement,
   structureSearchKey,
   type RowIssue,
   type RowResult,
   type ServiceValues,
   type StructureValues,
 } from '../domain/structure.js';
+import { ALL, type Scope } from '../domain/departement.js';
+import { mayChangeStructure, structureInScope } from '../domain/rights.js';
 import { fold } from '../domain/text.js';
 import { InvalidInputError } from '../errors.js';
 import { t, type Lang } from '../i18n/index.js';
@@ -63,6 +66,11 @@ export interface ImportSummary {
   updated: number;
   unchanged: number;
   rejected: number;
+  /**
+   * Rows skipped because they would change a structure outside the actor's scope, or move one
+   * across départements it does not both cover (SPEC 8.2); not rejects.
+   */
+  outOfScope: number;
   /** SIRETs that had lost their leading zeros and were padded back. */
   padded: number;
   unknownColumns: string[];
@@ -84,13 +92,17 @@ interface Importer<T> {
   columns: readonly ColumnSpec[];
   parse(cells: ReadonlyMap<string, string>): RowResult<T>;
   key(value: T): string;
-  /** Writes a batch of valid rows; rejects the ones the store refuses (an unknown structure). */
+  /**
+   * Writes a batch of valid rows; rejects the ones the store refuses (an unknown structure) and
+   * skips, as `outOfScope`, those `scope` does not let the actor write (SPEC 8.2).
+   */
   flush(
     db: Db,
     batch: Pending<T>[],
     at: string,
     counts: Counts,
     reject: (p: Pending<T>, issues: RowIssue[]) => void,
+    scope: Scope,
   ): Promise<void>;
   /** After the last batch. */
   finish?(db: Db): Promise<void>;
@@ -100,6 +112,7 @@ interface Counts {
   created: number;
   updated: number;
   unchanged: number;
+  outOfScope: number;
 }
 
 function issueText(lang: Lang, i: RowIssue): string {
@@ -136,7 +149,7 @@ async function runImport<T>(
       uc.authorize('structure.import', { kind: 'none' }, `file:${source.name}`);
       const csv = await openCsv(source);
       if (o.rejects !== undefined) rejects = new RejectsWriter(o.rejects, source, csv.header);
-      const counts: Counts = { created: 0, updated: 0, unchanged: 0 };
+      const counts: Counts = { created: 0, updated: 0, unchanged: 0, outOfScope: 0 };
       const summary: ImportSummary = {
         file: source.name,
         sha256: source.sha256,
@@ -146,6 +159,7 @@ async function runImport<T>(
         updated: 0,
         unchanged: 0,
         rejected: 0,
+        outOfScope: 0,
         padded: 0,
         unknownColumns: header.unknown,
         sample: [],
@@ -166,8 +180,13 @@ async function runImport<T>(
       const seen = new Map<string, number>();
       let batch: Pending<T>[] = [];
       const flush = async () => {
-        await importer.flush(uc.trx, batch, uc.now, counts, (p, issues) =>
-          reject(p.record, issues),
+        await importer.flush(
+          uc.trx,
+          batch,
+          uc.now,
+          counts,
+          (p, issues) => reject(p.record, issues),
+          uc.actor.scope ?? [],
         );
         emitRejects();
         batch = [];
@@ -260,7 +279,8 @@ const structureImporter: Importer<StructureValues> = {
   columns: STRUCTURE_COLUMNS,
   parse: parseStructureRow,
   key: (v) => `${v.idType}:${v.identifier}`,
-  async flush(db, batch, at, counts) {
+  async flush(db, batch, at, counts, _reject, scope) {
+    const everywhere = scope.includes(ALL);
     const existing = await structures.structuresByKey(
       db,
       batch.map((p) => p.value.identifier),
@@ -269,10 +289,18 @@ const structureImporter: Importer<StructureValues> = {
     const renamed: { row: StructureRow; set: Partial<NewStructure> }[] = [];
     for (const { value } of batch) {
       const row = existing.get(`${value.idType}:${value.identifier}`);
+      // the département follows the postal code and country the structure will have (SPEC 6),
+      // the row's where it gives them, else the stored ones
+      const departement = structureDepartement(
+        value.postalCode === undefined ? (row?.postalCode ?? null) : value.postalCode,
+        value.countryCode === undefined ? (row?.countryCode ?? null) : value.countryCode,
+      );
       if (!row) {
+        // the directory is national: any correspondent creates the structures it does not know
         inserts.push({
           ...STRUCTURE_DEFAULTS,
           ...value,
+          departement,
           nameKey: fold(value.companyName),
           cityKey: fold(value.city ?? null),
           searchKey: structureSearchKey(value),
@@ -282,10 +310,15 @@ const structureImporter: Importer<StructureValues> = {
         continue;
       }
       const set: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(value))
+      for (const [k, v] of Object.entries({ ...value, departement }))
         if ((row as unknown as Record<string, unknown>)[k] !== v) set[k] = v;
       if (Object.keys(set).length === 0) {
         counts.unchanged++;
+        continue;
+      }
+      // nobody changes a structure outside their scope, nor moves one into it or out of a colleague's
+      if (!everywhere && !mayChangeStructure(scope, row.departement, departement)) {
+        counts.outOfScope++;
         continue;
       }
       counts.updated++;
@@ -332,7 +365,8 @@ function serviceImporter(): Importer<ServiceValues> {
     columns: SERVICE_COLUMNS,
     parse: parseServiceRow,
     key: (v) => `${v.idType}:${v.identifier}:${v.code}`,
-    async flush(db, batch, at, counts, reject) {
+    async flush(db, batch, at, counts, reject, scope) {
+      const everywhere = scope.includes(ALL);
       const byKey = await structures.structuresByKey(
         db,
         batch.map((p) => p.value.identifier),
@@ -355,10 +389,17 @@ function serviceImporter(): Importer<ServiceValues> {
         current.set(`${s.structureId}:${s.code}`, s);
       const inserts: NewService[] = [];
       for (const { value } of known) {
-        const structureId = byKey.get(`${value.idType}:${value.identifier}`)!.id;
+        const structure = byKey.get(`${value.idType}:${value.identifier}`)!;
+        // a structure's services are its own: only a correspondent whose scope holds it writes them
+        const inScope = everywhere || structureInScope(scope, structure.departement);
+        const structureId = structure.id;
         const row = current.get(`${structureId}:${value.code}`);
         const { idType: _t, identifier: _i, code, ...fields } = value;
         if (!row) {
+          if (!inScope) {
+            counts.outOfScope++;
+            continue;
+          }
           inserts.push({
             structureId,
             code,
@@ -377,6 +418,10 @@ function serviceImporter(): Importer<ServiceValues> {
           if ((row as unknown as Record<string, unknown>)[k] !== v) set[k] = v;
         if (Object.keys(set).length === 0) {
           counts.unchanged++;
+          continue;
+        }
+        if (!inScope) {
+          counts.outOfScope++;
           continue;
         }
         counts.updated++;

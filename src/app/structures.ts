@@ -92,7 +92,7 @@ const toServiceView = (s: ServiceRow): ServiceView => ({
 const structureTarget = (s: StructureRow, serviceId?: number | null) => ({
   kind: 'structure' as const,
   id: s.id,
-  postalCode: s.postalCode,
+  departement: s.departement,
   serviceId,
 });
 const structureLabel = (s: StructureRow) => `structure:${formatStructureRef(s)}`;

@@ -2,7 +2,7 @@ import type { Transaction } from 'kysely';
 import type { AuditFields } from '../domain/audit-chain.js';
 import { composeMail, NOREPLY, wantsMail, type MailEvent } from './mail.js';
 import { authorize, type Action, type Actor, type Target } from '../domain/rights.js';
-import { ForbiddenError } from '../errors.js';
+import { ForbiddenError, type AppError } from '../errors.js';
 import * as accounts from '../db/account.repository.js';
 import * as audit from '../db/audit.repository.js';
 import * as notifications from '../db/notification.repository.js';
@@ -52,6 +52,8 @@ export class RefusedError extends ForbiddenError {
     readonly target: string,
     reason: ForbiddenError['key'],
     params: ForbiddenError['params'] = {},
+    /** What the user sees instead (SPEC 6, no probing: "not found"); the audit log still says refused. */
+    readonly shownAs?: AppError,
   ) {
     super(reason, params);
   }
@@ -149,7 +151,10 @@ export async function runUseCase<T>(
     // the refusal is what the user must see, even if recording it failed (a lock, a lost connection)
     if (err instanceof RefusedError)
       await recordRefusal(store, options.actor, err, at).catch(() => undefined);
-    throw toStoreError(err, store.location);
+    throw toStoreError(
+      err instanceof RefusedError && err.shownAs ? err.shownAs : err,
+      store.location,
+    );
   }
 }
 

@@ -27,6 +27,7 @@ const SUMMARY_COLUMNS: Column<ImportSummary>[] = [
   { key: 'updated', label: 'col.updated' },
   { key: 'unchanged', label: 'col.unchanged' },
   { key: 'rejected', label: 'col.rejected' },
+  { key: 'outOfScope', label: 'col.outOfScope' },
   { key: 'padded', label: 'col.padded' },
   { key: 'sha256', label: 'col.sha256' },
 ];

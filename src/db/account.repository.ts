@@ -1,6 +1,6 @@
 import { sql, type ExpressionBuilder, type ReferenceExpression } from 'kysely';
 import { ALL, type Scope } from '../domain/departement.js';
-import type { Actor, Target } from '../domain/rights.js';
+import { SCOPE_STATUSES, type Actor, type Target } from '../domain/rights.js';
 import type { AccountStatus } from '../domain/enums.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import type { AccountRow, AccountUpdate, Database, Db, NewAccount } from './schema.js';
@@ -90,19 +90,19 @@ export async function accountTarget(
   db: Db,
   account: Pick<AccountRow, 'id'>,
 ): Promise<Extract<Target, { kind: 'account' }>> {
-  const structures = await db
+  const rows = await db
     .selectFrom('attachment')
     .innerJoin('structure', 'structure.id', 'attachment.structureId')
-    .select(['structure.id', 'structure.postalCode'])
+    .select(['structure.id', 'structure.departement', 'attachment.status'])
     .where('attachment.accountId', '=', account.id)
     .where('attachment.status', '!=', 'REFUSEE')
-    .distinct()
     .execute();
+  const counted = new Set<string>(SCOPE_STATUSES);
   return {
     kind: 'account',
     id: account.id,
-    structurePostalCodes: structures.map((s) => s.postalCode),
-    structureIds: structures.map((s) => s.id),
+    departements: [...new Set(rows.filter((r) => counted.has(r.status)).map((r) => r.departement))],
+    structureIds: [...new Set(rows.map((r) => r.id))],
     scope: await scopeOf(db, account.id),
   };
 }
@@ -145,8 +145,11 @@ export interface AccountFilter {
 }
 
 /**
- * SPEC 6 as SQL: the account `accountId` names has an attachment (not refused) to a structure of
- * these départements, or none at all.
+ * SPEC 6 as SQL, the same rule as `accountInScope` of domain/rights.ts (a property-based test
+ * holds them together): the account `accountId` names is a correspondent whose every
+ * département is among `departements`; or it is not a correspondent and has an attachment that
+ * counts (SCOPE_STATUSES) to a structure whose stored département is among them, or none at all.
+ * `departements` is a scope without `*` (a scope `*` needs no filter).
  */
 export function accountInScope<DB extends Database, TB extends keyof DB>(
   eb: ExpressionBuilder<DB, TB>,
@@ -155,19 +158,39 @@ export function accountInScope<DB extends Database, TB extends keyof DB>(
 ) {
   const e = eb as unknown as ExpressionBuilder<Database, never>;
   const ref = accountId as unknown as 'attachment.accountId';
-  const live = () =>
+  const counted = () =>
     e
       .selectFrom('attachment')
       .select('attachment.id')
       .whereRef('attachment.accountId', '=', ref)
-      .where('attachment.status', '!=', 'REFUSEE');
+      .where('attachment.status', 'in', SCOPE_STATUSES);
+  const scopeRows = () =>
+    e
+      .selectFrom('correspondentScope')
+      .select('correspondentScope.accountId')
+      .whereRef(
+        'correspondentScope.accountId',
+        '=',
+        ref as unknown as 'correspondentScope.accountId',
+      );
   return e.or([
-    e.exists(
-      live()
-        .innerJoin('structure', 'structure.id', 'attachment.structureId')
-        .where('structure.departement', 'in', [...departements]),
-    ),
-    e.not(e.exists(live())),
+    e.and([
+      e.exists(scopeRows()),
+      e.not(
+        e.exists(scopeRows().where('correspondentScope.departement', 'not in', [...departements])),
+      ),
+    ]),
+    e.and([
+      e.not(e.exists(scopeRows())),
+      e.or([
+        e.exists(
+          counted()
+            .innerJoin('structure', 'structure.id', 'attachment.structureId')
+            .where('structure.departement', 'in', [...departements]),
+        ),
+        e.not(e.exists(counted())),
+      ]),
+    ]),
   ]);
 }
 
@@ -242,7 +265,7 @@ export async function endAttachments(
     .where(
       'status',
       'in',
-      (['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'] as const).filter((s) => s !== status),
+      SCOPE_STATUSES.filter((s) => s !== status),
     )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);

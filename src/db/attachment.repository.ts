@@ -272,6 +272,7 @@ export async function listAttachmentRows(db: Db, f: AttachmentFilter) {
       'structure.identifier',
       'structure.companyName',
       'structure.postalCode',
+      'structure.departement',
     ])
     .$if(f.accountId !== undefined, (q) => q.where('attachment.accountId', '=', f.accountId!))
     .$if(f.status !== undefined, (q) => q.where('attachment.status', '=', f.status!))

@@ -19,6 +19,7 @@ export interface Named {
   identifier: string;
   companyName: string;
   postalCode: string | null;
+  departement: string | null;
   serviceCode: string | null;
 }
 
@@ -42,6 +43,7 @@ const NAMES = [
   'structure.identifier',
   'structure.companyName',
   'structure.postalCode',
+  'structure.departement',
   'service.code as serviceCode',
 ] as const;
 
@@ -163,6 +165,8 @@ export async function decidersOf(
   structureId: number,
   serviceId: number | null,
   day: string,
+  /** The habilitation that makes a decider besides the GP; null: the GP alone (habilitation requests, SPEC 6). */
+  profile: 'VALIDATION_ABONNEMENTS' | null = 'VALIDATION_ABONNEMENTS',
 ): Promise<AccountRow[]> {
   const attached = await db
     .selectFrom('attachment')
@@ -174,20 +178,22 @@ export async function decidersOf(
     .where('account.status', '=', 'ACTIF')
     .execute();
   const holders = new Set(
-    (
-      await db
-        .selectFrom('habilitation')
-        .select('accountId')
-        .where('structureId', '=', structureId)
-        .where('profile', '=', 'VALIDATION_ABONNEMENTS')
-        .where('status', '=', 'VALIDEE')
-        .where((eb) =>
-          serviceId === null
-            ? eb('serviceId', 'is', null)
-            : eb.or([eb('serviceId', 'is', null), eb('serviceId', '=', serviceId)]),
-        )
-        .execute()
-    ).map((h) => h.accountId),
+    profile === null
+      ? []
+      : (
+          await db
+            .selectFrom('habilitation')
+            .select('accountId')
+            .where('structureId', '=', structureId)
+            .where('profile', '=', profile)
+            .where('status', '=', 'VALIDEE')
+            .where((eb) =>
+              serviceId === null
+                ? eb('serviceId', 'is', null)
+                : eb.or([eb('serviceId', 'is', null), eb('serviceId', '=', serviceId)]),
+            )
+            .execute()
+        ).map((h) => h.accountId),
   );
   const out = new Map<number, AccountRow>();
   for (const { role, dateStart, dateEnd, ...account } of attached) {

@@ -1,5 +1,5 @@
-import { departementOf, scopeCovers, scopeWithin, type Scope } from './departement.js';
-import type { AccountStatus, HabilitationProfile, Role } from './enums.js';
+import { scopeCovers, scopeWithin, type Scope } from './departement.js';
+import type { AccountStatus, AttachmentStatus, HabilitationProfile, Role } from './enums.js';
 
 /**
  * Who may do what (SPEC 6): the one place where a right is granted or refused.
@@ -74,13 +74,28 @@ export interface Actor {
   habilitations: ActorHabilitation[];
 }
 
+/**
+ * The attachments that count for scope (SPEC 6): a refused request or a deleted account's ended
+ * attachment places an account nowhere. The SQL filters (db/account.repository.ts) and the
+ * loaders of targets use this list, so that every command and query counts the same ones.
+ */
+export const SCOPE_STATUSES = [
+  'VALIDEE',
+  'EN_COURS_DE_VALIDATION',
+  'DESACTIVEE',
+] as const satisfies readonly AttachmentStatus[];
+
 export type Target =
   | { kind: 'none' }
   | {
       kind: 'account';
       id: number;
-      /** Postal codes of the structures it is attached to (a refused request does not count); empty: none. */
-      structurePostalCodes: (string | null)[];
+      /**
+       * The stored département (null: outside France or no postal code) of each structure it
+       * has an attachment to that counts for scope (SCOPE_STATUSES); empty: none.
+       */
+      departements: (string | null)[];
+      /** The structures it is attached to (a refused request does not count), for their managers. */
       structureIds: number[];
       /** The target's own scope when it is a correspondent. */
       scope: Scope | null;
@@ -88,7 +103,8 @@ export type Target =
   | {
       kind: 'structure';
       id: number;
-      postalCode: string | null;
+      /** Its stored département (domain/structure.ts computes it at import); null: scope `*` only. */
+      departement: string | null;
       serviceId?: number | null;
       /** For a decision on a request: who asked (a non-GP decider may not decide its own). */
       requesterId?: number;
@@ -121,7 +137,6 @@ const PROFILE_FOR: Partial<Record<Action, HabilitationProfile>> = {
   'attachment.add': 'VALIDATION_RATTACHEMENTS',
   'attachment.pending': 'VALIDATION_RATTACHEMENTS',
   'subscription.decide': 'VALIDATION_ABONNEMENTS',
-  'habilitation.decide': 'VALIDATION_ABONNEMENTS',
 };
 
 const CORRESPONDENT_ONLY = new Set<Action>([
@@ -170,20 +185,41 @@ export function isPrincipalManager(actor: Actor, structureId: number, day: strin
   );
 }
 
-/** An account is in a correspondent's scope when one of its structures is, or when it has none. */
-export function accountInScope(
-  scope: Scope,
-  target: Extract<Target, { kind: 'account' }>,
-): boolean {
-  if (target.structurePostalCodes.length === 0) return true;
-  return target.structurePostalCodes.some((pc) => scopeCovers(scope, departementOf(pc)));
+/**
+ * A structure is in scope when its stored département is (SPEC 6); one outside France or
+ * without a postal code (département null) is in the scope `*` only.
+ */
+export function structureInScope(scope: Scope, departement: string | null): boolean {
+  return scopeCovers(scope, departement);
 }
 
-/** A correspondent may act on another correspondent only if that one's scope is within their own. */
-function correspondentReaches(scope: Scope, target: Extract<Target, { kind: 'account' }>): boolean {
-  return (
-    accountInScope(scope, target) && (target.scope === null || scopeWithin(target.scope, scope))
-  );
+/**
+ * The scope rule of SPEC 6, the one every command and query follows (the SQL filters of
+ * db/account.repository.ts say the same, and a property-based test holds them together):
+ * a correspondent account is in the scope of the correspondents whose scope covers its own;
+ * any other account is in scope when one of the attachments that count (SCOPE_STATUSES) is to
+ * a structure in scope, or when it has none.
+ */
+export function accountInScope(
+  scope: Scope,
+  target: Pick<Extract<Target, { kind: 'account' }>, 'departements' | 'scope'>,
+): boolean {
+  if (target.scope !== null) return scopeWithin(target.scope, scope);
+  if (target.departements.length === 0) return true;
+  return target.departements.some((d) => structureInScope(scope, d));
+}
+
+/**
+ * SPEC 8.2: a correspondent changes a structure only when it is in its scope, and moves it from
+ * one département to another (a new postal code or country) only when its scope covers both.
+ * `before` is the stored département, `after` the one the change would give it.
+ */
+export function mayChangeStructure(
+  scope: Scope,
+  before: string | null,
+  after: string | null,
+): boolean {
+  return structureInScope(scope, before) && structureInScope(scope, after);
 }
 
 /** A validated attachment to the structure (any role) whose dates include `day`. */
@@ -231,7 +267,7 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
   if (CORRESPONDENT_ON_ACCOUNT.has(action)) {
     if (!scope) return deny('rights.correspondentOnly');
     if (target.kind !== 'account') return deny('rights.outOfScope');
-    return correspondentReaches(scope, target) ? ALLOW : deny('rights.outOfScope');
+    return accountInScope(scope, target) ? ALLOW : deny('rights.outOfScope');
   }
 
   if (ATTACHED_REQUESTS.has(action) && target.kind === 'structure')
@@ -242,7 +278,7 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
   if (action === 'account.read' || action === 'account.edit' || action === 'file.read') {
     if (self) return ALLOW;
     if (target.kind !== 'account') return deny('rights.notYours');
-    if (scope) return correspondentReaches(scope, target) ? ALLOW : deny('rights.outOfScope');
+    if (scope) return accountInScope(scope, target) ? ALLOW : deny('rights.outOfScope');
     // the managers of its structures may read (not edit) an account, as they list their users
     if (
       action === 'account.read' &&
@@ -256,11 +292,12 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
 
   if (target.kind !== 'structure') return deny('rights.notManager');
 
-  if (action === 'habilitation.grant')
+  // only the GP grants habilitations, and so only the GP decides habilitation requests (SPEC 6)
+  if (action === 'habilitation.grant' || action === 'habilitation.decide')
     return isPrincipalManager(actor, target.id, day) ? ALLOW : deny('rights.principalOnly');
 
   if ((action === 'structure.users' || action === 'attachment.pending') && scope)
-    return scopeCovers(scope, departementOf(target.postalCode)) ? ALLOW : deny('rights.outOfScope');
+    return structureInScope(scope, target.departement) ? ALLOW : deny('rights.outOfScope');
 
   if (!managerMay(actor, action, target.id, target.serviceId, day))
     return deny('rights.notManager');

@@ -118,7 +118,6 @@ function readKey(
 const empty = (s: string | undefined) =>
   s === undefined ? undefined : s.trim() === '' ? null : s.trim();
 
-/** A French postal code that lost its leading zero in a spreadsheet (`1000`) is padded back. */
 /** Countries whose postal codes are French ones (overseas territories have ISO codes of their own). */
 const FRENCH_POSTAL = new Set([
   'FR',
@@ -137,6 +136,20 @@ const FRENCH_POSTAL = new Set([
   'MC',
 ]);
 
+/**
+ * The département a structure is in (SPEC 6), computed here once and stored with it: the one
+ * of its French postal code; null (the scope `*` only) outside France or without a postal
+ * code. A German 33100 is not in Gironde. An absent country is France's.
+ */
+export function structureDepartement(
+  postalCode: string | null | undefined,
+  countryCode: string | null | undefined,
+): string | null {
+  if (countryCode && !FRENCH_POSTAL.has(countryCode.toUpperCase())) return null;
+  return departementOf(postalCode);
+}
+
+/** A French postal code that lost its leading zero in a spreadsheet (`1000`) is padded back. */
 export function readPostalCode(
   raw: string,
   countryCode: string | null | undefined,
@@ -181,9 +194,7 @@ export function parseStructureRow(cells: RowCells): RowResult<StructureValues> {
       issues.push({ column: 'CodePostal', message: 'row.postalCode', params: { value: postal } });
     else {
       values.postalCode = code;
-      // a German 33100 is not in Gironde: only French postal codes place a structure in a département
-      const country = values.countryCode as string | null | undefined;
-      values.departement = !country || FRENCH_POSTAL.has(country) ? departementOf(code) : null;
+      values.departement = structureDepartement(code, values.countryCode as string | null);
     }
   }
   if (issues.length > 0 || !key) return { ok: false, issues };

@@ -290,6 +290,7 @@ export const en: Record<keyof typeof fr, string> = {
   'col.updated': 'Updated',
   'col.unchanged': 'Unchanged',
   'col.rejected': 'Rejected',
+  'col.outOfScope': 'Out of scope',
   'col.padded': 'SIRETs padded',
   'col.gpKept': 'GPs kept',
   'col.sha256': 'SHA-256',

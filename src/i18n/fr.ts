@@ -310,6 +310,7 @@ export const fr = {
   'col.updated': 'Mises à jour',
   'col.unchanged': 'Inchangées',
   'col.rejected': 'Rejetées',
+  'col.outOfScope': 'Hors périmètre',
   'col.padded': 'SIRET complétés',
   'col.gpKept': 'GP conservés',
   'col.sha256': 'SHA-256',

@@ -506,10 +506,11 @@ describe.each(DIALECTS)('account (%s)', HEAVY, (dialect) => {
       expect(table.stdout).toContain(PAULINE);
       expect(table.stdout).toContain(PAU.companyName);
 
+      // no probing (SPEC 6): as for a login that does not exist
       const other = await cli.as(PAULINE)('account', 'show', HELENE);
-      expect(other.code).toBe(4);
+      expect(other.code).toBe(3);
       expect(other.stdout).toBe('');
-      expect(other.stderr).toContain('Vous ne pouvez agir que sur votre propre compte.');
+      expect(other.stderr).toBe(`Erreur : Compte introuvable : ${HELENE}.\n`);
 
       const byCorr = await cli.corr('account', 'show', PAULINE, '--json');
       expect(byCorr.code).toBe(0);
@@ -602,9 +603,9 @@ describe.each(DIALECTS)('account (%s)', HEAVY, (dialect) => {
       });
 
       const other = await cli.as(PAULINE)('account', 'edit', HELENE, '--ville', 'Pau');
-      expect(other.code).toBe(4);
+      expect(other.code).toBe(3);
       expect(other.stdout).toBe('');
-      expect(other.stderr).toContain('Vous ne pouvez agir que sur votre propre compte.');
+      expect(other.stderr).toBe(`Erreur : Compte introuvable : ${HELENE}.\n`);
       const helene = await withDb(fresh.location, (db) =>
         db
           .selectFrom('account')

@@ -36,7 +36,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const first = await cli('db', 'migrate', '--json');
     expect(first.code).toBe(0);
     expect(first.stderr).toBe(
-      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests.\n',
+      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement.\n',
     );
     expect(json(first)).toMatchObject({
       dialect,
@@ -46,8 +46,9 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
         '0003-sync-digest',
         '0004-directory-revision',
         '0005-sync-own-digests',
+        '0006-structure-departement',
       ],
-      current: '0005-sync-own-digests',
+      current: '0006-structure-departement',
     });
     if (dialect === 'sqlite') {
       expect(fs.existsSync(fresh.location)).toBe(true);
@@ -56,8 +57,8 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
 
     const second = await cli('db', 'migrate', '--json');
     expect(second.code).toBe(0);
-    expect(second.stderr).toBe('Schéma à jour (0005-sync-own-digests).\n');
-    expect(json(second)).toMatchObject({ applied: [], current: '0005-sync-own-digests' });
+    expect(second.stderr).toBe('Schéma à jour (0006-structure-departement).\n');
+    expect(json(second)).toMatchObject({ applied: [], current: '0006-structure-departement' });
 
     const status = await cli('db', 'status', '--json');
     expect(status.code).toBe(0);
@@ -66,7 +67,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     // the migration itself is audited, by the system user when no --as is given
     expect(s).toMatchObject({
       dialect,
-      schema: '0005-sync-own-digests',
+      schema: '0006-structure-departement',
       pending: [],
       accounts: 0,
       structures: 0,
@@ -88,7 +89,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const table = await cli('db', 'status');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/Comptes\s*│\s*1\s/);
-    expect(table.stdout).toContain('0005-sync-own-digests');
+    expect(table.stdout).toContain('0006-structure-departement');
   });
 
   it('status counts what the store holds', async () => {
@@ -97,7 +98,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const r = await clis(fresh.location).cli('db', 'status', '--json');
     expect(r.code).toBe(0);
     expect(json(r)).toMatchObject({
-      schema: '0005-sync-own-digests',
+      schema: '0006-structure-departement',
       pending: [],
       accounts: 2,
       notifications: 1,
@@ -136,7 +137,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const status = await copy.cli('db', 'status', '--json');
     expect(json(status)).toMatchObject({
       dialect: 'sqlite',
-      schema: '0005-sync-own-digests',
+      schema: '0006-structure-departement',
       accounts: 2,
       notifications: 1,
     });
@@ -298,6 +299,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
       '0003-sync-digest',
       '0004-directory-revision',
       '0005-sync-own-digests',
+      '0006-structure-departement',
       '9999-from-the-future',
     ]);
   });

@@ -346,8 +346,8 @@ describe.each(DIALECTS)('file (%s)', HEAVY, (dialect) => {
     expect(json<FileJson[]>(await bob('file', 'list', '--json'))).toEqual([]);
 
     const list = await bob('file', 'list', '--account', PAULINE);
-    expect(list.code).toBe(4);
-    expect(list.stderr).toContain('Vous ne pouvez agir que sur votre propre compte.');
+    expect(list.code).toBe(3);
+    expect(list.stderr).toBe(`Erreur : Compte introuvable : ${PAULINE}.\n`);
 
     // the correspondent of the account's département lists the metadata, and no more
     const corrList = await cli.corr('file', 'list', '--account', PAULINE, '--json');

@@ -148,7 +148,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
     if (!withServices) return;
     const s = await cli.corr('structure', 'import-services', SERVICES, '--json');
     expect(s.code).toBe(1);
-    expect(json<Summary>(s).created).toBe(6);
+    expect(json<Summary>(s).created).toBe(4);
   }
 
   /** `structure search … --format csv` as CORR, which must succeed. */
@@ -236,6 +236,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
         updated: 0,
         unchanged: 0,
         rejected: 2,
+        outOfScope: 0,
         padded: 1,
         unknownColumns: [],
         sample: [
@@ -416,7 +417,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
   });
 
   describe('import-services', () => {
-    it('imports the services: 1, lines 7, 8 and 9 rejected with their reasons, 6 created', async () => {
+    it('imports the services: 1, lines 7, 8 and 9 rejected with their reasons, 4 created, 2 out of scope', async () => {
       await importFixtures(false);
       const r = await cli.corr('structure', 'import-services', SERVICES, '--json');
       expect(r.code).toBe(1);
@@ -426,10 +427,12 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
         sha256: sha256(SERVICES),
         encoding: 'utf8',
         rows: 9,
-        created: 6,
+        created: 4,
         updated: 0,
         unchanged: 0,
         rejected: 3,
+        // Papeete (987) and the Ain (01) lie outside the scope 64,40: their services are skipped
+        outOfScope: 2,
         padded: 1,
       });
       expect(summary.sample).toEqual([
@@ -484,24 +487,18 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
           dateEnd: null,
         },
       ]);
-      // the padded SIRET of the directory, reached through its stripped form
-      expect((await show('123456600014')).services).toEqual([
-        {
-          code: 'ADMIN',
-          label: 'Administration générale',
-          active: false,
-          dateStart: null,
-          dateEnd: null,
-        },
-      ]);
+      // the padded SIRET of the directory, reached through its stripped form: in the Ain (01),
+      // outside the scope 64,40, its service was skipped
+      expect((await show('123456600014')).services).toEqual([]);
 
       const again = await cli.corr('structure', 'import-services', SERVICES, '--json');
       expect(again.code).toBe(1);
       expect(json<Summary>(again)).toMatchObject({
         created: 0,
         updated: 0,
-        unchanged: 6,
+        unchanged: 4,
         rejected: 3,
+        outOfScope: 2,
       });
     });
   });

@@ -157,12 +157,13 @@ async function build(name: TemplateName, location: string): Promise<void> {
   }
   await mustRun(['--db', location, ...INIT_ARGS], 0);
   const corr = ['--db', location, '--as', CORRESPONDENT, 'structure'];
-  // both fixtures hold rows rejected on purpose (two, three): 1, and the rest imported
+  // both fixtures hold rows rejected on purpose (two, three): 1, and the rest imported; the
+  // services of Papeete (987) and of the Ain (01) lie outside the scope 64,40 (SPEC 8.2: skipped)
   await mustRun([...corr, 'import', path.join(FIXTURES, 'annuaire.csv'), '--json'], 1, created(12));
   await mustRun(
     [...corr, 'import-services', path.join(FIXTURES, 'services.csv'), '--json'],
     1,
-    created(6),
+    created(4),
   );
 }
 

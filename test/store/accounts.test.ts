@@ -12,7 +12,7 @@ import { getAccount } from '../../src/db/account.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import { allAuditEntries, readHead } from '../../src/db/audit.repository.js';
-import { ConflictError, ForbiddenError } from '../../src/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAttachment, addStructure, counts, expectKey } from './support/seed.js';
 import { testClock } from '../helpers/clock.js';
@@ -283,14 +283,14 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
       return { logins: r.items.map((i) => i.login), total: r.total };
     };
 
-    it('shows a correspondent the accounts of its départements and those with no attachment', async () => {
+    it('shows a correspondent the accounts of its départements, those with no attachment, and the correspondents its scope covers', async () => {
       expect(await logins(CORR64)).toEqual({
-        logins: ['a.dufour@bayonne.fr', 'celine.nomade@free.fr', CORR64, ADMIN, CORR33],
-        total: 5,
+        logins: ['a.dufour@bayonne.fr', 'celine.nomade@free.fr', CORR64],
+        total: 3,
       });
       expect(await logins(CORR33)).toEqual({
-        logins: ['b.lefevre@bordeaux.fr', 'celine.nomade@free.fr', CORR64, ADMIN, CORR33],
-        total: 5,
+        logins: ['b.lefevre@bordeaux.fr', 'celine.nomade@free.fr', CORR33],
+        total: 3,
       });
       expect((await logins(ADMIN)).total).toBe(6);
     });
@@ -615,8 +615,9 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
       expect(own.changed).toEqual(['city']);
       await expectKey(
         editAccount(store, 'jean@bayonne.fr', 'marie@bayonne.fr', { city: 'ANGLET' }),
-        ForbiddenError,
-        'rights.notYours',
+        // no probing (SPEC 6): as for a login that does not exist
+        NotFoundError,
+        'account.notFound',
       );
       expect((await getAccount(store.db, 'marie@bayonne.fr')).city).toBeNull();
     });

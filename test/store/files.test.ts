@@ -343,8 +343,8 @@ describe.each(DIALECTS)('files (%s)', (dialect) => {
     it('another holder cannot list, and finds another account’s file as if it did not exist', async () => {
       await expectKey(
         listFiles(store, BOB, { account: PAULINE }),
-        ForbiddenError,
-        'rights.notYours',
+        NotFoundError,
+        'account.notFound',
       );
       const before = await counts(store.db);
       await expectKey(showFiles(store, BOB, [carte.id]), NotFoundError, 'file.notFound');

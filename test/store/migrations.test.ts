@@ -41,6 +41,7 @@ const LATEST = [
   '0003-sync-digest',
   '0004-directory-revision',
   '0005-sync-own-digests',
+  '0006-structure-departement',
 ];
 
 /** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
@@ -313,10 +314,16 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await revision()).toBe(before);
   });
 
-  it('rolls back 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
+  it('rolls back 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
     const s = await open();
     await migrateToLatest(s);
     await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const down6 = await migrator(s).migrateDown();
+    expect(down6.error).toBeUndefined();
+    expect(down6.results).toEqual([
+      { migrationName: '0006-structure-departement', direction: 'Down', status: 'Success' },
+    ]);
 
     const down5 = await migrator(s).migrateDown();
     expect(down5.error).toBeUndefined();

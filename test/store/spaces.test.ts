@@ -411,9 +411,9 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
         status: 'EN_COURS_DE_VALIDATION',
         service: null,
       });
+      // only the GP decides habilitation requests (SPEC 6): only the GP is told
       expect((await mails()).map((m) => `${m.login} ${m.event}`)).toEqual([
         `${GP} HABILITATION_REQUESTED`,
-        `${VA} HABILITATION_REQUESTED`,
       ]);
       expect(
         await codeOf(
@@ -423,7 +423,8 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
       // pending: no right yet
       const sub = await pendingSubscription(GS);
       expect(await codeOf(decideSubscriptions(store, USER, [sub], 'approve'))).toBe(4);
-      await decideHabilitations(store, VA, [made.id], 'approve');
+      expect(await codeOf(decideHabilitations(store, VA, [made.id], 'approve'))).toBe(4);
+      await decideHabilitations(store, GP, [made.id], 'approve');
       expect((await mails()).at(-1)).toMatchObject({ login: USER, event: 'HABILITATION_APPROVED' });
       expect(await codeOf(listSubscriptions(store, USER, { structure: PAU }))).toBe(0);
       // the attachment ends: the habilitation no longer counts
@@ -579,7 +580,7 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
       [
         'habilitation list --structure',
         (who) => listHabilitations(store, who, { structure: PAU }),
-        [0, 4, 0, 4, 0, 4, 4, 4],
+        [0, 4, 0, 4, 4, 4, 4, 4],
       ],
       [
         'habilitation grant',
@@ -610,7 +611,7 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
             [await habilitation(USER, 'MODIFICATION_STRUCTURE', 'EN_COURS_DE_VALIDATION')],
             'approve',
           ),
-        [4, 4, 0, 4, 0, 4, 4, 4],
+        [4, 4, 0, 4, 4, 4, 4, 4],
       ],
       [
         'habilitation reject',
@@ -622,7 +623,7 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
             'reject',
             'non',
           ),
-        [4, 4, 0, 4, 0, 4, 4, 4],
+        [4, 4, 0, 4, 4, 4, 4, 4],
       ],
       [
         'habilitation remove (the user’s)',

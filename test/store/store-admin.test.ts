@@ -298,7 +298,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           {
             kind: 'pendingMigrations',
             pending:
-              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests',
+              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement',
           },
         ]);
       } finally {
@@ -339,12 +339,13 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
             '0003-sync-digest',
             '0004-directory-revision',
             '0005-sync-own-digests',
+            '0006-structure-departement',
           ],
-          current: '0005-sync-own-digests',
+          current: '0006-structure-departement',
         });
         expect(await migrate(accessTo(bare.location))).toMatchObject({
           applied: [],
-          current: '0005-sync-own-digests',
+          current: '0006-structure-departement',
         });
         const s = await openStore(bare.location, { clock: testClock });
         try {
@@ -365,6 +366,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
                   '0003-sync-digest',
                   '0004-directory-revision',
                   '0005-sync-own-digests',
+                  '0006-structure-departement',
                 ],
               }),
               at: AT,
@@ -374,7 +376,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           await s.close();
         }
         expect(await status(accessTo(bare.location))).toMatchObject({
-          schema: '0005-sync-own-digests',
+          schema: '0006-structure-departement',
           pending: [],
           accounts: 0,
           auditEntries: 1,
@@ -385,7 +387,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       }
       expect(await status(accessTo(fresh.location))).toMatchObject({
         dialect,
-        schema: '0005-sync-own-digests',
+        schema: '0006-structure-departement',
         accounts: 1,
         auditEntries: 1,
         sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null,

@@ -123,7 +123,8 @@ describe.each(DIALECTS)('structure search and card (%s)', (dialect) => {
       store: accessTo(fresh.location),
       login: CORR,
       data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
-      scope: ['64'],
+      // national: it imports the whole directory and its services (SPEC 8.2)
+      scope: ['*'],
     });
     store = await openStore(fresh.location, { clock: testClock });
     await createAccount(store, CORR, {

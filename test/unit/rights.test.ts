@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Scope } from '../../src/domain/departement.js';
+import { departementOf, type Scope } from '../../src/domain/departement.js';
 import { HABILITATION_PROFILES, type HabilitationProfile } from '../../src/domain/enums.js';
 import {
   ACTIONS,
@@ -71,7 +71,7 @@ function account(
   return {
     kind: 'account',
     id: p.id ?? nextId++,
-    structurePostalCodes: structures.map((s) => s.postalCode),
+    departements: structures.map((s) => departementOf(s.postalCode)),
     structureIds: structures.map((s) => s.id),
     scope: p.scope ?? null,
   };
@@ -79,10 +79,10 @@ function account(
 const structure = (
   s: { id: number; postalCode: string | null },
   serviceId?: number | null,
-): Target => ({
+): Extract<Target, { kind: 'structure' }> => ({
   kind: 'structure',
   id: s.id,
-  postalCode: s.postalCode,
+  departement: departementOf(s.postalCode),
   ...(serviceId === undefined ? {} : { serviceId }),
 });
 const NONE: Target = { kind: 'none' };
@@ -122,7 +122,6 @@ const MANAGER = [
   'attachment.decide',
   'attachment.add',
   'subscription.decide',
-  'habilitation.decide',
 ] as const satisfies readonly Action[];
 const PROFILE_FOR: Record<(typeof MANAGER)[number], HabilitationProfile> = {
   'structure.users': 'CONSULTATION_UTILISATEURS',
@@ -130,7 +129,6 @@ const PROFILE_FOR: Record<(typeof MANAGER)[number], HabilitationProfile> = {
   'attachment.decide': 'VALIDATION_RATTACHEMENTS',
   'attachment.add': 'VALIDATION_RATTACHEMENTS',
   'subscription.decide': 'VALIDATION_ABONNEMENTS',
-  'habilitation.decide': 'VALIDATION_ABONNEMENTS',
 };
 
 describe('the rights matrix (SPEC 6), every action for every kind of actor', () => {
@@ -194,7 +192,7 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
     'attachment.add': [NM, NM, NM, ok, NM, ok, NM, NM, NM],
     'attachment.pending': [ok, ok, NM, ok, NM, ok, NM, NM, NM],
     'subscription.decide': [NM, NM, NM, ok, NM, NM, ok, NM, NM],
-    'habilitation.decide': [NM, NM, NM, ok, NM, NM, ok, NM, NM],
+    'habilitation.decide': [PO, PO, PO, ok, PO, PO, PO, PO, PO],
     'habilitation.grant': [PO, PO, PO, ok, PO, PO, PO, PO, PO],
     'structure.read': [ok, ok, ok, ok, ok, ok, ok, ok, ok],
     'notification.read': [ok, ok, ok, ok, ok, ok, ok, ok, ok],
@@ -715,7 +713,11 @@ describe('GP validity dates', () => {
   ])('a GP attachment %s (%j) gives the GP rights: %s', (_, dates, expected) => {
     const gp = gpOf(S33.id, dates);
     expect(isPrincipalManager(gp, S33.id, DAY)).toBe(expected);
-    for (const action of [...MANAGER, 'habilitation.grant' as const]) {
+    for (const action of [
+      ...MANAGER,
+      'habilitation.grant' as const,
+      'habilitation.decide' as const,
+    ]) {
       const decision = authorize(gp, action, structure(S33), DAY);
       expect(decision.allowed, action).toBe(expected);
     }
@@ -729,6 +731,43 @@ describe('GP validity dates', () => {
       ],
     });
     expect(authorize(a, 'habilitation.grant', structure(S33), DAY)).toEqual(ALLOW);
+  });
+});
+
+describe('habilitation requests: only the GP decides them (SPEC 6, issue 14 point 11)', () => {
+  it.each(HABILITATION_PROFILES)('a holder of %s decides no habilitation request', (profile) => {
+    const holder = holderOf(profile);
+    for (const target of [structure(S33), structure(S33, SERVICE_A)])
+      expect(authorize(holder, 'habilitation.decide', { ...target, requesterId: 1 }, DAY)).toEqual(
+        deny('rights.principalOnly'),
+      );
+  });
+
+  it('two holders of VALIDATION_ABONNEMENTS cannot approve each other, yet decide subscriptions', () => {
+    const a = holderOf('VALIDATION_ABONNEMENTS');
+    const b = holderOf('VALIDATION_ABONNEMENTS');
+    const request = (by: Actor): Target => ({ ...structure(S33), requesterId: by.id });
+    expect(authorize(a, 'habilitation.decide', request(b), DAY)).toEqual(
+      deny('rights.principalOnly'),
+    );
+    expect(authorize(b, 'habilitation.decide', request(a), DAY)).toEqual(
+      deny('rights.principalOnly'),
+    );
+    expect(authorize(a, 'subscription.decide', request(b), DAY)).toEqual(ALLOW);
+  });
+
+  it('the GP decides them, on the structure and its services, its own included', () => {
+    const gp = gpOf(S33.id);
+    expect(authorize(gp, 'habilitation.decide', structure(S33, SERVICE_A), DAY)).toEqual(ALLOW);
+    expect(
+      authorize(gp, 'habilitation.decide', { ...structure(S33), requesterId: gp.id }, DAY),
+    ).toEqual(ALLOW);
+    expect(authorize(gp, 'habilitation.decide', structure(S64), DAY)).toEqual(
+      deny('rights.principalOnly'),
+    );
+    expect(authorize(actor({ scope: ['*'] }), 'habilitation.decide', structure(S33), DAY)).toEqual(
+      deny('rights.principalOnly'),
+    );
   });
 });
 

@@ -194,7 +194,7 @@ describe('request life cycle', () => {
 });
 
 describe('rights of requests (issue 5 B additions to rights.ts)', () => {
-  const S = { kind: 'structure' as const, id: 10, postalCode: '64000', serviceId: null };
+  const S = { kind: 'structure' as const, id: 10, departement: '64', serviceId: null };
   const base = (p: Partial<Actor>): Actor => ({
     id: 1,
     login: 'a@b.fr',
@@ -252,7 +252,7 @@ describe('rights of requests (issue 5 B additions to rights.ts)', () => {
           attachments: [attached('UTILISATEUR', { dateStart: '2026-01-01' })],
           habilitations: va,
         }),
-        'habilitation.decide',
+        'subscription.decide',
         S,
         DAY,
       ),
@@ -269,13 +269,19 @@ describe('rights of requests (issue 5 B additions to rights.ts)', () => {
       habilitations: [{ structureId: 10, serviceId: null, profile: 'VALIDATION_ABONNEMENTS' }],
     });
     const gp = base({ id: 6, attachments: [attached('GESTIONNAIRE_PRINCIPAL')] });
-    for (const action of ['subscription.decide', 'habilitation.decide'] as const) {
-      expect(authorize(va, action, { ...S, requesterId: 5 }, DAY)).toEqual({
-        allowed: false,
-        reason: 'rights.ownRequest',
-      });
-      expect(authorize(va, action, { ...S, requesterId: 7 }, DAY)).toEqual({ allowed: true });
+    expect(authorize(va, 'subscription.decide', { ...S, requesterId: 5 }, DAY)).toEqual({
+      allowed: false,
+      reason: 'rights.ownRequest',
+    });
+    expect(authorize(va, 'subscription.decide', { ...S, requesterId: 7 }, DAY)).toEqual({
+      allowed: true,
+    });
+    for (const action of ['subscription.decide', 'habilitation.decide'] as const)
       expect(authorize(gp, action, { ...S, requesterId: 6 }, DAY)).toEqual({ allowed: true });
-    }
+    // habilitation requests: the GP's alone (SPEC 6)
+    expect(authorize(va, 'habilitation.decide', { ...S, requesterId: 7 }, DAY)).toEqual({
+      allowed: false,
+      reason: 'rights.principalOnly',
+    });
   });
 });
