@@ -197,6 +197,23 @@ describe.each(DIALECTS)('sync madrhas within the correspondent’s scope (%s)', 
     },
   );
 
+  it('an account outside the scope claiming the GP of a structure in scope does not make its GP step down', async () => {
+    await both(C64, [row(AGENT64, PAU, { role: 'GESTIONNAIRE_PRINCIPAL' })], { mode: 'delta' });
+    const summary = await both(
+      C64,
+      [row(AGENT64, PAU), row(GP33, PAU, { role: 'GESTIONNAIRE_PRINCIPAL' })],
+      { mode: 'delta' },
+    );
+    expect(summary).toMatchObject({ rejected: 1, gpKept: 1 });
+    expect(summary.sample).toEqual([{ line: 3, errors: [OUT64] }]);
+    expect((await accountOf(AGENT64)).attachments).toEqual([
+      `${PAU} GESTIONNAIRE_PRINCIPAL VALIDEE`,
+    ]);
+    expect((await accountOf(GP33)).attachments).toEqual([
+      `${BORDEAUX} GESTIONNAIRE_PRINCIPAL VALIDEE`,
+    ]);
+  });
+
   it('the pending request alone puts the Gironde account in the Pau scope: its rows are taken', async () => {
     // SPEC 6 counts a pending request: the 64 correspondent reaches the account (and may attach it in 64)
     const summary = await both(C64, [row(PENDING33, PAU), ...FILE64], { mode: 'delta' });
