@@ -272,18 +272,19 @@ async function rejectOutsideScope(
 ): Promise<void> {
   if (scope.includes(ALL)) return;
   for (let after = ''; ;) {
-    const page = await sync.stagedAccountsAfter(db, after, CHUNK);
-    if (page.length === 0) break;
-    after = page[page.length - 1]!.login;
+    const logins = await sync.stagedLoginsAfter(db, after, CHUNK);
+    if (logins.length === 0) break;
+    after = logins[logins.length - 1]!;
+    const existing = await sync.accountsByLogin(db, logins);
     const outside = await accountsOutsideScope(
       db,
       scope,
       scopes,
-      page.map((a) => a.id),
+      existing.map((a) => a.id),
     );
     await sync.rejectLogins(
       db,
-      page.filter((a) => outside.has(a.id)).map((a) => a.login),
+      existing.filter((a) => outside.has(a.id)).map((a) => a.login),
       reason,
     );
   }

@@ -350,19 +350,14 @@ export async function scopedAttachmentsOf(
   return out;
 }
 
-/** The next existing accounts (id, login) that staged rows name, in login order. */
-export async function stagedAccountsAfter(
-  db: Db,
-  after: string,
-  limit: number,
-): Promise<{ id: number; login: string }[]> {
+/** The next logins of the staged rows (valid or not), in order. */
+export async function stagedLoginsAfter(db: Db, after: string, limit: number): Promise<string[]> {
   const rows = await rawRows(
     db,
-    `select id, login from account where login > ? and login in (select login from sync_row where login is not null)
-       order by login limit ?`,
+    'select distinct login from sync_row where login is not null and login > ? order by login limit ?',
     [after, limit],
   );
-  return rows.map((r) => ({ id: r[0] as number, login: r[1] as string }));
+  return rows.map((r) => r[0] as string);
 }
 
 /**

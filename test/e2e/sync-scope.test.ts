@@ -110,7 +110,7 @@ describe.each(DIALECTS)('sync madrhas within the scope (%s)', HEAVY, (dialect) =
     for (const [login, scope] of [
       [C64, '64'],
       [C33, '33'],
-    ])
+    ] as const)
       ok(
         await as(NATIONAL)(
           'account',

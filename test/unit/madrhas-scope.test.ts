@@ -196,7 +196,7 @@ describe('planAbsent', () => {
             dateEnd: fc.constantFrom(null, '2024-12-31'),
           }),
         ),
-        fc.constantFrom(['64'], ['33', '64'], ['40']),
+        fc.constantFrom<string[]>(['64'], ['33', '64'], ['40']),
         (list, scope) => {
           const held = list.map((a) => at(a.departement, a));
           const plan = planAbsent(scope, held, null, TODAY);
