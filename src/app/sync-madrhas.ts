@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ALL, type Scope } from '../domain/departement.js';
+import { ALL } from '../domain/departement.js';
 import { hash64 } from '../domain/hash64.js';
 import {
   deactivationLimit,
@@ -9,6 +9,7 @@ import {
   planAbsent,
 } from '../domain/madrhas.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
+import type { Scope } from '../domain/departement.js';
 import type { Lang } from '../i18n/index.js';
 import {
   CellView,
