@@ -81,6 +81,8 @@ export class Writer {
     private readonly refOf: (structureId: number) => string,
     /** structure id → account id of its validated GP when the run began. */
     private readonly storeGp: Map<number, number>,
+    /** Whether a structure lies in the actor's scope: full mode ends no attachment outside it. */
+    private readonly inScope: (structureId: number) => boolean,
   ) {}
 
   /**
@@ -132,6 +134,7 @@ export class Writer {
         held.get(account.id) ?? [],
         this.full && !g.hasRejects,
         refOf,
+        this.inScope,
       );
       this.keepUnsucceededGps(plan, account.login);
       if (plan.kept.length > 0) summary.kept++;
@@ -402,20 +405,43 @@ function auditChanges(plan: AccountPlan): Record<string, unknown> {
   };
 }
 
-/** Step 5: the accounts full mode deactivates, with their MADRHAS attachments, audited and told. */
+/** An active MADRHAS account the file does not list, and what full mode does to it (domain/madrhas.ts planAbsent). */
+export interface AbsentAccount {
+  id: number;
+  login: string;
+  /** Deactivated, or kept active (it holds an attachment in effect outside the scope). */
+  deactivate: boolean;
+  /** Its validated MADRHAS attachments in scope, which end. */
+  end: { id: number; structureRef: string }[];
+}
+
+/**
+ * Step 5: full mode's absent accounts: their MADRHAS attachments in scope end (DESACTIVEE), and
+ * those with nothing in effect elsewhere are deactivated and told; each audited.
+ */
 export async function deactivateAbsent(
   uc: UseCase,
-  absent: { id: number; login: string }[],
+  absent: readonly AbsentAccount[],
   runId: number,
   summary: SyncSummary,
 ): Promise<void> {
   for (let i = 0; i < absent.length; i += CHUNK) {
     await breathe();
     const chunk = absent.slice(i, i + CHUNK);
-    const ids = chunk.map((a) => a.id);
-    summary.attachmentsEnded += await sync.deactivateAccounts(uc.trx, ids, uc.now);
-    summary.deactivated += chunk.length;
-    const deactivated = await accounts.accountsById(uc.trx, ids);
+    const ended = chunk.flatMap((a) => a.end.map((e) => e.id));
+    for (let j = 0; j < ended.length; j += CHUNK)
+      await sync.deactivateAttachments(uc.trx, ended.slice(j, j + CHUNK), uc.now);
+    summary.attachmentsEnded += ended.length;
+    // the run changed them without syncing them from rows: planned again next time
+    await sync.clearDigests(
+      uc.trx,
+      chunk.filter((a) => !a.deactivate).map((a) => a.id),
+    );
+    const ids = chunk.filter((a) => a.deactivate).map((a) => a.id);
+    summary.deactivated += ids.length;
+    summary.updated += chunk.length - ids.length;
+    if (ids.length > 0) await sync.deactivateAccounts(uc.trx, ids, uc.now);
+    const deactivated = ids.length > 0 ? await accounts.accountsById(uc.trx, ids) : [];
     const mails = deactivated.map((a) => {
       const m = composeMail('ACCOUNT_DEACTIVATED', a.language, {
         login: a.login,
@@ -440,11 +466,12 @@ export async function deactivateAbsent(
       chunk.map((a) => ({
         at: uc.now,
         actor: uc.actor.login,
-        action: 'sync.account.deactivate',
+        action: a.deactivate ? 'sync.account.deactivate' : 'sync.account.update',
         target: `account:${a.login}`,
         outcome: 'OK' as const,
         changes: JSON.stringify({
-          status: { before: 'ACTIF', after: 'INACTIF' },
+          ...(a.deactivate ? { status: { before: 'ACTIF', after: 'INACTIF' } } : {}),
+          ...(a.end.length > 0 ? { attachmentsEnded: a.end.map((e) => e.structureRef) } : {}),
           reason: 'absent',
         }),
         runId,

@@ -2,8 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ALL } from '../domain/departement.js';
 import { hash64 } from '../domain/hash64.js';
-import { deactivationLimit, MADRHAS_COLUMNS, personalFingerprint } from '../domain/madrhas.js';
+import {
+  deactivationLimit,
+  MADRHAS_COLUMNS,
+  personalFingerprint,
+  planAbsent,
+} from '../domain/madrhas.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
+import type { Scope } from '../domain/departement.js';
 import type { Lang } from '../i18n/index.js';
 import {
   CellView,
@@ -15,12 +21,20 @@ import {
   type EncodingChoice,
   type HeaderMatch,
 } from '../io/csv.js';
+import * as accounts from '../db/account.repository.js';
 import type { Db } from '../db/schema.js';
 import * as runs from '../db/run.repository.js';
 import type { Store } from '../db/store.js';
 import * as sync from '../db/sync.repository.js';
-import { applyStaged, deactivateAbsent, Writer } from './sync-apply.js';
-import { Directory, RowChecker, splitMessage, type CrossRule } from './sync-rows.js';
+import { applyStaged, deactivateAbsent, Writer, type AbsentAccount } from './sync-apply.js';
+import {
+  accountsOutsideScope,
+  Directory,
+  outsideScopeText,
+  RowChecker,
+  splitMessage,
+  type CrossRule,
+} from './sync-rows.js';
 import { streamFile, StreamFallback, type SyncTools } from './sync-stream.js';
 import type { SyncSummary } from './sync-summary.js';
 import { runUseCase, type UseCase } from './use-case.js';
@@ -31,7 +45,8 @@ export type { SyncSummary };
  * `sync madrhas` (SPEC 8.1): one run, one transaction.
  *  1. The file is hashed and its encoding settled; the header checked (exit 5 before any write).
  *  2. Each row is checked on its own and against the directory (app/sync-rows.ts; loaded once,
- *     bounded by the directory, not the file).
+ *     bounded by the directory, not the file); the rows of an existing account outside the
+ *     actor's scope (SPEC 6) are rejected whatever they say (a chunk of accounts at a time).
  *  3. The streamed path (app/sync-stream.ts): each login's rows taken together, the rules across
  *     rows checked as they go, accounts planned (domain/madrhas.ts planAccount) and written a
  *     chunk at a time (app/sync-apply.ts), one audit entry per changed account, linked to the
@@ -40,8 +55,10 @@ export type { SyncSummary };
  *  3'. the staged path (the streamed attempt's transaction rolled back): every row in a temporary table, the rules across rows as set-based
  *     queries, then the same writer, a chunk of logins at a time.
  *  4. Rejected rows are reported with every reason (--strict: nothing written, exit 5).
- *  5. Full mode: MADRHAS accounts in scope the file no longer lists are deactivated, within
- *     --max-deactivations (else exit 6 and the whole run rolls back).
+ *  5. Full mode: of the MADRHAS accounts in scope the file no longer lists, the MADRHAS
+ *     attachments in scope end, and those with nothing in effect elsewhere are deactivated, within
+ *     --max-deactivations (else exit 6 and the whole run rolls back). Nothing outside the
+ *     actor's scope ends (domain/madrhas.ts planAbsent).
  * Memory holds the directory's keys and one chunk, whatever the file's size.
  */
 
@@ -60,6 +77,7 @@ export interface SyncOptions {
 }
 
 const STAGE_BATCH = 2000;
+const CHUNK = 1000;
 const SAMPLE = 20;
 
 /** Thrown inside the transaction to roll a dry run back; carries its summary out. */
@@ -146,18 +164,29 @@ async function runSync(
         const dir = await Directory.load(uc.trx);
         const storeGp = await sync.principalManagers(uc.trx);
         if (streamed) await deferForWrites();
+        const inScope = dir.inScope(scope);
         return {
           checker: new RowChecker(dir, scope, o.lang),
           storeGp,
-          writer: new Writer(uc, full, runId, summary, (id) => dir.ref(id), storeGp),
+          writer: new Writer(
+            uc,
+            full,
+            runId,
+            summary,
+            (id) => dir.ref(id),
+            storeGp,
+            (id) => inScope[id] === 1,
+          ),
         };
       };
 
-      let unlistedIds: number[] | null = null;
+      // the correspondents' own scopes: their accounts are in the scope of those covering it (SPEC 6)
+      const scopes = await accounts.allScopes(uc.trx);
+      const outsideScope = outsideScopeText(o.lang, scope);
+      let unlistedIds: number[];
       if (streamed) {
         // no savepoint: SQLite would copy every page the run touches into a statement journal
         await sync.indexStage(uc.trx);
-        const correspondents = await sync.correspondentIds(uc.trx);
         const stamp = hash64(
           `${await sync.directoryRevision(uc.trx)}\u001f${[...scope].sort().join(',')}`,
         ).slice(0, 8);
@@ -168,7 +197,9 @@ async function runSync(
           summary,
           mode: o.mode,
           lang: o.lang,
-          correspondents,
+          scope,
+          scopes,
+          outsideScope,
           stamp,
           progress: o.progress,
         });
@@ -179,9 +210,11 @@ async function runSync(
         const { checker, writer } = await tools();
         await stageFile(uc, source, header.positions, checker, o, summary);
         await sync.indexStage(uc.trx);
+        await rejectOutsideScope(uc.trx, scope, scopes, outsideScope);
         await sync.checkAcrossRows(uc.trx, (key) => splitMessage(o.lang, key as CrossRule));
         await deferForWrites();
         await applyStaged(uc, writer, full);
+        unlistedIds = full ? await sync.unlistedAccounts(uc.trx) : [];
       }
 
       summary.rejected = await sync.countRejected(uc.trx);
@@ -194,23 +227,13 @@ async function runSync(
         );
 
       // a truncated export must not wipe a département: over the limit, the whole run rolls back
-      const unlistedAccounts = !full
-        ? []
-        : unlistedIds
-          ? await loginsInOrder(uc.trx, await sync.inScopeOf(uc.trx, scope, unlistedIds))
-          : await sync.absentAccounts(uc.trx, scope);
-      // an absent account that is a structure's GP stays active: the structure would lose its GP
-      const gps = await sync.principalOf(
-        uc.trx,
-        unlistedAccounts.map((a) => a.id),
-      );
-      summary.gpKept += gps.structures;
-      const absent = unlistedAccounts.filter((a) => !gps.accounts.has(a.id));
-      if (absent.length > 0) {
+      const absent = full ? await absentAccounts(uc, scope, scopes, unlistedIds, summary) : [];
+      const deactivations = absent.filter((a) => a.deactivate).length;
+      if (deactivations > 0) {
         const limit = deactivationLimit(o.maxDeactivations, total)!;
-        if (absent.length > limit)
+        if (deactivations > limit)
           throw new ConflictError('sync.tooManyDeactivations', {
-            count: absent.length,
+            count: deactivations,
             total,
             limit,
             max: o.maxDeactivations,
@@ -241,11 +264,67 @@ async function runSync(
   }
 }
 
-/** Accounts by id → id and login, in login order (as the staged path reports them). */
-async function loginsInOrder(db: Db, ids: number[]): Promise<{ id: number; login: string }[]> {
-  return (await sync.loginsOf(db, ids)).sort((x, y) =>
-    x.login < y.login ? -1 : x.login > y.login ? 1 : 0,
+/** The staged rows of existing accounts outside the actor's scope: rejected (SPEC 8.1), a chunk of logins at a time. */
+async function rejectOutsideScope(
+  db: Db,
+  scope: Scope,
+  scopes: ReadonlyMap<number, Scope>,
+  reason: string,
+): Promise<void> {
+  if (scope.includes(ALL)) return;
+  for (let after = ''; ;) {
+    const logins = await sync.stagedLoginsAfter(db, after, CHUNK);
+    if (logins.length === 0) break;
+    after = logins[logins.length - 1]!;
+    const existing = await sync.accountsByLogin(db, logins);
+    const outside = await accountsOutsideScope(
+      db,
+      scope,
+      scopes,
+      existing.map((a) => a.id),
+    );
+    await sync.rejectLogins(
+      db,
+      existing.filter((a) => outside.has(a.id)).map((a) => a.login),
+      reason,
+    );
+  }
+}
+
+/**
+ * Full mode's absent accounts (the active MADRHAS accounts the file does not list, by id): what
+ * becomes of each (domain/madrhas.ts planAbsent), in login order, those it leaves alone left out.
+ * An absent GP of a structure in scope stays as it is (counted gpKept): the structure would lose its GP.
+ */
+async function absentAccounts(
+  uc: UseCase,
+  scope: Scope,
+  scopes: ReadonlyMap<number, Scope>,
+  ids: readonly number[],
+  summary: SyncSummary,
+): Promise<AbsentAccount[]> {
+  const out: Omit<AbsentAccount, 'login'>[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const held = await sync.scopedAttachmentsOf(uc.trx, chunk);
+    for (const id of chunk) {
+      const plan = planAbsent(scope, held.get(id) ?? [], scopes.get(id) ?? null, uc.today);
+      if (plan.kind === 'gpKept') summary.gpKept += plan.structures;
+      else if (plan.kind !== 'none')
+        out.push({ id, deactivate: plan.kind === 'deactivate', end: plan.end });
+    }
+  }
+  const logins = new Map(
+    (
+      await sync.loginsOf(
+        uc.trx,
+        out.map((a) => a.id),
+      )
+    ).map((a) => [a.id, a.login]),
   );
+  return out
+    .map((a) => ({ ...a, login: logins.get(a.id)! }))
+    .sort((x, y) => (x.login < y.login ? -1 : x.login > y.login ? 1 : 0));
 }
 
 function emptySummary(source: CsvSource, o: SyncOptions, unknownColumns: string[]): SyncSummary {

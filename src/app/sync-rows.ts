@@ -1,7 +1,12 @@
-import { ALL, scopeCovers, type Scope } from '../domain/departement.js';
+import { ALL, formatScope, scopeCovers, type Scope } from '../domain/departement.js';
 import { IDENTIFIER_TYPES } from '../domain/enums.js';
 import { checkIdentifier } from '../domain/identifiers.js';
-import { parseMadrhasRow, type Cells, type MadrhasRow } from '../domain/madrhas.js';
+import {
+  accountInScopeOf,
+  parseMadrhasRow,
+  type Cells,
+  type MadrhasRow,
+} from '../domain/madrhas.js';
 import { checkServiceCode } from '../domain/structure.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Db } from '../db/schema.js';
@@ -81,6 +86,15 @@ export class Directory {
     return out;
   }
 
+  /** 1 for each structure (by id) in `scope`, active or not (full mode ends nothing outside it). */
+  inScope(scope: Scope): Uint8Array {
+    const all = scope.includes(ALL);
+    const out = new Uint8Array(this.activeOf.length);
+    for (let id = 0; id < out.length; id++)
+      if (all || scopeCovers(scope, this.departementOf[id] ?? null)) out[id] = 1;
+    return out;
+  }
+
   structure(
     idType: string,
     identifier: string,
@@ -102,6 +116,31 @@ export class Directory {
     return identifier === undefined ? String(id) : `${this.types[this.typeOf[id]!]}:${identifier}`;
   }
 }
+
+/**
+ * Of these existing accounts (ids), those outside the actor's scope (SPEC 6): a row about one of
+ * them is rejected (SPEC 8.1). `scopes`: the correspondents' own scopes, by account id. One
+ * query per thousand accounts; nothing to read when the scope is the whole country.
+ */
+export async function accountsOutsideScope(
+  db: Db,
+  scope: Scope,
+  scopes: ReadonlyMap<number, Scope>,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  const outside = new Set<number>();
+  if (scope.includes(ALL) || ids.length === 0) return outside;
+  const held = await sync.scopedAttachmentsOf(db, ids);
+  for (const id of ids)
+    if (!accountInScopeOf(scope, held.get(id) ?? [], scopes.get(id) ?? null)) outside.add(id);
+  return outside;
+}
+
+/** The reason a row about an account outside the actor's scope is rejected with. */
+export const outsideScopeText = (lang: Lang, scope: Scope) =>
+  issueText(lang, 'IDENTIFIANT_CONNEXION', 'sync.accountOutOfScope', {
+    scope: formatScope(scope),
+  });
 
 export function issueText(
   lang: Lang,

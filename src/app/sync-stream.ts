@@ -1,12 +1,13 @@
 import { DigestIndex, Hash64 } from '../domain/hash64.js';
 import { personalFingerprint } from '../domain/madrhas.js';
+import type { Scope } from '../domain/departement.js';
 import type { Lang } from '../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../io/csv.js';
 import { CsvLines, type CsvLine } from '../io/csv-lines.js';
 import * as sync from '../db/sync.repository.js';
 import type { CurrentAccount } from '../domain/madrhas.js';
 import { breathe, type AccountGroup, type Writer } from './sync-apply.js';
-import { crossRuleText, type RowChecker } from './sync-rows.js';
+import { accountsOutsideScope, crossRuleText, type RowChecker } from './sync-rows.js';
 import type { SyncSummary } from './sync-summary.js';
 import type { UseCase } from './use-case.js';
 
@@ -49,7 +50,12 @@ export interface StreamInput {
   summary: SyncSummary;
   mode: 'full' | 'delta';
   lang: Lang;
-  correspondents: Set<number>;
+  /** The actor's scope: a row about an existing account outside it is rejected (SPEC 8.1). */
+  scope: Scope;
+  /** The correspondents' own scopes, by account id. */
+  scopes: ReadonlyMap<number, Scope>;
+  /** The reason such a row is rejected with. */
+  outsideScope: string;
   /**
    * The directory's revision and the actor's scope, as a stamp recorded after each digest: an
    * account whose digest carries the current stamp was checked against the directory as it is.
@@ -281,6 +287,12 @@ class StreamRun<R extends { line: number }> {
         )
       ).map((a) => [a.login, a]),
     );
+    const outside = await accountsOutsideScope(
+      this.uc.trx,
+      this.input.scope,
+      this.input.scopes,
+      [...current.values()].map((a) => a.id),
+    );
     const groups: AccountGroup[] = [];
     const rejects: unknown[][] = [];
     for (const g of rest) {
@@ -292,6 +304,7 @@ class StreamRun<R extends { line: number }> {
         g.login,
         g.records.map((r) => ({ line: r.line, fields: this.reader.fields(r) })),
         account,
+        account !== null && outside.has(account.id),
         rejects,
       );
       // rows with a padded identifier are checked again every run (the summary counts them)
@@ -314,7 +327,7 @@ class StreamRun<R extends { line: number }> {
    * structure's GP, so another account claiming the structure is contested against it.)
    */
   private unchanged(records: R[], accountId: number, fresh: boolean): number {
-    if (this.input.correspondents.has(accountId)) return -1;
+    if (this.input.scopes.has(accountId)) return -1;
     if (fresh) return 0;
     let padded = 0;
     for (const r of records) {
@@ -361,19 +374,25 @@ class StreamRun<R extends { line: number }> {
     for (const s of this.contested) if (!this.demoted.has(s)) throw new StreamFallback('principal');
   }
 
-  /** An account's rows checked one by one, then against each other (in the staged path's order of rules). */
+  /**
+   * An account's rows checked one by one, then against each other (in the staged path's order of
+   * rules). `outside`: the account lies outside the actor's scope, and every row of it is rejected
+   * as on its own (the rules across rows leave such rows out).
+   */
   private check(
     login: string,
     records: CsvRecord[],
     account: CurrentAccount | null,
+    outside: boolean,
     rejects: unknown[][],
   ): (Omit<AccountGroup, 'digest'> & { padded: boolean }) | null {
-    const { summary, lang, correspondents } = this.input;
+    const { summary, lang, scopes } = this.input;
     const { checker } = this.tools!;
     const checked = records.map((r) => ({
       line: r.line,
       ...checker.check(this.view.at(r.fields)),
     }));
+    if (outside) for (const c of checked) c.reasons.push(this.input.outsideScope);
     const valid = checked.filter(
       (c) => c.reasons.length === 0 && c.row !== null && c.structureId !== null,
     );
@@ -393,7 +412,7 @@ class StreamRun<R extends { line: number }> {
       if (roles.size > 1 || periods.size > 1) flag(rows, 'sync.attachmentDisagree');
     }
     if (account?.status === 'SUPPRIME') flag(valid, 'sync.accountDeleted');
-    if (account && correspondents.has(account.id)) flag(valid, 'sync.isCorrespondent');
+    if (account && scopes.has(account.id)) flag(valid, 'sync.isCorrespondent');
     for (const c of valid) this.noteRole(c.structureId!, c.row!.role, login, account?.id ?? null);
 
     const rows: sync.StagedRow[] = [];

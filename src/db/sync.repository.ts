@@ -9,7 +9,14 @@ import type {
   Role,
   Source,
 } from '../domain/enums.js';
-import type { CurrentAccount, CurrentAttachment, MadrhasRow } from '../domain/madrhas.js';
+import {
+  SCOPE_STATUSES,
+  type CurrentAccount,
+  type CurrentAttachment,
+  type MadrhasRow,
+  type ScopedAttachment,
+} from '../domain/madrhas.js';
+import { accountInScope } from './account.repository.js';
 import type { Db } from './schema.js';
 import { bulkInsert, eachPacked, packedText, rawQuery, rawRows } from './bulk.js';
 import { rawSqlite } from './store.js';
@@ -281,36 +288,96 @@ export async function attachmentsOfAccounts(
   return out;
 }
 
-/** MADRHAS accounts in scope that the file does not list: full mode deactivates them. */
-function absentQuery(scope: Scope, select: string) {
-  const all = scope.includes(ALL);
-  const inScope = all
-    ? ''
-    : `and (exists (select 1 from attachment t join structure s on s.id = t.structure_id where t.account_id = account.id and t.status <> 'REFUSEE'
-          and s.departement in (${scope.map(() => '?').join(', ')}))
-        or not exists (select 1 from attachment t where t.account_id = account.id and t.status <> 'REFUSEE'))`;
-  return {
-    text: `select ${select} from account where source = 'MADRHAS' and status = 'ACTIF' ${inScope}`,
-    params: all ? [] : [...scope],
-  };
-}
-
+/** The active MADRHAS accounts in `scope` (SPEC 6, account.repository's rule): the base of --max-deactivations. */
 export async function madrhasAccountsInScope(db: Db, scope: Scope): Promise<number> {
-  const q = absentQuery(scope, 'count(*) as n');
-  return Number((await rawQuery(db, q.text, q.params)).rows[0]!.n);
+  const r = await db
+    .selectFrom('account')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('account.source', '=', 'MADRHAS')
+    .where('account.status', '=', 'ACTIF')
+    .$if(!scope.includes(ALL), (q) => q.where((eb) => accountInScope(eb, 'account.id', scope)))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
-export async function absentAccounts(
-  db: Db,
-  scope: Scope,
-): Promise<{ id: number; login: string }[]> {
-  const q = absentQuery(scope, 'id, login');
-  const r = await rawQuery(
+/** The active MADRHAS accounts no staged row names (the staged path's full mode weighs them). */
+export async function unlistedAccounts(db: Db): Promise<number[]> {
+  const rows = await rawRows(
     db,
-    `${q.text} and not exists (select 1 from sync_row r where r.login = account.login) order by login`,
-    q.params,
+    `select id from account where source = 'MADRHAS' and status = 'ACTIF'
+       and not exists (select 1 from sync_row r where r.login = account.login) order by id`,
+    [],
   );
-  return r.rows as { id: number; login: string }[];
+  return rows.map((r) => r[0] as number);
+}
+
+/**
+ * The counting attachments (SPEC 6) of these accounts, by account id, with their structure's
+ * stored département: what the sync weighs an existing account against the actor's scope with.
+ */
+export async function scopedAttachmentsOf(
+  db: Db,
+  accountIds: readonly number[],
+): Promise<Map<number, ScopedAttachment[]>> {
+  const out = new Map<number, ScopedAttachment[]>();
+  const statuses = SCOPE_STATUSES.map((s) => `'${s}'`).join(', ');
+  for (let i = 0; i < accountIds.length; i += 1000) {
+    const chunk = accountIds.slice(i, i + 1000);
+    const rows = await rawRows(
+      db,
+      `select t.account_id, t.id, t.structure_id, s.id_type, s.identifier, s.departement, t.role, t.status, t.source, t.date_start, t.date_end
+         from attachment t join structure s on s.id = t.structure_id
+         where t.status in (${statuses}) and t.account_id in (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    );
+    for (const r of rows) {
+      const accountId = r[0] as number;
+      let list = out.get(accountId);
+      if (!list) out.set(accountId, (list = []));
+      list.push({
+        id: r[1] as number,
+        structureId: r[2] as number,
+        structureRef: `${r[3] as string}:${r[4] as string}`,
+        departement: (r[5] as string | null) ?? null,
+        role: r[6] as Role,
+        status: r[7] as AttachmentStatus,
+        source: r[8] as Source,
+        dateStart: r[9] as string | null,
+        dateEnd: r[10] as string | null,
+      });
+    }
+  }
+  return out;
+}
+
+/** The next logins of the staged rows (valid or not), in order. */
+export async function stagedLoginsAfter(db: Db, after: string, limit: number): Promise<string[]> {
+  const rows = await rawRows(
+    db,
+    'select distinct login from sync_row where login is not null and login > ? order by login limit ?',
+    [after, limit],
+  );
+  return rows.map((r) => r[0] as string);
+}
+
+/**
+ * Rejects every staged row of these logins with `reason` (after the reasons it has), as a row
+ * rejected on its own: the rules across rows leave it out, as they leave out any invalid row.
+ */
+export async function rejectLogins(
+  db: Db,
+  logins: readonly string[],
+  reason: string,
+): Promise<void> {
+  for (let i = 0; i < logins.length; i += 1000) {
+    const chunk = logins.slice(i, i + 1000);
+    await rawQuery(
+      db,
+      `update sync_row set fp = null, reason = case when reason is null then ? else reason || ' | ' || ? end
+         where login in (${chunk.map(() => '?').join(', ')})`,
+      [reason, reason, ...chunk],
+    );
+  }
 }
 
 /** Migration 0003's triggers on SQLite, which clear an account's digest when anything else changes it. */
@@ -452,35 +519,6 @@ export async function principalManagers(db: Db): Promise<Map<number, number>> {
   return new Map(rows.map((r) => [r[0] as number, r[1] as number]));
 }
 
-/** Of these accounts, those that are a structure's validated GP, and how many structures they hold so. */
-export async function principalOf(
-  db: Db,
-  accountIds: readonly number[],
-): Promise<{ accounts: Set<number>; structures: number }> {
-  const accounts = new Set<number>();
-  let structures = 0;
-  for (let i = 0; i < accountIds.length; i += 1000) {
-    const chunk = accountIds.slice(i, i + 1000);
-    const rows = await rawRows(
-      db,
-      `select account_id from attachment where status = 'VALIDEE' and role = 'GESTIONNAIRE_PRINCIPAL' and account_id in (${chunk.map(() => '?').join(', ')})`,
-      chunk,
-    );
-    for (const r of rows) accounts.add(r[0] as number);
-    structures += rows.length;
-  }
-  return { accounts, structures };
-}
-
-/** Ids of the accounts that are correspondents (never MADRHAS accounts). */
-export async function correspondentIds(db: Db): Promise<Set<number>> {
-  return new Set(
-    (await rawRows(db, 'select distinct account_id from correspondent_scope', [])).map(
-      (r) => r[0] as number,
-    ),
-  );
-}
-
 /** A page of accounts for the streamed sync (`accountsAfter`), in columns. */
 export interface AccountPage {
   ids: number[];
@@ -514,22 +552,6 @@ export async function accountsAfter(db: Db, afterId: number, limit: number): Pro
     at = end + 1;
   }
   return page;
-}
-
-/** Of these MADRHAS accounts, those in the actor's scope (as full mode counts them). */
-export async function inScopeOf(db: Db, scope: Scope, ids: readonly number[]): Promise<number[]> {
-  if (scope.includes(ALL)) return [...ids];
-  const q = absentQuery(scope, 'id');
-  const out: number[] = [];
-  for (let i = 0; i < ids.length; i += 1000) {
-    const chunk = ids.slice(i, i + 1000);
-    for (const r of await rawRows(db, `${q.text} and id in (${chunk.map(() => '?').join(', ')})`, [
-      ...q.params,
-      ...chunk,
-    ]))
-      out.push(r[0] as number);
-  }
-  return out;
 }
 
 /** The directory's revision (migration 0004). */
@@ -684,23 +706,15 @@ export async function deactivateAttachments(
     .execute();
 }
 
-/** Full mode: deactivates these accounts and ends their validated MADRHAS attachments; returns how many ended. */
+/** Full mode: deactivates these accounts (their digest goes: the run did not sync them from rows). */
 export async function deactivateAccounts(
   db: Db,
   ids: readonly number[],
   at: string,
-): Promise<number> {
+): Promise<void> {
   await db
     .updateTable('account')
     .set({ status: 'INACTIF', syncDigest: null, updatedAt: at })
     .where('id', 'in', [...ids])
     .execute();
-  const ended = await db
-    .updateTable('attachment')
-    .set({ status: 'DESACTIVEE', updatedAt: at })
-    .where('accountId', 'in', [...ids])
-    .where('source', '=', 'MADRHAS')
-    .where('status', '=', 'VALIDEE')
-    .executeTakeFirst();
-  return Number(ended.numUpdatedRows);
 }

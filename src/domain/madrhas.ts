@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { scopeCovers, scopeWithin, type Scope } from './departement.js';
 import {
   IDENTIFIER_TYPES,
   ROLES,
@@ -11,6 +12,7 @@ import {
 } from './enums.js';
 import { normalisePhone, parseDate } from './fields.js';
 import { checkIdentifier } from './identifiers.js';
+import { withinDates } from './rights.js';
 import { checkServiceCode, type RowIssue, type RowResult } from './structure.js';
 
 /**
@@ -299,7 +301,8 @@ const LIVE = new Set(['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE']);
 
 /**
  * What the sync does to one existing account (or, with `current` null, creates). `refOf` names a
- * structure id for the audit entry. `full`: MADRHAS attachments the file no longer lists end.
+ * structure id for the audit entry. `full`: MADRHAS attachments to structures in scope that the
+ * file no longer lists end.
  */
 export function planAccount(
   row: MadrhasRow,
@@ -308,6 +311,8 @@ export function planAccount(
   attachments: readonly CurrentAttachment[],
   full: boolean,
   refOf: (structureId: number) => string,
+  /** Whether a structure lies in the actor's scope: full mode ends nothing outside it. */
+  inScope: (structureId: number) => boolean = () => true,
 ): AccountPlan {
   const plan: AccountPlan = {
     fields: {},
@@ -350,12 +355,102 @@ export function planAccount(
     const listed = new Set(wanted.map((w) => w.structureId));
     for (const a of live) {
       if (a.source !== 'MADRHAS' || a.status !== 'VALIDEE' || listed.has(a.structureId)) continue;
+      // the file speaks only for the actor's scope: an attachment elsewhere is not absent from it
+      if (!inScope(a.structureId)) continue;
       // a structure never loses its GP silently (issue 5): the role must be transferred first
       if (a.role === 'GESTIONNAIRE_PRINCIPAL') plan.gpKept.push(refOf(a.structureId));
       else plan.end.push({ id: a.id, structureRef: refOf(a.structureId) });
     }
   }
   return plan;
+}
+
+// ---- the actor's scope (SPEC 6, 8.1) -----------------------------------------------------
+
+/** The attachment statuses that count for an account's scope (SPEC 6). */
+export const SCOPE_STATUSES = [
+  'EN_COURS_DE_VALIDATION',
+  'VALIDEE',
+  'DESACTIVEE',
+] as const satisfies readonly AttachmentStatus[];
+const COUNTING = new Set<string>(SCOPE_STATUSES);
+
+/** An existing account's attachment as the sync weighs it against the actor's scope. */
+export interface ScopedAttachment {
+  id: number;
+  structureId: number;
+  /** `TYPE:identifier`, for audit entries. */
+  structureRef: string;
+  /** The structure's stored département (null: outside France or without a postal code). */
+  departement: string | null;
+  role: Role;
+  status: AttachmentStatus;
+  source: Source;
+  dateStart: string | null;
+  dateEnd: string | null;
+}
+
+/**
+ * SPEC 6 for an existing account: in `scope` when one of its counting attachments goes to a
+ * structure in scope, or when it has none and is not a correspondent; a correspondent
+ * (`correspondentScope`) when `scope` covers its own. `attachments` may hold others: they are
+ * left out here.
+ */
+export function accountInScopeOf(
+  scope: Scope,
+  attachments: readonly Pick<ScopedAttachment, 'status' | 'departement'>[],
+  correspondentScope: Scope | null,
+): boolean {
+  if (correspondentScope !== null) return scopeWithin(correspondentScope, scope);
+  let counting = 0;
+  for (const a of attachments) {
+    if (!COUNTING.has(a.status)) continue;
+    if (scopeCovers(scope, a.departement)) return true;
+    counting++;
+  }
+  return counting === 0;
+}
+
+/** What full mode does to an active MADRHAS account the file does not list. */
+export type AbsentPlan =
+  /** Outside the actor's scope, or nothing of it the file governs: untouched. */
+  | { kind: 'none' }
+  /** The validated GP of structures in scope (how many): untouched, the structures keep their GP. */
+  | { kind: 'gpKept'; structures: number }
+  /** Its MADRHAS attachments in scope end; it stays active (in effect elsewhere) or is deactivated. */
+  | { kind: 'end' | 'deactivate'; end: { id: number; structureRef: string }[] };
+
+/**
+ * Full mode's rule for an absent account (SPEC 8.1): only attachments to structures in the
+ * actor's scope end (its validated MADRHAS ones), and the account is deactivated only when it
+ * is in scope through a MADRHAS attachment (or through having none at all) and nothing keeps
+ * it elsewhere: no validated attachment in effect on `day` to a structure outside the scope, no
+ * validated GP role anywhere. A mere pending request in scope deactivates nothing.
+ */
+export function planAbsent(
+  scope: Scope,
+  attachments: readonly ScopedAttachment[],
+  correspondentScope: Scope | null,
+  day: string,
+): AbsentPlan {
+  if (!accountInScopeOf(scope, attachments, correspondentScope)) return { kind: 'none' };
+  const counting = attachments.filter((a) => COUNTING.has(a.status));
+  const inScope = (a: ScopedAttachment) => scopeCovers(scope, a.departement);
+  const validGp = counting.filter(
+    (a) => a.status === 'VALIDEE' && a.role === 'GESTIONNAIRE_PRINCIPAL',
+  );
+  const gpInScope = validGp.filter(inScope).length;
+  if (gpInScope > 0) return { kind: 'gpKept', structures: gpInScope };
+  const madrhas = counting.filter((a) => a.source === 'MADRHAS' && inScope(a));
+  const end = madrhas
+    .filter((a) => a.status === 'VALIDEE')
+    .map((a) => ({ id: a.id, structureRef: a.structureRef }));
+  const heldElsewhere =
+    validGp.length > 0 ||
+    counting.some((a) => a.status === 'VALIDEE' && !inScope(a) && withinDates(a, day));
+  if (!heldElsewhere && (madrhas.length > 0 || counting.length === 0))
+    return { kind: 'deactivate', end };
+  return end.length > 0 ? { kind: 'end', end } : { kind: 'none' };
 }
 
 export const planIsEmpty = (p: AccountPlan) =>

@@ -391,6 +391,8 @@ export const en: Record<keyof typeof fr, string> = {
   'row.accountStatus': 'status "{value}": ACTIF or INACTIF',
   'sync.structureInactive': 'structure {ref} is inactive',
   'sync.structureOutOfScope': 'structure {ref} is outside your scope (département {departement})',
+  'sync.accountOutOfScope':
+    "account outside your scope (départements {scope}): a file does not reach another département's accounts",
   'sync.serviceUnknown': 'unknown service {code} in structure {ref}',
   'sync.serviceInactive': 'service {code} of structure {ref} is inactive',
   'sync.personalDisagree':

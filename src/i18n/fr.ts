@@ -413,6 +413,8 @@ export const fr = {
   'row.accountStatus': 'statut « {value} » : ACTIF ou INACTIF',
   'sync.structureInactive': 'structure {ref} inactive',
   'sync.structureOutOfScope': 'structure {ref} hors de votre périmètre (département {departement})',
+  'sync.accountOutOfScope':
+    'compte hors de votre périmètre (départements {scope}) : un fichier n’atteint pas les comptes d’un autre département',
   'sync.serviceUnknown': 'service {code} inconnu dans la structure {ref}',
   'sync.serviceInactive': 'service {code} inactif dans la structure {ref}',
   'sync.personalDisagree':
