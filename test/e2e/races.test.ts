@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { RunResult } from '../helpers/cli.js';
@@ -23,6 +25,17 @@ import {
  */
 
 const GP = 'gp@mairie-pau.fr';
+const MADRHAS = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../fixtures/madrhas.csv',
+);
+/** The accounts the fixture export creates. */
+const SYNCED = [
+  'anne-marie.le-gall@mont-de-marsan.fr',
+  'jean.martin@mairie-pau.fr',
+  'pauline.dufour@mairie-pau.fr',
+  'sophie.bernard@chateau-pau.fr',
+];
 const NOW = '2026-03-11T10:00:00.000Z';
 const ROUNDS = 3;
 /** The commands wait for the held lock as long as the test holds it: no timing in play. */
@@ -31,8 +44,9 @@ const ENV = { now: NOW, env: { CHORUS_ADMIN_LOCK_TIMEOUT: '120000' } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Runs `commands` while `hold` keeps a lock in a transaction of the test's own; releases it once
- * every command is either blocked on a lock or finished.
+ * Runs `commands` while `hold` keeps a lock in a transaction of the test's own: each is started
+ * once the ones before it are blocked on a lock (or finished), so they queue in the order given;
+ * the lock is released once every one is.
  */
 async function race(
   location: string,
@@ -47,15 +61,18 @@ async function race(
     await holder.query('begin');
     await hold(holder);
     let finished = 0;
-    const runs = commands.map((c) => c().finally(() => finished++));
-    for (;;) {
-      // (pg_stat_activity is read afresh by each statement outside a transaction)
-      const { rows } = await watcher.query<{ n: number }>(
-        `select count(*)::int as n from pg_stat_activity
-          where datname = current_database() and wait_event_type = 'Lock'`,
-      );
-      if (finished + rows[0]!.n >= commands.length) break;
-      await sleep(10);
+    const runs: Promise<RunResult>[] = [];
+    for (const command of commands) {
+      runs.push(command().finally(() => finished++));
+      for (;;) {
+        // (pg_stat_activity is read afresh by each statement outside a transaction)
+        const { rows } = await watcher.query<{ n: number }>(
+          `select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`,
+        );
+        if (finished + rows[0]!.n >= runs.length) break;
+        await sleep(10);
+      }
     }
     await holder.query('rollback');
     return await Promise.all(runs);
@@ -284,4 +301,59 @@ describe.skipIf(!PG_URL)('races on PostgreSQL: decided once, the loser gets 6', 
     );
     return rows.map((r) => r.login);
   }
+});
+
+describe.skipIf(!PG_URL)('a long run on PostgreSQL and a short command at once', HEAVY, () => {
+  let fresh: FreshLocation;
+  let cli: ReturnType<typeof clis>;
+  beforeEach(async () => {
+    // the seeded template: the fixture directory and services imported by CORR
+    fresh = await freshLocation('postgres', 'seeded');
+    cli = clis(fresh.location, ENV);
+  }, HEAVY.timeout);
+  afterEach(async () => {
+    await fresh.cleanup();
+  });
+
+  const logins = () =>
+    withDb(fresh.location, async (db) =>
+      (await db.selectFrom('account').select('login').orderBy('login').execute()).map(
+        (r) => r.login,
+      ),
+    );
+  const sync = () => cli.corr('sync', 'madrhas', MADRHAS);
+  const create = (login: string) => () =>
+    cli.corr('account', 'create', login, '--email', login, '--nom', 'NOUVEAU', '--prenom', 'Léa');
+
+  it('a short command that started first: the sync waits for it, and is not thrown away at its commit', async () => {
+    const before = await logins();
+    // the short command writes, then waits to append to the audit log; the sync comes second
+    const [short, long] = await race(
+      fresh.location,
+      (c) => c.query('select seq from audit_head for update'),
+      [create('lea@mairie-pau.fr'), sync],
+    );
+    expect(short!.code, short!.stderr).toBe(0);
+    // the fixture's run: 4 accounts created, 9 lines rejected by design (exit 1)
+    expect(long!.code, long!.stderr).toBe(1);
+    expect(long!.stderr).toContain('9 ligne(s) sur 15 rejetée(s)');
+    expect(await logins()).toEqual(
+      [...before, 'lea@mairie-pau.fr', ...SYNCED].sort((a, b) => (a < b ? -1 : 1)),
+    );
+  });
+
+  it('a sync holding its locks: the short command waits for it, then proceeds', async () => {
+    const before = await logins();
+    const [long, short] = await race(
+      fresh.location,
+      (c) => c.query('select seq from audit_head for update'),
+      [sync, create('lea@mairie-pau.fr')],
+    );
+    expect(long!.code, long!.stderr).toBe(1);
+    expect(long!.stderr).toContain('9 ligne(s) sur 15 rejetée(s)');
+    expect(short!.code, short!.stderr).toBe(0);
+    expect(await logins()).toEqual(
+      [...before, 'lea@mairie-pau.fr', ...SYNCED].sort((a, b) => (a < b ? -1 : 1)),
+    );
+  });
 });
