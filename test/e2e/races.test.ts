@@ -198,6 +198,40 @@ describe.skipIf(!PG_URL)('races on PostgreSQL: decided once, the loser gets 6', 
     }
   });
 
+  it('subscription approve and reject of one request: one wins, the other exits 6, one e-mail', async () => {
+    for (let round = 1; round <= ROUNDS; round++) {
+      const holder = `member${round}@mairie-pau.fr`;
+      await createAccount(fresh.location, holder);
+      await withDb(fresh.location, (db) => attach(db, holder, pau));
+      const asked = await cli.as(holder)(
+        '--json',
+        'subscription',
+        'request',
+        PAU.identifier,
+        'FACTURES_TRAVAUX',
+      );
+      expect(asked.code, asked.stderr).toBe(0);
+      const id = json<{ id: number }>(asked).id;
+
+      const results = await race(
+        fresh.location,
+        (c) => c.query('select id from subscription where id = $1 for update', [id]),
+        [
+          () => cli.as(GP)('subscription', 'approve', String(id)),
+          () => cli.as(GP)('subscription', 'reject', String(id), '--reason', 'Non justifié'),
+        ],
+      );
+      expect(codes(results), results.map((r) => r.stderr).join('\n')).toEqual([0, 6]);
+      expect(
+        await mailsTo(holder, ['SUBSCRIPTION_APPROVED', 'SUBSCRIPTION_REJECTED']),
+      ).toHaveLength(1);
+      expect(
+        (await auditOf(`subscription:${id}`, ['subscription.approve', 'subscription.reject']))
+          .length,
+      ).toBe(1);
+    }
+  });
+
   it('a GP transfer and the deletion of the successor: one exits 6, no deleted account is GP', async () => {
     for (let round = 1; round <= ROUNDS; round++) {
       const successor = `successor${round}@mairie-pau.fr`;
