@@ -2,11 +2,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initStore } from '../../src/app/init.js';
 import { MAX_ATTEMPTS, runUseCase } from '../../src/app/use-case.js';
 import { getAccount } from '../../src/db/account.repository.js';
+import { setAttachmentStatus, setRole } from '../../src/db/attachment.repository.js';
+import { decideRequest, setRequestStatus } from '../../src/db/request.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ConflictError } from '../../src/errors.js';
 import { testClock } from '../helpers/clock.js';
 import { DIALECTS, accessTo, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { addAccount, addAttachment, addStructure, count, expectKey } from './support/seed.js';
+import { AT, addAccount, addAttachment, addStructure, count, expectKey } from './support/seed.js';
 
 /**
  * How runUseCase deals with a lost race (SPEC 5), on each dialect: the body is run again whole,
@@ -16,6 +18,8 @@ import { addAccount, addAttachment, addStructure, count, expectKey } from './sup
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const NOW = '2025-03-10T09:30:00.000Z';
+/** The instant test/store/support/seed.ts stamps its rows with. */
+const NOW_SEED = AT;
 
 /** What PostgreSQL throws when a serializable transaction loses (pg's errors carry the SQLSTATE). */
 const serializationFailure = () =>
@@ -110,5 +114,67 @@ describe.each(DIALECTS)('runUseCase and lost races (%s)', (dialect) => {
       'attachment.gpChanged',
     );
     expect(await count(store.db, 'attachment')).toBe(1);
+  });
+
+  it('the UPDATEs that decide re-check the status they were read with: changed meanwhile, nothing written', async () => {
+    const structure = await addStructure(store.db, '21640445700019');
+    const account = await addAccount(store.db, 'agent@mairie-pau.fr');
+    const id = await addAttachment(store.db, account, structure, 'UTILISATEUR', 'REFUSEE');
+    const at = '2025-03-10T10:00:00.000Z';
+    expect(
+      await setAttachmentStatus(store.db, id, 'VALIDEE', {
+        at,
+        decidedBy: CORR,
+        from: 'EN_COURS_DE_VALIDATION',
+      }),
+    ).toBe(false);
+    expect(await setRole(store.db, id, 'UTILISATEUR', at, 'GESTIONNAIRE_PRINCIPAL')).toBe(false);
+    const row = await store.db
+      .selectFrom('attachment')
+      .select(['status', 'role', 'updatedAt', 'decidedBy'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      status: 'REFUSEE',
+      role: 'UTILISATEUR',
+      updatedAt: NOW_SEED,
+      decidedBy: null,
+    });
+    expect(await setAttachmentStatus(store.db, id, 'SUPPRIMEE', { at, from: 'REFUSEE' })).toBe(
+      true,
+    );
+
+    const h = await store.db
+      .insertInto('habilitation')
+      .values({
+        accountId: account,
+        structureId: structure,
+        serviceId: null,
+        profile: 'CONSULTATION_UTILISATEURS',
+        status: 'REFUSEE',
+        requestedAt: at,
+        decidedAt: at,
+        decidedBy: CORR,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const decided = { from: 'EN_COURS_DE_VALIDATION', status: 'VALIDEE', at, by: CORR } as const;
+    expect(await decideRequest(store.db, 'habilitation', h.id, decided)).toBe(false);
+    expect(
+      await setRequestStatus(store.db, 'habilitation', h.id, {
+        from: 'VALIDEE',
+        status: 'SUPPRIMEE',
+        at,
+      }),
+    ).toBe(false);
+    expect(
+      await store.db
+        .selectFrom('habilitation')
+        .select('status')
+        .where('id', '=', h.id)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ status: 'REFUSEE' });
   });
 });
