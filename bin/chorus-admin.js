@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Runs the built program on this process. The batch commands (MADRHAS sync, directory imports)
 // still run in a child Node whose old space is capped, so that V8 collects garbage instead of
-// growing the heap; the child stops when its parent dies (a pipe on fd 3). Issue 16 removes it.
+// growing the heap; the child stops when its parent dies (a pipe on fd 3), and since that pipe is
+// heard only when the event loop runs, it also checks right before its COMMIT that its parent is
+// still the launcher (CHORUS_ADMIN_PARENT_PID, read in src/cli.ts). Issue 16 removes it.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -31,7 +33,12 @@ if (batch && process.env.CHORUS_ADMIN_CHILD !== '1' && !capped) {
     ['--max-old-space-size=192', fileURLToPath(import.meta.url), ...args],
     {
       stdio: ['inherit', 'inherit', 'inherit', 'pipe'],
-      env: { ...process.env, CHORUS_ADMIN_CHILD: '1' },
+      // the child commits only while its parent is this process (realIo's parentAlive, src/cli.ts)
+      env: {
+        ...process.env,
+        CHORUS_ADMIN_CHILD: '1',
+        CHORUS_ADMIN_PARENT_PID: String(process.pid),
+      },
     },
   );
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])

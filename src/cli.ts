@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { bindIo } from './commands/program-io.js';
@@ -27,6 +28,27 @@ export function realIo(): Io {
     cwd: process.cwd(),
     clock: { now: () => new Date() },
     prompter: inquirerPrompter(process.stdin, process.stderr),
+    parentAlive: parentCheck(),
+  };
+}
+
+/**
+ * A batch child (bin/chorus-admin.js) knows its launcher's pid: once the launcher is gone (killed),
+ * the child has another parent, and must not commit. The check is synchronous: better-sqlite3
+ * keeps the event loop busy until the COMMIT, so the launcher's death could not be heard otherwise.
+ * CHORUS_ADMIN_TEST_COMMIT_GATE (tests only) names a FIFO the child waits on before the check,
+ * after creating FIFO.reached, so that a test can kill the launcher at that very point.
+ */
+function parentCheck(): (() => boolean) | undefined {
+  const launcher = Number(process.env.CHORUS_ADMIN_PARENT_PID);
+  if (!Number.isInteger(launcher) || launcher <= 1) return undefined;
+  const gate = process.env.CHORUS_ADMIN_TEST_COMMIT_GATE;
+  return () => {
+    if (gate) {
+      fs.writeFileSync(`${gate}.reached`, '');
+      fs.readFileSync(gate);
+    }
+    return process.ppid === launcher;
   };
 }
 

@@ -98,3 +98,12 @@ export class InterruptedError extends AppError {
     super('error.interrupted');
   }
 }
+
+/** The program that started this one (the launcher of a batch) is gone: the run stops before it commits. */
+export class OrphanedError extends AppError {
+  override readonly name = 'OrphanedError';
+  readonly exitCode = EXIT.INTERRUPTED;
+  constructor() {
+    super('store.orphaned');
+  }
+}

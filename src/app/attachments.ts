@@ -257,11 +257,17 @@ export async function decideAttachment(
     const reason = decision.approve ? undefined : decision.reason.trim();
     if (reason === '')
       throw new InvalidInputError([{ field: '--reason', message: 'validation.required' }]);
-    await attachments.setAttachmentStatus(uc.trx, a.id, status, {
+    const decided = await attachments.setAttachmentStatus(uc.trx, a.id, status, {
       at: uc.now,
       decidedBy: uc.actor.login,
       ...(reason === undefined ? {} : { refusalReason: reason }),
+      from: 'EN_COURS_DE_VALIDATION',
     });
+    if (!decided)
+      throw new ConflictError('attachment.alreadyDecided', {
+        id,
+        status: (await attachments.getAttachment(uc.trx, id)).status,
+      });
     const requester = await accounts.accountById(uc.trx, a.accountId);
     uc.audit(decision.approve ? 'attachment.approve' : 'attachment.reject', label, {
       structure: formatStructureRef(s),
@@ -420,6 +426,8 @@ export async function detach(
   actor: string,
   input: DetachInput,
 ): Promise<DetachResult> {
+  // the body runs again when it loses a race (PostgreSQL): a GP that no longer is one lost it
+  let wasGp = false;
   return runUseCase(store, { actor, action: 'attachment.detach' }, async (uc) => {
     const s = await structures.getStructure(uc.trx, parseStructureRef(input.structure));
     const ref = formatStructureRef(s);
@@ -432,6 +440,9 @@ export async function detach(
       (await attachments.servicesByAttachment(uc.trx, [a.id])).get(a.id) ?? []
     ).filter((l) => l.status === a.status);
     const isGp = a.role === GP && a.status === 'VALIDEE';
+    if (input.newManager !== null && !isGp && wasGp)
+      throw new ConflictError('attachment.gpChanged', { structure: ref });
+    wasGp ||= isGp;
     if (input.newManager !== null && !isGp)
       throw new InvalidInputError([
         { field: '--new-manager', message: 'attachment.newManagerNotGp' },
@@ -471,7 +482,13 @@ export async function detach(
     }
 
     if (!isGp) {
-      await attachments.setAttachmentStatus(uc.trx, a.id, 'SUPPRIMEE', { at: uc.now });
+      if (
+        !(await attachments.setAttachmentStatus(uc.trx, a.id, 'SUPPRIMEE', {
+          at: uc.now,
+          from: a.status,
+        }))
+      )
+        throw new ConflictError('store.concurrentChange');
       uc.audit('attachment.detach', label, {
         structure: ref,
         account: uc.actor.login,
@@ -494,7 +511,8 @@ export async function detach(
         status: successor.status,
       });
     const former = uc.actorAccount;
-    await attachments.setRole(uc.trx, a.id, 'UTILISATEUR', uc.now);
+    if (!(await attachments.setRole(uc.trx, a.id, 'UTILISATEUR', uc.now, GP)))
+      throw new ConflictError('attachment.gpChanged', { structure: ref });
     const theirs = await attachments.liveAttachment(uc.trx, successor.id, s.id);
     let successorAttachment: number;
     if (!theirs) {
@@ -516,11 +534,13 @@ export async function detach(
     } else {
       successorAttachment = theirs.id;
       // a pending request is validated by the handover; expired dates would leave the structure without a GP in effect
-      await attachments.setAttachmentStatus(uc.trx, theirs.id, 'VALIDEE', {
+      const promoted = await attachments.setAttachmentStatus(uc.trx, theirs.id, 'VALIDEE', {
         at: uc.now,
         role: GP,
         ...(theirs.status === 'VALIDEE' ? {} : { decidedBy: former.login }),
+        from: theirs.status,
       });
+      if (!promoted) throw new ConflictError('store.concurrentChange');
       if (!withinDates(theirs, uc.today))
         await attachments.updateAttachment(uc.trx, theirs.id, {
           dateStart: theirs.dateStart && theirs.dateStart > uc.today ? uc.today : theirs.dateStart,

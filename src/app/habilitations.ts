@@ -10,6 +10,7 @@ import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
 import {
   authorizeRemoval,
+  changedMeanwhile,
   decideRequests,
   getRequest,
   listedStatuses,
@@ -282,11 +283,13 @@ export async function grantHabilitation(
     let id: number;
     if (twin) {
       id = twin.id;
-      await requests.decideRequest(uc.trx, 'habilitation', id, {
+      const granted = await requests.decideRequest(uc.trx, 'habilitation', id, {
+        from: twin.status,
         status: 'VALIDEE',
         at: uc.now,
         by: uc.actor.login,
       });
+      if (!granted) await changedMeanwhile(uc, HABILITATION, id, 'request.alreadyDecided');
     } else {
       id = await insertHabilitation(uc, holder.id, place, input.profile, 'VALIDEE');
     }
@@ -429,7 +432,12 @@ export async function removeAllHabilitations(
       statuses: LIVE_STATUSES,
     });
     for (const row of rows) {
-      await requests.setRequestStatus(uc.trx, 'habilitation', row.id, 'SUPPRIMEE', uc.now);
+      const removed = await requests.setRequestStatus(uc.trx, 'habilitation', row.id, {
+        from: row.status,
+        status: 'SUPPRIMEE',
+        at: uc.now,
+      });
+      if (!removed) await changedMeanwhile(uc, HABILITATION, row.id, 'request.alreadyClosed');
       uc.audit('habilitation.remove', label(row.id), {
         status: { before: row.status, after: 'SUPPRIMEE' },
       });

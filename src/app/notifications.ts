@@ -74,8 +74,14 @@ export async function exportNotifications(
   dir: string,
 ): Promise<ExportedMessage[]> {
   const outputs = new Outputs({ to: 'dir', path: dir });
+  // a retried attempt (a race lost on PostgreSQL) writes its own files: the first one's go
+  const run = {
+    actor,
+    action: 'notification.export',
+    beforeRetry: () => outputs.discard(),
+  } as const;
   try {
-    return await runUseCase(store, { actor, action: 'notification.export' }, async (uc) => {
+    return await runUseCase(store, run, async (uc) => {
       uc.authorize('notification.export', { kind: 'none' }, 'notifications');
       const rows = await notifications.outboxMessages(uc.trx, outboxOf(uc, true));
       if (rows.length === 0) return [];

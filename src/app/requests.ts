@@ -152,6 +152,21 @@ export async function getRequest<R extends RequestRecord>(
   return row;
 }
 
+/**
+ * The request's status changed between reading it and writing it (another command decided it):
+ * a conflict, naming the status it has now. Writers take turns (SQLite) or run serializable
+ * (PostgreSQL), so this only backs up the status the write re-checks.
+ */
+export async function changedMeanwhile(
+  uc: UseCase,
+  k: Pick<RequestKindOf<RequestRecord, unknown>, 'kind' | 'find'>,
+  id: number,
+  key: 'request.alreadyDecided' | 'request.alreadyClosed',
+): Promise<never> {
+  const now = await getRequest(uc, k, id);
+  throw new ConflictError(key, { id, status: now.status });
+}
+
 /** A new request's status and stamps: pending (requested now), or granted at once by the actor. */
 export function requestStamps(uc: UseCase, status: 'EN_COURS_DE_VALIDATION' | 'VALIDEE') {
   const decided = status === 'VALIDEE';
@@ -191,11 +206,13 @@ export async function decideRequests<R extends RequestRecord, V>(
       );
       const next = nextStatus(row.status, decision);
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await requests.decideRequest(uc.trx, k.kind, id, {
+      const decided = await requests.decideRequest(uc.trx, k.kind, id, {
+        from: row.status,
         status: next.status,
         at: uc.now,
         by: uc.actor.login,
       });
+      if (!decided) await changedMeanwhile(uc, k, id, 'request.alreadyDecided');
       uc.audit(
         `${k.kind}.${decision === 'approve' ? 'approve' : 'reject'}`,
         requestLabel(k.kind, id),
@@ -249,7 +266,12 @@ export async function removeRequests<R extends RequestRecord, V>(
       authorizeRemoval(uc, k, row, requestLabel(k.kind, id));
       const next = nextStatus(row.status, 'remove');
       if (!next.ok) throw new ConflictError(next.key, { id, status: row.status });
-      await requests.setRequestStatus(uc.trx, k.kind, id, next.status, uc.now);
+      const removed = await requests.setRequestStatus(uc.trx, k.kind, id, {
+        from: row.status,
+        status: next.status,
+        at: uc.now,
+      });
+      if (!removed) await changedMeanwhile(uc, k, id, 'request.alreadyClosed');
       uc.audit(`${k.kind}.remove`, requestLabel(k.kind, id), {
         status: { before: row.status, after: next.status },
       });

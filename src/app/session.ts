@@ -8,6 +8,8 @@ export interface StoreAccess {
   clock: Clock;
   /** How long to wait for another process's lock before exit 7, in ms. */
   lockTimeoutMs: number;
+  /** Asked before each COMMIT: false once the launcher of this batch child is gone (io.parentAlive). */
+  alive?: (() => boolean) | undefined;
 }
 
 export interface SessionOptions {
@@ -27,6 +29,7 @@ export async function withStore<T>(
     create: options.create ?? false,
     lockTimeoutMs: access.lockTimeoutMs,
     clock: access.clock,
+    ...(access.alive ? { alive: access.alive } : {}),
   });
   try {
     if (options.requireCurrent)

@@ -144,8 +144,9 @@ async function runImport<T>(
 
   const action = importer.kind === 'structure' ? 'structure.import' : 'structure.importServices';
   let rejects: RejectsWriter | null = null;
+  const longRun = { actor, action: 'structure.import', exclusive: true } as const;
   try {
-    return await runUseCase(store, { actor, action: 'structure.import' }, async (uc) => {
+    return await runUseCase(store, longRun, async (uc) => {
       uc.authorize('structure.import', { kind: 'none' }, `file:${source.name}`);
       const csv = await openCsv(source);
       if (o.rejects !== undefined) rejects = new RejectsWriter(o.rejects, source, csv.header);

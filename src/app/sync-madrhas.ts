@@ -132,8 +132,9 @@ async function runSync(
   header: HeaderMatch,
   streamed: boolean,
 ): Promise<SyncSummary> {
+  const longRun = { actor, action: 'sync.madrhas', exclusive: true } as const;
   try {
-    return await runUseCase(store, { actor, action: 'sync.madrhas' }, async (uc) => {
+    return await runUseCase(store, longRun, async (uc) => {
       uc.authorize('sync.madrhas', { kind: 'none' }, `file:${source.name}`);
       const summary = emptySummary(source, o, header.unknown);
       const scope = uc.actor.scope!;

@@ -7,13 +7,25 @@ import * as accounts from '../db/account.repository.js';
 import * as audit from '../db/audit.repository.js';
 import * as notifications from '../db/notification.repository.js';
 import type { AccountRow, Database, NewNotification } from '../db/schema.js';
-import { toStoreError, type Store } from '../db/store.js';
+import {
+  isRetryable,
+  lockForLongRun,
+  toStoreError,
+  transactionOf,
+  type Store,
+} from '../db/store.js';
 import { dayOf } from '../domain/clock.js';
 
 /**
  * Every command's way into the store: one transaction, the acting account loaded, each right
  * asked of `authorize` (domain/rights.ts), the audit entries and queued e-mails written in the
  * same transaction. A refusal rolls everything back, then is itself written to the audit log.
+ *
+ * Two commands at the same moment give what one after the other would (SPEC 5): on SQLite the
+ * writers take turns (BEGIN IMMEDIATE); on PostgreSQL they run SERIALIZABLE, and the one that
+ * loses a race is run again, whole, on the state the winner left: its own checks then say why it
+ * cannot be done (already decided: 6). A long run takes every table before it starts instead,
+ * so that no short command can make it fail at its commit; those wait for it.
  */
 
 export type Changes = Record<string, { before: unknown; after: unknown }>;
@@ -66,96 +78,137 @@ export interface RunOptions {
   action: Action;
   /** Read-only use cases do not take the write lock. */
   readOnly?: boolean;
+  /**
+   * A long run (a sync, an import): it locks every table before it reads (PostgreSQL), so that
+   * the commands that would write meanwhile wait for it, and it is never run twice.
+   */
+  exclusive?: boolean;
+  /** Undoes what an attempt did outside the store (files written) before the body runs again. */
+  beforeRetry?: () => Promise<void>;
 }
+
+/** How many times a use case runs at most when it keeps losing races (PostgreSQL). */
+export const MAX_ATTEMPTS = 8;
 
 export async function runUseCase<T>(
   store: Store,
   options: RunOptions,
   body: (uc: UseCase) => Promise<T>,
 ): Promise<T> {
+  // the instant the command runs at, whichever attempt commits
   const at = store.clock.now().toISOString();
-  try {
-    return await store.db
-      .transaction()
-      .setAccessMode(options.readOnly ? 'read only' : 'read write')
-      .execute(async (trx) => {
-        const account = await accounts.findAccount(trx, options.actor);
-        if (!account)
-          throw new RefusedError(options.action, '-', 'rights.unknownActor', {
-            login: options.actor,
-          });
-        const actor = await accounts.loadActor(trx, account);
-        if (actor.status !== 'ACTIF')
-          throw new RefusedError(options.action, '-', 'rights.inactiveActor', {
-            login: actor.login,
-          });
-
-        const audits: Omit<AuditFields, 'seq'>[] = [];
-        const mails: NewNotification[] = [];
-        const uc: UseCase = {
-          trx,
-          actor,
-          actorAccount: account,
-          now: at,
-          today: dayOf(at),
-          authorize(action, target, targetLabel) {
-            const decision = authorize(actor, action, target, dayOf(at));
-            if (!decision.allowed)
-              throw new RefusedError(action, targetLabel, decision.reason, { login: actor.login });
-          },
-          allows(action, target) {
-            return authorize(actor, action, target, dayOf(at)).allowed;
-          },
-          audit(action, target, changes = null, runId = null) {
-            audits.push({
-              at,
-              actor: actor.login,
-              action,
-              target,
-              outcome: 'OK',
-              changes: changes === null ? null : JSON.stringify(changes),
-              runId,
-            });
-          },
-          notify(to, event, params, structureId = null) {
-            if (!wantsMail(event, { notifyBilling: to.notifyBilling === 1 })) return;
-            const language = to.language;
-            const mail = composeMail(event, language, {
-              login: to.login,
-              firstName: to.firstName,
-              lastName: to.lastName,
-              ...params,
-            });
-            mails.push({
-              accountId: to.id,
-              structureId,
-              event,
-              language,
-              fromAddress: NOREPLY,
-              toAddress: to.email,
-              subject: mail.subject,
-              body: mail.body,
-              createdAt: at,
-            });
-          },
-        };
-
-        const result = await body(uc);
-        if (options.readOnly && (audits.length > 0 || mails.length > 0))
-          throw new Error(`read-only use case ${options.action} wrote`);
-        await notifications.insertNotifications(trx, mails);
-        await audit.appendAudit(trx, audits);
-        return result;
-      });
-  } catch (err) {
-    // the refusal is what the user must see, even if recording it failed (a lock, a lost connection)
-    if (err instanceof RefusedError)
-      await recordRefusal(store, options.actor, err, at).catch(() => undefined);
-    throw toStoreError(
-      err instanceof RefusedError && err.shownAs ? err.shownAs : err,
-      store.location,
-    );
+  for (let attempt = 1; ; attempt++) {
+    let started = false;
+    try {
+      return await attemptUseCase(store, options, at, body, () => (started = true));
+    } catch (err) {
+      // a long run is not run twice: only its locking, before anything was read, is retried
+      const again =
+        attempt < MAX_ATTEMPTS &&
+        isRetryable(err, store.dialect) &&
+        !(options.exclusive && started);
+      if (!again) throw await failed(store, options, at, err);
+      await options.beforeRetry?.();
+    }
   }
+}
+
+/** What a failed use case throws: a refusal is recorded first; a driver's error becomes ours. */
+async function failed(
+  store: Store,
+  options: RunOptions,
+  at: string,
+  err: unknown,
+): Promise<unknown> {
+  // the refusal is what the user must see, even if recording it failed (a lock, a lost connection)
+  if (err instanceof RefusedError)
+    await recordRefusal(store, options.actor, err, at).catch(() => undefined);
+  return toStoreError(
+    err instanceof RefusedError && err.shownAs ? err.shownAs : err,
+    store.location,
+  );
+}
+
+/** One run of the body in its own transaction. */
+async function attemptUseCase<T>(
+  store: Store,
+  options: RunOptions,
+  at: string,
+  body: (uc: UseCase) => Promise<T>,
+  starting: () => void,
+): Promise<T> {
+  const mode = options.readOnly ? 'read' : options.exclusive ? 'exclusive' : 'write';
+  return transactionOf(store, mode).execute(async (trx) => {
+    if (mode === 'exclusive') await lockForLongRun(trx, store.dialect);
+    starting();
+    const account = await accounts.findAccount(trx, options.actor);
+    if (!account)
+      throw new RefusedError(options.action, '-', 'rights.unknownActor', {
+        login: options.actor,
+      });
+    const actor = await accounts.loadActor(trx, account);
+    if (actor.status !== 'ACTIF')
+      throw new RefusedError(options.action, '-', 'rights.inactiveActor', {
+        login: actor.login,
+      });
+
+    const audits: Omit<AuditFields, 'seq'>[] = [];
+    const mails: NewNotification[] = [];
+    const uc: UseCase = {
+      trx,
+      actor,
+      actorAccount: account,
+      now: at,
+      today: dayOf(at),
+      authorize(action, target, targetLabel) {
+        const decision = authorize(actor, action, target, dayOf(at));
+        if (!decision.allowed)
+          throw new RefusedError(action, targetLabel, decision.reason, { login: actor.login });
+      },
+      allows(action, target) {
+        return authorize(actor, action, target, dayOf(at)).allowed;
+      },
+      audit(action, target, changes = null, runId = null) {
+        audits.push({
+          at,
+          actor: actor.login,
+          action,
+          target,
+          outcome: 'OK',
+          changes: changes === null ? null : JSON.stringify(changes),
+          runId,
+        });
+      },
+      notify(to, event, params, structureId = null) {
+        if (!wantsMail(event, { notifyBilling: to.notifyBilling === 1 })) return;
+        const language = to.language;
+        const mail = composeMail(event, language, {
+          login: to.login,
+          firstName: to.firstName,
+          lastName: to.lastName,
+          ...params,
+        });
+        mails.push({
+          accountId: to.id,
+          structureId,
+          event,
+          language,
+          fromAddress: NOREPLY,
+          toAddress: to.email,
+          subject: mail.subject,
+          body: mail.body,
+          createdAt: at,
+        });
+      },
+    };
+
+    const result = await body(uc);
+    if (options.readOnly && (audits.length > 0 || mails.length > 0))
+      throw new Error(`read-only use case ${options.action} wrote`);
+    await notifications.insertNotifications(trx, mails);
+    await audit.appendAudit(trx, audits);
+    return result;
+  });
 }
 
 /** A refusal is written on its own, after the refused work was rolled back. */

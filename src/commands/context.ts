@@ -46,7 +46,12 @@ export function globalsOf(cmd: Command): Globals {
   const db = storeLocation(o.db, io.env, io.cwd);
   return {
     db,
-    store: { location: db, clock: io.clock, lockTimeoutMs: lockTimeout(io.env) },
+    store: {
+      location: db,
+      clock: io.clock,
+      lockTimeoutMs: lockTimeout(io.env),
+      alive: io.parentAlive,
+    },
     io,
     as: o.as ?? (io.env.CHORUS_ADMIN_AS || undefined),
     format,

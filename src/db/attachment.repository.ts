@@ -121,14 +121,24 @@ export async function insertAttachment(
   return id;
 }
 
-/** Sets an attachment's status (and its live services' with it), with what the decision says. */
+/**
+ * Sets an attachment's status (and its live services' with it), with what the decision says.
+ * With `from`, only while the attachment still has that status: false when it no longer has it
+ * (another command decided it meanwhile), and nothing is written.
+ */
 export async function setAttachmentStatus(
   db: Db,
   id: number,
   status: AttachmentStatus,
-  set: { at: string; decidedBy?: string; refusalReason?: string; role?: Role },
-): Promise<void> {
-  await db
+  set: {
+    at: string;
+    decidedBy?: string;
+    refusalReason?: string;
+    role?: Role;
+    from?: AttachmentStatus;
+  },
+): Promise<boolean> {
+  const { numUpdatedRows } = await db
     .updateTable('attachment')
     .set({
       status,
@@ -138,21 +148,38 @@ export async function setAttachmentStatus(
       ...(set.role === undefined ? {} : { role: set.role }),
     })
     .where('id', '=', id)
-    .execute();
+    .$if(set.from !== undefined, (q) => q.where('status', '=', set.from!))
+    .executeTakeFirst();
+  if (numUpdatedRows === 0n) return false;
   await db
     .updateTable('attachmentService')
     .set({ status })
     .where('attachmentId', '=', id)
     .where('status', 'in', [...LIVE])
     .execute();
+  return true;
 }
 
 export async function updateAttachment(db: Db, id: number, set: AttachmentUpdate): Promise<void> {
   await db.updateTable('attachment').set(set).where('id', '=', id).execute();
 }
 
-export async function setRole(db: Db, id: number, role: Role, at: string): Promise<void> {
-  await db.updateTable('attachment').set({ role, updatedAt: at }).where('id', '=', id).execute();
+/** Gives a validated attachment another role; false when it no longer holds `from` (nothing written). */
+export async function setRole(
+  db: Db,
+  id: number,
+  role: Role,
+  at: string,
+  from: Role,
+): Promise<boolean> {
+  const { numUpdatedRows } = await db
+    .updateTable('attachment')
+    .set({ role, updatedAt: at })
+    .where('id', '=', id)
+    .where('status', '=', 'VALIDEE')
+    .where('role', '=', from)
+    .executeTakeFirst();
+  return numUpdatedRows > 0n;
 }
 
 export async function endServices(

@@ -278,27 +278,37 @@ export async function updateHabilitation(
   await db.updateTable('habilitation').set(set).where('id', '=', id).execute();
 }
 
-/** A request's new status, with who decided it and when. */
+/**
+ * A request's new status, with who decided it and when, if it still has the status `from` it was
+ * decided from: false when another command changed it meanwhile (nothing written).
+ */
 export async function decideRequest(
   db: Db,
   kind: RequestKind,
   id: number,
-  d: { status: RequestStatus; at: string; by: string },
-): Promise<void> {
-  await db
+  d: { from: RequestStatus; status: RequestStatus; at: string; by: string },
+): Promise<boolean> {
+  const { numUpdatedRows } = await db
     .updateTable(kind)
     .set({ status: d.status, decidedAt: d.at, decidedBy: d.by, updatedAt: d.at })
     .where('id', '=', id)
-    .execute();
+    .where('status', '=', d.from)
+    .executeTakeFirst();
+  return numUpdatedRows > 0n;
 }
 
-/** A request's new status, undecided (a removal). */
+/** A request's new status, undecided (a removal), if it still has the status `from`; false when not. */
 export async function setRequestStatus(
   db: Db,
   kind: RequestKind,
   id: number,
-  status: RequestStatus,
-  at: string,
-): Promise<void> {
-  await db.updateTable(kind).set({ status, updatedAt: at }).where('id', '=', id).execute();
+  change: { from: RequestStatus; status: RequestStatus; at: string },
+): Promise<boolean> {
+  const { numUpdatedRows } = await db
+    .updateTable(kind)
+    .set({ status: change.status, updatedAt: change.at })
+    .where('id', '=', id)
+    .where('status', '=', change.from)
+    .executeTakeFirst();
+  return numUpdatedRows > 0n;
 }

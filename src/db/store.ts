@@ -7,16 +7,20 @@ import {
   Kysely,
   Migrator,
   PostgresDialect,
+  PostgresDriver,
   SqliteDialect,
   SqliteDriver,
   sql,
   type DatabaseConnection,
   type RawBuilder,
   type Driver,
+  type PostgresDialectConfig,
+  type Transaction,
+  type TransactionBuilder,
   type TransactionSettings,
 } from 'kysely';
 import type { Clock } from '../domain/clock.js';
-import { StoreUnavailableError } from '../errors.js';
+import { ConflictError, OrphanedError, StoreUnavailableError } from '../errors.js';
 import { like } from './like.js';
 import { isPostgresUrl, redact, redactError } from './url.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -48,11 +52,30 @@ export interface OpenOptions {
   create?: boolean;
   /** How long to wait for another process's lock, in ms. */
   lockTimeoutMs?: number;
+  /**
+   * Asked synchronously right before each COMMIT: false when the program that started this
+   * process is gone, and the transaction then rolls back (a killed run leaves the store as it was).
+   */
+  alive?: () => boolean;
+}
+
+const ALWAYS_ALIVE = () => true;
+
+/** No COMMIT once the process that started this one is gone: checked with nothing in between. */
+function assertAlive(alive: () => boolean): void {
+  if (!alive()) throw new OrphanedError();
 }
 
 /** SQLite's default BEGIN is deferred: a reader that later writes can fail at once with SQLITE_BUSY
- * instead of waiting. BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies. */
+ * instead of waiting. BEGIN IMMEDIATE takes the write lock up front, so the busy timeout applies:
+ * writers run one after the other, which is what SPEC 5 asks of concurrent commands. */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    database: SqliteDatabase.Database,
+    private readonly alive: () => boolean,
+  ) {
+    super({ database });
+  }
   override async beginTransaction(
     connection: DatabaseConnection,
     settings?: TransactionSettings,
@@ -61,24 +84,107 @@ class ImmediateSqliteDriver extends SqliteDriver {
       CompiledQuery.raw(settings?.accessMode === 'read only' ? 'begin' : 'begin immediate'),
     );
   }
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    // better-sqlite3 runs the COMMIT synchronously within this call: nothing runs in between
+    assertAlive(this.alive);
+    await connection.executeQuery(CompiledQuery.raw('commit'));
+  }
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly database: SqliteDatabase.Database) {
+  constructor(
+    private readonly database: SqliteDatabase.Database,
+    private readonly alive: () => boolean,
+  ) {
     super({ database });
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver({ database: this.database });
+    return new ImmediateSqliteDriver(this.database, this.alive);
   }
+}
+
+class CheckedPostgresDriver extends PostgresDriver {
+  constructor(
+    config: PostgresDialectConfig,
+    private readonly alive: () => boolean,
+  ) {
+    super(config);
+  }
+  override async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    assertAlive(this.alive);
+    await super.commitTransaction(connection);
+  }
+}
+
+class CheckedPostgresDialect extends PostgresDialect {
+  constructor(
+    private readonly config: PostgresDialectConfig,
+    private readonly alive: () => boolean,
+  ) {
+    super(config);
+  }
+  override createDriver(): Driver {
+    return new CheckedPostgresDriver(this.config, this.alive);
+  }
+}
+
+// ---- transactions: isolation, locks, retries (SPEC 5) --------------------------------------
+
+/**
+ * What a use case's transaction is: `read` (one snapshot, writes nothing), `write` (decides from
+ * what it read), `exclusive` (a long run, a sync or an import, that takes every table up front).
+ */
+export type TransactionMode = 'read' | 'write' | 'exclusive';
+
+/**
+ * The transaction a use case runs in. SQLite: BEGIN (readers) or BEGIN IMMEDIATE (writers, one at
+ * a time). PostgreSQL: writers run SERIALIZABLE, so two commands that read what the other writes
+ * cannot both commit (one gets a serialization failure and is run again, see `isRetryable`);
+ * readers run on one REPEATABLE READ snapshot, which a read-only transaction never has to retry.
+ */
+export function transactionOf(store: Store, mode: TransactionMode): TransactionBuilder<Database> {
+  const builder = store.db
+    .transaction()
+    .setAccessMode(mode === 'read' ? 'read only' : 'read write');
+  if (store.dialect === 'sqlite') return builder;
+  return builder.setIsolationLevel(mode === 'read' ? 'repeatable read' : 'serializable');
+}
+
+/**
+ * A long run's first statement (mode `exclusive`), before it reads anything: every table, in the
+ * one order of TABLES_IN_ORDER, in EXCLUSIVE mode (others may still read). Commands that write
+ * wait for the run to end, so that no change of theirs can make it fail at its commit. On SQLite
+ * BEGIN IMMEDIATE already holds every writer off.
+ */
+export async function lockForLongRun(
+  trx: Transaction<Database>,
+  dialect: DialectName,
+): Promise<void> {
+  if (dialect !== 'postgres') return;
+  const tables = TABLES_IN_ORDER.map((t) => sql.table(snakeCase(t)));
+  await sql`lock table ${sql.join(tables)} in exclusive mode`.execute(trx);
+}
+
+const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => '_' + c.toLowerCase());
+
+/**
+ * Failures that say another transaction got there first, so that the same work run again sees
+ * what it did: serialization failures and deadlocks, and on PostgreSQL a unique key a concurrent
+ * transaction has just taken (on SQLite writers do not overlap: a duplicate is not a race).
+ */
+export function isRetryable(err: unknown, dialect: DialectName): boolean {
+  const c = code(err);
+  return c === '40001' || c === '40P01' || (dialect === 'postgres' && c === '23505');
 }
 
 export async function openStore(location: string, options: OpenOptions = {}): Promise<Store> {
   const timeout = options.lockTimeoutMs ?? 5000;
   const clock = options.clock ?? NO_CLOCK;
+  const alive = options.alive ?? ALWAYS_ALIVE;
   try {
     return isPostgresUrl(location)
-      ? await openPostgres(location, timeout, clock)
-      : openSqlite(location, options.create ?? false, timeout, clock);
+      ? await openPostgres(location, timeout, clock, alive)
+      : openSqlite(location, options.create ?? false, timeout, clock, alive);
   } catch (err) {
     throw redactError(toStoreError(err, location), location);
   }
@@ -103,7 +209,13 @@ export function rawSqlite(db: {
   return RAW_SQLITE.get(db.getExecutor().adapter) ?? null;
 }
 
-function openSqlite(file: string, create: boolean, timeout: number, clock: Clock): Store {
+function openSqlite(
+  file: string,
+  create: boolean,
+  timeout: number,
+  clock: Clock,
+  alive: () => boolean,
+): Store {
   const resolved = path.resolve(file);
   if (!fs.existsSync(resolved)) {
     if (!create) throw new StoreUnavailableError('store.missing', { location: resolved });
@@ -118,14 +230,19 @@ function openSqlite(file: string, create: boolean, timeout: number, clock: Clock
   // 16 MB of page cache (SQLite's default is 2 MB): the batch paths insert into indexes in random key order
   database.pragma('cache_size = -16384');
   const db = new Kysely<Database>({
-    dialect: new ImmediateSqliteDialect(database),
+    dialect: new ImmediateSqliteDialect(database, alive),
     plugins: [new CamelCasePlugin()],
   });
   RAW_SQLITE.set(db.getExecutor().adapter, database);
   return { db, dialect: 'sqlite', location: resolved, clock, close: () => db.destroy() };
 }
 
-async function openPostgres(url: string, timeout: number, clock: Clock): Promise<Store> {
+async function openPostgres(
+  url: string,
+  timeout: number,
+  clock: Clock,
+  alive: () => boolean,
+): Promise<Store> {
   // loaded only when used: SQLite users do not pay for it at start-up
   const { default: pg } = await import('pg');
   // COUNT(*) and other int8 values come back from pg as strings; our counts fit in a double.
@@ -140,7 +257,7 @@ async function openPostgres(url: string, timeout: number, clock: Clock): Promise
   // re-emitted here; unheard, it would crash the process. The next query reports its own error.
   pool.on('error', () => {});
   const db = new Kysely<Database>({
-    dialect: new PostgresDialect({ pool }),
+    dialect: new CheckedPostgresDialect({ pool }, alive),
     plugins: [new CamelCasePlugin()],
   });
   try {
@@ -381,7 +498,18 @@ export function isUniqueViolation(err: unknown): boolean {
   return c === '23505' || c === 'SQLITE_CONSTRAINT_UNIQUE' || c === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
-const LOCKED = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', '55P03', '40P01']);
+const LOCKED = new Set(['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_BUSY_SNAPSHOT', '55P03']);
+/** Serialization failure, deadlock: another transaction won (retried first: see isRetryable). */
+const LOST_RACE = new Set(['40001', '40P01']);
+
+/** The one-GP-per-structure index (migration 0001), as each dialect names it in its message. */
+function isOneGpViolation(err: unknown): boolean {
+  const constraint = (err as { constraint?: unknown }).constraint;
+  return (
+    constraint === 'attachment_one_gp_uq' ||
+    /UNIQUE constraint failed: attachment\.structure_id$/.test(String((err as Error).message))
+  );
+}
 const UNREACHABLE = new Set([
   'SQLITE_CANTOPEN',
   'SQLITE_NOTADB',
@@ -403,11 +531,23 @@ const UNREACHABLE = new Set([
   '08006',
 ]);
 
-/** Turns a driver's failure to open or lock the store into exit 7; anything else passes through. */
+/**
+ * Turns a driver's failure to open or lock the store into exit 7, and a race lost to another
+ * command (a serialization failure, a deadlock, a unique key taken meanwhile) into a conflict,
+ * exit 6; anything else passes through.
+ */
 export function toStoreError(err: unknown, location?: string): unknown {
   if (err instanceof StoreUnavailableError) return err;
   const c = code(err);
   const detail = String((err as Error)?.message ?? err);
+  if (isUniqueViolation(err))
+    return new ConflictError(
+      isOneGpViolation(err) ? 'attachment.gpChanged' : 'store.concurrentChange',
+      { detail },
+      { cause: err },
+    );
+  if (c && LOST_RACE.has(c))
+    return new ConflictError('store.concurrentChange', { detail }, { cause: err });
   if (c && LOCKED.has(c))
     return new StoreUnavailableError('store.locked', { detail }, { cause: err });
   if (

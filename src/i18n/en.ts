@@ -201,6 +201,9 @@ export const en: Record<keyof typeof fr, string> = {
   'store.migrationFailed': 'Migration failed: {detail}',
   'store.locked': 'The store is locked by another process past the timeout; try again.',
   'store.cannotOpen': 'Cannot open the store {location}.',
+  'store.concurrentChange':
+    'Another command changed the same data at the same moment: nothing was changed; run the command again.',
+  'store.orphaned': 'The program that started this run has stopped: nothing was saved.',
   'init.alreadyInitialised': 'The store {location} is already initialised.',
   'init.done': 'Store created ({location}); first correspondent: {login}.',
   'db.migrated': 'Migrations applied: {applied}.',
@@ -663,6 +666,8 @@ export const en: Record<keyof typeof fr, string> = {
     'You are the principal manager of {structure}: name your successor with --new-manager LOGIN.',
   'attachment.newManagerNotGp': 'only the principal manager names a successor',
   'attachment.newManagerSelf': 'the successor must be another account',
+  'attachment.gpChanged':
+    'The structure’s principal manager changed meanwhile (another command at the same moment): nothing was changed.',
   'account.isPrincipalManager':
     'The account {login} is the principal manager of {structures}: hand that role over first (attachment detach --new-manager).',
   'notification.exported': '{count} message(s) exported and marked sent.',

@@ -213,6 +213,10 @@ export const fr = {
   'store.locked':
     'Base verrouillée par un autre traitement au-delà du délai d’attente ; réessayez.',
   'store.cannotOpen': 'Impossible d’ouvrir la base {location}.',
+  'store.concurrentChange':
+    'Une autre commande a modifié les mêmes données au même moment : rien n’a été modifié ; relancez la commande.',
+  'store.orphaned':
+    'Le programme qui a lancé ce traitement s’est arrêté : rien n’a été enregistré.',
   'init.alreadyInitialised': 'La base {location} est déjà initialisée.',
   'init.done': 'Base créée ({location}) ; premier correspondant : {login}.',
   'db.migrated': 'Migrations appliquées : {applied}.',
@@ -701,6 +705,8 @@ export const fr = {
     'Vous êtes le gestionnaire principal de {structure} : nommez votre successeur avec --new-manager LOGIN.',
   'attachment.newManagerNotGp': 'seul le gestionnaire principal nomme un successeur',
   'attachment.newManagerSelf': 'le successeur doit être un autre compte',
+  'attachment.gpChanged':
+    'Le gestionnaire principal de la structure a changé entre-temps (une autre commande au même moment) : rien n’a été modifié.',
   'account.isPrincipalManager':
     'Le compte {login} est le gestionnaire principal de {structures} : transmettez d’abord ce rôle (attachment detach --new-manager).',
   'notification.exported': '{count} message(s) exporté(s) et marqué(s) envoyé(s).',

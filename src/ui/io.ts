@@ -14,6 +14,12 @@ export interface Io {
   readonly clock: Clock;
   /** Answers the questions of `ui/prompts.ts` when stdin and stderr are terminals. */
   readonly prompter: Prompter;
+  /**
+   * Whether the program that started this process still runs: false once the launcher of a batch
+   * child (bin/chorus-admin.js) is gone, and the store then commits nothing. Asked synchronously
+   * right before each COMMIT; always true when absent (a program run on its own, or in a test).
+   */
+  readonly parentAlive?: () => boolean;
 }
 
 export type InputStream = NodeJS.ReadableStream & { isTTY?: boolean };

@@ -42,6 +42,16 @@ function childPids(pid: number): number[] {
   return out;
 }
 
+/** The parent of a process, or null once it is gone. */
+function parentOf(pid: number): number | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
 /** Whether a process still runs (a zombie no longer does). */
 function running(pid: number): boolean {
   try {
@@ -183,6 +193,43 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
         await store.close();
       }
     }
+
+    it('the launcher killed (SIGKILL) as its batch child is about to commit: nothing committed', async () => {
+      // the child stops at the gate, a FIFO, right before its COMMIT (src/cli.ts, tests only)
+      const gate = path.join(fresh.dir, 'commit-gate');
+      execFileSync('mkfifo', [gate]);
+      const env = Object.fromEntries(
+        Object.entries(process.env).filter(([k]) => !k.startsWith('CHORUS_ADMIN_')),
+      );
+      const launcher = spawn(
+        process.execPath,
+        [BIN, '--db', fresh.location, '--as', CORR, 'sync', 'madrhas', files.madrhas],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...env, NO_COLOR: '1', CHORUS_ADMIN_TEST_COMMIT_GATE: gate },
+        },
+      );
+      let stderr = '';
+      launcher.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      let done = false;
+      const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+        launcher.on('exit', (_code, signal) => {
+          done = true;
+          resolve(signal);
+        }),
+      );
+      while (!done && !fs.existsSync(`${gate}.reached`)) await sleep(20);
+      expect(done, `the sync ended before its commit: ${stderr}`).toBe(false);
+      const workers = childPids(launcher.pid!);
+      expect(workers).toHaveLength(1);
+      launcher.kill('SIGKILL');
+      expect(await exited).toBe('SIGKILL');
+      // the child, still at the gate, now has another parent
+      while (workers.some((pid) => parentOf(pid) === launcher.pid)) await sleep(20);
+      await fs.promises.writeFile(gate, 'go');
+      while (workers.some(running)) await sleep(20);
+      await expectUntouchedThenSync();
+    }, 240_000);
 
     it('killed (SIGKILL) after a second, while reading the file: the store is as it was', async () => {
       const { outlived, survivors } = await killedRun((elapsed) => elapsed >= 1000);
