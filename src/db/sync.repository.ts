@@ -9,8 +9,8 @@ import type {
   Role,
   Source,
 } from '../domain/enums.js';
+import { SCOPE_STATUSES } from '../domain/rights.js';
 import {
-  SCOPE_STATUSES,
   type CurrentAccount,
   type CurrentAttachment,
   type MadrhasRow,

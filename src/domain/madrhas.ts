@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { scopeCovers, scopeWithin, type Scope } from './departement.js';
+import { scopeCovers, type Scope } from './departement.js';
 import {
   IDENTIFIER_TYPES,
   ROLES,
@@ -12,7 +12,7 @@ import {
 } from './enums.js';
 import { normalisePhone, parseDate } from './fields.js';
 import { checkIdentifier } from './identifiers.js';
-import { withinDates } from './rights.js';
+import { accountInScope, SCOPE_STATUSES, withinDates } from './rights.js';
 import { checkServiceCode, type RowIssue, type RowResult } from './structure.js';
 
 /**
@@ -367,12 +367,6 @@ export function planAccount(
 
 // ---- the actor's scope (SPEC 6, 8.1) -----------------------------------------------------
 
-/** The attachment statuses that count for an account's scope (SPEC 6). */
-export const SCOPE_STATUSES = [
-  'EN_COURS_DE_VALIDATION',
-  'VALIDEE',
-  'DESACTIVEE',
-] as const satisfies readonly AttachmentStatus[];
 const COUNTING = new Set<string>(SCOPE_STATUSES);
 
 /** An existing account's attachment as the sync weighs it against the actor's scope. */
@@ -401,14 +395,10 @@ export function accountInScopeOf(
   attachments: readonly Pick<ScopedAttachment, 'status' | 'departement'>[],
   correspondentScope: Scope | null,
 ): boolean {
-  if (correspondentScope !== null) return scopeWithin(correspondentScope, scope);
-  let counting = 0;
-  for (const a of attachments) {
-    if (!COUNTING.has(a.status)) continue;
-    if (scopeCovers(scope, a.departement)) return true;
-    counting++;
-  }
-  return counting === 0;
+  return accountInScope(scope, {
+    departements: attachments.filter((a) => COUNTING.has(a.status)).map((a) => a.departement),
+    scope: correspondentScope,
+  });
 }
 
 /** What full mode does to an active MADRHAS account the file does not list. */

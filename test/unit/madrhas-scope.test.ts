@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SCOPE_STATUSES } from '../../src/domain/rights.js';
 import {
-  SCOPE_STATUSES,
   accountInScopeOf,
   planAbsent,
   planAccount,
