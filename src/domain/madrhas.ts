@@ -362,6 +362,24 @@ export function planAccount(
       else plan.end.push({ id: a.id, structureRef: refOf(a.structureId) });
     }
   }
+  // nor through a row that says INACTIF: a GP stays active until the role is handed over (SPEC 8.1)
+  if (plan.status?.after === 'INACTIF') {
+    const gone = new Set([
+      ...plan.end.map((e) => e.id),
+      ...plan.change.filter((c) => c.set.role !== undefined).map((c) => c.id),
+    ]);
+    const gp = [
+      ...live
+        .filter((a) => a.status === 'VALIDEE' && a.role === 'GESTIONNAIRE_PRINCIPAL')
+        .filter((a) => !gone.has(a.id))
+        .map((a) => refOf(a.structureId)),
+      ...wanted.filter((w) => w.role === 'GESTIONNAIRE_PRINCIPAL').map((w) => w.structureRef),
+    ];
+    if (gp.length > 0) {
+      plan.status = null;
+      for (const ref of new Set(gp)) if (!plan.gpKept.includes(ref)) plan.gpKept.push(ref);
+    }
+  }
   return plan;
 }
 

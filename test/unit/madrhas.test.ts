@@ -872,11 +872,12 @@ describe('planAccount', () => {
       refOf,
     );
     expect(back).toEqual({ ...EMPTY, status: { before: 'INACTIF', after: 'ACTIF' } });
+    // a plain user: a GP stays active (test/unit/madrhas-gp-status.test.ts)
     const off = planAccount(
       { ...PAULINE, accountStatus: 'INACTIF' },
-      [wantPau],
+      [{ ...wantPau, role: 'UTILISATEUR' }],
       ACCOUNT,
-      [atPau],
+      [{ ...atPau, role: 'UTILISATEUR' }],
       true,
       refOf,
     );
