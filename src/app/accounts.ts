@@ -184,8 +184,9 @@ export async function changeStatus(
     const rule = ACCOUNT_TRANSITIONS[transition];
     if (!(rule.from as readonly string[]).includes(account.status))
       throw new ConflictError(`account.cannot.${transition}`, { login, status: account.status });
-    if (transition === 'delete') {
-      // the last GP never disappears silently: the role must be handed over first (attachment detach --new-manager)
+    if (transition !== 'reactivate') {
+      // a structure's GP is never deleted nor deactivated (db check holds it): the role must be
+      // handed over first (attachment detach --new-manager)
       const gp = await attachments.principalOf(uc.trx, account.id);
       if (gp.length > 0)
         throw new ConflictError('account.isPrincipalManager', {

@@ -429,8 +429,23 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
       );
       await addAttachment(store.db, target, structures[2]!, 'UTILISATEUR', 'REFUSEE');
     });
+    /** What `attachment detach --new-manager` leaves: jean no longer the GP of structures[0]. */
+    const handOver = () =>
+      store.db
+        .updateTable('attachment')
+        .set({ role: 'GESTIONNAIRE_SECONDAIRE' })
+        .where('accountId', '=', target)
+        .where('structureId', '=', structures[0]!)
+        .execute();
 
     it('deactivates an active account, audits it and tells its holder; a second time is a conflict', async () => {
+      // a GP is neither deleted nor deactivated before handing the role over (db check holds it)
+      await expectKey(
+        changeStatus(store, CORR64, 'jean@bayonne.fr', 'deactivate'),
+        ConflictError,
+        'account.isPrincipalManager',
+      );
+      await handOver();
       const view = await changeStatus(store, CORR64, 'jean@bayonne.fr', 'deactivate');
       expect(view).toMatchObject({ login: 'jean@bayonne.fr', status: 'INACTIF', updatedAt: NOW });
       expect(await getAccount(store.db, 'jean@bayonne.fr')).toMatchObject({
@@ -469,6 +484,13 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
         ConflictError,
         'account.cannot.reactivate',
       );
+      // a GP is neither deleted nor deactivated before handing the role over (db check holds it)
+      await expectKey(
+        changeStatus(store, CORR64, 'jean@bayonne.fr', 'deactivate'),
+        ConflictError,
+        'account.isPrincipalManager',
+      );
+      await handOver();
       await changeStatus(store, CORR64, 'jean@bayonne.fr', 'deactivate');
       expect(await changeStatus(store, CORR64, 'jean@bayonne.fr', 'reactivate')).toMatchObject({
         status: 'ACTIF',
@@ -485,12 +507,7 @@ describe.each(DIALECTS)('account use cases (%s)', (dialect) => {
         ConflictError,
         'account.isPrincipalManager',
       );
-      await store.db
-        .updateTable('attachment')
-        .set({ role: 'GESTIONNAIRE_SECONDAIRE' })
-        .where('accountId', '=', target)
-        .where('structureId', '=', structures[0]!)
-        .execute();
+      await handOver();
       const view = await changeStatus(store, CORR64, 'jean@bayonne.fr', 'delete');
       expect(view.status).toBe('SUPPRIME');
       const attachments = await store.db
