@@ -516,6 +516,8 @@ const UNREACHABLE = new Set([
   'SQLITE_CORRUPT',
   'SQLITE_READONLY',
   'SQLITE_IOERR',
+  // a --db URL the driver cannot parse: the store cannot be opened, not a bug
+  'ERR_INVALID_URL',
   'ECONNREFUSED',
   'ENOTFOUND',
   'ETIMEDOUT',
