@@ -8,7 +8,7 @@ import type { Io } from '../ui/io.js';
 import { ioOf } from './program-io.js';
 import { lockTimeout, storeLocation } from '../app/location.js';
 import type { StoreAccess } from '../app/session.js';
-import { login as loginSchema } from '../domain/fields.js';
+import { count, login as loginSchema } from '../domain/fields.js';
 
 /** What every command knows once the global options (SPEC 4) are read. */
 export interface Globals {
@@ -95,7 +95,5 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<
 
 export { examples } from './help-text.js';
 
-export const positiveInt = z.coerce
-  .number({ error: 'validation.positiveInt' })
-  .int({ error: 'validation.positiveInt' })
-  .min(0, { error: 'validation.positiveInt' });
+/** `--limit`, `--page`: whole numbers small enough for the stores (and their product too). */
+export const positiveInt = count;

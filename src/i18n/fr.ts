@@ -179,6 +179,7 @@ export const fr = {
   'validation.onOff': 'on ou off',
   'validation.date': 'date invalide ou inexistante (JJ/MM/AAAA ou AAAA-MM-JJ)',
   'validation.positiveInt': 'nombre entier positif attendu',
+  'validation.tooLarge': 'nombre trop grand (2147483647 au plus)',
   'validation.scope': 'départements invalides : {values} (ex. 33,40,2A,971 ou *)',
   'validation.scopeWithoutCorrespondent': '--scope ne sert qu’avec --correspondent',
 
