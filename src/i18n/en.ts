@@ -181,6 +181,7 @@ export const en: Record<keyof typeof fr, string> = {
   'validation.date': 'invalid or non-existent date (DD/MM/YYYY or YYYY-MM-DD)',
   'validation.positiveInt': 'a whole positive number',
   'validation.tooLarge': 'too large a number (2147483647 at most)',
+  'validation.storeUrl': 'unreadable store address (postgres://user@host:port/database)',
   'validation.scope': 'invalid départements: {values} (e.g. 33,40,2A,971 or *)',
   'validation.scopeWithoutCorrespondent': '--scope only goes with --correspondent',
 

@@ -190,6 +190,7 @@ export const fr = {
   'validation.date': 'date invalide ou inexistante (JJ/MM/AAAA ou AAAA-MM-JJ)',
   'validation.positiveInt': 'nombre entier positif attendu',
   'validation.tooLarge': 'nombre trop grand (2147483647 au plus)',
+  'validation.storeUrl': 'adresse de base illisible (postgres://utilisateur@hôte:port/base)',
   'validation.scope': 'départements invalides : {values} (ex. 33,40,2A,971 ou *)',
   'validation.scopeWithoutCorrespondent': '--scope ne sert qu’avec --correspondent',
 
