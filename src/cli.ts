@@ -217,8 +217,9 @@ function typedPaths(argv: readonly string[], cwd: string): string[] {
 }
 
 /**
- * The path of a file-system error when it is one the user typed, or a file right in a folder the
- * user typed (`--to DIR`, `-o DIR`); any other path is the program's own business, and a bug.
+ * The path of a file-system error when it is one the user typed, a file right in a folder the
+ * user typed (`--to DIR`, `-o DIR`), or a folder on the way to a path the user typed (a file
+ * where `--db a/b.sqlite` needs the folder `a`); any other path is the program's own, and a bug.
  */
 function typedPathOf(err: unknown, typed: readonly string[]): string | undefined {
   if (!(err instanceof Error)) return undefined;
@@ -227,7 +228,10 @@ function typedPathOf(err: unknown, typed: readonly string[]): string | undefined
   return [e.path, e.dest].find(
     (p): p is string =>
       typeof p === 'string' &&
-      typed.some((u) => path.resolve(p) === u || path.dirname(path.resolve(p)) === u),
+      typed.some((u) => {
+        const at = path.resolve(p);
+        return at === u || path.dirname(at) === u || u.startsWith(at + path.sep);
+      }),
   );
 }
 

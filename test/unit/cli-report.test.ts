@@ -42,8 +42,14 @@ describe('report: file-system errors', () => {
     ).toBe(6);
   });
 
+  it('so is a folder on the way to a path the user typed (a file where a folder should be)', () => {
+    const r = reported(fsError('EEXIST', '/srv/backups'), typed);
+    expect(r.code).toBe(6);
+    expect(r.stderr).toContain('Chemin /srv/backups inutilisable');
+  });
+
   it('any other path is the program’s own: an internal error (70), never hidden', () => {
-    for (const at of ['/usr/lib/chorus/migrations/0001.sql', '/srv/outbox/deeper/1.eml', '/srv'])
+    for (const at of ['/usr/lib/chorus/migrations/0001.sql', '/srv/outbox/deeper/1.eml', '/sr'])
       expect(reported(fsError('ENOENT', at), typed).code).toBe(70);
     // an error code not caused by a path (a full disk) is not the user's either
     expect(reported(fsError('ENOSPC', '/srv/backups/chorus.sqlite'), typed).code).toBe(70);
