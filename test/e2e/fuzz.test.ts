@@ -88,7 +88,8 @@ const KNOWN_70: { owner: string; what: string; matches: (argv: readonly string[]
     owner: 'src/db/store.ts',
     what:
       'db backup "   " (SQLite): better-sqlite3 trims the name, so the backup aims at the ' +
-      'folder: "unable to open database file"; with "x " it writes x instead, over a file x',
+      'folder: "unable to open database file"; "x " with a file x: "file is not a database"; ' +
+      'and "x " with a SQLite database x overwrites x, exit 0',
     matches: (argv) => {
       const file = argv[argv.indexOf('backup') + 1];
       return argv.includes('db') && file !== undefined && /^\s|\s$/.test(path.basename(file));
@@ -328,6 +329,7 @@ type Kind =
   | 'structure'
   | 'service'
   | 'path'
+  | 'output'
   | 'scope'
   | 'percent'
   | 'enum';
@@ -340,7 +342,8 @@ const KIND_OF_NAME: [RegExp, Kind][] = [
   [/^(login|account|actor|new-manager|correspondent|email)$/, 'login'],
   [/^(structure)$/, 'structure'],
   [/^(code|service)$/, 'service'],
-  [/^(file|path|dir|output|to|rejects|anchor)$/, 'path'],
+  [/^(output|to|rejects)$/, 'output'],
+  [/^(file|path|dir|anchor)$/, 'path'],
   [/^(departements|scope)$/, 'scope'],
   [/^(n\|p%|max-deactivations)$/, 'percent'],
 ];
@@ -432,11 +435,11 @@ function valuesOf(name: string, known: Known, places: Places) {
         bad: fc.constantFrom('serv-cult', 'INCONNU', '', ' SERV-CULT '),
       };
     case 'path':
+    case 'output': {
+      const made = fc.nat(1000).map((n) => `new-${n}.csv`);
       return {
-        good: fc.oneof(
-          fc.constantFrom(...places.good),
-          fc.nat(1000).map((n) => `new-${n}.csv`),
-        ),
+        // where a command writes, not the inputs of the others (--rejects used to truncate them)
+        good: kindOf(name) === 'output' ? made : fc.oneof(fc.constantFrom(...places.good), made),
         bad: fc.oneof(
           fc.constantFrom(...places.bad),
           randomText
@@ -444,6 +447,7 @@ function valuesOf(name: string, known: Known, places: Places) {
             .filter((p) => p !== '' && inside(places.root, path.resolve(places.cwd, p))),
         ),
       };
+    }
     case 'scope':
       return {
         good: fc.constantFrom('64', '64,40', '40', '2A', '971'),
@@ -681,6 +685,59 @@ async function prepare(location: string, cwd: string): Promise<Known> {
   return { structures: structures.map((x) => `${x.idType}:${x.identifier}`) };
 }
 
+/**
+ * A fixture file with a few rows changed: some cells replaced by odd values, rows cut short or
+ * made longer, line ends mixed, a BOM or not (the sync and the imports read these).
+ */
+function mutantOf(fixture: string): fc.Arbitrary<string> {
+  const [header, ...rows] = fixture
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l !== '');
+  const cell = fc.oneof(
+    { weight: 2, arbitrary: text },
+    { weight: 2, arbitrary: dates },
+    { weight: 1, arbitrary: numbers },
+    { weight: 1, arbitrary: badIds },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '"',
+        '""',
+        '"a;b"',
+        '"x\ny"',
+        ';;;',
+        'GESTIONNAIRE_PRINCIPAL',
+        'INACTIF',
+        '',
+      ),
+    },
+  );
+  const row = fc
+    .tuple(
+      fc.constantFrom(...rows),
+      fc.array(fc.tuple(fc.nat(20), cell), { maxLength: 3 }),
+      fc.integer({ min: -3, max: 2 }),
+    )
+    .map(([line, changes, width]) => {
+      const cells = line.split(';');
+      for (const [at, value] of changes) cells[at % cells.length] = value;
+      if (width < 0) cells.length = Math.max(1, cells.length + width);
+      for (let i = 0; i < width; i++) cells.push('x');
+      return cells.join(';');
+    });
+  return fc
+    .tuple(
+      fc.boolean(),
+      fc.array(row, { minLength: 1, maxLength: 6 }),
+      fc.array(fc.constantFrom('\r\n', '\n', '\r'), { minLength: 7, maxLength: 7 }),
+    )
+    .map(
+      ([bom, lines, ends]) =>
+        (bom ? '\uFEFF' : '') + [header, ...lines].map((l, i) => l + ends[i]!).join(''),
+    );
+}
+
 /** The files and folders the path values name, made in `root`. */
 function makePlaces(root: string): Places {
   const cwd = path.join(root, 'a', 'b', 'c');
@@ -705,10 +762,19 @@ function makePlaces(root: string): Places {
   });
   const existing = path.join(root, 'existing.csv');
   fs.writeFileSync(existing, 'a;b\r\n1;2\r\n');
+  const mutants = inputs.flatMap((input, i) =>
+    fc
+      .sample(mutantOf(fs.readFileSync(input, 'utf8')), { seed: SEED + i, numRuns: 8 })
+      .map((content, n) => {
+        const file = path.join(root, `mutant-${n}-${path.basename(input)}`);
+        fs.writeFileSync(file, content);
+        return file;
+      }),
+  );
   return {
     root,
     cwd,
-    good: [folder, existing, ...inputs, path.join(cwd, 'rib.pdf')],
+    good: [folder, existing, ...inputs, ...mutants, path.join(cwd, 'rib.pdf')],
     bad: [
       'missing.csv',
       path.join(root, 'missing', 'deeper', 'x.csv'),
