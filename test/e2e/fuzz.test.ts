@@ -813,21 +813,34 @@ async function copyOf(
   }
   const template = new URL(prepared.location).pathname.slice(1);
   const database = `${template}_${randomBytes(3).toString('hex')}`;
-  const admin = async (query: string) => {
+  const admin = async (work: (c: pg.Client) => Promise<unknown>) => {
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
     try {
-      await c.query(query);
+      await work(c);
     } finally {
       await c.end();
     }
   };
-  await admin(`create database ${database} template ${template}`);
+  await admin((c) => c.query(`create database ${database} template ${template}`));
   const url = new URL(prepared.location);
   url.pathname = '/' + database;
   return {
     location: url.toString(),
-    cleanup: () => admin(`drop database if exists ${database} with (force)`),
+    // the program's last connections may still be closing on a busy machine: killed by a forced
+    // drop, they would throw in this process; they are let go first (a few seconds at most)
+    cleanup: () =>
+      admin(async (c) => {
+        for (let tries = 0; tries < 50; tries++) {
+          const { rows } = await c.query<{ n: number }>(
+            'select count(*)::int as n from pg_stat_activity where datname = $1',
+            [database],
+          );
+          if (rows[0]!.n === 0) break;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        await c.query(`drop database if exists ${database} with (force)`);
+      }),
   };
 }
 
