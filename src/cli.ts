@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { Command, CommanderError, Help, Option } from 'commander';
 import { bindIo } from './commands/program-io.js';
 import { redactErrorUrls } from './db/url.js';
@@ -201,7 +202,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.OK;
   } catch (err) {
-    return report(err, out);
+    return report(err, out, typedPaths(argv, io.cwd));
   }
 }
 
@@ -214,8 +215,51 @@ async function zodSpeaks(lang: Lang): Promise<void> {
   config(locale.default());
 }
 
+/**
+ * What the file system says of a path the user typed (a missing folder, a name too long, a file
+ * or a dangling link already there): the user's doing, not a bug. Each has its exit code.
+ */
+const PATH_ERRORS: Record<string, number> = {
+  ENOENT: EXIT.INVALID,
+  ENOTDIR: EXIT.INVALID,
+  EISDIR: EXIT.INVALID,
+  ENAMETOOLONG: EXIT.INVALID,
+  ELOOP: EXIT.INVALID,
+  EACCES: EXIT.INVALID,
+  EPERM: EXIT.INVALID,
+  EROFS: EXIT.INVALID,
+  EEXIST: EXIT.CONFLICT,
+};
+
+/** Every word of the command line as a path from the working folder (`--opt=value`: the value). */
+function typedPaths(argv: readonly string[], cwd: string): string[] {
+  return argv
+    .flatMap((a) => (/^--[^=]+=/.test(a) ? [a.slice(a.indexOf('=') + 1)] : [a]))
+    .filter((a) => a !== '')
+    .map((a) => path.resolve(cwd, a));
+}
+
+/**
+ * The path of a file-system error when it is one the user typed, a file right in a folder the
+ * user typed (`--to DIR`, `-o DIR`), or a folder on the way to a path the user typed (a file
+ * where `--db a/b.sqlite` needs the folder `a`); any other path is the program's own, and a bug.
+ */
+function typedPathOf(err: unknown, typed: readonly string[]): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const e = err as NodeJS.ErrnoException & { dest?: string };
+  if (typeof e.code !== 'string' || !Object.hasOwn(PATH_ERRORS, e.code)) return undefined;
+  return [e.path, e.dest].find(
+    (p): p is string =>
+      typeof p === 'string' &&
+      typed.some((u) => {
+        const at = path.resolve(p);
+        return at === u || path.dirname(at) === u || u.startsWith(at + path.sep);
+      }),
+  );
+}
+
 /** Prints what went wrong, in the user's language, and returns the exit code of SPEC 5. */
-export function report(err: unknown, out: Output): number {
+export function report(err: unknown, out: Output, typed: readonly string[] = []): number {
   redactErrorUrls(err); // SPEC 4: never a password, whatever the error quotes
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
@@ -245,6 +289,18 @@ export function report(err: unknown, out: Output): number {
     out.error(out.text(err.key, err.params));
     if (err.params.detail) out.debug(String(err.params.detail));
     return err.exitCode;
+  }
+  const typedPath = typedPathOf(err, typed);
+  if (typedPath !== undefined) {
+    const code = (err as NodeJS.ErrnoException).code!;
+    out.error(
+      out.t('error.path', {
+        path: typedPath,
+        reason: out.t(`error.path.${code}` as MessageKey),
+      }),
+    );
+    out.debug((err as Error).message);
+    return PATH_ERRORS[code]!;
   }
   out.error(out.t('error.internal', { message: err instanceof Error ? err.message : String(err) }));
   if (out.verbose && err instanceof Error && err.stack) out.debug(err.stack);

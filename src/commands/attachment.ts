@@ -71,11 +71,7 @@ const DECISION_COLUMNS: Column<DecisionRow>[] = [
   { key: 'message', label: 'col.message' },
 ];
 
-const id = z
-  .string()
-  .regex(/^\d{1,15}$/, { error: 'validation.positiveInt' })
-  .transform(Number)
-  .pipe(z.number().min(1, { error: 'validation.positiveInt' }));
+const id = f.rowId;
 const optionalDate = f.date.optional().transform((d) => d ?? null);
 const codes = z.array(z.string().trim().min(1)).default([]);
 const collect = (value: string, previous: string[] = []) => [...previous, value];

@@ -8,7 +8,7 @@ import type { Io } from '../ui/io.js';
 import { ioOf } from './program-io.js';
 import { lockTimeout, storeLocation } from '../app/location.js';
 import type { StoreAccess } from '../app/session.js';
-import { login as loginSchema } from '../domain/fields.js';
+import { count, login as loginSchema } from '../domain/fields.js';
 
 /** What every command knows once the global options (SPEC 4) are read. */
 export interface Globals {
@@ -26,7 +26,7 @@ export interface Globals {
 }
 
 const globalsSchema = z.object({
-  db: z.string().min(1).optional(),
+  db: z.string().min(1, { error: 'validation.required' }).optional(),
   as: z.string().optional(),
   format: z.enum(['table', 'json', 'csv']).optional(),
   json: z.boolean().optional(),
@@ -38,12 +38,14 @@ const globalsSchema = z.object({
 
 export function globalsOf(cmd: Command): Globals {
   const io = ioOf(cmd);
-  const o = globalsSchema.parse(pick(cmd.optsWithGlobals(), Object.keys(globalsSchema.shape)));
+  const o = parse(globalsSchema, pick(cmd.optsWithGlobals(), Object.keys(globalsSchema.shape)));
   const lang = resolveLang(o.lang, io.env);
   const format: Format = o.json ? 'json' : (o.format ?? 'table');
   const quiet = o.quiet ?? false;
   const verbose = o.verbose ?? false;
   const db = storeLocation(o.db, io.env, io.cwd);
+  if (!readableUrl(db))
+    throw new InvalidInputError([{ field: '--db', message: 'validation.storeUrl' }]);
   return {
     db,
     store: {
@@ -61,6 +63,18 @@ export function globalsOf(cmd: Command): Globals {
     verbose,
     out: new Output({ lang, format, quiet, verbose, io }),
   };
+}
+
+/**
+ * False for a location written as a URL (`postgres://…`) that no URL parser reads, as the
+ * PostgreSQL driver would find on its first query (`postgresql://[::1`); a file path is
+ * absolute once located, never a URL. The driver's own leniencies are kept: spaces, and no host.
+ */
+function readableUrl(location: string): boolean {
+  if (!/^[a-z][a-z\d+.-]*:\/\//i.test(location)) return true;
+  return [location, encodeURI(location), location.replace('@/', '@localhost/')].some((u) =>
+    URL.canParse(u),
+  );
 }
 
 /** A path the user typed, from the folder the program runs in. */
@@ -100,7 +114,5 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<
 
 export { examples } from './help-text.js';
 
-export const positiveInt = z.coerce
-  .number({ error: 'validation.positiveInt' })
-  .int({ error: 'validation.positiveInt' })
-  .min(0, { error: 'validation.positiveInt' });
+/** `--limit`, `--page`: whole numbers small enough for the stores (and their product too). */
+export const positiveInt = count;

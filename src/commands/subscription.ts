@@ -8,6 +8,7 @@ import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { askChoices, interactive } from '../ui/prompts.js';
 import { reportBulk } from './batch.js';
+import { rowId } from '../domain/fields.js';
 import { actorOf, examples, globalsOf, parse, type Globals } from './context.js';
 
 /** `subscription …`: space subscriptions (SPEC 3, 7): the holder's requests and the deciders' decisions. */
@@ -25,11 +26,7 @@ const COLUMNS: Column<SubscriptionView>[] = [
   { key: 'decidedBy', label: 'col.decidedBy' },
 ];
 
-export const requestId = z
-  .string()
-  .regex(/^\d{1,15}$/, { error: 'validation.positiveInt' })
-  .transform(Number)
-  .pipe(z.number().min(1, { error: 'validation.positiveInt' }));
+export const requestId = rowId;
 export const requestIds = z.object({ ID: z.array(requestId).min(1) });
 /** An enumeration value of SPEC 3, in any case. */
 export const upper = <T extends readonly [string, ...string[]]>(values: T, error: MessageKey) =>

@@ -136,6 +136,32 @@ export const onOff = z.string().transform((raw, ctx) => {
   return z.NEVER;
 });
 
+/**
+ * The largest whole number the stores keep in a row's key or take as a count: PostgreSQL's
+ * `integer`. A number above it names no row, and one past it makes the query itself fail.
+ */
+export const MAX_INT = 2_147_483_647;
+
+/** A row's number as typed (`12`): digits only, 1 to MAX_INT. */
+export const rowId = z
+  .string()
+  .regex(/^\d+$/, { error: 'validation.positiveInt' })
+  .transform(Number)
+  .pipe(
+    z
+      // so many digits that the number is Infinity
+      .number({ error: 'validation.tooLarge' })
+      .min(1, { error: 'validation.positiveInt' })
+      .max(MAX_INT, { error: 'validation.tooLarge' }),
+  );
+
+/** A count (`--limit`, `--page`): a whole number from 0 to MAX_INT, as typed or already a number. */
+export const count = z.coerce
+  .number({ error: 'validation.positiveInt' })
+  .int({ error: 'validation.positiveInt' })
+  .min(0, { error: 'validation.positiveInt' })
+  .max(MAX_INT, { error: 'validation.tooLarge' });
+
 /** A date typed as `JJ/MM/AAAA` or `AAAA-MM-JJ` (SPEC 7), returned as `AAAA-MM-JJ`; null if it does not exist. */
 export function parseDate(raw: string): string | null {
   const s = raw.trim();

@@ -10,38 +10,72 @@ export interface IsoWeek {
 }
 
 const DAY = 86_400_000;
-const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** The ISO week holding `day` (`AAAA-MM-JJ`). */
-export function isoWeekOf(day: string): IsoWeek {
-  const ms = Date.parse(`${day.slice(0, 10)}T00:00:00Z`);
+/**
+ * `AAAA-MM-JJ` of an instant, or null outside the years 0001–9999: a date the program writes
+ * has four digits of year, and `Date` alone would write `-000001-12-27` or `+010000-01-03`.
+ */
+function iso(ms: number): string | null {
+  if (!Number.isFinite(ms)) return null;
+  const d = new Date(ms);
+  const year = d.getUTCFullYear();
+  if (year < 1 || year > 9999) return null;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${String(year).padStart(4, '0')}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
+}
+
+/** Midnight UTC of a day given by numbers (`Date.UTC` would read years 0–99 as 1900–1999). */
+function utcDay(year: number, month: number, day: number): number {
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  return d.getTime();
+}
+
+/** The week holding the instant `ms`, or null when it reaches outside the years 0001–9999. */
+function weekAt(ms: number): IsoWeek | null {
   const weekday = (new Date(ms).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
   const monday = ms - weekday * DAY;
   const thursday = monday + 3 * DAY;
   const year = new Date(thursday).getUTCFullYear();
-  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / (7 * DAY)) + 1;
+  const week = Math.floor((thursday - utcDay(year, 1, 1)) / (7 * DAY)) + 1;
+  const start = iso(monday);
+  const end = iso(monday + 7 * DAY);
+  if (start === null || end === null) return null;
   return {
-    label: `${year}-W${String(week).padStart(2, '0')}`,
-    start: iso(monday),
-    end: iso(monday + 7 * DAY),
+    label: `${String(year).padStart(4, '0')}-W${String(week).padStart(2, '0')}`,
+    start,
+    end,
   };
 }
 
-/** The week a label names, or null when it is malformed or does not exist (W53 of a 52-week year). */
+/** The ISO week holding `day` (`AAAA-MM-JJ`, a day of the years 0001–9999 but its last days). */
+export function isoWeekOf(day: string): IsoWeek {
+  const week = weekAt(Date.parse(`${day.slice(0, 10)}T00:00:00Z`));
+  if (!week) throw new RangeError(`no ISO week for the day ${JSON.stringify(day)}`);
+  return week;
+}
+
+/**
+ * The week a label names, or null when it is malformed, does not exist (W53 of a 52-week year)
+ * or does not lie whole in the years 0001–9999 (`0000-W01`, `9999-W52`).
+ */
 export function parseIsoWeek(label: string): IsoWeek | null {
   const m = /^(\d{4})-?W(\d{2})$/i.exec(label.trim());
   if (!m) return null;
   const year = Number(m[1]);
   const week = Number(m[2]);
-  if (week < 1 || week > 53) return null;
+  if (year < 1 || week < 1 || week > 53) return null;
   // 4 January is always in week 1
-  const firstMonday = Date.parse(isoWeekOf(`${year}-01-04`).start + 'T00:00:00Z');
-  const found = isoWeekOf(iso(firstMonday + (week - 1) * 7 * DAY));
-  return found.label === `${year}-W${m[2]}` ? found : null;
+  const first = weekAt(utcDay(year, 1, 4));
+  if (!first) return null;
+  const found = weekAt(Date.parse(first.start + 'T00:00:00Z') + (week - 1) * 7 * DAY);
+  return found?.label === `${m[1]}-W${m[2]}` ? found : null;
 }
 
 /** The last complete week before `day`: what a digest covers by default. */
 export function previousIsoWeek(day: string): IsoWeek {
   const monday = Date.parse(isoWeekOf(day).start + 'T00:00:00Z');
-  return isoWeekOf(iso(monday - 7 * DAY));
+  const week = weekAt(monday - 7 * DAY);
+  if (!week) throw new RangeError(`no ISO week before the day ${JSON.stringify(day)}`);
+  return week;
 }

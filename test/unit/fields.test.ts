@@ -12,8 +12,10 @@ import {
   type PersonalData,
 } from '../../src/domain/account.js';
 import {
+  MAX_INT,
   city,
   civilite,
+  count,
   country,
   date,
   email,
@@ -24,6 +26,7 @@ import {
   parseDate,
   personName,
   phone,
+  rowId,
   since,
 } from '../../src/domain/fields.js';
 
@@ -262,6 +265,29 @@ describe('other field schemas', () => {
     expect(parsed(city, '  Saint-Jean-de-Luz  ')).toBe('Saint-Jean-de-Luz');
     expect(messages(city, ' ')).toEqual(['validation.required']);
     expect(messages(city, 'x'.repeat(101))).toEqual(['validation.tooLong100']);
+  });
+});
+
+describe('rowId and count', () => {
+  it('rowId: digits naming a row the stores can hold, 1 to 2147483647', () => {
+    expect(parsed(rowId, '12')).toBe(12);
+    expect(parsed(rowId, '2147483647')).toBe(MAX_INT);
+    // past PostgreSQL's integer the query itself failed (exit 70)
+    expect(messages(rowId, '2147483648')).toEqual(['validation.tooLarge']);
+    expect(messages(rowId, '9007199254740993')).toEqual(['validation.tooLarge']);
+    expect(messages(rowId, '9'.repeat(400))).toEqual(['validation.tooLarge']);
+    for (const bad of ['0', '-1', '1.5', 'abc', '', ' 2', '1e3', '0x1'])
+      expect(messages(rowId, bad)[0]).toBe('validation.positiveInt');
+  });
+
+  it('count: whole numbers from 0 to 2147483647, so that a page times a limit stays a number', () => {
+    expect(parsed(count, '0')).toBe(0);
+    expect(parsed(count, 100)).toBe(100);
+    expect(parsed(count, '2147483647')).toBe(MAX_INT);
+    expect(messages(count, '2147483648')).toEqual(['validation.tooLarge']);
+    expect(messages(count, '9007199254740991')).toEqual(['validation.tooLarge']);
+    for (const bad of ['-1', '1.5', 'abc', '1e309', 'NaN'])
+      expect(messages(count, bad)[0]).toBe('validation.positiveInt');
   });
 });
 

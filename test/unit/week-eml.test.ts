@@ -26,6 +26,43 @@ describe('ISO weeks', () => {
     expect(parseIsoWeek('2025-11')).toBeNull();
   });
 
+  it('refuses the weeks that reach outside the years 0001–9999, and reads those inside them', () => {
+    expect(parseIsoWeek('0000-W01')).toBeNull();
+    expect(parseIsoWeek('0000-W52')).toBeNull();
+    expect(parseIsoWeek('9999-W52')).toBeNull(); // ends on Monday 10000-01-03
+    expect(parseIsoWeek('0001-W01')).toEqual({
+      label: '0001-W01',
+      start: '0001-01-01',
+      end: '0001-01-08',
+    });
+    expect(parseIsoWeek('0999-w10')).toEqual({
+      label: '0999-W10',
+      start: '0999-03-04',
+      end: '0999-03-11',
+    });
+    expect(parseIsoWeek('9999-W51')?.end).toBe('9999-12-27');
+    expect(isoWeekOf('0050-06-15').label).toBe('0050-W24');
+  });
+
+  it('any label of four digits and two: null, or the week it names, a Monday to the next', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 0, max: 99 }),
+        (year, week) => {
+          const label = `${String(year).padStart(4, '0')}-W${String(week).padStart(2, '0')}`;
+          const w = parseIsoWeek(label);
+          if (w === null) return;
+          expect(w.label).toBe(label);
+          const start = Date.parse(`${w.start}T00:00:00Z`);
+          expect(new Date(start).getUTCDay()).toBe(1);
+          expect(Date.parse(`${w.end}T00:00:00Z`) - start).toBe(7 * 86_400_000);
+          expect(isoWeekOf(w.start)).toEqual(w);
+        },
+      ),
+    );
+  });
+
   it('the previous week is the last complete one', () => {
     expect(previousIsoWeek('2025-03-12').label).toBe('2025-W10');
     expect(previousIsoWeek('2025-01-01').label).toBe('2024-W52');
