@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -435,11 +436,20 @@ export async function backupTo(store: Store, file: string): Promise<void> {
   const dest = path.resolve(file);
   // Claim the file first, on both paths: a backup never writes into an existing file.
   fs.closeSync(fs.openSync(dest, 'wx', 0o600));
+  // Written under a name of our own beside it, then moved onto the file we claimed: better-sqlite3
+  // trims a file name, so `db backup 'x '` would otherwise write into `x`, whatever `x` holds.
+  const aside = path.join(
+    path.dirname(dest),
+    `.chorus-admin-backup-${randomBytes(6).toString('hex')}`,
+  );
   try {
-    if (store.dialect === 'sqlite') await sqliteOnlineBackup(store.location, dest);
-    else await copyPostgresToSqlite(store, dest);
+    fs.closeSync(fs.openSync(aside, 'wx', 0o600)); // never readable by others, not for a moment
+    if (store.dialect === 'sqlite') await sqliteOnlineBackup(store.location, aside);
+    else await copyPostgresToSqlite(store, aside);
+    fs.renameSync(aside, dest);
   } catch (err) {
-    fs.rmSync(dest, { force: true }); // a half-written backup must not pass for a backup
+    // a half-written backup must not pass for a backup
+    for (const f of [aside, `${aside}-journal`, dest]) fs.rmSync(f, { force: true });
     throw err;
   }
 }

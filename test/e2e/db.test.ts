@@ -224,6 +224,24 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     expect(fs.statSync(ok).mode & 0o777).toBe(0o600);
   });
 
+  it('backup to a name ending in a space writes that name, never the file without the space', async () => {
+    await initStore(fresh.location);
+    const first = path.join(fresh.dir, 'x.sqlite');
+    expect((await clis(fresh.location).cli('db', 'backup', first)).code).toBe(0);
+    const before = sha256(first);
+    // better-sqlite3 trims a name: this once overwrote x.sqlite and left an empty `x.sqlite `
+    const spaced = `${first} `;
+    const r = await clis(fresh.location).cli('db', 'backup', spaced);
+    expect(r.code, r.stderr).toBe(0);
+    expect(sha256(first)).toBe(before);
+    expect(fs.statSync(spaced).size).toBeGreaterThan(0);
+    expect(fs.statSync(spaced).mode & 0o777).toBe(0o600);
+    expect((await clis(spaced).cli('db', 'status')).code).toBe(0);
+    expect(fs.readdirSync(fresh.dir).filter((f) => f.startsWith('.chorus-admin-backup'))).toEqual(
+      [],
+    );
+  });
+
   it('a store migrated by a newer program is refused by every command with 7, and left untouched', async () => {
     await initStore(fresh.location);
     await createAccount(fresh.location, PAULINE);
