@@ -563,7 +563,7 @@ export function toStoreError(err: unknown, location?: string): unknown {
   if (c && LOCKED.has(c))
     return new StoreUnavailableError('store.locked', { detail }, { cause: err });
   if (
-    (c && UNREACHABLE.has(c)) ||
+    (c && (UNREACHABLE.has(c) || /^SQLITE_(IOERR|CANTOPEN|CORRUPT|NOTADB)_/.test(c))) ||
     /timeout exceeded when trying to connect|Connection terminated/i.test(detail)
   )
     return new StoreUnavailableError(
