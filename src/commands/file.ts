@@ -38,11 +38,8 @@ const DOWNLOAD_COLUMNS: Column<Downloaded>[] = [
   { key: 'sha256', label: 'col.sha256' },
 ];
 
-const fileId = z
-  .string()
-  .regex(/^\d{1,15}$/, { error: 'validation.positiveInt' })
-  .transform(Number)
-  .pipe(z.number().min(1, { error: 'validation.positiveInt' }));
+// a store's row id (1 to 2^31 - 1): a larger number is invalid input, not a driver's overflow
+const fileId = f.rowId;
 const ids = z.object({ ID: z.array(fileId) });
 
 /** The ids given, or on a terminal the files ticked from the holder's list; none ticked: none. */
