@@ -423,7 +423,11 @@ export const en: Record<keyof typeof fr, string> = {
   'file.notRegular': 'not a regular file',
   'file.empty': 'the file is empty',
   'file.tooLarge': 'the file has {size} bytes: it must be under 10 MB ({max} bytes)',
-  'file.nameInvalid': 'invalid file name (control characters or separators)',
+  'file.nameControl':
+    'the name holds an invisible character ({char}): control and bidirectional characters are not allowed',
+  'file.nameInvalid': 'invalid file name (separators)',
+  'file.nameReserved':
+    '{name}: a name Windows reserves for a device (CON, PRN, AUX, NUL, COM1…COM9, LPT1…LPT9)',
   'file.nameTooLong': 'name too long: {length} characters, at most {max} with the extension',
   'file.noExtension': 'the name has no extension (e.g. carte-grise.pdf)',
   'file.extensionRefused': 'extension .{ext} not allowed; allowed: {allowed}',

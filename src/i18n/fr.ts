@@ -446,7 +446,11 @@ export const fr = {
   'file.notRegular': 'ce n’est pas un fichier ordinaire',
   'file.empty': 'le fichier est vide',
   'file.tooLarge': 'le fichier fait {size} octets : il doit faire moins de 10 Mo ({max} octets)',
-  'file.nameInvalid': 'nom de fichier invalide (caractères de contrôle ou séparateurs)',
+  'file.nameControl':
+    'le nom contient un caractère invisible ({char}) : caractères de contrôle et bidirectionnels interdits',
+  'file.nameInvalid': 'nom de fichier invalide (séparateurs)',
+  'file.nameReserved':
+    '{name} : nom réservé par Windows à un périphérique (CON, PRN, AUX, NUL, COM1…COM9, LPT1…LPT9)',
   'file.nameTooLong': 'nom trop long : {length} caractères, {max} au plus extension comprise',
   'file.noExtension': 'le nom n’a pas d’extension (ex. carte-grise.pdf)',
   'file.extensionRefused': 'extension .{ext} non autorisée ; autorisées : {allowed}',
