@@ -1,3 +1,4 @@
+import { visible } from '../domain/text.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
 
 /** The notification e-mails of SPEC 10: who gets which, and what they say. */
@@ -86,9 +87,31 @@ const EVENTS = {
 
 export type MailEvent = keyof typeof EVENTS;
 
+/** The parameters that are several lines on purpose: the digest's movements, one a line (app/notifications.ts). */
+const MULTILINE: Partial<Record<MailEvent, readonly string[]>> = { WEEKLY_DIGEST: ['lines'] };
+
 /** Account events always go out; request and decision events follow the billing preference. */
 export function wantsMail(event: MailEvent, prefs: { notifyBilling: boolean }): boolean {
   return EVENTS[event].category === 'account' || prefs.notifyBilling;
+}
+
+/**
+ * The parameters of a message as a mail may carry them (SPEC 9): stored text (a raison sociale
+ * imported with a CR/LF or a right-to-left override, a name) has its control and bidirectional
+ * characters written out as the terminal shows them (domain/text.ts `visible`), so that no
+ * parameter adds a line to a subject or a body, or turns the text around it.
+ */
+function mailParams(event: MailEvent, params: Record<string, unknown>): Record<string, unknown> {
+  const multiline = MULTILINE[event] ?? [];
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params))
+    out[k] = typeof v === 'string' ? visible(v, { lines: multiline.includes(k) }) : v;
+  return out;
+}
+
+/** The subject alone (what a digest already queued is known by). */
+export function mailSubject(event: MailEvent, lang: Lang, params: Record<string, unknown>): string {
+  return t(lang, EVENTS[event].subject, mailParams(event, params));
 }
 
 export function composeMail(
@@ -97,5 +120,6 @@ export function composeMail(
   params: Record<string, unknown>,
 ): { subject: string; body: string } {
   const e = EVENTS[event];
-  return { subject: t(lang, e.subject, params), body: t(lang, e.body, params) };
+  const safe = mailParams(event, params);
+  return { subject: t(lang, e.subject, safe), body: t(lang, e.body, safe) };
 }

@@ -101,3 +101,22 @@ export function visible(text: string, options: { lines?: boolean } = {}): string
     return `\\u{${codePoint(ch).slice(2)}}`;
   });
 }
+
+// ---- cells for spreadsheets (SPEC 4) ---------------------------------------------------------
+
+/** What a spreadsheet takes for the start of a formula (or, tab and CR, for a cell to re-read). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+/** A negative number as a spreadsheet reads one (`-12`, `-3.5`, `-3,5`, `-1e5`): data, not a formula. */
+const NEGATIVE_NUMBER = /^-(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A cell of a CSV (or xlsx) output made inert (SPEC 4): one that begins with `=`, `+`, `-`, `@`,
+ * tab or CR gets a leading `'`, which spreadsheets read as "text follows" and do not show, so
+ * `=HYPERLINK(…)` or `@SUM(1+1)*cmd|…` is shown, never run. A negative number stays a number.
+ * Every CSV the program writes goes through this one function: the lists of ui/output.ts and the
+ * rejects reports of io/csv.ts (whose cells echo the input: read back as an input, such a cell
+ * carries its `'`, the price of never handing a formula to a spreadsheet).
+ */
+export function spreadsheetSafe(cell: string): string {
+  return FORMULA_START.test(cell) && !NEGATIVE_NUMBER.test(cell) ? `'${cell}` : cell;
+}
