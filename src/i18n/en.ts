@@ -306,6 +306,11 @@ export const en: Record<keyof typeof fr, string> = {
   'csv.notUtf8':
     'the file is not UTF-8: run again without --encoding (automatic detection) or with --encoding cp1252',
   'csv.rejectsDir': 'folder {dir} does not exist',
+  'csv.rejectsExists':
+    'The rejects report {file} already exists: a report never replaces a file. Nothing was changed; choose another name.',
+  'csv.rejectsIsInput':
+    'The rejects report {file} is the input file itself. Nothing was changed; choose another name.',
+  'csv.rejectsUnwritable': 'the rejects report {file} cannot be written ({detail})',
   'identifier.required': 'required',
   'identifier.siret': 'invalid SIRET "{value}" (14 digits, Luhn key)',
   'identifier.ridet': 'invalid RIDET "{value}" (10 digits)',

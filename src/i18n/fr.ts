@@ -325,6 +325,11 @@ export const fr = {
   'csv.notUtf8':
     'le fichier n’est pas en UTF-8 : relancez sans --encoding (détection automatique) ou avec --encoding cp1252',
   'csv.rejectsDir': 'le dossier {dir} n’existe pas',
+  'csv.rejectsExists':
+    'Le rapport de rejets {file} existe déjà : un rapport ne remplace jamais un fichier. Rien n’a été modifié ; choisissez un autre nom.',
+  'csv.rejectsIsInput':
+    'Le rapport de rejets {file} est le fichier d’entrée lui-même. Rien n’a été modifié ; choisissez un autre nom.',
+  'csv.rejectsUnwritable': 'le rapport de rejets {file} ne peut pas être écrit ({detail})',
   'identifier.required': 'obligatoire',
   'identifier.siret': 'SIRET invalide « {value} » (14 chiffres, clé de Luhn)',
   'identifier.ridet': 'RIDET invalide « {value} » (10 chiffres)',

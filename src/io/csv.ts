@@ -1,12 +1,12 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
 import { stringify as stringifyRows } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
-import { fold } from '../domain/text.js';
-import { InvalidInputError } from '../errors.js';
+import { fold, spreadsheetSafe } from '../domain/text.js';
+import { ConflictError, InvalidInputError } from '../errors.js';
 
 /**
  * The CSV inputs of SPEC 8, read as streams: encoding detected (UTF-8 with or without BOM, else
@@ -391,20 +391,19 @@ export class CellView {
 
 /**
  * The rejects report (SPEC 8): the input's columns, then LIGNE and ERREURS (`|`-separated), in
- * the input's encoding and separator, CRLF. Created only when asked for; never overwrites a file
- * the user did not name.
+ * the input's encoding and separator, CRLF; every cell made inert for a spreadsheet (the report
+ * echoes the input's cells, formulas included: `=HYPERLINK(…)` comes back as `'=HYPERLINK(…)`).
+ * It writes to a file of its report (RejectsReport), never to the name the user gave.
  */
 export class RejectsWriter {
-  private readonly out: fs.WriteStream;
   private failed: Error | null = null;
   count = 0;
 
   constructor(
-    file: string,
+    private readonly out: fs.WriteStream,
     private readonly source: CsvSource,
     header: readonly string[],
   ) {
-    this.out = fs.createWriteStream(file);
     this.out.on('error', (err) => (this.failed = err));
     if (source.bom && source.encoding === 'utf8') this.out.write(BOM);
     this.write([...header, 'LIGNE', 'ERREURS']);
@@ -413,7 +412,10 @@ export class RejectsWriter {
   private write(cells: string[]): void {
     this.out.write(
       iconv.encode(
-        stringifyRows([cells], { delimiter: this.source.delimiter, record_delimiter: '\r\n' }),
+        stringifyRows([cells.map(spreadsheetSafe)], {
+          delimiter: this.source.delimiter,
+          record_delimiter: '\r\n',
+        }),
         this.source.encoding,
       ),
     );
@@ -426,10 +428,156 @@ export class RejectsWriter {
     this.count++;
   }
 
+  /** Writes out what is buffered and closes the file. */
   async close(): Promise<void> {
-    await new Promise<void>((resolve, reject) =>
-      this.out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-    );
+    if (!this.out.closed)
+      await new Promise<void>((resolve, reject) =>
+        this.out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+      );
     if (this.failed) throw this.failed;
   }
+
+  /** Stops writing at once (the run failed). */
+  destroy(): void {
+    this.out.destroy();
+  }
+}
+
+/** SPEC 8: a file written for a person is theirs alone. */
+const PRIVATE_MODE = 0o600;
+/** link(2) cannot make a second name here (FAT, some network shares): copy, still never over a file. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+
+/**
+ * Where a run's rejects report goes (SPEC 8): a name that must stay free until the run ends.
+ * `prepareRejects` refuses it before any work when anything is there (exit 6); `open` writes the
+ * report aside, under a temporary name in the same folder (created exclusively, mode 0600);
+ * `commit`, at the very end of the run, gives it its name with link(2), which fails rather than
+ * replace a file that appeared meanwhile (exit 6, the run rolls back), then drops the temporary
+ * name; `discard` removes what the run wrote, its report included when the run fails after the
+ * commit (the store's own commit refused). A run tried again (`open` a second time) starts over.
+ */
+export class RejectsReport {
+  private writer: RejectsWriter | null = null;
+  private temp: string | null = null;
+  /** The report under its name, as placed by `commit`: only that very file is ever removed. */
+  private placed: { dev: number; ino: number } | null = null;
+  private kept = false;
+
+  constructor(readonly path: string) {}
+
+  /** A writer for the report of a run's attempt, writing aside. */
+  open(source: CsvSource, header: readonly string[]): RejectsWriter {
+    this.discard();
+    const dir = path.dirname(this.path);
+    let fd: number | null = null;
+    for (let tries = 0; fd === null; tries++) {
+      const temp = path.join(
+        dir,
+        `.${path.basename(this.path)}.${randomBytes(6).toString('hex')}.part`,
+      );
+      try {
+        fd = fs.openSync(temp, 'wx', PRIVATE_MODE);
+        this.temp = temp;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 10)
+          throw unwritableReport(this.path, err);
+      }
+    }
+    // the mode given to open passes through the umask, which could only take rights away: set again
+    fs.fchmodSync(fd, PRIVATE_MODE);
+    this.writer = new RejectsWriter(fs.createWriteStream('', { fd }), source, header);
+    return this.writer;
+  }
+
+  /**
+   * Gives the report its name, never over a file (exit 6 when one appeared since the run began).
+   * `final`: the run's outcome is settled even though the store rolls back (`--strict`): the
+   * report stays whatever follows.
+   */
+  async commit(options: { final?: boolean } = {}): Promise<void> {
+    if (this.writer === null || this.temp === null) return;
+    await this.writer.close();
+    try {
+      fs.linkSync(this.temp, this.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (code === 'EEXIST') throw rejectsTaken(this.path);
+      if (!NO_HARD_LINKS.has(code)) throw unwritableReport(this.path, err);
+      try {
+        fs.copyFileSync(this.temp, this.path, fs.constants.COPYFILE_EXCL);
+      } catch (copyErr) {
+        if ((copyErr as NodeJS.ErrnoException).code === 'EEXIST') throw rejectsTaken(this.path);
+        throw unwritableReport(this.path, copyErr);
+      }
+    }
+    const { dev, ino } = fs.lstatSync(this.path);
+    this.placed = { dev, ino };
+    this.kept = options.final === true;
+    fs.rmSync(this.temp, { force: true });
+    this.temp = null;
+    this.writer = null;
+  }
+
+  /** Removes what the run wrote: the report aside, and the one under its name unless it is final. */
+  discard(): void {
+    this.writer?.destroy();
+    this.writer = null;
+    if (this.temp !== null) fs.rmSync(this.temp, { force: true });
+    this.temp = null;
+    if (this.placed !== null && !this.kept) {
+      const now = fs.lstatSync(this.path, { throwIfNoEntry: false });
+      if (now && now.dev === this.placed.dev && now.ino === this.placed.ino)
+        fs.rmSync(this.path, { force: true });
+    }
+    this.placed = null;
+  }
+}
+
+/**
+ * The check of `--rejects OUT` before any work (SPEC 8): its folder exists (else exit 5), and
+ * nothing is at OUT — no file, no link, not even a dangling one, above all not the input itself
+ * under another name (a symbolic or hard link, another spelling of its path): exit 6. None asked
+ * for: null.
+ */
+export function prepareRejects(target: string | undefined, input: string): RejectsReport | null {
+  if (target === undefined) return null;
+  const out = path.resolve(target);
+  const dir = path.dirname(out);
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new InvalidInputError([
+      { field: '--rejects', message: 'csv.rejectsDir', params: { dir } },
+    ]);
+  const there = fs.lstatSync(out, { throwIfNoEntry: false });
+  if (there) {
+    const same = (a: fs.Stats | undefined, b: fs.Stats | undefined) =>
+      a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+    const followed = fs.statSync(out, { throwIfNoEntry: false });
+    const source = fs.statSync(input, { throwIfNoEntry: false });
+    const real = (p: string) => {
+      try {
+        return fs.realpathSync(p);
+      } catch {
+        return null;
+      }
+    };
+    const isInput =
+      same(there, source) || same(followed, source) || (real(out) ?? out) === real(input);
+    throw new ConflictError(isInput ? 'csv.rejectsIsInput' : 'csv.rejectsExists', {
+      file: target,
+    });
+  }
+  return new RejectsReport(out);
+}
+
+const rejectsTaken = (file: string) => new ConflictError('csv.rejectsExists', { file });
+
+function unwritableReport(file: string, err: unknown): InvalidInputError {
+  return new InvalidInputError([
+    {
+      field: '--rejects',
+      message: 'csv.rejectsUnwritable',
+      params: { file, detail: (err as NodeJS.ErrnoException).code ?? String(err) },
+    },
+  ]);
 }

@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STRUCTURE_COLUMNS } from '../../src/domain/structure.js';
 import { InvalidInputError } from '../../src/errors.js';
 import {
-  RejectsWriter,
   cellsOf,
+  prepareRejects,
   headerKey,
   inspectCsv,
   matchHeader,
@@ -456,6 +456,19 @@ describe('openCsv', () => {
   });
 });
 
+/** A rejects report to `out`, through RejectsReport as the runs use it: `close` gives it its name. */
+function rejectsTo(out: string, src: CsvSource, header: readonly string[]) {
+  const report = prepareRejects(out, path.join(dir, 'in.csv'))!;
+  const w = report.open(src, header);
+  return {
+    add: (...args: Parameters<typeof w.add>) => w.add(...args),
+    get count() {
+      return w.count;
+    },
+    close: () => report.commit(),
+  };
+}
+
 describe('RejectsWriter', () => {
   const source = (over: Partial<CsvSource>): CsvSource => ({
     path: path.join(dir, 'in.csv'),
@@ -473,7 +486,7 @@ describe('RejectsWriter', () => {
 
   it('writes the input columns plus LIGNE and ERREURS, CRLF, reasons |-separated', async () => {
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, source({}), ['Identifiant', 'RaisonSociale']);
+    const w = rejectsTo(out, source({}), ['Identifiant', 'RaisonSociale']);
     w.add({ line: 3, fields: ['21640445900011', 'Commune de Pau'] }, 2, [
       'SIRET invalide',
       'Code postal invalide',
@@ -492,7 +505,7 @@ describe('RejectsWriter', () => {
 
   it('quotes a field containing the separator, a quote or a line break', async () => {
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, source({}), ['Identifiant', 'RaisonSociale', 'Adresse']);
+    const w = rejectsTo(out, source({}), ['Identifiant', 'RaisonSociale', 'Adresse']);
     w.add({ line: 2, fields: ['1', 'Pau; Béarn', 'Place "Royale"\r\nBP 1508'] }, 3, ['erreur']);
     await w.close();
     expect(fs.readFileSync(out, 'utf8')).toBe(
@@ -502,7 +515,7 @@ describe('RejectsWriter', () => {
 
   it('uses the input’s separator: , for a ,-separated input', async () => {
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, source({ delimiter: ',' }), ['Identifiant', 'RaisonSociale']);
+    const w = rejectsTo(out, source({ delimiter: ',' }), ['Identifiant', 'RaisonSociale']);
     w.add({ line: 2, fields: ['1', 'Lons, Béarn'] }, 2, ['erreur']);
     await w.close();
     expect(fs.readFileSync(out, 'utf8')).toBe(
@@ -512,10 +525,7 @@ describe('RejectsWriter', () => {
 
   it('writes in Windows-1252 for a Windows-1252 input: É is the byte 0xC9', async () => {
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, source({ encoding: 'cp1252' }), [
-      'Identifiant',
-      'RaisonSociale',
-    ]);
+    const w = rejectsTo(out, source({ encoding: 'cp1252' }), ['Identifiant', 'RaisonSociale']);
     w.add({ line: 2, fields: ['1', 'LÉON'] }, 2, ['Écart']);
     await w.close();
     const bytes = fs.readFileSync(out);
@@ -532,7 +542,7 @@ describe('RejectsWriter', () => {
 
   it('starts with the BOM for a UTF-8 input that had one, and only then', async () => {
     const withBom = path.join(dir, 'avec-bom.csv');
-    const w1 = new RejectsWriter(withBom, source({ bom: true }), ['Identifiant']);
+    const w1 = rejectsTo(withBom, source({ bom: true }), ['Identifiant']);
     w1.add({ line: 2, fields: ['É'] }, 1, ['erreur']);
     await w1.close();
     expect(
@@ -542,7 +552,7 @@ describe('RejectsWriter', () => {
     ).toBe(true);
 
     const without = path.join(dir, 'sans-bom.csv');
-    const w2 = new RejectsWriter(without, source({ bom: false }), ['Identifiant']);
+    const w2 = rejectsTo(without, source({ bom: false }), ['Identifiant']);
     await w2.close();
     expect(fs.readFileSync(without).equals(Buffer.from('Identifiant;LIGNE;ERREURS\r\n'))).toBe(
       true,
@@ -560,7 +570,7 @@ describe('RejectsWriter', () => {
     );
     const { source: src, header, records } = await readAll(input);
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, src, header);
+    const w = rejectsTo(out, src, header);
     for (const r of records) w.add(r, header.length, ['a', 'b']);
     await w.close();
     const back = await readAll(out);
