@@ -2,6 +2,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
 import { stringify as stringifyRows } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
@@ -10,8 +11,8 @@ import { ConflictError, InvalidInputError } from '../errors.js';
 
 /**
  * The CSV inputs of SPEC 8, read as streams: encoding detected (UTF-8 with or without BOM, else
- * Windows-1252), `;` or `,` as the header says, RFC 4180 quoting (PapaParse), CRLF or LF, blank
- * lines skipped, the header matched by name. And the rejects report, in the input's encoding.
+ * Windows-1252), `;` or `,` as the header says, RFC 4180 quoting (PapaParse), CRLF, LF or CR
+ * alone, mixed as they come (LineBreaks), blank lines skipped, the header matched by name. And the rejects report, in the input's encoding.
  */
 
 export type Encoding = 'utf8' | 'cp1252';
@@ -25,7 +26,7 @@ export interface CsvSource {
   encoding: Encoding;
   bom: boolean;
   delimiter: ';' | ',';
-  /** The header line's ending: the file's record separator. */
+  /** The header line's ending (the readers take each line's own: SPEC 8 allows a mix). */
   newline: '\r\n' | '\n' | '\r';
   /** Whether the file has a quote character anywhere (without, io/csv-lines.ts can read it as bytes). */
   quotes: boolean;
@@ -224,6 +225,90 @@ const lineBreaks = (fields: readonly string[]) => {
 };
 
 /**
+ * SPEC 8: "each line ends where its own line break is" — CRLF, LF or CR alone, mixed in one file
+ * (a spreadsheet's CRLF header above a script's LF rows). PapaParse takes one newline for a whole
+ * file, guessed or given: a CRLF file's lone LF would be read as part of a cell, and two records
+ * merged. So before it, each line break outside quotes becomes LF (a CRLF one LF), and a quoted
+ * field keeps its own line breaks as they are. A quote opens a quoted field only at the field's
+ * start (as RFC 4180 and PapaParse have it); inside, `""` is a quote and `"` alone closes it.
+ * The text passes through in chunks: a CR or a quote at a chunk's end waits for the next one.
+ */
+export class LineBreaks extends Transform {
+  private quoted = false;
+  /** The previous character of the text (a field starts after a separator or a line break). */
+  private previous = '\n';
+  private carry = '';
+
+  constructor(private readonly delimiter: string) {
+    super({ decodeStrings: false, encoding: 'utf8' });
+  }
+
+  override _transform(chunk: string | Buffer, _enc: string, done: TransformCallback): void {
+    const text = this.carry + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    this.carry = '';
+    const out = this.scan(text, false);
+    if (out.length > 0) this.push(out);
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    const out = this.scan(this.carry, true);
+    this.carry = '';
+    if (out.length > 0) this.push(out);
+    done();
+  }
+
+  /** `text` with its line breaks outside quotes as LF; what needs the next chunk is kept in `carry`. */
+  scan(text: string, last: boolean): string {
+    const parts: string[] = [];
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      if (this.quoted) {
+        const q = text.indexOf('"', i);
+        if (q < 0) {
+          parts.push(text.slice(i));
+          break;
+        }
+        if (q + 1 === n && !last) {
+          // `"` closing, or the first of `""`: the next chunk tells
+          parts.push(text.slice(i, q));
+          this.carry = '"';
+          return parts.join('');
+        }
+        const escaped = text.charCodeAt(q + 1) === 0x22;
+        parts.push(text.slice(i, escaped ? q + 2 : q + 1));
+        if (!escaped) this.quoted = false;
+        i = escaped ? q + 2 : q + 1;
+        continue;
+      }
+      // outside quotes up to the next quote that opens a field (a quote inside a field is a character)
+      let q = text.indexOf('"', i);
+      while (q >= 0 && !this.opens(text, q)) q = text.indexOf('"', q + 1);
+      let segment = text.slice(i, q < 0 ? n : q);
+      if (q < 0 && !last && segment.endsWith('\r')) {
+        // the first half of a CRLF, or a CR alone: the next chunk tells
+        segment = segment.slice(0, -1);
+        this.carry = '\r';
+      }
+      parts.push(segment.includes('\r') ? segment.replace(/\r\n?/g, '\n') : segment);
+      if (q < 0) break;
+      parts.push('"');
+      this.quoted = true;
+      i = q + 1;
+    }
+    if (n > 0) this.previous = text[n - 1]!;
+    return parts.join('');
+  }
+
+  /** Whether the quote at `q` starts a field: after a separator, a line break or nothing. */
+  private opens(text: string, q: number): boolean {
+    const before = q > 0 ? text[q - 1]! : this.previous;
+    return before === this.delimiter || before === '\n' || before === '\r';
+  }
+}
+
+/**
  * Streams the records of the file with PapaParse (RFC 4180; about four times faster than
  * csv-parse here, which matters for a million-row MADRHAS export). Blank lines (and lines of
  * separators only) are skipped but counted, so each record carries the physical line it starts
@@ -231,8 +316,10 @@ const lineBreaks = (fields: readonly string[]) => {
  */
 export async function openCsv(source: CsvSource): Promise<OpenCsv> {
   const input = fs.createReadStream(source.path, { start: source.bom ? 3 : 0 });
-  const text = input.pipe(iconv.decodeStream(source.encoding));
-  input.on('error', (err) => text.emit('error', err));
+  const decoded = input.pipe(iconv.decodeStream(source.encoding));
+  input.on('error', (err) => decoded.emit('error', err));
+  const text = decoded.pipe(new LineBreaks(source.delimiter));
+  decoded.on('error', (err) => text.emit('error', err));
 
   const queue: CsvRecord[] = [];
   let line = 1;
@@ -257,7 +344,8 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
 
   (Papa.parse as (input: unknown, config: object) => void)(text, {
     delimiter: source.delimiter,
-    newline: source.newline,
+    // every record ends with LF once LineBreaks is through (PapaParse takes one newline per file)
+    newline: '\n',
     skipEmptyLines: false,
     step(result: Papa.ParseStepResult<string[]>, p: Papa.Parser) {
       parser = p;
