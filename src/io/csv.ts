@@ -485,6 +485,7 @@ export class CellView {
  */
 export class RejectsWriter {
   private failed: Error | null = null;
+  private closing: Promise<void> | null = null;
   count = 0;
 
   constructor(
@@ -516,12 +517,12 @@ export class RejectsWriter {
     this.count++;
   }
 
-  /** Writes out what is buffered and closes the file. */
+  /** Writes out what is buffered and closes the file (once, however often it is asked). */
   async close(): Promise<void> {
-    if (!this.out.closed)
-      await new Promise<void>((resolve, reject) =>
-        this.out.end((err?: Error | null) => (err ? reject(err) : resolve())),
-      );
+    this.closing ??= new Promise<void>((resolve, reject) =>
+      this.out.end((err?: Error | null) => (err ? reject(err) : resolve())),
+    );
+    await this.closing;
     if (this.failed) throw this.failed;
   }
 
