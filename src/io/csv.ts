@@ -549,8 +549,11 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLI
 export class RejectsReport {
   private writer: RejectsWriter | null = null;
   private temp: string | null = null;
-  /** The report under its name, as placed by `commit`: only that very file is ever removed. */
-  private placed: { dev: number; ino: number } | null = null;
+  /**
+   * The report under its name, as placed by `commit`: only that very file is ever removed (its
+   * inode, and its change time to the nanosecond: a file put there since may reuse the inode).
+   */
+  private placed: fs.BigIntStats | null = null;
   private kept = false;
 
   constructor(readonly path: string) {}
@@ -600,11 +603,10 @@ export class RejectsReport {
         throw unwritableReport(this.path, copyErr);
       }
     }
-    const { dev, ino } = fs.lstatSync(this.path);
-    this.placed = { dev, ino };
-    this.kept = options.final === true;
     fs.rmSync(this.temp, { force: true });
     this.temp = null;
+    this.placed = fs.lstatSync(this.path, { bigint: true });
+    this.kept = options.final === true;
     this.writer = null;
   }
 
@@ -615,8 +617,9 @@ export class RejectsReport {
     if (this.temp !== null) fs.rmSync(this.temp, { force: true });
     this.temp = null;
     if (this.placed !== null && !this.kept) {
-      const now = fs.lstatSync(this.path, { throwIfNoEntry: false });
-      if (now && now.dev === this.placed.dev && now.ino === this.placed.ino)
+      const now = fs.lstatSync(this.path, { bigint: true, throwIfNoEntry: false });
+      const was = this.placed;
+      if (now && now.dev === was.dev && now.ino === was.ino && now.ctimeNs === was.ctimeNs)
         fs.rmSync(this.path, { force: true });
     }
     this.placed = null;
