@@ -1,4 +1,4 @@
-import { visible } from '../domain/text.js';
+import { hasControlOrBidi, visible } from '../domain/text.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
 
 /** The notification e-mails of SPEC 10: who gets which, and what they say. */
@@ -102,11 +102,14 @@ export function wantsMail(event: MailEvent, prefs: { notifyBilling: boolean }): 
  * parameter adds a line to a subject or a body, or turns the text around it.
  */
 function mailParams(event: MailEvent, params: Record<string, unknown>): Record<string, unknown> {
-  const multiline = MULTILINE[event] ?? [];
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(params))
-    out[k] = typeof v === 'string' ? visible(v, { lines: multiline.includes(k) }) : v;
-  return out;
+  // a copy only when a parameter needs it: the sync queues a message for each account it creates
+  let out: Record<string, unknown> | null = null;
+  for (const k in params) {
+    const v = params[k];
+    if (typeof v === 'string' && hasControlOrBidi(v))
+      (out ??= { ...params })[k] = visible(v, { lines: MULTILINE[event]?.includes(k) === true });
+  }
+  return out ?? params;
 }
 
 /** The subject alone (what a digest already queued is known by). */
