@@ -1,3 +1,4 @@
+import { hasControlOrBidi, visible } from '../domain/text.js';
 import { t, type Lang, type MessageKey } from '../i18n/index.js';
 
 /** The notification e-mails of SPEC 10: who gets which, and what they say. */
@@ -86,9 +87,34 @@ const EVENTS = {
 
 export type MailEvent = keyof typeof EVENTS;
 
+/** The parameters that are several lines on purpose: the digest's movements, one a line (app/notifications.ts). */
+const MULTILINE: Partial<Record<MailEvent, readonly string[]>> = { WEEKLY_DIGEST: ['lines'] };
+
 /** Account events always go out; request and decision events follow the billing preference. */
 export function wantsMail(event: MailEvent, prefs: { notifyBilling: boolean }): boolean {
   return EVENTS[event].category === 'account' || prefs.notifyBilling;
+}
+
+/**
+ * The parameters of a message as a mail may carry them (SPEC 9): stored text (a raison sociale
+ * imported with a CR/LF or a right-to-left override, a name) has its control and bidirectional
+ * characters written out as the terminal shows them (domain/text.ts `visible`), so that no
+ * parameter adds a line to a subject or a body, or turns the text around it.
+ */
+function mailParams(event: MailEvent, params: Record<string, unknown>): Record<string, unknown> {
+  // a copy only when a parameter needs it: the sync queues a message for each account it creates
+  let out: Record<string, unknown> | null = null;
+  for (const k in params) {
+    const v = params[k];
+    if (typeof v === 'string' && hasControlOrBidi(v))
+      (out ??= { ...params })[k] = visible(v, { lines: MULTILINE[event]?.includes(k) === true });
+  }
+  return out ?? params;
+}
+
+/** The subject alone (what a digest already queued is known by). */
+export function mailSubject(event: MailEvent, lang: Lang, params: Record<string, unknown>): string {
+  return t(lang, EVENTS[event].subject, mailParams(event, params));
 }
 
 export function composeMail(
@@ -97,5 +123,6 @@ export function composeMail(
   params: Record<string, unknown>,
 ): { subject: string; body: string } {
   const e = EVENTS[event];
-  return { subject: t(lang, e.subject, params), body: t(lang, e.body, params) };
+  const safe = mailParams(event, params);
+  return { subject: t(lang, e.subject, safe), body: t(lang, e.body, safe) };
 }

@@ -5,7 +5,7 @@ import { formatStructureRef } from '../domain/structure-ref.js';
 import { parseIsoWeek, previousIsoWeek, type IsoWeek } from '../domain/week.js';
 import { InvalidInputError } from '../errors.js';
 import { isMessageKey, t, type Lang } from '../i18n/index.js';
-import { wantsMail } from './mail.js';
+import { mailSubject, wantsMail } from './mail.js';
 import { composeEml } from '../io/eml.js';
 import { Outputs } from '../io/file-output.js';
 import * as attachments from '../db/attachment.repository.js';
@@ -206,7 +206,7 @@ export async function queueDigest(
         uc.today < lastDay ? uc.today : lastDay,
       )) {
         const lang = manager.language;
-        const subject = t(lang, 'mail.weeklyDigest.subject', {
+        const subject = mailSubject('WEEKLY_DIGEST', lang, {
           week: week.label,
           structure: formatStructureRef(s),
         });

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import {
   parseServiceRow,
   parseStructureRow,
@@ -15,14 +13,13 @@ import {
 import { ALL, type Scope } from '../domain/departement.js';
 import { mayChangeStructure, structureInScope } from '../domain/rights.js';
 import { fold } from '../domain/text.js';
-import { InvalidInputError } from '../errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import {
   cellsOf,
   inspectCsv,
   matchHeader,
   openCsv,
-  RejectsWriter,
+  prepareRejects,
   type ColumnSpec,
   type CsvRecord,
   type CsvSource,
@@ -128,14 +125,8 @@ async function runImport<T>(
   o: ImportOptions,
   importer: Importer<T>,
 ): Promise<ImportSummary> {
-  if (o.rejects !== undefined && !fs.existsSync(path.dirname(path.resolve(o.rejects))))
-    throw new InvalidInputError([
-      {
-        field: '--rejects',
-        message: 'csv.rejectsDir',
-        params: { dir: path.dirname(path.resolve(o.rejects)) },
-      },
-    ]);
+  // SPEC 8: nothing at the report's name, the input least of all (exit 6 before any work)
+  const report = prepareRejects(o.rejects, o.file);
   // everything that makes the file unusable is found before the transaction opens
   const source: CsvSource = await inspectCsv(o.file, o.encoding);
   const probe = await openCsv(source);
@@ -143,13 +134,12 @@ async function runImport<T>(
   await probe.records[Symbol.asyncIterator]().return?.();
 
   const action = importer.kind === 'structure' ? 'structure.import' : 'structure.importServices';
-  let rejects: RejectsWriter | null = null;
   const longRun = { actor, action: 'structure.import', exclusive: true } as const;
   try {
     return await runUseCase(store, longRun, async (uc) => {
       uc.authorize('structure.import', { kind: 'none' }, `file:${source.name}`);
       const csv = await openCsv(source);
-      if (o.rejects !== undefined) rejects = new RejectsWriter(o.rejects, source, csv.header);
+      const rejects = report?.open(source, csv.header);
       const counts: Counts = { created: 0, updated: 0, unchanged: 0, outOfScope: 0 };
       const summary: ImportSummary = {
         file: source.name,
@@ -238,15 +228,13 @@ async function runImport<T>(
         { sha256: source.sha256, encoding: source.encoding, ...countsJson },
         runId,
       );
-      if (rejects) await rejects.close();
+      // the report takes its name last, never over a file that appeared meanwhile (exit 6)
+      await report?.commit();
       return summary;
     });
   } catch (err) {
     // nothing was applied: a rejects report would describe a run that did not happen
-    if (rejects !== null) {
-      await (rejects as RejectsWriter).close().catch(() => undefined);
-      fs.rmSync(o.rejects!, { force: true });
-    }
+    report?.discard();
     throw err;
   }
 }

@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { ALL } from '../domain/departement.js';
 import { hash64 } from '../domain/hash64.js';
 import {
@@ -16,10 +14,11 @@ import {
   inspectCsv,
   matchHeader,
   openCsv,
-  RejectsWriter,
+  prepareRejects,
   type CsvSource,
   type EncodingChoice,
   type HeaderMatch,
+  type RejectsReport,
 } from '../io/csv.js';
 import * as accounts from '../db/account.repository.js';
 import type { Db } from '../db/schema.js';
@@ -92,14 +91,8 @@ export async function syncMadrhas(
   actor: string,
   o: SyncOptions,
 ): Promise<SyncSummary> {
-  if (o.rejects !== undefined && !fs.existsSync(path.dirname(path.resolve(o.rejects))))
-    throw new InvalidInputError([
-      {
-        field: '--rejects',
-        message: 'csv.rejectsDir',
-        params: { dir: path.dirname(path.resolve(o.rejects)) },
-      },
-    ]);
+  // SPEC 8: nothing at the report's name, the input least of all (exit 6 before any work)
+  const report = prepareRejects(o.rejects, o.file);
   if (deactivationLimit(o.maxDeactivations, 100) === null)
     throw new InvalidInputError([
       {
@@ -113,15 +106,21 @@ export async function syncMadrhas(
   const header = matchHeader(probe.header, MADRHAS_COLUMNS, source.name);
   probe.close();
 
-  if (o.strategy !== 'staged') {
-    try {
-      return await runSync(store, actor, o, source, header, true);
-    } catch (err) {
-      // the streamed attempt rolled back whole: the staged path takes the file from the start
-      if (!(err instanceof StreamFallback)) throw err;
+  try {
+    if (o.strategy !== 'staged') {
+      try {
+        return await runSync(store, actor, o, source, header, true, report);
+      } catch (err) {
+        // the streamed attempt rolled back whole: the staged path takes the file from the start
+        if (!(err instanceof StreamFallback)) throw err;
+      }
     }
+    return await runSync(store, actor, o, source, header, false, report);
+  } catch (err) {
+    // a run refused or failed leaves no report (--strict's excepted: it is what the run gives)
+    report?.discard();
+    throw err;
   }
-  return runSync(store, actor, o, source, header, false);
 }
 
 async function runSync(
@@ -131,6 +130,7 @@ async function runSync(
   source: CsvSource,
   header: HeaderMatch,
   streamed: boolean,
+  report: RejectsReport | null,
 ): Promise<SyncSummary> {
   const longRun = { actor, action: 'sync.madrhas', exclusive: true } as const;
   try {
@@ -219,13 +219,15 @@ async function runSync(
       }
 
       summary.rejected = await sync.countRejected(uc.trx);
-      await reportRejects(uc.trx, source, summary, o);
-      if (o.strict && summary.rejected > 0)
+      await reportRejects(uc.trx, source, summary, report);
+      if (o.strict && summary.rejected > 0) {
+        await report?.commit({ final: true });
         throw new InvalidInputError(
           [{ field: 'FILE', message: 'sync.strictRejected', params: { count: summary.rejected } }],
           'sync.strict',
           { count: summary.rejected },
         );
+      }
 
       // a truncated export must not wipe a département: over the limit, the whole run rolls back
       const absent = full ? await absentAccounts(uc, scope, scopes, unlistedIds, summary) : [];
@@ -256,6 +258,8 @@ async function runSync(
         { sha256: source.sha256, encoding: source.encoding, mode: o.mode, ...counts },
         runId,
       );
+      // the report takes its name last: refused over the limit or failed, the run leaves none
+      await report?.commit();
       if (o.dryRun) throw new DryRun(summary);
       return summary;
     });
@@ -442,13 +446,13 @@ async function reportRejects(
   db: Db,
   source: CsvSource,
   summary: SyncSummary,
-  o: SyncOptions,
+  report: RejectsReport | null,
 ): Promise<void> {
   for (const r of await sync.rejectedAfter(db, 0, SAMPLE))
     summary.sample.push({ line: r.line, errors: r.reason.split(' | ') });
-  if (o.rejects === undefined) return;
+  if (report === null) return;
   const csv = await openCsv(source);
-  const writer = new RejectsWriter(o.rejects, source, csv.header);
+  const writer = report.open(source, csv.header);
   try {
     let page = await sync.rejectedAfter(db, 0, 5000);
     let i = 0;

@@ -22,7 +22,7 @@ const COLUMNS: Column<AuditView>[] = [
   { key: 'action', label: 'col.action' },
   { key: 'target', label: 'col.target' },
   { key: 'outcome', label: 'col.outcome' },
-  { key: 'changes', label: 'col.changes', show: (v) => formatChanges(v) },
+  { key: 'changes', label: 'col.changes', show: (v) => formatChanges(v), lines: true },
 ];
 
 /** `field: before → after`, a line each, for people; JSON keeps the object. */

@@ -6,6 +6,7 @@ import type { Downloaded, FileView } from '../app/files.js';
 import { withStore } from '../app/session.js';
 import { FILE_TYPES } from '../domain/enums.js';
 import { checkFileName, designation as designationSchema, fileType } from '../domain/file.js';
+import { visible } from '../domain/text.js';
 import * as f from '../domain/fields.js';
 import { InvalidInputError, UsageError } from '../errors.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
@@ -57,7 +58,8 @@ async function idsOf(g: Globals, actor: string, given: string[]): Promise<number
     g.out.t('file.askIds'),
     mine.map((file) => ({
       value: file.id,
-      name: `${file.id}  ${file.name}  ${file.designation} (${file.type})`,
+      // stored text, shown in a terminal: its control and bidirectional characters written out
+      name: visible(`${file.id}  ${file.name}  ${file.designation} (${file.type})`),
     })),
     'ID',
   );

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { FILE_TYPES } from './enums.js';
+import { codePoint, firstInvisible, hasControlOrBidi } from './text.js';
 
 /**
  * The rules of a file (pièce jointe, SPEC 9), pure: its name, designation, type and size, what
@@ -123,7 +124,9 @@ export type FileRefusalKey =
   | 'file.empty'
   | 'file.executable'
   | 'file.extensionRefused'
+  | 'file.nameControl'
   | 'file.nameInvalid'
+  | 'file.nameReserved'
   | 'file.nameTooLong'
   | 'file.noExtension'
   | 'file.notText'
@@ -142,9 +145,18 @@ const no = (key: FileRefusalKey, params?: Record<string, string | number>): Verd
 /** Length as a person counts it: code points, not UTF-16 units (an emoji is one character). */
 export const charCount = (s: string) => [...s].length;
 
-// C0 and C1 controls, DEL: never part of a name or a designation
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * The names Windows keeps for its devices, whatever their case and extension (`CON.pdf`,
+ * `con.tar.gz`, `Lpt1 .txt`): a file saved under one cannot be opened there. COM0/LPT0 and the
+ * superscript digits (`COM¹`) are reserved too.
+ */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])$/i;
+
+/** Whether Windows reserves `name`: its part before the first dot (trailing spaces ignored) is a device. */
+export function isWindowsReserved(name: string): boolean {
+  const dot = name.indexOf('.');
+  return WINDOWS_RESERVED.test((dot < 0 ? name : name.slice(0, dot)).replace(/[\s.]+$/, ''));
+}
 
 /** The extension of a name, lower-cased; null when it has none (`facture`, `.pdf`, `facture.`). */
 export function extensionOf(name: string): string | null {
@@ -163,8 +175,12 @@ export function checkFileName(
 ):
   | { ok: true; extension: Extension }
   | { ok: false; key: FileRefusalKey; params?: Record<string, string | number> } {
-  if (name === '' || CONTROL.test(name) || /[/\\]/.test(name))
-    return { ok: false, key: 'file.nameInvalid' };
+  // a control or bidirectional character makes a name show other than it is (`rapport\u202Efdp.html`)
+  const hidden = firstInvisible(name);
+  if (hidden !== undefined)
+    return { ok: false, key: 'file.nameControl', params: { char: codePoint(hidden) } };
+  if (name === '' || /[/\\]/.test(name)) return { ok: false, key: 'file.nameInvalid' };
+  if (isWindowsReserved(name)) return { ok: false, key: 'file.nameReserved', params: { name } };
   if (charCount(name) > MAX_NAME_CHARS)
     return {
       ok: false,
@@ -189,7 +205,7 @@ export function checkSize(bytes: number): Verdict {
   return OK;
 }
 
-/** A designation: spaces collapsed, 1 to 100 characters, no control character. */
+/** A designation: spaces collapsed, 1 to 100 characters, no control or bidirectional character. */
 export const designation = z
   .string()
   .transform((s) => s.normalize('NFC').trim().replace(/\s+/g, ' '))
@@ -198,7 +214,7 @@ export const designation = z
       .string()
       .min(1, { error: 'validation.required', abort: true })
       .refine((s) => charCount(s) <= MAX_DESIGNATION_CHARS, { error: 'file.designationLength' })
-      .refine((s) => !CONTROL.test(s), { error: 'file.designationControl' }),
+      .refine((s) => !hasControlOrBidi(s), { error: 'file.designationControl' }),
   );
 
 /** A type of SPEC 3, in any case (`carte_grise` is `CARTE_GRISE`). */
@@ -263,12 +279,14 @@ export class TextScan {
 // ---- names for writing back ------------------------------------------------------------------
 
 // characters no file system of the users' takes in a name, and separators of every platform
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f/\\<>:"|?*]/g;
+const UNSAFE =
+  // eslint-disable-next-line no-control-regex -- control characters are what it looks for
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069/\\<>:"|?*]/g;
 
 /**
- * A stored name made safe to create in a folder: no separator, no control character, no
- * leading dot (so never `.` or `..`, nor a hidden file), no trailing dot or space.
+ * A stored name made safe to create in a folder: no separator, no control or bidirectional
+ * character, no leading dot (so never `.` or `..`, nor a hidden file), no trailing dot or space,
+ * not a name Windows reserves (a name stored before they were refused gets a `_` in front).
  */
 export function safeFileName(name: string): string {
   const cleaned = name
@@ -276,7 +294,8 @@ export function safeFileName(name: string): string {
     .replace(UNSAFE, '_')
     .replace(/^[\s.]+/, '')
     .replace(/[\s.]+$/, '');
-  return cleaned === '' ? 'fichier' : cleaned;
+  if (cleaned === '') return 'fichier';
+  return isWindowsReserved(cleaned) ? `_${cleaned}` : cleaned;
 }
 
 /** The n-th candidate for a name already taken: `carte grise (2).pdf`. */

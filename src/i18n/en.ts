@@ -342,6 +342,11 @@ export const en: Record<keyof typeof fr, string> = {
   'csv.notUtf8':
     'the file is not UTF-8: run again without --encoding (automatic detection) or with --encoding cp1252',
   'csv.rejectsDir': 'folder {dir} does not exist',
+  'csv.rejectsExists':
+    'The rejects report {file} already exists: a report never replaces a file. Nothing was changed; choose another name.',
+  'csv.rejectsIsInput':
+    'The rejects report {file} is the input file itself. Nothing was changed; choose another name.',
+  'csv.rejectsUnwritable': 'the rejects report {file} cannot be written ({detail})',
   'identifier.required': 'required',
   'identifier.siret': 'invalid SIRET "{value}" (14 digits, Luhn key)',
   'identifier.ridet': 'invalid RIDET "{value}" (10 digits)',
@@ -461,7 +466,11 @@ export const en: Record<keyof typeof fr, string> = {
   'file.notRegular': 'not a regular file',
   'file.empty': 'the file is empty',
   'file.tooLarge': 'the file has {size} bytes: it must be under 10 MB ({max} bytes)',
-  'file.nameInvalid': 'invalid file name (control characters or separators)',
+  'file.nameControl':
+    'the name holds an invisible character ({char}): control and bidirectional characters are not allowed',
+  'file.nameInvalid': 'invalid file name (separators)',
+  'file.nameReserved':
+    '{name}: a name Windows reserves for a device (CON, PRN, AUX, NUL, COM1…COM9, LPT1…LPT9)',
   'file.nameTooLong': 'name too long: {length} characters, at most {max} with the extension',
   'file.noExtension': 'the name has no extension (e.g. carte-grise.pdf)',
   'file.extensionRefused': 'extension .{ext} not allowed; allowed: {allowed}',

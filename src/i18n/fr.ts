@@ -363,6 +363,11 @@ export const fr = {
   'csv.notUtf8':
     'le fichier n’est pas en UTF-8 : relancez sans --encoding (détection automatique) ou avec --encoding cp1252',
   'csv.rejectsDir': 'le dossier {dir} n’existe pas',
+  'csv.rejectsExists':
+    'Le rapport de rejets {file} existe déjà : un rapport ne remplace jamais un fichier. Rien n’a été modifié ; choisissez un autre nom.',
+  'csv.rejectsIsInput':
+    'Le rapport de rejets {file} est le fichier d’entrée lui-même. Rien n’a été modifié ; choisissez un autre nom.',
+  'csv.rejectsUnwritable': 'le rapport de rejets {file} ne peut pas être écrit ({detail})',
   'identifier.required': 'obligatoire',
   'identifier.siret': 'SIRET invalide « {value} » (14 chiffres, clé de Luhn)',
   'identifier.ridet': 'RIDET invalide « {value} » (10 chiffres)',
@@ -486,7 +491,11 @@ export const fr = {
   'file.notRegular': 'ce n’est pas un fichier ordinaire',
   'file.empty': 'le fichier est vide',
   'file.tooLarge': 'le fichier fait {size} octets : il doit faire moins de 10 Mo ({max} octets)',
-  'file.nameInvalid': 'nom de fichier invalide (caractères de contrôle ou séparateurs)',
+  'file.nameControl':
+    'le nom contient un caractère invisible ({char}) : caractères de contrôle et bidirectionnels interdits',
+  'file.nameInvalid': 'nom de fichier invalide (séparateurs)',
+  'file.nameReserved':
+    '{name} : nom réservé par Windows à un périphérique (CON, PRN, AUX, NUL, COM1…COM9, LPT1…LPT9)',
   'file.nameTooLong': 'nom trop long : {length} caractères, {max} au plus extension comprise',
   'file.noExtension': 'le nom n’a pas d’extension (ex. carte-grise.pdf)',
   'file.extensionRefused': 'extension .{ext} non autorisée ; autorisées : {allowed}',

@@ -51,11 +51,12 @@ export class CsvLines {
     this.input?.destroy();
   }
 
-  /** The records after the header, blank lines skipped (but counted), in arrays of those a chunk of the file holds. */
+  /**
+   * The records after the header, blank lines skipped (but counted), in arrays of those a chunk
+   * of the file holds. Each line ends where its own line break is (SPEC 8): CRLF, LF or CR alone,
+   * mixed in one file as they come (without quotes, no line break can be inside a record).
+   */
   async *batches(): AsyncGenerator<CsvLine[]> {
-    const { newline } = this.source;
-    const term = newline === '\r' ? CR : LF;
-    const crlf = newline === '\r\n';
     const input = (this.input = fs.createReadStream(this.source.path, {
       start: this.source.bom ? 3 : 0,
       highWaterMark: CHUNK,
@@ -65,26 +66,25 @@ export class CsvLines {
     /** The complete records of `buf` (all of it when `last`), and the bytes left over. */
     const scan = (buf: Buffer, last: boolean): [CsvLine[], Buffer | null] => {
       const out: CsvLine[] = [];
-      // the next CR and LF, to see a line break inside a record (those that end records do not count)
-      let nextCr = term === CR ? -1 : buf.indexOf(CR);
-      let nextLf = term === LF && !crlf ? -1 : buf.indexOf(LF);
+      // the next CR and LF: a line ends at the first of them (a pure LF file looks for a CR once)
+      let nextCr = buf.indexOf(CR);
+      let nextLf = buf.indexOf(LF);
       let s = 0;
       while (s < buf.length) {
-        let e = buf.indexOf(term, s);
-        // CRLF files: a record ends at an LF right after a CR of its own
-        if (crlf) while (e >= 0 && (e === s || buf[e - 1] !== CR)) e = buf.indexOf(LF, e + 1);
-        if (e < 0) {
+        if (nextCr >= 0 && nextCr < s) nextCr = buf.indexOf(CR, s);
+        if (nextLf >= 0 && nextLf < s) nextLf = buf.indexOf(LF, s);
+        let bodyEnd = nextCr < 0 ? nextLf : nextLf < 0 ? nextCr : Math.min(nextCr, nextLf);
+        let next: number;
+        if (bodyEnd < 0) {
           if (!last) break;
-          e = buf.length;
-        }
-        const bodyEnd = crlf && e < buf.length ? e - 1 : e;
-        let breaks = 0;
-        if ((nextCr >= 0 && nextCr < bodyEnd) || (nextLf >= 0 && nextLf < bodyEnd))
-          breaks = lineBreaks(buf, s, bodyEnd);
-        if (nextCr >= 0 && nextCr <= e) nextCr = buf.indexOf(CR, e + 1);
-        if (nextLf >= 0 && nextLf <= e) nextLf = buf.indexOf(LF, e + 1);
-        const at = line;
-        line += 1 + breaks;
+          bodyEnd = buf.length;
+          next = buf.length;
+        } else if (bodyEnd === nextCr) {
+          // a CR at the chunk's end may be the first half of a CRLF: the next chunk tells
+          if (bodyEnd + 1 === buf.length && !last) break;
+          next = buf[bodyEnd + 1] === LF ? bodyEnd + 2 : bodyEnd + 1;
+        } else next = bodyEnd + 1;
+        const at = line++;
         if (!this.blank(buf, s, bodyEnd)) {
           if (header) header = false;
           else {
@@ -92,8 +92,7 @@ export class CsvLines {
             out.push({ line: at, buf, start: s, end: bodyEnd, a: h.a, b: h.b });
           }
         }
-        s = e + (e < buf.length ? 1 : 0);
-        if (e === buf.length) break;
+        s = next;
       }
       return [out, s < buf.length ? buf.subarray(s) : null];
     };
@@ -142,16 +141,4 @@ export class CsvLines {
     for (let i = s; i < e; i++) if (buf[i]! >= 0x80) return this.decode(buf, s, e);
     return buf.toString('latin1', s, e);
   }
-}
-
-/** Line breaks inside a record's bytes, counted as `openCsv` counts them (CRLF, CR or LF). */
-function lineBreaks(buf: Buffer, s: number, e: number): number {
-  let n = 0;
-  for (let i = s; i < e; i++) {
-    if (buf[i] === CR) {
-      n++;
-      if (buf[i + 1] === LF && i + 1 < e) i++;
-    } else if (buf[i] === LF) n++;
-  }
-  return n;
 }

@@ -1,17 +1,18 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
 import Papa from 'papaparse';
 import { stringify as stringifyRows } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
-import { fold } from '../domain/text.js';
-import { InvalidInputError } from '../errors.js';
+import { fold, spreadsheetSafe } from '../domain/text.js';
+import { ConflictError, InvalidInputError } from '../errors.js';
 
 /**
  * The CSV inputs of SPEC 8, read as streams: encoding detected (UTF-8 with or without BOM, else
- * Windows-1252), `;` or `,` as the header says, RFC 4180 quoting (PapaParse), CRLF or LF, blank
- * lines skipped, the header matched by name. And the rejects report, in the input's encoding.
+ * Windows-1252), `;` or `,` as the header says, RFC 4180 quoting (PapaParse), CRLF, LF or CR
+ * alone, mixed as they come (LineBreaks), blank lines skipped, the header matched by name. And the rejects report, in the input's encoding.
  */
 
 export type Encoding = 'utf8' | 'cp1252';
@@ -25,7 +26,7 @@ export interface CsvSource {
   encoding: Encoding;
   bom: boolean;
   delimiter: ';' | ',';
-  /** The header line's ending: the file's record separator. */
+  /** The header line's ending (the readers take each line's own: SPEC 8 allows a mix). */
   newline: '\r\n' | '\n' | '\r';
   /** Whether the file has a quote character anywhere (without, io/csv-lines.ts can read it as bytes). */
   quotes: boolean;
@@ -224,6 +225,90 @@ const lineBreaks = (fields: readonly string[]) => {
 };
 
 /**
+ * SPEC 8: "each line ends where its own line break is" — CRLF, LF or CR alone, mixed in one file
+ * (a spreadsheet's CRLF header above a script's LF rows). PapaParse takes one newline for a whole
+ * file, guessed or given: a CRLF file's lone LF would be read as part of a cell, and two records
+ * merged. So before it, each line break outside quotes becomes LF (a CRLF one LF), and a quoted
+ * field keeps its own line breaks as they are. A quote opens a quoted field only at the field's
+ * start (as RFC 4180 and PapaParse have it); inside, `""` is a quote and `"` alone closes it.
+ * The text passes through in chunks: a CR or a quote at a chunk's end waits for the next one.
+ */
+export class LineBreaks extends Transform {
+  private quoted = false;
+  /** The previous character of the text (a field starts after a separator or a line break). */
+  private previous = '\n';
+  private carry = '';
+
+  constructor(private readonly delimiter: string) {
+    super({ decodeStrings: false, encoding: 'utf8' });
+  }
+
+  override _transform(chunk: string | Buffer, _enc: string, done: TransformCallback): void {
+    const text = this.carry + (typeof chunk === 'string' ? chunk : chunk.toString('utf8'));
+    this.carry = '';
+    const out = this.scan(text, false);
+    if (out.length > 0) this.push(out);
+    done();
+  }
+
+  override _flush(done: TransformCallback): void {
+    const out = this.scan(this.carry, true);
+    this.carry = '';
+    if (out.length > 0) this.push(out);
+    done();
+  }
+
+  /** `text` with its line breaks outside quotes as LF; what needs the next chunk is kept in `carry`. */
+  scan(text: string, last: boolean): string {
+    const parts: string[] = [];
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      if (this.quoted) {
+        const q = text.indexOf('"', i);
+        if (q < 0) {
+          parts.push(text.slice(i));
+          break;
+        }
+        if (q + 1 === n && !last) {
+          // `"` closing, or the first of `""`: the next chunk tells
+          parts.push(text.slice(i, q));
+          this.carry = '"';
+          return parts.join('');
+        }
+        const escaped = text.charCodeAt(q + 1) === 0x22;
+        parts.push(text.slice(i, escaped ? q + 2 : q + 1));
+        if (!escaped) this.quoted = false;
+        i = escaped ? q + 2 : q + 1;
+        continue;
+      }
+      // outside quotes up to the next quote that opens a field (a quote inside a field is a character)
+      let q = text.indexOf('"', i);
+      while (q >= 0 && !this.opens(text, q)) q = text.indexOf('"', q + 1);
+      let segment = text.slice(i, q < 0 ? n : q);
+      if (q < 0 && !last && segment.endsWith('\r')) {
+        // the first half of a CRLF, or a CR alone: the next chunk tells
+        segment = segment.slice(0, -1);
+        this.carry = '\r';
+      }
+      parts.push(segment.includes('\r') ? segment.replace(/\r\n?/g, '\n') : segment);
+      if (q < 0) break;
+      parts.push('"');
+      this.quoted = true;
+      i = q + 1;
+    }
+    if (n > 0) this.previous = text[n - 1]!;
+    return parts.join('');
+  }
+
+  /** Whether the quote at `q` starts a field: after a separator, a line break or nothing. */
+  private opens(text: string, q: number): boolean {
+    const before = q > 0 ? text[q - 1]! : this.previous;
+    return before === this.delimiter || before === '\n' || before === '\r';
+  }
+}
+
+/**
  * Streams the records of the file with PapaParse (RFC 4180; about four times faster than
  * csv-parse here, which matters for a million-row MADRHAS export). Blank lines (and lines of
  * separators only) are skipped but counted, so each record carries the physical line it starts
@@ -231,8 +316,10 @@ const lineBreaks = (fields: readonly string[]) => {
  */
 export async function openCsv(source: CsvSource): Promise<OpenCsv> {
   const input = fs.createReadStream(source.path, { start: source.bom ? 3 : 0 });
-  const text = input.pipe(iconv.decodeStream(source.encoding));
-  input.on('error', (err) => text.emit('error', err));
+  const decoded = input.pipe(iconv.decodeStream(source.encoding));
+  input.on('error', (err) => decoded.emit('error', err));
+  const text = decoded.pipe(new LineBreaks(source.delimiter));
+  decoded.on('error', (err) => text.emit('error', err));
 
   const queue: CsvRecord[] = [];
   let line = 1;
@@ -257,7 +344,8 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
 
   (Papa.parse as (input: unknown, config: object) => void)(text, {
     delimiter: source.delimiter,
-    newline: source.newline,
+    // every record ends with LF once LineBreaks is through (PapaParse takes one newline per file)
+    newline: '\n',
     skipEmptyLines: false,
     step(result: Papa.ParseStepResult<string[]>, p: Papa.Parser) {
       parser = p;
@@ -391,20 +479,20 @@ export class CellView {
 
 /**
  * The rejects report (SPEC 8): the input's columns, then LIGNE and ERREURS (`|`-separated), in
- * the input's encoding and separator, CRLF. Created only when asked for; never overwrites a file
- * the user did not name.
+ * the input's encoding and separator, CRLF; every cell made inert for a spreadsheet (the report
+ * echoes the input's cells, formulas included: `=HYPERLINK(…)` comes back as `'=HYPERLINK(…)`).
+ * It writes to a file of its report (RejectsReport), never to the name the user gave.
  */
 export class RejectsWriter {
-  private readonly out: fs.WriteStream;
   private failed: Error | null = null;
+  private closing: Promise<void> | null = null;
   count = 0;
 
   constructor(
-    file: string,
+    private readonly out: fs.WriteStream,
     private readonly source: CsvSource,
     header: readonly string[],
   ) {
-    this.out = fs.createWriteStream(file);
     this.out.on('error', (err) => (this.failed = err));
     if (source.bom && source.encoding === 'utf8') this.out.write(BOM);
     this.write([...header, 'LIGNE', 'ERREURS']);
@@ -413,7 +501,10 @@ export class RejectsWriter {
   private write(cells: string[]): void {
     this.out.write(
       iconv.encode(
-        stringifyRows([cells], { delimiter: this.source.delimiter, record_delimiter: '\r\n' }),
+        stringifyRows([cells.map(spreadsheetSafe)], {
+          delimiter: this.source.delimiter,
+          record_delimiter: '\r\n',
+        }),
         this.source.encoding,
       ),
     );
@@ -426,10 +517,159 @@ export class RejectsWriter {
     this.count++;
   }
 
+  /** Writes out what is buffered and closes the file (once, however often it is asked). */
   async close(): Promise<void> {
-    await new Promise<void>((resolve, reject) =>
+    this.closing ??= new Promise<void>((resolve, reject) =>
       this.out.end((err?: Error | null) => (err ? reject(err) : resolve())),
     );
+    await this.closing;
     if (this.failed) throw this.failed;
   }
+
+  /** Stops writing at once (the run failed). */
+  destroy(): void {
+    this.out.destroy();
+  }
+}
+
+/** SPEC 8: a file written for a person is theirs alone. */
+const PRIVATE_MODE = 0o600;
+/** link(2) cannot make a second name here (FAT, some network shares): copy, still never over a file. */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
+
+/**
+ * Where a run's rejects report goes (SPEC 8): a name that must stay free until the run ends.
+ * `prepareRejects` refuses it before any work when anything is there (exit 6); `open` writes the
+ * report aside, under a temporary name in the same folder (created exclusively, mode 0600);
+ * `commit`, at the very end of the run, gives it its name with link(2), which fails rather than
+ * replace a file that appeared meanwhile (exit 6, the run rolls back), then drops the temporary
+ * name; `discard` removes what the run wrote, its report included when the run fails after the
+ * commit (the store's own commit refused). A run tried again (`open` a second time) starts over.
+ */
+export class RejectsReport {
+  private writer: RejectsWriter | null = null;
+  private temp: string | null = null;
+  /**
+   * The report under its name, as placed by `commit`: only that very file is ever removed (its
+   * inode, and its change time to the nanosecond: a file put there since may reuse the inode).
+   */
+  private placed: fs.BigIntStats | null = null;
+  private kept = false;
+
+  constructor(readonly path: string) {}
+
+  /** A writer for the report of a run's attempt, writing aside. */
+  open(source: CsvSource, header: readonly string[]): RejectsWriter {
+    this.discard();
+    const dir = path.dirname(this.path);
+    let fd: number | null = null;
+    for (let tries = 0; fd === null; tries++) {
+      const temp = path.join(
+        dir,
+        `.${path.basename(this.path)}.${randomBytes(6).toString('hex')}.part`,
+      );
+      try {
+        fd = fs.openSync(temp, 'wx', PRIVATE_MODE);
+        this.temp = temp;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 10)
+          throw unwritableReport(this.path, err);
+      }
+    }
+    // the mode given to open passes through the umask, which could only take rights away: set again
+    fs.fchmodSync(fd, PRIVATE_MODE);
+    this.writer = new RejectsWriter(fs.createWriteStream('', { fd }), source, header);
+    return this.writer;
+  }
+
+  /**
+   * Gives the report its name, never over a file (exit 6 when one appeared since the run began).
+   * `final`: the run's outcome is settled even though the store rolls back (`--strict`): the
+   * report stays whatever follows.
+   */
+  async commit(options: { final?: boolean } = {}): Promise<void> {
+    if (this.writer === null || this.temp === null) return;
+    await this.writer.close();
+    try {
+      fs.linkSync(this.temp, this.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (code === 'EEXIST') throw rejectsTaken(this.path);
+      if (!NO_HARD_LINKS.has(code)) throw unwritableReport(this.path, err);
+      try {
+        fs.copyFileSync(this.temp, this.path, fs.constants.COPYFILE_EXCL);
+      } catch (copyErr) {
+        if ((copyErr as NodeJS.ErrnoException).code === 'EEXIST') throw rejectsTaken(this.path);
+        throw unwritableReport(this.path, copyErr);
+      }
+    }
+    fs.rmSync(this.temp, { force: true });
+    this.temp = null;
+    this.placed = fs.lstatSync(this.path, { bigint: true });
+    this.kept = options.final === true;
+    this.writer = null;
+  }
+
+  /** Removes what the run wrote: the report aside, and the one under its name unless it is final. */
+  discard(): void {
+    this.writer?.destroy();
+    this.writer = null;
+    if (this.temp !== null) fs.rmSync(this.temp, { force: true });
+    this.temp = null;
+    if (this.placed !== null && !this.kept) {
+      const now = fs.lstatSync(this.path, { bigint: true, throwIfNoEntry: false });
+      const was = this.placed;
+      if (now && now.dev === was.dev && now.ino === was.ino && now.ctimeNs === was.ctimeNs)
+        fs.rmSync(this.path, { force: true });
+    }
+    this.placed = null;
+  }
+}
+
+/**
+ * The check of `--rejects OUT` before any work (SPEC 8): its folder exists (else exit 5), and
+ * nothing is at OUT — no file, no link, not even a dangling one, above all not the input itself
+ * under another name (a symbolic or hard link, another spelling of its path): exit 6. None asked
+ * for: null.
+ */
+export function prepareRejects(target: string | undefined, input: string): RejectsReport | null {
+  if (target === undefined) return null;
+  const out = path.resolve(target);
+  const dir = path.dirname(out);
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+    throw new InvalidInputError([
+      { field: '--rejects', message: 'csv.rejectsDir', params: { dir } },
+    ]);
+  const there = fs.lstatSync(out, { throwIfNoEntry: false });
+  if (there) {
+    const same = (a: fs.Stats | undefined, b: fs.Stats | undefined) =>
+      a !== undefined && b !== undefined && a.dev === b.dev && a.ino === b.ino;
+    const followed = fs.statSync(out, { throwIfNoEntry: false });
+    const source = fs.statSync(input, { throwIfNoEntry: false });
+    const real = (p: string) => {
+      try {
+        return fs.realpathSync(p);
+      } catch {
+        return null;
+      }
+    };
+    const isInput =
+      same(there, source) || same(followed, source) || (real(out) ?? out) === real(input);
+    throw new ConflictError(isInput ? 'csv.rejectsIsInput' : 'csv.rejectsExists', {
+      file: target,
+    });
+  }
+  return new RejectsReport(out);
+}
+
+const rejectsTaken = (file: string) => new ConflictError('csv.rejectsExists', { file });
+
+function unwritableReport(file: string, err: unknown): InvalidInputError {
+  return new InvalidInputError([
+    {
+      field: '--rejects',
+      message: 'csv.rejectsUnwritable',
+      params: { file, detail: (err as NodeJS.ErrnoException).code ?? String(err) },
+    },
+  ]);
 }

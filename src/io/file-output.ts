@@ -9,7 +9,8 @@ import { ConflictError, InvalidInputError } from '../errors.js';
  * Where downloaded files go (SPEC 9: exactly the stored bytes, never outside the target folder):
  * a stream (standard output), one file path, or a folder where each file gets its stored name
  * made safe and unique. Files are created exclusively (never over an existing file or through
- * a link), and every file a failed download created is removed.
+ * a link), readable by their owner only (0600), and every file a failed download created is
+ * removed.
  */
 
 export type OutputTarget =
@@ -25,6 +26,8 @@ export interface Sink {
 }
 
 const EXCLUSIVE = 'wx';
+/** SPEC 8: a file written for a person (a RIB, a carte grise, an e-mail) is theirs alone. */
+export const PRIVATE_MODE = 0o600;
 const MAX_TRIES = 1000;
 
 export class Outputs {
@@ -87,8 +90,11 @@ export class Outputs {
   /** Opens `file` only if it does not exist; `taken` says what an existing one means. */
   private async create(file: string, taken: () => Error | null): Promise<FileHandle | null> {
     try {
-      const handle = await fs.open(file, EXCLUSIVE);
+      const handle = await fs.open(file, EXCLUSIVE, PRIVATE_MODE);
       this.created.push(file);
+      // the mode given to open is masked by the umask, which could only take rights away; set
+      // it again on the open handle all the same, whatever umask the process was started with
+      await handle.chmod(PRIVATE_MODE);
       return handle;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') {

@@ -1,12 +1,18 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
+import { spreadsheetSafe, visible } from '../domain/text.js';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Io, OutputStream } from './io.js';
 
 /**
  * The one rendering module: results to stdout as a table (people) or JSON / CSV (scripts);
  * every message, warning and error to stderr, in the user's language.
+ * What it shows of stored text is made safe where it lands (SPEC 4, 9): in a table, a record or
+ * a message's parameters, control and bidirectional characters are written out (domain/text.ts
+ * `visible`: a CR/LF reads `\r`/`\n`, a right-to-left override `\u{202E}`); in a CSV, a cell that
+ * a spreadsheet would run as a formula gets a leading `'` (`spreadsheetSafe`); JSON carries the
+ * raw value (its own escaping covers the controls, and scripts want the text as stored).
  */
 
 export type Format = 'table' | 'json' | 'csv';
@@ -17,6 +23,8 @@ export interface Column<T> {
   label: MessageKey;
   /** How a cell reads in a table or CSV; JSON always carries the raw value. */
   show?: (value: T[keyof T], row: T) => string;
+  /** The cell is several lines on purpose (`show` puts line feeds between them): a table keeps them. */
+  lines?: boolean;
 }
 
 export interface OutputOptions {
@@ -47,8 +55,9 @@ export class Output {
     this.paintErr = new Chalk({ level: colourLevel(o.io.stderr, o.io.env) });
   }
 
+  /** A message; its parameters may be stored text (a raison sociale, a file name): shown made visible. */
   t(key: MessageKey, params: Record<string, unknown> = {}): string {
-    return t(this.lang, key, params);
+    return t(this.lang, key, visibleParams(params));
   }
 
   /** Field names (`phone`, `label`) as the column headings call them, for messages. */
@@ -60,18 +69,21 @@ export class Output {
 
   /** A catalogue key, or text that is already a message (zod's own, a driver's). */
   text(keyOrText: string, params: Record<string, unknown> = {}): string {
-    return isMessageKey(keyOrText) ? this.t(keyOrText, params) : keyOrText;
+    return isMessageKey(keyOrText)
+      ? this.t(keyOrText, params)
+      : visible(keyOrText, { lines: true });
   }
 
   /** A list of results: one table row, CSV record or JSON array element each. */
   list<T extends object>(rows: readonly T[], columns: Column<T>[]): void {
     if (this.format === 'json') return this.json(rows);
     const head = columns.map((c) => this.t(c.label));
-    const body = rows.map((r) =>
-      columns.map((c) => cell(c.show ? c.show(r[c.key], r) : r[c.key], this.lang)),
-    );
-    if (this.format === 'csv')
-      return this.write(stringify([head, ...body], { delimiter: ';', record_delimiter: '\r\n' }));
+    const text = (r: T, c: Column<T>) => cell(c.show ? c.show(r[c.key], r) : r[c.key], this.lang);
+    if (this.format === 'csv') {
+      const cells = rows.map((r) => columns.map((c) => spreadsheetSafe(text(r, c))));
+      return this.write(stringify([head, ...cells], { delimiter: ';', record_delimiter: '\r\n' }));
+    }
+    const body = rows.map((r) => columns.map((c) => visible(text(r, c), { lines: c.lines })));
     if (rows.length === 0) return this.info('output.empty');
     const table = new Table({
       head: head.map((h) => this.paint.bold(h)),
@@ -88,9 +100,9 @@ export class Output {
     const table = new Table({ style: { head: [], border: [] } });
     for (const c of columns)
       table.push({
-        [this.paint.bold(this.t(c.label))]: cell(
-          c.show ? c.show(value[c.key], value) : value[c.key],
-          this.lang,
+        [this.paint.bold(this.t(c.label))]: visible(
+          cell(c.show ? c.show(value[c.key], value) : value[c.key], this.lang),
+          { lines: c.lines },
         ),
       });
     this.write(table.toString() + '\n');
@@ -150,6 +162,13 @@ function colourLevel(
     return forced === '2' ? 2 : forced === '3' ? 3 : 1;
   }
   return stream.isTTY ? 1 : 0;
+}
+
+/** The string parameters of a message, made visible (numbers and the rest go as they are). */
+function visibleParams(params: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = typeof v === 'string' ? visible(v) : v;
+  return out;
 }
 
 function cell(value: unknown, lang: Lang): string {

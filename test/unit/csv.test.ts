@@ -5,10 +5,10 @@ import path from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STRUCTURE_COLUMNS } from '../../src/domain/structure.js';
-import { InvalidInputError } from '../../src/errors.js';
+import { ConflictError, InvalidInputError } from '../../src/errors.js';
 import {
-  RejectsWriter,
   cellsOf,
+  prepareRejects,
   headerKey,
   inspectCsv,
   matchHeader,
@@ -456,6 +456,19 @@ describe('openCsv', () => {
   });
 });
 
+/** A rejects report to `out`, through RejectsReport as the runs use it: `close` gives it its name. */
+function rejectsTo(out: string, src: CsvSource, header: readonly string[]) {
+  const report = prepareRejects(out, path.join(dir, 'in.csv'))!;
+  const w = report.open(src, header);
+  return {
+    add: (...args: Parameters<typeof w.add>) => w.add(...args),
+    get count() {
+      return w.count;
+    },
+    close: () => report.commit(),
+  };
+}
+
 describe('RejectsWriter', () => {
   const source = (over: Partial<CsvSource>): CsvSource => ({
     path: path.join(dir, 'in.csv'),
@@ -473,7 +486,7 @@ describe('RejectsWriter', () => {
 
   it('writes the input columns plus LIGNE and ERREURS, CRLF, reasons |-separated', async () => {
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, source({}), ['Identifiant', 'RaisonSociale']);
+    const w = rejectsTo(out, source({}), ['Identifiant', 'RaisonSociale']);
     w.add({ line: 3, fields: ['21640445900011', 'Commune de Pau'] }, 2, [
       'SIRET invalide',
       'Code postal invalide',
@@ -492,7 +505,7 @@ describe('RejectsWriter', () => {
 
   it('quotes a field containing the separator, a quote or a line break', async () => {
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, source({}), ['Identifiant', 'RaisonSociale', 'Adresse']);
+    const w = rejectsTo(out, source({}), ['Identifiant', 'RaisonSociale', 'Adresse']);
     w.add({ line: 2, fields: ['1', 'Pau; Béarn', 'Place "Royale"\r\nBP 1508'] }, 3, ['erreur']);
     await w.close();
     expect(fs.readFileSync(out, 'utf8')).toBe(
@@ -502,7 +515,7 @@ describe('RejectsWriter', () => {
 
   it('uses the input’s separator: , for a ,-separated input', async () => {
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, source({ delimiter: ',' }), ['Identifiant', 'RaisonSociale']);
+    const w = rejectsTo(out, source({ delimiter: ',' }), ['Identifiant', 'RaisonSociale']);
     w.add({ line: 2, fields: ['1', 'Lons, Béarn'] }, 2, ['erreur']);
     await w.close();
     expect(fs.readFileSync(out, 'utf8')).toBe(
@@ -512,10 +525,7 @@ describe('RejectsWriter', () => {
 
   it('writes in Windows-1252 for a Windows-1252 input: É is the byte 0xC9', async () => {
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, source({ encoding: 'cp1252' }), [
-      'Identifiant',
-      'RaisonSociale',
-    ]);
+    const w = rejectsTo(out, source({ encoding: 'cp1252' }), ['Identifiant', 'RaisonSociale']);
     w.add({ line: 2, fields: ['1', 'LÉON'] }, 2, ['Écart']);
     await w.close();
     const bytes = fs.readFileSync(out);
@@ -532,7 +542,7 @@ describe('RejectsWriter', () => {
 
   it('starts with the BOM for a UTF-8 input that had one, and only then', async () => {
     const withBom = path.join(dir, 'avec-bom.csv');
-    const w1 = new RejectsWriter(withBom, source({ bom: true }), ['Identifiant']);
+    const w1 = rejectsTo(withBom, source({ bom: true }), ['Identifiant']);
     w1.add({ line: 2, fields: ['É'] }, 1, ['erreur']);
     await w1.close();
     expect(
@@ -542,7 +552,7 @@ describe('RejectsWriter', () => {
     ).toBe(true);
 
     const without = path.join(dir, 'sans-bom.csv');
-    const w2 = new RejectsWriter(without, source({ bom: false }), ['Identifiant']);
+    const w2 = rejectsTo(without, source({ bom: false }), ['Identifiant']);
     await w2.close();
     expect(fs.readFileSync(without).equals(Buffer.from('Identifiant;LIGNE;ERREURS\r\n'))).toBe(
       true,
@@ -560,7 +570,7 @@ describe('RejectsWriter', () => {
     );
     const { source: src, header, records } = await readAll(input);
     const out = path.join(dir, 'rejets.csv');
-    const w = new RejectsWriter(out, src, header);
+    const w = rejectsTo(out, src, header);
     for (const r of records) w.add(r, header.length, ['a', 'b']);
     await w.close();
     const back = await readAll(out);
@@ -570,5 +580,154 @@ describe('RejectsWriter', () => {
       ['21640445900011', 'Mairie; LÉON', '2', 'a | b'],
       ['1', 'Château\r\nFort', '4', 'a | b'],
     ]);
+  });
+});
+
+describe('RejectsReport: never over a file, never the input, only when the run ends (SPEC 8)', () => {
+  const source = (): CsvSource => ({
+    path: path.join(dir, 'in.csv'),
+    name: 'in.csv',
+    size: 1,
+    sha256: '',
+    encoding: 'utf8',
+    bom: false,
+    newline: '\r\n',
+    delimiter: ';',
+    quotes: false,
+    lines: 0,
+  });
+  const INPUT = 'Identifiant;RaisonSociale\r\n1;Pau\r\n';
+  /** Everything in the temp dir but the input, as name → content (links as `-> target`). */
+  const others = () =>
+    Object.fromEntries(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f !== 'in.csv')
+        .map((f) => {
+          const p = path.join(dir, f);
+          const st = fs.lstatSync(p);
+          if (st.isDirectory()) return [f, '/'];
+          return [f, st.isSymbolicLink() ? `-> ${fs.readlinkSync(p)}` : fs.readFileSync(p, 'utf8')];
+        }),
+    );
+  const conflict = (run: () => unknown) => {
+    try {
+      run();
+    } catch (err) {
+      return err as ConflictError;
+    }
+    throw new Error('no conflict');
+  };
+
+  it('refuses, before any work, a name where anything is: a file, a link, a dangling link (exit 6, nothing touched)', () => {
+    const input = write('in.csv', INPUT);
+    write('rejets.csv', 'mes notes\n');
+    fs.symlinkSync(path.join(dir, 'rejets.csv'), path.join(dir, 'lien.csv'));
+    fs.symlinkSync(path.join(dir, 'nulle-part.csv'), path.join(dir, 'pendant.csv'));
+    fs.mkdirSync(path.join(dir, 'dossier.csv'));
+    const before = others();
+    for (const name of ['rejets.csv', 'lien.csv', 'pendant.csv', 'dossier.csv']) {
+      const err = conflict(() => prepareRejects(path.join(dir, name), input));
+      expect(err, name).toBeInstanceOf(ConflictError);
+      expect(err.exitCode).toBe(6);
+      expect(err.key).toBe('csv.rejectsExists');
+    }
+    expect(others()).toEqual(before);
+    expect(fs.readFileSync(input, 'utf8')).toBe(INPUT);
+  });
+
+  it('refuses the input itself under any name: the same path, another spelling, a symbolic or a hard link', () => {
+    const input = write('in.csv', INPUT);
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.symlinkSync(input, path.join(dir, 'sym.csv'));
+    fs.linkSync(input, path.join(dir, 'hard.csv'));
+    fs.symlinkSync(dir, path.join(dir, 'sub', 'up'));
+    for (const name of [
+      input,
+      path.join(dir, 'sub', '..', 'in.csv'),
+      path.join(dir, 'sub', 'up', 'in.csv'),
+      path.join(dir, 'sym.csv'),
+      path.join(dir, 'hard.csv'),
+    ]) {
+      const err = conflict(() => prepareRejects(name, input));
+      expect(err.key, name).toBe('csv.rejectsIsInput');
+      expect(err.exitCode).toBe(6);
+    }
+    expect(fs.readFileSync(input, 'utf8')).toBe(INPUT);
+  });
+
+  it('a folder that does not exist is still exit 5', () => {
+    const input = write('in.csv', INPUT);
+    expect(() => prepareRejects(path.join(dir, 'absent', 'r.csv'), input)).toThrow(
+      expect.objectContaining({ exitCode: 5 }),
+    );
+  });
+
+  it('writes aside (0600, exclusive) and shows nothing under the name until the commit', async () => {
+    const input = write('in.csv', INPUT);
+    const out = path.join(dir, 'rejets.csv');
+    const report = prepareRejects(out, input)!;
+    const w = report.open(source(), ['Identifiant', 'RaisonSociale']);
+    w.add({ line: 2, fields: ['1', 'Pau'] }, 2, ['erreur']);
+    expect(fs.existsSync(out)).toBe(false);
+    const aside = Object.keys(others());
+    expect(aside).toHaveLength(1);
+    expect(aside[0]).toMatch(/^\.rejets\.csv\.[0-9a-f]{12}\.part$/);
+    expect(fs.statSync(path.join(dir, aside[0]!)).mode & 0o777).toBe(0o600);
+    await report.commit();
+    expect(Object.keys(others())).toEqual(['rejets.csv']);
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(out, 'utf8')).toBe(
+      'Identifiant;RaisonSociale;LIGNE;ERREURS\r\n1;Pau;2;erreur\r\n',
+    );
+  });
+
+  it('a file that appeared under the name meanwhile is kept, the commit refused (exit 6), nothing left aside', async () => {
+    const input = write('in.csv', INPUT);
+    const out = path.join(dir, 'rejets.csv');
+    const report = prepareRejects(out, input)!;
+    report.open(source(), ['Identifiant']).add({ line: 2, fields: ['1'] }, 1, ['x']);
+    fs.writeFileSync(out, 'arrivé entre-temps\n');
+    await expect(report.commit()).rejects.toMatchObject({ key: 'csv.rejectsExists', exitCode: 6 });
+    report.discard();
+    expect(others()).toEqual({ 'rejets.csv': 'arrivé entre-temps\n' });
+  });
+
+  it('a run that fails leaves nothing: discarded before the commit, or after it (the store refused to commit)', async () => {
+    const input = write('in.csv', INPUT);
+    const out = path.join(dir, 'rejets.csv');
+    const early = prepareRejects(out, input)!;
+    early.open(source(), ['Identifiant']);
+    early.discard();
+    expect(others()).toEqual({});
+    const late = prepareRejects(out, input)!;
+    late.open(source(), ['Identifiant']);
+    await late.commit();
+    expect(fs.existsSync(out)).toBe(true);
+    late.discard();
+    expect(others()).toEqual({});
+  });
+
+  it('a run tried again starts its report over; a final report (--strict) stays', async () => {
+    const input = write('in.csv', INPUT);
+    const out = path.join(dir, 'rejets.csv');
+    const report = prepareRejects(out, input)!;
+    report.open(source(), ['Identifiant']).add({ line: 2, fields: ['premier essai'] }, 1, ['x']);
+    report.open(source(), ['Identifiant']).add({ line: 3, fields: ['second'] }, 1, ['y']);
+    await report.commit({ final: true });
+    report.discard();
+    expect(others()).toEqual({ 'rejets.csv': 'Identifiant;LIGNE;ERREURS\r\nsecond;3;y\r\n' });
+  });
+
+  it('never removes a file it did not place', async () => {
+    const input = write('in.csv', INPUT);
+    const out = path.join(dir, 'rejets.csv');
+    const report = prepareRejects(out, input)!;
+    report.open(source(), ['Identifiant']);
+    await report.commit();
+    fs.rmSync(out);
+    fs.writeFileSync(out, 'un autre fichier\n');
+    report.discard();
+    expect(others()).toEqual({ 'rejets.csv': 'un autre fichier\n' });
   });
 });

@@ -9,6 +9,7 @@ import {
   EXTENSIONS,
   extensionOf,
   fileType,
+  isWindowsReserved,
   MAX_FILE_BYTES,
   numberedName,
   safeFileName,
@@ -72,12 +73,105 @@ describe('names', () => {
     });
   });
 
-  it('refuses control characters and separators in a name', () => {
-    for (const name of ['a\nb.pdf', 'a\u0000.pdf', 'dir/a.pdf', 'dir\\a.pdf', ''])
+  it('refuses separators in a name', () => {
+    for (const name of ['dir/a.pdf', 'dir\\a.pdf', ''])
       expect(checkFileName(name), JSON.stringify(name)).toMatchObject({
         ok: false,
         key: 'file.nameInvalid',
       });
+  });
+
+  it('refuses control characters (C0, DEL, C1) in a name, naming the one found', () => {
+    for (const [name, char] of [
+      ['a\nb.pdf', 'U+000A'],
+      ['a\u0000.pdf', 'U+0000'],
+      ['a\rb.pdf', 'U+000D'],
+      ['a\tb.pdf', 'U+0009'],
+      ['a\u001bb.pdf', 'U+001B'],
+      ['a\u007fb.pdf', 'U+007F'],
+      ['a\u0085b.pdf', 'U+0085'],
+      ['a\u009bb.pdf', 'U+009B'],
+    ])
+      expect(checkFileName(name!), JSON.stringify(name)).toEqual({
+        ok: false,
+        key: 'file.nameControl',
+        params: { char },
+      });
+  });
+
+  it('refuses bidirectional controls: rapport<U+202E>fdp.html does not pass for rapportlmth.pdf', () => {
+    expect(checkFileName('rapport\u202Efdp.html')).toEqual({
+      ok: false,
+      key: 'file.nameControl',
+      params: { char: 'U+202E' },
+    });
+    const bidi = [0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069];
+    for (const cp of [...bidi, 0x200e, 0x200f, 0x061c]) {
+      const ch = String.fromCodePoint(cp);
+      for (const name of [`${ch}facture.pdf`, `fac${ch}ture.pdf`, `facture.pd${ch}f`])
+        expect(checkFileName(name), name).toMatchObject({ ok: false, key: 'file.nameControl' });
+    }
+    // the characters around them stay allowed: no-break spaces, zero-width joiners in emoji
+    expect(checkFileName('Carte\u00a0grise.pdf')).toMatchObject({ ok: true });
+    expect(checkFileName('👩\u200d💼.pdf')).toMatchObject({ ok: true });
+  });
+
+  it('refuses the names Windows reserves, in any case, with any extension', () => {
+    const devices = ['CON', 'PRN', 'AUX', 'NUL'];
+    for (let n = 1; n <= 9; n++) devices.push(`COM${n}`, `LPT${n}`);
+    for (const d of devices)
+      for (const name of [
+        `${d}.pdf`,
+        `${d.toLowerCase()}.tar.gz`,
+        `${d[0]}${d.slice(1).toLowerCase()}.txt`,
+        `${d} .pdf`,
+      ])
+        expect(checkFileName(name), name).toEqual({
+          ok: false,
+          key: 'file.nameReserved',
+          params: { name },
+        });
+    // a device name inside a longer name is an ordinary name
+    for (const name of [
+      'CONTRAT.pdf',
+      'console.txt',
+      'com10.pdf',
+      'lpt.pdf',
+      'facture CON.pdf',
+      'nul-part.pdf',
+    ])
+      expect(checkFileName(name), name).toMatchObject({ ok: true });
+    expect(isWindowsReserved('con.tar.gz')).toBe(true);
+    expect(isWindowsReserved('CONTRAT.pdf')).toBe(false);
+  });
+
+  it('property: a name holding a control or bidirectional character is never accepted', () => {
+    const invisible = fc.constantFrom(
+      ...Array.from({ length: 0x20 }, (_, i) => String.fromCharCode(i)),
+      ...Array.from({ length: 0x21 }, (_, i) => String.fromCharCode(0x7f + i)),
+      '\u202a',
+      '\u202b',
+      '\u202c',
+      '\u202d',
+      '\u202e',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\u200e',
+      '\u200f',
+      '\u061c',
+    );
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        invisible,
+        fc.string({ maxLength: 20 }),
+        (before, ch, after) => {
+          expect(checkFileName(`${before}${ch}${after}.pdf`).ok).toBe(false);
+        },
+      ),
+    );
   });
 });
 
@@ -101,6 +195,7 @@ describe('designation and type', () => {
     expect(issues('   ')).toEqual(['validation.required']);
     expect(issues('x'.repeat(101))).toEqual(['file.designationLength']);
     expect(issues('a\u0007b')).toEqual(['file.designationControl']);
+    expect(issues('Carte grise \u202Eoilc')).toEqual(['file.designationControl']);
   });
 
   it('knows the types of SPEC 3, in any case, and no other', () => {
@@ -265,6 +360,12 @@ describe('names to write back', () => {
     expect(safeFileName('..')).toBe('fichier');
     expect(safeFileName('  ')).toBe('fichier');
     expect(safeFileName('a:b*c?.pdf')).toBe('a_b_c_.pdf');
+  });
+
+  it('writes back a name stored before bidirectional and reserved names were refused, made harmless', () => {
+    expect(safeFileName('rapport\u202Efdp.html')).toBe('rapport_fdp.html');
+    expect(safeFileName('CON.pdf')).toBe('_CON.pdf');
+    expect(safeFileName('lpt1.tar.gz')).toBe('_lpt1.tar.gz');
   });
 
   it('numbers a taken name before its extension', () => {
