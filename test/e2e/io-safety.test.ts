@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { run as runProgram } from '../../src/cli.js';
+import { testIo } from '../helpers/cli.js';
 import { DOCUMENTS, writeDocument } from '../helpers/documents.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { HEAVY, CORR, attach, auditLog, clis, createAccount, json, withDb } from './fixtures.js';
@@ -326,6 +328,41 @@ describe.each(DIALECTS)('files in and out (%s)', HEAVY, (dialect) => {
       );
       expect(body.body).toContain(`à ${SHOWN} (`);
       expect(body.body).not.toMatch(/[\r\u202E]/);
+    });
+
+    it('the files a holder ticks from on a terminal show a stored name written out', async () => {
+      await createAccount(fresh.location, PAULINE);
+      const pdf = writeDocument(fresh.dir, 'rapport.pdf', DOCUMENTS.pdf());
+      expect(
+        (await cli.as(PAULINE)('file', 'add', pdf, '--designation', 'Rapport', '--type', 'AUTRE'))
+          .code,
+      ).toBe(0);
+      // a name stored before such names were refused
+      await withDb(fresh.location, (db) =>
+        db.updateTable('file').set({ name: 'rapport\u202Efdp.pdf' }).execute(),
+      );
+      const offered: string[] = [];
+      const { io, result } = testIo({
+        prompter: {
+          confirm: () => Promise.resolve(false),
+          input: () => Promise.reject(new Error('no input expected')),
+          select: () => Promise.reject(new Error('no select expected')),
+          checkbox: <T>(_: string, choices: readonly { value: T; name: string }[]) => {
+            offered.push(...choices.map((c) => c.name));
+            return Promise.resolve([] as T[]);
+          },
+        },
+      });
+      Object.assign(io.stdin, { isTTY: true });
+      Object.assign(io.stderr, { isTTY: true });
+      const code = await runProgram(
+        ['--db', fresh.location, '--as', PAULINE, 'file', 'download', '-o', fresh.dir],
+        io,
+      );
+      expect(code, result(code).stderr).toBe(0);
+      expect(offered).toHaveLength(1);
+      expect(offered[0]).toContain('rapport\\u{202E}fdp.pdf  Rapport (AUTRE)');
+      expect(offered[0]).not.toContain('\u202E');
     });
 
     it('file add refuses a name with a bidi override or reserved on Windows: 5 naming PATH', async () => {
