@@ -916,7 +916,8 @@ describe.each(DIALECTS)(
       '%s',
       async (name, { path: at, cmd }, index) => {
         // an equal share of what is left of the budget: a busy machine runs fewer, never longer
-        const share = Math.max(100, (deadline - Date.now()) / (COMMANDS.length - index));
+        // (at least a few seconds: fast-check fails a property interrupted before its first run)
+        const share = Math.max(3000, (deadline - Date.now()) / (COMMANDS.length - index));
         const budget = Number.isFinite(share) ? { interruptAfterTimeLimit: share } : {};
         // each command starts from the prepared store: what another one deleted stays there
         const store = await copyOf(prepared, dialect);

@@ -72,7 +72,8 @@ describe('CsvLines (files without quotes, read as bytes)', () => {
       ),
       { numRuns: 300 },
     );
-  });
+    // 300 files read twice: seconds on a loaded machine
+  }, 60_000);
 
   it('reads across its 1 MiB chunks: a CRLF, an accented letter or a line cut between two chunks', async () => {
     const rows: string[] = [];
