@@ -45,7 +45,7 @@ export function writeConfigFile(file: string, doc: TomlTable): void {
     // no file yet: it is created where it was named
   }
   const dir = path.dirname(target);
-  const text = stringify(doc) + '\n';
+  const text = stringify(doc).trimEnd() + '\n';
   const aside = path.join(
     dir,
     `.${path.basename(target)}.${crypto.randomBytes(6).toString('hex')}.tmp`,
