@@ -141,6 +141,11 @@ describe('profiles', () => {
     expect(await said([])).toContain('No store');
     expect(await said([], { CHORUS_ADMIN_LANG: 'fr' })).toContain('Pas de base');
     expect(await said(['--lang', 'en'], { CHORUS_ADMIN_LANG: 'fr' })).toContain('No store');
+    // and the language of what the commands write
+    expect((await cli(['config', 'list'])).stdout).toContain('Setting');
+    expect((await cli(['config', 'list'], { CHORUS_ADMIN_LANG: 'fr' })).stdout).toContain(
+      'Réglage',
+    );
     // the profile's language is the help's too
     expect((await cli(['--help'])).stdout).toContain('Usage:');
   });
