@@ -18,6 +18,7 @@ const COLUMNS: Column<Setting>[] = [
 export function configCommand(lang: Lang): Command {
   const config = new Command('config')
     .description(t(lang, 'cmd.config'))
+    .addHelpText('after', `\n${t(lang, 'config.where')}`)
     .addHelpText(
       'after',
       examples(

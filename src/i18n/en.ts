@@ -255,6 +255,8 @@ export const en: Record<keyof typeof fr, string> = {
 
   // --- profiles (configuration file) -------------------------------------------------------
   'config.set': 'Profile {profile}: {key} = {value} ({file}).',
+  'config.where':
+    'File: ~/.config/chorus-admin/config.toml (or under $XDG_CONFIG_HOME),\nor the one CHORUS_ADMIN_CONFIG names.\nPrecedence: option, environment variable, profile, built-in default.',
   'config.unset': 'Profile {profile}: {key} removed ({file}).',
   'config.unsetAbsent': 'Profile {profile}: {key} was not set; nothing changed.',
   'config.empty': 'No settings in {file}.',

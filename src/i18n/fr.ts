@@ -270,6 +270,8 @@ export const fr = {
 
   // --- profils (fichier de configuration) --------------------------------------------------
   'config.set': 'Profil {profile} : {key} = {value} ({file}).',
+  'config.where':
+    'Fichier : ~/.config/chorus-admin/config.toml (ou sous $XDG_CONFIG_HOME),\nou celui que nomme CHORUS_ADMIN_CONFIG.\nPriorité : option, variable d’environnement, profil, valeur par défaut.',
   'config.unset': 'Profil {profile} : {key} retiré ({file}).',
   'config.unsetAbsent': 'Profil {profile} : {key} n’était pas réglé, rien n’a changé.',
   'config.empty': 'Aucun réglage dans {file}.',
