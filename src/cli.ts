@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Command, CommanderError, Help, Option } from 'commander';
+import { Command, CommanderError, Help, Option, type ParseOptionsResult } from 'commander';
 import { bindIo } from './commands/program-io.js';
 import { redactErrorUrls } from './db/url.js';
 import { examples } from './commands/help-text.js';
@@ -71,15 +71,50 @@ const GROUPS: Record<string, () => Promise<GroupBuilder>> = {
   file: async () => (await import('./commands/file.js')).fileCommand,
   notification: async () => (await import('./commands/notification.js')).notificationCommand,
   audit: async () => (await import('./commands/audit.js')).auditCommand,
+  config: async () => (await import('./commands/config.js')).configCommand,
+  completion: async () => (await import('./commands/completion.js')).completionCommand,
+  help: async () => (await import('./commands/completion.js')).helpCommand,
 };
 
 const GROUP_NAMES = Object.keys(GROUPS);
+
+/** The groups that read the whole program (every command, option and choice): all are built. */
+const WHOLE_PROGRAM = new Set(['completion', 'help']);
+
+/**
+ * The program: the global `--profile` (SPEC 4) is its own, but for the commands that have an
+ * option of that name (`habilitation request --profile VALIDATION_ABONNEMENTS`), where it is
+ * theirs once their name is given.
+ */
+class Program extends Command {
+  override parseOptions(args: string[]): ParseOptionsResult {
+    let at: Command | undefined;
+    const kept: string[] = [];
+    const theirs: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '--') {
+        kept.push(...args.slice(i));
+        break;
+      }
+      at = (at ?? this).commands.find((c) => c.name() === a || c.aliases().includes(a)) ?? at;
+      const own = at?.options.some((o) => o.long === '--profile') ?? false;
+      if (own && (a === '--profile' || a.startsWith('--profile='))) {
+        theirs.push(a);
+        if (a === '--profile' && i + 1 < args.length) theirs.push(args[++i]!);
+      } else kept.push(a);
+    }
+    const parsed = super.parseOptions(kept);
+    return { operands: parsed.operands, unknown: [...parsed.unknown, ...theirs] };
+  }
+}
 
 /** Environment variables of the global options, said in their help (SPEC 4). */
 const OPTION_ENV: Record<string, string> = {
   '--db': 'CHORUS_ADMIN_DB',
   '--as': 'CHORUS_ADMIN_AS',
   '--lang': 'CHORUS_ADMIN_LANG',
+  '--profile': 'CHORUS_ADMIN_PROFILE',
 };
 
 const TITLES: Record<string, MessageKey> = {
@@ -100,7 +135,7 @@ export async function buildProgram(
   io: Io,
   load: (program: Command) => readonly string[] = () => GROUP_NAMES,
 ): Promise<Command> {
-  const program = new Command('chorus-admin')
+  const program = new Program('chorus-admin')
     .description(t(lang, 'cmd.root'))
     .version(version, '-V, --version', t(lang, 'opt.version'))
     .addOption(new Option('--db <path|url>', t(lang, 'opt.db')))
@@ -110,6 +145,7 @@ export async function buildProgram(
     )
     .option('--json', t(lang, 'opt.json'))
     .addOption(new Option('--lang <lang>', t(lang, 'opt.lang')).choices(['fr', 'en']))
+    .addOption(new Option('--profile <name>', t(lang, 'opt.configProfile')))
     .option('-y, --yes', t(lang, 'opt.yes'))
     .option('-q, --quiet', t(lang, 'opt.quiet'))
     .option('-v, --verbose', t(lang, 'opt.verbose'))
@@ -163,11 +199,20 @@ function describeOption(lang: Lang, o: Option): string {
   return extra.length > 0 ? `${o.description} (${extra.join(', ')})` : o.description;
 }
 
-/** The language must be known before help texts are built, so `--lang` is looked for first. */
-function preScanLang(argv: readonly string[], env: Io['env']): Lang {
-  const i = argv.findIndex((a) => a === '--lang' || a.startsWith('--lang='));
-  const flag = i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
-  return resolveLang(flag, env);
+/**
+ * The language must be known before help texts are built, so `--lang` is looked for first, then
+ * CHORUS_ADMIN_LANG, then the profile's (`--profile`, the first given), then LANG.
+ */
+async function preScanLang(argv: readonly string[], env: Io['env']): Promise<Lang> {
+  const valueOf = (name: string) => {
+    const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+    return i < 0 ? undefined : argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
+  };
+  const flag = valueOf('--lang');
+  if (flag !== undefined || env.CHORUS_ADMIN_LANG) return resolveLang(flag, env);
+  const { profileIfReadable } = await import('./app/config.js');
+  const profile = profileIfReadable(valueOf('--profile'), env);
+  return resolveLang(undefined, { ...env, CHORUS_ADMIN_LANG: profile.lang });
 }
 
 /**
@@ -179,7 +224,11 @@ function groupAsked(argv: readonly string[], program: Command): readonly string[
     .filter((o) => o.required || o.optional)
     .flatMap((o) => [o.long, o.short].filter((f) => f !== undefined));
   const asked = (word: string | undefined) =>
-    word !== undefined && Object.hasOwn(GROUPS, word) ? [word] : [];
+    word === undefined || !Object.hasOwn(GROUPS, word)
+      ? []
+      : WHOLE_PROGRAM.has(word)
+        ? GROUP_NAMES
+        : [word];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--') return asked(argv[i + 1]);
@@ -194,7 +243,7 @@ function groupAsked(argv: readonly string[], program: Command): readonly string[
  * it reaches its process through `io` only, so tests run it in theirs.
  */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
-  const lang = preScanLang(argv, io.env);
+  const lang = await preScanLang(argv, io.env);
   const verbose = argv.includes('-v') || argv.includes('--verbose');
   const out = new Output({ lang, format: 'table', quiet: false, verbose, io });
   try {

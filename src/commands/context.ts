@@ -6,6 +6,7 @@ import { resolveLang, type Lang } from '../i18n/index.js';
 import { Output, type Format } from '../ui/output.js';
 import type { Io } from '../ui/io.js';
 import { ioOf } from './program-io.js';
+import { activeProfile, profileIfReadable, type Profile } from '../app/config.js';
 import { lockTimeout, storeLocation } from '../app/location.js';
 import type { StoreAccess } from '../app/session.js';
 import { count, login as loginSchema } from '../domain/fields.js';
@@ -38,11 +39,9 @@ const globalsSchema = z.object({
 
 export function globalsOf(cmd: Command): Globals {
   const io = ioOf(cmd);
-  const o = parse(globalsSchema, pick(cmd.optsWithGlobals(), Object.keys(globalsSchema.shape)));
-  const lang = resolveLang(o.lang, io.env);
-  const format: Format = o.json ? 'json' : (o.format ?? 'table');
-  const quiet = o.quiet ?? false;
-  const verbose = o.verbose ?? false;
+  const given = pick(cmd.optsWithGlobals(), Object.keys(globalsSchema.shape));
+  const profile = activeProfile(profileOption(cmd), io.env);
+  const { o, lang, format, quiet, verbose } = settle(given, profile, io);
   const db = storeLocation(o.db, io.env, io.cwd);
   if (!readableUrl(db))
     throw new InvalidInputError([{ field: '--db', message: 'validation.storeUrl' }]);
@@ -55,7 +54,7 @@ export function globalsOf(cmd: Command): Globals {
       alive: io.parentAlive,
     },
     io,
-    as: o.as ?? (io.env.CHORUS_ADMIN_AS || undefined),
+    as: o.as,
     format,
     lang,
     yes: o.yes ?? false,
@@ -63,6 +62,53 @@ export function globalsOf(cmd: Command): Globals {
     verbose,
     out: new Output({ lang, format, quiet, verbose, io }),
   };
+}
+
+/**
+ * What a command that needs neither the store nor an acting account knows (config, completion,
+ * help): the language and format, from a profile only if the file can be read, and the profile
+ * named by `--profile` (undefined when the option is not given).
+ */
+export function outputOf(cmd: Command): {
+  io: Io;
+  lang: Lang;
+  format: Format;
+  out: Output;
+  profile: string | undefined;
+} {
+  const io = ioOf(cmd);
+  const given = pick(cmd.optsWithGlobals(), Object.keys(globalsSchema.shape));
+  const profile = profileOption(cmd);
+  const { lang, format, quiet, verbose } = settle(given, profileIfReadable(profile, io.env), io);
+  return { io, lang, format, profile, out: new Output({ lang, format, quiet, verbose, io }) };
+}
+
+/** The global `--profile` (a command's own `--profile`, habilitation's, is another option). */
+function profileOption(cmd: Command): string | undefined {
+  let root = cmd;
+  while (root.parent) root = root.parent;
+  return root.opts<{ profile?: string }>().profile;
+}
+
+/**
+ * SPEC 4's precedence for `--db`, `--as`, `--lang` and `--format`: the option, else its
+ * environment variable, else the profile; the built-in default last (for the store, in
+ * `storeLocation`; French unless `LANG` says English; a table).
+ */
+function settle(given: Record<string, unknown>, profile: Profile, io: Io) {
+  const env = io.env;
+  const o = parse(globalsSchema, {
+    ...given,
+    db: given.db ?? (env.CHORUS_ADMIN_DB || undefined) ?? profile.db,
+    as: given.as ?? (env.CHORUS_ADMIN_AS || undefined) ?? profile.as,
+    format: given.format ?? profile.format,
+  });
+  const lang = resolveLang(
+    o.lang,
+    env.CHORUS_ADMIN_LANG ? env : { ...env, CHORUS_ADMIN_LANG: profile.lang },
+  );
+  const format: Format = o.json ? 'json' : (o.format ?? 'table');
+  return { o, lang, format, quiet: o.quiet ?? false, verbose: o.verbose ?? false };
 }
 
 /**
@@ -86,7 +132,7 @@ function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknow
   return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 }
 
-/** The acting account (`--as` / CHORUS_ADMIN_AS); every command but init, db and help needs one. */
+/** The acting account (`--as` / CHORUS_ADMIN_AS / the profile); every command but init, db, config, completion and help needs one. */
 export function actorOf(g: Globals): string {
   if (!g.as) throw new UsageError('usage.actorRequired');
   const r = loginSchema.safeParse(g.as);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -24,12 +25,26 @@ export interface RunOptions {
   now?: string;
 }
 
-/** What a person's process has and a test must not inherit: no CHORUS_ADMIN_*, no colour. */
+/**
+ * A configuration file no test writes unless it says so (SPEC 4's profiles): never the user's,
+ * whose profile would change what the tests see.
+ */
+const NO_CONFIG = path.join(os.tmpdir(), `chorus-admin-test-${process.pid}`, 'config.toml');
+
+/**
+ * What a person's process has and a test must not inherit: no CHORUS_ADMIN_*, no colour, not the
+ * user's configuration file.
+ */
 function environment(extra: RunOptions['env'] = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env))
     if (v !== undefined && !k.startsWith('CHORUS_ADMIN_')) env[k] = v;
-  Object.assign(env, { FORCE_COLOR: '0', NO_COLOR: '1', LANG: 'C.UTF-8' });
+  Object.assign(env, {
+    FORCE_COLOR: '0',
+    NO_COLOR: '1',
+    LANG: 'C.UTF-8',
+    CHORUS_ADMIN_CONFIG: NO_CONFIG,
+  });
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;
