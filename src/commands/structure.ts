@@ -16,6 +16,11 @@ import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { progressBar } from '../ui/progress.js';
 import { actorOf, examples, globalsOf, parse, positiveInt, userPath } from './context.js';
+import { columns } from './help-text.js';
+import {
+  SERVICE_COLUMNS as SERVICE_FILE_COLUMNS,
+  STRUCTURE_COLUMNS as DIRECTORY_COLUMNS,
+} from '../domain/structure.js';
 
 /** `structure …`: the public directory (SPEC 7, 8.2, 8.3), its search, and the services its managers keep. */
 
@@ -150,6 +155,10 @@ export function structureCommand(lang: Lang): Command {
           .default('auto'),
       )
       .option('--rejects <file>', t('opt.rejects'))
+      .addHelpText(
+        'after',
+        columns(lang, kind === 'structures' ? DIRECTORY_COLUMNS : SERVICE_FILE_COLUMNS),
+      )
       .addHelpText(
         'after',
         examples(

@@ -78,6 +78,9 @@ export const en: Record<keyof typeof fr, string> = {
   'help.default': 'default: {value}',
   'help.envVar': 'env: {name}',
   'help.examples': 'Examples:',
+  'help.columns': 'Columns read (a header row, in any order, separator ";"):',
+  'help.columns.required': 'required:',
+  'help.columns.optional': 'optional:',
   'help.env':
     'Environment: CHORUS_ADMIN_DB (--db), CHORUS_ADMIN_AS (--as), CHORUS_ADMIN_LANG (--lang), NO_COLOR.\nExit codes: 0 success, 1 batch partly rejected, 2 usage, 3 not found, 4 forbidden, 5 invalid input, 6 conflict, 7 store unavailable, 70 internal error.',
 
@@ -280,9 +283,8 @@ export const en: Record<keyof typeof fr, string> = {
 
   // --- directory
   'cmd.structure': 'Directory of public structures: import, search, details, users, services',
-  'cmd.structure.import':
-    'Import the directory export of structures (SPEC 8.2); importing again updates',
-  'cmd.structure.importServices': "Import the structures' services (SPEC 8.3)",
+  'cmd.structure.import': 'Import the directory export of structures; importing again updates',
+  'cmd.structure.importServices': "Import the structures' services",
   'cmd.structure.search': 'Search structures (case- and accent-insensitive, ranked, paginated)',
   'cmd.structure.show':
     'Show a structure: address, flags, services, principal manager, attached accounts',
@@ -400,7 +402,7 @@ export const en: Record<keyof typeof fr, string> = {
 
   // --- sync
   'cmd.sync': 'Synchronisations: the MADRHAS export',
-  'cmd.sync.madrhas': 'Synchronise accounts and their attachments from a MADRHAS export (SPEC 8.1)',
+  'cmd.sync.madrhas': 'Synchronise accounts and their attachments from a MADRHAS export',
   'opt.dryRun': 'compute and print the summary without writing anything',
   'opt.mode':
     'full: deactivate the MADRHAS accounts in scope missing from the file; delta: never deactivate',

@@ -82,6 +82,9 @@ export const fr = {
   'help.default': 'défaut : {value}',
   'help.envVar': 'variable : {name}',
   'help.examples': 'Exemples :',
+  'help.columns': 'Colonnes lues (en-tête dans n’importe quel ordre, séparateur « ; ») :',
+  'help.columns.required': 'obligatoires :',
+  'help.columns.optional': 'facultatives :',
   'help.env':
     'Variables d’environnement : CHORUS_ADMIN_DB (--db), CHORUS_ADMIN_AS (--as), CHORUS_ADMIN_LANG (--lang), NO_COLOR.\nCodes de sortie : 0 succès, 1 lot partiellement rejeté, 2 usage, 3 introuvable, 4 interdit, 5 saisie invalide, 6 conflit, 7 base indisponible, 70 erreur interne.',
 
@@ -301,8 +304,8 @@ export const fr = {
   'cmd.structure':
     'Annuaire des structures publiques : import, recherche, fiche, utilisateurs, services',
   'cmd.structure.import':
-    'Importer l’export de l’annuaire des structures (SPEC 8.2) ; un nouvel import met à jour',
-  'cmd.structure.importServices': 'Importer les services des structures (SPEC 8.3)',
+    'Importer l’export de l’annuaire des structures ; un nouvel import met à jour',
+  'cmd.structure.importServices': 'Importer les services des structures',
   'cmd.structure.search': 'Rechercher des structures (sans accents ni casse, classées, paginées)',
   'cmd.structure.show':
     'Afficher une structure : adresse, indicateurs, services, gestionnaire principal, comptes rattachés',
@@ -422,8 +425,7 @@ export const fr = {
 
   // --- sync
   'cmd.sync': 'Synchronisations : l’export MADRHAS',
-  'cmd.sync.madrhas':
-    'Synchroniser les comptes et leurs rattachements depuis un export MADRHAS (SPEC 8.1)',
+  'cmd.sync.madrhas': 'Synchroniser les comptes et leurs rattachements depuis un export MADRHAS',
   'opt.dryRun': 'calculer et afficher le bilan sans rien enregistrer',
   'opt.mode':
     'full : désactive les comptes MADRHAS du périmètre absents du fichier ; delta : ne désactive jamais',
