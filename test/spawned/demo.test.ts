@@ -22,7 +22,7 @@ describe('the demo, piped', { timeout: 120_000 }, () => {
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
-  const demo = (env: Record<string, string>) => {
+  const demo = (env: Record<string, string | undefined>) => {
     const base: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env))
       if (v !== undefined && !k.startsWith('CHORUS_ADMIN_') && !/COLOR/.test(k)) base[k] = v;
