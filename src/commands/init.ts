@@ -28,7 +28,7 @@ export function initCommand(lang: Lang): Command {
       examples(
         lang,
         'chorus-admin init --correspondent corr@dgfip.finances.gouv.fr --email corr@dgfip.finances.gouv.fr --nom MARTIN --prenom Claire --scope 64,40',
-        "chorus-admin --db postgres://chorus@db.example/chorus init --correspondent … --scope '*'",
+        "chorus-admin --db postgres://chorus@db.example/chorus init --correspondent dir@dgfip.finances.gouv.fr --email dir@dgfip.finances.gouv.fr --nom DUPONT --prenom Luc --scope '*'",
       ),
     )
     .action(async (opts: Record<string, string>, cmd: Command) => {

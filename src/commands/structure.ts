@@ -270,7 +270,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as corr@dgfip.fr structure show 21640445700019',
+        'chorus-admin --as corr@dgfip.fr structure show 21640445900010',
         'chorus-admin --as corr@dgfip.fr structure show TAHITI:003970-001 --json',
       ),
     )
@@ -295,7 +295,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure users 21640445700019 --format csv > utilisateurs.csv',
+        'chorus-admin --as gp@mairie-pau.fr structure users 21640445900010 --format csv > utilisateurs.csv',
       ),
     )
     .action(async (id: string, opts: { status?: string[] }, cmd: Command) => {
@@ -315,7 +315,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel"',
+        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445900010 SERV-SPORT --libelle "Service des sports"',
       ),
     );
 
@@ -331,7 +331,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel" --debut 01/01/2027',
+        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445900010 SERV-SPORT --libelle "Service des sports" --debut 01/01/2027',
       ),
     )
     .action(
@@ -360,7 +360,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure service edit 21640445700019 SERV-CULT --libelle "Culture et patrimoine" --fin ""',
+        'chorus-admin --as gp@mairie-pau.fr structure service edit 21640445900010 SERV-CULT --libelle "Culture et patrimoine" --fin ""',
       ),
     )
     .action(
@@ -397,7 +397,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure service deactivate 21640445700019 SERV-CULT',
+        'chorus-admin --as gp@mairie-pau.fr structure service deactivate 21640445900010 SERV-CULT',
       ),
     )
     .action(async (ref: string, code: string, _opts: unknown, cmd: Command) => {
