@@ -234,6 +234,8 @@ export const en: Record<keyof typeof fr, string> = {
   'store.orphaned': 'The program that started this run has stopped: nothing was saved.',
   'init.alreadyInitialised': 'The store {location} is already initialised.',
   'init.done': 'Store created ({location}); first correspondent: {login}.',
+  'init.next':
+    'Next, as {login}:\n  export CHORUS_ADMIN_AS={login}\n  chorus-admin structure import annuaire.csv             # the directory\n  chorus-admin structure import-services services.csv    # its services\n  chorus-admin sync madrhas export.csv --dry-run         # MADRHAS, dry run\n  chorus-admin sync madrhas export.csv --rejects rejets.csv  # for real\nGive the same --db as here, if there was one.\nThe columns each file needs: chorus-admin sync madrhas --help, for instance.',
   'db.migrated': 'Migrations applied: {applied}.',
   'db.upToDate': 'Schema up to date ({schema}).',
   'db.pending': 'Pending migrations: {pending}.',

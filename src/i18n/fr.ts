@@ -247,6 +247,8 @@ export const fr = {
     'Le programme qui a lancé ce traitement s’est arrêté : rien n’a été enregistré.',
   'init.alreadyInitialised': 'La base {location} est déjà initialisée.',
   'init.done': 'Base créée ({location}) ; premier correspondant : {login}.',
+  'init.next':
+    'Et ensuite, en tant que {login} :\n  export CHORUS_ADMIN_AS={login}\n  chorus-admin structure import annuaire.csv             # l’annuaire\n  chorus-admin structure import-services services.csv    # ses services\n  chorus-admin sync madrhas export.csv --dry-run         # MADRHAS, à blanc\n  chorus-admin sync madrhas export.csv --rejects rejets.csv  # pour de bon\nDonnez le même --db qu’ici, s’il y en avait un.\nLes colonnes de chaque fichier : chorus-admin sync madrhas --help, etc.',
   'db.migrated': 'Migrations appliquées : {applied}.',
   'db.upToDate': 'Schéma à jour ({schema}).',
   'db.pending': 'Migrations en attente : {pending}.',
