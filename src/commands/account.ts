@@ -134,8 +134,8 @@ export function accountCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as corr@dgfip.fr account create pauline.dufour@mairie-pau.fr --email pauline.dufour@mairie-pau.fr --nom DUFOUR --prenom Pauline',
-        'chorus-admin --as corr@dgfip.fr account create agent@dgfip.fr --email agent@dgfip.fr --nom MARTIN --prenom Jean --correspondent --scope 33,40',
+        'chorus-admin --as corr@dgfip.fr account create marie.lopez@mairie-pau.fr --email marie.lopez@mairie-pau.fr --nom LOPEZ --prenom Marie',
+        'chorus-admin --as corr@dgfip.fr account create agent@dgfip.fr --email agent@dgfip.fr --nom MARTIN --prenom Jean --correspondent --scope 64',
       ),
     )
     .action(async (login: string, opts: Record<string, unknown>, cmd: Command) => {
@@ -226,7 +226,7 @@ export function accountCommand(lang: Lang): Command {
       examples(
         lang,
         'chorus-admin --as corr@dgfip.fr account list --status ACTIF --search dufour',
-        'chorus-admin --as corr@dgfip.fr account list --structure SIRET:21640445700019 --format csv',
+        'chorus-admin --as corr@dgfip.fr account list --structure SIRET:21640445900010 --format csv',
       ),
     )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {

@@ -120,8 +120,8 @@ export function attachmentCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as agent@ville-pau.fr attachment request 21640445900010 --comment "Agent comptable"',
-        'chorus-admin --as gp@ville-pau.fr attachment pending',
+        'chorus-admin --as agent@mairie-pau.fr attachment request 21640445900010 --comment "Agent comptable"',
+        'chorus-admin --as gp@mairie-pau.fr attachment pending',
       ),
     );
 
@@ -134,8 +134,8 @@ export function attachmentCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as agent@ville-pau.fr attachment list',
-        'chorus-admin --as corr@dgfip.fr attachment list --account agent@ville-pau.fr --status VALIDEE --json',
+        'chorus-admin --as agent@mairie-pau.fr attachment list',
+        'chorus-admin --as corr@dgfip.fr attachment list --account agent@mairie-pau.fr --status VALIDEE --json',
       ),
     )
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
@@ -161,7 +161,7 @@ export function attachmentCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as agent@ville-pau.fr attachment request SIRET:21640445900010 --service SERV-CULT --comment "Régisseur du service culturel" --from 01/04/2025',
+        'chorus-admin --as agent@mairie-pau.fr attachment request SIRET:21640445900010 --service SERV-CULT --comment "Régisseur du service culturel" --from 01/04/2025',
       ),
     )
     .action(async (structure: string, opts: Record<string, unknown>, cmd: Command) => {
@@ -194,7 +194,7 @@ export function attachmentCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@ville-pau.fr attachment pending --structure 21640445900010',
+        'chorus-admin --as gp@mairie-pau.fr attachment pending --structure 21640445900010',
       ),
     )
     .action(async (opts: { structure?: string }, cmd: Command) => {
@@ -213,7 +213,7 @@ export function attachmentCommand(lang: Lang): Command {
     .argument('<id...>', t('arg.attachmentIds'))
     .addHelpText(
       'after',
-      examples(lang, 'chorus-admin --as gp@ville-pau.fr attachment approve 12 13 14'),
+      examples(lang, 'chorus-admin --as gp@mairie-pau.fr attachment approve 12 13 14'),
     )
     .action(async (given: string[], _opts: unknown, cmd: Command) => {
       const g = globalsOf(cmd);
@@ -236,7 +236,7 @@ export function attachmentCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@ville-pau.fr attachment reject 15 --reason "Agent inconnu du service"',
+        'chorus-admin --as gp@mairie-pau.fr attachment reject 15 --reason "Agent inconnu du service"',
       ),
     )
     .action(async (given: string[], opts: Record<string, unknown>, cmd: Command) => {
@@ -269,7 +269,7 @@ export function attachmentCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@ville-pau.fr attachment add agent@ville-pau.fr 21640445900010 --role GESTIONNAIRE_SECONDAIRE',
+        'chorus-admin --as gp@mairie-pau.fr attachment add agent@mairie-pau.fr 21640445900010 --role GESTIONNAIRE_SECONDAIRE',
       ),
     )
     .action(
@@ -316,8 +316,8 @@ export function attachmentCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as agent@ville-pau.fr attachment detach 21640445900010',
-        'chorus-admin --as gp@ville-pau.fr attachment detach 21640445900010 --new-manager gs@ville-pau.fr',
+        'chorus-admin --as pauline.dufour@mairie-pau.fr attachment detach 21640445900010',
+        'chorus-admin --as gp@mairie-pau.fr attachment detach 21640445900010 --new-manager gs@mairie-pau.fr',
       ),
     )
     .action(async (structure: string, opts: Record<string, unknown>, cmd: Command) => {

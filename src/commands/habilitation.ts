@@ -34,7 +34,7 @@ const place = z.object({
 
 export function habilitationCommand(lang: Lang): Command {
   const t = (key: MessageKey) => translate(lang, key);
-  const USER = 'chorus-admin --as agent@mairie-pau.fr';
+  const USER = 'chorus-admin --as pauline.dufour@mairie-pau.fr';
   const GP = 'chorus-admin --as gp@mairie-pau.fr';
   const habilitation = new Command('habilitation')
     .description(t('cmd.habilitation'))
@@ -114,7 +114,7 @@ export function habilitationCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        `${GP} habilitation grant agent@mairie-pau.fr --structure 21640445900010 --profile VALIDATION_RATTACHEMENTS`,
+        `${GP} habilitation grant pauline.dufour@mairie-pau.fr --structure 21640445900010 --profile VALIDATION_RATTACHEMENTS`,
       ),
     )
     .action(async (login: string, opts: Record<string, string | undefined>, cmd: Command) => {
@@ -241,7 +241,7 @@ export function habilitationCommand(lang: Lang): Command {
       examples(
         lang,
         `${USER} habilitation remove-all --structure 21640445900010`,
-        `${GP} habilitation remove-all --structure 21640445900010 --account agent@mairie-pau.fr`,
+        `${GP} habilitation remove-all --structure 21640445900010 --account pauline.dufour@mairie-pau.fr`,
       ),
     )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {

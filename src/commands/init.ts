@@ -28,7 +28,7 @@ export function initCommand(lang: Lang): Command {
       examples(
         lang,
         'chorus-admin init --correspondent corr@dgfip.finances.gouv.fr --email corr@dgfip.finances.gouv.fr --nom MARTIN --prenom Claire --scope 64,40',
-        "chorus-admin --db postgres://chorus@db.example/chorus init --correspondent … --scope '*'",
+        "chorus-admin --db postgres://chorus@db.example/chorus init --correspondent dir@dgfip.finances.gouv.fr --email dir@dgfip.finances.gouv.fr --nom DUPONT --prenom Luc --scope '*'",
       ),
     )
     .action(async (opts: Record<string, string>, cmd: Command) => {
@@ -48,5 +48,7 @@ export function initCommand(lang: Lang): Command {
       });
       g.out.success('init.done', { location: result.location, login: result.account.login });
       g.out.record(result.account, ACCOUNT_COLUMNS);
+      // what a new correspondent does next: the directory, its services, then the sync
+      g.out.info('init.next', { login: result.account.login });
     });
 }

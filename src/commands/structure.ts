@@ -16,6 +16,11 @@ import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { progressBar } from '../ui/progress.js';
 import { actorOf, examples, globalsOf, parse, positiveInt, userPath } from './context.js';
+import { columns } from './help-text.js';
+import {
+  SERVICE_COLUMNS as SERVICE_FILE_COLUMNS,
+  STRUCTURE_COLUMNS as DIRECTORY_COLUMNS,
+} from '../domain/structure.js';
 
 /** `structure …`: the public directory (SPEC 7, 8.2, 8.3), its search, and the services its managers keep. */
 
@@ -152,6 +157,10 @@ export function structureCommand(lang: Lang): Command {
       .option('--rejects <file>', t('opt.rejects'))
       .addHelpText(
         'after',
+        columns(lang, kind === 'structures' ? DIRECTORY_COLUMNS : SERVICE_FILE_COLUMNS),
+      )
+      .addHelpText(
+        'after',
         examples(
           lang,
           `chorus-admin --as corr@dgfip.fr structure ${name} ${kind === 'structures' ? 'annuaire.csv' : 'services.csv'} --rejects rejets.csv`,
@@ -261,7 +270,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as corr@dgfip.fr structure show 21640445700019',
+        'chorus-admin --as corr@dgfip.fr structure show 21640445900010',
         'chorus-admin --as corr@dgfip.fr structure show TAHITI:003970-001 --json',
       ),
     )
@@ -286,7 +295,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure users 21640445700019 --format csv > utilisateurs.csv',
+        'chorus-admin --as gp@mairie-pau.fr structure users 21640445900010 --format csv > utilisateurs.csv',
       ),
     )
     .action(async (id: string, opts: { status?: string[] }, cmd: Command) => {
@@ -306,7 +315,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel"',
+        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445900010 SERV-SPORT --libelle "Service des sports"',
       ),
     );
 
@@ -322,7 +331,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445700019 SERV-CULT --libelle "Service culturel" --debut 01/01/2027',
+        'chorus-admin --as gp@mairie-pau.fr structure service add 21640445900010 SERV-SPORT --libelle "Service des sports" --debut 01/01/2027',
       ),
     )
     .action(
@@ -351,7 +360,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure service edit 21640445700019 SERV-CULT --libelle "Culture et patrimoine" --fin ""',
+        'chorus-admin --as gp@mairie-pau.fr structure service edit 21640445900010 SERV-CULT --libelle "Culture et patrimoine" --fin ""',
       ),
     )
     .action(
@@ -388,7 +397,7 @@ export function structureCommand(lang: Lang): Command {
       'after',
       examples(
         lang,
-        'chorus-admin --as gp@mairie-pau.fr structure service deactivate 21640445700019 SERV-CULT',
+        'chorus-admin --as gp@mairie-pau.fr structure service deactivate 21640445900010 SERV-CULT',
       ),
     )
     .action(async (ref: string, code: string, _opts: unknown, cmd: Command) => {

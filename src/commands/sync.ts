@@ -7,6 +7,8 @@ import type { Column } from '../ui/output.js';
 import { progressBar } from '../ui/progress.js';
 import { reportBatch } from './batch.js';
 import { actorOf, examples, globalsOf, parse, userPath } from './context.js';
+import { columns } from './help-text.js';
+import { MADRHAS_COLUMNS } from '../domain/madrhas.js';
 
 /** `sync madrhas`: the main job (SPEC 8.1). */
 
@@ -60,6 +62,7 @@ export function syncCommand(lang: Lang): Command {
     .option('--rejects <file>', t('opt.rejects'))
     .option('--max-deactivations <n|p%>', t('opt.maxDeactivations'), '10%')
     .option('--strict', t('opt.strict'))
+    .addHelpText('after', columns(lang, MADRHAS_COLUMNS))
     .addHelpText(
       'after',
       examples(

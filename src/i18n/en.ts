@@ -90,6 +90,9 @@ export const en: Record<keyof typeof fr, string> = {
   'help.default': 'default: {value}',
   'help.envVar': 'env: {name}',
   'help.examples': 'Examples:',
+  'help.columns': 'Columns read (a header row, in any order, separator ";"):',
+  'help.columns.required': 'required:',
+  'help.columns.optional': 'optional:',
   'help.env':
     'Environment: CHORUS_ADMIN_DB (--db), CHORUS_ADMIN_AS (--as), CHORUS_ADMIN_LANG (--lang), NO_COLOR.\nExit codes: 0 success, 1 batch partly rejected, 2 usage, 3 not found, 4 forbidden, 5 invalid input, 6 conflict, 7 store unavailable, 70 internal error.',
 
@@ -153,6 +156,19 @@ export const en: Record<keyof typeof fr, string> = {
   'output.warning': 'Warning:',
   'output.yes': 'yes',
   'output.no': 'no',
+  'prompt.hint': 'y/N',
+  'prompt.yesWords': 'y, yes, o, oui',
+  'prompt.noWords': 'n, no, non',
+  'prompt.yesLabel': 'yes',
+  'prompt.noLabel': 'no',
+  'prompt.invalid': 'Answer y (yes) or n (no).',
+  'prompt.key.navigate': 'navigate',
+  'prompt.key.choose': 'select',
+  'prompt.key.space': 'space',
+  'prompt.key.tick': 'select',
+  'prompt.key.all': 'all',
+  'prompt.key.invert': 'invert',
+  'prompt.key.submit': 'submit',
   'output.empty': 'No results.',
   'output.line': 'line {line}',
   'output.cancelled': 'Cancelled: nothing was changed.',
@@ -231,6 +247,8 @@ export const en: Record<keyof typeof fr, string> = {
   'store.orphaned': 'The program that started this run has stopped: nothing was saved.',
   'init.alreadyInitialised': 'The store {location} is already initialised.',
   'init.done': 'Store created ({location}); first correspondent: {login}.',
+  'init.next':
+    'Next, as {login}:\n  export CHORUS_ADMIN_AS={login}\n  chorus-admin structure import annuaire.csv             # the directory\n  chorus-admin structure import-services services.csv    # its services\n  chorus-admin sync madrhas export.csv --dry-run         # MADRHAS, dry run\n  chorus-admin sync madrhas export.csv --rejects rejets.csv  # for real\nGive the same --db as here, if there was one.\nThe columns each file needs: chorus-admin sync madrhas --help, for instance.',
   'db.migrated': 'Migrations applied: {applied}.',
   'db.upToDate': 'Schema up to date ({schema}).',
   'db.pending': 'Pending migrations: {pending}.',
@@ -303,9 +321,8 @@ export const en: Record<keyof typeof fr, string> = {
 
   // --- directory
   'cmd.structure': 'Directory of public structures: import, search, details, users, services',
-  'cmd.structure.import':
-    'Import the directory export of structures (SPEC 8.2); importing again updates',
-  'cmd.structure.importServices': "Import the structures' services (SPEC 8.3)",
+  'cmd.structure.import': 'Import the directory export of structures; importing again updates',
+  'cmd.structure.importServices': "Import the structures' services",
   'cmd.structure.search': 'Search structures (case- and accent-insensitive, ranked, paginated)',
   'cmd.structure.show':
     'Show a structure: address, flags, services, principal manager, attached accounts',
@@ -423,7 +440,7 @@ export const en: Record<keyof typeof fr, string> = {
 
   // --- sync
   'cmd.sync': 'Synchronisations: the MADRHAS export',
-  'cmd.sync.madrhas': 'Synchronise accounts and their attachments from a MADRHAS export (SPEC 8.1)',
+  'cmd.sync.madrhas': 'Synchronise accounts and their attachments from a MADRHAS export',
   'opt.dryRun': 'compute and print the summary without writing anything',
   'opt.mode':
     'full: deactivate the MADRHAS accounts in scope missing from the file; delta: never deactivate',

@@ -94,6 +94,9 @@ export const fr = {
   'help.default': 'défaut : {value}',
   'help.envVar': 'variable : {name}',
   'help.examples': 'Exemples :',
+  'help.columns': 'Colonnes lues (en-tête dans n’importe quel ordre, séparateur « ; ») :',
+  'help.columns.required': 'obligatoires :',
+  'help.columns.optional': 'facultatives :',
   'help.env':
     'Variables d’environnement : CHORUS_ADMIN_DB (--db), CHORUS_ADMIN_AS (--as), CHORUS_ADMIN_LANG (--lang), NO_COLOR.\nCodes de sortie : 0 succès, 1 lot partiellement rejeté, 2 usage, 3 introuvable, 4 interdit, 5 saisie invalide, 6 conflit, 7 base indisponible, 70 erreur interne.',
 
@@ -159,6 +162,19 @@ export const fr = {
   'output.warning': 'Attention :',
   'output.yes': 'oui',
   'output.no': 'non',
+  'prompt.hint': 'o/N',
+  'prompt.yesWords': 'o, oui, y, yes',
+  'prompt.noWords': 'n, non, no',
+  'prompt.yesLabel': 'oui',
+  'prompt.noLabel': 'non',
+  'prompt.invalid': 'Répondez o (oui) ou n (non).',
+  'prompt.key.navigate': 'naviguer',
+  'prompt.key.choose': 'choisir',
+  'prompt.key.space': 'espace',
+  'prompt.key.tick': 'cocher',
+  'prompt.key.all': 'tout',
+  'prompt.key.invert': 'inverser',
+  'prompt.key.submit': 'valider',
   'output.empty': 'Aucun résultat.',
   'output.line': 'ligne {line}',
   'output.cancelled': 'Abandon : rien n’a été modifié.',
@@ -244,6 +260,8 @@ export const fr = {
     'Le programme qui a lancé ce traitement s’est arrêté : rien n’a été enregistré.',
   'init.alreadyInitialised': 'La base {location} est déjà initialisée.',
   'init.done': 'Base créée ({location}) ; premier correspondant : {login}.',
+  'init.next':
+    'Et ensuite, en tant que {login} :\n  export CHORUS_ADMIN_AS={login}\n  chorus-admin structure import annuaire.csv             # l’annuaire\n  chorus-admin structure import-services services.csv    # ses services\n  chorus-admin sync madrhas export.csv --dry-run         # MADRHAS, à blanc\n  chorus-admin sync madrhas export.csv --rejects rejets.csv  # pour de bon\nDonnez le même --db qu’ici, s’il y en avait un.\nLes colonnes de chaque fichier : chorus-admin sync madrhas --help, etc.',
   'db.migrated': 'Migrations appliquées : {applied}.',
   'db.upToDate': 'Schéma à jour ({schema}).',
   'db.pending': 'Migrations en attente : {pending}.',
@@ -324,8 +342,8 @@ export const fr = {
   'cmd.structure':
     'Annuaire des structures publiques : import, recherche, fiche, utilisateurs, services',
   'cmd.structure.import':
-    'Importer l’export de l’annuaire des structures (SPEC 8.2) ; un nouvel import met à jour',
-  'cmd.structure.importServices': 'Importer les services des structures (SPEC 8.3)',
+    'Importer l’export de l’annuaire des structures ; un nouvel import met à jour',
+  'cmd.structure.importServices': 'Importer les services des structures',
   'cmd.structure.search': 'Rechercher des structures (sans accents ni casse, classées, paginées)',
   'cmd.structure.show':
     'Afficher une structure : adresse, indicateurs, services, gestionnaire principal, comptes rattachés',
@@ -445,8 +463,7 @@ export const fr = {
 
   // --- sync
   'cmd.sync': 'Synchronisations : l’export MADRHAS',
-  'cmd.sync.madrhas':
-    'Synchroniser les comptes et leurs rattachements depuis un export MADRHAS (SPEC 8.1)',
+  'cmd.sync.madrhas': 'Synchroniser les comptes et leurs rattachements depuis un export MADRHAS',
   'opt.dryRun': 'calculer et afficher le bilan sans rien enregistrer',
   'opt.mode':
     'full : désactive les comptes MADRHAS du périmètre absents du fichier ; delta : ne désactive jamais',

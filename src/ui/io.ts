@@ -30,10 +30,50 @@ export interface Choice<T> {
   name: string;
 }
 
+/**
+ * The words of the questions, in the user's language (SPEC 4): the confirmation's hint (`o/N`)
+ * and the answers it takes, the key hints of the list prompts, and whether to colour them.
+ */
+export interface PromptWords {
+  /** Shown after the question: `o/N`, `y/N`. */
+  hint: string;
+  /** Answers read as yes / no, lower case; an empty answer is no. */
+  yes: readonly string[];
+  no: readonly string[];
+  /** How the answer reads once given. */
+  yesLabel: string;
+  noLabel: string;
+  /** Said when the answer is neither. */
+  invalid: string;
+  /** The list prompts' key hints, already in the user's language, e.g. `['↑↓', 'naviguer']`. */
+  selectKeys: readonly (readonly [string, string])[];
+  checkboxKeys: readonly (readonly [string, string])[];
+  colour: boolean;
+}
+
 /** The four kinds of question the program asks; inquirer's on a real terminal. */
 export interface Prompter {
-  confirm(message: string): Promise<boolean>;
+  confirm(message: string, words?: PromptWords): Promise<boolean>;
   input(message: string, validate: (value: string) => string | true): Promise<string>;
-  select<T>(message: string, choices: readonly Choice<T>[]): Promise<T>;
-  checkbox<T>(message: string, choices: readonly Choice<T>[]): Promise<T[]>;
+  select<T>(message: string, choices: readonly Choice<T>[], words?: PromptWords): Promise<T>;
+  checkbox<T>(message: string, choices: readonly Choice<T>[], words?: PromptWords): Promise<T[]>;
+}
+
+/**
+ * Whether a stream gets colours (SPEC 4). `NO_COLOR` present and not empty turns them off, even
+ * on a terminal (no-color.org: "when present and not an empty string"; an empty `NO_COLOR` is
+ * as if unset); else `FORCE_COLOR` turns them on (`0` or `false`: off; `2`, `3`: more colours);
+ * else a stream is coloured only when it is a terminal.
+ */
+export function colourLevel(
+  stream: { isTTY?: boolean },
+  env: Readonly<Record<string, string | undefined>>,
+): 0 | 1 | 2 | 3 {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  const forced = env.FORCE_COLOR;
+  if (forced !== undefined) {
+    if (forced === '0' || forced.toLowerCase() === 'false') return 0;
+    return forced === '2' ? 2 : forced === '3' ? 3 : 1;
+  }
+  return stream.isTTY ? 1 : 0;
 }

@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe, visible } from '../domain/text.js';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
-import type { Io, OutputStream } from './io.js';
+import { colourLevel, type Io } from './io.js';
 
 /**
  * The one rendering module: results to stdout as a table (people) or JSON / CSV (scripts);
@@ -145,23 +145,6 @@ export class Output {
   private write(text: string): void {
     this.io.stdout.write(text);
   }
-}
-
-/**
- * SPEC 4: `NO_COLOR` (any value) turns colour off, even on a terminal; `FORCE_COLOR` turns it on
- * (`0` or `false`: off); otherwise a stream is coloured only when it is a terminal.
- */
-function colourLevel(
-  stream: OutputStream,
-  env: Readonly<Record<string, string | undefined>>,
-): 0 | 1 | 2 | 3 {
-  if (env.NO_COLOR !== undefined) return 0;
-  const forced = env.FORCE_COLOR;
-  if (forced !== undefined) {
-    if (forced === '0' || forced.toLowerCase() === 'false') return 0;
-    return forced === '2' ? 2 : forced === '3' ? 3 : 1;
-  }
-  return stream.isTTY ? 1 : 0;
 }
 
 /** The string parameters of a message, made visible (numbers and the rest go as they are). */

@@ -1,6 +1,13 @@
 import { UsageError, InterruptedError } from '../errors.js';
 import type { MessageKey } from '../i18n/index.js';
-import type { Choice, InputStream, OutputStream, Prompter } from './io.js';
+import {
+  colourLevel,
+  type Choice,
+  type InputStream,
+  type OutputStream,
+  type Prompter,
+  type PromptWords,
+} from './io.js';
 import type { Output } from './output.js';
 
 /**
@@ -10,17 +17,100 @@ import type { Output } from './output.js';
 
 export const interactive = (out: Output) => Boolean(out.io.stdin.isTTY && out.io.stderr.isTTY);
 
-/** inquirer's prompts on the given terminal streams, loaded on the first question. */
+/**
+ * inquirer's prompts on the given terminal streams, loaded on the first question, speaking the
+ * user's language: the confirmation is an `input` that reads `o`, `oui`, `y`, `yes`, `n`, `non`,
+ * `no` (any case; empty: no), since inquirer's own `confirm` knows only y/n; the list prompts'
+ * key hints go through the theme's `keysHelpTip`.
+ */
 export function inquirerPrompter(input: InputStream, output: OutputStream): Prompter {
   const context = { input, output };
   const load = () => import('@inquirer/prompts');
   return {
-    confirm: async (message) => (await load()).confirm({ message, default: false }, context),
+    confirm: async (message, words) => {
+      if (!words) return (await load()).confirm({ message, default: false }, context);
+      const answer = await (
+        await load()
+      ).input(
+        {
+          message: `${message} (${words.hint})`,
+          validate: (v) => yesNo(v, words) !== undefined || words.invalid,
+          transformer: (v, { isFinal }) =>
+            isFinal ? (yesNo(v, words) ? words.yesLabel : words.noLabel) : v,
+        },
+        context,
+      );
+      return yesNo(answer, words) === true;
+    },
     input: async (message, validate) => (await load()).input({ message, validate }, context),
-    select: async (message, choices) =>
-      (await load()).select({ message, choices: [...choices] }, context),
-    checkbox: async (message, choices) =>
-      (await load()).checkbox({ message, choices: [...choices] }, context),
+    select: async (message, choices, words) =>
+      (await load()).select(
+        {
+          message,
+          choices: [...choices],
+          ...(words ? { theme: theme(words.selectKeys, words) } : {}),
+        },
+        context,
+      ),
+    checkbox: async (message, choices, words) =>
+      (await load()).checkbox(
+        {
+          message,
+          choices: [...choices],
+          ...(words ? { theme: theme(words.checkboxKeys, words) } : {}),
+        },
+        context,
+      ),
+  };
+}
+
+/** The answer to a confirmation: true (yes), false (no, or empty), undefined (neither). */
+export function yesNo(answer: string, words: Pick<PromptWords, 'yes' | 'no'>): boolean | undefined {
+  const a = answer.trim().toLowerCase();
+  if (a === '') return false;
+  if (words.yes.includes(a)) return true;
+  if (words.no.includes(a)) return false;
+  return undefined;
+}
+
+/** A list prompt's theme: its key hints in the user's words (inquirer passes its English ones). */
+function theme(keys: PromptWords['selectKeys'], words: PromptWords) {
+  const bold = (s: string) => (words.colour ? `\x1b[1m${s}\x1b[22m` : s);
+  const dim = (s: string) => (words.colour ? `\x1b[2m${s}\x1b[22m` : s);
+  return {
+    style: {
+      keysHelpTip: () =>
+        keys.map(([key, action]) => `${bold(key)} ${dim(action)}`).join(dim(' • ')),
+    },
+  };
+}
+
+/** The words of the questions in the user's language (catalogue keys `prompt.*`). */
+export function promptWords(out: Output): PromptWords {
+  const list = (key: MessageKey) =>
+    out
+      .t(key)
+      .split(',')
+      .map((w) => w.trim().toLowerCase());
+  return {
+    hint: out.t('prompt.hint'),
+    yes: list('prompt.yesWords'),
+    no: list('prompt.noWords'),
+    yesLabel: out.t('prompt.yesLabel'),
+    noLabel: out.t('prompt.noLabel'),
+    invalid: out.t('prompt.invalid'),
+    selectKeys: [
+      ['↑↓', out.t('prompt.key.navigate')],
+      ['⏎', out.t('prompt.key.choose')],
+    ],
+    checkboxKeys: [
+      ['↑↓', out.t('prompt.key.navigate')],
+      [out.t('prompt.key.space'), out.t('prompt.key.tick')],
+      ['a', out.t('prompt.key.all')],
+      ['i', out.t('prompt.key.invert')],
+      ['⏎', out.t('prompt.key.submit')],
+    ],
+    colour: colourLevel(out.io.stderr, out.io.env) > 0,
   };
 }
 
@@ -41,7 +131,7 @@ export async function confirm(
 ): Promise<boolean> {
   if (yes) return true;
   if (!interactive(out)) throw new UsageError('usage.confirmationNeeded');
-  return ask(() => out.io.prompter.confirm(out.t(key, params)));
+  return ask(() => out.io.prompter.confirm(out.t(key, params), promptWords(out)));
 }
 
 /** Asks for a value that is missing; `validate` returns a catalogue key when the answer is refused. */
@@ -71,6 +161,7 @@ export async function askChoice<T extends string>(
     out.io.prompter.select(
       label,
       choices.map((c) => ({ value: c, name: c })),
+      promptWords(out),
     ),
   );
 }
@@ -83,5 +174,5 @@ export async function askChoices<T>(
   missingFlag: string,
 ): Promise<T[]> {
   if (!interactive(out)) throw new UsageError('usage.missingValue', { option: missingFlag });
-  return ask(() => out.io.prompter.checkbox(label, choices));
+  return ask(() => out.io.prompter.checkbox(label, choices, promptWords(out)));
 }
