@@ -4,7 +4,7 @@
 // fixtures/ and fixtures/demo/. Nothing outside a temp folder is touched; the store is kept there
 // so that the next steps printed at the end can be tried on it.
 // It speaks the user's language (CHORUS_ADMIN_LANG, then LANG; French by default), and colours
-// its titles only on a terminal, never when NO_COLOR is set (and not empty), always with FORCE_COLOR.
+// its titles only on a terminal, never when NO_COLOR is set (any value), always with FORCE_COLOR.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,7 +30,7 @@ function language() {
 const lang = language();
 const colour = (() => {
   const { NO_COLOR, FORCE_COLOR } = process.env;
-  if (NO_COLOR !== undefined && NO_COLOR !== '') return false;
+  if (NO_COLOR !== undefined) return false;
   if (FORCE_COLOR !== undefined)
     return FORCE_COLOR !== '0' && FORCE_COLOR.toLowerCase() !== 'false';
   return Boolean(process.stdout.isTTY);

@@ -60,16 +60,16 @@ export interface Prompter {
 }
 
 /**
- * Whether a stream gets colours (SPEC 4). `NO_COLOR` present and not empty turns them off, even
- * on a terminal (no-color.org: "when present and not an empty string"; an empty `NO_COLOR` is
- * as if unset); else `FORCE_COLOR` turns them on (`0` or `false`: off; `2`, `3`: more colours);
+ * Whether a stream gets colours (SPEC 4). `NO_COLOR` present, with any value, turns them off even
+ * on a terminal (SPEC 4 says "any value": stricter than no-color.org, which ignores an empty
+ * one; a user who sets it at all wants no colour); else `FORCE_COLOR` turns them on (`0` or `false`: off; `2`, `3`: more colours);
  * else a stream is coloured only when it is a terminal.
  */
 export function colourLevel(
   stream: { isTTY?: boolean },
   env: Readonly<Record<string, string | undefined>>,
 ): 0 | 1 | 2 | 3 {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  if (env.NO_COLOR !== undefined) return 0;
   const forced = env.FORCE_COLOR;
   if (forced !== undefined) {
     if (forced === '0' || forced.toLowerCase() === 'false') return 0;

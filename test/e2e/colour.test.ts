@@ -6,8 +6,7 @@ import { freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { CORR, initStore } from './fixtures.js';
 
 /**
- * Colour (SPEC 4): on a terminal unless `NO_COLOR` is present and not empty (no-color.org: an
- * empty `NO_COLOR` counts as unset); off when the stream is not a terminal, unless `FORCE_COLOR`
+ * Colour (SPEC 4): on a terminal unless `NO_COLOR` is present, with any value, even empty; off when the stream is not a terminal, unless `FORCE_COLOR`
  * (`0`/`false`: off). Each stream is judged on its own: stdout (a table's headings) and stderr
  * (the `Erreur :` label). Run in-process with streams that say whether they are terminals.
  */
@@ -73,10 +72,10 @@ describe('colour', () => {
       { stdout: false, stderr: false },
     ],
     [
-      'terminals, NO_COLOR empty (as if unset)',
+      'terminals, NO_COLOR empty (any value, SPEC 4)',
       both,
       { NO_COLOR: '' },
-      { stdout: true, stderr: true },
+      { stdout: false, stderr: false },
     ],
     [
       'terminals, NO_COLOR beats FORCE_COLOR',
