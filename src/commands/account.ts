@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { enumOption } from './options.js';
 import { z } from 'zod';
 import type { AccountDetails, AccountView } from '../app/accounts.js';
 import {
@@ -216,7 +217,7 @@ export function accountCommand(lang: Lang): Command {
   account
     .command('list')
     .description(t('cmd.account.list'))
-    .addOption(new Option('--status <status>', t('opt.status')).choices(ACCOUNT_STATUSES))
+    .addOption(enumOption('--status <status>', t('opt.status'), ACCOUNT_STATUSES))
     .option('--structure <id>', t('opt.structure'))
     .option('--search <text>', t('opt.search'))
     .option('--limit <n>', t('opt.limit'), '100')

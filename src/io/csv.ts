@@ -6,7 +6,7 @@ import Papa from 'papaparse';
 import { stringify as stringifyRows } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import { fold } from '../domain/text.js';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, systemReason } from '../errors.js';
 
 /**
  * The CSV inputs of SPEC 8, read as streams: encoding detected (UTF-8 with or without BOM, else
@@ -64,7 +64,7 @@ export async function inspectCsv(
         {
           field: 'FILE',
           message: 'csv.unreadable',
-          params: { file, detail: (err as Error).message },
+          params: { file, detail: systemReason(err) },
         },
       ],
       'csv.unusable',
@@ -266,7 +266,12 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
       line += 1 + lineBreaks(fields);
       if (result.errors.length > 0) {
         const e = result.errors[0]!;
-        fail(`${e.code}: ${e.message}`, start);
+        fail(
+          e.code === 'MissingQuotes' || e.code === 'InvalidQuotes'
+            ? `csv.reason.${e.code}`
+            : 'csv.reason.other',
+          start,
+        );
         p.abort();
         signal();
         return;
@@ -284,14 +289,14 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
       signal();
     },
     error(err: Error) {
-      fail(err.message, line);
+      fail(systemReason(err), line);
       done = true;
       signal();
     },
   });
   text.on('error', (err: Error) => {
     failure ??= new InvalidInputError(
-      [{ field: 'FILE', message: 'csv.unreadable', params: { detail: err.message } }],
+      [{ field: 'FILE', message: 'csv.unreadable', params: { detail: systemReason(err) } }],
       'csv.unusable',
       { file: source.name },
     );
