@@ -40,7 +40,7 @@ export function suggest(word: string, candidates: readonly string[]): string[] {
   for (const candidate of new Set(candidates)) {
     if (option !== candidate.startsWith('--')) continue;
     const name = bare(candidate);
-    if (name.length <= 1 || name === typed) continue;
+    if (name.length <= 1) continue;
     const distance = editDistance(typed, name);
     const length = Math.max(typed.length, name.length);
     if ((length - distance) / length <= MIN_SIMILARITY) continue;
