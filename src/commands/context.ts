@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { InvalidInputError, UsageError } from '../errors.js';
+import { InvalidInputError, UsageError, type FieldIssue } from '../errors.js';
 import { resolveLang, type Lang } from '../i18n/index.js';
 import { Output, type Format } from '../ui/output.js';
 import type { Io } from '../ui/io.js';
@@ -104,12 +104,20 @@ export function optionName(key: PropertyKey): string {
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  throw new InvalidInputError(
-    r.error.issues.map((i) => ({
-      field: i.path.length > 0 ? optionName(i.path[0]!) : '-',
-      message: i.message,
-    })),
-  );
+  throw new InvalidInputError(fieldIssues(r.error));
+}
+
+/**
+ * Each of zod's issues as the user typed the field: the option (`--code-postal`) or the argument
+ * (`LOGIN`), with its message (a catalogue key, or zod's own sentence in the user's language);
+ * an option the schema does not know is named too.
+ */
+export function fieldIssues(error: z.ZodError): FieldIssue[] {
+  return error.issues.flatMap((i): FieldIssue[] => {
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((k) => ({ field: optionName(k), message: 'validation.unknownField' }));
+    return [{ field: i.path.length > 0 ? optionName(i.path[0]!) : '-', message: i.message }];
+  });
 }
 
 export { examples } from './help-text.js';

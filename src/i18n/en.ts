@@ -242,6 +242,7 @@ export const en: Record<keyof typeof fr, string> = {
   'validation.language': 'fr or en',
   'validation.onOff': 'on or off',
   'validation.date': 'invalid or non-existent date (DD/MM/YYYY or YYYY-MM-DD)',
+  'validation.unknownField': 'not an option of this command',
   'validation.choice': '“{value}” is not one of {choices}',
   'validation.invalidValue': 'value “{value}” refused',
   'validation.positiveInt': 'a whole positive number',
@@ -318,7 +319,8 @@ export const en: Record<keyof typeof fr, string> = {
   'account.credentialsQueued': 'Credentials of {login} queued again for {email}.',
   'account.edited': 'Account {login} edited: {fields}.',
   'account.unchanged': 'Account {login} unchanged: the values given are those already stored.',
-  'account.nothingToEdit': 'no change asked for (see --help)',
+  'account.nothingToEdit':
+    'Nothing to do: no change asked for; give at least one option (see --help).',
   'account.completed': 'Account {login} completed.',
   'account.alreadyCompleted': 'The account {login} is already completed: use “account edit”.',
 

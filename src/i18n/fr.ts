@@ -251,6 +251,7 @@ export const fr = {
   'validation.language': 'fr ou en',
   'validation.onOff': 'on ou off',
   'validation.date': 'date invalide ou inexistante (JJ/MM/AAAA ou AAAA-MM-JJ)',
+  'validation.unknownField': 'option inconnue de cette commande',
   'validation.choice': '« {value} » n’est pas une valeur admise ({choices})',
   'validation.invalidValue': 'valeur « {value} » refusée',
   'validation.positiveInt': 'nombre entier positif attendu',
@@ -335,7 +336,8 @@ export const fr = {
   'account.edited': 'Compte {login} modifié : {fields}.',
   'account.unchanged':
     'Compte {login} inchangé : les valeurs données sont celles déjà enregistrées.',
-  'account.nothingToEdit': 'aucune modification demandée (voir --help)',
+  'account.nothingToEdit':
+    'Rien à faire : aucune modification demandée ; indiquez au moins une option (voir --help).',
   'account.completed': 'Compte {login} complété.',
   'account.alreadyCompleted': 'Le compte {login} est déjà complété : utilisez « account edit ».',
 

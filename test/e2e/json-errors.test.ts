@@ -61,3 +61,54 @@ describe.each(DIALECTS)('JSON errors (%s)', (dialect) => {
     expect(plain.stderr).not.toContain('{"error"');
   });
 });
+
+describe.each(DIALECTS)('all invalid fields at once (%s)', (dialect) => {
+  let fresh: FreshLocation;
+  beforeEach(async () => {
+    fresh = await freshLocation(dialect, 'seeded');
+  });
+  afterEach(() => fresh.cleanup());
+  const cli = (...args: string[]) => run(['--db', fresh.location, '--as', CORR, ...args]);
+
+  it('account edit: the three invalid options, each named, the postal code included', async () => {
+    const r = await cli(
+      'account',
+      'edit',
+      '--telephone',
+      'abc',
+      '--code-postal',
+      '6400',
+      '--email',
+      'bad@',
+    );
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(
+      'Erreur : Saisie invalide : rien n’a été enregistré.\n' +
+        '  - --email: adresse e-mail invalide\n' +
+        '  - --telephone: numéro de téléphone invalide (ex. 05 59 27 85 80 ou +33 5 59 27 85 80)\n' +
+        '  - --code-postal: code postal invalide (5 chiffres en France)\n',
+    );
+  });
+
+  it('account edit with no option: one clean sentence, no dangling field', async () => {
+    const r = await cli('account', 'edit');
+    expect(r.code).toBe(5);
+    expect(r.stderr).toBe(
+      'Erreur : Rien à faire : aucune modification demandée ; indiquez au moins une option (voir --help).\n',
+    );
+  });
+
+  it('enumerated values in any case: --status inactif, --role gestionnaire_principal', async () => {
+    expect((await cli('account', 'list', '--status', 'inactif')).code).toBe(0);
+    expect((await cli('account', 'list', '--status', 'Actif', '--json')).stdout).toContain(
+      '"status": "ACTIF"',
+    );
+    expect((await cli('attachment', 'list', '--status', 'validee')).code).toBe(0);
+    expect((await cli('--format', 'JSON', 'account', 'list')).stdout.startsWith('[')).toBe(true);
+    const bad = await cli('account', 'list', '--status', 'dormant');
+    expect(bad.code).toBe(5);
+    expect(bad.stderr).toContain(
+      '--status: « dormant » n’est pas une valeur admise (ACTIF, INACTIF, SUPPRIME)',
+    );
+  });
+});
