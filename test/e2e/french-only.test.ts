@@ -26,6 +26,7 @@ const ENGLISH = [
   'Expected',
   'Invalid input',
   'ENOENT',
+  'Too small',
   '[command]',
   '<file>',
 ];
@@ -51,7 +52,11 @@ describe.each(DIALECTS)('every message in the user’s language (%s)', (dialect)
     ['mandatory option missing', ['habilitation', 'grant', 'x@y.fr', '--structure', '1']],
     ['zod: invalid fields', ['account', 'edit', '--telephone', 'abc', '--email', 'bad@']],
     ['zod: a number', ['account', 'list', '--limit', 'abc']],
+    ['zod: its own locale', ['account', 'list', '--search', '']],
+    ['an enumerated value in --json', ['--json', 'habilitation', 'list', '--status', 'x']],
     ['Node: a missing file', ['structure', 'import', 'nope.csv']],
+    ['Node: a missing anchors file', ['audit', 'verify', '--anchor', 'nope.txt']],
+    ['a group alone', ['account']],
     [
       'Node: a missing file to add',
       ['file', 'add', 'nope.pdf', '--designation', 'x', '--type', 'AUTRE'],
