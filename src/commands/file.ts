@@ -98,7 +98,8 @@ export function fileCommand(lang: Lang): Command {
     .description(t('cmd.file.add'))
     .argument('<path>', t('arg.filePath'))
     .option('--designation <text>', t('opt.designation'))
-    .addOption(enumOption('--type <type>', t('opt.fileType'), FILE_TYPES))
+    // an unknown type refuses the file with the file's own words (`fileType`)
+    .addOption(enumOption('--type <type>', t('opt.fileType'), FILE_TYPES, true))
     .addHelpText(
       'after',
       examples(
