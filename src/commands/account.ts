@@ -66,7 +66,7 @@ async function personalPatchOf(
   );
   const r = personalPatchSchema.safeParse(input);
   if (r.success) return toPersonalPatch(r.data);
-  const issues = fieldIssues(r.error);
+  const issues = fieldIssues(r.error, input);
   const code = input.codePostal;
   if (typeof code === 'string' && code !== '' && !issues.some((i) => i.field === '--code-postal')) {
     const pays = personalPatchSchema.shape.pays.safeParse(input.pays);

@@ -80,6 +80,25 @@ describe.each(DIALECTS)('every message in the user’s language (%s)', (dialect)
     for (const word of FRENCH) expect(said, word).not.toContain(word);
   });
 
+  it('zod’s own sentences replaced by ours: an empty text is required, in each language', async () => {
+    const fr = await run(['--db', fresh.location, '--as', CORR, 'account', 'list', '--search', '']);
+    expect(fr.code).toBe(5);
+    expect(fr.stderr).toContain('  - --search: obligatoire\n');
+    const en = await run([
+      '--db',
+      fresh.location,
+      '--as',
+      CORR,
+      '--lang',
+      'en',
+      'account',
+      'list',
+      '--search',
+      '',
+    ]);
+    expect(en.stderr).toContain('  - --search: required\n');
+  });
+
   it('the file that is not there is said in words, in each language', async () => {
     expect(fs.existsSync(path.join(fresh.dir, 'nope.csv'))).toBe(false);
     const fr = await run(
