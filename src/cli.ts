@@ -4,12 +4,21 @@ import path from 'node:path';
 import { Command, CommanderError, Help, Option, type ParseOptionsResult } from 'commander';
 import { bindIo } from './commands/program-io.js';
 import { redactErrorUrls } from './db/url.js';
-import { examples } from './commands/help-text.js';
-import { AppError, EXIT, InvalidInputError, PartialBatchError } from './errors.js';
-import { resolveLang, t, type Lang, type MessageKey } from './i18n/index.js';
+import { examples, placeholder, placeholders } from './commands/help-text.js';
+import { enumOption } from './commands/options.js';
+import {
+  AppError,
+  CommandLineError,
+  EXIT,
+  InvalidInputError,
+  PartialBatchError,
+  type FieldIssue,
+} from './errors.js';
+import { isMessageKey, resolveLang, t, type Lang, type MessageKey } from './i18n/index.js';
 import type { Io } from './ui/io.js';
 import { Output } from './ui/output.js';
 import { inquirerPrompter } from './ui/prompts.js';
+import { suggest } from './ui/suggest.js';
 
 /**
  * `run(argv, io)`: builds the program (global options, command groups, localised help), runs
@@ -140,11 +149,9 @@ export async function buildProgram(
     .version(version, '-V, --version', t(lang, 'opt.version'))
     .addOption(new Option('--db <path|url>', t(lang, 'opt.db')))
     .addOption(new Option('--as <login>', t(lang, 'opt.as')))
-    .addOption(
-      new Option('--format <format>', t(lang, 'opt.format')).choices(['table', 'json', 'csv']),
-    )
+    .addOption(enumOption('--format <format>', t(lang, 'opt.format'), ['table', 'json', 'csv']))
     .option('--json', t(lang, 'opt.json'))
-    .addOption(new Option('--lang <lang>', t(lang, 'opt.lang')).choices(['fr', 'en']))
+    .addOption(enumOption('--lang <lang>', t(lang, 'opt.lang'), ['fr', 'en']))
     .addOption(new Option('--profile <name>', t(lang, 'opt.configProfile')))
     .option('-y, --yes', t(lang, 'opt.yes'))
     .option('-q, --quiet', t(lang, 'opt.quiet'))
@@ -173,6 +180,10 @@ export async function buildProgram(
         showGlobalOptions: true,
         styleTitle: (s: string) => (TITLES[s] ? t(lang, TITLES[s]) : s),
         optionDescription: (o: Option) => describeOption(lang, o),
+        styleUsage: (s: string) => placeholders(lang, s),
+        styleOptionTerm: (s: string) => placeholders(lang, s),
+        styleArgumentTerm: (s: string) => placeholder(lang, s),
+        styleSubcommandTerm: (s: string) => placeholders(lang, s),
       } as Partial<Help>)
       .configureOutput({
         writeOut: (s) => io.stdout.write(s),
@@ -180,6 +191,10 @@ export async function buildProgram(
         // usage errors are printed by `run`, translated
         outputError: () => {},
       });
+    // commander's own sentences are English: each of its errors is rebuilt from the catalogue
+    cmd.error = (message: string, options?: { code?: string }): never => {
+      throw commandLineError(cmd, lang, message, options?.code ?? 'commander.error');
+    };
     cmd.commands.forEach(configure);
   };
   configure(program);
@@ -197,6 +212,82 @@ function describeOption(lang: Lang, o: Option): string {
   const envVar = o.long ? OPTION_ENV[o.long] : undefined;
   if (envVar) extra.push(t(lang, 'help.envVar', { name: envVar }));
   return extra.length > 0 ? `${o.description} (${extra.join(', ')})` : o.description;
+}
+
+/** The long flags a command accepts: its own, then those of its parents (the global options). */
+function flagsOf(cmd: Command): string[] {
+  const flags: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent)
+    for (const o of c.createHelp().visibleOptions(c)) if (o.long) flags.push(o.long);
+  return flags;
+}
+
+/** The option of `cmd` or of its parents that commander names by its flags (`--type <type>`). */
+function optionFlagged(cmd: Command, flags: string): Option | undefined {
+  for (let c: Command | null = cmd; c; c = c.parent) {
+    const found = c.options.find((o) => o.flags === flags);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * Commander's error, found while reading the command line, as a typed error with a catalogue key:
+ * its English sentence is read only for the words it quotes (the option, the argument).
+ */
+function commandLineError(cmd: Command, lang: Lang, message: string, code: string): AppError {
+  const quoted = [...message.matchAll(/'([^']*)'/g)].map((m) => m[1]!);
+  const flag = (flags: string | undefined) =>
+    flags === undefined ? '' : (optionFlagged(cmd, flags)?.long ?? flags.split(/[ ,]/)[0]!);
+  switch (code) {
+    case 'commander.unknownCommand': {
+      const word = cmd.args[0] ?? '';
+      const names = cmd.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+      return new CommandLineError('usage.unknownCommand', { token: word }, suggest(word, names));
+    }
+    case 'commander.unknownOption': {
+      const typed = /^error: unknown option '([\s\S]*?)'(?:\n\(Did you mean[\s\S]*)?$/.exec(
+        message,
+      )?.[1];
+      const word = typed ?? quoted[0] ?? '';
+      const near = word.startsWith('--') ? suggest(word.split('=')[0]!, flagsOf(cmd)) : [];
+      return new CommandLineError('usage.unknownOption', { token: word }, near);
+    }
+    case 'commander.missingArgument':
+      return new CommandLineError('usage.missingArgument', {
+        token: placeholders(lang, `<${quoted[0] ?? ''}>`),
+      });
+    case 'commander.optionMissingArgument':
+      return new CommandLineError('usage.optionMissingArgument', { token: flag(quoted[0]) });
+    case 'commander.missingMandatoryOptionValue':
+      return new CommandLineError('usage.missingMandatoryOption', { token: flag(quoted[0]) });
+    case 'commander.excessArguments': {
+      const extra = cmd.args.slice(cmd.registeredArguments.length);
+      return new CommandLineError(
+        extra.length === 1 ? 'usage.excessArgument' : 'usage.excessArguments',
+        { extra: extra.join(' ') },
+      );
+    }
+    case 'commander.conflictingOption':
+      return new CommandLineError('usage.conflictingOption', {
+        first: flag(quoted[0]?.replace(/^option /, '')),
+        second: flag(quoted[1]),
+      });
+    case 'commander.invalidArgument': {
+      // an argParser of ours throws its own errors; this is for any other (an argument's)
+      const option = quoted[0] === undefined ? undefined : optionFlagged(cmd, quoted[0]);
+      const field = option ? (option.long ?? option.name()) : (quoted[1] ?? '-').toUpperCase();
+      return new InvalidInputError([
+        {
+          field,
+          message: 'validation.invalidValue',
+          params: { value: option ? quoted[1] : quoted[0] },
+        },
+      ]);
+    }
+    default:
+      return new CommandLineError('usage.commandLine');
+  }
 }
 
 /**
@@ -251,8 +342,20 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.OK;
   } catch (err) {
-    return report(err, out, typedPaths(argv, io.cwd));
+    return report(err, out, typedPaths(argv, io.cwd), preScanJson(argv));
   }
+}
+
+/** Whether the user asked for JSON (`--json`, `--format json`): errors are then JSON too. */
+function preScanJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  const words = end < 0 ? argv : argv.slice(0, end);
+  return words.some(
+    (a, i) =>
+      a === '--json' ||
+      /^--format=json$/i.test(a) ||
+      (a === '--format' && words[i + 1]?.trim().toLowerCase() === 'json'),
+  );
 }
 
 /** zod's own messages in the user's language: only the two locales are loaded, not its forty. */
@@ -307,71 +410,130 @@ function typedPathOf(err: unknown, typed: readonly string[]): string | undefined
   );
 }
 
-/** Prints what went wrong, in the user's language, and returns the exit code of SPEC 5. */
-export function report(err: unknown, out: Output, typed: readonly string[] = []): number {
+/** What went wrong, said once and rendered for people (stderr lines) or scripts (one JSON object). */
+interface Failure {
+  code: number;
+  key: string;
+  message: string;
+  fields: { field: string; message: string; line?: number }[];
+  /** The nearest words to a mistyped one. */
+  suggestions?: readonly string[];
+}
+
+/** A parameter that is itself a catalogue key (a system error's cause) is said in words too. */
+function textOf(out: Output, key: string, params: Record<string, unknown> = {}): string {
+  const said = Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k,
+      typeof v === 'string' && isMessageKey(v) ? out.t(v) : v,
+    ]),
+  );
+  return out.text(key, said);
+}
+
+function fieldsOf(out: Output, issues: readonly FieldIssue[]): Failure['fields'] {
+  return issues.map((i) => ({
+    field: i.field,
+    message: textOf(out, i.message, i.params),
+    ...(i.line === undefined ? {} : { line: i.line }),
+  }));
+}
+
+/** `Vouliez-vous dire « account » ?`, or nothing when no word is near. */
+function didYouMean(out: Output, words: readonly string[]): string {
+  if (words.length === 0) return '';
+  const quoted = words.map((word) => out.t('usage.quoted', { word }));
+  const listed =
+    quoted.length === 1
+      ? quoted[0]!
+      : `${quoted.slice(0, -1).join(', ')}${out.t('usage.or')}${quoted.at(-1)!}`;
+  return ' ' + out.t('usage.didYouMean', { words: listed });
+}
+
+/**
+ * Prints what went wrong, in the user's language, and returns the exit code of SPEC 5. With
+ * `json`, the error is also one JSON object, the last line of stderr:
+ * `{"error":{"code","key","message","fields"}}` (code: the exit code; key: the catalogue's).
+ */
+export function report(
+  err: unknown,
+  out: Output,
+  typed: readonly string[] = [],
+  json = false,
+): number {
   redactErrorUrls(err); // SPEC 4: never a password, whatever the error quotes
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.OK;
     // `chorus-admin` or a group alone: commander already showed the help on stderr
     if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync')
       return EXIT.USAGE;
-    out.error(commanderMessage(err, out));
-    out.info('usage.seeHelp');
-    // a value outside an option's choices is invalid input (SPEC 5), not a misuse of the command line
-    return err.code === 'commander.invalidArgument' ? EXIT.INVALID : EXIT.USAGE;
   }
-  if (err instanceof InvalidInputError) {
-    out.error(
-      out.text(err.key, err.params),
-      err.issues.map(
-        (i) =>
-          `${i.line === undefined ? '' : out.t('output.line', { line: i.line }) + ' '}${i.field}: ${out.text(i.message, i.params)}`,
-      ),
+  const failure = failureOf(err, out, typed);
+  out.error(
+    failure.message,
+    failure.fields.map(
+      (f) =>
+        `${f.line === undefined ? '' : out.t('output.line', { line: f.line }) + ' '}${f.field === '-' ? '' : f.field + ': '}${f.message}`,
+    ),
+  );
+  if (err instanceof CommandLineError) out.info('usage.seeHelp');
+  if (failure.code === EXIT.INTERNAL) {
+    if (out.verbose && err instanceof Error && err.stack) out.debug(err.stack);
+    else out.info('error.internalHint');
+  } else if (err instanceof AppError && err.params.detail) out.debug(String(err.params.detail));
+  else if (err instanceof Error && failure.key === 'error.path') out.debug(err.message);
+  // for scripts, the same as the last line of stderr: one JSON object
+  // (a batch that ran, exit 1, has its result on stdout already)
+  if (json && !(err instanceof PartialBatchError)) {
+    const { suggestions, ...said } = failure;
+    out.io.stderr.write(
+      JSON.stringify({ error: { ...said, ...(suggestions?.length ? { suggestions } : {}) } }) +
+        '\n',
     );
-    return err.exitCode;
   }
-  if (err instanceof PartialBatchError) {
-    out.error(out.text(err.key, err.params));
-    return err.exitCode;
-  }
-  if (err instanceof AppError) {
-    out.error(out.text(err.key, err.params));
-    if (err.params.detail) out.debug(String(err.params.detail));
-    return err.exitCode;
-  }
+  return failure.code;
+}
+
+function failureOf(err: unknown, out: Output, typed: readonly string[]): Failure {
+  if (err instanceof CommandLineError)
+    return {
+      code: err.exitCode,
+      key: err.key,
+      message: textOf(out, err.key, err.params) + didYouMean(out, err.suggestions),
+      fields: [],
+      suggestions: err.suggestions,
+    };
+  if (err instanceof InvalidInputError)
+    return {
+      code: err.exitCode,
+      key: err.key,
+      message: textOf(out, err.key, err.params),
+      fields: fieldsOf(out, err.issues),
+    };
+  if (err instanceof AppError)
+    return {
+      code: err.exitCode,
+      key: err.key,
+      message: textOf(out, err.key, err.params),
+      fields: [],
+    };
   const typedPath = typedPathOf(err, typed);
   if (typedPath !== undefined) {
     const code = (err as NodeJS.ErrnoException).code!;
-    out.error(
-      out.t('error.path', {
+    return {
+      code: PATH_ERRORS[code]!,
+      key: 'error.path',
+      message: out.t('error.path', {
         path: typedPath,
         reason: out.t(`error.path.${code}` as MessageKey),
       }),
-    );
-    out.debug((err as Error).message);
-    return PATH_ERRORS[code]!;
+      fields: [],
+    };
   }
-  out.error(out.t('error.internal', { message: err instanceof Error ? err.message : String(err) }));
-  if (out.verbose && err instanceof Error && err.stack) out.debug(err.stack);
-  else out.info('error.internalHint');
-  return EXIT.INTERNAL;
-}
-
-const COMMANDER_MESSAGES: Record<string, MessageKey> = {
-  'commander.unknownOption': 'usage.unknownOption',
-  'commander.unknownCommand': 'usage.unknownCommand',
-  'commander.missingArgument': 'usage.missingArgument',
-  'commander.optionMissingArgument': 'usage.optionMissingArgument',
-  'commander.missingMandatoryOptionValue': 'usage.missingMandatoryOption',
-  'commander.excessArguments': 'usage.excessArguments',
-  'commander.invalidArgument': 'usage.invalidArgument',
-  'commander.conflictingOption': 'usage.conflictingOption',
-};
-
-/** Commander's messages are English; the offending word is kept and the sentence translated. */
-function commanderMessage(err: CommanderError, out: Output): string {
-  const key = COMMANDER_MESSAGES[err.code];
-  const token = /'([^']+)'/.exec(err.message)?.[1] ?? '';
-  if (!key) return err.message.replace(/^error: /, '');
-  return out.t(key, { token, detail: err.message.replace(/^error: /, '') });
+  return {
+    code: EXIT.INTERNAL,
+    key: 'error.internal',
+    message: out.t('error.internal', { message: err instanceof Error ? err.message : String(err) }),
+    fields: [],
+  };
 }

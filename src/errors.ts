@@ -36,6 +36,20 @@ export class UsageError extends AppError {
   readonly exitCode = EXIT.USAGE;
 }
 
+/**
+ * A misuse of the command line found while reading it (unknown command or option, missing
+ * argument…): exit 2, with the nearest words the user may have meant.
+ */
+export class CommandLineError extends UsageError {
+  constructor(
+    key: MessageKey,
+    params: Params = {},
+    readonly suggestions: readonly string[] = [],
+  ) {
+    super(key, params);
+  }
+}
+
 export class NotFoundError extends AppError {
   override readonly name = 'NotFoundError';
   readonly exitCode = EXIT.NOT_FOUND;
@@ -106,4 +120,35 @@ export class OrphanedError extends AppError {
   constructor() {
     super('store.orphaned');
   }
+}
+
+/** The system errors whose cause the catalogues say in words (`error.errno.ENOENT`…). */
+const ERRNO_KEYS = {
+  ENOENT: 'error.errno.ENOENT',
+  EACCES: 'error.errno.EACCES',
+  EPERM: 'error.errno.EPERM',
+  EISDIR: 'error.errno.EISDIR',
+  ENOTDIR: 'error.errno.ENOTDIR',
+  ENAMETOOLONG: 'error.errno.ENAMETOOLONG',
+  ELOOP: 'error.errno.ELOOP',
+  EROFS: 'error.errno.EROFS',
+  EEXIST: 'error.errno.EEXIST',
+  ENOSPC: 'error.errno.ENOSPC',
+  EDQUOT: 'error.errno.ENOSPC',
+  EIO: 'error.errno.EIO',
+  EMFILE: 'error.errno.EMFILE',
+  ENFILE: 'error.errno.EMFILE',
+  EBUSY: 'error.errno.EBUSY',
+  EPIPE: 'error.errno.EPIPE',
+} as const satisfies Record<string, MessageKey>;
+
+/**
+ * Why a file could not be read or written, as a catalogue key for a message's `{detail}`: Node's
+ * own message is English (`ENOENT: no such file or directory, open 'x'`), so it is never shown.
+ */
+export function systemReason(err: unknown): MessageKey {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && Object.hasOwn(ERRNO_KEYS, code)
+    ? ERRNO_KEYS[code as keyof typeof ERRNO_KEYS]
+    : 'error.errno.other';
 }

@@ -10,7 +10,7 @@ import {
 import * as audit from '../db/audit.repository.js';
 import type { Db } from '../db/schema.js';
 import type { Store } from '../db/store.js';
-import { InvalidInputError, StoreUnavailableError } from '../errors.js';
+import { InvalidInputError, StoreUnavailableError, systemReason } from '../errors.js';
 import { runUseCase } from './use-case.js';
 
 /** An audit entry as commands show and export it. */
@@ -108,7 +108,7 @@ export async function readAnchors(file: string): Promise<Anchor[]> {
       {
         field: '--anchor',
         message: 'file.unreadable',
-        params: { detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message },
+        params: { detail: systemReason(err) },
       },
     ]);
   }

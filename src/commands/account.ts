@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { enumOption } from './options.js';
 import { z } from 'zod';
 import type { AccountDetails, AccountView } from '../app/accounts.js';
 import {
@@ -15,7 +16,15 @@ import { InvalidInputError } from '../errors.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { askText, confirm } from '../ui/prompts.js';
-import { actorOf, examples, globalsOf, parse, positiveInt, type Globals } from './context.js';
+import {
+  actorOf,
+  examples,
+  fieldIssues,
+  globalsOf,
+  parse,
+  positiveInt,
+  type Globals,
+} from './context.js';
 import { withStore } from '../app/session.js';
 
 /** `account …`: the correspondent's account management and the holder's own data (SPEC 7). */
@@ -43,11 +52,40 @@ function withPersonalOptions(cmd: Command, lang: Lang): Command {
   return cmd;
 }
 
-function personalPatchOf(opts: Record<string, unknown>) {
+/**
+ * The personal options, validated together so that every invalid one is named at once: the
+ * postal code too, whose format depends on the country (`--pays`, else the account's, which
+ * `countryOf` reads only when another option already fails).
+ */
+async function personalPatchOf(
+  opts: Record<string, unknown>,
+  countryOf: () => Promise<string | undefined>,
+) {
   const input = Object.fromEntries(
     PERSONAL_KEYS.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]),
   );
-  return toPersonalPatch(parse(personalPatchSchema, input));
+  const r = personalPatchSchema.safeParse(input);
+  if (r.success) return toPersonalPatch(r.data);
+  const issues = fieldIssues(r.error, input);
+  const code = input.codePostal;
+  if (typeof code === 'string' && code !== '' && !issues.some((i) => i.field === '--code-postal')) {
+    const pays = personalPatchSchema.shape.pays.safeParse(input.pays);
+    const country = (pays.success ? pays.data : undefined) ?? (await countryOf());
+    if (country !== undefined && !checkPostalCode(code, country).ok)
+      issues.push({ field: OPTION_OF.postalCode, message: 'validation.postalCode' });
+  }
+  throw new InvalidInputError(issues);
+}
+
+/** The country of the account a command changes, for its postal code; unknown when it cannot be read. */
+function countryOfAccount(g: Globals, actor: string, login: string | undefined) {
+  return async () => {
+    const { showAccount: show } = await import('../app/accounts.js');
+    return withStore(g.store, (s) => show(s, actor, login)).then(
+      (a) => a.country,
+      () => undefined,
+    );
+  };
 }
 
 export const ACCOUNT_COLUMNS: Column<AccountView>[] = [
@@ -142,7 +180,7 @@ export function accountCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { LOGIN } = parse(loginArg, { LOGIN: login });
-      const data = personalPatchOf(opts);
+      const data = await personalPatchOf(opts, () => Promise.resolve('FR'));
       const missing = (['email', 'lastName', 'firstName'] as const).filter(
         (k) => data[k] === undefined,
       );
@@ -216,7 +254,7 @@ export function accountCommand(lang: Lang): Command {
   account
     .command('list')
     .description(t('cmd.account.list'))
-    .addOption(new Option('--status <status>', t('opt.status')).choices(ACCOUNT_STATUSES))
+    .addOption(enumOption('--status <status>', t('opt.status'), ACCOUNT_STATUSES))
     .option('--structure <id>', t('opt.structure'))
     .option('--search <text>', t('opt.search'))
     .option('--limit <n>', t('opt.limit'), '100')
@@ -287,9 +325,8 @@ export function accountCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const target = login === undefined ? undefined : parse(loginArg, { LOGIN: login }).LOGIN;
-      const patch = personalPatchOf(opts);
-      if (Object.keys(patch).length === 0)
-        throw new InvalidInputError([{ field: '-', message: 'account.nothingToEdit' }]);
+      const patch = await personalPatchOf(opts, countryOfAccount(g, actor, target));
+      if (Object.keys(patch).length === 0) throw new InvalidInputError([], 'account.nothingToEdit');
       const { editAccount } = await import('../app/accounts.js');
       const result = await withStore(g.store, (s) => editAccount(s, actor, target, patch));
       if (result.changed.length === 0)
@@ -313,7 +350,7 @@ export function accountCommand(lang: Lang): Command {
     .action(async (opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
-      const patch = personalPatchOf(opts);
+      const patch = await personalPatchOf(opts, countryOfAccount(g, actor, undefined));
       const { completionState, completeAccount } = await import('../app/accounts.js');
       const state = await withStore(g.store, (s) => completionState(s, actor));
       // the first-login form: what is still missing is asked for on a TTY

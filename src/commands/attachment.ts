@@ -1,13 +1,14 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { enumOption } from './options.js';
 import { z } from 'zod';
 import type { AttachmentView, DecisionResult } from '../app/attachments.js';
 import { withStore } from '../app/session.js';
 import { ATTACHMENT_STATUSES, ROLES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
-import { PartialBatchError } from '../errors.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { askText } from '../ui/prompts.js';
+import { reportBulk } from './batch.js';
 import { actorOf, examples, globalsOf, parse, type Globals } from './context.js';
 
 /** `attachment …`: requests, decisions, managers' additions, detachment and the GP transfer (SPEC 7). */
@@ -56,21 +57,6 @@ const PENDING_COLUMNS = COLUMNS.filter((c) =>
   ].includes(c.key),
 );
 
-type DecisionRow = {
-  id: number;
-  ok: boolean;
-  status: string | null;
-  code: number | null;
-  message: string | null;
-};
-const DECISION_COLUMNS: Column<DecisionRow>[] = [
-  { key: 'id', label: 'col.id' },
-  { key: 'ok', label: 'col.ok' },
-  { key: 'status', label: 'col.status' },
-  { key: 'code', label: 'col.exitCode' },
-  { key: 'message', label: 'col.message' },
-];
-
 const id = f.rowId;
 const optionalDate = f.date.optional().transform((d) => d ?? null);
 const codes = z.array(z.string().trim().min(1)).default([]);
@@ -93,23 +79,18 @@ async function requiredText(
   );
 }
 
-/** Renders each item's outcome; one ID fails with its own code, several with 1 when any failed (SPEC 5). */
+/** Each request's outcome, by the rule of every bulk command (`reportBulk`). */
 function reportDecisions(g: Globals, results: DecisionResult[], done: MessageKey): void {
-  const rows: DecisionRow[] = results.map((r) => ({
-    id: r.id,
-    ok: r.ok,
-    status: r.status,
-    code: r.code,
-    message: r.error ? g.out.text(r.error.key, r.error.params) : null,
-  }));
-  const failed = results.filter((r) => !r.ok);
-  if (results.length === 1 && failed.length === 1) throw failed[0]!.error!;
-  g.out.list(rows, DECISION_COLUMNS);
-  if (failed.length === 0) return g.out.success(done, { count: results.length });
-  throw new PartialBatchError(rows, 'attachment.decidedPartly', {
-    failed: failed.length,
-    total: results.length,
-  });
+  reportBulk(
+    g,
+    results.map((r) =>
+      r.ok || !r.error
+        ? { id: r.id, ok: true as const, value: { status: r.status ?? '' } }
+        : { id: r.id, ok: false as const, error: r.error },
+    ),
+    done,
+    'attachment.decidedPartly',
+  );
 }
 
 export function attachmentCommand(lang: Lang): Command {
@@ -129,7 +110,7 @@ export function attachmentCommand(lang: Lang): Command {
     .command('list')
     .description(t('cmd.attachment.list'))
     .option('--account <login>', t('opt.attachmentAccount'))
-    .addOption(new Option('--status <status>', t('opt.status')).choices(ATTACHMENT_STATUSES))
+    .addOption(enumOption('--status <status>', t('opt.status'), ATTACHMENT_STATUSES))
     .addHelpText(
       'after',
       examples(
@@ -262,7 +243,7 @@ export function attachmentCommand(lang: Lang): Command {
     .argument('<login>', t('arg.login'))
     .argument('<structure>', t('arg.structure'))
     .option('--service <code>', t('opt.service'), collect)
-    .addOption(new Option('--role <role>', t('opt.role')).choices(ROLES).default('UTILISATEUR'))
+    .addOption(enumOption('--role <role>', t('opt.role'), ROLES).default('UTILISATEUR'))
     .option('--from <date>', t('opt.from'))
     .option('--until <date>', t('opt.until'))
     .addHelpText(

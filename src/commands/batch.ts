@@ -46,42 +46,50 @@ export interface BulkRow {
   id: number;
   ok: boolean;
   status: string | null;
-  exitCode: number;
+  /** The exit code (SPEC 5) this id alone would have given: 0 when it went through. */
+  code: number;
   message: string | null;
 }
 
 const BULK_COLUMNS: Column<BulkRow>[] = [
   { key: 'id', label: 'col.id' },
+  { key: 'ok', label: 'col.ok' },
   { key: 'status', label: 'col.status' },
-  { key: 'exitCode', label: 'col.exitCode' },
+  { key: 'code', label: 'col.exitCode' },
   { key: 'message', label: 'col.message' },
 ];
 
 /**
- * The per-id results of `approve|reject|remove ID...` on stdout. One id that failed exits with
- * its own code (3, 4, 6…) and message; several: 0 when all went through, else 1 (SPEC 5: a bulk
- * decision whose items were partly rejected), each failure said in its row.
+ * The one rule of every bulk command (`approve|reject|remove ID...`): the per-id results on
+ * stdout, as a table or CSV, and with `--json` an array whatever the number of ids. One id that
+ * failed exits with its own code (3, 4, 6…) and message, said on stderr (a table shows nothing
+ * more); several: 0 when all went through, else 1 (SPEC 5: a bulk decision whose items were
+ * partly rejected), each failure said in its row.
  */
 export function reportBulk(
   g: Globals,
   outcomes: readonly ItemOutcome<{ status: string }>[],
   done: MessageKey,
+  partial: MessageKey = 'bulk.partial',
 ): void {
-  const [only] = outcomes;
-  if (outcomes.length === 1 && only && !only.ok) throw only.error;
   const rows: BulkRow[] = outcomes.map((o) =>
     o.ok
-      ? { id: o.id, ok: true, status: o.value.status, exitCode: 0, message: null }
+      ? { id: o.id, ok: true, status: o.value.status, code: 0, message: null }
       : {
           id: o.id,
           ok: false,
           status: null,
-          exitCode: o.error.exitCode,
+          code: o.error.exitCode,
           message: g.out.text(o.error.key, o.error.params),
         },
   );
+  const [only] = outcomes;
+  if (outcomes.length === 1 && only && !only.ok) {
+    if (g.format === 'json') g.out.list(rows, BULK_COLUMNS);
+    throw only.error;
+  }
   g.out.list(rows, BULK_COLUMNS);
   const failed = rows.filter((r) => !r.ok).length;
   if (failed === 0) return g.out.success(done, { count: rows.length });
-  throw new PartialBatchError(rows, 'bulk.partial', { failed, count: rows.length });
+  throw new PartialBatchError(rows, partial, { failed, count: rows.length, total: rows.length });
 }

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { InvalidInputError, UsageError } from '../errors.js';
-import { resolveLang, type Lang } from '../i18n/index.js';
+import { InvalidInputError, UsageError, type FieldIssue } from '../errors.js';
+import { isMessageKey, resolveLang, type Lang } from '../i18n/index.js';
 import { Output, type Format } from '../ui/output.js';
 import type { Io } from '../ui/io.js';
 import { ioOf } from './program-io.js';
@@ -150,11 +150,38 @@ export function optionName(key: PropertyKey): string {
 export function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const r = schema.safeParse(input);
   if (r.success) return r.data;
-  throw new InvalidInputError(
-    r.error.issues.map((i) => ({
-      field: i.path.length > 0 ? optionName(i.path[0]!) : '-',
-      message: i.message,
-    })),
+  throw new InvalidInputError(fieldIssues(r.error, input));
+}
+
+/**
+ * Each of zod's issues as the user typed the field: the option (`--code-postal`) or the argument
+ * (`LOGIN`), with its message (a catalogue key, or zod's own sentence in the user's language);
+ * an option the schema does not know is named too.
+ */
+export function fieldIssues(error: z.ZodError, input?: unknown): FieldIssue[] {
+  return error.issues.flatMap((i): FieldIssue[] => {
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((k) => ({ field: optionName(k), message: 'validation.unknownField' }));
+    const field = i.path.length > 0 ? optionName(i.path[0]!) : '-';
+    // zod's own sentences where ours say it better: an empty text, a value outside a list
+    if (i.code === 'too_small' && i.origin === 'string' && i.minimum === 1)
+      return [{ field, message: 'validation.required' }];
+    if (i.code === 'invalid_value' && !isMessageKey(i.message))
+      return [
+        {
+          field,
+          message: 'validation.choice',
+          params: { value: String(valueAt(input, i.path)), choices: i.values.join(', ') },
+        },
+      ];
+    return [{ field, message: i.message }];
+  });
+}
+
+function valueAt(input: unknown, at: readonly PropertyKey[]): unknown {
+  return at.reduce<unknown>(
+    (v, k) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : v),
+    input,
   );
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { enumOption } from './options.js';
 import { z } from 'zod';
 import type { Downloaded, FileView } from '../app/files.js';
 import { withStore } from '../app/session.js';
@@ -99,7 +100,8 @@ export function fileCommand(lang: Lang): Command {
     .description(t('cmd.file.add'))
     .argument('<path>', t('arg.filePath'))
     .option('--designation <text>', t('opt.designation'))
-    .option('--type <type>', t('opt.fileType'))
+    // an unknown type refuses the file with the file's own words (`fileType`)
+    .addOption(enumOption('--type <type>', t('opt.fileType'), FILE_TYPES, true))
     .addHelpText(
       'after',
       examples(
@@ -146,7 +148,7 @@ export function fileCommand(lang: Lang): Command {
     .command('list')
     .description(t('cmd.file.list'))
     .option('--account <login>', t('opt.fileAccount'))
-    .addOption(new Option('--type <type>', t('opt.fileTypeFilter')))
+    .addOption(enumOption('--type <type>', t('opt.fileTypeFilter'), FILE_TYPES))
     .option('--designation <text>', t('opt.designationFilter'))
     .addHelpText(
       'after',

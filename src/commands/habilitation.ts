@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { enumOption } from './options.js';
 import { z } from 'zod';
 import type { HabilitationView } from '../app/habilitations.js';
 import { withStore } from '../app/session.js';
@@ -52,7 +53,7 @@ export function habilitationCommand(lang: Lang): Command {
     .description(t('cmd.habilitation.list'))
     .option('--account <login>', t('opt.habilitationAccount'))
     .option('--structure <id>', t('opt.habilitationStructure'))
-    .addOption(new Option('--status <status>', t('opt.status')).choices(REQUEST_STATUSES))
+    .addOption(enumOption('--status <status>', t('opt.status'), REQUEST_STATUSES))
     .addHelpText(
       'after',
       examples(
@@ -81,7 +82,13 @@ export function habilitationCommand(lang: Lang): Command {
     .description(t('cmd.habilitation.request'))
     .requiredOption('--structure <id>', t('arg.structure'))
     .option('--service <code>', t('opt.serviceOne'))
-    .requiredOption('--profile <profile>', t('opt.profile'))
+    .addOption(
+      enumOption(
+        '--profile <profile>',
+        t('opt.profile'),
+        HABILITATION_PROFILES,
+      ).makeOptionMandatory(),
+    )
     .addHelpText(
       'after',
       examples(
@@ -109,7 +116,13 @@ export function habilitationCommand(lang: Lang): Command {
     .argument('<login>', t('arg.login'))
     .requiredOption('--structure <id>', t('arg.structure'))
     .option('--service <code>', t('opt.serviceOne'))
-    .requiredOption('--profile <profile>', t('opt.profile'))
+    .addOption(
+      enumOption(
+        '--profile <profile>',
+        t('opt.profile'),
+        HABILITATION_PROFILES,
+      ).makeOptionMandatory(),
+    )
     .addHelpText(
       'after',
       examples(
@@ -135,7 +148,7 @@ export function habilitationCommand(lang: Lang): Command {
     .command('edit')
     .description(t('cmd.habilitation.edit'))
     .argument('<id>', t('arg.requestId'))
-    .option('--profile <profile>', t('opt.profile'))
+    .addOption(enumOption('--profile <profile>', t('opt.profile'), HABILITATION_PROFILES))
     .option('--service <code>', t('opt.serviceEdit'))
     .addHelpText(
       'after',

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { enumOption } from './options.js';
 import { z } from 'zod';
 import type { ImportSummary } from '../app/structure-import.js';
 import type {
@@ -150,9 +151,9 @@ export function structureCommand(lang: Lang): Command {
       )
       .argument('<file>', t('arg.csvFile'))
       .addOption(
-        new Option('--encoding <encoding>', t('opt.encoding'))
-          .choices(['auto', 'utf8', 'cp1252'])
-          .default('auto'),
+        enumOption('--encoding <encoding>', t('opt.encoding'), ['auto', 'utf8', 'cp1252']).default(
+          'auto',
+        ),
       )
       .option('--rejects <file>', t('opt.rejects'))
       .addHelpText(
@@ -199,7 +200,7 @@ export function structureCommand(lang: Lang): Command {
     .description(t('cmd.structure.search'))
     .argument('[text...]', t('arg.searchText'))
     .option('--identifiant <identifiant>', t('opt.identifiant'))
-    .addOption(new Option('--type <type>', t('opt.idType')).choices(IDENTIFIER_TYPES))
+    .addOption(enumOption('--type <type>', t('opt.idType'), IDENTIFIER_TYPES))
     .option('--raison-sociale <text>', t('opt.raisonSociale'))
     .option('--code-postal <code>', t('opt.codePostalSearch'))
     .option('--ville <ville>', t('opt.villeSearch'))
@@ -288,9 +289,7 @@ export function structureCommand(lang: Lang): Command {
     .command('users')
     .description(t('cmd.structure.users'))
     .argument('<id>', t('arg.structure'))
-    .addOption(
-      new Option('--status <status...>', t('opt.attachmentStatus')).choices(ATTACHMENT_STATUSES),
-    )
+    .addOption(enumOption('--status <status...>', t('opt.attachmentStatus'), ATTACHMENT_STATUSES))
     .addHelpText(
       'after',
       examples(

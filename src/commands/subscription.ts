@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { enumOption } from './options.js';
 import { z } from 'zod';
 import type { SubscriptionView } from '../app/subscriptions.js';
 import { withStore } from '../app/session.js';
@@ -71,7 +72,7 @@ export function subscriptionCommand(lang: Lang): Command {
     .command('list')
     .description(t('cmd.subscription.list'))
     .option('--structure <id>', t('opt.subscriptionStructure'))
-    .addOption(new Option('--status <status>', t('opt.status')).choices(REQUEST_STATUSES))
+    .addOption(enumOption('--status <status>', t('opt.status'), REQUEST_STATUSES))
     .addHelpText(
       'after',
       examples(
@@ -93,7 +94,7 @@ export function subscriptionCommand(lang: Lang): Command {
     .argument('<structure>', t('arg.structure'))
     .argument('<space>', t('arg.space'))
     .option('--service <code>', t('opt.serviceOne'))
-    .option('--mode <mode>', t('opt.subscriptionMode'))
+    .addOption(enumOption('--mode <mode>', t('opt.subscriptionMode'), SUBSCRIPTION_MODES))
     .addHelpText(
       'after',
       examples(

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
+import { enumOption } from './options.js';
 import { z } from 'zod';
 import type { SyncSummary } from '../app/sync-madrhas.js';
 import { withStore } from '../app/session.js';
@@ -51,13 +52,11 @@ export function syncCommand(lang: Lang): Command {
     .description(t('cmd.sync.madrhas'))
     .argument('<file>', t('arg.csvFile'))
     .option('--dry-run', t('opt.dryRun'))
+    .addOption(enumOption('--mode <mode>', t('opt.mode'), ['full', 'delta']).default('full'))
     .addOption(
-      new Option('--mode <mode>', t('opt.mode')).choices(['full', 'delta']).default('full'),
-    )
-    .addOption(
-      new Option('--encoding <encoding>', t('opt.encoding'))
-        .choices(['auto', 'utf8', 'cp1252'])
-        .default('auto'),
+      enumOption('--encoding <encoding>', t('opt.encoding'), ['auto', 'utf8', 'cp1252']).default(
+        'auto',
+      ),
     )
     .option('--rejects <file>', t('opt.rejects'))
     .option('--max-deactivations <n|p%>', t('opt.maxDeactivations'), '10%')

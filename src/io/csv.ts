@@ -7,7 +7,7 @@ import Papa from 'papaparse';
 import { stringify as stringifyRows } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import { fold, spreadsheetSafe } from '../domain/text.js';
-import { ConflictError, InvalidInputError } from '../errors.js';
+import { ConflictError, InvalidInputError, systemReason } from '../errors.js';
 
 /**
  * The CSV inputs of SPEC 8, read as streams: encoding detected (UTF-8 with or without BOM, else
@@ -65,7 +65,7 @@ export async function inspectCsv(
         {
           field: 'FILE',
           message: 'csv.unreadable',
-          params: { file, detail: (err as Error).message },
+          params: { file, detail: systemReason(err) },
         },
       ],
       'csv.unusable',
@@ -354,7 +354,12 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
       line += 1 + lineBreaks(fields);
       if (result.errors.length > 0) {
         const e = result.errors[0]!;
-        fail(`${e.code}: ${e.message}`, start);
+        fail(
+          e.code === 'MissingQuotes' || e.code === 'InvalidQuotes'
+            ? `csv.reason.${e.code}`
+            : 'csv.reason.other',
+          start,
+        );
         p.abort();
         signal();
         return;
@@ -372,14 +377,14 @@ export async function openCsv(source: CsvSource): Promise<OpenCsv> {
       signal();
     },
     error(err: Error) {
-      fail(err.message, line);
+      fail(systemReason(err), line);
       done = true;
       signal();
     },
   });
   text.on('error', (err: Error) => {
     failure ??= new InvalidInputError(
-      [{ field: 'FILE', message: 'csv.unreadable', params: { detail: err.message } }],
+      [{ field: 'FILE', message: 'csv.unreadable', params: { detail: systemReason(err) } }],
       'csv.unusable',
       { file: source.name },
     );

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { numberedName, safeFileName } from '../domain/file.js';
-import { ConflictError, InvalidInputError } from '../errors.js';
+import { ConflictError, InvalidInputError, systemReason } from '../errors.js';
 
 /**
  * Where downloaded files go (SPEC 9: exactly the stored bytes, never outside the target folder):
@@ -141,7 +141,7 @@ function unwritable(where: string, err: unknown): InvalidInputError {
     {
       field: '-o',
       message: 'file.outputUnwritable',
-      params: { path: where, detail: (err as NodeJS.ErrnoException).code ?? String(err) },
+      params: { path: where, detail: systemReason(err) },
     },
   ]);
 }

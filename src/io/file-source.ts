@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { InvalidInputError } from '../errors.js';
+import { InvalidInputError, systemReason } from '../errors.js';
 
 /**
  * A file on disk to be added (SPEC 9): opened once, its size known before any byte is read,
@@ -32,7 +32,7 @@ export async function openLocalFile(file: string): Promise<LocalFile> {
   } catch (err) {
     if (err instanceof InvalidInputError) throw err;
     throw refused(file, 'file.unreadable', {
-      detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message,
+      detail: systemReason(err),
     });
   }
   const stat = await handle.stat();

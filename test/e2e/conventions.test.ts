@@ -293,7 +293,7 @@ describe('usage', HEAVY, () => {
   it('exits 2 on a missing argument, 5 on a value outside an option’s choices', async () => {
     const missing = await run(['--as', CORR, 'account', 'delete']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toContain('Argument manquant : login');
+    expect(missing.stderr).toContain('Argument manquant : <identifiant>.');
 
     const choice = await run(['--format', 'xml', 'account', 'list']);
     expect(choice.code).toBe(5);

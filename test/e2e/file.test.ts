@@ -274,7 +274,7 @@ describe.each(DIALECTS)('file (%s)', HEAVY, (dialect) => {
       ],
       [[doc('ok.pdf', DOCUMENTS.pdf()), '--designation', '   '], '- --designation: obligatoire'],
       [[doc('ok.pdf', DOCUMENTS.pdf()), '--type', 'FACTURE'], '- --type: type inconnu'],
-      [[path.join(docs, 'absent.pdf')], 'lecture impossible (ENOENT)'],
+      [[path.join(docs, 'absent.pdf')], 'lecture impossible (fichier introuvable)'],
     ];
     for (const [args, message] of tries) {
       const withDefaults = [...args];

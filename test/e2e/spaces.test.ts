@@ -82,8 +82,8 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', HEAVY, (dialect)
     const bulk = await gp('--json', 'subscription', 'approve', '1', '42');
     expect(bulk.code).toBe(1);
     expect(json(bulk)).toEqual([
-      { id: 1, ok: true, status: 'VALIDEE', exitCode: 0, message: null },
-      { id: 42, ok: false, status: null, exitCode: 3, message: 'Abonnement n° 42 introuvable.' },
+      { id: 1, ok: true, status: 'VALIDEE', code: 0, message: null },
+      { id: 42, ok: false, status: null, code: 3, message: 'Abonnement n° 42 introuvable.' },
     ]);
     expect(bulk.stderr).toContain('1 sur 2 n’ont pas abouti');
 

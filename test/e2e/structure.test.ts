@@ -395,7 +395,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       expect(r.code).toBe(5);
       expect(r.stdout).toBe('');
       expect(r.stderr).toBe(
-        `Erreur : Fichier absent.csv inutilisable : rien n’a été enregistré.\n  - FILE: lecture impossible (ENOENT: no such file or directory, open '${missing}')\n`,
+        `Erreur : Fichier absent.csv inutilisable : rien n’a été enregistré.\n  - FILE: lecture impossible (fichier introuvable)\n`,
       );
       expect(
         (await auditLog(fresh.location)).filter((e) => e.action === 'structure.import'),
@@ -577,7 +577,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       expect(badType.code).toBe(5);
       expect(badType.stdout).toBe('');
       expect(badType.stderr).toContain(
-        "Erreur : Valeur refusée : option '--type <type>' argument 'INCONNU' is invalid.",
+        '  - --type: « INCONNU » n’est pas une valeur admise (SIRET, UE_HORS_FRANCE',
       );
     });
 
@@ -950,7 +950,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
     it('`structure --help` and `structure search --help`: 0, with examples', async () => {
       const group = await cli.cli('structure', '--help');
       expect(group.code).toBe(0);
-      expect(group.stdout).toContain('Utilisation : chorus-admin structure [options] [command]');
+      expect(group.stdout).toContain('Utilisation : chorus-admin structure [options] [commande]');
       expect(group.stdout).toContain(
         'Exemples :\n  $ chorus-admin --as corr@dgfip.fr structure import annuaire.csv --rejects rejets.csv\n',
       );

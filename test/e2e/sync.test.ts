@@ -419,7 +419,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      "Erreur : Valeur refusée : option '--mode <mode>' argument 'other' is invalid. Allowed choices are full, delta.\nVoir --help.\n",
+      'Erreur : Saisie invalide : rien n’a été enregistré.\n  - --mode: « other » n’est pas une valeur admise (full, delta)\n',
     );
     expect(await statuses()).toEqual({ [CORR]: 'ACTIF' });
   });
@@ -453,7 +453,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      `Erreur : Fichier absent.csv inutilisable : rien n’a été enregistré.\n  - FILE: lecture impossible (ENOENT: no such file or directory, open '${missing}')\n`,
+      `Erreur : Fichier absent.csv inutilisable : rien n’a été enregistré.\n  - FILE: lecture impossible (fichier introuvable)\n`,
     );
     expect((await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.'))).toEqual(
       [],
@@ -648,12 +648,12 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     const r = await cli.cli('sync', 'madrhas', '--help');
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^Utilisation : chorus-admin sync madrhas \[options\] <file>\n/);
+    expect(r.stdout).toMatch(/^Utilisation : chorus-admin sync madrhas \[options\] <fichier>\n/);
     for (const option of [
       '--dry-run',
       '--mode <mode>',
-      '--encoding <encoding>',
-      '--rejects <file>',
+      '--encoding <encodage>',
+      '--rejects <fichier>',
       '--max-deactivations <n|p%>',
       '--strict',
     ])
