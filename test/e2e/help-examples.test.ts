@@ -191,6 +191,11 @@ async function runExample(line: string, n: number) {
   fs.writeFileSync(path.join(home, 'Documents', 'carte-grise.pdf'), DOCUMENTS.pdf());
   const store = path.join(dir, 'store.sqlite');
   fs.copyFileSync(prepared.location, store);
+  // a configuration file of the example's own, with the profiles the `config` examples read
+  const config = path.join(dir, 'config.toml');
+  const profiles =
+    '[profiles.default]\ndb = "chorus.sqlite"\n[profiles.essai]\nas = "corr@dgfip.fr"\n';
+  fs.writeFileSync(config, profiles, { mode: 0o600 });
 
   const local = (p: string) => {
     const expanded = p.replace(/^~(?=\/)/, home).replace(/\$\(date \+%F\)/, '2026-12-10');
@@ -208,10 +213,12 @@ async function runExample(line: string, n: number) {
   const r = await run(['--db', isInit ? path.join(dir, 'new.sqlite') : store, ...args], {
     now: NOW,
     cwd: dir,
-    env: { HOME: home },
+    env: { HOME: home, CHORUS_ADMIN_CONFIG: config },
   });
   if (redirect) {
     const target = path.resolve(dir, local(redirect.file));
+    // as a user would have it: a completion script goes to a folder of their own (~/.zfunc)
+    fs.mkdirSync(path.dirname(target), { recursive: true });
     if (redirect.append) fs.appendFileSync(target, r.stdoutBytes);
     else fs.writeFileSync(target, r.stdoutBytes);
   }
