@@ -258,6 +258,14 @@ function typedPathOf(err: unknown, typed: readonly string[]): string | undefined
   );
 }
 
+/** The exit-1 messages of batches that did the rest of their work: `Attention :`, not `Erreur :`. */
+const PARTIAL_SUCCESS: ReadonlySet<string> = new Set<MessageKey>([
+  'import.partial',
+  'import.partialWithFile',
+  'bulk.partial',
+  'attachment.decidedPartly',
+]);
+
 /** Prints what went wrong, in the user's language, and returns the exit code of SPEC 5. */
 export function report(err: unknown, out: Output, typed: readonly string[] = []): number {
   redactErrorUrls(err); // SPEC 4: never a password, whatever the error quotes
@@ -282,7 +290,9 @@ export function report(err: unknown, out: Output, typed: readonly string[] = [])
     return err.exitCode;
   }
   if (err instanceof PartialBatchError) {
-    out.error(out.text(err.key, err.params));
+    // a batch that did part of its work warns; a broken audit chain or a damaged store is an error
+    if (PARTIAL_SUCCESS.has(err.key)) out.partial(out.text(err.key, err.params));
+    else out.error(out.text(err.key, err.params));
     return err.exitCode;
   }
   if (err instanceof AppError) {

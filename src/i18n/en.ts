@@ -137,13 +137,15 @@ export const en: Record<keyof typeof fr, string> = {
   'col.changes': 'Changes',
 
   'output.error': 'Error:',
+  'output.partial': 'Warning:',
   'output.warning': 'Warning:',
   'output.yes': 'yes',
   'output.no': 'no',
   'output.empty': 'No results.',
   'output.line': 'line {line}',
   'output.cancelled': 'Cancelled: nothing was changed.',
-  'output.partialList': 'Shown: {shown} of {total} (page {page}); see --limit and --page.',
+  'output.partialList':
+    '{shown, plural, one {# result shown} other {# results shown}} of {total} (page {page}); see --limit and --page.',
 
   'error.invalidInput': 'Invalid input: nothing was written.',
   'error.interrupted': 'Interrupted: nothing was changed.',
@@ -222,7 +224,7 @@ export const en: Record<keyof typeof fr, string> = {
   'db.upToDate': 'Schema up to date ({schema}).',
   'db.pending': 'Pending migrations: {pending}.',
   'db.checkOk': 'Store is sound.',
-  'db.checkFailed': '{count} problem(s) found in the store.',
+  'db.checkFailed': '{count, plural, one {# problem found} other {# problems found}} in the store.',
   'check.integrity': 'Store integrity: {detail}',
   'check.pendingMigrations':
     'Pending migrations: {pending} (the other checks wait for “db migrate”).',
@@ -365,13 +367,14 @@ export const en: Record<keyof typeof fr, string> = {
   'row.duplicate': 'already in the file, line {line}',
   'row.unknownStructure': 'unknown structure {ref}: import the directory first',
   'import.progress': 'Import',
-  'import.done': 'Import of {file} done: {rows} rows.',
+  'import.done': 'Import of {file} done: {rows, plural, one {# row} other {# rows}}.',
   'import.rejectedLine': 'line {line}: {errors}',
-  'import.moreRejected': '… and {count} more rejected rows (see --rejects).',
+  'import.moreRejected':
+    '… and {count, plural, one {# more rejected row} other {# more rejected rows}} (see --rejects).',
   'import.partial':
-    '{rejected} of {rows} row(s) rejected; the others were imported. Details with --rejects FILE.csv.',
+    '{rejected, plural, one {# row of {rows} rejected} other {# rows of {rows} rejected}}; {dryRun, select, yes {the others would be imported} other {the others were imported}}. Details with --rejects FILE.csv.',
   'import.partialWithFile':
-    '{rejected} of {rows} row(s) rejected, written to {file}; the others were imported.',
+    '{rejected, plural, one {# row of {rows} rejected} other {# rows of {rows} rejected}}, written to {file}; {dryRun, select, yes {the others would be imported} other {the others were imported}}.',
   'import.unknownColumn': 'unknown column ignored: {column}',
   'structure.searchNeedsCriteria':
     'give a text or at least one filter (--identifiant, --type, --raison-sociale, --code-postal, --ville, --nom, --prenom)',
@@ -399,6 +402,10 @@ export const en: Record<keyof typeof fr, string> = {
   'col.accounts': 'Accounts in file',
   'col.kept': 'Holder data kept',
   'col.reactivated': 'Reactivated',
+  'col.accountsCreated': 'Created',
+  'col.accountsUpdated': 'Updated',
+  'col.accountsUnchanged': 'Unchanged',
+  'col.rowsRejected': 'Rejected rows',
   'col.deactivated': 'Deactivated',
   'col.attachmentsAdded': 'Attachments added',
   'col.attachmentsChanged': 'Attachments changed',
@@ -423,15 +430,17 @@ export const en: Record<keyof typeof fr, string> = {
   'sync.isCorrespondent': "IDENTIFIANT_CONNEXION: a correspondent's account is not synchronised",
   'sync.severalGp': 'ROLE: several principal managers for this structure in the file',
   'sync.gpInStore': 'ROLE: the structure already has a principal manager ({login})',
-  'sync.strict': '{count} row(s) rejected with --strict: nothing was applied.',
-  'sync.strictRejected': '{count} row(s) rejected',
+  'sync.strict':
+    '{count, plural, one {# row rejected} other {# rows rejected}} with --strict: nothing was applied.',
+  'sync.strictRejected': '{count, plural, one {# row rejected} other {# rows rejected}}',
   'sync.tooManyDeactivations':
-    'Run refused: it would deactivate {count} of {total} accounts (limit {limit}, --max-deactivations {max}). Nothing was changed; check that the export is complete.',
+    'Run refused: it would deactivate {count} of {total, plural, one {# account} other {# accounts}} (limit {limit}, --max-deactivations {max}). Nothing was changed; check that the export is complete.',
   'sync.maxDeactivationsFormat': '"{value}": a number (50) or a percentage (10%) expected',
-  'sync.done': 'Sync of {file} done: {accounts} accounts, {rows} rows.',
+  'sync.done':
+    '{dryRun, select, yes {Dry run of the sync of {file} done} other {Sync of {file} done}}: {accounts, plural, one {# account} other {# accounts}}, {rows, plural, one {# row} other {# rows}}.',
   'sync.dryRunDone': 'Dry run: nothing was written.',
   'sync.gpKept':
-    '{count} principal manager(s) kept: the export would remove them and their structure would have no GP left. Transfer the role first (attachment detach --new-manager), then run again.',
+    '{count, plural, one {# principal manager kept: the export would remove them and their structure would have no GP left} other {# principal managers kept: the export would remove them and their structures would have no GP left}}. Transfer the role first (attachment detach --new-manager), then run again.',
 
   // --- files ------------------------------------------------------------------------------
   'cmd.file':
@@ -484,9 +493,10 @@ export const en: Record<keyof typeof fr, string> = {
   'file.typeUnknown':
     'unknown type (JUSTIFICATIF, CARTE_GRISE, BROCHURE, PRESENTATION, ATTESTATION, RIB, AUTRE)',
   'file.added': 'File no. {id} added: {name} ({size} bytes).',
-  'file.removed': '{count} file(s) removed: {names}.',
-  'file.downloaded': '{count} file(s) written, bytes checked (SHA-256).',
-  'file.confirmRemove': 'Remove {count} file(s) for good: {names}?',
+  'file.removed': '{count, plural, one {# file removed} other {# files removed}}: {names}.',
+  'file.downloaded':
+    '{count, plural, one {# file written} other {# files written}}, bytes checked (SHA-256).',
+  'file.confirmRemove': 'Remove {count, plural, one {# file} other {# files}} for good: {names}?',
   'file.askDesignation': 'Designation of the file',
   'file.askType': 'Type of file',
   'file.askIds': 'Files (space to tick, enter to confirm)',
@@ -567,16 +577,17 @@ export const en: Record<keyof typeof fr, string> = {
     'Habilitation {id} unchanged: the values given are those already stored.',
   'habilitation.nothingToEdit': 'no change asked for (--profile, --service)',
   'habilitation.askIds': 'Habilitations to remove (space to tick, enter to confirm)',
-  'habilitation.removedAll': '{count} habilitation(s) removed.',
+  'habilitation.removedAll':
+    '{count, plural, one {# habilitation removed} other {# habilitations removed}}.',
   'habilitation.notFound': 'Habilitation {id} not found.',
   'habilitation.implicit':
     '{login} is the principal manager of {structure} and already holds every habilitation.',
   'habilitation.exists': '{login} already has habilitation {profile} on {place}: {id}, {status}.',
   'habilitation.notAttached':
     '{login} is not attached to {structure} (validated and current): no habilitation possible.',
-  'request.approved': '{count} request(s) approved.',
-  'request.rejected': '{count} request(s) rejected.',
-  'request.removed': '{count} removal(s) done.',
+  'request.approved': '{count, plural, one {# request approved} other {# requests approved}}.',
+  'request.rejected': '{count, plural, one {# request rejected} other {# requests rejected}}.',
+  'request.removed': '{count, plural, one {# removal done} other {# removals done}}.',
   'request.noneToChoose': 'Nothing to remove.',
   'request.alreadyDecided': 'Request {id} is already decided ({status}).',
   'request.alreadyClosed': '{id}: already {status}, nothing to remove or change.',
@@ -601,7 +612,8 @@ export const en: Record<keyof typeof fr, string> = {
     'Hello {firstName} {lastName},\n\nYour request {id} for habilitation {profile} on {companyName} ({place}), was rejected.\nReason: {reason}\n\nThis message is sent automatically; please do not reply.',
   // --- end of issue 5 B
 
-  'audit.intact': 'Log intact: {entries} entries; head no. {seq}, hash {hash}.',
+  'audit.intact':
+    'Log intact: {entries, plural, one {# entry} other {# entries}}; head no. {seq}, hash {hash}.',
   'audit.broken.altered': 'Log broken: entry no. {seq} was altered.',
   'audit.broken.removed': 'Log broken: entry no. {seq} was removed.',
   'audit.broken.inserted': 'Log broken: an entry was inserted at no. {seq}.',
@@ -616,11 +628,12 @@ export const en: Record<keyof typeof fr, string> = {
     'Anchor line {line}: entry no. {seq} is no longer the one recorded (different hash), the log was rewritten.',
   'audit.anchor.missing':
     'Anchor line {line}: the log no longer holds entry no. {seq}, it was truncated.',
-  'audit.anchor.broken': 'Log broken: {count} anchor(s) no longer in the chain.',
+  'audit.anchor.broken':
+    'Log broken: {count, plural, one {# anchor is no longer in the chain} other {# anchors are no longer in the chain}}.',
   'audit.anchor.invalid': 'Invalid anchors file {file}: nothing was verified.',
   'audit.anchor.notJson': 'unreadable line (an “audit head --json” line expected)',
   'audit.anchor.notHead': 'not a head of the log ({"seq": N, "hash": "…", "at": "…"} expected)',
-  'audit.exported': '{count} entries exported.',
+  'audit.exported': '{count, plural, one {# entry exported} other {# entries exported}}.',
 
   'cmd.attachment':
     'Attachments: requests, decisions, additions by a manager, detachment, GP transfer',
@@ -663,14 +676,16 @@ export const en: Record<keyof typeof fr, string> = {
   'attachment.askReason': 'Reason for the rejection',
   'attachment.notFound': 'Attachment request no. {id} not found.',
   'attachment.requested': 'Attachment request no. {id} to {structure} sent to the managers.',
-  'attachment.approved': '{count} request(s) approved.',
-  'attachment.rejected': '{count} request(s) rejected.',
-  'attachment.decidedPartly': '{failed} of {total} request(s) could not be decided.',
+  'attachment.approved': '{count, plural, one {# request approved} other {# requests approved}}.',
+  'attachment.rejected': '{count, plural, one {# request rejected} other {# requests rejected}}.',
+  'attachment.decidedPartly':
+    '{failed} of {total, plural, one {# request} other {# requests}} could not be decided.',
   'attachment.added': 'Attachment no. {id} of {login} to {structure} created.',
   'attachment.detached': 'You are detached from {structure}.',
-  'attachment.detachedServices': 'You are detached from the services {services} of {structure}.',
+  'attachment.detachedServices':
+    'You are detached from {count, plural, one {the service {services}} other {the services {services}}} of {structure}.',
   'attachment.transferred':
-    'The principal manager role of {structure} passed to {login}; you stay attached as a user.',
+    'The principal manager role of {structure} passed to {login}; you stay attached as a plain user.',
   'attachment.alreadyDecided': 'Request no. {id} is already decided (status {status}).',
   'attachment.exists': '{login} already has a pending or validated attachment to {structure}.',
   'attachment.structureInactive': 'The structure {structure} is not active.',
@@ -691,8 +706,10 @@ export const en: Record<keyof typeof fr, string> = {
     'The structure’s principal manager changed meanwhile (another command at the same moment): nothing was changed.',
   'account.isPrincipalManager':
     'The account {login} is the principal manager of {structures}: hand that role over first (attachment detach --new-manager).',
-  'notification.exported': '{count} message(s) exported and marked sent.',
-  'notification.digestQueued': 'Digest of week {week}: {count} message(s) queued.',
+  'notification.exported':
+    '{count, plural, one {# message exported and marked sent} other {# messages exported and marked sent}}.',
+  'notification.digestQueued':
+    'Digest of week {week}: {count, plural, one {# message queued} other {# messages queued}}.',
   'notification.week': 'an ISO week was expected, for example 2025-W11 (got: {value})',
   'digest.attachment.request': 'attachment requested',
   'digest.attachment.approve': 'attachment approved',

@@ -143,13 +143,15 @@ export const fr = {
 
   // --- sorties ----------------------------------------------------------------------------
   'output.error': 'Erreur :',
+  'output.partial': 'Attention :',
   'output.warning': 'Attention :',
   'output.yes': 'oui',
   'output.no': 'non',
   'output.empty': 'Aucun résultat.',
   'output.line': 'ligne {line}',
   'output.cancelled': 'Abandon : rien n’a été modifié.',
-  'output.partialList': 'Affichés : {shown} sur {total} (page {page}) ; voir --limit et --page.',
+  'output.partialList':
+    '{shown, plural, one {# résultat affiché} other {# résultats affichés}} sur {total} (page {page}) ; voir --limit et --page.',
 
   // --- erreurs générales ------------------------------------------------------------------
   'error.invalidInput': 'Saisie invalide : rien n’a été enregistré.',
@@ -235,7 +237,8 @@ export const fr = {
   'db.upToDate': 'Schéma à jour ({schema}).',
   'db.pending': 'Migrations en attente : {pending}.',
   'db.checkOk': 'Base intègre.',
-  'db.checkFailed': '{count} problème(s) trouvé(s) dans la base.',
+  'db.checkFailed':
+    '{count, plural, one {# problème trouvé} other {# problèmes trouvés}} dans la base.',
   'check.integrity': 'Intégrité de la base : {detail}',
   'check.pendingMigrations':
     'Migrations en attente : {pending} (les autres vérifications attendent « db migrate »).',
@@ -386,13 +389,14 @@ export const fr = {
   'row.duplicate': 'déjà présente dans le fichier, ligne {line}',
   'row.unknownStructure': 'structure inconnue {ref} : importez d’abord l’annuaire',
   'import.progress': 'Import',
-  'import.done': 'Import de {file} terminé : {rows} lignes.',
+  'import.done': 'Import de {file} terminé : {rows, plural, one {# ligne} other {# lignes}}.',
   'import.rejectedLine': 'ligne {line} : {errors}',
-  'import.moreRejected': '… et {count} autres lignes rejetées (voir --rejects).',
+  'import.moreRejected':
+    '… et {count, plural, one {# autre ligne rejetée} other {# autres lignes rejetées}} (voir --rejects).',
   'import.partial':
-    '{rejected} ligne(s) sur {rows} rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.',
+    '{rejected, plural, one {# ligne sur {rows} rejetée} other {# lignes sur {rows} rejetées}} ; {dryRun, select, yes {les autres seraient importées} other {les autres sont importées}}. Détail avec --rejects FICHIER.csv.',
   'import.partialWithFile':
-    '{rejected} ligne(s) sur {rows} rejetée(s), écrites dans {file} ; les autres sont importées.',
+    '{rejected, plural, one {# ligne sur {rows} rejetée, écrite} other {# lignes sur {rows} rejetées, écrites}} dans {file} ; {dryRun, select, yes {les autres seraient importées} other {les autres sont importées}}.',
   'import.unknownColumn': 'colonne inconnue ignorée : {column}',
   'structure.searchNeedsCriteria':
     'donnez un texte ou au moins un filtre (--identifiant, --type, --raison-sociale, --code-postal, --ville, --nom, --prenom)',
@@ -422,6 +426,10 @@ export const fr = {
   'col.accounts': 'Comptes du fichier',
   'col.kept': 'Données conservées',
   'col.reactivated': 'Réactivés',
+  'col.accountsCreated': 'Créés',
+  'col.accountsUpdated': 'Mis à jour',
+  'col.accountsUnchanged': 'Inchangés',
+  'col.rowsRejected': 'Lignes rejetées',
   'col.deactivated': 'Désactivés',
   'col.attachmentsAdded': 'Rattachements ajoutés',
   'col.attachmentsChanged': 'Rattachements modifiés',
@@ -447,15 +455,17 @@ export const fr = {
   'sync.severalGp':
     'ROLE : plusieurs gestionnaires principaux pour cette structure dans le fichier',
   'sync.gpInStore': 'ROLE : la structure a déjà un gestionnaire principal ({login})',
-  'sync.strict': '{count} ligne(s) rejetée(s) avec --strict : rien n’a été appliqué.',
-  'sync.strictRejected': '{count} ligne(s) rejetée(s)',
+  'sync.strict':
+    '{count, plural, one {# ligne rejetée} other {# lignes rejetées}} avec --strict : rien n’a été appliqué.',
+  'sync.strictRejected': '{count, plural, one {# ligne rejetée} other {# lignes rejetées}}',
   'sync.tooManyDeactivations':
-    'Passage refusé : il désactiverait {count} comptes sur {total} (limite {limit}, --max-deactivations {max}). Rien n’a été modifié ; vérifiez que l’export est complet.',
+    'Passage refusé : il désactiverait {count, plural, one {# compte} other {# comptes}} sur {total} (limite {limit}, --max-deactivations {max}). Rien n’a été modifié ; vérifiez que l’export est complet.',
   'sync.maxDeactivationsFormat': '« {value} » : un nombre (50) ou un pourcentage (10%) attendu',
-  'sync.done': 'Synchronisation de {file} terminée : {accounts} comptes, {rows} lignes.',
+  'sync.done':
+    '{dryRun, select, yes {Simulation de la synchronisation de {file} terminée} other {Synchronisation de {file} terminée}} : {accounts, plural, one {# compte} other {# comptes}}, {rows, plural, one {# ligne} other {# lignes}}.',
   'sync.dryRunDone': 'Simulation : rien n’a été enregistré.',
   'sync.gpKept':
-    '{count} gestionnaire(s) principal(aux) conservé(s) : l’export les retirerait et leur structure n’aurait plus de GP. Transférez d’abord le rôle (attachment detach --new-manager), puis relancez.',
+    '{count, plural, one {# gestionnaire principal conservé : l’export le retirerait et sa structure n’aurait plus de GP} other {# gestionnaires principaux conservés : l’export les retirerait et leur structure n’aurait plus de GP}}. Transférez d’abord le rôle (attachment detach --new-manager), puis relancez.',
 
   // --- pièces jointes ---------------------------------------------------------------------
   'cmd.file': 'Pièces jointes de votre compte (carte grise, brochure…), stockées dans la base',
@@ -509,9 +519,12 @@ export const fr = {
   'file.typeUnknown':
     'type inconnu (JUSTIFICATIF, CARTE_GRISE, BROCHURE, PRESENTATION, ATTESTATION, RIB, AUTRE)',
   'file.added': 'Pièce jointe n° {id} ajoutée : {name} ({size} octets).',
-  'file.removed': '{count} pièce(s) jointe(s) supprimée(s) : {names}.',
-  'file.downloaded': '{count} pièce(s) jointe(s) écrite(s), octets vérifiés (SHA-256).',
-  'file.confirmRemove': 'Supprimer définitivement {count} pièce(s) jointe(s) : {names} ?',
+  'file.removed':
+    '{count, plural, one {# pièce jointe supprimée} other {# pièces jointes supprimées}} : {names}.',
+  'file.downloaded':
+    '{count, plural, one {# pièce jointe écrite} other {# pièces jointes écrites}}, octets vérifiés (SHA-256).',
+  'file.confirmRemove':
+    'Supprimer définitivement {count, plural, one {# pièce jointe} other {# pièces jointes}} : {names} ?',
   'file.askDesignation': 'Désignation de la pièce jointe',
   'file.askType': 'Type de pièce jointe',
   'file.askIds': 'Pièces jointes (espace pour cocher, entrée pour valider)',
@@ -598,20 +611,22 @@ export const fr = {
     'Habilitation n° {id} inchangée : les valeurs données sont celles déjà enregistrées.',
   'habilitation.nothingToEdit': 'aucune modification demandée (--profile, --service)',
   'habilitation.askIds': 'Habilitations à supprimer (espace pour cocher, entrée pour valider)',
-  'habilitation.removedAll': '{count} habilitation(s) supprimée(s).',
+  'habilitation.removedAll':
+    '{count, plural, one {# habilitation supprimée} other {# habilitations supprimées}}.',
   'habilitation.notFound': 'Habilitation n° {id} introuvable.',
   'habilitation.implicit':
-    '{login} est gestionnaire principal de {structure} : il détient déjà toutes les habilitations.',
+    '{login} est le gestionnaire principal de {structure} : ce rôle donne déjà toutes les habilitations.',
   'habilitation.exists': '{login} a déjà l’habilitation {profile} sur {place} : n° {id}, {status}.',
   'habilitation.notAttached':
-    '{login} n’est pas rattaché à {structure} (rattachement validé et en cours) : pas d’habilitation possible.',
-  'request.approved': '{count} demande(s) validée(s).',
-  'request.rejected': '{count} demande(s) refusée(s).',
-  'request.removed': '{count} suppression(s) faite(s).',
+    '{login} n’a pas de rattachement validé et en cours à {structure} : pas d’habilitation possible.',
+  'request.approved': '{count, plural, one {# demande validée} other {# demandes validées}}.',
+  'request.rejected': '{count, plural, one {# demande refusée} other {# demandes refusées}}.',
+  'request.removed': '{count, plural, one {# suppression faite} other {# suppressions faites}}.',
   'request.noneToChoose': 'Rien à supprimer.',
   'request.alreadyDecided': 'La demande n° {id} est déjà décidée ({status}).',
   'request.alreadyClosed': 'N° {id} : déjà {status}, rien à supprimer ou modifier.',
-  'bulk.partial': '{failed} sur {count} n’ont pas abouti (voir chaque ligne).',
+  'bulk.partial':
+    '{failed, plural, one {# sur {count} n’a pas abouti} other {# sur {count} n’ont pas abouti}} (voir chaque ligne).',
   'mail.subscriptionRequested.subject': 'Chorus Pro : demande d’abonnement à l’espace {space}',
   'mail.subscriptionRequested.body':
     'Bonjour {firstName} {lastName},\n\n{requester} demande l’abonnement à l’espace {space} ({mode}) de {companyName} ({place}).\n\nDemande n° {id} : validez-la ou refusez-la avec « chorus-admin subscription approve {id} » ou « reject {id} ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
@@ -633,7 +648,8 @@ export const fr = {
   // --- fin de l’issue 5 B
 
   // --- journal ----------------------------------------------------------------------------
-  'audit.intact': 'Journal intègre : {entries} entrées ; tête n° {seq}, empreinte {hash}.',
+  'audit.intact':
+    'Journal intègre : {entries, plural, one {# entrée} other {# entrées}} ; tête n° {seq}, empreinte {hash}.',
   'audit.broken.altered': 'Journal rompu : l’entrée n° {seq} a été modifiée.',
   'audit.broken.removed': 'Journal rompu : l’entrée n° {seq} a été supprimée.',
   'audit.broken.inserted': 'Journal rompu : une entrée a été insérée en n° {seq}.',
@@ -648,12 +664,13 @@ export const fr = {
     'Ancre ligne {line} : l’entrée n° {seq} n’est plus celle relevée (empreinte différente), le journal a été réécrit.',
   'audit.anchor.missing':
     'Ancre ligne {line} : le journal ne contient plus l’entrée n° {seq}, il a été tronqué.',
-  'audit.anchor.broken': 'Journal rompu : {count} ancre(s) ne sont plus dans la chaîne.',
+  'audit.anchor.broken':
+    'Journal rompu : {count, plural, one {# ancre n’est plus dans la chaîne} other {# ancres ne sont plus dans la chaîne}}.',
   'audit.anchor.invalid': 'Fichier d’ancres {file} invalide : rien n’a été vérifié.',
   'audit.anchor.notJson': 'ligne illisible (une ligne « audit head --json » attendue)',
   'audit.anchor.notHead':
     'ce n’est pas une tête du journal ({"seq": N, "hash": "…", "at": "…"} attendu)',
-  'audit.exported': '{count} entrées exportées.',
+  'audit.exported': '{count, plural, one {# entrée exportée} other {# entrées exportées}}.',
 
   // --- rattachements et notifications (issue 5 A) ------------------------------------------
   'cmd.attachment':
@@ -702,14 +719,17 @@ export const fr = {
   'attachment.notFound': 'Demande de rattachement n° {id} introuvable.',
   'attachment.requested':
     'Demande de rattachement n° {id} à {structure} envoyée aux gestionnaires.',
-  'attachment.approved': '{count} demande(s) validée(s).',
-  'attachment.rejected': '{count} demande(s) refusée(s).',
-  'attachment.decidedPartly': '{failed} demande(s) sur {total} n’ont pas pu être traitées.',
+  'attachment.approved': '{count, plural, one {# demande validée} other {# demandes validées}}.',
+  'attachment.rejected': '{count, plural, one {# demande refusée} other {# demandes refusées}}.',
+  'attachment.decidedPartly':
+    '{failed, plural, one {# demande sur {total} n’a pas pu être traitée} other {# demandes sur {total} n’ont pas pu être traitées}}.',
   'attachment.added': 'Rattachement n° {id} de {login} à {structure} créé.',
-  'attachment.detached': 'Vous êtes détaché de {structure}.',
-  'attachment.detachedServices': 'Vous êtes détaché des services {services} de {structure}.',
+  'attachment.detached':
+    'Vous êtes {title, select, Mme {détachée} M. {détaché} other {détaché·e}} de {structure}.',
+  'attachment.detachedServices':
+    'Vous êtes {title, select, Mme {détachée} M. {détaché} other {détaché·e}} {count, plural, one {du service {services}} other {des services {services}}} de {structure}.',
   'attachment.transferred':
-    'Le rôle de gestionnaire principal de {structure} est passé à {login} ; vous restez rattaché comme utilisateur.',
+    'Le rôle de gestionnaire principal de {structure} est passé à {login} ; vous restez {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} comme utilisateur simple.',
   'attachment.alreadyDecided': 'La demande n° {id} est déjà traitée (statut {status}).',
   'attachment.exists': '{login} a déjà un rattachement en cours ou validé à {structure}.',
   'attachment.structureInactive': 'La structure {structure} n’est pas active.',
@@ -718,8 +738,9 @@ export const fr = {
   'attachment.gpExists':
     'La structure {structure} a déjà un gestionnaire principal : il transmet son rôle avec attachment detach --new-manager.',
   'attachment.dateOrder': 'La fin de validité ({until}) précède le début ({from}).',
-  'attachment.notAttached': '{login} n’est pas rattaché à {structure}.',
-  'attachment.serviceNotAttached': 'Vous n’êtes pas rattaché au service {code} de {structure}.',
+  'attachment.notAttached': '{login} n’a pas de rattachement à {structure}.',
+  'attachment.serviceNotAttached':
+    'Vous n’avez pas de rattachement au service {code} de {structure}.',
   'attachment.wholeStructure':
     'Votre rattachement à {structure} porte sur toute la structure : détachez-vous de la structure entière.',
   'attachment.gpNeedsSuccessor':
@@ -730,8 +751,10 @@ export const fr = {
     'Le gestionnaire principal de la structure a changé entre-temps (une autre commande au même moment) : rien n’a été modifié.',
   'account.isPrincipalManager':
     'Le compte {login} est le gestionnaire principal de {structures} : transmettez d’abord ce rôle (attachment detach --new-manager).',
-  'notification.exported': '{count} message(s) exporté(s) et marqué(s) envoyé(s).',
-  'notification.digestQueued': 'Synthèse de la semaine {week} : {count} message(s) mis en file.',
+  'notification.exported':
+    '{count, plural, one {# message exporté et marqué envoyé} other {# messages exportés et marqués envoyés}}.',
+  'notification.digestQueued':
+    'Synthèse de la semaine {week} : {count, plural, one {# message mis en file} other {# messages mis en file}}.',
   'notification.week': 'semaine ISO attendue, par exemple 2025-W11 (reçu : {value})',
   'digest.attachment.request': 'demande de rattachement',
   'digest.attachment.approve': 'rattachement validé',
