@@ -594,22 +594,22 @@ export const en: Record<keyof typeof fr, string> = {
   'bulk.partial': '{failed} of {count} did not go through (see each row).',
   'mail.subscriptionRequested.subject': 'Chorus Pro: subscription request to space {space}',
   'mail.subscriptionRequested.body':
-    'Hello {firstName} {lastName},\n\n{requester} requests a subscription to space {space} ({mode}) of {companyName} ({place}).\n\nRequest {id}: approve or reject it with “chorus-admin subscription approve {id}” or “reject {id}”.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\n{requester} asks for a subscription to space {space} ({mode}) {place}.\n\nRequest no. {id}: approve it with “chorus-admin subscription approve {id}” or reject it with “chorus-admin subscription reject {id}”.\n\nThis message is sent automatically; please do not reply.',
   'mail.subscriptionApproved.subject': 'Chorus Pro: subscription to space {space} granted',
   'mail.subscriptionApproved.body':
-    'Hello {firstName} {lastName},\n\nYour request {id} for space {space} ({mode}) of {companyName} ({place}), was approved.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour request no. {id} for a subscription to space {space} ({mode}) {place} was approved.\n\nThis message is sent automatically; please do not reply.',
   'mail.subscriptionRejected.subject': 'Chorus Pro: subscription to space {space} rejected',
   'mail.subscriptionRejected.body':
-    'Hello {firstName} {lastName},\n\nYour request {id} for space {space} of {companyName} ({place}), was rejected.\nReason: {reason}\n\nThis message is sent automatically; please do not reply.',
-  'mail.habilitationRequested.subject': 'Chorus Pro: habilitation request {profile}',
+    'Hello {firstName} {lastName},\n\nYour request no. {id} for a subscription to space {space} ({mode}) {place} was rejected.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
+  'mail.habilitationRequested.subject': 'Chorus Pro: habilitation request “{profile}”',
   'mail.habilitationRequested.body':
-    'Hello {firstName} {lastName},\n\n{requester} requests habilitation {profile} on {companyName} ({place}).\n\nRequest {id}: approve or reject it with “chorus-admin habilitation approve {id}” or “reject {id} --reason …”.\n\nThis message is sent automatically; please do not reply.',
-  'mail.habilitationApproved.subject': 'Chorus Pro: habilitation {profile} granted',
+    'Hello {firstName} {lastName},\n\n{requester} asks for the habilitation “{profile}” {place}.\n\nRequest no. {id}: approve it with “chorus-admin habilitation approve {id}” or reject it with “chorus-admin habilitation reject {id} --reason …”.\n\nThis message is sent automatically; please do not reply.',
+  'mail.habilitationApproved.subject': 'Chorus Pro: habilitation “{profile}” granted',
   'mail.habilitationApproved.body':
-    'Hello {firstName} {lastName},\n\nHabilitation {profile} on {companyName} ({place}), is granted to you ({id}).\n\nThis message is sent automatically; please do not reply.',
-  'mail.habilitationRejected.subject': 'Chorus Pro: habilitation {profile} rejected',
+    'Hello {firstName} {lastName},\n\nThe habilitation “{profile}” {place} is granted to you (no. {id}).\n\nThis message is sent automatically; please do not reply.',
+  'mail.habilitationRejected.subject': 'Chorus Pro: habilitation “{profile}” rejected',
   'mail.habilitationRejected.body':
-    'Hello {firstName} {lastName},\n\nYour request {id} for habilitation {profile} on {companyName} ({place}), was rejected.\nReason: {reason}\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour request no. {id} for the habilitation “{profile}” {place} was rejected.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
   // --- end of issue 5 B
 
   'audit.intact':
@@ -659,7 +659,8 @@ export const en: Record<keyof typeof fr, string> = {
   'opt.newManager': 'successor of the principal manager (an active account)',
   'opt.pending': 'only the messages not yet sent',
   'opt.toDir': 'folder to write the .eml files to (made if missing)',
-  'opt.week': 'ISO week YYYY-Www (default: the last complete week)',
+  'opt.week':
+    'ISO week YYYY-Www (default: the last complete week; the current week only when named)',
   'col.inEffect': 'In effect',
   'col.comment': 'Comment',
   'col.refusalReason': 'Reason for refusal',
@@ -711,35 +712,98 @@ export const en: Record<keyof typeof fr, string> = {
   'notification.digestQueued':
     'Digest of week {week}: {count, plural, one {# message queued} other {# messages queued}}.',
   'notification.week': 'an ISO week was expected, for example 2025-W11 (got: {value})',
-  'digest.attachment.request': 'attachment requested',
-  'digest.attachment.approve': 'attachment approved',
-  'digest.attachment.reject': 'request rejected',
-  'digest.attachment.add': 'attachment added by a manager',
-  'digest.attachment.detach': 'detachment',
-  'digest.attachment.transfer': 'new principal manager',
+  'notification.weekFuture':
+    'week {week} has not begun: a digest covers a past week (or the current one, when you name it)',
+  'notification.weekCurrent':
+    'Week {week} is not over: the digest counts its movements up to today only.',
+  'date.month.1': 'January',
+  'date.month.2': 'February',
+  'date.month.3': 'March',
+  'date.month.4': 'April',
+  'date.month.5': 'May',
+  'date.month.6': 'June',
+  'date.month.7': 'July',
+  'date.month.8': 'August',
+  'date.month.9': 'September',
+  'date.month.10': 'October',
+  'date.month.11': 'November',
+  'date.month.12': 'December',
+  'date.weekday.1': 'Monday',
+  'date.weekday.2': 'Tuesday',
+  'date.weekday.3': 'Wednesday',
+  'date.weekday.4': 'Thursday',
+  'date.weekday.5': 'Friday',
+  'date.weekday.6': 'Saturday',
+  'date.weekday.7': 'Sunday',
+  'date.dayNumber': '{day}',
+  'date.day': '{weekday} {dayNumber}',
+  'week.span.sameMonth': 'from Monday {d1} to Sunday {d2} {m2} {y2}',
+  'week.span.sameYear': 'from Monday {d1} {m1} to Sunday {d2} {m2} {y2}',
+  'week.span.years': 'from Monday {d1} {m1} {y1} to Sunday {d2} {m2} {y2}',
+  'week.short.sameMonth': '{d1} to {d2} {m2} {y2}',
+  'week.short.sameYear': '{d1} {m1} to {d2} {m2} {y2}',
+  'week.short.years': '{d1} {m1} {y1} to {d2} {m2} {y2}',
+  'digest.partial': ' (ongoing: up to {date})',
+  'digest.line': '- {day} — {who}: {what}',
+  'digest.scope':
+    '{count, plural, =0 {whole structure} one {service {services}} other {services {services}}}',
+  'digest.attachment.request': 'asked to be attached ({scope})',
+  'digest.attachment.approve': 'attachment approved by {by} ({scope})',
+  'digest.attachment.reject':
+    'attachment request rejected by {by} ({scope}){hasReason, select, yes {; reason: {reason}} other {}}',
+  'digest.attachment.add': 'attached as {role} by {by} ({scope})',
+  'digest.attachment.detach': 'detached ({scope})',
+  'digest.attachment.transfer': 'became principal manager in place of {former}',
+  'digest.subscription.request': 'asked for space {space} ({mode}) ({scope})',
+  'digest.subscription.approve': 'subscription to space {space} ({mode}) granted by {by} ({scope})',
+  'digest.subscription.reject':
+    'request for space {space} ({mode}) rejected by {by} ({scope}){hasReason, select, yes {; reason: {reason}} other {}}',
+  'digest.subscription.remove': 'subscription to space {space} ({mode}) removed by {by} ({scope})',
+  'label.space.MON_COMPTE': 'My account',
+  'label.space.FACTURES_EMISES': 'Issued invoices',
+  'label.space.FACTURES_RECUES': 'Received invoices',
+  'label.space.ACTIVITES_GESTIONNAIRE': 'Manager activities',
+  'label.space.FACTURES_A_VALIDER': 'Invoices to approve',
+  'label.space.FACTURES_TRAVAUX': 'Works invoices',
+  'label.space.SOLLICITATIONS_EMISES': 'Issued queries',
+  'label.space.SOLLICITATIONS_RECUES': 'Received queries',
+  'label.mode.CONSULTATION_UNIQUEMENT': 'read only',
+  'label.mode.MODIFICATION': 'read and write',
+  'label.role.GESTIONNAIRE_PRINCIPAL': 'principal manager',
+  'label.role.GESTIONNAIRE_SECONDAIRE': 'secondary manager',
+  'label.role.UTILISATEUR': 'plain user',
+  'label.profile.VALIDATION_RATTACHEMENTS': 'attachment approval',
+  'label.profile.VALIDATION_ABONNEMENTS': 'subscription approval',
+  'label.profile.CONSULTATION_UTILISATEURS': 'user consultation',
+  'label.profile.MODIFICATION_STRUCTURE': 'structure editing',
+  'mail.place.structure': 'on {companyName} ({structureId})',
+  'mail.place.service': 'on service {service} of {companyName} ({structureId})',
+  'mail.scope':
+    '{count, plural, =0 {the whole structure} one {service {services}} other {services {services}}}',
 
   'mail.accountCreated.subject': 'Chorus Pro: your user account',
   'mail.accountCreated.body':
-    'Hello {firstName} {lastName},\n\nA Chorus Pro account was opened in your name by your DGFiP correspondant dématérialisation.\n\nLogin: {login}\n\nAt your first login on https://chorus-pro.gouv.fr, choose your password, then complete your account (contact details and professional address).\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour DGFiP correspondant dématérialisation opened a Chorus Pro account for you.\n\nYour login: {login}\n\nAt your first login on https://chorus-pro.gouv.fr, choose your password, then complete your account (contact details and professional address).\n\nThis message is sent automatically; please do not reply.',
   'mail.accountDeactivated.subject': 'Chorus Pro: your account was deactivated',
   'mail.accountDeactivated.body':
     'Hello {firstName} {lastName},\n\nYour Chorus Pro account ({login}) was deactivated. For any question, contact your DDFiP’s correspondant dématérialisation.\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentRequested.subject': 'Chorus Pro: attachment request to {companyName}',
   'mail.attachmentRequested.body':
-    'Hello {firstName} {lastName},\n\n{requesterName} ({requester}) asks to be attached to {companyName} ({structure}), services: {services}.\n\nComment: {comment}\n\nRequest no. {id}: approve or reject it (chorus-admin attachment approve {id} or reject {id} --reason …).\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\n{requesterName} ({requester}) asks to be attached to {companyName} ({structureId}), for {scope}.\n\nTheir comment: {comment}\n\nRequest no. {id}: approve it with “chorus-admin attachment approve {id}” or reject it with “chorus-admin attachment reject {id} --reason …”.\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentApproved.subject': 'Chorus Pro: attachment to {companyName} approved',
   'mail.attachmentApproved.body':
-    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structure}) was approved by {decidedBy}.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structureId}) was approved by {decidedBy}.\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentRejected.subject': 'Chorus Pro: attachment to {companyName} rejected',
   'mail.attachmentRejected.body':
-    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structure}) was rejected by {decidedBy}.\n\nReason: {reason}\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structureId}) was rejected by {decidedBy}.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentAdded.subject': 'Chorus Pro: you are attached to {companyName}',
   'mail.attachmentAdded.body':
-    'Hello {firstName} {lastName},\n\n{decidedBy} attached you to {companyName} ({structure}) as {role}, services: {services}.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\n{decidedBy} attached you to {companyName} ({structureId}) as {role}, for {scope}.\n\nThis message is sent automatically; please do not reply.',
   'mail.gpTransferred.subject': 'Chorus Pro: new principal manager of {companyName}',
   'mail.gpTransferred.body':
-    'Hello {firstName} {lastName},\n\nThe principal manager role of {companyName} ({structure}) passed from {former} to {successor}. {former} stays attached as a user.\n\nThis message is sent automatically; please do not reply.',
-  'mail.weeklyDigest.subject': 'Chorus Pro: {week} digest of {structure}',
+    'Hello {firstName} {lastName},\n\n{you, select, former {You handed the principal manager role of {companyName} ({structureId}) over to {successor}; you stay attached to the structure as a plain user.} successor {{former} handed the principal manager role of {companyName} ({structureId}) over to you: you are now its principal manager.} other {The principal manager role of {companyName} ({structureId}) passed from {former} to {successor}.}}\n\nThis message is sent automatically; please do not reply.',
+  'mail.weeklyDigest.subject':
+    'Chorus Pro: digest of the week of {weekShort}{partial} — {companyName}',
   'mail.weeklyDigest.body':
-    'Hello {firstName} {lastName},\n\nMovements of week {week} for {companyName} ({structure}): {count}.\n\n{lines}\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nHere {count, plural, one {is the movement} other {are the # movements}} of the week {weekLong}{partial} on {companyName} ({structureId}):\n\n{lines}\n\nThis message is sent automatically; please do not reply.',
 };

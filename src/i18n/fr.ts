@@ -629,22 +629,22 @@ export const fr = {
     '{failed, plural, one {# sur {count} n’a pas abouti} other {# sur {count} n’ont pas abouti}} (voir chaque ligne).',
   'mail.subscriptionRequested.subject': 'Chorus Pro : demande d’abonnement à l’espace {space}',
   'mail.subscriptionRequested.body':
-    'Bonjour {firstName} {lastName},\n\n{requester} demande l’abonnement à l’espace {space} ({mode}) de {companyName} ({place}).\n\nDemande n° {id} : validez-la ou refusez-la avec « chorus-admin subscription approve {id} » ou « reject {id} ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\n{requester} demande l’abonnement à l’espace {space} ({mode}) {place}.\n\nDemande n° {id} : validez-la avec « chorus-admin subscription approve {id} » ou refusez-la avec « chorus-admin subscription reject {id} ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.subscriptionApproved.subject': 'Chorus Pro : abonnement à l’espace {space} accordé',
   'mail.subscriptionApproved.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} ({mode}) de {companyName} ({place}), a été validée.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} ({mode}) {place} a été validée.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.subscriptionRejected.subject': 'Chorus Pro : abonnement à l’espace {space} refusé',
   'mail.subscriptionRejected.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} de {companyName} ({place}), a été refusée.\nMotif : {reason}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.habilitationRequested.subject': 'Chorus Pro : demande d’habilitation {profile}',
+    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} ({mode}) {place} a été refusée.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.habilitationRequested.subject': 'Chorus Pro : demande d’habilitation « {profile} »',
   'mail.habilitationRequested.body':
-    'Bonjour {firstName} {lastName},\n\n{requester} demande l’habilitation {profile} sur {companyName} ({place}).\n\nDemande n° {id} : validez-la ou refusez-la avec « chorus-admin habilitation approve {id} » ou « reject {id} --reason … ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.habilitationApproved.subject': 'Chorus Pro : habilitation {profile} accordée',
+    'Bonjour {firstName} {lastName},\n\n{requester} demande l’habilitation « {profile} » {place}.\n\nDemande n° {id} : validez-la avec « chorus-admin habilitation approve {id} » ou refusez-la avec « chorus-admin habilitation reject {id} --reason … ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.habilitationApproved.subject': 'Chorus Pro : habilitation « {profile} » accordée',
   'mail.habilitationApproved.body':
-    'Bonjour {firstName} {lastName},\n\nL’habilitation {profile} sur {companyName} ({place}), vous est accordée (n° {id}).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.habilitationRejected.subject': 'Chorus Pro : habilitation {profile} refusée',
+    'Bonjour {firstName} {lastName},\n\nL’habilitation « {profile} » {place} vous est accordée (n° {id}).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.habilitationRejected.subject': 'Chorus Pro : habilitation « {profile} » refusée',
   'mail.habilitationRejected.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’habilitation {profile} sur {companyName} ({place}), a été refusée.\nMotif : {reason}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’habilitation « {profile} » {place} a été refusée.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   // --- fin de l’issue 5 B
 
   // --- journal ----------------------------------------------------------------------------
@@ -701,7 +701,8 @@ export const fr = {
   'opt.newManager': 'successeur du gestionnaire principal (compte actif)',
   'opt.pending': 'seulement les messages non envoyés',
   'opt.toDir': 'dossier où écrire les fichiers .eml (créé s’il manque)',
-  'opt.week': 'semaine ISO AAAA-Www (défaut : la dernière semaine complète)',
+  'opt.week':
+    'semaine ISO AAAA-Www (défaut : la dernière semaine complète ; la semaine en cours seulement si elle est nommée)',
   'col.inEffect': 'En vigueur',
   'col.comment': 'Commentaire',
   'col.refusalReason': 'Motif de refus',
@@ -756,36 +757,103 @@ export const fr = {
   'notification.digestQueued':
     'Synthèse de la semaine {week} : {count, plural, one {# message mis en file} other {# messages mis en file}}.',
   'notification.week': 'semaine ISO attendue, par exemple 2025-W11 (reçu : {value})',
-  'digest.attachment.request': 'demande de rattachement',
-  'digest.attachment.approve': 'rattachement validé',
-  'digest.attachment.reject': 'demande refusée',
-  'digest.attachment.add': 'rattachement ajouté par un gestionnaire',
-  'digest.attachment.detach': 'détachement',
-  'digest.attachment.transfer': 'nouveau gestionnaire principal',
+  'notification.weekFuture':
+    'la semaine {week} n’a pas commencé : une synthèse porte sur une semaine passée (ou en cours, si vous la nommez)',
+  'notification.weekCurrent':
+    'La semaine {week} n’est pas terminée : la synthèse ne compte ses mouvements que jusqu’à aujourd’hui.',
+  'date.month.1': 'janvier',
+  'date.month.2': 'février',
+  'date.month.3': 'mars',
+  'date.month.4': 'avril',
+  'date.month.5': 'mai',
+  'date.month.6': 'juin',
+  'date.month.7': 'juillet',
+  'date.month.8': 'août',
+  'date.month.9': 'septembre',
+  'date.month.10': 'octobre',
+  'date.month.11': 'novembre',
+  'date.month.12': 'décembre',
+  'date.weekday.1': 'lundi',
+  'date.weekday.2': 'mardi',
+  'date.weekday.3': 'mercredi',
+  'date.weekday.4': 'jeudi',
+  'date.weekday.5': 'vendredi',
+  'date.weekday.6': 'samedi',
+  'date.weekday.7': 'dimanche',
+  'date.dayNumber': '{day, plural, =1 {1er} other {#}}',
+  'date.day': '{weekday} {dayNumber}',
+  'week.span.sameMonth': 'du lundi {d1} au dimanche {d2} {m2} {y2}',
+  'week.span.sameYear': 'du lundi {d1} {m1} au dimanche {d2} {m2} {y2}',
+  'week.span.years': 'du lundi {d1} {m1} {y1} au dimanche {d2} {m2} {y2}',
+  'week.short.sameMonth': 'du {d1} au {d2} {m2} {y2}',
+  'week.short.sameYear': 'du {d1} {m1} au {d2} {m2} {y2}',
+  'week.short.years': 'du {d1} {m1} {y1} au {d2} {m2} {y2}',
+  'digest.partial': ' (en cours : jusqu’au {date})',
+  'digest.line': '- {day} — {who} : {what}',
+  'digest.scope':
+    '{count, plural, =0 {toute la structure} one {service {services}} other {services {services}}}',
+  'digest.attachment.request': 'demande de rattachement ({scope})',
+  'digest.attachment.approve': 'rattachement validé par {by} ({scope})',
+  'digest.attachment.reject':
+    'demande de rattachement refusée par {by} ({scope}){hasReason, select, yes { ; motif : {reason}} other {}}',
+  'digest.attachment.add': 'rattachement comme {role} par {by} ({scope})',
+  'digest.attachment.detach': 'détachement ({scope})',
+  'digest.attachment.transfer': 'devient gestionnaire principal à la place de {former}',
+  'digest.subscription.request': 'demande d’abonnement à l’espace {space} ({mode}) ({scope})',
+  'digest.subscription.approve':
+    'abonnement à l’espace {space} ({mode}) accordé par {by} ({scope})',
+  'digest.subscription.reject':
+    'demande d’abonnement à l’espace {space} ({mode}) refusée par {by} ({scope}){hasReason, select, yes { ; motif : {reason}} other {}}',
+  'digest.subscription.remove':
+    'abonnement à l’espace {space} ({mode}) supprimé par {by} ({scope})',
+  'label.space.MON_COMPTE': 'Mon compte',
+  'label.space.FACTURES_EMISES': 'Factures émises',
+  'label.space.FACTURES_RECUES': 'Factures reçues',
+  'label.space.ACTIVITES_GESTIONNAIRE': 'Activités du gestionnaire',
+  'label.space.FACTURES_A_VALIDER': 'Factures à valider',
+  'label.space.FACTURES_TRAVAUX': 'Factures de travaux',
+  'label.space.SOLLICITATIONS_EMISES': 'Sollicitations émises',
+  'label.space.SOLLICITATIONS_RECUES': 'Sollicitations reçues',
+  'label.mode.CONSULTATION_UNIQUEMENT': 'consultation uniquement',
+  'label.mode.MODIFICATION': 'modification',
+  'label.role.GESTIONNAIRE_PRINCIPAL':
+    '{title, select, Mme {gestionnaire principale} other {gestionnaire principal}}',
+  'label.role.GESTIONNAIRE_SECONDAIRE': 'gestionnaire secondaire',
+  'label.role.UTILISATEUR': '{title, select, Mme {utilisatrice simple} other {utilisateur simple}}',
+  'label.profile.VALIDATION_RATTACHEMENTS': 'validation des rattachements',
+  'label.profile.VALIDATION_ABONNEMENTS': 'validation des abonnements',
+  'label.profile.CONSULTATION_UTILISATEURS': 'consultation des utilisateurs',
+  'label.profile.MODIFICATION_STRUCTURE': 'modification de la structure',
+  'mail.place.structure': 'sur {companyName} ({structureId})',
+  'mail.place.service': 'sur le service {service} de {companyName} ({structureId})',
+  'mail.scope':
+    '{count, plural, =0 {toute la structure} one {le service {services}} other {les services {services}}}',
 
   // --- courriels --------------------------------------------------------------------------
   'mail.accountCreated.subject': 'Chorus Pro : votre compte utilisateur',
   'mail.accountCreated.body':
-    'Bonjour {firstName} {lastName},\n\nUn compte Chorus Pro a été ouvert à votre nom par votre correspondant dématérialisation de la DGFiP.\n\nIdentifiant de connexion : {login}\n\nÀ votre première connexion sur https://chorus-pro.gouv.fr, choisissez votre mot de passe puis complétez votre compte (coordonnées et adresse professionnelle).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre correspondant dématérialisation de la DGFiP vous a ouvert un compte Chorus Pro.\n\nVotre identifiant de connexion : {login}\n\nÀ votre première connexion sur https://chorus-pro.gouv.fr, choisissez votre mot de passe puis complétez votre compte (coordonnées et adresse professionnelle).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.accountDeactivated.subject': 'Chorus Pro : votre compte a été désactivé',
   'mail.accountDeactivated.body':
     'Bonjour {firstName} {lastName},\n\nVotre compte Chorus Pro ({login}) a été désactivé. Pour toute question, adressez-vous au correspondant dématérialisation de votre DDFiP.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.attachmentRequested.subject': 'Chorus Pro : demande de rattachement à {companyName}',
   'mail.attachmentRequested.body':
-    'Bonjour {firstName} {lastName},\n\n{requesterName} ({requester}) demande à être rattaché à {companyName} ({structure}), services : {services}.\n\nCommentaire : {comment}\n\nDemande n° {id} : validez-la ou refusez-la (chorus-admin attachment approve {id} ou reject {id} --reason …).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\n{requesterName} ({requester}) demande un rattachement à {companyName} ({structureId}), pour {scope}.\n\nSon commentaire : {comment}\n\nDemande n° {id} : validez-la avec « chorus-admin attachment approve {id} » ou refusez-la avec « chorus-admin attachment reject {id} --reason … ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.attachmentApproved.subject': 'Chorus Pro : rattachement à {companyName} validé',
   'mail.attachmentApproved.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structure}) a été validée par {decidedBy}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structureId}) a été validée par {decidedBy}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.attachmentRejected.subject': 'Chorus Pro : rattachement à {companyName} refusé',
   'mail.attachmentRejected.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structure}) a été refusée par {decidedBy}.\n\nMotif : {reason}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.attachmentAdded.subject': 'Chorus Pro : vous êtes rattaché à {companyName}',
+    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structureId}) a été refusée par {decidedBy}.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.attachmentAdded.subject':
+    'Chorus Pro : vous êtes {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} à {companyName}',
   'mail.attachmentAdded.body':
-    'Bonjour {firstName} {lastName},\n\n{decidedBy} vous a rattaché à {companyName} ({structure}) comme {role}, services : {services}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\n{decidedBy} vous a {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} à {companyName} ({structureId}) comme {role}, pour {scope}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.gpTransferred.subject': 'Chorus Pro : nouveau gestionnaire principal de {companyName}',
   'mail.gpTransferred.body':
-    'Bonjour {firstName} {lastName},\n\nLe rôle de gestionnaire principal de {companyName} ({structure}) est passé de {former} à {successor}. {former} reste rattaché comme utilisateur.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.weeklyDigest.subject': 'Chorus Pro : synthèse {week} de {structure}',
+    'Bonjour {firstName} {lastName},\n\n{you, select, former {Vous avez transmis le rôle de gestionnaire principal de {companyName} ({structureId}) à {successor} ; vous restez {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} à la structure comme {title, select, Mme {utilisatrice simple} other {utilisateur simple}}.} successor {{former} vous a transmis le rôle de gestionnaire principal de {companyName} ({structureId}) : vous en êtes désormais {title, select, Mme {la gestionnaire principale} other {le gestionnaire principal}}.} other {Le rôle de gestionnaire principal de {companyName} ({structureId}) est passé de {former} à {successor}.}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.weeklyDigest.subject':
+    'Chorus Pro : synthèse de la semaine {weekShort}{partial} — {companyName}',
   'mail.weeklyDigest.body':
-    'Bonjour {firstName} {lastName},\n\nMouvements de la semaine {week} pour {companyName} ({structure}) : {count}.\n\n{lines}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVoici {count, plural, one {le mouvement} other {les # mouvements}} de la semaine {weekLong}{partial} sur {companyName} ({structureId}) :\n\n{lines}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
 } as const;

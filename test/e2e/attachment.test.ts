@@ -207,7 +207,13 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
 
     const digest = await cli.corr('notification', 'digest', '--week', '2026-W11', '--json');
     expect(digest.code).toBe(0);
-    expect(json(digest)).toEqual({ week: '2026-W11', structures: 1, queued: 2, alreadyQueued: 0 });
+    expect(json(digest)).toEqual({
+      week: '2026-W11',
+      complete: false,
+      structures: 1,
+      queued: 2,
+      alreadyQueued: 0,
+    });
     expect(
       json(await cli.corr('notification', 'digest', '--week', '2026-W11', '--json')),
     ).toMatchObject({ queued: 0, alreadyQueued: 2 });
