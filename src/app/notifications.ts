@@ -265,7 +265,7 @@ function digestLines(lang: Lang, list: Movement[], nameOf: (login: string) => st
             by: nameOf(m.by),
             scope: t(lang, 'digest.scope', {
               count: m.services.length,
-              services: m.services.join(', '),
+              services: [...m.services].sort().join(', '),
             }),
             space: label('space', m.space),
             mode: label('mode', m.mode),
