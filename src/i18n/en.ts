@@ -229,7 +229,7 @@ export const en: Record<keyof typeof fr, string> = {
   'check.pendingMigrations':
     'Pending migrations: {pending} (the other checks wait for “db migrate”).',
   'check.fileSize':
-    'File no. {fileId} ({name}): {actual} bytes read back instead of {expected}, its content is damaged.',
+    'File no. {fileId} ({name}): {actual, plural, one {# byte} other {# bytes}} read back instead of {expected}, its content is damaged.',
   'check.fileHash':
     'File no. {fileId} ({name}): its content no longer matches its SHA-256, it is damaged.',
   'check.auditChain': '{detail}',
@@ -492,7 +492,7 @@ export const en: Record<keyof typeof fr, string> = {
   'file.designationControl': 'control characters are not allowed',
   'file.typeUnknown':
     'unknown type (JUSTIFICATIF, CARTE_GRISE, BROCHURE, PRESENTATION, ATTESTATION, RIB, AUTRE)',
-  'file.added': 'File no. {id} added: {name} ({size} bytes).',
+  'file.added': 'File no. {id} added: {name} ({size, plural, one {# byte} other {# bytes}}).',
   'file.removed': '{count, plural, one {# file removed} other {# files removed}}: {names}.',
   'file.downloaded':
     '{count, plural, one {# file written} other {# files written}}, bytes checked (SHA-256).',
@@ -693,7 +693,7 @@ export const en: Record<keyof typeof fr, string> = {
   'attachment.serviceInactive': 'The service {code} of {structure} is not active.',
   'attachment.accountInactive': 'The account {login} is not active (status {status}).',
   'attachment.gpExists':
-    'The structure {structure} already has a principal manager: they hand the role over with attachment detach --new-manager.',
+    'The structure {structure} already has a principal manager: the role is handed over with attachment detach --new-manager.',
   'attachment.dateOrder': 'The end of validity ({until}) is before the start ({from}).',
   'attachment.notAttached': '{login} is not attached to {structure}.',
   'attachment.serviceNotAttached': 'You are not attached to the service {code} of {structure}.',

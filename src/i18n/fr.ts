@@ -209,10 +209,10 @@ export const fr = {
   'rights.outOfScope': 'Cible hors de votre périmètre.',
   'rights.holderOnly': 'Seul le titulaire du compte peut faire cela.',
   'rights.notYours': 'Vous ne pouvez agir que sur votre propre compte.',
-  'rights.notManager': 'Il faut être gestionnaire principal de la structure, ou habilité.',
+  'rights.notManager':
+    'Il faut être gestionnaire principal de la structure, ou avoir l’habilitation nécessaire.',
   'rights.principalOnly': 'Action réservée au gestionnaire principal de la structure.',
-  'rights.notAttached':
-    'Il faut être rattaché à la structure (rattachement validé, en cours de validité).',
+  'rights.notAttached': 'Il faut un rattachement à la structure (validé, en cours de validité).',
   'rights.ownRequest': 'Seul le gestionnaire principal peut décider de sa propre demande.',
 
   // --- base -------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ export const fr = {
   'check.pendingMigrations':
     'Migrations en attente : {pending} (les autres vérifications attendent « db migrate »).',
   'check.fileSize':
-    'Pièce jointe n° {fileId} ({name}) : {actual} octets relus au lieu de {expected}, son contenu est endommagé.',
+    'Pièce jointe n° {fileId} ({name}) : {actual, plural, one {# octet relu} other {# octets relus}} au lieu de {expected}, son contenu est endommagé.',
   'check.fileHash':
     'Pièce jointe n° {fileId} ({name}) : son contenu ne correspond plus à son empreinte SHA-256, il est endommagé.',
   'check.auditChain': '{detail}',
@@ -518,7 +518,8 @@ export const fr = {
   'file.designationControl': 'caractères de contrôle interdits',
   'file.typeUnknown':
     'type inconnu (JUSTIFICATIF, CARTE_GRISE, BROCHURE, PRESENTATION, ATTESTATION, RIB, AUTRE)',
-  'file.added': 'Pièce jointe n° {id} ajoutée : {name} ({size} octets).',
+  'file.added':
+    'Pièce jointe n° {id} ajoutée : {name} ({size, plural, one {# octet} other {# octets}}).',
   'file.removed':
     '{count, plural, one {# pièce jointe supprimée} other {# pièces jointes supprimées}} : {names}.',
   'file.downloaded':
@@ -543,7 +544,7 @@ export const fr = {
   'cmd.habilitation.list':
     'Lister vos habilitations, celles d’un compte (--account) ou d’une structure (--structure)',
   'cmd.habilitation.request':
-    'Demander une habilitation sur une structure à laquelle vous êtes rattaché (en attente de décision)',
+    'Demander une habilitation sur une structure où vous avez un rattachement (en attente de décision)',
   'cmd.habilitation.grant':
     'Attribuer une habilitation à un compte rattaché (gestionnaire principal, immédiat)',
   'cmd.habilitation.edit':
@@ -730,14 +731,14 @@ export const fr = {
   'attachment.detachedServices':
     'Vous êtes {title, select, Mme {détachée} M. {détaché} other {détaché·e}} {count, plural, one {du service {services}} other {des services {services}}} de {structure}.',
   'attachment.transferred':
-    'Le rôle de gestionnaire principal de {structure} est passé à {login} ; vous restez {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} comme utilisateur simple.',
+    'Le rôle de gestionnaire principal de {structure} est passé à {login} ; vous restez {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} comme {title, select, Mme {utilisatrice simple} other {utilisateur simple}}.',
   'attachment.alreadyDecided': 'La demande n° {id} est déjà traitée (statut {status}).',
   'attachment.exists': '{login} a déjà un rattachement en cours ou validé à {structure}.',
   'attachment.structureInactive': 'La structure {structure} n’est pas active.',
   'attachment.serviceInactive': 'Le service {code} de {structure} n’est pas actif.',
   'attachment.accountInactive': 'Le compte {login} n’est pas actif (statut {status}).',
   'attachment.gpExists':
-    'La structure {structure} a déjà un gestionnaire principal : il transmet son rôle avec attachment detach --new-manager.',
+    'La structure {structure} a déjà un gestionnaire principal : le rôle se transmet avec attachment detach --new-manager.',
   'attachment.dateOrder': 'La fin de validité ({until}) précède le début ({from}).',
   'attachment.notAttached': '{login} n’a pas de rattachement à {structure}.',
   'attachment.serviceNotAttached':
@@ -745,7 +746,7 @@ export const fr = {
   'attachment.wholeStructure':
     'Votre rattachement à {structure} porte sur toute la structure : détachez-vous de la structure entière.',
   'attachment.gpNeedsSuccessor':
-    'Vous êtes le gestionnaire principal de {structure} : nommez votre successeur avec --new-manager LOGIN.',
+    'Vous avez le rôle de gestionnaire principal de {structure} : nommez votre successeur avec --new-manager LOGIN.',
   'attachment.newManagerNotGp': 'seul le gestionnaire principal nomme un successeur',
   'attachment.newManagerSelf': 'le successeur doit être un autre compte',
   'attachment.gpChanged':

@@ -96,7 +96,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
     const refused = await cli.as(GS)('attachment', 'approve', String(id));
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain(
-      'Il faut être gestionnaire principal de la structure, ou habilité.',
+      'Il faut être gestionnaire principal de la structure, ou avoir l’habilitation nécessaire.',
     );
 
     const rejectNoReason = await cli.as(GP)('attachment', 'reject', String(id));

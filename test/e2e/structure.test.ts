@@ -62,7 +62,8 @@ const REJECTED_16 =
   'ligne 16 : EmetteurEdi : valeur « peut-être » : true/false, 1/0 ou oui/non attendu';
 const PARTIAL =
   'Attention : 2 lignes sur 14 rejetées ; les autres sont importées. Détail avec --rejects FICHIER.csv.';
-const NOT_MANAGER = 'Erreur : Il faut être gestionnaire principal de la structure, ou habilité.\n';
+const NOT_MANAGER =
+  'Erreur : Il faut être gestionnaire principal de la structure, ou avoir l’habilitation nécessaire.\n';
 
 /** One row of a cli-table3 summary: `│ Créées │ 12 │`. */
 const tableRow = (label: string, value: string | number) =>
