@@ -101,7 +101,7 @@ describe.each(DIALECTS)('account (%s)', HEAVY, (dialect) => {
         toAddress: PAULINE,
         sentAt: null,
       });
-      expect(mails[0]!.body).toContain(`Identifiant de connexion : ${PAULINE}`);
+      expect(mails[0]!.body).toContain(`Votre identifiant de connexion : ${PAULINE}`);
 
       const [last] = await auditLog(fresh.location);
       expect(last).toMatchObject({
