@@ -410,6 +410,14 @@ function typedPathOf(err: unknown, typed: readonly string[]): string | undefined
   );
 }
 
+/** The exit-1 messages of batches that did the rest of their work: `Attention :`, not `Erreur :`. */
+const PARTIAL_SUCCESS: ReadonlySet<string> = new Set<MessageKey>([
+  'import.partial',
+  'import.partialWithFile',
+  'bulk.partial',
+  'attachment.decidedPartly',
+]);
+
 /** What went wrong, said once and rendered for people (stderr lines) or scripts (one JSON object). */
 interface Failure {
   code: number;
@@ -469,13 +477,17 @@ export function report(
       return EXIT.USAGE;
   }
   const failure = failureOf(err, out, typed);
-  out.error(
-    failure.message,
-    failure.fields.map(
-      (f) =>
-        `${f.line === undefined ? '' : out.t('output.line', { line: f.line }) + ' '}${f.field === '-' ? '' : f.field + ': '}${f.message}`,
-    ),
-  );
+  // a batch that did part of its work warns; a broken audit chain or a damaged store is an error
+  if (err instanceof PartialBatchError && PARTIAL_SUCCESS.has(err.key))
+    out.partial(failure.message);
+  else
+    out.error(
+      failure.message,
+      failure.fields.map(
+        (f) =>
+          `${f.line === undefined ? '' : out.t('output.line', { line: f.line }) + ' '}${f.field === '-' ? '' : f.field + ': '}${f.message}`,
+      ),
+    );
   if (err instanceof CommandLineError) out.info('usage.seeHelp');
   if (failure.code === EXIT.INTERNAL) {
     if (out.verbose && err instanceof Error && err.stack) out.debug(err.stack);

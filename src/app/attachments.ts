@@ -414,6 +414,8 @@ export interface DetachResult {
   detachedServices: string[];
   /** The successor, when the acting GP handed the role over. */
   newManager: string | null;
+  /** The acting account's title (M., Mme or none), for messages that agree with it. */
+  title: string | null;
 }
 
 /**
@@ -476,6 +478,7 @@ export async function detach(
           attachment: await viewOf(uc, a.id),
           detachedServices: named.map((l) => l.code),
           newManager: null,
+          title: uc.actorAccount.title,
         };
       }
       // every service named: the whole attachment goes, by the rules below
@@ -495,7 +498,12 @@ export async function detach(
         services: linked.map((l) => l.code),
         status: { before: a.status, after: 'SUPPRIMEE' },
       });
-      return { attachment: await viewOf(uc, a.id), detachedServices: [], newManager: null };
+      return {
+        attachment: await viewOf(uc, a.id),
+        detachedServices: [],
+        newManager: null,
+        title: uc.actorAccount.title,
+      };
     }
 
     if (input.newManager === null)
@@ -565,6 +573,7 @@ export async function detach(
       attachment: await viewOf(uc, a.id),
       detachedServices: [],
       newManager: successor.login,
+      title: uc.actorAccount.title,
     };
   });
 }

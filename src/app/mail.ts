@@ -1,5 +1,5 @@
 import { hasControlOrBidi, visible } from '../domain/text.js';
-import { t, type Lang, type MessageKey } from '../i18n/index.js';
+import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
 
 /** The notification e-mails of SPEC 10: who gets which, and what they say. */
 
@@ -112,9 +112,62 @@ function mailParams(event: MailEvent, params: Record<string, unknown>): Record<s
   return out ?? params;
 }
 
+/** The label of a code in `lang` (`FACTURES_A_VALIDER` → `Factures à valider`), or the code itself. */
+function labelOf(
+  lang: Lang,
+  kind: string,
+  code: unknown,
+  params: Record<string, unknown>,
+): unknown {
+  const key = `label.${kind}.${String(code)}`;
+  return isMessageKey(key) ? t(lang, key, params) : code;
+}
+
+const noReason = (v: unknown) => v === undefined || v === null || v === '' || v === '-';
+
+/**
+ * What the messages say in words rather than in codes (SPEC 10): the structure by its raison
+ * sociale with its identifier in parentheses (`Mairie de Pau (SIRET 21640445900010)`), the
+ * service it is about, the labels of spaces, modes, roles and profiles (agreeing with the
+ * reader's title), how many services, whether a reason was given, and which side of a GP
+ * transfer the reader is on, so that the text speaks to them.
+ */
+function inWords(
+  event: MailEvent,
+  lang: Lang,
+  p: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...p };
+  const agree = { title: p.title };
+  if (typeof p.structure === 'string') {
+    const ref = p.structure;
+    out.structureId = ref.replace(':', ' ');
+    if (typeof p.place === 'string') {
+      const prefix = `${ref} (service `;
+      const service = p.place.startsWith(prefix) ? p.place.slice(prefix.length, -1) : null;
+      out.place =
+        service === null
+          ? t(lang, 'mail.place.structure', out)
+          : t(lang, 'mail.place.service', { ...out, service });
+    }
+  }
+  if (p.space !== undefined) out.space = labelOf(lang, 'space', p.space, agree);
+  if (p.mode !== undefined) out.mode = labelOf(lang, 'mode', p.mode, agree);
+  if (p.profile !== undefined) out.profile = labelOf(lang, 'profile', p.profile, agree);
+  if (p.role !== undefined) out.role = labelOf(lang, 'role', p.role, agree);
+  if (typeof p.services === 'string') {
+    const codes = p.services === '-' ? [] : p.services.split(', ').filter((c) => c !== '');
+    out.scope = t(lang, 'mail.scope', { count: codes.length, services: codes.join(', ') });
+  }
+  out.hasReason = noReason(p.reason) ? 'no' : 'yes';
+  if (event === 'GP_TRANSFERRED')
+    out.you = p.login === p.former ? 'former' : p.login === p.successor ? 'successor' : 'other';
+  return out;
+}
+
 /** The subject alone (what a digest already queued is known by). */
 export function mailSubject(event: MailEvent, lang: Lang, params: Record<string, unknown>): string {
-  return t(lang, EVENTS[event].subject, mailParams(event, params));
+  return t(lang, EVENTS[event].subject, inWords(event, lang, mailParams(event, params)));
 }
 
 export function composeMail(
@@ -123,6 +176,6 @@ export function composeMail(
   params: Record<string, unknown>,
 ): { subject: string; body: string } {
   const e = EVENTS[event];
-  const safe = mailParams(event, params);
+  const safe = inWords(event, lang, mailParams(event, params));
   return { subject: t(lang, e.subject, safe), body: t(lang, e.body, safe) };
 }

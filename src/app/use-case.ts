@@ -184,6 +184,7 @@ async function attemptUseCase<T>(
         const language = to.language;
         const mail = composeMail(event, language, {
           login: to.login,
+          title: to.title,
           firstName: to.firstName,
           lastName: to.lastName,
           ...params,

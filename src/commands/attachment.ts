@@ -317,13 +317,17 @@ export function attachmentCommand(lang: Lang): Command {
         g.out.success('attachment.transferred', {
           structure: r.attachment.structure,
           login: r.newManager,
+          title: r.title,
         });
       else if (r.detachedServices.length > 0)
         g.out.success('attachment.detachedServices', {
           structure: r.attachment.structure,
           services: r.detachedServices.join(', '),
+          count: r.detachedServices.length,
+          title: r.title,
         });
-      else g.out.success('attachment.detached', { structure: r.attachment.structure });
+      else
+        g.out.success('attachment.detached', { structure: r.attachment.structure, title: r.title });
       g.out.record(r.attachment, COLUMNS);
     });
 

@@ -11,6 +11,8 @@ export interface BatchSummary {
   unknownColumns: string[];
   sample: { line: number; errors: string[] }[];
   rejectsFile: string | null;
+  /** A dry run (sync --dry-run): its messages say what would be, not what was. */
+  dryRun?: boolean;
 }
 
 /**
@@ -24,10 +26,11 @@ export function reportBatch<T extends BatchSummary>(
   done: MessageKey,
   doneParams: Record<string, unknown>,
 ): void {
+  const dryRun = summary.dryRun === true ? 'yes' : 'no';
   for (const c of summary.unknownColumns) g.out.warn('import.unknownColumn', { column: c });
   g.out.record(summary, columns);
   if (summary.rejected === 0) {
-    g.out.success(done, doneParams);
+    g.out.success(done, { ...doneParams, dryRun });
     return;
   }
   for (const r of summary.sample)
@@ -37,7 +40,7 @@ export function reportBatch<T extends BatchSummary>(
   throw new PartialBatchError(
     summary,
     summary.rejectsFile ? 'import.partialWithFile' : 'import.partial',
-    { rejected: summary.rejected, rows: summary.rows, file: summary.rejectsFile },
+    { rejected: summary.rejected, rows: summary.rows, file: summary.rejectsFile, dryRun },
   );
 }
 

@@ -104,6 +104,7 @@ export function notificationCommand(lang: Lang): Command {
       const { queueDigest } = await import('../app/notifications.js');
       const r = await withStore(g.store, (s) => queueDigest(s, actor, week));
       g.out.record(r, DIGEST_COLUMNS);
+      if (!r.complete) g.out.warn('notification.weekCurrent', { week: r.week });
       g.out.success('notification.digestQueued', { week: r.week, count: r.queued });
     });
 

@@ -132,10 +132,10 @@ export async function movementEntries(
   db: Db,
   start: string,
   end: string,
-): Promise<Pick<AuditLogRow, 'at' | 'action' | 'changes'>[]> {
+): Promise<Pick<AuditLogRow, 'at' | 'actor' | 'action' | 'target' | 'changes'>[]> {
   return db
     .selectFrom('auditLog')
-    .select(['at', 'action', 'changes'])
+    .select(['at', 'actor', 'action', 'target', 'changes'])
     .where('outcome', '=', 'OK')
     .where('at', '>=', start)
     .where('at', '<', end)

@@ -79,3 +79,35 @@ export function previousIsoWeek(day: string): IsoWeek {
   if (!week) throw new RangeError(`no ISO week before the day ${JSON.stringify(day)}`);
   return week;
 }
+
+/** A day of the calendar as messages name it: year, month (1–12), day, weekday (1 Monday … 7 Sunday). */
+export interface CalendarDay {
+  year: number;
+  month: number;
+  day: number;
+  weekday: number;
+}
+
+/** The parts of a day `AAAA-MM-JJ` (or of an ISO instant: its UTC day). */
+export function calendarDay(day: string): CalendarDay {
+  const ms = Date.parse(`${day.slice(0, 10)}T00:00:00Z`);
+  const d = new Date(ms);
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    weekday: ((d.getUTCDay() + 6) % 7) + 1,
+  };
+}
+
+/** The Monday and the Sunday of a week: what a digest names it by (`du lundi 1er au dimanche 7 décembre 2025`). */
+export function weekBounds(week: IsoWeek): { monday: CalendarDay; sunday: CalendarDay } {
+  const sunday = iso(Date.parse(`${week.end}T00:00:00Z`) - DAY) ?? week.start;
+  return { monday: calendarDay(week.start), sunday: calendarDay(sunday) };
+}
+
+/** Whether `week` is over on `today` (its Sunday is past), has begun, or is still to come. */
+export function weekState(week: IsoWeek, today: string): 'over' | 'current' | 'future' {
+  if (today.slice(0, 10) >= week.end) return 'over';
+  return today.slice(0, 10) >= week.start ? 'current' : 'future';
+}

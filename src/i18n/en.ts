@@ -192,6 +192,7 @@ export const en: Record<keyof typeof fr, string> = {
   'col.changes': 'Changes',
 
   'output.error': 'Error:',
+  'output.partial': 'Warning:',
   'output.warning': 'Warning:',
   'output.yes': 'yes',
   'output.no': 'no',
@@ -211,7 +212,8 @@ export const en: Record<keyof typeof fr, string> = {
   'output.empty': 'No results.',
   'output.line': 'line {line}',
   'output.cancelled': 'Cancelled: nothing was changed.',
-  'output.partialList': 'Shown: {shown} of {total} (page {page}); see --limit and --page.',
+  'output.partialList':
+    '{shown, plural, one {# result shown} other {# results shown}} of {total} (page {page}); see --limit and --page.',
 
   'error.invalidInput': 'Invalid input: nothing was written.',
   'error.interrupted': 'Interrupted: nothing was changed.',
@@ -314,12 +316,12 @@ export const en: Record<keyof typeof fr, string> = {
   'db.upToDate': 'Schema up to date ({schema}).',
   'db.pending': 'Pending migrations: {pending}.',
   'db.checkOk': 'Store is sound.',
-  'db.checkFailed': '{count} problem(s) found in the store.',
+  'db.checkFailed': '{count, plural, one {# problem found} other {# problems found}} in the store.',
   'check.integrity': 'Store integrity: {detail}',
   'check.pendingMigrations':
     'Pending migrations: {pending} (the other checks wait for “db migrate”).',
   'check.fileSize':
-    'File no. {fileId} ({name}): {actual} bytes read back instead of {expected}, its content is damaged.',
+    'File no. {fileId} ({name}): {actual, plural, one {# byte} other {# bytes}} read back instead of {expected}, its content is damaged.',
   'check.fileHash':
     'File no. {fileId} ({name}): its content no longer matches its SHA-256, it is damaged.',
   'check.auditChain': '{detail}',
@@ -483,13 +485,14 @@ export const en: Record<keyof typeof fr, string> = {
   'row.duplicate': 'already in the file, line {line}',
   'row.unknownStructure': 'unknown structure {ref}: import the directory first',
   'import.progress': 'Import',
-  'import.done': 'Import of {file} done: {rows} rows.',
+  'import.done': 'Import of {file} done: {rows, plural, one {# row} other {# rows}}.',
   'import.rejectedLine': 'line {line}: {errors}',
-  'import.moreRejected': '… and {count} more rejected rows (see --rejects).',
+  'import.moreRejected':
+    '… and {count, plural, one {# more rejected row} other {# more rejected rows}} (see --rejects).',
   'import.partial':
-    '{rejected} of {rows} row(s) rejected; the others were imported. Details with --rejects FILE.csv.',
+    '{rejected, plural, one {# row of {rows} rejected} other {# rows of {rows} rejected}}; {dryRun, select, yes {the others would be imported} other {the others were imported}}. Details with --rejects FILE.csv.',
   'import.partialWithFile':
-    '{rejected} of {rows} row(s) rejected, written to {file}; the others were imported.',
+    '{rejected, plural, one {# row of {rows} rejected} other {# rows of {rows} rejected}}, written to {file}; {dryRun, select, yes {the others would be imported} other {the others were imported}}.',
   'import.unknownColumn': 'unknown column ignored: {column}',
   'structure.searchNeedsCriteria':
     'give a text or at least one filter (--identifiant, --type, --raison-sociale, --code-postal, --ville, --nom, --prenom)',
@@ -517,6 +520,10 @@ export const en: Record<keyof typeof fr, string> = {
   'col.accounts': 'Accounts in file',
   'col.kept': 'Holder data kept',
   'col.reactivated': 'Reactivated',
+  'col.accountsCreated': 'Created',
+  'col.accountsUpdated': 'Updated',
+  'col.accountsUnchanged': 'Unchanged',
+  'col.rowsRejected': 'Rejected rows',
   'col.deactivated': 'Deactivated',
   'col.attachmentsAdded': 'Attachments added',
   'col.attachmentsChanged': 'Attachments changed',
@@ -541,15 +548,17 @@ export const en: Record<keyof typeof fr, string> = {
   'sync.isCorrespondent': "IDENTIFIANT_CONNEXION: a correspondent's account is not synchronised",
   'sync.severalGp': 'ROLE: several principal managers for this structure in the file',
   'sync.gpInStore': 'ROLE: the structure already has a principal manager ({login})',
-  'sync.strict': '{count} row(s) rejected with --strict: nothing was applied.',
-  'sync.strictRejected': '{count} row(s) rejected',
+  'sync.strict':
+    '{count, plural, one {# row rejected} other {# rows rejected}} with --strict: nothing was applied.',
+  'sync.strictRejected': '{count, plural, one {# row rejected} other {# rows rejected}}',
   'sync.tooManyDeactivations':
-    'Run refused: it would deactivate {count} of {total} accounts (limit {limit}, --max-deactivations {max}). Nothing was changed; check that the export is complete.',
+    'Run refused: it would deactivate {count} of {total, plural, one {# account} other {# accounts}} (limit {limit}, --max-deactivations {max}). Nothing was changed; check that the export is complete.',
   'sync.maxDeactivationsFormat': '"{value}": a number (50) or a percentage (10%) expected',
-  'sync.done': 'Sync of {file} done: {accounts} accounts, {rows} rows.',
+  'sync.done':
+    '{dryRun, select, yes {Dry run of the sync of {file} done} other {Sync of {file} done}}: {accounts, plural, one {# account} other {# accounts}}, {rows, plural, one {# row} other {# rows}}.',
   'sync.dryRunDone': 'Dry run: nothing was written.',
   'sync.gpKept':
-    '{count} principal manager(s) kept: the export would remove them and their structure would have no GP left. Transfer the role first (attachment detach --new-manager), then run again.',
+    '{count, plural, one {# principal manager kept: the export would remove them and their structure would have no GP left} other {# principal managers kept: the export would remove them and their structures would have no GP left}}. Transfer the role first (attachment detach --new-manager), then run again.',
 
   // --- files ------------------------------------------------------------------------------
   'cmd.file':
@@ -601,10 +610,11 @@ export const en: Record<keyof typeof fr, string> = {
   'file.designationControl': 'control characters are not allowed',
   'file.typeUnknown':
     'unknown type (JUSTIFICATIF, CARTE_GRISE, BROCHURE, PRESENTATION, ATTESTATION, RIB, AUTRE)',
-  'file.added': 'File no. {id} added: {name} ({size} bytes).',
-  'file.removed': '{count} file(s) removed: {names}.',
-  'file.downloaded': '{count} file(s) written, bytes checked (SHA-256).',
-  'file.confirmRemove': 'Remove {count} file(s) for good: {names}?',
+  'file.added': 'File no. {id} added: {name} ({size, plural, one {# byte} other {# bytes}}).',
+  'file.removed': '{count, plural, one {# file removed} other {# files removed}}: {names}.',
+  'file.downloaded':
+    '{count, plural, one {# file written} other {# files written}}, bytes checked (SHA-256).',
+  'file.confirmRemove': 'Remove {count, plural, one {# file} other {# files}} for good: {names}?',
   'file.askDesignation': 'Designation of the file',
   'file.askType': 'Type of file',
   'file.askIds': 'Files (space to tick, enter to confirm)',
@@ -685,41 +695,43 @@ export const en: Record<keyof typeof fr, string> = {
     'Habilitation {id} unchanged: the values given are those already stored.',
   'habilitation.nothingToEdit': 'no change asked for (--profile, --service)',
   'habilitation.askIds': 'Habilitations to remove (space to tick, enter to confirm)',
-  'habilitation.removedAll': '{count} habilitation(s) removed.',
+  'habilitation.removedAll':
+    '{count, plural, one {# habilitation removed} other {# habilitations removed}}.',
   'habilitation.notFound': 'Habilitation {id} not found.',
   'habilitation.implicit':
     '{login} is the principal manager of {structure} and already holds every habilitation.',
   'habilitation.exists': '{login} already has habilitation {profile} on {place}: {id}, {status}.',
   'habilitation.notAttached':
     '{login} is not attached to {structure} (validated and current): no habilitation possible.',
-  'request.approved': '{count} request(s) approved.',
-  'request.rejected': '{count} request(s) rejected.',
-  'request.removed': '{count} removal(s) done.',
+  'request.approved': '{count, plural, one {# request approved} other {# requests approved}}.',
+  'request.rejected': '{count, plural, one {# request rejected} other {# requests rejected}}.',
+  'request.removed': '{count, plural, one {# removal done} other {# removals done}}.',
   'request.noneToChoose': 'Nothing to remove.',
   'request.alreadyDecided': 'Request {id} is already decided ({status}).',
   'request.alreadyClosed': '{id}: already {status}, nothing to remove or change.',
   'bulk.partial': '{failed} of {count} did not go through (see each row).',
   'mail.subscriptionRequested.subject': 'Chorus Pro: subscription request to space {space}',
   'mail.subscriptionRequested.body':
-    'Hello {firstName} {lastName},\n\n{requester} requests a subscription to space {space} ({mode}) of {companyName} ({place}).\n\nRequest {id}: approve or reject it with “chorus-admin subscription approve {id}” or “reject {id}”.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\n{requester} asks for a subscription to space {space} ({mode}) {place}.\n\nRequest no. {id}: approve it with “chorus-admin subscription approve {id}” or reject it with “chorus-admin subscription reject {id}”.\n\nThis message is sent automatically; please do not reply.',
   'mail.subscriptionApproved.subject': 'Chorus Pro: subscription to space {space} granted',
   'mail.subscriptionApproved.body':
-    'Hello {firstName} {lastName},\n\nYour request {id} for space {space} ({mode}) of {companyName} ({place}), was approved.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour request no. {id} for a subscription to space {space} ({mode}) {place} was approved.\n\nThis message is sent automatically; please do not reply.',
   'mail.subscriptionRejected.subject': 'Chorus Pro: subscription to space {space} rejected',
   'mail.subscriptionRejected.body':
-    'Hello {firstName} {lastName},\n\nYour request {id} for space {space} of {companyName} ({place}), was rejected.\nReason: {reason}\n\nThis message is sent automatically; please do not reply.',
-  'mail.habilitationRequested.subject': 'Chorus Pro: habilitation request {profile}',
+    'Hello {firstName} {lastName},\n\nYour request no. {id} for a subscription to space {space} ({mode}) {place} was rejected.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
+  'mail.habilitationRequested.subject': 'Chorus Pro: habilitation request “{profile}”',
   'mail.habilitationRequested.body':
-    'Hello {firstName} {lastName},\n\n{requester} requests habilitation {profile} on {companyName} ({place}).\n\nRequest {id}: approve or reject it with “chorus-admin habilitation approve {id}” or “reject {id} --reason …”.\n\nThis message is sent automatically; please do not reply.',
-  'mail.habilitationApproved.subject': 'Chorus Pro: habilitation {profile} granted',
+    'Hello {firstName} {lastName},\n\n{requester} asks for the habilitation “{profile}” {place}.\n\nRequest no. {id}: approve it with “chorus-admin habilitation approve {id}” or reject it with “chorus-admin habilitation reject {id} --reason …”.\n\nThis message is sent automatically; please do not reply.',
+  'mail.habilitationApproved.subject': 'Chorus Pro: habilitation “{profile}” granted',
   'mail.habilitationApproved.body':
-    'Hello {firstName} {lastName},\n\nHabilitation {profile} on {companyName} ({place}), is granted to you ({id}).\n\nThis message is sent automatically; please do not reply.',
-  'mail.habilitationRejected.subject': 'Chorus Pro: habilitation {profile} rejected',
+    'Hello {firstName} {lastName},\n\nThe habilitation “{profile}” {place} is granted to you (no. {id}).\n\nThis message is sent automatically; please do not reply.',
+  'mail.habilitationRejected.subject': 'Chorus Pro: habilitation “{profile}” rejected',
   'mail.habilitationRejected.body':
-    'Hello {firstName} {lastName},\n\nYour request {id} for habilitation {profile} on {companyName} ({place}), was rejected.\nReason: {reason}\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour request no. {id} for the habilitation “{profile}” {place} was rejected.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
   // --- end of issue 5 B
 
-  'audit.intact': 'Log intact: {entries} entries; head no. {seq}, hash {hash}.',
+  'audit.intact':
+    'Log intact: {entries, plural, one {# entry} other {# entries}}; head no. {seq}, hash {hash}.',
   'audit.broken.altered': 'Log broken: entry no. {seq} was altered.',
   'audit.broken.removed': 'Log broken: entry no. {seq} was removed.',
   'audit.broken.inserted': 'Log broken: an entry was inserted at no. {seq}.',
@@ -734,11 +746,12 @@ export const en: Record<keyof typeof fr, string> = {
     'Anchor line {line}: entry no. {seq} is no longer the one recorded (different hash), the log was rewritten.',
   'audit.anchor.missing':
     'Anchor line {line}: the log no longer holds entry no. {seq}, it was truncated.',
-  'audit.anchor.broken': 'Log broken: {count} anchor(s) no longer in the chain.',
+  'audit.anchor.broken':
+    'Log broken: {count, plural, one {# anchor is no longer in the chain} other {# anchors are no longer in the chain}}.',
   'audit.anchor.invalid': 'Invalid anchors file {file}: nothing was verified.',
   'audit.anchor.notJson': 'unreadable line (an “audit head --json” line expected)',
   'audit.anchor.notHead': 'not a head of the log ({"seq": N, "hash": "…", "at": "…"} expected)',
-  'audit.exported': '{count} entries exported.',
+  'audit.exported': '{count, plural, one {# entry exported} other {# entries exported}}.',
 
   'cmd.attachment':
     'Attachments: requests, decisions, additions by a manager, detachment, GP transfer',
@@ -764,7 +777,8 @@ export const en: Record<keyof typeof fr, string> = {
   'opt.newManager': 'successor of the principal manager (an active account)',
   'opt.pending': 'only the messages not yet sent',
   'opt.toDir': 'folder to write the .eml files to (made if missing)',
-  'opt.week': 'ISO week YYYY-Www (default: the last complete week)',
+  'opt.week':
+    'ISO week YYYY-Www (default: the last complete week; the current week only when named)',
   'col.inEffect': 'In effect',
   'col.comment': 'Comment',
   'col.refusalReason': 'Reason for refusal',
@@ -781,21 +795,23 @@ export const en: Record<keyof typeof fr, string> = {
   'attachment.askReason': 'Reason for the rejection',
   'attachment.notFound': 'Attachment request no. {id} not found.',
   'attachment.requested': 'Attachment request no. {id} to {structure} sent to the managers.',
-  'attachment.approved': '{count} request(s) approved.',
-  'attachment.rejected': '{count} request(s) rejected.',
-  'attachment.decidedPartly': '{failed} of {total} request(s) could not be decided.',
+  'attachment.approved': '{count, plural, one {# request approved} other {# requests approved}}.',
+  'attachment.rejected': '{count, plural, one {# request rejected} other {# requests rejected}}.',
+  'attachment.decidedPartly':
+    '{failed} of {total, plural, one {# request} other {# requests}} could not be decided.',
   'attachment.added': 'Attachment no. {id} of {login} to {structure} created.',
   'attachment.detached': 'You are detached from {structure}.',
-  'attachment.detachedServices': 'You are detached from the services {services} of {structure}.',
+  'attachment.detachedServices':
+    'You are detached from {count, plural, one {the service {services}} other {the services {services}}} of {structure}.',
   'attachment.transferred':
-    'The principal manager role of {structure} passed to {login}; you stay attached as a user.',
+    'The principal manager role of {structure} passed to {login}; you stay attached as a plain user.',
   'attachment.alreadyDecided': 'Request no. {id} is already decided (status {status}).',
   'attachment.exists': '{login} already has a pending or validated attachment to {structure}.',
   'attachment.structureInactive': 'The structure {structure} is not active.',
   'attachment.serviceInactive': 'The service {code} of {structure} is not active.',
   'attachment.accountInactive': 'The account {login} is not active (status {status}).',
   'attachment.gpExists':
-    'The structure {structure} already has a principal manager: they hand the role over with attachment detach --new-manager.',
+    'The structure {structure} already has a principal manager: the role is handed over with attachment detach --new-manager.',
   'attachment.dateOrder': 'The end of validity ({until}) is before the start ({from}).',
   'attachment.notAttached': '{login} is not attached to {structure}.',
   'attachment.serviceNotAttached': 'You are not attached to the service {code} of {structure}.',
@@ -809,38 +825,103 @@ export const en: Record<keyof typeof fr, string> = {
     'The structure’s principal manager changed meanwhile (another command at the same moment): nothing was changed.',
   'account.isPrincipalManager':
     'The account {login} is the principal manager of {structures}: hand that role over first (attachment detach --new-manager).',
-  'notification.exported': '{count} message(s) exported and marked sent.',
-  'notification.digestQueued': 'Digest of week {week}: {count} message(s) queued.',
+  'notification.exported':
+    '{count, plural, one {# message exported and marked sent} other {# messages exported and marked sent}}.',
+  'notification.digestQueued':
+    'Digest of week {week}: {count, plural, one {# message queued} other {# messages queued}}.',
   'notification.week': 'an ISO week was expected, for example 2025-W11 (got: {value})',
-  'digest.attachment.request': 'attachment requested',
-  'digest.attachment.approve': 'attachment approved',
-  'digest.attachment.reject': 'request rejected',
-  'digest.attachment.add': 'attachment added by a manager',
-  'digest.attachment.detach': 'detachment',
-  'digest.attachment.transfer': 'new principal manager',
+  'notification.weekFuture':
+    'week {week} has not begun: a digest covers a past week (or the current one, when you name it)',
+  'notification.weekCurrent':
+    'Week {week} is not over: the digest counts its movements up to today only.',
+  'date.month.1': 'January',
+  'date.month.2': 'February',
+  'date.month.3': 'March',
+  'date.month.4': 'April',
+  'date.month.5': 'May',
+  'date.month.6': 'June',
+  'date.month.7': 'July',
+  'date.month.8': 'August',
+  'date.month.9': 'September',
+  'date.month.10': 'October',
+  'date.month.11': 'November',
+  'date.month.12': 'December',
+  'date.weekday.1': 'Monday',
+  'date.weekday.2': 'Tuesday',
+  'date.weekday.3': 'Wednesday',
+  'date.weekday.4': 'Thursday',
+  'date.weekday.5': 'Friday',
+  'date.weekday.6': 'Saturday',
+  'date.weekday.7': 'Sunday',
+  'date.dayNumber': '{day}',
+  'date.day': '{weekday} {dayNumber}',
+  'week.span.sameMonth': 'from Monday {d1} to Sunday {d2} {m2} {y2}',
+  'week.span.sameYear': 'from Monday {d1} {m1} to Sunday {d2} {m2} {y2}',
+  'week.span.years': 'from Monday {d1} {m1} {y1} to Sunday {d2} {m2} {y2}',
+  'week.short.sameMonth': '{d1} to {d2} {m2} {y2}',
+  'week.short.sameYear': '{d1} {m1} to {d2} {m2} {y2}',
+  'week.short.years': '{d1} {m1} {y1} to {d2} {m2} {y2}',
+  'digest.partial': ' (ongoing: up to {date})',
+  'digest.line': '- {day} — {who}: {what}',
+  'digest.scope':
+    '{count, plural, =0 {whole structure} one {service {services}} other {services {services}}}',
+  'digest.attachment.request': 'asked to be attached ({scope})',
+  'digest.attachment.approve': 'attachment approved by {by} ({scope})',
+  'digest.attachment.reject':
+    'attachment request rejected by {by} ({scope}){hasReason, select, yes {; reason: {reason}} other {}}',
+  'digest.attachment.add': 'attached as {role} by {by} ({scope})',
+  'digest.attachment.detach': 'detached ({scope})',
+  'digest.attachment.transfer': 'became principal manager in place of {former}',
+  'digest.subscription.request': 'asked for space {space} ({mode}) ({scope})',
+  'digest.subscription.approve': 'subscription to space {space} ({mode}) granted by {by} ({scope})',
+  'digest.subscription.reject':
+    'request for space {space} ({mode}) rejected by {by} ({scope}){hasReason, select, yes {; reason: {reason}} other {}}',
+  'digest.subscription.remove': 'subscription to space {space} ({mode}) removed by {by} ({scope})',
+  'label.space.MON_COMPTE': 'My account',
+  'label.space.FACTURES_EMISES': 'Issued invoices',
+  'label.space.FACTURES_RECUES': 'Received invoices',
+  'label.space.ACTIVITES_GESTIONNAIRE': 'Manager activities',
+  'label.space.FACTURES_A_VALIDER': 'Invoices to approve',
+  'label.space.FACTURES_TRAVAUX': 'Works invoices',
+  'label.space.SOLLICITATIONS_EMISES': 'Issued queries',
+  'label.space.SOLLICITATIONS_RECUES': 'Received queries',
+  'label.mode.CONSULTATION_UNIQUEMENT': 'read only',
+  'label.mode.MODIFICATION': 'read and write',
+  'label.role.GESTIONNAIRE_PRINCIPAL': 'principal manager',
+  'label.role.GESTIONNAIRE_SECONDAIRE': 'secondary manager',
+  'label.role.UTILISATEUR': 'plain user',
+  'label.profile.VALIDATION_RATTACHEMENTS': 'attachment approval',
+  'label.profile.VALIDATION_ABONNEMENTS': 'subscription approval',
+  'label.profile.CONSULTATION_UTILISATEURS': 'user consultation',
+  'label.profile.MODIFICATION_STRUCTURE': 'structure editing',
+  'mail.place.structure': 'on {companyName} ({structureId})',
+  'mail.place.service': 'on service {service} of {companyName} ({structureId})',
+  'mail.scope':
+    '{count, plural, =0 {the whole structure} one {service {services}} other {services {services}}}',
 
   'mail.accountCreated.subject': 'Chorus Pro: your user account',
   'mail.accountCreated.body':
-    'Hello {firstName} {lastName},\n\nA Chorus Pro account was opened in your name by your DGFiP correspondant dématérialisation.\n\nLogin: {login}\n\nAt your first login on https://chorus-pro.gouv.fr, choose your password, then complete your account (contact details and professional address).\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour DGFiP correspondant dématérialisation opened a Chorus Pro account for you.\n\nYour login: {login}\n\nAt your first login on https://chorus-pro.gouv.fr, choose your password, then complete your account (contact details and professional address).\n\nThis message is sent automatically; please do not reply.',
   'mail.accountDeactivated.subject': 'Chorus Pro: your account was deactivated',
   'mail.accountDeactivated.body':
     'Hello {firstName} {lastName},\n\nYour Chorus Pro account ({login}) was deactivated. For any question, contact your DDFiP’s correspondant dématérialisation.\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentRequested.subject': 'Chorus Pro: attachment request to {companyName}',
   'mail.attachmentRequested.body':
-    'Hello {firstName} {lastName},\n\n{requesterName} ({requester}) asks to be attached to {companyName} ({structure}), services: {services}.\n\nComment: {comment}\n\nRequest no. {id}: approve or reject it (chorus-admin attachment approve {id} or reject {id} --reason …).\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\n{requesterName} ({requester}) asks to be attached to {companyName} ({structureId}), for {scope}.\n\nTheir comment: {comment}\n\nRequest no. {id}: approve it with “chorus-admin attachment approve {id}” or reject it with “chorus-admin attachment reject {id} --reason …”.\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentApproved.subject': 'Chorus Pro: attachment to {companyName} approved',
   'mail.attachmentApproved.body':
-    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structure}) was approved by {decidedBy}.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structureId}) was approved by {decidedBy}.\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentRejected.subject': 'Chorus Pro: attachment to {companyName} rejected',
   'mail.attachmentRejected.body':
-    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structure}) was rejected by {decidedBy}.\n\nReason: {reason}\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structureId}) was rejected by {decidedBy}.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentAdded.subject': 'Chorus Pro: you are attached to {companyName}',
   'mail.attachmentAdded.body':
-    'Hello {firstName} {lastName},\n\n{decidedBy} attached you to {companyName} ({structure}) as {role}, services: {services}.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\n{decidedBy} attached you to {companyName} ({structureId}) as {role}, for {scope}.\n\nThis message is sent automatically; please do not reply.',
   'mail.gpTransferred.subject': 'Chorus Pro: new principal manager of {companyName}',
   'mail.gpTransferred.body':
-    'Hello {firstName} {lastName},\n\nThe principal manager role of {companyName} ({structure}) passed from {former} to {successor}. {former} stays attached as a user.\n\nThis message is sent automatically; please do not reply.',
-  'mail.weeklyDigest.subject': 'Chorus Pro: {week} digest of {structure}',
+    'Hello {firstName} {lastName},\n\n{you, select, former {You handed the principal manager role of {companyName} ({structureId}) over to {successor}; you stay attached to the structure as a plain user.} successor {{former} handed the principal manager role of {companyName} ({structureId}) over to you: you are now its principal manager.} other {The principal manager role of {companyName} ({structureId}) passed from {former} to {successor}.}}\n\nThis message is sent automatically; please do not reply.',
+  'mail.weeklyDigest.subject':
+    'Chorus Pro: digest of the week of {weekShort}{partial} — {companyName}',
   'mail.weeklyDigest.body':
-    'Hello {firstName} {lastName},\n\nMovements of week {week} for {companyName} ({structure}): {count}.\n\n{lines}\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nHere {count, plural, one {is the movement} other {are the # movements}} of the week {weekLong}{partial} on {companyName} ({structureId}):\n\n{lines}\n\nThis message is sent automatically; please do not reply.',
 };

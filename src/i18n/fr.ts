@@ -198,6 +198,7 @@ export const fr = {
 
   // --- sorties ----------------------------------------------------------------------------
   'output.error': 'Erreur :',
+  'output.partial': 'Attention :',
   'output.warning': 'Attention :',
   'output.yes': 'oui',
   'output.no': 'non',
@@ -217,7 +218,8 @@ export const fr = {
   'output.empty': 'Aucun résultat.',
   'output.line': 'ligne {line}',
   'output.cancelled': 'Abandon : rien n’a été modifié.',
-  'output.partialList': 'Affichés : {shown} sur {total} (page {page}) ; voir --limit et --page.',
+  'output.partialList':
+    '{shown, plural, one {# résultat affiché} other {# résultats affichés}} sur {total} (page {page}) ; voir --limit et --page.',
 
   // --- erreurs générales ------------------------------------------------------------------
   'error.invalidInput': 'Saisie invalide : rien n’a été enregistré.',
@@ -297,10 +299,10 @@ export const fr = {
   'rights.outOfScope': 'Cible hors de votre périmètre.',
   'rights.holderOnly': 'Seul le titulaire du compte peut faire cela.',
   'rights.notYours': 'Vous ne pouvez agir que sur votre propre compte.',
-  'rights.notManager': 'Il faut être gestionnaire principal de la structure, ou habilité.',
+  'rights.notManager':
+    'Il faut être gestionnaire principal de la structure, ou avoir l’habilitation nécessaire.',
   'rights.principalOnly': 'Action réservée au gestionnaire principal de la structure.',
-  'rights.notAttached':
-    'Il faut être rattaché à la structure (rattachement validé, en cours de validité).',
+  'rights.notAttached': 'Il faut un rattachement à la structure (validé, en cours de validité).',
   'rights.ownRequest': 'Seul le gestionnaire principal peut décider de sa propre demande.',
 
   // --- base -------------------------------------------------------------------------------
@@ -327,12 +329,13 @@ export const fr = {
   'db.upToDate': 'Schéma à jour ({schema}).',
   'db.pending': 'Migrations en attente : {pending}.',
   'db.checkOk': 'Base intègre.',
-  'db.checkFailed': '{count} problème(s) trouvé(s) dans la base.',
+  'db.checkFailed':
+    '{count, plural, one {# problème trouvé} other {# problèmes trouvés}} dans la base.',
   'check.integrity': 'Intégrité de la base : {detail}',
   'check.pendingMigrations':
     'Migrations en attente : {pending} (les autres vérifications attendent « db migrate »).',
   'check.fileSize':
-    'Pièce jointe n° {fileId} ({name}) : {actual} octets relus au lieu de {expected}, son contenu est endommagé.',
+    'Pièce jointe n° {fileId} ({name}) : {actual, plural, one {# octet relu} other {# octets relus}} au lieu de {expected}, son contenu est endommagé.',
   'check.fileHash':
     'Pièce jointe n° {fileId} ({name}) : son contenu ne correspond plus à son empreinte SHA-256, il est endommagé.',
   'check.auditChain': '{detail}',
@@ -505,13 +508,14 @@ export const fr = {
   'row.duplicate': 'déjà présente dans le fichier, ligne {line}',
   'row.unknownStructure': 'structure inconnue {ref} : importez d’abord l’annuaire',
   'import.progress': 'Import',
-  'import.done': 'Import de {file} terminé : {rows} lignes.',
+  'import.done': 'Import de {file} terminé : {rows, plural, one {# ligne} other {# lignes}}.',
   'import.rejectedLine': 'ligne {line} : {errors}',
-  'import.moreRejected': '… et {count} autres lignes rejetées (voir --rejects).',
+  'import.moreRejected':
+    '… et {count, plural, one {# autre ligne rejetée} other {# autres lignes rejetées}} (voir --rejects).',
   'import.partial':
-    '{rejected} ligne(s) sur {rows} rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.',
+    '{rejected, plural, one {# ligne sur {rows} rejetée} other {# lignes sur {rows} rejetées}} ; {dryRun, select, yes {les autres seraient importées} other {les autres sont importées}}. Détail avec --rejects FICHIER.csv.',
   'import.partialWithFile':
-    '{rejected} ligne(s) sur {rows} rejetée(s), écrites dans {file} ; les autres sont importées.',
+    '{rejected, plural, one {# ligne sur {rows} rejetée, écrite} other {# lignes sur {rows} rejetées, écrites}} dans {file} ; {dryRun, select, yes {les autres seraient importées} other {les autres sont importées}}.',
   'import.unknownColumn': 'colonne inconnue ignorée : {column}',
   'structure.searchNeedsCriteria':
     'donnez un texte ou au moins un filtre (--identifiant, --type, --raison-sociale, --code-postal, --ville, --nom, --prenom)',
@@ -540,6 +544,10 @@ export const fr = {
   'col.accounts': 'Comptes du fichier',
   'col.kept': 'Données conservées',
   'col.reactivated': 'Réactivés',
+  'col.accountsCreated': 'Créés',
+  'col.accountsUpdated': 'Mis à jour',
+  'col.accountsUnchanged': 'Inchangés',
+  'col.rowsRejected': 'Lignes rejetées',
   'col.deactivated': 'Désactivés',
   'col.attachmentsAdded': 'Rattachements ajoutés',
   'col.attachmentsChanged': 'Rattachements modifiés',
@@ -565,15 +573,17 @@ export const fr = {
   'sync.severalGp':
     'ROLE : plusieurs gestionnaires principaux pour cette structure dans le fichier',
   'sync.gpInStore': 'ROLE : la structure a déjà un gestionnaire principal ({login})',
-  'sync.strict': '{count} ligne(s) rejetée(s) avec --strict : rien n’a été appliqué.',
-  'sync.strictRejected': '{count} ligne(s) rejetée(s)',
+  'sync.strict':
+    '{count, plural, one {# ligne rejetée} other {# lignes rejetées}} avec --strict : rien n’a été appliqué.',
+  'sync.strictRejected': '{count, plural, one {# ligne rejetée} other {# lignes rejetées}}',
   'sync.tooManyDeactivations':
-    'Passage refusé : il désactiverait {count} comptes sur {total} (limite {limit}, --max-deactivations {max}). Rien n’a été modifié ; vérifiez que l’export est complet.',
+    'Passage refusé : il désactiverait {count, plural, one {# compte} other {# comptes}} sur {total} (limite {limit}, --max-deactivations {max}). Rien n’a été modifié ; vérifiez que l’export est complet.',
   'sync.maxDeactivationsFormat': '« {value} » : un nombre (50) ou un pourcentage (10%) attendu',
-  'sync.done': 'Synchronisation de {file} terminée : {accounts} comptes, {rows} lignes.',
+  'sync.done':
+    '{dryRun, select, yes {Simulation de la synchronisation de {file} terminée} other {Synchronisation de {file} terminée}} : {accounts, plural, one {# compte} other {# comptes}}, {rows, plural, one {# ligne} other {# lignes}}.',
   'sync.dryRunDone': 'Simulation : rien n’a été enregistré.',
   'sync.gpKept':
-    '{count} gestionnaire(s) principal(aux) conservé(s) : l’export les retirerait et leur structure n’aurait plus de GP. Transférez d’abord le rôle (attachment detach --new-manager), puis relancez.',
+    '{count, plural, one {# gestionnaire principal conservé : l’export le retirerait et sa structure n’aurait plus de GP} other {# gestionnaires principaux conservés : l’export les retirerait et leur structure n’aurait plus de GP}}. Transférez d’abord le rôle (attachment detach --new-manager), puis relancez.',
 
   // --- pièces jointes ---------------------------------------------------------------------
   'cmd.file': 'Pièces jointes de votre compte (carte grise, brochure…), stockées dans la base',
@@ -626,10 +636,14 @@ export const fr = {
   'file.designationControl': 'caractères de contrôle interdits',
   'file.typeUnknown':
     'type inconnu (JUSTIFICATIF, CARTE_GRISE, BROCHURE, PRESENTATION, ATTESTATION, RIB, AUTRE)',
-  'file.added': 'Pièce jointe n° {id} ajoutée : {name} ({size} octets).',
-  'file.removed': '{count} pièce(s) jointe(s) supprimée(s) : {names}.',
-  'file.downloaded': '{count} pièce(s) jointe(s) écrite(s), octets vérifiés (SHA-256).',
-  'file.confirmRemove': 'Supprimer définitivement {count} pièce(s) jointe(s) : {names} ?',
+  'file.added':
+    'Pièce jointe n° {id} ajoutée : {name} ({size, plural, one {# octet} other {# octets}}).',
+  'file.removed':
+    '{count, plural, one {# pièce jointe supprimée} other {# pièces jointes supprimées}} : {names}.',
+  'file.downloaded':
+    '{count, plural, one {# pièce jointe écrite} other {# pièces jointes écrites}}, octets vérifiés (SHA-256).',
+  'file.confirmRemove':
+    'Supprimer définitivement {count, plural, one {# pièce jointe} other {# pièces jointes}} : {names} ?',
   'file.askDesignation': 'Désignation de la pièce jointe',
   'file.askType': 'Type de pièce jointe',
   'file.askIds': 'Pièces jointes (espace pour cocher, entrée pour valider)',
@@ -648,7 +662,7 @@ export const fr = {
   'cmd.habilitation.list':
     'Lister vos habilitations, celles d’un compte (--account) ou d’une structure (--structure)',
   'cmd.habilitation.request':
-    'Demander une habilitation sur une structure à laquelle vous êtes rattaché (en attente de décision)',
+    'Demander une habilitation sur une structure où vous avez un rattachement (en attente de décision)',
   'cmd.habilitation.grant':
     'Attribuer une habilitation à un compte rattaché (gestionnaire principal, immédiat)',
   'cmd.habilitation.edit':
@@ -716,42 +730,45 @@ export const fr = {
     'Habilitation n° {id} inchangée : les valeurs données sont celles déjà enregistrées.',
   'habilitation.nothingToEdit': 'aucune modification demandée (--profile, --service)',
   'habilitation.askIds': 'Habilitations à supprimer (espace pour cocher, entrée pour valider)',
-  'habilitation.removedAll': '{count} habilitation(s) supprimée(s).',
+  'habilitation.removedAll':
+    '{count, plural, one {# habilitation supprimée} other {# habilitations supprimées}}.',
   'habilitation.notFound': 'Habilitation n° {id} introuvable.',
   'habilitation.implicit':
-    '{login} est gestionnaire principal de {structure} : il détient déjà toutes les habilitations.',
+    '{login} est le gestionnaire principal de {structure} : ce rôle donne déjà toutes les habilitations.',
   'habilitation.exists': '{login} a déjà l’habilitation {profile} sur {place} : n° {id}, {status}.',
   'habilitation.notAttached':
-    '{login} n’est pas rattaché à {structure} (rattachement validé et en cours) : pas d’habilitation possible.',
-  'request.approved': '{count} demande(s) validée(s).',
-  'request.rejected': '{count} demande(s) refusée(s).',
-  'request.removed': '{count} suppression(s) faite(s).',
+    '{login} n’a pas de rattachement validé et en cours à {structure} : pas d’habilitation possible.',
+  'request.approved': '{count, plural, one {# demande validée} other {# demandes validées}}.',
+  'request.rejected': '{count, plural, one {# demande refusée} other {# demandes refusées}}.',
+  'request.removed': '{count, plural, one {# suppression faite} other {# suppressions faites}}.',
   'request.noneToChoose': 'Rien à supprimer.',
   'request.alreadyDecided': 'La demande n° {id} est déjà décidée ({status}).',
   'request.alreadyClosed': 'N° {id} : déjà {status}, rien à supprimer ou modifier.',
-  'bulk.partial': '{failed} sur {count} n’ont pas abouti (voir chaque ligne).',
+  'bulk.partial':
+    '{failed, plural, one {# sur {count} n’a pas abouti} other {# sur {count} n’ont pas abouti}} (voir chaque ligne).',
   'mail.subscriptionRequested.subject': 'Chorus Pro : demande d’abonnement à l’espace {space}',
   'mail.subscriptionRequested.body':
-    'Bonjour {firstName} {lastName},\n\n{requester} demande l’abonnement à l’espace {space} ({mode}) de {companyName} ({place}).\n\nDemande n° {id} : validez-la ou refusez-la avec « chorus-admin subscription approve {id} » ou « reject {id} ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\n{requester} demande l’abonnement à l’espace {space} ({mode}) {place}.\n\nDemande n° {id} : validez-la avec « chorus-admin subscription approve {id} » ou refusez-la avec « chorus-admin subscription reject {id} ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.subscriptionApproved.subject': 'Chorus Pro : abonnement à l’espace {space} accordé',
   'mail.subscriptionApproved.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} ({mode}) de {companyName} ({place}), a été validée.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} ({mode}) {place} a été validée.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.subscriptionRejected.subject': 'Chorus Pro : abonnement à l’espace {space} refusé',
   'mail.subscriptionRejected.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} de {companyName} ({place}), a été refusée.\nMotif : {reason}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.habilitationRequested.subject': 'Chorus Pro : demande d’habilitation {profile}',
+    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} ({mode}) {place} a été refusée.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.habilitationRequested.subject': 'Chorus Pro : demande d’habilitation « {profile} »',
   'mail.habilitationRequested.body':
-    'Bonjour {firstName} {lastName},\n\n{requester} demande l’habilitation {profile} sur {companyName} ({place}).\n\nDemande n° {id} : validez-la ou refusez-la avec « chorus-admin habilitation approve {id} » ou « reject {id} --reason … ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.habilitationApproved.subject': 'Chorus Pro : habilitation {profile} accordée',
+    'Bonjour {firstName} {lastName},\n\n{requester} demande l’habilitation « {profile} » {place}.\n\nDemande n° {id} : validez-la avec « chorus-admin habilitation approve {id} » ou refusez-la avec « chorus-admin habilitation reject {id} --reason … ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.habilitationApproved.subject': 'Chorus Pro : habilitation « {profile} » accordée',
   'mail.habilitationApproved.body':
-    'Bonjour {firstName} {lastName},\n\nL’habilitation {profile} sur {companyName} ({place}), vous est accordée (n° {id}).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.habilitationRejected.subject': 'Chorus Pro : habilitation {profile} refusée',
+    'Bonjour {firstName} {lastName},\n\nL’habilitation « {profile} » {place} vous est accordée (n° {id}).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.habilitationRejected.subject': 'Chorus Pro : habilitation « {profile} » refusée',
   'mail.habilitationRejected.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’habilitation {profile} sur {companyName} ({place}), a été refusée.\nMotif : {reason}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’habilitation « {profile} » {place} a été refusée.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   // --- fin de l’issue 5 B
 
   // --- journal ----------------------------------------------------------------------------
-  'audit.intact': 'Journal intègre : {entries} entrées ; tête n° {seq}, empreinte {hash}.',
+  'audit.intact':
+    'Journal intègre : {entries, plural, one {# entrée} other {# entrées}} ; tête n° {seq}, empreinte {hash}.',
   'audit.broken.altered': 'Journal rompu : l’entrée n° {seq} a été modifiée.',
   'audit.broken.removed': 'Journal rompu : l’entrée n° {seq} a été supprimée.',
   'audit.broken.inserted': 'Journal rompu : une entrée a été insérée en n° {seq}.',
@@ -766,12 +783,13 @@ export const fr = {
     'Ancre ligne {line} : l’entrée n° {seq} n’est plus celle relevée (empreinte différente), le journal a été réécrit.',
   'audit.anchor.missing':
     'Ancre ligne {line} : le journal ne contient plus l’entrée n° {seq}, il a été tronqué.',
-  'audit.anchor.broken': 'Journal rompu : {count} ancre(s) ne sont plus dans la chaîne.',
+  'audit.anchor.broken':
+    'Journal rompu : {count, plural, one {# ancre n’est plus dans la chaîne} other {# ancres ne sont plus dans la chaîne}}.',
   'audit.anchor.invalid': 'Fichier d’ancres {file} invalide : rien n’a été vérifié.',
   'audit.anchor.notJson': 'ligne illisible (une ligne « audit head --json » attendue)',
   'audit.anchor.notHead':
     'ce n’est pas une tête du journal ({"seq": N, "hash": "…", "at": "…"} attendu)',
-  'audit.exported': '{count} entrées exportées.',
+  'audit.exported': '{count, plural, one {# entrée exportée} other {# entrées exportées}}.',
 
   // --- rattachements et notifications (issue 5 A) ------------------------------------------
   'cmd.attachment':
@@ -802,7 +820,8 @@ export const fr = {
   'opt.newManager': 'successeur du gestionnaire principal (compte actif)',
   'opt.pending': 'seulement les messages non envoyés',
   'opt.toDir': 'dossier où écrire les fichiers .eml (créé s’il manque)',
-  'opt.week': 'semaine ISO AAAA-Www (défaut : la dernière semaine complète)',
+  'opt.week':
+    'semaine ISO AAAA-Www (défaut : la dernière semaine complète ; la semaine en cours seulement si elle est nommée)',
   'col.inEffect': 'En vigueur',
   'col.comment': 'Commentaire',
   'col.refusalReason': 'Motif de refus',
@@ -820,67 +839,140 @@ export const fr = {
   'attachment.notFound': 'Demande de rattachement n° {id} introuvable.',
   'attachment.requested':
     'Demande de rattachement n° {id} à {structure} envoyée aux gestionnaires.',
-  'attachment.approved': '{count} demande(s) validée(s).',
-  'attachment.rejected': '{count} demande(s) refusée(s).',
-  'attachment.decidedPartly': '{failed} demande(s) sur {total} n’ont pas pu être traitées.',
+  'attachment.approved': '{count, plural, one {# demande validée} other {# demandes validées}}.',
+  'attachment.rejected': '{count, plural, one {# demande refusée} other {# demandes refusées}}.',
+  'attachment.decidedPartly':
+    '{failed, plural, one {# demande sur {total} n’a pas pu être traitée} other {# demandes sur {total} n’ont pas pu être traitées}}.',
   'attachment.added': 'Rattachement n° {id} de {login} à {structure} créé.',
-  'attachment.detached': 'Vous êtes détaché de {structure}.',
-  'attachment.detachedServices': 'Vous êtes détaché des services {services} de {structure}.',
+  'attachment.detached':
+    'Vous êtes {title, select, Mme {détachée} M. {détaché} other {détaché·e}} de {structure}.',
+  'attachment.detachedServices':
+    'Vous êtes {title, select, Mme {détachée} M. {détaché} other {détaché·e}} {count, plural, one {du service {services}} other {des services {services}}} de {structure}.',
   'attachment.transferred':
-    'Le rôle de gestionnaire principal de {structure} est passé à {login} ; vous restez rattaché comme utilisateur.',
+    'Le rôle de gestionnaire principal de {structure} est passé à {login} ; vous restez {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} comme {title, select, Mme {utilisatrice simple} other {utilisateur simple}}.',
   'attachment.alreadyDecided': 'La demande n° {id} est déjà traitée (statut {status}).',
   'attachment.exists': '{login} a déjà un rattachement en cours ou validé à {structure}.',
   'attachment.structureInactive': 'La structure {structure} n’est pas active.',
   'attachment.serviceInactive': 'Le service {code} de {structure} n’est pas actif.',
   'attachment.accountInactive': 'Le compte {login} n’est pas actif (statut {status}).',
   'attachment.gpExists':
-    'La structure {structure} a déjà un gestionnaire principal : il transmet son rôle avec attachment detach --new-manager.',
+    'La structure {structure} a déjà un gestionnaire principal : le rôle se transmet avec attachment detach --new-manager.',
   'attachment.dateOrder': 'La fin de validité ({until}) précède le début ({from}).',
-  'attachment.notAttached': '{login} n’est pas rattaché à {structure}.',
-  'attachment.serviceNotAttached': 'Vous n’êtes pas rattaché au service {code} de {structure}.',
+  'attachment.notAttached': '{login} n’a pas de rattachement à {structure}.',
+  'attachment.serviceNotAttached':
+    'Vous n’avez pas de rattachement au service {code} de {structure}.',
   'attachment.wholeStructure':
     'Votre rattachement à {structure} porte sur toute la structure : détachez-vous de la structure entière.',
   'attachment.gpNeedsSuccessor':
-    'Vous êtes le gestionnaire principal de {structure} : nommez votre successeur avec --new-manager LOGIN.',
+    'Vous avez le rôle de gestionnaire principal de {structure} : nommez votre successeur avec --new-manager LOGIN.',
   'attachment.newManagerNotGp': 'seul le gestionnaire principal nomme un successeur',
   'attachment.newManagerSelf': 'le successeur doit être un autre compte',
   'attachment.gpChanged':
     'Le gestionnaire principal de la structure a changé entre-temps (une autre commande au même moment) : rien n’a été modifié.',
   'account.isPrincipalManager':
     'Le compte {login} est le gestionnaire principal de {structures} : transmettez d’abord ce rôle (attachment detach --new-manager).',
-  'notification.exported': '{count} message(s) exporté(s) et marqué(s) envoyé(s).',
-  'notification.digestQueued': 'Synthèse de la semaine {week} : {count} message(s) mis en file.',
+  'notification.exported':
+    '{count, plural, one {# message exporté et marqué envoyé} other {# messages exportés et marqués envoyés}}.',
+  'notification.digestQueued':
+    'Synthèse de la semaine {week} : {count, plural, one {# message mis en file} other {# messages mis en file}}.',
   'notification.week': 'semaine ISO attendue, par exemple 2025-W11 (reçu : {value})',
-  'digest.attachment.request': 'demande de rattachement',
-  'digest.attachment.approve': 'rattachement validé',
-  'digest.attachment.reject': 'demande refusée',
-  'digest.attachment.add': 'rattachement ajouté par un gestionnaire',
-  'digest.attachment.detach': 'détachement',
-  'digest.attachment.transfer': 'nouveau gestionnaire principal',
+  'notification.weekFuture':
+    'la semaine {week} n’a pas commencé : une synthèse porte sur une semaine passée (ou en cours, si vous la nommez)',
+  'notification.weekCurrent':
+    'La semaine {week} n’est pas terminée : la synthèse ne compte ses mouvements que jusqu’à aujourd’hui.',
+  'date.month.1': 'janvier',
+  'date.month.2': 'février',
+  'date.month.3': 'mars',
+  'date.month.4': 'avril',
+  'date.month.5': 'mai',
+  'date.month.6': 'juin',
+  'date.month.7': 'juillet',
+  'date.month.8': 'août',
+  'date.month.9': 'septembre',
+  'date.month.10': 'octobre',
+  'date.month.11': 'novembre',
+  'date.month.12': 'décembre',
+  'date.weekday.1': 'lundi',
+  'date.weekday.2': 'mardi',
+  'date.weekday.3': 'mercredi',
+  'date.weekday.4': 'jeudi',
+  'date.weekday.5': 'vendredi',
+  'date.weekday.6': 'samedi',
+  'date.weekday.7': 'dimanche',
+  'date.dayNumber': '{day, plural, =1 {1er} other {#}}',
+  'date.day': '{weekday} {dayNumber}',
+  'week.span.sameMonth': 'du lundi {d1} au dimanche {d2} {m2} {y2}',
+  'week.span.sameYear': 'du lundi {d1} {m1} au dimanche {d2} {m2} {y2}',
+  'week.span.years': 'du lundi {d1} {m1} {y1} au dimanche {d2} {m2} {y2}',
+  'week.short.sameMonth': 'du {d1} au {d2} {m2} {y2}',
+  'week.short.sameYear': 'du {d1} {m1} au {d2} {m2} {y2}',
+  'week.short.years': 'du {d1} {m1} {y1} au {d2} {m2} {y2}',
+  'digest.partial': ' (en cours : jusqu’au {date})',
+  'digest.line': '- {day} — {who} : {what}',
+  'digest.scope':
+    '{count, plural, =0 {toute la structure} one {service {services}} other {services {services}}}',
+  'digest.attachment.request': 'demande de rattachement ({scope})',
+  'digest.attachment.approve': 'rattachement validé par {by} ({scope})',
+  'digest.attachment.reject':
+    'demande de rattachement refusée par {by} ({scope}){hasReason, select, yes { ; motif : {reason}} other {}}',
+  'digest.attachment.add': 'rattachement comme {role} par {by} ({scope})',
+  'digest.attachment.detach': 'détachement ({scope})',
+  'digest.attachment.transfer': 'devient gestionnaire principal à la place de {former}',
+  'digest.subscription.request': 'demande d’abonnement à l’espace {space} ({mode}) ({scope})',
+  'digest.subscription.approve':
+    'abonnement à l’espace {space} ({mode}) accordé par {by} ({scope})',
+  'digest.subscription.reject':
+    'demande d’abonnement à l’espace {space} ({mode}) refusée par {by} ({scope}){hasReason, select, yes { ; motif : {reason}} other {}}',
+  'digest.subscription.remove':
+    'abonnement à l’espace {space} ({mode}) supprimé par {by} ({scope})',
+  'label.space.MON_COMPTE': 'Mon compte',
+  'label.space.FACTURES_EMISES': 'Factures émises',
+  'label.space.FACTURES_RECUES': 'Factures reçues',
+  'label.space.ACTIVITES_GESTIONNAIRE': 'Activités du gestionnaire',
+  'label.space.FACTURES_A_VALIDER': 'Factures à valider',
+  'label.space.FACTURES_TRAVAUX': 'Factures de travaux',
+  'label.space.SOLLICITATIONS_EMISES': 'Sollicitations émises',
+  'label.space.SOLLICITATIONS_RECUES': 'Sollicitations reçues',
+  'label.mode.CONSULTATION_UNIQUEMENT': 'consultation uniquement',
+  'label.mode.MODIFICATION': 'modification',
+  'label.role.GESTIONNAIRE_PRINCIPAL':
+    '{title, select, Mme {gestionnaire principale} other {gestionnaire principal}}',
+  'label.role.GESTIONNAIRE_SECONDAIRE': 'gestionnaire secondaire',
+  'label.role.UTILISATEUR': '{title, select, Mme {utilisatrice simple} other {utilisateur simple}}',
+  'label.profile.VALIDATION_RATTACHEMENTS': 'validation des rattachements',
+  'label.profile.VALIDATION_ABONNEMENTS': 'validation des abonnements',
+  'label.profile.CONSULTATION_UTILISATEURS': 'consultation des utilisateurs',
+  'label.profile.MODIFICATION_STRUCTURE': 'modification de la structure',
+  'mail.place.structure': 'sur {companyName} ({structureId})',
+  'mail.place.service': 'sur le service {service} de {companyName} ({structureId})',
+  'mail.scope':
+    '{count, plural, =0 {toute la structure} one {le service {services}} other {les services {services}}}',
 
   // --- courriels --------------------------------------------------------------------------
   'mail.accountCreated.subject': 'Chorus Pro : votre compte utilisateur',
   'mail.accountCreated.body':
-    'Bonjour {firstName} {lastName},\n\nUn compte Chorus Pro a été ouvert à votre nom par votre correspondant dématérialisation de la DGFiP.\n\nIdentifiant de connexion : {login}\n\nÀ votre première connexion sur https://chorus-pro.gouv.fr, choisissez votre mot de passe puis complétez votre compte (coordonnées et adresse professionnelle).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre correspondant dématérialisation de la DGFiP vous a ouvert un compte Chorus Pro.\n\nVotre identifiant de connexion : {login}\n\nÀ votre première connexion sur https://chorus-pro.gouv.fr, choisissez votre mot de passe puis complétez votre compte (coordonnées et adresse professionnelle).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.accountDeactivated.subject': 'Chorus Pro : votre compte a été désactivé',
   'mail.accountDeactivated.body':
     'Bonjour {firstName} {lastName},\n\nVotre compte Chorus Pro ({login}) a été désactivé. Pour toute question, adressez-vous au correspondant dématérialisation de votre DDFiP.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.attachmentRequested.subject': 'Chorus Pro : demande de rattachement à {companyName}',
   'mail.attachmentRequested.body':
-    'Bonjour {firstName} {lastName},\n\n{requesterName} ({requester}) demande à être rattaché à {companyName} ({structure}), services : {services}.\n\nCommentaire : {comment}\n\nDemande n° {id} : validez-la ou refusez-la (chorus-admin attachment approve {id} ou reject {id} --reason …).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\n{requesterName} ({requester}) demande un rattachement à {companyName} ({structureId}), pour {scope}.\n\nSon commentaire : {comment}\n\nDemande n° {id} : validez-la avec « chorus-admin attachment approve {id} » ou refusez-la avec « chorus-admin attachment reject {id} --reason … ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.attachmentApproved.subject': 'Chorus Pro : rattachement à {companyName} validé',
   'mail.attachmentApproved.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structure}) a été validée par {decidedBy}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structureId}) a été validée par {decidedBy}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.attachmentRejected.subject': 'Chorus Pro : rattachement à {companyName} refusé',
   'mail.attachmentRejected.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structure}) a été refusée par {decidedBy}.\n\nMotif : {reason}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.attachmentAdded.subject': 'Chorus Pro : vous êtes rattaché à {companyName}',
+    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structureId}) a été refusée par {decidedBy}.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.attachmentAdded.subject':
+    'Chorus Pro : vous êtes {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} à {companyName}',
   'mail.attachmentAdded.body':
-    'Bonjour {firstName} {lastName},\n\n{decidedBy} vous a rattaché à {companyName} ({structure}) comme {role}, services : {services}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\n{decidedBy} vous a {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} à {companyName} ({structureId}) comme {role}, pour {scope}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.gpTransferred.subject': 'Chorus Pro : nouveau gestionnaire principal de {companyName}',
   'mail.gpTransferred.body':
-    'Bonjour {firstName} {lastName},\n\nLe rôle de gestionnaire principal de {companyName} ({structure}) est passé de {former} à {successor}. {former} reste rattaché comme utilisateur.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
-  'mail.weeklyDigest.subject': 'Chorus Pro : synthèse {week} de {structure}',
+    'Bonjour {firstName} {lastName},\n\n{you, select, former {Vous avez transmis le rôle de gestionnaire principal de {companyName} ({structureId}) à {successor} ; vous restez {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} à la structure comme {title, select, Mme {utilisatrice simple} other {utilisateur simple}}.} successor {{former} vous a transmis le rôle de gestionnaire principal de {companyName} ({structureId}) : vous en êtes désormais {title, select, Mme {la gestionnaire principale} other {le gestionnaire principal}}.} other {Le rôle de gestionnaire principal de {companyName} ({structureId}) est passé de {former} à {successor}.}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.weeklyDigest.subject':
+    'Chorus Pro : synthèse de la semaine {weekShort}{partial} — {companyName}',
   'mail.weeklyDigest.body':
-    'Bonjour {firstName} {lastName},\n\nMouvements de la semaine {week} pour {companyName} ({structure}) : {count}.\n\n{lines}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVoici {count, plural, one {le mouvement} other {les # mouvements}} de la semaine {weekLong}{partial} sur {companyName} ({structureId}) :\n\n{lines}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
 } as const;

@@ -132,6 +132,11 @@ export class Output {
     );
   }
 
+  /** A batch that ran to its end with some items refused (exit 1): a warning, not an error. */
+  partial(message: string): void {
+    this.io.stderr.write(this.paintErr.yellow(this.t('output.partial') + ' ') + message + '\n');
+  }
+
   /** Errors are never silenced. */
   error(message: string, details: string[] = []): void {
     this.io.stderr.write(this.paintErr.red(this.t('output.error') + ' ') + message + '\n');

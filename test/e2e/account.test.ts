@@ -101,7 +101,7 @@ describe.each(DIALECTS)('account (%s)', HEAVY, (dialect) => {
         toAddress: PAULINE,
         sentAt: null,
       });
-      expect(mails[0]!.body).toContain(`Identifiant de connexion : ${PAULINE}`);
+      expect(mails[0]!.body).toContain(`Votre identifiant de connexion : ${PAULINE}`);
 
       const [last] = await auditLog(fresh.location);
       expect(last).toMatchObject({
@@ -458,14 +458,14 @@ describe.each(DIALECTS)('account (%s)', HEAVY, (dialect) => {
       const page = await cli.corr('account', 'list', '--json', '--limit', '2', '--page', '2');
       expect(page.code).toBe(0);
       expect(logins(page)).toEqual([MARC, PAULINE]);
-      expect(page.stderr).toContain('Affichés : 2 sur 4 (page 2)');
+      expect(page.stderr).toContain('2 résultats affichés sur 4 (page 2)');
 
       const table = await cli.corr('account', 'list', '--limit', '3');
       expect(table.code).toBe(0);
       expect(table.stdout).toContain(CORR);
       expect(table.stdout).not.toContain(PAULINE);
-      expect(table.stdout).not.toContain('Affichés :');
-      expect(table.stderr).toContain('Affichés : 3 sur 4 (page 1)');
+      expect(table.stdout).not.toContain('affiché');
+      expect(table.stderr).toContain('3 résultats affichés sur 4 (page 1)');
 
       const byUser = await cli.as(PAULINE)('account', 'list');
       expect(byUser.code).toBe(4);

@@ -96,7 +96,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
     const refused = await cli.as(GS)('attachment', 'approve', String(id));
     expect(refused.code).toBe(4);
     expect(refused.stderr).toContain(
-      'Il faut être gestionnaire principal de la structure, ou habilité.',
+      'Il faut être gestionnaire principal de la structure, ou avoir l’habilitation nécessaire.',
     );
 
     const rejectNoReason = await cli.as(GP)('attachment', 'reject', String(id));
@@ -115,7 +115,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
         message: 'Demande de rattachement n° 999 introuvable.',
       },
     ]);
-    expect(bulk.stderr).toContain('1 demande(s) sur 2 n’ont pas pu être traitées.');
+    expect(bulk.stderr).toContain('1 demande sur 2 n’a pas pu être traitée.');
 
     const twice = await cli.as(GP)('attachment', 'approve', String(id));
     expect(twice.code).toBe(6);
@@ -156,7 +156,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
     );
     expect(moved.code).toBe(0);
     expect(moved.stderr).toBe(
-      `✔ The principal manager role of SIRET:${PAU.identifier} passed to ${GS}; you stay attached as a user.\n`,
+      `✔ The principal manager role of SIRET:${PAU.identifier} passed to ${GS}; you stay attached as a plain user.\n`,
     );
     expect(json(moved)).toMatchObject({ account: GP, role: 'UTILISATEUR', status: 'VALIDEE' });
     const gsList = json(await cli.as(GS)('attachment', 'list', '--json'));
@@ -188,9 +188,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
     const out = path.join(fresh.dir, 'outbox');
     const exported = await cli.corr('notification', 'export', '--to', out);
     expect(exported.code).toBe(0);
-    expect(exported.stderr).toContain(
-      `${events.length} message(s) exporté(s) et marqué(s) envoyé(s).`,
-    );
+    expect(exported.stderr).toContain(`${events.length} messages exportés et marqués envoyés.`);
     const files = fs.readdirSync(out).sort();
     expect(files).toHaveLength(events.length);
     // the GP's last message is the request (its account's credentials came first)
@@ -204,12 +202,18 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
     expect(request).toContain('Date: Wed, 11 Mar 2026 10:00:00 +0000\r\n');
     expect(json(await cli.corr('notification', 'list', '--pending', '--json'))).toEqual([]);
     expect((await cli.corr('notification', 'export', '--to', out)).stderr).toContain(
-      '0 message(s) exporté(s)',
+      '0 message exporté',
     );
 
     const digest = await cli.corr('notification', 'digest', '--week', '2026-W11', '--json');
     expect(digest.code).toBe(0);
-    expect(json(digest)).toEqual({ week: '2026-W11', structures: 1, queued: 2, alreadyQueued: 0 });
+    expect(json(digest)).toEqual({
+      week: '2026-W11',
+      complete: false,
+      structures: 1,
+      queued: 2,
+      alreadyQueued: 0,
+    });
     expect(
       json(await cli.corr('notification', 'digest', '--week', '2026-W11', '--json')),
     ).toMatchObject({ queued: 0, alreadyQueued: 2 });

@@ -121,7 +121,7 @@ describe.each(DIALECTS)('audit head and anchors (%s)', HEAVY, (dialect) => {
     expect(r.stderr).toContain(
       'Ancre ligne 1 : le journal ne contient plus l’entrée n° 4, il a été tronqué.',
     );
-    expect(r.stderr).toContain('1 ancre(s) ne sont plus dans la chaîne');
+    expect(r.stderr).toContain('1 ancre n’est plus dans la chaîne');
   });
 
   it('every entry deleted: broken (1, never 70), with or without anchors', async () => {

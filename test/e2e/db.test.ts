@@ -181,7 +181,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
       'Pièce jointe n° 1 (rib.pdf) : 16 octets relus au lieu de 2016, son contenu est endommagé.',
     );
     expect(r.stderr).toContain('Journal rompu : l’entrée n° 2 a été modifiée.');
-    expect(r.stderr).toContain('2 problème(s) trouvé(s) dans la base.');
+    expect(r.stderr).toContain('2 problèmes trouvés dans la base.');
     expect(r.stdout).toMatch(/Problèmes\s*│\s*2\s/);
     const j = await cli('db', 'check', '--json');
     expect(j.code).toBe(1);

@@ -177,7 +177,7 @@ describe.each(DIALECTS)('file (%s)', HEAVY, (dialect) => {
       path.join(out, 'copie.pdf'),
     );
     expect(one.code).toBe(0);
-    expect(one.stderr).toContain('1 pièce(s) jointe(s) écrite(s), octets vérifiés (SHA-256).');
+    expect(one.stderr).toContain('1 pièce jointe écrite, octets vérifiés (SHA-256).');
     expect(fs.readFileSync(path.join(out, 'copie.pdf')).equals(scan)).toBe(true);
 
     const many = await pauline(
@@ -450,7 +450,7 @@ describe.each(DIALECTS)('file (%s)', HEAVY, (dialect) => {
 
     const r = await pauline('--yes', 'file', 'remove', String(a.id));
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`✔ 1 pièce(s) jointe(s) supprimée(s) : a.pdf (${a.id}).\n`);
+    expect(r.stderr).toBe(`✔ 1 pièce jointe supprimée : a.pdf (${a.id}).\n`);
     expect((await storedFiles()).map((f) => f.id)).toEqual([b.id]);
     expect(await chunkCount()).toBe(1);
     const [last] = await auditLog(fresh.location);

@@ -370,7 +370,7 @@ describe.skipIf(!PG_URL)('a long run on PostgreSQL and a short command at once',
     expect(short!.code, short!.stderr).toBe(0);
     // the fixture's run: 4 accounts created, 9 lines rejected by design (exit 1)
     expect(long!.code, long!.stderr).toBe(1);
-    expect(long!.stderr).toContain('9 ligne(s) sur 15 rejetée(s)');
+    expect(long!.stderr).toContain('9 lignes sur 15 rejetées');
     expect(await logins()).toEqual(
       [...before, 'lea@mairie-pau.fr', ...SYNCED].sort((a, b) => (a < b ? -1 : 1)),
     );
@@ -384,7 +384,7 @@ describe.skipIf(!PG_URL)('a long run on PostgreSQL and a short command at once',
       [sync, create('lea@mairie-pau.fr')],
     );
     expect(long!.code, long!.stderr).toBe(1);
-    expect(long!.stderr).toContain('9 ligne(s) sur 15 rejetée(s)');
+    expect(long!.stderr).toContain('9 lignes sur 15 rejetées');
     expect(short!.code, short!.stderr).toBe(0);
     expect(await logins()).toEqual(
       [...before, 'lea@mairie-pau.fr', ...SYNCED].sort((a, b) => (a < b ? -1 : 1)),

@@ -85,7 +85,7 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', HEAVY, (dialect)
       { id: 1, ok: true, status: 'VALIDEE', code: 0, message: null },
       { id: 42, ok: false, status: null, code: 3, message: 'Abonnement n° 42 introuvable.' },
     ]);
-    expect(bulk.stderr).toContain('1 sur 2 n’ont pas abouti');
+    expect(bulk.stderr).toContain('1 sur 2 n’a pas abouti');
 
     const twice = await gp('--lang', 'en', 'subscription', 'approve', '1');
     expect(twice.code).toBe(6);
@@ -176,7 +176,7 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', HEAVY, (dialect)
 
     const all = await agent('habilitation', 'remove-all', '--structure', PAU);
     expect(all.code).toBe(0);
-    expect(all.stderr).toContain('2 habilitation(s) supprimée(s).');
+    expect(all.stderr).toContain('2 habilitations supprimées.');
     expect(json(await agent('--json', 'habilitation', 'list'))).toEqual([]);
   });
 });

@@ -61,8 +61,9 @@ const REJECTED_14 =
 const REJECTED_16 =
   'ligne 16 : EmetteurEdi : valeur « peut-être » : true/false, 1/0 ou oui/non attendu';
 const PARTIAL =
-  'Erreur : 2 ligne(s) sur 14 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.';
-const NOT_MANAGER = 'Erreur : Il faut être gestionnaire principal de la structure, ou habilité.\n';
+  'Attention : 2 lignes sur 14 rejetées ; les autres sont importées. Détail avec --rejects FICHIER.csv.';
+const NOT_MANAGER =
+  'Erreur : Il faut être gestionnaire principal de la structure, ou avoir l’habilitation nécessaire.\n';
 
 /** One row of a cli-table3 summary: `│ Créées │ 12 │`. */
 const tableRow = (label: string, value: string | number) =>
@@ -275,7 +276,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       const r = await cli.corr('structure', 'import', ANNUAIRE, '--rejects', out);
       expect(r.code).toBe(1);
       expect(r.stderr).toBe(
-        `${REJECTED_14}\n${REJECTED_16}\nErreur : 2 ligne(s) sur 14 rejetée(s), écrites dans ${out} ; les autres sont importées.\n`,
+        `${REJECTED_14}\n${REJECTED_16}\nAttention : 2 lignes sur 14 rejetées, écrites dans ${out} ; les autres sont importées.\n`,
       );
       expect(r.stdout).toMatch(tableRow('Rejetées', 2));
 
@@ -408,7 +409,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       expect(r.stderr).toBe(
         'line 14: Identifiant: invalid SIRET "21640445900011" (14 digits, Luhn key)\n' +
           'line 16: EmetteurEdi: value "peut-être": true/false, 1/0 or oui/non expected\n' +
-          'Error: 2 of 14 row(s) rejected; the others were imported. Details with --rejects FILE.csv.\n',
+          'Warning: 2 rows of 14 rejected; the others were imported. Details with --rejects FILE.csv.\n',
       );
       expect(r.stdout).toMatch(tableRow('Created', 12));
       expect(r.stdout).toMatch(tableRow('SIRETs padded', 1));
@@ -460,7 +461,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
         'ligne 9 : DateFin : la date de fin (2024-01-01) précède la date de début (2024-06-01)',
       ]);
       expect(lines.slice(3)).toEqual([
-        'Erreur : 3 ligne(s) sur 9 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.',
+        'Attention : 3 lignes sur 9 rejetées ; les autres sont importées. Détail avec --rejects FICHIER.csv.',
         '',
       ]);
 
@@ -590,12 +591,12 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       const second = await search('pau', '--limit', '1', '--page', '2');
       expect(second.code).toBe(0);
       expect(second.stdout).toBe(csvLines(ROW.pau));
-      expect(second.stderr).toBe('Affichés : 1 sur 4 (page 2) ; voir --limit et --page.\n');
+      expect(second.stderr).toBe('1 résultat affiché sur 4 (page 2) ; voir --limit et --page.\n');
 
       const beyond = await search('pau', '--limit', '2', '--page', '3');
       expect(beyond.code).toBe(0);
       expect(beyond.stdout).toBe(csvLines());
-      expect(beyond.stderr).toBe('Affichés : 0 sur 4 (page 3) ; voir --limit et --page.\n');
+      expect(beyond.stderr).toBe('0 résultat affiché sur 4 (page 3) ; voir --limit et --page.\n');
 
       const zero = await cli.corr('structure', 'search', 'pau', '--page', '0');
       expect(zero.code).toBe(5);
@@ -623,7 +624,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
           'SIRET;26640001900011;CENTRE HOSPITALIER DE PAU;64046;PAU CEDEX;yes',
         ),
       );
-      expect(r.stderr).toBe('Shown: 1 of 4 (page 1); see --limit and --page.\n');
+      expect(r.stderr).toBe('1 result shown of 4 (page 1); see --limit and --page.\n');
 
       const none = await cli.corr('--lang', 'en', 'structure', 'search', 'zzzz');
       expect(none.code).toBe(0);

@@ -50,7 +50,7 @@ const REASONS: [number, string][] = [
 ];
 const REJECTED_LINES = REASONS.map(([line, reason]) => `ligne ${line} : ${reason}\n`).join('');
 const PARTIAL =
-  'Erreur : 9 ligne(s) sur 15 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.\n';
+  'Attention : 9 lignes sur 15 rejetées ; les autres sont importées. Détail avec --rejects FICHIER.csv.\n';
 const FIRST_RUN_STDERR = REJECTED_LINES + PARTIAL;
 
 /** One row of a cli-table3 summary: `│ Créées │ 12 │`. */
@@ -182,16 +182,16 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
       ['Simulation', 'non'],
       ['Lignes', 15],
       ['Comptes du fichier', 4],
-      ['Créées', 4],
-      ['Mises à jour', 0],
-      ['Inchangées', 0],
+      ['Créés', 4],
+      ['Mis à jour', 0],
+      ['Inchangés', 0],
       ['Données conservées', 0],
       ['Réactivés', 0],
       ['Désactivés', 0],
       ['Rattachements ajoutés', 5],
       ['Rattachements modifiés', 0],
       ['Rattachements clos', 0],
-      ['Rejetées', 9],
+      ['Lignes rejetées', 9],
       ['SIRET complétés', 0],
       ['SHA-256', sha256(MADRHAS)],
     ] as const)
@@ -324,7 +324,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     const r = await syncJson(MADRHAS, '--rejects', out);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      `${REJECTED_LINES}Erreur : 9 ligne(s) sur 15 rejetée(s), écrites dans ${out} ; les autres sont importées.\n`,
+      `${REJECTED_LINES}Attention : 9 lignes sur 15 rejetées, écrites dans ${out} ; les autres sont importées.\n`,
     );
     expect(r.summary).toEqual({ ...FIRST_RUN, rejectsFile: out });
 
@@ -353,7 +353,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     expect(r.code).toBe(5);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(
-      'Erreur : 9 ligne(s) rejetée(s) avec --strict : rien n’a été appliqué.\n  - FILE: 9 ligne(s) rejetée(s)\n',
+      'Erreur : 9 lignes rejetées avec --strict : rien n’a été appliqué.\n  - FILE: 9 lignes rejetées\n',
     );
     const list = await cli.corr('account', 'list', '--json');
     expect(list.code).toBe(0);
@@ -367,7 +367,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     const clean = file('clean.csv', LINES[1]!, LINES[2]!);
     const r = await syncJson(clean, '--strict');
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe('✔ Synchronisation de clean.csv terminée : 1 comptes, 2 lignes.\n');
+    expect(r.stderr).toBe('✔ Synchronisation de clean.csv terminée : 1 compte, 2 lignes.\n');
     expect(r.summary).toMatchObject({
       rows: 2,
       accounts: 1,
@@ -382,7 +382,10 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
   it('--dry-run: the same summary (dryRun true), “Simulation” on stderr, nothing written', async () => {
     const r = await syncJson(MADRHAS, '--dry-run');
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`Simulation : rien n’a été enregistré.\n${FIRST_RUN_STDERR}`);
+    // a dry run never says it imported (issue 15)
+    expect(r.stderr).toBe(
+      `Simulation : rien n’a été enregistré.\n${FIRST_RUN_STDERR.replace('les autres sont importées', 'les autres seraient importées')}`,
+    );
     expect(r.summary).toEqual({ ...FIRST_RUN, dryRun: true });
     expect(await statuses()).toEqual({ [CORR]: 'ACTIF' });
     expect((await auditLog(fresh.location)).filter((e) => e.action.startsWith('sync.'))).toEqual(
@@ -392,7 +395,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     const table = await sync(MADRHAS, '--dry-run');
     expect(table.code).toBe(1);
     expect(table.stdout).toMatch(tableRow('Simulation', 'oui'));
-    expect(table.stdout).toMatch(tableRow('Créées', 4));
+    expect(table.stdout).toMatch(tableRow('Créés', 4));
 
     // the real run after the simulations still creates the four accounts
     const real = await syncJson(MADRHAS);
@@ -509,7 +512,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     it('--max-deactivations 100%: 0, the absent accounts INACTIF with their attachments ended and told; Pauline’s unlisted attachment ended', async () => {
       const r = await syncJson(truncated, '--max-deactivations', '100%');
       expect(r.code).toBe(0);
-      expect(r.stderr).toBe('✔ Synchronisation de tronque.csv terminée : 1 comptes, 1 lignes.\n');
+      expect(r.stderr).toBe('✔ Synchronisation de tronque.csv terminée : 1 compte, 1 ligne.\n');
       expect(r.summary).toMatchObject({
         file: 'tronque.csv',
         rows: 1,
@@ -574,7 +577,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
       expect(r.stderr).toBe(
         'ligne 3 : DATE_DEBUT : date invalide ou inexistante « 30/02/2024 » (JJ/MM/AAAA ou AAAA-MM-JJ)\n' +
           REJECTED_LINES +
-          'Erreur : 10 ligne(s) sur 15 rejetée(s) ; les autres sont importées. Détail avec --rejects FICHIER.csv.\n',
+          'Attention : 10 lignes sur 15 rejetées ; les autres sont importées. Détail avec --rejects FICHIER.csv.\n',
       );
       expect(r.summary).toMatchObject({
         rows: 15,
@@ -597,7 +600,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
       const before = await show(PAULINE);
       const r = await syncJson(truncated, '--mode', 'delta');
       expect(r.code).toBe(0);
-      expect(r.stderr).toBe('✔ Synchronisation de tronque.csv terminée : 1 comptes, 1 lignes.\n');
+      expect(r.stderr).toBe('✔ Synchronisation de tronque.csv terminée : 1 compte, 1 ligne.\n');
       expect(r.summary).toMatchObject({
         mode: 'delta',
         rows: 1,
@@ -625,10 +628,10 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
       ['Accounts in file', 4],
       ['Created', 4],
       ['Attachments added', 5],
-      ['Rejected', 9],
+      ['Rejected rows', 9],
     ] as const)
       expect(r.stdout, label).toMatch(tableRow(label, value));
-    expect(r.stdout).not.toContain('Créées');
+    expect(r.stdout).not.toContain('Créés');
     expect(r.stderr.split('\n')).toEqual([
       "line 7: IDENTIFIANT_CONNEXION: this account's personal data or status differ from one row to another",
       "line 8: IDENTIFIANT_CONNEXION: this account's personal data or status differ from one row to another",
@@ -639,7 +642,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
       'line 13: ROLE: several principal managers for this structure in the file',
       'line 14: CODE_SERVICE: unknown service INCONNU in structure SIRET:21640445900010',
       'line 15: IDENTIFIANT_STRUCTURE: structure SIRET:21640422800019 is inactive',
-      'Error: 9 of 15 row(s) rejected; the others were imported. Details with --rejects FILE.csv.',
+      'Warning: 9 rows of 15 rejected; the others were imported. Details with --rejects FILE.csv.',
       '',
     ]);
   });

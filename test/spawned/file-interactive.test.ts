@@ -63,7 +63,7 @@ describe.each(DIALECTS)('file at a terminal (%s)', HEAVY, (dialect) => {
 
   it('remove asks for a confirmation: no keeps the file, yes removes it', async () => {
     const { id } = await add('rib.pdf', 'RIB');
-    const question = `Supprimer définitivement 1 pièce(s) jointe(s) : rib.pdf (${id}) ?`;
+    const question = `Supprimer définitivement 1 pièce jointe : rib.pdf (${id}) ?`;
     const no = await onTerminal(
       ['file', 'remove', String(id)],
       [{ waitFor: question, send: 'n' + KEY.enter }],
@@ -93,7 +93,7 @@ describe.each(DIALECTS)('file at a terminal (%s)', HEAVY, (dialect) => {
         },
       ],
     );
-    expect(r.output).toContain('2 pièce(s) jointe(s) écrite(s)');
+    expect(r.output).toContain('2 pièces jointes écrites');
     expect(r.code).toBe(0);
     expect(fs.readdirSync(out).sort()).toEqual(['a.pdf', 'c.pdf']);
     expect(fs.readFileSync(path.join(out, 'c.pdf')).equals(DOCUMENTS.pdf())).toBe(true);

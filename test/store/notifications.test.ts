@@ -171,27 +171,46 @@ describe.each(DIALECTS)('notifications (%s)', (dialect) => {
     // last week's digest is empty: the movements are this week's
     expect(await queueDigest(store, CORR, undefined)).toEqual({
       week: '2025-W10',
+      complete: true,
       structures: 0,
       queued: 0,
       alreadyQueued: 0,
     });
     const r = await queueDigest(store, CORR, '2025-W11');
     // GP stays attached as a plain user after the transfer: the managers are now the new GP only
-    expect(r).toEqual({ week: '2025-W11', structures: 1, queued: 1, alreadyQueued: 0 });
+    // named, the current week is summed up to today (complete: false)
+    expect(r).toEqual({
+      week: '2025-W11',
+      complete: false,
+      structures: 1,
+      queued: 1,
+      alreadyQueued: 0,
+    });
     const digest = await db
       .selectFrom('notification')
       .selectAll()
       .where('event', '=', 'WEEKLY_DIGEST')
       .executeTakeFirstOrThrow();
     expect(digest.toAddress).toBe(GS);
-    expect(digest.subject).toBe('Chorus Pro: 2025-W11 digest of SIRET:21640445900010');
-    expect(digest.body).toContain(`- 2025-03-12 attachment requested: ${LEA}`);
-    expect(digest.body).toContain(`- 2025-03-12 new principal manager: ${GS}`);
-    expect(digest.body).toContain(
-      'Movements of week 2025-W11 for COMMUNE DE PAU (SIRET:21640445900010): 3.',
+    expect(digest.subject).toBe(
+      'Chorus Pro: digest of the week of 10 to 16 March 2025 (ongoing: up to Wednesday 12) — COMMUNE DE PAU',
+    );
+    expect(digest.body).toBe(
+      [
+        'Hello Marie CAZAUX,',
+        '',
+        'Here are the 3 movements of the week from Monday 10 to Sunday 16 March 2025 (ongoing: up to Wednesday 12) on COMMUNE DE PAU (SIRET 21640445900010):',
+        '',
+        '- Wednesday 12 — Léa ETCHEVERRY: asked to be attached (whole structure)',
+        '- Wednesday 12 — Léa ETCHEVERRY: attachment approved by Anne LAFFITTE (whole structure)',
+        '- Wednesday 12 — Marie CAZAUX: became principal manager in place of Anne LAFFITTE',
+        '',
+        'This message is sent automatically; please do not reply.',
+      ].join('\n'),
     );
     expect(await queueDigest(store, CORR, '2025-W11')).toEqual({
       week: '2025-W11',
+      complete: false,
       structures: 1,
       queued: 0,
       alreadyQueued: 1,

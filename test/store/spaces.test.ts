@@ -293,7 +293,7 @@ describe.each(DIALECTS)('habilitations and space subscriptions (%s)', (dialect) 
         `${VA} SUBSCRIPTION_REQUESTED`,
       ]);
       expect((await mails())[0]!.body).toContain(
-        `${USER} demande l’abonnement à l’espace FACTURES_TRAVAUX (CONSULTATION_UNIQUEMENT)`,
+        `${USER} demande l’abonnement à l’espace Factures de travaux (consultation uniquement)`,
       );
       // the same request again: 6
       expect(

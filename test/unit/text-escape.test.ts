@@ -189,7 +189,7 @@ describe('e-mails', () => {
     expect(mail.body).toContain(
       '- 2026-02-23 rattachement : a@b.fr\n- 2026-02-24 détachement : c@d.fr\\u{202E}',
     );
-    expect(mail.body).toContain(`pour ${SHOWN} (SIRET`);
+    expect(mail.body).toContain(`sur ${SHOWN} (SIRET`);
     expect(mailSubject('WEEKLY_DIGEST', 'fr', params)).toBe(mail.subject);
   });
 });
