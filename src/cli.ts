@@ -106,9 +106,16 @@ export async function buildProgram(
     .addOption(new Option('--db <path|url>', t(lang, 'opt.db')))
     .addOption(new Option('--as <login>', t(lang, 'opt.as')))
     .addOption(
-      new Option('--format <format>', t(lang, 'opt.format')).choices(['table', 'json', 'csv']),
+      new Option('--format <format>', t(lang, 'opt.format')).choices([
+        'table',
+        'json',
+        'csv',
+        'xlsx',
+      ]),
     )
     .option('--json', t(lang, 'opt.json'))
+    .option('--wide', t(lang, 'opt.wide'))
+    .option('-o, --output <file>', t(lang, 'opt.outputFile'))
     .addOption(new Option('--lang <lang>', t(lang, 'opt.lang')).choices(['fr', 'en']))
     .option('-y, --yes', t(lang, 'opt.yes'))
     .option('-q, --quiet', t(lang, 'opt.quiet'))

@@ -13,19 +13,19 @@ import { actorOf, examples, globalsOf, parse, type Globals } from './context.js'
 /** `attachment …`: requests, decisions, managers' additions, detachment and the GP transfer (SPEC 7). */
 
 const COLUMNS: Column<AttachmentView>[] = [
-  { key: 'id', label: 'col.id' },
-  { key: 'account', label: 'col.account' },
-  { key: 'structure', label: 'col.structure' },
-  { key: 'companyName', label: 'col.companyName' },
-  { key: 'services', label: 'col.services' },
-  { key: 'role', label: 'col.role' },
-  { key: 'status', label: 'col.status' },
-  { key: 'dateStart', label: 'col.dateStart' },
-  { key: 'dateEnd', label: 'col.dateEnd' },
-  { key: 'inEffect', label: 'col.inEffect' },
-  { key: 'comment', label: 'col.comment' },
+  { key: 'id', label: 'col.id', priority: 1 },
+  { key: 'account', label: 'col.account', priority: 1, min: 16 },
+  { key: 'structure', label: 'col.structure', priority: 4 },
+  { key: 'companyName', label: 'col.companyName', priority: 2, min: 12 },
+  { key: 'services', label: 'col.services', priority: 3 },
+  { key: 'role', label: 'col.role', as: 'role', priority: 2, min: 22 },
+  { key: 'status', label: 'col.status', as: 'status', priority: 2 },
+  { key: 'dateStart', label: 'col.dateStart', priority: 4 },
+  { key: 'dateEnd', label: 'col.dateEnd', priority: 5 },
+  { key: 'inEffect', label: 'col.inEffect', priority: 5 },
+  { key: 'comment', label: 'col.comment', priority: 3, min: 10 },
   { key: 'refusalReason', label: 'col.refusalReason' },
-  { key: 'requestedAt', label: 'col.requestedAt' },
+  { key: 'requestedAt', label: 'col.requestedAt', priority: 3 },
   { key: 'decidedAt', label: 'col.decidedAt' },
   { key: 'decidedBy', label: 'col.decidedBy' },
 ];
@@ -66,9 +66,9 @@ type DecisionRow = {
 const DECISION_COLUMNS: Column<DecisionRow>[] = [
   { key: 'id', label: 'col.id' },
   { key: 'ok', label: 'col.ok' },
-  { key: 'status', label: 'col.status' },
+  { key: 'status', label: 'col.status', as: 'status' },
   { key: 'code', label: 'col.exitCode' },
-  { key: 'message', label: 'col.message' },
+  { key: 'message', label: 'col.message', min: 20 },
 ];
 
 const id = f.rowId;
@@ -94,7 +94,11 @@ async function requiredText(
 }
 
 /** Renders each item's outcome; one ID fails with its own code, several with 1 when any failed (SPEC 5). */
-function reportDecisions(g: Globals, results: DecisionResult[], done: MessageKey): void {
+async function reportDecisions(
+  g: Globals,
+  results: DecisionResult[],
+  done: MessageKey,
+): Promise<void> {
   const rows: DecisionRow[] = results.map((r) => ({
     id: r.id,
     ok: r.ok,
@@ -104,7 +108,7 @@ function reportDecisions(g: Globals, results: DecisionResult[], done: MessageKey
   }));
   const failed = results.filter((r) => !r.ok);
   if (results.length === 1 && failed.length === 1) throw failed[0]!.error!;
-  g.out.list(rows, DECISION_COLUMNS);
+  await g.out.list(rows, DECISION_COLUMNS);
   if (failed.length === 0) return g.out.success(done, { count: results.length });
   throw new PartialBatchError(rows, 'attachment.decidedPartly', {
     failed: failed.length,
@@ -146,7 +150,10 @@ export function attachmentCommand(lang: Lang): Command {
         opts,
       );
       const { listAttachments } = await import('../app/attachments.js');
-      g.out.list(await withStore(g.store, (s) => listAttachments(s, actor, input)), LIST_COLUMNS);
+      await g.out.list(
+        await withStore(g.store, (s) => listAttachments(s, actor, input)),
+        LIST_COLUMNS,
+      );
     });
 
   attachment
@@ -183,7 +190,7 @@ export function attachmentCommand(lang: Lang): Command {
         }),
       );
       g.out.success('attachment.requested', { id: made.id, structure: made.structure });
-      g.out.record(made, COLUMNS);
+      await g.out.record(made, COLUMNS);
     });
 
   attachment
@@ -201,7 +208,7 @@ export function attachmentCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { pendingAttachments } = await import('../app/attachments.js');
-      g.out.list(
+      await g.out.list(
         await withStore(g.store, (s) => pendingAttachments(s, actor, opts.structure)),
         PENDING_COLUMNS,
       );
@@ -220,7 +227,7 @@ export function attachmentCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { ID } = parse(z.object({ ID: z.array(id) }), { ID: given });
       const { decideAttachments } = await import('../app/attachments.js');
-      reportDecisions(
+      await reportDecisions(
         g,
         await withStore(g.store, (s) => decideAttachments(s, actor, ID, { approve: true })),
         'attachment.approved',
@@ -247,7 +254,7 @@ export function attachmentCommand(lang: Lang): Command {
         reason: await requiredText(g, opts.reason, 'attachment.askReason', '--reason'),
       });
       const { decideAttachments } = await import('../app/attachments.js');
-      reportDecisions(
+      await reportDecisions(
         g,
         await withStore(g.store, (s) =>
           decideAttachments(s, actor, ID, { approve: false, reason }),
@@ -302,7 +309,7 @@ export function attachmentCommand(lang: Lang): Command {
           login: made.account,
           structure: made.structure,
         });
-        g.out.record(made, COLUMNS);
+        await g.out.record(made, COLUMNS);
       },
     );
 
@@ -343,7 +350,7 @@ export function attachmentCommand(lang: Lang): Command {
           services: r.detachedServices.join(', '),
         });
       else g.out.success('attachment.detached', { structure: r.attachment.structure });
-      g.out.record(r.attachment, COLUMNS);
+      await g.out.record(r.attachment, COLUMNS);
     });
 
   return attachment;

@@ -17,15 +17,15 @@ export interface BatchSummary {
  * The summary on stdout; unknown columns and the first rejected lines on stderr; exit 1 when rows
  * were rejected (SPEC 5), after the summary, so scripts get both.
  */
-export function reportBatch<T extends BatchSummary>(
+export async function reportBatch<T extends BatchSummary>(
   g: Globals,
   summary: T,
   columns: Column<T>[],
   done: MessageKey,
   doneParams: Record<string, unknown>,
-): void {
+): Promise<void> {
   for (const c of summary.unknownColumns) g.out.warn('import.unknownColumn', { column: c });
-  g.out.record(summary, columns);
+  await g.out.record(summary, columns);
   if (summary.rejected === 0) {
     g.out.success(done, doneParams);
     return;
@@ -52,9 +52,9 @@ export interface BulkRow {
 
 const BULK_COLUMNS: Column<BulkRow>[] = [
   { key: 'id', label: 'col.id' },
-  { key: 'status', label: 'col.status' },
+  { key: 'status', label: 'col.status', as: 'status' },
   { key: 'exitCode', label: 'col.exitCode' },
-  { key: 'message', label: 'col.message' },
+  { key: 'message', label: 'col.message', min: 20 },
 ];
 
 /**
@@ -62,11 +62,11 @@ const BULK_COLUMNS: Column<BulkRow>[] = [
  * its own code (3, 4, 6…) and message; several: 0 when all went through, else 1 (SPEC 5: a bulk
  * decision whose items were partly rejected), each failure said in its row.
  */
-export function reportBulk(
+export async function reportBulk(
   g: Globals,
   outcomes: readonly ItemOutcome<{ status: string }>[],
   done: MessageKey,
-): void {
+): Promise<void> {
   const [only] = outcomes;
   if (outcomes.length === 1 && only && !only.ok) throw only.error;
   const rows: BulkRow[] = outcomes.map((o) =>
@@ -80,7 +80,7 @@ export function reportBulk(
           message: g.out.text(o.error.key, o.error.params),
         },
   );
-  g.out.list(rows, BULK_COLUMNS);
+  await g.out.list(rows, BULK_COLUMNS);
   const failed = rows.filter((r) => !r.ok).length;
   if (failed === 0) return g.out.success(done, { count: rows.length });
   throw new PartialBatchError(rows, 'bulk.partial', { failed, count: rows.length });

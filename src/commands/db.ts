@@ -14,9 +14,9 @@ const KV: Column<Row>[] = [
 ];
 
 /** A flat result as a two-column table for people (labels translated), the object itself in JSON. */
-function showObject(g: Globals, value: Record<string, unknown>): void {
+async function showObject(g: Globals, value: Record<string, unknown>): Promise<void> {
   if (g.format === 'json') return g.out.json(value);
-  g.out.list(
+  await g.out.list(
     Object.entries(value).map(([key, v]) => ({ key: g.out.text(`field.${key}`), value: v })),
     KV,
   );
@@ -50,7 +50,7 @@ export function dbCommand(lang: Lang): Command {
       const result = await migrate(g.store);
       if (result.applied.length === 0) g.out.info('db.upToDate', { schema: result.current });
       else g.out.success('db.migrated', { applied: result.applied.join(', ') });
-      showObject(g, result);
+      await showObject(g, result);
     });
 
   db.command('status')
@@ -62,7 +62,7 @@ export function dbCommand(lang: Lang): Command {
       const result = await status(g.store);
       if (result.pending.length > 0)
         g.out.warn('db.pending', { pending: result.pending.join(', ') });
-      showObject(g, result);
+      await showObject(g, result);
     });
 
   db.command('check')
@@ -74,7 +74,7 @@ export function dbCommand(lang: Lang): Command {
       const result = await check(g.store);
       const { findings, ...summary } = result;
       if (g.format === 'json') g.out.json(result);
-      else showObject(g, { ...summary, problems: findings.length });
+      else await showObject(g, { ...summary, problems: findings.length });
       // one line per finding, in the user's language
       for (const f of findings)
         g.out.error(
@@ -101,7 +101,7 @@ export function dbCommand(lang: Lang): Command {
       const { backup } = await import('../app/store-admin.js');
       const result = await backup(g.store, userPath(g, file));
       g.out.success('db.backedUp', { file: result.backup });
-      showObject(g, result);
+      await showObject(g, result);
     });
 
   return db;

@@ -47,6 +47,6 @@ export function initCommand(lang: Lang): Command {
         scope,
       });
       g.out.success('init.done', { location: result.location, login: result.account.login });
-      g.out.record(result.account, ACCOUNT_COLUMNS);
+      await g.out.record(result.account, ACCOUNT_COLUMNS);
     });
 }

@@ -37,7 +37,9 @@ export const fr = {
   'opt.db':
     'base : fichier SQLite ou URL postgres:// (défaut : chorus-admin.sqlite du dossier de données)',
   'opt.as': 'compte agissant (identifiant de connexion)',
-  'opt.format': 'format de sortie : table, json ou csv',
+  'opt.format': 'format de sortie : table, json, csv ou xlsx (tableur)',
+  'opt.wide': 'tableaux : toutes les colonnes, aucune valeur raccourcie',
+  'opt.outputFile': 'fichier où écrire le classeur xlsx (créé, jamais écrasé)',
   'opt.json': 'sortie JSON (comme --format json)',
   'opt.lang': 'langue des messages : fr ou en',
   'opt.yes': 'répondre oui aux confirmations',
@@ -140,6 +142,7 @@ export const fr = {
   'col.target': 'Cible',
   'col.outcome': 'Résultat',
   'col.changes': 'Modifications',
+  'col.runId': 'Synchronisation n°',
 
   // --- sorties ----------------------------------------------------------------------------
   'output.error': 'Erreur :',
@@ -147,6 +150,7 @@ export const fr = {
   'output.yes': 'oui',
   'output.no': 'non',
   'output.empty': 'Aucun résultat.',
+  'output.emptyValue': '(vide)',
   'output.line': 'ligne {line}',
   'output.cancelled': 'Abandon : rien n’a été modifié.',
   'output.partialList': 'Affichés : {shown} sur {total} (page {page}) ; voir --limit et --page.',
@@ -169,6 +173,8 @@ export const fr = {
   'usage.actorRequired': 'Indiquez le compte agissant avec --as LOGIN (ou CHORUS_ADMIN_AS).',
   'usage.confirmationNeeded':
     'Confirmation nécessaire : relancez avec --yes (pas de terminal pour la demander).',
+  'usage.xlsxOnTerminal':
+    'Un classeur xlsx ne s’affiche pas dans un terminal : indiquez -o FICHIER.xlsx ou redirigez la sortie.',
   'usage.missingValue': 'Valeur manquante : {option} (pas de terminal pour la demander).',
   'usage.seeHelp': 'Voir --help.',
   'usage.unknownOption': 'Option inconnue : {token}',
