@@ -81,7 +81,10 @@ const VALUE_KINDS: Record<string, LabelKind[]> = {
 };
 
 function show(field: string, v: unknown, lang: Lang): string {
-  if (v === null || v === undefined || v === '') return t(lang, 'output.emptyValue');
+  if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
+    return t(lang, 'output.emptyValue');
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object'))
+    return v.map((x) => show(field, x, lang)).join(', ');
   if (typeof v === 'object') return visible(JSON.stringify(v));
   const text = String(v);
   const kind = (VALUE_KINDS[field] ?? []).find((k) => labelledCodes(k).includes(text));
