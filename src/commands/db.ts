@@ -13,13 +13,17 @@ const KV: Column<Row>[] = [
   { key: 'value', label: 'col.value' },
 ];
 
-/** A flat result as a two-column table for people (labels translated), the object itself in JSON. */
+/**
+ * A flat result: label/value lines for people, key/value records in CSV (the keys as they are),
+ * labelled rows in a workbook, the object itself in JSON.
+ */
 async function showObject(g: Globals, value: Record<string, unknown>): Promise<void> {
   if (g.format === 'json') return g.out.json(value);
-  await g.out.list(
-    Object.entries(value).map(([key, v]) => ({ key: g.out.text(`field.${key}`), value: v })),
-    KV,
-  );
+  const named = (key: string) => (g.format === 'csv' ? key : g.out.text(`field.${key}`));
+  const rows = Object.entries(value).map(([key, v]) => ({ key: named(key), value: v }));
+  if (g.format === 'table')
+    return g.out.fields(rows.map((r) => ({ label: r.key, value: r.value })));
+  await g.out.list(rows, KV);
 }
 
 export function dbCommand(lang: Lang): Command {

@@ -156,6 +156,19 @@ export class Output {
     this.write(lines.join('\n') + '\n');
   }
 
+  /** A record whose fields are known only when it runs (`db status`): label/value lines. */
+  fields(fields: readonly { label: string; value: unknown }[]): void {
+    const lines = renderRecord(
+      fields.map((f) => ({
+        label: f.label,
+        value: visible(peopleText(f.value, undefined, this.lang, this.timeZone, 'table')),
+      })),
+      this.width,
+      (h) => this.paint.bold(h),
+    );
+    this.write(lines.join('\n') + '\n');
+  }
+
   /**
    * One entry of a stream (audit export): a JSON line, a CSV record (the header before the
    * first), or a row of the workbook that `endStream` writes.
