@@ -149,8 +149,12 @@ export async function buildProgram(
     .version(version, '-V, --version', t(lang, 'opt.version'))
     .addOption(new Option('--db <path|url>', t(lang, 'opt.db')))
     .addOption(new Option('--as <login>', t(lang, 'opt.as')))
-    .addOption(enumOption('--format <format>', t(lang, 'opt.format'), ['table', 'json', 'csv']))
+    .addOption(
+      enumOption('--format <format>', t(lang, 'opt.format'), ['table', 'json', 'csv', 'xlsx']),
+    )
     .option('--json', t(lang, 'opt.json'))
+    .option('--wide', t(lang, 'opt.wide'))
+    .option('-o, --output <file>', t(lang, 'opt.outputFile'))
     .addOption(enumOption('--lang <lang>', t(lang, 'opt.lang'), ['fr', 'en']))
     .addOption(new Option('--profile <name>', t(lang, 'opt.configProfile')))
     .option('-y, --yes', t(lang, 'opt.yes'))

@@ -89,26 +89,26 @@ function countryOfAccount(g: Globals, actor: string, login: string | undefined) 
 }
 
 export const ACCOUNT_COLUMNS: Column<AccountView>[] = [
-  { key: 'login', label: 'col.login' },
-  { key: 'status', label: 'col.status' },
-  { key: 'kind', label: 'col.kind' },
+  { key: 'login', label: 'col.login', priority: 1, min: 16 },
+  { key: 'status', label: 'col.status', as: 'accountStatus', priority: 2 },
+  { key: 'kind', label: 'col.kind', as: 'accountKind', priority: 4 },
   { key: 'scope', label: 'col.scope' },
   { key: 'title', label: 'col.title' },
-  { key: 'lastName', label: 'col.lastName' },
-  { key: 'firstName', label: 'col.firstName' },
-  { key: 'email', label: 'col.email' },
+  { key: 'lastName', label: 'col.lastName', priority: 1, min: 8 },
+  { key: 'firstName', label: 'col.firstName', priority: 2, min: 8 },
+  { key: 'email', label: 'col.email', priority: 6 },
   { key: 'phone', label: 'col.phone' },
   { key: 'mobile', label: 'col.mobile' },
   { key: 'address', label: 'col.address' },
   { key: 'addressComplement', label: 'col.addressComplement' },
-  { key: 'postalCode', label: 'col.postalCode' },
-  { key: 'city', label: 'col.city' },
+  { key: 'postalCode', label: 'col.postalCode', priority: 5 },
+  { key: 'city', label: 'col.city', priority: 3 },
   { key: 'country', label: 'col.country' },
-  { key: 'language', label: 'col.language' },
+  { key: 'language', label: 'col.language', as: 'language' },
   { key: 'notifyBilling', label: 'col.notifyBilling' },
   { key: 'notifyNews', label: 'col.notifyNews' },
-  { key: 'source', label: 'col.source' },
-  { key: 'completedAt', label: 'col.completedAt' },
+  { key: 'source', label: 'col.source', as: 'source' },
+  { key: 'completedAt', label: 'col.completedAt', priority: 4 },
   { key: 'createdAt', label: 'col.createdAt' },
   { key: 'updatedAt', label: 'col.updatedAt' },
 ];
@@ -128,20 +128,20 @@ const LIST_COLUMNS = ACCOUNT_COLUMNS.filter((c) =>
 );
 
 const ATTACHMENT_COLUMNS: Column<AccountDetails['attachments'][number]>[] = [
-  { key: 'id', label: 'col.id' },
-  { key: 'structure', label: 'col.structure' },
-  { key: 'companyName', label: 'col.companyName' },
-  { key: 'role', label: 'col.role' },
-  { key: 'status', label: 'col.status' },
-  { key: 'dateStart', label: 'col.dateStart' },
-  { key: 'dateEnd', label: 'col.dateEnd' },
+  { key: 'id', label: 'col.id', priority: 1 },
+  { key: 'structure', label: 'col.structure', priority: 3 },
+  { key: 'companyName', label: 'col.companyName', priority: 1, min: 12 },
+  { key: 'role', label: 'col.role', as: 'role', priority: 2, min: 22 },
+  { key: 'status', label: 'col.status', as: 'status', priority: 2 },
+  { key: 'dateStart', label: 'col.dateStart', priority: 4 },
+  { key: 'dateEnd', label: 'col.dateEnd', priority: 4 },
 ];
 
-function showAccount(g: Globals, account: AccountView | AccountDetails): void {
-  g.out.record(account, ACCOUNT_COLUMNS);
+async function showAccount(g: Globals, account: AccountView | AccountDetails): Promise<void> {
+  await g.out.record(account, ACCOUNT_COLUMNS);
   if (g.format !== 'table') return;
   if ('attachments' in account && account.attachments.length > 0)
-    g.out.list(account.attachments, ATTACHMENT_COLUMNS);
+    await g.out.list(account.attachments, ATTACHMENT_COLUMNS);
 }
 
 const loginArg = z.object({ LOGIN: f.login });
@@ -198,7 +198,7 @@ export function accountCommand(lang: Lang): Command {
         }),
       );
       g.out.success('account.created', { login: created.login });
-      showAccount(g, created);
+      await showAccount(g, created);
     });
 
   for (const transition of ['deactivate', 'reactivate', 'delete'] as const) {
@@ -227,7 +227,7 @@ export function accountCommand(lang: Lang): Command {
         const { changeStatus } = await import('../app/accounts.js');
         const result = await withStore(g.store, (s) => changeStatus(s, actor, LOGIN, transition));
         g.out.success(`account.${transition}d`, { login: result.login });
-        showAccount(g, result);
+        await showAccount(g, result);
       });
   }
 
@@ -282,7 +282,7 @@ export function accountCommand(lang: Lang): Command {
       );
       const { listAccounts } = await import('../app/accounts.js');
       const { items, total } = await withStore(g.store, (s) => listAccounts(s, actor, input));
-      g.out.list(items, LIST_COLUMNS);
+      await g.out.list(items, LIST_COLUMNS);
       if (items.length < total)
         g.out.info('output.partialList', { shown: items.length, total, page: input.page });
     });
@@ -304,7 +304,7 @@ export function accountCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const target = login === undefined ? undefined : parse(loginArg, { LOGIN: login }).LOGIN;
       const { showAccount: show } = await import('../app/accounts.js');
-      showAccount(g, await withStore(g.store, (s) => show(s, actor, target)));
+      await showAccount(g, await withStore(g.store, (s) => show(s, actor, target)));
     });
 
   withPersonalOptions(
@@ -336,7 +336,7 @@ export function accountCommand(lang: Lang): Command {
           login: result.account.login,
           fields: g.out.fieldNames(result.changed),
         });
-      showAccount(g, result.account);
+      await showAccount(g, result.account);
     });
 
   withPersonalOptions(account.command('complete').description(t('cmd.account.complete')), lang)
@@ -365,7 +365,7 @@ export function accountCommand(lang: Lang): Command {
       }
       const result = await withStore(g.store, (s) => completeAccount(s, actor, patch));
       g.out.success('account.completed', { login: result.account.login });
-      showAccount(g, result.account);
+      await showAccount(g, result.account);
     });
 
   return account;

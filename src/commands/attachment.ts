@@ -14,19 +14,19 @@ import { actorOf, examples, globalsOf, parse, type Globals } from './context.js'
 /** `attachment …`: requests, decisions, managers' additions, detachment and the GP transfer (SPEC 7). */
 
 const COLUMNS: Column<AttachmentView>[] = [
-  { key: 'id', label: 'col.id' },
-  { key: 'account', label: 'col.account' },
-  { key: 'structure', label: 'col.structure' },
-  { key: 'companyName', label: 'col.companyName' },
-  { key: 'services', label: 'col.services' },
-  { key: 'role', label: 'col.role' },
-  { key: 'status', label: 'col.status' },
-  { key: 'dateStart', label: 'col.dateStart' },
-  { key: 'dateEnd', label: 'col.dateEnd' },
-  { key: 'inEffect', label: 'col.inEffect' },
-  { key: 'comment', label: 'col.comment' },
+  { key: 'id', label: 'col.id', priority: 1 },
+  { key: 'account', label: 'col.account', priority: 1, min: 16 },
+  { key: 'structure', label: 'col.structure', priority: 4 },
+  { key: 'companyName', label: 'col.companyName', priority: 2, min: 12 },
+  { key: 'services', label: 'col.services', priority: 3 },
+  { key: 'role', label: 'col.role', as: 'role', priority: 2, min: 22 },
+  { key: 'status', label: 'col.status', as: 'status', priority: 2 },
+  { key: 'dateStart', label: 'col.dateStart', priority: 4 },
+  { key: 'dateEnd', label: 'col.dateEnd', priority: 5 },
+  { key: 'inEffect', label: 'col.inEffect', priority: 5 },
+  { key: 'comment', label: 'col.comment', priority: 3, min: 10 },
   { key: 'refusalReason', label: 'col.refusalReason' },
-  { key: 'requestedAt', label: 'col.requestedAt' },
+  { key: 'requestedAt', label: 'col.requestedAt', priority: 3 },
   { key: 'decidedAt', label: 'col.decidedAt' },
   { key: 'decidedBy', label: 'col.decidedBy' },
 ];
@@ -80,8 +80,12 @@ async function requiredText(
 }
 
 /** Each request's outcome, by the rule of every bulk command (`reportBulk`). */
-function reportDecisions(g: Globals, results: DecisionResult[], done: MessageKey): void {
-  reportBulk(
+async function reportDecisions(
+  g: Globals,
+  results: DecisionResult[],
+  done: MessageKey,
+): Promise<void> {
+  await reportBulk(
     g,
     results.map((r) =>
       r.ok || !r.error
@@ -127,7 +131,10 @@ export function attachmentCommand(lang: Lang): Command {
         opts,
       );
       const { listAttachments } = await import('../app/attachments.js');
-      g.out.list(await withStore(g.store, (s) => listAttachments(s, actor, input)), LIST_COLUMNS);
+      await g.out.list(
+        await withStore(g.store, (s) => listAttachments(s, actor, input)),
+        LIST_COLUMNS,
+      );
     });
 
   attachment
@@ -164,7 +171,7 @@ export function attachmentCommand(lang: Lang): Command {
         }),
       );
       g.out.success('attachment.requested', { id: made.id, structure: made.structure });
-      g.out.record(made, COLUMNS);
+      await g.out.record(made, COLUMNS);
     });
 
   attachment
@@ -182,7 +189,7 @@ export function attachmentCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { pendingAttachments } = await import('../app/attachments.js');
-      g.out.list(
+      await g.out.list(
         await withStore(g.store, (s) => pendingAttachments(s, actor, opts.structure)),
         PENDING_COLUMNS,
       );
@@ -201,7 +208,7 @@ export function attachmentCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { ID } = parse(z.object({ ID: z.array(id) }), { ID: given });
       const { decideAttachments } = await import('../app/attachments.js');
-      reportDecisions(
+      await reportDecisions(
         g,
         await withStore(g.store, (s) => decideAttachments(s, actor, ID, { approve: true })),
         'attachment.approved',
@@ -228,7 +235,7 @@ export function attachmentCommand(lang: Lang): Command {
         reason: await requiredText(g, opts.reason, 'attachment.askReason', '--reason'),
       });
       const { decideAttachments } = await import('../app/attachments.js');
-      reportDecisions(
+      await reportDecisions(
         g,
         await withStore(g.store, (s) =>
           decideAttachments(s, actor, ID, { approve: false, reason }),
@@ -283,7 +290,7 @@ export function attachmentCommand(lang: Lang): Command {
           login: made.account,
           structure: made.structure,
         });
-        g.out.record(made, COLUMNS);
+        await g.out.record(made, COLUMNS);
       },
     );
 
@@ -328,7 +335,7 @@ export function attachmentCommand(lang: Lang): Command {
         });
       else
         g.out.success('attachment.detached', { structure: r.attachment.structure, title: r.title });
-      g.out.record(r.attachment, COLUMNS);
+      await g.out.record(r.attachment, COLUMNS);
     });
 
   return attachment;

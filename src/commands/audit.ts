@@ -4,7 +4,9 @@ import type { AuditView, HeadView } from '../app/audit.js';
 import { withStore } from '../app/session.js';
 import * as f from '../domain/fields.js';
 import { PartialBatchError } from '../errors.js';
-import { t, type Lang } from '../i18n/index.js';
+import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
+import { label, labelledCodes, type LabelKind } from '../i18n/labels.js';
+import { visible } from '../domain/text.js';
 import type { Column } from '../ui/output.js';
 import { actorOf, examples, globalsOf, parse, positiveInt, userPath } from './context.js';
 
@@ -12,36 +14,82 @@ import { actorOf, examples, globalsOf, parse, positiveInt, userPath } from './co
 const HEAD_COLUMNS: Column<HeadView>[] = [
   { key: 'seq', label: 'col.seq' },
   { key: 'at', label: 'col.at' },
-  { key: 'hash', label: 'col.hash', show: (v) => `${String(v).slice(0, 16)}…` },
+  { key: 'hash', label: 'col.hash', as: 'hash' },
 ];
 
 const COLUMNS: Column<AuditView>[] = [
-  { key: 'seq', label: 'col.seq' },
-  { key: 'at', label: 'col.at' },
-  { key: 'actor', label: 'col.actor' },
-  { key: 'action', label: 'col.action' },
-  { key: 'target', label: 'col.target' },
-  { key: 'outcome', label: 'col.outcome' },
-  { key: 'changes', label: 'col.changes', show: (v) => formatChanges(v), lines: true },
+  { key: 'seq', label: 'col.seq', priority: 1 },
+  { key: 'at', label: 'col.at', priority: 2 },
+  { key: 'actor', label: 'col.actor', priority: 3, min: 12 },
+  { key: 'action', label: 'col.action', as: 'auditAction', priority: 1, min: 14 },
+  { key: 'target', label: 'col.target', priority: 2, min: 14 },
+  { key: 'outcome', label: 'col.outcome', as: 'outcome', priority: 4 },
+  {
+    key: 'changes',
+    label: 'col.changes',
+    show: (v, _row, lang) => formatChanges(v, lang),
+    lines: true,
+    priority: 2,
+    min: 20,
+  },
 ];
 
-/** `field: before → after`, a line each, for people; JSON keeps the object. */
-export function formatChanges(changes: unknown): string {
+/** What `audit export` writes as CSV or xlsx: every field of an entry, the hash whole. */
+const EXPORT_COLUMNS: Column<AuditView>[] = [
+  ...COLUMNS,
+  { key: 'runId', label: 'col.runId' },
+  { key: 'hash', label: 'col.hash' },
+];
+
+/**
+ * `Nom : (vide) → LEFÈVRE`, a line each, for people: fields by their label, values as stored
+ * (made visible: a line feed in a value cannot pass for the next change); JSON keeps the object.
+ */
+export function formatChanges(changes: unknown, lang: Lang): string {
   if (changes === null || typeof changes !== 'object')
-    return changes === null ? '' : String(changes);
+    return changes === null ? '' : visible(String(changes));
+  const sep = lang === 'fr' ? ' : ' : ': ';
   return Object.entries(changes as Record<string, unknown>)
     .map(([field, v]) => {
+      const name = fieldLabel(field, lang);
       if (v !== null && typeof v === 'object' && 'after' in v) {
         const { before, after } = v as { before: unknown; after: unknown };
-        return `${field}: ${show(before)} → ${show(after)}`;
+        return `${name}${sep}${show(field, before, lang)} → ${show(field, after, lang)}`;
       }
-      return `${field}: ${show(v)}`;
+      return `${name}${sep}${show(field, v, lang)}`;
     })
     .join('\n');
 }
 
-const show = (v: unknown) =>
-  v === null || v === undefined ? '∅' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+/** A field of the changes by its label, else by its column heading, else as it is. */
+function fieldLabel(field: string, lang: Lang): string {
+  if (labelledCodes('auditField').includes(field)) return label('auditField', field, lang);
+  return isMessageKey(`col.${field}`) ? t(lang, `col.${field}` as MessageKey) : field;
+}
+
+/** The enumerations a change's field holds, labelled like the tables' cells. */
+const VALUE_KINDS: Record<string, LabelKind[]> = {
+  status: ['accountStatus', 'status'],
+  role: ['role'],
+  profile: ['profile'],
+  space: ['space'],
+  mode: ['mode'],
+  kind: ['accountKind'],
+  language: ['language'],
+  type: ['fileType'],
+  source: ['source'],
+};
+
+function show(field: string, v: unknown, lang: Lang): string {
+  if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
+    return t(lang, 'output.emptyValue');
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object'))
+    return v.map((x) => show(field, x, lang)).join(', ');
+  if (typeof v === 'object') return visible(JSON.stringify(v));
+  const text = String(v);
+  const kind = (VALUE_KINDS[field] ?? []).find((k) => labelledCodes(k).includes(text));
+  return kind ? label(kind, text, lang) : visible(text);
+}
 
 export function auditCommand(lang: Lang): Command {
   const audit = new Command('audit')
@@ -85,7 +133,7 @@ export function auditCommand(lang: Lang): Command {
       );
       const { listAudit } = await import('../app/audit.js');
       const { items, total } = await withStore(g.store, (s) => listAudit(s, actor, filter));
-      g.out.list(items, COLUMNS);
+      await g.out.list(items, COLUMNS);
       if (items.length < total)
         g.out.info('output.partialList', { shown: items.length, total, page: 1 });
     });
@@ -144,7 +192,7 @@ export function auditCommand(lang: Lang): Command {
       const head = await withStore(g.store, (s) => auditHead(s, actor));
       // one line: what an anchors file holds, a head per line
       if (g.format === 'json') g.out.jsonLine(head);
-      else g.out.record(head, HEAD_COLUMNS);
+      else await g.out.record(head, HEAD_COLUMNS);
     });
 
   audit
@@ -158,7 +206,11 @@ export function auditCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { exportAudit } = await import('../app/audit.js');
-      const n = await withStore(g.store, (s) => exportAudit(s, actor, (e) => g.out.jsonLine(e)));
+      // JSON lines by default; CSV streamed a record per entry; xlsx gathered into one workbook
+      const n = await withStore(g.store, (s) =>
+        exportAudit(s, actor, (e) => g.out.streamEntry(e, EXPORT_COLUMNS)),
+      );
+      await g.out.endStream(EXPORT_COLUMNS);
       g.out.info('audit.exported', { count: n });
     });
 

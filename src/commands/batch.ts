@@ -19,16 +19,16 @@ export interface BatchSummary {
  * The summary on stdout; unknown columns and the first rejected lines on stderr; exit 1 when rows
  * were rejected (SPEC 5), after the summary, so scripts get both.
  */
-export function reportBatch<T extends BatchSummary>(
+export async function reportBatch<T extends BatchSummary>(
   g: Globals,
   summary: T,
   columns: Column<T>[],
   done: MessageKey,
   doneParams: Record<string, unknown>,
-): void {
+): Promise<void> {
   const dryRun = summary.dryRun === true ? 'yes' : 'no';
   for (const c of summary.unknownColumns) g.out.warn('import.unknownColumn', { column: c });
-  g.out.record(summary, columns);
+  await g.out.record(summary, columns);
   if (summary.rejected === 0) {
     g.out.success(done, { ...doneParams, dryRun });
     return;
@@ -57,9 +57,9 @@ export interface BulkRow {
 const BULK_COLUMNS: Column<BulkRow>[] = [
   { key: 'id', label: 'col.id' },
   { key: 'ok', label: 'col.ok' },
-  { key: 'status', label: 'col.status' },
+  { key: 'status', label: 'col.status', as: 'status' },
   { key: 'code', label: 'col.exitCode' },
-  { key: 'message', label: 'col.message' },
+  { key: 'message', label: 'col.message', min: 20 },
 ];
 
 /**
@@ -69,12 +69,12 @@ const BULK_COLUMNS: Column<BulkRow>[] = [
  * more); several: 0 when all went through, else 1 (SPEC 5: a bulk decision whose items were
  * partly rejected), each failure said in its row.
  */
-export function reportBulk(
+export async function reportBulk(
   g: Globals,
   outcomes: readonly ItemOutcome<{ status: string }>[],
   done: MessageKey,
   partial: MessageKey = 'bulk.partial',
-): void {
+): Promise<void> {
   const rows: BulkRow[] = outcomes.map((o) =>
     o.ok
       ? { id: o.id, ok: true, status: o.value.status, code: 0, message: null }
@@ -88,10 +88,10 @@ export function reportBulk(
   );
   const [only] = outcomes;
   if (outcomes.length === 1 && only && !only.ok) {
-    if (g.format === 'json') g.out.list(rows, BULK_COLUMNS);
+    if (g.format === 'json') await g.out.list(rows, BULK_COLUMNS);
     throw only.error;
   }
-  g.out.list(rows, BULK_COLUMNS);
+  await g.out.list(rows, BULK_COLUMNS);
   const failed = rows.filter((r) => !r.ok).length;
   if (failed === 0) return g.out.success(done, { count: rows.length });
   throw new PartialBatchError(rows, partial, { failed, count: rows.length, total: rows.length });

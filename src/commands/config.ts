@@ -37,12 +37,12 @@ export function configCommand(lang: Lang): Command {
       'after',
       examples(lang, 'chorus-admin config list', 'chorus-admin config list --json'),
     )
-    .action((_opts: unknown, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       const c = outputOf(cmd);
       const { file, settings } = listSettings(c.profile, c.io.env);
       if (settings.length === 0 && c.format === 'table')
         return c.out.info('config.empty', { file });
-      c.out.list(settings, COLUMNS);
+      await c.out.list(settings, COLUMNS);
     });
 
   config
@@ -53,9 +53,9 @@ export function configCommand(lang: Lang): Command {
       'after',
       examples(lang, 'chorus-admin config get db', 'chorus-admin --profile essai config get as'),
     )
-    .action((key: string, _opts: unknown, cmd: Command) => {
+    .action(async (key: string, _opts: unknown, cmd: Command) => {
       const c = outputOf(cmd);
-      c.out.record(getSetting(c.profile, c.io.env, key), COLUMNS);
+      await c.out.record(getSetting(c.profile, c.io.env, key), COLUMNS);
     });
 
   config
@@ -75,7 +75,7 @@ export function configCommand(lang: Lang): Command {
       const c = outputOf(cmd);
       const { file, setting } = await setSetting(c.profile, c.io.env, c.io.cwd, key, value);
       c.out.success('config.set', { ...setting, file });
-      c.out.record(setting, COLUMNS);
+      await c.out.record(setting, COLUMNS);
     });
 
   config

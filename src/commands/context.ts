@@ -29,8 +29,10 @@ export interface Globals {
 const globalsSchema = z.object({
   db: z.string().min(1, { error: 'validation.required' }).optional(),
   as: z.string().optional(),
-  format: z.enum(['table', 'json', 'csv']).optional(),
+  format: z.enum(['table', 'json', 'csv', 'xlsx']).optional(),
   json: z.boolean().optional(),
+  wide: z.boolean().optional(),
+  output: z.string().min(1).optional(),
   lang: z.string().optional(),
   yes: z.boolean().optional(),
   quiet: z.boolean().optional(),
@@ -60,7 +62,17 @@ export function globalsOf(cmd: Command): Globals {
     yes: o.yes ?? false,
     quiet,
     verbose,
-    out: new Output({ lang, format, quiet, verbose, io }),
+    out: new Output({
+      lang,
+      format,
+      quiet,
+      verbose,
+      io,
+      wide: o.wide ?? false,
+      // `-o -`: standard output
+      output:
+        o.output === undefined || o.output === '-' ? undefined : path.resolve(io.cwd, o.output),
+    }),
   };
 }
 

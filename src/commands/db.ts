@@ -13,13 +13,17 @@ const KV: Column<Row>[] = [
   { key: 'value', label: 'col.value' },
 ];
 
-/** A flat result as a two-column table for people (labels translated), the object itself in JSON. */
-function showObject(g: Globals, value: Record<string, unknown>): void {
+/**
+ * A flat result: label/value lines for people, key/value records in CSV (the keys as they are),
+ * labelled rows in a workbook, the object itself in JSON.
+ */
+async function showObject(g: Globals, value: Record<string, unknown>): Promise<void> {
   if (g.format === 'json') return g.out.json(value);
-  g.out.list(
-    Object.entries(value).map(([key, v]) => ({ key: g.out.text(`field.${key}`), value: v })),
-    KV,
-  );
+  const named = (key: string) => (g.format === 'csv' ? key : g.out.text(`field.${key}`));
+  const rows = Object.entries(value).map(([key, v]) => ({ key: named(key), value: v }));
+  if (g.format === 'table')
+    return g.out.fields(rows.map((r) => ({ label: r.key, value: r.value })));
+  await g.out.list(rows, KV);
 }
 
 export function dbCommand(lang: Lang): Command {
@@ -50,7 +54,7 @@ export function dbCommand(lang: Lang): Command {
       const result = await migrate(g.store);
       if (result.applied.length === 0) g.out.info('db.upToDate', { schema: result.current });
       else g.out.success('db.migrated', { applied: result.applied.join(', ') });
-      showObject(g, result);
+      await showObject(g, result);
     });
 
   db.command('status')
@@ -62,7 +66,7 @@ export function dbCommand(lang: Lang): Command {
       const result = await status(g.store);
       if (result.pending.length > 0)
         g.out.warn('db.pending', { pending: result.pending.join(', ') });
-      showObject(g, result);
+      await showObject(g, result);
     });
 
   db.command('check')
@@ -74,7 +78,7 @@ export function dbCommand(lang: Lang): Command {
       const result = await check(g.store);
       const { findings, ...summary } = result;
       if (g.format === 'json') g.out.json(result);
-      else showObject(g, { ...summary, problems: findings.length });
+      else await showObject(g, { ...summary, problems: findings.length });
       // one line per finding, in the user's language
       for (const f of findings)
         g.out.error(
@@ -101,7 +105,7 @@ export function dbCommand(lang: Lang): Command {
       const { backup } = await import('../app/store-admin.js');
       const result = await backup(g.store, userPath(g, file));
       g.out.success('db.backedUp', { file: result.backup });
-      showObject(g, result);
+      await showObject(g, result);
     });
 
   return db;

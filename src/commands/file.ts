@@ -19,15 +19,15 @@ import { actorOf, examples, globalsOf, parse, userPath, type Globals } from './c
 /** `file …`: the holder's files (pièces jointes, SPEC 7 and 9). */
 
 const FILE_COLUMNS: Column<FileView>[] = [
-  { key: 'id', label: 'col.id' },
-  { key: 'designation', label: 'col.designation' },
-  { key: 'type', label: 'col.fileType' },
-  { key: 'name', label: 'col.fileName' },
-  { key: 'size', label: 'col.sizeBytes' },
+  { key: 'id', label: 'col.id', priority: 1 },
+  { key: 'designation', label: 'col.designation', priority: 1, min: 12 },
+  { key: 'type', label: 'col.fileType', as: 'fileType', priority: 2 },
+  { key: 'name', label: 'col.fileName', priority: 2, min: 12 },
+  { key: 'size', label: 'col.sizeBytes', priority: 3 },
   { key: 'mediaType', label: 'col.mediaType' },
-  { key: 'sha256', label: 'col.sha256' },
+  { key: 'sha256', label: 'col.sha256', as: 'hash' },
   { key: 'account', label: 'col.account' },
-  { key: 'createdAt', label: 'col.createdAt' },
+  { key: 'createdAt', label: 'col.createdAt', priority: 4 },
 ];
 const LIST_COLUMNS = FILE_COLUMNS.filter((c) =>
   ['id', 'designation', 'type', 'name', 'size', 'createdAt'].includes(c.key),
@@ -35,9 +35,9 @@ const LIST_COLUMNS = FILE_COLUMNS.filter((c) =>
 const DOWNLOAD_COLUMNS: Column<Downloaded>[] = [
   { key: 'id', label: 'col.id' },
   { key: 'name', label: 'col.fileName' },
-  { key: 'path', label: 'col.path' },
+  { key: 'path', label: 'col.path', priority: 1, min: 16 },
   { key: 'size', label: 'col.sizeBytes' },
-  { key: 'sha256', label: 'col.sha256' },
+  { key: 'sha256', label: 'col.sha256', as: 'hash', priority: 4 },
 ];
 
 // a store's row id (1 to 2^31 - 1): a larger number is invalid input, not a driver's overflow
@@ -140,7 +140,7 @@ export function fileCommand(lang: Lang): Command {
           addFile(s, actor, { path: userPath(g, filePath), designation, type }),
         );
         g.out.success('file.added', { id: added.id, name: added.name, size: added.size });
-        g.out.record(added, FILE_COLUMNS);
+        await g.out.record(added, FILE_COLUMNS);
       },
     );
 
@@ -170,7 +170,7 @@ export function fileCommand(lang: Lang): Command {
         opts,
       );
       const { listFiles } = await import('../app/files.js');
-      g.out.list(await withStore(g.store, (s) => listFiles(s, actor, input)), LIST_COLUMNS);
+      await g.out.list(await withStore(g.store, (s) => listFiles(s, actor, input)), LIST_COLUMNS);
     });
 
   file
@@ -187,7 +187,7 @@ export function fileCommand(lang: Lang): Command {
       const [ID] = parse(ids, { ID: [id] }).ID;
       const { showFiles } = await import('../app/files.js');
       const [shown] = await withStore(g.store, (s) => showFiles(s, actor, [ID!]));
-      g.out.record(shown!, FILE_COLUMNS);
+      await g.out.record(shown!, FILE_COLUMNS);
     });
 
   file
@@ -209,7 +209,9 @@ export function fileCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const chosen = await idsOf(g, actor, given);
       if (chosen.length === 0) return g.out.info('output.cancelled');
-      const target = outputOf(g, opts.output, new Set(chosen).size);
+      // `-o` is also the program's (an xlsx workbook's file): commander hands it to the program
+      const output = opts.output ?? cmd.optsWithGlobals<{ output?: string }>().output;
+      const target = outputOf(g, output, new Set(chosen).size);
       const { downloadFiles } = await import('../app/files.js');
       let written: Downloaded[];
       try {
@@ -220,7 +222,7 @@ export function fileCommand(lang: Lang): Command {
         throw err;
       }
       g.out.success('file.downloaded', { count: written.length });
-      if (target.to !== 'stream') g.out.list(written, DOWNLOAD_COLUMNS);
+      if (target.to !== 'stream') await g.out.list(written, DOWNLOAD_COLUMNS);
     });
 
   file
@@ -248,7 +250,7 @@ export function fileCommand(lang: Lang): Command {
         return g.out.info('output.cancelled');
       const removed = await withStore(g.store, (s) => removeFiles(s, actor, chosen));
       g.out.success('file.removed', { count: removed.length, names: namesOf(removed) });
-      g.out.list(removed, LIST_COLUMNS);
+      await g.out.list(removed, LIST_COLUMNS);
     });
 
   return file;

@@ -15,15 +15,15 @@ import { idsOrTicked, requestIds, upper } from './subscription.js';
 /** `habilitation …`: management rights on a structure or service (SPEC 6, 7). */
 
 const COLUMNS: Column<HabilitationView>[] = [
-  { key: 'id', label: 'col.id' },
-  { key: 'account', label: 'col.account' },
-  { key: 'structure', label: 'col.structure' },
-  { key: 'service', label: 'col.service' },
-  { key: 'profile', label: 'col.profile' },
-  { key: 'status', label: 'col.status' },
-  { key: 'requestedAt', label: 'col.requestedAt' },
-  { key: 'decidedAt', label: 'col.decidedAt' },
-  { key: 'decidedBy', label: 'col.decidedBy' },
+  { key: 'id', label: 'col.id', priority: 1 },
+  { key: 'account', label: 'col.account', priority: 1, min: 16 },
+  { key: 'structure', label: 'col.structure', priority: 2 },
+  { key: 'service', label: 'col.service', priority: 3 },
+  { key: 'profile', label: 'col.profile', as: 'profile', priority: 1, min: 14 },
+  { key: 'status', label: 'col.status', as: 'status', priority: 2 },
+  { key: 'requestedAt', label: 'col.requestedAt', priority: 4 },
+  { key: 'decidedAt', label: 'col.decidedAt', priority: 5 },
+  { key: 'decidedBy', label: 'col.decidedBy', priority: 5 },
 ];
 
 const profile = upper(HABILITATION_PROFILES, 'validation.profile');
@@ -74,7 +74,10 @@ export function habilitationCommand(lang: Lang): Command {
         opts,
       );
       const { listHabilitations } = await import('../app/habilitations.js');
-      g.out.list(await withStore(g.store, (s) => listHabilitations(s, actor, input)), COLUMNS);
+      await g.out.list(
+        await withStore(g.store, (s) => listHabilitations(s, actor, input)),
+        COLUMNS,
+      );
     });
 
   habilitation
@@ -107,7 +110,7 @@ export function habilitationCommand(lang: Lang): Command {
         profile: made.profile,
         structure: made.structure,
       });
-      g.out.record(made, COLUMNS);
+      await g.out.record(made, COLUMNS);
     });
 
   habilitation
@@ -141,7 +144,7 @@ export function habilitationCommand(lang: Lang): Command {
         profile: made.profile,
         login: made.account,
       });
-      g.out.record(made, COLUMNS);
+      await g.out.record(made, COLUMNS);
     });
 
   habilitation
@@ -177,7 +180,7 @@ export function habilitationCommand(lang: Lang): Command {
       );
       if (changed.length === 0) g.out.info('habilitation.unchanged', { id: edited.id });
       else g.out.success('habilitation.edited', { id: edited.id, fields: changed.join(', ') });
-      g.out.record(edited, COLUMNS);
+      await g.out.record(edited, COLUMNS);
     });
 
   for (const decision of ['approve', 'reject'] as const) {
@@ -210,7 +213,11 @@ export function habilitationCommand(lang: Lang): Command {
         const outcomes = await withStore(g.store, (s) =>
           decideHabilitations(s, actor, ID, decision, reason),
         );
-        reportBulk(g, outcomes, decision === 'approve' ? 'request.approved' : 'request.rejected');
+        await reportBulk(
+          g,
+          outcomes,
+          decision === 'approve' ? 'request.approved' : 'request.rejected',
+        );
       });
   }
 
@@ -236,7 +243,7 @@ export function habilitationCommand(lang: Lang): Command {
         'habilitation.askIds',
       );
       if (ids.length === 0) return g.out.info('output.cancelled');
-      reportBulk(
+      await reportBulk(
         g,
         await withStore(g.store, (s) => removeHabilitations(s, actor, ids)),
         'request.removed',
@@ -271,7 +278,7 @@ export function habilitationCommand(lang: Lang): Command {
       const { removeAllHabilitations } = await import('../app/habilitations.js');
       const removed = await withStore(g.store, (s) => removeAllHabilitations(s, actor, input));
       g.out.success('habilitation.removedAll', { count: removed.length });
-      g.out.list(removed, COLUMNS);
+      await g.out.list(removed, COLUMNS);
     });
 
   return habilitation;

@@ -47,7 +47,7 @@ export function initCommand(lang: Lang): Command {
         scope,
       });
       g.out.success('init.done', { location: result.location, login: result.account.login });
-      g.out.record(result.account, ACCOUNT_COLUMNS);
+      await g.out.record(result.account, ACCOUNT_COLUMNS);
       // what a new correspondent does next: the directory, its services, then the sync
       g.out.info('init.next', { login: result.account.login });
     });

@@ -10,20 +10,20 @@ import { actorOf, examples, globalsOf, parse, userPath } from './context.js';
 /** `notification …`: the outbox of SPEC 10. */
 
 const COLUMNS: Column<NotificationView>[] = [
-  { key: 'id', label: 'col.id' },
-  { key: 'account', label: 'col.account' },
-  { key: 'to', label: 'col.to' },
-  { key: 'event', label: 'col.event' },
-  { key: 'language', label: 'col.language' },
-  { key: 'subject', label: 'col.subject' },
-  { key: 'createdAt', label: 'col.createdAt' },
-  { key: 'sentAt', label: 'col.sentAt' },
+  { key: 'id', label: 'col.id', priority: 1 },
+  { key: 'account', label: 'col.account', priority: 4 },
+  { key: 'to', label: 'col.to', priority: 2, min: 16 },
+  { key: 'event', label: 'col.event', priority: 3 },
+  { key: 'language', label: 'col.language', as: 'language', priority: 5 },
+  { key: 'subject', label: 'col.subject', priority: 1, min: 16 },
+  { key: 'createdAt', label: 'col.createdAt', priority: 3 },
+  { key: 'sentAt', label: 'col.sentAt', priority: 4 },
 ];
 const EXPORT_COLUMNS: Column<ExportedMessage>[] = [
   { key: 'id', label: 'col.id' },
-  { key: 'to', label: 'col.to' },
-  { key: 'subject', label: 'col.subject' },
-  { key: 'path', label: 'col.path' },
+  { key: 'to', label: 'col.to', priority: 2, min: 16 },
+  { key: 'subject', label: 'col.subject', priority: 3, min: 16 },
+  { key: 'path', label: 'col.path', priority: 1, min: 16 },
 ];
 const DIGEST_COLUMNS: Column<DigestResult>[] = [
   { key: 'week', label: 'col.week' },
@@ -57,7 +57,7 @@ export function notificationCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { listNotifications } = await import('../app/notifications.js');
-      g.out.list(
+      await g.out.list(
         await withStore(g.store, (s) =>
           listNotifications(s, actor, { pending: opts.pending === true }),
         ),
@@ -85,7 +85,7 @@ export function notificationCommand(lang: Lang): Command {
       const written = await withStore(g.store, (s) =>
         exportNotifications(s, actor, userPath(g, opts.to!)),
       );
-      g.out.list(written, EXPORT_COLUMNS);
+      await g.out.list(written, EXPORT_COLUMNS);
       g.out.success('notification.exported', { count: written.length });
     });
 
@@ -103,7 +103,7 @@ export function notificationCommand(lang: Lang): Command {
       const { week } = parse(z.object({ week: z.string().optional() }), opts);
       const { queueDigest } = await import('../app/notifications.js');
       const r = await withStore(g.store, (s) => queueDigest(s, actor, week));
-      g.out.record(r, DIGEST_COLUMNS);
+      await g.out.record(r, DIGEST_COLUMNS);
       if (!r.complete) g.out.warn('notification.weekCurrent', { week: r.week });
       g.out.success('notification.digestQueued', { week: r.week, count: r.queued });
     });

@@ -15,6 +15,7 @@ import { InvalidInputError } from '../errors.js';
 import { reportBatch } from './batch.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
+import { label as labelOf } from '../i18n/labels.js';
 import { progressBar } from '../ui/progress.js';
 import { actorOf, examples, globalsOf, parse, positiveInt, userPath } from './context.js';
 import { columns } from './help-text.js';
@@ -35,16 +36,16 @@ const SUMMARY_COLUMNS: Column<ImportSummary>[] = [
   { key: 'rejected', label: 'col.rejected' },
   { key: 'outOfScope', label: 'col.outOfScope' },
   { key: 'padded', label: 'col.padded' },
-  { key: 'sha256', label: 'col.sha256' },
+  { key: 'sha256', label: 'col.sha256', as: 'hash' },
 ];
 
 const SEARCH_COLUMNS: Column<StructureView>[] = [
-  { key: 'idType', label: 'col.idType' },
-  { key: 'identifier', label: 'col.identifier' },
-  { key: 'companyName', label: 'col.companyName' },
-  { key: 'postalCode', label: 'col.postalCode' },
-  { key: 'city', label: 'col.city' },
-  { key: 'active', label: 'col.active' },
+  { key: 'idType', label: 'col.idType', as: 'idType', priority: 4 },
+  { key: 'identifier', label: 'col.identifier', priority: 1, min: 14 },
+  { key: 'companyName', label: 'col.companyName', priority: 1, min: 16 },
+  { key: 'postalCode', label: 'col.postalCode', priority: 3 },
+  { key: 'city', label: 'col.city', priority: 2, min: 8 },
+  { key: 'active', label: 'col.active', priority: 5 },
 ];
 
 const DETAIL_COLUMNS: Column<StructureDetails>[] = [
@@ -73,33 +74,33 @@ const DETAIL_COLUMNS: Column<StructureDetails>[] = [
   {
     key: 'attachments',
     label: 'col.attachmentCounts',
-    show: (v) =>
+    show: (v, _row, lang) =>
       Object.entries(v as Record<string, number>)
-        .map(([k, n]) => `${k} ${n}`)
+        .map(([k, n]) => `${labelOf('status', k, lang)} ${n}`)
         .join(', '),
   },
   { key: 'updatedAt', label: 'col.updatedAt' },
 ];
 
 const SERVICE_COLUMNS: Column<ServiceView>[] = [
-  { key: 'code', label: 'col.serviceCode' },
-  { key: 'label', label: 'col.serviceLabel' },
-  { key: 'active', label: 'col.active' },
-  { key: 'dateStart', label: 'col.dateStart' },
-  { key: 'dateEnd', label: 'col.dateEnd' },
+  { key: 'code', label: 'col.serviceCode', priority: 1 },
+  { key: 'label', label: 'col.serviceLabel', priority: 1, min: 12 },
+  { key: 'active', label: 'col.active', priority: 3 },
+  { key: 'dateStart', label: 'col.dateStart', priority: 4 },
+  { key: 'dateEnd', label: 'col.dateEnd', priority: 4 },
 ];
 
 const USER_COLUMNS: Column<StructureUser>[] = [
-  { key: 'login', label: 'col.login' },
-  { key: 'lastName', label: 'col.lastName' },
-  { key: 'firstName', label: 'col.firstName' },
-  { key: 'email', label: 'col.email' },
-  { key: 'accountStatus', label: 'col.accountStatus' },
-  { key: 'role', label: 'col.role' },
-  { key: 'status', label: 'col.attachmentStatus' },
-  { key: 'services', label: 'col.services' },
-  { key: 'dateStart', label: 'col.dateStart' },
-  { key: 'dateEnd', label: 'col.dateEnd' },
+  { key: 'login', label: 'col.login', priority: 1, min: 16 },
+  { key: 'lastName', label: 'col.lastName', priority: 1, min: 8 },
+  { key: 'firstName', label: 'col.firstName', priority: 2, min: 8 },
+  { key: 'email', label: 'col.email', priority: 6 },
+  { key: 'accountStatus', label: 'col.accountStatus', as: 'accountStatus', priority: 5 },
+  { key: 'role', label: 'col.role', as: 'role', priority: 2, min: 22 },
+  { key: 'status', label: 'col.attachmentStatus', as: 'status', priority: 3 },
+  { key: 'services', label: 'col.services', priority: 4 },
+  { key: 'dateStart', label: 'col.dateStart', priority: 5 },
+  { key: 'dateEnd', label: 'col.dateEnd', priority: 6 },
 ];
 
 const importOptions = z.object({
@@ -185,7 +186,7 @@ export function structureCommand(lang: Lang): Command {
             }),
           );
           bar.stop();
-          reportBatch(g, summary, SUMMARY_COLUMNS, 'import.done', {
+          await reportBatch(g, summary, SUMMARY_COLUMNS, 'import.done', {
             file: summary.file,
             rows: summary.rows,
           });
@@ -258,7 +259,7 @@ export function structureCommand(lang: Lang): Command {
         throw new InvalidInputError([{ field: 'TEXT', message: 'structure.searchNeedsCriteria' }]);
       const { searchStructures } = await import('../app/structures.js');
       const { items, total } = await withStore(g.store, (s) => searchStructures(s, actor, input));
-      g.out.list(items, SEARCH_COLUMNS);
+      await g.out.list(items, SEARCH_COLUMNS);
       if (items.length < total)
         g.out.info('output.partialList', { shown: items.length, total, page: input.page });
     });
@@ -280,9 +281,9 @@ export function structureCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { showStructure } = await import('../app/structures.js');
       const details = await withStore(g.store, (s) => showStructure(s, actor, id));
-      g.out.record(details, DETAIL_COLUMNS);
+      await g.out.record(details, DETAIL_COLUMNS);
       if (g.format === 'table' && details.services.length > 0)
-        g.out.list(details.services, SERVICE_COLUMNS);
+        await g.out.list(details.services, SERVICE_COLUMNS);
     });
 
   structure
@@ -304,7 +305,7 @@ export function structureCommand(lang: Lang): Command {
       const users = await withStore(g.store, (s) =>
         structureUsers(s, actor, id, opts.status ?? DEFAULT_USER_STATUSES),
       );
-      g.out.list(users, USER_COLUMNS);
+      await g.out.list(users, USER_COLUMNS);
     });
 
   const service = structure
@@ -343,7 +344,7 @@ export function structureCommand(lang: Lang): Command {
           addService(s, actor, ref, code, { label: o.libelle, dateStart: o.debut, dateEnd: o.fin }),
         );
         g.out.success('service.added', { code: added.code, structure: ref });
-        g.out.record(added, SERVICE_COLUMNS);
+        await g.out.record(added, SERVICE_COLUMNS);
       },
     );
 
@@ -383,7 +384,7 @@ export function structureCommand(lang: Lang): Command {
         if (changed.length === 0) g.out.info('service.unchanged', { code: edited.code });
         else
           g.out.success('service.edited', { code: edited.code, fields: g.out.fieldNames(changed) });
-        g.out.record(edited, SERVICE_COLUMNS);
+        await g.out.record(edited, SERVICE_COLUMNS);
       },
     );
 
@@ -405,7 +406,7 @@ export function structureCommand(lang: Lang): Command {
       const { deactivateService } = await import('../app/structures.js');
       const done = await withStore(g.store, (s) => deactivateService(s, actor, ref, code));
       g.out.success('service.deactivated', { code: done.code });
-      g.out.record(done, SERVICE_COLUMNS);
+      await g.out.record(done, SERVICE_COLUMNS);
     });
 
   return structure;

@@ -15,16 +15,16 @@ import { actorOf, examples, globalsOf, parse, type Globals } from './context.js'
 /** `subscription …`: space subscriptions (SPEC 3, 7): the holder's requests and the deciders' decisions. */
 
 const COLUMNS: Column<SubscriptionView>[] = [
-  { key: 'id', label: 'col.id' },
-  { key: 'account', label: 'col.account' },
-  { key: 'structure', label: 'col.structure' },
-  { key: 'service', label: 'col.service' },
-  { key: 'space', label: 'col.space' },
-  { key: 'mode', label: 'col.mode' },
-  { key: 'status', label: 'col.status' },
-  { key: 'default', label: 'col.default' },
-  { key: 'requestedAt', label: 'col.requestedAt' },
-  { key: 'decidedBy', label: 'col.decidedBy' },
+  { key: 'id', label: 'col.id', priority: 1 },
+  { key: 'account', label: 'col.account', priority: 1, min: 16 },
+  { key: 'structure', label: 'col.structure', priority: 2 },
+  { key: 'service', label: 'col.service', priority: 3 },
+  { key: 'space', label: 'col.space', as: 'space', priority: 1, min: 12 },
+  { key: 'mode', label: 'col.mode', as: 'mode', priority: 2 },
+  { key: 'status', label: 'col.status', as: 'status', priority: 2 },
+  { key: 'default', label: 'col.default', priority: 5 },
+  { key: 'requestedAt', label: 'col.requestedAt', priority: 4 },
+  { key: 'decidedBy', label: 'col.decidedBy', priority: 5 },
 ];
 
 export const requestId = rowId;
@@ -85,7 +85,7 @@ export function subscriptionCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { listSubscriptions } = await import('../app/subscriptions.js');
-      g.out.list(await withStore(g.store, (s) => listSubscriptions(s, actor, opts)), COLUMNS);
+      await g.out.list(await withStore(g.store, (s) => listSubscriptions(s, actor, opts)), COLUMNS);
     });
 
   subscription
@@ -133,7 +133,7 @@ export function subscriptionCommand(lang: Lang): Command {
           space: made.space,
           structure: made.structure,
         });
-        g.out.record(made, COLUMNS);
+        await g.out.record(made, COLUMNS);
       },
     );
 
@@ -158,7 +158,11 @@ export function subscriptionCommand(lang: Lang): Command {
         const outcomes = await withStore(g.store, (s) =>
           decideSubscriptions(s, actor, ID, decision, reason),
         );
-        reportBulk(g, outcomes, decision === 'approve' ? 'request.approved' : 'request.rejected');
+        await reportBulk(
+          g,
+          outcomes,
+          decision === 'approve' ? 'request.approved' : 'request.rejected',
+        );
       });
   }
 
@@ -184,7 +188,7 @@ export function subscriptionCommand(lang: Lang): Command {
         'subscription.askIds',
       );
       if (ids.length === 0) return g.out.info('output.cancelled');
-      reportBulk(
+      await reportBulk(
         g,
         await withStore(g.store, (s) => removeSubscriptions(s, actor, ids)),
         'request.removed',

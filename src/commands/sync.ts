@@ -32,7 +32,7 @@ const COLUMNS: Column<SyncSummary>[] = [
   { key: 'rejected', label: 'col.rowsRejected' },
   { key: 'padded', label: 'col.padded' },
   { key: 'gpKept', label: 'col.gpKept' },
-  { key: 'sha256', label: 'col.sha256' },
+  { key: 'sha256', label: 'col.sha256', as: 'hash' },
 ];
 
 export function syncCommand(lang: Lang): Command {
@@ -104,7 +104,7 @@ export function syncCommand(lang: Lang): Command {
       }
       if (summary.dryRun) g.out.info('sync.dryRunDone');
       if (summary.gpKept > 0) g.out.warn('sync.gpKept', { count: summary.gpKept });
-      reportBatch(g, summary, COLUMNS, 'sync.done', {
+      await reportBatch(g, summary, COLUMNS, 'sync.done', {
         file: summary.file,
         accounts: summary.accounts,
         rows: summary.rows,

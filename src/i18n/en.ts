@@ -44,7 +44,9 @@ export const en: Record<keyof typeof fr, string> = {
   'opt.db':
     'store: SQLite file or postgres:// URL (default: chorus-admin.sqlite in the data directory)',
   'opt.as': 'acting account (login)',
-  'opt.format': 'output format: table, json or csv',
+  'opt.format': 'output format: table, json, csv or xlsx (spreadsheet)',
+  'opt.wide': 'tables: every column, no value shortened',
+  'opt.outputFile': 'file to write the xlsx workbook to (created, never overwritten)',
   'opt.json': 'JSON output (same as --format json)',
   'opt.lang': 'language of messages: fr or en',
   'opt.configProfile': 'profile of the configuration file (default: default)',
@@ -189,6 +191,7 @@ export const en: Record<keyof typeof fr, string> = {
   'col.action': 'Action',
   'col.target': 'Target',
   'col.outcome': 'Outcome',
+  'col.runId': 'Sync run',
   'col.changes': 'Changes',
 
   'output.error': 'Error:',
@@ -209,6 +212,7 @@ export const en: Record<keyof typeof fr, string> = {
   'prompt.key.all': 'all',
   'prompt.key.invert': 'invert',
   'prompt.key.submit': 'submit',
+  'output.emptyValue': '(empty)',
   'output.empty': 'No results.',
   'output.line': 'line {line}',
   'output.cancelled': 'Cancelled: nothing was changed.',
@@ -246,6 +250,8 @@ export const en: Record<keyof typeof fr, string> = {
   'error.errno.other': 'system error',
   'usage.actorRequired': 'Name the acting account with --as LOGIN (or CHORUS_ADMIN_AS).',
   'usage.confirmationNeeded': 'Confirmation needed: run again with --yes (no terminal to ask on).',
+  'usage.xlsxOnTerminal':
+    'An xlsx workbook cannot be shown on a terminal: give -o FILE.xlsx or redirect the output.',
   'usage.missingValue': 'Missing value: {option} (no terminal to ask on).',
   'usage.seeHelp': 'See --help.',
   'usage.unknownOption': 'Unknown option: {token}.',

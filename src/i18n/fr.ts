@@ -48,7 +48,9 @@ export const fr = {
   'opt.db':
     'base : fichier SQLite ou URL postgres:// (défaut : chorus-admin.sqlite du dossier de données)',
   'opt.as': 'compte agissant (identifiant de connexion)',
-  'opt.format': 'format de sortie : table, json ou csv',
+  'opt.format': 'format de sortie : table, json, csv ou xlsx (tableur)',
+  'opt.wide': 'tableaux : toutes les colonnes, aucune valeur raccourcie',
+  'opt.outputFile': 'fichier où écrire le classeur xlsx (créé, jamais écrasé)',
   'opt.json': 'sortie JSON (comme --format json)',
   'opt.lang': 'langue des messages : fr ou en',
   'opt.configProfile': 'profil du fichier de configuration (défaut : default)',
@@ -195,6 +197,7 @@ export const fr = {
   'col.target': 'Cible',
   'col.outcome': 'Résultat',
   'col.changes': 'Modifications',
+  'col.runId': 'Synchronisation n°',
 
   // --- sorties ----------------------------------------------------------------------------
   'output.error': 'Erreur :',
@@ -216,6 +219,7 @@ export const fr = {
   'prompt.key.invert': 'inverser',
   'prompt.key.submit': 'valider',
   'output.empty': 'Aucun résultat.',
+  'output.emptyValue': '(vide)',
   'output.line': 'ligne {line}',
   'output.cancelled': 'Abandon : rien n’a été modifié.',
   'output.partialList':
@@ -254,6 +258,8 @@ export const fr = {
   'usage.actorRequired': 'Indiquez le compte agissant avec --as LOGIN (ou CHORUS_ADMIN_AS).',
   'usage.confirmationNeeded':
     'Confirmation nécessaire : relancez avec --yes (pas de terminal pour la demander).',
+  'usage.xlsxOnTerminal':
+    'Un classeur xlsx ne s’affiche pas dans un terminal : indiquez -o FICHIER.xlsx ou redirigez la sortie.',
   'usage.missingValue': 'Valeur manquante : {option} (pas de terminal pour la demander).',
   'usage.seeHelp': 'Voir --help.',
   'usage.unknownOption': 'Option inconnue : {token}.',

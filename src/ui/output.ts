@@ -1,30 +1,50 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import Table from 'cli-table3';
 import { stringify } from 'csv-stringify/sync';
 import { spreadsheetSafe, visible } from '../domain/text.js';
+import { label, type LabelKind } from '../i18n/labels.js';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
+import { ConflictError, UsageError } from '../errors.js';
 import { colourLevel, type Io } from './io.js';
+import { renderList, renderRecord } from './table.js';
+import type { XlsxCell } from './xlsx.js';
 
 /**
- * The one rendering module: results to stdout as a table (people) or JSON / CSV (scripts);
- * every message, warning and error to stderr, in the user's language.
+ * The one rendering module: results to stdout as a table (people), JSON / CSV (scripts) or an
+ * xlsx workbook (spreadsheets); every message, warning and error to stderr, in the user's language.
  * What it shows of stored text is made safe where it lands (SPEC 4, 9): in a table, a record or
  * a message's parameters, control and bidirectional characters are written out (domain/text.ts
- * `visible`: a CR/LF reads `\r`/`\n`, a right-to-left override `\u{202E}`); in a CSV, a cell that
- * a spreadsheet would run as a formula gets a leading `'` (`spreadsheetSafe`); JSON carries the
- * raw value (its own escaping covers the controls, and scripts want the text as stored).
+ * `visible`: a CR/LF reads `\r`/`\n`, a right-to-left override `\u{202E}`); in a CSV or xlsx, a
+ * cell that a spreadsheet would run as a formula gets a leading `'` (`spreadsheetSafe`); JSON
+ * carries the raw value (its own escaping covers the controls, and scripts want the text as stored).
+ * People read labels and local dates (`Validé`, `03/12/2026 15:19`); scripts read codes and ISO
+ * dates, under the JSON keys whatever the language.
  */
 
-export type Format = 'table' | 'json' | 'csv';
+export type Format = 'table' | 'json' | 'csv' | 'xlsx';
 
-/** A column of a table or CSV: the result's key, and the catalogue key of its heading. */
+/**
+ * How a cell reads for people: a label kind (`status` → `Validé`), or `hash` (a SHA-256, shortened
+ * in tables). Dates (`AAAA-MM-JJ`) and instants (ISO 8601) are recognised without being told.
+ */
+export type CellKind = LabelKind | 'hash';
+
+/** A column of a table, CSV or workbook: the result's key, and the catalogue key of its heading. */
 export interface Column<T> {
   key: keyof T & string;
   label: MessageKey;
-  /** How a cell reads in a table or CSV; JSON always carries the raw value. */
-  show?: (value: T[keyof T], row: T) => string;
+  /** What the value is, for people: an enumeration to label, or a hash to shorten. */
+  as?: CellKind;
+  /** How a cell reads for people (table, xlsx); JSON and CSV always carry the raw value. */
+  show?: (value: T[keyof T], row: T, lang: Lang) => string;
   /** The cell is several lines on purpose (`show` puts line feeds between them): a table keeps them. */
   lines?: boolean;
+  /**
+   * How useful the column is in a table too narrow for all: 1 is kept longest, the highest
+   * number is dropped first (default 2). `--wide` shows them all.
+   */
+  priority?: number;
+  /** The narrowest (in columns) a table shortens it to before dropping columns. */
+  min?: number;
 }
 
 export interface OutputOptions {
@@ -33,6 +53,10 @@ export interface OutputOptions {
   quiet: boolean;
   verbose: boolean;
   io: Io;
+  /** `--wide`: every column of a list, no value shortened. */
+  wide?: boolean;
+  /** `-o FILE`: where an xlsx workbook goes (stdout when not given). */
+  output?: string | undefined;
 }
 
 export class Output {
@@ -41,9 +65,17 @@ export class Output {
   readonly quiet: boolean;
   readonly verbose: boolean;
   readonly io: Io;
+  readonly wide: boolean;
+  readonly output: string | undefined;
+  /** The columns tables fit in: `COLUMNS`, else the terminal's, else 80. */
+  readonly width: number;
+  /** The zone local times are shown in: `TZ` when it names one, else the system's. */
+  readonly timeZone: string | undefined;
   /** Colours for each stream: off unless that stream is a terminal (or FORCE_COLOR says so). */
   private readonly paint: ChalkInstance;
   private readonly paintErr: ChalkInstance;
+  /** What `audit export --format csv|xlsx` has written or gathered so far. */
+  private streamed: { header: boolean; rows: unknown[] } = { header: false, rows: [] };
 
   constructor(o: OutputOptions) {
     this.lang = o.lang;
@@ -51,6 +83,10 @@ export class Output {
     this.quiet = o.quiet;
     this.verbose = o.verbose;
     this.io = o.io;
+    this.wide = o.wide ?? false;
+    this.output = o.output;
+    this.width = terminalWidth(o.io);
+    this.timeZone = timeZoneOf(o.io.env.TZ);
     this.paint = new Chalk({ level: colourLevel(o.io.stdout, o.io.env) });
     this.paintErr = new Chalk({ level: colourLevel(o.io.stderr, o.io.env) });
   }
@@ -74,38 +110,123 @@ export class Output {
       : visible(keyOrText, { lines: true });
   }
 
-  /** A list of results: one table row, CSV record or JSON array element each. */
-  list<T extends object>(rows: readonly T[], columns: Column<T>[]): void {
+  /** A list of results: one table row, CSV record, worksheet row or JSON array element each. */
+  async list<T extends object>(rows: readonly T[], columns: Column<T>[]): Promise<void> {
     if (this.format === 'json') return this.json(rows);
-    const head = columns.map((c) => this.t(c.label));
-    const text = (r: T, c: Column<T>) => cell(c.show ? c.show(r[c.key], r) : r[c.key], this.lang);
-    if (this.format === 'csv') {
-      const cells = rows.map((r) => columns.map((c) => spreadsheetSafe(text(r, c))));
-      return this.write(stringify([head, ...cells], { delimiter: ';', record_delimiter: '\r\n' }));
-    }
-    const body = rows.map((r) => columns.map((c) => visible(text(r, c), { lines: c.lines })));
+    if (this.format === 'csv') return this.write(csvText(rows, columns, true));
+    if (this.format === 'xlsx') return this.workbook(rows, columns);
     if (rows.length === 0) return this.info('output.empty');
-    const table = new Table({
-      head: head.map((h) => this.paint.bold(h)),
-      style: { head: [], border: [] },
-    });
-    table.push(...body);
-    this.write(table.toString() + '\n');
+    let cells = rows.map((r) => columns.map((c) => this.cell(r, c, 'table')));
+    let shown = columns;
+    if (!this.wide) {
+      // a column with nothing in it takes room and says nothing: --wide shows it
+      const used = columns.map((_, i) => cells.some((r) => r[i] !== ''));
+      shown = columns.filter((_, i) => used[i]);
+      cells = cells.map((r) => r.filter((_, i) => used[i]));
+    }
+    const lines = renderList(
+      shown.map((c, i) => {
+        // a date is never shortened: its column is as wide as its dates
+        const dated = cells.every((r) => r[i] === '' || DATE_SHOWN.test(r[i]!));
+        const min = c.min ?? (dated ? Math.max(...cells.map((r) => r[i]!.length)) : undefined);
+        return {
+          head: this.t(c.label),
+          priority: c.priority ?? 2,
+          ...(min === undefined ? {} : { min }),
+          ...(c.lines ? { lines: true } : {}),
+        };
+      }),
+      cells,
+      this.width,
+      this.wide,
+      (h) => this.paint.bold(h),
+    );
+    this.write(lines.join('\n') + '\n');
   }
 
-  /** One result: a two-column table of its fields, one CSV record, or a JSON object. */
-  record<T extends object>(value: T, columns: Column<T>[]): void {
+  /** One result: label/value lines, one CSV record or worksheet row, or a JSON object. */
+  async record<T extends object>(value: T, columns: Column<T>[]): Promise<void> {
     if (this.format === 'json') return this.json(value);
-    if (this.format === 'csv') return this.list([value], columns);
-    const table = new Table({ style: { head: [], border: [] } });
-    for (const c of columns)
-      table.push({
-        [this.paint.bold(this.t(c.label))]: visible(
-          cell(c.show ? c.show(value[c.key], value) : value[c.key], this.lang),
-          { lines: c.lines },
-        ),
-      });
-    this.write(table.toString() + '\n');
+    if (this.format !== 'table') return this.list([value], columns);
+    const lines = renderRecord(
+      columns.map((c) => ({ label: this.t(c.label), value: this.cell(value, c, 'table') })),
+      this.width,
+      (h) => this.paint.bold(h),
+    );
+    this.write(lines.join('\n') + '\n');
+  }
+
+  /** A record whose fields are known only when it runs (`db status`): label/value lines. */
+  fields(fields: readonly { label: string; value: unknown }[]): void {
+    const lines = renderRecord(
+      fields.map((f) => ({
+        label: f.label,
+        value: visible(peopleText(f.value, undefined, this.lang, this.timeZone, 'table')),
+      })),
+      this.width,
+      (h) => this.paint.bold(h),
+    );
+    this.write(lines.join('\n') + '\n');
+  }
+
+  /**
+   * One entry of a stream (audit export): a JSON line, a CSV record (the header before the
+   * first), or a row of the workbook that `endStream` writes.
+   */
+  streamEntry<T extends object>(row: T, columns: Column<T>[]): void {
+    if (this.format === 'csv') {
+      this.write(csvText([row], columns, !this.streamed.header));
+      this.streamed.header = true;
+    } else if (this.format === 'xlsx') this.streamed.rows.push(row);
+    else this.jsonLine(row);
+  }
+
+  /** The end of a stream: a CSV with no entry still has its header; a workbook is written. */
+  async endStream<T extends object>(columns: Column<T>[]): Promise<void> {
+    if (this.format === 'csv' && !this.streamed.header) this.write(csvText([], columns, true));
+    if (this.format === 'xlsx') await this.workbook(this.streamed.rows as T[], columns);
+  }
+
+  /** A cell as people read it: labels for codes, local dates, hashes shortened in a table. */
+  cell<T extends object>(row: T, c: Column<T>, where: 'table' | 'xlsx'): string {
+    const value = row[c.key];
+    const text = c.show
+      ? c.show(value, row, this.lang)
+      : peopleText(value, c.as, this.lang, this.timeZone, where);
+    return where === 'table' ? visible(text, { lines: c.lines }) : text;
+  }
+
+  private async workbook<T extends object>(
+    rows: readonly T[],
+    columns: Column<T>[],
+  ): Promise<void> {
+    if (this.output === undefined && this.io.stdout.isTTY)
+      throw new UsageError('usage.xlsxOnTerminal');
+    const heads = columns.map((c) => spreadsheetSafe(this.t(c.label)));
+    const cells = rows.map((r) => columns.map((c) => this.xlsxCell(r, c)));
+    // exceljs is big: loaded only when a workbook is asked for
+    const { writeWorkbook } = await import('./xlsx.js');
+    const bytes = await writeWorkbook(heads, cells);
+    if (this.output === undefined) this.io.stdout.write(bytes);
+    else await writePrivateFile(this.output, bytes);
+  }
+
+  /** A workbook's cell: a number, a boolean, a date, or text as people read it made inert. */
+  private xlsxCell<T extends object>(row: T, c: Column<T>): XlsxCell {
+    const value = row[c.key];
+    if (value === null || value === undefined) return null;
+    if (c.show === undefined && c.as === undefined) {
+      if (typeof value === 'number' || typeof value === 'boolean') return value;
+      if (typeof value === 'string') {
+        const p = dateParts(value, this.timeZone);
+        if (p)
+          return {
+            date: new Date(Date.UTC(p.y, p.m - 1, p.d, p.hh ?? 0, p.mm ?? 0)),
+            time: p.hh !== undefined,
+          };
+      }
+    }
+    return spreadsheetSafe(this.cell(row, c, 'xlsx'));
   }
 
   json(value: unknown): void {
@@ -159,10 +280,129 @@ function visibleParams(params: Record<string, unknown>): Record<string, unknown>
   return out;
 }
 
-function cell(value: unknown, lang: Lang): string {
+/** The width tables fit: `COLUMNS` when it is a positive number, else the terminal's, else 80. */
+export function terminalWidth(io: Pick<Io, 'env' | 'stdout'>): number {
+  const columns = Number(io.env.COLUMNS);
+  if (Number.isInteger(columns) && columns > 0) return columns;
+  if (io.stdout.isTTY && io.stdout.columns && io.stdout.columns > 0) return io.stdout.columns;
+  return 80;
+}
+
+/** `TZ` when it names a zone the runtime knows (`Europe/Paris`); otherwise the system's zone. */
+function timeZoneOf(tz: string | undefined): string | undefined {
+  if (!tz) return undefined;
+  const zone = tz.startsWith(':') ? tz.slice(1) : tz;
+  try {
+    new Intl.DateTimeFormat('fr', { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
+}
+
+const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/** A day (`AAAA-MM-JJ`) as its parts, or an instant (ISO 8601) as its wall-clock parts in `zone`. */
+export function dateParts(
+  value: string,
+  zone: string | undefined,
+): { y: number; m: number; d: number; hh?: number; mm?: number } | null {
+  const day = DAY.exec(value);
+  if (day) return { y: Number(day[1]), m: Number(day[2]), d: Number(day[3]) };
+  if (!INSTANT.test(value)) return null;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return null;
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(at);
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return { y: n('year'), m: n('month'), d: n('day'), hh: n('hour'), mm: n('minute') };
+}
+
+/** A date as `showDate` writes it. */
+const DATE_SHOWN = /^\d{2}\/\d{2}\/\d{4}(?: \d{2}:\d{2})?$/;
+
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** `JJ/MM/AAAA`, and ` HH:MM` local time for an instant; in both languages (what `--since` reads). */
+export function showDate(value: string, zone: string | undefined): string | null {
+  const p = dateParts(value, zone);
+  if (!p) return null;
+  const day = `${two(p.d)}/${two(p.m)}/${p.y}`;
+  return p.hh === undefined ? day : `${day} ${two(p.hh)}:${two(p.mm!)}`;
+}
+
+/** Hashes in a table: their first 12 characters, enough to tell them apart by eye. */
+const HASH_SHOWN = 12;
+
+/** A value as people read it (table, xlsx text). */
+function peopleText(
+  value: unknown,
+  as: CellKind | undefined,
+  lang: Lang,
+  zone: string | undefined,
+  where: 'table' | 'xlsx',
+): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'boolean') return t(lang, value ? 'output.yes' : 'output.no');
-  if (Array.isArray(value)) return value.join(', ');
+  if (Array.isArray(value))
+    return value.map((v) => peopleText(v, as, lang, zone, where)).join(', ');
+  if (typeof value === 'object') return JSON.stringify(value);
+  const text = String(value);
+  if (as === 'hash')
+    return where === 'table' && text.length > HASH_SHOWN ? `${text.slice(0, HASH_SHOWN)}…` : text;
+  if (as !== undefined) return label(as, text, lang);
+  if (typeof value === 'string') return showDate(text, zone) ?? text;
+  return text;
+}
+
+/** A value as scripts read it: codes, ISO dates, `true`/`false`, lists comma-separated. */
+function scriptText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(scriptText).join(',');
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
+}
+
+/**
+ * CSV (SPEC 4): RFC 4180 with `;` between cells and CRLF between records, a cell holding `;`,
+ * `"`, CR or LF quoted (csv-stringify quotes a lone CR or LF only when told); the JSON keys as
+ * header whatever the language; every cell made inert for spreadsheets.
+ */
+export function csvText<T extends object>(
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+  header: boolean,
+): string {
+  const cells = rows.map((r) => columns.map((c) => spreadsheetSafe(scriptText(r[c.key]))));
+  return stringify(header ? [columns.map((c) => c.key), ...cells] : cells, {
+    delimiter: ';',
+    record_delimiter: '\r\n',
+    quoted_match: /[\r\n]/,
+  });
+}
+
+/** A file for the user alone (0600), never over one that exists (SPEC 4, 8). */
+async function writePrivateFile(file: string, bytes: Uint8Array): Promise<void> {
+  const fs = await import('node:fs/promises');
+  let handle;
+  try {
+    handle = await fs.open(file, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new ConflictError('file.outputExists', { path: file });
+    throw err;
+  }
+  try {
+    await handle.writeFile(bytes);
+  } finally {
+    await handle.close();
+  }
 }

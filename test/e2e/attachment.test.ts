@@ -87,7 +87,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
     const pending = await cli.as(GP)('attachment', 'pending', '--format', 'csv');
     expect(pending.code).toBe(0);
     expect(pending.stdout.split('\r\n')[0]).toBe(
-      'N°;Compte;Structure;Services;Début;Fin;Commentaire;Demandé le',
+      'id;account;structure;services;dateStart;dateEnd;comment;requestedAt',
     );
     expect(pending.stdout).toContain(
       `${id};${PAULINE};SIRET:${PAU.identifier};;2026-04-01;;Régisseuse;${NOW}`,

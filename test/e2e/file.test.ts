@@ -143,7 +143,7 @@ describe.each(DIALECTS)('file (%s)', HEAVY, (dialect) => {
     const table = await pauline('file', 'list');
     expect(table.code).toBe(0);
     expect(table.stderr).toBe('');
-    for (const heading of ['Désignation', 'Type', 'Nom', 'Taille (octets)', 'Créé le'])
+    for (const heading of ['Désignation', 'Type', 'Nom', 'Taille', 'Créé le'])
       expect(table.stdout).toContain(heading);
     expect(table.stdout).toContain('Carte grise Clio');
     expect(json<FileJson[]>(await pauline('file', 'list', '--json')).map((f) => f.id)).toEqual([
@@ -162,7 +162,7 @@ describe.each(DIALECTS)('file (%s)', HEAVY, (dialect) => {
       ).map((f) => f.id),
     ).toEqual([presentation.id]);
     const csvList = await pauline('file', 'list', '--format', 'csv');
-    expect(csvList.stdout.split('\r\n')[0]).toBe('N°;Désignation;Type;Nom;Taille (octets);Créé le');
+    expect(csvList.stdout.split('\r\n')[0]).toBe('id;designation;type;name;size;createdAt');
 
     expect(
       json<FileJson>(await pauline('file', 'show', String(presentation.id), '--json')),

@@ -295,7 +295,7 @@ describe.each(DIALECTS)('files in and out (%s)', HEAVY, (dialect) => {
 
       const search = await cli.corr('structure', 'search', 'calc', '--format', 'csv');
       expect(search.code, search.stderr).toBe(0);
-      expect(search.stdout.split('\r\n')[1]).toBe(`SIRET;${MUSEE};'${CMD};64000;PAU;oui`);
+      expect(search.stdout.split('\r\n')[1]).toBe(`SIRET;${MUSEE};'${CMD};64000;PAU;true`);
       // JSON keeps the value as stored
       const raw = await cli.corr('structure', 'search', 'calc', '--json');
       expect(json<{ companyName: string }[]>(raw)[0]!.companyName).toBe(CMD);
@@ -303,7 +303,8 @@ describe.each(DIALECTS)('files in and out (%s)', HEAVY, (dialect) => {
 
     it('a raison sociale with CR/LF and a bidi override: escaped in tables and mails, raw in JSON', async () => {
       await importDirectory([directoryRow(PAU).replace('COMMUNE DE PAU', `"${NASTY}"`)]);
-      const table = await cli.corr('structure', 'search', 'fdp');
+      // --wide: the whole escaped name, which a table at 80 columns would shorten
+      const table = await cli.corr('structure', 'search', 'fdp', '--wide');
       expect(table.code, table.stderr).toBe(0);
       expect(table.stdout).toContain(SHOWN);
       expect(table.stdout).not.toMatch(/[\r\u202E]/);

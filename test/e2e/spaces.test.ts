@@ -103,7 +103,7 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', HEAVY, (dialect)
     );
     expect(deciders.code).toBe(0);
     expect(deciders.stdout).toContain(
-      `1;${AGENT};SIRET:${PAU};;FACTURES_TRAVAUX;MODIFICATION;VALIDEE;non;`,
+      `1;${AGENT};SIRET:${PAU};;FACTURES_TRAVAUX;MODIFICATION;VALIDEE;false;`,
     );
 
     const log = await auditLog(fresh.location);

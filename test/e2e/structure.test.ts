@@ -40,21 +40,22 @@ const sha256 = (file: string) => createHash('sha256').update(fs.readFileSync(fil
 /** CSV output as the binary writes it: RFC 4180 records, each ended by CRLF. */
 const crlf = (...lines: string[]) => lines.map((l) => `${l}\r\n`).join('');
 /** The header of `structure search --format csv`, then one line per structure. */
-const SEARCH_HEADER = 'Type d’identifiant;Identifiant;Raison sociale;Code postal;Ville;Active';
+const SEARCH_HEADER = 'idType;identifier;companyName;postalCode;city;active';
 const csvLines = (...rows: string[]) => crlf(SEARCH_HEADER, ...rows);
 const ROW = {
-  musee: `SIRET;${MUSEE};MUSÉE NATIONAL DU CHÂTEAU DE PAU;64000;PAU;oui`,
-  pau: `SIRET;${PAU};COMMUNE DE PAU;64000;PAU;oui`,
-  chPau: 'SIRET;26640001900011;CENTRE HOSPITALIER DE PAU;64046;PAU CEDEX;oui',
-  poste: 'SIRET;35600000012346;LA POSTE - AGENCE DE PAU;64000;PAU;oui',
-  papeete: 'TAHITI;003970-001;COMMUNE DE PAPEETE;98714;PAPEETE;oui',
-  leon: `SIRET;${LEON};COMMUNE DE LÉON;40550;LÉON;oui`,
-  communeMdm: 'SIRET;21400192700018;COMMUNE DE MONT-DE-MARSAN;40000;MONT-DE-MARSAN;oui',
-  chMdm: 'SIRET;26400001900010;CENTRE HOSPITALIER DE MONT-DE-MARSAN;40024;MONT-DE-MARSAN CEDEX;oui',
+  musee: `SIRET;${MUSEE};MUSÉE NATIONAL DU CHÂTEAU DE PAU;64000;PAU;true`,
+  pau: `SIRET;${PAU};COMMUNE DE PAU;64000;PAU;true`,
+  chPau: 'SIRET;26640001900011;CENTRE HOSPITALIER DE PAU;64046;PAU CEDEX;true',
+  poste: 'SIRET;35600000012346;LA POSTE - AGENCE DE PAU;64000;PAU;true',
+  papeete: 'TAHITI;003970-001;COMMUNE DE PAPEETE;98714;PAPEETE;true',
+  leon: `SIRET;${LEON};COMMUNE DE LÉON;40550;LÉON;true`,
+  communeMdm: 'SIRET;21400192700018;COMMUNE DE MONT-DE-MARSAN;40000;MONT-DE-MARSAN;true',
+  chMdm:
+    'SIRET;26400001900010;CENTRE HOSPITALIER DE MONT-DE-MARSAN;40024;MONT-DE-MARSAN CEDEX;true',
 };
 
 const USERS_HEADER =
-  'Identifiant;Nom;Prénom;Courriel;Statut du compte;Rôle;Statut du rattachement;Services;Début;Fin';
+  'login;lastName;firstName;email;accountStatus;role;status;services;dateStart;dateEnd';
 
 const REJECTED_14 =
   'ligne 14 : Identifiant : SIRET invalide « 21640445900011 » (14 chiffres, clé de Luhn)';
@@ -65,9 +66,9 @@ const PARTIAL =
 const NOT_MANAGER =
   'Erreur : Il faut être gestionnaire principal de la structure, ou avoir l’habilitation nécessaire.\n';
 
-/** One row of a cli-table3 summary: `│ Créées │ 12 │`. */
+/** One line of a summary: `Créées           12`. */
 const tableRow = (label: string, value: string | number) =>
-  new RegExp(`│ ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +│ ${value} +│`);
+  new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +${value}$`, 'm');
 
 type Summary = {
   file: string;
@@ -178,7 +179,8 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
         ['Inchangées', 0],
         ['Rejetées', 2],
         ['SIRET complétés', 1],
-        ['SHA-256', sha256(ANNUAIRE)],
+        // shortened in a table (12 characters and …), whole in JSON and CSV
+        ['SHA-256', `${sha256(ANNUAIRE).slice(0, 12)}…`],
       ] as const)
         expect(r.stdout, label).toMatch(tableRow(label, value));
       expect(r.stdout).not.toContain('ligne 14');
@@ -620,8 +622,8 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(
         crlf(
-          'Identifier type;Identifier;Name;Postal code;City;Active',
-          'SIRET;26640001900011;CENTRE HOSPITALIER DE PAU;64046;PAU CEDEX;yes',
+          'idType;identifier;companyName;postalCode;city;active',
+          'SIRET;26640001900011;CENTRE HOSPITALIER DE PAU;64046;PAU CEDEX;true',
         ),
       );
       expect(r.stderr).toBe('1 result shown of 4 (page 1); see --limit and --page.\n');
@@ -704,13 +706,11 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       expect(stripped.code).toBe(0);
       const [header, row, ...rest] = stripped.stdout.split('\r\n');
       expect(
-        header!.startsWith(
-          'Type d’identifiant;Identifiant;Raison sociale;Code postal;Ville;Active;Adresse;',
-        ),
+        header!.startsWith('idType;identifier;companyName;postalCode;city;active;address;'),
       ).toBe(true);
       expect(
         row!.startsWith(
-          "SIRET;00123456600014;SYNDICAT INTERCOMMUNAL DES EAUX DE L'AIN;01000;BOURG-EN-BRESSE;oui;1 rue de la Source;",
+          "SIRET;00123456600014;SYNDICAT INTERCOMMUNAL DES EAUX DE L'AIN;01000;BOURG-EN-BRESSE;true;1 rue de la Source;",
         ),
       ).toBe(true);
       expect(rest).toEqual(['']);
@@ -720,7 +720,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       const r = await cli.corr('structure', 'show', PAU);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(tableRow('Raison sociale', 'COMMUNE DE PAU'));
-      expect(r.stdout).toMatch(/│ SERV-ETAT-CIVIL +│ État civil +│ oui +│ 2019-01-01 +│ +│/);
+      expect(r.stdout).toMatch(/^SERV-ETAT-CIVIL +État civil +oui +01\/01\/2019$/m);
     });
 
     it('an unknown structure: 3', async () => {
@@ -898,7 +898,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       expect(first.code).toBe(0);
       expect(first.stderr).toBe('✔ Service SERV-CULT désactivé.\n');
       expect(first.stdout).toBe(
-        crlf('Code service;Libellé;Active;Début;Fin', 'SERV-CULT;Service culturel;non;2020-01-01;'),
+        crlf('code;label;active;dateStart;dateEnd', 'SERV-CULT;Service culturel;false;2020-01-01;'),
       );
 
       const second = await gp('deactivate', PAU, 'SERV-CULT');

@@ -53,9 +53,9 @@ const PARTIAL =
   'Attention : 9 lignes sur 15 rejetées ; les autres sont importées. Détail avec --rejects FICHIER.csv.\n';
 const FIRST_RUN_STDERR = REJECTED_LINES + PARTIAL;
 
-/** One row of a cli-table3 summary: `│ Créées │ 12 │`. */
+/** One line of a summary: `Créées           12`. */
 const tableRow = (label: string, value: string | number) =>
-  new RegExp(`│ ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +│ ${value} +│`);
+  new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +${value}$`, 'm');
 
 type Summary = {
   file: string;
@@ -193,7 +193,8 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
       ['Rattachements clos', 0],
       ['Lignes rejetées', 9],
       ['SIRET complétés', 0],
-      ['SHA-256', sha256(MADRHAS)],
+      // shortened in a table (12 characters and …), whole in JSON and CSV
+      ['SHA-256', `${sha256(MADRHAS).slice(0, 12)}…`],
     ] as const)
       expect(r.stdout, label).toMatch(tableRow(label, value));
     expect(r.stdout).not.toContain('ligne');
@@ -255,8 +256,8 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     const users = await cli.corr('structure', 'users', PAU, '--format', 'csv');
     expect(users.code).toBe(0);
     expect(users.stdout).toBe(
-      'Identifiant;Nom;Prénom;Courriel;Statut du compte;Rôle;Statut du rattachement;Services;Début;Fin\r\n' +
-        `${JEAN};MARTIN;Jean;${JEAN};ACTIF;UTILISATEUR;VALIDEE;SERV-CULT, SERV-ETAT-CIVIL;2024-02-01;2026-12-31\r\n` +
+      'login;lastName;firstName;email;accountStatus;role;status;services;dateStart;dateEnd\r\n' +
+        `${JEAN};MARTIN;Jean;${JEAN};ACTIF;UTILISATEUR;VALIDEE;SERV-CULT,SERV-ETAT-CIVIL;2024-02-01;2026-12-31\r\n` +
         `${PAULINE};DUFOUR;Pauline;${PAULINE};ACTIF;GESTIONNAIRE_PRINCIPAL;VALIDEE;;2024-01-01;\r\n`,
     );
     // nothing of the rejected rows: neither Marc (lines 7–8) nor the two GPs (12–13)

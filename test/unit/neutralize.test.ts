@@ -106,9 +106,9 @@ const COLUMNS: Column<Row>[] = [
 ];
 
 describe('CSV output of every list (ui/output.ts)', () => {
-  it('the cells of the issue come out quoted; a negative count stays a number', () => {
+  it('the cells of the issue come out quoted; a negative count stays a number', async () => {
     const { o, text } = csvOutput();
-    o.list(
+    await o.list(
       [
         { a: ATTACKS[0]!, b: -12, c: [] },
         { a: ATTACKS[1]!, b: ATTACKS[2]!, c: ['=A1'] },
@@ -122,9 +122,9 @@ describe('CSV output of every list (ui/output.ts)', () => {
     ]);
   });
 
-  it('property: no cell begins with a dangerous character unless it is a number', () => {
-    fc.assert(
-      fc.property(
+  it('property: no cell begins with a dangerous character unless it is a number', async () => {
+    await fc.assert(
+      fc.asyncProperty(
         fc.array(
           fc.record({
             a: anyCell,
@@ -136,9 +136,9 @@ describe('CSV output of every list (ui/output.ts)', () => {
             maxLength: 8,
           },
         ),
-        (rows) => {
+        async (rows) => {
           const { o, text } = csvOutput();
-          o.list(rows, COLUMNS);
+          await o.list(rows, COLUMNS);
           const back = rowsOf(text());
           expect(back).toHaveLength(rows.length + 1);
           for (const r of back.slice(1))
@@ -153,9 +153,9 @@ describe('CSV output of every list (ui/output.ts)', () => {
     );
   });
 
-  it('a record in csv too', () => {
+  it('a record in csv too', async () => {
     const { o, text } = csvOutput();
-    o.record({ a: '@cmd', b: 1, c: [] }, COLUMNS);
+    await o.record({ a: '@cmd', b: 1, c: [] }, COLUMNS);
     expect(text().split('\r\n')[1]).toBe("'@cmd;1;");
   });
 });

@@ -110,9 +110,9 @@ const COLUMNS: Column<Row>[] = [
 const ROW: Row = { identifier: '21640445700019', companyName: NASTY, changes: 'x' };
 
 describe('the terminal', () => {
-  it('a table shows a stored CR/LF and bidi override written out, on one line', () => {
+  it('a table shows a stored CR/LF and bidi override written out, on one line', async () => {
     const { o, stdout } = output('table');
-    o.list([ROW], COLUMNS);
+    await o.list([ROW], COLUMNS);
     const text = stdout();
     expect(text).toContain(SHOWN);
     expect(hasControlOrBidi(text.replace(/\n/g, ''))).toBe(false);
@@ -120,16 +120,16 @@ describe('the terminal', () => {
     expect(text.split('\n').filter((l) => l.includes('21640445700019'))).toHaveLength(1);
   });
 
-  it('a label/value record too', () => {
+  it('a label/value record too', async () => {
     const { o, stdout } = output('table');
-    o.record(ROW, COLUMNS);
+    await o.record(ROW, COLUMNS);
     expect(stdout()).toContain(SHOWN);
     expect(hasControlOrBidi(stdout().replace(/\n/g, ''))).toBe(false);
   });
 
-  it('a column of several lines on purpose keeps its line feeds, not what the stored text holds', () => {
+  it('a column of several lines on purpose keeps its line feeds, not what the stored text holds', async () => {
     const { o, stdout } = output('table');
-    o.list(
+    await o.list(
       [{ ...ROW, changes: `companyName: A → ${NASTY}\ncity: PAU → PAU 2` }],
       [{ key: 'changes', label: 'col.changes', lines: true }],
     );
@@ -149,9 +149,9 @@ describe('the terminal', () => {
     expect(stderr()).toContain('a\\u{001B}[2Jb');
   });
 
-  it('JSON keeps the raw value (its own escaping covers the controls)', () => {
+  it('JSON keeps the raw value (its own escaping covers the controls)', async () => {
     const { o, stdout } = output('json');
-    o.list([ROW], COLUMNS);
+    await o.list([ROW], COLUMNS);
     expect(JSON.parse(stdout())).toEqual([ROW]);
   });
 });
