@@ -7,7 +7,7 @@ import { PartialBatchError } from '../errors.js';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
 import { label, labelledCodes, type LabelKind } from '../i18n/labels.js';
 import { visible } from '../domain/text.js';
-import type { Column } from '../ui/output.js';
+import { shortHash, type Column } from '../ui/output.js';
 import { actorOf, examples, globalsOf, parse, positiveInt, userPath } from './context.js';
 
 /** The head for people: the hash shortened (the JSON line carries it whole, for an anchors file). */
@@ -171,7 +171,8 @@ export function auditCommand(lang: Lang): Command {
       g.out.success('audit.intact', {
         entries: result.entries,
         seq: result.head?.seq ?? 0,
-        hash: result.head?.hash ?? '',
+        // a message fits the terminal: the whole hash is in `audit head --json`
+        hash: shortHash(result.head?.hash ?? ''),
       });
     });
 

@@ -356,8 +356,7 @@ function peopleText(
     return value.map((v) => peopleText(v, as, lang, zone, where)).join(', ');
   if (typeof value === 'object') return JSON.stringify(value);
   const text = String(value);
-  if (as === 'hash')
-    return where === 'table' && text.length > HASH_SHOWN ? `${text.slice(0, HASH_SHOWN)}…` : text;
+  if (as === 'hash') return where === 'table' ? shortHash(text) : text;
   if (as !== undefined) return label(as, text, lang);
   if (typeof value === 'string') return showDate(text, zone) ?? text;
   return text;
@@ -405,4 +404,9 @@ async function writePrivateFile(file: string, bytes: Uint8Array): Promise<void> 
   } finally {
     await handle.close();
   }
+}
+
+/** A SHA-256 as people read it in a table or a message: its first characters (JSON has it whole). */
+export function shortHash(hash: string): string {
+  return hash.length > HASH_SHOWN ? `${hash.slice(0, HASH_SHOWN)}…` : hash;
 }
