@@ -30,6 +30,13 @@ const { version } = createRequire(import.meta.url)('../package.json') as { versi
 
 /** The real process: its streams, environment, folder, clock and terminal prompts. */
 export function realIo(): Io {
+  // a reader that stops early (`--help | head`) closes the pipe: the program stops too, quietly,
+  // as any command-line tool does, instead of dying on an unhandled EPIPE
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
   return {
     stdin: process.stdin,
     stdout: process.stdout,

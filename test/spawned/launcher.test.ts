@@ -30,6 +30,14 @@ describe('the launcher', () => {
     expect(r.status).toBe(0);
   });
 
+  it('stops quietly when its reader closes the pipe early (--help | head -1)', () => {
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${BIN}" --help | head -1`], {
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toMatch(/chorus-admin/);
+    expect(r.stderr).toBe('');
+  });
+
   it('sets the exit code of SPEC 5 on the process: 2 for an unknown command, 7 for no store', async () => {
     const unknown = await spawnRun(['acount']);
     expect(unknown.code).toBe(2);
