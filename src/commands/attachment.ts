@@ -285,11 +285,10 @@ export function attachmentCommand(lang: Lang): Command {
             until: input.until,
           }),
         );
-        g.out.success('attachment.added', {
-          id: made.id,
-          login: made.account,
-          structure: made.structure,
-        });
+        g.out.success(
+          input.role === 'GESTIONNAIRE_PRINCIPAL' ? 'attachment.designated' : 'attachment.added',
+          { id: made.id, login: made.account, structure: made.structure },
+        );
         await g.out.record(made, COLUMNS);
       },
     );

@@ -44,6 +44,8 @@ export const ACTIONS = [
   'habilitation.grant',
   // the deciders of a structure's attachment requests, and correspondents in scope (read only)
   'attachment.pending',
+  // correspondents whose scope covers the structure: the GP of a structure that has none (SPEC 6)
+  'attachment.designate',
   // anyone with an active account
   'structure.read',
   'notification.read',
@@ -295,6 +297,11 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
   // only the GP grants habilitations, and so only the GP decides habilitation requests (SPEC 6)
   if (action === 'habilitation.grant' || action === 'habilitation.decide')
     return isPrincipalManager(actor, target.id, day) ? ALLOW : deny('rights.principalOnly');
+
+  if (action === 'attachment.designate') {
+    if (!scope) return deny('rights.correspondentOnly');
+    return structureInScope(scope, target.departement) ? ALLOW : deny('rights.outOfScope');
+  }
 
   if ((action === 'structure.users' || action === 'attachment.pending') && scope)
     return structureInScope(scope, target.departement) ? ALLOW : deny('rights.outOfScope');
