@@ -7,6 +7,7 @@ import * as attachments from '../db/attachment.repository.js';
 import type { AccountRow, ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
+import { correspondentsFor } from './orphans.js';
 import { reachAccount } from './reach-account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
@@ -154,12 +155,32 @@ export interface RequestInput {
   until: string | null;
 }
 
+/** A request taken, and, when no active account can decide it, the correspondents to turn to. */
+export interface RequestOutcome {
+  attachment: AttachmentView;
+  /** null: the structure's deciders were told; else the correspondents in scope, told instead. */
+  turnTo: { login: string; name: string }[] | null;
+}
+
 /** The acting account asks to be attached; the structure's deciders are told. */
 export async function requestAttachment(
   store: Store,
   actor: string,
   input: RequestInput,
 ): Promise<AttachmentView> {
+  return (await requestAttachmentOutcome(store, actor, input)).attachment;
+}
+
+/**
+ * The acting account asks to be attached; the structure's deciders are told. A request that no
+ * active account can decide (no GP in effect, no active holder of VALIDATION_RATTACHEMENTS) is
+ * still taken: the correspondents whose scope covers the structure are told, and named.
+ */
+export async function requestAttachmentOutcome(
+  store: Store,
+  actor: string,
+  input: RequestInput,
+): Promise<RequestOutcome> {
   return runUseCase(store, { actor, action: 'attachment.request' }, async (uc) => {
     const s = await activeStructure(uc, input.structure);
     uc.authorize('attachment.request', { kind: 'none' }, `structure:${formatStructureRef(s)}`);
@@ -191,6 +212,15 @@ export async function requestAttachment(
       services.map((sv) => sv.id),
     );
     const codes = services.map((sv) => sv.code);
+    const deciders = (
+      await attachments.decidersOf(
+        uc.trx,
+        s.id,
+        services.map((sv) => sv.id),
+        uc.today,
+      )
+    ).filter((d) => d.id !== uc.actor.id);
+    const turnTo = deciders.length === 0 ? await correspondentsFor(uc, s.departement) : null;
     uc.audit('attachment.request', attachmentLabel(id), {
       structure: formatStructureRef(s),
       account: uc.actor.login,
@@ -198,6 +228,7 @@ export async function requestAttachment(
       comment,
       dateStart: input.from,
       dateEnd: input.until,
+      ...(turnTo === null ? {} : { undecidable: true, turnTo: turnTo.map((c) => c.login) }),
     });
     const params = {
       id,
@@ -208,14 +239,15 @@ export async function requestAttachment(
       services: codes.join(', ') || '-',
       comment,
     };
-    for (const d of await attachments.decidersOf(
-      uc.trx,
-      s.id,
-      services.map((sv) => sv.id),
-      uc.today,
-    ))
-      if (d.id !== uc.actor.id) uc.notify(d, 'ATTACHMENT_REQUESTED', params, s.id);
-    return viewOf(uc, id);
+    for (const d of deciders) uc.notify(d, 'ATTACHMENT_REQUESTED', params, s.id);
+    for (const c of turnTo ?? []) uc.notify(c, 'ATTACHMENT_UNDECIDABLE', params, s.id);
+    return {
+      attachment: await viewOf(uc, id),
+      turnTo:
+        turnTo === null
+          ? null
+          : turnTo.map((c) => ({ login: c.login, name: `${c.firstName} ${c.lastName}` })),
+    };
   });
 }
 

@@ -19,6 +19,7 @@ export const ACTIONS = [
   'notification.digest',
   'audit.read',
   'structure.import',
+  'structure.orphans',
   'sync.madrhas',
   // the holder, or a correspondent in scope, or a manager who may see the structure's users
   'account.read',
@@ -146,6 +147,7 @@ const CORRESPONDENT_ONLY = new Set<Action>([
   'account.list',
   'audit.read',
   'structure.import',
+  'structure.orphans',
   'sync.madrhas',
   'notification.export',
   'notification.digest',

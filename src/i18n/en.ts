@@ -393,6 +393,8 @@ export const en: Record<keyof typeof fr, string> = {
   'cmd.structure': 'Directory of public structures: import, search, details, users, services',
   'cmd.structure.import': 'Import the directory export of structures; importing again updates',
   'cmd.structure.importServices': "Import the structures' services",
+  'cmd.structure.orphans':
+    'Structures in your scope with no principal manager in office, and requests nobody can decide',
   'cmd.structure.search': 'Search structures (case- and accent-insensitive, ranked, paginated)',
   'cmd.structure.show':
     'Show a structure: address, flags, services, principal manager, attached accounts',
@@ -675,6 +677,13 @@ export const en: Record<keyof typeof fr, string> = {
   'col.space': 'Space',
   'col.default': 'Default',
   'col.profile': 'Profile',
+  'col.orphanReason': 'Reason',
+  'col.decidable': 'Decidable',
+  'col.name': 'Name',
+  'orphans.reason.NO_PRINCIPAL': 'No principal manager',
+  'orphans.reason.NO_DECIDER': 'Nobody to decide',
+  'orphans.yes': 'yes',
+  'orphans.no': 'no',
   'col.requestedAt': 'Requested',
   'col.decidedAt': 'Decided',
   'col.decidedBy': 'Decided by',
@@ -801,6 +810,7 @@ export const en: Record<keyof typeof fr, string> = {
   'attachment.askReason': 'Reason for the rejection',
   'attachment.notFound': 'Attachment request no. {id} not found.',
   'attachment.requested': 'Attachment request no. {id} to {structure} sent to the managers.',
+  'attachment.requestedUndecidable': 'Attachment request no. {id} to {structure} recorded.',
   'attachment.approved': '{count, plural, one {# request approved} other {# requests approved}}.',
   'attachment.rejected': '{count, plural, one {# request rejected} other {# requests rejected}}.',
   'attachment.decidedPartly':

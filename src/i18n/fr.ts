@@ -415,6 +415,8 @@ export const fr = {
   'cmd.structure.import':
     'Importer l’export de l’annuaire des structures ; un nouvel import met à jour',
   'cmd.structure.importServices': 'Importer les services des structures',
+  'cmd.structure.orphans':
+    'Structures de votre périmètre sans gestionnaire principal en fonction, et demandes que personne ne peut traiter',
   'cmd.structure.search': 'Rechercher des structures (sans accents ni casse, classées, paginées)',
   'cmd.structure.show':
     'Afficher une structure : adresse, indicateurs, services, gestionnaire principal, comptes rattachés',
@@ -710,6 +712,13 @@ export const fr = {
   'col.space': 'Espace',
   'col.default': 'Par défaut',
   'col.profile': 'Profil',
+  'col.orphanReason': 'Motif',
+  'col.decidable': 'Décidable',
+  'col.name': 'Nom et prénom',
+  'orphans.reason.NO_PRINCIPAL': 'Sans gestionnaire principal',
+  'orphans.reason.NO_DECIDER': 'Personne pour décider',
+  'orphans.yes': 'oui',
+  'orphans.no': 'non',
   'col.requestedAt': 'Demandé le',
   'col.decidedAt': 'Décidé le',
   'col.decidedBy': 'Décidé par',
@@ -845,6 +854,7 @@ export const fr = {
   'attachment.notFound': 'Demande de rattachement n° {id} introuvable.',
   'attachment.requested':
     'Demande de rattachement n° {id} à {structure} envoyée aux gestionnaires.',
+  'attachment.requestedUndecidable': 'Demande de rattachement n° {id} à {structure} enregistrée.',
   'attachment.approved': '{count, plural, one {# demande validée} other {# demandes validées}}.',
   'attachment.rejected': '{count, plural, one {# demande refusée} other {# demandes refusées}}.',
   'attachment.decidedPartly':

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run } from '../helpers/cli.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import {
   CORR,
@@ -148,6 +151,73 @@ describe.each(DIALECTS)('structures without a GP (%s)', HEAVY, (dialect) => {
         .where('id', '=', gpAttachment)
         .execute(),
     );
+    // Pauline asks to join: taken, with a warning naming the correspondent, who is told
+    const asked = await cli.as(PAULINE)(
+      'attachment',
+      'request',
+      PAU.identifier,
+      '--comment',
+      'Régisseuse',
+      '--json',
+    );
+    expect(asked.code).toBe(0);
+    const requestId = json(asked).id as number;
+    expect(asked.stderr).toContain(
+      `Demande de rattachement n° ${requestId} à SIRET:21640445700019 enregistrée.`,
+    );
+    expect(asked.stderr).toContain(
+      'Aucun compte actif ne peut traiter cette demande : SIRET:21640445700019 n’a pas de gestionnaire principal en fonction. Adressez-vous au correspondant dématérialisation : Claire MARTIN (claire.martin@dgfip.finances.gouv.fr).',
+    );
+    const told = await withDb(fresh.location, (db) =>
+      db
+        .selectFrom('notification')
+        .select(['toAddress', 'subject'])
+        .where('event', '=', 'ATTACHMENT_UNDECIDABLE')
+        .execute(),
+    );
+    expect(told).toEqual([
+      {
+        toAddress: CORR,
+        subject: 'Chorus Pro : demande de rattachement sans gestionnaire pour COMMUNE DE PAU',
+      },
+    ]);
+
+    // the correspondent sees the structure, its accounts and the request; a manager may not look
+    const orphans = await cli.corr('structure', 'orphans', '--json');
+    expect(orphans.code).toBe(0);
+    expect(
+      json<{ id: number; structure: string; reason: string; account: string; status: string }[]>(
+        orphans,
+      ).map((r) => [r.structure, r.reason, r.account, r.status]),
+    ).toEqual([
+      ['SIRET:21640445700019', 'NO_PRINCIPAL', PAULINE, 'EN_COURS_DE_VALIDATION'],
+      ['SIRET:21640445700019', 'NO_PRINCIPAL', AGENT, 'VALIDEE'],
+      ['SIRET:21640445700019', 'NO_PRINCIPAL', GP, 'VALIDEE'],
+    ]);
+    const csv = await cli.corr('structure', 'orphans', '--format', 'csv');
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.split('\r\n')[0]).toBe(
+      'structure;companyName;reason;id;account;name;role;status;services;requestedAt;decidable',
+    );
+    for (const columns of ['80', '160']) {
+      const table = await run(['--db', fresh.location, '--as', CORR, 'structure', 'orphans'], {
+        now: NOW,
+        env: { COLUMNS: columns },
+      });
+      expect(table.code).toBe(0);
+      const lines = table.stdout.trimEnd().split('\n');
+      expect(lines).toHaveLength(2 + 3);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(Number(columns));
+      expect(table.stdout).toContain('SIRET:21640445700019');
+      expect(table.stdout).toContain('pauline.dufour');
+      if (columns === '160') expect(table.stdout).toContain('Sans gestionnaire principal');
+    }
+    const xlsx = path.join(fresh.dir, 'orphelines.xlsx');
+    expect((await cli.corr('structure', 'orphans', '--format', 'xlsx', '-o', xlsx)).code).toBe(0);
+    expect(fs.readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK');
+    expect((await cli.as(GP)('structure', 'orphans')).code).toBe(4);
+    expect((await cli.as(PAULINE)('attachment', 'approve', String(requestId))).code).not.toBe(0);
+
     // a manager may not designate, a correspondent out of scope neither
     expect((await designate(GP, PAULINE)).code).toBe(4);
     expect((await designate(CORR, PAULINE, BORDEAUX.identifier)).code).toBe(4);
@@ -188,7 +258,10 @@ describe.each(DIALECTS)('structures without a GP (%s)', HEAVY, (dialect) => {
     expect(mails[0]!.body).toContain('vous a désigné');
     expect(mails[0]!.body).toContain('COMMUNE DE PAU (SIRET 21640445700019)');
 
-    // the new GP decides: a second designation is refused
+    // the structure is repaired: nothing left to list; the new GP decides Pauline's request
+    expect(json(await cli.corr('structure', 'orphans', '--json'))).toEqual([]);
+    expect((await cli.as(AGENT)('attachment', 'approve', String(requestId))).code).toBe(0);
+    // a second designation is refused
     expect((await designate(CORR, PAULINE)).code).toBe(6);
   });
 });
