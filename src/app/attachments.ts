@@ -439,6 +439,11 @@ export async function addAttachment(
  */
 async function designate(uc: UseCase, s: StructureRow, input: AddInput): Promise<AttachmentView> {
   const ref = formatStructureRef(s);
+  const stale = await attachments.principalAttachment(uc.trx, s.id);
+  const inEffect = stale !== undefined && withinDates(stale, uc.today);
+  // a manager who asks for a second GP hears that the role is handed over, not that it is forbidden
+  if (inEffect && uc.actor.scope === null && uc.allows('attachment.add', structureTarget(s)))
+    throw new ConflictError('attachment.gpExists', { structure: ref });
   uc.authorize('attachment.designate', structureTarget(s), `structure:${ref}`);
   const account = await accounts.getAccount(uc.trx, input.login);
   if (account.status !== 'ACTIF')
@@ -452,9 +457,7 @@ async function designate(uc: UseCase, s: StructureRow, input: AddInput): Promise
     throw new InvalidInputError([
       { field: '--until', message: 'attachment.gpEnded', params: { until: input.until } },
     ]);
-  const stale = await attachments.principalAttachment(uc.trx, s.id);
-  if (stale && withinDates(stale, uc.today))
-    throw new ConflictError('attachment.gpExists', { structure: ref });
+  if (inEffect) throw new ConflictError('attachment.gpExists', { structure: ref });
   let former: string | null = null;
   if (stale) {
     former = (await accounts.accountById(uc.trx, stale.accountId)).login;
