@@ -143,6 +143,24 @@ describe.each(DIALECTS)('structures without a GP (%s)', HEAVY, (dialect) => {
     expect(taken.code).toBe(6);
     expect(taken.stderr).toContain('déjà un gestionnaire principal');
 
+    // a secondary manager stays: it is told of the designation too
+    const GS = 'gs@mairie-pau.fr';
+    expect(
+      (
+        await cli.corr(
+          'account',
+          'create',
+          GS,
+          '--email',
+          GS,
+          '--nom',
+          'BERNARD',
+          '--prenom',
+          'Sophie',
+        )
+      ).code,
+    ).toBe(0);
+    await withDb(fresh.location, (db) => attach(db, GS, ids.pau, 'GESTIONNAIRE_SECONDAIRE'));
     // the GP's validity ends: the structure has no GP in effect
     await withDb(fresh.location, (db) =>
       db
@@ -193,6 +211,8 @@ describe.each(DIALECTS)('structures without a GP (%s)', HEAVY, (dialect) => {
       ['SIRET:21640445700019', 'NO_PRINCIPAL', PAULINE, 'EN_COURS_DE_VALIDATION'],
       ['SIRET:21640445700019', 'NO_PRINCIPAL', AGENT, 'VALIDEE'],
       ['SIRET:21640445700019', 'NO_PRINCIPAL', GP, 'VALIDEE'],
+      // a secondary manager without VALIDATION_RATTACHEMENTS decides nothing
+      ['SIRET:21640445700019', 'NO_PRINCIPAL', GS, 'VALIDEE'],
     ]);
     const csv = await cli.corr('structure', 'orphans', '--format', 'csv');
     expect(csv.code).toBe(0);
@@ -206,7 +226,7 @@ describe.each(DIALECTS)('structures without a GP (%s)', HEAVY, (dialect) => {
       });
       expect(table.code).toBe(0);
       const lines = table.stdout.trimEnd().split('\n');
-      expect(lines).toHaveLength(2 + 3);
+      expect(lines).toHaveLength(2 + 4);
       for (const line of lines) expect(line.length).toBeLessThanOrEqual(Number(columns));
       expect(table.stdout).toContain('SIRET:21640445700019');
       expect(table.stdout).toContain('pauline.dufour');
@@ -254,9 +274,12 @@ describe.each(DIALECTS)('structures without a GP (%s)', HEAVY, (dialect) => {
         .where('event', '=', 'GP_DESIGNATED')
         .execute(),
     );
-    expect(mails.map((m) => m.toAddress)).toEqual([AGENT]);
+    expect(mails.map((m) => m.toAddress)).toEqual([AGENT, GS]);
     expect(mails[0]!.body).toContain('vous a désigné');
     expect(mails[0]!.body).toContain('COMMUNE DE PAU (SIRET 21640445700019)');
+    expect(mails[1]!.body).toContain(
+      'a désigné Pauline DUFOUR (agent@mairie-pau.fr) gestionnaire principal de COMMUNE DE PAU (SIRET 21640445700019), dont vous êtes gestionnaire.',
+    );
 
     // the structure is repaired: nothing left to list; the new GP decides Pauline's request
     expect(json(await cli.corr('structure', 'orphans', '--json'))).toEqual([]);
