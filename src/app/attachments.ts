@@ -7,6 +7,7 @@ import * as attachments from '../db/attachment.repository.js';
 import type { AccountRow, ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
+import { correspondentsFor } from './orphans.js';
 import { reachAccount } from './reach-account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
@@ -154,12 +155,32 @@ export interface RequestInput {
   until: string | null;
 }
 
+/** A request taken, and, when no active account can decide it, the correspondents to turn to. */
+export interface RequestOutcome {
+  attachment: AttachmentView;
+  /** null: the structure's deciders were told; else the correspondents in scope, told instead. */
+  turnTo: { login: string; name: string }[] | null;
+}
+
 /** The acting account asks to be attached; the structure's deciders are told. */
 export async function requestAttachment(
   store: Store,
   actor: string,
   input: RequestInput,
 ): Promise<AttachmentView> {
+  return (await requestAttachmentOutcome(store, actor, input)).attachment;
+}
+
+/**
+ * The acting account asks to be attached; the structure's deciders are told. A request that no
+ * active account can decide (no GP in effect, no active holder of VALIDATION_RATTACHEMENTS) is
+ * still taken: the correspondents whose scope covers the structure are told, and named.
+ */
+export async function requestAttachmentOutcome(
+  store: Store,
+  actor: string,
+  input: RequestInput,
+): Promise<RequestOutcome> {
   return runUseCase(store, { actor, action: 'attachment.request' }, async (uc) => {
     const s = await activeStructure(uc, input.structure);
     uc.authorize('attachment.request', { kind: 'none' }, `structure:${formatStructureRef(s)}`);
@@ -191,6 +212,15 @@ export async function requestAttachment(
       services.map((sv) => sv.id),
     );
     const codes = services.map((sv) => sv.code);
+    const deciders = (
+      await attachments.decidersOf(
+        uc.trx,
+        s.id,
+        services.map((sv) => sv.id),
+        uc.today,
+      )
+    ).filter((d) => d.id !== uc.actor.id);
+    const turnTo = deciders.length === 0 ? await correspondentsFor(uc, s.departement) : null;
     uc.audit('attachment.request', attachmentLabel(id), {
       structure: formatStructureRef(s),
       account: uc.actor.login,
@@ -198,6 +228,7 @@ export async function requestAttachment(
       comment,
       dateStart: input.from,
       dateEnd: input.until,
+      ...(turnTo === null ? {} : { undecidable: true, turnTo: turnTo.map((c) => c.login) }),
     });
     const params = {
       id,
@@ -208,14 +239,15 @@ export async function requestAttachment(
       services: codes.join(', ') || '-',
       comment,
     };
-    for (const d of await attachments.decidersOf(
-      uc.trx,
-      s.id,
-      services.map((sv) => sv.id),
-      uc.today,
-    ))
-      if (d.id !== uc.actor.id) uc.notify(d, 'ATTACHMENT_REQUESTED', params, s.id);
-    return viewOf(uc, id);
+    for (const d of deciders) uc.notify(d, 'ATTACHMENT_REQUESTED', params, s.id);
+    for (const c of turnTo ?? []) uc.notify(c, 'ATTACHMENT_UNDECIDABLE', params, s.id);
+    return {
+      attachment: await viewOf(uc, id),
+      turnTo:
+        turnTo === null
+          ? null
+          : turnTo.map((c) => ({ login: c.login, name: `${c.firstName} ${c.lastName}` })),
+    };
   });
 }
 
@@ -334,13 +366,18 @@ export async function addAttachment(
 ): Promise<AttachmentView> {
   return runUseCase(store, { actor, action: 'attachment.add' }, async (uc) => {
     const s = await structures.getStructure(uc.trx, parseStructureRef(input.structure));
+    const ref = formatStructureRef(s);
+    // a GP is never limited to some services (SPEC 7): refused rather than silently widened
+    if (input.role === GP && input.services.length > 0)
+      throw new InvalidInputError([{ field: '--service', message: 'attachment.gpWholeStructure' }]);
+    if (input.role === GP) return designate(uc, s, input);
     const services = await servicesNamed(uc, s, input.services);
     authorizeOn(
       uc,
       'attachment.add',
       s,
       services.map((sv) => sv.id),
-      `structure:${formatStructureRef(s)}`,
+      `structure:${ref}`,
     );
     const account = await accounts.getAccount(uc.trx, input.login);
     if (account.status !== 'ACTIF')
@@ -348,17 +385,10 @@ export async function addAttachment(
         login: account.login,
         status: account.status,
       });
-    if (s.active !== 1)
-      throw new ConflictError('attachment.structureInactive', { structure: formatStructureRef(s) });
+    if (s.active !== 1) throw new ConflictError('attachment.structureInactive', { structure: ref });
     checkDates(input.from, input.until);
     if (await attachments.liveAttachment(uc.trx, account.id, s.id))
-      throw new ConflictError('attachment.exists', {
-        login: account.login,
-        structure: formatStructureRef(s),
-      });
-    // the GP role is given by a transfer (detach --new-manager), or to a structure that has none
-    if (input.role === GP && (await attachments.principalAttachment(uc.trx, s.id)))
-      throw new ConflictError('attachment.gpExists', { structure: formatStructureRef(s) });
+      throw new ConflictError('attachment.exists', { login: account.login, structure: ref });
     const id = await attachments.insertAttachment(
       uc.trx,
       {
@@ -376,7 +406,7 @@ export async function addAttachment(
     );
     const codes = services.map((sv) => sv.code);
     uc.audit('attachment.add', attachmentLabel(id), {
-      structure: formatStructureRef(s),
+      structure: ref,
       account: account.login,
       services: codes,
       role: input.role,
@@ -388,7 +418,7 @@ export async function addAttachment(
       'ATTACHMENT_ADDED',
       {
         id,
-        structure: formatStructureRef(s),
+        structure: ref,
         companyName: s.companyName,
         role: input.role,
         services: codes.join(', ') || '-',
@@ -398,6 +428,101 @@ export async function addAttachment(
     );
     return viewOf(uc, id);
   });
+}
+
+/**
+ * A correspondent in scope designates the GP of a structure that has none in effect (SPEC 6,
+ * what Chorus Pro support does when a GP left without a successor). The account's live
+ * attachment, if any, is promoted and covers the whole structure; a GP whose dates have run out
+ * becomes a plain user, so that the one-GP index holds. The new GP and the structure's other
+ * managers in effect are told.
+ */
+async function designate(uc: UseCase, s: StructureRow, input: AddInput): Promise<AttachmentView> {
+  const ref = formatStructureRef(s);
+  const stale = await attachments.principalAttachment(uc.trx, s.id);
+  const inEffect = stale !== undefined && withinDates(stale, uc.today);
+  // a manager who asks for a second GP hears that the role is handed over, not that it is forbidden
+  if (inEffect && uc.actor.scope === null && uc.allows('attachment.add', structureTarget(s)))
+    throw new ConflictError('attachment.gpExists', { structure: ref });
+  uc.authorize('attachment.designate', structureTarget(s), `structure:${ref}`);
+  const account = await accounts.getAccount(uc.trx, input.login);
+  if (account.status !== 'ACTIF')
+    throw new ConflictError('attachment.accountInactive', {
+      login: account.login,
+      status: account.status,
+    });
+  if (s.active !== 1) throw new ConflictError('attachment.structureInactive', { structure: ref });
+  checkDates(input.from, input.until);
+  if (input.until !== null && input.until < uc.today)
+    throw new InvalidInputError([
+      { field: '--until', message: 'attachment.gpEnded', params: { until: input.until } },
+    ]);
+  if (inEffect) throw new ConflictError('attachment.gpExists', { structure: ref });
+  let former: string | null = null;
+  if (stale) {
+    former = (await accounts.accountById(uc.trx, stale.accountId)).login;
+    if (!(await attachments.setRole(uc.trx, stale.id, 'UTILISATEUR', uc.now, GP)))
+      throw new ConflictError('attachment.gpChanged', { structure: ref });
+  }
+  const theirs = await attachments.liveAttachment(uc.trx, account.id, s.id);
+  let id: number;
+  let servicesEnded: string[] = [];
+  if (!theirs) {
+    id = await attachments.insertAttachment(
+      uc.trx,
+      {
+        accountId: account.id,
+        structureId: s.id,
+        role: GP,
+        status: 'VALIDEE',
+        comment: null,
+        dateStart: input.from,
+        dateEnd: input.until,
+        decidedBy: uc.actor.login,
+        at: uc.now,
+      },
+      [],
+    );
+  } else {
+    id = theirs.id;
+    servicesEnded = ((await attachments.servicesByAttachment(uc.trx, [id])).get(id) ?? [])
+      .filter((l) => l.status === theirs.status)
+      .map((l) => l.code);
+    const promoted = await attachments.setAttachmentStatus(uc.trx, id, 'VALIDEE', {
+      at: uc.now,
+      role: GP,
+      ...(theirs.status === 'VALIDEE' ? {} : { decidedBy: uc.actor.login }),
+      from: theirs.status,
+    });
+    if (!promoted) throw new ConflictError('store.concurrentChange');
+    await attachments.endAllServices(uc.trx, id, uc.now);
+    const dateStart = input.from ?? theirs.dateStart;
+    await attachments.updateAttachment(uc.trx, id, {
+      dateStart:
+        dateStart !== null && dateStart > uc.today && input.from === null ? uc.today : dateStart,
+      dateEnd: input.until,
+    });
+  }
+  uc.audit('attachment.designate', attachmentLabel(id), {
+    structure: ref,
+    account: account.login,
+    role: theirs ? { before: theirs.role, after: GP } : GP,
+    principalManager: { before: former, after: account.login },
+    ...(servicesEnded.length > 0 ? { services: { before: servicesEnded, after: [] } } : {}),
+    dateStart: input.from,
+    dateEnd: input.until,
+  });
+  const params = {
+    structure: ref,
+    companyName: s.companyName,
+    designee: account.login,
+    designeeName: `${account.firstName} ${account.lastName}`,
+    decidedBy: uc.actor.login,
+  };
+  uc.notify(account, 'GP_DESIGNATED', params, s.id);
+  for (const m of await attachments.managersOf(uc.trx, s.id, uc.today))
+    if (m.id !== account.id) uc.notify(m, 'GP_DESIGNATED', params, s.id);
+  return viewOf(uc, id);
 }
 
 // ---- detachment and the GP transfer -----------------------------------------------------
@@ -523,6 +648,7 @@ export async function detach(
       throw new ConflictError('attachment.gpChanged', { structure: ref });
     const theirs = await attachments.liveAttachment(uc.trx, successor.id, s.id);
     let successorAttachment: number;
+    let successorServices: string[] = [];
     if (!theirs) {
       successorAttachment = await attachments.insertAttachment(
         uc.trx,
@@ -549,6 +675,13 @@ export async function detach(
         from: theirs.status,
       });
       if (!promoted) throw new ConflictError('store.concurrentChange');
+      // the successor takes the whole structure: a GP is never limited to some services (SPEC 7)
+      successorServices = (
+        (await attachments.servicesByAttachment(uc.trx, [theirs.id])).get(theirs.id) ?? []
+      )
+        .filter((l) => l.status === theirs.status)
+        .map((l) => l.code);
+      await attachments.endAllServices(uc.trx, theirs.id, uc.now);
       if (!withinDates(theirs, uc.today))
         await attachments.updateAttachment(uc.trx, theirs.id, {
           dateStart: theirs.dateStart && theirs.dateStart > uc.today ? uc.today : theirs.dateStart,
@@ -560,6 +693,9 @@ export async function detach(
       account: successor.login,
       principalManager: { before: former.login, after: successor.login },
       attachments: [a.id, successorAttachment],
+      ...(successorServices.length > 0
+        ? { successorServices: { before: successorServices, after: [] } }
+        : {}),
     });
     const params = {
       structure: ref,

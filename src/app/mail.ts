@@ -43,6 +43,18 @@ const EVENTS = {
     subject: 'mail.gpTransferred.subject',
     body: 'mail.gpTransferred.body',
   },
+  // a correspondent designates the GP of a structure that had none in effect (issue 17)
+  GP_DESIGNATED: {
+    category: 'account',
+    subject: 'mail.gpDesignated.subject',
+    body: 'mail.gpDesignated.body',
+  },
+  // a request reached a structure nobody can decide: the correspondents in scope hear of it
+  ATTACHMENT_UNDECIDABLE: {
+    category: 'account',
+    subject: 'mail.attachmentUndecidable.subject',
+    body: 'mail.attachmentUndecidable.body',
+  },
   WEEKLY_DIGEST: {
     category: 'billing',
     subject: 'mail.weeklyDigest.subject',
@@ -160,6 +172,7 @@ function inWords(
     out.scope = t(lang, 'mail.scope', { count: codes.length, services: codes.join(', ') });
   }
   out.hasReason = noReason(p.reason) ? 'no' : 'yes';
+  if (event === 'GP_DESIGNATED') out.you = p.login === p.designee ? 'designee' : 'other';
   if (event === 'GP_TRANSFERRED')
     out.you = p.login === p.former ? 'former' : p.login === p.successor ? 'successor' : 'other';
   return out;

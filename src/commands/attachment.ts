@@ -160,9 +160,9 @@ export function attachmentCommand(lang: Lang): Command {
         z.object({ service: codes, comment: text, from: optionalDate, until: optionalDate }),
         { ...opts, comment },
       );
-      const { requestAttachment } = await import('../app/attachments.js');
-      const made = await withStore(g.store, (s) =>
-        requestAttachment(s, actor, {
+      const { requestAttachmentOutcome } = await import('../app/attachments.js');
+      const { attachment: made, turnTo } = await withStore(g.store, (s) =>
+        requestAttachmentOutcome(s, actor, {
           structure,
           services: input.service,
           comment: input.comment,
@@ -170,7 +170,19 @@ export function attachmentCommand(lang: Lang): Command {
           until: input.until,
         }),
       );
-      g.out.success('attachment.requested', { id: made.id, structure: made.structure });
+      if (turnTo === null)
+        g.out.success('attachment.requested', { id: made.id, structure: made.structure });
+      else {
+        g.out.success('attachment.requestedUndecidable', {
+          id: made.id,
+          structure: made.structure,
+        });
+        g.out.warn('attachment.undecidable', {
+          structure: made.structure,
+          count: turnTo.length,
+          correspondents: turnTo.map((c) => `${c.name} (${c.login})`).join(', '),
+        });
+      }
       await g.out.record(made, COLUMNS);
     });
 
@@ -285,11 +297,10 @@ export function attachmentCommand(lang: Lang): Command {
             until: input.until,
           }),
         );
-        g.out.success('attachment.added', {
-          id: made.id,
-          login: made.account,
-          structure: made.structure,
-        });
+        g.out.success(
+          input.role === 'GESTIONNAIRE_PRINCIPAL' ? 'attachment.designated' : 'attachment.added',
+          { id: made.id, login: made.account, structure: made.structure },
+        );
         await g.out.record(made, COLUMNS);
       },
     );

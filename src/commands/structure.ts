@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { enumOption } from './options.js';
 import { z } from 'zod';
 import type { ImportSummary } from '../app/structure-import.js';
+import type { OrphanRow } from '../app/orphans.js';
 import type {
   ServiceView,
   StructureDetails,
@@ -80,6 +81,31 @@ const DETAIL_COLUMNS: Column<StructureDetails>[] = [
         .join(', '),
   },
   { key: 'updatedAt', label: 'col.updatedAt' },
+];
+
+/** `structure orphans`: who is attached, or waits, where nobody manages (issue 17). */
+const ORPHAN_COLUMNS: Column<OrphanRow>[] = [
+  { key: 'structure', label: 'col.structure', priority: 1, min: 20 },
+  { key: 'companyName', label: 'col.companyName', priority: 3, min: 12 },
+  {
+    key: 'reason',
+    label: 'col.orphanReason',
+    priority: 4,
+    show: (v, _row, lang) => translate(lang, `orphans.reason.${String(v)}` as MessageKey),
+  },
+  { key: 'id', label: 'col.id', priority: 5 },
+  { key: 'account', label: 'col.account', priority: 1, min: 16 },
+  { key: 'name', label: 'col.name', priority: 6 },
+  { key: 'role', label: 'col.role', as: 'role', priority: 5, min: 22 },
+  { key: 'status', label: 'col.attachmentStatus', as: 'status', priority: 2 },
+  { key: 'services', label: 'col.services', priority: 4 },
+  { key: 'requestedAt', label: 'col.requestedAt', priority: 2 },
+  {
+    key: 'decidable',
+    label: 'col.decidable',
+    priority: 6,
+    show: (v, _row, lang) => (v === null ? '' : translate(lang, v ? 'orphans.yes' : 'orphans.no')),
+  },
 ];
 
 const SERVICE_COLUMNS: Column<ServiceView>[] = [
@@ -262,6 +288,24 @@ export function structureCommand(lang: Lang): Command {
       await g.out.list(items, SEARCH_COLUMNS);
       if (items.length < total)
         g.out.info('output.partialList', { shown: items.length, total, page: input.page });
+    });
+
+  structure
+    .command('orphans')
+    .description(t('cmd.structure.orphans'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr structure orphans',
+        'chorus-admin --as corr@dgfip.fr structure orphans --format csv > sans-gestionnaire.csv',
+      ),
+    )
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { listOrphans } = await import('../app/orphans.js');
+      await g.out.list(await withStore(g.store, (s) => listOrphans(s, actor)), ORPHAN_COLUMNS);
     });
 
   structure

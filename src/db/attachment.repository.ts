@@ -201,6 +201,23 @@ export async function endServices(
     .execute();
 }
 
+/** Ends every live service link of an attachment: it then covers the whole structure (a GP's, SPEC 7). */
+export async function endAllServices(db: Db, attachmentId: number, at: string): Promise<number> {
+  const { numUpdatedRows } = await db
+    .updateTable('attachmentService')
+    .set({ status: 'SUPPRIMEE' })
+    .where('attachmentId', '=', attachmentId)
+    .where('status', 'in', [...LIVE])
+    .executeTakeFirst();
+  if (numUpdatedRows > 0n)
+    await db
+      .updateTable('attachment')
+      .set({ updatedAt: at })
+      .where('id', '=', attachmentId)
+      .execute();
+  return Number(numUpdatedRows);
+}
+
 /** The attachment `a` lies within its dates on `day` (SPEC: out of its dates it gives no rights). */
 function inEffectOn(
   w: ExpressionBuilder<Database & { a: Database['attachment'] }, 'a'>,

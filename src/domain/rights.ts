@@ -19,6 +19,7 @@ export const ACTIONS = [
   'notification.digest',
   'audit.read',
   'structure.import',
+  'structure.orphans',
   'sync.madrhas',
   // the holder, or a correspondent in scope, or a manager who may see the structure's users
   'account.read',
@@ -44,6 +45,8 @@ export const ACTIONS = [
   'habilitation.grant',
   // the deciders of a structure's attachment requests, and correspondents in scope (read only)
   'attachment.pending',
+  // correspondents whose scope covers the structure: the GP of a structure that has none (SPEC 6)
+  'attachment.designate',
   // anyone with an active account
   'structure.read',
   'notification.read',
@@ -144,6 +147,7 @@ const CORRESPONDENT_ONLY = new Set<Action>([
   'account.list',
   'audit.read',
   'structure.import',
+  'structure.orphans',
   'sync.madrhas',
   'notification.export',
   'notification.digest',
@@ -295,6 +299,11 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
   // only the GP grants habilitations, and so only the GP decides habilitation requests (SPEC 6)
   if (action === 'habilitation.grant' || action === 'habilitation.decide')
     return isPrincipalManager(actor, target.id, day) ? ALLOW : deny('rights.principalOnly');
+
+  if (action === 'attachment.designate') {
+    if (!scope) return deny('rights.correspondentOnly');
+    return structureInScope(scope, target.departement) ? ALLOW : deny('rights.outOfScope');
+  }
 
   if ((action === 'structure.users' || action === 'attachment.pending') && scope)
     return structureInScope(scope, target.departement) ? ALLOW : deny('rights.outOfScope');

@@ -393,6 +393,8 @@ export const en: Record<keyof typeof fr, string> = {
   'cmd.structure': 'Directory of public structures: import, search, details, users, services',
   'cmd.structure.import': 'Import the directory export of structures; importing again updates',
   'cmd.structure.importServices': "Import the structures' services",
+  'cmd.structure.orphans':
+    'Structures in your scope with no principal manager in office, and requests nobody can decide',
   'cmd.structure.search': 'Search structures (case- and accent-insensitive, ranked, paginated)',
   'cmd.structure.show':
     'Show a structure: address, flags, services, principal manager, attached accounts',
@@ -675,6 +677,13 @@ export const en: Record<keyof typeof fr, string> = {
   'col.space': 'Space',
   'col.default': 'Default',
   'col.profile': 'Profile',
+  'col.orphanReason': 'Reason',
+  'col.decidable': 'Decidable',
+  'col.name': 'Name',
+  'orphans.reason.NO_PRINCIPAL': 'No principal manager',
+  'orphans.reason.NO_DECIDER': 'Nobody to decide',
+  'orphans.yes': 'yes',
+  'orphans.no': 'no',
   'col.requestedAt': 'Requested',
   'col.decidedAt': 'Decided',
   'col.decidedBy': 'Decided by',
@@ -801,11 +810,13 @@ export const en: Record<keyof typeof fr, string> = {
   'attachment.askReason': 'Reason for the rejection',
   'attachment.notFound': 'Attachment request no. {id} not found.',
   'attachment.requested': 'Attachment request no. {id} to {structure} sent to the managers.',
+  'attachment.requestedUndecidable': 'Attachment request no. {id} to {structure} recorded.',
   'attachment.approved': '{count, plural, one {# request approved} other {# requests approved}}.',
   'attachment.rejected': '{count, plural, one {# request rejected} other {# requests rejected}}.',
   'attachment.decidedPartly':
     '{failed} of {total, plural, one {# request} other {# requests}} could not be decided.',
   'attachment.added': 'Attachment no. {id} of {login} to {structure} created.',
+  'attachment.designated': '{login} is now the principal manager of {structure}.',
   'attachment.detached': 'You are detached from {structure}.',
   'attachment.detachedServices':
     'You are detached from {count, plural, one {the service {services}} other {the services {services}}} of {structure}.',
@@ -818,6 +829,12 @@ export const en: Record<keyof typeof fr, string> = {
   'attachment.accountInactive': 'The account {login} is not active (status {status}).',
   'attachment.gpExists':
     'The structure {structure} already has a principal manager: the role is handed over with attachment detach --new-manager.',
+  'attachment.gpWholeStructure':
+    'A principal manager is attached to the whole structure: --service does not go with --role GESTIONNAIRE_PRINCIPAL.',
+  'attachment.gpEnded':
+    'A principal manager whose validity has ended ({until}) would manage nothing.',
+  'attachment.undecidable':
+    'No active account can decide this request: {structure} has no principal manager in office. {count, plural, =0 {No dematerialisation correspondent covers this structure.} one {Turn to the dematerialisation correspondent: {correspondents}.} other {Turn to the dematerialisation correspondents: {correspondents}.}}',
   'attachment.dateOrder': 'The end of validity ({until}) is before the start ({from}).',
   'attachment.notAttached': '{login} is not attached to {structure}.',
   'attachment.serviceNotAttached': 'You are not attached to the service {code} of {structure}.',
@@ -923,6 +940,13 @@ export const en: Record<keyof typeof fr, string> = {
   'mail.attachmentAdded.subject': 'Chorus Pro: you are attached to {companyName}',
   'mail.attachmentAdded.body':
     'Hello {firstName} {lastName},\n\n{decidedBy} attached you to {companyName} ({structureId}) as {role}, for {scope}.\n\nThis message is sent automatically; please do not reply.',
+  'mail.gpDesignated.subject': 'Chorus Pro: principal manager designated for {companyName}',
+  'mail.gpDesignated.body':
+    'Hello {firstName} {lastName},\n\n{you, select, designee {{decidedBy}, dematerialisation correspondent, has designated you principal manager of {companyName} ({structureId}): you now handle its requests, users and habilitations, over the whole structure.} other {{decidedBy}, dematerialisation correspondent, has designated {designeeName} ({designee}) principal manager of {companyName} ({structureId}), which you manage.}}\n\nThis message is sent automatically; please do not reply.',
+  'mail.attachmentUndecidable.subject':
+    'Chorus Pro: attachment request with no manager for {companyName}',
+  'mail.attachmentUndecidable.body':
+    'Hello {firstName} {lastName},\n\n{requesterName} ({requester}) asks to be attached to {companyName} ({structureId}), for {scope} (request no. {id}), but no active account can decide it: the structure has no principal manager in office. It falls to you to designate one.\n\nThis message is sent automatically; please do not reply.',
   'mail.gpTransferred.subject': 'Chorus Pro: new principal manager of {companyName}',
   'mail.gpTransferred.body':
     'Hello {firstName} {lastName},\n\n{you, select, former {You handed the principal manager role of {companyName} ({structureId}) over to {successor}; you stay attached to the structure as a plain user.} successor {{former} handed the principal manager role of {companyName} ({structureId}) over to you: you are now its principal manager.} other {The principal manager role of {companyName} ({structureId}) passed from {former} to {successor}.}}\n\nThis message is sent automatically; please do not reply.',

@@ -415,6 +415,8 @@ export const fr = {
   'cmd.structure.import':
     'Importer l’export de l’annuaire des structures ; un nouvel import met à jour',
   'cmd.structure.importServices': 'Importer les services des structures',
+  'cmd.structure.orphans':
+    'Structures de votre périmètre sans gestionnaire principal en fonction, et demandes que personne ne peut traiter',
   'cmd.structure.search': 'Rechercher des structures (sans accents ni casse, classées, paginées)',
   'cmd.structure.show':
     'Afficher une structure : adresse, indicateurs, services, gestionnaire principal, comptes rattachés',
@@ -710,6 +712,13 @@ export const fr = {
   'col.space': 'Espace',
   'col.default': 'Par défaut',
   'col.profile': 'Profil',
+  'col.orphanReason': 'Motif',
+  'col.decidable': 'Décidable',
+  'col.name': 'Nom et prénom',
+  'orphans.reason.NO_PRINCIPAL': 'Sans gestionnaire principal',
+  'orphans.reason.NO_DECIDER': 'Personne pour décider',
+  'orphans.yes': 'oui',
+  'orphans.no': 'non',
   'col.requestedAt': 'Demandé le',
   'col.decidedAt': 'Décidé le',
   'col.decidedBy': 'Décidé par',
@@ -845,11 +854,13 @@ export const fr = {
   'attachment.notFound': 'Demande de rattachement n° {id} introuvable.',
   'attachment.requested':
     'Demande de rattachement n° {id} à {structure} envoyée aux gestionnaires.',
+  'attachment.requestedUndecidable': 'Demande de rattachement n° {id} à {structure} enregistrée.',
   'attachment.approved': '{count, plural, one {# demande validée} other {# demandes validées}}.',
   'attachment.rejected': '{count, plural, one {# demande refusée} other {# demandes refusées}}.',
   'attachment.decidedPartly':
     '{failed, plural, one {# demande sur {total} n’a pas pu être traitée} other {# demandes sur {total} n’ont pas pu être traitées}}.',
   'attachment.added': 'Rattachement n° {id} de {login} à {structure} créé.',
+  'attachment.designated': '{login} est désormais gestionnaire principal de {structure}.',
   'attachment.detached':
     'Vous êtes {title, select, Mme {détachée} M. {détaché} other {détaché·e}} de {structure}.',
   'attachment.detachedServices':
@@ -863,6 +874,12 @@ export const fr = {
   'attachment.accountInactive': 'Le compte {login} n’est pas actif (statut {status}).',
   'attachment.gpExists':
     'La structure {structure} a déjà un gestionnaire principal : le rôle se transmet avec attachment detach --new-manager.',
+  'attachment.gpWholeStructure':
+    'Un gestionnaire principal est rattaché à toute la structure : --service ne s’emploie pas avec --role GESTIONNAIRE_PRINCIPAL.',
+  'attachment.gpEnded':
+    'Un gestionnaire principal dont la validité a pris fin ({until}) ne gérerait rien.',
+  'attachment.undecidable':
+    'Aucun compte actif ne peut traiter cette demande : {structure} n’a pas de gestionnaire principal en fonction. {count, plural, =0 {Aucun correspondant dématérialisation ne couvre cette structure.} one {Adressez-vous au correspondant dématérialisation : {correspondents}.} other {Adressez-vous aux correspondants dématérialisation : {correspondents}.}}',
   'attachment.dateOrder': 'La fin de validité ({until}) précède le début ({from}).',
   'attachment.notAttached': '{login} n’a pas de rattachement à {structure}.',
   'attachment.serviceNotAttached':
@@ -974,6 +991,13 @@ export const fr = {
     'Chorus Pro : vous êtes {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} à {companyName}',
   'mail.attachmentAdded.body':
     'Bonjour {firstName} {lastName},\n\n{decidedBy} vous a {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} à {companyName} ({structureId}) comme {role}, pour {scope}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.gpDesignated.subject': 'Chorus Pro : gestionnaire principal désigné pour {companyName}',
+  'mail.gpDesignated.body':
+    'Bonjour {firstName} {lastName},\n\n{you, select, designee {{decidedBy}, correspondant dématérialisation, vous a {title, select, Mme {désignée} M. {désigné} other {désigné·e}} {title, select, Mme {gestionnaire principale} other {gestionnaire principal}} de {companyName} ({structureId}) : vous en gérez désormais les demandes, les utilisateurs et les habilitations, sur toute la structure.} other {{decidedBy}, correspondant dématérialisation, a désigné {designeeName} ({designee}) gestionnaire principal de {companyName} ({structureId}), dont vous êtes gestionnaire.}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+  'mail.attachmentUndecidable.subject':
+    'Chorus Pro : demande de rattachement sans gestionnaire pour {companyName}',
+  'mail.attachmentUndecidable.body':
+    'Bonjour {firstName} {lastName},\n\n{requesterName} ({requester}) demande un rattachement à {companyName} ({structureId}), pour {scope} (demande n° {id}), mais aucun compte actif ne peut la traiter : la structure n’a pas de gestionnaire principal en fonction. Il vous revient de lui en désigner un.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.gpTransferred.subject': 'Chorus Pro : nouveau gestionnaire principal de {companyName}',
   'mail.gpTransferred.body':
     'Bonjour {firstName} {lastName},\n\n{you, select, former {Vous avez transmis le rôle de gestionnaire principal de {companyName} ({structureId}) à {successor} ; vous restez {title, select, Mme {rattachée} M. {rattaché} other {rattaché·e}} à la structure comme {title, select, Mme {utilisatrice simple} other {utilisateur simple}}.} successor {{former} vous a transmis le rôle de gestionnaire principal de {companyName} ({structureId}) : vous en êtes désormais {title, select, Mme {la gestionnaire principale} other {le gestionnaire principal}}.} other {Le rôle de gestionnaire principal de {companyName} ({structureId}) est passé de {former} à {successor}.}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',

@@ -172,6 +172,11 @@ const auditAction = {
   'attachment.add': ['Rattachement ajouté', 'Attachment added'],
   'attachment.transfer': ['Transfert du gestionnaire principal', 'Principal manager transferred'],
   'attachment.pending': ['Rattachements en attente', 'Pending attachments viewed'],
+  'structure.orphans': [
+    'Structures sans gestionnaire consultées',
+    'Structures without a manager viewed',
+  ],
+  'attachment.designate': ['Désignation du gestionnaire principal', 'Principal manager designated'],
   'subscription.request': ['Demande d’abonnement', 'Subscription requested'],
   'subscription.remove': ['Retrait d’abonnement', 'Subscription removed'],
   'subscription.decide': ['Décision d’abonnement', 'Subscription decision'],

@@ -36,6 +36,19 @@ const EVENTS: Record<MailEvent, Record<string, unknown>> = {
     decidedBy: GP,
   },
   GP_TRANSFERRED: { ...PAU, former: GP, successor: READER.login },
+  GP_DESIGNATED: {
+    ...PAU,
+    designee: READER.login,
+    designeeName: 'Pauline DUFOUR',
+    decidedBy: 'corr@dgfip.finances.gouv.fr',
+  },
+  ATTACHMENT_UNDECIDABLE: {
+    ...PAU,
+    id: 7,
+    requester: 'marc.durand@mairie-pau.fr',
+    requesterName: 'Marc DURAND',
+    services: 'PHARMA',
+  },
   WEEKLY_DIGEST: {
     ...PAU,
     week: '2025-W49',

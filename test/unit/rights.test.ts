@@ -96,6 +96,7 @@ const CORRESPONDENT_ONLY: Action[] = [
   'account.list',
   'audit.read',
   'structure.import',
+  'structure.orphans',
   'sync.madrhas',
   'notification.export',
   'notification.digest',
@@ -172,6 +173,7 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
     'correspondent.create': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'audit.read': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'structure.import': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
+    'structure.orphans': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'sync.madrhas': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'notification.export': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'notification.digest': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
@@ -191,6 +193,7 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
     'attachment.decide': [NM, NM, NM, ok, NM, ok, NM, NM, NM],
     'attachment.add': [NM, NM, NM, ok, NM, ok, NM, NM, NM],
     'attachment.pending': [ok, ok, NM, ok, NM, ok, NM, NM, NM],
+    'attachment.designate': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'subscription.decide': [NM, NM, NM, ok, NM, NM, ok, NM, NM],
     'habilitation.decide': [PO, PO, PO, ok, PO, PO, PO, PO, PO],
     'habilitation.grant': [PO, PO, PO, ok, PO, PO, PO, PO, PO],
@@ -387,6 +390,28 @@ describe('a correspondent acting on an account', () => {
         const decision = authorize(actor({ scope }), 'account.deactivate', target, DAY);
         expect(decision).toEqual(scope.includes(d) ? ALLOW : deny('rights.outOfScope'));
       }),
+    );
+  });
+});
+
+describe('designating the GP of a structure that has none (issue 17)', () => {
+  it('is for the correspondents whose scope covers the structure', () => {
+    const corr = actor({ scope: ['33', '40'] });
+    expect(authorize(corr, 'attachment.designate', structure(S40), DAY)).toEqual(ALLOW);
+    expect(authorize(corr, 'attachment.designate', structure(S64), DAY)).toEqual(
+      deny('rights.outOfScope'),
+    );
+    expect(authorize(corr, 'attachment.designate', structure(SNONE), DAY)).toEqual(
+      deny('rights.outOfScope'),
+    );
+    expect(
+      authorize(actor({ scope: ['*'] }), 'attachment.designate', structure(SNONE), DAY),
+    ).toEqual(ALLOW);
+  });
+
+  it('is never a manager’s, not even the GP’s', () => {
+    expect(authorize(gpOf(S33.id), 'attachment.designate', structure(S33), DAY)).toEqual(
+      deny('rights.correspondentOnly'),
     );
   });
 });
