@@ -453,6 +453,8 @@ export const en: Record<keyof typeof fr, string> = {
   'col.serviceLabel': 'Label',
   'col.label': 'Label',
   'col.services': 'Services',
+  'col.habilitations': 'Habilitations',
+  'col.spaces': 'Spaces',
   'col.accountStatus': 'Account status',
   'col.attachmentStatus': 'Attachment status',
   'csv.unusable': 'File {file} cannot be used: nothing was written.',

@@ -476,6 +476,8 @@ export const fr = {
   'col.serviceLabel': 'Libellé',
   'col.label': 'Libellé',
   'col.services': 'Services',
+  'col.habilitations': 'Habilitations',
+  'col.spaces': 'Espaces',
   'col.accountStatus': 'Statut du compte',
   'col.attachmentStatus': 'Statut du rattachement',
   'csv.unusable': 'Fichier {file} inutilisable : rien n’a été enregistré.',
