@@ -396,7 +396,8 @@ export const en: Record<keyof typeof fr, string> = {
   'cmd.structure.search': 'Search structures (case- and accent-insensitive, ranked, paginated)',
   'cmd.structure.show':
     'Show a structure: address, flags, services, principal manager, attached accounts',
-  'cmd.structure.users': 'List the accounts attached to a structure (export with --format csv)',
+  'cmd.structure.users':
+    'List the accounts attached to a structure with their habilitations and spaces (*: by default; export with --format csv)',
   'cmd.structure.service': "A structure's services, kept by its managers",
   'cmd.structure.service.add': 'Add a service to the structure',
   'cmd.structure.service.edit': "Change a service's label or dates",

@@ -419,7 +419,7 @@ export const fr = {
   'cmd.structure.show':
     'Afficher une structure : adresse, indicateurs, services, gestionnaire principal, comptes rattachés',
   'cmd.structure.users':
-    'Lister les utilisateurs rattachés à une structure (exportable avec --format csv)',
+    'Lister les utilisateurs d’une structure avec leurs habilitations et leurs espaces (* : par défaut ; exportable avec --format csv)',
   'cmd.structure.service': 'Services d’une structure, par ses gestionnaires',
   'cmd.structure.service.add': 'Ajouter un service à la structure',
   'cmd.structure.service.edit': 'Modifier le libellé ou les dates d’un service',
