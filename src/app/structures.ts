@@ -2,11 +2,20 @@ import { displayIdentifier } from '../domain/identifiers.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import { checkServiceCode } from '../domain/structure.js';
 import { queryTokens } from '../domain/text.js';
-import { ATTACHMENT_STATUSES, isOneOf, type IdentifierType } from '../domain/enums.js';
+import {
+  ATTACHMENT_STATUSES,
+  SPACES,
+  isOneOf,
+  type IdentifierType,
+  type Space,
+} from '../domain/enums.js';
 import { ConflictError, InvalidInputError } from '../errors.js';
 import type { ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
+import * as structureUsersRepo from '../db/structure-users.repository.js';
+import { attachmentFacts } from '../db/request.repository.js';
+import { deriveDefaultSubscriptions } from '../domain/subscription.js';
 import { diff } from '../domain/account.js';
 import { runUseCase, type UseCase } from './use-case.js';
 
@@ -166,7 +175,30 @@ export interface StructureUser {
   services: string[];
   dateStart: string | null;
   dateEnd: string | null;
+  /** The validated habilitations on the structure or its services: `PROFILE` or `PROFILE:SERVICE`. */
+  habilitations: string[];
+  /** Its spaces there: the default ones its valid attachment brings, and the validated requests. */
+  spaces: UserSpace[];
 }
+
+export interface UserSpace {
+  space: Space;
+  /** null: the whole structure. */
+  service: string | null;
+  /** Brought by the attachment without asking (derived, not stored). */
+  default: boolean;
+}
+
+/** A habilitation as `structure users` names it: its profile, and its service when it has one. */
+export const habilitationCode = (profile: string, service: string | null) =>
+  service === null ? profile : `${profile}:${service}`;
+
+const byPlaceThenSpace = (a: UserSpace, b: UserSpace) =>
+  (a.service ?? '') < (b.service ?? '')
+    ? -1
+    : (a.service ?? '') > (b.service ?? '')
+      ? 1
+      : SPACES.indexOf(a.space) - SPACES.indexOf(b.space) || Number(b.default) - Number(a.default);
 
 /** Live attachments by default: refused requests and ended attachments are history, not users. */
 export const DEFAULT_USER_STATUSES = ['VALIDEE', 'EN_COURS_DE_VALIDATION', 'DESACTIVEE'] as const;
@@ -184,7 +216,46 @@ export async function structureUsers(
     const known = statuses.filter((v) => isOneOf(ATTACHMENT_STATUSES, v));
     if (known.length === 0) return [];
     const rows = await structures.structureUsers(uc.trx, store.dialect, s.id, known);
-    return rows.map(({ id: _id, ...r }) => r);
+    // one query per kind for the whole structure, gathered by account
+    const [habilitations, subscriptions, facts] = await Promise.all([
+      structureUsersRepo.structureHabilitations(uc.trx, s.id),
+      structureUsersRepo.structureSubscriptions(uc.trx, s.id),
+      attachmentFacts(uc.trx, { structureId: s.id }),
+    ]);
+    const derived = deriveDefaultSubscriptions(facts, uc.today);
+    const codes = new Map(
+      (
+        await structures.serviceCodes(uc.trx, [
+          ...new Set(derived.flatMap((d) => (d.serviceId === null ? [] : [d.serviceId]))),
+        ])
+      ).map((c) => [c.id, c.code]),
+    );
+    const habsOf = new Map<number, string[]>();
+    for (const h of habilitations)
+      habsOf.set(h.accountId, [
+        ...(habsOf.get(h.accountId) ?? []),
+        habilitationCode(h.profile, h.serviceCode),
+      ]);
+    const spacesOf = new Map<number, UserSpace[]>();
+    const addSpace = (accountId: number, space: UserSpace) => {
+      const list = spacesOf.get(accountId) ?? [];
+      if (!list.some((x) => x.space === space.space && x.service === space.service))
+        list.push(space);
+      spacesOf.set(accountId, list);
+    };
+    for (const d of derived)
+      addSpace(d.accountId, {
+        space: d.space,
+        service: d.serviceId === null ? null : (codes.get(d.serviceId) ?? null),
+        default: true,
+      });
+    for (const sub of subscriptions)
+      addSpace(sub.accountId, { space: sub.space, service: sub.serviceCode, default: false });
+    return rows.map(({ id: _id, accountId, ...r }) => ({
+      ...r,
+      habilitations: [...new Set(habsOf.get(accountId) ?? [])].sort(),
+      spaces: [...(spacesOf.get(accountId) ?? [])].sort(byPlaceThenSpace),
+    }));
   });
 }
 

@@ -116,7 +116,7 @@ const SERVICE_COLUMNS: Column<ServiceView>[] = [
   { key: 'dateEnd', label: 'col.dateEnd', priority: 4 },
 ];
 
-const USER_COLUMNS: Column<StructureUser>[] = [
+const USER_COLUMNS: Column<FlatUser>[] = [
   { key: 'login', label: 'col.login', priority: 1, min: 16 },
   { key: 'lastName', label: 'col.lastName', priority: 1, min: 8 },
   { key: 'firstName', label: 'col.firstName', priority: 2, min: 8 },
@@ -127,7 +127,52 @@ const USER_COLUMNS: Column<StructureUser>[] = [
   { key: 'services', label: 'col.services', priority: 4 },
   { key: 'dateStart', label: 'col.dateStart', priority: 5 },
   { key: 'dateEnd', label: 'col.dateEnd', priority: 6 },
+  {
+    key: 'habilitations',
+    label: 'col.habilitations',
+    priority: 4,
+    min: 14,
+    lines: true,
+    show: (v, _row, lang) =>
+      (v as string[]).map((code) => placed('profile', code, lang)).join('\n'),
+  },
+  {
+    key: 'spaces',
+    label: 'col.spaces',
+    priority: 4,
+    min: 14,
+    lines: true,
+    show: (v, _row, lang) =>
+      (v as string[])
+        .map((code) =>
+          code.endsWith(DEFAULT_MARK)
+            ? placed('space', code.slice(0, -DEFAULT_MARK.length), lang, DEFAULT_MARK)
+            : placed('space', code, lang),
+        )
+        .join('\n'),
+  },
 ];
+
+/** How a default space is marked in a table, CSV or workbook (JSON says `default: true`). */
+const DEFAULT_MARK = '*';
+
+/** `CODE` or `CODE:SERVICE` as people read it: `Libellé (SERVICE)`, a mark after the label. */
+function placed(kind: 'profile' | 'space', code: string, lang: Lang, mark = ''): string {
+  const [value, service] = code.split(':');
+  const text = labelOf(kind, value!, lang) + mark;
+  return service === undefined ? text : `${text} (${service})`;
+}
+
+/** A user's row for a table, CSV or workbook: its spaces as codes, the default ones marked. */
+const flatUser = (u: StructureUser): FlatUser => ({
+  ...u,
+  spaces: u.spaces.map(
+    (sp) =>
+      (sp.service === null ? sp.space : `${sp.space}:${sp.service}`) +
+      (sp.default ? DEFAULT_MARK : ''),
+  ),
+});
+type FlatUser = Omit<StructureUser, 'spaces'> & { spaces: string[] };
 
 const importOptions = z.object({
   FILE: z.string().min(1),
@@ -349,7 +394,9 @@ export function structureCommand(lang: Lang): Command {
       const users = await withStore(g.store, (s) =>
         structureUsers(s, actor, id, opts.status ?? DEFAULT_USER_STATUSES),
       );
-      await g.out.list(users, USER_COLUMNS);
+      // JSON keeps each space an object ({ space, service, default }); the others join codes
+      if (g.format === 'json') g.out.json(users);
+      else await g.out.list(users.map(flatUser), USER_COLUMNS);
     });
 
   const service = structure

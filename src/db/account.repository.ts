@@ -109,13 +109,22 @@ export async function accountTarget(
 
 /** The acting account with what it holds: scope, validated attachments, granted habilitations. */
 export async function loadActor(db: Db, account: AccountRow): Promise<Actor> {
-  const [scope, attachments, habilitations] = await Promise.all([
+  const [scope, held, links, habilitations] = await Promise.all([
     scopeOf(db, account.id),
     db
       .selectFrom('attachment')
-      .select(['structureId', 'role', 'dateStart', 'dateEnd'])
+      .select(['id', 'structureId', 'role', 'dateStart', 'dateEnd'])
       .where('accountId', '=', account.id)
       .where('status', '=', 'VALIDEE')
+      .execute(),
+    db
+      .selectFrom('attachmentService')
+      .innerJoin('attachment', 'attachment.id', 'attachmentService.attachmentId')
+      .select(['attachmentService.attachmentId', 'attachmentService.serviceId'])
+      .where('attachment.accountId', '=', account.id)
+      .where('attachment.status', '=', 'VALIDEE')
+      .where('attachmentService.status', '=', 'VALIDEE')
+      .orderBy('attachmentService.serviceId')
       .execute(),
     db
       .selectFrom('habilitation')
@@ -124,12 +133,16 @@ export async function loadActor(db: Db, account: AccountRow): Promise<Actor> {
       .where('status', '=', 'VALIDEE')
       .execute(),
   ]);
+  // the services each attachment is limited to (validated links); none: the whole structure
+  const services = new Map<number, number[]>();
+  for (const l of links)
+    services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.serviceId]);
   return {
     id: account.id,
     login: account.login,
     status: account.status,
     scope,
-    attachments,
+    attachments: held.map(({ id, ...a }) => ({ ...a, services: services.get(id) ?? [] })),
     habilitations,
   };
 }

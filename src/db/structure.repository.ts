@@ -324,6 +324,7 @@ export async function structureUsers(
     .innerJoin('account', 'account.id', 'attachment.accountId')
     .select([
       'attachment.id',
+      'attachment.accountId',
       'account.login',
       'account.lastName',
       'account.firstName',

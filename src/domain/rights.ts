@@ -59,6 +59,8 @@ export interface ActorAttachment {
   role: Role;
   dateStart: string | null;
   dateEnd: string | null;
+  /** The services it is limited to (validated links); empty: the whole structure. */
+  services: number[];
 }
 
 export interface ActorHabilitation {
@@ -226,6 +228,25 @@ export function mayChangeStructure(
   return structureInScope(scope, before) && structureInScope(scope, after);
 }
 
+/**
+ * Whether a valid attachment covers the structure, or one of its services: an attachment to the
+ * whole structure covers every service; one limited to services covers only those, and not the
+ * whole structure (SPEC 6: subscriptions on the structure or the services one is attached to).
+ */
+export function isAttachedTo(
+  actor: Actor,
+  structureId: number,
+  serviceId: number | null,
+  day: string,
+): boolean {
+  return actor.attachments.some(
+    (a) =>
+      a.structureId === structureId &&
+      withinDates(a, day) &&
+      (a.services.length === 0 || (serviceId !== null && a.services.includes(serviceId))),
+  );
+}
+
 /** A validated attachment to the structure (any role) whose dates include `day`. */
 export function isAttached(actor: Actor, structureId: number, day: string): boolean {
   return actor.attachments.some((a) => a.structureId === structureId && withinDates(a, day));
@@ -274,6 +295,10 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
     return accountInScope(scope, target) ? ALLOW : deny('rights.outOfScope');
   }
 
+  if (action === 'subscription.request' && target.kind === 'structure')
+    return isAttachedTo(actor, target.id, target.serviceId ?? null, day)
+      ? ALLOW
+      : deny('rights.notAttached');
   if (ATTACHED_REQUESTS.has(action) && target.kind === 'structure')
     return isAttached(actor, target.id, day) ? ALLOW : deny('rights.notAttached');
   if (HOLDER_ONLY.has(action))

@@ -398,7 +398,8 @@ export const en: Record<keyof typeof fr, string> = {
   'cmd.structure.search': 'Search structures (case- and accent-insensitive, ranked, paginated)',
   'cmd.structure.show':
     'Show a structure: address, flags, services, principal manager, attached accounts',
-  'cmd.structure.users': 'List the accounts attached to a structure (export with --format csv)',
+  'cmd.structure.users':
+    'List the accounts attached to a structure with their habilitations and spaces (*: by default; export with --format csv)',
   'cmd.structure.service': "A structure's services, kept by its managers",
   'cmd.structure.service.add': 'Add a service to the structure',
   'cmd.structure.service.edit': "Change a service's label or dates",
@@ -455,6 +456,8 @@ export const en: Record<keyof typeof fr, string> = {
   'col.serviceLabel': 'Label',
   'col.label': 'Label',
   'col.services': 'Services',
+  'col.habilitations': 'Habilitations',
+  'col.spaces': 'Spaces',
   'col.accountStatus': 'Account status',
   'col.attachmentStatus': 'Attachment status',
   'csv.unusable': 'File {file} cannot be used: nothing was written.',

@@ -421,7 +421,7 @@ export const fr = {
   'cmd.structure.show':
     'Afficher une structure : adresse, indicateurs, services, gestionnaire principal, comptes rattachés',
   'cmd.structure.users':
-    'Lister les utilisateurs rattachés à une structure (exportable avec --format csv)',
+    'Lister les utilisateurs d’une structure avec leurs habilitations et leurs espaces (* : par défaut ; exportable avec --format csv)',
   'cmd.structure.service': 'Services d’une structure, par ses gestionnaires',
   'cmd.structure.service.add': 'Ajouter un service à la structure',
   'cmd.structure.service.edit': 'Modifier le libellé ou les dates d’un service',
@@ -478,6 +478,8 @@ export const fr = {
   'col.serviceLabel': 'Libellé',
   'col.label': 'Libellé',
   'col.services': 'Services',
+  'col.habilitations': 'Habilitations',
+  'col.spaces': 'Espaces',
   'col.accountStatus': 'Statut du compte',
   'col.attachmentStatus': 'Statut du rattachement',
   'csv.unusable': 'Fichier {file} inutilisable : rien n’a été enregistré.',

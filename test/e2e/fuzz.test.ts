@@ -634,7 +634,8 @@ async function prepare(location: string, cwd: string): Promise<Known> {
   await must(
     location,
     cwd,
-    as(HOLDER, 'subscription', 'request', PAU_SIRET, 'FACTURES_RECUES'),
+    // on a service it is attached to (issue 17: not the whole structure)
+    as(HOLDER, 'subscription', 'request', PAU_SIRET, 'FACTURES_TRAVAUX', '--service', 'SERV-CULT'),
     [0],
   );
   const pdf = path.join(cwd, 'rib.pdf');

@@ -55,7 +55,7 @@ const ROW = {
 };
 
 const USERS_HEADER =
-  'login;lastName;firstName;email;accountStatus;role;status;services;dateStart;dateEnd';
+  'login;lastName;firstName;email;accountStatus;role;status;services;dateStart;dateEnd;habilitations;spaces';
 
 const REJECTED_14 =
   'ligne 14 : Identifiant : SIRET invalide « 21640445900011 » (14 chiffres, clé de Luhn)';
@@ -747,7 +747,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       await createAccount(fresh.location, PAULINE);
       await createAccount(fresh.location, HELENE, '--nom', 'LEFÈVRE', '--prenom', 'Hélène');
       await makeManager(fresh.location, PAULINE, PAU);
-      const gpRow = `${PAULINE};DUFOUR;Pauline;${PAULINE};ACTIF;GESTIONNAIRE_PRINCIPAL;VALIDEE;;;`;
+      const gpRow = `${PAULINE};DUFOUR;Pauline;${PAULINE};ACTIF;GESTIONNAIRE_PRINCIPAL;VALIDEE;;;;;MON_COMPTE*,FACTURES_EMISES*,FACTURES_RECUES*,ACTIVITES_GESTIONNAIRE*`;
       const byCorr = await cli.corr('structure', 'users', PAU, '--format', 'csv');
       expect(byCorr.code).toBe(0);
       expect(byCorr.stdout).toBe(crlf(USERS_HEADER, gpRow));

@@ -256,9 +256,12 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     const users = await cli.corr('structure', 'users', PAU, '--format', 'csv');
     expect(users.code).toBe(0);
     expect(users.stdout).toBe(
-      'login;lastName;firstName;email;accountStatus;role;status;services;dateStart;dateEnd\r\n' +
-        `${JEAN};MARTIN;Jean;${JEAN};ACTIF;UTILISATEUR;VALIDEE;SERV-CULT,SERV-ETAT-CIVIL;2024-02-01;2026-12-31\r\n` +
-        `${PAULINE};DUFOUR;Pauline;${PAULINE};ACTIF;GESTIONNAIRE_PRINCIPAL;VALIDEE;;2024-01-01;\r\n`,
+      'login;lastName;firstName;email;accountStatus;role;status;services;dateStart;dateEnd;habilitations;spaces\r\n' +
+        `${JEAN};MARTIN;Jean;${JEAN};ACTIF;UTILISATEUR;VALIDEE;SERV-CULT,SERV-ETAT-CIVIL;2024-02-01;2026-12-31;;` +
+        'MON_COMPTE:SERV-CULT*,FACTURES_EMISES:SERV-CULT*,FACTURES_RECUES:SERV-CULT*,' +
+        'MON_COMPTE:SERV-ETAT-CIVIL*,FACTURES_EMISES:SERV-ETAT-CIVIL*,FACTURES_RECUES:SERV-ETAT-CIVIL*\r\n' +
+        `${PAULINE};DUFOUR;Pauline;${PAULINE};ACTIF;GESTIONNAIRE_PRINCIPAL;VALIDEE;;2024-01-01;;;` +
+        'MON_COMPTE*,FACTURES_EMISES*,FACTURES_RECUES*,ACTIVITES_GESTIONNAIRE*\r\n',
     );
     // nothing of the rejected rows: neither Marc (lines 7–8) nor the two GPs (12–13)
     for (const login of [

@@ -220,6 +220,12 @@ describe.each(DIALECTS)('structure rights and services (%s)', (dialect) => {
         services: ['SERV-CULT'],
         dateStart: '2025-01-01',
         dateEnd: null,
+        habilitations: [],
+        spaces: ['MON_COMPTE', 'FACTURES_EMISES', 'FACTURES_RECUES'].map((space) => ({
+          space,
+          service: 'SERV-CULT',
+          default: true,
+        })),
       });
       expect(users.find((u) => u.login === GP)).toMatchObject({
         role: 'GESTIONNAIRE_PRINCIPAL',

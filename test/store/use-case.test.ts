@@ -299,7 +299,13 @@ describe.each(DIALECTS)('runUseCase (%s)', (dialect) => {
       status: 'ACTIF',
       scope: ['64'],
       attachments: [
-        { structureId: s1, role: 'GESTIONNAIRE_PRINCIPAL', dateStart: '2025-01-01', dateEnd: null },
+        {
+          structureId: s1,
+          role: 'GESTIONNAIRE_PRINCIPAL',
+          dateStart: '2025-01-01',
+          dateEnd: null,
+          services: [],
+        },
       ],
       habilitations: [],
     });

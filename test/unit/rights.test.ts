@@ -45,6 +45,7 @@ function actor(p: {
       role: 'UTILISATEUR',
       dateStart: null,
       dateEnd: null,
+      services: [],
       ...a,
     })),
     habilitations: p.habilitations ?? [],
@@ -805,4 +806,52 @@ describe('structure.read and notification.read', () => {
         expect(authorize(a, action, target, DAY)).toEqual(ALLOW);
     },
   );
+});
+
+describe('subscriptions only where the holder is attached (issue 17, point 5)', () => {
+  const SERVICE_C = 12; // a third service of S33
+  const onServices = (services: number[], dates: Partial<ActorAttachment> = {}) =>
+    actor({ attachments: [{ structureId: S33.id, role: 'UTILISATEUR', services, ...dates }] });
+  const ask = (a: Actor, serviceId: number | null, s = S33) =>
+    authorize(a, 'subscription.request', structure(s, serviceId), DAY);
+
+  it('an attachment limited to services covers those services only', () => {
+    const a = onServices([SERVICE_A, SERVICE_B]);
+    expect(ask(a, SERVICE_A)).toEqual(ALLOW);
+    expect(ask(a, SERVICE_B)).toEqual(ALLOW);
+    expect(ask(a, SERVICE_C)).toEqual(deny('rights.notAttached'));
+  });
+
+  it('an attachment limited to services does not cover the whole structure', () => {
+    expect(ask(onServices([SERVICE_A]), null)).toEqual(deny('rights.notAttached'));
+  });
+
+  it('an attachment to the whole structure covers it and every service', () => {
+    const a = onServices([]);
+    expect(ask(a, null)).toEqual(ALLOW);
+    expect(ask(a, SERVICE_C)).toEqual(ALLOW);
+  });
+
+  it('two attachments to the structure: the wider one counts', () => {
+    const a = actor({
+      attachments: [
+        { structureId: S33.id, services: [SERVICE_A] },
+        { structureId: S33.id, services: [] },
+      ],
+    });
+    expect(ask(a, SERVICE_B)).toEqual(ALLOW);
+  });
+
+  it('an attachment to another structure, or outside its dates, covers nothing', () => {
+    expect(ask(onServices([]), null, S40)).toEqual(deny('rights.notAttached'));
+    expect(ask(onServices([SERVICE_A], { dateEnd: '2024-06-14' }), SERVICE_A)).toEqual(
+      deny('rights.notAttached'),
+    );
+  });
+
+  it('a habilitation request still needs only an attachment to the structure', () => {
+    expect(
+      authorize(onServices([SERVICE_A]), 'habilitation.request', structure(S33, SERVICE_C), DAY),
+    ).toEqual(ALLOW);
+  });
 });

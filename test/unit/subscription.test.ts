@@ -207,7 +207,7 @@ describe('rights of requests (issue 5 B additions to rights.ts)', () => {
   const attached = (
     role: Role = 'UTILISATEUR',
     dates: { dateStart?: string | null; dateEnd?: string | null } = {},
-  ) => ({ structureId: 10, role, dateStart: null, dateEnd: null, ...dates });
+  ) => ({ structureId: 10, role, dateStart: null, dateEnd: null, services: [], ...dates });
 
   it('a holder requests a subscription or habilitation only on a structure it is attached to', () => {
     for (const action of ['subscription.request', 'habilitation.request'] as const) {
