@@ -23,6 +23,8 @@ export interface AuditView {
   outcome: string;
   changes: unknown;
   runId: number | null;
+  /** Why the change was made (`--reason`); null when none was given. */
+  reason: string | null;
   hash: string;
 }
 
@@ -36,6 +38,7 @@ function toView(e: Omit<ChainedEntry, 'outcome'> & { outcome: string }): AuditVi
     outcome: e.outcome,
     changes: e.changes === null ? null : JSON.parse(e.changes),
     runId: e.runId,
+    reason: e.reason ?? null,
     hash: e.hash,
   };
 }

@@ -237,7 +237,8 @@ export function attachmentCommand(lang: Lang): Command {
       const { decideAttachments } = await import('../app/attachments.js');
       await reportDecisions(
         g,
-        await withStore(g.store, (s) =>
+        // the decision's reason is the audit entry's, asked for or given
+        await withStore({ ...g.store, reason }, (s) =>
           decideAttachments(s, actor, ID, { approve: false, reason }),
         ),
         'attachment.rejected',

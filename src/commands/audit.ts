@@ -32,6 +32,7 @@ const COLUMNS: Column<AuditView>[] = [
     priority: 2,
     min: 20,
   },
+  { key: 'reason', label: 'col.reason', priority: 4, min: 12 },
 ];
 
 /** What `audit export` writes as CSV or xlsx: every field of an entry, the hash whole. */

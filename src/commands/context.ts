@@ -10,6 +10,7 @@ import { activeProfile, profileIfReadable, type Profile } from '../app/config.js
 import { lockTimeout, storeLocation } from '../app/location.js';
 import type { StoreAccess } from '../app/session.js';
 import { count, login as loginSchema } from '../domain/fields.js';
+import { hasControlOrBidi } from '../domain/text.js';
 
 /** What every command knows once the global options (SPEC 4) are read. */
 export interface Globals {
@@ -21,6 +22,8 @@ export interface Globals {
   format: Format;
   lang: Lang;
   yes: boolean;
+  /** Why the command makes its changes (`--reason`, a command's own included); kept in the audit log. */
+  reason: string | undefined;
   quiet: boolean;
   verbose: boolean;
   out: Output;
@@ -35,6 +38,13 @@ const globalsSchema = z.object({
   output: z.string().min(1).optional(),
   lang: z.string().optional(),
   yes: z.boolean().optional(),
+  reason: z
+    .string()
+    .trim()
+    .min(1, { error: 'validation.reason' })
+    .max(500, { error: 'validation.reason' })
+    .refine((v) => !hasControlOrBidi(v), { error: 'validation.reason' })
+    .optional(),
   quiet: z.boolean().optional(),
   verbose: z.boolean().optional(),
 });
@@ -54,12 +64,14 @@ export function globalsOf(cmd: Command): Globals {
       clock: io.clock,
       lockTimeoutMs: lockTimeout(io.env),
       alive: io.parentAlive,
+      reason: o.reason,
     },
     io,
     as: o.as,
     format,
     lang,
     yes: o.yes ?? false,
+    reason: o.reason,
     quiet,
     verbose,
     out: new Output({

@@ -32,7 +32,19 @@ export async function appendAudit(
   await bulkInsert(
     db,
     'audit_log',
-    ['seq', 'at', 'actor', 'action', 'target', 'outcome', 'changes', 'run_id', 'prev_hash', 'hash'],
+    [
+      'seq',
+      'at',
+      'actor',
+      'action',
+      'target',
+      'outcome',
+      'changes',
+      'run_id',
+      'reason',
+      'prev_hash',
+      'hash',
+    ],
     chained.map((e) => [
       e.seq,
       e.at,
@@ -42,6 +54,7 @@ export async function appendAudit(
       e.outcome,
       e.changes,
       e.runId,
+      e.reason ?? null,
       e.prevHash,
       e.hash,
     ]),
