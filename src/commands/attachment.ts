@@ -7,7 +7,7 @@ import { ATTACHMENT_STATUSES, ROLES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
-import { askText } from '../ui/prompts.js';
+import { askText, confirm } from '../ui/prompts.js';
 import { reportBulk } from './batch.js';
 import { actorOf, examples, globalsOf, parse, type Globals } from './context.js';
 
@@ -76,6 +76,23 @@ async function requiredText(
     g.out.t(label),
     (v) => (text.safeParse(v).success ? null : 'validation.required'),
     flag,
+  );
+}
+
+/**
+ * Whether the actor is the principal manager of `structure` (as typed: `SIRET:…` or the
+ * identifier alone): detaching then asks for a confirmation (issue 17 point 9).
+ */
+async function detachesAsGp(g: Globals, actor: string, structure: string): Promise<boolean> {
+  const { listAttachments } = await import('../app/attachments.js');
+  const mine = await withStore(g.store, (s) => listAttachments(s, actor, {}));
+  const typed = structure.trim();
+  return mine.some(
+    (a) =>
+      a.role === 'GESTIONNAIRE_PRINCIPAL' &&
+      a.status === 'VALIDEE' &&
+      (a.structure.toUpperCase() === typed.toUpperCase() ||
+        a.structure.slice(a.structure.indexOf(':') + 1) === typed),
   );
 }
 
@@ -306,13 +323,24 @@ export function attachmentCommand(lang: Lang): Command {
       examples(
         lang,
         'chorus-admin --as pauline.dufour@mairie-pau.fr attachment detach 21640445900010',
-        'chorus-admin --as gp@mairie-pau.fr attachment detach 21640445900010 --new-manager gs@mairie-pau.fr',
+        'chorus-admin --as gp@mairie-pau.fr attachment detach 21640445900010 --new-manager gs@mairie-pau.fr --yes',
       ),
     )
     .action(async (structure: string, opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const input = parse(z.object({ service: codes, newManager: f.login.optional() }), opts);
+      // a GP leaving, or handing the role over, confirms it (--yes), as `file remove` does
+      if (
+        !g.yes &&
+        (await detachesAsGp(g, actor, structure)) &&
+        !(await confirm(g.out, false, 'attachment.confirmDetachGp', {
+          structure: structure.trim(),
+          hasSuccessor: input.newManager === undefined ? 'no' : 'yes',
+          login: input.newManager ?? '',
+        }))
+      )
+        return g.out.info('output.cancelled');
       const { detach } = await import('../app/attachments.js');
       const r = await withStore(g.store, (s) =>
         detach(s, actor, {

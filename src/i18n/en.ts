@@ -802,6 +802,8 @@ export const en: Record<keyof typeof fr, string> = {
   'col.alreadyQueued': 'Already queued',
   'attachment.askComment': 'Comment of the request',
   'attachment.askReason': 'Reason for the rejection',
+  'attachment.confirmDetachGp':
+    '{hasSuccessor, select, yes {Hand the principal manager role of {structure} over to {login}?} other {You are the principal manager of {structure}: detach yourself from it?}}',
   'attachment.notFound': 'Attachment request no. {id} not found.',
   'attachment.requested': 'Attachment request no. {id} to {structure} sent to the managers.',
   'attachment.approved': '{count, plural, one {# request approved} other {# requests approved}}.',

@@ -845,6 +845,8 @@ export const fr = {
   'col.alreadyQueued': 'Déjà en file',
   'attachment.askComment': 'Commentaire de la demande',
   'attachment.askReason': 'Motif du refus',
+  'attachment.confirmDetachGp':
+    '{hasSuccessor, select, yes {Transmettre à {login} le rôle de gestionnaire principal de {structure} ?} other {Vous êtes le gestionnaire principal de {structure} : vous en détacher ?}}',
   'attachment.notFound': 'Demande de rattachement n° {id} introuvable.',
   'attachment.requested':
     'Demande de rattachement n° {id} à {structure} envoyée aux gestionnaires.',
