@@ -82,6 +82,8 @@ export const en: Record<keyof typeof fr, string> = {
   'opt.auditActor': 'filter by actor (login)',
   'opt.auditTarget': 'filter by target (account:login, or the login alone)',
   'opt.auditAction': 'filter by action (account.create…)',
+  'opt.auditStructure':
+    'one structure’s history: it, its services, attachments, habilitations and subscriptions',
   'opt.auditAnchor':
     'anchors file: one “audit head --json” line per recorded head, each must still be in the chain',
   'help.usage': 'Usage:',

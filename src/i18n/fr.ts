@@ -86,6 +86,8 @@ export const fr = {
   'opt.auditActor': 'filtrer par auteur (identifiant)',
   'opt.auditTarget': 'filtrer par cible (account:login, ou le login seul)',
   'opt.auditAction': 'filtrer par action (account.create…)',
+  'opt.auditStructure':
+    'l’historique d’une structure : elle, ses services, rattachements, habilitations et abonnements',
   'opt.auditAnchor':
     'fichier d’ancres : une ligne « audit head --json » par tête relevée, chacune doit être encore dans la chaîne',
   'help.usage': 'Utilisation :',
