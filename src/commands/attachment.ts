@@ -7,9 +7,16 @@ import { ATTACHMENT_STATUSES, ROLES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
-import { askText, confirm } from '../ui/prompts.js';
+import { askText, confirm, interactive } from '../ui/prompts.js';
 import { reportBulk } from './batch.js';
-import { actorOf, examples, globalsOf, parse, type Globals } from './context.js';
+import {
+  actorOf,
+  askReasonIfMissing,
+  examples,
+  globalsOf,
+  parse,
+  type Globals,
+} from './context.js';
 
 /** `attachment …`: requests, decisions, managers' additions, detachment and the GP transfer (SPEC 7). */
 
@@ -292,6 +299,8 @@ export function attachmentCommand(lang: Lang): Command {
           }),
           { LOGIN: login, ...opts },
         );
+        // designating a GP says why on a terminal
+        if (input.role === 'GESTIONNAIRE_PRINCIPAL') await askReasonIfMissing(g);
         const { addAttachment } = await import('../app/attachments.js');
         const made = await withStore(g.store, (s) =>
           addAttachment(s, actor, {
@@ -330,17 +339,18 @@ export function attachmentCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const input = parse(z.object({ service: codes, newManager: f.login.optional() }), opts);
-      // a GP leaving, or handing the role over, confirms it (--yes), as `file remove` does
-      if (
-        !g.yes &&
-        (await detachesAsGp(g, actor, structure)) &&
-        !(await confirm(g.out, false, 'attachment.confirmDetachGp', {
+      // a GP leaving, or handing the role over, confirms it (--yes), as `file remove` does, and
+      // says why on a terminal
+      const asks = !g.yes || (g.reason === undefined && interactive(g.out));
+      if (asks && (await detachesAsGp(g, actor, structure))) {
+        const sure = await confirm(g.out, g.yes, 'attachment.confirmDetachGp', {
           structure: structure.trim(),
           hasSuccessor: input.newManager === undefined ? 'no' : 'yes',
           login: input.newManager ?? '',
-        }))
-      )
-        return g.out.info('output.cancelled');
+        });
+        if (!sure) return g.out.info('output.cancelled');
+        await askReasonIfMissing(g);
+      }
       const { detach } = await import('../app/attachments.js');
       const r = await withStore(g.store, (s) =>
         detach(s, actor, {

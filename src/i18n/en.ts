@@ -208,6 +208,7 @@ export const en: Record<keyof typeof fr, string> = {
   'prompt.noWords': 'n, no, non',
   'prompt.yesLabel': 'yes',
   'prompt.noLabel': 'no',
+  'prompt.reason': 'Reason (optional, kept in the audit log; Enter for none)',
   'prompt.invalid': 'Answer y (yes) or n (no).',
   'prompt.key.navigate': 'navigate',
   'prompt.key.choose': 'select',

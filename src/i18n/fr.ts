@@ -214,6 +214,7 @@ export const fr = {
   'prompt.noWords': 'n, non, no',
   'prompt.yesLabel': 'oui',
   'prompt.noLabel': 'non',
+  'prompt.reason': 'Motif (facultatif, gardé au journal ; Entrée pour aucun)',
   'prompt.invalid': 'Répondez o (oui) ou n (non).',
   'prompt.key.navigate': 'naviguer',
   'prompt.key.choose': 'choisir',

@@ -69,8 +69,11 @@ describe.each(DIALECTS)(
             asked.push(message);
             return Promise.resolve(answer);
           },
-          // the reason a destructive command asks for: none given
-          input: () => Promise.resolve(''),
+          // the reason a destructive command asks for
+          input: (message: string) => {
+            asked.push(message);
+            return Promise.resolve('Mutation');
+          },
           select: () => Promise.reject(new Error('no select expected')),
           checkbox: () => Promise.reject(new Error('no checkbox expected')),
         },
@@ -118,6 +121,12 @@ describe.each(DIALECTS)(
         GS,
       ]);
       expect(accepted.code, accepted.stderr).toBe(0);
+      expect(accepted.asked).toEqual([
+        `Transmettre à ${GS} le rôle de gestionnaire principal de ${PAU.identifier} ?`,
+        'Motif (facultatif, gardé au journal ; Entrée pour aucun)',
+      ]);
+      const log = json(await cli.corr('audit', 'list', '--actor', GP, '--json'));
+      expect(log[0]).toMatchObject({ action: 'attachment.transfer', reason: 'Mutation' });
       expect(await roleOf(GS)).toBe('GESTIONNAIRE_PRINCIPAL');
       expect(await roleOf(GP)).toBe('UTILISATEUR');
     });

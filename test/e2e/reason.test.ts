@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { run as runProgram } from '../../src/cli.js';
+import { testIo } from '../helpers/cli.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import {
+  CORR,
   HEAVY,
   PAU,
   PAULINE,
@@ -215,5 +218,66 @@ describe.each(DIALECTS)('--reason (%s)', HEAVY, (dialect) => {
     );
     expect(bodies.find((m) => m.toAddress === EN)!.body).toContain('Reason: Checked');
     expect(bodies.find((m) => m.toAddress === JEAN)!.body).not.toContain('Motif');
+  });
+
+  /** The program on a terminal as CORR: yes to confirmations, `answer` to the reason asked. */
+  const onTerminal = async (answer: string, args: string[]) => {
+    const asked: string[] = [];
+    const { io, result } = testIo({
+      now: NOW,
+      prompter: {
+        confirm: () => Promise.resolve(true),
+        input: (message: string) => {
+          asked.push(message);
+          return Promise.resolve(answer);
+        },
+        select: () => Promise.reject(new Error('no select expected')),
+        checkbox: () => Promise.reject(new Error('no checkbox expected')),
+      },
+    });
+    Object.assign(io.stdin, { isTTY: true });
+    Object.assign(io.stderr, { isTTY: true });
+    const code = await runProgram(['--db', fresh.location, '--as', CORR, ...args], io);
+    await new Promise((resolve) => setImmediate(resolve));
+    return { ...result(code), asked };
+  };
+  const reasonsOf = async () =>
+    json<{ action: string; reason: string | null }[]>(
+      await cli.corr('audit', 'list', '--target', PAULINE, '--json'),
+    ).map((e) => [e.action, e.reason]);
+
+  it('on a terminal, deactivate and delete ask for it when it is missing; empty gives none', async () => {
+    const deactivated = await onTerminal('  Ticket 9 ', ['account', 'deactivate', PAULINE]);
+    expect(deactivated.code, deactivated.stderr).toBe(0);
+    expect(deactivated.asked).toEqual(['Motif (facultatif, gardé au journal ; Entrée pour aucun)']);
+    // reactivating is not destructive: not asked
+    const reactivated = await onTerminal('x', ['account', 'reactivate', PAULINE]);
+    expect(reactivated.code).toBe(0);
+    expect(reactivated.asked).toEqual([]);
+    // given, not asked
+    const given = await onTerminal('x', ['account', 'deactivate', PAULINE, '--reason', 'R-2']);
+    expect(given.asked).toEqual([]);
+    await onTerminal('', ['account', 'reactivate', PAULINE]);
+    const deleted = await onTerminal('', ['--lang', 'en', 'account', 'delete', PAULINE]);
+    expect(deleted.code, deleted.stderr).toBe(0);
+    expect(deleted.asked).toEqual(['Reason (optional, kept in the audit log; Enter for none)']);
+    expect(await reasonsOf()).toEqual([
+      ['account.delete', null],
+      ['account.reactivate', null],
+      ['account.deactivate', 'R-2'],
+      ['account.reactivate', null],
+      ['account.deactivate', 'Ticket 9'],
+      ['account.create', null],
+    ]);
+  });
+
+  it('a script is never asked: it goes on without a reason', async () => {
+    // the test's prompter fails when asked anything
+    expect((await cli.corr('account', 'deactivate', PAULINE)).code).toBe(0);
+    expect((await cli.corr('account', 'delete', PAULINE, '--yes')).code).toBe(0);
+    expect((await reasonsOf()).slice(0, 2)).toEqual([
+      ['account.delete', null],
+      ['account.deactivate', null],
+    ]);
   });
 });
