@@ -256,7 +256,8 @@ export function attachmentCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { ID } = parse(z.object({ ID: z.array(id) }), { ID: given });
       const { reason } = parse(z.object({ reason: text }), {
-        reason: await requiredText(g, opts.reason, 'attachment.askReason', '--reason'),
+        // its own --reason, or the global one given before the command's name
+        reason: await requiredText(g, opts.reason ?? g.reason, 'attachment.askReason', '--reason'),
       });
       const { decideAttachments } = await import('../app/attachments.js');
       await reportDecisions(

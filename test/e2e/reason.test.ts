@@ -22,6 +22,7 @@ const GP = 'gp@mairie-pau.fr';
 const NOW = '2026-03-11T10:00:00.000Z';
 const EN = 'john.smith@mairie-pau.fr';
 const JEAN = 'jean.martin@mairie-pau.fr';
+const KIM = 'kim.durand@mairie-pau.fr';
 
 describe.each(DIALECTS)('--reason (%s)', HEAVY, (dialect) => {
   let fresh: FreshLocation;
@@ -218,6 +219,23 @@ describe.each(DIALECTS)('--reason (%s)', HEAVY, (dialect) => {
     );
     expect(bodies.find((m) => m.toAddress === EN)!.body).toContain('Reason: Checked');
     expect(bodies.find((m) => m.toAddress === JEAN)!.body).not.toContain('Motif');
+
+    // the global --reason before the command's name is the reject's reason too
+    await createAccount(fresh.location, KIM);
+    const kims = await asked(KIM);
+    const before = await cli.as(GP)('--reason', 'Hors périmètre', 'attachment', 'reject', kims);
+    expect(before.code, before.stderr).toBe(0);
+    const last = json(await cli.corr('audit', 'list', '--actor', GP, '--limit', '1', '--json'));
+    expect(last).toMatchObject([{ action: 'attachment.reject', reason: 'Hors périmètre' }]);
+    const rejection = await withDb(fresh.location, (db) =>
+      db
+        .selectFrom('notification')
+        .select('body')
+        .where('toAddress', '=', KIM)
+        .where('event', '=', 'ATTACHMENT_REJECTED')
+        .executeTakeFirstOrThrow(),
+    );
+    expect(rejection.body).toContain('Motif : Hors périmètre');
   });
 
   /** The program on a terminal as CORR: yes to confirmations, `answer` to the reason asked. */
