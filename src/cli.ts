@@ -98,10 +98,14 @@ const GROUP_NAMES = Object.keys(GROUPS);
 const WHOLE_PROGRAM = new Set(['completion', 'help']);
 
 /**
- * The program: the global `--profile` (SPEC 4) is its own, but for the commands that have an
- * option of that name (`habilitation request --profile VALIDATION_ABONNEMENTS`), where it is
- * theirs once their name is given.
+ * The program: the global `--profile` and `--reason` (SPEC 4) are its own, but for the commands
+ * that have an option of that name (`habilitation request --profile VALIDATION_ABONNEMENTS`,
+ * `attachment reject --reason …`), where it is theirs once their name is given. A command's own
+ * `--reason` is the global one too: `globalsOf` reads both the same way (the decision's reason
+ * is the audit entry's).
  */
+const SHARED_OPTIONS = ['--profile', '--reason'];
+
 class Program extends Command {
   override parseOptions(args: string[]): ParseOptionsResult {
     let at: Command | undefined;
@@ -114,10 +118,11 @@ class Program extends Command {
         break;
       }
       at = (at ?? this).commands.find((c) => c.name() === a || c.aliases().includes(a)) ?? at;
-      const own = at?.options.some((o) => o.long === '--profile') ?? false;
-      if (own && (a === '--profile' || a.startsWith('--profile='))) {
+      const name = SHARED_OPTIONS.find((o) => a === o || a.startsWith(o + '='));
+      const own = name !== undefined && (at?.options.some((o) => o.long === name) ?? false);
+      if (own) {
         theirs.push(a);
-        if (a === '--profile' && i + 1 < args.length) theirs.push(args[++i]!);
+        if (a === name && i + 1 < args.length) theirs.push(args[++i]!);
       } else kept.push(a);
     }
     const parsed = super.parseOptions(kept);
@@ -165,6 +170,7 @@ export async function buildProgram(
     .addOption(enumOption('--lang <lang>', t(lang, 'opt.lang'), ['fr', 'en']))
     .addOption(new Option('--profile <name>', t(lang, 'opt.configProfile')))
     .option('-y, --yes', t(lang, 'opt.yes'))
+    .addOption(new Option('--reason <text>', t(lang, 'opt.changeReason')))
     .option('-q, --quiet', t(lang, 'opt.quiet'))
     .option('-v, --verbose', t(lang, 'opt.verbose'))
     .addHelpText(

@@ -8,6 +8,8 @@ import {
   type ChainedEntry,
 } from '../domain/audit-chain.js';
 import * as audit from '../db/audit.repository.js';
+import * as structures from '../db/structure.repository.js';
+import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
 import type { Db } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { InvalidInputError, StoreUnavailableError, systemReason } from '../errors.js';
@@ -23,6 +25,8 @@ export interface AuditView {
   outcome: string;
   changes: unknown;
   runId: number | null;
+  /** Why the change was made (`--reason`); null when none was given. */
+  reason: string | null;
   hash: string;
 }
 
@@ -36,18 +40,39 @@ function toView(e: Omit<ChainedEntry, 'outcome'> & { outcome: string }): AuditVi
     outcome: e.outcome,
     changes: e.changes === null ? null : JSON.parse(e.changes),
     runId: e.runId,
+    reason: e.reason ?? null,
     hash: e.hash,
   };
 }
 
+/** What `audit list` filters on; `structure` as typed (`SIRET:…` or the identifier alone). */
+export type ListFilter = Omit<audit.AuditFilter, 'structure'> & { structure?: string | undefined };
+
+/**
+ * Entries, newest first. The whole log is the correspondents'; one structure's history
+ * (`structure`, issue 17 point 6) is also its GP's and its `CONSULTATION_UTILISATEURS` holders'.
+ */
 export async function listAudit(
   store: Store,
   actor: string,
-  filter: audit.AuditFilter,
+  filter: ListFilter,
 ): Promise<{ items: AuditView[]; total: number }> {
-  return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
-    uc.authorize('audit.read', { kind: 'none' }, 'audit');
-    const { rows, total } = await audit.listAudit(uc.trx, filter);
+  const action = filter.structure === undefined ? 'audit.read' : 'audit.structure';
+  return runUseCase(store, { actor, action, readOnly: true }, async (uc) => {
+    const { structure: typed, ...rest } = filter;
+    let about: audit.AuditFilter['structure'];
+    if (typed === undefined) uc.authorize('audit.read', { kind: 'none' }, 'audit');
+    else {
+      const s = await structures.getStructure(uc.trx, parseStructureRef(typed));
+      const ref = formatStructureRef(s);
+      uc.authorize(
+        'audit.structure',
+        { kind: 'structure', id: s.id, departement: s.departement },
+        `structure:${ref}`,
+      );
+      about = { id: s.id, ref };
+    }
+    const { rows, total } = await audit.listAudit(uc.trx, { ...rest, structure: about });
     return { items: rows.map(toView), total };
   });
 }

@@ -10,6 +10,8 @@ export interface StoreAccess {
   lockTimeoutMs: number;
   /** Asked before each COMMIT: false once the launcher of this batch child is gone (io.parentAlive). */
   alive?: (() => boolean) | undefined;
+  /** Why the command makes its changes (`--reason`): every audit entry it writes keeps it. */
+  reason?: string | undefined;
 }
 
 export interface SessionOptions {
@@ -31,6 +33,7 @@ export async function withStore<T>(
     clock: access.clock,
     ...(access.alive ? { alive: access.alive } : {}),
   });
+  if (access.reason !== undefined) store.reason = access.reason;
   try {
     if (options.requireCurrent)
       await assertSchemaCurrent(store).catch((err: unknown) => {

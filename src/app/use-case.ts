@@ -85,7 +85,16 @@ export interface RunOptions {
   exclusive?: boolean;
   /** Undoes what an attempt did outside the store (files written) before the body runs again. */
   beforeRetry?: () => Promise<void>;
+  /**
+   * Why the change is made (`--reason`, SPEC 11): kept in every entry the use case writes, its
+   * refusal's too. The store's (`Store.reason`, the command's `--reason`) when not given here.
+   */
+  reason?: string | undefined;
 }
+
+/** The reason a use case's entries carry: its own, else the command's. */
+const reasonOf = (store: Store, options: RunOptions): string | null =>
+  options.reason ?? store.reason ?? null;
 
 /** How many times a use case runs at most when it keeps losing races (PostgreSQL). */
 export const MAX_ATTEMPTS = 8;
@@ -122,7 +131,9 @@ async function failed(
 ): Promise<unknown> {
   // the refusal is what the user must see, even if recording it failed (a lock, a lost connection)
   if (err instanceof RefusedError)
-    await recordRefusal(store, options.actor, err, at).catch(() => undefined);
+    await recordRefusal(store, options.actor, err, at, reasonOf(store, options)).catch(
+      () => undefined,
+    );
   return toStoreError(
     err instanceof RefusedError && err.shownAs ? err.shownAs : err,
     store.location,
@@ -154,6 +165,7 @@ async function attemptUseCase<T>(
 
     const audits: Omit<AuditFields, 'seq'>[] = [];
     const mails: NewNotification[] = [];
+    const reason = reasonOf(store, options);
     const uc: UseCase = {
       trx,
       actor,
@@ -177,6 +189,7 @@ async function attemptUseCase<T>(
           outcome: 'OK',
           changes: changes === null ? null : JSON.stringify(changes),
           runId,
+          reason,
         });
       },
       notify(to, event, params, structureId = null) {
@@ -188,6 +201,8 @@ async function attemptUseCase<T>(
           firstName: to.firstName,
           lastName: to.lastName,
           ...params,
+          // a decision's e-mail says why (its `Motif :` line): its own reason, else the command's
+          ...(reason !== null && !givenReason(params.reason) ? { reason } : {}),
         });
         mails.push({
           accountId: to.id,
@@ -212,12 +227,16 @@ async function attemptUseCase<T>(
   });
 }
 
+/** Whether an e-mail's parameters carry a reason of their own (`-` and '' say none). */
+const givenReason = (v: unknown): boolean => typeof v === 'string' && v !== '' && v !== '-';
+
 /** A refusal is written on its own, after the refused work was rolled back. */
 async function recordRefusal(
   store: Store,
   actor: string,
   err: RefusedError,
   at: string,
+  reason: string | null,
 ): Promise<void> {
   await store.db.transaction().execute(async (trx) => {
     await audit.appendAudit(trx, [
@@ -229,6 +248,7 @@ async function recordRefusal(
         outcome: 'REFUSED',
         changes: JSON.stringify({ reason: err.key }),
         runId: null,
+        reason,
       },
     ]);
   });

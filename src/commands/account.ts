@@ -18,6 +18,7 @@ import type { Column } from '../ui/output.js';
 import { askText, confirm } from '../ui/prompts.js';
 import {
   actorOf,
+  askReasonIfMissing,
   examples,
   fieldIssues,
   globalsOf,
@@ -224,6 +225,7 @@ export function accountCommand(lang: Lang): Command {
           g.out.info('output.cancelled');
           return;
         }
+        if (transition !== 'reactivate') await askReasonIfMissing(g);
         const { changeStatus } = await import('../app/accounts.js');
         const result = await withStore(g.store, (s) => changeStatus(s, actor, LOGIN, transition));
         g.out.success(`account.${transition}d`, { login: result.login });

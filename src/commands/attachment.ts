@@ -7,9 +7,16 @@ import { ATTACHMENT_STATUSES, ROLES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
-import { askText } from '../ui/prompts.js';
+import { askText, confirm, interactive } from '../ui/prompts.js';
 import { reportBulk } from './batch.js';
-import { actorOf, examples, globalsOf, parse, type Globals } from './context.js';
+import {
+  actorOf,
+  askReasonIfMissing,
+  examples,
+  globalsOf,
+  parse,
+  type Globals,
+} from './context.js';
 
 /** `attachment …`: requests, decisions, managers' additions, detachment and the GP transfer (SPEC 7). */
 
@@ -76,6 +83,23 @@ async function requiredText(
     g.out.t(label),
     (v) => (text.safeParse(v).success ? null : 'validation.required'),
     flag,
+  );
+}
+
+/**
+ * Whether the actor is the principal manager of `structure` (as typed: `SIRET:…` or the
+ * identifier alone): detaching then asks for a confirmation (issue 17 point 9).
+ */
+async function detachesAsGp(g: Globals, actor: string, structure: string): Promise<boolean> {
+  const { listAttachments } = await import('../app/attachments.js');
+  const mine = await withStore(g.store, (s) => listAttachments(s, actor, {}));
+  const typed = structure.trim();
+  return mine.some(
+    (a) =>
+      a.role === 'GESTIONNAIRE_PRINCIPAL' &&
+      a.status === 'VALIDEE' &&
+      (a.structure.toUpperCase() === typed.toUpperCase() ||
+        a.structure.slice(a.structure.indexOf(':') + 1) === typed),
   );
 }
 
@@ -244,12 +268,14 @@ export function attachmentCommand(lang: Lang): Command {
       const actor = actorOf(g);
       const { ID } = parse(z.object({ ID: z.array(id) }), { ID: given });
       const { reason } = parse(z.object({ reason: text }), {
-        reason: await requiredText(g, opts.reason, 'attachment.askReason', '--reason'),
+        // its own --reason, or the global one given before the command's name
+        reason: await requiredText(g, opts.reason ?? g.reason, 'attachment.askReason', '--reason'),
       });
       const { decideAttachments } = await import('../app/attachments.js');
       await reportDecisions(
         g,
-        await withStore(g.store, (s) =>
+        // the decision's reason is the audit entry's, asked for or given
+        await withStore({ ...g.store, reason }, (s) =>
           decideAttachments(s, actor, ID, { approve: false, reason }),
         ),
         'attachment.rejected',
@@ -286,6 +312,8 @@ export function attachmentCommand(lang: Lang): Command {
           }),
           { LOGIN: login, ...opts },
         );
+        // designating a GP says why on a terminal
+        if (input.role === 'GESTIONNAIRE_PRINCIPAL') await askReasonIfMissing(g);
         const { addAttachment } = await import('../app/attachments.js');
         const made = await withStore(g.store, (s) =>
           addAttachment(s, actor, {
@@ -316,13 +344,25 @@ export function attachmentCommand(lang: Lang): Command {
       examples(
         lang,
         'chorus-admin --as pauline.dufour@mairie-pau.fr attachment detach 21640445900010',
-        'chorus-admin --as gp@mairie-pau.fr attachment detach 21640445900010 --new-manager gs@mairie-pau.fr',
+        'chorus-admin --as gp@mairie-pau.fr attachment detach 21640445900010 --new-manager gs@mairie-pau.fr --yes',
       ),
     )
     .action(async (structure: string, opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const input = parse(z.object({ service: codes, newManager: f.login.optional() }), opts);
+      // a GP leaving, or handing the role over, confirms it (--yes), as `file remove` does, and
+      // says why on a terminal
+      const asks = !g.yes || (g.reason === undefined && interactive(g.out));
+      if (asks && (await detachesAsGp(g, actor, structure))) {
+        const sure = await confirm(g.out, g.yes, 'attachment.confirmDetachGp', {
+          structure: structure.trim(),
+          hasSuccessor: input.newManager === undefined ? 'no' : 'yes',
+          login: input.newManager ?? '',
+        });
+        if (!sure) return g.out.info('output.cancelled');
+        await askReasonIfMissing(g);
+      }
       const { detach } = await import('../app/attachments.js');
       const r = await withStore(g.store, (s) =>
         detach(s, actor, {

@@ -32,6 +32,7 @@ const COLUMNS: Column<AuditView>[] = [
     priority: 2,
     min: 20,
   },
+  { key: 'reason', label: 'col.reason', priority: 4, min: 12 },
 ];
 
 /** What `audit export` writes as CSV or xlsx: every field of an entry, the hash whole. */
@@ -110,12 +111,14 @@ export function auditCommand(lang: Lang): Command {
     .option('--target <target>', t(lang, 'opt.auditTarget'))
     .option('--action <action>', t(lang, 'opt.auditAction'))
     .option('--since <date>', t(lang, 'opt.since'))
+    .option('--structure <structure>', t(lang, 'opt.auditStructure'))
     .option('--limit <n>', t(lang, 'opt.limit'), '100')
     .addHelpText(
       'after',
       examples(
         lang,
         'chorus-admin --as corr@dgfip.fr audit list --target pauline.dufour@mairie-pau.fr --since 01/11/2026',
+        'chorus-admin --as gp@mairie-pau.fr audit list --structure 21640445900010',
       ),
     )
     .action(async (opts: Record<string, string | undefined>, cmd: Command) => {
@@ -127,6 +130,7 @@ export function auditCommand(lang: Lang): Command {
           target: z.string().min(1).optional(),
           action: z.string().min(1).optional(),
           since: f.since.optional(),
+          structure: z.string().trim().min(1).optional(),
           limit: positiveInt,
         }),
         opts,

@@ -5,11 +5,13 @@ import { InvalidInputError, UsageError, type FieldIssue } from '../errors.js';
 import { isMessageKey, resolveLang, type Lang } from '../i18n/index.js';
 import { Output, type Format } from '../ui/output.js';
 import type { Io } from '../ui/io.js';
+import { askOptionalText } from '../ui/prompts.js';
 import { ioOf } from './program-io.js';
 import { activeProfile, profileIfReadable, type Profile } from '../app/config.js';
 import { lockTimeout, storeLocation } from '../app/location.js';
 import type { StoreAccess } from '../app/session.js';
 import { count, login as loginSchema } from '../domain/fields.js';
+import { hasControlOrBidi } from '../domain/text.js';
 
 /** What every command knows once the global options (SPEC 4) are read. */
 export interface Globals {
@@ -21,10 +23,20 @@ export interface Globals {
   format: Format;
   lang: Lang;
   yes: boolean;
+  /** Why the command makes its changes (`--reason`, a command's own included); kept in the audit log. */
+  reason: string | undefined;
   quiet: boolean;
   verbose: boolean;
   out: Output;
 }
+
+/** `--reason` (SPEC 11): 1 to 500 characters once trimmed, no control character. */
+const reasonSchema = z
+  .string()
+  .trim()
+  .min(1, { error: 'validation.reason' })
+  .max(500, { error: 'validation.reason' })
+  .refine((v) => !hasControlOrBidi(v), { error: 'validation.reason' });
 
 const globalsSchema = z.object({
   db: z.string().min(1, { error: 'validation.required' }).optional(),
@@ -35,6 +47,7 @@ const globalsSchema = z.object({
   output: z.string().min(1).optional(),
   lang: z.string().optional(),
   yes: z.boolean().optional(),
+  reason: reasonSchema.optional(),
   quiet: z.boolean().optional(),
   verbose: z.boolean().optional(),
 });
@@ -54,12 +67,14 @@ export function globalsOf(cmd: Command): Globals {
       clock: io.clock,
       lockTimeoutMs: lockTimeout(io.env),
       alive: io.parentAlive,
+      reason: o.reason,
     },
     io,
     as: o.as,
     format,
     lang,
     yes: o.yes ?? false,
+    reason: o.reason,
     quiet,
     verbose,
     out: new Output({
@@ -133,6 +148,21 @@ function readableUrl(location: string): boolean {
   return [location, encodeURI(location), location.replace('@/', '@localhost/')].some((u) =>
     URL.canParse(u),
   );
+}
+
+/**
+ * A destructive command (delete, deactivate, a GP leaving or designated) asks for its reason on
+ * a terminal when `--reason` is missing; an empty answer gives none, and a script goes on without
+ * one. The answer becomes the command's `--reason`: every audit entry it writes keeps it.
+ */
+export async function askReasonIfMissing(g: Globals): Promise<void> {
+  if (g.reason !== undefined) return;
+  const answer = await askOptionalText(g.out, g.out.t('prompt.reason'), (v) =>
+    reasonSchema.safeParse(v).success ? null : 'validation.reason',
+  );
+  if (answer === undefined) return;
+  g.reason = answer;
+  g.store.reason = answer;
 }
 
 /** A path the user typed, from the folder the program runs in. */

@@ -1,4 +1,5 @@
 import { chain, type AuditFields, type ChainedEntry, type Outcome } from '../domain/audit-chain.js';
+import { sql } from 'kysely';
 import { StoreUnavailableError } from '../errors.js';
 import { bulkInsert } from './bulk.js';
 import { like } from './like.js';
@@ -32,7 +33,19 @@ export async function appendAudit(
   await bulkInsert(
     db,
     'audit_log',
-    ['seq', 'at', 'actor', 'action', 'target', 'outcome', 'changes', 'run_id', 'prev_hash', 'hash'],
+    [
+      'seq',
+      'at',
+      'actor',
+      'action',
+      'target',
+      'outcome',
+      'changes',
+      'run_id',
+      'reason',
+      'prev_hash',
+      'hash',
+    ],
     chained.map((e) => [
       e.seq,
       e.at,
@@ -42,6 +55,7 @@ export async function appendAudit(
       e.outcome,
       e.changes,
       e.runId,
+      e.reason ?? null,
       e.prevHash,
       e.hash,
     ]),
@@ -95,8 +109,18 @@ export interface AuditFilter {
   target?: string | undefined;
   since?: string | undefined;
   action?: string | undefined;
+  /**
+   * The entries about one structure (`audit list --structure`): the structure itself (`ref` is
+   * its `TYPE:identifiant`), its services, and the attachments, habilitations and subscriptions
+   * on it, by their targets (`attachment:N`…).
+   */
+  structure?: { id: number; ref: string } | undefined;
   limit?: number | undefined;
 }
+
+/** `target IN ('attachment:' || id of the rows of `table` on structure `id`)`. */
+const targetsOn = (table: 'attachment' | 'habilitation' | 'subscription', id: number) =>
+  sql<boolean>`target in (select ${sql.lit(table + ':')} || cast(id as text) from ${sql.table(table)} where structure_id = ${id})`;
 
 /** Entries matching the filter, newest first. A target matches whole (`account:jean@x.fr`) or by its last part (`jean@x.fr`). */
 export async function listAudit(
@@ -115,7 +139,19 @@ export async function listAudit(
       ),
     )
     .$if(filter.since !== undefined, (q) => q.where('at', '>=', filter.since!))
-    .$if(filter.action !== undefined, (q) => q.where('action', '=', filter.action!));
+    .$if(filter.action !== undefined, (q) => q.where('action', '=', filter.action!))
+    .$if(filter.structure !== undefined, (q) => {
+      const { id, ref } = filter.structure!;
+      return q.where((eb) =>
+        eb.or([
+          eb('target', '=', `structure:${ref}`),
+          like(eb.ref('target'), '', `service:${ref}/`, '%'),
+          targetsOn('attachment', id),
+          targetsOn('habilitation', id),
+          targetsOn('subscription', id),
+        ]),
+      );
+    });
   const { total } = await base
     .select((eb) => eb.fn.countAll<number>().as('total'))
     .executeTakeFirstOrThrow();

@@ -212,6 +212,8 @@ export interface AuditLogTable {
   outcome: Outcome;
   changes: string | null;
   runId: number | null;
+  /** Why the change was made (`--reason`); null when none was given. */
+  reason: string | null;
   prevHash: string;
   hash: string;
 }

@@ -43,6 +43,8 @@ export interface Store {
   location: string;
   /** The time the use cases on this store stamp their writes with (the program's io clock). */
   clock: Clock;
+  /** Why the command opening it makes its changes (`--reason`): its use cases' audit entries say it. */
+  reason?: string | undefined;
   close(): Promise<void>;
 }
 

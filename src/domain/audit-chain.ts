@@ -24,6 +24,8 @@ export interface AuditFields {
   outcome: Outcome;
   changes: string | null;
   runId: number | null;
+  /** Why the change was made (`--reason`); absent or null when none was given. */
+  reason?: string | null | undefined;
 }
 
 export interface ChainedEntry extends AuditFields {
@@ -31,8 +33,13 @@ export interface ChainedEntry extends AuditFields {
   hash: string;
 }
 
+/**
+ * The entry's hash. The reason (issue 17) is hashed only when there is one, after the other
+ * fields: the entries written before it existed keep their hash, and a reason added, altered or
+ * removed afterwards breaks the chain.
+ */
 export function entryHash(fields: AuditFields, prevHash: string): string {
-  const canonical = JSON.stringify([
+  const hashed: unknown[] = [
     fields.seq,
     fields.at,
     fields.actor,
@@ -42,8 +49,9 @@ export function entryHash(fields: AuditFields, prevHash: string): string {
     fields.changes,
     fields.runId,
     prevHash,
-  ]);
-  return sha256Hex(canonical);
+  ];
+  if (fields.reason !== undefined && fields.reason !== null) hashed.push(fields.reason);
+  return sha256Hex(JSON.stringify(hashed));
 }
 
 /** One-shot `crypto.hash` where Node has it (20.12 and later): a sync writes a million entries. */
@@ -90,7 +98,8 @@ export function chain(
   return fields.map((f) => {
     seq += 1;
     at = notBefore(f.at, at);
-    const entry = { ...f, at, seq };
+    // as stored: no reason is a null one
+    const entry = { ...f, at, seq, reason: f.reason ?? null };
     const prevHash = hash;
     hash = entryHash(entry, prevHash);
     return { ...entry, prevHash, hash };

@@ -43,6 +43,9 @@ export const ACTIONS = [
   'subscription.decide',
   'habilitation.decide',
   'habilitation.grant',
+  // the history of a structure (`audit list --structure`): its managers who see its users, and
+  // correspondents in scope
+  'audit.structure',
   // the deciders of a structure's attachment requests, and correspondents in scope (read only)
   'attachment.pending',
   // correspondents whose scope covers the structure: the GP of a structure that has none (SPEC 6)
@@ -137,6 +140,7 @@ const deny = (reason: RefusalKey): Decision => ({ allowed: false, reason });
 /** Habilitation each manager action needs; the GP holds them all. */
 const PROFILE_FOR: Partial<Record<Action, HabilitationProfile>> = {
   'structure.users': 'CONSULTATION_UTILISATEURS',
+  'audit.structure': 'CONSULTATION_UTILISATEURS',
   'structure.edit': 'MODIFICATION_STRUCTURE',
   'attachment.decide': 'VALIDATION_RATTACHEMENTS',
   'attachment.add': 'VALIDATION_RATTACHEMENTS',
@@ -330,7 +334,12 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
     return structureInScope(scope, target.departement) ? ALLOW : deny('rights.outOfScope');
   }
 
-  if ((action === 'structure.users' || action === 'attachment.pending') && scope)
+  if (
+    (action === 'structure.users' ||
+      action === 'attachment.pending' ||
+      action === 'audit.structure') &&
+    scope
+  )
     return structureInScope(scope, target.departement) ? ALLOW : deny('rights.outOfScope');
 
   if (!managerMay(actor, action, target.id, target.serviceId, day))

@@ -53,6 +53,7 @@ export const en: Record<keyof typeof fr, string> = {
   'opt.yes': 'answer yes to confirmations',
   'opt.quiet': 'print results and errors only',
   'opt.verbose': 'print details (and an internal error’s stack)',
+  'opt.changeReason': 'why: kept in the audit log with every change made',
   'opt.version': 'print the version',
   'opt.help': 'show help for the command',
   'opt.email': 'contact e-mail address',
@@ -81,6 +82,8 @@ export const en: Record<keyof typeof fr, string> = {
   'opt.auditActor': 'filter by actor (login)',
   'opt.auditTarget': 'filter by target (account:login, or the login alone)',
   'opt.auditAction': 'filter by action (account.create…)',
+  'opt.auditStructure':
+    'one structure’s history: it, its services, attachments, habilitations and subscriptions',
   'opt.auditAnchor':
     'anchors file: one “audit head --json” line per recorded head, each must still be in the chain',
   'help.usage': 'Usage:',
@@ -193,6 +196,7 @@ export const en: Record<keyof typeof fr, string> = {
   'col.outcome': 'Outcome',
   'col.runId': 'Sync run',
   'col.changes': 'Changes',
+  'col.reason': 'Reason',
 
   'output.error': 'Error:',
   'output.partial': 'Warning:',
@@ -204,6 +208,7 @@ export const en: Record<keyof typeof fr, string> = {
   'prompt.noWords': 'n, no, non',
   'prompt.yesLabel': 'yes',
   'prompt.noLabel': 'no',
+  'prompt.reason': 'Reason (optional, kept in the audit log; Enter for none)',
   'prompt.invalid': 'Answer y (yes) or n (no).',
   'prompt.key.navigate': 'navigate',
   'prompt.key.choose': 'select',
@@ -272,6 +277,7 @@ export const en: Record<keyof typeof fr, string> = {
   'validation.name': 'letters, spaces, hyphens and apostrophes only',
   'validation.tooLong100': '100 characters at most',
   'validation.tooLong200': '200 characters at most',
+  'validation.reason': '1 to 500 characters, no control characters',
   'validation.civilite': 'M. or Mme',
   'validation.phone': 'invalid phone number (e.g. 05 59 27 85 80 or +33 5 59 27 85 80)',
   'validation.postalCode': 'invalid postal code (5 digits in France)',
@@ -733,7 +739,7 @@ export const en: Record<keyof typeof fr, string> = {
     'Hello {firstName} {lastName},\n\n{requester} asks for a subscription to space {space} ({mode}) {place}.\n\nRequest no. {id}: approve it with “chorus-admin subscription approve {id}” or reject it with “chorus-admin subscription reject {id}”.\n\nThis message is sent automatically; please do not reply.',
   'mail.subscriptionApproved.subject': 'Chorus Pro: subscription to space {space} granted',
   'mail.subscriptionApproved.body':
-    'Hello {firstName} {lastName},\n\nYour request no. {id} for a subscription to space {space} ({mode}) {place} was approved.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour request no. {id} for a subscription to space {space} ({mode}) {place} was approved.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
   'mail.subscriptionRejected.subject': 'Chorus Pro: subscription to space {space} rejected',
   'mail.subscriptionRejected.body':
     'Hello {firstName} {lastName},\n\nYour request no. {id} for a subscription to space {space} ({mode}) {place} was rejected.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
@@ -742,7 +748,7 @@ export const en: Record<keyof typeof fr, string> = {
     'Hello {firstName} {lastName},\n\n{requester} asks for the habilitation “{profile}” {place}.\n\nRequest no. {id}: approve it with “chorus-admin habilitation approve {id}” or reject it with “chorus-admin habilitation reject {id} --reason …”.\n\nThis message is sent automatically; please do not reply.',
   'mail.habilitationApproved.subject': 'Chorus Pro: habilitation “{profile}” granted',
   'mail.habilitationApproved.body':
-    'Hello {firstName} {lastName},\n\nThe habilitation “{profile}” {place} is granted to you (no. {id}).\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nThe habilitation “{profile}” {place} is granted to you (no. {id}).{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
   'mail.habilitationRejected.subject': 'Chorus Pro: habilitation “{profile}” rejected',
   'mail.habilitationRejected.body':
     'Hello {firstName} {lastName},\n\nYour request no. {id} for the habilitation “{profile}” {place} was rejected.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
@@ -811,6 +817,8 @@ export const en: Record<keyof typeof fr, string> = {
   'col.alreadyQueued': 'Already queued',
   'attachment.askComment': 'Comment of the request',
   'attachment.askReason': 'Reason for the rejection',
+  'attachment.confirmDetachGp':
+    '{hasSuccessor, select, yes {Hand the principal manager role of {structure} over to {login}?} other {You are the principal manager of {structure}: detach yourself from it?}}',
   'attachment.notFound': 'Attachment request no. {id} not found.',
   'attachment.requested': 'Attachment request no. {id} to {structure} sent to the managers.',
   'attachment.requestedUndecidable': 'Attachment request no. {id} to {structure} recorded.',
@@ -936,7 +944,7 @@ export const en: Record<keyof typeof fr, string> = {
     'Hello {firstName} {lastName},\n\n{requesterName} ({requester}) asks to be attached to {companyName} ({structureId}), for {scope}.\n\nTheir comment: {comment}\n\nRequest no. {id}: approve it with “chorus-admin attachment approve {id}” or reject it with “chorus-admin attachment reject {id} --reason …”.\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentApproved.subject': 'Chorus Pro: attachment to {companyName} approved',
   'mail.attachmentApproved.body':
-    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structureId}) was approved by {decidedBy}.\n\nThis message is sent automatically; please do not reply.',
+    'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structureId}) was approved by {decidedBy}.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',
   'mail.attachmentRejected.subject': 'Chorus Pro: attachment to {companyName} rejected',
   'mail.attachmentRejected.body':
     'Hello {firstName} {lastName},\n\nYour attachment request no. {id} to {companyName} ({structureId}) was rejected by {decidedBy}.{hasReason, select, yes {\n\nReason: {reason}} other {}}\n\nThis message is sent automatically; please do not reply.',

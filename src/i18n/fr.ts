@@ -57,6 +57,7 @@ export const fr = {
   'opt.yes': 'répondre oui aux confirmations',
   'opt.quiet': 'n’afficher que les résultats et les erreurs',
   'opt.verbose': 'afficher les détails (et la pile d’une erreur interne)',
+  'opt.changeReason': 'pourquoi : gardé au journal d’audit avec chaque modification',
   'opt.version': 'afficher la version',
   'opt.help': 'afficher l’aide de la commande',
   'opt.email': 'adresse e-mail de contact',
@@ -85,6 +86,8 @@ export const fr = {
   'opt.auditActor': 'filtrer par auteur (identifiant)',
   'opt.auditTarget': 'filtrer par cible (account:login, ou le login seul)',
   'opt.auditAction': 'filtrer par action (account.create…)',
+  'opt.auditStructure':
+    'l’historique d’une structure : elle, ses services, rattachements, habilitations et abonnements',
   'opt.auditAnchor':
     'fichier d’ancres : une ligne « audit head --json » par tête relevée, chacune doit être encore dans la chaîne',
   'help.usage': 'Utilisation :',
@@ -197,6 +200,7 @@ export const fr = {
   'col.target': 'Cible',
   'col.outcome': 'Résultat',
   'col.changes': 'Modifications',
+  'col.reason': 'Motif',
   'col.runId': 'Synchronisation n°',
 
   // --- sorties ----------------------------------------------------------------------------
@@ -210,6 +214,7 @@ export const fr = {
   'prompt.noWords': 'n, non, no',
   'prompt.yesLabel': 'oui',
   'prompt.noLabel': 'non',
+  'prompt.reason': 'Motif (facultatif, gardé au journal ; Entrée pour aucun)',
   'prompt.invalid': 'Répondez o (oui) ou n (non).',
   'prompt.key.navigate': 'naviguer',
   'prompt.key.choose': 'choisir',
@@ -281,6 +286,7 @@ export const fr = {
   'validation.name': 'lettres, espaces, tirets et apostrophes seulement',
   'validation.tooLong100': '100 caractères au plus',
   'validation.tooLong200': '200 caractères au plus',
+  'validation.reason': '1 à 500 caractères, sans caractère de contrôle',
   'validation.civilite': 'M. ou Mme',
   'validation.phone': 'numéro de téléphone invalide (ex. 05 59 27 85 80 ou +33 5 59 27 85 80)',
   'validation.postalCode': 'code postal invalide (5 chiffres en France)',
@@ -768,7 +774,7 @@ export const fr = {
     'Bonjour {firstName} {lastName},\n\n{requester} demande l’abonnement à l’espace {space} ({mode}) {place}.\n\nDemande n° {id} : validez-la avec « chorus-admin subscription approve {id} » ou refusez-la avec « chorus-admin subscription reject {id} ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.subscriptionApproved.subject': 'Chorus Pro : abonnement à l’espace {space} accordé',
   'mail.subscriptionApproved.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} ({mode}) {place} a été validée.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} ({mode}) {place} a été validée.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.subscriptionRejected.subject': 'Chorus Pro : abonnement à l’espace {space} refusé',
   'mail.subscriptionRejected.body':
     'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’abonnement à l’espace {space} ({mode}) {place} a été refusée.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
@@ -777,7 +783,7 @@ export const fr = {
     'Bonjour {firstName} {lastName},\n\n{requester} demande l’habilitation « {profile} » {place}.\n\nDemande n° {id} : validez-la avec « chorus-admin habilitation approve {id} » ou refusez-la avec « chorus-admin habilitation reject {id} --reason … ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.habilitationApproved.subject': 'Chorus Pro : habilitation « {profile} » accordée',
   'mail.habilitationApproved.body':
-    'Bonjour {firstName} {lastName},\n\nL’habilitation « {profile} » {place} vous est accordée (n° {id}).\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nL’habilitation « {profile} » {place} vous est accordée (n° {id}).{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.habilitationRejected.subject': 'Chorus Pro : habilitation « {profile} » refusée',
   'mail.habilitationRejected.body':
     'Bonjour {firstName} {lastName},\n\nVotre demande n° {id} d’habilitation « {profile} » {place} a été refusée.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
@@ -853,6 +859,8 @@ export const fr = {
   'col.alreadyQueued': 'Déjà en file',
   'attachment.askComment': 'Commentaire de la demande',
   'attachment.askReason': 'Motif du refus',
+  'attachment.confirmDetachGp':
+    '{hasSuccessor, select, yes {Transmettre à {login} le rôle de gestionnaire principal de {structure} ?} other {Vous êtes le gestionnaire principal de {structure} : vous en détacher ?}}',
   'attachment.notFound': 'Demande de rattachement n° {id} introuvable.',
   'attachment.requested':
     'Demande de rattachement n° {id} à {structure} envoyée aux gestionnaires.',
@@ -985,7 +993,7 @@ export const fr = {
     'Bonjour {firstName} {lastName},\n\n{requesterName} ({requester}) demande un rattachement à {companyName} ({structureId}), pour {scope}.\n\nSon commentaire : {comment}\n\nDemande n° {id} : validez-la avec « chorus-admin attachment approve {id} » ou refusez-la avec « chorus-admin attachment reject {id} --reason … ».\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.attachmentApproved.subject': 'Chorus Pro : rattachement à {companyName} validé',
   'mail.attachmentApproved.body':
-    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structureId}) a été validée par {decidedBy}.\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
+    'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structureId}) a été validée par {decidedBy}.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',
   'mail.attachmentRejected.subject': 'Chorus Pro : rattachement à {companyName} refusé',
   'mail.attachmentRejected.body':
     'Bonjour {firstName} {lastName},\n\nVotre demande de rattachement n° {id} à {companyName} ({structureId}) a été refusée par {decidedBy}.{hasReason, select, yes {\n\nMotif : {reason}} other {}}\n\nCe message est envoyé automatiquement, merci de ne pas y répondre.',

@@ -152,6 +152,7 @@ const auditAction = {
   'notification.digest': ['Synthèse hebdomadaire', 'Weekly digest'],
   'notification.read': ['Consultation des messages', 'Messages viewed'],
   'audit.read': ['Consultation du journal', 'Audit log read'],
+  'audit.structure': ['Consultation de l’historique d’une structure', 'Structure history read'],
   'structure.import': ['Import de l’annuaire', 'Directory import'],
   'structure.read': ['Consultation de structure', 'Structure viewed'],
   'structure.users': ['Utilisateurs d’une structure', 'Structure users viewed'],

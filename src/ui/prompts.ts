@@ -150,6 +150,26 @@ export async function askText(
   );
 }
 
+/**
+ * Asks on a terminal for a value the user may leave empty (undefined then); never asks a script,
+ * which goes on without it. `validate` judges a non-empty answer.
+ */
+export async function askOptionalText(
+  out: Output,
+  label: string,
+  validate: (value: string) => MessageKey | null,
+): Promise<string | undefined> {
+  if (!interactive(out)) return undefined;
+  const answer = await ask(() =>
+    out.io.prompter.input(label, (v) => {
+      if (v.trim() === '') return true;
+      const key = validate(v);
+      return key === null ? true : out.text(key);
+    }),
+  );
+  return answer.trim() === '' ? undefined : answer.trim();
+}
+
 export async function askChoice<T extends string>(
   out: Output,
   label: string,

@@ -140,7 +140,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
       `Le compte ${GP} est le gestionnaire principal de SIRET:${PAU.identifier}`,
     );
 
-    const alone = await gp('attachment', 'detach', PAU.identifier);
+    const alone = await gp('attachment', 'detach', PAU.identifier, '--yes');
     expect(alone.code).toBe(6);
     expect(alone.stderr).toContain('nommez votre successeur avec --new-manager LOGIN');
 
@@ -153,6 +153,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
       '--new-manager',
       GS,
       '--json',
+      '--yes',
     );
     expect(moved.code).toBe(0);
     expect(moved.stderr).toBe(

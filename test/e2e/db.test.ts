@@ -36,7 +36,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const first = await cli('db', 'migrate', '--json');
     expect(first.code).toBe(0);
     expect(first.stderr).toBe(
-      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement.\n',
+      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason.\n',
     );
     expect(json(first)).toMatchObject({
       dialect,
@@ -47,8 +47,9 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
         '0004-directory-revision',
         '0005-sync-own-digests',
         '0006-structure-departement',
+        '0007-audit-reason',
       ],
-      current: '0006-structure-departement',
+      current: '0007-audit-reason',
     });
     if (dialect === 'sqlite') {
       expect(fs.existsSync(fresh.location)).toBe(true);
@@ -57,8 +58,8 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
 
     const second = await cli('db', 'migrate', '--json');
     expect(second.code).toBe(0);
-    expect(second.stderr).toBe('Schéma à jour (0006-structure-departement).\n');
-    expect(json(second)).toMatchObject({ applied: [], current: '0006-structure-departement' });
+    expect(second.stderr).toBe('Schéma à jour (0007-audit-reason).\n');
+    expect(json(second)).toMatchObject({ applied: [], current: '0007-audit-reason' });
 
     const status = await cli('db', 'status', '--json');
     expect(status.code).toBe(0);
@@ -67,7 +68,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     // the migration itself is audited, by the system user when no --as is given
     expect(s).toMatchObject({
       dialect,
-      schema: '0006-structure-departement',
+      schema: '0007-audit-reason',
       pending: [],
       accounts: 0,
       structures: 0,
@@ -89,7 +90,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const table = await cli('db', 'status');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Comptes +1$/m);
-    expect(table.stdout).toContain('0006-structure-departement');
+    expect(table.stdout).toContain('0007-audit-reason');
   });
 
   it('status counts what the store holds', async () => {
@@ -98,7 +99,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const r = await clis(fresh.location).cli('db', 'status', '--json');
     expect(r.code).toBe(0);
     expect(json(r)).toMatchObject({
-      schema: '0006-structure-departement',
+      schema: '0007-audit-reason',
       pending: [],
       accounts: 2,
       notifications: 1,
@@ -137,7 +138,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const status = await copy.cli('db', 'status', '--json');
     expect(json(status)).toMatchObject({
       dialect: 'sqlite',
-      schema: '0006-structure-departement',
+      schema: '0007-audit-reason',
       accounts: 2,
       notifications: 1,
     });
@@ -318,6 +319,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
       '0004-directory-revision',
       '0005-sync-own-digests',
       '0006-structure-departement',
+      '0007-audit-reason',
       '9999-from-the-future',
     ]);
   });

@@ -120,11 +120,12 @@ describe.each(DIALECTS)('outputs for scripts and spreadsheets (%s)', HEAVY, (dia
       'target',
       'outcome',
       'changes',
+      'reason',
     ]);
     const exported = await corr('audit', 'export', '--format', 'csv');
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout.split('\r\n')[0]).toBe(
-      'seq;at;actor;action;target;outcome;changes;runId;hash',
+      'seq;at;actor;action;target;outcome;changes;reason;runId;hash',
     );
     const entries = csv(exported.stdout);
     const jsonLines = (await corr('audit', 'export')).stdout.trimEnd().split('\n');

@@ -42,6 +42,7 @@ const LATEST = [
   '0004-directory-revision',
   '0005-sync-own-digests',
   '0006-structure-departement',
+  '0007-audit-reason',
 ];
 
 /** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
@@ -314,10 +315,17 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await revision()).toBe(before);
   });
 
-  it('rolls back 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
+  it('rolls back 0007, 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
     const s = await open();
     await migrateToLatest(s);
     await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const down7 = await migrator(s).migrateDown();
+    expect(down7.error).toBeUndefined();
+    expect(down7.results).toEqual([
+      { migrationName: '0007-audit-reason', direction: 'Down', status: 'Success' },
+    ]);
+    expect(await columnsOf(s.db, 'audit_log')).not.toContain('reason');
 
     const down6 = await migrator(s).migrateDown();
     expect(down6.error).toBeUndefined();

@@ -298,7 +298,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           {
             kind: 'pendingMigrations',
             pending:
-              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement',
+              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason',
           },
         ]);
       } finally {
@@ -340,12 +340,13 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
             '0004-directory-revision',
             '0005-sync-own-digests',
             '0006-structure-departement',
+            '0007-audit-reason',
           ],
-          current: '0006-structure-departement',
+          current: '0007-audit-reason',
         });
         expect(await migrate(accessTo(bare.location))).toMatchObject({
           applied: [],
-          current: '0006-structure-departement',
+          current: '0007-audit-reason',
         });
         const s = await openStore(bare.location, { clock: testClock });
         try {
@@ -367,6 +368,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
                   '0004-directory-revision',
                   '0005-sync-own-digests',
                   '0006-structure-departement',
+                  '0007-audit-reason',
                 ],
               }),
               at: AT,
@@ -376,7 +378,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           await s.close();
         }
         expect(await status(accessTo(bare.location))).toMatchObject({
-          schema: '0006-structure-departement',
+          schema: '0007-audit-reason',
           pending: [],
           accounts: 0,
           auditEntries: 1,
@@ -387,7 +389,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       }
       expect(await status(accessTo(fresh.location))).toMatchObject({
         dialect,
-        schema: '0006-structure-departement',
+        schema: '0007-audit-reason',
         accounts: 1,
         auditEntries: 1,
         sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null,

@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -151,12 +152,48 @@ describe('chain', () => {
         expect(entries.map((e) => e.seq)).toEqual(fs.map((_, i) => i + 1));
         entries.forEach((e, i) => {
           const { seq: _seq, prevHash, hash, ...rest } = e;
-          expect(rest).toEqual(fs[i]);
+          // no reason is stored as a null one
+          expect(rest).toEqual({ ...fs[i], reason: fs[i]!.reason ?? null });
           expect(prevHash).toBe(i === 0 ? GENESIS_HASH : entries[i - 1]!.hash);
           expect(hash).toBe(entryHash(e, prevHash));
         });
       }),
     );
+  });
+
+  it('hashes the reason only when there is one: the entries written before it keep their hash', () => {
+    const fields = {
+      seq: 1,
+      at: '2026-03-11T10:00:00.000Z',
+      actor: 'a@x.fr',
+      action: 'account.edit',
+      target: 'account:b@x.fr',
+      outcome: 'OK' as const,
+      changes: null,
+      runId: null,
+    };
+    // the hash as issue 17 found it: the fields, then the previous hash
+    const before = crypto
+      .createHash('sha256')
+      .update(
+        JSON.stringify([
+          1,
+          fields.at,
+          fields.actor,
+          fields.action,
+          fields.target,
+          'OK',
+          null,
+          null,
+          GENESIS_HASH,
+        ]),
+      )
+      .digest('hex');
+    expect(entryHash(fields, GENESIS_HASH)).toBe(before);
+    expect(entryHash({ ...fields, reason: null }, GENESIS_HASH)).toBe(before);
+    const given = entryHash({ ...fields, reason: 'Ticket 12' }, GENESIS_HASH);
+    expect(given).not.toBe(before);
+    expect(entryHash({ ...fields, reason: 'Ticket 13' }, GENESIS_HASH)).not.toBe(given);
   });
 
   it('continues from a head exactly as if the whole log had been chained at once', () => {

@@ -190,6 +190,7 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
     'file.manage': [HO, HO, HO, HO, HO, HO, HO, HO, HO],
     'file.read': [ok, ok, NY, NY, NY, NY, NY, NY, NY],
     'structure.users': [ok, ok, NM, ok, NM, NM, NM, ok, NM],
+    'audit.structure': [ok, ok, NM, ok, NM, NM, NM, ok, NM],
     'structure.edit': [NM, NM, NM, ok, NM, NM, NM, NM, ok],
     'attachment.decide': [NM, NM, NM, ok, NM, ok, NM, NM, NM],
     'attachment.add': [NM, NM, NM, ok, NM, ok, NM, NM, NM],

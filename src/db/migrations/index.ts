@@ -5,6 +5,7 @@ import * as m0003 from './0003-sync-digest.js';
 import * as m0004 from './0004-directory-revision.js';
 import * as m0005 from './0005-sync-own-digests.js';
 import * as m0006 from './0006-structure-departement.js';
+import * as m0007 from './0007-audit-reason.js';
 
 /**
  * Every migration, by name, in order. A static index rather than a folder read, so the set the
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-directory-revision': m0004,
   '0005-sync-own-digests': m0005,
   '0006-structure-departement': m0006,
+  '0007-audit-reason': m0007,
 };
