@@ -91,7 +91,11 @@ describe.each(DIALECTS)('interactive prompts on a terminal (%s)', (dialect) => {
     it('answered yes: exits 0 and the account is SUPPRIME', async () => {
       const r = await onTerminal(
         ['--as', CORR, 'account', 'delete', USER],
-        [{ waitFor: question, send: 'y' + KEY.enter }],
+        [
+          { waitFor: question, send: 'y' + KEY.enter },
+          // then the reason, which a terminal is asked for (issue 17): none
+          { waitFor: 'Motif (facultatif', send: KEY.enter },
+        ],
       );
       expect(r.output).not.toContain('Abandon');
       expect(r.code).toBe(0);
