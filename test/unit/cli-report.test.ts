@@ -38,7 +38,8 @@ describe('report: file-system errors', () => {
     expect(reported(fsError('EACCES', path.join('/srv/outbox', '1.eml')), typed).code).toBe(5);
     // a link's destination, as rename and symlink name it
     expect(
-      reported(fsError('EEXIST', '/srv/aside/x', { dest: '/srv/backups/chorus.sqlite' }), typed).code,
+      reported(fsError('EEXIST', '/srv/aside/x', { dest: '/srv/backups/chorus.sqlite' }), typed)
+        .code,
     ).toBe(6);
   });
 
