@@ -8,6 +8,7 @@ import {
   PAULINE,
   attach,
   clis,
+  createAccounts,
   initStore,
   insertStructures,
   json,
@@ -31,20 +32,7 @@ describe.each(DIALECTS)(
       fresh = await freshLocation(dialect);
       await initStore(fresh.location, { now: NOW });
       cli = clis(fresh.location, { now: NOW });
-      for (const login of [PAULINE, GP, GS]) {
-        const r = await cli.corr(
-          'account',
-          'create',
-          login,
-          '--email',
-          login,
-          '--nom',
-          'DUFOUR',
-          '--prenom',
-          'Pauline',
-        );
-        expect(r.code).toBe(0);
-      }
+      await createAccounts(fresh.location, [PAULINE, GP, GS], { now: NOW });
       const { pau } = await insertStructures(fresh.location);
       await withDb(fresh.location, async (db) => {
         await attach(db, GP, pau, 'GESTIONNAIRE_PRINCIPAL');

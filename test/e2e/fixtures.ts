@@ -77,6 +77,29 @@ export async function createAccount(
   expect(r.code).toBe(0);
 }
 
+/** Accounts created by the correspondent, at the clock the test runs on (`now`). */
+export async function createAccounts(
+  location: string,
+  logins: readonly string[],
+  options: RunOptions = {},
+): Promise<void> {
+  const cli = clis(location, options);
+  for (const login of logins) {
+    const r = await cli.corr(
+      'account',
+      'create',
+      login,
+      '--email',
+      login,
+      '--nom',
+      'DUFOUR',
+      '--prenom',
+      'Pauline',
+    );
+    expect(r.code, r.stderr).toBe(0);
+  }
+}
+
 /** Opens the store, runs `work` on it and always closes it, so the binary finds it free. */
 export async function withDb<T>(
   location: string,

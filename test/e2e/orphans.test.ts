@@ -12,6 +12,7 @@ import {
   attach,
   auditLog,
   clis,
+  createAccounts,
   initStore,
   insertStructures,
   json,
@@ -38,20 +39,7 @@ describe.each(DIALECTS)('structures without a GP (%s)', HEAVY, (dialect) => {
     fresh = await freshLocation(dialect);
     await initStore(fresh.location, { now: NOW });
     cli = clis(fresh.location, { now: NOW });
-    for (const login of [PAULINE, GP, AGENT]) {
-      const r = await cli.corr(
-        'account',
-        'create',
-        login,
-        '--email',
-        login,
-        '--nom',
-        'DUFOUR',
-        '--prenom',
-        'Pauline',
-      );
-      expect(r.code).toBe(0);
-    }
+    await createAccounts(fresh.location, [PAULINE, GP, AGENT], { now: NOW });
     ids = await insertStructures(fresh.location);
     await withDb(fresh.location, async (db) => {
       const at = NOW;

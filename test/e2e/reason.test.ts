@@ -9,6 +9,7 @@ import {
   PAULINE,
   attach,
   clis,
+  createAccounts,
   createAccount,
   initStore,
   insertStructures,
@@ -32,20 +33,7 @@ describe.each(DIALECTS)('--reason (%s)', HEAVY, (dialect) => {
     fresh = await freshLocation(dialect);
     await initStore(fresh.location, { now: NOW });
     cli = clis(fresh.location, { now: NOW });
-    for (const login of [PAULINE, GP]) {
-      const r = await cli.corr(
-        'account',
-        'create',
-        login,
-        '--email',
-        login,
-        '--nom',
-        'DUFOUR',
-        '--prenom',
-        'Pauline',
-      );
-      expect(r.code).toBe(0);
-    }
+    await createAccounts(fresh.location, [PAULINE, GP], { now: NOW });
     const { pau } = await insertStructures(fresh.location);
     await withDb(fresh.location, (db) => attach(db, GP, pau, 'GESTIONNAIRE_PRINCIPAL'));
   });

@@ -7,6 +7,7 @@ import {
   PAULINE,
   attach,
   clis,
+  createAccounts,
   initStore,
   insertStructures,
   json,
@@ -37,20 +38,7 @@ describe.each(DIALECTS)('a structure’s history (%s)', HEAVY, (dialect) => {
     fresh = await freshLocation(dialect);
     await initStore(fresh.location, { now: NOW });
     cli = clis(fresh.location, { now: NOW });
-    for (const login of [PAULINE, GP, CU, USER, GPB]) {
-      const r = await cli.corr(
-        'account',
-        'create',
-        login,
-        '--email',
-        login,
-        '--nom',
-        'DUFOUR',
-        '--prenom',
-        'Pauline',
-      );
-      expect(r.code).toBe(0);
-    }
+    await createAccounts(fresh.location, [PAULINE, GP, CU, USER, GPB], { now: NOW });
     const { pau, bordeaux } = await insertStructures(fresh.location);
     await withDb(fresh.location, async (db) => {
       await attach(db, GP, pau, 'GESTIONNAIRE_PRINCIPAL');
