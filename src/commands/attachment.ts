@@ -363,7 +363,7 @@ export function attachmentCommand(lang: Lang): Command {
         if (!sure) return g.out.info('output.cancelled');
         await askReasonIfMissing(g);
       }
-      const { detach } = await import('../app/attachments.js');
+      const { detach } = await import('../app/attachment-detach.js');
       const r = await withStore(g.store, (s) =>
         detach(s, actor, {
           structure,

@@ -3,11 +3,11 @@ import { changeStatus, createAccount } from '../../src/app/accounts.js';
 import {
   addAttachment as addByManager,
   decideAttachments,
-  detach,
   listAttachments,
   pendingAttachments,
   requestAttachment,
 } from '../../src/app/attachments.js';
+import { detach } from '../../src/app/attachment-detach.js';
 import { initStore } from '../../src/app/init.js';
 import type { Db } from '../../src/db/schema.js';
 import { openStore, type Store } from '../../src/db/store.js';

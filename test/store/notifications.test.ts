@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus, createAccount } from '../../src/app/accounts.js';
-import { decideAttachments, detach, requestAttachment } from '../../src/app/attachments.js';
+import { decideAttachments, requestAttachment } from '../../src/app/attachments.js';
+import { detach } from '../../src/app/attachment-detach.js';
 import { initStore } from '../../src/app/init.js';
 import {
   exportNotifications,
