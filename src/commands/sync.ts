@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { enumOption } from './options.js';
 import { z } from 'zod';
-import type { SyncSummary } from '../app/sync-madrhas.js';
+import type { SyncSummary } from '../app/sync/madrhas.js';
 import { withStore } from '../app/session.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
@@ -86,7 +86,7 @@ export function syncCommand(lang: Lang): Command {
         }),
         { ...opts, FILE: file },
       );
-      const { syncMadrhas } = await import('../app/sync-madrhas.js');
+      const { syncMadrhas } = await import('../app/sync/madrhas.js');
       const bar = progressBar(g.out, g.out.t('import.progress'));
       let summary: SyncSummary;
       try {

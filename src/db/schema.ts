@@ -58,7 +58,7 @@ export interface AccountTable {
   searchKey: string;
   /**
    * Digest of the MADRHAS rows last applied in full, then the stamp of the directory revision and
-   * scope they were checked against (app/sync-stream.ts); cleared by trigger on any later change (migration 0003).
+   * scope they were checked against (app/sync/stream.ts); cleared by trigger on any later change (migration 0003).
    */
   syncDigest: string | null;
   createdAt: Timestamp;

@@ -392,7 +392,7 @@ const DIGEST_TRIGGERS = [
 ];
 
 /**
- * The sync keeps the digests of the accounts it writes itself (sync-apply.ts): while it writes,
+ * The sync keeps the digests of the accounts it writes itself (app/sync/writer.ts): while it writes,
  * the triggers that clear a digest on any other change stand aside, so that a cold run's
  * million inserts do not each run one. Returns what puts them back, to be called before the run
  * commits. SQLite: they are dropped inside the run's transaction and created again from their

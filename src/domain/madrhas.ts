@@ -18,7 +18,7 @@ import { checkServiceCode, type RowIssue, type RowResult } from './structure.js'
 /**
  * The MADRHAS export (SPEC 8.1): one row per account × structure × service. This module reads
  * one row into checked values, and decides what the sync does to one account from its rows and
- * its state in the store (the plan). Pure: app/sync-madrhas.ts streams, stages and writes.
+ * its state in the store (the plan). Pure: app/sync/madrhas.ts streams, stages and writes.
  */
 
 export const MADRHAS_COLUMNS = [

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initStore } from '../../src/app/init.js';
 import { importServices, importStructures } from '../../src/app/structure-import.js';
-import { syncMadrhas } from '../../src/app/sync-madrhas.js';
+import { syncMadrhas } from '../../src/app/sync/madrhas.js';
 import { allAuditEntries, readHead } from '../../src/db/audit.repository.js';
 import { integrityProblems, openStore, type Store } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus, completeAccount } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
 import { importServices, importStructures } from '../../src/app/structure-import.js';
-import { syncMadrhas, type SyncOptions } from '../../src/app/sync-madrhas.js';
+import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import { allAuditEntries, readHead } from '../../src/db/audit.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
 import { importServices, importStructures } from '../../src/app/structure-import.js';
-import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync-madrhas.js';
+import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync/madrhas.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';

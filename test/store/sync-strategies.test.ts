@@ -6,13 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
 import { importServices, importStructures } from '../../src/app/structure-import.js';
-import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync-madrhas.js';
-import { RowChecker } from '../../src/app/sync-rows.js';
+import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync/madrhas.js';
+import { RowChecker } from '../../src/app/sync/rows.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
 
-// The sync's two paths (app/sync-stream.ts, the staged path of app/sync-madrhas.ts) must leave
+// The sync's two paths (app/sync/stream.ts, the staged path of app/sync/madrhas.ts) must leave
 // the same store and report the same summary, whatever the file; the streamed one gives way to
 // the staged one when the file is not shaped for it. Each scenario runs on two stores, one per path.
 

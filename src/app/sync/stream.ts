@@ -1,15 +1,15 @@
-import { DigestIndex, Hash64 } from '../domain/hash64.js';
-import { personalFingerprint } from '../domain/madrhas.js';
-import type { Scope } from '../domain/departement.js';
-import type { Lang } from '../i18n/index.js';
-import { CellView, openCsv, type CsvRecord, type CsvSource } from '../io/csv.js';
-import { CsvLines, type CsvLine } from '../io/csv-lines.js';
-import * as sync from '../db/sync.repository.js';
-import type { CurrentAccount } from '../domain/madrhas.js';
-import { breathe, type AccountGroup, type Writer } from './sync-apply.js';
-import { accountsOutsideScope, crossRuleText, type RowChecker } from './sync-rows.js';
-import type { SyncSummary } from './sync-summary.js';
-import type { UseCase } from './use-case.js';
+import { DigestIndex, Hash64 } from '../../domain/hash64.js';
+import { personalFingerprint } from '../../domain/madrhas.js';
+import type { Scope } from '../../domain/departement.js';
+import type { Lang } from '../../i18n/index.js';
+import { CellView, openCsv, type CsvRecord, type CsvSource } from '../../io/csv.js';
+import { CsvLines, type CsvLine } from '../../io/csv-lines.js';
+import * as sync from '../../db/sync.repository.js';
+import type { CurrentAccount } from '../../domain/madrhas.js';
+import { breathe, type AccountGroup, type Writer } from './writer.js';
+import { accountsOutsideScope, crossRuleText, type RowChecker } from './rows.js';
+import type { SyncSummary } from './summary.js';
+import type { UseCase } from '../use-case.js';
 
 /**
  * The sync's fast path: the file streamed an account at a time, straight into plans and writes,

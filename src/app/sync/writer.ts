@@ -1,6 +1,6 @@
-import { searchKey } from '../domain/account.js';
-import type { AuditFields } from '../domain/audit-chain.js';
-import type { AttachmentStatus } from '../domain/enums.js';
+import { searchKey } from '../../domain/account.js';
+import type { AuditFields } from '../../domain/audit-chain.js';
+import type { AttachmentStatus } from '../../domain/enums.js';
 import {
   planAccount,
   planIsEmpty,
@@ -8,20 +8,20 @@ import {
   type CurrentAccount,
   type MadrhasRow,
   type WantedAttachment,
-} from '../domain/madrhas.js';
-import { composeMail, NOREPLY } from './mail.js';
-import * as accounts from '../db/account.repository.js';
-import * as attachments from '../db/attachment.repository.js';
-import * as audit from '../db/audit.repository.js';
-import * as notifications from '../db/notification.repository.js';
-import * as sync from '../db/sync.repository.js';
-import type { SyncSummary } from './sync-summary.js';
-import type { UseCase } from './use-case.js';
+} from '../../domain/madrhas.js';
+import { composeMail, NOREPLY } from '../mail.js';
+import * as accounts from '../../db/account.repository.js';
+import * as attachments from '../../db/attachment.repository.js';
+import * as audit from '../../db/audit.repository.js';
+import * as notifications from '../../db/notification.repository.js';
+import * as sync from '../../db/sync.repository.js';
+import type { SyncSummary } from './summary.js';
+import type { UseCase } from '../use-case.js';
 
 const CHUNK = 1000;
 
 /**
- * The writing half of `sync madrhas` (app/sync-madrhas.ts): the plan of each account, a chunk of
+ * The writing half of `sync madrhas` (sync/madrhas.ts): the plan of each account, a chunk of
  * logins at a time (from the stream or the stage), written with one audit entry per changed
  * account; then the accounts full mode deactivates.
  */

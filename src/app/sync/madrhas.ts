@@ -1,14 +1,14 @@
-import { ALL } from '../domain/departement.js';
-import { hash64 } from '../domain/hash64.js';
+import { ALL } from '../../domain/departement.js';
+import { hash64 } from '../../domain/hash64.js';
 import {
   deactivationLimit,
   MADRHAS_COLUMNS,
   personalFingerprint,
   planAbsent,
-} from '../domain/madrhas.js';
-import { ConflictError, InvalidInputError } from '../errors.js';
-import type { Scope } from '../domain/departement.js';
-import type { Lang } from '../i18n/index.js';
+} from '../../domain/madrhas.js';
+import { ConflictError, InvalidInputError } from '../../errors.js';
+import type { Scope } from '../../domain/departement.js';
+import type { Lang } from '../../i18n/index.js';
 import {
   CellView,
   inspectCsv,
@@ -19,13 +19,13 @@ import {
   type EncodingChoice,
   type HeaderMatch,
   type RejectsReport,
-} from '../io/csv.js';
-import * as accounts from '../db/account.repository.js';
-import type { Db } from '../db/schema.js';
-import * as runs from '../db/run.repository.js';
-import type { Store } from '../db/store.js';
-import * as sync from '../db/sync.repository.js';
-import { applyStaged, deactivateAbsent, Writer, type AbsentAccount } from './sync-apply.js';
+} from '../../io/csv.js';
+import * as accounts from '../../db/account.repository.js';
+import type { Db } from '../../db/schema.js';
+import * as runs from '../../db/run.repository.js';
+import type { Store } from '../../db/store.js';
+import * as sync from '../../db/sync.repository.js';
+import { applyStaged, deactivateAbsent, Writer, type AbsentAccount } from './writer.js';
 import {
   accountsOutsideScope,
   Directory,
@@ -33,22 +33,22 @@ import {
   RowChecker,
   splitMessage,
   type CrossRule,
-} from './sync-rows.js';
-import { streamFile, StreamFallback, type SyncTools } from './sync-stream.js';
-import type { SyncSummary } from './sync-summary.js';
-import { runUseCase, type UseCase } from './use-case.js';
+} from './rows.js';
+import { streamFile, StreamFallback, type SyncTools } from './stream.js';
+import type { SyncSummary } from './summary.js';
+import { runUseCase, type UseCase } from '../use-case.js';
 
 export type { SyncSummary };
 
 /**
  * `sync madrhas` (SPEC 8.1): one run, one transaction.
  *  1. The file is hashed and its encoding settled; the header checked (exit 5 before any write).
- *  2. Each row is checked on its own and against the directory (app/sync-rows.ts; loaded once,
+ *  2. Each row is checked on its own and against the directory (sync/rows.ts; loaded once,
  *     bounded by the directory, not the file); the rows of an existing account outside the
  *     actor's scope (SPEC 6) are rejected whatever they say (a chunk of accounts at a time).
- *  3. The streamed path (app/sync-stream.ts): each login's rows taken together, the rules across
+ *  3. The streamed path (sync/stream.ts): each login's rows taken together, the rules across
  *     rows checked as they go, accounts planned (domain/madrhas.ts planAccount) and written a
- *     chunk at a time (app/sync-apply.ts), one audit entry per changed account, linked to the
+ *     chunk at a time (sync/writer.ts), one audit entry per changed account, linked to the
  *     run; unchanged accounts are known by the digest of their rows. A file it cannot take
  *     (a login's rows apart, contested GPs) sends it on to
  *  3'. the staged path (the streamed attempt's transaction rolled back): every row in a temporary table, the rules across rows as set-based
@@ -153,7 +153,7 @@ async function runSync(
         fileSha256: source.sha256,
         startedAt: uc.now,
       });
-      // the run keeps the digests of the accounts it writes itself (sync-apply.ts)
+      // the run keeps the digests of the accounts it writes itself (sync/writer.ts)
       const restoreTriggers = await sync.suspendDigestTriggers(uc.trx);
       // a first load does not keep the random-order indexes up to date as it writes (see sync.deferIndexes)
       let restoreIndexes = async () => {};

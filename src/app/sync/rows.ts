@@ -1,20 +1,20 @@
-import { ALL, formatScope, scopeCovers, type Scope } from '../domain/departement.js';
-import { IDENTIFIER_TYPES } from '../domain/enums.js';
-import { checkIdentifier } from '../domain/identifiers.js';
+import { ALL, formatScope, scopeCovers, type Scope } from '../../domain/departement.js';
+import { IDENTIFIER_TYPES } from '../../domain/enums.js';
+import { checkIdentifier } from '../../domain/identifiers.js';
 import {
   accountInScopeOf,
   parseMadrhasRow,
   type Cells,
   type MadrhasRow,
-} from '../domain/madrhas.js';
-import { checkServiceCode } from '../domain/structure.js';
-import { t, type Lang, type MessageKey } from '../i18n/index.js';
-import type { Db } from '../db/schema.js';
-import * as sync from '../db/sync.repository.js';
+} from '../../domain/madrhas.js';
+import { checkServiceCode } from '../../domain/structure.js';
+import { t, type Lang, type MessageKey } from '../../i18n/index.js';
+import type { Db } from '../../db/schema.js';
+import * as sync from '../../db/sync.repository.js';
 
 /**
  * One MADRHAS row checked on its own and against the directory (SPEC 8.1), for both of the
- * sync's paths (app/sync-stream.ts, app/sync-madrhas.ts). The directory is loaded once per run:
+ * sync's paths (sync/stream.ts, sync/madrhas.ts). The directory is loaded once per run:
  * its size is bounded by the directory, not by the file.
  */
 
