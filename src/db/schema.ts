@@ -61,6 +61,8 @@ export interface AccountTable {
    * scope they were checked against (app/sync/stream.ts); cleared by trigger on any later change (migration 0003).
    */
   syncDigest: string | null;
+  /** The values the account was last synced from (JSON; domain/madrhas.ts): the merge's base (migration 0008). */
+  madrhasBase: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }
@@ -234,6 +236,22 @@ export interface RunTable {
   startedAt: Timestamp;
   finishedAt: Timestamp | null;
   counts: ColumnType<string | null, string | null, string | null>;
+  /** SHA-256 of the saved plan this run applied (`sync apply`); unique: a plan applies once. */
+  planSha256: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The run that reverted this one (`sync revert`). */
+  revertedBy: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** One account or structure a run changed: the values before and after it (JSON), for `sync show` and `sync revert`. */
+export interface RunChangeTable {
+  id: Id;
+  runId: number;
+  /** `account:LOGIN` or `structure:TYPE:ID`, as in the audit log. */
+  target: string;
+  /** What the run did to it: `created`, `updated`, `reactivated`, `deactivated`. */
+  kind: string;
+  before: string | null;
+  after: string;
 }
 
 /** One row: the directory's revision, moved by trigger on any structure or service change (migration 0004). */
@@ -257,6 +275,7 @@ export interface Database {
   auditLog: AuditLogTable;
   auditHead: AuditHeadTable;
   run: RunTable;
+  runChange: RunChangeTable;
   directoryState: DirectoryStateTable;
 }
 

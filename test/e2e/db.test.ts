@@ -36,7 +36,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const first = await cli('db', 'migrate', '--json');
     expect(first.code).toBe(0);
     expect(first.stderr).toBe(
-      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason.\n',
+      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs.\n',
     );
     expect(json(first)).toMatchObject({
       dialect,
@@ -48,8 +48,9 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
         '0005-sync-own-digests',
         '0006-structure-departement',
         '0007-audit-reason',
+        '0008-sync-merge-runs',
       ],
-      current: '0007-audit-reason',
+      current: '0008-sync-merge-runs',
     });
     if (dialect === 'sqlite') {
       expect(fs.existsSync(fresh.location)).toBe(true);
@@ -58,8 +59,8 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
 
     const second = await cli('db', 'migrate', '--json');
     expect(second.code).toBe(0);
-    expect(second.stderr).toBe('Schéma à jour (0007-audit-reason).\n');
-    expect(json(second)).toMatchObject({ applied: [], current: '0007-audit-reason' });
+    expect(second.stderr).toBe('Schéma à jour (0008-sync-merge-runs).\n');
+    expect(json(second)).toMatchObject({ applied: [], current: '0008-sync-merge-runs' });
 
     const status = await cli('db', 'status', '--json');
     expect(status.code).toBe(0);
@@ -68,7 +69,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     // the migration itself is audited, by the system user when no --as is given
     expect(s).toMatchObject({
       dialect,
-      schema: '0007-audit-reason',
+      schema: '0008-sync-merge-runs',
       pending: [],
       accounts: 0,
       structures: 0,
@@ -90,7 +91,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const table = await cli('db', 'status');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Comptes +1$/m);
-    expect(table.stdout).toContain('0007-audit-reason');
+    expect(table.stdout).toContain('0008-sync-merge-runs');
   });
 
   it('status counts what the store holds', async () => {
@@ -99,7 +100,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const r = await clis(fresh.location).cli('db', 'status', '--json');
     expect(r.code).toBe(0);
     expect(json(r)).toMatchObject({
-      schema: '0007-audit-reason',
+      schema: '0008-sync-merge-runs',
       pending: [],
       accounts: 2,
       notifications: 1,
@@ -138,7 +139,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const status = await copy.cli('db', 'status', '--json');
     expect(json(status)).toMatchObject({
       dialect: 'sqlite',
-      schema: '0007-audit-reason',
+      schema: '0008-sync-merge-runs',
       accounts: 2,
       notifications: 1,
     });
@@ -320,6 +321,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
       '0005-sync-own-digests',
       '0006-structure-departement',
       '0007-audit-reason',
+      '0008-sync-merge-runs',
       '9999-from-the-future',
     ]);
   });

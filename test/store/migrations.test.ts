@@ -43,6 +43,7 @@ const LATEST = [
   '0005-sync-own-digests',
   '0006-structure-departement',
   '0007-audit-reason',
+  '0008-sync-merge-runs',
 ];
 
 /** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
@@ -71,6 +72,8 @@ const DIGEST_TRIGGERS = (dialect: string) =>
 /** The store's tables once every migration ran. */
 /** Migration 0004's table and the triggers that move the directory's revision. */
 const REVISION_TABLE = 'directory_state';
+/** Migration 0008's table of the runs' before-images. */
+const RUN_CHANGE_TABLE = 'run_change';
 const REVISION_TRIGGERS = (dialect: string) =>
   dialect === 'sqlite'
     ? [
@@ -83,7 +86,12 @@ const REVISION_TRIGGERS = (dialect: string) =>
       ]
     : ['service_revise', 'structure_revise'];
 const latestTables = (dialect: string) =>
-  [...ALL_TABLES, REVISION_TABLE, ...(dialect === 'sqlite' ? FTS_TABLES : [])].sort();
+  [
+    ...ALL_TABLES,
+    REVISION_TABLE,
+    RUN_CHANGE_TABLE,
+    ...(dialect === 'sqlite' ? FTS_TABLES : []),
+  ].sort();
 
 async function columnsOf(db: Kysely<Database>, table: string): Promise<string[]> {
   const tables = await db.introspection.getTables();
@@ -150,7 +158,9 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await migrateToLatest(s)).toEqual(LATEST);
 
     expect(await tableNames(s.db)).toEqual(latestTables(dialect));
-    expect(TABLES_IN_ORDER.map(snake).sort()).toEqual([...ALL_TABLES, REVISION_TABLE].sort());
+    expect(TABLES_IN_ORDER.map(snake).sort()).toEqual(
+      [...ALL_TABLES, REVISION_TABLE, RUN_CHANGE_TABLE].sort(),
+    );
     expect(await appliedMigrations(s.db)).toEqual(LATEST);
     // 0002: the folded name and city keys, the identifier index, and on SQLite the FTS5 index kept by triggers
     expect(await columnsOf(s.db, 'structure')).toEqual(
@@ -315,10 +325,18 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await revision()).toBe(before);
   });
 
-  it('rolls back 0007, 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
+  it('rolls back 0008, 0007, 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
     const s = await open();
     await migrateToLatest(s);
     await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const down8 = await migrator(s).migrateDown();
+    expect(down8.error).toBeUndefined();
+    expect(down8.results).toEqual([
+      { migrationName: '0008-sync-merge-runs', direction: 'Down', status: 'Success' },
+    ]);
+    expect(await columnsOf(s.db, 'account')).not.toContain('madrhas_base');
+    expect(await columnsOf(s.db, 'run')).not.toContain('plan_sha256');
 
     const down7 = await migrator(s).migrateDown();
     expect(down7.error).toBeUndefined();

@@ -312,6 +312,7 @@ describe.each(DIALECTS)('the scope rule: rights and SQL agree (%s)', (dialect) =
     expect(await migrateToLatest(store)).toEqual([
       '0006-structure-departement',
       '0007-audit-reason',
+      '0008-sync-merge-runs',
     ]);
     const rows = await db
       .selectFrom('structure')

@@ -48,6 +48,7 @@ const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
   fileChunk: ['fileId', 'seq'],
   notification: ['id'],
   run: ['id'],
+  runChange: ['id'],
   auditLog: ['seq'],
   auditHead: ['id'],
   directoryState: ['id'],
@@ -186,6 +187,16 @@ async function seedEverything(store: Store): Promise<void> {
     .returning('id')
     .executeTakeFirstOrThrow();
   await db
+    .insertInto('runChange')
+    .values({
+      runId: run.id,
+      target: 'account:a@b.fr',
+      kind: 'updated',
+      before: JSON.stringify({ lastName: 'A' }),
+      after: JSON.stringify({ lastName: 'B' }),
+    })
+    .execute();
+  await db
     .transaction()
     .execute((trx) =>
       appendAudit(trx, [
@@ -298,7 +309,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           {
             kind: 'pendingMigrations',
             pending:
-              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason',
+              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs',
           },
         ]);
       } finally {
@@ -341,12 +352,13 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
             '0005-sync-own-digests',
             '0006-structure-departement',
             '0007-audit-reason',
+            '0008-sync-merge-runs',
           ],
-          current: '0007-audit-reason',
+          current: '0008-sync-merge-runs',
         });
         expect(await migrate(accessTo(bare.location))).toMatchObject({
           applied: [],
-          current: '0007-audit-reason',
+          current: '0008-sync-merge-runs',
         });
         const s = await openStore(bare.location, { clock: testClock });
         try {
@@ -369,6 +381,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
                   '0005-sync-own-digests',
                   '0006-structure-departement',
                   '0007-audit-reason',
+                  '0008-sync-merge-runs',
                 ],
               }),
               at: AT,
@@ -378,7 +391,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           await s.close();
         }
         expect(await status(accessTo(bare.location))).toMatchObject({
-          schema: '0007-audit-reason',
+          schema: '0008-sync-merge-runs',
           pending: [],
           accounts: 0,
           auditEntries: 1,
@@ -389,7 +402,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       }
       expect(await status(accessTo(fresh.location))).toMatchObject({
         dialect,
-        schema: '0007-audit-reason',
+        schema: '0008-sync-merge-runs',
         accounts: 1,
         auditEntries: 1,
         sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null,

@@ -35,6 +35,7 @@ import {
   type CrossRule,
 } from './rows.js';
 import { streamFile, StreamFallback, type SyncTools } from './stream.js';
+import { NO_JOURNAL, type SyncJournal } from './journal.js';
 import type { SyncSummary } from './summary.js';
 import { runUseCase, type UseCase } from '../use-case.js';
 
@@ -71,6 +72,8 @@ export interface SyncOptions {
   maxDeactivations: string;
   lang: Lang;
   progress?: (read: number, total: number) => void;
+  /** Where each account's entry goes (app/sync/journal.ts): the plan, the run's before-images. */
+  journal?: SyncJournal;
   /** `staged` forces the general path (tests compare both); default: streamed when the file allows. */
   strategy?: 'auto' | 'staged';
 }
@@ -113,6 +116,7 @@ export async function syncMadrhas(
       } catch (err) {
         // the streamed attempt rolled back whole: the staged path takes the file from the start
         if (!(err instanceof StreamFallback)) throw err;
+        o.journal?.discard();
       }
     }
     return await runSync(store, actor, o, source, header, false, report);
@@ -166,19 +170,17 @@ async function runSync(
         const storeGp = await sync.principalManagers(uc.trx);
         if (streamed) await deferForWrites();
         const inScope = dir.inScope(scope);
-        return {
-          checker: new RowChecker(dir, scope, o.lang),
+        const writer = new Writer(
+          uc,
+          full,
+          runId,
+          summary,
+          (id) => dir.ref(id),
           storeGp,
-          writer: new Writer(
-            uc,
-            full,
-            runId,
-            summary,
-            (id) => dir.ref(id),
-            storeGp,
-            (id) => inScope[id] === 1,
-          ),
-        };
+          (id) => inScope[id] === 1,
+        );
+        writer.journal = o.journal ?? NO_JOURNAL;
+        return { checker: new RowChecker(dir, scope, o.lang), storeGp, writer };
       };
 
       // the correspondents' own scopes: their accounts are in the scope of those covering it (SPEC 6)
@@ -242,7 +244,7 @@ async function runSync(
             max: o.maxDeactivations,
           });
       }
-      await deactivateAbsent(uc, absent, runId, summary);
+      await deactivateAbsent(uc, absent, runId, summary, o.journal);
       await sync.dropStage(uc.trx);
       await restoreIndexes();
       await restoreTriggers();

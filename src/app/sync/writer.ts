@@ -15,6 +15,7 @@ import * as attachments from '../../db/attachment.repository.js';
 import * as audit from '../../db/audit.repository.js';
 import * as notifications from '../../db/notification.repository.js';
 import * as sync from '../../db/sync.repository.js';
+import { NO_JOURNAL, type AccountChange, type SyncJournal } from './journal.js';
 import type { SyncSummary } from './summary.js';
 import type { UseCase } from '../use-case.js';
 
@@ -70,7 +71,11 @@ export class Writer {
   /** Validated GP attachments and promotions that must wait for the store's GP of their structure to step down. */
   private readonly promotions: { id: number; accountId: number; set: Record<string, unknown> }[] =
     [];
-  private readonly gpAdds: { accountId: number; w: WantedAttachment }[] = [];
+  private readonly gpAdds: NewAttachment[] = [];
+  /** Entries of accounts whose GP attachment waits for finish(): given to the journal then. */
+  private readonly waiting = new Set<AccountChange>();
+  /** Where each account's entry goes (the plan, the run's before-images). */
+  journal: SyncJournal = NO_JOURNAL;
 
   constructor(
     private readonly uc: UseCase,
@@ -114,7 +119,8 @@ export class Writer {
       wanted: WantedAttachment[];
       digest: string | null;
     }[] = [];
-    const newAttachments: { accountId: number; w: WantedAttachment }[] = [];
+    const newAttachments: NewAttachment[] = [];
+    const entries: AccountChange[] = [];
     /** Each written account's digest as the run leaves it (its rows', or none), and unchanged accounts' new ones. */
     const digests: [string | null, number][] = [];
 
@@ -148,11 +154,14 @@ export class Writer {
         continue;
       }
       await this.applyPlan(account, plan);
+      const entry = changeOf(account.login, account.id, plan);
+      entries.push(entry);
       for (const w of plan.add)
-        (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, account.id)
-          ? this.gpAdds
-          : newAttachments
-        ).push({ accountId: account.id, w });
+        this.queue(
+          w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, account.id),
+          newAttachments,
+          { accountId: account.id, w, entry },
+        );
       if (plan.status?.after === 'ACTIF') summary.reactivated++;
       else if (plan.status?.after === 'INACTIF') summary.deactivated++;
       else summary.updated++;
@@ -193,11 +202,14 @@ export class Writer {
       );
       newAccounts.forEach(({ row: r, wanted }, k) => {
         const accountId = ids[k]!;
+        const entry = createdChange(r, accountId);
+        entries.push(entry);
         for (const w of wanted)
-          (w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, accountId)
-            ? this.gpAdds
-            : newAttachments
-          ).push({ accountId, w });
+          this.queue(
+            w.role === 'GESTIONNAIRE_PRINCIPAL' && this.waits(w.structureId, accountId),
+            newAttachments,
+            { accountId, w, entry },
+          );
         summary.created++;
         audits.push({
           at,
@@ -220,6 +232,15 @@ export class Writer {
     await insertAttachments(uc, newAttachments, summary);
     if (digests.length > 0) await sync.setDigests(uc.trx, digests);
     if (audits.length > 0) await audit.appendAudit(uc.trx, audits);
+    for (const e of entries) if (!this.waiting.has(e)) this.journal.account(e);
+    await this.journal.flush();
+  }
+
+  /** A new attachment now, or (a GP that waits for its structure's GP to step down) at finish(). */
+  private queue(waits: boolean, now: NewAttachment[], a: NewAttachment): void {
+    if (!waits) return void now.push(a);
+    this.gpAdds.push(a);
+    if (a.entry) this.waiting.add(a.entry);
   }
 
   /** A validated GP demoted by the file stays GP unless the file names another GP for the structure. */
@@ -248,6 +269,9 @@ export class Writer {
       ...this.promotions.map((p) => p.accountId),
       ...this.gpAdds.map((g) => g.accountId),
     ]);
+    for (const e of this.waiting) this.journal.account(e);
+    this.waiting.clear();
+    await this.journal.flush();
   }
 
   private async applyPlan(account: CurrentAccount, plan: AccountPlan): Promise<void> {
@@ -322,10 +346,17 @@ export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): P
  *  (bin/chorus-admin.js) must hear its parent's death before it commits, not after. */
 export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A MADRHAS attachment to insert, and the journal entry of its account (given its id once inserted). */
+interface NewAttachment {
+  accountId: number;
+  w: WantedAttachment;
+  entry?: AccountChange;
+}
+
 /** New MADRHAS attachments, VALIDEE, with their services. */
 async function insertAttachments(
   uc: UseCase,
-  list: { accountId: number; w: WantedAttachment }[],
+  list: NewAttachment[],
   summary: SyncSummary,
 ): Promise<void> {
   if (list.length === 0) return;
@@ -347,8 +378,9 @@ async function insertAttachments(
     ]),
   );
   const links: [number, number, AttachmentStatus][] = [];
-  list.forEach(({ w }, k) => {
+  list.forEach(({ w, entry }, k) => {
     for (const s of w.services) links.push([ids[k]!, s, 'VALIDEE']);
+    entry?.attachments.added.push({ ...w, id: ids[k]! });
   });
   await sync.insertAttachmentServices(uc.trx, links);
   summary.attachmentsAdded += list.length;
@@ -369,6 +401,63 @@ const asRow = (r: sync.StagedRow): MadrhasRow =>
     phone: r.phone,
     accountStatus: r.accountStatus,
   }) as MadrhasRow;
+
+/** An existing account's journal entry, from its plan (attachments added get their ids when inserted). */
+function changeOf(login: string, accountId: number, plan: AccountPlan): AccountChange {
+  return {
+    login,
+    accountId,
+    kind:
+      plan.status?.after === 'ACTIF'
+        ? 'reactivated'
+        : plan.status?.after === 'INACTIF'
+          ? 'deactivated'
+          : 'updated',
+    absent: false,
+    fields: { ...plan.fields, ...(plan.status ? { status: plan.status } : {}) },
+    kept: plan.kept,
+    keptLocal: [],
+    overridden: [],
+    attachments: {
+      added: [],
+      changed: plan.change.map((c) => ({
+        id: c.id,
+        structureRef: c.structureRef,
+        set: c.set,
+        services: c.services,
+        before: c.before,
+      })),
+      ended: plan.end.map((e) => ({ ...e, status: 'VALIDEE' })),
+    },
+    gpKept: plan.gpKept,
+  };
+}
+
+/** A created account's entry: every field it was given. */
+function createdChange(r: sync.StagedRow, accountId: number): AccountChange {
+  const fields: AccountChange['fields'] = {};
+  for (const [k, v] of Object.entries({
+    title: r.title,
+    lastName: r.lastName,
+    firstName: r.firstName,
+    email: r.email,
+    phone: r.phone,
+    status: r.accountStatus,
+  }))
+    fields[k] = { before: null, after: v };
+  return {
+    login: r.login,
+    accountId,
+    kind: 'created',
+    absent: false,
+    fields,
+    kept: [],
+    keptLocal: [],
+    overridden: [],
+    attachments: { added: [], changed: [], ended: [] },
+    gpKept: [],
+  };
+}
 
 const describe = (w: WantedAttachment) => ({
   structure: w.structureRef,
@@ -424,6 +513,7 @@ export async function deactivateAbsent(
   absent: readonly AbsentAccount[],
   runId: number,
   summary: SyncSummary,
+  journal: SyncJournal = NO_JOURNAL,
 ): Promise<void> {
   for (let i = 0; i < absent.length; i += CHUNK) {
     await breathe();
@@ -477,5 +567,23 @@ export async function deactivateAbsent(
         runId,
       })),
     );
+    for (const a of chunk)
+      journal.account({
+        login: a.login,
+        accountId: a.id,
+        kind: a.deactivate ? 'deactivated' : 'updated',
+        absent: true,
+        fields: a.deactivate ? { status: { before: 'ACTIF', after: 'INACTIF' } } : {},
+        kept: [],
+        keptLocal: [],
+        overridden: [],
+        attachments: {
+          added: [],
+          changed: [],
+          ended: a.end.map((e) => ({ ...e, status: 'VALIDEE' })),
+        },
+        gpKept: [],
+      });
+    await journal.flush();
   }
 }

@@ -6,6 +6,7 @@ import * as m0004 from './0004-directory-revision.js';
 import * as m0005 from './0005-sync-own-digests.js';
 import * as m0006 from './0006-structure-departement.js';
 import * as m0007 from './0007-audit-reason.js';
+import * as m0008 from './0008-sync-merge-runs.js';
 
 /**
  * Every migration, by name, in order. A static index rather than a folder read, so the set the
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005-sync-own-digests': m0005,
   '0006-structure-departement': m0006,
   '0007-audit-reason': m0007,
+  '0008-sync-merge-runs': m0008,
 };
