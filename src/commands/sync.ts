@@ -24,6 +24,8 @@ const COLUMNS: Column<SyncSummary>[] = [
   { key: 'updated', label: 'col.accountsUpdated' },
   { key: 'unchanged', label: 'col.accountsUnchanged' },
   { key: 'kept', label: 'col.kept' },
+  { key: 'keptLocal', label: 'col.keptLocal' },
+  { key: 'overridden', label: 'col.overridden' },
   { key: 'reactivated', label: 'col.reactivated' },
   { key: 'deactivated', label: 'col.deactivated' },
   { key: 'attachmentsAdded', label: 'col.attachmentsAdded' },

@@ -66,7 +66,7 @@ export async function createStage(db: Db): Promise<void> {
   await sql`create temporary table sync_row (
       line integer not null, login text, title text, last_name text, first_name text, email text, phone text,
       structure_id integer, service_id integer, role text, date_start text, date_end text, account_status text,
-      fp text, reason text)`.execute(db);
+      fp text, reason text, base_gp integer)`.execute(db);
 }
 
 export async function indexStage(db: Db): Promise<void> {
@@ -143,6 +143,7 @@ export async function checkAcrossRows(
        group by structure_id having count(distinct login) > 1)`,
   );
   // … and against the GP already in the store, unless the file gives that account another role there
+  // (a row that says GP where the account's base already did claims nothing: SPEC 8.1, the merge)
   const [before, after] = msg('sync.gpInStore');
   const other = `(select a.login from attachment t join account a on a.id = t.account_id where t.structure_id = sync_row.structure_id
        and t.status = 'VALIDEE' and t.role = 'GESTIONNAIRE_PRINCIPAL' and a.login <> sync_row.login)`;
@@ -150,9 +151,32 @@ export async function checkAcrossRows(
     db,
     `? || ${other} || ?`,
     [before, after],
-    `role = 'GESTIONNAIRE_PRINCIPAL' and exists ${other} and not exists (select 1 from sync_row o where o.fp is not null and o.structure_id = sync_row.structure_id
+    `role = 'GESTIONNAIRE_PRINCIPAL' and base_gp is null and exists ${other} and not exists (select 1 from sync_row o where o.fp is not null and o.structure_id = sync_row.structure_id
        and o.login = ${other} and o.role <> 'GESTIONNAIRE_PRINCIPAL')`,
   );
+}
+
+/** The stage's valid GP rows of accounts that have a base: (login, structure id, the stored base). */
+export async function stagedGpRowsWithBase(db: Db): Promise<[string, number, string][]> {
+  const rows = await rawRows(
+    db,
+    `select distinct r.login, r.structure_id, a.madrhas_base from sync_row r join account a on a.login = r.login
+       where r.reason is null and r.role = 'GESTIONNAIRE_PRINCIPAL' and a.madrhas_base is not null`,
+    [],
+  );
+  return rows.map((r) => [r[0] as string, r[1] as number, r[2] as string]);
+}
+
+/** Marks the staged GP rows (login, structure id) whose account's base already made it that structure's GP. */
+export async function markBaseGp(db: Db, pairs: readonly [string, number][]): Promise<void> {
+  for (let i = 0; i < pairs.length; i += 500) {
+    const chunk = pairs.slice(i, i + 500);
+    await rawQuery(
+      db,
+      `update sync_row set base_gp = 1 where role = 'GESTIONNAIRE_PRINCIPAL' and (${chunk.map(() => '(login = ? and structure_id = ?)').join(' or ')})`,
+      chunk.flat(),
+    );
+  }
 }
 
 export async function countRejected(db: Db): Promise<number> {
@@ -184,11 +208,14 @@ export async function nextLogins(db: Db, after: string, limit: number): Promise<
   return rows.map((x) => x[0] as string);
 }
 
-/** Structure id → the login the stage's valid rows make its GP. */
-export async function stagedClaims(db: Db): Promise<Map<number, string>> {
+/**
+ * Structure id → the login the stage's valid rows make its GP. `claimsOnly`: leaving out the rows
+ * that say GP where the account's base already did (`markBaseGp`): they claim nothing.
+ */
+export async function stagedClaims(db: Db, claimsOnly = false): Promise<Map<number, string>> {
   const rows = await rawRows(
     db,
-    "select distinct structure_id, login from sync_row where reason is null and role = 'GESTIONNAIRE_PRINCIPAL'",
+    `select distinct structure_id, login from sync_row where reason is null and role = 'GESTIONNAIRE_PRINCIPAL'${claimsOnly ? ' and base_gp is null' : ''}`,
     [],
   );
   return new Map(rows.map((r) => [r[0] as number, r[1] as string]));
@@ -235,7 +262,7 @@ export async function accountsByLogin(
   if (logins.length === 0) return [];
   const rows = await rawRows(
     db,
-    `select id, login, status, source, completed_at, title, last_name, first_name, email, phone, sync_digest from account where login in (${logins.map(() => '?').join(', ')})`,
+    `select id, login, status, source, completed_at, title, last_name, first_name, email, phone, sync_digest, madrhas_base from account where login in (${logins.map(() => '?').join(', ')})`,
     logins,
   );
   return rows.map((r) => ({
@@ -250,6 +277,7 @@ export async function accountsByLogin(
     email: r[8] as string,
     phone: r[9] as string | null,
     syncDigest: r[10] as string | null,
+    madrhasBase: r[11] as string | null,
   }));
 }
 
@@ -474,6 +502,36 @@ export async function clearDigests(db: Db, accountIds: readonly number[]): Promi
   }
 }
 
+/** Records the base of the merge of each account (pairs of the encoded base and account id). */
+export async function setBases(db: Db, pairs: readonly [string | null, number][]): Promise<void> {
+  const sqlite = rawSqlite(db);
+  if (sqlite) {
+    const stmt = sqlite.prepare('update account set madrhas_base = ? where id = ?');
+    for (const p of pairs) stmt.run(p);
+    return;
+  }
+  for (let i = 0; i < pairs.length; i += 5000) {
+    const chunk = pairs.slice(i, i + 5000);
+    await rawQuery(
+      db,
+      `update account set madrhas_base = v.b from (values ${chunk.map(() => '(cast(? as text), cast(? as integer))').join(', ')}) as v(b, id) where account.id = v.id`,
+      chunk.flat(),
+    );
+  }
+}
+
+/** Forgets the base of these accounts: full mode changed them as absent from the file, which imposes when they return. */
+export async function clearBases(db: Db, accountIds: readonly number[]): Promise<void> {
+  for (let i = 0; i < accountIds.length; i += 1000) {
+    const chunk = accountIds.slice(i, i + 1000);
+    await rawQuery(
+      db,
+      `update account set madrhas_base = null where madrhas_base is not null and id in (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    );
+  }
+}
+
 /** Records the digest of the rows each account was synced from (pairs of digest, or null for none, and account id). */
 export async function setDigests(db: Db, pairs: readonly [string | null, number][]): Promise<void> {
   const sqlite = rawSqlite(db);
@@ -605,6 +663,7 @@ const ACCOUNT_COLUMNS = [
   'sync_digest',
   'created_at',
   'updated_at',
+  'madrhas_base',
 ];
 
 /** A new account's values, in the order of its columns: arrays, not objects, for a million rows. */
@@ -625,6 +684,7 @@ export type AccountValues = [
   syncDigest: string | null,
   createdAt: string,
   updatedAt: string,
+  madrhasBase: string | null,
 ];
 
 /** Inserts the accounts; returns their ids, in order. */
@@ -706,7 +766,7 @@ export async function deactivateAttachments(
     .execute();
 }
 
-/** Full mode: deactivates these accounts (their digest goes: the run did not sync them from rows). */
+/** Full mode: deactivates these accounts (their digest and their base go: the run did not sync them from rows). */
 export async function deactivateAccounts(
   db: Db,
   ids: readonly number[],
@@ -714,7 +774,7 @@ export async function deactivateAccounts(
 ): Promise<void> {
   await db
     .updateTable('account')
-    .set({ status: 'INACTIF', syncDigest: null, updatedAt: at })
+    .set({ status: 'INACTIF', syncDigest: null, madrhasBase: null, updatedAt: at })
     .where('id', 'in', [...ids])
     .execute();
 }

@@ -14,6 +14,7 @@ import { normalisePhone, parseDate } from './fields.js';
 import { checkIdentifier } from './identifiers.js';
 import { accountInScope, SCOPE_STATUSES, withinDates } from './rights.js';
 import { checkServiceCode, type RowIssue, type RowResult } from './structure.js';
+import { ABSENT, merge3, sameIds, type MadrhasBase, type Merged } from './merge.js';
 
 /**
  * The MADRHAS export (SPEC 8.1): one row per account × structure × service. This module reads
@@ -243,6 +244,8 @@ export interface CurrentAccount {
   phone: string | null;
   /** Digest of the rows last applied in full (null once anything changed since). */
   syncDigest?: string | null;
+  /** The base of the merge as stored (domain/merge.ts encodeBase; null: none yet). */
+  madrhasBase?: string | null;
 }
 
 export interface CurrentAttachment {
@@ -291,11 +294,24 @@ export interface AccountPlan {
   end: { id: number; structureRef: string }[];
   /** Validated GP attachments the file no longer lists: kept, the structure would lose its GP. */
   gpKept: string[];
+  /** What the store changed since the base and the file did not: the store's value stays (domain/merge.ts). */
+  keptLocal: string[];
+  /** What the store and the file both changed since the base: the file's value replaces the store's. */
+  overridden: { field: string; store: unknown; file: unknown }[];
 }
 
-const sameSet = (a: readonly number[], b: readonly number[]) =>
-  a.length === b.length &&
-  [...a].sort((x, y) => x - y).every((v, i) => v === [...b].sort((x, y) => x - y)[i]);
+/** What the merge needs besides the file and the store. */
+export interface MergeInput {
+  /** The account's base (null: none, the file imposes). */
+  base: MadrhasBase | null;
+  /**
+   * Whether another account claims the structure's GP in the file (a real claim, not a row that
+   * says GP where its base already did): a store GP whose row keeps a non-GP role then steps down.
+   */
+  claimed?: (structureId: number) => boolean;
+}
+
+const sameSet = sameIds;
 
 const LIVE = new Set(['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE']);
 
@@ -313,6 +329,8 @@ export function planAccount(
   refOf: (structureId: number) => string,
   /** Whether a structure lies in the actor's scope: full mode ends nothing outside it. */
   inScope: (structureId: number) => boolean = () => true,
+  /** The base of the three-way merge (SPEC 8.1); without one, the file imposes. */
+  merge: MergeInput = { base: null },
 ): AccountPlan {
   const plan: AccountPlan = {
     fields: {},
@@ -322,32 +340,88 @@ export function planAccount(
     change: [],
     end: [],
     gpKept: [],
+    keptLocal: [],
+    overridden: [],
+  };
+  const base = merge.base;
+  /** Notes what the merge of one value did; returns the value. */
+  const note = <T>(path: string, m: Merged<T>, store: T, file: T): T => {
+    if (m.kind === 'keptLocal') plan.keptLocal.push(path);
+    else if (m.kind === 'overridden') plan.overridden.push({ field: path, store, file });
+    return m.value;
   };
   if (current) {
     for (const f of SYNCED_FIELDS) {
       const before = current[f] ?? null;
-      const after = row[f] ?? null;
-      if (before === after) continue;
-      if (current.completedAt !== null && HOLDER_OWNED.has(f)) plan.kept.push(f);
-      else plan.fields[f] = { before, after };
+      const file = row[f] ?? null;
+      // the holder's own contact data, once the first login is done: kept whatever the file says
+      if (current.completedAt !== null && HOLDER_OWNED.has(f)) {
+        if (before !== file) plan.kept.push(f);
+        continue;
+      }
+      const after = note(
+        f,
+        merge3(base ? (base[f] ?? null) : undefined, before, file),
+        before,
+        file,
+      );
+      if (before !== after) plan.fields[f] = { before, after };
     }
-    if (current.status !== row.accountStatus)
-      plan.status = { before: current.status, after: row.accountStatus };
+    const status = note(
+      'status',
+      merge3<AccountStatus>(base?.status, current.status, row.accountStatus),
+      current.status,
+      row.accountStatus,
+    );
+    if (current.status !== status) plan.status = { before: current.status, after: status };
   }
   const live = attachments.filter((a) => LIVE.has(a.status));
   const byStructure = new Map(live.map((a) => [a.structureId, a]));
+  const inBase = base ? new Map(base.attachments.map((b) => [b.structureId, b])) : null;
   for (const w of wanted) {
     const a = byStructure.get(w.structureId);
+    const b = inBase === null ? undefined : (inBase.get(w.structureId) ?? ABSENT);
+    const path = `attachment:${w.structureRef}`;
+    // listed by the file as by the base, but no longer in effect in the store (detached, ended,
+    // refused, or requested again since): the store's decision stays
+    if (b !== undefined && b !== ABSENT && a?.status !== 'VALIDEE') {
+      plan.keptLocal.push(path);
+      continue;
+    }
     if (!a) {
       plan.add.push(w);
       continue;
     }
+    const prop = <K extends 'role' | 'dateStart' | 'dateEnd'>(k: K): WantedAttachment[K] => {
+      const before = a[k] as WantedAttachment[K];
+      const was = b === undefined || b === ABSENT ? b : (b[k] as WantedAttachment[K]);
+      let m = merge3(was, before, w[k]);
+      // a store GP the file leaves in its former role steps down when the file names another GP
+      if (
+        k === 'role' &&
+        m.kind === 'keptLocal' &&
+        a.role === 'GESTIONNAIRE_PRINCIPAL' &&
+        a.status === 'VALIDEE' &&
+        merge.claimed?.(w.structureId) === true
+      )
+        m = { value: w[k], kind: 'overridden' };
+      return note(`${path}.${k}`, m, before, w[k]);
+    };
     const set: AccountPlan['change'][number]['set'] = {};
-    if (a.role !== w.role) set.role = w.role;
+    const role = prop('role');
+    if (a.role !== role) set.role = role;
     if (a.status !== 'VALIDEE') set.status = 'VALIDEE';
-    if (a.dateStart !== w.dateStart) set.dateStart = w.dateStart;
-    if (a.dateEnd !== w.dateEnd) set.dateEnd = w.dateEnd;
-    const services = sameSet(a.services, w.services) ? null : w.services;
+    const dateStart = prop('dateStart');
+    if (a.dateStart !== dateStart) set.dateStart = dateStart;
+    const dateEnd = prop('dateEnd');
+    if (a.dateEnd !== dateEnd) set.dateEnd = dateEnd;
+    const wantedServices = note(
+      `${path}.services`,
+      merge3(b === undefined || b === ABSENT ? b : b.services, a.services, w.services, sameSet),
+      a.services,
+      w.services,
+    );
+    const services = sameSet(a.services, wantedServices) ? null : wantedServices;
     if (Object.keys(set).length > 0 || services !== null)
       plan.change.push({ id: a.id, structureRef: w.structureRef, set, services, before: a });
   }
@@ -357,6 +431,11 @@ export function planAccount(
       if (a.source !== 'MADRHAS' || a.status !== 'VALIDEE' || listed.has(a.structureId)) continue;
       // the file speaks only for the actor's scope: an attachment elsewhere is not absent from it
       if (!inScope(a.structureId)) continue;
+      // neither the file nor the base lists it: it was given in the store since, and stays
+      if (inBase !== null && !inBase.has(a.structureId)) {
+        plan.keptLocal.push(`attachment:${refOf(a.structureId)}`);
+        continue;
+      }
       // a structure never loses its GP silently (issue 5): the role must be transferred first
       if (a.role === 'GESTIONNAIRE_PRINCIPAL') plan.gpKept.push(refOf(a.structureId));
       else plan.end.push({ id: a.id, structureRef: refOf(a.structureId) });
@@ -381,6 +460,63 @@ export function planAccount(
     }
   }
   return plan;
+}
+
+/**
+ * The base the account keeps after this run (domain/merge.ts): what the file gave it — its
+ * personal fields and status, and for each structure the role, dates and services — except where
+ * the sync refused the file's value (a GP stays GP until the file names another, stays active
+ * while it is GP): there the base keeps what it had, so that the next run asks again. A structure
+ * the file no longer lists stays in the base while the store keeps its attachment in effect and
+ * the run did not end it (delta mode, a rejected row, outside the actor's scope, a GP kept), so
+ * that a later run still knows it came from the file.
+ */
+export function nextBase(
+  row: MadrhasRow,
+  wanted: readonly WantedAttachment[],
+  old: MadrhasBase | null,
+  current: CurrentAccount | null,
+  attachments: readonly CurrentAttachment[],
+  plan: AccountPlan | null,
+  /** Structures where the writer refused the file's role (a GP demoted with no other GP named). */
+  refusedRoles: ReadonlySet<number> = new Set(),
+): MadrhasBase {
+  let status: MadrhasBase['status'] = row.accountStatus;
+  if (current && plan && plan.status === null) {
+    const merged = merge3<AccountStatus>(old?.status, current.status, row.accountStatus).value;
+    if (merged !== current.status)
+      status = old?.status ?? (current.status === 'INACTIF' ? 'INACTIF' : 'ACTIF');
+  }
+  const before = new Map((old?.attachments ?? []).map((b) => [b.structureId, b]));
+  const held = new Map(
+    attachments.filter((a) => a.status === 'VALIDEE').map((a) => [a.structureId, a]),
+  );
+  const listed = new Set(wanted.map((w) => w.structureId));
+  const ended = new Set(plan?.end.map((e) => e.id) ?? []);
+  return {
+    title: row.title,
+    lastName: row.lastName,
+    firstName: row.firstName,
+    email: row.email,
+    phone: row.phone,
+    status,
+    attachments: [
+      ...wanted.map((w) => ({
+        structureId: w.structureId,
+        role: refusedRoles.has(w.structureId)
+          ? (before.get(w.structureId)?.role ?? held.get(w.structureId)?.role ?? w.role)
+          : w.role,
+        dateStart: w.dateStart,
+        dateEnd: w.dateEnd,
+        services: w.services,
+      })),
+      ...[...before.values()].filter((b) => {
+        if (listed.has(b.structureId)) return false;
+        const a = held.get(b.structureId);
+        return a !== undefined && !ended.has(a.id);
+      }),
+    ],
+  };
 }
 
 // ---- the actor's scope (SPEC 6, 8.1) -----------------------------------------------------

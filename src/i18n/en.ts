@@ -536,6 +536,8 @@ export const en: Record<keyof typeof fr, string> = {
   'col.dryRun': 'Dry run',
   'col.accounts': 'Accounts in file',
   'col.kept': 'Holder data kept',
+  'col.keptLocal': 'Local values kept',
+  'col.overridden': 'Local values overridden',
   'col.reactivated': 'Reactivated',
   'col.accountsCreated': 'Created',
   'col.accountsUpdated': 'Updated',

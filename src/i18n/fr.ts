@@ -559,6 +559,8 @@ export const fr = {
   'col.dryRun': 'Simulation',
   'col.accounts': 'Comptes du fichier',
   'col.kept': 'Données conservées',
+  'col.keptLocal': 'Valeurs locales gardées',
+  'col.overridden': 'Valeurs locales remplacées',
   'col.reactivated': 'Réactivés',
   'col.accountsCreated': 'Créés',
   'col.accountsUpdated': 'Mis à jour',

@@ -70,6 +70,8 @@ type Summary = {
   updated: number;
   unchanged: number;
   kept: number;
+  keptLocal: number;
+  overridden: number;
   reactivated: number;
   deactivated: number;
   attachmentsAdded: number;
@@ -111,6 +113,8 @@ const FIRST_RUN: Summary = {
   updated: 0,
   unchanged: 0,
   kept: 0,
+  keptLocal: 0,
+  overridden: 0,
   reactivated: 0,
   deactivated: 0,
   attachmentsAdded: 5,

@@ -98,6 +98,8 @@ const FIRST_RUN = {
   updated: 0,
   unchanged: 0,
   kept: 0,
+  keptLocal: 0,
+  overridden: 0,
   reactivated: 0,
   deactivated: 0,
   attachmentsAdded: 5,

@@ -594,6 +594,8 @@ const EMPTY: AccountPlan = {
   change: [],
   end: [],
   gpKept: [],
+  keptLocal: [],
+  overridden: [],
 };
 
 describe('planAccount', () => {

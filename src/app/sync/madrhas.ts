@@ -25,7 +25,7 @@ import type { Db } from '../../db/schema.js';
 import * as runs from '../../db/run.repository.js';
 import type { Store } from '../../db/store.js';
 import * as sync from '../../db/sync.repository.js';
-import { applyStaged, deactivateAbsent, Writer, type AbsentAccount } from './writer.js';
+import { applyStaged, deactivateAbsent, markBaseGp, Writer, type AbsentAccount } from './writer.js';
 import {
   accountsOutsideScope,
   Directory,
@@ -214,6 +214,7 @@ async function runSync(
         await stageFile(uc, source, header.positions, checker, o, summary);
         await sync.indexStage(uc.trx);
         await rejectOutsideScope(uc.trx, scope, scopes, outsideScope);
+        await markBaseGp(uc);
         await sync.checkAcrossRows(uc.trx, (key) => splitMessage(o.lang, key as CrossRule));
         await deferForWrites();
         await applyStaged(uc, writer, full);
@@ -348,6 +349,8 @@ function emptySummary(source: CsvSource, o: SyncOptions, unknownColumns: string[
     updated: 0,
     unchanged: 0,
     kept: 0,
+    keptLocal: 0,
+    overridden: 0,
     reactivated: 0,
     deactivated: 0,
     attachmentsAdded: 0,
@@ -369,6 +372,8 @@ const countsOf = (s: SyncSummary) => ({
   updated: s.updated,
   unchanged: s.unchanged,
   kept: s.kept,
+  keptLocal: s.keptLocal,
+  overridden: s.overridden,
   reactivated: s.reactivated,
   deactivated: s.deactivated,
   attachmentsAdded: s.attachmentsAdded,

@@ -1,5 +1,6 @@
 import { DigestIndex, Hash64 } from '../../domain/hash64.js';
 import { personalFingerprint } from '../../domain/madrhas.js';
+import { baseGpStructures, decodeBase } from '../../domain/merge.js';
 import type { Scope } from '../../domain/departement.js';
 import type { Lang } from '../../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../../io/csv.js';
@@ -32,7 +33,8 @@ export class StreamFallback extends Error {
 
 const GP = 'GESTIONNAIRE_PRINCIPAL';
 const GROUPS = 500;
-const DIGEST_VERSION = '2';
+/** 3: the base of the merge (migration 0008) is written when an account is planned: every account is, once. */
+const DIGEST_VERSION = '3';
 
 /** What checking and writing accounts takes; read from the store when the first account needs it. */
 export interface SyncTools {
@@ -187,6 +189,10 @@ interface Group<R> {
 class StreamRun<R extends { line: number }> {
   /** structure id → the login claiming its GP in the file. */
   private readonly claims = new Map<number, string>();
+  /** … of which the rows that say GP where the account's base did not (the others claim nothing new). */
+  private readonly newClaims = new Map<number, string>();
+  /** Structures whose store GP the merge kept (its row keeps its former role) before any new claim was known. */
+  private readonly keptGp = new Set<number>();
   /** Structures whose store GP the file gives another role there. */
   private readonly demoted = new Set<number>();
   /** Structures claimed by an account other than their store GP. */
@@ -231,6 +237,7 @@ class StreamRun<R extends { line: number }> {
     if (!this.tools) {
       this.tools = await this.input.tools();
       this.tools.writer.demotable = (structureId, login) => this.demotable(structureId, login);
+      this.tools.writer.claimed = (structureId, login) => this.claimed(structureId, login);
     }
     return this.tools;
   }
@@ -349,12 +356,16 @@ class StreamRun<R extends { line: number }> {
     role: string,
     login: string,
     accountId: number | null,
+    /** The row says GP where the account's base already did: no claim against the store's GP (SPEC 8.1). */
+    inBase: boolean,
   ): void {
     const storeGp = this.tools!.storeGp.get(structureId);
     if (role === GP) {
       const claimant = this.claims.get(structureId);
       if (claimant !== undefined && claimant !== login) throw new StreamFallback('principal');
       this.claims.set(structureId, login);
+      if (inBase) return;
+      this.newClaims.set(structureId, login);
       if (storeGp !== undefined && storeGp !== accountId) this.contested.push(structureId);
     } else if (storeGp !== undefined && storeGp === accountId) this.demoted.add(structureId);
   }
@@ -369,9 +380,25 @@ class StreamRun<R extends { line: number }> {
     throw new StreamFallback('principal');
   }
 
-  /** Every claim against a store GP must come with that GP stepping down in the file. */
+  /**
+   * Whether another account claims the structure's GP: a store GP the merge would keep steps
+   * down. A claim further down is not known yet: the GP is kept, and checkClaims sends the run to
+   * the staged path if one comes.
+   */
+  claimed(structureId: number, login: string): boolean {
+    const claimant = this.newClaims.get(structureId);
+    if (claimant !== undefined && claimant !== login) return true;
+    this.keptGp.add(structureId);
+    return false;
+  }
+
+  /**
+   * Every claim against a store GP must come with that GP stepping down in the file, and not
+   * after the merge kept it GP.
+   */
   checkClaims(): void {
-    for (const s of this.contested) if (!this.demoted.has(s)) throw new StreamFallback('principal');
+    for (const s of this.contested)
+      if (!this.demoted.has(s) || this.keptGp.has(s)) throw new StreamFallback('principal');
   }
 
   /**
@@ -413,7 +440,15 @@ class StreamRun<R extends { line: number }> {
     }
     if (account?.status === 'SUPPRIME') flag(valid, 'sync.accountDeleted');
     if (account && scopes.has(account.id)) flag(valid, 'sync.isCorrespondent');
-    for (const c of valid) this.noteRole(c.structureId!, c.row!.role, login, account?.id ?? null);
+    const baseGp = baseGpStructures(decodeBase(account?.madrhasBase));
+    for (const c of valid)
+      this.noteRole(
+        c.structureId!,
+        c.row!.role,
+        login,
+        account?.id ?? null,
+        baseGp.has(c.structureId!),
+      );
 
     const rows: sync.StagedRow[] = [];
     for (const c of checked) {

@@ -14,6 +14,10 @@ export interface SyncSummary {
   updated: number;
   unchanged: number;
   kept: number;
+  /** Accounts where the merge kept a value the store changed since the base (the file had not). */
+  keptLocal: number;
+  /** Accounts where the file replaced a value the store had changed since the base. */
+  overridden: number;
   reactivated: number;
   deactivated: number;
   attachmentsAdded: number;

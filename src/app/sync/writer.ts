@@ -1,7 +1,9 @@
 import { searchKey } from '../../domain/account.js';
 import type { AuditFields } from '../../domain/audit-chain.js';
 import type { AttachmentStatus } from '../../domain/enums.js';
+import { baseGpStructures, decodeBase, encodeBase } from '../../domain/merge.js';
 import {
+  nextBase,
   planAccount,
   planIsEmpty,
   type AccountPlan,
@@ -96,6 +98,13 @@ export class Writer {
    */
   demotable: (structureId: number, login: string) => boolean = () => false;
 
+  /**
+   * Whether another account than `login` claims the structure's GP in the file (a row that says
+   * GP where its base did not): a store GP whose row keeps its former, non-GP role then steps
+   * down (domain/madrhas.ts planAccount). Each path says it from what it knows of the claims.
+   */
+  claimed: (structureId: number, login: string) => boolean = () => false;
+
   /** Another account is the structure's GP in the store: the new GP waits for it to be demoted (unique index). */
   private waits(structureId: number, accountId: number | null): boolean {
     const gp = this.storeGp.get(structureId);
@@ -123,6 +132,8 @@ export class Writer {
     const entries: AccountChange[] = [];
     /** Each written account's digest as the run leaves it (its rows', or none), and unchanged accounts' new ones. */
     const digests: [string | null, number][] = [];
+    /** The bases that change (domain/merge.ts): the file's values, as the run leaves them. */
+    const bases: [string, number][] = [];
 
     for (const g of groups) {
       summary.accounts++;
@@ -133,21 +144,35 @@ export class Writer {
         newAccounts.push({ row: first, wanted, digest: g.digest });
         continue;
       }
+      const base = decodeBase(account.madrhasBase);
+      const attachmentsHeld = held.get(account.id) ?? [];
       const plan = planAccount(
         asRow(first),
         wanted,
         account,
-        held.get(account.id) ?? [],
+        attachmentsHeld,
         this.full && !g.hasRejects,
         refOf,
         this.inScope,
+        { base, claimed: (structureId) => this.claimed(structureId, account.login) },
       );
-      this.keepUnsucceededGps(plan, account.login);
+      const refused = this.keepUnsucceededGps(plan, account.login);
+      const nextText = encodeBase(
+        nextBase(asRow(first), wanted, base, account, attachmentsHeld, plan, refused),
+      );
+      if (nextText !== account.madrhasBase) bases.push([nextText, account.id]);
       if (plan.kept.length > 0) summary.kept++;
+      if (plan.keptLocal.length > 0) summary.keptLocal++;
+      if (plan.overridden.length > 0) summary.overridden++;
       summary.gpKept += plan.gpKept.length;
-      // an account with kept fields or a kept GP role is planned (and reported) every run
+      // an account with kept fields, local values or a kept GP role is planned (and reported) every run
       const record =
-        g.digest !== null && plan.kept.length === 0 && plan.gpKept.length === 0 ? g.digest : null;
+        g.digest !== null &&
+        plan.kept.length === 0 &&
+        plan.keptLocal.length === 0 &&
+        plan.gpKept.length === 0
+          ? g.digest
+          : null;
       if (planIsEmpty(plan)) {
         summary.unchanged++;
         if (record !== null && record !== account.syncDigest) digests.push([record, account.id]);
@@ -181,7 +206,7 @@ export class Writer {
     if (newAccounts.length > 0) {
       const ids = await sync.insertAccounts(
         uc.trx,
-        newAccounts.map(({ row: r, digest }) => [
+        newAccounts.map(({ row: r, wanted, digest }) => [
           r.login,
           r.accountStatus,
           'MADRHAS',
@@ -198,6 +223,7 @@ export class Writer {
           digest,
           at,
           at,
+          encodeBase(nextBase(asRow(r), wanted, null, null, [], null)),
         ]),
       );
       newAccounts.forEach(({ row: r, wanted }, k) => {
@@ -231,6 +257,7 @@ export class Writer {
     }
     await insertAttachments(uc, newAttachments, summary);
     if (digests.length > 0) await sync.setDigests(uc.trx, digests);
+    if (bases.length > 0) await sync.setBases(uc.trx, bases);
     if (audits.length > 0) await audit.appendAudit(uc.trx, audits);
     for (const e of entries) if (!this.waiting.has(e)) this.journal.account(e);
     await this.journal.flush();
@@ -243,8 +270,12 @@ export class Writer {
     if (a.entry) this.waiting.add(a.entry);
   }
 
-  /** A validated GP demoted by the file stays GP unless the file names another GP for the structure. */
-  private keepUnsucceededGps(plan: AccountPlan, login: string): void {
+  /**
+   * A validated GP demoted by the file stays GP unless the file names another GP for the
+   * structure. Returns the structures where the file's role was refused (the base keeps its own).
+   */
+  private keepUnsucceededGps(plan: AccountPlan, login: string): Set<number> {
+    const refused = new Set<number>();
     plan.change = plan.change.filter((c) => {
       const demoted =
         c.before.role === 'GESTIONNAIRE_PRINCIPAL' &&
@@ -254,8 +285,13 @@ export class Writer {
       if (!demoted || this.demotable(c.before.structureId, login)) return true;
       delete c.set.role;
       plan.gpKept.push(c.structureRef);
+      refused.add(c.before.structureId);
+      // the file's change is not made: it is not what replaced the store's value either
+      const role = `attachment:${c.structureRef}.role`;
+      plan.overridden = plan.overridden.filter((o) => o.field !== role);
       return Object.keys(c.set).length > 0 || c.services !== null;
     });
+    return refused;
   }
 
   /** After every chunk: the GPs that waited for their structure's former GP to step down. */
@@ -314,6 +350,9 @@ export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): P
   // the stage's valid GP rows: at most one claimant a structure (the rules across rows saw to it)
   const claims = await sync.stagedClaims(uc.trx);
   writer.demotable = (structureId, login) => (claims.get(structureId) ?? login) !== login;
+  // … of which the rows that say GP where the account's base did not (markBaseGp)
+  const newClaims = await sync.stagedClaims(uc.trx, true);
+  writer.claimed = (structureId, login) => (newClaims.get(structureId) ?? login) !== login;
   let after = '';
   for (;;) {
     await breathe();
@@ -345,6 +384,17 @@ export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): P
 /** Lets the event loop turn between chunks: SQLite's writes are synchronous, and a batch child
  *  (bin/chorus-admin.js) must hear its parent's death before it commits, not after. */
 export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Before the staged path's rules across rows: its GP rows that the account's base already made
+ * GP there are marked (sync_row.base_gp): they claim nothing against the store's GP (SPEC 8.1).
+ */
+export async function markBaseGp(uc: UseCase): Promise<void> {
+  const pairs: [string, number][] = [];
+  for (const [login, structureId, text] of await sync.stagedGpRowsWithBase(uc.trx))
+    if (baseGpStructures(decodeBase(text)).has(structureId)) pairs.push([login, structureId]);
+  await sync.markBaseGp(uc.trx, pairs);
+}
 
 /** A MADRHAS attachment to insert, and the journal entry of its account (given its id once inserted). */
 interface NewAttachment {
@@ -416,8 +466,8 @@ function changeOf(login: string, accountId: number, plan: AccountPlan): AccountC
     absent: false,
     fields: { ...plan.fields, ...(plan.status ? { status: plan.status } : {}) },
     kept: plan.kept,
-    keptLocal: [],
-    overridden: [],
+    keptLocal: plan.keptLocal,
+    overridden: plan.overridden,
     attachments: {
       added: [],
       changed: plan.change.map((c) => ({
@@ -491,6 +541,8 @@ function auditChanges(plan: AccountPlan): Record<string, unknown> {
       : {}),
     ...(plan.end.length > 0 ? { attachmentsEnded: plan.end.map((e) => e.structureRef) } : {}),
     ...(plan.gpKept.length > 0 ? { gpKept: plan.gpKept } : {}),
+    ...(plan.keptLocal.length > 0 ? { keptLocal: plan.keptLocal } : {}),
+    ...(plan.overridden.length > 0 ? { overridden: plan.overridden } : {}),
   };
 }
 
@@ -522,11 +574,11 @@ export async function deactivateAbsent(
     for (let j = 0; j < ended.length; j += CHUNK)
       await sync.deactivateAttachments(uc.trx, ended.slice(j, j + CHUNK), uc.now);
     summary.attachmentsEnded += ended.length;
-    // the run changed them without syncing them from rows: planned again next time
-    await sync.clearDigests(
-      uc.trx,
-      chunk.filter((a) => !a.deactivate).map((a) => a.id),
-    );
+    // the run changed them without syncing them from rows: planned again next time, and the file
+    // imposes when it lists them again (their base goes; deactivateAccounts clears the others')
+    const kept = chunk.filter((a) => !a.deactivate).map((a) => a.id);
+    await sync.clearDigests(uc.trx, kept);
+    await sync.clearBases(uc.trx, kept);
     const ids = chunk.filter((a) => a.deactivate).map((a) => a.id);
     summary.deactivated += ids.length;
     summary.updated += chunk.length - ids.length;
