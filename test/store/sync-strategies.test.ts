@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { changeStatus } from '../../src/app/accounts.js';
+import { changeStatus, editAccount } from '../../src/app/accounts.js';
+import { detach } from '../../src/app/attachment-detach.js';
 import { initStore } from '../../src/app/init.js';
 import { importServices, importStructures } from '../../src/app/structure-import.js';
 import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync/madrhas.js';
@@ -60,6 +61,14 @@ interface Step {
   /** Done on both stores before the sync. */
   before?: (store: Store) => Promise<void>;
 }
+
+/** Pauline, GP of Pau, hands the role over to Jean in the tool (attachment detach --new-manager). */
+const transferToJean = async (store: Store) =>
+  void (await detach(store, 'pauline.dufour@mairie-pau.fr', {
+    structure: `SIRET:${PAU}`,
+    services: [],
+    newManager: 'jean.martin@mairie-pau.fr',
+  }));
 
 const SCENARIOS: Record<string, Step[]> = {
   'a first run, the same file again, then changes, then delta mode': [
@@ -181,7 +190,7 @@ const SCENARIOS: Record<string, Step[]> = {
         },
       },
     ],
-  'changes made since the last run (an attachment, an account) are undone by the next one': [
+  'changes made since the last run (an attachment, an account) are kept by the next one (merged)': [
     { file: lines(CLEAN), strategy: 'streamed' },
     {
       file: lines(CLEAN),
@@ -206,6 +215,61 @@ const SCENARIOS: Record<string, Step[]> = {
           .where('login', '=', 'pauline.dufour@mairie-pau.fr')
           .execute();
       },
+    },
+  ],
+  'a GP transfer in the tool survives the unchanged export; a new GP named by the file applies (the transferee listed first)':
+    [
+      { file: lines(CLEAN), strategy: 'streamed' },
+      { file: lines(CLEAN), strategy: 'streamed', before: transferToJean },
+      { file: lines(CLEAN), strategy: 'streamed' },
+      {
+        file: [
+          LINES[0]!,
+          newGpRow,
+          ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1),
+        ],
+        strategy: 'streamed',
+      },
+    ],
+  'a GP transfer in the tool, then a new GP named by the file after the transferee, in the same chunk of accounts':
+    [
+      { file: lines(CLEAN), strategy: 'streamed' },
+      { file: lines(CLEAN), strategy: 'streamed', before: transferToJean },
+      {
+        file: [...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }), newGpRow],
+        strategy: 'streamed',
+      },
+    ],
+  'a GP transfer in the tool, then a new GP named by the file more than a chunk after the transferee (the staged path decides)':
+    [
+      { file: lines(CLEAN), strategy: 'streamed' },
+      { file: lines(CLEAN), strategy: 'streamed', before: transferToJean },
+      {
+        file: [...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }), ...MANY, newGpRow],
+        strategy: 'staged',
+      },
+      {
+        file: [...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }), ...MANY, newGpRow],
+        strategy: 'streamed',
+      },
+    ],
+  'a correspondent’s correction kept, then overridden by a real change of the export': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    {
+      file: lines(CLEAN),
+      strategy: 'streamed',
+      before: async (store) =>
+        void (await editAccount(store, CORR, 'jean.martin@mairie-pau.fr', {
+          firstName: 'Jean-Pierre',
+          lastName: 'MARTINEZ',
+        })),
+    },
+    {
+      file: lines(CLEAN, {
+        4: cell(LINES[3]!, 2, 'MARTIN-LAFON'),
+        5: cell(LINES[4]!, 2, 'MARTIN-LAFON'),
+      }),
+      strategy: 'streamed',
     },
   ],
 };
@@ -581,6 +645,12 @@ async function state(store: Store) {
     await db.selectFrom('auditLog').select(['action', 'target', 'outcome', 'changes']).execute()
   )
     .map((e) => ({ ...e, changes: e.changes === null ? null : JSON.parse(e.changes) }))
+    // a transfer names the attachments by id, which each path gave in its own order
+    .map((e) =>
+      e.action === 'attachment.transfer'
+        ? { ...e, changes: { ...e.changes, attachments: null } }
+        : e,
+    )
     .sort((x, y) =>
       `${x.action} ${x.target} ${JSON.stringify(x.changes)}`.localeCompare(
         `${y.action} ${y.target} ${JSON.stringify(y.changes)}`,
