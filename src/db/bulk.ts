@@ -1,85 +1,17 @@
 import { CompiledQuery, PostgresAdapter } from 'kysely';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './schema.js';
 import { rawSqlite } from './store.js';
+import { prepared } from './bulk-load.js';
 
 /**
- * Multi-row INSERTs for the batch paths (MADRHAS sync, audit of a run): the SQL text is built
- * once per table, columns and row count, and executed with its parameters as they are, so a
- * million rows do not pay a million query compilations. Placeholders follow the dialect
- * (`?` for SQLite, `$n` for PostgreSQL); the SQL itself is the same on both.
+ * The batch paths' large reads (MADRHAS sync, directory import): rows as arrays, packed text.
+ * Their writes go through the bulk loader (bulk-load.ts).
  */
 
-const texts = new Map<string, string>();
-/** Rows per statement: 13 columns × 500 stays under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
-const MAX_PARAMS = 30_000;
-
-function insertText(
-  pg: boolean,
-  table: string,
-  columns: readonly string[],
-  rows: number,
-  returning: string,
-): string {
-  const key = `${pg}|${table}|${columns.join(',')}|${rows}|${returning}`;
-  let text = texts.get(key);
-  if (text === undefined) {
-    let n = 0;
-    const tuple = () => `(${columns.map(() => (pg ? `$${++n}` : '?')).join(', ')})`;
-    const values = Array.from({ length: rows }, tuple).join(', ');
-    text = `insert into ${table} (${columns.join(', ')}) values ${values}${returning ? ` returning ${returning}` : ''}`;
-    texts.set(key, text);
-  }
-  return text;
-}
+/** The bulk loader's, for the callers that still import it from here (audit.repository.ts). */
+export { bulkInsert } from './bulk-load.js';
 
 const isPg = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
-
-/**
- * Inserts `rows` (arrays of values in `columns` order; snake_case table and column names) and
- * returns the `returning` columns of each inserted row, in order.
- */
-export async function bulkInsert(
-  db: Db,
-  table: string,
-  columns: readonly string[],
-  rows: readonly unknown[][],
-  returning = '',
-): Promise<Record<string, unknown>[]> {
-  const sqlite = rawSqlite(db);
-  if (sqlite) {
-    // one prepared single-row statement, run per row: no SQL text to parse per batch
-    const stmt = prepared(sqlite, insertText(false, table, columns, 1, ''));
-    const out: Record<string, unknown>[] = [];
-    for (const row of rows) {
-      const r = stmt.run(row);
-      if (returning) out.push({ [returning]: Number(r.lastInsertRowid) });
-    }
-    return out;
-  }
-  const pg = isPg(db);
-  const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
-  const out: Record<string, unknown>[] = [];
-  for (let i = 0; i < rows.length; i += per) {
-    const chunk = rows.slice(i, i + per);
-    const params = chunk.flat();
-    const result = await db.executeQuery(
-      CompiledQuery.raw(insertText(pg, table, columns, chunk.length, returning), params),
-    );
-    if (returning) out.push(...(result.rows as Record<string, unknown>[]));
-  }
-  return out;
-}
-
-const statements = new WeakMap<object, Map<string, Statement>>();
-
-function prepared(sqlite: NonNullable<ReturnType<typeof rawSqlite>>, text: string): Statement {
-  let cache = statements.get(sqlite);
-  if (!cache) statements.set(sqlite, (cache = new Map<string, Statement>()));
-  let stmt = cache.get(text);
-  if (!stmt) cache.set(text, (stmt = sqlite.prepare(text)));
-  return stmt;
-}
 
 /**
  * Rows as arrays, columns in SELECT order: on SQLite straight from a cached prepared statement

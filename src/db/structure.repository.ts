@@ -5,6 +5,7 @@ import { structureSearchKey } from '../domain/structure.js';
 import { fold } from '../domain/text.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { like } from './like.js';
+import { copyObjects } from './bulk-load.js';
 import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from './schema.js';
 import { binaryOrder, structureTextMatch, type DialectName } from './store.js';
 
@@ -96,15 +97,9 @@ export async function structuresByKey(
   return map;
 }
 
-/** Rows per multi-row INSERT: under SQLite's and PostgreSQL's limits on bound parameters. */
-const INSERT_CHUNK = 500;
-
+/** New structures, through the bulk loader (COPY on PostgreSQL). */
 export async function insertStructures(db: Db, rows: readonly NewStructure[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-    await db
-      .insertInto('structure')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .execute();
+  await copyObjects(db, 'structure', rows);
 }
 
 export async function updateStructure(
@@ -126,12 +121,9 @@ export async function servicesOf(db: Db, structureIds: readonly number[]): Promi
     .execute();
 }
 
+/** New services, through the bulk loader (COPY on PostgreSQL). */
 export async function insertServices(db: Db, rows: readonly NewService[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK)
-    await db
-      .insertInto('service')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .execute();
+  await copyObjects(db, 'service', rows);
 }
 
 export async function updateService(db: Db, id: number, set: Partial<NewService>): Promise<void> {

@@ -18,7 +18,8 @@ import {
 } from '../domain/madrhas.js';
 import { accountInScope } from './account.repository.js';
 import type { Db } from './schema.js';
-import { bulkInsert, eachPacked, packedText, rawQuery, rawRows } from './bulk.js';
+import { eachPacked, packedText, rawQuery, rawRows } from './bulk.js';
+import { copyRows, insertRowsWithIds } from './bulk-load.js';
 import { rawSqlite } from './store.js';
 
 /**
@@ -80,7 +81,7 @@ export async function dropStage(db: Db): Promise<void> {
 }
 
 export function stageRows(db: Db, rows: unknown[][]): Promise<unknown> {
-  return bulkInsert(db, 'sync_row', STAGE_COLUMNS, rows);
+  return copyRows(db, 'sync_row', STAGE_COLUMNS, rows);
 }
 
 /** Appends a reason to the rows `where` selects (valid rows: `reason is null`); `reason` may be SQL text. */
@@ -408,88 +409,6 @@ export async function rejectLogins(
   }
 }
 
-/** Migration 0003's triggers on SQLite, which clear an account's digest when anything else changes it. */
-const DIGEST_TRIGGERS = [
-  'account_digest_self',
-  'attachment_digest_insert',
-  'attachment_digest_delete',
-  'attachment_digest_update',
-  'attachment_service_digest_insert',
-  'attachment_service_digest_delete',
-  'attachment_service_digest_update',
-];
-
-/**
- * The sync keeps the digests of the accounts it writes itself (app/sync/writer.ts): while it writes,
- * the triggers that clear a digest on any other change stand aside, so that a cold run's
- * million inserts do not each run one. Returns what puts them back, to be called before the run
- * commits. SQLite: they are dropped inside the run's transaction and created again from their
- * own text; the run holds the store's one write lock, so no other writer can come in between,
- * and readers see the schema as last committed. PostgreSQL: a setting local to the transaction,
- * which the triggers' WHEN clause reads (migration 0005). A rolled-back run undoes either.
- */
-export async function suspendDigestTriggers(db: Db): Promise<() => Promise<void>> {
-  const sqlite = rawSqlite(db);
-  if (!sqlite) {
-    await rawQuery(db, "select set_config('chorus.sync_writes', 'on', true)", []);
-    return async () =>
-      void (await rawQuery(db, "select set_config('chorus.sync_writes', 'off', true)", []));
-  }
-  const texts = sqlite
-    .prepare(
-      `select sql from sqlite_schema where type = 'trigger' and name in (${DIGEST_TRIGGERS.map(() => '?').join(', ')})`,
-    )
-    .pluck()
-    .all(...DIGEST_TRIGGERS) as string[];
-  if (texts.length !== DIGEST_TRIGGERS.length)
-    throw new Error(`digest triggers: found ${texts.length} of ${DIGEST_TRIGGERS.length}`);
-  for (const name of DIGEST_TRIGGERS) sqlite.exec(`drop trigger ${name}`);
-  return async () => {
-    for (const text of texts) sqlite.exec(text);
-  };
-}
-
-/**
- * Indexes a large load fills in random key order (a structure's attachments, the one-GP rule, an
- * account's audit entries), with how to count the rows of the table they index.
- */
-const DEFERRABLE = [
-  {
-    rows: 'select coalesce(max(id), 0) from attachment',
-    indexes: ['attachment_structure_idx', 'attachment_one_gp_uq'],
-  },
-  { rows: 'select seq from audit_head where id = 1', indexes: ['audit_log_target_idx'] },
-];
-
-/**
- * A run whose file has more than twice the rows a table holds (the first load of a département)
- * does not keep that table's random-order indexes up to date row by row: SQLite drops them inside
- * the run's transaction and builds them again before it commits (a sort, then pages written in
- * order), which costs less than a million inserts at random places, and checks the unique ones
- * again whole. A re-run, whose rows the table mostly holds already, keeps them. Call it once the
- * run's reads that need them are done (the GPs of the store, the rules across staged rows);
- * returns what builds them back. Nothing on PostgreSQL, where dropping an index would lock the
- * table against every reader of the region until the run commits.
- */
-export async function deferIndexes(db: Db, fileRows: number): Promise<() => Promise<void>> {
-  const sqlite = rawSqlite(db);
-  if (!sqlite) return async () => {};
-  const names = DEFERRABLE.filter(
-    (d) => 2 * Number(sqlite.prepare(d.rows).pluck().get() ?? 0) < fileRows,
-  ).flatMap((d) => d.indexes);
-  const texts = names.map(
-    (name) =>
-      sqlite
-        .prepare("select sql from sqlite_schema where type = 'index' and name = ?")
-        .pluck()
-        .get(name) as string | undefined,
-  );
-  names.forEach((name, i) => texts[i] !== undefined && sqlite.exec(`drop index ${name}`));
-  return async () => {
-    for (const text of texts) if (text !== undefined) sqlite.exec(text);
-  };
-}
-
 /** Clears the digests of these accounts: the sync changed them without recording their rows. */
 export async function clearDigests(db: Db, accountIds: readonly number[]): Promise<void> {
   for (let i = 0; i < accountIds.length; i += 1000) {
@@ -689,8 +608,7 @@ export type AccountValues = [
 
 /** Inserts the accounts; returns their ids, in order. */
 export async function insertAccounts(db: Db, rows: readonly AccountValues[]): Promise<number[]> {
-  const ids = await bulkInsert(db, 'account', ACCOUNT_COLUMNS, rows, 'id');
-  return ids.map((r) => r.id as number);
+  return insertRowsWithIds(db, 'account', ACCOUNT_COLUMNS, rows);
 }
 
 const ATTACHMENT_COLUMNS = [
@@ -727,8 +645,7 @@ export async function insertAttachments(
   db: Db,
   rows: readonly AttachmentValues[],
 ): Promise<number[]> {
-  const ids = await bulkInsert(db, 'attachment', ATTACHMENT_COLUMNS, rows, 'id');
-  return ids.map((r) => r.id as number);
+  return insertRowsWithIds(db, 'attachment', ATTACHMENT_COLUMNS, rows);
 }
 
 /** Links attachments to services: (attachment id, service id, status) each. */
@@ -737,7 +654,7 @@ export async function insertAttachmentServices(
   links: readonly [attachmentId: number, serviceId: number, status: AttachmentStatus][],
 ): Promise<void> {
   if (links.length > 0)
-    await bulkInsert(db, 'attachment_service', ['attachment_id', 'service_id', 'status'], links);
+    await copyRows(db, 'attachment_service', ['attachment_id', 'service_id', 'status'], links);
 }
 
 /** The attachment's services become these, validated. */

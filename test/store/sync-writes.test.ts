@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/schema.js';
-import { deferIndexes, suspendDigestTriggers } from '../../src/db/sync.repository.js';
+import { deferIndexes, suspendDigestTriggers } from '../../src/db/bulk-load.js';
 import type { Store } from '../../src/db/store.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';
 import { addAccount, addAttachment, addStructure } from './support/seed.js';

@@ -25,6 +25,7 @@ import type { Db } from '../../db/schema.js';
 import * as runs from '../../db/run.repository.js';
 import type { Store } from '../../db/store.js';
 import * as sync from '../../db/sync.repository.js';
+import * as bulkLoad from '../../db/bulk-load.js';
 import { applyStaged, deactivateAbsent, markBaseGp, Writer, type AbsentAccount } from './writer.js';
 import {
   accountsOutsideScope,
@@ -158,11 +159,11 @@ async function runSync(
         startedAt: uc.now,
       });
       // the run keeps the digests of the accounts it writes itself (sync/writer.ts)
-      const restoreTriggers = await sync.suspendDigestTriggers(uc.trx);
-      // a first load does not keep the random-order indexes up to date as it writes (see sync.deferIndexes)
+      const restoreTriggers = await bulkLoad.suspendDigestTriggers(uc.trx);
+      // a first load does not keep the random-order indexes up to date as it writes (see bulkLoad.deferIndexes)
       let restoreIndexes = async () => {};
       const deferForWrites = async () =>
-        void (restoreIndexes = await sync.deferIndexes(uc.trx, source.lines));
+        void (restoreIndexes = await bulkLoad.deferIndexes(uc.trx, source.lines));
       // the directory and the GPs as the run found them (read before any write: the streamed path
       // reads them when its first account needs them, and a file of unchanged accounts never does)
       const tools = async (): Promise<SyncTools> => {

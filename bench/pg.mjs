@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// PostgreSQL against SQLite, in one run (issue 16 point 10): the same generated data (bench/gen.mjs,
+// cached in bench/data/) through the same commands, on a fresh SQLite store and on a fresh database
+// of a private PostgreSQL server (scripts/test-postgres.sh, stopped at the end), with the ratios
+// against the targets: cold sync and directory import within 1.5× SQLite's, re-sync within 2×.
+//   node bench/pg.mjs                   (or `node bench/run.mjs pg`)
+//   BENCH_PG_ROWS=R (default 200,000), BENCH_STRUCTURES=N (default 130,000) scale it
+//   BENCH_PG_URL=postgres://… uses that server's (empty) database instead of starting one
+// Each command is a whole process (/usr/bin/time gives its peak RSS), as in bench/run.mjs.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const GEN = path.join(ROOT, 'bench/gen.mjs');
+const DATA = path.join(ROOT, 'bench/data');
+const BIN = path.join(ROOT, 'bin/chorus-admin.js');
+const PG_SCRIPT = path.join(ROOT, 'scripts/test-postgres.sh');
+const CORR = 'bench@dgfip.finances.gouv.fr';
+const N = Number(process.env.BENCH_STRUCTURES ?? 130_000);
+const ROWS = Number(process.env.BENCH_PG_ROWS ?? 200_000);
+
+fs.mkdirSync(DATA, { recursive: true });
+
+/** Generates a data set once; the same arguments give the same bytes (bench/run.mjs's names). */
+function data(name, ...args) {
+  const file = path.join(DATA, name);
+  if (!fs.existsSync(file)) {
+    process.stderr.write(`generating ${name}…\n`);
+    const r = spawnSync(process.execPath, [GEN, ...args.map(String)], { maxBuffer: 1 << 30 });
+    if (r.status !== 0) throw new Error(`gen.mjs ${args.join(' ')} failed: ${r.stderr}`);
+    fs.writeFileSync(file, r.stdout);
+  }
+  return file;
+}
+
+/** One whole process: wall seconds, peak RSS in MB; throws unless it exits 0. */
+function timed(step, args) {
+  const start = process.hrtime.bigint();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const lines = r.stderr.trim().split('\n');
+  if (r.status !== 0)
+    throw new Error(`${step} exited ${r.status}: ${lines.slice(0, -1).join('\n').slice(0, 2000)}`);
+  return { seconds, rssMb: Number(lines.at(-1)) / 1024, stdout: r.stdout };
+}
+
+const cli = (db, ...args) => [BIN, '--db', db, '--as', CORR, ...args];
+
+/** The same commands on one store, in order; returns their timings by name. */
+function runOn(db, files) {
+  timed('init', [
+    BIN,
+    '--db',
+    db,
+    'init',
+    '--correspondent',
+    CORR,
+    '--email',
+    CORR,
+    '--nom',
+    'BENCH',
+    '--prenom',
+    'Run',
+    '--scope',
+    '*',
+    '-q',
+  ]);
+  const out = {};
+  out.import = timed('structure import', cli(db, 'structure', 'import', files.annuaire, '-q'));
+  out.services = timed(
+    'structure import-services',
+    cli(db, 'structure', 'import-services', files.services, '-q'),
+  );
+  out.cold = timed('sync madrhas', cli(db, 'sync', 'madrhas', files.madrhas, '--json', '-q'));
+  out.again = timed(
+    'sync madrhas (again)',
+    cli(db, 'sync', 'madrhas', files.madrhas, '--json', '-q'),
+  );
+  out.importAgain = timed(
+    'structure import (again)',
+    cli(db, 'structure', 'import', files.annuaire, '-q'),
+  );
+  return out;
+}
+
+export function benchPg() {
+  const files = {
+    annuaire: data(`annuaire-${N}.csv`, 'annuaire', N),
+    services: data(`services-${N}.csv`, 'services', N),
+    madrhas: data(`madrhas-${ROWS}-${N}.csv`, 'madrhas', ROWS, N),
+  };
+  let url = process.env.BENCH_PG_URL;
+  let server = null;
+  if (!url) {
+    const r = spawnSync('bash', [PG_SCRIPT, 'start'], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      console.log(`\npg: not measured: no private PostgreSQL server (${r.stderr.trim()})`);
+      return;
+    }
+    [url, server] = r.stdout.trim().split(' ');
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-pg-'));
+  try {
+    const lite = runOn(path.join(dir, 'bench.sqlite'), files);
+    const pg = runOn(url, files);
+    const c = JSON.parse(pg.cold.stdout);
+    const a = JSON.parse(pg.again.stdout);
+    console.log(
+      `\npg: PostgreSQL against SQLite, ${ROWS} MADRHAS rows over ${N} structures (${2 * N} services), one run`,
+    );
+    const line = (name, key, target) => {
+      const ratio = pg[key].seconds / lite[key].seconds;
+      console.log(
+        `  ${name.padEnd(26)} SQLite ${lite[key].seconds.toFixed(2).padStart(7)} s   PostgreSQL ${pg[key].seconds.toFixed(2).padStart(7)} s   ratio ${ratio.toFixed(2)}×${target ? ` (target ≤ ${target}×)${ratio <= target ? '' : '   over the target'}` : ''}   peak RSS ${lite[key].rssMb.toFixed(0)} / ${pg[key].rssMb.toFixed(0)} MB`,
+      );
+    };
+    line('structure import', 'import', 1.5);
+    line('structure import-services', 'services', 0);
+    line('sync madrhas, cold', 'cold', 1.5);
+    line('sync madrhas, again', 'again', 2);
+    line('structure import (again)', 'importAgain', 0);
+    console.log(
+      `  PostgreSQL's runs: cold ${c.strategy} (created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected}), again ${a.strategy} (unchanged ${a.unchanged})`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (server) spawnSync('bash', [PG_SCRIPT, 'stop', server], { stdio: 'ignore' });
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) benchPg();

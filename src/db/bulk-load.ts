@@ -1,0 +1,354 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CompiledQuery, PostgresAdapter } from 'kysely';
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './schema.js';
+import { rawSqlite } from './store.js';
+
+/**
+ * The bulk loader: every device the batch paths (MADRHAS sync, directory import, a run's audit)
+ * use to write many rows fast, in one place.
+ *  - `copyRows` / `insertRows`: many rows into one table. PostgreSQL: `COPY … FROM STDIN` in text
+ *    format (pg-copy-streams) on the transaction's own connection, ids reserved from the table's
+ *    sequence beforehand when the caller needs them (COPY returns nothing); a multi-row INSERT for
+ *    a handful of rows. SQLite: one prepared single-row statement run per row (no SQL to parse
+ *    per batch; better-sqlite3 runs it in-process).
+ *  - `suspendDigestTriggers`: the triggers that clear an account's sync digest stand aside while
+ *    the sync writes the digests itself.
+ *  - `deferIndexes`: a first load builds the random-order indexes once at the end (SQLite).
+ * Placeholders follow the dialect (`?` for SQLite, `$n` for PostgreSQL). Table and column names
+ * are the callers' constants (snake_case), never input.
+ */
+
+const isPg = (db: Db) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+// ---- multi-row INSERTs -----------------------------------------------------------------------
+
+const texts = new Map<string, string>();
+/** Rows per statement: 13 columns × 500 stays under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const MAX_PARAMS = 30_000;
+/** Below this many rows, PostgreSQL takes one multi-row INSERT: a COPY costs a round trip more. */
+const COPY_FROM = 8;
+
+function insertText(
+  pg: boolean,
+  table: string,
+  columns: readonly string[],
+  rows: number,
+  returning: string,
+): string {
+  const key = `${pg}|${table}|${columns.join(',')}|${rows}|${returning}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    let n = 0;
+    const tuple = () => `(${columns.map(() => (pg ? `$${++n}` : '?')).join(', ')})`;
+    const values = Array.from({ length: rows }, tuple).join(', ');
+    text = `insert into ${table} (${columns.join(', ')}) values ${values}${returning ? ` returning ${returning}` : ''}`;
+    texts.set(key, text);
+  }
+  return text;
+}
+
+const statements = new WeakMap<object, Map<string, Statement>>();
+
+/** A prepared statement of this SQLite connection, made once per text. */
+export function prepared(
+  sqlite: NonNullable<ReturnType<typeof rawSqlite>>,
+  text: string,
+): Statement {
+  let cache = statements.get(sqlite);
+  if (!cache) statements.set(sqlite, (cache = new Map<string, Statement>()));
+  let stmt = cache.get(text);
+  if (!stmt) cache.set(text, (stmt = sqlite.prepare(text)));
+  return stmt;
+}
+
+/** Multi-row INSERTs as many as the parameters allow; the `returning` column of each row, in order. */
+async function insertStatements(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  returning: string,
+): Promise<Record<string, unknown>[]> {
+  const pg = isPg(db);
+  const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const out: Record<string, unknown>[] = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    const result = await db.executeQuery(
+      CompiledQuery.raw(insertText(pg, table, columns, chunk.length, returning), chunk.flat()),
+    );
+    if (returning) out.push(...(result.rows as Record<string, unknown>[]));
+  }
+  return out;
+}
+
+/**
+ * Inserts `rows` (arrays of values in `columns` order; snake_case table and column names) and
+ * returns the `returning` columns of each inserted row, in order. With `returning = 'id'` on
+ * PostgreSQL the rows go through COPY with ids taken from the table's sequence (`insertRowsWithIds`).
+ */
+export async function bulkInsert(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  returning = '',
+): Promise<Record<string, unknown>[]> {
+  if (returning === 'id') return (await insertRowsWithIds(db, table, columns, rows)).map(idRow);
+  if (returning === '') {
+    await copyRows(db, table, columns, rows);
+    return [];
+  }
+  const sqlite = rawSqlite(db);
+  if (sqlite) {
+    const stmt = prepared(sqlite, insertText(false, table, columns, 1, returning));
+    return rows.map((row) => stmt.get(row) as Record<string, unknown>);
+  }
+  return insertStatements(db, table, columns, rows, returning);
+}
+
+const idRow = (id: number) => ({ id });
+
+/**
+ * Inserts `rows` into `table`, whose `id` is its serial key, and returns their ids in order.
+ * SQLite: each row's rowid. PostgreSQL: the ids are taken from the table's sequence first (one
+ * query), then the rows are copied with them.
+ */
+export async function insertRowsWithIds(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const sqlite = rawSqlite(db);
+  if (sqlite) {
+    const stmt = prepared(sqlite, insertText(false, table, columns, 1, ''));
+    return rows.map((row) => Number(stmt.run(row).lastInsertRowid));
+  }
+  if (rows.length < COPY_FROM)
+    return (await insertStatements(db, table, columns, rows, 'id')).map((r) => Number(r.id));
+  const ids = await reserveIds(db, table, rows.length);
+  await copyRows(
+    db,
+    table,
+    ['id', ...columns],
+    rows.map((row, i) => [ids[i], ...row]),
+  );
+  return ids;
+}
+
+/** `n` fresh ids of `table`'s serial `id` (PostgreSQL), in increasing order. */
+async function reserveIds(db: Db, table: string, n: number): Promise<number[]> {
+  const r = await db.executeQuery<{ id: number }>(
+    CompiledQuery.raw(
+      `select nextval(pg_get_serial_sequence('${table}', 'id'))::integer as id from generate_series(1, $1)`,
+      [n],
+    ),
+  );
+  return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+}
+
+// ---- COPY ------------------------------------------------------------------------------------
+
+/** Bytes of COPY text handed to the connection at a time. */
+const COPY_CHUNK = 1 << 18;
+
+/**
+ * Inserts `rows` (values in `columns` order) into `table`. PostgreSQL: `COPY table (columns) FROM
+ * STDIN` in text format, streamed in chunks of a few hundred kB, on the caller's transaction
+ * (a handful of rows: one multi-row INSERT). SQLite: the prepared single-row INSERT per row.
+ * Values: null/undefined (NULL), strings, numbers, booleans, bigints, Dates, Buffers (bytea),
+ * other objects as JSON text.
+ */
+export async function copyRows(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const sqlite = rawSqlite(db);
+  if (sqlite) {
+    const stmt = prepared(sqlite, insertText(false, table, columns, 1, ''));
+    for (const row of rows) stmt.run(row);
+    return;
+  }
+  if (rows.length < COPY_FROM) {
+    await insertStatements(db, table, columns, rows as unknown[][], '');
+    return;
+  }
+  const copyStreams = await import('pg-copy-streams');
+  // a CommonJS module: its exports are the namespace's or its default's, as the bundler gives them
+  const from =
+    copyStreams.from ?? (copyStreams as unknown as { default: typeof copyStreams }).default.from;
+  const stream = from(`copy ${table} (${columns.join(', ')}) from stdin`);
+  const written = pipeline(Readable.from(copyChunks(rows)), stream);
+  // kysely's PostgreSQL connection hands the query's text to pg's `client.query` as it is, and pg
+  // runs a submittable (the COPY stream) as the query: so the COPY runs on this transaction's
+  // connection, in turn with its other queries. The stream buffers what is written until the
+  // server asks for the data; the query's own result is empty.
+  await db.executeQuery({ ...CompiledQuery.raw(''), sql: stream as unknown as string });
+  await written;
+}
+
+function* copyChunks(rows: readonly (readonly unknown[])[]): Generator<string> {
+  let text = '';
+  for (const row of rows) {
+    text += copyLine(row);
+    if (text.length >= COPY_CHUNK) {
+      yield text;
+      text = '';
+    }
+  }
+  if (text !== '') yield text;
+}
+
+/** One row of COPY's text format: fields separated by tabs, `\N` for NULL, ended by a newline. */
+export function copyLine(row: readonly unknown[]): string {
+  let line = '';
+  for (let i = 0; i < row.length; i++) {
+    if (i > 0) line += '\t';
+    line += copyField(row[i]);
+  }
+  return line + '\n';
+}
+
+// COPY's text format escapes exactly these: backslash, tab, newline, carriage return, \b \f \v
+const SPECIAL = /[\\\t\n\r\b\f\v]/;
+const SPECIALS = /[\\\t\n\r\b\f\v]/g;
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\v': '\\v',
+};
+
+/** A value as a field of COPY's text format: backslash, tab, newline and the other control escapes escaped. */
+export function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'string')
+    return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]!) : value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (value instanceof Date) return value.toISOString();
+  // bytea's hex form, its backslash escaped for COPY
+  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
+  return copyField(JSON.stringify(value));
+}
+
+// ---- the sync's devices ----------------------------------------------------------------------
+
+/** Migration 0003's triggers on SQLite, which clear an account's digest when anything else changes it. */
+const DIGEST_TRIGGERS = [
+  'account_digest_self',
+  'attachment_digest_insert',
+  'attachment_digest_delete',
+  'attachment_digest_update',
+  'attachment_service_digest_insert',
+  'attachment_service_digest_delete',
+  'attachment_service_digest_update',
+];
+
+/**
+ * The sync keeps the digests of the accounts it writes itself (app/sync/writer.ts): while it writes,
+ * the triggers that clear a digest on any other change stand aside, so that a cold run's
+ * million inserts do not each run one. Returns what puts them back, to be called before the run
+ * commits. SQLite: they are dropped inside the run's transaction and created again from their
+ * own text; the run holds the store's one write lock, so no other writer can come in between,
+ * and readers see the schema as last committed. PostgreSQL: a setting local to the transaction,
+ * which the triggers' WHEN clause reads (migration 0005). A rolled-back run undoes either.
+ */
+export async function suspendDigestTriggers(db: Db): Promise<() => Promise<void>> {
+  const sqlite = rawSqlite(db);
+  if (!sqlite) {
+    await db.executeQuery(CompiledQuery.raw("select set_config('chorus.sync_writes', 'on', true)"));
+    return async () =>
+      void (await db.executeQuery(
+        CompiledQuery.raw("select set_config('chorus.sync_writes', 'off', true)"),
+      ));
+  }
+  const texts = sqlite
+    .prepare(
+      `select sql from sqlite_schema where type = 'trigger' and name in (${DIGEST_TRIGGERS.map(() => '?').join(', ')})`,
+    )
+    .pluck()
+    .all(...DIGEST_TRIGGERS) as string[];
+  if (texts.length !== DIGEST_TRIGGERS.length)
+    throw new Error(`digest triggers: found ${texts.length} of ${DIGEST_TRIGGERS.length}`);
+  for (const name of DIGEST_TRIGGERS) sqlite.exec(`drop trigger ${name}`);
+  return async () => {
+    for (const text of texts) sqlite.exec(text);
+  };
+}
+
+/**
+ * Indexes a large load fills in random key order (a structure's attachments, the one-GP rule, an
+ * account's audit entries), with how to count the rows of the table they index.
+ */
+const DEFERRABLE = [
+  {
+    rows: 'select coalesce(max(id), 0) from attachment',
+    indexes: ['attachment_structure_idx', 'attachment_one_gp_uq'],
+  },
+  { rows: 'select seq from audit_head where id = 1', indexes: ['audit_log_target_idx'] },
+];
+
+/**
+ * A run whose file has more than twice the rows a table holds (the first load of a département)
+ * does not keep that table's random-order indexes up to date row by row: SQLite drops them inside
+ * the run's transaction and builds them again before it commits (a sort, then pages written in
+ * order), which costs less than a million inserts at random places, and checks the unique ones
+ * again whole. A re-run, whose rows the table mostly holds already, keeps them. Call it once the
+ * run's reads that need them are done (the GPs of the store, the rules across staged rows);
+ * returns what builds them back. Nothing on PostgreSQL, where dropping an index would lock the
+ * table against every reader of the region until the run commits.
+ */
+export async function deferIndexes(db: Db, fileRows: number): Promise<() => Promise<void>> {
+  const sqlite = rawSqlite(db);
+  if (!sqlite) return async () => {};
+  const names = DEFERRABLE.filter(
+    (d) => 2 * Number(sqlite.prepare(d.rows).pluck().get() ?? 0) < fileRows,
+  ).flatMap((d) => d.indexes);
+  const texts = names.map(
+    (name) =>
+      sqlite
+        .prepare("select sql from sqlite_schema where type = 'index' and name = ?")
+        .pluck()
+        .get(name) as string | undefined,
+  );
+  names.forEach((name, i) => texts[i] !== undefined && sqlite.exec(`drop index ${name}`));
+  return async () => {
+    for (const text of texts) if (text !== undefined) sqlite.exec(text);
+  };
+}
+
+// ---- rows as objects -------------------------------------------------------------------------
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Inserts rows given as objects with camelCase keys (kysely's `Insertable`s) through `copyRows`:
+ * the rows that set the same columns go together (a key whose value is undefined is left to the
+ * column's default, as kysely leaves it).
+ */
+export async function copyObjects(
+  db: Db,
+  table: string,
+  rows: readonly Readonly<Record<string, unknown>>[],
+): Promise<void> {
+  const groups = new Map<string, { columns: string[]; keys: string[]; rows: unknown[][] }>();
+  for (const row of rows) {
+    const keys = Object.keys(row).filter((k) => row[k] !== undefined);
+    const signature = keys.join(',');
+    let group = groups.get(signature);
+    if (!group) groups.set(signature, (group = { columns: keys.map(snake), keys, rows: [] }));
+    group.rows.push(keys.map((k) => row[k]));
+  }
+  for (const group of groups.values()) await copyRows(db, table, group.columns, group.rows);
+}
