@@ -29,6 +29,7 @@ import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from '../
 import * as runs from '../db/run.repository.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
+import { RunChanges } from './sync/runs.js';
 import { runUseCase } from './use-case.js';
 
 /**
@@ -100,6 +101,8 @@ interface Importer<T> {
     counts: Counts,
     reject: (p: Pending<T>, issues: RowIssue[]) => void,
     scope: Scope,
+    /** The run's before-images (`sync show`, `sync revert`): one per structure or service written. */
+    changes: RunChanges,
   ): Promise<void>;
   /** After the last batch. */
   finish?(db: Db): Promise<void>;
@@ -138,6 +141,14 @@ async function runImport<T>(
   try {
     return await runUseCase(store, longRun, async (uc) => {
       uc.authorize('structure.import', { kind: 'none' }, `file:${source.name}`);
+      const runId = await runs.insertRun(uc.trx, {
+        kind: action,
+        actor: uc.actor.login,
+        fileName: source.name,
+        fileSha256: source.sha256,
+        startedAt: uc.now,
+      });
+      const changes = new RunChanges(uc.trx, runId);
       const csv = await openCsv(source);
       const rejects = report?.open(source, csv.header);
       const counts: Counts = { created: 0, updated: 0, unchanged: 0, outOfScope: 0 };
@@ -178,7 +189,9 @@ async function runImport<T>(
           counts,
           (p, issues) => reject(p.record, issues),
           uc.actor.scope ?? [],
+          changes,
         );
+        await changes.flush();
         emitRejects();
         batch = [];
         o.progress?.(csv.bytesRead(), source.size);
@@ -213,12 +226,7 @@ async function runImport<T>(
         rejected: summary.rejected,
         padded: summary.padded,
       };
-      const runId = await runs.insertRun(uc.trx, {
-        kind: action,
-        actor: uc.actor.login,
-        fileName: source.name,
-        fileSha256: source.sha256,
-        startedAt: uc.now,
+      await runs.finishRun(uc.trx, runId, {
         finishedAt: store.clock.now().toISOString(),
         counts: JSON.stringify(countsJson),
       });
@@ -268,7 +276,7 @@ const structureImporter: Importer<StructureValues> = {
   columns: STRUCTURE_COLUMNS,
   parse: parseStructureRow,
   key: (v) => `${v.idType}:${v.identifier}`,
-  async flush(db, batch, at, counts, _reject, scope) {
+  async flush(db, batch, at, counts, _reject, scope, changes) {
     const everywhere = scope.includes(ALL);
     const existing = await structures.structuresByKey(
       db,
@@ -286,6 +294,9 @@ const structureImporter: Importer<StructureValues> = {
       );
       if (!row) {
         // the directory is national: any correspondent creates the structures it does not know
+        changes.add(`structure:${value.idType}:${value.identifier}`, 'created', null, {
+          companyName: value.companyName,
+        });
         inserts.push({
           ...STRUCTURE_DEFAULTS,
           ...value,
@@ -311,6 +322,9 @@ const structureImporter: Importer<StructureValues> = {
         continue;
       }
       counts.updated++;
+      changes.add(`structure:${row.idType}:${row.identifier}`, 'updated', pickOf(row, set), {
+        ...set,
+      });
       if (set.companyName !== undefined) set.nameKey = fold(value.companyName);
       if (set.city !== undefined) set.cityKey = fold(value.city ?? null);
       set.updatedAt = at;
@@ -354,7 +368,7 @@ function serviceImporter(): Importer<ServiceValues> {
     columns: SERVICE_COLUMNS,
     parse: parseServiceRow,
     key: (v) => `${v.idType}:${v.identifier}:${v.code}`,
-    async flush(db, batch, at, counts, reject, scope) {
+    async flush(db, batch, at, counts, reject, scope, changes) {
       const everywhere = scope.includes(ALL);
       const byKey = await structures.structuresByKey(
         db,
@@ -389,6 +403,9 @@ function serviceImporter(): Importer<ServiceValues> {
             counts.outOfScope++;
             continue;
           }
+          changes.add(`service:${value.idType}:${value.identifier}/${code}`, 'created', null, {
+            label: fields.label!,
+          });
           inserts.push({
             structureId,
             code,
@@ -414,6 +431,14 @@ function serviceImporter(): Importer<ServiceValues> {
           continue;
         }
         counts.updated++;
+        changes.add(
+          `service:${value.idType}:${value.identifier}/${code}`,
+          'updated',
+          pickOf(row, set),
+          {
+            ...set,
+          },
+        );
         if (set.label !== undefined) touched.add(structureId);
         await structures.updateService(db, row.id, { ...set, updatedAt: at });
       }
@@ -432,4 +457,10 @@ export function importServices(
   o: ImportOptions,
 ): Promise<ImportSummary> {
   return runImport(store, actor, o, serviceImporter());
+}
+
+/** The stored values of the fields a change sets: its before-image. */
+function pickOf(row: object, set: Record<string, unknown>): Record<string, unknown> {
+  const r = row as Record<string, unknown>;
+  return Object.fromEntries(Object.keys(set).map((k) => [k, r[k] ?? null]));
 }

@@ -10,6 +10,7 @@ import { reportBatch } from './batch.js';
 import { actorOf, examples, globalsOf, parse, userPath } from './context.js';
 import { columns } from './help-text.js';
 import { MADRHAS_COLUMNS } from '../domain/madrhas.js';
+import { addRunCommands } from './sync-runs.js';
 
 /** `sync madrhas`: the main job (SPEC 8.1). */
 
@@ -112,5 +113,6 @@ export function syncCommand(lang: Lang): Command {
         rows: summary.rows,
       });
     });
+  addRunCommands(sync, lang);
   return sync;
 }

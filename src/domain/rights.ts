@@ -21,6 +21,11 @@ export const ACTIONS = [
   'structure.import',
   'structure.orphans',
   'sync.madrhas',
+  'sync.runs',
+  // correspondents: a run whose actor's scope theirs covers (SPEC 8.1 "Runs"); a revert, each
+  // account and structure the run changed in their scope too
+  'sync.show',
+  'sync.revert',
   // the holder, or a correspondent in scope, or a manager who may see the structure's users
   'account.read',
   'account.edit',
@@ -155,6 +160,7 @@ const CORRESPONDENT_ONLY = new Set<Action>([
   'structure.import',
   'structure.orphans',
   'sync.madrhas',
+  'sync.runs',
   'notification.export',
   'notification.digest',
 ]);
@@ -291,6 +297,17 @@ export function authorize(actor: Actor, action: Action, target: Target, day: str
     return target.kind === 'scope' && scopeWithin(target.scope, scope)
       ? ALLOW
       : deny('rights.scopeTooWide');
+  }
+
+  if (action === 'sync.show' || action === 'sync.revert') {
+    if (!scope) return deny('rights.correspondentOnly');
+    let inScope: boolean;
+    if (target.kind === 'none') inScope = true;
+    // a run: its actor's scope; an account or structure a revert would change: as everywhere
+    else if (target.kind === 'scope') inScope = scopeWithin(target.scope, scope);
+    else if (target.kind === 'account') inScope = accountInScope(scope, target);
+    else inScope = structureInScope(scope, target.departement);
+    return inScope ? ALLOW : deny('rights.outOfScope');
   }
 
   if (CORRESPONDENT_ON_ACCOUNT.has(action)) {

@@ -579,6 +579,50 @@ export const en: Record<keyof typeof fr, string> = {
   'sync.gpKept':
     '{count, plural, one {# principal manager kept: the export would remove them and their structure would have no GP left} other {# principal managers kept: the export would remove them and their structures would have no GP left}}. Transfer the role first (attachment detach --new-manager), then run again.',
 
+  // --- runs and revert (SPEC 8.1 "Runs") ----------------------------------------------------
+  'cmd.sync.runs': 'List the runs (syncs, imports, reverts) in your scope, newest first',
+  'cmd.sync.show': 'Show what a run did, account by account and structure by structure',
+  'cmd.sync.revert': 'Revert a run: the values it replaced come back; what changed since is kept',
+  'arg.run': 'the run’s number (sync runs lists them)',
+  'opt.revertDryRun': 'show what would come back and the conflicts, writing nothing',
+  'col.run': 'Run',
+  'col.startedAt': 'Started',
+  'col.finishedAt': 'Finished',
+  'col.counts': 'Counts',
+  'col.plan': 'Applied plan',
+  'col.revertedBy': 'Reverted by',
+  'col.revertRun': 'Revert run',
+  'col.runChanges': 'Items the run changed',
+  'col.restored': 'Restored',
+  'col.deleted': 'Deleted',
+  'col.attachmentsRemoved': 'Attachments removed',
+  'col.attachmentsRestored': 'Attachments restored',
+  'col.conflicts': 'Conflicts',
+  'run.notFound': 'Run {run} not found (sync runs lists those in your scope).',
+  'run.alreadyReverted': 'Run {run} was already reverted (revert run {by}).',
+  'run.revertOfRevert':
+    'Run {run} is a revert: it cannot be reverted. To redo the original run, sync its file again.',
+  'run.revertLeavesNoGp':
+    'Revert refused: these structures would have no principal manager left: {structures}. Designate their principal manager first, then run it again.',
+  'run.confirmRevert':
+    'Revert run {run}? The values it replaced come back, the accounts it created are deleted.',
+  'run.reverted': 'Run {run} reverted (revert run {revertRun}).',
+  'run.revertDryRun': 'Dry run: nothing was saved.',
+  'run.conflicts':
+    '{count, plural, one {# value changed since the run: it is kept, not restored} other {# values changed since the run: they are kept, not restored}}.',
+  'run.conflict.changed': 'changed since: “{now}” kept (the run had set “{run}”)',
+  'run.conflict.usedSince': 'used since the run: kept',
+  'run.conflict.lastGp': 'kept: its structure would have no principal manager left',
+  'run.conflict.gpTaken': 'not restored: the structure has another principal manager since',
+  'run.conflict.gone': 'no longer exists',
+  'run.moreChanges': '… and {count} more (--limit 0 to see them all).',
+  'run.detail.added': '+ attachment {structure} ({role})',
+  'run.detail.changed': '~ attachment {structure}: {changes}',
+  'run.detail.ended': '− attachment {structure} ended',
+  'run.detail.kept': 'kept (completed by the holder): {fields}',
+  'run.detail.keptLocal': 'kept (changed in the tool): {fields}',
+  'run.detail.gpKept': 'principal manager kept: {fields}',
+
   // --- files ------------------------------------------------------------------------------
   'cmd.file':
     'Files (pièces jointes) of your account (carte grise, brochure…), stored in the database',

@@ -603,6 +603,53 @@ export const fr = {
   'sync.gpKept':
     '{count, plural, one {# gestionnaire principal conservé : l’export le retirerait et sa structure n’aurait plus de GP} other {# gestionnaires principaux conservés : l’export les retirerait et leur structure n’aurait plus de GP}}. Transférez d’abord le rôle (attachment detach --new-manager), puis relancez.',
 
+  // --- exécutions et annulation (SPEC 8.1 « Runs ») ---------------------------------------
+  'cmd.sync.runs':
+    'Lister les exécutions (synchronisations, imports, annulations) de votre périmètre, les plus récentes d’abord',
+  'cmd.sync.show':
+    'Montrer ce qu’une exécution a fait, compte par compte et structure par structure',
+  'cmd.sync.revert':
+    'Annuler une exécution : les valeurs qu’elle a remplacées reviennent ; ce qui a changé depuis est conservé',
+  'arg.run': 'numéro de l’exécution (sync runs les liste)',
+  'opt.revertDryRun': 'montrer ce qui reviendrait et les conflits, sans rien enregistrer',
+  'col.run': 'Exécution',
+  'col.startedAt': 'Début',
+  'col.finishedAt': 'Fin',
+  'col.counts': 'Bilan',
+  'col.plan': 'Plan appliqué',
+  'col.revertedBy': 'Annulée par',
+  'col.revertRun': 'Annulation n°',
+  'col.runChanges': 'Éléments modifiés par l’exécution',
+  'col.restored': 'Rétablis',
+  'col.deleted': 'Supprimés',
+  'col.attachmentsRemoved': 'Rattachements retirés',
+  'col.attachmentsRestored': 'Rattachements rétablis',
+  'col.conflicts': 'Conflits',
+  'run.notFound': 'Exécution {run} introuvable (sync runs liste celles de votre périmètre).',
+  'run.alreadyReverted': 'L’exécution {run} a déjà été annulée (annulation n° {by}).',
+  'run.revertOfRevert':
+    'L’exécution {run} est une annulation : elle ne s’annule pas. Pour refaire l’exécution d’origine, relancez la synchronisation de son fichier.',
+  'run.revertLeavesNoGp':
+    'Annulation refusée : ces structures n’auraient plus de gestionnaire principal : {structures}. Désignez d’abord leur gestionnaire principal, puis relancez.',
+  'run.confirmRevert':
+    'Annuler l’exécution {run} ? Les valeurs qu’elle a remplacées reviennent, les comptes qu’elle a créés sont supprimés.',
+  'run.reverted': 'Exécution {run} annulée (annulation n° {revertRun}).',
+  'run.revertDryRun': 'Simulation : rien n’a été enregistré.',
+  'run.conflicts':
+    '{count, plural, one {# valeur a changé depuis l’exécution : elle est conservée, non rétablie} other {# valeurs ont changé depuis l’exécution : elles sont conservées, non rétablies}}.',
+  'run.conflict.changed': 'modifié depuis : « {now} » conservé (l’exécution avait mis « {run} »)',
+  'run.conflict.usedSince': 'utilisé depuis l’exécution : conservé',
+  'run.conflict.lastGp': 'conservé : sa structure n’aurait plus de gestionnaire principal',
+  'run.conflict.gpTaken': 'non rétabli : la structure a un autre gestionnaire principal depuis',
+  'run.conflict.gone': 'n’existe plus',
+  'run.moreChanges': '… et {count} autres (--limit 0 pour tout voir).',
+  'run.detail.added': '+ rattachement {structure} ({role})',
+  'run.detail.changed': '~ rattachement {structure} : {changes}',
+  'run.detail.ended': '− rattachement {structure} clos',
+  'run.detail.kept': 'conservés (complétés par le titulaire) : {fields}',
+  'run.detail.keptLocal': 'conservés (modifiés dans l’outil) : {fields}',
+  'run.detail.gpKept': 'gestionnaire principal conservé : {fields}',
+
   // --- pièces jointes ---------------------------------------------------------------------
   'cmd.file': 'Pièces jointes de votre compte (carte grise, brochure…), stockées dans la base',
   'cmd.file.add':

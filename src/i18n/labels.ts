@@ -134,6 +134,9 @@ export const RECORDED_ACTIONS = [
   'sync.account.create',
   'sync.account.update',
   'sync.account.deactivate',
+  'sync.revert.account',
+  'sync.revert.structure',
+  'sync.revert.service',
 ] as const;
 export type AuditAction = Action | (typeof RECORDED_ACTIONS)[number];
 
@@ -161,6 +164,12 @@ const auditAction = {
   'sync.account.create': ['Compte créé par MADRHAS', 'Account created by MADRHAS'],
   'sync.account.update': ['Compte mis à jour par MADRHAS', 'Account updated by MADRHAS'],
   'sync.account.deactivate': ['Compte désactivé par MADRHAS', 'Account deactivated by MADRHAS'],
+  'sync.runs': ['Exécutions consultées', 'Runs viewed'],
+  'sync.show': ['Exécution consultée', 'Run viewed'],
+  'sync.revert': ['Exécution annulée', 'Run reverted'],
+  'sync.revert.account': ['Compte rétabli (annulation)', 'Account restored (revert)'],
+  'sync.revert.structure': ['Structure rétablie (annulation)', 'Structure restored (revert)'],
+  'sync.revert.service': ['Service rétabli (annulation)', 'Service restored (revert)'],
   'file.read': ['Consultation de pièce jointe', 'File viewed'],
   'file.manage': ['Gestion des pièces jointes', 'Files managed'],
   'file.add': ['Ajout de pièce jointe', 'File added'],

@@ -99,6 +99,7 @@ const CORRESPONDENT_ONLY: Action[] = [
   'structure.import',
   'structure.orphans',
   'sync.madrhas',
+  'sync.runs',
   'notification.export',
   'notification.digest',
 ];
@@ -176,6 +177,9 @@ describe('the rights matrix (SPEC 6), every action for every kind of actor', () 
     'structure.import': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'structure.orphans': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'sync.madrhas': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
+    'sync.runs': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
+    'sync.show': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
+    'sync.revert': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'notification.export': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'notification.digest': [ok, ok, CO, CO, CO, CO, CO, CO, CO],
     'account.read': [ok, ok, NY, ok, NY, NY, NY, ok, NY],
@@ -271,6 +275,23 @@ describe('correspondent-only actions', () => {
           deny('rights.correspondentOnly'),
         );
       }
+    },
+  );
+
+  it.each(['sync.show', 'sync.revert'] as const)(
+    '%s: a run of a correspondent whose scope is within the actor’s; accounts and structures in scope',
+    (action) => {
+      const c33 = actor({ scope: ['33'] });
+      expect(authorize(c33, action, NONE, DAY)).toEqual(ALLOW);
+      expect(authorize(c33, action, { kind: 'scope', scope: ['33'] }, DAY)).toEqual(ALLOW);
+      expect(authorize(c33, action, { kind: 'scope', scope: ['33', '64'] }, DAY)).toEqual(
+        deny('rights.outOfScope'),
+      );
+      expect(authorize(c33, action, account([S33]), DAY)).toEqual(ALLOW);
+      expect(authorize(c33, action, account([S64]), DAY)).toEqual(deny('rights.outOfScope'));
+      expect(authorize(c33, action, structure(S64), DAY)).toEqual(deny('rights.outOfScope'));
+      expect(authorize(actor({ scope: ['*'] }), action, structure(S64), DAY)).toEqual(ALLOW);
+      expect(authorize(gpOf(S64.id), action, NONE, DAY)).toEqual(deny('rights.correspondentOnly'));
     },
   );
 

@@ -38,6 +38,8 @@ export interface AccountChange {
   };
   /** Structures whose GP role the run would have removed from this account: kept. */
   gpKept: string[];
+  /** `account.madrhas_base` before and after the run, when the run writes it (`sync revert` puts it back). */
+  base?: { before: string | null; after: string | null };
 }
 
 /** Where a run's entries go: the plan being written, the run's before-images, or both. */

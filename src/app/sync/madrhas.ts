@@ -36,7 +36,8 @@ import {
   type CrossRule,
 } from './rows.js';
 import { streamFile, StreamFallback, type SyncTools } from './stream.js';
-import { NO_JOURNAL, type SyncJournal } from './journal.js';
+import { journals, NO_JOURNAL, type SyncJournal } from './journal.js';
+import { RunJournal } from './runs.js';
 import type { SyncSummary } from './summary.js';
 import { runUseCase, type UseCase } from '../use-case.js';
 
@@ -158,6 +159,10 @@ async function runSync(
         fileSha256: source.sha256,
         startedAt: uc.now,
       });
+      // a run that writes keeps its before-images (sync/runs.ts), for `sync show` and `sync revert`
+      const journal = o.dryRun
+        ? (o.journal ?? NO_JOURNAL)
+        : journals(o.journal ?? NO_JOURNAL, new RunJournal(uc.trx, runId));
       // the run keeps the digests of the accounts it writes itself (sync/writer.ts)
       const restoreTriggers = await bulkLoad.suspendDigestTriggers(uc.trx);
       // a first load does not keep the random-order indexes up to date as it writes (see bulkLoad.deferIndexes)
@@ -180,7 +185,7 @@ async function runSync(
           storeGp,
           (id) => inScope[id] === 1,
         );
-        writer.journal = o.journal ?? NO_JOURNAL;
+        writer.journal = journal;
         return { checker: new RowChecker(dir, scope, o.lang), storeGp, writer };
       };
 
@@ -246,7 +251,7 @@ async function runSync(
             max: o.maxDeactivations,
           });
       }
-      await deactivateAbsent(uc, absent, runId, summary, o.journal);
+      await deactivateAbsent(uc, absent, runId, summary, journal);
       await sync.dropStage(uc.trx);
       await restoreIndexes();
       await restoreTriggers();

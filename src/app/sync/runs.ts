@@ -1,0 +1,300 @@
+import { scopeWithin, ALL, type Scope } from '../../domain/departement.js';
+import { NotFoundError } from '../../errors.js';
+import * as accounts from '../../db/account.repository.js';
+import * as runs from '../../db/run.repository.js';
+import type { Db, RunRow } from '../../db/schema.js';
+import type { Store } from '../../db/store.js';
+import { runUseCase, type UseCase } from '../use-case.js';
+import type { AccountChange, SyncJournal } from './journal.js';
+
+/**
+ * The runs a correspondent can look back on and undo (SPEC 8.1 "Runs"): every sync and import
+ * keeps, for each account or structure it changed, one `run_change` row (migration 0008) with the
+ * values before the change and those the run left, as compact JSON. `sync show` reads them,
+ * `sync revert` (sync/revert.ts) puts the before values back.
+ *
+ * Who sees a run: a correspondent sees the runs whose actor's scope its own covers (the scope
+ * rule of SPEC 6 between correspondents, domain/rights.ts); `*` sees them all. A run whose actor
+ * is no longer a correspondent counts as the scope `*`.
+ */
+
+// ---- the images an account's change keeps -----------------------------------------------------
+
+/** An attachment as the run found it (changed or ended by the run). */
+export interface AttachmentBefore {
+  id: number;
+  structure: string;
+  role?: string;
+  status: string;
+  dateStart?: string | null;
+  dateEnd?: string | null;
+  /** Live service ids; empty: the whole structure (absent for an ended attachment: untouched). */
+  services?: number[];
+}
+
+/** An account's values before the run (null in the row: the run created it). */
+export interface AccountBefore {
+  fields: Record<string, unknown>;
+  /** `madrhas_base` before the run, when the run wrote it. */
+  base?: string | null;
+  changed: AttachmentBefore[];
+  ended: AttachmentBefore[];
+}
+
+/** What the run left of the account. */
+export interface AccountAfter {
+  fields: Record<string, unknown>;
+  base?: string | null;
+  added: {
+    id: number;
+    structure: string;
+    structureId: number;
+    role: string;
+    dateStart: string;
+    dateEnd: string | null;
+    services: number[];
+  }[];
+  changed: {
+    id: number;
+    structure: string;
+    set: Record<string, unknown>;
+    services: number[] | null;
+  }[];
+  ended: { id: number; structure: string }[];
+  kept?: string[];
+  keptLocal?: string[];
+  overridden?: AccountChange['overridden'];
+  gpKept?: string[];
+  absent?: boolean;
+}
+
+/** A structure's or a service's fields before an import (null: the import created it) and after. */
+export type FieldsImage = Record<string, unknown>;
+
+/** An account's entry as the run_change row keeps it. */
+export function accountImages(c: AccountChange): {
+  before: AccountBefore | null;
+  after: AccountAfter;
+} {
+  const fieldsBefore: Record<string, unknown> = {};
+  const fieldsAfter: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c.fields)) {
+    fieldsBefore[k] = v.before ?? null;
+    fieldsAfter[k] = v.after ?? null;
+  }
+  const after: AccountAfter = {
+    fields: fieldsAfter,
+    added: c.attachments.added.map((a) => ({
+      id: a.id,
+      structure: a.structureRef,
+      structureId: a.structureId,
+      role: a.role,
+      dateStart: a.dateStart,
+      dateEnd: a.dateEnd,
+      services: a.services,
+    })),
+    changed: c.attachments.changed.map((a) => ({
+      id: a.id,
+      structure: a.structureRef,
+      set: a.set,
+      services: a.services,
+    })),
+    ended: c.attachments.ended.map((e) => ({ id: e.id, structure: e.structureRef })),
+    ...(c.kept.length > 0 ? { kept: c.kept } : {}),
+    ...(c.keptLocal.length > 0 ? { keptLocal: c.keptLocal } : {}),
+    ...(c.overridden.length > 0 ? { overridden: c.overridden } : {}),
+    ...(c.gpKept.length > 0 ? { gpKept: c.gpKept } : {}),
+    ...(c.absent ? { absent: true } : {}),
+    ...(c.base ? { base: c.base.after } : {}),
+  };
+  if (c.kind === 'created') return { before: null, after };
+  return {
+    before: {
+      fields: fieldsBefore,
+      ...(c.base ? { base: c.base.before } : {}),
+      changed: c.attachments.changed.map((a) => ({
+        id: a.id,
+        structure: a.structureRef,
+        role: a.before.role,
+        status: a.before.status,
+        dateStart: a.before.dateStart,
+        dateEnd: a.before.dateEnd,
+        services: a.before.services,
+      })),
+      ended: c.attachments.ended.map((e) => ({
+        id: e.id,
+        structure: e.structureRef,
+        status: e.status,
+      })),
+    },
+    after,
+  };
+}
+
+// ---- where a run's changes go -------------------------------------------------------------------
+
+/** Rows written a chunk at a time: a run that changes 400,000 accounts holds one chunk. */
+const WRITE_CHUNK = 2000;
+
+/** A run's before-images, written as run_change rows when flushed (or when a chunk fills). */
+export class RunChanges {
+  private pending: runs.RunChangeValues[] = [];
+
+  constructor(
+    private readonly db: Db,
+    readonly runId: number,
+  ) {}
+
+  add(target: string, kind: string, before: unknown, after: unknown): void {
+    this.pending.push([
+      this.runId,
+      target,
+      kind,
+      before === null || before === undefined ? null : JSON.stringify(before),
+      JSON.stringify(after),
+    ]);
+  }
+
+  /** Whether enough rows wait to be worth a write. */
+  get full(): boolean {
+    return this.pending.length >= WRITE_CHUNK;
+  }
+
+  async flush(): Promise<void> {
+    const rows = this.pending;
+    this.pending = [];
+    await runs.insertRunChanges(this.db, rows);
+  }
+
+  discard(): void {
+    this.pending = [];
+  }
+}
+
+/**
+ * The sync's journal that keeps the run's before-images (target `account:LOGIN`): each entry
+ * becomes one run_change row, written at the writer's flush() after each chunk of accounts.
+ */
+export class RunJournal implements SyncJournal {
+  private readonly changes: RunChanges;
+
+  constructor(db: Db, runId: number) {
+    this.changes = new RunChanges(db, runId);
+  }
+
+  account(change: AccountChange): void {
+    const { before, after } = accountImages(change);
+    this.changes.add(`account:${change.login}`, change.kind, before, after);
+  }
+
+  flush(): Promise<void> {
+    return this.changes.flush();
+  }
+
+  discard(): void {
+    this.changes.discard();
+  }
+}
+
+// ---- sync runs, sync show ------------------------------------------------------------------------
+
+export interface RunView {
+  id: number;
+  kind: string;
+  actor: string;
+  file: string | null;
+  sha256: string | null;
+  startedAt: string;
+  finishedAt: string | null;
+  counts: Record<string, number>;
+  /** The saved plan the run applied (`sync apply`), its SHA-256. */
+  plan: string | null;
+  revertedBy: number | null;
+}
+
+export interface ChangeView {
+  target: string;
+  kind: string;
+  before: unknown;
+  after: unknown;
+}
+
+export interface RunDetail {
+  run: RunView;
+  changes: ChangeView[];
+  /** How many changes the run holds (more than `changes` when a limit cut them). */
+  total: number;
+}
+
+export function runView(r: RunRow): RunView {
+  return {
+    id: r.id,
+    kind: r.kind,
+    actor: r.actor,
+    file: r.fileName,
+    sha256: r.fileSha256,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    counts: r.counts ? (JSON.parse(r.counts) as Record<string, number>) : {},
+    plan: r.planSha256,
+    revertedBy: r.revertedBy,
+  };
+}
+
+/** The scope a run was made with: its actor's (none, or no longer a correspondent: `*`). */
+async function actorScopeOf(db: Db, login: string): Promise<Scope> {
+  const account = await accounts.findAccount(db, login);
+  const scope = account ? await accounts.scopeOf(db, account.id) : null;
+  return scope ?? [ALL];
+}
+
+/** A run the actor may look at (3 when none, 4 when its actor's scope is not within the actor's). */
+export async function reachRun(uc: UseCase, id: number, action: 'sync.show' | 'sync.revert') {
+  const label = `run:${id}`;
+  uc.authorize(action, { kind: 'none' }, label);
+  const run = await runs.findRun(uc.trx, id);
+  if (!run || run.finishedAt === null) throw new NotFoundError('run.notFound', { run: id });
+  uc.authorize(action, { kind: 'scope', scope: await actorScopeOf(uc.trx, run.actor) }, label);
+  return run;
+}
+
+export async function listRuns(store: Store, actor: string, limit = 100): Promise<RunView[]> {
+  return runUseCase(store, { actor, action: 'sync.runs', readOnly: true }, async (uc) => {
+    uc.authorize('sync.runs', { kind: 'none' }, 'run:*');
+    const scopes = await accounts.allScopes(uc.trx);
+    const mine = uc.actor.scope!;
+    const everything = mine.includes(ALL);
+    const out: RunView[] = [];
+    for (const r of await runs.listRuns(uc.trx, limit)) {
+      const scope = (r.actorId === null ? null : scopes.get(r.actorId)) ?? [ALL];
+      if (everything || scopeWithin(scope, mine)) out.push(runView(r));
+    }
+    return out;
+  });
+}
+
+export async function showRun(
+  store: Store,
+  actor: string,
+  id: number,
+  limit = 1000,
+): Promise<RunDetail> {
+  return runUseCase(store, { actor, action: 'sync.show', readOnly: true }, async (uc) => {
+    const run = await reachRun(uc, id, 'sync.show');
+    const changes: ChangeView[] = [];
+    for (let after = 0; changes.length < limit;) {
+      const page = await runs.runChanges(uc.trx, id, after, Math.min(1000, limit - changes.length));
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      for (const c of page)
+        changes.push({
+          target: c.target,
+          kind: c.kind,
+          before: c.before === null ? null : JSON.parse(c.before),
+          after: JSON.parse(c.after),
+        });
+    }
+    const total = changes.length < limit ? changes.length : await runs.countRunChanges(uc.trx, id);
+    return { run: runView(run), changes, total };
+  });
+}

@@ -1,0 +1,242 @@
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { ChangeView, RunView } from '../app/sync/runs.js';
+import type { RevertConflict, RevertSummary } from '../app/sync/revert.js';
+import { withStore } from '../app/session.js';
+import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
+import type { Column, Output } from '../ui/output.js';
+import { confirm } from '../ui/prompts.js';
+import { actorOf, askReasonIfMissing, examples, globalsOf, parse, positiveInt } from './context.js';
+
+/**
+ * `sync runs`, `sync show RUN`, `sync revert RUN` (SPEC 8.1 "Runs"): the runs a correspondent may
+ * look back on (those of correspondents whose scope its own covers), what one did account by
+ * account, and its undoing (app/sync/revert.ts).
+ */
+
+const countsText = (counts: Record<string, number>) =>
+  Object.entries(counts)
+    .filter(([, n]) => n !== 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+
+const RUN_COLUMNS: Column<RunView>[] = [
+  { key: 'id', label: 'col.run', priority: 1 },
+  { key: 'kind', label: 'col.kind', priority: 1 },
+  { key: 'actor', label: 'col.actor' },
+  { key: 'file', label: 'col.file' },
+  { key: 'sha256', label: 'col.sha256', as: 'hash', priority: 3 },
+  { key: 'startedAt', label: 'col.startedAt' },
+  { key: 'finishedAt', label: 'col.finishedAt', priority: 3 },
+  {
+    key: 'counts',
+    label: 'col.counts',
+    show: (v) => countsText(v as Record<string, number>),
+  },
+  { key: 'plan', label: 'col.plan', as: 'hash', priority: 3 },
+  { key: 'revertedBy', label: 'col.revertedBy' },
+];
+
+interface ChangeRow {
+  target: string;
+  kind: string;
+  details: string;
+}
+
+const CHANGE_COLUMNS: Column<ChangeRow>[] = [
+  { key: 'target', label: 'col.target', priority: 1 },
+  { key: 'kind', label: 'col.kind', priority: 1 },
+  { key: 'details', label: 'col.changes', lines: true },
+];
+
+interface ConflictRow {
+  target: string;
+  field: string;
+  text: string;
+}
+
+const CONFLICT_COLUMNS: Column<ConflictRow>[] = [
+  { key: 'target', label: 'col.target', priority: 1 },
+  { key: 'field', label: 'col.key' },
+  { key: 'text', label: 'col.message' },
+];
+
+const REVERT_COLUMNS: Column<RevertSummary>[] = [
+  { key: 'run', label: 'col.run' },
+  { key: 'revertRun', label: 'col.revertRun' },
+  { key: 'dryRun', label: 'col.dryRun' },
+  { key: 'changes', label: 'col.runChanges' },
+  { key: 'restored', label: 'col.restored' },
+  { key: 'deleted', label: 'col.deleted' },
+  { key: 'attachmentsRemoved', label: 'col.attachmentsRemoved' },
+  { key: 'attachmentsRestored', label: 'col.attachmentsRestored' },
+  {
+    key: 'conflicts',
+    label: 'col.conflicts',
+    show: (v) => String((v as RevertConflict[]).length),
+  },
+];
+
+const shown = (v: unknown) => (v === null || v === undefined ? '∅' : String(v));
+
+/** A change as lines for people: fields before → after, attachments added, changed, ended. */
+function detailsOf(out: Output, c: ChangeView): string {
+  const lines: string[] = [];
+  const before = (c.before ?? {}) as Record<string, unknown>;
+  const after = (c.after ?? {}) as Record<string, unknown>;
+  const fieldsBefore = (before.fields ?? (c.target.startsWith('account:') ? {} : before)) as Record<
+    string,
+    unknown
+  >;
+  const fieldsAfter = (after.fields ?? (c.target.startsWith('account:') ? {} : after)) as Record<
+    string,
+    unknown
+  >;
+  for (const [k, v] of Object.entries(fieldsAfter))
+    lines.push(`${out.fieldNames([k])} : ${shown(fieldsBefore[k])} → ${shown(v)}`);
+  for (const a of (after.added ?? []) as { structure: string; role: string }[])
+    lines.push(out.t('run.detail.added', { structure: a.structure, role: a.role }));
+  const was = ((before.changed ?? []) as Record<string, unknown>[]).reduce(
+    (m, b) => m.set(b.id as number, b),
+    new Map<number, Record<string, unknown>>(),
+  );
+  for (const a of (after.changed ?? []) as {
+    id: number;
+    structure: string;
+    set: Record<string, unknown>;
+    services: number[] | null;
+  }[]) {
+    const b = was.get(a.id) ?? {};
+    const parts = Object.entries(a.set).map(
+      ([k, v]) => `${out.fieldNames([k])} ${shown(b[k])} → ${shown(v)}`,
+    );
+    if (a.services !== null)
+      parts.push(
+        `${out.fieldNames(['services'])} ${((b.services as number[] | undefined) ?? []).length} → ${a.services.length}`,
+      );
+    lines.push(out.t('run.detail.changed', { structure: a.structure, changes: parts.join(', ') }));
+  }
+  for (const a of (after.ended ?? []) as { structure: string }[])
+    lines.push(out.t('run.detail.ended', { structure: a.structure }));
+  for (const k of ['kept', 'keptLocal', 'gpKept'] as const) {
+    const list = after[k] as string[] | undefined;
+    if (list && list.length > 0)
+      lines.push(out.t(`run.detail.${k}`, { fields: out.fieldNames(list) }));
+  }
+  return lines.join('\n');
+}
+
+function conflictRow(out: Output, c: RevertConflict): ConflictRow {
+  return {
+    target: c.target,
+    field: c.field,
+    text: out.t(`run.conflict.${c.reason}` as MessageKey, {
+      run: shown(typeof c.run === 'object' && c.run !== null ? JSON.stringify(c.run) : c.run),
+      now: shown(typeof c.now === 'object' && c.now !== null ? JSON.stringify(c.now) : c.now),
+    }),
+  };
+}
+
+const runArg = z.object({ RUN: positiveInt });
+
+/** Adds `runs`, `show RUN` and `revert RUN` to the `sync` command. */
+export function addRunCommands(sync: Command, lang: Lang): void {
+  const t = (key: MessageKey) => translate(lang, key);
+
+  sync
+    .command('runs')
+    .description(t('cmd.sync.runs'))
+    .option('--limit <n>', t('opt.limit'), '100')
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr sync runs',
+        'chorus-admin --as corr@dgfip.fr --json sync runs --limit 10',
+      ),
+    )
+    .action(async (opts: Record<string, unknown>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { limit } = parse(z.object({ limit: positiveInt }), opts);
+      const { listRuns } = await import('../app/sync/runs.js');
+      const items = await withStore(g.store, (s) =>
+        listRuns(s, actor, limit === 0 ? Number.MAX_SAFE_INTEGER : limit),
+      );
+      await g.out.list(items, RUN_COLUMNS);
+    });
+
+  sync
+    .command('show')
+    .description(t('cmd.sync.show'))
+    .argument('<run>', t('arg.run'))
+    .option('--limit <n>', t('opt.limit'), '1000')
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr sync show 12'))
+    .action(async (run: string, opts: Record<string, unknown>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { RUN, limit } = parse(runArg.extend({ limit: positiveInt }), { ...opts, RUN: run });
+      const { showRun } = await import('../app/sync/runs.js');
+      const detail = await withStore(g.store, (s) =>
+        showRun(s, actor, RUN, limit === 0 ? Number.MAX_SAFE_INTEGER : limit),
+      );
+      if (g.format === 'json') return g.out.json(detail);
+      const rows = detail.changes.map((c) => ({
+        target: c.target,
+        kind: c.kind,
+        details: detailsOf(g.out, c),
+      }));
+      if (g.format === 'table') await g.out.record(detail.run, RUN_COLUMNS);
+      await g.out.list(rows, CHANGE_COLUMNS);
+      if (detail.total > detail.changes.length)
+        g.out.info('run.moreChanges', { count: detail.total - detail.changes.length });
+    });
+
+  sync
+    .command('revert')
+    .description(t('cmd.sync.revert'))
+    .argument('<run>', t('arg.run'))
+    .option('--dry-run', t('opt.revertDryRun'))
+    .option('--yes', t('opt.yes'))
+    .addHelpText(
+      'after',
+      examples(
+        lang,
+        'chorus-admin --as corr@dgfip.fr sync revert 12 --dry-run',
+        'chorus-admin --as corr@dgfip.fr sync revert 12 --yes --reason "export tronqué"',
+      ),
+    )
+    .action(async (run: string, opts: Record<string, unknown>, cmd: Command) => {
+      const g = globalsOf(cmd);
+      const actor = actorOf(g);
+      const { RUN, dryRun } = parse(runArg.extend({ dryRun: z.boolean().default(false) }), {
+        dryRun: opts.dryRun,
+        RUN: run,
+      });
+      if (!dryRun) {
+        // SPEC 7: a revert asks for a confirmation (--yes), and on a terminal for its reason
+        if (
+          !(await confirm(g.out, g.yes || opts.yes === true, 'run.confirmRevert', { run: RUN }))
+        ) {
+          g.out.info('output.cancelled');
+          return;
+        }
+        await askReasonIfMissing(g);
+      }
+      const { revertRun } = await import('../app/sync/revert.js');
+      const summary = await withStore(g.store, (s) => revertRun(s, actor, RUN, { dryRun }));
+      if (g.format === 'json') g.out.json(summary);
+      else {
+        await g.out.record(summary, REVERT_COLUMNS);
+        if (summary.conflicts.length > 0 && g.format === 'table')
+          await g.out.list(
+            summary.conflicts.map((c) => conflictRow(g.out, c)),
+            CONFLICT_COLUMNS,
+          );
+      }
+      if (summary.conflicts.length > 0)
+        g.out.warn('run.conflicts', { count: summary.conflicts.length });
+      if (dryRun) g.out.info('run.revertDryRun');
+      else g.out.success('run.reverted', { run: RUN, revertRun: summary.revertRun });
+    });
+}

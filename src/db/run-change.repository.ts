@@ -1,0 +1,143 @@
+import type { Db } from './schema.js';
+
+/** What `sync revert` (app/sync/revert.ts) reads and writes beyond the usual repositories. */
+
+export interface AttachmentNow {
+  id: number;
+  accountId: number;
+  structureId: number;
+  role: string;
+  status: string;
+  dateStart: string | null;
+  dateEnd: string | null;
+  /** Live service ids (links not SUPPRIMEE), sorted; empty: the whole structure. */
+  services: number[];
+}
+
+/** Attachments as they are now, by id. */
+export async function attachmentsById(
+  db: Db,
+  ids: readonly number[],
+): Promise<Map<number, AttachmentNow>> {
+  const out = new Map<number, AttachmentNow>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom('attachment')
+    .select(['id', 'accountId', 'structureId', 'role', 'status', 'dateStart', 'dateEnd'])
+    .where('id', 'in', [...ids])
+    .execute();
+  const links = await db
+    .selectFrom('attachmentService')
+    .select(['attachmentId', 'serviceId'])
+    .where('attachmentId', 'in', [...ids])
+    .where('status', '<>', 'SUPPRIMEE')
+    .orderBy('serviceId')
+    .execute();
+  for (const r of rows) out.set(r.id, { ...r, services: [] });
+  for (const l of links) out.get(l.attachmentId)?.services.push(l.serviceId);
+  return out;
+}
+
+/** Every attachment of an account (any status), by id. */
+export async function attachmentIdsOf(db: Db, accountId: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('attachment')
+    .select('id')
+    .where('accountId', '=', accountId)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Removes attachments and their service links (those a reverted run added). */
+export async function deleteAttachments(db: Db, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .deleteFrom('attachmentService')
+    .where('attachmentId', 'in', [...ids])
+    .execute();
+  await db
+    .deleteFrom('attachment')
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
+/** The validated GP attachment of a structure other than `except`, if any. */
+export async function otherPrincipal(
+  db: Db,
+  structureId: number,
+  except: number,
+): Promise<number | null> {
+  const row = await db
+    .selectFrom('attachment')
+    .select('id')
+    .where('structureId', '=', structureId)
+    .where('role', '=', 'GESTIONNAIRE_PRINCIPAL')
+    .where('status', '=', 'VALIDEE')
+    .where('id', '<>', except)
+    .executeTakeFirst();
+  return row?.id ?? null;
+}
+
+/** Whether the structure has a validated GP. */
+export async function hasPrincipal(db: Db, structureId: number): Promise<boolean> {
+  return (await otherPrincipal(db, structureId, -1)) !== null;
+}
+
+/** Whether an account has anything of its own beyond its attachments: habilitations, subscriptions, files. */
+export async function accountInUse(db: Db, accountId: number): Promise<boolean> {
+  for (const table of ['habilitation', 'subscription', 'file'] as const) {
+    const row = await db
+      .selectFrom(table)
+      .select('id')
+      .where('accountId', '=', accountId)
+      .executeTakeFirst();
+    if (row) return true;
+  }
+  return false;
+}
+
+/** Whether anything refers to a structure (services, attachments, habilitations, subscriptions, mail). */
+export async function structureInUse(db: Db, structureId: number): Promise<boolean> {
+  for (const table of [
+    'service',
+    'attachment',
+    'habilitation',
+    'subscription',
+    'notification',
+  ] as const) {
+    const row = await db
+      .selectFrom(table)
+      .select('structureId')
+      .where('structureId', '=', structureId)
+      .executeTakeFirst();
+    if (row) return true;
+  }
+  return false;
+}
+
+/** Whether anything refers to a service (attachment links, habilitations, subscriptions). */
+export async function serviceInUse(db: Db, serviceId: number): Promise<boolean> {
+  const link = await db
+    .selectFrom('attachmentService')
+    .select('serviceId')
+    .where('serviceId', '=', serviceId)
+    .executeTakeFirst();
+  if (link) return true;
+  for (const table of ['habilitation', 'subscription'] as const) {
+    const row = await db
+      .selectFrom(table)
+      .select('serviceId')
+      .where('serviceId', '=', serviceId)
+      .executeTakeFirst();
+    if (row) return true;
+  }
+  return false;
+}
+
+export async function deleteStructure(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('structure').where('id', '=', id).execute();
+}
+
+export async function deleteService(db: Db, id: number): Promise<void> {
+  await db.deleteFrom('service').where('id', '=', id).execute();
+}

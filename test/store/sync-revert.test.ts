@@ -1,0 +1,508 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAccount, editAccount } from '../../src/app/accounts.js';
+import { initStore } from '../../src/app/init.js';
+import { importServices, importStructures } from '../../src/app/structure-import.js';
+import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
+import { revertRun } from '../../src/app/sync/revert.js';
+import { listRuns, showRun } from '../../src/app/sync/runs.js';
+import { openStore, type Store } from '../../src/db/store.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../src/errors.js';
+import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
+import { testClock } from '../helpers/clock.js';
+import { expectKey } from './support/seed.js';
+
+/**
+ * `sync revert` (SPEC 8.1 "Runs", issue 16 point 5): a sync's before-images put back what it
+ * replaced — the round trip leaves accounts, attachments, their services and subscriptions as
+ * they were — and what changed since the run is kept and listed; an import's structures too.
+ */
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const ANNUAIRE = path.join(ROOT, 'fixtures', 'annuaire.csv');
+const SERVICES = path.join(ROOT, 'fixtures', 'services.csv');
+
+const CORR = 'claire.martin@dgfip.finances.gouv.fr';
+const CORR40 = 'corr.landes@dgfip.finances.gouv.fr';
+const PAU = '21640445900010';
+const CH_PAU = '26640001900011';
+const MONT = '21400192700018';
+const CHATEAU = '19640001400011';
+
+const ALICE = 'alice@mairie-pau.fr';
+const BOB = 'bob@ch-pau.fr';
+const CARL = 'carl@chateau-pau.fr';
+const DAN = 'dan@mont-de-marsan.fr';
+const GP = 'gp@mairie-pau.fr';
+const EVE = 'eve@mairie-pau.fr';
+
+const NOW = '2025-03-10T09:30:00.000Z';
+const LATER = '2025-04-01T08:00:00.000Z';
+const EVEN_LATER = '2025-04-02T08:00:00.000Z';
+
+const HEADER =
+  'IDENTIFIANT_CONNEXION;CIVILITE;NOM;PRENOM;COURRIEL_CONTACT;TELEPHONE;TYPE_IDENTIFIANT_STRUCTURE;IDENTIFIANT_STRUCTURE;CODE_SERVICE;ROLE;DATE_DEBUT;DATE_FIN;STATUT_COMPTE';
+const row = (
+  login: string,
+  nom: string,
+  structure: string,
+  service: string,
+  role: string,
+  statut = 'ACTIF',
+  fin = '',
+) =>
+  [
+    login,
+    'Mme',
+    nom,
+    'Prénom',
+    login,
+    '',
+    'SIRET',
+    structure,
+    service,
+    role,
+    '01/01/2024',
+    fin,
+    statut,
+  ].join(';');
+
+/** The store before the run: five MADRHAS accounts. */
+const BASE = [
+  row(ALICE, 'ALICE', PAU, 'SERV-CULT', 'UTILISATEUR'),
+  row(ALICE, 'ALICE', PAU, 'SERV-ETAT-CIVIL', 'UTILISATEUR'),
+  row(BOB, 'BOB', CH_PAU, '', 'GESTIONNAIRE_SECONDAIRE'),
+  row(BOB, 'BOB', MONT, '', 'UTILISATEUR'),
+  row(CARL, 'CARL', CHATEAU, '', 'UTILISATEUR', 'INACTIF'),
+  row(DAN, 'DAN', MONT, '', 'UTILISATEUR'),
+  row(GP, 'GP', PAU, '', 'GESTIONNAIRE_PRINCIPAL'),
+];
+
+/**
+ * The run to revert: Alice renamed, one service fewer, a new attachment; Bob's role changes and
+ * his Mont-de-Marsan row is gone (ended); Carl reactivated; Dan absent (deactivated, full mode);
+ * Eve created; the GP unchanged.
+ */
+const RUN = [
+  row(ALICE, 'ALICIA', PAU, 'SERV-CULT', 'UTILISATEUR'),
+  row(ALICE, 'ALICIA', CH_PAU, 'PHARMA', 'UTILISATEUR'),
+  row(BOB, 'BOB', CH_PAU, '', 'UTILISATEUR'),
+  row(CARL, 'CARL', CHATEAU, '', 'UTILISATEUR', 'ACTIF'),
+  row(GP, 'GP', PAU, '', 'GESTIONNAIRE_PRINCIPAL'),
+  row(EVE, 'EVE', PAU, 'FACTURES', 'UTILISATEUR'),
+];
+
+describe.each(DIALECTS)('sync revert (%s)', (dialect) => {
+  let fresh: FreshLocation;
+  let store: Store;
+  beforeEach(async () => {
+    testClock.set(NOW);
+    fresh = await freshLocation(dialect, 'migrated');
+    await initStore({
+      store: accessTo(fresh.location),
+      login: CORR,
+      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
+      scope: ['64', '40'],
+    });
+    store = await openStore(fresh.location, { clock: testClock });
+    await importStructures(store, CORR, { file: ANNUAIRE, encoding: 'auto', lang: 'fr' });
+    await importServices(store, CORR, { file: SERVICES, encoding: 'auto', lang: 'fr' });
+  });
+  afterEach(async () => {
+    await store.close();
+    await fresh.cleanup();
+  });
+
+  const write = (name: string, lines: string[]) => {
+    const file = path.join(fresh.dir, name);
+    fs.writeFileSync(file, [HEADER, ...lines, ''].join('\r\n'));
+    return file;
+  };
+  const opts = (file: string, over: Partial<SyncOptions> = {}): SyncOptions => ({
+    file,
+    encoding: 'auto',
+    mode: 'full',
+    dryRun: false,
+    strict: false,
+    maxDeactivations: '100%',
+    lang: 'fr',
+    ...over,
+  });
+  const lastRun = async () =>
+    (await store.db.selectFrom('run').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow())
+      .id;
+  const accountId = async (login: string) =>
+    (
+      await store.db
+        .selectFrom('account')
+        .select('id')
+        .where('login', '=', login)
+        .executeTakeFirstOrThrow()
+    ).id;
+  const structureId = async (identifier: string) =>
+    (
+      await store.db
+        .selectFrom('structure')
+        .select('id')
+        .where('identifier', '=', identifier)
+        .executeTakeFirstOrThrow()
+    ).id;
+
+  /** The base store: the first sync, then what the tool adds beside it (a subscription, a manual attachment). */
+  async function seed(): Promise<void> {
+    await syncMadrhas(store, CORR, opts(write('base.csv', BASE)));
+    const at = NOW;
+    await store.db
+      .insertInto('subscription')
+      .values({
+        accountId: await accountId(ALICE),
+        structureId: await structureId(PAU),
+        serviceId: null,
+        space: 'FACTURES_EMISES',
+        mode: 'MODIFICATION',
+        status: 'VALIDEE',
+        requestedAt: at,
+        decidedAt: at,
+        decidedBy: GP,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .execute();
+    await store.db
+      .insertInto('subscription')
+      .values({
+        accountId: await accountId(DAN),
+        structureId: await structureId(MONT),
+        serviceId: null,
+        space: 'FACTURES_RECUES',
+        mode: 'CONSULTATION_UNIQUEMENT',
+        status: 'VALIDEE',
+        requestedAt: at,
+        decidedAt: at,
+        decidedBy: CORR,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .execute();
+    await store.db
+      .insertInto('attachment')
+      .values({
+        accountId: await accountId(ALICE),
+        structureId: await structureId(CHATEAU),
+        role: 'UTILISATEUR',
+        status: 'VALIDEE',
+        source: 'MANUEL',
+        dateStart: '2024-06-01',
+        dateEnd: null,
+        createdAt: at,
+        updatedAt: at,
+      })
+      .execute();
+  }
+
+  /** What a revert must give back, table by table (audit, runs, mail and updated_at left out). */
+  const snapshot = async () => ({
+    accounts: await store.db
+      .selectFrom('account')
+      .select([
+        'login',
+        'status',
+        'source',
+        'title',
+        'lastName',
+        'firstName',
+        'email',
+        'phone',
+        'searchKey',
+        'completedAt',
+        'madrhasBase',
+      ])
+      .where('status', '<>', 'SUPPRIME')
+      .orderBy('login')
+      .execute(),
+    attachments: await store.db
+      .selectFrom('attachment')
+      .innerJoin('account', 'account.id', 'attachment.accountId')
+      .select([
+        'attachment.id',
+        'account.login',
+        'attachment.structureId',
+        'attachment.role',
+        'attachment.status',
+        'attachment.source',
+        'attachment.dateStart',
+        'attachment.dateEnd',
+        'attachment.decidedBy',
+      ])
+      .where('account.status', '<>', 'SUPPRIME')
+      .orderBy('attachment.id')
+      .execute(),
+    links: await store.db
+      .selectFrom('attachmentService')
+      .innerJoin('attachment', 'attachment.id', 'attachmentService.attachmentId')
+      .innerJoin('account', 'account.id', 'attachment.accountId')
+      .select([
+        'attachmentService.attachmentId',
+        'attachmentService.serviceId',
+        'attachmentService.status',
+      ])
+      .where('account.status', '<>', 'SUPPRIME')
+      .orderBy('attachmentService.attachmentId')
+      .orderBy('attachmentService.serviceId')
+      .execute(),
+    subscriptions: await store.db
+      .selectFrom('subscription')
+      .select([
+        'id',
+        'accountId',
+        'structureId',
+        'serviceId',
+        'space',
+        'mode',
+        'status',
+        'decidedBy',
+      ])
+      .orderBy('id')
+      .execute(),
+    habilitations: await store.db.selectFrom('habilitation').selectAll().orderBy('id').execute(),
+  });
+
+  it('a sync that creates, updates, reactivates, deactivates and ends, then its revert: the store as before', async () => {
+    await seed();
+    const before = await snapshot();
+    testClock.set(LATER);
+    const summary = await syncMadrhas(store, CORR, opts(write('run.csv', RUN)));
+    expect(summary).toMatchObject({ created: 1, reactivated: 1, deactivated: 1 });
+    expect(summary.attachmentsEnded).toBeGreaterThanOrEqual(2);
+    const run = await lastRun();
+    expect(await snapshot()).not.toEqual(before);
+
+    // the run kept one entry per account it changed
+    const shown = await showRun(store, CORR, run);
+    expect(shown.changes.map((c) => [c.target, c.kind]).sort()).toEqual(
+      [
+        [`account:${ALICE}`, 'updated'],
+        [`account:${BOB}`, 'updated'],
+        [`account:${CARL}`, 'reactivated'],
+        [`account:${DAN}`, 'deactivated'],
+        [`account:${EVE}`, 'created'],
+      ].sort(),
+    );
+
+    testClock.set(EVEN_LATER);
+    const dry = await revertRun(store, CORR, run, { dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, revertRun: null, changes: 5, deleted: 1 });
+    expect(dry.conflicts).toEqual([]);
+    // a dry run writes nothing
+    expect(
+      await store.db
+        .selectFrom('run')
+        .select('revertedBy')
+        .where('id', '=', run)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ revertedBy: null });
+
+    const reverted = await revertRun(store, CORR, run, { dryRun: false });
+    expect(reverted).toMatchObject({
+      dryRun: false,
+      changes: 5,
+      restored: 4,
+      deleted: 1,
+      conflicts: [],
+    });
+    expect(await snapshot()).toEqual(before);
+    // the account it created is deleted as `account delete` does
+    const eve = await store.db
+      .selectFrom('account')
+      .select(['status'])
+      .where('login', '=', EVE)
+      .executeTakeFirstOrThrow();
+    expect(eve.status).toBe('SUPPRIME');
+    const eveAttachments = await store.db
+      .selectFrom('attachment')
+      .select('status')
+      .where('accountId', '=', await accountId(EVE))
+      .execute();
+    expect(eveAttachments.map((a) => a.status)).toEqual(['SUPPRIMEE']);
+
+    // audited: the revert's entry and one per account, linked to the revert run
+    const entries = await store.db
+      .selectFrom('auditLog')
+      .select(['action', 'target', 'runId'])
+      .where('runId', '=', reverted.revertRun)
+      .orderBy('seq')
+      .execute();
+    expect(entries.filter((e) => e.action === 'sync.revert')).toEqual([
+      { action: 'sync.revert', target: `run:${run}`, runId: reverted.revertRun },
+    ]);
+    expect(entries.filter((e) => e.action === 'sync.revert.account')).toHaveLength(5);
+    const runs = await listRuns(store, CORR);
+    expect(runs[0]).toMatchObject({ id: reverted.revertRun, kind: 'sync.revert' });
+    expect(runs.find((r) => r.id === run)).toMatchObject({ revertedBy: reverted.revertRun });
+
+    // once only
+    await expectKey(
+      revertRun(store, CORR, run, { dryRun: false }),
+      ConflictError,
+      'run.alreadyReverted',
+    );
+    await expectKey(
+      revertRun(store, CORR, reverted.revertRun!, { dryRun: false }),
+      ConflictError,
+      'run.revertOfRevert',
+    );
+  });
+
+  it('a value changed after the run is kept and listed as a conflict; the others come back', async () => {
+    await seed();
+    testClock.set(LATER);
+    await syncMadrhas(store, CORR, opts(write('run.csv', RUN)));
+    const run = await lastRun();
+    await editAccount(store, CORR, ALICE, { lastName: 'ALIX' });
+    // a manager's change of Bob's role since the run
+    await store.db
+      .updateTable('attachment')
+      .set({ role: 'GESTIONNAIRE_SECONDAIRE' })
+      .where('accountId', '=', await accountId(BOB))
+      .where('structureId', '=', await structureId(CH_PAU))
+      .execute();
+    testClock.set(EVEN_LATER);
+    const reverted = await revertRun(store, CORR, run, { dryRun: false });
+    expect(reverted.conflicts).toEqual([
+      {
+        target: `account:${ALICE}`,
+        field: 'lastName',
+        reason: 'changed',
+        run: 'ALICIA',
+        now: 'ALIX',
+      },
+    ]);
+    const alice = await store.db
+      .selectFrom('account')
+      .select(['lastName'])
+      .where('login', '=', ALICE)
+      .executeTakeFirstOrThrow();
+    expect(alice.lastName).toBe('ALIX');
+    // Alice's attachments came back all the same: the PHARMA one removed, her services back
+    const held = await store.db
+      .selectFrom('attachment')
+      .select(['structureId', 'status'])
+      .where('accountId', '=', await accountId(ALICE))
+      .orderBy('id')
+      .execute();
+    expect(held).toEqual([
+      { structureId: await structureId(PAU), status: 'VALIDEE' },
+      { structureId: await structureId(CHATEAU), status: 'VALIDEE' },
+    ]);
+    // Bob's role was set back by hand already: nothing to do, no conflict
+    const bob = await store.db
+      .selectFrom('attachment')
+      .select(['role'])
+      .where('accountId', '=', await accountId(BOB))
+      .where('structureId', '=', await structureId(CH_PAU))
+      .executeTakeFirstOrThrow();
+    expect(bob.role).toBe('GESTIONNAIRE_SECONDAIRE');
+  });
+
+  it('an account the run created and that was used since stays (conflict)', async () => {
+    await seed();
+    testClock.set(LATER);
+    await syncMadrhas(store, CORR, opts(write('run.csv', RUN)));
+    const run = await lastRun();
+    testClock.set(EVEN_LATER);
+    await editAccount(store, CORR, EVE, { mobile: '06 12 34 56 78' });
+    const reverted = await revertRun(store, CORR, run, { dryRun: false });
+    expect(reverted.deleted).toBe(0);
+    expect(reverted.conflicts).toEqual([
+      expect.objectContaining({ target: `account:${EVE}`, field: 'account', reason: 'usedSince' }),
+    ]);
+  });
+
+  it('a structure keeps its GP: a GP the run created is not deleted (conflict)', async () => {
+    testClock.set(LATER);
+    await syncMadrhas(store, CORR, opts(write('base.csv', BASE)));
+    const run = await lastRun();
+    const reverted = await revertRun(store, CORR, run, { dryRun: false });
+    expect(reverted.conflicts).toEqual([
+      expect.objectContaining({ target: `account:${GP}`, reason: 'lastGp' }),
+    ]);
+    expect(reverted.deleted).toBe(4);
+  });
+
+  it('refuses a correspondent whose scope does not cover the run (4), an unknown run (3)', async () => {
+    await seed();
+    const run = await lastRun();
+    await createAccount(store, CORR, {
+      login: CORR40,
+      data: { email: CORR40, lastName: 'LANDES', firstName: 'Luc' },
+      scope: ['40'],
+    });
+    await expect(revertRun(store, CORR40, run, { dryRun: false })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    await expect(showRun(store, CORR40, run)).rejects.toBeInstanceOf(ForbiddenError);
+    expect((await listRuns(store, CORR40)).map((r) => r.id)).toEqual([]);
+    await expectKey(revertRun(store, CORR, 999, { dryRun: false }), NotFoundError, 'run.notFound');
+  });
+
+  it('an import run reverted: the structures take their values back; those it created go', async () => {
+    const renamed = path.join(fresh.dir, 'annuaire.csv');
+    fs.writeFileSync(
+      renamed,
+      fs.readFileSync(ANNUAIRE, 'utf8').replace('COMMUNE DE PAU', 'VILLE DE PAU'),
+    );
+    const structure = () =>
+      store.db
+        .selectFrom('structure')
+        .select(['companyName', 'nameKey', 'searchKey'])
+        .where('identifier', '=', PAU)
+        .executeTakeFirstOrThrow();
+    const before = await structure();
+    await importStructures(store, CORR, { file: renamed, encoding: 'auto', lang: 'fr' });
+    const run = await lastRun();
+    expect((await structure()).companyName).toBe('VILLE DE PAU');
+    const shown = await showRun(store, CORR, run);
+    expect(shown.changes).toEqual([
+      {
+        target: `structure:SIRET:${PAU}`,
+        kind: 'updated',
+        before: { companyName: 'COMMUNE DE PAU' },
+        after: { companyName: 'VILLE DE PAU' },
+      },
+    ]);
+    const reverted = await revertRun(store, CORR, run, { dryRun: false });
+    expect(reverted).toMatchObject({ restored: 1, conflicts: [] });
+    expect(await structure()).toEqual(before);
+
+    // the first import created every structure: those with services or attachments stay
+    const count = async () =>
+      Number(
+        (
+          await store.db
+            .selectFrom('structure')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const all = await count();
+    const first = (await listRuns(store, CORR)).find(
+      (r) => r.kind === 'structure.import' && r.id < run,
+    )!;
+    const undone = await revertRun(store, CORR, first.id, { dryRun: false });
+    expect(undone.deleted).toBeGreaterThan(0);
+    expect(undone.conflicts.every((c) => c.reason === 'usedSince')).toBe(true);
+    expect(await count()).toBe(all - undone.deleted);
+    expect(await structureIdOrNull(PAU)).not.toBeNull();
+  });
+
+  const structureIdOrNull = async (identifier: string) =>
+    (
+      await store.db
+        .selectFrom('structure')
+        .select('id')
+        .where('identifier', '=', identifier)
+        .executeTakeFirst()
+    )?.id ?? null;
+});
