@@ -440,6 +440,21 @@ export async function setBases(db: Db, pairs: readonly [string | null, number][]
 }
 
 /** Forgets the base of these accounts: full mode changed them as absent from the file, which imposes when they return. */
+/** The bases of these accounts, by id (those without one left out). */
+export async function basesOf(db: Db, accountIds: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (let i = 0; i < accountIds.length; i += 1000) {
+    const chunk = accountIds.slice(i, i + 1000);
+    const rows = await rawRows(
+      db,
+      `select id, madrhas_base from account where madrhas_base is not null and id in (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    );
+    for (const r of rows) out.set(r[0] as number, r[1] as string);
+  }
+  return out;
+}
+
 export async function clearBases(db: Db, accountIds: readonly number[]): Promise<void> {
   for (let i = 0; i < accountIds.length; i += 1000) {
     const chunk = accountIds.slice(i, i + 1000);

@@ -180,6 +180,8 @@ export class Writer {
       }
       await this.applyPlan(account, plan);
       const entry = changeOf(account.login, account.id, plan);
+      if (nextText !== account.madrhasBase)
+        entry.base = { before: account.madrhasBase ?? null, after: nextText };
       entries.push(entry);
       for (const w of plan.add)
         this.queue(
@@ -577,6 +579,11 @@ export async function deactivateAbsent(
     // the run changed them without syncing them from rows: planned again next time, and the file
     // imposes when it lists them again (their base goes; deactivateAccounts clears the others')
     const kept = chunk.filter((a) => !a.deactivate).map((a) => a.id);
+    // their bases as they were, for the run's before-images (sync revert puts them back)
+    const bases = await sync.basesOf(
+      uc.trx,
+      chunk.map((a) => a.id),
+    );
     await sync.clearDigests(uc.trx, kept);
     await sync.clearBases(uc.trx, kept);
     const ids = chunk.filter((a) => a.deactivate).map((a) => a.id);
@@ -635,6 +642,7 @@ export async function deactivateAbsent(
           ended: a.end.map((e) => ({ ...e, status: 'VALIDEE' })),
         },
         gpKept: [],
+        ...(bases.has(a.id) ? { base: { before: bases.get(a.id)!, after: null } } : {}),
       });
     await journal.flush();
   }
