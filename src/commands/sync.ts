@@ -183,7 +183,7 @@ export function syncCommand(lang: Lang): Command {
       examples(
         lang,
         'chorus-admin --as corr@dgfip.fr sync apply plan-64.json',
-        'chorus-admin --as corr-national@dgfip.fr --reason "départ du SGC de Pau" sync apply plan-64.json',
+        'chorus-admin --as corr@dgfip.fr --reason "export relu" sync apply plan-64.json --file export-64.csv',
       ),
     )
     .action(async (planFile: string, opts: Record<string, unknown>, cmd: Command) => {
