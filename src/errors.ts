@@ -13,6 +13,7 @@ export const EXIT = {
   INVALID: 5,
   CONFLICT: 6,
   STORE_UNAVAILABLE: 7,
+  CHANGES_PENDING: 8,
   INTERNAL: 70,
   INTERRUPTED: 130,
 } as const;
@@ -102,6 +103,12 @@ export class PartialBatchError<T = unknown> extends AppError {
   ) {
     super(key, params);
   }
+}
+
+/** A `--check` dry run found that applying the file would change the store (SPEC 5: exit 8). */
+export class ChangesPendingError extends AppError {
+  override readonly name = 'ChangesPendingError';
+  readonly exitCode = EXIT.CHANGES_PENDING;
 }
 
 /** The user interrupted a prompt (Ctrl-C): nothing was written. */

@@ -25,10 +25,12 @@ export async function reportBatch<T extends BatchSummary>(
   columns: Column<T>[],
   done: MessageKey,
   doneParams: Record<string, unknown>,
+  /** False when the command has shown its result itself (a sync's plan). */
+  record = true,
 ): Promise<void> {
   const dryRun = summary.dryRun === true ? 'yes' : 'no';
   for (const c of summary.unknownColumns) g.out.warn('import.unknownColumn', { column: c });
-  await g.out.record(summary, columns);
+  if (record) await g.out.record(summary, columns);
   if (summary.rejected === 0) {
     g.out.success(done, { ...doneParams, dryRun });
     return;

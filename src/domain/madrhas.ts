@@ -604,14 +604,22 @@ export const planIsEmpty = (p: AccountPlan) =>
   p.change.length === 0 &&
   p.end.length === 0;
 
+/** The fewest accounts a percentage lets a run deactivate: a small département is not frozen. */
+export const MIN_DEACTIVATIONS = 3;
+
 /**
- * `--max-deactivations N|P%`: the most accounts a run may deactivate, out of the MADRHAS
- * accounts in scope. Null when the text is not a count or a percentage.
+ * `--max-deactivations N|P%` (SPEC 8.1, default 10%): the most accounts a run may deactivate,
+ * out of the MADRHAS accounts in scope. A percentage never allows fewer than 3 accounts (below
+ * 30 accounts, 10% would refuse every deactivation); `0%` and a count (`0`, `50`) mean what they
+ * say. Null when the text is not a count or a percentage.
  */
 export function deactivationLimit(text: string, accountsInScope: number): number | null {
   const m = /^\s*(\d+(?:[.,]\d+)?)\s*(%?)\s*$/.exec(text);
   if (!m) return null;
   const n = Number(m[1]!.replace(',', '.'));
-  if (m[2] === '%') return n > 100 ? null : Math.floor((accountsInScope * n) / 100);
+  if (m[2] === '%') {
+    if (n > 100) return null;
+    return n === 0 ? 0 : Math.max(MIN_DEACTIVATIONS, Math.floor((accountsInScope * n) / 100));
+  }
   return Number.isInteger(n) ? n : null;
 }

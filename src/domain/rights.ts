@@ -135,7 +135,10 @@ export type RefusalKey =
   | 'rights.outOfScope'
   | 'rights.ownRequest'
   | 'rights.principalOnly'
-  | 'rights.scopeTooWide';
+  | 'rights.scopeTooWide'
+  | 'rights.notPlanner'
+  | 'rights.ownPlan'
+  | 'rights.planScope';
 
 export type Decision = { allowed: true } | { allowed: false; reason: RefusalKey };
 
@@ -380,4 +383,21 @@ function managerMay(
   if (isPrincipalManager(actor, structureId, day)) return true;
   const profile = PROFILE_FOR[action];
   return profile !== undefined && holdsProfile(actor, profile, structureId, serviceId, day);
+}
+
+/**
+ * Who may apply a saved sync plan (`sync apply`, SPEC 8.1): the correspondent who made it; a plan
+ * over --max-deactivations (a truncated export?) only another correspondent whose scope covers
+ * the planner's (four eyes; the command asks for their --reason).
+ */
+export function mayApplyPlan(
+  actor: Actor,
+  planner: { login: string; scope: Scope },
+  overLimit: boolean,
+): Decision {
+  if (actor.status !== 'ACTIF') return deny('rights.inactiveActor');
+  if (!actor.scope) return deny('rights.correspondentOnly');
+  if (!overLimit) return actor.login === planner.login ? ALLOW : deny('rights.notPlanner');
+  if (actor.login === planner.login) return deny('rights.ownPlan');
+  return scopeWithin(planner.scope, actor.scope) ? ALLOW : deny('rights.planScope');
 }

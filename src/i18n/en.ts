@@ -571,7 +571,7 @@ export const en: Record<keyof typeof fr, string> = {
     '{count, plural, one {# row rejected} other {# rows rejected}} with --strict: nothing was applied.',
   'sync.strictRejected': '{count, plural, one {# row rejected} other {# rows rejected}}',
   'sync.tooManyDeactivations':
-    'Run refused: it would deactivate {count} of {total, plural, one {# account} other {# accounts}} (limit {limit}, --max-deactivations {max}). Nothing was changed; check that the export is complete.',
+    'Run refused: it would deactivate {count} of {total, plural, one {# account} other {# accounts}} (limit {limit}, --max-deactivations {max}): {logins}{more, plural, =0 {} one { and # more} other { and # more}}. Nothing was changed; check that the export is complete. If these departures are meant, save the plan (--plan) and have it applied by another correspondent whose scope covers yours (sync apply, with --reason).',
   'sync.maxDeactivationsFormat': '"{value}": a number (50) or a percentage (10%) expected',
   'sync.done':
     '{dryRun, select, yes {Dry run of the sync of {file} done} other {Sync of {file} done}}: {accounts, plural, one {# account} other {# accounts}}, {rows, plural, one {# row} other {# rows}}.',
@@ -622,6 +622,62 @@ export const en: Record<keyof typeof fr, string> = {
   'run.detail.kept': 'kept (completed by the holder): {fields}',
   'run.detail.keptLocal': 'kept (changed in the tool): {fields}',
   'run.detail.gpKept': 'principal manager kept: {fields}',
+  'cmd.sync.apply': 'Apply a saved plan (--plan) exactly, once, if the store has not changed since',
+  'arg.planFile': 'JSON plan written by sync madrhas --plan',
+  'opt.plan':
+    'write the sync’s plan to this JSON file, writing nothing to the store (apply it with sync apply)',
+  'opt.check':
+    'with --dry-run: exit 0 when the store already matches the file, 8 when applying it would change something',
+  'opt.noCredentials': 'do not send the created accounts their credentials (a migration load)',
+  'opt.planExport': 'the MADRHAS export, if it is no longer where the plan says',
+  'sync.checkNeedsDryRun': '--check is used with --dry-run only.',
+  'sync.changesPending':
+    'Applying this file would change the store: {count, plural, one {# account} other {# accounts}} (exit 8).',
+  'sync.upToDate': 'The store already matches the file: nothing to apply.',
+  'sync.planWritten':
+    'Plan written to {file} ({count, plural, one {# account} other {# accounts}}): review it, then apply it with "sync apply {file}".',
+  'sync.planOverLimit':
+    'This plan exceeds --max-deactivations: only another correspondent whose scope covers yours may apply it, with --reason.',
+  'sync.planApplied':
+    'Plan by {planner} applied: {accounts, plural, one {# account} other {# accounts}}, {rows, plural, one {# row} other {# rows}}.',
+  'plan.header':
+    'Plan of {file}: {count, plural, one {# account changed} other {# accounts changed}} (mode {mode}, by {actor})',
+  'plan.nothing': 'No change: the store already matches the file.',
+  'plan.noStructure': 'No attachment changed',
+  'plan.created': 'created',
+  'plan.deactivated': 'deactivated',
+  'plan.deactivatedAbsent': 'deactivated (not in the file)',
+  'plan.reactivated': 'reactivated',
+  'plan.attachmentAdded': 'attached to {structure} ({role})',
+  'plan.attachmentChanged': 'attachment {structure}: {changes}',
+  'plan.attachmentEnded': 'attachment {structure} ended',
+  'plan.ended': 'attachment ended',
+  'plan.keptLocal': 'local value kept: {fields}',
+  'plan.overridden': 'local value replaced by the file: {fields}',
+  'plan.more': '… and {count, plural, one {# more account} other {# more accounts}} (see --plan)',
+  'plan.moreStructures':
+    '… and {count, plural, one {# more structure} other {# more structures}} (see --plan)',
+  'plan.dir': 'folder not found: {dir}',
+  'plan.exists':
+    'The file {file} already exists: a plan never replaces a file. Choose another name.',
+  'plan.isInput': '{file} is the file to sync: the plan cannot overwrite it.',
+  'plan.unwritable': 'cannot write the plan {file}',
+  'plan.invalidFile': 'This file is not a readable sync plan: nothing was applied.',
+  'plan.invalid': 'unreadable or incomplete plan',
+  'plan.fileChanged':
+    'The export {file} is no longer the plan’s (its SHA-256 changed): make the plan again.',
+  'plan.stale':
+    'The store has changed since this plan ({at}): it is out of date. Make it again with sync madrhas --plan.',
+  'plan.applied': 'This plan was already applied: a plan applies once.',
+  'plan.differs':
+    'The sync no longer gives exactly this plan (account {login}): nothing was applied. Make the plan again.',
+  'plan.reasonRequired':
+    'This plan exceeds --max-deactivations: give the reason for your release with --reason.',
+  'rights.notPlanner': 'Only the correspondent who made this plan may apply it.',
+  'rights.ownPlan':
+    'This plan exceeds --max-deactivations: a correspondent other than you must release and apply it.',
+  'rights.planScope':
+    'This plan exceeds --max-deactivations: it takes a correspondent whose scope covers its author’s.',
 
   // --- files ------------------------------------------------------------------------------
   'cmd.file':

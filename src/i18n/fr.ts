@@ -595,7 +595,7 @@ export const fr = {
     '{count, plural, one {# ligne rejetée} other {# lignes rejetées}} avec --strict : rien n’a été appliqué.',
   'sync.strictRejected': '{count, plural, one {# ligne rejetée} other {# lignes rejetées}}',
   'sync.tooManyDeactivations':
-    'Passage refusé : il désactiverait {count, plural, one {# compte} other {# comptes}} sur {total} (limite {limit}, --max-deactivations {max}). Rien n’a été modifié ; vérifiez que l’export est complet.',
+    'Passage refusé : il désactiverait {count, plural, one {# compte} other {# comptes}} sur {total} (limite {limit}, --max-deactivations {max}) : {logins}{more, plural, =0 {} one { et # autre} other { et # autres}}. Rien n’a été modifié ; vérifiez que l’export est complet. Si ces départs sont voulus, enregistrez le plan (--plan) et faites-le appliquer par un autre correspondant dont le périmètre couvre le vôtre (sync apply, avec --reason).',
   'sync.maxDeactivationsFormat': '« {value} » : un nombre (50) ou un pourcentage (10%) attendu',
   'sync.done':
     '{dryRun, select, yes {Simulation de la synchronisation de {file} terminée} other {Synchronisation de {file} terminée}} : {accounts, plural, one {# compte} other {# comptes}}, {rows, plural, one {# ligne} other {# lignes}}.',
@@ -649,6 +649,64 @@ export const fr = {
   'run.detail.kept': 'conservés (complétés par le titulaire) : {fields}',
   'run.detail.keptLocal': 'conservés (modifiés dans l’outil) : {fields}',
   'run.detail.gpKept': 'gestionnaire principal conservé : {fields}',
+  'cmd.sync.apply':
+    'Appliquer un plan enregistré (--plan) tel quel, une seule fois, si la base n’a pas changé depuis',
+  'arg.planFile': 'plan JSON écrit par sync madrhas --plan',
+  'opt.plan':
+    'écrire le plan de la synchronisation dans ce fichier JSON, sans rien enregistrer dans la base (à appliquer avec sync apply)',
+  'opt.check':
+    'avec --dry-run : code 0 si la base est déjà conforme au fichier, 8 si l’appliquer changerait quelque chose',
+  'opt.noCredentials': 'ne pas envoyer leurs identifiants aux comptes créés (reprise de données)',
+  'opt.planExport': 'l’export MADRHAS, s’il n’est plus à l’emplacement noté dans le plan',
+  'sync.checkNeedsDryRun': '--check ne s’emploie qu’avec --dry-run.',
+  'sync.changesPending':
+    'Appliquer ce fichier modifierait la base : {count, plural, one {# compte} other {# comptes}} (code 8).',
+  'sync.upToDate': 'La base est déjà conforme au fichier : rien à appliquer.',
+  'sync.planWritten':
+    'Plan écrit dans {file} ({count, plural, one {# compte} other {# comptes}}) : relisez-le, puis appliquez-le avec « sync apply {file} ».',
+  'sync.planOverLimit':
+    'Ce plan dépasse --max-deactivations : seul un autre correspondant dont le périmètre couvre le vôtre peut l’appliquer, avec --reason.',
+  'sync.planApplied':
+    'Plan de {planner} appliqué : {accounts, plural, one {# compte} other {# comptes}}, {rows, plural, one {# ligne} other {# lignes}}.',
+  'plan.header':
+    'Plan de {file} : {count, plural, one {# compte modifié} other {# comptes modifiés}} (mode {mode}, par {actor})',
+  'plan.nothing': 'Aucun changement : la base est déjà conforme au fichier.',
+  'plan.noStructure': 'Sans rattachement modifié',
+  'plan.created': 'créé',
+  'plan.deactivated': 'désactivé',
+  'plan.deactivatedAbsent': 'désactivé (absent du fichier)',
+  'plan.reactivated': 'réactivé',
+  'plan.attachmentAdded': 'rattaché à {structure} ({role})',
+  'plan.attachmentChanged': 'rattachement {structure} : {changes}',
+  'plan.attachmentEnded': 'rattachement {structure} clos',
+  'plan.ended': 'rattachement clos',
+  'plan.keptLocal': 'valeur locale conservée : {fields}',
+  'plan.overridden': 'valeur locale remplacée par le fichier : {fields}',
+  'plan.more': '… et {count, plural, one {# autre compte} other {# autres comptes}} (voir --plan)',
+  'plan.moreStructures':
+    '… et {count, plural, one {# autre structure} other {# autres structures}} (voir --plan)',
+  'plan.dir': 'dossier introuvable : {dir}',
+  'plan.exists':
+    'Le fichier {file} existe déjà : un plan ne remplace jamais un fichier. Choisissez un autre nom.',
+  'plan.isInput': '{file} est le fichier à synchroniser : le plan ne peut pas l’écraser.',
+  'plan.unwritable': 'impossible d’écrire le plan {file}',
+  'plan.invalidFile':
+    'Ce fichier n’est pas un plan de synchronisation lisible : rien n’a été appliqué.',
+  'plan.invalid': 'plan illisible ou incomplet',
+  'plan.fileChanged':
+    'L’export {file} n’est plus celui du plan (son empreinte SHA-256 a changé) : refaites le plan.',
+  'plan.stale':
+    'La base a changé depuis ce plan ({at}) : il n’est plus à jour. Refaites-le avec sync madrhas --plan.',
+  'plan.applied': 'Ce plan a déjà été appliqué : un plan ne s’applique qu’une fois.',
+  'plan.differs':
+    'La synchronisation ne donne plus exactement ce plan (compte {login}) : rien n’a été appliqué. Refaites le plan.',
+  'plan.reasonRequired':
+    'Ce plan dépasse --max-deactivations : donnez le motif de votre validation avec --reason.',
+  'rights.notPlanner': 'Seul le correspondant qui a fait ce plan peut l’appliquer.',
+  'rights.ownPlan':
+    'Ce plan dépasse --max-deactivations : un autre correspondant que vous doit le valider et l’appliquer.',
+  'rights.planScope':
+    'Ce plan dépasse --max-deactivations : il faut un correspondant dont le périmètre couvre celui de son auteur.',
 
   // --- pièces jointes ---------------------------------------------------------------------
   'cmd.file': 'Pièces jointes de votre compte (carte grise, brochure…), stockées dans la base',

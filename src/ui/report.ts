@@ -6,6 +6,7 @@ import {
   EXIT,
   InvalidInputError,
   PartialBatchError,
+  ChangesPendingError,
   type FieldIssue,
 } from '../errors.js';
 import { isMessageKey, type MessageKey } from '../i18n/index.js';
@@ -126,7 +127,10 @@ export function reportError(
   }
   const failure = failureOf(err, out, typed);
   // a batch that did part of its work warns; a broken audit chain or a damaged store is an error
-  if (err instanceof PartialBatchError && PARTIAL_SUCCESS.has(err.key))
+  if (
+    (err instanceof PartialBatchError && PARTIAL_SUCCESS.has(err.key)) ||
+    err instanceof ChangesPendingError
+  )
     out.partial(failure.message);
   else
     out.error(

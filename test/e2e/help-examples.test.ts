@@ -210,6 +210,22 @@ async function runExample(line: string, n: number) {
   const dbAt = args.indexOf('--db');
   if (dbAt >= 0) args.splice(dbAt, 2);
   const isInit = args.includes('init');
+  // `sync apply PLAN`: the plan its planner wrote on this store first
+  if (args.includes('apply'))
+    await run(
+      [
+        '--db',
+        store,
+        '--as',
+        'corr@dgfip.fr',
+        'sync',
+        'madrhas',
+        'export-64.csv',
+        '--plan',
+        'plan-64.json',
+      ],
+      { now: NOW, cwd: dir },
+    );
   const r = await run(['--db', isInit ? path.join(dir, 'new.sqlite') : store, ...args], {
     now: NOW,
     cwd: dir,

@@ -155,7 +155,7 @@ describe.each(DIALECTS)('files in and out (%s)', HEAVY, (dialect) => {
       expect((await sync(MADRHAS)).code).toBe(1);
       const truncated = madrhas('tronque.csv', LINES[1]!);
       const out = path.join(fresh.dir, 'rejets.csv');
-      const refused = await sync(truncated, '--rejects', out);
+      const refused = await sync(truncated, '--rejects', out, '--max-deactivations', '0%');
       expect(refused.code).toBe(6);
       expect(refused.stderr).toContain('Passage refusé');
       expect(entries()).toEqual(['tronque.csv']);

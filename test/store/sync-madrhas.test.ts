@@ -924,11 +924,17 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
       expect(await chainIntact()).toBe(true);
     });
 
-    it('refuses a run that would deactivate more than --max-deactivations (default 10%): exit 6, nothing written', async () => {
+    it('the default 10% never allows fewer than 3 accounts: two of three go', async () => {
+      await sync();
+      const file = write('truncated', [1, 2, 3, 16].map(line)); // only Pauline (and Sophie, INACTIF)
+      expect(await sync(file)).toMatchObject({ deactivated: 2 });
+    });
+
+    it('refuses a run that would deactivate more than --max-deactivations: exit 6, nothing written, the accounts named', async () => {
       await sync();
       const before = await counts(store.db);
       const file = write('truncated', [1, 2, 3, 16].map(line)); // only Pauline (and Sophie, INACTIF)
-      const err = await sync(file).catch((e: unknown) => e);
+      const err = await sync(file, { maxDeactivations: '0%' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ConflictError);
       expect((err as ConflictError).exitCode).toBe(6);
       expect((err as ConflictError).key).toBe('sync.tooManyDeactivations');
@@ -936,7 +942,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
         count: 2,
         limit: 0,
         total: 3,
-        max: '10%',
+        max: '0%',
       });
       expect(await counts(store.db)).toEqual(before);
       expect(await madrhasAccounts()).toEqual([

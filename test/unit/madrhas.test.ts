@@ -934,7 +934,12 @@ describe('deactivationLimit', () => {
   it.each([
     ['10%', 95, 9],
     ['10%', 100, 10],
-    ['10%', 9, 0],
+    // a percentage never allows fewer than 3 accounts (SPEC 8.1); 0% and counts are as given
+    ['10%', 9, 3],
+    ['10%', 0, 3],
+    ['10%', 35, 3],
+    ['10%', 40, 4],
+    ['1%', 95, 3],
     ['0%', 95, 0],
     ['100%', 95, 95],
     ['50', 95, 50],
@@ -943,6 +948,7 @@ describe('deactivationLimit', () => {
     ['10 %', 95, 9],
     [' 10% ', 95, 9],
     ['2.5%', 200, 5],
+    ['2.5%', 100, 3],
     ['2,5%', 200, 5],
   ] as const)('%j of %i → %i', (text, total, limit) => {
     expect(deactivationLimit(text, total)).toBe(limit);
@@ -974,12 +980,12 @@ describe('deactivationLimit', () => {
     );
   });
 
-  it('property: P% of N is ⌊N × P / 100⌋, never more than N', () => {
+  it('property: P% of N is ⌊N × P / 100⌋, never less than 3 (0% excepted), never more than N beyond 3', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 100 }), fc.nat(100_000), (p, total) => {
         const limit = deactivationLimit(`${p}%`, total)!;
-        expect(limit).toBe(Math.floor((total * p) / 100));
-        expect(limit).toBeLessThanOrEqual(total);
+        expect(limit).toBe(p === 0 ? 0 : Math.max(3, Math.floor((total * p) / 100)));
+        expect(limit).toBeLessThanOrEqual(Math.max(total, 3));
       }),
     );
   });

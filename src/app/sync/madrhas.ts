@@ -78,7 +78,69 @@ export interface SyncOptions {
   journal?: SyncJournal;
   /** `staged` forces the general path (tests compare both); default: streamed when the file allows. */
   strategy?: 'auto' | 'staged';
+  /** The accounts the run creates get no credentials message (SPEC 10: a migration load). */
+  noCredentials?: boolean;
+  /** The scope the run works in (`sync apply`: the planner's, as the plan records it); default: the actor's. */
+  scope?: Scope;
+  /** A run over --max-deactivations goes on: `sync apply` of a plan a second correspondent released. */
+  overLimitReleased?: boolean;
+  /** What a plan (app/sync/plan.ts) does at the run's steps, inside its transaction. */
+  hooks?: RunHooks;
 }
+
+/** A plan's steps in a run (app/sync/plan.ts): writing one (`--plan`), or checking one (`sync apply`). */
+export interface RunHooks {
+  /** First thing in the transaction, the run row inserted: the store's revision, apply's checks. */
+  begin?(uc: UseCase, run: RunStart): Promise<void>;
+  /**
+   * Every account written (the stage still holds the rejected rows), before the run row is
+   * finished and the run audited; also when the run is refused over the limit.
+   */
+  end?(
+    uc: UseCase,
+    summary: SyncSummary,
+    overLimit: OverLimit | null,
+    runId: number,
+  ): Promise<void>;
+  /** More for the run's audit entry (the plan applied, its planner). */
+  audit?: Record<string, unknown>;
+}
+
+export interface RunStart {
+  id: number;
+  scope: Scope;
+  file: { name: string; sha256: string; encoding: string };
+}
+
+/** What a run over --max-deactivations would do: the accounts it would deactivate, in login order. */
+export interface OverLimit {
+  count: number;
+  limit: number;
+  total: number;
+  accounts: string[];
+}
+
+/**
+ * A run that would deactivate more than --max-deactivations (SPEC 8.1): exit 6, nothing written,
+ * the accounts named; it carries the summary the run would have given, to be shown.
+ */
+export class OverLimitError extends ConflictError {
+  constructor(
+    readonly summary: SyncSummary,
+    /** The logins the run would deactivate, in login order. */
+    readonly accounts: string[],
+    params: { count: number; total: number; limit: number; max: string },
+  ) {
+    super('sync.tooManyDeactivations', {
+      ...params,
+      logins: accounts.slice(0, NAMED).join(', '),
+      more: Math.max(0, accounts.length - NAMED),
+    });
+  }
+}
+
+/** How many logins a refusal over the limit names in its message (JSON: all of them). */
+const NAMED = 5;
 
 const STAGE_BATCH = 2000;
 const CHUNK = 1000;
@@ -86,7 +148,11 @@ const SAMPLE = 20;
 
 /** Thrown inside the transaction to roll a dry run back; carries its summary out. */
 class DryRun extends Error {
-  constructor(readonly summary: SyncSummary) {
+  constructor(
+    readonly summary: SyncSummary,
+    /** Refused over the limit: what to throw once rolled back. */
+    readonly refused: OverLimitError | null = null,
+  ) {
     super('dry run');
   }
 }
@@ -143,7 +209,7 @@ async function runSync(
     return await runUseCase(store, longRun, async (uc) => {
       uc.authorize('sync.madrhas', { kind: 'none' }, `file:${source.name}`);
       const summary = emptySummary(source, o, header.unknown);
-      const scope = uc.actor.scope!;
+      const scope = o.scope ?? uc.actor.scope!;
       const full = o.mode === 'full';
       // the guard's base: the MADRHAS accounts in scope before the run
       // (the streamed path counts them as it reads the accounts when the scope is the whole country)
@@ -163,6 +229,11 @@ async function runSync(
       const journal = o.dryRun
         ? (o.journal ?? NO_JOURNAL)
         : journals(o.journal ?? NO_JOURNAL, new RunJournal(uc.trx, runId));
+      await o.hooks?.begin?.(uc, {
+        id: runId,
+        scope,
+        file: { name: source.name, sha256: source.sha256, encoding: source.encoding },
+      });
       // the run keeps the digests of the accounts it writes itself (sync/writer.ts)
       const restoreTriggers = await bulkLoad.suspendDigestTriggers(uc.trx);
       // a first load does not keep the random-order indexes up to date as it writes (see bulkLoad.deferIndexes)
@@ -186,6 +257,7 @@ async function runSync(
           (id) => inScope[id] === 1,
         );
         writer.journal = journal;
+        writer.credentials = !o.dryRun && o.noCredentials !== true;
         return { checker: new RowChecker(dir, scope, o.lang), storeGp, writer };
       };
 
@@ -240,22 +312,32 @@ async function runSync(
 
       // a truncated export must not wipe a département: over the limit, the whole run rolls back
       const absent = full ? await absentAccounts(uc, scope, scopes, unlistedIds, summary) : [];
-      const deactivations = absent.filter((a) => a.deactivate).length;
-      if (deactivations > 0) {
-        const limit = deactivationLimit(o.maxDeactivations, total)!;
-        if (deactivations > limit)
-          throw new ConflictError('sync.tooManyDeactivations', {
-            count: deactivations,
-            total,
-            limit,
-            max: o.maxDeactivations,
-          });
-      }
+      const deactivated = absent.filter((a) => a.deactivate).map((a) => a.login);
+      const limit = deactivationLimit(o.maxDeactivations, total)!;
+      // over the limit, the run still goes to its end (its plan lists every account), then rolls back
+      const refused =
+        deactivated.length > limit && o.overLimitReleased !== true
+          ? new OverLimitError(summary, deactivated, {
+              count: deactivated.length,
+              total,
+              limit,
+              max: o.maxDeactivations,
+            })
+          : null;
       await deactivateAbsent(uc, absent, runId, summary, journal);
+      await o.hooks?.end?.(
+        uc,
+        summary,
+        deactivated.length > limit
+          ? { count: deactivated.length, limit, total, accounts: deactivated }
+          : null,
+        runId,
+      );
       await sync.dropStage(uc.trx);
       await restoreIndexes();
       await restoreTriggers();
 
+      if (refused) throw new DryRun(summary, refused);
       const counts = countsOf(summary);
       await runs.finishRun(uc.trx, runId, {
         finishedAt: store.clock.now().toISOString(),
@@ -264,7 +346,13 @@ async function runSync(
       uc.audit(
         'sync.madrhas',
         `file:${source.name}`,
-        { sha256: source.sha256, encoding: source.encoding, mode: o.mode, ...counts },
+        {
+          sha256: source.sha256,
+          encoding: source.encoding,
+          mode: o.mode,
+          ...counts,
+          ...o.hooks?.audit,
+        },
         runId,
       );
       // the report takes its name last: refused over the limit or failed, the run leaves none
@@ -273,7 +361,10 @@ async function runSync(
       return summary;
     });
   } catch (err) {
-    if (err instanceof DryRun) return err.summary;
+    if (err instanceof DryRun) {
+      if (err.refused) throw err.refused;
+      return err.summary;
+    }
     throw err;
   }
 }

@@ -19,6 +19,7 @@ import * as notifications from '../../db/notification.repository.js';
 import * as sync from '../../db/sync.repository.js';
 import { NO_JOURNAL, type AccountChange, type SyncJournal } from './journal.js';
 import type { SyncSummary } from './summary.js';
+import type { NewNotification } from '../../db/schema.js';
 import type { UseCase } from '../use-case.js';
 
 const CHUNK = 1000;
@@ -78,6 +79,8 @@ export class Writer {
   private readonly waiting = new Set<AccountChange>();
   /** Where each account's entry goes (the plan, the run's before-images). */
   journal: SyncJournal = NO_JOURNAL;
+  /** The accounts the run creates are sent their credentials (SPEC 10; not a dry run, not --no-credentials). */
+  credentials = false;
 
   constructor(
     private readonly uc: UseCase,
@@ -256,6 +259,11 @@ export class Writer {
           runId,
         });
       });
+      if (this.credentials)
+        await notifications.insertNotifications(
+          uc.trx,
+          newAccounts.map(({ row: r }, k) => credentialsMail(r, ids[k]!, at)),
+        );
     }
     await insertAttachments(uc, newAttachments, summary);
     if (digests.length > 0) await sync.setDigests(uc.trx, digests);
@@ -436,6 +444,30 @@ async function insertAttachments(
   });
   await sync.insertAttachmentServices(uc.trx, links);
   summary.attachmentsAdded += list.length;
+}
+
+/**
+ * The credentials message of an account the sync creates (SPEC 10), as `account create` sends it:
+ * to the login, an e-mail address, in the account's language (French, as the sync creates them).
+ */
+function credentialsMail(r: sync.StagedRow, accountId: number, at: string): NewNotification {
+  const m = composeMail('ACCOUNT_CREATED', 'fr', {
+    login: r.login,
+    title: r.title,
+    firstName: r.firstName,
+    lastName: r.lastName,
+  });
+  return {
+    accountId,
+    structureId: null,
+    event: 'ACCOUNT_CREATED',
+    language: 'fr' as const,
+    fromAddress: NOREPLY,
+    toAddress: r.login,
+    subject: m.subject,
+    body: m.body,
+    createdAt: at,
+  };
 }
 
 /** A change that makes an attachment a validated GP one (written last, see applyPlans). */
