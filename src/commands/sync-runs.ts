@@ -171,7 +171,7 @@ export function addRunCommands(sync: Command, lang: Lang): void {
     .description(t('cmd.sync.show'))
     .argument('<run>', t('arg.run'))
     .option('--limit <n>', t('opt.limit'), '1000')
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr sync show 12'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr sync show 3'))
     .action(async (run: string, opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
@@ -202,8 +202,8 @@ export function addRunCommands(sync: Command, lang: Lang): void {
       'after',
       examples(
         lang,
-        'chorus-admin --as corr@dgfip.fr sync revert 12 --dry-run',
-        'chorus-admin --as corr@dgfip.fr sync revert 12 --yes --reason "export tronqué"',
+        'chorus-admin --as corr@dgfip.fr sync revert 3 --dry-run',
+        'chorus-admin --as corr@dgfip.fr sync revert 3 --yes --reason "export tronqué"',
       ),
     )
     .action(async (run: string, opts: Record<string, unknown>, cmd: Command) => {
