@@ -93,7 +93,8 @@ function detailsOf(out: Output, c: ChangeView): string {
     unknown
   >;
   for (const [k, v] of Object.entries(fieldsAfter))
-    lines.push(`${out.fieldNames([k])} : ${shown(fieldsBefore[k])} → ${shown(v)}`);
+    if (shown(fieldsBefore[k]) !== shown(v))
+      lines.push(`${out.fieldNames([k])} : ${shown(fieldsBefore[k])} → ${shown(v)}`);
   for (const a of (after.added ?? []) as { structure: string; role: string }[])
     lines.push(out.t('run.detail.added', { structure: a.structure, role: a.role }));
   const was = ((before.changed ?? []) as Record<string, unknown>[]).reduce(

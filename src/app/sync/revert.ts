@@ -134,7 +134,8 @@ export async function revertRun(
         uc.audit(
           REVERT_KIND,
           `run:${id}`,
-          { ...counts, conflicts: summary.conflicts, revertedRun: run.kind },
+          // the first conflicts (all of them are in the command's output)
+          { ...counts, conflictList: summary.conflicts.slice(0, 100), revertedRun: run.kind },
           revertId,
         );
         if (o.dryRun) throw new DryRevert(summary);
