@@ -11,7 +11,13 @@ import type { Store } from '../../db/store.js';
 import * as structures from '../../db/structure.repository.js';
 import { replaceAttachmentServices } from '../../db/sync.repository.js';
 import { runUseCase, type UseCase } from '../use-case.js';
-import { reachRun, type AccountAfter, type AccountBefore, type FieldsImage } from './runs.js';
+import {
+  reachRun,
+  readImages,
+  type AccountAfter,
+  type AccountBefore,
+  type FieldsImage,
+} from './runs.js';
 
 /**
  * `sync revert RUN` (SPEC 8.1 "Runs"): the values a run replaced come back, one transaction.
@@ -176,10 +182,10 @@ class Reverter {
       const ended: number[] = [];
       for (const c of page) {
         if (!c.target.startsWith('account:') || c.before === null) continue;
-        const before = JSON.parse(c.before) as AccountBefore;
-        for (const a of before.changed)
+        const { before } = readImages(c.before, c.after);
+        for (const a of before!.changed)
           if (a.role === GP && a.status === 'VALIDEE') demoted.push(a.id);
-        for (const a of before.ended) if (a.status === 'VALIDEE') ended.push(a.id);
+        for (const a of before!.ended) if (a.status === 'VALIDEE') ended.push(a.id);
       }
       const now = await changes.attachmentsById(this.uc.trx, [...demoted, ...ended]);
       for (const id of demoted) {
@@ -211,15 +217,12 @@ class Reverter {
 
   async revert(c: runs.RunChangeRow): Promise<void> {
     this.summary.changes++;
+    if (c.target.startsWith('account:')) {
+      const { before, after } = readImages(c.before, c.after);
+      return this.revertAccount(c.target, c.target.slice('account:'.length), before, after);
+    }
     const after = JSON.parse(c.after) as unknown;
     const before = c.before === null ? null : (JSON.parse(c.before) as unknown);
-    if (c.target.startsWith('account:'))
-      return this.revertAccount(
-        c.target,
-        c.target.slice('account:'.length),
-        before as AccountBefore | null,
-        after as AccountAfter,
-      );
     if (c.target.startsWith('structure:'))
       return this.revertStructure(c.target, before as FieldsImage | null, after as FieldsImage);
     if (c.target.startsWith('service:'))
