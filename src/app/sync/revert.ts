@@ -123,6 +123,7 @@ export async function revertRun(
           after = page[page.length - 1]!.id;
           for (const c of page) await reverter.revert(c);
         }
+        await reverter.restoreWaitingPrincipals();
         await reverter.checkPrincipals();
         await runs.setRevertedBy(uc.trx, id, revertId);
         const counts = {
@@ -163,6 +164,21 @@ class Reverter {
   private readonly gpComesBack = new Set<number>();
   /** Structures from which this revert removed a validated GP. */
   private readonly gpRemoved = new Set<number>();
+  /**
+   * GPs to restore whose structure still had another GP when their account's turn came (the run
+   * wrote a promotion after the demotion it waited for, whatever the logins' order): restored at
+   * the end if that GP stepped down meanwhile, else conflicts.
+   */
+  private readonly waiting: {
+    target: string;
+    field: string;
+    id: number;
+    structureId: number;
+    structure: string;
+    set: AttachmentUpdate;
+    services: number[] | null;
+    now: unknown;
+  }[] = [];
 
   constructor(
     private readonly uc: UseCase,
@@ -197,6 +213,21 @@ class Reverter {
         const a = now.get(id);
         if (a?.role === GP) this.gpComesBack.add(a.structureId);
       }
+    }
+  }
+
+  /** At the end: the GPs that waited for their structure's other GP to step down. */
+  async restoreWaitingPrincipals(): Promise<void> {
+    const { uc } = this;
+    for (const w of this.waiting) {
+      if (await changes.otherPrincipal(uc.trx, w.structureId, w.id)) {
+        this.conflict({ target: w.target, field: w.field, reason: 'gpTaken', now: w.now });
+        continue;
+      }
+      await attachments.updateAttachment(uc.trx, w.id, { ...w.set, updatedAt: uc.now });
+      if (w.services !== null) await replaceAttachmentServices(uc.trx, w.id, w.services);
+      this.summary.attachmentsRestored++;
+      uc.audit('sync.revert.account', w.target, { attachmentsRestored: [w.structure] }, this.runId);
     }
   }
 
@@ -285,6 +316,11 @@ class Reverter {
         });
         continue;
       }
+      if (await changes.usesStructure(uc.trx, account.id, cur.structureId)) {
+        // a subscription or habilitation asked for there since: the attachment is in use
+        this.conflict({ target, field, reason: 'usedSince' });
+        continue;
+      }
       if (cur.role === GP && !this.mayTakeGp(cur.structureId)) {
         this.conflict({ target, field, reason: 'lastGp', run: a.role, now: cur.role });
         continue;
@@ -346,11 +382,15 @@ class Reverter {
         continue;
       }
       if (!gpNow && gpAfter && (await changes.otherPrincipal(uc.trx, cur.structureId, cur.id))) {
-        this.conflict({
+        // the GP the run put in its place may step down later in this revert: tried again at the end
+        this.waiting.push({
           target,
           field: `${field}.role`,
-          reason: 'gpTaken',
-          run: cur.role,
+          id: a.id,
+          structureId: cur.structureId,
+          structure: a.structure,
+          set,
+          services,
           now: cur.role,
         });
         continue;
@@ -384,7 +424,16 @@ class Reverter {
         was.status === 'VALIDEE' &&
         (await changes.otherPrincipal(uc.trx, cur.structureId, cur.id))
       ) {
-        this.conflict({ target, field, reason: 'gpTaken', run: 'DESACTIVEE', now: cur.status });
+        this.waiting.push({
+          target,
+          field,
+          id: a.id,
+          structureId: cur.structureId,
+          structure: a.structure,
+          set: { status: was.status },
+          services: null,
+          now: cur.status,
+        });
         continue;
       }
       await attachments.updateAttachment(uc.trx, a.id, {
