@@ -93,7 +93,8 @@ function detailsOf(out: Output, c: ChangeView): string {
     unknown
   >;
   for (const [k, v] of Object.entries(fieldsAfter))
-    lines.push(`${out.fieldNames([k])} : ${shown(fieldsBefore[k])} → ${shown(v)}`);
+    if (shown(fieldsBefore[k]) !== shown(v))
+      lines.push(`${out.fieldNames([k])} : ${shown(fieldsBefore[k])} → ${shown(v)}`);
   for (const a of (after.added ?? []) as { structure: string; role: string }[])
     lines.push(out.t('run.detail.added', { structure: a.structure, role: a.role }));
   const was = ((before.changed ?? []) as Record<string, unknown>[]).reduce(
@@ -171,7 +172,7 @@ export function addRunCommands(sync: Command, lang: Lang): void {
     .description(t('cmd.sync.show'))
     .argument('<run>', t('arg.run'))
     .option('--limit <n>', t('opt.limit'), '1000')
-    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr sync show 12'))
+    .addHelpText('after', examples(lang, 'chorus-admin --as corr@dgfip.fr sync show 3'))
     .action(async (run: string, opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
@@ -202,8 +203,8 @@ export function addRunCommands(sync: Command, lang: Lang): void {
       'after',
       examples(
         lang,
-        'chorus-admin --as corr@dgfip.fr sync revert 12 --dry-run',
-        'chorus-admin --as corr@dgfip.fr sync revert 12 --yes --reason "export tronqué"',
+        'chorus-admin --as corr@dgfip.fr sync revert 3 --dry-run',
+        'chorus-admin --as corr@dgfip.fr sync revert 3 --yes --reason "export tronqué"',
       ),
     )
     .action(async (run: string, opts: Record<string, unknown>, cmd: Command) => {

@@ -141,3 +141,22 @@ export async function deleteStructure(db: Db, id: number): Promise<void> {
 export async function deleteService(db: Db, id: number): Promise<void> {
   await db.deleteFrom('service').where('id', '=', id).execute();
 }
+
+/** Whether an account holds or asks for a subscription or habilitation on a structure (it uses its attachment there). */
+export async function usesStructure(
+  db: Db,
+  accountId: number,
+  structureId: number,
+): Promise<boolean> {
+  for (const table of ['subscription', 'habilitation'] as const) {
+    const row = await db
+      .selectFrom(table)
+      .select('id')
+      .where('accountId', '=', accountId)
+      .where('structureId', '=', structureId)
+      .where('status', 'in', ['EN_COURS_DE_VALIDATION', 'VALIDEE'])
+      .executeTakeFirst();
+    if (row) return true;
+  }
+  return false;
+}

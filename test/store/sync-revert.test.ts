@@ -406,6 +406,74 @@ describe.each(DIALECTS)('sync revert (%s)', (dialect) => {
     expect(bob.role).toBe('GESTIONNAIRE_SECONDAIRE');
   });
 
+  it('a GP transfer by the export, reverted: the former GP is GP again, whatever the logins’ order', async () => {
+    await seed();
+    const before = await snapshot();
+    testClock.set(LATER);
+    // Alice (whose login sorts before the GP's) becomes the GP of Pau, the GP a user
+    const transfer = BASE.filter((l) => !l.startsWith(ALICE) && !l.startsWith(GP)).concat(
+      row(ALICE, 'ALICE', PAU, '', 'GESTIONNAIRE_PRINCIPAL'),
+      row(GP, 'GP', PAU, '', 'UTILISATEUR'),
+    );
+    await syncMadrhas(store, CORR, opts(write('transfer.csv', transfer)));
+    const run = await lastRun();
+    const gpOfPau = async () =>
+      (
+        await store.db
+          .selectFrom('attachment')
+          .innerJoin('account', 'account.id', 'attachment.accountId')
+          .select('account.login')
+          .where('attachment.structureId', '=', await structureId(PAU))
+          .where('attachment.role', '=', 'GESTIONNAIRE_PRINCIPAL')
+          .where('attachment.status', '=', 'VALIDEE')
+          .execute()
+      ).map((r) => r.login);
+    expect(await gpOfPau()).toEqual([ALICE]);
+    testClock.set(EVEN_LATER);
+    const reverted = await revertRun(store, CORR, run, { dryRun: false });
+    expect(reverted.conflicts).toEqual([]);
+    expect(await gpOfPau()).toEqual([GP]);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('an attachment the run added and used since (a subscription there) stays (conflict)', async () => {
+    await seed();
+    testClock.set(LATER);
+    await syncMadrhas(store, CORR, opts(write('run.csv', RUN)));
+    const run = await lastRun();
+    await store.db
+      .insertInto('subscription')
+      .values({
+        accountId: await accountId(ALICE),
+        structureId: await structureId(CH_PAU),
+        serviceId: null,
+        space: 'FACTURES_RECUES',
+        mode: 'MODIFICATION',
+        status: 'EN_COURS_DE_VALIDATION',
+        requestedAt: LATER,
+        decidedAt: null,
+        decidedBy: null,
+        createdAt: LATER,
+        updatedAt: LATER,
+      })
+      .execute();
+    const reverted = await revertRun(store, CORR, run, { dryRun: false });
+    expect(reverted.conflicts).toEqual([
+      {
+        target: `account:${ALICE}`,
+        field: `attachment:SIRET:${CH_PAU}`,
+        reason: 'usedSince',
+      },
+    ]);
+    const kept = await store.db
+      .selectFrom('attachment')
+      .select('status')
+      .where('accountId', '=', await accountId(ALICE))
+      .where('structureId', '=', await structureId(CH_PAU))
+      .execute();
+    expect(kept).toEqual([{ status: 'VALIDEE' }]);
+  });
+
   it('an account the run created and that was used since stays (conflict)', async () => {
     await seed();
     testClock.set(LATER);

@@ -11,7 +11,13 @@ import type { Store } from '../../db/store.js';
 import * as structures from '../../db/structure.repository.js';
 import { replaceAttachmentServices } from '../../db/sync.repository.js';
 import { runUseCase, type UseCase } from '../use-case.js';
-import { reachRun, type AccountAfter, type AccountBefore, type FieldsImage } from './runs.js';
+import {
+  reachRun,
+  readImages,
+  type AccountAfter,
+  type AccountBefore,
+  type FieldsImage,
+} from './runs.js';
 
 /**
  * `sync revert RUN` (SPEC 8.1 "Runs"): the values a run replaced come back, one transaction.
@@ -117,6 +123,7 @@ export async function revertRun(
           after = page[page.length - 1]!.id;
           for (const c of page) await reverter.revert(c);
         }
+        await reverter.restoreWaitingPrincipals();
         await reverter.checkPrincipals();
         await runs.setRevertedBy(uc.trx, id, revertId);
         const counts = {
@@ -134,7 +141,8 @@ export async function revertRun(
         uc.audit(
           REVERT_KIND,
           `run:${id}`,
-          { ...counts, conflicts: summary.conflicts, revertedRun: run.kind },
+          // the first conflicts (all of them are in the command's output)
+          { ...counts, conflictList: summary.conflicts.slice(0, 100), revertedRun: run.kind },
           revertId,
         );
         if (o.dryRun) throw new DryRevert(summary);
@@ -156,6 +164,21 @@ class Reverter {
   private readonly gpComesBack = new Set<number>();
   /** Structures from which this revert removed a validated GP. */
   private readonly gpRemoved = new Set<number>();
+  /**
+   * GPs to restore whose structure still had another GP when their account's turn came (the run
+   * wrote a promotion after the demotion it waited for, whatever the logins' order): restored at
+   * the end if that GP stepped down meanwhile, else conflicts.
+   */
+  private readonly waiting: {
+    target: string;
+    field: string;
+    id: number;
+    structureId: number;
+    structure: string;
+    set: AttachmentUpdate;
+    services: number[] | null;
+    now: unknown;
+  }[] = [];
 
   constructor(
     private readonly uc: UseCase,
@@ -175,10 +198,10 @@ class Reverter {
       const ended: number[] = [];
       for (const c of page) {
         if (!c.target.startsWith('account:') || c.before === null) continue;
-        const before = JSON.parse(c.before) as AccountBefore;
-        for (const a of before.changed)
+        const { before } = readImages(c.before, c.after);
+        for (const a of before!.changed)
           if (a.role === GP && a.status === 'VALIDEE') demoted.push(a.id);
-        for (const a of before.ended) if (a.status === 'VALIDEE') ended.push(a.id);
+        for (const a of before!.ended) if (a.status === 'VALIDEE') ended.push(a.id);
       }
       const now = await changes.attachmentsById(this.uc.trx, [...demoted, ...ended]);
       for (const id of demoted) {
@@ -190,6 +213,21 @@ class Reverter {
         const a = now.get(id);
         if (a?.role === GP) this.gpComesBack.add(a.structureId);
       }
+    }
+  }
+
+  /** At the end: the GPs that waited for their structure's other GP to step down. */
+  async restoreWaitingPrincipals(): Promise<void> {
+    const { uc } = this;
+    for (const w of this.waiting) {
+      if (await changes.otherPrincipal(uc.trx, w.structureId, w.id)) {
+        this.conflict({ target: w.target, field: w.field, reason: 'gpTaken', now: w.now });
+        continue;
+      }
+      await attachments.updateAttachment(uc.trx, w.id, { ...w.set, updatedAt: uc.now });
+      if (w.services !== null) await replaceAttachmentServices(uc.trx, w.id, w.services);
+      this.summary.attachmentsRestored++;
+      uc.audit('sync.revert.account', w.target, { attachmentsRestored: [w.structure] }, this.runId);
     }
   }
 
@@ -210,15 +248,12 @@ class Reverter {
 
   async revert(c: runs.RunChangeRow): Promise<void> {
     this.summary.changes++;
+    if (c.target.startsWith('account:')) {
+      const { before, after } = readImages(c.before, c.after);
+      return this.revertAccount(c.target, c.target.slice('account:'.length), before, after);
+    }
     const after = JSON.parse(c.after) as unknown;
     const before = c.before === null ? null : (JSON.parse(c.before) as unknown);
-    if (c.target.startsWith('account:'))
-      return this.revertAccount(
-        c.target,
-        c.target.slice('account:'.length),
-        before as AccountBefore | null,
-        after as AccountAfter,
-      );
     if (c.target.startsWith('structure:'))
       return this.revertStructure(c.target, before as FieldsImage | null, after as FieldsImage);
     if (c.target.startsWith('service:'))
@@ -279,6 +314,11 @@ class Reverter {
             dateEnd: cur.dateEnd,
           },
         });
+        continue;
+      }
+      if (await changes.usesStructure(uc.trx, account.id, cur.structureId)) {
+        // a subscription or habilitation asked for there since: the attachment is in use
+        this.conflict({ target, field, reason: 'usedSince' });
         continue;
       }
       if (cur.role === GP && !this.mayTakeGp(cur.structureId)) {
@@ -342,11 +382,15 @@ class Reverter {
         continue;
       }
       if (!gpNow && gpAfter && (await changes.otherPrincipal(uc.trx, cur.structureId, cur.id))) {
-        this.conflict({
+        // the GP the run put in its place may step down later in this revert: tried again at the end
+        this.waiting.push({
           target,
           field: `${field}.role`,
-          reason: 'gpTaken',
-          run: cur.role,
+          id: a.id,
+          structureId: cur.structureId,
+          structure: a.structure,
+          set,
+          services,
           now: cur.role,
         });
         continue;
@@ -380,7 +424,16 @@ class Reverter {
         was.status === 'VALIDEE' &&
         (await changes.otherPrincipal(uc.trx, cur.structureId, cur.id))
       ) {
-        this.conflict({ target, field, reason: 'gpTaken', run: 'DESACTIVEE', now: cur.status });
+        this.waiting.push({
+          target,
+          field,
+          id: a.id,
+          structureId: cur.structureId,
+          structure: a.structure,
+          set: { status: was.status },
+          services: null,
+          now: cur.status,
+        });
         continue;
       }
       await attachments.updateAttachment(uc.trx, a.id, {

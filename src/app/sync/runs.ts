@@ -48,7 +48,6 @@ export interface AccountAfter {
   added: {
     id: number;
     structure: string;
-    structureId: number;
     role: string;
     dateStart: string;
     dateEnd: string | null;
@@ -71,48 +70,63 @@ export interface AccountAfter {
 /** A structure's or a service's fields before an import (null: the import created it) and after. */
 export type FieldsImage = Record<string, unknown>;
 
-/** An account's entry as the run_change row keeps it. */
+/**
+ * An account's entry as the run_change row keeps it. Compact (a cold sync writes one per account
+ * it creates): empty lists, and a created account's empty fields, an added attachment's open end
+ * and whole-structure services are left out; `readImages` gives them back.
+ */
 export function accountImages(c: AccountChange): {
   before: AccountBefore | null;
   after: AccountAfter;
 } {
   const fieldsBefore: Record<string, unknown> = {};
   const fieldsAfter: Record<string, unknown> = {};
+  const created = c.kind === 'created';
   for (const [k, v] of Object.entries(c.fields)) {
     fieldsBefore[k] = v.before ?? null;
-    fieldsAfter[k] = v.after ?? null;
+    if (!created || (v.after ?? null) !== null) fieldsAfter[k] = v.after ?? null;
   }
-  const after: AccountAfter = {
+  const { added, changed, ended } = c.attachments;
+  const after = {
     fields: fieldsAfter,
-    added: c.attachments.added.map((a) => ({
-      id: a.id,
-      structure: a.structureRef,
-      structureId: a.structureId,
-      role: a.role,
-      dateStart: a.dateStart,
-      dateEnd: a.dateEnd,
-      services: a.services,
-    })),
-    changed: c.attachments.changed.map((a) => ({
-      id: a.id,
-      structure: a.structureRef,
-      set: a.set,
-      services: a.services,
-    })),
-    ended: c.attachments.ended.map((e) => ({ id: e.id, structure: e.structureRef })),
+    ...(added.length > 0
+      ? {
+          added: added.map((a) => ({
+            id: a.id,
+            structure: a.structureRef,
+            role: a.role,
+            dateStart: a.dateStart,
+            ...(a.dateEnd === null ? {} : { dateEnd: a.dateEnd }),
+            ...(a.services.length === 0 ? {} : { services: a.services }),
+          })),
+        }
+      : {}),
+    ...(changed.length > 0
+      ? {
+          changed: changed.map((a) => ({
+            id: a.id,
+            structure: a.structureRef,
+            set: a.set,
+            services: a.services,
+          })),
+        }
+      : {}),
+    ...(ended.length > 0
+      ? { ended: ended.map((e) => ({ id: e.id, structure: e.structureRef })) }
+      : {}),
     ...(c.kept.length > 0 ? { kept: c.kept } : {}),
     ...(c.keptLocal.length > 0 ? { keptLocal: c.keptLocal } : {}),
     ...(c.overridden.length > 0 ? { overridden: c.overridden } : {}),
     ...(c.gpKept.length > 0 ? { gpKept: c.gpKept } : {}),
     ...(c.absent ? { absent: true } : {}),
     ...(c.base ? { base: c.base.after } : {}),
-  };
-  if (c.kind === 'created') return { before: null, after };
+  } as AccountAfter;
+  if (created) return { before: null, after };
   return {
     before: {
       fields: fieldsBefore,
       ...(c.base ? { base: c.base.before } : {}),
-      changed: c.attachments.changed.map((a) => ({
+      changed: changed.map((a) => ({
         id: a.id,
         structure: a.structureRef,
         role: a.before.role,
@@ -121,13 +135,38 @@ export function accountImages(c: AccountChange): {
         dateEnd: a.before.dateEnd,
         services: a.before.services,
       })),
-      ended: c.attachments.ended.map((e) => ({
+      ended: ended.map((e) => ({
         id: e.id,
         structure: e.structureRef,
         status: e.status,
       })),
     },
     after,
+  };
+}
+
+/** An account's images as stored, with what `accountImages` leaves out given back. */
+export function readImages(
+  before: string | null,
+  after: string,
+): { before: AccountBefore | null; after: AccountAfter } {
+  const a = JSON.parse(after) as Partial<AccountAfter> & { fields: Record<string, unknown> };
+  const b = before === null ? null : (JSON.parse(before) as Partial<AccountBefore>);
+  return {
+    before:
+      b === null
+        ? null
+        : { ...b, fields: b.fields ?? {}, changed: b.changed ?? [], ended: b.ended ?? [] },
+    after: {
+      ...a,
+      added: (a.added ?? []).map((x) => ({
+        ...x,
+        dateEnd: x.dateEnd ?? null,
+        services: x.services ?? [],
+      })),
+      changed: a.changed ?? [],
+      ended: a.ended ?? [],
+    },
   };
 }
 
