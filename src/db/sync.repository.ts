@@ -67,7 +67,12 @@ export async function createStage(db: Db): Promise<void> {
   await sql`create temporary table sync_row (
       line integer not null, login text, title text, last_name text, first_name text, email text, phone text,
       structure_id integer, service_id integer, role text, date_start text, date_end text, account_status text,
-      fp text, reason text, base_gp integer)`.execute(db);
+      fp text, reason text)`.execute(db);
+  // the staged GP rows whose account's base already said GP there (markBaseGp): they claim nothing
+  await sql`drop table if exists sync_base_gp`.execute(db);
+  await sql`create temporary table sync_base_gp (login text not null, structure_id integer not null)`.execute(
+    db,
+  );
 }
 
 export async function indexStage(db: Db): Promise<void> {
@@ -78,6 +83,7 @@ export async function indexStage(db: Db): Promise<void> {
 
 export async function dropStage(db: Db): Promise<void> {
   await sql`drop table if exists sync_row`.execute(db);
+  await sql`drop table if exists sync_base_gp`.execute(db);
 }
 
 export function stageRows(db: Db, rows: unknown[][]): Promise<unknown> {
@@ -152,7 +158,7 @@ export async function checkAcrossRows(
     db,
     `? || ${other} || ?`,
     [before, after],
-    `role = 'GESTIONNAIRE_PRINCIPAL' and base_gp is null and exists ${other} and not exists (select 1 from sync_row o where o.fp is not null and o.structure_id = sync_row.structure_id
+    `role = 'GESTIONNAIRE_PRINCIPAL' and not ${IN_BASE} and exists ${other} and not exists (select 1 from sync_row o where o.fp is not null and o.structure_id = sync_row.structure_id
        and o.login = ${other} and o.role <> 'GESTIONNAIRE_PRINCIPAL')`,
   );
 }
@@ -168,17 +174,14 @@ export async function stagedGpRowsWithBase(db: Db): Promise<[string, number, str
   return rows.map((r) => [r[0] as string, r[1] as number, r[2] as string]);
 }
 
-/** Marks the staged GP rows (login, structure id) whose account's base already made it that structure's GP. */
+/** Records the staged GP rows (login, structure id) whose account's base already made it that structure's GP. */
 export async function markBaseGp(db: Db, pairs: readonly [string, number][]): Promise<void> {
-  for (let i = 0; i < pairs.length; i += 500) {
-    const chunk = pairs.slice(i, i + 500);
-    await rawQuery(
-      db,
-      `update sync_row set base_gp = 1 where role = 'GESTIONNAIRE_PRINCIPAL' and (${chunk.map(() => '(login = ? and structure_id = ?)').join(' or ')})`,
-      chunk.flat(),
-    );
-  }
+  if (pairs.length > 0) await bulkInsert(db, 'sync_base_gp', ['login', 'structure_id'], pairs);
+  await sql`create index sync_base_gp_key on sync_base_gp (login, structure_id)`.execute(db);
 }
+
+/** SQL: the sync_row row is a GP row its account's base already had (markBaseGp). */
+const IN_BASE = `exists (select 1 from sync_base_gp b where b.login = sync_row.login and b.structure_id = sync_row.structure_id)`;
 
 export async function countRejected(db: Db): Promise<number> {
   const r = await rawQuery(db, 'select count(*) as n from sync_row where reason is not null', []);
@@ -216,7 +219,7 @@ export async function nextLogins(db: Db, after: string, limit: number): Promise<
 export async function stagedClaims(db: Db, claimsOnly = false): Promise<Map<number, string>> {
   const rows = await rawRows(
     db,
-    `select distinct structure_id, login from sync_row where reason is null and role = 'GESTIONNAIRE_PRINCIPAL'${claimsOnly ? ' and base_gp is null' : ''}`,
+    `select distinct structure_id, login from sync_row where reason is null and role = 'GESTIONNAIRE_PRINCIPAL'${claimsOnly ? ` and not ${IN_BASE}` : ''}`,
     [],
   );
   return new Map(rows.map((r) => [r[0] as number, r[1] as string]));

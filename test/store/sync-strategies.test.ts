@@ -253,6 +253,31 @@ const SCENARIOS: Record<string, Step[]> = {
         strategy: 'streamed',
       },
     ],
+  'a GP transfer in the tool, then a new GP claim whose rows disagree (rejected): the GP stays': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: lines(CLEAN), strategy: 'streamed', before: transferToJean },
+    {
+      file: [
+        LINES[0]!,
+        newGpRow,
+        cell(newGpRow, 3, 'Gérald'),
+        ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1),
+      ],
+      strategy: 'streamed',
+    },
+  ],
+  'the file demotes the GP for a new GP whose rows disagree (rejected): the GP stays': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    {
+      file: [
+        LINES[0]!,
+        newGpRow,
+        cell(newGpRow, 3, 'Gérald'),
+        ...lines(CLEAN, { 2: cell(LINES[1]!, 9, 'UTILISATEUR') }).slice(1),
+      ],
+      strategy: 'staged',
+    },
+  ],
   'a correspondent’s correction kept, then overridden by a real change of the export': [
     { file: lines(CLEAN), strategy: 'streamed' },
     {

@@ -189,7 +189,9 @@ interface Group<R> {
 class StreamRun<R extends { line: number }> {
   /** structure id → the login claiming its GP in the file. */
   private readonly claims = new Map<number, string>();
-  /** … of which the rows that say GP where the account's base did not (the others claim nothing new). */
+  /** … of which the rows no rule across rows rejects (the staged path's stagedClaims). */
+  private readonly validClaims = new Map<number, string>();
+  /** … and of those, the rows that say GP where the account's base did not (the others claim nothing new). */
   private readonly newClaims = new Map<number, string>();
   /** Structures whose store GP the merge kept (its row keeps its former role) before any new claim was known. */
   private readonly keptGp = new Set<number>();
@@ -358,13 +360,17 @@ class StreamRun<R extends { line: number }> {
     accountId: number | null,
     /** The row says GP where the account's base already did: no claim against the store's GP (SPEC 8.1). */
     inBase: boolean,
+    /** No rule across rows rejects the row (a rejected row still counts against another GP claim). */
+    valid: boolean,
   ): void {
     const storeGp = this.tools!.storeGp.get(structureId);
     if (role === GP) {
       const claimant = this.claims.get(structureId);
       if (claimant !== undefined && claimant !== login) throw new StreamFallback('principal');
       this.claims.set(structureId, login);
-      if (inBase) return;
+      if (valid) this.validClaims.set(structureId, login);
+      // a row that claims nothing, or that is rejected, contests nothing either
+      if (inBase || !valid) return;
       this.newClaims.set(structureId, login);
       if (storeGp !== undefined && storeGp !== accountId) this.contested.push(structureId);
     } else if (storeGp !== undefined && storeGp === accountId) this.demoted.add(structureId);
@@ -375,7 +381,7 @@ class StreamRun<R extends { line: number }> {
    * a claim further down is not known yet, so the staged path decides.
    */
   demotable(structureId: number, login: string): boolean {
-    const claimant = this.claims.get(structureId);
+    const claimant = this.validClaims.get(structureId);
     if (claimant !== undefined && claimant !== login) return true;
     throw new StreamFallback('principal');
   }
@@ -448,6 +454,7 @@ class StreamRun<R extends { line: number }> {
         login,
         account?.id ?? null,
         baseGp.has(c.structureId!),
+        cross.get(c)!.length === 0,
       );
 
     const rows: sync.StagedRow[] = [];

@@ -397,7 +397,7 @@ export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve
 
 /**
  * Before the staged path's rules across rows: its GP rows that the account's base already made
- * GP there are marked (sync_row.base_gp): they claim nothing against the store's GP (SPEC 8.1).
+ * GP there are recorded (sync_base_gp): they claim nothing against the store's GP (SPEC 8.1).
  */
 export async function markBaseGp(uc: UseCase): Promise<void> {
   const pairs: [string, number][] = [];

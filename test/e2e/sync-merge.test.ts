@@ -1,0 +1,142 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { HEAVY, auditLog, clis, count, json } from './fixtures.js';
+
+/**
+ * SPEC 8.1 "The file is merged, not imposed", end to end: a département synced, changed in the
+ * tool by its managers and its correspondent, synced again with the same export, then with a
+ * changed one.
+ */
+
+const PAU = '21640445900010';
+const MONT = '21400192700018';
+const PAULINE = 'pauline.dufour@mairie-pau.fr';
+const JEAN = 'jean.martin@mairie-pau.fr';
+const MARC = 'marc.petit@mairie-pau.fr';
+const ANNE = 'anne-marie.le-gall@mont-de-marsan.fr';
+const GP = 'GESTIONNAIRE_PRINCIPAL';
+
+const HEADER =
+  'IDENTIFIANT_CONNEXION;CIVILITE;NOM;PRENOM;COURRIEL_CONTACT;TELEPHONE;TYPE_IDENTIFIANT_STRUCTURE;IDENTIFIANT_STRUCTURE;CODE_SERVICE;ROLE;DATE_DEBUT;DATE_FIN;STATUT_COMPTE';
+const EXPORT = (jeanName = 'MARTIN') =>
+  [
+    HEADER,
+    `${PAULINE};Mme;DUFOUR;Pauline;${PAULINE};05 59 27 85 80;SIRET;${PAU};;${GP};01/01/2024;;ACTIF`,
+    `${JEAN};M.;${jeanName};Jean;${JEAN};;SIRET;${PAU};SERV-CULT;UTILISATEUR;01/02/2024;31/12/2026;ACTIF`,
+    `${MARC};M.;PETIT;Marc;${MARC};;SIRET;${PAU};;UTILISATEUR;01/01/2024;;ACTIF`,
+    `${ANNE};Mme;LE GALL;Anne-Marie;${ANNE};;SIRET;${MONT};;GESTIONNAIRE_SECONDAIRE;01/03/2024;;ACTIF`,
+    '',
+  ].join('\r\n');
+
+interface Summary {
+  created: number;
+  updated: number;
+  unchanged: number;
+  keptLocal: number;
+  overridden: number;
+  attachmentsAdded: number;
+  attachmentsChanged: number;
+  rejected: number;
+}
+interface Shown {
+  lastName: string;
+  attachments: { structure: string; role: string; status: string }[];
+}
+
+describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
+  let fresh: FreshLocation;
+  let cli: ReturnType<typeof clis>;
+  beforeEach(async () => {
+    // the seeded template: `init`, the fixture directory and services imported as CORR
+    fresh = await freshLocation(dialect, 'seeded');
+    cli = clis(fresh.location);
+  }, HEAVY.timeout);
+  afterEach(async () => {
+    await fresh.cleanup();
+  });
+
+  const write = (name: string, text: string) => {
+    const f = path.join(fresh.dir, name);
+    fs.writeFileSync(f, text);
+    return f;
+  };
+  const show = async (login: string) => {
+    const r = await cli.corr('account', 'show', login, '--json');
+    expect(r.code, r.stderr).toBe(0);
+    return json<Shown>(r);
+  };
+  const roleAtPau = async (login: string) =>
+    (await show(login)).attachments.find((a) => a.structure.endsWith(PAU) && a.status === 'VALIDEE')
+      ?.role;
+
+  it(
+    'the managers’ and the correspondent’s changes survive the unchanged export; a real change of the export applies',
+    async () => {
+      const file = write('export-64.csv', EXPORT());
+      const first = await cli.corr('sync', 'madrhas', file, '--json');
+      expect(first.code, first.stderr).toBe(0);
+      expect(json<Summary>(first)).toMatchObject({ created: 4, rejected: 0 });
+
+      // in the tool: Pauline hands Pau over to Marc, the correspondent corrects Jean's name
+      const moved = await cli.as(PAULINE)(
+        'attachment',
+        'detach',
+        PAU,
+        '--new-manager',
+        MARC,
+        '--yes',
+      );
+      expect(moved.code, moved.stderr).toBe(0);
+      const edited = await cli.corr('account', 'edit', JEAN, '--nom', 'MARTINEZ');
+      expect(edited.code, edited.stderr).toBe(0);
+      const mails = await count(fresh.location, 'notification');
+      const audits = await count(fresh.location, 'auditLog');
+
+      // the same export again: nothing undone, nobody told, only the run's own audit entry
+      const again = await cli.corr('sync', 'madrhas', file);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stdout).toMatch(/^Valeurs locales gardées +3$/m);
+      expect(again.stdout).toMatch(/^Valeurs locales remplacées +0$/m);
+      expect(again.stdout).toMatch(/^Mis à jour +0$/m);
+      expect(await roleAtPau(MARC)).toBe(GP);
+      expect(await roleAtPau(PAULINE)).toBe('UTILISATEUR');
+      expect((await show(JEAN)).lastName).toBe('MARTINEZ');
+      expect(await count(fresh.location, 'notification')).toBe(mails);
+      expect(await count(fresh.location, 'auditLog')).toBe(audits + 1);
+      expect((await auditLog(fresh.location))[0]).toMatchObject({
+        action: 'sync.madrhas',
+        changes: { keptLocal: 3, overridden: 0, updated: 0 },
+      });
+
+      // the export renames Jean: its change wins over the correction, which it reports
+      const renamed = write('export-64-bis.csv', EXPORT('MARTIN-LAFON'));
+      const third = await cli.corr('--lang', 'en', 'sync', 'madrhas', renamed);
+      expect(third.code, third.stderr).toBe(0);
+      expect(third.stdout).toMatch(/^Local values overridden +1$/m);
+      expect(third.stdout).toMatch(/^Local values kept +2$/m);
+      expect((await show(JEAN)).lastName).toBe('MARTIN-LAFON');
+      expect(await roleAtPau(MARC)).toBe(GP);
+      const listed = await cli.corr('audit', 'list', '--target', `account:${JEAN}`, '--json');
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(json<{ action: string; changes: unknown }[]>(listed)[0]).toMatchObject({
+        action: 'sync.account.update',
+        changes: {
+          lastName: { before: 'MARTINEZ', after: 'MARTIN-LAFON' },
+          overridden: [{ field: 'lastName', store: 'MARTINEZ', file: 'MARTIN-LAFON' }],
+        },
+      });
+
+      // and once more: nothing left to do
+      const last = await cli.corr('sync', 'madrhas', renamed, '--json');
+      expect(json<Summary>(last)).toMatchObject({
+        updated: 0,
+        overridden: 0,
+        keptLocal: 2,
+        attachmentsChanged: 0,
+      });
+    },
+    HEAVY.timeout,
+  );
+});
