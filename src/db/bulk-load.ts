@@ -130,7 +130,7 @@ export async function insertRowsWithIds(
   }
   if (rows.length < COPY_FROM)
     return (await insertStatements(db, table, columns, rows, 'id')).map((r) => Number(r.id));
-  const ids = await reserveIds(db, table, rows.length);
+  const ids = await takeIds(db, table, rows.length);
   await copyRows(
     db,
     table,
@@ -138,6 +138,17 @@ export async function insertRowsWithIds(
     rows.map((row, i) => [ids[i], ...row]),
   );
   return ids;
+}
+
+/** `n` fresh ids of `table`'s serial `id` (PostgreSQL), in increasing order; a bulk load's from its reserve. */
+async function takeIds(db: Db, table: string, n: number): Promise<number[]> {
+  const session = reserves.get(db);
+  if (!session) return reserveIds(db, table, n);
+  let reserve = session.get(table) ?? [];
+  if (reserve.length < n)
+    reserve = [...reserve, ...(await reserveIds(db, table, Math.max(n, RESERVE)))];
+  session.set(table, reserve.slice(n));
+  return reserve.slice(0, n);
 }
 
 /** `n` fresh ids of `table`'s serial `id` (PostgreSQL), in increasing order. */
@@ -180,19 +191,34 @@ export async function copyRows(
     await insertStatements(db, table, columns, rows as unknown[][], '');
     return;
   }
-  const copyStreams = await import('pg-copy-streams');
-  // a CommonJS module: its exports are the namespace's or its default's, as the bundler gives them
-  const from =
-    copyStreams.from ?? (copyStreams as unknown as { default: typeof copyStreams }).default.from;
+  const from = copyFrom ?? (await loadCopyFrom());
   const stream = from(`copy ${table} (${columns.join(', ')}) from stdin`);
   const written = pipeline(Readable.from(copyChunks(rows)), stream);
+  written.catch(() => {}); // awaited below, once the COPY is submitted
   // kysely's PostgreSQL connection hands the query's text to pg's `client.query` as it is, and pg
   // runs a submittable (the COPY stream) as the query: so the COPY runs on this transaction's
   // connection, in turn with its other queries. The stream buffers what is written until the
-  // server asks for the data; the query's own result is empty.
+  // server asks for the data; the query's own result is empty, and comes back at once. The COPY
+  // has ended (ReadyForQuery) when the stream finishes: only then may the next query go.
   await db.executeQuery({ ...CompiledQuery.raw(''), sql: stream as unknown as string });
   await written;
 }
+
+type CopyFrom = (typeof import('pg-copy-streams'))['from'];
+let copyFrom: CopyFrom | null = null;
+
+async function loadCopyFrom(): Promise<CopyFrom> {
+  const copyStreams = await import('pg-copy-streams');
+  // a CommonJS module: its exports are the namespace's or its default's, as the bundler gives them
+  copyFrom =
+    copyStreams.from ?? (copyStreams as unknown as { default: typeof copyStreams }).default.from;
+  return copyFrom;
+}
+
+/** A sync's bulk load (PostgreSQL): the ids taken from each table's sequence and not used yet, in order. */
+const reserves = new WeakMap<object, Map<string, number[]>>();
+/** Ids a bulk load takes from a sequence at a time. */
+const RESERVE = 5000;
 
 function* copyChunks(rows: readonly (readonly unknown[])[]): Generator<string> {
   let text = '';
@@ -263,15 +289,21 @@ const DIGEST_TRIGGERS = [
  * own text; the run holds the store's one write lock, so no other writer can come in between,
  * and readers see the schema as last committed. PostgreSQL: a setting local to the transaction,
  * which the triggers' WHEN clause reads (migration 0005). A rolled-back run undoes either.
+ * PostgreSQL too: until then, the ids of the rows the bulk loader copies on this transaction come
+ * from a reserve taken from each sequence a few thousand at a time (one query per table and
+ * reserve, not per chunk; the ids left over are a gap in the sequence, as a rolled-back insert leaves).
  */
 export async function suspendDigestTriggers(db: Db): Promise<() => Promise<void>> {
   const sqlite = rawSqlite(db);
   if (!sqlite) {
     await db.executeQuery(CompiledQuery.raw("select set_config('chorus.sync_writes', 'on', true)"));
-    return async () =>
-      void (await db.executeQuery(
+    reserves.set(db, new Map());
+    return async () => {
+      reserves.delete(db);
+      await db.executeQuery(
         CompiledQuery.raw("select set_config('chorus.sync_writes', 'off', true)"),
-      ));
+      );
+    };
   }
   const texts = sqlite
     .prepare(

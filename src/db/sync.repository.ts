@@ -19,7 +19,7 @@ import {
 import { accountInScope } from './account.repository.js';
 import type { Db } from './schema.js';
 import { eachPacked, packedText, rawQuery, rawRows } from './bulk.js';
-import { copyRows, insertRowsWithIds } from './bulk-load.js';
+import { bulkInsert, copyRows, insertRowsWithIds } from './bulk-load.js';
 import { rawSqlite } from './store.js';
 
 /**
@@ -90,7 +90,13 @@ export function stageRows(db: Db, rows: unknown[][]): Promise<unknown> {
   return copyRows(db, 'sync_row', STAGE_COLUMNS, rows);
 }
 
-/** Appends a reason to the rows `where` selects (valid rows: `reason is null`); `reason` may be SQL text. */
+/**
+ * Why a row is rejected: the `reason` column holds its reasons, one JSON object a line (a message
+ * key, its parameters and column: app/sync/reasons.ts), translated only when reported.
+ */
+const SEPARATOR = '\n';
+
+/** Appends a reason (its JSON, as SQL text) to the rows `where` selects (valid rows: `reason is null`). */
 async function addReason(
   db: Db,
   reasonSql: string,
@@ -100,31 +106,32 @@ async function addReason(
 ): Promise<void> {
   await rawQuery(
     db,
-    `update sync_row set reason = case when reason is null then ${reasonSql} else reason || ' | ' || ${reasonSql} end where fp is not null and ${where}`,
-    [...params, ...params, ...whereParams],
+    `update sync_row set reason = case when reason is null then ${reasonSql} else reason || ? || ${reasonSql} end where fp is not null and ${where}`,
+    [...params, SEPARATOR, ...params, ...whereParams],
   );
 }
 
 /**
- * The rules across rows (SPEC 8.1), each marking the rows it rejects with a message. `msg(key)`
- * gives the translated text, split around its one parameter where it has one.
+ * The rules across rows (SPEC 8.1), each marking the rows it rejects with its reason. `reason(key)`
+ * gives the reason's JSON, as the text before and after its one parameter where it has one (the
+ * login of the store's GP, which SQL quotes as a JSON string).
  */
 export async function checkAcrossRows(
   db: Db,
-  msg: (key: string) => [string, string],
+  reason: (key: string) => [string, string],
 ): Promise<void> {
   // an account's personal fields (and status) agree across its rows
   await addReason(
     db,
     '?',
-    [msg('sync.personalDisagree')[0]],
+    [reason('sync.personalDisagree')[0]],
     `login in (select login from sync_row where fp is not null group by login having count(distinct fp) > 1)`,
   );
   // one role and one period per account and structure
   await addReason(
     db,
     '?',
-    [msg('sync.attachmentDisagree')[0]],
+    [reason('sync.attachmentDisagree')[0]],
     `(login, structure_id) in (select login, structure_id from sync_row where fp is not null and structure_id is not null group by login, structure_id
        having count(distinct role) > 1 or count(distinct date_start || '|' || coalesce(date_end, '')) > 1)`,
   );
@@ -132,31 +139,32 @@ export async function checkAcrossRows(
   await addReason(
     db,
     '?',
-    [msg('sync.accountDeleted')[0]],
+    [reason('sync.accountDeleted')[0]],
     `login in (select login from account where status = 'SUPPRIME')`,
   );
   await addReason(
     db,
     '?',
-    [msg('sync.isCorrespondent')[0]],
+    [reason('sync.isCorrespondent')[0]],
     `login in (select a.login from account a join correspondent_scope c on c.account_id = a.id)`,
   );
   // one GP per structure in the file
   await addReason(
     db,
     '?',
-    [msg('sync.severalGp')[0]],
+    [reason('sync.severalGp')[0]],
     `role = 'GESTIONNAIRE_PRINCIPAL' and structure_id in (select structure_id from sync_row where fp is not null and role = 'GESTIONNAIRE_PRINCIPAL'
        group by structure_id having count(distinct login) > 1)`,
   );
   // … and against the GP already in the store, unless the file gives that account another role there
   // (a row that says GP where the account's base already did claims nothing: SPEC 8.1, the merge)
-  const [before, after] = msg('sync.gpInStore');
+  const [before, after] = reason('sync.gpInStore');
   const other = `(select a.login from attachment t join account a on a.id = t.account_id where t.structure_id = sync_row.structure_id
        and t.status = 'VALIDEE' and t.role = 'GESTIONNAIRE_PRINCIPAL' and a.login <> sync_row.login)`;
+  const quoted = rawSqlite(db) ? `json_quote(${other})` : `to_json(${other})::text`;
   await addReason(
     db,
-    `? || ${other} || ?`,
+    `? || ${quoted} || ?`,
     [before, after],
     `role = 'GESTIONNAIRE_PRINCIPAL' and not ${IN_BASE} and exists ${other} and not exists (select 1 from sync_row o where o.fp is not null and o.structure_id = sync_row.structure_id
        and o.login = ${other} and o.role <> 'GESTIONNAIRE_PRINCIPAL')`,
@@ -188,7 +196,7 @@ export async function countRejected(db: Db): Promise<number> {
   return Number(r.rows[0]!.n);
 }
 
-/** Rejected lines in file order, a page at a time. */
+/** Rejected lines in file order, a page at a time, with their reasons as stored (see `addReason`). */
 export async function rejectedAfter(
   db: Db,
   line: number,
@@ -393,8 +401,9 @@ export async function stagedLoginsAfter(db: Db, after: string, limit: number): P
 }
 
 /**
- * Rejects every staged row of these logins with `reason` (after the reasons it has), as a row
- * rejected on its own: the rules across rows leave it out, as they leave out any invalid row.
+ * Rejects every staged row of these logins with `reason` (its JSON, after the reasons the row
+ * has), as a row rejected on its own: the rules across rows leave it out, as they leave out any
+ * invalid row.
  */
 export async function rejectLogins(
   db: Db,
@@ -405,9 +414,9 @@ export async function rejectLogins(
     const chunk = logins.slice(i, i + 1000);
     await rawQuery(
       db,
-      `update sync_row set fp = null, reason = case when reason is null then ? else reason || ' | ' || ? end
+      `update sync_row set fp = null, reason = case when reason is null then ? else reason || ? || ? end
          where login in (${chunk.map(() => '?').join(', ')})`,
-      [reason, reason, ...chunk],
+      [reason, SEPARATOR, reason, ...chunk],
     );
   }
 }

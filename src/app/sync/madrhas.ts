@@ -30,11 +30,12 @@ import { applyStaged, deactivateAbsent, markBaseGp, Writer, type AbsentAccount }
 import {
   accountsOutsideScope,
   Directory,
-  outsideScopeText,
+  crossRuleSql,
+  outsideScopeReason,
   RowChecker,
-  splitMessage,
   type CrossRule,
 } from './rows.js';
+import { encodeReason, encodeReasons, reasonsText } from './reasons.js';
 import { streamFile, StreamFallback, type SyncTools } from './stream.js';
 import { journals, NO_JOURNAL, type SyncJournal } from './journal.js';
 import { RunJournal } from './runs.js';
@@ -258,12 +259,12 @@ async function runSync(
         );
         writer.journal = journal;
         writer.credentials = !o.dryRun && o.noCredentials !== true;
-        return { checker: new RowChecker(dir, scope, o.lang), storeGp, writer };
+        return { checker: new RowChecker(dir, scope), storeGp, writer };
       };
 
       // the correspondents' own scopes: their accounts are in the scope of those covering it (SPEC 6)
       const scopes = await accounts.allScopes(uc.trx);
-      const outsideScope = outsideScopeText(o.lang, scope);
+      const outsideScope = outsideScopeReason(scope);
       let unlistedIds: number[];
       if (streamed) {
         // no savepoint: SQLite would copy every page the run touches into a statement journal
@@ -291,16 +292,16 @@ async function runSync(
         const { checker, writer } = await tools();
         await stageFile(uc, source, header.positions, checker, o, summary);
         await sync.indexStage(uc.trx);
-        await rejectOutsideScope(uc.trx, scope, scopes, outsideScope);
+        await rejectOutsideScope(uc.trx, scope, scopes, encodeReason(outsideScope));
         await markBaseGp(uc);
-        await sync.checkAcrossRows(uc.trx, (key) => splitMessage(o.lang, key as CrossRule));
+        await sync.checkAcrossRows(uc.trx, (key) => crossRuleSql(key as CrossRule));
         await deferForWrites();
         await applyStaged(uc, writer, full);
         unlistedIds = full ? await sync.unlistedAccounts(uc.trx) : [];
       }
 
       summary.rejected = await sync.countRejected(uc.trx);
-      await reportRejects(uc.trx, source, summary, report);
+      await reportRejects(uc.trx, source, summary, report, o.lang);
       if (o.strict && summary.rejected > 0) {
         await report?.commit({ final: true });
         throw new InvalidInputError(
@@ -518,7 +519,7 @@ async function stageFile(
           null,
           null,
           null,
-          reasons.join(' | '),
+          encodeReasons(reasons),
         ]);
       } else {
         batch.push([
@@ -545,15 +546,19 @@ async function stageFile(
   }
 }
 
-/** The rejected rows: a sample for the terminal and, with --rejects, the report (a second pass over the file). */
+/**
+ * The rejected rows: a sample for the terminal and, with --rejects, the report (a second pass over
+ * the file), their reasons (stored as message keys and parameters) put in words in `lang`.
+ */
 async function reportRejects(
   db: Db,
   source: CsvSource,
   summary: SyncSummary,
   report: RejectsReport | null,
+  lang: Lang,
 ): Promise<void> {
   for (const r of await sync.rejectedAfter(db, 0, SAMPLE))
-    summary.sample.push({ line: r.line, errors: r.reason.split(' | ') });
+    summary.sample.push({ line: r.line, errors: reasonsText(lang, r.reason) });
   if (report === null) return;
   const csv = await openCsv(source);
   const writer = report.open(source, csv.header);
@@ -568,7 +573,7 @@ async function reportRejects(
         if (page.length === 0) break;
       }
       if (record.line === page[i]!.line) {
-        writer.add(record, csv.header.length, page[i]!.reason.split(' | '));
+        writer.add(record, csv.header.length, reasonsText(lang, page[i]!.reason));
         i++;
       }
     }

@@ -10,6 +10,7 @@ import type { Store } from '../../db/store.js';
 import * as sync from '../../db/sync.repository.js';
 import { RefusedError, type UseCase } from '../use-case.js';
 import { journals, type AccountChange, type SyncJournal } from './journal.js';
+import { decodeReasons } from './reasons.js';
 import { syncMadrhas, type OverLimit, type RunHooks, type RunStart } from './madrhas.js';
 import type { SyncSummary } from './summary.js';
 
@@ -26,7 +27,7 @@ import type { SyncSummary } from './summary.js';
  *     {…one AccountChange (app/sync/journal.ts), as the writer emits it…},
  *     …
  *     ],"rejects":[                                                     ← the accounts end
- *     {"line":7,"errors":["…"]},
+ *     {"line":7,"errors":[{"key":"row.email","params":{…},"column":"COURRIEL_CONTACT"}]},
  *     …
  *     ],"summary":{…},"overLimit":{"count","limit","total","accounts":[…]}|null}   ← the tail
  *
@@ -143,7 +144,7 @@ export class PlanWriter implements SyncJournal {
       after = page[page.length - 1]!.line;
       let text = '';
       for (const r of page) {
-        text += sep + JSON.stringify({ line: r.line, errors: r.reason.split(' | ') });
+        text += sep + JSON.stringify({ line: r.line, errors: decodeReasons(r.reason) });
         sep = ',\n';
       }
       await this.out.write(text);

@@ -8,7 +8,8 @@ import {
   type MadrhasRow,
 } from '../../domain/madrhas.js';
 import { checkServiceCode } from '../../domain/structure.js';
-import { t, type Lang, type MessageKey } from '../../i18n/index.js';
+import type { MessageKey } from '../../i18n/index.js';
+import { encodeReason, reason, reasonAround, type Reason } from './reasons.js';
 import type { Db } from '../../db/schema.js';
 import * as sync from '../../db/sync.repository.js';
 
@@ -137,19 +138,12 @@ export async function accountsOutsideScope(
 }
 
 /** The reason a row about an account outside the actor's scope is rejected with. */
-export const outsideScopeText = (lang: Lang, scope: Scope) =>
-  issueText(lang, 'IDENTIFIANT_CONNEXION', 'sync.accountOutOfScope', {
-    scope: formatScope(scope),
-  });
+export const outsideScopeReason = (scope: Scope): Reason =>
+  reason('sync.accountOutOfScope', { scope: formatScope(scope) }, 'IDENTIFIANT_CONNEXION');
 
-export function issueText(
-  lang: Lang,
-  column: string,
-  message: string,
-  params: Record<string, unknown> = {},
-): string {
-  return t(lang, 'row.issue', { column, message: t(lang, message as MessageKey, params) });
-}
+/** A rule about one cell: its message key and parameters, and the column. */
+export const issue = (column: string, message: string, params: Record<string, unknown> = {}) =>
+  reason(message as MessageKey, params, column);
 
 export type CrossRule =
   | 'sync.personalDisagree'
@@ -159,22 +153,19 @@ export type CrossRule =
   | 'sync.severalGp'
   | 'sync.gpInStore';
 
-/** A rule across rows' message, as the text before and after its one parameter (for SQL concatenation). */
-export function splitMessage(lang: Lang, key: CrossRule): [string, string] {
-  const text = t(lang, key, { login: '\u0000' });
-  const [before, after = ''] = text.split('\u0000');
-  return [before!, after];
-}
+/** A rule across rows as SQL appends it: the reason's JSON before and after its one parameter (`login`), if any. */
+export const crossRuleSql = (key: CrossRule): [string, string] =>
+  key === 'sync.gpInStore' ? reasonAround(key, 'login') : [encodeReason(reason(key)), ''];
 
-/** A rule across rows' message when it has no parameter. */
-export const crossRuleText = (lang: Lang, key: CrossRule) => splitMessage(lang, key)[0];
+/** A rule across rows' reason when it has no parameter. */
+export const crossRuleReason = (key: Exclude<CrossRule, 'sync.gpInStore'>): Reason => reason(key);
 
 export interface CheckedRow {
   row: MadrhasRow | null;
   padded: boolean;
   structureId: number | null;
   serviceId: number | null;
-  reasons: string[];
+  reasons: Reason[];
 }
 
 export class RowChecker {
@@ -184,7 +175,6 @@ export class RowChecker {
   constructor(
     private readonly dir: Directory,
     private readonly scope: Scope,
-    private readonly lang: Lang,
   ) {
     this.all = scope.includes(ALL);
     this.usable = dir.usable(scope);
@@ -193,10 +183,9 @@ export class RowChecker {
   /** Every reason a row is rejected on its own (empty: valid so far), with its structure and service. */
   check(cells: Cells): CheckedRow {
     const parsed = parseMadrhasRow(cells);
-    const reasons: string[] = [];
+    const reasons: Reason[] = [];
     if (!parsed.ok) {
-      for (const i of parsed.issues)
-        reasons.push(issueText(this.lang, i.column, i.message, i.params));
+      for (const i of parsed.issues) reasons.push(issue(i.column, i.message, i.params));
       return { row: null, padded: false, structureId: null, serviceId: null, reasons };
     }
     const row = parsed.value;
@@ -237,7 +226,7 @@ export class RowChecker {
     idType: string,
     identifier: string,
     serviceCode: string | null,
-    reasons: string[],
+    reasons: Reason[],
   ): { structureId: number; serviceId: number | null } | null {
     const s = this.dir.structure(idType, identifier);
     if (s && s.active && (this.all || scopeCovers(this.scope, s.departement))) {
@@ -247,27 +236,19 @@ export class RowChecker {
     }
     // the reasons (only for rows that have one)
     const ref = `${idType}:${identifier}`;
-    if (!s)
-      reasons.push(issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'row.unknownStructure', { ref }));
+    if (!s) reasons.push(issue('IDENTIFIANT_STRUCTURE', 'row.unknownStructure', { ref }));
     else if (!s.active)
-      reasons.push(
-        issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureInactive', { ref }),
-      );
+      reasons.push(issue('IDENTIFIANT_STRUCTURE', 'sync.structureInactive', { ref }));
     else if (!this.all && !scopeCovers(this.scope, s.departement))
       reasons.push(
-        issueText(this.lang, 'IDENTIFIANT_STRUCTURE', 'sync.structureOutOfScope', {
+        issue('IDENTIFIANT_STRUCTURE', 'sync.structureOutOfScope', {
           ref,
           departement: s.departement ?? '?',
         }),
       );
     else if (!this.dir.service(s.id, serviceCode!))
-      reasons.push(
-        issueText(this.lang, 'CODE_SERVICE', 'sync.serviceUnknown', { code: serviceCode, ref }),
-      );
-    else
-      reasons.push(
-        issueText(this.lang, 'CODE_SERVICE', 'sync.serviceInactive', { code: serviceCode, ref }),
-      );
+      reasons.push(issue('CODE_SERVICE', 'sync.serviceUnknown', { code: serviceCode, ref }));
+    else reasons.push(issue('CODE_SERVICE', 'sync.serviceInactive', { code: serviceCode, ref }));
     return null;
   }
 }

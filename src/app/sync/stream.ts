@@ -8,7 +8,8 @@ import { CsvLines, type CsvLine } from '../../io/csv-lines.js';
 import * as sync from '../../db/sync.repository.js';
 import type { CurrentAccount } from '../../domain/madrhas.js';
 import { breathe, type AccountGroup, type Writer } from './writer.js';
-import { accountsOutsideScope, crossRuleText, type RowChecker } from './rows.js';
+import { accountsOutsideScope, crossRuleReason, type RowChecker } from './rows.js';
+import { encodeReasons, type Reason } from './reasons.js';
 import type { SyncSummary } from './summary.js';
 import type { UseCase } from '../use-case.js';
 
@@ -57,7 +58,7 @@ export interface StreamInput {
   /** The correspondents' own scopes, by account id. */
   scopes: ReadonlyMap<number, Scope>;
   /** The reason such a row is rejected with. */
-  outsideScope: string;
+  outsideScope: Reason;
   /**
    * The directory's revision and the actor's scope, as a stamp recorded after each digest: an
    * account whose digest carries the current stamp was checked against the directory as it is.
@@ -419,7 +420,7 @@ class StreamRun<R extends { line: number }> {
     outside: boolean,
     rejects: unknown[][],
   ): (Omit<AccountGroup, 'digest'> & { padded: boolean }) | null {
-    const { summary, lang, scopes } = this.input;
+    const { summary, scopes } = this.input;
     const { checker } = this.tools!;
     const checked = records.map((r) => ({
       line: r.line,
@@ -430,9 +431,9 @@ class StreamRun<R extends { line: number }> {
       (c) => c.reasons.length === 0 && c.row !== null && c.structureId !== null,
     );
     for (const c of checked) if (c.row !== null && c.padded) summary.padded++;
-    const cross = new Map<(typeof valid)[number], string[]>(valid.map((c) => [c, []]));
-    const flag = (rows: typeof valid, key: Parameters<typeof crossRuleText>[1]) => {
-      for (const c of rows) cross.get(c)!.push(crossRuleText(lang, key));
+    const cross = new Map<(typeof valid)[number], Reason[]>(valid.map((c) => [c, []]));
+    const flag = (rows: typeof valid, key: Parameters<typeof crossRuleReason>[0]) => {
+      for (const c of rows) cross.get(c)!.push(crossRuleReason(key));
     };
     if (new Set(valid.map((c) => personalFingerprint(c.row!))).size > 1)
       flag(valid, 'sync.personalDisagree');
@@ -476,7 +477,7 @@ class StreamRun<R extends { line: number }> {
           null,
           null,
           null,
-          reasons.join(' | '),
+          encodeReasons(reasons),
         ]);
         continue;
       }
