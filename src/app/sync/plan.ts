@@ -250,7 +250,16 @@ const tailSchema = z.object({
     .nullable(),
 });
 
-const rejectSchema = z.object({ line: z.number().int(), errors: z.array(z.string()) });
+const rejectSchema = z.object({
+  line: z.number().int(),
+  errors: z.array(
+    z.object({
+      key: z.string(),
+      params: z.record(z.string(), z.unknown()).optional(),
+      column: z.string().optional(),
+    }),
+  ),
+});
 
 /** A plan that is not one (exit 5), naming the field and the plan's line. */
 function badPlan(line: number, path: PropertyKey[] = [], detail = 'plan.invalid'): never {
