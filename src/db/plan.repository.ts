@@ -31,3 +31,13 @@ export async function runOfPlan(db: Db, planSha256: string): Promise<number | nu
 export async function setRunPlan(db: Db, runId: number, planSha256: string): Promise<void> {
   await db.updateTable('run').set({ planSha256 }).where('id', '=', runId).execute();
 }
+
+/** The key that seals saved plans (migration 0008). */
+export async function planSealKey(db: Db): Promise<string> {
+  const row = await db
+    .selectFrom('storeKey')
+    .select('value')
+    .where('name', '=', 'plan-seal')
+    .executeTakeFirstOrThrow();
+  return row.value;
+}

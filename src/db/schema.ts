@@ -254,6 +254,12 @@ export interface RunChangeTable {
   after: string;
 }
 
+/** The store's own secret keys (migration 0008): `plan-seal` seals saved sync plans. */
+export interface StoreKeyTable {
+  name: string;
+  value: string;
+}
+
 /** One row: the directory's revision, moved by trigger on any structure or service change (migration 0004). */
 export interface DirectoryStateTable {
   id: number;
@@ -276,6 +282,7 @@ export interface Database {
   auditHead: AuditHeadTable;
   run: RunTable;
   runChange: RunChangeTable;
+  storeKey: StoreKeyTable;
   directoryState: DirectoryStateTable;
 }
 

@@ -407,6 +407,7 @@ export const TABLES_IN_ORDER = [
   'auditLog',
   'auditHead',
   'directoryState',
+  'storeKey',
 ] as const satisfies readonly (keyof Database)[];
 
 const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
@@ -423,6 +424,7 @@ const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
   notification: ['id'],
   run: ['id'],
   runChange: ['id'],
+  storeKey: ['name'],
   auditLog: ['seq'],
   auditHead: ['id'],
   directoryState: ['id'],
@@ -474,6 +476,7 @@ async function copyPostgresToSqlite(store: Store, dest: string): Promise<void> {
     // the singletons come from the source, as they are there
     await copy.db.deleteFrom('auditHead').execute();
     await copy.db.deleteFrom('directoryState').execute();
+    await copy.db.deleteFrom('storeKey').execute();
     await store.db
       .transaction()
       .setIsolationLevel('repeatable read')

@@ -138,7 +138,8 @@ export type RefusalKey =
   | 'rights.scopeTooWide'
   | 'rights.notPlanner'
   | 'rights.ownPlan'
-  | 'rights.planScope';
+  | 'rights.planScope'
+  | 'rights.planOutsideScope';
 
 export type Decision = { allowed: true } | { allowed: false; reason: RefusalKey };
 
@@ -397,7 +398,13 @@ export function mayApplyPlan(
 ): Decision {
   if (actor.status !== 'ACTIF') return deny('rights.inactiveActor');
   if (!actor.scope) return deny('rights.correspondentOnly');
-  if (!overLimit) return actor.login === planner.login ? ALLOW : deny('rights.notPlanner');
+  // the run takes the plan's scope: the actor's own must cover it, whoever the actor is (a
+  // correspondent whose scope shrank since, or a plan's scope written over by hand)
+  const covers = scopeWithin(planner.scope, actor.scope);
+  if (!overLimit) {
+    if (actor.login !== planner.login) return deny('rights.notPlanner');
+    return covers ? ALLOW : deny('rights.planOutsideScope');
+  }
   if (actor.login === planner.login) return deny('rights.ownPlan');
-  return scopeWithin(planner.scope, actor.scope) ? ALLOW : deny('rights.planScope');
+  return covers ? ALLOW : deny('rights.planScope');
 }

@@ -663,6 +663,8 @@ export const en: Record<keyof typeof fr, string> = {
   'plan.isInput': '{file} is the file to sync: the plan cannot overwrite it.',
   'plan.unwritable': 'cannot write the plan {file}',
   'plan.invalidFile': 'This file is not a readable sync plan: nothing was applied.',
+  'plan.sealBroken':
+    'the plan was changed since it was written, or comes from another store (its seal does not match)',
   'plan.invalid': 'unreadable or incomplete plan',
   'plan.fileChanged':
     'The export {file} is no longer the plan’s (its SHA-256 changed): make the plan again.',
@@ -676,6 +678,8 @@ export const en: Record<keyof typeof fr, string> = {
   'rights.notPlanner': 'Only the correspondent who made this plan may apply it.',
   'rights.ownPlan':
     'This plan exceeds --max-deactivations: a correspondent other than you must release and apply it.',
+  'rights.planOutsideScope':
+    'This plan covers a scope yours does not (or no longer) cover: nothing was applied.',
   'rights.planScope':
     'This plan exceeds --max-deactivations: it takes a correspondent whose scope covers its author’s.',
 

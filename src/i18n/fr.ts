@@ -692,6 +692,8 @@ export const fr = {
   'plan.unwritable': 'impossible d’écrire le plan {file}',
   'plan.invalidFile':
     'Ce fichier n’est pas un plan de synchronisation lisible : rien n’a été appliqué.',
+  'plan.sealBroken':
+    'le plan a été modifié depuis qu’il a été écrit, ou vient d’une autre base (son sceau ne correspond pas)',
   'plan.invalid': 'plan illisible ou incomplet',
   'plan.fileChanged':
     'L’export {file} n’est plus celui du plan (son empreinte SHA-256 a changé) : refaites le plan.',
@@ -705,6 +707,8 @@ export const fr = {
   'rights.notPlanner': 'Seul le correspondant qui a fait ce plan peut l’appliquer.',
   'rights.ownPlan':
     'Ce plan dépasse --max-deactivations : un autre correspondant que vous doit le valider et l’appliquer.',
+  'rights.planOutsideScope':
+    'Ce plan porte sur un périmètre que le vôtre ne couvre pas (ou plus) : rien n’a été appliqué.',
   'rights.planScope':
     'Ce plan dépasse --max-deactivations : il faut un correspondant dont le périmètre couvre celui de son auteur.',
 

@@ -72,8 +72,9 @@ const DIGEST_TRIGGERS = (dialect: string) =>
 /** The store's tables once every migration ran. */
 /** Migration 0004's table and the triggers that move the directory's revision. */
 const REVISION_TABLE = 'directory_state';
-/** Migration 0008's table of the runs' before-images. */
+/** Migration 0008's tables: the runs' before-images, the store's keys. */
 const RUN_CHANGE_TABLE = 'run_change';
+const STORE_KEY_TABLE = 'store_key';
 const REVISION_TRIGGERS = (dialect: string) =>
   dialect === 'sqlite'
     ? [
@@ -90,6 +91,7 @@ const latestTables = (dialect: string) =>
     ...ALL_TABLES,
     REVISION_TABLE,
     RUN_CHANGE_TABLE,
+    STORE_KEY_TABLE,
     ...(dialect === 'sqlite' ? FTS_TABLES : []),
   ].sort();
 
@@ -159,7 +161,7 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
 
     expect(await tableNames(s.db)).toEqual(latestTables(dialect));
     expect(TABLES_IN_ORDER.map(snake).sort()).toEqual(
-      [...ALL_TABLES, REVISION_TABLE, RUN_CHANGE_TABLE].sort(),
+      [...ALL_TABLES, REVISION_TABLE, RUN_CHANGE_TABLE, STORE_KEY_TABLE].sort(),
     );
     expect(await appliedMigrations(s.db)).toEqual(LATEST);
     // 0002: the folded name and city keys, the identifier index, and on SQLite the FTS5 index kept by triggers

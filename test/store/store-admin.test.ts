@@ -49,6 +49,7 @@ const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
   notification: ['id'],
   run: ['id'],
   runChange: ['id'],
+  storeKey: ['name'],
   auditLog: ['seq'],
   auditHead: ['id'],
   directoryState: ['id'],

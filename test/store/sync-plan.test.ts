@@ -11,13 +11,15 @@ import { syncMadrhas, OverLimitError, type SyncOptions } from '../../src/app/syn
 import {
   applyPlan,
   planEntries,
+  planSeal,
   planWriter,
   readPlan,
   type PlanOptions,
 } from '../../src/app/sync/plan.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { mayApplyPlan, type Actor } from '../../src/domain/rights.js';
-import { ConflictError, ForbiddenError, UsageError } from '../../src/errors.js';
+import { ConflictError, ForbiddenError, InvalidInputError, UsageError } from '../../src/errors.js';
+import { planSealKey } from '../../src/db/plan.repository.js';
 import { testClock } from '../helpers/clock.js';
 import { DIALECTS, accessTo, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { counts, expectKey } from './support/seed.js';
@@ -147,12 +149,42 @@ describe.each(DIALECTS)('sync plans (%s)', (dialect) => {
     expect(await counts(store.db)).toEqual(after);
   });
 
-  it('a plan whose entry was edited, or that lacks one: 6, nothing written', async () => {
+  /** A plan's text sealed again with the store's key: what only someone holding the key could do. */
+  const reseal = async (text: string): Promise<string> => {
+    const at = text.lastIndexOf(',"seal":"');
+    const digest = createHash('sha256').update(text.slice(0, at)).digest('hex');
+    return text.slice(0, at) + ',"seal":"' + planSeal(await planSealKey(store.db), digest) + '"}\n';
+  };
+
+  it('a plan written over by hand breaks its seal: 5, nothing written', async () => {
+    const file = await plan();
+    const before = await counts(store.db);
+    const text = fs.readFileSync(file, 'utf8');
+    const edits: [RegExp, string][] = [
+      [/"after":"DUFOUR"/, '"after":"DUPONT"'],
+      [/"actor":"[^"]+"/, '"actor":"someone@dgfip.finances.gouv.fr"'],
+      [/"scope":\[[^\]]*\]/, '"scope":["*"]'],
+      [/"overLimit":null/, '"overLimit":{"count":9,"limit":3,"total":9,"accounts":[]}'],
+    ];
+    for (const [k, [from, to]] of edits.entries()) {
+      expect(text, String(from)).toMatch(from);
+      const edited = path.join(fresh.dir, `edited-${k}.json`);
+      fs.writeFileSync(edited, text.replace(from, to));
+      await expectKey(apply(edited), InvalidInputError, 'plan.invalidFile');
+    }
+    // the seal removed
+    const unsealed = path.join(fresh.dir, 'unsealed.json');
+    fs.writeFileSync(unsealed, text.replace(/,"seal":"[0-9a-f]{64}"\}/, '}'));
+    await expectKey(apply(unsealed), InvalidInputError, 'plan.invalidFile');
+    expect(await counts(store.db)).toEqual(before);
+  });
+
+  it('a sealed plan whose entry differs from the run, or that lacks one: 6, nothing written', async () => {
     const file = await plan();
     const before = await counts(store.db);
     const text = fs.readFileSync(file, 'utf8');
     const edited = path.join(fresh.dir, 'edited.json');
-    fs.writeFileSync(edited, text.replace('"after":"DUFOUR"', '"after":"DUPONT"'));
+    fs.writeFileSync(edited, await reseal(text.replace('"after":"DUFOUR"', '"after":"DUPONT"')));
     await expectKey(apply(edited), ConflictError, 'plan.differs');
     const lines = text.split('\n');
     const shorter = path.join(fresh.dir, 'shorter.json');
@@ -160,7 +192,7 @@ describe.each(DIALECTS)('sync plans (%s)', (dialect) => {
     const last = lines.indexOf('],"rejects":[') - 1;
     lines[last - 1] = lines[last - 1]!.replace(/,$/, '');
     lines.splice(last, 1);
-    fs.writeFileSync(shorter, lines.join('\n'));
+    fs.writeFileSync(shorter, await reseal(lines.join('\n')));
     await expectKey(apply(shorter), ConflictError, 'plan.differs');
     expect(await counts(store.db)).toEqual(before);
   });
@@ -216,6 +248,7 @@ describe('mayApplyPlan (domain/rights.ts)', () => {
   const planner = { login: 'a@x.fr', scope: ['64', '40'] };
   it.each([
     ['the planner, an ordinary plan', actor('a@x.fr', ['64', '40']), false, true],
+    ['the planner, whose scope no longer covers the plan', actor('a@x.fr', ['64']), false, false],
     ['another, an ordinary plan', actor('b@x.fr', ['*']), false, false],
     ['the planner, over the limit', actor('a@x.fr', ['64', '40']), true, false],
     ['another covering the scope', actor('b@x.fr', ['40', '64', '33']), true, true],

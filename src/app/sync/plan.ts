@@ -1,3 +1,4 @@
+import { createHash, createHmac, type Hash } from 'node:crypto';
 import { z } from 'zod';
 import { mayApplyPlan } from '../../domain/rights.js';
 import type { Scope } from '../../domain/departement.js';
@@ -47,6 +48,16 @@ export const PLAN_VERSION = 1;
 const REJECTS = '],"rejects":[';
 /** How the tail begins. */
 const TAIL = '],"summary":';
+/** How the seal begins, at the end of the tail. */
+const SEAL = ',"seal":"';
+
+/**
+ * A plan's seal: the HMAC-SHA256, with the store's key (migration 0008 `store_key`), of the
+ * SHA-256 of the plan's text before the seal. Only the program, reading the store, writes a plan
+ * `sync apply` takes: a plan's actor, scope or limit written over by hand breaks it (exit 5).
+ */
+export const planSeal = (key: string, digest: string): string =>
+  createHmac('sha256', Buffer.from(key, 'hex')).update(digest).digest('hex');
 
 /** The options a plan was made with: `sync apply` runs with the same. */
 export interface PlanOptions {
@@ -82,6 +93,9 @@ export interface PlanHead {
 export class PlanWriter implements SyncJournal {
   private pending: string[] = [];
   private first = true;
+  /** The SHA-256 of what the plan holds so far, and the store's key that seals it (planSeal). */
+  private digest: Hash = createHash('sha256');
+  private key = '';
 
   constructor(
     readonly out: PlanOutput,
@@ -97,7 +111,15 @@ export class PlanWriter implements SyncJournal {
     };
   }
 
+  /** Writes text into the plan, and into the digest its seal covers. */
+  private async put(text: string): Promise<void> {
+    this.digest.update(text);
+    await this.out.write(text);
+  }
+
   private async begin(uc: UseCase, run: RunStart): Promise<void> {
+    this.digest = createHash('sha256');
+    this.key = await plans.planSealKey(uc.trx);
     this.out.open();
     this.pending = [];
     this.first = true;
@@ -112,7 +134,7 @@ export class PlanWriter implements SyncJournal {
       storeRevision: { seq: head.seq, hash: head.hash },
       createdAt: uc.now,
     };
-    await this.out.write(JSON.stringify(start).slice(0, -1) + ',"accounts":[');
+    await this.put(JSON.stringify(start).slice(0, -1) + ',"accounts":[');
   }
 
   account(change: AccountChange): void {
@@ -124,7 +146,7 @@ export class PlanWriter implements SyncJournal {
     if (this.pending.length === 0) return;
     const text = this.pending.join('');
     this.pending = [];
-    await this.out.write(text);
+    await this.put(text);
   }
 
   discard(): void {
@@ -136,7 +158,7 @@ export class PlanWriter implements SyncJournal {
   /** The rejects (read from the run's stage, a page at a time) and the tail. */
   private async end(uc: UseCase, summary: SyncSummary, overLimit: OverLimit | null): Promise<void> {
     await this.flush();
-    await this.out.write('\n' + REJECTS);
+    await this.put('\n' + REJECTS);
     let sep = '\n';
     for (let after = 0; ;) {
       const page = await sync.rejectedAfter(uc.trx, after, 5000);
@@ -147,12 +169,14 @@ export class PlanWriter implements SyncJournal {
         text += sep + JSON.stringify({ line: r.line, errors: decodeReasons(r.reason) });
         sep = ',\n';
       }
-      await this.out.write(text);
+      await this.put(text);
     }
     const { sample: _sample, ...counts } = summary;
-    await this.out.write(
-      '\n' + TAIL + JSON.stringify(counts) + ',"overLimit":' + JSON.stringify(overLimit) + '}\n',
+    await this.put(
+      '\n' + TAIL + JSON.stringify(counts) + ',"overLimit":' + JSON.stringify(overLimit),
     );
+    // the seal closes the plan: an HMAC, with the store's key, of everything before it
+    await this.out.write(SEAL + planSeal(this.key, this.digest.digest('hex')) + '"}\n');
   }
 }
 
@@ -248,6 +272,7 @@ const tailSchema = z.object({
       accounts: z.array(z.string()),
     })
     .nullable(),
+  seal: z.string().regex(/^[0-9a-f]{64}$/),
 });
 
 const rejectSchema = z.object({
@@ -297,13 +322,22 @@ export async function readPlan(
   file: string,
   /** Each entry's shape too (apply); a dry run's own plan, just written, needs only its head and tail. */
   entries = true,
-): Promise<{ head: PlanHead; accounts: number }> {
+): Promise<{ head: PlanHead; accounts: number; seal: { digest: string; seal: string } }> {
   const found: { head?: z.output<typeof headSchema>; tail?: z.output<typeof tailSchema> } = {};
   let part: 'accounts' | 'rejects' | 'done' = 'accounts';
   let accounts = 0;
   let last = 0;
+  // what the seal covers: every byte before it (planSeal)
+  const digest = createHash('sha256');
+  let sealed = '';
   for await (const { line, text } of fileLines(file)) {
     last = line;
+    if (part !== 'done') {
+      const at = text.startsWith(TAIL) ? text.lastIndexOf(SEAL) : -1;
+      if (line > 1) digest.update('\n');
+      digest.update(at === -1 ? text : text.slice(0, at));
+      if (at !== -1) sealed = digest.digest('hex');
+    }
     if (line === 1) {
       if (!text.endsWith(',"accounts":[')) badPlan(line);
       found.head = check(headSchema, parseLine(text + ']}', line), line);
@@ -333,8 +367,13 @@ export async function readPlan(
     if (part === 'accounts') check(accountChangeSchema, parseLine(entryText(text), line), line);
     else check(rejectSchema, parseLine(entryText(text), line), line);
   }
-  if (!found.head || !found.tail) return badPlan(last + 1);
-  return { head: { ...found.head, ...found.tail } as unknown as PlanHead, accounts };
+  if (!found.head || !found.tail || sealed === '') return badPlan(last + 1);
+  const { seal, ...tail } = found.tail;
+  return {
+    head: { ...found.head, ...tail } as unknown as PlanHead,
+    accounts,
+    seal: { digest: sealed, seal },
+  };
 }
 
 /** A plan's entries, one at a time, in the order the run wrote them. */
@@ -449,7 +488,7 @@ export async function applyPlan(
   input: ApplyInput,
 ): Promise<ApplyResult> {
   const planSha = await sha256File(input.plan);
-  const { head } = await readPlan(input.plan);
+  const { head, seal } = await readPlan(input.plan);
   const file = input.file ?? head.file.path;
   if ((await sha256File(file)) !== head.file.sha256)
     throw new ConflictError('plan.fileChanged', { file });
@@ -457,6 +496,12 @@ export async function applyPlan(
   const label = `plan:${planSha.slice(0, 12)}`;
   const hooks: RunHooks = {
     begin: async (uc) => {
+      // written by this program against this store, and not written over since (planSeal)
+      if (planSeal(await plans.planSealKey(uc.trx), seal.digest) !== seal.seal)
+        throw new InvalidInputError(
+          [{ field: 'seal', message: 'plan.sealBroken', params: {} }],
+          'plan.invalidFile',
+        );
       const decision = mayApplyPlan(
         uc.actor,
         { login: head.actor, scope: head.scope },

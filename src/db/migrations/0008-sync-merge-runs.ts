@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { types } from './dialect.js';
 
@@ -10,6 +11,8 @@ import { types } from './dialect.js';
  *   those the run left (JSON), in the order the run wrote them: `sync show`, `sync revert`.
  * - `run.plan_sha256`: the saved plan a run applied (`sync apply`), unique: a plan applies once;
  *   `run.reverted_by`: the run that reverted this one.
+ * - `store_key`: the store's own secret keys; `plan-seal` seals the plans a dry run writes (an
+ *   HMAC over the plan), so that a plan's actor, scope or limit cannot be written over by hand.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const t = types(db);
@@ -34,9 +37,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['run_id', 'id'])
     .execute();
   await db.schema.createIndex('run_change_target').on('run_change').column('target').execute();
+  await db.schema
+    .createTable('store_key')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
+  await db
+    .insertInto('store_key')
+    .values({ name: 'plan-seal', value: randomBytes(32).toString('hex') })
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('store_key').execute();
   await db.schema.dropTable('run_change').execute();
   await db.schema.dropIndex('run_plan_sha256').execute();
   await db.schema.alterTable('run').dropColumn('reverted_by').execute();
