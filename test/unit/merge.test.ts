@@ -241,6 +241,26 @@ describe('planAccount merges against the base', () => {
       { field: 'attachment:SIRET:CH.role', store: 'GESTIONNAIRE_PRINCIPAL', file: 'UTILISATEUR' },
     ]);
   });
+  it('an INACTIF row for a former GP who handed the role over in the store: deactivated (the GP the row names is no longer theirs)', () => {
+    const base: MadrhasBase = {
+      ...BASE_CH,
+      attachments: [{ ...BASE_CH.attachments[0]!, role: 'GESTIONNAIRE_PRINCIPAL', services: [] }],
+    };
+    const row = { ...ROW, accountStatus: 'INACTIF' } as MadrhasRow;
+    const asGp = [want({ services: [], role: 'GESTIONNAIRE_PRINCIPAL' })];
+    const p = plan(row, asGp, ACCOUNT, [held({ services: [] })], base);
+    expect(p.status).toEqual({ before: 'ACTIF', after: 'INACTIF' });
+    expect(p.gpKept).toEqual([]);
+    // still GP in the store: kept active
+    const q = plan(
+      row,
+      asGp,
+      ACCOUNT,
+      [held({ services: [], role: 'GESTIONNAIRE_PRINCIPAL' })],
+      base,
+    );
+    expect(q.status).toBeNull();
+  });
 });
 
 describe('nextBase', () => {
