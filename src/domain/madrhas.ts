@@ -378,6 +378,8 @@ export function planAccount(
   const live = attachments.filter((a) => LIVE.has(a.status));
   const byStructure = new Map(live.map((a) => [a.structureId, a]));
   const inBase = base ? new Map(base.attachments.map((b) => [b.structureId, b])) : null;
+  /** The listed structures the account is GP of once merged (what the file says, unless the store's role stays). */
+  const gpAfter = new Set<number>();
   for (const w of wanted) {
     const a = byStructure.get(w.structureId);
     const b = inBase === null ? undefined : (inBase.get(w.structureId) ?? ABSENT);
@@ -390,6 +392,7 @@ export function planAccount(
     }
     if (!a) {
       plan.add.push(w);
+      if (w.role === 'GESTIONNAIRE_PRINCIPAL') gpAfter.add(w.structureId);
       continue;
     }
     const prop = <K extends 'role' | 'dateStart' | 'dateEnd'>(k: K): WantedAttachment[K] => {
@@ -410,6 +413,7 @@ export function planAccount(
     const set: AccountPlan['change'][number]['set'] = {};
     const role = prop('role');
     if (a.role !== role) set.role = role;
+    if (role === 'GESTIONNAIRE_PRINCIPAL') gpAfter.add(w.structureId);
     if (a.status !== 'VALIDEE') set.status = 'VALIDEE';
     const dateStart = prop('dateStart');
     if (a.dateStart !== dateStart) set.dateStart = dateStart;
@@ -452,7 +456,7 @@ export function planAccount(
         .filter((a) => a.status === 'VALIDEE' && a.role === 'GESTIONNAIRE_PRINCIPAL')
         .filter((a) => !gone.has(a.id))
         .map((a) => refOf(a.structureId)),
-      ...wanted.filter((w) => w.role === 'GESTIONNAIRE_PRINCIPAL').map((w) => w.structureRef),
+      ...wanted.filter((w) => gpAfter.has(w.structureId)).map((w) => w.structureRef),
     ];
     if (gp.length > 0) {
       plan.status = null;

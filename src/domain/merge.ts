@@ -73,15 +73,19 @@ export function sameIds(a: readonly number[], b: readonly number[]): boolean {
 // ---- the stored form: compact JSON (written for every account of a million-row load) ----------
 
 type StoredAttachment = [number, number, string, string | null, number[]];
-type Stored = [string | null, string, string, string, string | null, 0 | 1, StoredAttachment[]];
+/** Title, last name, first name, e-mail (0: the login, most often: not written twice), phone, active, attachments. */
+type Stored = [string | null, string, string, string | 0, string | null, 0 | 1, StoredAttachment[]];
 
-/** The base as stored in `account.madrhas_base`: an array, roles by index, attachments by structure id. */
-export function encodeBase(b: MadrhasBase): string {
+/**
+ * The base of the account `login` as stored in `account.madrhas_base`: an array, roles by index,
+ * attachments by structure id, the e-mail as 0 when it is the login.
+ */
+export function encodeBase(b: MadrhasBase, login: string): string {
   const stored: Stored = [
     b.title,
     b.lastName,
     b.firstName,
-    b.email,
+    b.email === login ? 0 : b.email,
     b.phone,
     b.status === 'ACTIF' ? 1 : 0,
     [...b.attachments]
@@ -97,8 +101,8 @@ export function encodeBase(b: MadrhasBase): string {
   return JSON.stringify(stored);
 }
 
-/** The stored base, or null when there is none (or it cannot be read: the file then imposes once). */
-export function decodeBase(text: string | null | undefined): MadrhasBase | null {
+/** The stored base of the account `login`, or null when there is none (or it cannot be read: the file then imposes once). */
+export function decodeBase(text: string | null | undefined, login: string): MadrhasBase | null {
   if (!text) return null;
   try {
     const s = JSON.parse(text) as Stored;
@@ -107,7 +111,7 @@ export function decodeBase(text: string | null | undefined): MadrhasBase | null 
       title: s[0],
       lastName: s[1],
       firstName: s[2],
-      email: s[3],
+      email: s[3] === 0 ? login : s[3],
       phone: s[4],
       status: s[5] === 1 ? 'ACTIF' : 'INACTIF',
       attachments: s[6].map(([structureId, role, dateStart, dateEnd, services]) => ({

@@ -71,21 +71,25 @@ const BASE: MadrhasBase = {
 };
 
 describe('the stored base', () => {
-  it('round-trips, compact (no spaces, roles by index, attachments and services sorted)', () => {
-    const text = encodeBase(BASE);
+  it('round-trips, compact (no spaces, roles by index, attachments and services sorted, the e-mail 0 when it is the login)', () => {
+    const text = encodeBase(BASE, 'jean@pau.fr');
     expect(text).toBe(
-      '["M.","MARTIN","Jean","jean@pau.fr",null,1,[[11,0,"2024-01-01","2026-12-31",[]],[12,2,"2024-02-01",null,[3,5]]]]',
+      '["M.","MARTIN","Jean",0,null,1,[[11,0,"2024-01-01","2026-12-31",[]],[12,2,"2024-02-01",null,[3,5]]]]',
     );
-    expect(decodeBase(text)).toEqual({
+    const sorted = {
       ...BASE,
       attachments: [BASE.attachments[1], { ...BASE.attachments[0], services: [3, 5] }],
-    });
+    };
+    expect(decodeBase(text, 'jean@pau.fr')).toEqual(sorted);
+    const other = encodeBase(BASE, 'jmartin@pau.fr');
+    expect(other).toContain('"jean@pau.fr"');
+    expect(decodeBase(other, 'jmartin@pau.fr')).toEqual(sorted);
   });
   it('none, or unreadable: null (the file imposes once)', () => {
-    expect(decodeBase(null)).toBeNull();
-    expect(decodeBase('')).toBeNull();
-    expect(decodeBase('{oops')).toBeNull();
-    expect(decodeBase('{"a":1}')).toBeNull();
+    expect(decodeBase(null, 'x@y.fr')).toBeNull();
+    expect(decodeBase('', 'x@y.fr')).toBeNull();
+    expect(decodeBase('{oops', 'x@y.fr')).toBeNull();
+    expect(decodeBase('{"a":1}', 'x@y.fr')).toBeNull();
   });
   it('names the structures it makes the account GP of', () => {
     expect([...baseGpStructures(BASE)]).toEqual([11]);
@@ -236,6 +240,26 @@ describe('planAccount merges against the base', () => {
     expect(claimed.overridden).toEqual([
       { field: 'attachment:SIRET:CH.role', store: 'GESTIONNAIRE_PRINCIPAL', file: 'UTILISATEUR' },
     ]);
+  });
+  it('an INACTIF row for a former GP who handed the role over in the store: deactivated (the GP the row names is no longer theirs)', () => {
+    const base: MadrhasBase = {
+      ...BASE_CH,
+      attachments: [{ ...BASE_CH.attachments[0]!, role: 'GESTIONNAIRE_PRINCIPAL', services: [] }],
+    };
+    const row = { ...ROW, accountStatus: 'INACTIF' } as MadrhasRow;
+    const asGp = [want({ services: [], role: 'GESTIONNAIRE_PRINCIPAL' })];
+    const p = plan(row, asGp, ACCOUNT, [held({ services: [] })], base);
+    expect(p.status).toEqual({ before: 'ACTIF', after: 'INACTIF' });
+    expect(p.gpKept).toEqual([]);
+    // still GP in the store: kept active
+    const q = plan(
+      row,
+      asGp,
+      ACCOUNT,
+      [held({ services: [], role: 'GESTIONNAIRE_PRINCIPAL' })],
+      base,
+    );
+    expect(q.status).toBeNull();
   });
 });
 

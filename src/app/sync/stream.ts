@@ -447,7 +447,7 @@ class StreamRun<R extends { line: number }> {
     }
     if (account?.status === 'SUPPRIME') flag(valid, 'sync.accountDeleted');
     if (account && scopes.has(account.id)) flag(valid, 'sync.isCorrespondent');
-    const baseGp = baseGpStructures(decodeBase(account?.madrhasBase));
+    const baseGp = baseGpStructures(decodeBase(account?.madrhasBase, login));
     for (const c of valid)
       this.noteRole(
         c.structureId!,

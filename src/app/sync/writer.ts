@@ -147,7 +147,7 @@ export class Writer {
         newAccounts.push({ row: first, wanted, digest: g.digest });
         continue;
       }
-      const base = decodeBase(account.madrhasBase);
+      const base = decodeBase(account.madrhasBase, account.login);
       const attachmentsHeld = held.get(account.id) ?? [];
       const plan = planAccount(
         asRow(first),
@@ -162,6 +162,7 @@ export class Writer {
       const refused = this.keepUnsucceededGps(plan, account.login);
       const nextText = encodeBase(
         nextBase(asRow(first), wanted, base, account, attachmentsHeld, plan, refused),
+        account.login,
       );
       if (nextText !== account.madrhasBase) bases.push([nextText, account.id]);
       if (plan.kept.length > 0) summary.kept++;
@@ -228,7 +229,7 @@ export class Writer {
           digest,
           at,
           at,
-          encodeBase(nextBase(asRow(r), wanted, null, null, [], null)),
+          encodeBase(nextBase(asRow(r), wanted, null, null, [], null), r.login),
         ]),
       );
       newAccounts.forEach(({ row: r, wanted }, k) => {
@@ -402,7 +403,8 @@ export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve
 export async function markBaseGp(uc: UseCase): Promise<void> {
   const pairs: [string, number][] = [];
   for (const [login, structureId, text] of await sync.stagedGpRowsWithBase(uc.trx))
-    if (baseGpStructures(decodeBase(text)).has(structureId)) pairs.push([login, structureId]);
+    if (baseGpStructures(decodeBase(text, login)).has(structureId))
+      pairs.push([login, structureId]);
   await sync.markBaseGp(uc.trx, pairs);
 }
 
