@@ -580,10 +580,13 @@ class Reverter {
       updatedAt: uc.now,
     });
     const ended = await accounts.endAttachments(uc.trx, account.id, 'SUPPRIMEE', uc.now);
+    // the credentials of an account that no longer exists must not go out
+    const withdrawn = await changes.withdrawCredentials(uc.trx, account.id);
     this.summary.deleted++;
     this.audit('sync.revert.account', target, {
       status: { before: account.status, after: 'SUPPRIME' },
       attachmentsEnded: ended,
+      ...(withdrawn > 0 ? { credentialsWithdrawn: withdrawn } : {}),
     });
   }
 
