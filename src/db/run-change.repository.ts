@@ -160,3 +160,14 @@ export async function usesStructure(
   }
   return false;
 }
+
+/** Drops an account's credentials messages not sent yet (its account deleted before they went out); how many. */
+export async function withdrawCredentials(db: Db, accountId: number): Promise<number> {
+  const result = await db
+    .deleteFrom('notification')
+    .where('accountId', '=', accountId)
+    .where('event', '=', 'ACCOUNT_CREATED')
+    .where('sentAt', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -291,6 +291,22 @@ describe.each(DIALECTS)('sync revert (%s)', (dialect) => {
       ].sort(),
     );
 
+    // the credentials message of the account it created, not sent yet
+    await store.db
+      .insertInto('notification')
+      .values({
+        accountId: await accountId(EVE),
+        structureId: null,
+        event: 'ACCOUNT_CREATED',
+        language: 'fr',
+        fromAddress: 'noreply@dgfip.finances.gouv.fr',
+        toAddress: EVE,
+        subject: 'Vos identifiants',
+        body: '…',
+        createdAt: LATER,
+        sentAt: null,
+      })
+      .execute();
     testClock.set(EVEN_LATER);
     const dry = await revertRun(store, CORR, run, { dryRun: true });
     expect(dry).toMatchObject({ dryRun: true, revertRun: null, changes: 5, deleted: 1 });
@@ -326,6 +342,13 @@ describe.each(DIALECTS)('sync revert (%s)', (dialect) => {
       .where('accountId', '=', await accountId(EVE))
       .execute();
     expect(eveAttachments.map((a) => a.status)).toEqual(['SUPPRIMEE']);
+    // its credentials will not go out
+    const mail = await store.db
+      .selectFrom('notification')
+      .select('event')
+      .where('accountId', '=', await accountId(EVE))
+      .execute();
+    expect(mail).toEqual([]);
 
     // audited: the revert's entry and one per account, linked to the revert run
     const entries = await store.db

@@ -1,9 +1,12 @@
 import { searchKey } from '../../domain/account.js';
+import type { AuditFields } from '../../domain/audit-chain.js';
+import { ALL } from '../../domain/departement.js';
 import type { IdentifierType } from '../../domain/enums.js';
 import { fold } from '../../domain/text.js';
 import { ConflictError } from '../../errors.js';
 import * as accounts from '../../db/account.repository.js';
 import * as attachments from '../../db/attachment.repository.js';
+import * as audit from '../../db/audit.repository.js';
 import * as changes from '../../db/run-change.repository.js';
 import * as runs from '../../db/run.repository.js';
 import type { AccountRow, AttachmentUpdate } from '../../db/schema.js';
@@ -115,16 +118,24 @@ export async function revertRun(
           attachmentsRestored: 0,
           conflicts: [],
         };
-        const reverter = new Reverter(uc, summary, revertId, run.finishedAt ?? uc.now);
+        const reverter = new Reverter(
+          uc,
+          summary,
+          revertId,
+          run.finishedAt ?? uc.now,
+          store.reason ?? null,
+        );
         await reverter.prepare(id);
         for (let after = Infinity; ;) {
           const page = await runs.runChanges(uc.trx, id, after, PAGE, true);
           if (page.length === 0) break;
           after = page[page.length - 1]!.id;
           for (const c of page) await reverter.revert(c);
+          await reverter.flushAudit();
         }
         await reverter.restoreWaitingPrincipals();
         await reverter.checkPrincipals();
+        await reverter.flushAudit();
         await runs.setRevertedBy(uc.trx, id, revertId);
         const counts = {
           changes: summary.changes,
@@ -186,6 +197,8 @@ class Reverter {
     private readonly runId: number,
     /** When the reverted run ended: an account it created and changed later was used since. */
     private readonly runEnded: string,
+    /** The command's `--reason`, kept in every entry. */
+    private readonly reason: string | null,
   ) {}
 
   /** A first pass over the run: which structures get back the validated GP the run took away. */
@@ -227,7 +240,7 @@ class Reverter {
       await attachments.updateAttachment(uc.trx, w.id, { ...w.set, updatedAt: uc.now });
       if (w.services !== null) await replaceAttachmentServices(uc.trx, w.id, w.services);
       this.summary.attachmentsRestored++;
-      uc.audit('sync.revert.account', w.target, { attachmentsRestored: [w.structure] }, this.runId);
+      this.audit('sync.revert.account', w.target, { attachmentsRestored: [w.structure] });
     }
   }
 
@@ -240,6 +253,27 @@ class Reverter {
     throw new ConflictError('run.revertLeavesNoGp', {
       structures: names.map((s) => `${s.idType}:${s.identifier}`).join(', '),
     });
+  }
+
+  /** Entries written a page at a time (a revert of 400,000 accounts holds one page of them). */
+  private audits: Omit<AuditFields, 'seq'>[] = [];
+
+  private audit(action: string, target: string, changes: Record<string, unknown>): void {
+    this.audits.push({
+      at: this.uc.now,
+      actor: this.uc.actor.login,
+      action,
+      target,
+      outcome: 'OK',
+      changes: JSON.stringify(changes),
+      runId: this.runId,
+      reason: this.reason,
+    });
+  }
+
+  async flushAudit(): Promise<void> {
+    await audit.appendAudit(this.uc.trx, this.audits);
+    this.audits = [];
   }
 
   private conflict(c: RevertConflict): void {
@@ -263,6 +297,8 @@ class Reverter {
   // ---- accounts -----------------------------------------------------------------------------
 
   private async reachable(account: AccountRow, target: string): Promise<void> {
+    // the whole country: every account is in scope (SPEC 6), no need to load where it is
+    if (this.uc.actor.scope?.includes(ALL)) return;
     const t = await accounts.accountTarget(this.uc.trx, account);
     if (!this.uc.allows('sync.revert', t)) this.uc.authorize('sync.revert', t, target);
   }
@@ -279,7 +315,7 @@ class Reverter {
     await this.reachable(account, target);
     if (before === null) return this.deleteCreated(target, account, after);
 
-    const audit: Record<string, unknown> = {};
+    const entry: Record<string, unknown> = {};
     const restored: string[] = [];
     const removed: string[] = [];
 
@@ -488,10 +524,10 @@ class Reverter {
       });
     if (!changed) return;
     this.summary.restored++;
-    Object.assign(audit, fields);
-    if (removed.length > 0) audit.attachmentsRemoved = removed;
-    if (restored.length > 0) audit.attachmentsRestored = restored;
-    uc.audit('sync.revert.account', target, audit, this.runId);
+    Object.assign(entry, fields);
+    if (removed.length > 0) entry.attachmentsRemoved = removed;
+    if (restored.length > 0) entry.attachmentsRestored = restored;
+    this.audit('sync.revert.account', target, entry);
   }
 
   /** Whether the revert may take a structure's validated GP away: only to give back the one it had. */
@@ -544,13 +580,14 @@ class Reverter {
       updatedAt: uc.now,
     });
     const ended = await accounts.endAttachments(uc.trx, account.id, 'SUPPRIMEE', uc.now);
+    // the credentials of an account that no longer exists must not go out
+    const withdrawn = await changes.withdrawCredentials(uc.trx, account.id);
     this.summary.deleted++;
-    uc.audit(
-      'sync.revert.account',
-      target,
-      { status: { before: account.status, after: 'SUPPRIME' }, attachmentsEnded: ended },
-      this.runId,
-    );
+    this.audit('sync.revert.account', target, {
+      status: { before: account.status, after: 'SUPPRIME' },
+      attachmentsEnded: ended,
+      ...(withdrawn > 0 ? { credentialsWithdrawn: withdrawn } : {}),
+    });
   }
 
   // ---- structures and services (imports) ------------------------------------------------------
@@ -569,7 +606,7 @@ class Reverter {
         return this.conflict({ target, field: 'structure', reason: 'usedSince' });
       await changes.deleteStructure(uc.trx, row.id);
       this.summary.deleted++;
-      uc.audit('sync.revert.structure', target, { deleted: true }, this.runId);
+      this.audit('sync.revert.structure', target, { deleted: true });
       return;
     }
     const t = { kind: 'structure' as const, id: row.id, departement: row.departement };
@@ -583,7 +620,7 @@ class Reverter {
     await structures.updateStructure(uc.trx, row.id, { ...update, updatedAt: uc.now });
     if (update.companyName !== undefined) await structures.refreshSearchKeys(uc.trx, [row.id]);
     this.summary.restored++;
-    uc.audit('sync.revert.structure', target, set, this.runId);
+    this.audit('sync.revert.structure', target, set);
   }
 
   private async revertService(
@@ -609,7 +646,7 @@ class Reverter {
       await changes.deleteService(uc.trx, row.id);
       await structures.refreshSearchKeys(uc.trx, [structure.id]);
       this.summary.deleted++;
-      uc.audit('sync.revert.service', target, { deleted: true }, this.runId);
+      this.audit('sync.revert.service', target, { deleted: true });
       return;
     }
     const set = this.restoreFields(target, row, before, after);
@@ -619,7 +656,7 @@ class Reverter {
     await structures.updateService(uc.trx, row.id, { ...update, updatedAt: uc.now });
     if (update.label !== undefined) await structures.refreshSearchKeys(uc.trx, [structure.id]);
     this.summary.restored++;
-    uc.audit('sync.revert.service', target, set, this.runId);
+    this.audit('sync.revert.service', target, set);
   }
 
   /** The fields still as the run left them, with the values they take back; the others listed as conflicts. */

@@ -172,9 +172,6 @@ export function readImages(
 
 // ---- where a run's changes go -------------------------------------------------------------------
 
-/** Rows written a chunk at a time: a run that changes 400,000 accounts holds one chunk. */
-const WRITE_CHUNK = 2000;
-
 /** A run's before-images, written as run_change rows when flushed (or when a chunk fills). */
 export class RunChanges {
   private pending: runs.RunChangeValues[] = [];
@@ -184,6 +181,7 @@ export class RunChanges {
     readonly runId: number,
   ) {}
 
+  /** One row, held until the next flush (the writer's, after each chunk of accounts; the import's, after each batch). */
   add(target: string, kind: string, before: unknown, after: unknown): void {
     this.pending.push([
       this.runId,
@@ -192,11 +190,6 @@ export class RunChanges {
       before === null || before === undefined ? null : JSON.stringify(before),
       JSON.stringify(after),
     ]);
-  }
-
-  /** Whether enough rows wait to be worth a write. */
-  get full(): boolean {
-    return this.pending.length >= WRITE_CHUNK;
   }
 
   async flush(): Promise<void> {
