@@ -230,7 +230,7 @@ export function syncCommand(lang: Lang): Command {
  */
 async function showPlan(g: Globals, file: string, summary: SyncSummary): Promise<number> {
   const { copyPlan, planEntries, readPlan } = await import('../app/sync/plan.js');
-  const { head, accounts } = await readPlan(file, false);
+  const { head, changes } = await readPlan(file, false);
   if (g.format === 'json') await copyPlan(file, g.io.stdout);
   else {
     if (g.format === 'table') {
@@ -240,7 +240,7 @@ async function showPlan(g: Globals, file: string, summary: SyncSummary): Promise
     }
     await g.out.record(summary, COLUMNS);
   }
-  return accounts;
+  return changes;
 }
 
 /** The first rejected lines on stderr, as a batch says them. */

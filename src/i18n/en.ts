@@ -652,6 +652,8 @@ export const en: Record<keyof typeof fr, string> = {
   'plan.attachmentChanged': 'attachment {structure}: {changes}',
   'plan.attachmentEnded': 'attachment {structure} ended',
   'plan.ended': 'attachment ended',
+  'plan.kept': 'kept (filled in by the holder): {fields}',
+  'plan.gpKept': 'stays principal manager of {structures}',
   'plan.keptLocal': 'local value kept: {fields}',
   'plan.overridden': 'local value replaced by the file: {fields}',
   'plan.more': '… and {count, plural, one {# more account} other {# more accounts}} (see --plan)',

@@ -680,6 +680,8 @@ export const fr = {
   'plan.attachmentChanged': 'rattachement {structure} : {changes}',
   'plan.attachmentEnded': 'rattachement {structure} clos',
   'plan.ended': 'rattachement clos',
+  'plan.kept': 'gardés (renseignés par le titulaire) : {fields}',
+  'plan.gpKept': 'reste gestionnaire principal de {structures}',
   'plan.keptLocal': 'valeur locale conservée : {fields}',
   'plan.overridden': 'valeur locale remplacée par le fichier : {fields}',
   'plan.more': '… et {count, plural, one {# autre compte} other {# autres comptes}} (voir --plan)',

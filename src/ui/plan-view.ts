@@ -22,8 +22,10 @@ export interface PlanViewEntry {
   kind: string;
   absent: boolean;
   fields: Record<string, { before: unknown; after: unknown }>;
+  kept: string[];
   keptLocal: string[];
   overridden: { field: string }[];
+  gpKept: string[];
   attachments: {
     added: { structureRef: string; role: string }[];
     changed: {
@@ -51,6 +53,7 @@ const SIGN: Record<string, string> = {
   updated: '~',
   deactivated: '-',
   reactivated: '^',
+  kept: '=',
 };
 
 /** The lines of the plan, fitted to `out.width`. */
@@ -63,7 +66,7 @@ export async function renderPlan(
   const groups = new Map<string, { index: number; lines: string[]; more: number }>();
   let total = 0;
   for await (const e of entries) {
-    total++;
+    if (e.kind !== 'kept') total++;
     const key = structureOf(e);
     let g = groups.get(key);
     if (!g) {
@@ -76,7 +79,7 @@ export async function renderPlan(
       );
     else g.more++;
   }
-  if (total === 0) return [out.t('plan.nothing')];
+  if (groups.size === 0) return [out.t('plan.nothing')];
   const lines = [
     fit(
       out.t('plan.header', {
@@ -153,6 +156,9 @@ function describe(out: Output, e: PlanViewEntry, group: string): string {
         ? out.t('plan.ended')
         : out.t('plan.attachmentEnded', { structure: a.structureRef }),
     );
+  if (e.kept.length > 0)
+    parts.push(out.t('plan.kept', { fields: e.kept.map((k) => fieldLabel(k, lang)).join(', ') }));
+  if (e.gpKept.length > 0) parts.push(out.t('plan.gpKept', { structures: e.gpKept.join(', ') }));
   if (e.keptLocal.length > 0)
     parts.push(
       out.t('plan.keptLocal', { fields: e.keptLocal.map((k) => fieldLabel(k, lang)).join(', ') }),

@@ -94,6 +94,15 @@ describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
       const mails = await count(fresh.location, 'notification');
       const audits = await count(fresh.location, 'auditLog');
 
+      // a dry run lists what the file is kept from undoing; --check finds nothing to apply
+      const checked = await cli.corr('sync', 'madrhas', file, '--dry-run', '--check');
+      expect(checked.code, checked.stderr).toBe(0);
+      for (const login of [MARC, PAULINE, JEAN])
+        expect(checked.stdout).toMatch(
+          new RegExp(`^  = ${login.replace(/\./g, '\\.')} : .*valeur locale conservée`, 'm'),
+        );
+      expect(await count(fresh.location, 'auditLog')).toBe(audits);
+
       // the same export again: nothing undone, nobody told, only the run's own audit entry
       const again = await cli.corr('sync', 'madrhas', file);
       expect(again.code, again.stderr).toBe(0);

@@ -11,7 +11,12 @@ export interface AccountChange {
   login: string;
   /** The account's id; for an account the run creates, the id it was given. */
   accountId: number;
-  kind: 'created' | 'updated' | 'reactivated' | 'deactivated';
+  /**
+   * `kept`: the run changes nothing of the account, but keeps against the file values the store
+   * changed since the base (keptLocal), fields its holder owns (kept) or a GP role (gpKept): listed
+   * in the plan, not a change (`--check` does not count it, a run keeps no image of it).
+   */
+  kind: 'created' | 'updated' | 'reactivated' | 'deactivated' | 'kept';
   /** Full mode: the account is not in the file (its MADRHAS attachments in scope end). */
   absent: boolean;
   /** Personal fields and `status` the run sets (a created account: every field, before null). */

@@ -211,7 +211,7 @@ const attachmentShape = z.looseObject({
 const accountChangeSchema = z.looseObject({
   login: z.string().min(1),
   accountId: z.number().int(),
-  kind: z.enum(['created', 'updated', 'reactivated', 'deactivated']),
+  kind: z.enum(['created', 'updated', 'reactivated', 'deactivated', 'kept']),
   absent: z.boolean(),
   fields: z.record(z.string(), z.object({ before: storedValue, after: storedValue })),
   kept: z.array(z.string()),
@@ -322,10 +322,17 @@ export async function readPlan(
   file: string,
   /** Each entry's shape too (apply); a dry run's own plan, just written, needs only its head and tail. */
   entries = true,
-): Promise<{ head: PlanHead; accounts: number; seal: { digest: string; seal: string } }> {
+): Promise<{
+  head: PlanHead;
+  accounts: number;
+  /** The entries that change the store (those of accounts only kept, `kind: kept`, apart). */
+  changes: number;
+  seal: { digest: string; seal: string };
+}> {
   const found: { head?: z.output<typeof headSchema>; tail?: z.output<typeof tailSchema> } = {};
   let part: 'accounts' | 'rejects' | 'done' = 'accounts';
   let accounts = 0;
+  let changes = 0;
   let last = 0;
   // what the seal covers: every byte before it (planSeal)
   const digest = createHash('sha256');
@@ -362,7 +369,11 @@ export async function readPlan(
       part = 'done';
       continue;
     }
-    if (part === 'accounts') accounts++;
+    if (part === 'accounts') {
+      accounts++;
+      // JSON escapes a quote inside a value: this text is the entry's own kind
+      if (!text.includes('"kind":"kept"')) changes++;
+    }
     if (!entries) continue;
     if (part === 'accounts') check(accountChangeSchema, parseLine(entryText(text), line), line);
     else check(rejectSchema, parseLine(entryText(text), line), line);
@@ -372,6 +383,7 @@ export async function readPlan(
   return {
     head: { ...found.head, ...tail } as unknown as PlanHead,
     accounts,
+    changes,
     seal: { digest: sealed, seal },
   };
 }

@@ -215,6 +215,8 @@ export class RunJournal implements SyncJournal {
   }
 
   account(change: AccountChange): void {
+    // an account the run did not change (kept): nothing to put back, but the base it may write
+    if (change.kind === 'kept' && change.base === undefined) return;
     const { before, after } = accountImages(change);
     this.changes.add(`account:${change.login}`, change.kind, before, after);
   }

@@ -179,6 +179,15 @@ export class Writer {
           : null;
       if (planIsEmpty(plan)) {
         summary.unchanged++;
+        // nothing to write, but the plan says what the file was kept from changing
+        if (plan.kept.length + plan.keptLocal.length + plan.gpKept.length > 0)
+          entries.push({
+            ...changeOf(account.login, account.id, plan),
+            kind: 'kept',
+            ...(nextText !== account.madrhasBase
+              ? { base: { before: account.madrhasBase ?? null, after: nextText } }
+              : {}),
+          });
         if (record !== null && record !== account.syncDigest) digests.push([record, account.id]);
         continue;
       }
