@@ -6,7 +6,7 @@
 // Data comes from bench/gen.mjs (the project's generator) and is cached in bench/data/
 // (git-ignored); each run uses a fresh SQLite store in a temporary folder. Peak memory is the
 // child's max RSS (/usr/bin/time). The sync is measured against the shared floor
-// (../shared/bench/baseline-sync.mjs) when it lies beside the clone; without it, the bench says so
+// (../shared/bench/baseline-sync.mjs, or CHORUS_ADMIN_BASELINE=FILE) when it lies beside the clone; without it, the bench says so
 // and gives the sync's figures alone and against bench/store-floor.mjs.
 import { spawnSync } from 'node:child_process';
 import { createCipheriv, createHash } from 'node:crypto';
@@ -207,8 +207,13 @@ function benchStructures() {
   }
 }
 
-/** The shared floor of the sync, when it lies beside the clone: it is not part of the project. */
-const BASELINE = path.resolve(ROOT, '../shared/bench/baseline-sync.mjs');
+/**
+ * The shared floor of the sync, when it lies beside the clone (or where CHORUS_ADMIN_BASELINE
+ * says, e.g. from a worktree): it is not part of the project.
+ */
+const BASELINE = process.env.CHORUS_ADMIN_BASELINE
+  ? path.resolve(process.env.CHORUS_ADMIN_BASELINE)
+  : path.resolve(ROOT, '../shared/bench/baseline-sync.mjs');
 const HAS_BASELINE = fs.existsSync(BASELINE);
 const ROWS = Number(process.env.BENCH_MADRHAS_ROWS ?? 1_000_000);
 
@@ -245,6 +250,8 @@ function benchSync() {
     }
     const base = path.join(dir, 'base.sqlite');
     fs.copyFileSync(db, base);
+    // TODO(issue 16): add '--no-credentials' here once `sync madrhas` has it (the plan helper's
+    // option): the cold sync is measured as a migration load, without a credentials mail per account
     const cold = check(
       'sync madrhas',
       timed(process.execPath, cli(db, 'sync', 'madrhas', madrhas, '--json', '-q')),
@@ -305,7 +312,7 @@ function benchSync() {
         `  floor: not measured: ${path.relative(process.cwd(), BASELINE)} is not beside this clone (the shared floor is no part of the project); the sync's figures alone, and against bench/store-floor.mjs`,
       );
     console.log(
-      `  chorus-admin cold          ${cold.seconds.toFixed(2)} s${vs(cold, floorCold, 'the floor', '≤ 1.5×')}   peak RSS ${cold.rssMb.toFixed(0)} MB   (${c.strategy}: created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`,
+      `  chorus-admin cold          ${cold.seconds.toFixed(2)} s${vs(cold, floorCold, 'the floor', '≤ 2.0×')}   peak RSS ${cold.rssMb.toFixed(0)} MB   (${c.strategy}: created ${c.created}, attachments ${c.attachmentsAdded}, rejected ${c.rejected})`,
     );
     console.log(
       `  our rows by SQL alone      ${bySql.seconds.toFixed(2)} s${vs(bySql, floorCold, 'the floor')}   (bench/store-floor.mjs: the cold sync's rows, INSERT … SELECT into the store's schema)`,
@@ -319,7 +326,7 @@ function benchSync() {
         : `  bytes stored, cold         chorus-admin ${mb(stored)} MB   per second: chorus-admin ${perSecond(stored, cold)} MB/s, by SQL alone ${perSecond(stored, bySql)} MB/s`,
     );
     console.log(
-      `  chorus-admin again         ${again.seconds.toFixed(2)} s${vs(again, floorAgain, "the floor's re-sync", '≤ 0.5×')}   peak RSS ${again.rssMb.toFixed(0)} MB   (${a.strategy}: unchanged ${a.unchanged})`,
+      `  chorus-admin again         ${again.seconds.toFixed(2)} s${vs(again, floorAgain, "the floor's re-sync", '≤ 0.25×')}   peak RSS ${again.rssMb.toFixed(0)} MB   (${a.strategy}: unchanged ${a.unchanged})`,
     );
     console.log(
       `  … the directory moved       ${moved.seconds.toFixed(2)} s${vs(moved, floorAgain, "the floor's re-sync")}   peak RSS ${moved.rssMb.toFixed(0)} MB   (every row checked again, digests stamped anew; unchanged ${JSON.parse(moved.stdout).unchanged})`,
@@ -328,7 +335,7 @@ function benchSync() {
       `  … and the run after that    ${after.seconds.toFixed(2)} s${vs(after, floorAgain, "the floor's re-sync")}   peak RSS ${after.rssMb.toFixed(0)} MB`,
     );
     console.log(
-      `  peak memory ${Math.max(cold.rssMb, again.rssMb, moved.rssMb, after.rssMb).toFixed(0)} MB (target < 300 MB)`,
+      `  peak memory ${Math.max(cold.rssMb, again.rssMb, moved.rssMb, after.rssMb).toFixed(0)} MB (target < 200 MB)`,
     );
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -38,27 +38,24 @@ export function realIo(): Io {
     cwd: process.cwd(),
     clock: { now: () => new Date() },
     prompter: inquirerPrompter(process.stdin, process.stderr),
-    parentAlive: parentCheck(),
+    parentAlive: commitGate(),
   };
 }
 
 /**
- * A batch child (bin/chorus-admin.js) knows its launcher's pid: once the launcher is gone (killed),
- * the child has another parent, and must not commit. The check is synchronous: better-sqlite3
- * keeps the event loop busy until the COMMIT, so the launcher's death could not be heard otherwise.
- * CHORUS_ADMIN_TEST_COMMIT_GATE (tests only) names a FIFO the child waits on before the check,
- * after creating FIFO.reached, so that a test can kill the launcher at that very point.
+ * Tests only: CHORUS_ADMIN_TEST_COMMIT_GATE names a FIFO the program waits on right before each
+ * COMMIT, after creating FIFO.reached, so that a test can kill it at that very point
+ * (test/spawned/sync-killed.test.ts). The program runs in one process (bin/chorus-admin.js): once
+ * killed, nothing of it can commit, so there is no launcher to watch and the gate always lets the
+ * COMMIT through.
  */
-function parentCheck(): (() => boolean) | undefined {
-  const launcher = Number(process.env.CHORUS_ADMIN_PARENT_PID);
-  if (!Number.isInteger(launcher) || launcher <= 1) return undefined;
+function commitGate(): (() => boolean) | undefined {
   const gate = process.env.CHORUS_ADMIN_TEST_COMMIT_GATE;
+  if (!gate) return undefined;
   return () => {
-    if (gate) {
-      fs.writeFileSync(`${gate}.reached`, '');
-      fs.readFileSync(gate);
-    }
-    return process.ppid === launcher;
+    fs.writeFileSync(`${gate}.reached`, '');
+    fs.readFileSync(gate);
+    return true;
   };
 }
 

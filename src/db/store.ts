@@ -56,15 +56,15 @@ export interface OpenOptions {
   /** How long to wait for another process's lock, in ms. */
   lockTimeoutMs?: number;
   /**
-   * Asked synchronously right before each COMMIT: false when the program that started this
-   * process is gone, and the transaction then rolls back (a killed run leaves the store as it was).
+   * Asked synchronously right before each COMMIT; false rolls the transaction back. The program
+   * runs in one process (issue 16), so only the tests' commit gate sets it (src/cli.ts).
    */
   alive?: () => boolean;
 }
 
 const ALWAYS_ALIVE = () => true;
 
-/** No COMMIT once the process that started this one is gone: checked with nothing in between. */
+/** No COMMIT once `alive` says no: checked with nothing in between. */
 function assertAlive(alive: () => boolean): void {
   if (!alive()) throw new OrphanedError();
 }

@@ -95,15 +95,30 @@ export function chain(
 ): ChainedEntry[] {
   let { seq, hash } = head;
   let at = head.at ?? null;
-  return fields.map((f) => {
+  const out = new Array<ChainedEntry>(fields.length);
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
     seq += 1;
     at = notBefore(f.at, at);
-    // as stored: no reason is a null one
-    const entry = { ...f, at, seq, reason: f.reason ?? null };
-    const prevHash = hash;
-    hash = entryHash(entry, prevHash);
-    return { ...entry, prevHash, hash };
-  });
+    // one object of one shape per entry (a sync chains a million): no spreads of the caller’s
+    // objects, whose shapes vary; as stored, no reason is a null one
+    const entry: ChainedEntry = {
+      seq,
+      at,
+      actor: f.actor,
+      action: f.action,
+      target: f.target,
+      outcome: f.outcome,
+      changes: f.changes,
+      runId: f.runId,
+      reason: f.reason ?? null,
+      prevHash: hash,
+      hash: '',
+    };
+    hash = entry.hash = entryHash(entry, entry.prevHash);
+    out[i] = entry;
+  }
+  return out;
 }
 
 /**

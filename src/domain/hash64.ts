@@ -24,6 +24,14 @@ export class Hash64 {
   b = 0x3c6ef372;
   private n = 0;
 
+  /** Back to the empty digest's state, to digest something else with the same object. */
+  reset(): this {
+    this.a = 0x9747b28c;
+    this.b = 0x3c6ef372;
+    this.n = 0;
+    return this;
+  }
+
   /** Another digest in the same state, to go on from. */
   copy(): Hash64 {
     const h = new Hash64();

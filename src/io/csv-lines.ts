@@ -63,6 +63,8 @@ export class CsvLines {
     }));
     let line = 1;
     let header = true;
+    /** One digest state for every line (a million lines, no object each). */
+    const digest = new Hash64();
     /** The complete records of `buf` (all of it when `last`), and the bytes left over. */
     const scan = (buf: Buffer, last: boolean): [CsvLine[], Buffer | null] => {
       const out: CsvLine[] = [];
@@ -88,7 +90,7 @@ export class CsvLines {
         if (!this.blank(buf, s, bodyEnd)) {
           if (header) header = false;
           else {
-            const h = new Hash64().bytes(buf, s, bodyEnd);
+            const h = digest.reset().bytes(buf, s, bodyEnd);
             out.push({ line: at, buf, start: s, end: bodyEnd, a: h.a, b: h.b });
           }
         }

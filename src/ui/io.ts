@@ -15,9 +15,9 @@ export interface Io {
   /** Answers the questions of `ui/prompts.ts` when stdin and stderr are terminals. */
   readonly prompter: Prompter;
   /**
-   * Whether the program that started this process still runs: false once the launcher of a batch
-   * child (bin/chorus-admin.js) is gone, and the store then commits nothing. Asked synchronously
-   * right before each COMMIT; always true when absent (a program run on its own, or in a test).
+   * Asked synchronously right before each COMMIT; false rolls the transaction back. The program
+   * runs in one process (issue 16), so only the tests' commit gate sets it (src/cli.ts); always
+   * true when absent.
    */
   readonly parentAlive?: () => boolean;
 }

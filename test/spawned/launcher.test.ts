@@ -84,7 +84,7 @@ describe('one command of each group, spawned', { timeout: 120_000 }, () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ accounts: 1 });
 
     const as = (...args: string[]) => cli('--as', CORR, ...args);
-    // a batch command goes through the heap-capped child of the launcher
+    // a batch command runs in the program's one process, as every other (issue 16)
     const imported = await as('structure', 'import', path.join(FIXTURES, 'annuaire.csv'));
     expect(imported.code).toBe(1); // the fixture holds two broken rows, on purpose
     const services = await as('structure', 'import-services', path.join(FIXTURES, 'services.csv'));

@@ -16,9 +16,10 @@ import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helper
 import { counts } from '../store/support/seed.js';
 
 /**
- * SIGKILL of the built binary in the middle of a MADRHAS sync, while it reads the file and while
- * it writes the store: nothing is committed, no process it started outlives it, and the store is
- * sound for the next run.
+ * SIGKILL of the built binary in the middle of a MADRHAS sync, while it reads the file, while it
+ * writes the store and right before its COMMIT: nothing is committed, and the store is sound for
+ * the next run. The program is one process (issue 16): it starts no other, so a killed program is
+ * the whole program and nothing of it can commit afterwards.
  */
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,7 +28,7 @@ const GEN = path.join(ROOT, 'bench/gen.mjs');
 const BIN = path.join(ROOT, 'bin/chorus-admin.js');
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 
-/** The processes whose parent is `pid` (the bin runs a batch in a child Node). */
+/** The processes whose parent is `pid` (the program must start none). */
 function childPids(pid: number): number[] {
   const out: number[] = [];
   for (const d of fs.readdirSync('/proc')) {
@@ -40,16 +41,6 @@ function childPids(pid: number): number[] {
     }
   }
   return out;
-}
-
-/** The parent of a process, or null once it is gone. */
-function parentOf(pid: number): number | null {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return null;
-  }
 }
 
 /** Whether a process still runs (a zombie no longer does). */
@@ -120,11 +111,12 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
 
     /**
      * Runs `sync madrhas` on the big file with the built binary, SIGKILLs it once `ready` says so,
-     * and waits for every process it started to end. Returns how long they outlived it.
+     * and waits for every process it started (there should be none) to end. Returns those it
+     * started and how long they outlived it.
      */
     async function killedRun(
       ready: (elapsed: number, walBytes: number) => boolean,
-    ): Promise<{ walAtKill: number; outlived: number; survivors: number[] }> {
+    ): Promise<{ walAtKill: number; outlived: number; survivors: number[]; started: number[] }> {
       const wal = `${fresh.location}-wal`;
       const walSize = () => (fs.existsSync(wal) ? fs.statSync(wal).size : 0);
       const env = Object.fromEntries(
@@ -158,7 +150,12 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
       expect(await exited).toEqual({ code: null, signal: 'SIGKILL' });
       const killedAt = Date.now();
       while (workers.some(running) && Date.now() - killedAt < 120_000) await sleep(20);
-      return { walAtKill, outlived: Date.now() - killedAt, survivors: workers.filter(running) };
+      return {
+        walAtKill,
+        outlived: Date.now() - killedAt,
+        survivors: workers.filter(running),
+        started: workers,
+      };
     }
 
     /** The store is as before the run, sound, and a normal run afterwards succeeds. */
@@ -194,14 +191,14 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
       }
     }
 
-    it('the launcher killed (SIGKILL) as its batch child is about to commit: nothing committed', async () => {
-      // the child stops at the gate, a FIFO, right before its COMMIT (src/cli.ts, tests only)
+    it('killed (SIGKILL) right before its COMMIT, in one process: nothing committed', async () => {
+      // the program stops at the gate, a FIFO, right before its COMMIT (src/cli.ts, tests only)
       const gate = path.join(fresh.dir, 'commit-gate');
       execFileSync('mkfifo', [gate]);
       const env = Object.fromEntries(
         Object.entries(process.env).filter(([k]) => !k.startsWith('CHORUS_ADMIN_')),
       );
-      const launcher = spawn(
+      const program = spawn(
         process.execPath,
         [BIN, '--db', fresh.location, '--as', CORR, 'sync', 'madrhas', files.madrhas],
         {
@@ -210,29 +207,26 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
         },
       );
       let stderr = '';
-      launcher.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      program.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
       let done = false;
       const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-        launcher.on('exit', (_code, signal) => {
+        program.on('exit', (_code, signal) => {
           done = true;
           resolve(signal);
         }),
       );
       while (!done && !fs.existsSync(`${gate}.reached`)) await sleep(20);
       expect(done, `the sync ended before its commit: ${stderr}`).toBe(false);
-      const workers = childPids(launcher.pid!);
-      expect(workers).toHaveLength(1);
-      launcher.kill('SIGKILL');
+      // the whole run is this one process: no child to outlive it and commit
+      expect(childPids(program.pid!)).toEqual([]);
+      program.kill('SIGKILL');
       expect(await exited).toBe('SIGKILL');
-      // the child, still at the gate, now has another parent
-      while (workers.some((pid) => parentOf(pid) === launcher.pid)) await sleep(20);
-      await fs.promises.writeFile(gate, 'go');
-      while (workers.some(running)) await sleep(20);
       await expectUntouchedThenSync();
     }, 240_000);
 
     it('killed (SIGKILL) after a second, while reading the file: the store is as it was', async () => {
-      const { outlived, survivors } = await killedRun((elapsed) => elapsed >= 1000);
+      const { outlived, survivors, started } = await killedRun((elapsed) => elapsed >= 1000);
+      expect(started, 'the sync runs in one process').toEqual([]);
       expect(survivors, 'processes the sync started outlived it').toEqual([]);
       expect(outlived).toBeLessThan(3000);
       await expectUntouchedThenSync();
@@ -240,12 +234,13 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
 
     it('killed (SIGKILL) while writing the store: nothing committed, the store sound', async () => {
       // the write phase has begun when the WAL holds uncommitted pages
-      const { walAtKill, outlived, survivors } = await killedRun(
+      const { walAtKill, outlived, survivors, started } = await killedRun(
         (elapsed, wal) => elapsed >= 1000 && wal >= 1 << 20,
       );
       expect(walAtKill).toBeGreaterThanOrEqual(1 << 20);
+      expect(started, 'the sync runs in one process').toEqual([]);
       expect(survivors, 'processes the sync started outlived it').toEqual([]);
-      // the batch child must die with its parent, not run on to its commit
+      // nothing of the program runs on to a commit
       expect(outlived).toBeLessThan(3000);
       await expectUntouchedThenSync();
     }, 240_000);

@@ -228,13 +228,15 @@ export class RowChecker {
     serviceCode: string | null,
     reasons: Reason[],
   ): { structureId: number; serviceId: number | null } | null {
-    const s = this.dir.structure(idType, identifier);
-    if (s && s.active && (this.all || scopeCovers(this.scope, s.departement))) {
-      if (serviceCode === null) return { structureId: s.id, serviceId: null };
-      const sv = this.dir.service(s.id, serviceCode);
-      if (sv && sv.active) return { structureId: s.id, serviceId: sv.id };
+    // the usual row: a structure active and in scope (`usable`), read without allocating
+    const id = this.dir.structureId(idType, identifier);
+    if (id >= 0 && this.usable[id] === 1) {
+      if (serviceCode === null) return { structureId: id, serviceId: null };
+      const sv = this.dir.service(id, serviceCode);
+      if (sv && sv.active) return { structureId: id, serviceId: sv.id };
     }
     // the reasons (only for rows that have one)
+    const s = this.dir.structure(idType, identifier);
     const ref = `${idType}:${identifier}`;
     if (!s) reasons.push(issue('IDENTIFIANT_STRUCTURE', 'row.unknownStructure', { ref }));
     else if (!s.active)
