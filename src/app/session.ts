@@ -8,7 +8,7 @@ export interface StoreAccess {
   clock: Clock;
   /** How long to wait for another process's lock before exit 7, in ms. */
   lockTimeoutMs: number;
-  /** Asked before each COMMIT: false once the launcher of this batch child is gone (io.parentAlive). */
+  /** Asked right before each COMMIT (io.parentAlive; tests only: the kill tests' gate, src/cli.ts). */
   alive?: (() => boolean) | undefined;
   /** Why the command makes its changes (`--reason`): every audit entry it writes keeps it. */
   reason?: string | undefined;

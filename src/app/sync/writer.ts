@@ -401,8 +401,8 @@ export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): P
   await writer.finish();
 }
 
-/** Lets the event loop turn between chunks: SQLite's writes are synchronous, and a batch child
- *  (bin/chorus-admin.js) must hear its parent's death before it commits, not after. */
+/** Lets the event loop turn between chunks: SQLite's writes are synchronous, and a signal
+ *  (Ctrl-C, SIGTERM) must be heard while the run goes, not only after it has committed. */
 export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
