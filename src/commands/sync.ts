@@ -98,13 +98,13 @@ export function syncCommand(lang: Lang): Command {
         }),
         { ...opts, FILE: file },
       );
+      // a plan is a dry run's: written to --plan, or shown and dropped
+      const dryRun = o.dryRun || o.plan !== undefined;
       // SPEC 8.1: --check says whether a dry run found changes; on a real run it means nothing
-      if (o.check && !o.dryRun) throw new UsageError('sync.checkNeedsDryRun');
+      if (o.check && !dryRun) throw new UsageError('sync.checkNeedsDryRun');
       const { syncMadrhas, OverLimitError } = await import('../app/sync/madrhas.js');
       const { planWriter } = await import('../app/sync/plan.js');
       const input = userPath(g, o.FILE);
-      // a plan is a dry run's: written to --plan, or shown and dropped
-      const dryRun = o.dryRun || o.plan !== undefined;
       const plan = dryRun
         ? planWriter(o.plan === undefined ? undefined : userPath(g, o.plan), input, {
             mode: o.mode,

@@ -630,7 +630,7 @@ export const en: Record<keyof typeof fr, string> = {
     'with --dry-run: exit 0 when the store already matches the file, 8 when applying it would change something',
   'opt.noCredentials': 'do not send the created accounts their credentials (a migration load)',
   'opt.planExport': 'the MADRHAS export, if it is no longer where the plan says',
-  'sync.checkNeedsDryRun': '--check is used with --dry-run only.',
+  'sync.checkNeedsDryRun': '--check is used with --dry-run (or --plan) only.',
   'sync.changesPending':
     'Applying this file would change the store: {count, plural, one {# account} other {# accounts}} (exit 8).',
   'sync.upToDate': 'The store already matches the file: nothing to apply.',

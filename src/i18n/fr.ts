@@ -658,7 +658,7 @@ export const fr = {
     'avec --dry-run : code 0 si la base est déjà conforme au fichier, 8 si l’appliquer changerait quelque chose',
   'opt.noCredentials': 'ne pas envoyer leurs identifiants aux comptes créés (reprise de données)',
   'opt.planExport': 'l’export MADRHAS, s’il n’est plus à l’emplacement noté dans le plan',
-  'sync.checkNeedsDryRun': '--check ne s’emploie qu’avec --dry-run.',
+  'sync.checkNeedsDryRun': '--check ne s’emploie qu’avec --dry-run (ou --plan).',
   'sync.changesPending':
     'Appliquer ce fichier modifierait la base : {count, plural, one {# compte} other {# comptes}} (code 8).',
   'sync.upToDate': 'La base est déjà conforme au fichier : rien à appliquer.',

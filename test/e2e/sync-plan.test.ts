@@ -322,6 +322,31 @@ describe.each(DIALECTS)('sync plans, four eyes, --check, credentials (%s)', HEAV
     ).toBe(1);
   });
 
+  it('a long dry run shows the first accounts of a structure, then how many more; refused over the limit, it still shows its plan', async () => {
+    const agents = Array.from(
+      { length: 14 },
+      (_, i) =>
+        `agent${String(i).padStart(2, '0')}@mairie-pau.fr;M.;AGENT;Paul;agent${i}@mairie-pau.fr;;SIRET;21640445900010;;UTILISATEUR;01/01/2024;;ACTIF`,
+    );
+    const dry = await corr('sync', 'madrhas', put(...agents), '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    const lines = dry.stdout.split('\n');
+    expect(lines.filter((l) => l.startsWith('  + agent'))).toHaveLength(10);
+    expect(lines).toContain('  … et 4 autres comptes (voir --plan)');
+    expect(await count(fresh.location, 'account')).toBe(3);
+
+    expect((await corr('sync', 'madrhas', put(...agents), '--no-credentials')).code).toBe(0);
+    const refused = await corr('sync', 'madrhas', put(agents[0]!), '--dry-run');
+    expect(refused.code).toBe(6);
+    expect(refused.stdout).toContain('Plan de export-');
+    expect(refused.stdout).toMatch(
+      /^ {2}- agent01@mairie-pau\.fr : désactivé \(absent du fichier\)/m,
+    );
+    expect(refused.stderr).toContain(
+      'désactiverait 13 comptes sur 14 (limite 3, --max-deactivations 10%) : agent01@mairie-pau.fr, agent02@mairie-pau.fr, agent03@mairie-pau.fr, agent04@mairie-pau.fr, agent05@mairie-pau.fr et 8 autres.',
+    );
+  });
+
   it('the accounts a run creates get their credentials, to their login; not with --no-credentials, not in a dry run', async () => {
     const file = put(...CLEAN);
     expect((await corr('sync', 'madrhas', file, '--dry-run')).code).toBe(0);
