@@ -86,6 +86,18 @@ export async function dropStage(db: Db): Promise<void> {
   await sql`drop table if exists sync_base_gp`.execute(db);
 }
 
+/**
+ * A rejected row as the stage keeps it: its line, its login when readable (so that full mode does
+ * not take the account for absent) and its reasons (app/sync/reasons.ts); no other value.
+ */
+export function rejectedStageRow(line: number, login: string | null, reasons: string): unknown[] {
+  const row: unknown[] = new Array(STAGE_COLUMNS.length).fill(null);
+  row[0] = line;
+  row[1] = login;
+  row[STAGE_COLUMNS.length - 1] = reasons;
+  return row;
+}
+
 export function stageRows(db: Db, rows: unknown[][]): Promise<unknown> {
   return copyRows(db, 'sync_row', STAGE_COLUMNS, rows);
 }

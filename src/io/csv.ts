@@ -1,5 +1,5 @@
 import { isAscii, isUtf8 } from 'node:buffer';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
@@ -8,6 +8,7 @@ import { stringify as stringifyRows } from 'csv-stringify/sync';
 import iconv from 'iconv-lite';
 import { fold, spreadsheetSafe } from '../domain/text.js';
 import { ConflictError, InvalidInputError, systemReason } from '../errors.js';
+import { createAside } from './file-output.js';
 
 /**
  * The CSV inputs of SPEC 8, read as streams: encoding detected (UTF-8 with or without BOM, else
@@ -537,8 +538,6 @@ export class RejectsWriter {
   }
 }
 
-/** SPEC 8: a file written for a person is theirs alone. */
-const PRIVATE_MODE = 0o600;
 /** link(2) cannot make a second name here (FAT, some network shares): copy, still never over a file. */
 const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK', 'EXDEV']);
 
@@ -566,23 +565,12 @@ export class RejectsReport {
   /** A writer for the report of a run's attempt, writing aside. */
   open(source: CsvSource, header: readonly string[]): RejectsWriter {
     this.discard();
-    const dir = path.dirname(this.path);
-    let fd: number | null = null;
-    for (let tries = 0; fd === null; tries++) {
-      const temp = path.join(
-        dir,
-        `.${path.basename(this.path)}.${randomBytes(6).toString('hex')}.part`,
-      );
-      try {
-        fd = fs.openSync(temp, 'wx', PRIVATE_MODE);
-        this.temp = temp;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 10)
-          throw unwritableReport(this.path, err);
-      }
+    let fd: number;
+    try {
+      ({ fd, temp: this.temp } = createAside(this.path));
+    } catch (err) {
+      throw unwritableReport(this.path, err);
     }
-    // the mode given to open passes through the umask, which could only take rights away: set again
-    fs.fchmodSync(fd, PRIVATE_MODE);
     this.writer = new RejectsWriter(fs.createWriteStream('', { fd }), source, header);
     return this.writer;
   }

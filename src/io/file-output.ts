@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
+import { openSync, fchmodSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -28,6 +30,25 @@ export interface Sink {
 const EXCLUSIVE = 'wx';
 /** SPEC 8: a file written for a person (a RIB, a carte grise, an e-mail) is theirs alone. */
 export const PRIVATE_MODE = 0o600;
+
+/**
+ * A private file beside `target`, in its folder (`.NAME.RANDOM.part`), created exclusively, mode
+ * 0600: where a report or a plan is written before it takes its name (link(2), never over a file).
+ */
+export function createAside(target: string): { fd: number; temp: string } {
+  const dir = path.dirname(target);
+  for (let tries = 0; ; tries++) {
+    const temp = path.join(dir, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.part`);
+    try {
+      const fd = openSync(temp, 'wx', PRIVATE_MODE);
+      // the mode given to open passes through the umask, which could only take rights away
+      fchmodSync(fd, PRIVATE_MODE);
+      return { fd, temp };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 10) throw err;
+    }
+  }
+}
 const MAX_TRIES = 1000;
 
 export class Outputs {

@@ -1,10 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { ConflictError, InvalidInputError } from '../errors.js';
-import { PRIVATE_MODE } from './file-output.js';
+import { createAside } from './file-output.js';
 
 /**
  * The file of a saved sync plan (`sync madrhas --plan OUT.json`, SPEC 8.1), as the house writes
@@ -55,23 +55,12 @@ export class PlanOutput {
   /** Starts the plan over, aside (a run's second attempt starts from nothing). */
   open(): void {
     this.discard();
-    const dir = path.dirname(this.path);
-    let fd: number | null = null;
-    for (let tries = 0; fd === null; tries++) {
-      const temp = path.join(
-        dir,
-        `.${path.basename(this.path)}.${randomBytes(6).toString('hex')}.part`,
-      );
-      try {
-        fd = fs.openSync(temp, 'wx', PRIVATE_MODE);
-        this.temp = temp;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || tries >= 10)
-          throw unwritable(this.path, err);
-      }
+    let fd: number;
+    try {
+      ({ fd, temp: this.temp } = createAside(this.path));
+    } catch (err) {
+      throw unwritable(this.path, err);
     }
-    // the mode given to open passes through the umask, which could only take rights away
-    fs.fchmodSync(fd, PRIVATE_MODE);
     this.failed = null;
     this.out = fs.createWriteStream('', { fd });
     this.out.on('error', (err) => (this.failed = err));

@@ -504,23 +504,7 @@ async function stageFile(
       if (reasons.length > 0 || !row) {
         // kept with its login when readable, so that full mode does not take the account for absent
         const login = (view.get('IDENTIFIANT_CONNEXION') ?? '').trim().toLowerCase() || null;
-        batch.push([
-          record.line,
-          login,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          encodeReasons(reasons),
-        ]);
+        batch.push(sync.rejectedStageRow(record.line, login, encodeReasons(reasons)));
       } else {
         batch.push([
           record.line,

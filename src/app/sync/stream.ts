@@ -470,23 +470,7 @@ class StreamRun<R extends { line: number }> {
     for (const c of checked) {
       const reasons = [...c.reasons, ...(cross.get(c) ?? [])];
       if (reasons.length > 0 || c.row === null || c.structureId === null) {
-        rejects.push([
-          c.line,
-          login || null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          null,
-          encodeReasons(reasons),
-        ]);
+        rejects.push(sync.rejectedStageRow(c.line, login || null, encodeReasons(reasons)));
         continue;
       }
       const r = c.row;
