@@ -1,24 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { changeStatus, editAccount } from '../../src/app/accounts.js';
 import { detach } from '../../src/app/attachment-detach.js';
-import { initStore } from '../../src/app/init.js';
-import { importServices, importStructures } from '../../src/app/structure-import.js';
 import { MemoryJournal } from '../../src/app/sync/journal.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
-import { openStore, type Store } from '../../src/db/store.js';
+import type { Store } from '../../src/db/store.js';
 import { decodeBase } from '../../src/domain/merge.js';
-import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
+import { storeWithDirectory } from './support/directory-store.js';
 
 // SPEC 8.1 "The file is merged, not imposed" (issue 16 point 1): what the managers and the
 // correspondent change in the tool between two exports survives the next unchanged export; a real
 // change of the export applies; a second run of the same file changes nothing.
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURES = path.join(ROOT, 'fixtures');
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const NOW = '2025-03-10T09:30:00.000Z';
 const PAU = '21640445900010';
@@ -122,23 +118,7 @@ describe.each(DIALECTS)('sync madrhas merges the file into the store (%s)', (dia
   beforeEach(async () => {
     testClock.set(NOW);
     fresh = await freshLocation(dialect, 'migrated');
-    await initStore({
-      store: accessTo(fresh.location),
-      login: CORR,
-      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
-      scope: ['64', '40'],
-    });
-    store = await openStore(fresh.location, { clock: testClock });
-    await importStructures(store, CORR, {
-      file: path.join(FIXTURES, 'annuaire.csv'),
-      encoding: 'auto',
-      lang: 'fr',
-    });
-    await importServices(store, CORR, {
-      file: path.join(FIXTURES, 'services.csv'),
-      encoding: 'auto',
-      lang: 'fr',
-    });
+    store = await storeWithDirectory(fresh.location, CORR);
   });
   afterEach(async () => {
     await store.close();

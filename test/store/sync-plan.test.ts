@@ -4,8 +4,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/app/accounts.js';
-import { initStore } from '../../src/app/init.js';
-import { importServices, importStructures } from '../../src/app/structure-import.js';
 import { MemoryJournal, type AccountChange } from '../../src/app/sync/journal.js';
 import { syncMadrhas, OverLimitError, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import {
@@ -21,8 +19,9 @@ import { mayApplyPlan, type Actor } from '../../src/domain/rights.js';
 import { ConflictError, ForbiddenError, InvalidInputError, UsageError } from '../../src/errors.js';
 import { planSealKey } from '../../src/db/plan.repository.js';
 import { testClock } from '../helpers/clock.js';
-import { DIALECTS, accessTo, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { counts, expectKey } from './support/seed.js';
+import { storeWithDirectory } from './support/directory-store.js';
 
 /**
  * Saved plans in the store (issue 16 point 2, SPEC 8.1): the plan a dry run writes is exactly
@@ -63,23 +62,7 @@ describe.each(DIALECTS)('sync plans (%s)', (dialect) => {
   beforeEach(async () => {
     testClock.set(NOW);
     fresh = await freshLocation(dialect, 'migrated');
-    await initStore({
-      store: accessTo(fresh.location),
-      login: CORR,
-      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
-      scope: ['64', '40'],
-    });
-    store = await openStore(fresh.location, { clock: testClock });
-    await importStructures(store, CORR, {
-      file: path.join(FIXTURES, 'annuaire.csv'),
-      encoding: 'auto',
-      lang: 'fr',
-    });
-    await importServices(store, CORR, {
-      file: path.join(FIXTURES, 'services.csv'),
-      encoding: 'auto',
-      lang: 'fr',
-    });
+    store = await storeWithDirectory(fresh.location, CORR);
   });
   afterEach(async () => {
     await store.close();

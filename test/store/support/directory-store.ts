@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initStore } from '../../../src/app/init.js';
+import { importServices, importStructures } from '../../../src/app/structure-import.js';
+import { openStore, type Store } from '../../../src/db/store.js';
+import { testClock } from '../../helpers/clock.js';
+import { accessTo } from '../../helpers/stores.js';
+
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures');
+
+/**
+ * A migrated store made ready for a sync, through the use cases: its correspondent (scope 64 and
+ * 40, Claire MARTIN), then the fixtures' directory and services imported by it; opened on the
+ * test clock.
+ */
+export async function storeWithDirectory(location: string, corr: string): Promise<Store> {
+  await initStore({
+    store: accessTo(location),
+    login: corr,
+    data: { email: corr, lastName: 'MARTIN', firstName: 'Claire' },
+    scope: ['64', '40'],
+  });
+  const store = await openStore(location, { clock: testClock });
+  for (const [run, name] of [
+    [importStructures, 'annuaire.csv'],
+    [importServices, 'services.csv'],
+  ] as const)
+    await run(store, corr, { file: path.join(FIXTURES, name), encoding: 'auto', lang: 'fr' });
+  return store;
+}
