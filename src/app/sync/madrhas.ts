@@ -1,11 +1,6 @@
 import { ALL } from '../../domain/departement.js';
 import { hash64 } from '../../domain/hash64.js';
-import {
-  deactivationLimit,
-  MADRHAS_COLUMNS,
-  personalFingerprint,
-  planAbsent,
-} from '../../domain/madrhas.js';
+import { deactivationLimit, MADRHAS_COLUMNS, personalFingerprint } from '../../domain/madrhas.js';
 import { ConflictError, InvalidInputError } from '../../errors.js';
 import type { Scope } from '../../domain/departement.js';
 import type { Lang } from '../../i18n/index.js';
@@ -26,7 +21,8 @@ import * as runs from '../../db/run.repository.js';
 import type { Store } from '../../db/store.js';
 import * as sync from '../../db/sync.repository.js';
 import * as bulkLoad from '../../db/bulk-load.js';
-import { applyStaged, deactivateAbsent, markBaseGp, Writer, type AbsentAccount } from './writer.js';
+import { absentAccounts, deactivateAbsent } from './absent.js';
+import { applyStaged, markBaseGp, Writer } from './writer.js';
 import {
   accountsOutsideScope,
   Directory,
@@ -395,42 +391,6 @@ async function rejectOutsideScope(
       reason,
     );
   }
-}
-
-/**
- * Full mode's absent accounts (the active MADRHAS accounts the file does not list, by id): what
- * becomes of each (domain/madrhas.ts planAbsent), in login order, those it leaves alone left out.
- * An absent GP of a structure in scope stays as it is (counted gpKept): the structure would lose its GP.
- */
-async function absentAccounts(
-  uc: UseCase,
-  scope: Scope,
-  scopes: ReadonlyMap<number, Scope>,
-  ids: readonly number[],
-  summary: SyncSummary,
-): Promise<AbsentAccount[]> {
-  const out: Omit<AbsentAccount, 'login'>[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const held = await sync.scopedAttachmentsOf(uc.trx, chunk);
-    for (const id of chunk) {
-      const plan = planAbsent(scope, held.get(id) ?? [], scopes.get(id) ?? null, uc.today);
-      if (plan.kind === 'gpKept') summary.gpKept += plan.structures;
-      else if (plan.kind !== 'none')
-        out.push({ id, deactivate: plan.kind === 'deactivate', end: plan.end });
-    }
-  }
-  const logins = new Map(
-    (
-      await sync.loginsOf(
-        uc.trx,
-        out.map((a) => a.id),
-      )
-    ).map((a) => [a.id, a.login]),
-  );
-  return out
-    .map((a) => ({ ...a, login: logins.get(a.id)! }))
-    .sort((x, y) => (x.login < y.login ? -1 : x.login > y.login ? 1 : 0));
 }
 
 function emptySummary(source: CsvSource, o: SyncOptions, unknownColumns: string[]): SyncSummary {
