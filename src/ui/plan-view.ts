@@ -104,7 +104,13 @@ export async function renderPlan(
 /** The structure an entry is shown under: the first it touches ('' when none). */
 function structureOf(e: PlanViewEntry): string {
   const a = e.attachments;
-  return a.added[0]?.structureRef ?? a.changed[0]?.structureRef ?? a.ended[0]?.structureRef ?? '';
+  // an account only kept: the structure of the first attachment value it keeps
+  const kept = [...e.keptLocal, ...e.overridden.map((o) => o.field)]
+    .map((path) => ATTACHMENT_VALUE.exec(path)?.[1])
+    .find((ref) => ref !== undefined);
+  return (
+    a.added[0]?.structureRef ?? a.changed[0]?.structureRef ?? a.ended[0]?.structureRef ?? kept ?? ''
+  );
 }
 
 /** One account's change in words. */
@@ -161,12 +167,14 @@ function describe(out: Output, e: PlanViewEntry, group: string): string {
   if (e.gpKept.length > 0) parts.push(out.t('plan.gpKept', { structures: e.gpKept.join(', ') }));
   if (e.keptLocal.length > 0)
     parts.push(
-      out.t('plan.keptLocal', { fields: e.keptLocal.map((k) => fieldLabel(k, lang)).join(', ') }),
+      out.t('plan.keptLocal', {
+        fields: e.keptLocal.map((k) => valueLabel(k, lang, group)).join(', '),
+      }),
     );
   if (e.overridden.length > 0)
     parts.push(
       out.t('plan.overridden', {
-        fields: e.overridden.map((o) => fieldLabel(o.field, lang)).join(', '),
+        fields: e.overridden.map((o) => valueLabel(o.field, lang, group)).join(', '),
       }),
     );
   return parts.join(', ');
@@ -176,6 +184,18 @@ const kindOf = (field: string): LabelKind | null =>
   field === 'role' ? 'role' : field === 'status' ? 'status' : null;
 
 const fieldLabel = (field: string, lang: Output['lang']) => label('auditField', field, lang);
+
+/** A merged value (domain/madrhas.ts planAccount): an attachment's, `attachment:REF[.property]`. */
+const ATTACHMENT_VALUE = /^attachment:(.+?)(?:\.(\w+))?$/;
+
+/** A merged value's name: a personal field, an attachment (`Structure REF`) or one of its properties (`Rôle (REF)`). */
+function valueLabel(path: string, lang: Output['lang'], group: string): string {
+  const m = ATTACHMENT_VALUE.exec(path);
+  if (!m) return fieldLabel(path, lang);
+  const name = fieldLabel(m[2] ?? 'structure', lang);
+  // the structure the account is shown under goes without saying
+  return m[1] === group ? name : `${name} (${m[1]})`;
+}
 
 function shown(v: unknown, kind: LabelKind | null = null, lang: Output['lang'] = 'fr'): string {
   if (v === null || v === undefined || v === '') return '∅';

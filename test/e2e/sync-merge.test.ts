@@ -97,9 +97,18 @@ describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
       // a dry run lists what the file is kept from undoing; --check finds nothing to apply
       const checked = await cli.corr('sync', 'madrhas', file, '--dry-run', '--check');
       expect(checked.code, checked.stderr).toBe(0);
-      for (const login of [MARC, PAULINE, JEAN])
+      // grouped under the structure whose values they keep, named in words
+      expect(checked.stdout).toMatch(new RegExp(`^SIRET:${PAU}$`, 'm'));
+      for (const [login, kept] of [
+        [MARC, 'Rôle'],
+        [PAULINE, 'Rôle'],
+        [JEAN, 'Nom'],
+      ])
         expect(checked.stdout).toMatch(
-          new RegExp(`^  = ${login.replace(/\./g, '\\.')} : .*valeur locale conservée`, 'm'),
+          new RegExp(
+            `^  = ${login!.replace(/\./g, '\\.')} : valeur locale conservée : ${kept}`,
+            'm',
+          ),
         );
       expect(await count(fresh.location, 'auditLog')).toBe(audits);
 
