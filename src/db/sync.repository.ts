@@ -433,23 +433,18 @@ export async function rejectLogins(
   }
 }
 
-/** Clears the digests of these accounts: the sync changed them without recording their rows. */
-export async function clearDigests(db: Db, accountIds: readonly number[]): Promise<void> {
-  for (let i = 0; i < accountIds.length; i += 1000) {
-    const chunk = accountIds.slice(i, i + 1000);
-    await rawQuery(
-      db,
-      `update account set sync_digest = null where sync_digest is not null and id in (${chunk.map(() => '?').join(', ')})`,
-      chunk,
-    );
-  }
-}
+/** The account columns the sync keeps for itself: the digest of its rows, the merge's base. */
+type SyncColumn = 'sync_digest' | 'madrhas_base';
 
-/** Records the base of the merge of each account (pairs of the encoded base and account id). */
-export async function setBases(db: Db, pairs: readonly [string | null, number][]): Promise<void> {
+/** Sets one sync column of each account (pairs of value, or null, and account id). */
+async function setColumn(
+  db: Db,
+  column: SyncColumn,
+  pairs: readonly [string | null, number][],
+): Promise<void> {
   const sqlite = rawSqlite(db);
   if (sqlite) {
-    const stmt = sqlite.prepare('update account set madrhas_base = ? where id = ?');
+    const stmt = sqlite.prepare(`update account set ${column} = ? where id = ?`);
     for (const p of pairs) stmt.run(p);
     return;
   }
@@ -457,13 +452,44 @@ export async function setBases(db: Db, pairs: readonly [string | null, number][]
     const chunk = pairs.slice(i, i + 5000);
     await rawQuery(
       db,
-      `update account set madrhas_base = v.b from (values ${chunk.map(() => '(cast(? as text), cast(? as integer))').join(', ')}) as v(b, id) where account.id = v.id`,
+      `update account set ${column} = v.x from (values ${chunk.map(() => '(cast(? as text), cast(? as integer))').join(', ')}) as v(x, id) where account.id = v.id`,
       chunk.flat(),
     );
   }
 }
 
+/** Empties one sync column of these accounts. */
+async function clearColumn(
+  db: Db,
+  column: SyncColumn,
+  accountIds: readonly number[],
+): Promise<void> {
+  for (let i = 0; i < accountIds.length; i += 1000) {
+    const chunk = accountIds.slice(i, i + 1000);
+    await rawQuery(
+      db,
+      `update account set ${column} = null where ${column} is not null and id in (${chunk.map(() => '?').join(', ')})`,
+      chunk,
+    );
+  }
+}
+
+/** Clears the digests of these accounts: the sync changed them without recording their rows. */
+export const clearDigests = (db: Db, accountIds: readonly number[]) =>
+  clearColumn(db, 'sync_digest', accountIds);
+
+/** Records the digest of the rows each account was synced from (pairs of digest, or null for none, and account id). */
+export const setDigests = (db: Db, pairs: readonly [string | null, number][]) =>
+  setColumn(db, 'sync_digest', pairs);
+
+/** Records the base of the merge of each account (pairs of the encoded base and account id). */
+export const setBases = (db: Db, pairs: readonly [string | null, number][]) =>
+  setColumn(db, 'madrhas_base', pairs);
+
 /** Forgets the base of these accounts: full mode changed them as absent from the file, which imposes when they return. */
+export const clearBases = (db: Db, accountIds: readonly number[]) =>
+  clearColumn(db, 'madrhas_base', accountIds);
+
 /** The bases of these accounts, by id (those without one left out). */
 export async function basesOf(db: Db, accountIds: readonly number[]): Promise<Map<number, string>> {
   const out = new Map<number, string>();
@@ -477,35 +503,6 @@ export async function basesOf(db: Db, accountIds: readonly number[]): Promise<Ma
     for (const r of rows) out.set(r[0] as number, r[1] as string);
   }
   return out;
-}
-
-export async function clearBases(db: Db, accountIds: readonly number[]): Promise<void> {
-  for (let i = 0; i < accountIds.length; i += 1000) {
-    const chunk = accountIds.slice(i, i + 1000);
-    await rawQuery(
-      db,
-      `update account set madrhas_base = null where madrhas_base is not null and id in (${chunk.map(() => '?').join(', ')})`,
-      chunk,
-    );
-  }
-}
-
-/** Records the digest of the rows each account was synced from (pairs of digest, or null for none, and account id). */
-export async function setDigests(db: Db, pairs: readonly [string | null, number][]): Promise<void> {
-  const sqlite = rawSqlite(db);
-  if (sqlite) {
-    const stmt = sqlite.prepare('update account set sync_digest = ? where id = ?');
-    for (const p of pairs) stmt.run(p);
-    return;
-  }
-  for (let i = 0; i < pairs.length; i += 5000) {
-    const chunk = pairs.slice(i, i + 5000);
-    await rawQuery(
-      db,
-      `update account set sync_digest = v.d from (values ${chunk.map(() => '(cast(? as text), cast(? as integer))').join(', ')}) as v(d, id) where account.id = v.id`,
-      chunk.flat(),
-    );
-  }
 }
 
 export async function loginsOf(
