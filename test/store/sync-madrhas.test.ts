@@ -6,22 +6,19 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus, completeAccount } from '../../src/app/accounts.js';
-import { initStore } from '../../src/app/init.js';
-import { importServices, importStructures } from '../../src/app/structure-import.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import { allAuditEntries, readHead } from '../../src/db/audit.repository.js';
-import { openStore, type Store } from '../../src/db/store.js';
+import type { Store } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { counts, expectKey } from './support/seed.js';
 import { testClock } from '../helpers/clock.js';
+import { storeWithDirectory } from './support/directory-store.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(ROOT, 'fixtures');
 const MADRHAS = path.join(FIXTURES, 'madrhas.csv');
-const ANNUAIRE = path.join(FIXTURES, 'annuaire.csv');
-const SERVICES = path.join(FIXTURES, 'services.csv');
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const PAULINE = 'pauline.dufour@mairie-pau.fr';
@@ -151,16 +148,7 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
   beforeEach(async () => {
     testClock.set(NOW);
     fresh = await freshLocation(dialect, 'migrated');
-    await initStore({
-      store: accessTo(fresh.location),
-      login: CORR,
-      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
-      scope: ['64', '40'],
-    });
-    store = await openStore(fresh.location, { clock: testClock });
-    // both fixtures hold rows rejected on purpose (other tests' subject): their summaries are not checked here
-    await importStructures(store, CORR, { file: ANNUAIRE, encoding: 'auto', lang: 'fr' });
-    await importServices(store, CORR, { file: SERVICES, encoding: 'auto', lang: 'fr' });
+    store = await storeWithDirectory(fresh.location, CORR);
   });
   afterEach(async () => {
     vi.unstubAllEnvs();

@@ -3,8 +3,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initStore } from '../../src/app/init.js';
-import { importServices, importStructures } from '../../src/app/structure-import.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import {
   decodeReasons,
@@ -13,10 +11,11 @@ import {
   reasonAround,
   reasonsText,
 } from '../../src/app/sync/reasons.js';
-import { openStore, type Store } from '../../src/db/store.js';
+import type { Store } from '../../src/db/store.js';
 import type { Lang } from '../../src/i18n/index.js';
 import { testClock } from '../helpers/clock.js';
-import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { storeWithDirectory } from './support/directory-store.js';
 
 // Reject reasons are kept as message keys and parameters (app/sync/reasons.ts) and put in words
 // only when the rejects report and the sample are written: the same run in French and in English.
@@ -88,24 +87,7 @@ describe.each(DIALECTS)('sync madrhas: reasons in the run’s language (%s)', (d
   beforeEach(async () => {
     testClock.set('2025-03-10T09:30:00.000Z');
     fresh = await freshLocation(dialect, 'migrated');
-    await initStore({
-      store: accessTo(fresh.location),
-      login: CORR,
-      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
-      scope: ['64', '40'],
-    });
-    store = await openStore(fresh.location, { clock: testClock });
-    const lang = 'fr';
-    await importStructures(store, CORR, {
-      file: path.join(FIXTURES, 'annuaire.csv'),
-      encoding: 'auto',
-      lang,
-    });
-    await importServices(store, CORR, {
-      file: path.join(FIXTURES, 'services.csv'),
-      encoding: 'auto',
-      lang,
-    });
+    store = await storeWithDirectory(fresh.location, CORR);
   });
   afterEach(async () => {
     await store.close();

@@ -3,16 +3,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccount, editAccount } from '../../src/app/accounts.js';
-import { initStore } from '../../src/app/init.js';
-import { importServices, importStructures } from '../../src/app/structure-import.js';
+import { importStructures } from '../../src/app/structure-import.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import { revertRun } from '../../src/app/sync/revert.js';
 import { listRuns, showRun } from '../../src/app/sync/runs.js';
-import { openStore, type Store } from '../../src/db/store.js';
+import type { Store } from '../../src/db/store.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
 import { expectKey } from './support/seed.js';
+import { storeWithDirectory } from './support/directory-store.js';
 
 /**
  * `sync revert` (SPEC 8.1 "Runs", issue 16 point 5): a sync's before-images put back what it
@@ -22,7 +22,6 @@ import { expectKey } from './support/seed.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ANNUAIRE = path.join(ROOT, 'fixtures', 'annuaire.csv');
-const SERVICES = path.join(ROOT, 'fixtures', 'services.csv');
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const CORR40 = 'corr.landes@dgfip.finances.gouv.fr';
@@ -100,15 +99,7 @@ describe.each(DIALECTS)('sync revert (%s)', (dialect) => {
   beforeEach(async () => {
     testClock.set(NOW);
     fresh = await freshLocation(dialect, 'migrated');
-    await initStore({
-      store: accessTo(fresh.location),
-      login: CORR,
-      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
-      scope: ['64', '40'],
-    });
-    store = await openStore(fresh.location, { clock: testClock });
-    await importStructures(store, CORR, { file: ANNUAIRE, encoding: 'auto', lang: 'fr' });
-    await importServices(store, CORR, { file: SERVICES, encoding: 'auto', lang: 'fr' });
+    store = await storeWithDirectory(fresh.location, CORR);
   });
   afterEach(async () => {
     await store.close();
