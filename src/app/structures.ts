@@ -146,6 +146,28 @@ export async function searchStructures(
   });
 }
 
+/**
+ * The raison sociale of each structure named by reference (`SIRET:…`), for a view that lists
+ * structures by reference (the sync's plan). References not found are left out.
+ */
+export async function namesByRef(
+  store: Store,
+  actor: string,
+  refs: readonly string[],
+): Promise<Map<string, string>> {
+  return runUseCase(store, { actor, action: 'structure.read', readOnly: true }, async (uc) => {
+    const names = new Map<string, string>();
+    for (const ref of refs) {
+      const parsed = parseStructureRef(ref);
+      if (parsed.type === null) continue;
+      const s = await structures.findStructure(uc.trx, parsed.type, parsed.identifier);
+      if (!s || !uc.allows('structure.read', structureTarget(s))) continue;
+      names.set(ref, s.companyName);
+    }
+    return names;
+  });
+}
+
 export async function showStructure(
   store: Store,
   actor: string,

@@ -138,7 +138,7 @@ export function syncCommand(lang: Lang): Command {
         if (err instanceof OverLimitError) {
           if (plan) {
             await plan.out.commit();
-            const count = await showPlan(g, plan.out.path, err.summary);
+            const count = await showPlan(g, actor, plan.out.path, err.summary);
             plan.out.remove();
             if (o.plan !== undefined) {
               g.out.info('sync.planWritten', { file: o.plan, count });
@@ -154,7 +154,7 @@ export function syncCommand(lang: Lang): Command {
       let changes = 0;
       if (plan) {
         await plan.out.commit();
-        changes = await showPlan(g, plan.out.path, summary);
+        changes = await showPlan(g, actor, plan.out.path, summary);
         plan.out.remove();
       } else await g.out.record(summary, COLUMNS);
       if (summary.dryRun) g.out.info('sync.dryRunDone');
@@ -225,17 +225,24 @@ export function syncCommand(lang: Lang): Command {
 
 /**
  * A dry run's plan on stdout: for scripts (`--json`) the plan object itself; for people the diff
- * by structure (ui/plan-view.ts), then the summary; csv and xlsx: the summary. Returns how many
- * accounts the plan changes.
+ * by structure (ui/plan-view.ts, each structure with its raison sociale), then the summary; csv
+ * and xlsx: the summary. Returns how many accounts the plan changes.
  */
-async function showPlan(g: Globals, file: string, summary: SyncSummary): Promise<number> {
+async function showPlan(
+  g: Globals,
+  actor: string,
+  file: string,
+  summary: SyncSummary,
+): Promise<number> {
   const { copyPlan, planEntries, readPlan } = await import('../app/sync/plan.js');
   const { head, changes } = await readPlan(file, false);
   if (g.format === 'json') await copyPlan(file, g.io.stdout);
   else {
     if (g.format === 'table') {
       const { renderPlan } = await import('../ui/plan-view.js');
-      const lines = await renderPlan(g.out, head, planEntries(file));
+      const { namesByRef } = await import('../app/structures.js');
+      const names = (refs: string[]) => withStore(g.store, (s) => namesByRef(s, actor, refs));
+      const lines = await renderPlan(g.out, head, planEntries(file), names);
       g.io.stdout.write(lines.join('\n') + '\n\n');
     }
     await g.out.record(summary, COLUMNS);

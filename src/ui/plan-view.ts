@@ -5,7 +5,7 @@ import type { Output } from './output.js';
  * A sync plan for people (`sync madrhas --dry-run`, `--plan`; SPEC 8.1): a diff grouped by
  * structure, each account named on one line fitted to the terminal —
  *
- *     SIRET:21640445900010
+ *     SIRET:21640445900010  Commune de Pau
  *       + pauline.dufour@mairie-pau.fr : créé, DUFOUR Pauline, Gestionnaire principal
  *       ~ jean.martin@mairie-pau.fr : Nom MARTIN → MARTINS
  *       - anne@mairie-pau.fr : désactivé (absent du fichier)
@@ -56,11 +56,15 @@ const SIGN: Record<string, string> = {
   kept: '=',
 };
 
-/** The lines of the plan, fitted to `out.width`. */
+/** The raison sociale of the structures shown, by reference (those not found: left out). */
+export type StructureNames = (refs: string[]) => Promise<Map<string, string>>;
+
+/** The lines of the plan, fitted to `out.width`; each structure shown with its name when `names` knows it. */
 export async function renderPlan(
   out: Output,
   head: PlanViewHead,
   entries: AsyncIterable<PlanViewEntry>,
+  names: StructureNames = async () => new Map(),
 ): Promise<string[]> {
   // structures in the order they first appear; beyond the first ones, only counted
   const groups = new Map<string, { index: number; lines: string[]; more: number }>();
@@ -91,9 +95,12 @@ export async function renderPlan(
       out.width,
     ),
   ];
+  const shownRefs = [...groups].filter(([k, g]) => k !== '' && g.index < STRUCTURES);
+  const named = await names(shownRefs.map(([k]) => k));
   for (const [key, g] of groups) {
     if (g.index >= STRUCTURES) continue;
-    lines.push('', fit(key === '' ? out.t('plan.noStructure') : key, out.width), ...g.lines);
+    const title = key === '' ? out.t('plan.noStructure') : [key, named.get(key)].join('  ').trim();
+    lines.push('', fit(title, out.width), ...g.lines);
     if (g.more > 0) lines.push(fit('  ' + out.t('plan.more', { count: g.more }), out.width));
   }
   const hidden = groups.size - STRUCTURES;
