@@ -184,6 +184,15 @@ export function requestStamps(uc: UseCase, status: 'EN_COURS_DE_VALIDATION' | 'V
  * Approves or rejects each pending request, each id in its own transaction (SPEC 5: a batch
  * whose items fail on their own). Deciders only (4, audited); a request already decided: 6.
  */
+/** How one kind of request is decided (`decideHabilitations`, `decideSubscriptions`), as commands call it. */
+export type DecideMany = (
+  store: Store,
+  actor: string,
+  ids: readonly number[],
+  decision: Decision,
+  reason?: string,
+) => Promise<ItemOutcome<{ status: string }>[]>;
+
 export async function decideRequests<R extends RequestRecord, V>(
   store: Store,
   actor: string,

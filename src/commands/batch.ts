@@ -1,8 +1,12 @@
-import type { ItemOutcome } from '../app/requests.js';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import type { DecideMany, ItemOutcome } from '../app/requests.js';
+import { withStore } from '../app/session.js';
+import { rowId } from '../domain/fields.js';
 import { PartialBatchError } from '../errors.js';
 import type { MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
-import type { Globals } from './context.js';
+import { actorOf, globalsOf, parse, type Globals } from './context.js';
 
 /** What the file-driven commands (imports, sync) report: their summary, and the rows they rejected. */
 export interface BatchSummary {
@@ -98,3 +102,25 @@ export async function reportBulk(
   if (failed === 0) return g.out.success(done, { count: rows.length });
   throw new PartialBatchError(rows, partial, { failed, count: rows.length, total: rows.length });
 }
+
+/** The ids a bulk command is given (`approve|reject|remove ID...`). */
+export const requestIds = z.object({ ID: z.array(rowId).min(1) });
+
+const decisionReason = z.object({ reason: z.string().trim().min(1).max(500).optional() });
+
+/**
+ * The action of `approve|reject ID... [--reason]` for one kind of request: the ids and the reason
+ * checked, the decisions made in the store (`load` gives how: a lazy import keeps start-up
+ * light), the outcomes reported as a bulk (`reportBulk`).
+ */
+export const decisionAction =
+  (decision: 'approve' | 'reject', load: () => Promise<DecideMany>) =>
+  async (given: string[], opts: { reason?: string }, cmd: Command): Promise<void> => {
+    const g = globalsOf(cmd);
+    const actor = actorOf(g);
+    const { ID } = parse(requestIds, { ID: given });
+    const { reason } = parse(decisionReason, opts);
+    const decide = await load();
+    const outcomes = await withStore(g.store, (s) => decide(s, actor, ID, decision, reason));
+    await reportBulk(g, outcomes, decision === 'approve' ? 'request.approved' : 'request.rejected');
+  };

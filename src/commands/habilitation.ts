@@ -8,9 +8,9 @@ import * as f from '../domain/fields.js';
 import { InvalidInputError } from '../errors.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
-import { reportBulk } from './batch.js';
+import { decisionAction, reportBulk, requestIds } from './batch.js';
 import { actorOf, examples, globalsOf, parse } from './context.js';
-import { idsOrTicked, requestIds, upper } from './subscription.js';
+import { idsOrTicked, upper } from './subscription.js';
 
 /** `habilitation …`: management rights on a structure or service (SPEC 6, 7). */
 
@@ -201,24 +201,12 @@ export function habilitationCommand(lang: Lang): Command {
             : `${GP} habilitation reject 7 --reason "Profil non justifié"`,
         ),
       )
-      .action(async (given: string[], opts: { reason?: string }, cmd: Command) => {
-        const g = globalsOf(cmd);
-        const actor = actorOf(g);
-        const { ID } = parse(requestIds, { ID: given });
-        const reason = parse(
-          z.object({ reason: z.string().trim().min(1).max(500).optional() }),
-          opts,
-        ).reason;
-        const { decideHabilitations } = await import('../app/habilitations.js');
-        const outcomes = await withStore(g.store, (s) =>
-          decideHabilitations(s, actor, ID, decision, reason),
-        );
-        await reportBulk(
-          g,
-          outcomes,
-          decision === 'approve' ? 'request.approved' : 'request.rejected',
-        );
-      });
+      .action(
+        decisionAction(
+          decision,
+          async () => (await import('../app/habilitations.js')).decideHabilitations,
+        ),
+      );
   }
 
   habilitation

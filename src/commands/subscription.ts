@@ -8,8 +8,7 @@ import { UsageError } from '../errors.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { askChoices, interactive } from '../ui/prompts.js';
-import { reportBulk } from './batch.js';
-import { rowId } from '../domain/fields.js';
+import { decisionAction, reportBulk, requestIds } from './batch.js';
 import { actorOf, examples, globalsOf, parse, type Globals } from './context.js';
 
 /** `subscription …`: space subscriptions (SPEC 3, 7): the holder's requests and the deciders' decisions. */
@@ -27,8 +26,6 @@ const COLUMNS: Column<SubscriptionView>[] = [
   { key: 'decidedBy', label: 'col.decidedBy', priority: 5 },
 ];
 
-export const requestId = rowId;
-export const requestIds = z.object({ ID: z.array(requestId).min(1) });
 /** An enumeration value of SPEC 3, in any case. */
 export const upper = <T extends readonly [string, ...string[]]>(values: T, error: MessageKey) =>
   z
@@ -146,24 +143,12 @@ export function subscriptionCommand(lang: Lang): Command {
       .argument('<ids...>', t('arg.requestIds'))
       .option('--reason <text>', t('opt.reason'))
       .addHelpText('after', examples(lang, `${GP} subscription ${decision} 12 13 14`))
-      .action(async (given: string[], opts: { reason?: string }, cmd: Command) => {
-        const g = globalsOf(cmd);
-        const actor = actorOf(g);
-        const { ID } = parse(requestIds, { ID: given });
-        const reason = parse(
-          z.object({ reason: z.string().trim().min(1).max(500).optional() }),
-          opts,
-        ).reason;
-        const { decideSubscriptions } = await import('../app/subscriptions.js');
-        const outcomes = await withStore(g.store, (s) =>
-          decideSubscriptions(s, actor, ID, decision, reason),
-        );
-        await reportBulk(
-          g,
-          outcomes,
-          decision === 'approve' ? 'request.approved' : 'request.rejected',
-        );
-      });
+      .action(
+        decisionAction(
+          decision,
+          async () => (await import('../app/subscriptions.js')).decideSubscriptions,
+        ),
+      );
   }
 
   subscription
