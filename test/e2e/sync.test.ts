@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SyncSummary } from '../../src/app/sync/summary.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { HEAVY, CORR, auditLog, clis, count, createAccount, json } from './fixtures.js';
 
@@ -57,33 +58,8 @@ const FIRST_RUN_STDERR = REJECTED_LINES + PARTIAL;
 const tableRow = (label: string, value: string | number) =>
   new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +${value}$`, 'm');
 
-type Summary = {
-  file: string;
-  sha256: string;
-  encoding: string;
-  mode: string;
-  dryRun: boolean;
-  strategy: 'streamed' | 'staged';
-  rows: number;
-  accounts: number;
-  created: number;
-  updated: number;
-  unchanged: number;
-  kept: number;
-  keptLocal: number;
-  overridden: number;
-  reactivated: number;
-  deactivated: number;
-  attachmentsAdded: number;
-  attachmentsChanged: number;
-  attachmentsEnded: number;
-  rejected: number;
-  padded: number;
-  gpKept: number;
-  unknownColumns: string[];
-  sample: { line: number; errors: string[] }[];
-  rejectsFile: string | null;
-};
+/** The summary as `--json` gives it: the program's own type (FIRST_RUN below spells each value out). */
+type Summary = SyncSummary;
 type Account = {
   login: string;
   status: string;
