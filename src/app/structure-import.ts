@@ -19,12 +19,12 @@ import {
   inspectCsv,
   matchHeader,
   openCsv,
-  prepareRejects,
   type ColumnSpec,
   type CsvRecord,
   type CsvSource,
   type EncodingChoice,
 } from '../io/csv.js';
+import { prepareRejects } from '../io/rejects.js';
 import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
 import * as runs from '../db/run.repository.js';
 import type { Store } from '../db/store.js';

@@ -8,7 +8,6 @@ import { STRUCTURE_COLUMNS } from '../../src/domain/structure.js';
 import { ConflictError, InvalidInputError } from '../../src/errors.js';
 import {
   cellsOf,
-  prepareRejects,
   headerKey,
   inspectCsv,
   matchHeader,
@@ -17,6 +16,7 @@ import {
   type CsvRecord,
   type CsvSource,
 } from '../../src/io/csv.js';
+import { prepareRejects } from '../../src/io/rejects.js';
 
 let dir: string;
 beforeEach(() => {

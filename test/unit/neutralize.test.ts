@@ -6,7 +6,8 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spreadsheetSafe } from '../../src/domain/text.js';
-import { prepareRejects, type CsvSource } from '../../src/io/csv.js';
+import type { CsvSource } from '../../src/io/csv.js';
+import { prepareRejects } from '../../src/io/rejects.js';
 import { Output, type Column } from '../../src/ui/output.js';
 import type { Io } from '../../src/ui/io.js';
 

@@ -9,12 +9,11 @@ import {
   inspectCsv,
   matchHeader,
   openCsv,
-  prepareRejects,
   type CsvSource,
   type EncodingChoice,
   type HeaderMatch,
-  type RejectsReport,
 } from '../../io/csv.js';
+import { prepareRejects, type RejectsReport } from '../../io/rejects.js';
 import * as accounts from '../../db/account.repository.js';
 import type { Db } from '../../db/schema.js';
 import * as runs from '../../db/run.repository.js';
