@@ -911,6 +911,8 @@ export const fr = {
   'audit.broken.backwards':
     'Journal rompu : l’entrée n° {seq} est datée d’avant la précédente (le temps ne recule pas dans le journal).',
   'audit.broken.noHead': 'Journal rompu : la tête conservée à côté du journal a été supprimée.',
+  'audit.broken.runChanges':
+    'Journal rompu : les modifications de comptes de l’exécution que l’entrée n° {seq} audite ont été modifiées, supprimées ou complétées.',
   'audit.broken.empty':
     'Journal rompu : la base contient des comptes mais aucune entrée de journal (il a été vidé).',
   'audit.headMissing':
