@@ -195,6 +195,7 @@ export const en: Record<keyof typeof fr, string> = {
   'col.target': 'Target',
   'col.outcome': 'Outcome',
   'col.runId': 'Sync run',
+  'col.fromRun': 'From the run’s changes',
   'col.changes': 'Changes',
   'col.reason': 'Reason',
 

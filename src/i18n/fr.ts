@@ -202,6 +202,7 @@ export const fr = {
   'col.changes': 'Modifications',
   'col.reason': 'Motif',
   'col.runId': 'Synchronisation n°',
+  'col.fromRun': 'Issue des changements de l’exécution',
 
   // --- sorties ----------------------------------------------------------------------------
   'output.error': 'Erreur :',
