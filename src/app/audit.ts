@@ -2,15 +2,21 @@ import fs from 'node:fs/promises';
 import {
   ChainVerifier,
   parseAnchors,
+  RunDigest,
+  runChangesDigestOf,
   type Anchor,
   type AnchorMiss,
   type Break,
   type ChainedEntry,
 } from '../domain/audit-chain.js';
 import * as audit from '../db/audit.repository.js';
+import * as runChanges from '../db/run-change.repository.js';
+import type { AuditedChangeRow } from '../db/run-change.repository.js';
+import * as runs from '../db/run.repository.js';
 import * as structures from '../db/structure.repository.js';
 import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.js';
-import type { Db } from '../db/schema.js';
+import type { AuditLogRow, Db } from '../db/schema.js';
+import { accountAudit } from './sync/records.js';
 import type { Store } from '../db/store.js';
 import { InvalidInputError, StoreUnavailableError, systemReason } from '../errors.js';
 import { runUseCase } from './use-case.js';
@@ -28,6 +34,11 @@ export interface AuditView {
   /** Why the change was made (`--reason`); null when none was given. */
   reason: string | null;
   hash: string;
+  /**
+   * An account a sync changed, read from its run's row (issue 16 point 9): `seq`, `at`, `actor`
+   * and `hash` are the run entry's, which covers the row (absent on stored entries).
+   */
+  fromRun?: true;
 }
 
 function toView(e: Omit<ChainedEntry, 'outcome'> & { outcome: string }): AuditView {
@@ -43,6 +54,60 @@ function toView(e: Omit<ChainedEntry, 'outcome'> & { outcome: string }): AuditVi
     reason: e.reason ?? null,
     hash: e.hash,
   };
+}
+
+/** The entry a sync run's row stands for (`fromRun`), under its run's entry `run`. */
+function changeView(run: AuditLogRow, c: AuditedChangeRow): AuditView | null {
+  const audited = accountAudit(c.kind, c.before, c.after);
+  return (
+    audited && {
+      seq: run.seq,
+      at: run.at,
+      actor: run.actor,
+      action: audited.action,
+      target: c.target,
+      outcome: 'OK',
+      changes: audited.changes,
+      runId: c.runId,
+      reason: null,
+      hash: run.hash,
+      fromRun: true,
+    }
+  );
+}
+
+/**
+ * The stored entries (`stored`, newest first) and those of the runs' rows (`fromRuns`, newest
+ * first: run, then row), newest first: a run's rows come right after its entry, as they came
+ * right before it when each account had its own entry; at most `limit` (0: all).
+ */
+function merge(stored: AuditView[], fromRuns: AuditView[], limit: number | undefined): AuditView[] {
+  const out: AuditView[] = [];
+  let i = 0;
+  let j = 0;
+  const max = limit !== undefined && limit > 0 ? limit : Infinity;
+  while (out.length < max && (i < stored.length || j < fromRuns.length)) {
+    const a = stored[i];
+    const b = fromRuns[j];
+    if (b === undefined || (a !== undefined && a.seq >= b.seq)) out.push(stored[i++]!);
+    else out.push(fromRuns[j++]!);
+  }
+  return out;
+}
+
+/** The entries the sync runs' rows stand for, matching `filter` (none for a structure's history). */
+async function runEntries(
+  db: Db,
+  filter: ListFilter,
+): Promise<{ items: AuditView[]; total: number }> {
+  if (filter.structure !== undefined) return { items: [], total: 0 };
+  const auditedRuns = await audit.auditedRuns(db, filter);
+  const byRun = new Map(auditedRuns.map((r) => [r.runId!, r]));
+  const { rows, total } = await runChanges.auditedChanges(db, [...byRun.keys()], filter);
+  const items = rows.flatMap((c) => changeView(byRun.get(c.runId)!, c) ?? []);
+  // run ids follow the runs' entries (a sync runs alone); the entries' order decides
+  items.sort((x, y) => y.seq - x.seq);
+  return { items, total };
 }
 
 /** What `audit list` filters on; `structure` as typed (`SIRET:…` or the identifier alone). */
@@ -73,11 +138,30 @@ export async function listAudit(
       about = { id: s.id, ref };
     }
     const { rows, total } = await audit.listAudit(uc.trx, { ...rest, structure: about });
-    return { items: rows.map(toView), total };
+    const fromRuns = await runEntries(uc.trx, filter);
+    return {
+      items: merge(rows.map(toView), fromRuns.items, filter.limit),
+      total: total + fromRuns.total,
+    };
   });
 }
 
-/** Streams every entry, oldest first, to `sink` (JSON lines for `audit export`). */
+/**
+ * Every entry, oldest first: the stored ones, and before each sync run's entry the accounts it
+ * changed (`fromRun`), in the order the run wrote them (where their own entries stood).
+ */
+export async function* auditEntries(db: Db): AsyncGenerator<AuditView> {
+  for await (const e of audit.allAuditEntries(db)) {
+    if (runChangesDigestOf(e) !== null)
+      for await (const c of rowsOfRun(db, e.runId!)) {
+        const view = changeView(e as AuditLogRow, { ...c, runId: e.runId! });
+        if (view) yield view;
+      }
+    yield toView(e);
+  }
+}
+
+/** Streams every entry, oldest first (`auditEntries`), to `sink` (JSON lines for `audit export`). */
 export async function exportAudit(
   store: Store,
   actor: string,
@@ -86,8 +170,8 @@ export async function exportAudit(
   return runUseCase(store, { actor, action: 'audit.read', readOnly: true }, async (uc) => {
     uc.authorize('audit.read', { kind: 'none' }, 'audit');
     let n = 0;
-    for await (const e of audit.allAuditEntries(uc.trx)) {
-      sink(toView(e));
+    for await (const e of auditEntries(uc.trx)) {
+      sink(e);
       n += 1;
     }
     return n;
@@ -111,7 +195,16 @@ export interface VerifyResult {
  */
 export async function verifyChain(db: Db, anchors: readonly Anchor[] = []): Promise<VerifyResult> {
   const verifier = new ChainVerifier(anchors);
-  for await (const e of audit.allAuditEntries(db)) verifier.next(e);
+  for await (const e of audit.allAuditEntries(db)) {
+    verifier.next(e);
+    const carried = runChangesDigestOf(e);
+    if (carried === null) continue;
+    const digest = new RunDigest();
+    for await (const c of rowsOfRun(db, e.runId!)) digest.add(c.target, c.kind, c.before, c.after);
+    const found = digest.result();
+    if (found.count !== carried.count || found.sha256 !== carried.sha256)
+      verifier.breakAt({ kind: 'runChanges', seq: e.seq, run: e.runId! });
+  }
   const head = await audit.readHead(db);
   const broken = verifier.end(head, await audit.storeHoldsAccounts(db));
   return {
@@ -121,6 +214,16 @@ export async function verifyChain(db: Db, anchors: readonly Anchor[] = []): Prom
     break: broken,
     anchors: verifier.misses,
   };
+}
+
+/** A run's run_change rows in the order it wrote them, a page at a time. */
+async function* rowsOfRun(db: Db, runId: number): AsyncGenerator<runs.RunChangeRow> {
+  for (let after = 0; ;) {
+    const page = await runs.runChanges(db, runId, after, 5000);
+    if (page.length === 0) return;
+    yield* page;
+    after = page[page.length - 1]!.id;
+  }
 }
 
 /** Reads the anchors file: one `audit head --json` line per head; any other line is invalid input (exit 5). */

@@ -40,6 +40,8 @@ const EXPORT_COLUMNS: Column<AuditView>[] = [
   ...COLUMNS,
   { key: 'runId', label: 'col.runId' },
   { key: 'hash', label: 'col.hash' },
+  // an account a sync changed, read from its run's row: the seq and hash are the run entry's
+  { key: 'fromRun', label: 'col.fromRun' },
 ];
 
 /**

@@ -1,4 +1,10 @@
-import { chain, type AuditFields, type ChainedEntry, type Outcome } from '../domain/audit-chain.js';
+import {
+  chain,
+  runChangesDigestOf,
+  type AuditFields,
+  type ChainedEntry,
+  type Outcome,
+} from '../domain/audit-chain.js';
 import { sql } from 'kysely';
 import { StoreUnavailableError } from '../errors.js';
 import { bulkInsert } from './bulk.js';
@@ -180,6 +186,34 @@ export async function movementEntries(
     )
     .orderBy('seq')
     .execute();
+}
+
+/**
+ * The entries of the sync runs whose per-account changes are audited through their run_change
+ * rows (issue 16 point 9: the entry carries their digest), by run id, newest first; `actor` and
+ * `since` select them as they select any entry. Found by their `file:` target (indexed).
+ */
+export async function auditedRuns(
+  db: Db,
+  filter: Pick<AuditFilter, 'actor' | 'since'>,
+): Promise<AuditLogRow[]> {
+  const rows = await db
+    .selectFrom('auditLog')
+    .selectAll()
+    .where('target', 'in', (eb) =>
+      eb
+        .selectFrom('run')
+        .select(sql<string>`${sql.lit('file:')} || file_name`.as('target'))
+        .where('kind', '=', 'sync.madrhas')
+        .where('fileName', 'is not', null),
+    )
+    .where('action', '=', 'sync.madrhas')
+    .where('runId', 'is not', null)
+    .$if(filter.actor !== undefined, (q) => q.where('actor', '=', filter.actor!))
+    .$if(filter.since !== undefined, (q) => q.where('at', '>=', filter.since!))
+    .orderBy('seq', 'desc')
+    .execute();
+  return rows.filter((r) => runChangesDigestOf(r) !== null);
 }
 
 /** Every entry in chain order, a page at a time, so verifying a long log keeps memory flat. */

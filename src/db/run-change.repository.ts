@@ -1,3 +1,4 @@
+import { like } from './like.js';
 import type { Db } from './schema.js';
 
 /** What `sync revert` (app/sync/revert.ts) reads and writes beyond the usual repositories. */
@@ -170,4 +171,71 @@ export async function withdrawCredentials(db: Db, accountId: number): Promise<nu
     .where('sentAt', 'is', null)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+// ---- the sync's per-account audit, read from its runs' rows (issue 16 point 9) -----------------
+
+/** A run_change row as `audit list` and `audit export` show it, with its run's id. */
+export interface AuditedChangeRow {
+  id: number;
+  runId: number;
+  target: string;
+  kind: string;
+  before: string | null;
+  after: string;
+}
+
+/** What `audit list` selects among the runs' rows: a target (whole, or its last part), an action. */
+export interface AuditedChangeFilter {
+  target?: string | undefined;
+  /** `sync.account.create`, `.update` or `.deactivate`; any other action has no row. */
+  action?: string | undefined;
+  limit?: number | undefined;
+}
+
+const ABSENT = '%"absent":true%';
+
+/**
+ * The rows of `runIds` that stand for per-account audit entries (a `kept` row does not), newest
+ * first (run, then row), with their total. The action is told from the kind and, for the
+ * deactivations full mode makes of absent accounts, the `absent` mark of the after image.
+ */
+export async function auditedChanges(
+  db: Db,
+  runIds: readonly number[],
+  filter: AuditedChangeFilter,
+): Promise<{ rows: AuditedChangeRow[]; total: number }> {
+  const kinds: Record<string, string[]> = {
+    'sync.account.create': ['created'],
+    'sync.account.update': ['updated', 'reactivated', 'deactivated'],
+    'sync.account.deactivate': ['deactivated'],
+  };
+  const wanted = filter.action === undefined ? null : kinds[filter.action];
+  if (runIds.length === 0 || wanted === undefined) return { rows: [], total: 0 };
+  const base = db
+    .selectFrom('runChange')
+    .where('runId', 'in', [...runIds])
+    .where('kind', 'in', wanted ?? ['created', 'updated', 'reactivated', 'deactivated'])
+    .$if(filter.action === 'sync.account.deactivate', (q) => q.where('after', 'like', ABSENT))
+    .$if(filter.action === 'sync.account.update', (q) =>
+      q.where((eb) => eb.or([eb('kind', '<>', 'deactivated'), eb('after', 'not like', ABSENT)])),
+    )
+    .$if(filter.target !== undefined, (q) =>
+      q.where((eb) =>
+        eb.or([
+          eb('target', '=', filter.target!),
+          like(eb.ref('target'), '%', ':' + filter.target!, ''),
+        ]),
+      ),
+    );
+  const { total } = await base
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const rows = await base
+    .select(['id', 'runId', 'target', 'kind', 'before', 'after'])
+    .orderBy('runId', 'desc')
+    .orderBy('id', 'desc')
+    .$if(filter.limit !== undefined && filter.limit > 0, (q) => q.limit(filter.limit!))
+    .execute();
+  return { rows, total: Number(total) };
 }

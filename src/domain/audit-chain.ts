@@ -64,6 +64,52 @@ const sha256Hex: (text: string) => string =
         )
     : (text) => crypto.createHash('sha256').update(text).digest('hex');
 
+/**
+ * What a run's entry (`sync.madrhas`) carries of the run's `run_change` rows in its `changes`
+ * (issue 16 point 9): how many, and the SHA-256 of their canonical encoding in id order. The
+ * entry's own hash covers it, so the rows are chained through it instead of one entry each.
+ */
+export interface RunChangesDigest {
+  count: number;
+  sha256: string;
+}
+
+/** The key of the run entry's `changes` that holds its `RunChangesDigest`. */
+export const RUN_CHANGES_KEY = 'runChanges';
+
+/**
+ * The running SHA-256 of a run's `run_change` rows, fed in id order as they are written and
+ * again by `audit verify` as it reads them. Each row is one JSON array line (target, kind, the
+ * stored before and after texts): unambiguous, whatever the texts hold.
+ */
+export class RunDigest {
+  private readonly hash = crypto.createHash('sha256');
+  count = 0;
+
+  add(target: string, kind: string, before: string | null, after: string): void {
+    this.hash.update(JSON.stringify([target, kind, before, after]) + '\n');
+    this.count += 1;
+  }
+
+  /** The digest so far (more rows may follow). */
+  result(): RunChangesDigest {
+    return { count: this.count, sha256: this.hash.copy().digest('hex') };
+  }
+}
+
+/** The digest a run's entry carries, if it carries one (a run written before point 9 does not). */
+export function runChangesDigestOf(
+  e: Pick<AuditFields, 'runId' | 'changes'>,
+): RunChangesDigest | null {
+  if (e.runId === null || e.changes === null || !e.changes.includes(`"${RUN_CHANGES_KEY}"`))
+    return null;
+  const d = (JSON.parse(e.changes) as Record<string, unknown>)[RUN_CHANGES_KEY] as
+    Partial<RunChangesDigest> | undefined;
+  return d && typeof d.count === 'number' && typeof d.sha256 === 'string'
+    ? { count: d.count, sha256: d.sha256 }
+    : null;
+}
+
 /** `toISOString()`'s form: for two of them, text order is time order. */
 const CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -128,6 +174,8 @@ export function chain(
  */
 export type Break =
   | { kind: 'altered'; seq: number }
+  /** A run's `run_change` rows differ from the digest its entry `seq` carries (run `run`). */
+  | { kind: 'runChanges'; seq: number; run: number }
   | { kind: 'removed'; seq: number }
   | { kind: 'inserted'; seq: number }
   | { kind: 'backwards'; seq: number }
@@ -194,6 +242,11 @@ export class ChainVerifier {
     this.seq = e.seq;
     this.hash = e.hash;
     this.at = e.at;
+  }
+
+  /** A break found beside the chain (a run's rows against its entry's digest), if none came before. */
+  breakAt(b: Break): void {
+    this.broken ??= b;
   }
 
   /**

@@ -195,6 +195,7 @@ export const en: Record<keyof typeof fr, string> = {
   'col.target': 'Target',
   'col.outcome': 'Outcome',
   'col.runId': 'Sync run',
+  'col.fromRun': 'From the run’s changes',
   'col.changes': 'Changes',
   'col.reason': 'Reason',
 
@@ -870,6 +871,8 @@ export const en: Record<keyof typeof fr, string> = {
   'audit.broken.backwards':
     'Log broken: entry no. {seq} is dated before the one preceding it (time never goes backwards in the log).',
   'audit.broken.noHead': 'Log broken: the head kept beside the log was removed.',
+  'audit.broken.runChanges':
+    'Log broken: the account changes of the run that entry no. {seq} audits were altered, removed or added to.',
   'audit.broken.empty':
     'Log broken: the store holds accounts but no log entry at all (the log was emptied).',
   'audit.headMissing':

@@ -202,6 +202,7 @@ export const fr = {
   'col.changes': 'Modifications',
   'col.reason': 'Motif',
   'col.runId': 'Synchronisation n°',
+  'col.fromRun': 'Issue des changements de l’exécution',
 
   // --- sorties ----------------------------------------------------------------------------
   'output.error': 'Erreur :',
@@ -911,6 +912,8 @@ export const fr = {
   'audit.broken.backwards':
     'Journal rompu : l’entrée n° {seq} est datée d’avant la précédente (le temps ne recule pas dans le journal).',
   'audit.broken.noHead': 'Journal rompu : la tête conservée à côté du journal a été supprimée.',
+  'audit.broken.runChanges':
+    'Journal rompu : les modifications de comptes de l’exécution que l’entrée n° {seq} audite ont été modifiées, supprimées ou complétées.',
   'audit.broken.empty':
     'Journal rompu : la base contient des comptes mais aucune entrée de journal (il a été vidé).',
   'audit.headMissing':

@@ -125,7 +125,8 @@ describe.each(DIALECTS)('outputs for scripts and spreadsheets (%s)', HEAVY, (dia
     const exported = await corr('audit', 'export', '--format', 'csv');
     expect(exported.code, exported.stderr).toBe(0);
     expect(exported.stdout.split('\r\n')[0]).toBe(
-      'seq;at;actor;action;target;outcome;changes;reason;runId;hash',
+      // fromRun: a sync's accounts, read from its run's rows (issue 16 point 9)
+      'seq;at;actor;action;target;outcome;changes;reason;runId;hash;fromRun',
     );
     const entries = csv(exported.stdout);
     const jsonLines = (await corr('audit', 'export')).stdout.trimEnd().split('\n');

@@ -15,6 +15,7 @@ import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.j
 import { counts, expectKey } from './support/seed.js';
 import { testClock } from '../helpers/clock.js';
 import { storeWithDirectory } from './support/directory-store.js';
+import { auditRows } from './support/audit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = path.join(ROOT, 'fixtures');
@@ -227,7 +228,8 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
       .where('attachmentService.attachmentId', '=', attachmentId)
       .orderBy('service.code')
       .execute();
-  const audits = () => store.db.selectFrom('auditLog').selectAll().orderBy('seq').execute();
+  // as `audit export` reads them: a sync's accounts come from its run's rows (issue 16 point 9)
+  const audits = () => auditRows(store.db);
   const auditsAfter = async (seq: number) => (await audits()).filter((e) => e.seq > seq);
   const lastSeq = async () => (await audits()).at(-1)!.seq;
   const chainIntact = async () => {
@@ -427,11 +429,13 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
         at: NOW,
         runId: run.id,
       });
+      // the run's entry covers the accounts' changes: its rows counted and hashed (issue 16 point 9)
       expect(JSON.parse(runEntry.changes!)).toEqual({
         sha256: sha256(MADRHAS),
         encoding: 'utf8',
         mode: 'full',
         ...counted,
+        runChanges: { count: VALID_LOGINS.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
       });
       const creates = entries.filter((e) => e.action === 'sync.account.create');
       expect(creates.map((e) => e.target).sort()).toEqual(VALID_LOGINS.map((l) => `account:${l}`));

@@ -10,6 +10,7 @@ import { decodeBase } from '../../src/domain/merge.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
 import { storeWithDirectory } from './support/directory-store.js';
+import { auditRows } from './support/audit.js';
 
 // SPEC 8.1 "The file is merged, not imposed" (issue 16 point 1): what the managers and the
 // correspondent change in the tool between two exports survives the next unchanged export; a real
@@ -188,14 +189,11 @@ describe.each(DIALECTS)('sync madrhas merges the file into the store (%s)', (dia
           .executeTakeFirstOrThrow()
       ).n,
     );
-  const auditsOf = (login: string, after: number) =>
-    store.db
-      .selectFrom('auditLog')
-      .select(['action', 'changes'])
-      .where('target', '=', `account:${login}`)
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .execute();
+  // as `audit export` reads them: a sync's accounts come from its run's rows (issue 16 point 9)
+  const auditsOf = async (login: string, after: number) =>
+    (await auditRows(store.db))
+      .filter((e) => e.target === `account:${login}` && e.seq > after)
+      .map(({ action, changes }) => ({ action, changes }));
   const mails = async () =>
     Number(
       (

@@ -9,6 +9,7 @@ import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/s
 import { openStore, type Store } from '../../src/db/store.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
+import { auditRows } from './support/audit.js';
 
 // SPEC 8.1 and 6: a MADRHAS file never reaches outside its correspondent's scope. A row about an
 // existing account outside the scope is rejected whatever it says; full mode ends only the
@@ -361,11 +362,15 @@ async function state(store: Store) {
     .orderBy('event')
     .orderBy('subject')
     .execute();
-  const audit = (
-    await db.selectFrom('auditLog').select(['action', 'target', 'outcome', 'changes']).execute()
-  )
+  // as `audit export` reads them: a sync's accounts come from its run's rows (issue 16 point 9)
+  const audit = (await auditRows(db))
     .filter((e) => e.action.startsWith('sync.account'))
-    .map((e) => ({ ...e, changes: e.changes === null ? null : JSON.parse(e.changes) }))
+    .map(({ action, target, outcome, changes }) => ({
+      action,
+      target,
+      outcome,
+      changes: changes === null ? null : JSON.parse(changes),
+    }))
     .sort((x, y) =>
       `${x.action} ${x.target} ${JSON.stringify(x.changes)}`.localeCompare(
         `${y.action} ${y.target} ${JSON.stringify(y.changes)}`,

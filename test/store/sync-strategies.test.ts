@@ -12,6 +12,7 @@ import { RowChecker } from '../../src/app/sync/rows.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
+import { auditRows } from './support/audit.js';
 
 // The sync's two paths (app/sync/stream.ts, the staged path of app/sync/madrhas.ts) must leave
 // the same store and report the same summary, whatever the file; the streamed one gives way to
@@ -666,10 +667,20 @@ async function state(store: Store) {
     .orderBy('toAddress')
     .orderBy('event')
     .execute();
-  const audit = (
-    await db.selectFrom('auditLog').select(['action', 'target', 'outcome', 'changes']).execute()
-  )
-    .map((e) => ({ ...e, changes: e.changes === null ? null : JSON.parse(e.changes) }))
+  // as `audit export` reads them: a sync's accounts come from its run's rows (issue 16 point 9);
+  // the digest of those rows hashes them in the order, and with the ids, each path gave them
+  const audit = (await auditRows(db))
+    .map(({ action, target, outcome, changes }) => ({
+      action,
+      target,
+      outcome,
+      changes: changes === null ? null : JSON.parse(changes),
+    }))
+    .map((e) =>
+      e.changes?.runChanges
+        ? { ...e, changes: { ...e.changes, runChanges: { count: e.changes.runChanges.count } } }
+        : e,
+    )
     // a transfer names the attachments by id, which each path gave in its own order
     .map((e) =>
       e.action === 'attachment.transfer'

@@ -2,7 +2,6 @@ import { composeMail, NOREPLY } from '../mail.js';
 import type { Scope } from '../../domain/departement.js';
 import { planAbsent } from '../../domain/madrhas.js';
 import * as accounts from '../../db/account.repository.js';
-import * as audit from '../../db/audit.repository.js';
 import * as notifications from '../../db/notification.repository.js';
 import * as sync from '../../db/sync.repository.js';
 import type { UseCase } from '../use-case.js';
@@ -80,22 +79,7 @@ export async function deactivateAbsent(
       };
     });
     await notifications.insertNotifications(uc.trx, mails);
-    await audit.appendAudit(
-      uc.trx,
-      chunk.map((a) => ({
-        at: uc.now,
-        actor: uc.actor.login,
-        action: a.deactivate ? 'sync.account.deactivate' : 'sync.account.update',
-        target: `account:${a.login}`,
-        outcome: 'OK' as const,
-        changes: JSON.stringify({
-          ...(a.deactivate ? { status: { before: 'ACTIF', after: 'INACTIF' } } : {}),
-          ...(a.end.length > 0 ? { attachmentsEnded: a.end.map((e) => e.structureRef) } : {}),
-          reason: 'absent',
-        }),
-        runId,
-      })),
-    );
+    // audited through the run's rows (the journal's), as the writer's accounts are
     for (const a of chunk)
       journal.account({
         login: a.login,

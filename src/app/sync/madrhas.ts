@@ -1,3 +1,4 @@
+import { RUN_CHANGES_KEY } from '../../domain/audit-chain.js';
 import { ALL } from '../../domain/departement.js';
 import { hash64 } from '../../domain/hash64.js';
 import { deactivationLimit, MADRHAS_COLUMNS, personalFingerprint } from '../../domain/madrhas.js';
@@ -222,9 +223,10 @@ async function runSync(
         startedAt: uc.now,
       });
       // a run that writes keeps its before-images (sync/runs.ts), for `sync show` and `sync revert`
-      const journal = o.dryRun
-        ? (o.journal ?? NO_JOURNAL)
-        : journals(o.journal ?? NO_JOURNAL, new RunJournal(uc.trx, runId));
+      const runJournal = o.dryRun ? null : new RunJournal(uc.trx, runId);
+      const journal = runJournal
+        ? journals(o.journal ?? NO_JOURNAL, runJournal)
+        : (o.journal ?? NO_JOURNAL);
       await o.hooks?.begin?.(uc, {
         id: runId,
         scope,
@@ -348,6 +350,8 @@ async function runSync(
           mode: o.mode,
           ...counts,
           ...o.hooks?.audit,
+          // the accounts' changes are audited through the run's rows (issue 16 point 9)
+          ...(runJournal ? { [RUN_CHANGES_KEY]: runJournal.written() } : {}),
         },
         runId,
       );

@@ -1,3 +1,4 @@
+import { RunDigest, type RunChangesDigest } from '../../domain/audit-chain.js';
 import { scopeWithin, ALL, type Scope } from '../../domain/departement.js';
 import { NotFoundError } from '../../errors.js';
 import * as accounts from '../../db/account.repository.js';
@@ -172,9 +173,14 @@ export function readImages(
 
 // ---- where a run's changes go -------------------------------------------------------------------
 
-/** A run's before-images, written as run_change rows when flushed (or when a chunk fills). */
+/**
+ * A run's before-images, written as run_change rows when flushed (or when a chunk fills). The
+ * rows written are hashed as they go (`digest`, in id order): the run's audit entry carries it,
+ * and so audits them (issue 16 point 9; `audit verify` recomputes it).
+ */
 export class RunChanges {
   private pending: runs.RunChangeValues[] = [];
+  private readonly digest = new RunDigest();
 
   constructor(
     private readonly db: Db,
@@ -196,6 +202,12 @@ export class RunChanges {
     const rows = this.pending;
     this.pending = [];
     await runs.insertRunChanges(this.db, rows);
+    for (const r of rows) this.digest.add(r[1], r[2], r[3], r[4]);
+  }
+
+  /** The rows written so far, counted and hashed: what the run's audit entry carries. */
+  written(): RunChangesDigest {
+    return this.digest.result();
   }
 
   discard(): void {
@@ -227,6 +239,11 @@ export class RunJournal implements SyncJournal {
 
   discard(): void {
     this.changes.discard();
+  }
+
+  /** What the run's audit entry carries of its rows (`RUN_CHANGES_KEY`). */
+  written(): RunChangesDigest {
+    return this.changes.written();
   }
 }
 

@@ -1,5 +1,4 @@
 import { searchKey } from '../../domain/account.js';
-import type { AuditFields } from '../../domain/audit-chain.js';
 import type { AttachmentStatus } from '../../domain/enums.js';
 import { baseGpStructures, decodeBase, encodeBase } from '../../domain/merge.js';
 import {
@@ -14,11 +13,10 @@ import {
 import { composeMail, NOREPLY } from '../mail.js';
 import * as accounts from '../../db/account.repository.js';
 import * as attachments from '../../db/attachment.repository.js';
-import * as audit from '../../db/audit.repository.js';
 import * as notifications from '../../db/notification.repository.js';
 import * as sync from '../../db/sync.repository.js';
 import { NO_JOURNAL, type AccountChange, type SyncJournal } from './journal.js';
-import { auditChanges, changeOf, createdChange, describe } from './records.js';
+import { changeOf, createdChange } from './records.js';
 import type { SyncSummary } from './summary.js';
 import type { NewNotification } from '../../db/schema.js';
 import type { UseCase } from '../use-case.js';
@@ -27,8 +25,8 @@ const CHUNK = 1000;
 
 /**
  * The writing half of `sync madrhas` (sync/madrhas.ts): the plan of each account, a chunk of
- * logins at a time (from the stream or the stage), written with one audit entry per changed
- * account; then the accounts full mode deactivates.
+ * logins at a time (from the stream or the stage), each changed account journaled (its run_change
+ * row, which the run's audit entry covers: issue 16 point 9); then the accounts full mode deactivates.
  */
 /** One account's rows → its personal data and its wanted attachments (one per structure). */
 function wantedOf(
@@ -120,13 +118,12 @@ export class Writer {
     groups: readonly AccountGroup[],
     current: Map<string, CurrentAccount>,
   ): Promise<void> {
-    const { uc, summary, refOf, runId } = this;
+    const { uc, summary, refOf } = this;
     const at = uc.now;
     const held = await sync.attachmentsOfAccounts(
       uc.trx,
       groups.flatMap((g) => current.get(g.login)?.id ?? []),
     );
-    const audits: Omit<AuditFields, 'seq'>[] = [];
     const newAccounts: {
       row: sync.StagedRow;
       wanted: WantedAttachment[];
@@ -208,15 +205,6 @@ export class Writer {
       else summary.updated++;
       // written: its digest is its rows' now, or none (the digest triggers stand aside while the sync writes)
       if (record !== (account.syncDigest ?? null)) digests.push([record, account.id]);
-      audits.push({
-        at,
-        actor: uc.actor.login,
-        action: 'sync.account.update',
-        target: `account:${account.login}`,
-        outcome: 'OK',
-        changes: JSON.stringify(auditChanges(plan)),
-        runId,
-      });
     }
 
     if (newAccounts.length > 0) {
@@ -253,22 +241,6 @@ export class Writer {
             { accountId, w, entry },
           );
         summary.created++;
-        audits.push({
-          at,
-          actor: uc.actor.login,
-          action: 'sync.account.create',
-          target: `account:${r.login}`,
-          outcome: 'OK',
-          changes: JSON.stringify({
-            status: r.accountStatus,
-            lastName: r.lastName,
-            firstName: r.firstName,
-            email: r.email,
-            phone: r.phone,
-            attachmentsAdded: wanted.map(describe),
-          }),
-          runId,
-        });
       });
       if (this.credentials)
         await notifications.insertNotifications(
@@ -279,7 +251,6 @@ export class Writer {
     await insertAttachments(uc, newAttachments, summary);
     if (digests.length > 0) await sync.setDigests(uc.trx, digests);
     if (bases.length > 0) await sync.setBases(uc.trx, bases);
-    if (audits.length > 0) await audit.appendAudit(uc.trx, audits);
     for (const e of entries) if (!this.waiting.has(e)) this.journal.account(e);
     await this.journal.flush();
   }
