@@ -125,7 +125,7 @@ describe.each(DIALECTS)('sync plans, four eyes, --check, credentials (%s)', HEAV
     expect(planned.stdout).toContain('Plan de madrhas.csv : 4 comptes modifiés (mode full, par');
     for (const line of planned.stdout.split('\n')) expect([...line].length).toBeLessThanOrEqual(80);
     // each structure named by its reference and its raison sociale
-    expect(planned.stdout).toMatch(/^SIRET:21640445900010  COMMUNE DE PAU$/m);
+    expect(planned.stdout).toMatch(/^SIRET:21640445900010 {2}COMMUNE DE PAU$/m);
     expect(planned.stdout).toMatch(new RegExp(`^  \\+ ${PAULINE} : créé, DUFOUR Pauline`, 'm'));
     expect(fs.statSync(out).mode & 0o777).toBe(0o600);
     expect(fs.readdirSync(fresh.dir).filter((f) => f.includes('.part'))).toEqual([]);
