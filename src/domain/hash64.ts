@@ -120,9 +120,12 @@ export class DigestIndex {
     return this.slots.length / DigestIndex.STRIDE;
   }
 
-  /** `fresh`: recorded against the directory as it is now (no need to check it again). */
-  set(digestHex: string, accountId: number, fresh = false): void {
-    const [a, b] = asKey(...fromHex(digestHex));
+  /**
+   * `fresh`: recorded against the directory as it is now (no need to check it again). The digest's
+   * 16 hexadecimal digits stand at `from` in `digestHex` (a larger text read in place).
+   */
+  set(digestHex: string, accountId: number, fresh = false, from = 0): void {
+    const [a, b] = asKey(...fromHex(digestHex, from));
     const at = DigestIndex.STRIDE * this.find(a, b);
     if (this.slots[at] !== 0 || this.slots[at + 1] !== 0) {
       this.slots[at + 2] = DigestIndex.AMBIGUOUS;
@@ -169,9 +172,9 @@ export class DigestIndex {
 /** A digest as a key, never (0, 0): that marks an empty slot. */
 const asKey = (a: number, b: number): [number, number] => (a === 0 && b === 0 ? [0, 1] : [a, b]);
 
-/** The two halves of a digest's 16 hexadecimal digits (what follows them is ignored). */
-export function fromHex(hex: string): [number, number] {
-  return [hexWord(hex, 0), hexWord(hex, 8)];
+/** The two halves of a digest's 16 hexadecimal digits from `at` (what follows them is ignored). */
+export function fromHex(hex: string, at = 0): [number, number] {
+  return [hexWord(hex, at), hexWord(hex, at + 8)];
 }
 
 function hexWord(hex: string, at: number): number {
