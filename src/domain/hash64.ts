@@ -97,8 +97,9 @@ function fmix(h: number): number {
 }
 
 /**
- * Digest → account id, for every account that has one, in one typed array (12 bytes a slot,
- * 10 to 20 MB for a million accounts, none of it for the collector to walk). The digest covers
+ * Digest → account id, for every account that has one, in one typed array (12 bytes a slot, a
+ * slot for every 0.7 entry: 14 MB for 800,000 accounts, none of it for the collector to walk; a
+ * power of two would have been 25 MB there). The digest covers
  * the account's rows, login included, so it names its account; two accounts of one digest make
  * it ambiguous (`find` then answers null: the account is planned again).
  */
@@ -111,8 +112,7 @@ export class DigestIndex {
 
   /** `expected`: about how many entries are coming (sized once, not doubled on the way). */
   constructor(expected = 0) {
-    let n = 1024;
-    while (n * 0.7 < expected) n *= 2;
+    const n = Math.max(1024, Math.ceil(expected / 0.7));
     this.slots = new Uint32Array(DigestIndex.STRIDE * n);
   }
 
@@ -148,10 +148,13 @@ export class DigestIndex {
     return v >= DigestIndex.FRESH ? -(v - DigestIndex.FRESH) : v;
   }
 
-  /** The slot of key (a, b), or the empty slot where it would go. */
+  /**
+   * The slot of key (a, b), or the empty slot where it would go: probing from the slot that
+   * scales the key's 32 bits to the capacity (any capacity, not only a power of two).
+   */
   private find(a: number, b: number): number {
     const n = this.capacity;
-    for (let i = (a ^ b) & (n - 1); ; i = (i + 1) & (n - 1)) {
+    for (let i = Math.floor((((a ^ b) >>> 0) * n) / 0x100000000); ; i = i + 1 === n ? 0 : i + 1) {
       const x = this.slots[DigestIndex.STRIDE * i]!;
       const y = this.slots[DigestIndex.STRIDE * i + 1]!;
       if ((x === 0 && y === 0) || (x === a && y === b)) return i;
