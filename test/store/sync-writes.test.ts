@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/schema.js';
 import { deferIndexes, suspendDigestTriggers } from '../../src/db/bulk-load.js';
 import type { Store } from '../../src/db/store.js';
-import { eachAccount } from '../../src/db/sync.repository.js';
+import { eachAccount, principalManagers } from '../../src/db/sync.repository.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';
 import { addAccount, addAttachment, addStructure } from './support/seed.js';
 
@@ -158,5 +158,19 @@ describe.each(DIALECTS)('the sync’s way of writing (%s)', (dialect) => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(seen).toHaveLength(Number(total.n));
+  });
+  it('the store’s GPs as the sync reads them: structure → account, validated GPs only', async () => {
+    const other = await addAccount(store.db, 'paul.martin@mairie-pau.fr');
+    const second = await addStructure(store.db, '21640102400014', '64000');
+    const third = await addStructure(store.db, '21640024200012', '64000');
+    await addAttachment(store.db, account, structure, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
+    await addAttachment(store.db, other, second, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
+    await addAttachment(store.db, account, third, 'UTILISATEUR', 'VALIDEE');
+    expect(await principalManagers(store.db)).toEqual(
+      new Map([
+        [structure, account],
+        [second, other],
+      ]),
+    );
   });
 });
