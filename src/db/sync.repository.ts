@@ -522,49 +522,62 @@ export async function loginsOf(
   return out;
 }
 
-/** Structure id → account id of its validated principal manager. */
+/**
+ * Structure id → account id of its validated principal manager: one packed text, its numbers read
+ * in place (130,000 GPs were as many arrays from the driver, garbage as soon as the map was made).
+ */
 export async function principalManagers(db: Db): Promise<Map<number, number>> {
-  const rows = await rawRows(
-    db,
-    "select structure_id, account_id from attachment where status = 'VALIDEE' and role = 'GESTIONNAIRE_PRINCIPAL'",
-    [],
-  );
-  return new Map(rows.map((r) => [r[0] as number, r[1] as number]));
-}
-
-/** A page of accounts for the streamed sync (`accountsAfter`), in columns. */
-export interface AccountPage {
-  ids: number[];
-  /** Its sync digest ('' when none). */
-  digests: string[];
-  /** 1 for an active MADRHAS account (full mode may deactivate it). */
-  active: number[];
-  /** The page's greatest id (0 when empty). */
-  last: number;
-}
-
-/** Every account with an id past `afterId`, up to `limit` of them, as one packed text: one pass over the table. */
-export async function accountsAfter(db: Db, afterId: number, limit: number): Promise<AccountPage> {
   const text = await packedText(
     db,
-    ['id', 'sync_digest', "case when source = 'MADRHAS' and status = 'ACTIF' then 1 else 0 end"],
-    '(select id, sync_digest, source, status from account where id > ? order by id limit ?) a',
-    [afterId, limit],
+    ['structure_id', 'account_id'],
+    "attachment where status = 'VALIDEE' and role = 'GESTIONNAIRE_PRINCIPAL'",
   );
-  const page: AccountPage = { ids: [], digests: [], active: [], last: 0 };
-  for (let at = 0; at < text.length;) {
-    const a = text.indexOf('\u001f', at);
-    const b = text.indexOf('\u001f', a + 1);
-    let end = text.indexOf('\u001e', b + 1);
-    if (end < 0) end = text.length;
-    const id = Number(text.slice(at, a));
-    page.ids.push(id);
-    page.digests.push(text.slice(a + 1, b));
-    page.active.push(text.charCodeAt(b + 1) === 49 ? 1 : 0);
-    if (id > page.last) page.last = id;
-    at = end + 1;
+  const out = new Map<number, number>();
+  // each row: digits, U+001F, digits, then U+001E or the end
+  for (let at = 0; at < text.length; at++) {
+    let structureId = 0;
+    for (; text.charCodeAt(at) !== 31; at++)
+      structureId = structureId * 10 + text.charCodeAt(at) - 48;
+    let accountId = 0;
+    for (at++; at < text.length && text.charCodeAt(at) !== 30; at++)
+      accountId = accountId * 10 + text.charCodeAt(at) - 48;
+    out.set(structureId, accountId);
   }
-  return page;
+  return out;
+}
+
+/**
+ * Every account, in pages of `page` by id, for the streamed sync: `each` gets its id, whether it
+ * is an active MADRHAS account (full mode may deactivate it), and where its sync digest stands in
+ * `text` (`digestAt` = `digestEnd` when it has none). One packed text a page, read in place: no
+ * string or array per account, 800,000 of which were a third of an unchanged re-sync's time.
+ */
+export async function eachAccount(
+  db: Db,
+  each: (id: number, active: boolean, text: string, digestAt: number, digestEnd: number) => void,
+  page = 100_000,
+): Promise<void> {
+  for (let after = 0; ;) {
+    const text = await packedText(
+      db,
+      ['id', "case when source = 'MADRHAS' and status = 'ACTIF' then 1 else 0 end", 'sync_digest'],
+      '(select id, sync_digest, source, status from account where id > ? order by id limit ?) a',
+      [after, page],
+    );
+    if (text === '') return;
+    for (let at = 0; at < text.length;) {
+      let id = 0;
+      let c = text.charCodeAt(at);
+      for (; c !== 31; c = text.charCodeAt(++at)) id = id * 10 + c - 48;
+      const active = text.charCodeAt(at + 1) === 49;
+      const digestAt = at + 3;
+      let end = text.indexOf('\u001e', digestAt);
+      if (end < 0) end = text.length;
+      each(id, active, text, digestAt, end);
+      if (id > after) after = id;
+      at = end + 1;
+    }
+  }
 }
 
 /** The directory's revision (migration 0004). */

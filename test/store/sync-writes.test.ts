@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/schema.js';
 import { deferIndexes, suspendDigestTriggers } from '../../src/db/bulk-load.js';
 import type { Store } from '../../src/db/store.js';
+import { eachAccount, principalManagers } from '../../src/db/sync.repository.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';
 import { addAccount, addAttachment, addStructure } from './support/seed.js';
 
@@ -131,5 +132,45 @@ describe.each(DIALECTS)('the sync’s way of writing (%s)', (dialect) => {
       );
     });
     expect(await indexes(store.db, dialect)).toEqual(DEFERRED);
+  });
+  it('the streamed sync reads every account, page by page, with its digest in place and whether full mode may deactivate it', async () => {
+    const madrhas = await addAccount(store.db, 'paul.martin@mairie-pau.fr');
+    const plain = await addAccount(store.db, 'anne.petit@mairie-pau.fr');
+    await store.db
+      .updateTable('account')
+      .set({ source: 'MADRHAS', syncDigest: '0123456789abcdefstamp' })
+      .where('id', '=', madrhas)
+      .execute();
+    const seen: [number, boolean, string][] = [];
+    // a page of two: the accounts span two pages, and a third comes back empty
+    await eachAccount(
+      store.db,
+      (id, active, text, at, end) => seen.push([id, active, text.slice(at, end)]),
+      2,
+    );
+    expect(seen.filter(([id]) => [account, madrhas, plain].includes(id))).toEqual([
+      [account, false, 'abcdef0123456789'],
+      [madrhas, true, '0123456789abcdefstamp'],
+      [plain, false, ''],
+    ]);
+    const total = await store.db
+      .selectFrom('account')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(seen).toHaveLength(Number(total.n));
+  });
+  it('the store’s GPs as the sync reads them: structure → account, validated GPs only', async () => {
+    const other = await addAccount(store.db, 'paul.martin@mairie-pau.fr');
+    const second = await addStructure(store.db, '21640102400014', '64000');
+    const third = await addStructure(store.db, '21640024200012', '64000');
+    await addAttachment(store.db, account, structure, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
+    await addAttachment(store.db, other, second, 'GESTIONNAIRE_PRINCIPAL', 'VALIDEE');
+    await addAttachment(store.db, account, third, 'UTILISATEUR', 'VALIDEE');
+    expect(await principalManagers(store.db)).toEqual(
+      new Map([
+        [structure, account],
+        [second, other],
+      ]),
+    );
   });
 });

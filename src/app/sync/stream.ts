@@ -126,24 +126,15 @@ export async function streamFile(
   const candidates = new Uint8Array(maxId + 1);
   let active = 0;
   const digests = new DigestIndex(maxId);
-  for (let after = 0; ;) {
-    const page = await sync.accountsAfter(uc.trx, after, 100_000);
-    if (page.ids.length === 0) break;
-    page.ids.forEach((id, i) => {
-      const digest = page.digests[i]!;
-      if (digest !== '')
-        digests.set(
-          digest,
-          id,
-          digest.length === 16 + input.stamp.length && digest.endsWith(input.stamp),
-        );
-      if (page.active[i] === 1) {
-        candidates[id] = 1;
-        active++;
-      }
-    });
-    after = page.last;
-  }
+  const { stamp } = input;
+  await sync.eachAccount(uc.trx, (id, isActive, text, at, end) => {
+    if (end > at)
+      digests.set(text, id, end - at === 16 + stamp.length && text.startsWith(stamp, at + 16), at);
+    if (isActive) {
+      candidates[id] = 1;
+      active++;
+    }
+  });
   const reader = await readerOf(input.source);
   await run(uc, input, reader as Reader<{ line: number }>, listed, digests);
   const unlisted: number[] = [];
