@@ -22,9 +22,10 @@ import { readImages, type AccountAfter, type AccountBefore } from './runs.js';
  * - accounts it created are deleted as `account delete` does, unless used since;
  * - a structure's validated GP is taken away only if the revert gives back the one it had.
  *
- * Service links: the images hold the live service ids an attachment had, not their statuses.
- * A link the attachment still has keeps its status as it is now; one the run removed comes back
- * VALIDEE (the status the sync gives the links it writes).
+ * Service links: the images hold the live service ids an attachment had and the status of those
+ * not VALIDEE (`links`): they come back with it (a link whose status changed since the run
+ * stays as it is). A run recorded before the images held it gives none: its links come back
+ * VALIDEE, the status the sync gives the links it writes.
  */
 
 const SCOPED = new Set<string>(SCOPE_STATUSES);
@@ -43,8 +44,14 @@ interface Waiting {
   attachment: HeldAttachment;
   structure: string;
   set: AttachmentUpdate;
-  services: number[] | null;
+  services: Links | null;
   now: unknown;
+}
+
+/** The services an attachment takes back, with the status of those not VALIDEE. */
+interface Links {
+  ids: number[];
+  statuses: Record<number, string> | undefined;
 }
 
 /** What a chunk decided, written at its end. */
@@ -154,7 +161,7 @@ export class AccountReverter {
   }
 
   /** An attachment given other values: written at the chunk's end, its state followed now. */
-  private update(a: HeldAttachment, set: AttachmentUpdate, services: number[] | null, w: Writes) {
+  private update(a: HeldAttachment, set: AttachmentUpdate, services: Links | null, w: Writes) {
     if (Object.keys(set).length > 0) {
       w.attachments.push({ id: a.id, set: { ...set, updatedAt: this.f.uc.now } });
       a.role = (set.role as string | undefined) ?? a.role;
@@ -163,10 +170,12 @@ export class AccountReverter {
     }
     if (services === null) return;
     w.linked.push(a.id);
-    const keep = new Set(services);
-    for (const s of services) {
+    const keep = new Set(services.ids);
+    for (const s of services.ids) {
+      // the run wrote its links VALIDEE: one with another status now was changed since, and stays
       const now = a.links.get(s);
-      w.links.push([a.id, s, now === undefined || now === 'SUPPRIMEE' ? 'VALIDEE' : now]);
+      const changed = now !== undefined && now !== 'VALIDEE' && now !== 'SUPPRIMEE';
+      w.links.push([a.id, s, changed ? now : (services.statuses?.[s] ?? 'VALIDEE')]);
     }
     // a link ended before (SUPPRIMEE) and not given back stays as history
     for (const [s, status] of a.links)
@@ -253,9 +262,10 @@ export class AccountReverter {
             now: curRecord[k],
           });
       }
-      let services: number[] | null = null;
+      let services: Links | null = null;
       if (a.services !== null && was.services !== undefined) {
-        if (same(cur.services, sorted(a.services))) services = sorted(was.services);
+        if (same(cur.services, sorted(a.services)))
+          services = { ids: sorted(was.services), statuses: was.links };
         else if (!same(cur.services, sorted(was.services)))
           f.conflict({
             target,

@@ -30,6 +30,8 @@ export interface AttachmentBefore {
   dateEnd?: string | null;
   /** Live service ids; empty: the whole structure (absent for an ended attachment: untouched). */
   services?: number[];
+  /** The live links not VALIDEE, their status by service id (absent: all VALIDEE). */
+  links?: Record<number, string>;
 }
 
 /** An account's values before the run (null in the row: the run created it). */
@@ -134,6 +136,7 @@ export function accountImages(c: AccountChange): {
         dateStart: a.before.dateStart,
         dateEnd: a.before.dateEnd,
         services: a.before.services,
+        ...(a.before.links ? { links: a.before.links } : {}),
       })),
       ended: ended.map((e) => ({
         id: e.id,
