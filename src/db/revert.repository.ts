@@ -1,4 +1,4 @@
-import { SCOPE_STATUSES } from '../domain/rights.js';
+import { SCOPE_STATUSES, type Target } from '../domain/rights.js';
 import { copyRows } from './bulk-load.js';
 import type { AccountRow, AttachmentUpdate, Db, StructureRow } from './schema.js';
 
@@ -28,6 +28,48 @@ export async function accountsByLogin(
       .where('login', 'in', slice)
       .execute())
       out.set(a.login, a);
+  });
+  return out;
+}
+
+/** What the rights module needs of each of these accounts as a target (account.repository `accountTarget`, in bulk). */
+export async function accountTargets(
+  db: Db,
+  accountIds: readonly number[],
+): Promise<Map<number, Extract<Target, { kind: 'account' }>>> {
+  const out = new Map<number, Extract<Target, { kind: 'account' }>>();
+  for (const id of accountIds)
+    out.set(id, { kind: 'account', id, departements: [], structureIds: [], scope: null });
+  const counted = new Set<string>(SCOPE_STATUSES);
+  await eachSlice(accountIds, async (slice) => {
+    const rows = await db
+      .selectFrom('attachment')
+      .innerJoin('structure', 'structure.id', 'attachment.structureId')
+      .select([
+        'attachment.accountId',
+        'structure.id',
+        'structure.departement',
+        'attachment.status',
+      ])
+      .where('attachment.accountId', 'in', slice)
+      .where('attachment.status', '!=', 'REFUSEE')
+      .execute();
+    for (const r of rows) {
+      const t = out.get(r.accountId)!;
+      if (counted.has(r.status) && !t.departements.includes(r.departement))
+        t.departements.push(r.departement);
+      if (!t.structureIds.includes(r.id)) t.structureIds.push(r.id);
+    }
+    const scopes = await db
+      .selectFrom('correspondentScope')
+      .select(['accountId', 'departement'])
+      .where('accountId', 'in', slice)
+      .orderBy('departement')
+      .execute();
+    for (const r of scopes) {
+      const t = out.get(r.accountId)!;
+      t.scope = [...(t.scope ?? []), r.departement];
+    }
   });
   return out;
 }

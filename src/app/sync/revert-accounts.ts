@@ -1,7 +1,6 @@
 import { searchKey } from '../../domain/account.js';
 import { ALL } from '../../domain/departement.js';
 import { SCOPE_STATUSES } from '../../domain/rights.js';
-import * as accounts from '../../db/account.repository.js';
 import * as changes from '../../db/run-change.repository.js';
 import * as reads from '../../db/revert.repository.js';
 import type { HeldAttachment } from '../../db/revert.repository.js';
@@ -130,12 +129,21 @@ export class AccountReverter {
     const created = idsOf((i) => i.before === null);
     this.inUse = await reads.accountsInUse(trx, created);
     this.pending = await reads.pendingCredentials(trx, created);
+    // the whole country: every account is in scope (SPEC 6), no need to load where they are
+    const targets = this.f.uc.actor.scope?.includes(ALL)
+      ? null
+      : await reads.accountTargets(
+          trx,
+          idsOf(() => true),
+        );
     this.w = new Writes();
     for (const i of items) {
       const account = found.get(i.login);
       if (!account) this.f.conflict({ target: i.target, field: 'account', reason: 'gone' });
       else {
-        await this.reachable(account, i.target);
+        const t = targets?.get(account.id);
+        if (t && !this.f.uc.allows('sync.revert', t))
+          this.f.uc.authorize('sync.revert', t, i.target);
         if (i.before === null) this.deleteCreated(i.target, account, i.after);
         else this.revertAccount(i.target, account, i.before, i.after);
       }
@@ -150,14 +158,6 @@ export class AccountReverter {
     await reads.replaceLinks(trx, w.linked, w.links);
     await reads.updateAlike(trx, 'account', w.accounts);
     await reads.deleteAccounts(trx, w.deleted, now);
-  }
-
-  private async reachable(account: AccountRow, target: string): Promise<void> {
-    const { uc } = this.f;
-    // the whole country: every account is in scope (SPEC 6), no need to load where it is
-    if (uc.actor.scope?.includes(ALL)) return;
-    const t = await accounts.accountTarget(uc.trx, account);
-    if (!uc.allows('sync.revert', t)) uc.authorize('sync.revert', t, target);
   }
 
   /** An attachment given other values: written at the chunk's end, its state followed now. */
