@@ -27,6 +27,11 @@ export type { RevertConflict, RevertSummary } from './revert-frame.js';
  * Rights: a correspondent who may see the run (its actor's scope within theirs) and whose scope
  * covers every account and existing structure it changes (domain/rights.ts), else 4. A run is
  * reverted once (6); a revert itself is not reverted (6): syncing the file again redoes the run.
+ *
+ * Here: the use case and the loop over the run's changes, a chunk at a time; each chunk's
+ * accounts go to revert-accounts.ts, its structures and services to revert-structures.ts, which
+ * read the chunk's state in a few queries, decide target by target and write in bulk
+ * (revert-frame.ts: what they share).
  */
 
 export const REVERT_KIND = 'sync.revert';
