@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { editAccount } from '../../src/app/accounts.js';
+import { createAccount, editAccount } from '../../src/app/accounts.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import { revertRun } from '../../src/app/sync/revert.js';
 import type { Store } from '../../src/db/store.js';
+import { ForbiddenError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
 import { storeWithDirectory } from './support/directory-store.js';
@@ -43,7 +44,7 @@ describe.each(DIALECTS)('sync revert by chunks (%s)', (dialect) => {
     await fresh.cleanup();
   });
 
-  const sync = async (name: string, lines: string[]) => {
+  const sync = async (name: string, lines: string[], as = CORR) => {
     const file = path.join(fresh.dir, name);
     fs.writeFileSync(file, [HEADER, ...lines, ''].join('\r\n'));
     const o: SyncOptions = {
@@ -55,7 +56,7 @@ describe.each(DIALECTS)('sync revert by chunks (%s)', (dialect) => {
       maxDeactivations: '100%',
       lang: 'fr',
     };
-    await syncMadrhas(store, CORR, o);
+    await syncMadrhas(store, as, o);
     const run = await store.db
       .selectFrom('run')
       .select('id')
@@ -153,5 +154,27 @@ describe.each(DIALECTS)('sync revert by chunks (%s)', (dialect) => {
     const reverted = await revertRun(store, CORR, run, { dryRun: false });
     expect(reverted.conflicts).toEqual([]);
     expect(await tables(store.db)).toEqual(before);
+  });
+
+  it('a département correspondent may not revert an account now outside its scope (4)', async () => {
+    const corr40 = 'corr.landes@dgfip.finances.gouv.fr';
+    const dan = 'dan@mont-de-marsan.fr';
+    await createAccount(store, CORR, {
+      login: corr40,
+      data: { email: corr40, lastName: 'LANDES', firstName: 'Luc' },
+      scope: ['40'],
+    });
+    const run = await sync('run.csv', [row(dan, 'DAN', MONT, '', USER)], corr40);
+    // since the run, Dan (the store's only attachment) works in Pau (64) only
+    const pau = await store.db
+      .selectFrom('structure')
+      .select('id')
+      .where('identifier', '=', PAU)
+      .executeTakeFirstOrThrow();
+    await store.db.updateTable('attachment').set({ structureId: pau.id }).execute();
+    await expect(revertRun(store, corr40, run, { dryRun: false })).rejects.toBeInstanceOf(
+      ForbiddenError,
+    );
+    expect(await revertRun(store, CORR, run, { dryRun: false })).toMatchObject({ deleted: 1 });
   });
 });
