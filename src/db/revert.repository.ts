@@ -1,6 +1,7 @@
 import { SCOPE_STATUSES, type Target } from '../domain/rights.js';
-import { copyRows } from './bulk-load.js';
+import { copyRows, prepared } from './bulk-load.js';
 import type { AccountRow, AttachmentUpdate, Db, StructureRow } from './schema.js';
+import { rawSqlite } from './store.js';
 
 /**
  * `sync revert`'s reads and writes a chunk of targets at a time (app/sync/revert-*.ts): the
@@ -220,12 +221,27 @@ export async function deleteAccounts(db: Db, ids: readonly number[], at: string)
   });
 }
 
-/** Updates rows of `table` by id, one statement for all the rows that take the same values. */
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Updates rows of `table` by id. SQLite: one prepared statement per set of columns, run per row
+ * (in-process: no SQL to build nor parse per row). PostgreSQL: one statement for all the rows
+ * that take the same values.
+ */
 export async function updateAlike(
   db: Db,
   table: 'account' | 'attachment',
   updates: readonly { id: number; set: Record<string, unknown> }[],
 ): Promise<void> {
+  const sqlite = rawSqlite(db);
+  if (sqlite) {
+    for (const { id, set } of updates) {
+      const keys = Object.keys(set);
+      const text = `update ${table} set ${keys.map((k) => `${snake(k)} = ?`).join(', ')} where id = ?`;
+      prepared(sqlite, text).run(...keys.map((k) => set[k] ?? null), id);
+    }
+    return;
+  }
   const groups = new Map<string, { set: Record<string, unknown>; ids: number[] }>();
   for (const u of updates) {
     const key = JSON.stringify(u.set);
