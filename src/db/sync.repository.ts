@@ -318,10 +318,11 @@ export async function attachmentsOfAccounts(
     .where('status', 'in', ['EN_COURS_DE_VALIDATION', 'VALIDEE', 'DESACTIVEE'])
     .execute();
   const services = new Map<number, number[]>();
+  const statuses = new Map<number, Record<number, string>>();
   if (rows.length > 0) {
     const links = await db
       .selectFrom('attachmentService')
-      .select(['attachmentId', 'serviceId'])
+      .select(['attachmentId', 'serviceId', 'status'])
       .where(
         'attachmentId',
         'in',
@@ -329,14 +330,19 @@ export async function attachmentsOfAccounts(
       )
       .where('status', '<>', 'SUPPRIMEE')
       .execute();
-    for (const l of links)
+    for (const l of links) {
       services.set(l.attachmentId, [...(services.get(l.attachmentId) ?? []), l.serviceId]);
+      if (l.status !== 'VALIDEE')
+        statuses.set(l.attachmentId, { ...statuses.get(l.attachmentId), [l.serviceId]: l.status });
+    }
   }
-  for (const { accountId, ...a } of rows)
+  for (const { accountId, ...a } of rows) {
+    const links = statuses.get(a.id);
     out.set(accountId, [
       ...(out.get(accountId) ?? []),
-      { ...a, services: services.get(a.id) ?? [] },
+      { ...a, services: services.get(a.id) ?? [], ...(links ? { links } : {}) },
     ]);
+  }
   return out;
 }
 

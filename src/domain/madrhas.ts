@@ -258,6 +258,8 @@ export interface CurrentAttachment {
   dateEnd: string | null;
   /** Live service ids; empty: the whole structure. */
   services: number[];
+  /** The live links not VALIDEE, their status by service id (absent: all VALIDEE); `sync revert` gives them back. */
+  links?: Record<number, string>;
 }
 
 /** One account's wanted attachment, from its rows for one structure. */

@@ -170,9 +170,13 @@ export function renderList(
   bold: (s: string) => string = (s) => s,
 ): string[] {
   const cellLines = (c: ListColumn, text: string) => (c.lines ? text.split('\n') : [text]);
-  const content = columns.map((c, i) =>
-    Math.max(0, ...rows.flatMap((r) => cellLines(c, r[i] ?? '').map((l) => textWidth(l)))),
-  );
+  // a loop, not Math.max(...): a list of 130,000 rows (a revert's conflicts) overflows the stack
+  const content = columns.map((c, i) => {
+    let max = 0;
+    for (const r of rows)
+      for (const l of cellLines(c, r[i] ?? '')) max = Math.max(max, textWidth(l));
+    return max;
+  });
   const natural = columns.map((c, i) => Math.max(textWidth(c.head), content[i]!));
   const { shown, widths } = fitColumns(columns, natural, width, wide, content);
   const line = (cells: string[]) =>

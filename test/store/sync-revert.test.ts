@@ -13,6 +13,7 @@ import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.j
 import { testClock } from '../helpers/clock.js';
 import { expectKey } from './support/seed.js';
 import { storeWithDirectory } from './support/directory-store.js';
+import { HEADER, row, tables } from './support/revert-fixture.js';
 
 /**
  * `sync revert` (SPEC 8.1 "Runs", issue 16 point 5): a sync's before-images put back what it
@@ -40,33 +41,6 @@ const EVE = 'eve@mairie-pau.fr';
 const NOW = '2025-03-10T09:30:00.000Z';
 const LATER = '2025-04-01T08:00:00.000Z';
 const EVEN_LATER = '2025-04-02T08:00:00.000Z';
-
-const HEADER =
-  'IDENTIFIANT_CONNEXION;CIVILITE;NOM;PRENOM;COURRIEL_CONTACT;TELEPHONE;TYPE_IDENTIFIANT_STRUCTURE;IDENTIFIANT_STRUCTURE;CODE_SERVICE;ROLE;DATE_DEBUT;DATE_FIN;STATUT_COMPTE';
-const row = (
-  login: string,
-  nom: string,
-  structure: string,
-  service: string,
-  role: string,
-  statut = 'ACTIF',
-  fin = '',
-) =>
-  [
-    login,
-    'Mme',
-    nom,
-    'Prénom',
-    login,
-    '',
-    'SIRET',
-    structure,
-    service,
-    role,
-    '01/01/2024',
-    fin,
-    statut,
-  ].join(';');
 
 /** The store before the run: five MADRHAS accounts. */
 const BASE = [
@@ -193,72 +167,7 @@ describe.each(DIALECTS)('sync revert (%s)', (dialect) => {
       .execute();
   }
 
-  /** What a revert must give back, table by table (audit, runs, mail and updated_at left out). */
-  const snapshot = async () => ({
-    accounts: await store.db
-      .selectFrom('account')
-      .select([
-        'login',
-        'status',
-        'source',
-        'title',
-        'lastName',
-        'firstName',
-        'email',
-        'phone',
-        'searchKey',
-        'completedAt',
-        'madrhasBase',
-      ])
-      .where('status', '<>', 'SUPPRIME')
-      .orderBy('login')
-      .execute(),
-    attachments: await store.db
-      .selectFrom('attachment')
-      .innerJoin('account', 'account.id', 'attachment.accountId')
-      .select([
-        'attachment.id',
-        'account.login',
-        'attachment.structureId',
-        'attachment.role',
-        'attachment.status',
-        'attachment.source',
-        'attachment.dateStart',
-        'attachment.dateEnd',
-        'attachment.decidedBy',
-      ])
-      .where('account.status', '<>', 'SUPPRIME')
-      .orderBy('attachment.id')
-      .execute(),
-    links: await store.db
-      .selectFrom('attachmentService')
-      .innerJoin('attachment', 'attachment.id', 'attachmentService.attachmentId')
-      .innerJoin('account', 'account.id', 'attachment.accountId')
-      .select([
-        'attachmentService.attachmentId',
-        'attachmentService.serviceId',
-        'attachmentService.status',
-      ])
-      .where('account.status', '<>', 'SUPPRIME')
-      .orderBy('attachmentService.attachmentId')
-      .orderBy('attachmentService.serviceId')
-      .execute(),
-    subscriptions: await store.db
-      .selectFrom('subscription')
-      .select([
-        'id',
-        'accountId',
-        'structureId',
-        'serviceId',
-        'space',
-        'mode',
-        'status',
-        'decidedBy',
-      ])
-      .orderBy('id')
-      .execute(),
-    habilitations: await store.db.selectFrom('habilitation').selectAll().orderBy('id').execute(),
-  });
+  const snapshot = () => tables(store.db);
 
   it('a sync that creates, updates, reactivates, deactivates and ends, then its revert: the store as before', async () => {
     await seed();

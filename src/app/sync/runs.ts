@@ -31,6 +31,8 @@ export interface AttachmentBefore {
   dateEnd?: string | null;
   /** Live service ids; empty: the whole structure (absent for an ended attachment: untouched). */
   services?: number[];
+  /** The live links not VALIDEE, their status by service id (absent: all VALIDEE). */
+  links?: Record<number, string>;
 }
 
 /** An account's values before the run (null in the row: the run created it). */
@@ -135,6 +137,7 @@ export function accountImages(c: AccountChange): {
         dateStart: a.before.dateStart,
         dateEnd: a.before.dateEnd,
         services: a.before.services,
+        ...(a.before.links ? { links: a.before.links } : {}),
       })),
       ended: ended.map((e) => ({
         id: e.id,
