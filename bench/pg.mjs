@@ -12,77 +12,29 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { N, ROOT, check, cli, data, initStore, timed } from './lib.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const GEN = path.join(ROOT, 'bench/gen.mjs');
-const DATA = path.join(ROOT, 'bench/data');
-const BIN = path.join(ROOT, 'bin/chorus-admin.js');
 const PG_SCRIPT = path.join(ROOT, 'scripts/test-postgres.sh');
-const CORR = 'bench@dgfip.finances.gouv.fr';
-const N = Number(process.env.BENCH_STRUCTURES ?? 130_000);
 const ROWS = Number(process.env.BENCH_PG_ROWS ?? 200_000);
 
-fs.mkdirSync(DATA, { recursive: true });
-
-/** Generates a data set once; the same arguments give the same bytes (bench/run.mjs's names). */
-function data(name, ...args) {
-  const file = path.join(DATA, name);
-  if (!fs.existsSync(file)) {
-    process.stderr.write(`generating ${name}…\n`);
-    const r = spawnSync(process.execPath, [GEN, ...args.map(String)], { maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`gen.mjs ${args.join(' ')} failed: ${r.stderr}`);
-    fs.writeFileSync(file, r.stdout);
-  }
-  return file;
-}
-
-/** One whole process: wall seconds, peak RSS in MB; throws unless it exits 0. */
-function timed(step, args) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const lines = r.stderr.trim().split('\n');
-  if (r.status !== 0)
-    throw new Error(`${step} exited ${r.status}: ${lines.slice(0, -1).join('\n').slice(0, 2000)}`);
-  return { seconds, rssMb: Number(lines.at(-1)) / 1024, stdout: r.stdout };
-}
-
-const cli = (db, ...args) => [BIN, '--db', db, '--as', CORR, ...args];
+/** One step as a whole process (bench/lib.mjs): wall seconds, peak RSS; throws unless it exits 0. */
+const step = (name, args) => check(name, timed(process.execPath, args));
 
 /** The same commands on one store, in order; returns their timings by name. */
 function runOn(db, files) {
-  timed('init', [
-    BIN,
-    '--db',
-    db,
-    'init',
-    '--correspondent',
-    CORR,
-    '--email',
-    CORR,
-    '--nom',
-    'BENCH',
-    '--prenom',
-    'Run',
-    '--scope',
-    '*',
-    '-q',
-  ]);
+  initStore(db);
   const out = {};
-  out.import = timed('structure import', cli(db, 'structure', 'import', files.annuaire, '-q'));
-  out.services = timed(
+  out.import = step('structure import', cli(db, 'structure', 'import', files.annuaire, '-q'));
+  out.services = step(
     'structure import-services',
     cli(db, 'structure', 'import-services', files.services, '-q'),
   );
-  out.cold = timed('sync madrhas', cli(db, 'sync', 'madrhas', files.madrhas, '--json', '-q'));
-  out.again = timed(
+  out.cold = step('sync madrhas', cli(db, 'sync', 'madrhas', files.madrhas, '--json', '-q'));
+  out.again = step(
     'sync madrhas (again)',
     cli(db, 'sync', 'madrhas', files.madrhas, '--json', '-q'),
   );
-  out.importAgain = timed(
+  out.importAgain = step(
     'structure import (again)',
     cli(db, 'structure', 'import', files.annuaire, '-q'),
   );

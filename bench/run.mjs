@@ -13,80 +13,8 @@ import { createCipheriv, createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const GEN = path.join(ROOT, 'bench/gen.mjs');
-const DATA = path.join(ROOT, 'bench/data');
-const BIN = path.join(ROOT, 'bin/chorus-admin.js');
-const CORR = 'bench@dgfip.finances.gouv.fr';
-const N = Number(process.env.BENCH_STRUCTURES ?? 130_000);
-
-fs.mkdirSync(DATA, { recursive: true });
-
-/** Generates a data set once; the same arguments give the same bytes. */
-function data(name, ...args) {
-  const file = path.join(DATA, name);
-  if (!fs.existsSync(file)) {
-    process.stderr.write(`generating ${name}…\n`);
-    const r = spawnSync(process.execPath, [GEN, ...args.map(String)], { maxBuffer: 1 << 30 });
-    if (r.status !== 0) throw new Error(`gen.mjs ${args.join(' ')} failed: ${r.stderr}`);
-    fs.writeFileSync(file, r.stdout);
-  }
-  return file;
-}
-
-/** Runs a command as a whole process; returns wall seconds, peak RSS in MB, exit code. */
-function timed(cmd, args, env = {}) {
-  const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const lines = r.stderr.trim().split('\n');
-  const rssKb = Number(lines.at(-1));
-  return {
-    seconds,
-    rssMb: rssKb / 1024,
-    code: r.status,
-    stdout: r.stdout,
-    stderr: lines.slice(0, -1).join('\n'),
-  };
-}
-
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const cli = (db, ...args) => [BIN, '--db', db, '--as', CORR, ...args];
-
-function freshStore() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-'));
-  const db = path.join(dir, 'bench.sqlite');
-  const r = spawnSync(process.execPath, [
-    BIN,
-    '--db',
-    db,
-    'init',
-    '--correspondent',
-    CORR,
-    '--email',
-    CORR,
-    '--nom',
-    'BENCH',
-    '--prenom',
-    'Run',
-    '--scope',
-    '*',
-    '-q',
-  ]);
-  if (r.status !== 0) throw new Error(`init failed: ${r.stderr}`);
-  return { db, dir };
-}
-
-function check(step, r) {
-  if (r.code !== 0) throw new Error(`${step} exited ${r.code}: ${r.stderr.slice(0, 2000)}`);
-  return r;
-}
+// the paths, data sets, timings and fresh stores bench/pg.mjs uses too
+import { BIN, CORR, DATA, N, ROOT, check, cli, data, freshStore, median, timed } from './lib.mjs';
 
 const PAIRS = Math.max(8, Number(process.env.BENCH_PAIRS ?? 10));
 
