@@ -7,7 +7,7 @@ import { syncMadrhas } from '../../src/app/sync/madrhas.js';
 import type { Store } from '../../src/db/store.js';
 import { testClock } from '../helpers/clock.js';
 import { accessTo, DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { storeWithDirectory } from './support/directory-store.js';
+import { storeWithDirectory, syncOptions } from './support/directory-store.js';
 
 /**
  * Issue 16 point 9: a sync keeps no audit entry per account; its run's entry carries the count
@@ -29,15 +29,7 @@ describe.each(DIALECTS)('a sync run audited through its rows (%s)', (dialect) =>
     testClock.set(NOW);
     fresh = await freshLocation(dialect, 'migrated');
     store = await storeWithDirectory(fresh.location, CORR);
-    await syncMadrhas(store, CORR, {
-      file: MADRHAS,
-      encoding: 'auto',
-      mode: 'full',
-      dryRun: false,
-      strict: false,
-      maxDeactivations: '10%',
-      lang: 'fr',
-    });
+    await syncMadrhas(store, CORR, syncOptions(MADRHAS));
   });
   afterEach(async () => {
     await store.close();

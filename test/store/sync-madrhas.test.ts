@@ -14,7 +14,7 @@ import { ConflictError, ForbiddenError, InvalidInputError } from '../../src/erro
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { counts, expectKey } from './support/seed.js';
 import { testClock } from '../helpers/clock.js';
-import { storeWithDirectory } from './support/directory-store.js';
+import { storeWithDirectory, syncOptions } from './support/directory-store.js';
 import { auditRows } from './support/audit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -157,16 +157,8 @@ describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
     await fresh.cleanup();
   });
 
-  const opts = (file: string, over: Partial<SyncOptions> = {}): SyncOptions => ({
-    file,
-    encoding: 'auto',
-    mode: 'full',
-    dryRun: false,
-    strict: false,
-    maxDeactivations: '10%',
-    lang: 'fr',
-    ...over,
-  });
+  const opts = (file: string, over: Partial<SyncOptions> = {}): SyncOptions =>
+    syncOptions(file, over);
   const sync = (file = MADRHAS, over: Partial<SyncOptions> = {}, actor = CORR) =>
     syncMadrhas(store, actor, opts(file, over));
   const tmp = (name: string) => path.join(fresh.dir, name);

@@ -9,7 +9,7 @@ import type { Store } from '../../src/db/store.js';
 import { decodeBase } from '../../src/domain/merge.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
-import { storeWithDirectory } from './support/directory-store.js';
+import { storeWithDirectory, syncOptions } from './support/directory-store.js';
 import { auditRows } from './support/audit.js';
 
 // SPEC 8.1 "The file is merged, not imposed" (issue 16 point 1): what the managers and the
@@ -129,16 +129,7 @@ describe.each(DIALECTS)('sync madrhas merges the file into the store (%s)', (dia
   const sync = (text: string, over: Partial<SyncOptions> = {}) => {
     const f = path.join(fresh.dir, `madrhas-${n++}.csv`);
     fs.writeFileSync(f, text);
-    return syncMadrhas(store, CORR, {
-      file: f,
-      encoding: 'auto',
-      mode: 'full',
-      dryRun: false,
-      strict: false,
-      maxDeactivations: '10%',
-      lang: 'fr',
-      ...over,
-    });
+    return syncMadrhas(store, CORR, syncOptions(f, over));
   };
   const account = (login: string) =>
     store.db.selectFrom('account').selectAll().where('login', '=', login).executeTakeFirstOrThrow();

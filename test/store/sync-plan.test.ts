@@ -21,7 +21,7 @@ import { planSealKey } from '../../src/db/plan.repository.js';
 import { testClock } from '../helpers/clock.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { counts, expectKey } from './support/seed.js';
-import { storeWithDirectory } from './support/directory-store.js';
+import { storeWithDirectory, syncOptions } from './support/directory-store.js';
 
 /**
  * Saved plans in the store (issue 16 point 2, SPEC 8.1): the plan a dry run writes is exactly
@@ -69,16 +69,8 @@ describe.each(DIALECTS)('sync plans (%s)', (dialect) => {
     await fresh.cleanup();
   });
 
-  const opts = (file: string, over: Partial<SyncOptions> = {}): SyncOptions => ({
-    file,
-    encoding: 'auto',
-    mode: 'full',
-    dryRun: false,
-    strict: false,
-    maxDeactivations: '10%',
-    lang: 'fr',
-    ...over,
-  });
+  const opts = (file: string, over: Partial<SyncOptions> = {}): SyncOptions =>
+    syncOptions(file, over);
   /** Plans `file` as CORR (a dry run): the plan's path. */
   const plan = async (file = MADRHAS, options: PlanOptions = OPTIONS) => {
     const out = path.join(fresh.dir, `plan-${step++}.json`);

@@ -15,7 +15,7 @@ import type { Store } from '../../src/db/store.js';
 import type { Lang } from '../../src/i18n/index.js';
 import { testClock } from '../helpers/clock.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { storeWithDirectory } from './support/directory-store.js';
+import { storeWithDirectory, syncOptions } from './support/directory-store.js';
 
 // Reject reasons are kept as message keys and parameters (app/sync/reasons.ts) and put in words
 // only when the rejects report and the sample are written: the same run in French and in English.
@@ -95,16 +95,7 @@ describe.each(DIALECTS)('sync madrhas: reasons in the run’s language (%s)', (d
   });
 
   const sync = (file: string, over: Partial<SyncOptions>) =>
-    syncMadrhas(store, CORR, {
-      file,
-      encoding: 'auto',
-      mode: 'full',
-      dryRun: false,
-      strict: false,
-      maxDeactivations: '10%',
-      lang: 'fr',
-      ...over,
-    });
+    syncMadrhas(store, CORR, syncOptions(file, over));
   const rejects = (file: string) =>
     new Map(
       (parseCsv(fs.readFileSync(file, 'utf8'), { delimiter: ';', bom: true }) satisfies string[][])

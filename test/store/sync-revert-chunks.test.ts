@@ -8,7 +8,7 @@ import type { Store } from '../../src/db/store.js';
 import { ForbiddenError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
-import { storeWithDirectory } from './support/directory-store.js';
+import { storeWithDirectory, syncOptions } from './support/directory-store.js';
 import { HEADER, row, tables } from './support/revert-fixture.js';
 
 /**
@@ -47,15 +47,7 @@ describe.each(DIALECTS)('sync revert by chunks (%s)', (dialect) => {
   const sync = async (name: string, lines: string[], as = CORR) => {
     const file = path.join(fresh.dir, name);
     fs.writeFileSync(file, [HEADER, ...lines, ''].join('\r\n'));
-    const o: SyncOptions = {
-      file,
-      encoding: 'auto',
-      mode: 'full',
-      dryRun: false,
-      strict: false,
-      maxDeactivations: '100%',
-      lang: 'fr',
-    };
+    const o: SyncOptions = syncOptions(file, { maxDeactivations: '100%' });
     await syncMadrhas(store, as, o);
     const run = await store.db
       .selectFrom('run')

@@ -12,7 +12,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../../src/errors.j
 import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
 import { expectKey } from './support/seed.js';
-import { storeWithDirectory } from './support/directory-store.js';
+import { storeWithDirectory, syncOptions } from './support/directory-store.js';
 import { HEADER, row, tables } from './support/revert-fixture.js';
 
 /**
@@ -85,16 +85,8 @@ describe.each(DIALECTS)('sync revert (%s)', (dialect) => {
     fs.writeFileSync(file, [HEADER, ...lines, ''].join('\r\n'));
     return file;
   };
-  const opts = (file: string, over: Partial<SyncOptions> = {}): SyncOptions => ({
-    file,
-    encoding: 'auto',
-    mode: 'full',
-    dryRun: false,
-    strict: false,
-    maxDeactivations: '100%',
-    lang: 'fr',
-    ...over,
-  });
+  const opts = (file: string, over: Partial<SyncOptions> = {}): SyncOptions =>
+    syncOptions(file, { maxDeactivations: '100%', ...over });
   const lastRun = async () =>
     (await store.db.selectFrom('run').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow())
       .id;

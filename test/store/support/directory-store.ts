@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initStore } from '../../../src/app/init.js';
 import { importServices, importStructures } from '../../../src/app/structure-import.js';
+import type { SyncOptions } from '../../../src/app/sync/madrhas.js';
 import { openStore, type Store } from '../../../src/db/store.js';
 import { testClock } from '../../helpers/clock.js';
 import { accessTo } from '../../helpers/stores.js';
@@ -28,3 +29,15 @@ export async function storeWithDirectory(location: string, corr: string): Promis
     await run(store, corr, { file: path.join(FIXTURES, name), encoding: 'auto', lang: 'fr' });
   return store;
 }
+
+/** A sync's options as most tests give them (full mode, applied, not strict, 10 %, French), with `over` on top. */
+export const syncOptions = (file: string, over: Partial<SyncOptions> = {}): SyncOptions => ({
+  file,
+  encoding: 'auto',
+  mode: 'full',
+  dryRun: false,
+  strict: false,
+  maxDeactivations: '10%',
+  lang: 'fr',
+  ...over,
+});
