@@ -98,7 +98,7 @@ describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
       const checked = await cli.corr('sync', 'madrhas', file, '--dry-run', '--check');
       expect(checked.code, checked.stderr).toBe(0);
       // grouped under the structure whose values they keep, named in words
-      expect(checked.stdout).toMatch(new RegExp(`^SIRET:${PAU}$`, 'm'));
+      expect(checked.stdout).toMatch(new RegExp(`^SIRET:${PAU} {2}COMMUNE DE PAU$`, 'm'));
       for (const [login, kept] of [
         [MARC, 'Rôle'],
         [PAULINE, 'Rôle'],
