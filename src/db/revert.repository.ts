@@ -1,5 +1,6 @@
 import { SCOPE_STATUSES, type Target } from '../domain/rights.js';
 import { copyRows, prepared } from './bulk-load.js';
+import type { AttachmentNow } from './run-change.repository.js';
 import type { AccountRow, AttachmentUpdate, Db, StructureRow } from './schema.js';
 import { rawSqlite } from './store.js';
 
@@ -76,16 +77,7 @@ export async function accountTargets(
 }
 
 /** An attachment as it is now, with every service link it has. */
-export interface HeldAttachment {
-  id: number;
-  accountId: number;
-  structureId: number;
-  role: string;
-  status: string;
-  dateStart: string | null;
-  dateEnd: string | null;
-  /** Live service ids (links not SUPPRIMEE), sorted; empty: the whole structure. */
-  services: number[];
+export interface HeldAttachment extends AttachmentNow {
   /** Every link's status, by service id (SUPPRIMEE ones too). */
   links: Map<number, string>;
 }
