@@ -1,7 +1,6 @@
 import { ALL, type Scope } from '../domain/departement.js';
 import { accountInScope } from './account.repository.js';
 import { copyObjects } from './bulk-load.js';
-import { rawSqlite } from './store.js';
 import type { Db, NewNotification, NotificationRow } from './schema.js';
 
 /** The outbox (SPEC 10): queued e-mails, read, exported and marked sent. */
@@ -10,13 +9,8 @@ export async function insertNotifications(
   db: Db,
   mails: readonly NewNotification[],
 ): Promise<void> {
-  if (mails.length === 0) return;
-  // PostgreSQL: the sync's credentials mails come a chunk of accounts at a time, through COPY
-  if (!rawSqlite(db)) return copyObjects(db, 'notification', mails);
-  await db
-    .insertInto('notification')
-    .values([...mails])
-    .execute();
+  // the bulk loader: a command's few mails in one INSERT, the sync's chunk of credentials by COPY
+  await copyObjects(db, 'notification', mails);
 }
 
 /** Whose outbox: a correspondent's (`scope`: the accounts in it, and its own), or an account's own messages (`scope` null). */
