@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // What our schema alone costs for a sync's rows: copies BASE (a store before the sync) to OUT,
 // then inserts into OUT, in one transaction and with the store's own pragmas, every row a sync
-// wrote into SYNCED (accounts, attachments, their services, the run and its audit entries) by
+// wrote into SYNCED (accounts, attachments, their services, the run, its before-images and audit
+// entries, the digests it leaves for the next run) by
 // INSERT … SELECT: no parsing, no checks, no JavaScript per row. It writes as a cold sync does
 // (db/sync.repository.ts): the digest triggers aside, the random-order indexes built again at the
 // end. Timed as a whole process by bench/run.mjs against the floor (baseline-sync.mjs), it is
@@ -39,7 +40,7 @@ db.exec('begin');
 const aside = db
   .prepare(
     `select sql from main.sqlite_schema where (type = 'trigger' and name like '%digest%')
-  or (type = 'index' and name in ('attachment_structure_idx', 'attachment_one_gp_uq', 'audit_log_target_idx'))`,
+  or (type = 'index' and name in ('attachment_structure_idx', 'attachment_one_gp_uq', 'audit_log_target_idx', 'run_change_target'))`,
   )
   .pluck()
   .all();
@@ -49,6 +50,9 @@ copy('run', 'id not in (select id from main.run)');
 copy('account', 'id not in (select id from main.account)');
 copy('attachment', 'true');
 copy('attachment_service', 'true');
+copy('run_change', 'id > (select coalesce(max(id), 0) from main.run_change)');
+db.exec('delete from main.sync_digest_snapshot');
+copy('sync_digest_snapshot', 'true');
 copy('audit_log', 'seq > (select max(seq) from main.audit_log)');
 for (const text of aside) db.exec(text);
 db.exec('commit');
