@@ -266,6 +266,23 @@ export interface DirectoryStateTable {
   revision: number;
 }
 
+/**
+ * The accounts' sync digests as the last sync left them (migration 0009), a row per page of
+ * accounts: for the next sync to read at once instead of the whole account table, while that
+ * sync's audit entry is the chain's last change (app/sync/digests.ts).
+ */
+export interface SyncDigestSnapshotTable {
+  seq: number;
+  /** The run that left them (or found nothing to change since). */
+  runId: number;
+  /** What the digests' freshness was judged against: the directory's revision and the scope (stream.ts). */
+  stamp: string;
+  /** The highest account id then. */
+  maxId: number;
+  /** Four 32-bit words an account: its digest's two halves, its id, its flags (digests.ts). */
+  entries: Buffer;
+}
+
 export interface Database {
   account: AccountTable;
   correspondentScope: CorrespondentScopeTable;
@@ -284,6 +301,7 @@ export interface Database {
   runChange: RunChangeTable;
   storeKey: StoreKeyTable;
   directoryState: DirectoryStateTable;
+  syncDigestSnapshot: SyncDigestSnapshotTable;
 }
 
 /** What a repository runs its queries on: the store, or the use case's transaction. */

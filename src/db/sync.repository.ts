@@ -555,15 +555,17 @@ export async function principalManagers(db: Db): Promise<Map<number, number>> {
 /**
  * Every account, in pages of `page` by id, for the streamed sync: `each` gets its id, whether it
  * is an active MADRHAS account (full mode may deactivate it), and where its sync digest stands in
- * `text` (`digestAt` = `digestEnd` when it has none). One packed text a page, read in place: no
- * string or array per account, 800,000 of which were a third of an unchanged re-sync's time.
+ * `text` (`digestAt` = `digestEnd` when it has none); `endOfPage` is awaited after each page. One
+ * packed text a page, read in place: no string or array per account, 800,000 of which were a
+ * third of an unchanged re-sync's time.
  */
 export async function eachAccount(
   db: Db,
   each: (id: number, active: boolean, text: string, digestAt: number, digestEnd: number) => void,
   page = 100_000,
+  endOfPage?: () => Promise<void>,
 ): Promise<void> {
-  for (let after = 0; ;) {
+  for (let after = 0; ; await endOfPage?.()) {
     const text = await packedText(
       db,
       ['id', "case when source = 'MADRHAS' and status = 'ACTIF' then 1 else 0 end", 'sync_digest'],

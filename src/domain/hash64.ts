@@ -125,8 +125,13 @@ export class DigestIndex {
    * 16 hexadecimal digits stand at `from` in `digestHex` (a larger text read in place).
    */
   set(digestHex: string, accountId: number, fresh = false, from = 0): void {
-    const a = hexWord(digestHex, from);
-    const b = keyB(a, hexWord(digestHex, from + 8));
+    this.put(hexWord(digestHex, from), hexWord(digestHex, from + 8), accountId, fresh);
+  }
+
+  /** `set`, the digest given by its two halves (`fromHex`). */
+  put(digestA: number, digestB: number, accountId: number, fresh = false): void {
+    const a = digestA;
+    const b = keyB(a, digestB);
     const at = DigestIndex.STRIDE * this.find(a, b);
     if (this.slots[at] !== 0 || this.slots[at + 1] !== 0) {
       this.slots[at + 2] = DigestIndex.AMBIGUOUS;
@@ -193,7 +198,7 @@ for (let i = 0; i < 16; i++) {
  * Eight hexadecimal digits from `at`, as an unsigned 32-bit number: a table and shifts, five times
  * faster than a loop that multiplies (800,000 digests a run read from the store).
  */
-function hexWord(hex: string, at: number): number {
+export function hexWord(hex: string, at: number): number {
   return (
     ((HEX[hex.charCodeAt(at)]! << 28) |
       (HEX[hex.charCodeAt(at + 1)]! << 24) |

@@ -44,6 +44,7 @@ const LATEST = [
   '0006-structure-departement',
   '0007-audit-reason',
   '0008-sync-merge-runs',
+  '0009-sync-digest-snapshot',
 ];
 
 /** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
@@ -75,6 +76,7 @@ const REVISION_TABLE = 'directory_state';
 /** Migration 0008's tables: the runs' before-images, the store's keys. */
 const RUN_CHANGE_TABLE = 'run_change';
 const STORE_KEY_TABLE = 'store_key';
+const SNAPSHOT_TABLE = 'sync_digest_snapshot';
 const REVISION_TRIGGERS = (dialect: string) =>
   dialect === 'sqlite'
     ? [
@@ -92,6 +94,7 @@ const latestTables = (dialect: string) =>
     REVISION_TABLE,
     RUN_CHANGE_TABLE,
     STORE_KEY_TABLE,
+    SNAPSHOT_TABLE,
     ...(dialect === 'sqlite' ? FTS_TABLES : []),
   ].sort();
 
@@ -161,7 +164,7 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
 
     expect(await tableNames(s.db)).toEqual(latestTables(dialect));
     expect(TABLES_IN_ORDER.map(snake).sort()).toEqual(
-      [...ALL_TABLES, REVISION_TABLE, RUN_CHANGE_TABLE, STORE_KEY_TABLE].sort(),
+      [...ALL_TABLES, REVISION_TABLE, RUN_CHANGE_TABLE, STORE_KEY_TABLE, SNAPSHOT_TABLE].sort(),
     );
     expect(await appliedMigrations(s.db)).toEqual(LATEST);
     // 0002: the folded name and city keys, the identifier index, and on SQLite the FTS5 index kept by triggers
@@ -327,10 +330,17 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await revision()).toBe(before);
   });
 
-  it('rolls back 0008, 0007, 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
+  it('rolls back 0009, 0008, 0007, 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
     const s = await open();
     await migrateToLatest(s);
     await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const down9 = await migrator(s).migrateDown();
+    expect(down9.error).toBeUndefined();
+    expect(down9.results).toEqual([
+      { migrationName: '0009-sync-digest-snapshot', direction: 'Down', status: 'Success' },
+    ]);
+    expect(await tableNames(s.db)).not.toContain(SNAPSHOT_TABLE);
 
     const down8 = await migrator(s).migrateDown();
     expect(down8.error).toBeUndefined();

@@ -313,6 +313,7 @@ describe.each(DIALECTS)('the scope rule: rights and SQL agree (%s)', (dialect) =
       '0006-structure-departement',
       '0007-audit-reason',
       '0008-sync-merge-runs',
+      '0009-sync-digest-snapshot',
     ]);
     const rows = await db
       .selectFrom('structure')

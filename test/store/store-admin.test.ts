@@ -49,6 +49,7 @@ const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
   notification: ['id'],
   run: ['id'],
   runChange: ['id'],
+  syncDigestSnapshot: ['seq'],
   storeKey: ['name'],
   auditLog: ['seq'],
   auditHead: ['id'],
@@ -198,6 +199,16 @@ async function seedEverything(store: Store): Promise<void> {
     })
     .execute();
   await db
+    .insertInto('syncDigestSnapshot')
+    .values({
+      seq: 0,
+      runId: run.id,
+      stamp: '0123abcd',
+      maxId: 1,
+      entries: Buffer.from(new Uint32Array([0xabcdef01, 0x23456789, 1, 7]).buffer),
+    })
+    .execute();
+  await db
     .transaction()
     .execute((trx) =>
       appendAudit(trx, [
@@ -310,7 +321,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           {
             kind: 'pendingMigrations',
             pending:
-              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs',
+              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs, 0009-sync-digest-snapshot',
           },
         ]);
       } finally {
@@ -354,12 +365,13 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
             '0006-structure-departement',
             '0007-audit-reason',
             '0008-sync-merge-runs',
+            '0009-sync-digest-snapshot',
           ],
-          current: '0008-sync-merge-runs',
+          current: '0009-sync-digest-snapshot',
         });
         expect(await migrate(accessTo(bare.location))).toMatchObject({
           applied: [],
-          current: '0008-sync-merge-runs',
+          current: '0009-sync-digest-snapshot',
         });
         const s = await openStore(bare.location, { clock: testClock });
         try {
@@ -383,6 +395,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
                   '0006-structure-departement',
                   '0007-audit-reason',
                   '0008-sync-merge-runs',
+                  '0009-sync-digest-snapshot',
                 ],
               }),
               at: AT,
@@ -392,7 +405,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           await s.close();
         }
         expect(await status(accessTo(bare.location))).toMatchObject({
-          schema: '0008-sync-merge-runs',
+          schema: '0009-sync-digest-snapshot',
           pending: [],
           accounts: 0,
           auditEntries: 1,
@@ -403,7 +416,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       }
       expect(await status(accessTo(fresh.location))).toMatchObject({
         dialect,
-        schema: '0008-sync-merge-runs',
+        schema: '0009-sync-digest-snapshot',
         accounts: 1,
         auditEntries: 1,
         sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null,

@@ -92,6 +92,14 @@ describe('DigestIndex', () => {
     );
   });
 
+  it('takes a digest by its halves as by its hexadecimal digits', () => {
+    const index = new DigestIndex();
+    index.put(...fromHex(hash64('rows of a')), 7, true);
+    index.put(0, 0, 8);
+    expect(index.get(...halves(hash64('rows of a')))).toBe(-7);
+    expect(index.get(0, 0)).toBe(8);
+  });
+
   it('Hash64 fed piece by piece differs from the pieces joined (each piece ends with its length)', () => {
     expect(new Hash64().update('ab').update('c').hex()).toBe(
       new Hash64().update('ab').update('c').hex(),

@@ -32,6 +32,7 @@ import {
   type CrossRule,
 } from './rows.js';
 import { encodeReason, encodeReasons, reasonsText } from './reasons.js';
+import { readDigests, leaveDigests } from './digests.js';
 import { streamFile, StreamFallback, type SyncTools } from './stream.js';
 import { journals, NO_JOURNAL, type SyncJournal } from './journal.js';
 import { RunJournal } from './runs.js';
@@ -263,27 +264,36 @@ async function runSync(
       const scopes = await accounts.allScopes(uc.trx);
       const outsideScope = outsideScopeReason(scope);
       let unlistedIds: number[];
+      // what a digest's freshness is judged against: the directory as it is, and the scope
+      const stamp = hash64(
+        `${await sync.directoryRevision(uc.trx)}\u001f${[...scope].sort().join(',')}`,
+      ).slice(0, 8);
+      // whether the run left every account as it found it (the staged path does not say)
+      let untouched = false;
       if (streamed) {
         // no savepoint: SQLite would copy every page the run touches into a statement journal
         await sync.indexStage(uc.trx);
-        const stamp = hash64(
-          `${await sync.directoryRevision(uc.trx)}\u001f${[...scope].sort().join(',')}`,
-        ).slice(0, 8);
-        const streamedRun = await streamFile(uc, {
-          source,
-          positions: header.positions,
-          tools,
-          summary,
-          mode: o.mode,
-          lang: o.lang,
-          scope,
-          scopes,
-          outsideScope,
-          stamp,
-          progress: o.progress,
-        });
+        const read = await readDigests(uc.trx, stamp, runId);
+        const streamedRun = await streamFile(
+          uc,
+          {
+            source,
+            positions: header.positions,
+            tools,
+            summary,
+            mode: o.mode,
+            lang: o.lang,
+            scope,
+            scopes,
+            outsideScope,
+            stamp,
+            progress: o.progress,
+          },
+          read,
+        );
         unlistedIds = streamedRun.unlisted;
-        if (full && scope.includes(ALL)) total = streamedRun.active;
+        untouched = !streamedRun.wrote;
+        if (full && scope.includes(ALL)) total = read.active;
         summary.strategy = 'streamed';
       } else {
         const { checker, writer } = await tools();
@@ -336,6 +346,8 @@ async function runSync(
       await restoreTriggers();
 
       if (refused) throw new DryRun(summary, refused);
+      // the digests the next sync reads at once: those read before the file when nothing was written
+      if (!o.dryRun) await leaveDigests(uc.trx, runId, stamp, untouched && absent.length === 0);
       const counts = countsOf(summary);
       await runs.finishRun(uc.trx, runId, {
         finishedAt: store.clock.now().toISOString(),

@@ -1,4 +1,5 @@
-import { DigestIndex, Hash64 } from '../../domain/hash64.js';
+import { Hash64, type DigestIndex } from '../../domain/hash64.js';
+import type { AccountDigests } from './digests.js';
 import { personalFingerprint } from '../../domain/madrhas.js';
 import { baseGpStructures, decodeBase } from '../../domain/merge.js';
 import type { Scope } from '../../domain/departement.js';
@@ -112,35 +113,23 @@ async function readerOf(source: CsvSource): Promise<Reader<CsvLine> | Reader<Csv
 }
 
 /**
- * Streams and applies the file; returns the active MADRHAS accounts (ids) before the run, and
- * those of them it did not list, for full mode (before their scope is checked).
+ * Streams and applies the file, given the accounts' digests as the run found them; returns those
+ * of the active MADRHAS accounts it did not list, for full mode (before their scope is checked),
+ * and whether it wrote to any account (or may have).
  */
 export async function streamFile(
   uc: UseCase,
   input: StreamInput,
-): Promise<{ active: number; unlisted: number[] }> {
-  const maxId = await sync.maxAccountId(uc.trx);
-  // one pass over the accounts: their digests, and which of them full mode may deactivate
-  const listed = new Uint8Array(maxId + 1);
-  // the active MADRHAS accounts, by id: a byte each rather than an array of 800,000 numbers
-  const candidates = new Uint8Array(maxId + 1);
-  let active = 0;
-  const digests = new DigestIndex(maxId);
-  const { stamp } = input;
-  await sync.eachAccount(uc.trx, (id, isActive, text, at, end) => {
-    if (end > at)
-      digests.set(text, id, end - at === 16 + stamp.length && text.startsWith(stamp, at + 16), at);
-    if (isActive) {
-      candidates[id] = 1;
-      active++;
-    }
-  });
+  digests: AccountDigests,
+): Promise<{ unlisted: number[]; wrote: boolean }> {
+  const listed = new Uint8Array(digests.maxId + 1);
   const reader = await readerOf(input.source);
-  await run(uc, input, reader as Reader<{ line: number }>, listed, digests);
+  const wrote = await run(uc, input, reader as Reader<{ line: number }>, listed, digests.index);
   const unlisted: number[] = [];
+  const { candidates } = digests;
   for (let id = 1; id < candidates.length; id++)
     if (candidates[id] === 1 && listed[id] !== 1) unlisted.push(id);
-  return { active, unlisted };
+  return { unlisted, wrote };
 }
 
 async function run<R extends { line: number }>(
@@ -149,7 +138,7 @@ async function run<R extends { line: number }>(
   reader: Reader<R>,
   listed: Uint8Array,
   digests: DigestIndex,
-): Promise<void> {
+): Promise<boolean> {
   const stream = new StreamRun(uc, input, reader, listed, digests);
   const loginAt = input.positions.get('IDENTIFIANT_CONNEXION')!;
   let group: R[] = [];
@@ -179,6 +168,7 @@ async function run<R extends { line: number }>(
   if (group.length > 0) chunk.push({ login, records: group });
   await stream.chunk(chunk);
   await stream.finish();
+  return stream.wrote;
 }
 
 interface Group<R> {
@@ -233,6 +223,12 @@ class StreamRun<R extends { line: number }> {
   }
 
   private tools: SyncTools | null = null;
+  private restamped = false;
+
+  /** Whether the run wrote to an account, or may have: it restamped digests, or needed the writer's tools. */
+  get wrote(): boolean {
+    return this.restamped || this.tools !== null;
+  }
 
   /** The checker and the writer, read from the store the first time an account needs them. */
   private async need(): Promise<SyncTools> {
@@ -285,7 +281,10 @@ class StreamRun<R extends { line: number }> {
       }
       rest.push({ ...g, digest: hash.hex() });
     }
-    if (restamp.length > 0) await sync.setDigests(this.uc.trx, restamp);
+    if (restamp.length > 0) {
+      this.restamped = true;
+      await sync.setDigests(this.uc.trx, restamp);
+    }
     if (rest.length === 0) return;
     await this.need();
     const current = new Map(
