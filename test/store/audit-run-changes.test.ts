@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { exportAudit, listAudit, verifyAudit, type AuditView } from '../../src/app/audit.js';
 import { check } from '../../src/app/store-admin.js';
 import { syncMadrhas } from '../../src/app/sync/madrhas.js';
 import type { Store } from '../../src/db/store.js';
-import { testClock } from '../helpers/clock.js';
-import { accessTo, DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { storeWithDirectory, syncOptions } from './support/directory-store.js';
+import { accessTo, DIALECTS, type FreshLocation } from '../helpers/stores.js';
+import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 
 /**
  * Issue 16 point 9: a sync keeps no audit entry per account; its run's entry carries the count
@@ -25,15 +24,9 @@ const NOW = '2025-03-10T09:30:00.000Z';
 describe.each(DIALECTS)('a sync run audited through its rows (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
+  eachDirectoryStore(dialect, CORR, NOW, (s, f) => ((store = s), (fresh = f)));
   beforeEach(async () => {
-    testClock.set(NOW);
-    fresh = await freshLocation(dialect, 'migrated');
-    store = await storeWithDirectory(fresh.location, CORR);
     await syncMadrhas(store, CORR, syncOptions(MADRHAS));
-  });
-  afterEach(async () => {
-    await store.close();
-    await fresh.cleanup();
   });
 
   const runEntry = () =>

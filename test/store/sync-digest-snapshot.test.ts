@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { editAccount } from '../../src/app/accounts.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import { leaveDigests, readDigests } from '../../src/app/sync/digests.js';
 import type { Store } from '../../src/db/store.js';
 import { fromHex } from '../../src/domain/hash64.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { testClock } from '../helpers/clock.js';
-import { storeWithDirectory, syncOptions } from './support/directory-store.js';
+import { DIALECTS, type FreshLocation } from '../helpers/stores.js';
+import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 
 // Issue 16 point 9 (migration 0009): a sync leaves the accounts' digests it read (or read again
 // after its writes) for the next one, which takes them instead of reading every account while the
@@ -32,15 +31,12 @@ describe.each(DIALECTS)('the digests a sync leaves for the next (%s)', (dialect)
   let fresh: FreshLocation;
   let store: Store;
   let n = 0;
-  beforeEach(async () => {
-    testClock.set('2025-03-10T09:30:00.000Z');
-    fresh = await freshLocation(dialect, 'migrated');
-    store = await storeWithDirectory(fresh.location, CORR);
-  });
-  afterEach(async () => {
-    await store.close();
-    await fresh.cleanup();
-  });
+  eachDirectoryStore(
+    dialect,
+    CORR,
+    '2025-03-10T09:30:00.000Z',
+    (s, f) => ((store = s), (fresh = f)),
+  );
 
   const sync = (over: Partial<SyncOptions> = {}) => {
     const f = path.join(fresh.dir, `madrhas-${n++}.csv`);

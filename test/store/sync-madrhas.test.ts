@@ -4,17 +4,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus, completeAccount } from '../../src/app/accounts.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import { allAuditEntries, readHead } from '../../src/db/audit.repository.js';
 import type { Store } from '../../src/db/store.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, type FreshLocation } from '../helpers/stores.js';
 import { counts, expectKey } from './support/seed.js';
 import { testClock } from '../helpers/clock.js';
-import { storeWithDirectory, syncOptions } from './support/directory-store.js';
+import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 import { auditRows } from './support/audit.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -146,16 +146,8 @@ const REJECTS: [number, string[]][] = [
 describe.each(DIALECTS)('sync madrhas (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
-  beforeEach(async () => {
-    testClock.set(NOW);
-    fresh = await freshLocation(dialect, 'migrated');
-    store = await storeWithDirectory(fresh.location, CORR);
-  });
-  afterEach(async () => {
-    vi.unstubAllEnvs();
-    await store.close();
-    await fresh.cleanup();
-  });
+  eachDirectoryStore(dialect, CORR, NOW, (s, f) => ((store = s), (fresh = f)));
+  afterEach(() => vi.unstubAllEnvs());
 
   const opts = (file: string, over: Partial<SyncOptions> = {}): SyncOptions =>
     syncOptions(file, over);

@@ -1,15 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { changeStatus, editAccount } from '../../src/app/accounts.js';
 import { detach } from '../../src/app/attachment-detach.js';
 import { MemoryJournal } from '../../src/app/sync/journal.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import type { Store } from '../../src/db/store.js';
 import { decodeBase } from '../../src/domain/merge.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { testClock } from '../helpers/clock.js';
-import { storeWithDirectory, syncOptions } from './support/directory-store.js';
+import { DIALECTS, type FreshLocation } from '../helpers/stores.js';
+import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 import { auditRows } from './support/audit.js';
 
 // SPEC 8.1 "The file is merged, not imposed" (issue 16 point 1): what the managers and the
@@ -116,15 +115,7 @@ describe.each(DIALECTS)('sync madrhas merges the file into the store (%s)', (dia
   let fresh: FreshLocation;
   let store: Store;
   let n = 0;
-  beforeEach(async () => {
-    testClock.set(NOW);
-    fresh = await freshLocation(dialect, 'migrated');
-    store = await storeWithDirectory(fresh.location, CORR);
-  });
-  afterEach(async () => {
-    await store.close();
-    await fresh.cleanup();
-  });
+  eachDirectoryStore(dialect, CORR, NOW, (s, f) => ((store = s), (fresh = f)));
 
   const sync = (text: string, over: Partial<SyncOptions> = {}) => {
     const f = path.join(fresh.dir, `madrhas-${n++}.csv`);

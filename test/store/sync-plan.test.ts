@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/app/accounts.js';
 import { MemoryJournal, type AccountChange } from '../../src/app/sync/journal.js';
 import { syncMadrhas, OverLimitError, type SyncOptions } from '../../src/app/sync/madrhas.js';
@@ -19,9 +19,9 @@ import { mayApplyPlan, type Actor } from '../../src/domain/rights.js';
 import { ConflictError, ForbiddenError, InvalidInputError, UsageError } from '../../src/errors.js';
 import { planSealKey } from '../../src/db/plan.repository.js';
 import { testClock } from '../helpers/clock.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, type FreshLocation } from '../helpers/stores.js';
 import { counts, expectKey } from './support/seed.js';
-import { storeWithDirectory, syncOptions } from './support/directory-store.js';
+import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 
 /**
  * Saved plans in the store (issue 16 point 2, SPEC 8.1): the plan a dry run writes is exactly
@@ -59,15 +59,7 @@ describe.each(DIALECTS)('sync plans (%s)', (dialect) => {
   let store: Store;
   let step = 0;
 
-  beforeEach(async () => {
-    testClock.set(NOW);
-    fresh = await freshLocation(dialect, 'migrated');
-    store = await storeWithDirectory(fresh.location, CORR);
-  });
-  afterEach(async () => {
-    await store.close();
-    await fresh.cleanup();
-  });
+  eachDirectoryStore(dialect, CORR, NOW, (s, f) => ((store = s), (fresh = f)));
 
   const opts = (file: string, over: Partial<SyncOptions> = {}): SyncOptions =>
     syncOptions(file, over);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import {
   decodeReasons,
@@ -13,9 +13,8 @@ import {
 } from '../../src/app/sync/reasons.js';
 import type { Store } from '../../src/db/store.js';
 import type { Lang } from '../../src/i18n/index.js';
-import { testClock } from '../helpers/clock.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
-import { storeWithDirectory, syncOptions } from './support/directory-store.js';
+import { DIALECTS, type FreshLocation } from '../helpers/stores.js';
+import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 
 // Reject reasons are kept as message keys and parameters (app/sync/reasons.ts) and put in words
 // only when the rejects report and the sample are written: the same run in French and in English.
@@ -84,15 +83,12 @@ const EXPECTED: Record<Lang, [number, string][]> = {
 describe.each(DIALECTS)('sync madrhas: reasons in the run’s language (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
-  beforeEach(async () => {
-    testClock.set('2025-03-10T09:30:00.000Z');
-    fresh = await freshLocation(dialect, 'migrated');
-    store = await storeWithDirectory(fresh.location, CORR);
-  });
-  afterEach(async () => {
-    await store.close();
-    await fresh.cleanup();
-  });
+  eachDirectoryStore(
+    dialect,
+    CORR,
+    '2025-03-10T09:30:00.000Z',
+    (s, f) => ((store = s), (fresh = f)),
+  );
 
   const sync = (file: string, over: Partial<SyncOptions>) =>
     syncMadrhas(store, CORR, syncOptions(file, over));

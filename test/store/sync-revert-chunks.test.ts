@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccount, editAccount } from '../../src/app/accounts.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
 import { revertRun } from '../../src/app/sync/revert.js';
 import type { Store } from '../../src/db/store.js';
 import { ForbiddenError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
-import { storeWithDirectory, syncOptions } from './support/directory-store.js';
+import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 import { HEADER, row, tables } from './support/revert-fixture.js';
 
 /**
@@ -34,15 +34,7 @@ const MIDDLE = FILLERS[750]!;
 describe.each(DIALECTS)('sync revert by chunks (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
-  beforeEach(async () => {
-    testClock.set(NOW);
-    fresh = await freshLocation(dialect, 'migrated');
-    store = await storeWithDirectory(fresh.location, CORR);
-  });
-  afterEach(async () => {
-    await store.close();
-    await fresh.cleanup();
-  });
+  eachDirectoryStore(dialect, CORR, NOW, (s, f) => ((store = s), (fresh = f)));
 
   const sync = async (name: string, lines: string[], as = CORR) => {
     const file = path.join(fresh.dir, name);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccount, editAccount } from '../../src/app/accounts.js';
 import { importStructures } from '../../src/app/structure-import.js';
 import { syncMadrhas, type SyncOptions } from '../../src/app/sync/madrhas.js';
@@ -9,10 +9,10 @@ import { revertRun } from '../../src/app/sync/revert.js';
 import { listRuns, showRun } from '../../src/app/sync/runs.js';
 import type { Store } from '../../src/db/store.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../src/errors.js';
-import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
+import { DIALECTS, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
 import { expectKey } from './support/seed.js';
-import { storeWithDirectory, syncOptions } from './support/directory-store.js';
+import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 import { HEADER, row, tables } from './support/revert-fixture.js';
 
 /**
@@ -70,15 +70,7 @@ const RUN = [
 describe.each(DIALECTS)('sync revert (%s)', (dialect) => {
   let fresh: FreshLocation;
   let store: Store;
-  beforeEach(async () => {
-    testClock.set(NOW);
-    fresh = await freshLocation(dialect, 'migrated');
-    store = await storeWithDirectory(fresh.location, CORR);
-  });
-  afterEach(async () => {
-    await store.close();
-    await fresh.cleanup();
-  });
+  eachDirectoryStore(dialect, CORR, NOW, (s, f) => ((store = s), (fresh = f)));
 
   const write = (name: string, lines: string[]) => {
     const file = path.join(fresh.dir, name);

@@ -4,8 +4,14 @@ import { initStore } from '../../../src/app/init.js';
 import { importServices, importStructures } from '../../../src/app/structure-import.js';
 import type { SyncOptions } from '../../../src/app/sync/madrhas.js';
 import { openStore, type Store } from '../../../src/db/store.js';
+import { afterEach, beforeEach } from 'vitest';
 import { testClock } from '../../helpers/clock.js';
-import { accessTo } from '../../helpers/stores.js';
+import {
+  accessTo,
+  freshLocation,
+  type DialectName,
+  type FreshLocation,
+} from '../../helpers/stores.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures');
 
@@ -28,6 +34,30 @@ export async function storeWithDirectory(location: string, corr: string): Promis
   ] as const)
     await run(store, corr, { file: path.join(FIXTURES, name), encoding: 'auto', lang: 'fr' });
   return store;
+}
+
+/**
+ * In the describe block that calls it: before each test, a fresh store made ready for a sync
+ * (`storeWithDirectory`, the test clock at `now`) handed to `use`; after it, closed and removed.
+ */
+export function eachDirectoryStore(
+  dialect: DialectName,
+  corr: string,
+  now: string,
+  use: (store: Store, fresh: FreshLocation) => void,
+): void {
+  let store: Store | undefined;
+  let fresh: FreshLocation | undefined;
+  beforeEach(async () => {
+    testClock.set(now);
+    fresh = await freshLocation(dialect, 'migrated');
+    store = await storeWithDirectory(fresh.location, corr);
+    use(store, fresh);
+  });
+  afterEach(async () => {
+    await store?.close();
+    await fresh?.cleanup();
+  });
 }
 
 /** A sync's options as most tests give them (full mode, applied, not strict, 10 %, French), with `over` on top. */
