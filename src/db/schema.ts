@@ -61,7 +61,7 @@ export interface AccountTable {
    * scope they were checked against (app/sync/stream.ts); cleared by trigger on any later change (migration 0003).
    */
   syncDigest: string | null;
-  /** The values the account was last synced from (JSON; domain/madrhas.ts): the merge's base (migration 0008). */
+  /** The values the account was last synced from (JSON; domain/account-plan.ts nextBase): the merge's base (migration 0008). */
   madrhasBase: ColumnType<string | null, string | null | undefined, string | null>;
   createdAt: Timestamp;
   updatedAt: Timestamp;

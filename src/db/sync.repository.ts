@@ -10,12 +10,12 @@ import type {
   Source,
 } from '../domain/enums.js';
 import { SCOPE_STATUSES } from '../domain/rights.js';
+import { type MadrhasRow } from '../domain/madrhas.js';
 import {
   type CurrentAccount,
   type CurrentAttachment,
-  type MadrhasRow,
   type ScopedAttachment,
-} from '../domain/madrhas.js';
+} from '../domain/account-plan.js';
 import { accountInScope } from './account.repository.js';
 import type { Db } from './schema.js';
 import { eachPacked, packedText, rawQuery, rawRows } from './bulk.js';

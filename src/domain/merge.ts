@@ -10,7 +10,7 @@ import { ROLES, type Role } from './enums.js';
  *    too (to something else), that is `overridden`.
  *  - no base at all (an account synced before migration 0008, or created outside the sync): the
  *    file imposes, as the sync always did, and the base is written for next time.
- * Pure: domain/madrhas.ts planAccount applies it field by field.
+ * Pure: domain/account-plan.ts planAccount applies it field by field.
  */
 
 /** One attachment as the file gave it: the structure, the role, the dates, the services (sorted ids; none: the whole structure). */

@@ -192,7 +192,7 @@ const kindOf = (field: string): LabelKind | null =>
 
 const fieldLabel = (field: string, lang: Output['lang']) => label('auditField', field, lang);
 
-/** A merged value (domain/madrhas.ts planAccount): an attachment's, `attachment:REF[.property]`. */
+/** A merged value (domain/account-plan.ts planAccount): an attachment's, `attachment:REF[.property]`. */
 const ATTACHMENT_VALUE = /^attachment:(.+?)(?:\.(\w+))?$/;
 
 /** A merged value's name: a personal field, an attachment (`Structure REF`) or one of its properties (`Rôle (REF)`). */

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { type MadrhasRow } from '../../src/domain/madrhas.js';
 import {
   planAccount,
   type CurrentAccount,
   type CurrentAttachment,
-  type MadrhasRow,
-} from '../../src/domain/madrhas.js';
+} from '../../src/domain/account-plan.js';
 
 /** A structure never loses its GP through the sync (SPEC 8.1), not even through STATUT_COMPTE=INACTIF. */
 

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SCOPE_STATUSES } from '../../src/domain/rights.js';
+import { type MadrhasRow } from '../../src/domain/madrhas.js';
 import {
   accountInScopeOf,
   planAbsent,
   planAccount,
   type CurrentAccount,
   type CurrentAttachment,
-  type MadrhasRow,
   type ScopedAttachment,
-} from '../../src/domain/madrhas.js';
+} from '../../src/domain/account-plan.js';
 import { ATTACHMENT_STATUSES } from '../../src/domain/enums.js';
 
 /** The MADRHAS sync and the actor's scope (SPEC 6, 8.1): which accounts a file reaches, what full mode ends. */

@@ -5,14 +5,16 @@ import {
   deactivationLimit,
   parseMadrhasRow,
   personalFingerprint,
+  type MadrhasRow,
+} from '../../src/domain/madrhas.js';
+import {
   planAccount,
   planIsEmpty,
   type AccountPlan,
   type CurrentAccount,
   type CurrentAttachment,
-  type MadrhasRow,
   type WantedAttachment,
-} from '../../src/domain/madrhas.js';
+} from '../../src/domain/account-plan.js';
 
 /** The MADRHAS export's rows (SPEC 8.1): one row read and checked, one account planned, the deactivation limit. */
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { type MadrhasRow } from '../../src/domain/madrhas.js';
 import {
   planAccount,
   nextBase,
   type CurrentAccount,
   type CurrentAttachment,
-  type MadrhasRow,
   type WantedAttachment,
-} from '../../src/domain/madrhas.js';
+} from '../../src/domain/account-plan.js';
 import {
   ABSENT,
   baseGpStructures,

@@ -1,6 +1,6 @@
 import { composeMail, NOREPLY } from '../mail.js';
 import type { Scope } from '../../domain/departement.js';
-import { planAbsent } from '../../domain/madrhas.js';
+import { planAbsent } from '../../domain/account-plan.js';
 import * as accounts from '../../db/account.repository.js';
 import * as notifications from '../../db/notification.repository.js';
 import * as sync from '../../db/sync.repository.js';
@@ -11,13 +11,13 @@ import { breathe } from './writer.js';
 
 /**
  * Full mode's absent accounts (SPEC 8.1): the active MADRHAS accounts in the actor's scope that
- * the file no longer lists. Which of them the run ends or deactivates (domain/madrhas.ts
+ * the file no longer lists. Which of them the run ends or deactivates (domain/account-plan.ts
  * planAbsent), then those writes, a chunk at a time, audited, told and journaled.
  */
 
 const CHUNK = 1000;
 
-/** An active MADRHAS account the file does not list, and what full mode does to it (domain/madrhas.ts planAbsent). */
+/** An active MADRHAS account the file does not list, and what full mode does to it (domain/account-plan.ts planAbsent). */
 export interface AbsentAccount {
   id: number;
   login: string;
@@ -104,7 +104,7 @@ export async function deactivateAbsent(
 
 /**
  * Full mode's absent accounts (the active MADRHAS accounts the file does not list, by id): what
- * becomes of each (domain/madrhas.ts planAbsent), in login order, those it leaves alone left out.
+ * becomes of each (domain/account-plan.ts planAbsent), in login order, those it leaves alone left out.
  * An absent GP of a structure in scope stays as it is (counted gpKept): the structure would lose its GP.
  */
 export async function absentAccounts(

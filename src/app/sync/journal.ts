@@ -1,4 +1,4 @@
-import type { CurrentAttachment, WantedAttachment } from '../../domain/madrhas.js';
+import type { CurrentAttachment, WantedAttachment } from '../../domain/account-plan.js';
 
 /**
  * What one sync run does to one account, as the writer decides it (app/sync/writer.ts): one entry

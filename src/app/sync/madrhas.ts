@@ -48,7 +48,7 @@ export type { SyncSummary };
  *     bounded by the directory, not the file); the rows of an existing account outside the
  *     actor's scope (SPEC 6) are rejected whatever they say (a chunk of accounts at a time).
  *  3. The streamed path (sync/stream.ts): each login's rows taken together, the rules across
- *     rows checked as they go, accounts planned (domain/madrhas.ts planAccount) and written a
+ *     rows checked as they go, accounts planned (domain/account-plan.ts planAccount) and written a
  *     chunk at a time (sync/writer.ts), one audit entry per changed account, linked to the
  *     run; unchanged accounts are known by the digest of their rows. A file it cannot take
  *     (a login's rows apart, contested GPs) sends it on to
@@ -58,7 +58,7 @@ export type { SyncSummary };
  *  5. Full mode: of the MADRHAS accounts in scope the file no longer lists, the MADRHAS
  *     attachments in scope end, and those with nothing in effect elsewhere are deactivated, within
  *     --max-deactivations (else exit 6 and the whole run rolls back). Nothing outside the
- *     actor's scope ends (domain/madrhas.ts planAbsent).
+ *     actor's scope ends (domain/account-plan.ts planAbsent).
  * Memory holds the directory's keys and one chunk, whatever the file's size.
  */
 

@@ -1,4 +1,4 @@
-import type { AccountPlan } from '../../domain/madrhas.js';
+import type { AccountPlan } from '../../domain/account-plan.js';
 import type * as sync from '../../db/sync.repository.js';
 import type { AccountChange } from './journal.js';
 import { readImages, type AccountAfter } from './runs.js';

@@ -1,12 +1,8 @@
 import { ALL, formatScope, scopeCovers, type Scope } from '../../domain/departement.js';
 import { IDENTIFIER_TYPES } from '../../domain/enums.js';
 import { checkIdentifier } from '../../domain/identifiers.js';
-import {
-  accountInScopeOf,
-  parseMadrhasRow,
-  type Cells,
-  type MadrhasRow,
-} from '../../domain/madrhas.js';
+import { parseMadrhasRow, type Cells, type MadrhasRow } from '../../domain/madrhas.js';
+import { accountInScopeOf } from '../../domain/account-plan.js';
 import { checkServiceCode } from '../../domain/structure.js';
 import type { MessageKey } from '../../i18n/index.js';
 import { encodeReason, reason, reasonAround, type Reason } from './reasons.js';

@@ -7,7 +7,7 @@ import type { Lang } from '../../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../../io/csv.js';
 import { CsvLines, type CsvLine } from '../../io/csv-lines.js';
 import * as sync from '../../db/sync.repository.js';
-import type { CurrentAccount } from '../../domain/madrhas.js';
+import type { CurrentAccount } from '../../domain/account-plan.js';
 import { breathe, type AccountGroup, type Writer } from './writer.js';
 import { accountsOutsideScope, crossRuleReason, type RowChecker } from './rows.js';
 import { encodeReasons, type Reason } from './reasons.js';

@@ -1,15 +1,15 @@
 import { searchKey } from '../../domain/account.js';
 import type { AttachmentStatus } from '../../domain/enums.js';
 import { baseGpStructures, decodeBase, encodeBase } from '../../domain/merge.js';
+import { type MadrhasRow } from '../../domain/madrhas.js';
 import {
   nextBase,
   planAccount,
   planIsEmpty,
   type AccountPlan,
   type CurrentAccount,
-  type MadrhasRow,
   type WantedAttachment,
-} from '../../domain/madrhas.js';
+} from '../../domain/account-plan.js';
 import { composeMail, NOREPLY } from '../mail.js';
 import * as accounts from '../../db/account.repository.js';
 import * as attachments from '../../db/attachment.repository.js';
@@ -103,7 +103,7 @@ export class Writer {
   /**
    * Whether another account than `login` claims the structure's GP in the file (a row that says
    * GP where its base did not): a store GP whose row keeps its former, non-GP role then steps
-   * down (domain/madrhas.ts planAccount). Each path says it from what it knows of the claims.
+   * down (domain/account-plan.ts planAccount). Each path says it from what it knows of the claims.
    */
   claimed: (structureId: number, login: string) => boolean = () => false;
 
