@@ -391,13 +391,18 @@ export class WriteBehind {
     await this.ready();
   }
 
-  /** After an error: every write awaited, and the error of the first that failed (undefined if none). */
+  /**
+   * After an error: everything queued awaited (a read queued too: nothing runs on the connection
+   * once the transaction has rolled back), and the error of the first write that failed (undefined if none).
+   */
   async firstError(): Promise<unknown> {
     try {
       await this.drain();
       return undefined;
     } catch (error) {
       return error;
+    } finally {
+      await this.tail;
     }
   }
 
