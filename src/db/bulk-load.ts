@@ -346,10 +346,17 @@ export class WriteBehind {
    * loader, not `read`) may run between two of them: the caller drains before one that must see them.
    */
   private queue<T>(start: () => Promise<T>): Promise<T> {
+    this.queued++;
     const run = this.tail.then(start);
-    this.tail = run.catch(() => {});
+    this.tail = run.then(
+      () => void this.queued--,
+      () => void this.queued--,
+    );
     return run;
   }
+
+  /** Queries queued and not ended. */
+  private queued = 0;
 
   /** A write queued on the connection. After a failed one, the writes queued after it are not sent. */
   add(write: () => Promise<unknown>): void {
@@ -385,15 +392,16 @@ export class WriteBehind {
     if (this.failure) throw this.failure.error;
   }
 
-  /** Awaits every write queued; throws the first failure. */
+  /** Awaits everything queued (the reads too); throws the first failed write's error. */
   async drain(): Promise<void> {
     this.nextChunk();
+    await this.tail;
     await this.ready();
   }
 
   /**
-   * After an error: everything queued awaited (a read queued too: nothing runs on the connection
-   * once the transaction has rolled back), and the error of the first write that failed (undefined if none).
+   * After an error: everything queued awaited (a read queued too: nothing may run on the
+   * connection once the transaction has rolled back), and the first failed write's error (undefined if none).
    */
   async firstError(): Promise<unknown> {
     try {
@@ -401,14 +409,16 @@ export class WriteBehind {
       return undefined;
     } catch (error) {
       return error;
-    } finally {
-      await this.tail;
     }
   }
 
-  /** The session ends: the bulk loader awaits its writes again (call after drain or firstError). */
+  /**
+   * The session ends: the bulk loader awaits its writes again. After `drain` or `firstError`:
+   * a query still queued would run after the transaction has ended (COMMIT does not wait for it).
+   */
   end(): void {
     if (behinds.get(this.db) === this) behinds.delete(this.db);
+    if (this.queued > 0) throw new Error(`write-behind ended with ${this.queued} queries queued`);
   }
 }
 

@@ -189,8 +189,10 @@ async function run<R extends { line: number }>(
     if (group.length > 0) chunk.push({ login, records: group });
     await stream.chunk(chunk);
     await stream.flush();
-    // every write done before the rules across the file, finish()'s writes and the run's reads
+    // every write done before the rules across the file, finish()'s writes and the run's reads;
+    // finish() and what follows write as they go (the session ends)
     await behind?.drain();
+    behind?.end();
     await stream.finish();
   } catch (err) {
     // a write queued behind failed first: its error is the run's (what came after it failed only
