@@ -153,17 +153,37 @@ export async function insertRowsWithIds(
 async function takeIds(db: Db, table: string, n: number): Promise<number[]> {
   const session = reserves.get(db);
   if (!session) return reserveIds(db, table, n);
-  const reserve = session.get(table) ?? { ids: [], taken: 0 };
-  if (reserve.ids.length < n) {
-    // each reserve as large as the ids taken so far (RESERVE at least, MAX_RESERVE at most): a
-    // cold load of N rows asks the sequence some log2(N / RESERVE) times, not N / RESERVE times
-    const size = Math.max(n, Math.min(MAX_RESERVE, Math.max(RESERVE, reserve.taken)));
-    reserve.ids = [...reserve.ids, ...(await reserveIds(db, table, size))];
+  let reserve = session.get(table);
+  if (!reserve) session.set(table, (reserve = { ids: [], taken: 0, next: null }));
+  while (reserve.ids.length < n) {
+    const next = reserve.next;
+    reserve.next = null;
+    // a sequence's ids increase: a later reserve's come after an earlier one's
+    reserve.ids = reserve.ids.concat(
+      await (next ?? reserveIds(db, table, reserveSize(reserve, n))),
+    );
   }
   const ids = reserve.ids.slice(0, n);
-  session.set(table, { ids: reserve.ids.slice(n), taken: reserve.taken + n });
+  reserve.ids = reserve.ids.slice(n);
+  reserve.taken += n;
+  // written behind, the next reserve is asked for once half of this one is used, as a read queued
+  // after the writes: it has come back when the client needs it, instead of holding the client
+  // (and the connection) while the server counts out tens of thousands of ids
+  const behind = writingBehind(db);
+  if (behind && !reserve.next && reserve.ids.length < reserveSize(reserve, 0) / 2) {
+    const size = reserveSize(reserve, 0);
+    reserve.next = behind.read(() => reserveIds(db, table, size));
+    reserve.next.catch(() => {}); // awaited when the ids are needed (a run that fails never needs them)
+  }
   return ids;
 }
+
+/**
+ * Each reserve as large as the ids taken so far (RESERVE at least, MAX_RESERVE at most), and `n`
+ * at least: a cold load of N rows asks the sequence some log2(N / RESERVE) times, not N / RESERVE times.
+ */
+const reserveSize = (reserve: Reserve, n: number) =>
+  Math.max(n, Math.min(MAX_RESERVE, Math.max(RESERVE, reserve.taken)));
 
 /** `n` fresh ids of `table`'s serial `id` (PostgreSQL), in increasing order. */
 async function reserveIds(db: Db, table: string, n: number): Promise<number[]> {
@@ -247,9 +267,15 @@ async function loadCopyFrom(): Promise<CopyFrom> {
 
 /**
  * A sync's bulk load (PostgreSQL): per table, the ids taken from its sequence and not used yet, in
- * order, and how many the load has used.
+ * order, how many the load has used, and the next reserve when it was asked for ahead.
  */
-const reserves = new WeakMap<object, Map<string, { ids: number[]; taken: number }>>();
+const reserves = new WeakMap<object, Map<string, Reserve>>();
+interface Reserve {
+  ids: number[];
+  taken: number;
+  /** The next reserve, asked for ahead (written behind). */
+  next: Promise<number[]> | null;
+}
 /** Ids a bulk load takes from a sequence at a time: at least, and at most (the reserve doubles between). */
 const RESERVE = 5000;
 const MAX_RESERVE = 80_000;

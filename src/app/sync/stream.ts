@@ -39,7 +39,7 @@ const GROUPS = 500;
  * PostgreSQL: groups checked (or planned) between two turns of the event loop while the writes of
  * the chunk before go on: each step of a COPY (its data, then the next query) waits for a turn.
  */
-export const PACE = 50;
+export const PACE = 15;
 /** 3: the base of the merge (migration 0008) is written when an account is planned: every account is, once. */
 const DIGEST_VERSION = '3';
 
