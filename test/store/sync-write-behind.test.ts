@@ -204,6 +204,17 @@ describe.each(DIALECTS)('WriteBehind (%s)', (dialect) => {
       );
     });
 
+    it('refuses to end with queries still queued (COMMIT would not wait for them)', async () => {
+      await store.db.transaction().execute(async (trx) => {
+        const behind = writeBehind(trx)!;
+        await copyRows(trx, 'behind_probe', ['label', 'other'], many('q', 50));
+        expect(() => behind.end()).toThrow(/queued/);
+        await behind.drain();
+        behind.end();
+      });
+      expect(await labels()).toHaveLength(50);
+    });
+
     it('the first failed write is the error, the writes after it are not sent, nothing is committed', async () => {
       const failed = await store.db
         .transaction()
