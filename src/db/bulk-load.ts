@@ -74,12 +74,19 @@ async function insertStatements(
   const pg = isPg(db);
   const per = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
   const out: Record<string, unknown>[] = [];
+  const behind = pg && !returning ? writingBehind(db) : null;
   for (let i = 0; i < rows.length; i += per) {
     const chunk = rows.slice(i, i + per);
-    const result = await db.executeQuery(
-      CompiledQuery.raw(insertText(pg, table, columns, chunk.length, returning), chunk.flat()),
-    );
-    if (returning) out.push(...(result.rows as Record<string, unknown>[]));
+    const query = () =>
+      db.executeQuery(
+        CompiledQuery.raw(insertText(pg, table, columns, chunk.length, returning), chunk.flat()),
+      );
+    // written behind: queued after the writes before it, awaited with the rest of the chunk's
+    if (behind) behind.add(query);
+    else {
+      const result = await query();
+      if (returning) out.push(...(result.rows as Record<string, unknown>[]));
+    }
   }
   return out;
 }
@@ -128,7 +135,9 @@ export async function insertRowsWithIds(
     const stmt = prepared(sqlite, insertText(false, table, columns, 1, ''));
     return rows.map((row) => Number(stmt.run(row).lastInsertRowid));
   }
-  if (rows.length < COPY_FROM)
+  // written behind, a handful of rows too take their ids from the reserve: no query to await
+  const behind = writingBehind(db);
+  if (rows.length < COPY_FROM && !behind)
     return (await insertStatements(db, table, columns, rows, 'id')).map((r) => Number(r.id));
   const ids = await takeIds(db, table, rows.length);
   await copyRows(
@@ -144,12 +153,37 @@ export async function insertRowsWithIds(
 async function takeIds(db: Db, table: string, n: number): Promise<number[]> {
   const session = reserves.get(db);
   if (!session) return reserveIds(db, table, n);
-  let reserve = session.get(table) ?? [];
-  if (reserve.length < n)
-    reserve = [...reserve, ...(await reserveIds(db, table, Math.max(n, RESERVE)))];
-  session.set(table, reserve.slice(n));
-  return reserve.slice(0, n);
+  let reserve = session.get(table);
+  if (!reserve) session.set(table, (reserve = { ids: [], taken: 0, next: null }));
+  while (reserve.ids.length < n) {
+    const next = reserve.next;
+    reserve.next = null;
+    // a sequence's ids increase: a later reserve's come after an earlier one's
+    reserve.ids = reserve.ids.concat(
+      await (next ?? reserveIds(db, table, reserveSize(reserve, n))),
+    );
+  }
+  const ids = reserve.ids.slice(0, n);
+  reserve.ids = reserve.ids.slice(n);
+  reserve.taken += n;
+  // written behind, the next reserve is asked for once half of this one is used, as a read queued
+  // after the writes: it has come back when the client needs it, instead of holding the client
+  // (and the connection) while the server counts out tens of thousands of ids
+  const behind = writingBehind(db);
+  if (behind && !reserve.next && reserve.ids.length < reserveSize(reserve, 0) / 2) {
+    const size = reserveSize(reserve, 0);
+    reserve.next = behind.read(() => reserveIds(db, table, size));
+    reserve.next.catch(() => {}); // awaited when the ids are needed (a run that fails never needs them)
+  }
+  return ids;
 }
+
+/**
+ * Each reserve as large as the ids taken so far (RESERVE at least, MAX_RESERVE at most), and `n`
+ * at least: a cold load of N rows asks the sequence some log2(N / RESERVE) times, not N / RESERVE times.
+ */
+const reserveSize = (reserve: Reserve, n: number) =>
+  Math.max(n, Math.min(MAX_RESERVE, Math.max(RESERVE, reserve.taken)));
 
 /** `n` fresh ids of `table`'s serial `id` (PostgreSQL), in increasing order. */
 async function reserveIds(db: Db, table: string, n: number): Promise<number[]> {
@@ -191,17 +225,33 @@ export async function copyRows(
     await insertStatements(db, table, columns, rows as unknown[][], '');
     return;
   }
+  const behind = writingBehind(db);
   const from = copyFrom ?? (await loadCopyFrom());
-  const stream = from(`copy ${table} (${columns.join(', ')}) from stdin`);
-  const written = pipeline(Readable.from(copyChunks(rows)), stream);
-  written.catch(() => {}); // awaited below, once the COPY is submitted
-  // kysely's PostgreSQL connection hands the query's text to pg's `client.query` as it is, and pg
-  // runs a submittable (the COPY stream) as the query: so the COPY runs on this transaction's
-  // connection, in turn with its other queries. The stream buffers what is written until the
-  // server asks for the data; the query's own result is empty, and comes back at once. The COPY
-  // has ended (ReadyForQuery) when the stream finishes: only then may the next query go.
-  await db.executeQuery({ ...CompiledQuery.raw(''), sql: stream as unknown as string });
-  await written;
+  const copy = async () => {
+    const stream = from(`copy ${table} (${columns.join(', ')}) from stdin`);
+    const written = pipeline(Readable.from(copyChunks(rows)), stream);
+    written.catch(() => {}); // awaited through the query, below
+    // kysely's PostgreSQL connection hands the query's text to pg's `client.query` as it is, and
+    // pg runs a submittable (the COPY stream) as the query, and returns it: so the COPY runs on
+    // this transaction's connection, in turn with its other queries. The stream buffers what is
+    // written until the server asks for the data. The COPY has ended (ReadyForQuery) when the
+    // stream finishes: the stream is made a thenable of that, which kysely awaits as the query's
+    // result, so that kysely sends the transaction's next query only then (not into pg's queue).
+    const query = Object.assign(stream, {
+      then: (
+        resolve: (result: { command: string; rowCount: number; rows: [] }) => void,
+        reject: (error: unknown) => void,
+      ) =>
+        written.then(
+          () => resolve({ command: 'COPY', rowCount: stream.rowCount ?? rows.length, rows: [] }),
+          reject,
+        ),
+    });
+    await db.executeQuery({ ...CompiledQuery.raw(''), sql: query as unknown as string });
+  };
+  // written behind (WriteBehind): queued after the writes before it, and the caller goes on
+  if (behind) behind.add(copy);
+  else await copy();
 }
 
 type CopyFrom = (typeof import('pg-copy-streams'))['from'];
@@ -215,10 +265,20 @@ async function loadCopyFrom(): Promise<CopyFrom> {
   return copyFrom;
 }
 
-/** A sync's bulk load (PostgreSQL): the ids taken from each table's sequence and not used yet, in order. */
-const reserves = new WeakMap<object, Map<string, number[]>>();
-/** Ids a bulk load takes from a sequence at a time. */
+/**
+ * A sync's bulk load (PostgreSQL): per table, the ids taken from its sequence and not used yet, in
+ * order, how many the load has used, and the next reserve when it was asked for ahead.
+ */
+const reserves = new WeakMap<object, Map<string, Reserve>>();
+interface Reserve {
+  ids: number[];
+  taken: number;
+  /** The next reserve, asked for ahead (written behind). */
+  next: Promise<number[]> | null;
+}
+/** Ids a bulk load takes from a sequence at a time: at least, and at most (the reserve doubles between). */
 const RESERVE = 5000;
+const MAX_RESERVE = 80_000;
 
 function* copyChunks(rows: readonly (readonly unknown[])[]): Generator<string> {
   let text = '';
@@ -266,6 +326,134 @@ export function copyField(value: unknown): string {
   // bytea's hex form, its backslash escaped for COPY
   if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
   return copyField(JSON.stringify(value));
+}
+
+// ---- write-behind -----------------------------------------------------------------------------
+
+const behinds = new WeakMap<object, WriteBehind>();
+
+/** The transaction's write-behind session; null when off (SQLite, or no session started). */
+function writingBehind(db: Db): WriteBehind | null {
+  return behinds.get(db) ?? null;
+}
+
+/**
+ * Write-behind (PostgreSQL; the streamed sync, app/sync/stream.ts): while a session is on, the
+ * COPYs and the INSERTs without `returning` that the bulk loader issues on its transaction are
+ * queued, not awaited, so that the client computes the next chunk of accounts while the server
+ * writes this one.
+ *  - The session sends what is queued one query after the other, in the order it was queued
+ *    (`queue`); a read queued with `read` runs after the writes queued before it.
+ *  - The caller marks where a chunk's writes begin (`nextChunk`) and awaits the chunk before's
+ *    once it has queued its own (`ready`): the server always has the next chunk's writes at hand,
+ *    and at most two chunks of rows wait in memory (one being written, one queued).
+ *  - `drain` awaits every write: before a read that must see them, and before the run commits
+ *    (COMMIT on a transaction a failed COPY aborted is a silent ROLLBACK).
+ *  - The first failed write's error is the one thrown (`ready`, `drain`, `firstError`), and the
+ *    writes queued after it are not sent: they could only fail with "current transaction is
+ *    aborted". The transaction is then good for its rollback only; nothing is committed.
+ * SQLite writes as it is told (better-sqlite3 is synchronous): no session there.
+ */
+export class WriteBehind {
+  /** The writes of the chunks before this one not awaited yet. */
+  private previous: Promise<unknown>[] = [];
+  /** This chunk's writes. */
+  private current: Promise<unknown>[] = [];
+  private failure: { error: unknown } | null = null;
+  /** The last query queued: the next starts once it has ended. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Queues a query after those queued before it, and returns its result. kysely lets a query
+   * issued later take the connection before one still waiting for it, so the session sends its
+   * queries one after the other itself. A query issued outside the session (not through the bulk
+   * loader, not `read`) may run between two of them: the caller drains before one that must see them.
+   */
+  private queue<T>(start: () => Promise<T>): Promise<T> {
+    this.queued++;
+    const run = this.tail.then(start);
+    this.tail = run.then(
+      () => void this.queued--,
+      () => void this.queued--,
+    );
+    return run;
+  }
+
+  /** Queries queued and not ended. */
+  private queued = 0;
+
+  /** A write queued on the connection. After a failed one, the writes queued after it are not sent. */
+  add(write: () => Promise<unknown>): void {
+    const run = this.queue(async () => {
+      if (this.failure) throw this.failure.error;
+      return write();
+    });
+    run.catch((error: unknown) => void (this.failure ??= { error })); // the first failure, in order
+    this.current.push(run);
+  }
+
+  /** A read queued after the writes queued so far: it sees them, and the next writes wait for it. */
+  read<T>(query: () => Promise<T>): Promise<T> {
+    return this.queue(query);
+  }
+
+  /** A new chunk begins: the writes queued so far are the chunk before's. */
+  nextChunk(): void {
+    this.previous.push(...this.current);
+    this.current = [];
+  }
+
+  /** Awaits the writes queued before this chunk's, in order; throws the first failure (again on every call). */
+  async ready(): Promise<void> {
+    const list = this.previous;
+    this.previous = [];
+    for (const write of list)
+      try {
+        await write;
+      } catch {
+        // recorded in order by add()
+      }
+    if (this.failure) throw this.failure.error;
+  }
+
+  /** Awaits everything queued (the reads too); throws the first failed write's error. */
+  async drain(): Promise<void> {
+    this.nextChunk();
+    await this.tail;
+    await this.ready();
+  }
+
+  /**
+   * After an error: everything queued awaited (a read queued too: nothing may run on the
+   * connection once the transaction has rolled back), and the first failed write's error (undefined if none).
+   */
+  async firstError(): Promise<unknown> {
+    try {
+      await this.drain();
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  }
+
+  /**
+   * The session ends: the bulk loader awaits its writes again. After `drain` or `firstError`:
+   * a query still queued would run after the transaction has ended (COMMIT does not wait for it).
+   */
+  end(): void {
+    if (behinds.get(this.db) === this) behinds.delete(this.db);
+    if (this.queued > 0) throw new Error(`write-behind ended with ${this.queued} queries queued`);
+  }
+}
+
+/** Starts a write-behind session on this transaction (PostgreSQL); null on SQLite. */
+export function writeBehind(db: Db): WriteBehind | null {
+  if (!isPg(db)) return null;
+  const behind = new WriteBehind(db);
+  behinds.set(db, behind);
+  return behind;
 }
 
 // ---- the sync's devices ----------------------------------------------------------------------

@@ -151,6 +151,24 @@ const SCENARIOS: Record<string, Step[]> = {
     { file: [LINES[0]!, ...MANY], strategy: 'streamed' },
     { file: [LINES[0]!, ...MANY, cell(MANY[0]!, 7, '26640001900011')], strategy: 'staged' },
   ],
+  // PostgreSQL reads a chunk's accounts ahead, before the chunk before it is written (stream.ts)
+  'existing accounts over more than a chunk, changed: read again after the chunk before is written':
+    [
+      { file: [LINES[0]!, ...MANY], strategy: 'streamed' },
+      {
+        file: [
+          LINES[0]!,
+          ...MANY.map((r) => cell(cell(r, 3, 'Pierre'), 9, 'GESTIONNAIRE_SECONDAIRE')),
+        ],
+        strategy: 'streamed',
+      },
+    ],
+  'a login whose only row is rejected, met again in the next chunk': [
+    {
+      file: [LINES[0]!, cell(MANY[0]!, 10, '31/02/2024'), ...MANY.slice(1), MANY[0]!],
+      strategy: 'streamed',
+    },
+  ],
   'an account with a rejected row keeps the attachments the file no longer names': [
     { file: lines(CLEAN), strategy: 'streamed' },
     { file: lines(CLEAN, { 2: cell(LINES[1]!, 10, '31/02/2024'), 3: null }), strategy: 'streamed' },

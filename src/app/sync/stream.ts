@@ -7,6 +7,7 @@ import type { Lang } from '../../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../../io/csv.js';
 import { CsvLines, type CsvLine } from '../../io/csv-lines.js';
 import * as sync from '../../db/sync.repository.js';
+import { writeBehind, type WriteBehind } from '../../db/bulk-load.js';
 import type { CurrentAccount } from '../../domain/account-plan.js';
 import { breathe, type AccountGroup, type Writer } from './writer.js';
 import { accountsOutsideScope, crossRuleReason, type RowChecker } from './rows.js';
@@ -35,6 +36,11 @@ export class StreamFallback extends Error {
 
 const GP = 'GESTIONNAIRE_PRINCIPAL';
 const GROUPS = 500;
+/**
+ * PostgreSQL: groups checked (or planned) between two turns of the event loop while the writes of
+ * the chunk before go on: each step of a COPY (its data, then the next query) waits for a turn.
+ */
+export const PACE = 15;
 /** 3: the base of the merge (migration 0008) is written when an account is planned: every account is, once. */
 const DIGEST_VERSION = '3';
 
@@ -139,41 +145,69 @@ async function run<R extends { line: number }>(
   listed: Uint8Array,
   digests: DigestIndex,
 ): Promise<boolean> {
-  const stream = new StreamRun(uc, input, reader, listed, digests);
+  // PostgreSQL: a chunk's writes are queued, not awaited (db/bulk-load.ts WriteBehind); null on SQLite
+  const behind = writeBehind(uc.trx);
+  const stream = new StreamRun(uc, input, reader, listed, digests, behind);
   const loginAt = input.positions.get('IDENTIFIANT_CONNEXION')!;
   let group: R[] = [];
   let login = '';
   let chunk: Group<R>[] = [];
   try {
-    for await (const records of reader.batches()) {
-      for (const r of records) {
-        input.summary.rows++;
-        const key = reader.cell(r, loginAt).trim().toLowerCase();
-        if (group.length > 0 && key !== login) {
-          chunk.push({ login, records: group });
-          group = [];
-          if (chunk.length >= GROUPS) {
-            await stream.chunk(chunk);
-            chunk = [];
-            input.progress?.(reader.bytesRead(), input.source.size);
+    try {
+      for await (const records of reader.batches()) {
+        if (behind) await breathe(); // a turn for the writes behind between two batches of records
+        for (const r of records) {
+          input.summary.rows++;
+          const key = reader.cell(r, loginAt).trim().toLowerCase();
+          if (group.length > 0 && key !== login) {
+            chunk.push({ login, records: group });
+            group = [];
+            if (chunk.length >= GROUPS) {
+              await stream.chunk(chunk);
+              chunk = [];
+              input.progress?.(reader.bytesRead(), input.source.size);
+            }
           }
+          group.push(r);
+          login = key;
         }
-        group.push(r);
-        login = key;
       }
+    } finally {
+      reader.close();
     }
+    if (group.length > 0) chunk.push({ login, records: group });
+    await stream.chunk(chunk);
+    await stream.flush();
+    // every write done before the rules across the file, finish()'s writes and the run's reads;
+    // finish() and what follows write as they go (the session ends)
+    await behind?.drain();
+    behind?.end();
+    await stream.finish();
+  } catch (err) {
+    // a write queued behind failed first: its error is the run's (what came after it failed only
+    // because the transaction was aborted, or never saw the rows it wrote); nothing is committed
+    throw (await behind?.firstError()) ?? err;
   } finally {
-    reader.close();
+    behind?.end();
   }
-  if (group.length > 0) chunk.push({ login, records: group });
-  await stream.chunk(chunk);
-  await stream.finish();
   return stream.wrote;
 }
 
 interface Group<R> {
   login: string;
   records: R[];
+}
+
+/** A chunk past its digests, whose accounts are to be checked and written (`StreamRun.write`). */
+interface Prepared<R> {
+  /** Its groups that are not unchanged. */
+  rest: (Group<R> & { digest: string | null })[];
+  /** Every login of the chunk. */
+  logins: Set<string>;
+  /** Its accounts in the store, as read when it was prepared. */
+  current: Promise<CurrentAccount[]>;
+  /** The read was issued before the chunk before it was written (read ahead). */
+  early: boolean;
 }
 
 class StreamRun<R extends { line: number }> {
@@ -203,6 +237,7 @@ class StreamRun<R extends { line: number }> {
     private readonly reader: Reader<R>,
     private readonly listed: Uint8Array,
     private readonly digests: DigestIndex,
+    private readonly behind: WriteBehind | null,
   ) {
     this.view = new CellView(input.positions);
     this.idTypeAt = input.positions.get('TYPE_IDENTIFIANT_STRUCTURE');
@@ -236,6 +271,7 @@ class StreamRun<R extends { line: number }> {
       this.tools = await this.input.tools();
       this.tools.writer.demotable = (structureId, login) => this.demotable(structureId, login);
       this.tools.writer.claimed = (structureId, login) => this.claimed(structureId, login);
+      if (this.behind) this.tools.writer.pace = PACE;
     }
     return this.tools;
   }
@@ -247,9 +283,67 @@ class StreamRun<R extends { line: number }> {
     await this.tools.writer.finish();
   }
 
+  /** PostgreSQL: the chunk prepared (its read queued), whose writes are not queued yet. */
+  private ahead: Prepared<R> | null = null;
+
+  /**
+   * One chunk of groups: its digests (the unchanged accounts), then its accounts read, checked,
+   * planned and written. SQLite: in that order, one chunk after the other.
+   *
+   * PostgreSQL pipelines the chunks on the one connection, so that the client works while the
+   * server writes (db/bulk-load.ts WriteBehind). Chunk k's writes are queued, not awaited; chunk
+   * k+1 is prepared — its digests, and the read of its accounts queued — before chunk k's
+   * writes are, so that the read has come back when the client checks and plans chunk k+1 while
+   * the server writes chunk k. Once chunk k+1's writes are queued, chunk k's are awaited. On the
+   * server: …, chunk k-1's writes, chunk k+1's read, chunk k's writes, chunk k+2's read, …
+   *
+   * Chunk k+1's read sees what the chunks before k wrote (their writes were queued or made before
+   * it), and misses what chunk k writes. Its result is the one a read after chunk k's writes
+   * would give, because:
+   *  - a chunk that has a login of the chunk before it (a login met again: the order fallback, or
+   *    an account whose rows were all rejected) goes after it, everything written and read again,
+   *    as on SQLite; so chunk k creates no account of chunk k+1;
+   *  - chunk k writes its own accounts' rows, attachments and services (the GP promotions, which
+   *    change another account's, wait for finish()). To be safe rather than clever, a chunk whose
+   *    read ahead found existing accounts drains the writes and reads them again: a cold run's
+   *    chunks have none, a re-run's accounts are mostly unchanged (no read at all).
+   * Chunk k+1's digest pass, before chunk k's checks, touches only chunk k+1's accounts (the
+   * logins differ); whatever chunk k throws is thrown before what chunk k+1's preparation does.
+   */
   async chunk(chunk: Group<R>[]): Promise<void> {
     if (chunk.length === 0) return;
     await breathe();
+    if (!this.behind) {
+      const prepared = await this.prepare(chunk, false);
+      if (prepared) await this.write(prepared);
+      return;
+    }
+    let previous = this.ahead;
+    this.ahead = null;
+    if (previous && chunk.some((g) => g.login !== '' && previous!.logins.has(g.login))) {
+      await this.write(previous);
+      await this.behind.drain();
+      previous = null;
+    }
+    try {
+      this.ahead = await this.prepare(chunk, previous !== null);
+    } catch (err) {
+      // one after the other, chunk k's checks and writes came first, and what they throw
+      if (previous) await this.write(previous);
+      throw err;
+    }
+    if (previous) await this.write(previous);
+  }
+
+  /** After the last chunk: the chunk read ahead is written. */
+  async flush(): Promise<void> {
+    const ahead = this.ahead;
+    this.ahead = null;
+    if (ahead) await this.write(ahead);
+  }
+
+  /** A chunk's digests: the unchanged accounts; the read of the others issued (null: none). */
+  private async prepare(chunk: Group<R>[], early: boolean): Promise<Prepared<R> | null> {
     const { summary } = this.input;
     const rest: (Group<R> & { digest: string | null })[] = [];
     const restamp: [string, number][] = [];
@@ -285,16 +379,33 @@ class StreamRun<R extends { line: number }> {
       this.restamped = true;
       await sync.setDigests(this.uc.trx, restamp);
     }
-    if (rest.length === 0) return;
+    if (rest.length === 0) return null;
     await this.need();
-    const current = new Map(
-      (
-        await sync.accountsByLogin(
-          this.uc.trx,
-          rest.flatMap((g) => (g.login === '' ? [] : [g.login])),
-        )
-      ).map((a) => [a.login, a]),
+    // PostgreSQL: queued after the writes of the chunks before, before those of the chunk before
+    const current = this.behind
+      ? this.behind.read(() => this.accountsOf(rest))
+      : this.accountsOf(rest);
+    current.catch(() => {}); // awaited by write(), unless an error comes first
+    return { rest, logins: inChunk, current, early };
+  }
+
+  private accountsOf(rest: Group<R>[]): Promise<CurrentAccount[]> {
+    return sync.accountsByLogin(
+      this.uc.trx,
+      rest.flatMap((g) => (g.login === '' ? [] : [g.login])),
     );
+  }
+
+  /** A prepared chunk's accounts checked, planned and written. */
+  private async write({ rest, current: read, early }: Prepared<R>): Promise<void> {
+    this.behind?.nextChunk(); // the writes from here on are this chunk's
+    let found = await read;
+    if (early && found.length > 0) {
+      // read ahead of the chunk before's writes, and existing accounts: read again after them
+      await this.behind!.drain();
+      found = await this.accountsOf(rest);
+    }
+    const current = new Map(found.map((a) => [a.login, a]));
     const outside = await accountsOutsideScope(
       this.uc.trx,
       this.input.scope,
@@ -303,7 +414,9 @@ class StreamRun<R extends { line: number }> {
     );
     const groups: AccountGroup[] = [];
     const rejects: unknown[][] = [];
+    let n = 0;
     for (const g of rest) {
+      if (this.behind && ++n % PACE === 0) await breathe();
       const account = current.get(g.login) ?? null;
       if (account && (account.id >= this.listed.length || this.listed[account.id] === 1))
         throw new StreamFallback('order');
@@ -326,6 +439,8 @@ class StreamRun<R extends { line: number }> {
     }
     if (rejects.length > 0) await sync.stageRows(this.uc.trx, rejects);
     if (groups.length > 0) await this.tools!.writer.write(groups, current);
+    // this chunk's writes queued: the chunk before's awaited (its error, if one failed, is the run's)
+    await this.behind?.ready();
   }
 
   /**

@@ -80,6 +80,11 @@ export class Writer {
   journal: SyncJournal = NO_JOURNAL;
   /** The accounts the run creates are sent their credentials (SPEC 10; not a dry run, not --no-credentials). */
   credentials = false;
+  /**
+   * Accounts planned between two turns of the event loop (0: no turn), so that writes queued
+   * behind (PostgreSQL's streamed path: db/bulk-load.ts WriteBehind) go on while the chunk is planned.
+   */
+  pace = 0;
 
   constructor(
     private readonly uc: UseCase,
@@ -136,7 +141,9 @@ export class Writer {
     /** The bases that change (domain/merge.ts): the file's values, as the run leaves them. */
     const bases: [string, number][] = [];
 
+    let n = 0;
     for (const g of groups) {
+      if (this.pace > 0 && ++n % this.pace === 0) await breathe();
       summary.accounts++;
       const first = g.rows[0]!;
       const wanted = wantedOf(g.rows, refOf);
@@ -207,6 +214,7 @@ export class Writer {
       if (record !== (account.syncDigest ?? null)) digests.push([record, account.id]);
     }
 
+    await this.turn();
     if (newAccounts.length > 0) {
       const ids = await sync.insertAccounts(
         uc.trx,
@@ -242,17 +250,25 @@ export class Writer {
           );
         summary.created++;
       });
+      await this.turn();
       if (this.credentials)
         await notifications.insertNotifications(
           uc.trx,
           newAccounts.map(({ row: r }, k) => credentialsMail(r, ids[k]!, at)),
         );
     }
+    await this.turn();
     await insertAttachments(uc, newAttachments, summary);
+    await this.turn();
     if (digests.length > 0) await sync.setDigests(uc.trx, digests);
     if (bases.length > 0) await sync.setBases(uc.trx, bases);
     for (const e of entries) if (!this.waiting.has(e)) this.journal.account(e);
     await this.journal.flush();
+  }
+
+  /** A turn of the event loop for the writes behind, between two parts of a chunk (`pace`). */
+  private async turn(): Promise<void> {
+    if (this.pace > 0) await breathe();
   }
 
   /** A new attachment now, or (a GP that waits for its structure's GP to step down) at finish(). */
