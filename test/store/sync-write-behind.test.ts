@@ -3,19 +3,11 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initStore } from '../../src/app/init.js';
-import { importServices, importStructures } from '../../src/app/structure-import.js';
 import { syncMadrhas } from '../../src/app/sync/madrhas.js';
+import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 import { copyRows, writeBehind } from '../../src/db/bulk-load.js';
-import { openStore, type Store } from '../../src/db/store.js';
-import {
-  DIALECTS,
-  accessTo,
-  freshLocation,
-  freshStore,
-  type FreshLocation,
-} from '../helpers/stores.js';
-import { testClock } from '../helpers/clock.js';
+import type { Store } from '../../src/db/store.js';
+import { DIALECTS, freshStore, type FreshLocation } from '../helpers/stores.js';
 
 // PostgreSQL's streamed sync writes behind (db/bulk-load.ts WriteBehind, app/sync/stream.ts): a
 // chunk's COPYs are queued on the connection while the next chunk is read and planned. A write
@@ -38,27 +30,15 @@ describe.each(DIALECTS)('sync madrhas: a write that fails behind (%s)', (dialect
   let fresh: FreshLocation;
   let store: Store;
   let file: string;
-  beforeEach(async () => {
-    testClock.set('2025-03-10T09:30:00.000Z');
-    fresh = await freshLocation(dialect, 'migrated');
-    await initStore({
-      store: accessTo(fresh.location),
-      login: CORR,
-      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
-      scope: ['64', '40'],
-    });
-    store = await openStore(fresh.location, { clock: testClock });
-    for (const [name, load] of [
-      ['annuaire.csv', importStructures],
-      ['services.csv', importServices],
-    ] as const)
-      await load(store, CORR, { file: path.join(FIXTURES, name), encoding: 'auto', lang: 'fr' });
+  eachDirectoryStore(
+    dialect,
+    CORR,
+    '2025-03-10T09:30:00.000Z',
+    (s, f) => ((store = s), (fresh = f)),
+  );
+  beforeEach(() => {
     file = path.join(fresh.dir, 'madrhas.csv');
     fs.writeFileSync(file, [HEADER, ...ROWS, ''].join('\r\n'));
-  });
-  afterEach(async () => {
-    await store.close();
-    await fresh.cleanup();
   });
 
   /** A trigger refusing the insert of one row of `table` (the account `login`'s, or its attachment's). */
@@ -110,16 +90,7 @@ describe.each(DIALECTS)('sync madrhas: a write that fails behind (%s)', (dialect
     async (table, login) => {
       const before = await counts();
       await refuse(table, login);
-      const error = await syncMadrhas(store, CORR, {
-        file,
-        encoding: 'auto',
-        mode: 'full',
-        dryRun: false,
-        strict: false,
-        maxDeactivations: '10%',
-        lang: 'fr',
-        strategy: 'auto',
-      }).then(
+      const error = await syncMadrhas(store, CORR, syncOptions(file, { strategy: 'auto' })).then(
         () => null,
         (err: unknown) => err,
       );
@@ -129,16 +100,7 @@ describe.each(DIALECTS)('sync madrhas: a write that fails behind (%s)', (dialect
   );
 
   it('the same file without the trigger is written whole, streamed', async () => {
-    const summary = await syncMadrhas(store, CORR, {
-      file,
-      encoding: 'auto',
-      mode: 'full',
-      dryRun: false,
-      strict: false,
-      maxDeactivations: '10%',
-      lang: 'fr',
-      strategy: 'auto',
-    });
+    const summary = await syncMadrhas(store, CORR, syncOptions(file, { strategy: 'auto' }));
     expect(summary.strategy).toBe('streamed');
     expect(summary.created).toBe(ROWS.length);
     const after = await counts();
