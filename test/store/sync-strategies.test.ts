@@ -7,6 +7,7 @@ import { changeStatus, editAccount } from '../../src/app/accounts.js';
 import { detach } from '../../src/app/attachment-detach.js';
 import { initStore } from '../../src/app/init.js';
 import { importServices, importStructures } from '../../src/app/structure-import.js';
+import { syncOptions } from './support/directory-store.js';
 import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync/madrhas.js';
 import { RowChecker } from '../../src/app/sync/rows.js';
 import { openStore, type Store } from '../../src/db/store.js';
@@ -357,18 +358,7 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
     file: string,
     over: Partial<SyncOptions>,
     strategy: SyncOptions['strategy'],
-  ) =>
-    syncMadrhas(store, CORR, {
-      file,
-      encoding: 'auto',
-      mode: 'full',
-      dryRun: false,
-      strict: false,
-      maxDeactivations: '10%',
-      lang: 'fr',
-      ...over,
-      strategy,
-    });
+  ) => syncMadrhas(store, CORR, syncOptions(file, { ...over, strategy }));
 
   // as written (line 6 has quotes: PapaParse's cells), and without any quote (io/csv-lines.ts: bytes)
   it.each(
