@@ -14,6 +14,7 @@ import type { Scope } from '../../src/domain/departement.js';
 import { testClock } from '../helpers/clock.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { counts } from '../store/support/seed.js';
+import { syncOptions } from '../store/support/directory-store.js';
 
 /**
  * SIGKILL of the built binary in the middle of a MADRHAS sync, while it reads the file, while it
@@ -169,15 +170,7 @@ describe.each(DIALECTS.filter((d) => d === 'sqlite'))(
         for await (const e of allAuditEntries(store.db)) v.next(e);
         expect(v.end(await readHead(store.db))).toBeNull();
 
-        const summary = await syncMadrhas(store, CORR, {
-          file: files.madrhas,
-          encoding: 'auto',
-          mode: 'full',
-          dryRun: false,
-          strict: false,
-          maxDeactivations: '10%',
-          lang: 'fr',
-        });
+        const summary = await syncMadrhas(store, CORR, syncOptions(files.madrhas));
         expect(summary).toMatchObject({ rows: 100000, rejected: 0, updated: 0, unchanged: 0 });
         expect(summary.created).toBeGreaterThan(0);
         const after = await counts(store.db);

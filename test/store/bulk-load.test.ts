@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { copyField, copyLine, copyRows, insertRowsWithIds } from '../../src/db/bulk-load.js';
 import type { Store } from '../../src/db/store.js';
+import { probeTable } from './support/seed.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';
 
 // The bulk loader (db/bulk-load.ts): COPY FROM STDIN on PostgreSQL, prepared inserts on SQLite.
@@ -42,10 +43,7 @@ describe.each(DIALECTS)('copyRows, insertRowsWithIds (%s)', (dialect) => {
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
     ({ store, cleanup } = await freshStore(dialect));
-    const id = dialect === 'postgres' ? 'serial primary key' : 'integer primary key autoincrement';
-    await sql
-      .raw(`create table copy_probe (id ${id}, label text, other text unique, n integer)`)
-      .execute(store.db);
+    await probeTable(store.db, dialect, 'copy_probe', 'label text, other text unique, n integer');
   });
   afterEach(async () => cleanup());
 

@@ -7,6 +7,7 @@ import { syncMadrhas } from '../../src/app/sync/madrhas.js';
 import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 import { copyRows, writeBehind } from '../../src/db/bulk-load.js';
 import type { Store } from '../../src/db/store.js';
+import { probeTable } from './support/seed.js';
 import { DIALECTS, freshStore, type FreshLocation } from '../helpers/stores.js';
 
 // PostgreSQL's streamed sync writes behind (db/bulk-load.ts WriteBehind, app/sync/stream.ts): a
@@ -113,10 +114,7 @@ describe.each(DIALECTS)('WriteBehind (%s)', (dialect) => {
   let cleanup: () => Promise<void>;
   beforeEach(async () => {
     ({ store, cleanup } = await freshStore(dialect));
-    const id = dialect === 'postgres' ? 'serial primary key' : 'integer primary key autoincrement';
-    await sql
-      .raw(`create table behind_probe (id ${id}, label text, other text unique)`)
-      .execute(store.db);
+    await probeTable(store.db, dialect, 'behind_probe', 'label text, other text unique');
   });
   afterEach(async () => cleanup());
 

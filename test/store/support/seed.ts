@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import type { AuditFields } from '../../../src/domain/audit-chain.js';
 import type { AttachmentStatus, Role } from '../../../src/domain/enums.js';
 import type { Database, Db } from '../../../src/db/schema.js';
-import { TABLES_IN_ORDER } from '../../../src/db/store.js';
+import { TABLES_IN_ORDER, type DialectName } from '../../../src/db/store.js';
 
 /**
  * Rows written straight into the store with kysely, for tests that need a state the use cases
@@ -31,6 +31,17 @@ export const ALL_TABLES = [
   'audit_log',
   'audit_head',
 ] as const;
+
+/** A scratch table for the bulk loader's tests: an id the store generates, then `columns`. */
+export async function probeTable(
+  db: Db,
+  dialect: DialectName,
+  name: string,
+  columns: string,
+): Promise<void> {
+  const id = dialect === 'postgres' ? 'serial primary key' : 'integer primary key autoincrement';
+  await sql.raw(`create table ${name} (id ${id}, ${columns})`).execute(db);
+}
 
 /** The departement column as the application derives it (metropolitan codes only, here). */
 const departementOf = (postalCode: string) => postalCode.slice(0, 2);
