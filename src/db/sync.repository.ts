@@ -565,7 +565,7 @@ export async function eachAccount(
   page = 100_000,
   endOfPage?: () => Promise<void>,
 ): Promise<void> {
-  for (let after = 0; ; await endOfPage?.()) {
+  for (let after = 0; ;) {
     const text = await packedText(
       db,
       ['id', "case when source = 'MADRHAS' and status = 'ACTIF' then 1 else 0 end", 'sync_digest'],
@@ -585,6 +585,7 @@ export async function eachAccount(
       if (id > after) after = id;
       at = end + 1;
     }
+    await endOfPage?.();
   }
 }
 
