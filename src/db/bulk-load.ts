@@ -160,7 +160,7 @@ async function takeIds(db: Db, table: string, n: number): Promise<number[]> {
     reserve.next = null;
     // a sequence's ids increase: a later reserve's come after an earlier one's
     reserve.ids = reserve.ids.concat(
-      await (next ?? reserveIds(db, table, reserveSize(reserve, n))),
+      await (next ?? reserveBlock(db, table, reserveSize(reserve, n))),
     );
   }
   const ids = reserve.ids.slice(0, n);
@@ -172,7 +172,7 @@ async function takeIds(db: Db, table: string, n: number): Promise<number[]> {
   const behind = writingBehind(db);
   if (behind && !reserve.next && reserve.ids.length < reserveSize(reserve, 0) / 2) {
     const size = reserveSize(reserve, 0);
-    reserve.next = behind.read(() => reserveIds(db, table, size));
+    reserve.next = behind.read(() => reserveBlock(db, table, size));
     reserve.next.catch(() => {}); // awaited when the ids are needed (a run that fails never needs them)
   }
   return ids;
@@ -194,6 +194,24 @@ async function reserveIds(db: Db, table: string, n: number): Promise<number[]> {
     ),
   );
   return r.rows.map((x) => Number(x.id)).sort((a, b) => a - b);
+}
+
+/**
+ * `n` fresh ids of `table`'s serial `id` (PostgreSQL), taken at once: the sequence is moved on
+ * past them in one statement, not called `n` times (a cold load's hundreds of thousands of
+ * `nextval` took seconds of the server's time). Only in a bulk-load session, which runs in a long
+ * run's transaction (lockForLongRun): holding `table` in EXCLUSIVE mode, it is the only one that
+ * can insert into it, so no other `nextval` of its sequence can come between the two calls.
+ */
+async function reserveBlock(db: Db, table: string, n: number): Promise<number[]> {
+  const r = await db.executeQuery<{ last: number }>(
+    CompiledQuery.raw(
+      `select setval(s, nextval(s) + $1 - 1)::integer as last from (select pg_get_serial_sequence('${table}', 'id')::regclass as s) as q`,
+      [n],
+    ),
+  );
+  const last = Number(r.rows[0]!.last);
+  return Array.from({ length: n }, (_, i) => last - n + 1 + i);
 }
 
 // ---- COPY ------------------------------------------------------------------------------------

@@ -1,7 +1,13 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyField, copyLine, copyRows, insertRowsWithIds } from '../../src/db/bulk-load.js';
-import type { Store } from '../../src/db/store.js';
+import {
+  copyField,
+  copyLine,
+  copyRows,
+  insertRowsWithIds,
+  suspendDigestTriggers,
+} from '../../src/db/bulk-load.js';
+import { lockForLongRun, type Store } from '../../src/db/store.js';
 import { probeTable } from './support/seed.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';
 
@@ -100,6 +106,30 @@ describe.each(DIALECTS)('copyRows, insertRowsWithIds (%s)', (dialect) => {
       expect(id).toBeGreaterThan(back[0]!.id);
     }
     // the table's own ids go on after them
+    await store.db
+      .transaction()
+      .execute((trx) => copyRows(trx, 'copy_probe', ['label'], [['after']]));
+    expect((await read()).at(-1)!.id).toBeGreaterThan(Math.max(...ids));
+  });
+
+  it('in a long run, takes its ids from a reserve: after the rows there, and the table goes on after them', async () => {
+    await store.db
+      .transaction()
+      .execute((trx) => copyRows(trx, 'copy_probe', ['label'], [['before']]));
+    const rows = (k: number) => Array.from({ length: 20 }, (_, i) => [`run ${k}.${i}`]);
+    const ids = await store.db.transaction().execute(async (trx) => {
+      await lockForLongRun(trx, dialect);
+      const restore = await suspendDigestTriggers(trx); // the bulk-load session of a sync
+      const first = await insertRowsWithIds(trx, 'copy_probe', ['label'], rows(1));
+      const second = await insertRowsWithIds(trx, 'copy_probe', ['label'], rows(2));
+      await restore();
+      return [...first, ...second];
+    });
+    const back = await read();
+    expect(back.map((r) => r.label)).toEqual(['before', ...rows(1).flat(), ...rows(2).flat()]);
+    expect(back.slice(1).map((r) => r.id)).toEqual(ids);
+    expect(ids[0]).toBeGreaterThan(back[0]!.id);
+    // a plain insert after the run takes an id the reserve did not hand out
     await store.db
       .transaction()
       .execute((trx) => copyRows(trx, 'copy_probe', ['label'], [['after']]));
