@@ -5,6 +5,8 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from './schema.js';
 import { rawSqlite } from './store.js';
 
+export { deferForeignKeys } from './foreign-keys.js';
+
 /**
  * The bulk loader: every device the batch paths (MADRHAS sync, directory import, a run's audit)
  * use to write many rows fast, in one place.
@@ -16,6 +18,8 @@ import { rawSqlite } from './store.js';
  *  - `suspendDigestTriggers`: the triggers that clear an account's sync digest stand aside while
  *    the sync writes the digests itself.
  *  - `deferIndexes`: a first load builds the random-order indexes once at the end (SQLite).
+ *  - `deferForeignKeys` (db/foreign-keys.ts): a first load's foreign keys are checked once at the
+ *    end, whole, rather than by a trigger per row (PostgreSQL).
  * Placeholders follow the dialect (`?` for SQLite, `$n` for PostgreSQL). Table and column names
  * are the callers' constants (snake_case), never input.
  */

@@ -235,10 +235,17 @@ async function runSync(
       });
       // the run keeps the digests of the accounts it writes itself (sync/writer.ts)
       const restoreTriggers = await bulkLoad.suspendDigestTriggers(uc.trx);
-      // a first load does not keep the random-order indexes up to date as it writes (see bulkLoad.deferIndexes)
+      // a first load does not keep the random-order indexes up to date as it writes, nor check its
+      // foreign keys row by row (see bulkLoad.deferIndexes, bulkLoad.deferForeignKeys)
       let restoreIndexes = async () => {};
-      const deferForWrites = async () =>
-        void (restoreIndexes = await bulkLoad.deferIndexes(uc.trx, source.lines));
+      const deferForWrites = async () => {
+        const indexes = await bulkLoad.deferIndexes(uc.trx, source.lines);
+        const keys = await bulkLoad.deferForeignKeys(uc.trx, source.lines);
+        restoreIndexes = async () => {
+          await indexes();
+          await keys();
+        };
+      };
       // the directory and the GPs as the run found them (read before any write: the streamed path
       // reads them when its first account needs them, and a file of unchanged accounts never does)
       const tools = async (): Promise<SyncTools> => {
