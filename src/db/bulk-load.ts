@@ -4,8 +4,11 @@ import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './schema.js';
 import { rawSqlite } from './store.js';
+import { copyBuffers } from './copy-text.js';
+import { writingBehind } from './write-behind.js';
 
 export { deferForeignKeys } from './foreign-keys.js';
+export { WriteBehind, writeBehind } from './write-behind.js';
 
 /**
  * The bulk loader: every device the batch paths (MADRHAS sync, directory import, a run's audit)
@@ -14,7 +17,9 @@ export { deferForeignKeys } from './foreign-keys.js';
  *    format (pg-copy-streams) on the transaction's own connection, ids reserved from the table's
  *    sequence beforehand when the caller needs them (COPY returns nothing); a multi-row INSERT for
  *    a handful of rows. SQLite: one prepared single-row statement run per row (no SQL to parse
- *    per batch; better-sqlite3 runs it in-process).
+ *    per batch; better-sqlite3 runs it in-process). The text COPY takes: db/copy-text.ts.
+ *  - `writeBehind` (db/write-behind.ts): PostgreSQL's streamed sync queues its writes on the
+ *    connection and plans the next chunk meanwhile.
  *  - `suspendDigestTriggers`: the triggers that clear an account's sync digest stand aside while
  *    the sync writes the digests itself.
  *  - `deferIndexes`: a first load builds the random-order indexes once at the end (SQLite).
@@ -220,9 +225,6 @@ async function reserveBlock(db: Db, table: string, n: number): Promise<number[]>
 
 // ---- COPY ------------------------------------------------------------------------------------
 
-/** Bytes of COPY text handed to the connection at a time. */
-const COPY_CHUNK = 1 << 18;
-
 /**
  * Inserts `rows` (values in `columns` order) into `table`. PostgreSQL: `COPY table (columns) FROM
  * STDIN` in text format, streamed in chunks of a few hundred kB, on the caller's transaction
@@ -305,185 +307,6 @@ interface Reserve {
 /** Ids a bulk load takes from a sequence at a time: at least, and at most (the reserve doubles between). */
 const RESERVE = 5000;
 const MAX_RESERVE = 80_000;
-
-/** `rows` in COPY's text format, in buffers of about COPY_CHUNK bytes. */
-function copyBuffers(rows: readonly (readonly unknown[])[]): Buffer[] {
-  const buffers: Buffer[] = [];
-  let text = '';
-  for (const row of rows) {
-    text += copyLine(row);
-    if (text.length >= COPY_CHUNK) {
-      buffers.push(Buffer.from(text));
-      text = '';
-    }
-  }
-  if (text !== '') buffers.push(Buffer.from(text));
-  return buffers;
-}
-
-/** One row of COPY's text format: fields separated by tabs, `\N` for NULL, ended by a newline. */
-export function copyLine(row: readonly unknown[]): string {
-  let line = '';
-  for (let i = 0; i < row.length; i++) {
-    if (i > 0) line += '\t';
-    line += copyField(row[i]);
-  }
-  return line + '\n';
-}
-
-// COPY's text format escapes exactly these: backslash, tab, newline, carriage return, \b \f \v
-const SPECIAL = /[\\\t\n\r\b\f\v]/;
-const SPECIALS = /[\\\t\n\r\b\f\v]/g;
-const ESCAPES: Record<string, string> = {
-  '\\': '\\\\',
-  '\t': '\\t',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\v': '\\v',
-};
-
-/** A value as a field of COPY's text format: backslash, tab, newline and the other control escapes escaped. */
-export function copyField(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  if (typeof value === 'string')
-    return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]!) : value;
-  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (value instanceof Date) return value.toISOString();
-  // bytea's hex form, its backslash escaped for COPY
-  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
-  return copyField(JSON.stringify(value));
-}
-
-// ---- write-behind -----------------------------------------------------------------------------
-
-const behinds = new WeakMap<object, WriteBehind>();
-
-/** The transaction's write-behind session; null when off (SQLite, or no session started). */
-function writingBehind(db: Db): WriteBehind | null {
-  return behinds.get(db) ?? null;
-}
-
-/**
- * Write-behind (PostgreSQL; the streamed sync, app/sync/stream.ts): while a session is on, the
- * COPYs and the INSERTs without `returning` that the bulk loader issues on its transaction are
- * queued, not awaited, so that the client computes the next chunk of accounts while the server
- * writes this one.
- *  - The session sends what is queued one query after the other, in the order it was queued
- *    (`queue`); a read queued with `read` runs after the writes queued before it.
- *  - The caller marks where a chunk's writes begin (`nextChunk`) and awaits the chunk before's
- *    once it has queued its own (`ready`): the server always has the next chunk's writes at hand,
- *    and at most two chunks of rows wait in memory (one being written, one queued).
- *  - `drain` awaits every write: before a read that must see them, and before the run commits
- *    (COMMIT on a transaction a failed COPY aborted is a silent ROLLBACK).
- *  - The first failed write's error is the one thrown (`ready`, `drain`, `firstError`), and the
- *    writes queued after it are not sent: they could only fail with "current transaction is
- *    aborted". The transaction is then good for its rollback only; nothing is committed.
- * SQLite writes as it is told (better-sqlite3 is synchronous): no session there.
- */
-export class WriteBehind {
-  /** The writes of the chunks before this one not awaited yet. */
-  private previous: Promise<unknown>[] = [];
-  /** This chunk's writes. */
-  private current: Promise<unknown>[] = [];
-  private failure: { error: unknown } | null = null;
-  /** The last query queued: the next starts once it has ended. */
-  private tail: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly db: Db) {}
-
-  /**
-   * Queues a query after those queued before it, and returns its result. kysely lets a query
-   * issued later take the connection before one still waiting for it, so the session sends its
-   * queries one after the other itself. A query issued outside the session (not through the bulk
-   * loader, not `read`) may run between two of them: the caller drains before one that must see them.
-   */
-  private queue<T>(start: () => Promise<T>): Promise<T> {
-    this.queued++;
-    const run = this.tail.then(start);
-    this.tail = run.then(
-      () => void this.queued--,
-      () => void this.queued--,
-    );
-    return run;
-  }
-
-  /** Queries queued and not ended. */
-  private queued = 0;
-
-  /** A write queued on the connection. After a failed one, the writes queued after it are not sent. */
-  add(write: () => Promise<unknown>): void {
-    const run = this.queue(async () => {
-      if (this.failure) throw this.failure.error;
-      return write();
-    });
-    run.catch((error: unknown) => void (this.failure ??= { error })); // the first failure, in order
-    this.current.push(run);
-  }
-
-  /** A read queued after the writes queued so far: it sees them, and the next writes wait for it. */
-  read<T>(query: () => Promise<T>): Promise<T> {
-    return this.queue(query);
-  }
-
-  /** A new chunk begins: the writes queued so far are the chunk before's. */
-  nextChunk(): void {
-    this.previous.push(...this.current);
-    this.current = [];
-  }
-
-  /** Awaits the writes queued before this chunk's, in order; throws the first failure (again on every call). */
-  async ready(): Promise<void> {
-    const list = this.previous;
-    this.previous = [];
-    for (const write of list)
-      try {
-        await write;
-      } catch {
-        // recorded in order by add()
-      }
-    if (this.failure) throw this.failure.error;
-  }
-
-  /** Awaits everything queued (the reads too); throws the first failed write's error. */
-  async drain(): Promise<void> {
-    this.nextChunk();
-    await this.tail;
-    await this.ready();
-  }
-
-  /**
-   * After an error: everything queued awaited (a read queued too: nothing may run on the
-   * connection once the transaction has rolled back), and the first failed write's error (undefined if none).
-   */
-  async firstError(): Promise<unknown> {
-    try {
-      await this.drain();
-      return undefined;
-    } catch (error) {
-      return error;
-    }
-  }
-
-  /**
-   * The session ends: the bulk loader awaits its writes again. After `drain` or `firstError`:
-   * a query still queued would run after the transaction has ended (COMMIT does not wait for it).
-   */
-  end(): void {
-    if (behinds.get(this.db) === this) behinds.delete(this.db);
-    if (this.queued > 0) throw new Error(`write-behind ended with ${this.queued} queries queued`);
-  }
-}
-
-/** Starts a write-behind session on this transaction (PostgreSQL); null on SQLite. */
-export function writeBehind(db: Db): WriteBehind | null {
-  if (!isPg(db)) return null;
-  const behind = new WriteBehind(db);
-  behinds.set(db, behind);
-  return behind;
-}
 
 // ---- the sync's devices ----------------------------------------------------------------------
 

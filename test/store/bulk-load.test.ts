@@ -1,12 +1,7 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  copyField,
-  copyLine,
-  copyRows,
-  insertRowsWithIds,
-  suspendDigestTriggers,
-} from '../../src/db/bulk-load.js';
+import { copyRows, insertRowsWithIds, suspendDigestTriggers } from '../../src/db/bulk-load.js';
+import { copyField, copyLine } from '../../src/db/copy-text.js';
 import { lockForLongRun, type Store } from '../../src/db/store.js';
 import { probeTable } from './support/seed.js';
 import { DIALECTS, freshStore } from '../helpers/stores.js';

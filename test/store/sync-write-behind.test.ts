@@ -10,7 +10,7 @@ import type { Store } from '../../src/db/store.js';
 import { probeTable } from './support/seed.js';
 import { DIALECTS, freshStore, type FreshLocation } from '../helpers/stores.js';
 
-// PostgreSQL's streamed sync writes behind (db/bulk-load.ts WriteBehind, app/sync/stream.ts): a
+// PostgreSQL's streamed sync writes behind (db/write-behind.ts WriteBehind, app/sync/stream.ts): a
 // chunk's COPYs are queued on the connection while the next chunk is read and planned. A write
 // that fails there must be the run's error (not the "transaction is aborted" of what was queued
 // after it), and nothing may be committed. SQLite writes as it goes: the same outcome.

@@ -145,7 +145,7 @@ async function run<R extends { line: number }>(
   listed: Uint8Array,
   digests: DigestIndex,
 ): Promise<boolean> {
-  // PostgreSQL: a chunk's writes are queued, not awaited (db/bulk-load.ts WriteBehind); null on SQLite
+  // PostgreSQL: a chunk's writes are queued, not awaited (db/write-behind.ts WriteBehind); null on SQLite
   const behind = writeBehind(uc.trx);
   const stream = new StreamRun(uc, input, reader, listed, digests, behind);
   const loginAt = input.positions.get('IDENTIFIANT_CONNEXION')!;
@@ -291,7 +291,7 @@ class StreamRun<R extends { line: number }> {
    * planned and written. SQLite: in that order, one chunk after the other.
    *
    * PostgreSQL pipelines the chunks on the one connection, so that the client works while the
-   * server writes (db/bulk-load.ts WriteBehind). Chunk k's writes are queued, not awaited; chunk
+   * server writes (db/write-behind.ts WriteBehind). Chunk k's writes are queued, not awaited; chunk
    * k+1 is prepared — its digests, and the read of its accounts queued — before chunk k's
    * writes are, so that the read has come back when the client checks and plans chunk k+1 while
    * the server writes chunk k. Once chunk k+1's writes are queued, chunk k's are awaited. On the

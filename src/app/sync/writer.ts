@@ -82,7 +82,7 @@ export class Writer {
   credentials = false;
   /**
    * Accounts planned between two turns of the event loop (0: no turn), so that writes queued
-   * behind (PostgreSQL's streamed path: db/bulk-load.ts WriteBehind) go on while the chunk is planned.
+   * behind (PostgreSQL's streamed path: db/write-behind.ts WriteBehind) go on while the chunk is planned.
    */
   pace = 0;
 

@@ -1,0 +1,55 @@
+// COPY's text format (PostgreSQL), as the bulk loader (db/bulk-load.ts) sends rows.
+
+/** Bytes of COPY text handed to the connection at a time. */
+const COPY_CHUNK = 1 << 18;
+
+/** `rows` in COPY's text format, in buffers of about COPY_CHUNK bytes. */
+export function copyBuffers(rows: readonly (readonly unknown[])[]): Buffer[] {
+  const buffers: Buffer[] = [];
+  let text = '';
+  for (const row of rows) {
+    text += copyLine(row);
+    if (text.length >= COPY_CHUNK) {
+      buffers.push(Buffer.from(text));
+      text = '';
+    }
+  }
+  if (text !== '') buffers.push(Buffer.from(text));
+  return buffers;
+}
+
+/** One row of COPY's text format: fields separated by tabs, `\N` for NULL, ended by a newline. */
+export function copyLine(row: readonly unknown[]): string {
+  let line = '';
+  for (let i = 0; i < row.length; i++) {
+    if (i > 0) line += '\t';
+    line += copyField(row[i]);
+  }
+  return line + '\n';
+}
+
+// COPY's text format escapes exactly these: backslash, tab, newline, carriage return, \b \f \v
+const SPECIAL = /[\\\t\n\r\b\f\v]/;
+const SPECIALS = /[\\\t\n\r\b\f\v]/g;
+const ESCAPES: Record<string, string> = {
+  '\\': '\\\\',
+  '\t': '\\t',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\v': '\\v',
+};
+
+/** A value as a field of COPY's text format: backslash, tab, newline and the other control escapes escaped. */
+export function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  if (typeof value === 'string')
+    return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPES[c]!) : value;
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (value instanceof Date) return value.toISOString();
+  // bytea's hex form, its backslash escaped for COPY
+  if (Buffer.isBuffer(value)) return `\\\\x${value.toString('hex')}`;
+  return copyField(JSON.stringify(value));
+}
