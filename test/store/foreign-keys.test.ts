@@ -31,13 +31,31 @@ describe.each(DIALECTS)('deferForeignKeys (%s)', (dialect) => {
   afterEach(async () => cleanup());
 
   /** A long run's transaction that loads `fileRows` rows through `load`, the keys deferred. */
-  const loadRun = (fileRows: number, load: (trx: Db) => Promise<void>) =>
+  const loadRun = (
+    fileRows: number,
+    load: (trx: Db) => Promise<void>,
+    before: (trx: Db) => Promise<unknown> = async () => {},
+  ) =>
     store.db.transaction().execute(async (trx) => {
+      await before(trx);
       await lockForLongRun(trx, dialect);
       const restore = await deferForeignKeys(trx, fileRows);
       await load(trx);
       await restore();
     });
+
+  /** A load that keeps the row-by-row checks: the setting stays, a row referencing nothing fails at once. */
+  const expectRowByRow = (fileRows: number, before?: (trx: Db) => Promise<unknown>) =>
+    expect(
+      loadRun(
+        fileRows,
+        async (trx) => {
+          expect(await role(trx)).toBe('origin');
+          await addAttachment(trx, account + 1000, structure, 'UTILISATEUR', 'VALIDEE');
+        },
+        before,
+      ),
+    ).rejects.toThrow(/attachment_account_id_fkey/);
 
   it('a reference to nothing fails the run by the constraint’s name, and nothing is written', async () => {
     let loaded = false;
@@ -99,12 +117,7 @@ describe.each(DIALECTS)('deferForeignKeys (%s)', (dialect) => {
   if (dialect === 'postgres') {
     it('a file of no more than twice the rows the attachments hold keeps the row-by-row checks', async () => {
       await addAttachment(store.db, account, structure, 'UTILISATEUR', 'VALIDEE');
-      await expect(
-        loadRun(2, async (trx) => {
-          expect(await role(trx)).toBe('origin');
-          await addAttachment(trx, account + 1000, structure, 'UTILISATEUR', 'VALIDEE');
-        }),
-      ).rejects.toThrow(/attachment_account_id_fkey/);
+      await expectRowByRow(2);
     });
 
     it('a trigger the sync does not set aside itself keeps them (replica would silence it)', async () => {
@@ -114,12 +127,7 @@ describe.each(DIALECTS)('deferForeignKeys (%s)', (dialect) => {
            create trigger probe_keep before insert on notification for each row execute function probe_keep()`,
         )
         .execute(store.db);
-      await expect(
-        loadRun(1000, async (trx) => {
-          expect(await role(trx)).toBe('origin');
-          await addAttachment(trx, account + 1000, structure, 'UTILISATEUR', 'VALIDEE');
-        }),
-      ).rejects.toThrow(/attachment_account_id_fkey/);
+      await expectRowByRow(1000);
     });
 
     it('a role that may not set session_replication_role keeps them', async () => {
@@ -128,15 +136,7 @@ describe.each(DIALECTS)('deferForeignKeys (%s)', (dialect) => {
       try {
         await sql.raw(`grant all on all tables in schema public to ${name}`).execute(store.db);
         await sql.raw(`grant all on all sequences in schema public to ${name}`).execute(store.db);
-        await expect(
-          store.db.transaction().execute(async (trx) => {
-            await sql.raw(`set local role ${name}`).execute(trx);
-            const restore = await deferForeignKeys(trx, 1000);
-            expect(await role(trx)).toBe('origin');
-            await addAttachment(trx, account + 1000, structure, 'UTILISATEUR', 'VALIDEE');
-            await restore();
-          }),
-        ).rejects.toThrow(/attachment_account_id_fkey/);
+        await expectRowByRow(1000, (trx) => sql.raw(`set local role ${name}`).execute(trx));
       } finally {
         await sql.raw(`drop owned by ${name}`).execute(store.db);
         await sql.raw(`drop role ${name}`).execute(store.db);
