@@ -4,7 +4,7 @@ import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './schema.js';
 import { rawSqlite } from './store.js';
-import { copyBuffers } from './copy-text.js';
+import { copyChunks } from './copy-text.js';
 import { writingBehind } from './write-behind.js';
 
 export { deferForeignKeys } from './foreign-keys.js';
@@ -251,10 +251,11 @@ export async function copyRows(
   }
   const behind = writingBehind(db);
   const from = copyFrom ?? (await loadCopyFrom());
-  // the rows as COPY text now, in buffers outside the JavaScript heap: written behind, the rows
-  // would otherwise live until the server takes them, long enough to be moved to the old
-  // generation and collected there (a cold sync's client spent a sixth of its time collecting)
-  const data = copyBuffers(rows);
+  // written behind, the rows as COPY text at once, in buffers outside the JavaScript heap: the
+  // rows would otherwise live until the server takes them, long enough to be moved to the old
+  // generation and collected there. Awaited, the text is made as the server asks for it (the
+  // program makes the next piece while the server stores the last).
+  const data = behind ? [...copyChunks(rows)] : copyChunks(rows);
   const copy = async () => {
     const stream = from(`copy ${table} (${columns.join(', ')}) from stdin`);
     const written = pipeline(Readable.from(data), stream);

@@ -3,19 +3,17 @@
 /** Bytes of COPY text handed to the connection at a time. */
 const COPY_CHUNK = 1 << 18;
 
-/** `rows` in COPY's text format, in buffers of about COPY_CHUNK bytes. */
-export function copyBuffers(rows: readonly (readonly unknown[])[]): Buffer[] {
-  const buffers: Buffer[] = [];
+/** `rows` in COPY's text format, a buffer of about COPY_CHUNK bytes at a time, as they are asked for. */
+export function* copyChunks(rows: readonly (readonly unknown[])[]): Generator<Buffer> {
   let text = '';
   for (const row of rows) {
     text += copyLine(row);
     if (text.length >= COPY_CHUNK) {
-      buffers.push(Buffer.from(text));
+      yield Buffer.from(text);
       text = '';
     }
   }
-  if (text !== '') buffers.push(Buffer.from(text));
-  return buffers;
+  if (text !== '') yield Buffer.from(text);
 }
 
 /** One row of COPY's text format: fields separated by tabs, `\N` for NULL, ended by a newline. */
