@@ -19,6 +19,7 @@ import * as accounts from '../../db/account.repository.js';
 import type { Db } from '../../db/schema.js';
 import * as runs from '../../db/run.repository.js';
 import type { Store } from '../../db/store.js';
+import * as stage from '../../db/sync-stage.repository.js';
 import * as sync from '../../db/sync.repository.js';
 import * as bulkLoad from '../../db/bulk-load.js';
 import { absentAccounts, deactivateAbsent } from './absent.js';
@@ -215,7 +216,7 @@ async function runSync(
         full && !(streamed && scope.includes(ALL))
           ? await sync.madrhasAccountsInScope(uc.trx, scope)
           : 0;
-      await sync.createStage(uc.trx);
+      await stage.createStage(uc.trx);
       const runId = await runs.insertRun(uc.trx, {
         kind: 'sync.madrhas',
         actor: uc.actor.login,
@@ -279,7 +280,7 @@ async function runSync(
       let untouched = false;
       if (streamed) {
         // no savepoint: SQLite would copy every page the run touches into a statement journal
-        await sync.indexStage(uc.trx);
+        await stage.indexStage(uc.trx);
         const read = await readDigests(uc.trx, stamp, runId);
         const streamedRun = await streamFile(
           uc,
@@ -305,16 +306,16 @@ async function runSync(
       } else {
         const { checker, writer } = await tools();
         await stageFile(uc, source, header.positions, checker, o, summary);
-        await sync.indexStage(uc.trx);
+        await stage.indexStage(uc.trx);
         await rejectOutsideScope(uc.trx, scope, scopes, encodeReason(outsideScope));
         await markBaseGp(uc);
-        await sync.checkAcrossRows(uc.trx, (key) => crossRuleSql(key as CrossRule));
+        await stage.checkAcrossRows(uc.trx, (key) => crossRuleSql(key as CrossRule));
         await deferForWrites();
         await applyStaged(uc, writer, full);
         unlistedIds = full ? await sync.unlistedAccounts(uc.trx) : [];
       }
 
-      summary.rejected = await sync.countRejected(uc.trx);
+      summary.rejected = await stage.countRejected(uc.trx);
       await reportRejects(uc.trx, source, summary, report, o.lang);
       if (o.strict && summary.rejected > 0) {
         await report?.commit({ final: true });
@@ -348,7 +349,7 @@ async function runSync(
           : null,
         runId,
       );
-      await sync.dropStage(uc.trx);
+      await stage.dropStage(uc.trx);
       await restoreIndexes();
       await restoreTriggers();
 
@@ -397,7 +398,7 @@ async function rejectOutsideScope(
 ): Promise<void> {
   if (scope.includes(ALL)) return;
   for (let after = ''; ;) {
-    const logins = await sync.stagedLoginsAfter(db, after, CHUNK);
+    const logins = await stage.stagedLoginsAfter(db, after, CHUNK);
     if (logins.length === 0) break;
     after = logins[logins.length - 1]!;
     const existing = await sync.accountsByLogin(db, logins);
@@ -407,7 +408,7 @@ async function rejectOutsideScope(
       scopes,
       existing.map((a) => a.id),
     );
-    await sync.rejectLogins(
+    await stage.rejectLogins(
       db,
       existing.filter((a) => outside.has(a.id)).map((a) => a.login),
       reason,
@@ -486,7 +487,7 @@ async function stageFile(
       if (reasons.length > 0 || !row) {
         // kept with its login when readable, so that full mode does not take the account for absent
         const login = (view.get('IDENTIFIANT_CONNEXION') ?? '').trim().toLowerCase() || null;
-        batch.push(sync.rejectedStageRow(record.line, login, encodeReasons(reasons)));
+        batch.push(stage.rejectedStageRow(record.line, login, encodeReasons(reasons)));
       } else {
         batch.push([
           record.line,
@@ -507,7 +508,7 @@ async function stageFile(
         ]);
       }
     }
-    await sync.stageRows(uc.trx, batch);
+    await stage.stageRows(uc.trx, batch);
     o.progress?.(csv.bytesRead(), source.size);
   }
 }
@@ -523,18 +524,18 @@ async function reportRejects(
   report: RejectsReport | null,
   lang: Lang,
 ): Promise<void> {
-  for (const r of await sync.rejectedAfter(db, 0, SAMPLE))
+  for (const r of await stage.rejectedAfter(db, 0, SAMPLE))
     summary.sample.push({ line: r.line, errors: reasonsText(lang, r.reason) });
   if (report === null) return;
   const csv = await openCsv(source);
   const writer = report.open(source, csv.header);
   try {
-    let page = await sync.rejectedAfter(db, 0, 5000);
+    let page = await stage.rejectedAfter(db, 0, 5000);
     let i = 0;
     for await (const record of csv.records) {
       if (i >= page.length) {
         if (page.length < 5000) break;
-        page = await sync.rejectedAfter(db, page[page.length - 1]!.line, 5000);
+        page = await stage.rejectedAfter(db, page[page.length - 1]!.line, 5000);
         i = 0;
         if (page.length === 0) break;
       }

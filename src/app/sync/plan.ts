@@ -8,7 +8,7 @@ import type { EncodingChoice } from '../../io/csv.js';
 import { copyFileTo, fileLines, PlanOutput, sha256File } from '../../io/plan-file.js';
 import * as plans from '../../db/plan.repository.js';
 import type { Store } from '../../db/store.js';
-import * as sync from '../../db/sync.repository.js';
+import * as stage from '../../db/sync-stage.repository.js';
 import { RefusedError, type UseCase } from '../use-case.js';
 import { journals, type AccountChange, type SyncJournal } from './journal.js';
 import { decodeReasons } from './reasons.js';
@@ -161,7 +161,7 @@ export class PlanWriter implements SyncJournal {
     await this.put('\n' + REJECTS);
     let sep = '\n';
     for (let after = 0; ;) {
-      const page = await sync.rejectedAfter(uc.trx, after, 5000);
+      const page = await stage.rejectedAfter(uc.trx, after, 5000);
       if (page.length === 0) break;
       after = page[page.length - 1]!.line;
       let text = '';

@@ -1,5 +1,5 @@
 import type { AccountPlan } from '../../domain/account-plan.js';
-import type * as sync from '../../db/sync.repository.js';
+import type * as stage from '../../db/sync-stage.repository.js';
 import type { AccountChange } from './journal.js';
 import { readImages, type AccountAfter } from './runs.js';
 
@@ -40,7 +40,7 @@ export function changeOf(login: string, accountId: number, plan: AccountPlan): A
 }
 
 /** A created account's entry: every field it was given. */
-export function createdChange(r: sync.StagedRow, accountId: number): AccountChange {
+export function createdChange(r: stage.StagedRow, accountId: number): AccountChange {
   const fields: AccountChange['fields'] = {};
   for (const [k, v] of Object.entries({
     title: r.title,

@@ -6,6 +6,7 @@ import type { Scope } from '../../domain/departement.js';
 import type { Lang } from '../../i18n/index.js';
 import { CellView, openCsv, type CsvRecord, type CsvSource } from '../../io/csv.js';
 import { CsvLines, type CsvLine } from '../../io/csv-lines.js';
+import * as stage from '../../db/sync-stage.repository.js';
 import * as sync from '../../db/sync.repository.js';
 import { writeBehind, type WriteBehind } from '../../db/bulk-load.js';
 import type { CurrentAccount } from '../../domain/account-plan.js';
@@ -437,7 +438,7 @@ class StreamRun<R extends { line: number }> {
           digest: group.hasRejects ? null : group.padded ? g.digest : g.digest + this.input.stamp,
         });
     }
-    if (rejects.length > 0) await sync.stageRows(this.uc.trx, rejects);
+    if (rejects.length > 0) await stage.stageRows(this.uc.trx, rejects);
     if (groups.length > 0) await this.tools!.writer.write(groups, current);
     // this chunk's writes queued: the chunk before's awaited (its error, if one failed, is the run's)
     await this.behind?.ready();
@@ -571,11 +572,11 @@ class StreamRun<R extends { line: number }> {
         cross.get(c)!.length === 0,
       );
 
-    const rows: sync.StagedRow[] = [];
+    const rows: stage.StagedRow[] = [];
     for (const c of checked) {
       const reasons = [...c.reasons, ...(cross.get(c) ?? [])];
       if (reasons.length > 0 || c.row === null || c.structureId === null) {
-        rejects.push(sync.rejectedStageRow(c.line, login || null, encodeReasons(reasons)));
+        rejects.push(stage.rejectedStageRow(c.line, login || null, encodeReasons(reasons)));
         continue;
       }
       const r = c.row;

@@ -14,6 +14,7 @@ import { composeMail, NOREPLY } from '../mail.js';
 import * as accounts from '../../db/account.repository.js';
 import * as attachments from '../../db/attachment.repository.js';
 import * as notifications from '../../db/notification.repository.js';
+import * as stage from '../../db/sync-stage.repository.js';
 import * as sync from '../../db/sync.repository.js';
 import { NO_JOURNAL, type AccountChange, type SyncJournal } from './journal.js';
 import { changeOf, createdChange } from './records.js';
@@ -30,7 +31,7 @@ const CHUNK = 1000;
  */
 /** One account's rows → its personal data and its wanted attachments (one per structure). */
 function wantedOf(
-  rows: sync.StagedRow[],
+  rows: stage.StagedRow[],
   refOf: (structureId: number) => string,
 ): WantedAttachment[] {
   const byStructure = new Map<number, WantedAttachment & { whole: boolean }>();
@@ -61,7 +62,7 @@ function wantedOf(
 /** One account's valid rows in the file, and what the run knows of it. */
 export interface AccountGroup {
   login: string;
-  rows: sync.StagedRow[];
+  rows: stage.StagedRow[];
   /** A row of this login was rejected: full mode then ends none of its attachments (that row may list one). */
   hasRejects: boolean;
   /** The digest of its rows, recorded once they are applied in full (null: not recorded). */
@@ -130,7 +131,7 @@ export class Writer {
       groups.flatMap((g) => current.get(g.login)?.id ?? []),
     );
     const newAccounts: {
-      row: sync.StagedRow;
+      row: stage.StagedRow;
       wanted: WantedAttachment[];
       digest: string | null;
     }[] = [];
@@ -356,20 +357,20 @@ export class Writer {
 /** The staged path: the stage's valid rows, a chunk of logins at a time, through the writer. */
 export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): Promise<void> {
   // the stage's valid GP rows: at most one claimant a structure (the rules across rows saw to it)
-  const claims = await sync.stagedClaims(uc.trx);
+  const claims = await stage.stagedClaims(uc.trx);
   writer.demotable = (structureId, login) => (claims.get(structureId) ?? login) !== login;
   // … of which the rows that say GP where the account's base did not (markBaseGp)
-  const newClaims = await sync.stagedClaims(uc.trx, true);
+  const newClaims = await stage.stagedClaims(uc.trx, true);
   writer.claimed = (structureId, login) => (newClaims.get(structureId) ?? login) !== login;
   let after = '';
   for (;;) {
     await breathe();
-    const logins = await sync.nextLogins(uc.trx, after, CHUNK);
+    const logins = await stage.nextLogins(uc.trx, after, CHUNK);
     if (logins.length === 0) break;
     after = logins[logins.length - 1]!;
-    const rows = await sync.stagedRowsOf(uc.trx, logins[0]!, after);
+    const rows = await stage.stagedRowsOf(uc.trx, logins[0]!, after);
     const withRejects = full
-      ? await sync.loginsWithRejects(uc.trx, logins[0]!, after)
+      ? await stage.loginsWithRejects(uc.trx, logins[0]!, after)
       : new Set<string>();
     const current = new Map((await sync.accountsByLogin(uc.trx, logins)).map((a) => [a.login, a]));
     const groups: AccountGroup[] = [];
@@ -399,10 +400,10 @@ export const breathe = () => new Promise<void>((resolve) => setImmediate(resolve
  */
 export async function markBaseGp(uc: UseCase): Promise<void> {
   const pairs: [string, number][] = [];
-  for (const [login, structureId, text] of await sync.stagedGpRowsWithBase(uc.trx))
+  for (const [login, structureId, text] of await stage.stagedGpRowsWithBase(uc.trx))
     if (baseGpStructures(decodeBase(text, login)).has(structureId))
       pairs.push([login, structureId]);
-  await sync.markBaseGp(uc.trx, pairs);
+  await stage.markBaseGp(uc.trx, pairs);
 }
 
 /** A MADRHAS attachment to insert, and the journal entry of its account (given its id once inserted). */
@@ -449,7 +450,7 @@ async function insertAttachments(
  * The credentials message of an account the sync creates (SPEC 10), as `account create` sends it:
  * to the login, an e-mail address, in the account's language (French, as the sync creates them).
  */
-function credentialsMail(r: sync.StagedRow, accountId: number, at: string): NewNotification {
+function credentialsMail(r: stage.StagedRow, accountId: number, at: string): NewNotification {
   const m = composeMail('ACCOUNT_CREATED', 'fr', {
     login: r.login,
     title: r.title,
@@ -474,7 +475,7 @@ const promotes = (c: AccountPlan['change'][number]) =>
   (c.set.role ?? c.before.role) === 'GESTIONNAIRE_PRINCIPAL' &&
   (c.set.role !== undefined || c.set.status !== undefined);
 
-const asRow = (r: sync.StagedRow): MadrhasRow =>
+const asRow = (r: stage.StagedRow): MadrhasRow =>
   ({
     login: r.login,
     title: r.title,
