@@ -34,7 +34,8 @@ import {
 } from './rows.js';
 import { encodeReason, encodeReasons, reasonsText } from './reasons.js';
 import { readDigests, leaveDigests } from './digests.js';
-import { streamFile, StreamFallback, type SyncTools } from './stream.js';
+import { StreamFallback } from './fallback.js';
+import { streamFile, type SyncTools } from './stream.js';
 import { journals, NO_JOURNAL, type SyncJournal } from './journal.js';
 import { RunJournal } from './runs.js';
 import type { SyncSummary } from './summary.js';

@@ -4,8 +4,7 @@ import { personalFingerprint } from '../../domain/madrhas.js';
 import { baseGpStructures, decodeBase } from '../../domain/merge.js';
 import type { Scope } from '../../domain/departement.js';
 import type { Lang } from '../../i18n/index.js';
-import { CellView, openCsv, type CsvRecord, type CsvSource } from '../../io/csv.js';
-import { CsvLines, type CsvLine } from '../../io/csv-lines.js';
+import { CellView, type CsvRecord, type CsvSource } from '../../io/csv.js';
 import * as stage from '../../db/sync-stage.repository.js';
 import * as sync from '../../db/sync.repository.js';
 import { writeBehind, type WriteBehind } from '../../db/bulk-load.js';
@@ -15,6 +14,9 @@ import { accountsOutsideScope, crossRuleReason, type RowChecker } from './rows.j
 import { encodeReasons, type Reason } from './reasons.js';
 import type { SyncSummary } from './summary.js';
 import type { UseCase } from '../use-case.js';
+import { StreamFallback } from './fallback.js';
+import { GpClaims } from './gp-claims.js';
+import { readerOf, type Reader } from './stream-reader.js';
 
 /**
  * The sync's fast path: the file streamed an account at a time, straight into plans and writes,
@@ -29,13 +31,6 @@ import type { UseCase } from '../use-case.js';
  * staged path, which handles every file. Both paths give the same result (test/store).
  */
 
-export class StreamFallback extends Error {
-  constructor(readonly why: 'order' | 'principal') {
-    super(`streamed sync gave up: ${why}`);
-  }
-}
-
-const GP = 'GESTIONNAIRE_PRINCIPAL';
 const GROUPS = 500;
 /**
  * PostgreSQL: groups checked (or planned) between two turns of the event loop while the writes of
@@ -73,50 +68,6 @@ export interface StreamInput {
    */
   stamp: string;
   progress?: ((read: number, total: number) => void) | undefined;
-}
-
-/**
- * The file's records as the stream reads them: bytes when the file has no quote character
- * (io/csv-lines.ts), PapaParse's cells otherwise. Each gives a record's digest input and cells.
- */
-interface Reader<R extends { line: number }> {
-  /** What the digest of a record's rows says about how they were read. */
-  kind: string;
-  batches(): AsyncIterable<R[]>;
-  cell(r: R, at: number): string;
-  fields(r: R): string[];
-  digest(h: Hash64, r: R): void;
-  bytesRead(): number;
-  close(): void;
-}
-
-async function readerOf(source: CsvSource): Promise<Reader<CsvLine> | Reader<CsvRecord>> {
-  if (!source.quotes) {
-    const lines = new CsvLines(source);
-    const reader: Reader<CsvLine> = {
-      kind: `bytes ${source.encoding} ${source.delimiter}`,
-      batches: () => lines.batches(),
-      cell: (r, at) => lines.cell(r, at),
-      fields: (r) => lines.fields(r),
-      digest: (h, r) => void h.word(r.a).word(r.b),
-      bytesRead: () => lines.bytesRead(),
-      close: () => lines.close(),
-    };
-    return reader;
-  }
-  const csv = await openCsv(source);
-  const reader: Reader<CsvRecord> = {
-    kind: 'cells',
-    batches: () => csv.batches(2000),
-    cell: (r, at) => r.fields[at] ?? '',
-    fields: (r) => r.fields,
-    digest: (h, r) => {
-      for (const f of r.fields) h.update(f);
-    },
-    bytesRead: () => csv.bytesRead(),
-    close: () => csv.close(),
-  };
-  return reader;
 }
 
 /**
@@ -212,18 +163,8 @@ interface Prepared<R> {
 }
 
 class StreamRun<R extends { line: number }> {
-  /** structure id → the login claiming its GP in the file. */
-  private readonly claims = new Map<number, string>();
-  /** … of which the rows no rule across rows rejects (the staged path's stagedClaims). */
-  private readonly validClaims = new Map<number, string>();
-  /** … and of those, the rows that say GP where the account's base did not (the others claim nothing new). */
-  private readonly newClaims = new Map<number, string>();
-  /** Structures whose store GP the merge kept (its row keeps its former role) before any new claim was known. */
-  private readonly keptGp = new Set<number>();
-  /** Structures whose store GP the file gives another role there. */
-  private readonly demoted = new Set<number>();
-  /** Structures claimed by an account other than their store GP. */
-  private readonly contested: number[] = [];
+  /** The file's GP claims, as its rows go. */
+  private readonly gp = new GpClaims();
   private readonly view: CellView;
   /** Where the columns an unchanged account's rows are rechecked on stand (looked up once). */
   private readonly idTypeAt: number | undefined;
@@ -270,8 +211,8 @@ class StreamRun<R extends { line: number }> {
   private async need(): Promise<SyncTools> {
     if (!this.tools) {
       this.tools = await this.input.tools();
-      this.tools.writer.demotable = (structureId, login) => this.demotable(structureId, login);
-      this.tools.writer.claimed = (structureId, login) => this.claimed(structureId, login);
+      this.tools.writer.demotable = (structureId, login) => this.gp.demotable(structureId, login);
+      this.tools.writer.claimed = (structureId, login) => this.gp.claimed(structureId, login);
       if (this.behind) this.tools.writer.pace = PACE;
     }
     return this.tools;
@@ -280,7 +221,7 @@ class StreamRun<R extends { line: number }> {
   /** After the last chunk: the rules across the whole file, and the writes that waited for them. */
   async finish(): Promise<void> {
     if (!this.tools) return; // every account unchanged: nothing planned, nothing claimed
-    this.checkClaims();
+    this.gp.checkClaims();
     await this.tools.writer.finish();
   }
 
@@ -467,61 +408,6 @@ class StreamRun<R extends { line: number }> {
     return padded;
   }
 
-  /** A row's role at a structure, for the GP rules: the claims, and the store's GPs stepping down. */
-  private noteRole(
-    structureId: number,
-    role: string,
-    login: string,
-    accountId: number | null,
-    /** The row says GP where the account's base already did: no claim against the store's GP (SPEC 8.1). */
-    inBase: boolean,
-    /** No rule across rows rejects the row (a rejected row still counts against another GP claim). */
-    valid: boolean,
-  ): void {
-    const storeGp = this.tools!.storeGp.get(structureId);
-    if (role === GP) {
-      const claimant = this.claims.get(structureId);
-      if (claimant !== undefined && claimant !== login) throw new StreamFallback('principal');
-      this.claims.set(structureId, login);
-      if (valid) this.validClaims.set(structureId, login);
-      // a row that claims nothing, or that is rejected, contests nothing either
-      if (inBase || !valid) return;
-      this.newClaims.set(structureId, login);
-      if (storeGp !== undefined && storeGp !== accountId) this.contested.push(structureId);
-    } else if (storeGp !== undefined && storeGp === accountId) this.demoted.add(structureId);
-  }
-
-  /**
-   * A store GP the file demotes: allowed when another account already claimed the structure;
-   * a claim further down is not known yet, so the staged path decides.
-   */
-  demotable(structureId: number, login: string): boolean {
-    const claimant = this.validClaims.get(structureId);
-    if (claimant !== undefined && claimant !== login) return true;
-    throw new StreamFallback('principal');
-  }
-
-  /**
-   * Whether another account claims the structure's GP: a store GP the merge would keep steps
-   * down. A claim further down is not known yet: the GP is kept, and checkClaims sends the run to
-   * the staged path if one comes.
-   */
-  claimed(structureId: number, login: string): boolean {
-    const claimant = this.newClaims.get(structureId);
-    if (claimant !== undefined && claimant !== login) return true;
-    this.keptGp.add(structureId);
-    return false;
-  }
-
-  /**
-   * Every claim against a store GP must come with that GP stepping down in the file, and not
-   * after the merge kept it GP.
-   */
-  checkClaims(): void {
-    for (const s of this.contested)
-      if (!this.demoted.has(s) || this.keptGp.has(s)) throw new StreamFallback('principal');
-  }
-
   /**
    * An account's rows checked one by one, then against each other (in the staged path's order of
    * rules). `outside`: the account lies outside the actor's scope, and every row of it is rejected
@@ -563,7 +449,8 @@ class StreamRun<R extends { line: number }> {
     if (account && scopes.has(account.id)) flag(valid, 'sync.isCorrespondent');
     const baseGp = baseGpStructures(decodeBase(account?.madrhasBase, login));
     for (const c of valid)
-      this.noteRole(
+      this.gp.noteRole(
+        this.tools!.storeGp,
         c.structureId!,
         c.row!.role,
         login,

@@ -1,0 +1,81 @@
+import { StreamFallback } from './fallback.js';
+
+const GP = 'GESTIONNAIRE_PRINCIPAL';
+
+/**
+ * The streamed path's one-GP-per-structure rules (SPEC 8.1), as the rows go (app/sync/stream.ts):
+ * who claims each structure's GP in the file, which store GPs the file steps down, and which the
+ * merge kept. What it cannot decide before the end of the file sends the run to the staged path
+ * (`StreamFallback('principal')`), which sees the whole file at once.
+ */
+export class GpClaims {
+  /** structure id → the login claiming its GP in the file. */
+  private readonly claims = new Map<number, string>();
+  /** … of which the rows no rule across rows rejects (the staged path's stagedClaims). */
+  private readonly validClaims = new Map<number, string>();
+  /** … and of those, the rows that say GP where the account's base did not (the others claim nothing new). */
+  private readonly newClaims = new Map<number, string>();
+  /** Structures whose store GP the merge kept (its row keeps its former role) before any new claim was known. */
+  private readonly keptGp = new Set<number>();
+  /** Structures whose store GP the file gives another role there. */
+  private readonly demoted = new Set<number>();
+  /** Structures claimed by an account other than their store GP. */
+  private readonly contested: number[] = [];
+
+  /** A row's role at a structure, for the GP rules: the claims, and the store's GPs stepping down. */
+  noteRole(
+    /** structure id → its GP's account id when the run began. */
+    storeGp: Map<number, number>,
+    structureId: number,
+    role: string,
+    login: string,
+    accountId: number | null,
+    /** The row says GP where the account's base already did: no claim against the store's GP (SPEC 8.1). */
+    inBase: boolean,
+    /** No rule across rows rejects the row (a rejected row still counts against another GP claim). */
+    valid: boolean,
+  ): void {
+    const gp = storeGp.get(structureId);
+    if (role === GP) {
+      const claimant = this.claims.get(structureId);
+      if (claimant !== undefined && claimant !== login) throw new StreamFallback('principal');
+      this.claims.set(structureId, login);
+      if (valid) this.validClaims.set(structureId, login);
+      // a row that claims nothing, or that is rejected, contests nothing either
+      if (inBase || !valid) return;
+      this.newClaims.set(structureId, login);
+      if (gp !== undefined && gp !== accountId) this.contested.push(structureId);
+    } else if (gp !== undefined && gp === accountId) this.demoted.add(structureId);
+  }
+
+  /**
+   * A store GP the file demotes: allowed when another account already claimed the structure;
+   * a claim further down is not known yet, so the staged path decides.
+   */
+  demotable(structureId: number, login: string): boolean {
+    const claimant = this.validClaims.get(structureId);
+    if (claimant !== undefined && claimant !== login) return true;
+    throw new StreamFallback('principal');
+  }
+
+  /**
+   * Whether another account claims the structure's GP: a store GP the merge would keep steps
+   * down. A claim further down is not known yet: the GP is kept, and checkClaims sends the run to
+   * the staged path if one comes.
+   */
+  claimed(structureId: number, login: string): boolean {
+    const claimant = this.newClaims.get(structureId);
+    if (claimant !== undefined && claimant !== login) return true;
+    this.keptGp.add(structureId);
+    return false;
+  }
+
+  /**
+   * Every claim against a store GP must come with that GP stepping down in the file, and not
+   * after the merge kept it GP.
+   */
+  checkClaims(): void {
+    for (const s of this.contested)
+      if (!this.demoted.has(s) || this.keptGp.has(s)) throw new StreamFallback('principal');
+  }
+}
