@@ -239,11 +239,11 @@ async function runSync(
       const restoreTriggers = await bulkLoad.suspendDigestTriggers(uc.trx);
       // a first load does not keep the random-order indexes up to date as it writes, nor check its
       // foreign keys row by row (see bulkLoad.deferIndexes, bulkLoad.deferForeignKeys)
-      let restoreIndexes = async () => {};
+      let restoreDeferred = async () => {};
       const deferForWrites = async () => {
         const indexes = await bulkLoad.deferIndexes(uc.trx, source.lines);
         const keys = await bulkLoad.deferForeignKeys(uc.trx, source.lines);
-        restoreIndexes = async () => {
+        restoreDeferred = async () => {
           await indexes();
           await keys();
         };
@@ -351,7 +351,7 @@ async function runSync(
         runId,
       );
       await stage.dropStage(uc.trx);
-      await restoreIndexes();
+      await restoreDeferred();
       await restoreTriggers();
 
       if (refused) throw new DryRun(summary, refused);
