@@ -7,12 +7,13 @@ import { rawSqlite } from './store.js';
  * bulk loader's counterpart of SQLite's deferred indexes (bulk-load.ts `deferIndexes`).
  *
  * PostgreSQL checks a foreign key with a trigger per inserted row, a lookup and a row lock in the
- * referenced table: a cold sync of 200,000 rows ran a million of them, half of the server's time.
- * While the load writes, the transaction sets `session_replication_role` to `replica`, under which
- * those triggers do not fire; before the transaction may commit, `restore` sets it back and checks
- * every foreign key of the tables the load writes (KEYS_CHECKED) with one anti-join each, built
- * from the constraints as the schema declares them (pg_constraint): a row that references nothing
- * fails the run with the error PostgreSQL gives (23503, the constraint named), nothing written.
+ * referenced table: a cold sync of 200,000 rows ran a million of them, some 40 % of the server's
+ * time. While the load writes, the transaction sets `session_replication_role` to `replica`, under
+ * which those triggers do not fire; before the transaction may commit, `restore` sets it back and
+ * checks every foreign key of the tables the load writes (KEYS_CHECKED) with one anti-join each,
+ * built from the constraints as the schema declares them (pg_constraint): a row that references
+ * nothing fails the run with the error PostgreSQL gives (23503, the constraint named), nothing
+ * written.
  *
  * Why it gives the result the row-by-row checks give:
  *  - the load runs in a long run's transaction (store.lockForLongRun): every table is held in
