@@ -207,14 +207,23 @@ export async function rejectedAfter(
   return r.rows as { line: number; reason: string }[];
 }
 
-/** The next logins with valid rows, in order. */
-export async function nextLogins(db: Db, after: string, limit: number): Promise<string[]> {
-  const rows = await rawRows(
+/**
+ * The next logins of the staged rows, in order: of the valid rows (`valid`: the writer's chunks), or
+ * of every row that has one (`all`: the scope check, which rejects a login's rows whole).
+ */
+export async function stagedLoginsAfter(
+  db: Db,
+  after: string,
+  limit: number,
+  rows: 'valid' | 'all',
+): Promise<string[]> {
+  const which = rows === 'valid' ? 'reason is null' : 'login is not null';
+  const found = await rawRows(
     db,
-    'select distinct login from sync_row where reason is null and login > ? order by login limit ?',
+    `select distinct login from sync_row where ${which} and login > ? order by login limit ?`,
     [after, limit],
   );
-  return rows.map((x) => x[0] as string);
+  return found.map((r) => r[0] as string);
 }
 
 /**
@@ -262,16 +271,6 @@ export async function stagedRowsOf(db: Db, first: string, last: string): Promise
     dateEnd: r[11] as string | null,
     accountStatus: r[12] as StagedRow['accountStatus'],
   }));
-}
-
-/** The next logins of the staged rows (valid or not), in order. */
-export async function stagedLoginsAfter(db: Db, after: string, limit: number): Promise<string[]> {
-  const rows = await rawRows(
-    db,
-    'select distinct login from sync_row where login is not null and login > ? order by login limit ?',
-    [after, limit],
-  );
-  return rows.map((r) => r[0] as string);
 }
 
 /**

@@ -399,7 +399,7 @@ async function rejectOutsideScope(
 ): Promise<void> {
   if (scope.includes(ALL)) return;
   for (let after = ''; ;) {
-    const logins = await stage.stagedLoginsAfter(db, after, CHUNK);
+    const logins = await stage.stagedLoginsAfter(db, after, CHUNK, 'all');
     if (logins.length === 0) break;
     after = logins[logins.length - 1]!;
     const existing = await sync.accountsByLogin(db, logins);

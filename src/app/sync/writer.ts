@@ -365,7 +365,7 @@ export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): P
   let after = '';
   for (;;) {
     await breathe();
-    const logins = await stage.nextLogins(uc.trx, after, CHUNK);
+    const logins = await stage.stagedLoginsAfter(uc.trx, after, CHUNK, 'valid');
     if (logins.length === 0) break;
     after = logins[logins.length - 1]!;
     const rows = await stage.stagedRowsOf(uc.trx, logins[0]!, after);
