@@ -3,8 +3,11 @@ import type { Db } from './schema.js';
 import { rawSqlite } from './store.js';
 
 /**
- * A large load's foreign keys, checked whole at its end rather than row by row (PostgreSQL): the
- * bulk loader's counterpart of SQLite's deferred indexes (bulk-load.ts `deferIndexes`).
+ * A large load's foreign keys, checked whole at its end rather than row by row: the bulk loader's
+ * counterpart of SQLite's deferred indexes (bulk-load.ts `deferIndexes`). The check
+ * (`checkForeignKeys`) serves both stores; how the row-by-row checks are set aside differs:
+ * PostgreSQL's here (`deferForeignKeys`, inside the load's transaction), SQLite's before the
+ * transaction begins (first-load.ts).
  *
  * PostgreSQL checks a foreign key with a trigger per inserted row, a lookup and a row lock in the
  * referenced table: a cold sync of 200,000 rows ran a million of them, some 40 % of the server's
@@ -30,7 +33,7 @@ import { rawSqlite } from './store.js';
  * Only when the role may set `session_replication_role` (a superuser, or on PostgreSQL 15 a role
  * granted `SET` on it: `GRANT SET ON PARAMETER session_replication_role TO …`), and only for a
  * file of more than twice the rows `attachment` holds (a first load, as for the indexes): the whole
- * check then costs less than the row-by-row ones. Otherwise, and on SQLite, nothing changes.
+ * check then costs less than the row-by-row ones. Otherwise nothing changes.
  */
 
 /** The tables a sync writes that hold foreign keys; `after`: append-only, checked after this key. */
@@ -90,8 +93,32 @@ async function otherTriggers(db: Db, tables: string[]): Promise<boolean> {
   return r!.n > 0;
 }
 
-/** The foreign keys of `tables`, as the schema declares them. */
-function foreignKeys(db: Db, tables: string[]): Promise<ForeignKey[]> {
+/** The foreign keys of `tables`, as the schema declares them (pg_constraint; SQLite's pragma). */
+async function foreignKeys(db: Db, tables: string[]): Promise<ForeignKey[]> {
+  if (rawSqlite(db)) {
+    const keys: ForeignKey[] = [];
+    for (const child of tables) {
+      const parts = await rows<{ id: number; parent: string; column: string; ref: string }>(
+        db,
+        `select id, "table" as parent, "from" as "column", "to" as ref
+         from pragma_foreign_key_list(?) order by id, seq`,
+        [child],
+      );
+      for (const id of new Set(parts.map((p) => p.id))) {
+        const of = parts.filter((p) => p.id === id);
+        const columns = of.map((p) => p.column);
+        // SQLite's keys have no name: PostgreSQL's default one, which the same migration gives there
+        keys.push({
+          name: `${child}_${columns.join('_')}_fkey`,
+          child,
+          parent: of[0]!.parent,
+          columns,
+          references: of.map((p) => p.ref),
+        });
+      }
+    }
+    return keys;
+  }
   const names = (of: string, keys: string) =>
     `array(select a.attname::text from unnest(c.${keys}) with ordinality as k(n, i)
        join pg_attribute a on a.attrelid = c.${of} and a.attnum = k.n order by k.i)`;
@@ -107,11 +134,62 @@ function foreignKeys(db: Db, tables: string[]): Promise<ForeignKey[]> {
   );
 }
 
+/** Where each append-only table of KEYS_CHECKED stood before a load: its rows after it are the load's. */
+export async function appendOnlyStarts(db: Db): Promise<Map<string, number>> {
+  const starts = new Map<string, number>();
+  for (const { table, after } of KEYS_CHECKED)
+    if (after) {
+      const [r] = await rows<{ n: number }>(
+        db,
+        `select coalesce(max(${after}), 0) as n from ${table}`,
+      );
+      starts.set(table, Number(r!.n));
+    }
+  return starts;
+}
+
+/**
+ * Every foreign key of the tables a load writes (KEYS_CHECKED), checked with one anti-join each:
+ * whole, or an append-only table's rows after its start. Throws, naming the key, on a row that
+ * references nothing: the error the row-by-row check would have given (PostgreSQL's 23503,
+ * SQLite's SQLITE_CONSTRAINT_FOREIGNKEY).
+ */
+export async function checkForeignKeys(db: Db, starts: Map<string, number>): Promise<void> {
+  const sqlite = rawSqlite(db) !== null;
+  const only = sqlite ? '' : 'only ';
+  for (const key of await foreignKeys(
+    db,
+    KEYS_CHECKED.map((k) => k.table),
+  )) {
+    const checked = KEYS_CHECKED.find((k) => k.table === key.child);
+    const after = checked?.after ? ` and c.${checked.after} > ${starts.get(key.child) ?? 0}` : '';
+    const set = key.columns.map((c) => `c.${c} is not null`).join(' and ');
+    const match = key.columns.map((c, i) => `p.${key.references[i]} = c.${c}`).join(' and ');
+    const [found] = await rows<{ broken: number | boolean }>(
+      db,
+      `select exists (select 1 from ${only}${key.child} c where ${set}${after}
+         and not exists (select 1 from ${only}${key.parent} p where ${match})) as broken`,
+    );
+    if (found!.broken === true || found!.broken === 1)
+      throw Object.assign(
+        new Error(
+          `insert or update on table "${key.child}" violates foreign key constraint "${key.name}"`,
+        ),
+        {
+          code: sqlite ? 'SQLITE_CONSTRAINT_FOREIGNKEY' : '23503',
+          constraint: key.name,
+          table: key.child,
+        },
+      );
+  }
+}
+
 /**
  * Sets the foreign keys' row-by-row checks aside for a load of `fileRows` rows, when it pays and
  * the role may (see above); returns what sets them back and checks the tables whole (throws on a
  * broken reference). Call it in a long run, before the load's first write; call what it returns
- * after its last one, before the transaction commits.
+ * after its last one, before the transaction commits. SQLite's counterpart is taken before the
+ * transaction begins (first-load.ts).
  */
 export async function deferForeignKeys(db: Db, fileRows: number): Promise<() => Promise<void>> {
   if (rawSqlite(db)) return async () => {};
@@ -123,15 +201,7 @@ export async function deferForeignKeys(db: Db, fileRows: number): Promise<() => 
     (await otherTriggers(db, [...tables, ...ALSO_WRITTEN]))
   )
     return async () => {};
-  const starts = new Map<string, number>();
-  for (const { table, after } of KEYS_CHECKED)
-    if (after) {
-      const [r] = await rows<{ n: number }>(
-        db,
-        `select coalesce(max(${after}), 0) as n from ${table}`,
-      );
-      starts.set(table, Number(r!.n));
-    }
+  const starts = await appendOnlyStarts(db);
   const [was] = await rows<{ role: string }>(
     db,
     "select current_setting('session_replication_role') as role",
@@ -139,24 +209,6 @@ export async function deferForeignKeys(db: Db, fileRows: number): Promise<() => 
   await rows(db, "select set_config('session_replication_role', 'replica', true)");
   return async () => {
     await rows(db, "select set_config('session_replication_role', $1, true)", [was!.role]);
-    const keys = await foreignKeys(db, tables);
-    for (const key of keys) {
-      const checked = KEYS_CHECKED.find((k) => k.table === key.child);
-      const after = checked?.after ? ` and c.${checked.after} > ${starts.get(key.child)}` : '';
-      const set = key.columns.map((c) => `c.${c} is not null`).join(' and ');
-      const match = key.columns.map((c, i) => `p.${key.references[i]} = c.${c}`).join(' and ');
-      const [broken] = await rows<{ broken: boolean }>(
-        db,
-        `select exists (select 1 from only ${key.child} c where ${set}${after}
-           and not exists (select 1 from only ${key.parent} p where ${match})) as broken`,
-      );
-      if (broken!.broken)
-        throw Object.assign(
-          new Error(
-            `insert or update on table "${key.child}" violates foreign key constraint "${key.name}"`,
-          ),
-          { code: '23503', constraint: key.name, table: key.child },
-        );
-    }
+    await checkForeignKeys(db, starts);
   };
 }
