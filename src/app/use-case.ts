@@ -90,6 +90,8 @@ export interface RunOptions {
    * refusal's too. The store's (`Store.reason`, the command's `--reason`) when not given here.
    */
   reason?: string | undefined;
+  /** The last thing the transaction does before it commits, after the audit and the mails. */
+  beforeCommit?: (trx: Transaction<Database>) => Promise<void>;
 }
 
 /** The reason a use case's entries carry: its own, else the command's. */
@@ -223,6 +225,7 @@ async function attemptUseCase<T>(
       throw new Error(`read-only use case ${options.action} wrote`);
     await notifications.insertNotifications(trx, mails);
     await audit.appendAudit(trx, audits);
+    await options.beforeCommit?.(trx);
     return result;
   });
 }

@@ -8,6 +8,7 @@ import { copyChunks } from './copy-text.js';
 import { writingBehind } from './write-behind.js';
 
 export { deferForeignKeys } from './foreign-keys.js';
+export { prepareFirstLoad, type FirstLoad } from './first-load.js';
 export { WriteBehind, writeBehind } from './write-behind.js';
 
 /**
@@ -25,6 +26,8 @@ export { WriteBehind, writeBehind } from './write-behind.js';
  *  - `deferIndexes`: a first load builds the random-order indexes once at the end (SQLite).
  *  - `deferForeignKeys` (db/foreign-keys.ts): a first load's foreign keys are checked once at the
  *    end, whole, rather than by a trigger per row (PostgreSQL).
+ *  - `prepareFirstLoad` (db/first-load.ts): around a first load's transaction on SQLite, a
+ *    rollback journal instead of WAL, and its foreign keys checked whole before it commits.
  * Placeholders follow the dialect (`?` for SQLite, `$n` for PostgreSQL). Table and column names
  * are the callers' constants (snake_case), never input.
  */

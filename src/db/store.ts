@@ -227,7 +227,16 @@ function openSqlite(
     fs.closeSync(fs.openSync(resolved, 'wx', 0o600));
   }
   const database = new SqliteDatabase(resolved, { fileMustExist: true, timeout });
-  database.pragma('journal_mode = WAL');
+  try {
+    database.pragma('journal_mode = WAL');
+  } catch (err) {
+    // a first load holds the store in a rollback journal (db/first-load.ts): this connection reads
+    // the store as it is, waiting for the load's locks as for a writer's; the next opening sets WAL
+    if (code(err) !== 'SQLITE_BUSY') {
+      database.close();
+      throw err;
+    }
+  }
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
   // 16 MB of page cache (SQLite's default is 2 MB): the batch paths insert into indexes in random key order

@@ -204,7 +204,14 @@ async function runSync(
   streamed: boolean,
   report: RejectsReport | null,
 ): Promise<SyncSummary> {
-  const longRun = { actor, action: 'sync.madrhas', exclusive: true } as const;
+  // a first load on SQLite: a rollback journal, its foreign keys checked whole before it commits
+  const firstLoad = await bulkLoad.prepareFirstLoad(store.db, source.lines);
+  const longRun = {
+    actor,
+    action: 'sync.madrhas',
+    exclusive: true,
+    beforeCommit: firstLoad.check,
+  } as const;
   try {
     return await runUseCase(store, longRun, async (uc) => {
       uc.authorize('sync.madrhas', { kind: 'none' }, `file:${source.name}`);
@@ -353,6 +360,8 @@ async function runSync(
       await stage.dropStage(uc.trx);
       await restoreDeferred();
       await restoreTriggers();
+      // a run that rolls back checks its first load's keys too (a real run: before it commits)
+      if (refused || o.dryRun) await firstLoad.check(uc.trx);
 
       if (refused) throw new DryRun(summary, refused);
       // the digests the next sync reads at once: those read before the file when nothing was written
@@ -387,6 +396,8 @@ async function runSync(
       return err.summary;
     }
     throw err;
+  } finally {
+    firstLoad.restore();
   }
 }
 

@@ -1,0 +1,80 @@
+import type { Db } from './schema.js';
+import { rawSqlite } from './store.js';
+import { appendOnlyStarts, checkForeignKeys } from './foreign-keys.js';
+
+/**
+ * A first load on SQLite, set up around its transaction: what a connection may change only
+ * outside one (the bulk loader's counterpart of `deferIndexes`, which works inside it).
+ *
+ * - **A rollback journal for the load.** In WAL mode every page a transaction writes goes to the
+ *   WAL, then again into the store when the commit's checkpoint copies it back: a million-row cold
+ *   sync writes its gigabyte twice, and its commit took 5.7 s of a 62 s run. With a rollback
+ *   journal the pages of a table that grows go straight into the file, and the journal keeps only
+ *   the original content of the few pages the load changes (a rollback gives them back and cuts
+ *   the file to its old size). The same million rows: 60.9 s → 51.7 s. The store goes back to WAL
+ *   once the transaction has ended. The switch needs the store to itself: when another
+ *   connection has it open, SQLite keeps WAL (the same result, slower). While the load runs,
+ *   another command's opening cannot set WAL back (store.ts reads on in the rollback journal):
+ *   it reads the store as it was until the load first writes into the file, then waits for the
+ *   load's end (readers too, which WAL would have let read) and gives up past its lock timeout
+ *   (exit 7), as writers always have; the load's own writes wait for such a reader's end.
+ * - **Foreign keys checked whole.** SQLite checks a foreign key with a lookup per inserted row;
+ *   with `foreign_keys` off for the load, `check` runs one anti-join per key of the tables the load
+ *   writes (foreign-keys.ts, as on PostgreSQL) after the transaction's last write, before it
+ *   commits: a row that references nothing fails the run (SQLITE_CONSTRAINT_FOREIGNKEY, the key
+ *   named), nothing written. The load deletes no row another table references, so only the tables
+ *   it writes can hold a broken reference, and nothing else can write meanwhile (it holds the
+ *   store's one write lock). `foreign_keys` also drives ON DELETE actions: the load deletes
+ *   nothing that has one.
+ * Only for a file of FIRST_LOAD_ROWS rows at least and more than twice the rows `attachment`
+ * holds (a first load, the rule of the deferred indexes); otherwise, and on PostgreSQL (whose
+ * counterpart is `deferForeignKeys`, inside the transaction), nothing changes.
+ */
+
+/** Below this many rows a load takes a second or two: not worth holding readers off. */
+export const FIRST_LOAD_ROWS = 10_000;
+
+export interface FirstLoad {
+  /** Whether the load writes through a rollback journal (false: WAL, or no first load). */
+  readonly rollbackJournal: boolean;
+  /** Inside the load's transaction, after its last write: the foreign keys checked whole. */
+  check: (trx: Db) => Promise<void>;
+  /** After the transaction, committed or not: the store's connection as it was. */
+  restore: () => void;
+}
+
+const NOTHING: FirstLoad = { rollbackJournal: false, check: async () => {}, restore: () => {} };
+
+/** Prepares the store's connection for a load of `fileRows` rows; call it outside any transaction. */
+export async function prepareFirstLoad(db: Db, fileRows: number): Promise<FirstLoad> {
+  const sqlite = rawSqlite(db);
+  if (!sqlite || sqlite.inTransaction || fileRows < FIRST_LOAD_ROWS) return NOTHING;
+  const held = Number(sqlite.prepare('select coalesce(max(id), 0) from attachment').pluck().get());
+  if (2 * held >= fileRows) return NOTHING;
+  // read before the transaction: rows another command appends in between are checked too
+  const starts = await appendOnlyStarts(db);
+  let journal = 'wal';
+  try {
+    journal = String(sqlite.pragma('journal_mode = delete', { simple: true }));
+  } catch {
+    // another connection holds a lock: the load keeps WAL
+  }
+  const rollbackJournal = journal === 'delete';
+  // a rollback journal is synced before the store's pages are overwritten, and at the commit
+  if (rollbackJournal) sqlite.pragma('synchronous = full');
+  sqlite.pragma('foreign_keys = off');
+  return {
+    rollbackJournal,
+    check: (trx) => checkForeignKeys(trx, starts),
+    restore: () => {
+      sqlite.pragma('foreign_keys = on');
+      if (!rollbackJournal) return;
+      sqlite.pragma('synchronous = normal');
+      try {
+        sqlite.pragma('journal_mode = wal');
+      } catch {
+        // another connection came in meanwhile: the store's next opening sets WAL (store.ts)
+      }
+    },
+  };
+}
