@@ -149,12 +149,73 @@ export function accountImages(c: AccountChange): {
   };
 }
 
+/** The personal fields of a created account's image, in the order `createdImage` stores them. */
+const CREATED_FIELDS = ['title', 'lastName', 'firstName', 'email', 'phone', 'status'] as const;
+
+/**
+ * A created account's after-image as stored, positionally: a cold sync writes one per account, a
+ * million for a département's first load, and the field names were half their bytes.
+ * `[title, lastName, firstName, email, phone, status, [[id, structure, role, dateStart, dateEnd,
+ * services], …]]`. `storedAfter` gives back the object `accountImages` makes of the same entry.
+ * Null for an entry that carries more (a base): it keeps the object form.
+ */
+export function createdImage(c: AccountChange): unknown[] | null {
+  if (c.kind !== 'created' || c.base !== undefined) return null;
+  return [
+    ...CREATED_FIELDS.map((k) => c.fields[k]?.after ?? null),
+    c.attachments.added.map((a) => [
+      a.id,
+      a.structureRef,
+      a.role,
+      a.dateStart,
+      a.dateEnd,
+      a.services,
+    ]),
+  ];
+}
+
+/**
+ * An account's after-image as `accountImages` makes it, from its stored text: the object form,
+ * or a created account's positional one (`createdImage`), read back into the same object.
+ */
+export function storedAfter(text: string): AccountAfter {
+  const stored = JSON.parse(text) as unknown;
+  if (!Array.isArray(stored)) return stored as AccountAfter;
+  const fields: Record<string, unknown> = {};
+  CREATED_FIELDS.forEach((k, i) => {
+    if (stored[i] !== null) fields[k] = stored[i];
+  });
+  const added = stored[CREATED_FIELDS.length] as [
+    number,
+    string,
+    string,
+    string,
+    string | null,
+    number[],
+  ][];
+  return {
+    fields,
+    ...(added.length > 0
+      ? {
+          added: added.map(([id, structure, role, dateStart, dateEnd, services]) => ({
+            id,
+            structure,
+            role,
+            dateStart,
+            ...(dateEnd === null ? {} : { dateEnd }),
+            ...(services.length === 0 ? {} : { services }),
+          })),
+        }
+      : {}),
+  } as AccountAfter;
+}
+
 /** An account's images as stored, with what `accountImages` leaves out given back. */
 export function readImages(
   before: string | null,
   after: string,
 ): { before: AccountBefore | null; after: AccountAfter } {
-  const a = JSON.parse(after) as Partial<AccountAfter> & { fields: Record<string, unknown> };
+  const a = storedAfter(after) as Partial<AccountAfter> & { fields: Record<string, unknown> };
   const b = before === null ? null : (JSON.parse(before) as Partial<AccountBefore>);
   return {
     before:
@@ -232,8 +293,11 @@ export class RunJournal implements SyncJournal {
   account(change: AccountChange): void {
     // an account the run did not change (kept): nothing to put back, but the base it may write
     if (change.kind === 'kept' && change.base === undefined) return;
+    const target = `account:${change.login}`;
+    const created = createdImage(change);
+    if (created) return this.changes.add(target, change.kind, null, created);
     const { before, after } = accountImages(change);
-    this.changes.add(`account:${change.login}`, change.kind, before, after);
+    this.changes.add(target, change.kind, before, after);
   }
 
   flush(): Promise<void> {
@@ -345,7 +409,8 @@ export async function showRun(
           target: c.target,
           kind: c.kind,
           before: c.before === null ? null : JSON.parse(c.before),
-          after: JSON.parse(c.after),
+          // an account's image as `accountImages` makes it, whichever form it is stored in
+          after: c.target.startsWith('account:') ? storedAfter(c.after) : JSON.parse(c.after),
         });
     }
     const total = changes.length < limit ? changes.length : await runs.countRunChanges(uc.trx, id);
