@@ -125,13 +125,13 @@ export function diff<T extends object>(
 
 /** Lower-case, accent-free text that `account list --search` matches the same way on every store. */
 export function searchKey(...parts: (string | null | undefined)[]): string {
-  return parts
-    .filter((p): p is string => !!p)
-    .join(' ')
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase();
+  const text = parts.filter((p): p is string => !!p).join(' ');
+  // ASCII has nothing to decompose and no mark: most logins and names (a first load makes a million)
+  if (!NOT_ASCII.test(text)) return text.toLowerCase();
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
+
+const NOT_ASCII = /[^\p{ASCII}]/u;
 
 /** Account life cycle: which status change each correspondent action makes, from which status. */
 export const ACCOUNT_TRANSITIONS = {
