@@ -38,7 +38,7 @@ import { StreamFallback } from './fallback.js';
 import { streamFile, type SyncTools } from './stream.js';
 import { journals, NO_JOURNAL, type SyncJournal } from './journal.js';
 import { RunJournal } from './runs.js';
-import type { SyncSummary } from './summary.js';
+import { countsOf, emptySummary, type SyncSummary } from './summary.js';
 import { runUseCase, type UseCase } from '../use-case.js';
 
 export type { SyncSummary };
@@ -427,55 +427,6 @@ async function rejectOutsideScope(
     );
   }
 }
-
-function emptySummary(source: CsvSource, o: SyncOptions, unknownColumns: string[]): SyncSummary {
-  return {
-    file: source.name,
-    sha256: source.sha256,
-    encoding: source.encoding,
-    mode: o.mode,
-    dryRun: o.dryRun,
-    strategy: 'staged',
-    rows: 0,
-    accounts: 0,
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    kept: 0,
-    keptLocal: 0,
-    overridden: 0,
-    reactivated: 0,
-    deactivated: 0,
-    attachmentsAdded: 0,
-    attachmentsChanged: 0,
-    attachmentsEnded: 0,
-    rejected: 0,
-    padded: 0,
-    gpKept: 0,
-    unknownColumns,
-    sample: [],
-    rejectsFile: o.rejects ?? null,
-  };
-}
-
-const countsOf = (s: SyncSummary) => ({
-  rows: s.rows,
-  accounts: s.accounts,
-  created: s.created,
-  updated: s.updated,
-  unchanged: s.unchanged,
-  kept: s.kept,
-  keptLocal: s.keptLocal,
-  overridden: s.overridden,
-  reactivated: s.reactivated,
-  deactivated: s.deactivated,
-  attachmentsAdded: s.attachmentsAdded,
-  attachmentsChanged: s.attachmentsChanged,
-  attachmentsEnded: s.attachmentsEnded,
-  rejected: s.rejected,
-  padded: s.padded,
-  gpKept: s.gpKept,
-});
 
 /** The staged path's steps 1–2: each row checked on its own and against the directory, then staged (valid or not). */
 async function stageFile(

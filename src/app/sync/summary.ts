@@ -31,3 +31,58 @@ export interface SyncSummary {
   sample: { line: number; errors: string[] }[];
   rejectsFile: string | null;
 }
+
+/** A run's summary before its first row. */
+export function emptySummary(
+  source: { name: string; sha256: string; encoding: string },
+  o: { mode: SyncSummary['mode']; dryRun: boolean; rejects?: string | undefined },
+  unknownColumns: string[],
+): SyncSummary {
+  return {
+    file: source.name,
+    sha256: source.sha256,
+    encoding: source.encoding,
+    mode: o.mode,
+    dryRun: o.dryRun,
+    strategy: 'staged',
+    rows: 0,
+    accounts: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    kept: 0,
+    keptLocal: 0,
+    overridden: 0,
+    reactivated: 0,
+    deactivated: 0,
+    attachmentsAdded: 0,
+    attachmentsChanged: 0,
+    attachmentsEnded: 0,
+    rejected: 0,
+    padded: 0,
+    gpKept: 0,
+    unknownColumns,
+    sample: [],
+    rejectsFile: o.rejects ?? null,
+  };
+}
+
+/** The counts a run's row and audit entry keep of its summary. */
+export const countsOf = (s: SyncSummary) => ({
+  rows: s.rows,
+  accounts: s.accounts,
+  created: s.created,
+  updated: s.updated,
+  unchanged: s.unchanged,
+  kept: s.kept,
+  keptLocal: s.keptLocal,
+  overridden: s.overridden,
+  reactivated: s.reactivated,
+  deactivated: s.deactivated,
+  attachmentsAdded: s.attachmentsAdded,
+  attachmentsChanged: s.attachmentsChanged,
+  attachmentsEnded: s.attachmentsEnded,
+  rejected: s.rejected,
+  padded: s.padded,
+  gpKept: s.gpKept,
+});
