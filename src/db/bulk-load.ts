@@ -261,6 +261,9 @@ export async function copyRows(
   // generation and collected there. Awaited, the text is made as the server asks for it (the
   // program makes the next piece while the server stores the last).
   const data = behind ? [...copyChunks(rows)] : copyChunks(rows);
+  // the COPY's closure must not hold the rows themselves (queued behind, it lives until the
+  // server has taken them): their count only
+  const count = rows.length;
   const copy = async () => {
     const stream = from(`copy ${table} (${columns.join(', ')}) from stdin`);
     const written = pipeline(Readable.from(data), stream);
@@ -277,7 +280,7 @@ export async function copyRows(
         reject: (error: unknown) => void,
       ) =>
         written.then(
-          () => resolve({ command: 'COPY', rowCount: stream.rowCount ?? rows.length, rows: [] }),
+          () => resolve({ command: 'COPY', rowCount: stream.rowCount ?? count, rows: [] }),
           reject,
         ),
     });
