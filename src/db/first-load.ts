@@ -60,6 +60,9 @@ export async function prepareFirstLoad(db: Db, fileRows: number): Promise<FirstL
     // another connection holds a lock: the load keeps WAL
   }
   const rollbackJournal = journal === 'delete';
+  // what the connection had (store.ts), given back as it was
+  const synchronous = Number(sqlite.pragma('synchronous', { simple: true }));
+  const foreignKeys = Number(sqlite.pragma('foreign_keys', { simple: true }));
   // a rollback journal is synced before the store's pages are overwritten, and at the commit
   if (rollbackJournal) sqlite.pragma('synchronous = full');
   sqlite.pragma('foreign_keys = off');
@@ -67,9 +70,9 @@ export async function prepareFirstLoad(db: Db, fileRows: number): Promise<FirstL
     rollbackJournal,
     check: (trx) => checkForeignKeys(trx, starts),
     restore: () => {
-      sqlite.pragma('foreign_keys = on');
+      sqlite.pragma(`foreign_keys = ${foreignKeys}`);
       if (!rollbackJournal) return;
-      sqlite.pragma('synchronous = normal');
+      sqlite.pragma(`synchronous = ${synchronous}`);
       try {
         sqlite.pragma('journal_mode = wal');
       } catch {

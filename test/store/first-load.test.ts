@@ -77,6 +77,7 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
       expect(await count(store.db, 'attachment')).toBeGreaterThanOrEqual(FIRST_LOAD_ROWS);
       expect(await pragma(store.db, 'journal_mode')).toBe('wal');
       expect(await pragma(store.db, 'foreign_keys')).toBe(1);
+      expect(await pragma(store.db, 'synchronous')).toBe(1); // NORMAL, as store.ts opens it
       expect(fs.existsSync(`${fresh.location}-journal`)).toBe(false);
       // the next run of the same file is no first load: the store holds its rows
       const again: Seen = {};
