@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CompiledQuery, PostgresAdapter } from 'kysely';
-import type { Statement } from 'better-sqlite3';
 import type { Db } from './schema.js';
 import { rawSqlite } from './store.js';
 import { copyChunks } from './copy-text.js';
 import { writingBehind } from './write-behind.js';
+import { insertEach, prepared } from './sqlite-rows.js';
 
 export { deferForeignKeys } from './foreign-keys.js';
 export { prepareFirstLoad, type FirstLoad } from './first-load.js';
@@ -17,8 +17,9 @@ export { WriteBehind, writeBehind } from './write-behind.js';
  *  - `copyRows` / `insertRows`: many rows into one table. PostgreSQL: `COPY … FROM STDIN` in text
  *    format (pg-copy-streams) on the transaction's own connection, ids reserved from the table's
  *    sequence beforehand when the caller needs them (COPY returns nothing); a multi-row INSERT for
- *    a handful of rows. SQLite: one prepared single-row statement run per row (no SQL to parse
- *    per batch; better-sqlite3 runs it in-process). The text COPY takes: db/copy-text.ts.
+ *    a handful of rows. SQLite: one prepared single-row statement run per row (better-sqlite3
+ *    runs it in-process), a column that is the same in a whole batch written into it as a literal
+ *    rather than bound at every row (db/sqlite-rows.ts). The text COPY takes: db/copy-text.ts.
  *  - `writeBehind` (db/write-behind.ts): PostgreSQL's streamed sync queues its writes on the
  *    connection and plans the next chunk meanwhile.
  *  - `suspendDigestTriggers`: the triggers that clear an account's sync digest stand aside while
@@ -61,19 +62,7 @@ function insertText(
   return text;
 }
 
-const statements = new WeakMap<object, Map<string, Statement>>();
-
-/** A prepared statement of this SQLite connection, made once per text. */
-export function prepared(
-  sqlite: NonNullable<ReturnType<typeof rawSqlite>>,
-  text: string,
-): Statement {
-  let cache = statements.get(sqlite);
-  if (!cache) statements.set(sqlite, (cache = new Map<string, Statement>()));
-  let stmt = cache.get(text);
-  if (!stmt) cache.set(text, (stmt = sqlite.prepare(text)));
-  return stmt;
-}
+export { prepared };
 
 /** Multi-row INSERTs as many as the parameters allow; the `returning` column of each row, in order. */
 async function insertStatements(
@@ -144,8 +133,7 @@ export async function insertRowsWithIds(
   if (rows.length === 0) return [];
   const sqlite = rawSqlite(db);
   if (sqlite) {
-    const stmt = prepared(sqlite, insertText(false, table, columns, 1, ''));
-    return rows.map((row) => Number(stmt.run(row).lastInsertRowid));
+    return insertEach(sqlite, table, columns, rows, true);
   }
   // written behind, a handful of rows too take their ids from the reserve: no query to await
   const behind = writingBehind(db);
@@ -233,8 +221,8 @@ async function reserveBlock(db: Db, table: string, n: number): Promise<number[]>
 /**
  * Inserts `rows` (values in `columns` order) into `table`. PostgreSQL: `COPY table (columns) FROM
  * STDIN` in text format, streamed in chunks of a few hundred kB, on the caller's transaction
- * (a handful of rows: one multi-row INSERT). SQLite: the prepared single-row INSERT per row.
- * Values: null/undefined (NULL), strings, numbers, booleans, bigints, Dates, Buffers (bytea),
+ * (a handful of rows: one multi-row INSERT). SQLite: a single-row INSERT run per row
+ * (`insertEach`). Values: null/undefined (NULL), strings, numbers, booleans, bigints, Dates, Buffers (bytea),
  * other objects as JSON text.
  */
 export async function copyRows(
@@ -246,8 +234,7 @@ export async function copyRows(
   if (rows.length === 0) return;
   const sqlite = rawSqlite(db);
   if (sqlite) {
-    const stmt = prepared(sqlite, insertText(false, table, columns, 1, ''));
-    for (const row of rows) stmt.run(row);
+    insertEach(sqlite, table, columns, rows, false);
     return;
   }
   if (rows.length < COPY_FROM) {
