@@ -8,6 +8,7 @@ import { writingBehind } from './write-behind.js';
 import { insertEach, prepared } from './sqlite-rows.js';
 
 export { deferForeignKeys } from './foreign-keys.js';
+export { prepared } from './sqlite-rows.js';
 export { prepareFirstLoad, type FirstLoad } from './first-load.js';
 export { WriteBehind, writeBehind } from './write-behind.js';
 
@@ -61,8 +62,6 @@ function insertText(
   }
   return text;
 }
-
-export { prepared };
 
 /** Multi-row INSERTs as many as the parameters allow; the `returning` column of each row, in order. */
 async function insertStatements(
@@ -222,8 +221,8 @@ async function reserveBlock(db: Db, table: string, n: number): Promise<number[]>
  * Inserts `rows` (values in `columns` order) into `table`. PostgreSQL: `COPY table (columns) FROM
  * STDIN` in text format, streamed in chunks of a few hundred kB, on the caller's transaction
  * (a handful of rows: one multi-row INSERT). SQLite: a single-row INSERT run per row
- * (`insertEach`). Values: null/undefined (NULL), strings, numbers, booleans, bigints, Dates, Buffers (bytea),
- * other objects as JSON text.
+ * (`insertEach`). Values: null/undefined (NULL), strings, numbers, booleans, bigints, Dates,
+ * Buffers (bytea), other objects as JSON text.
  */
 export async function copyRows(
   db: Db,

@@ -84,7 +84,8 @@ describe.each(DIALECTS)('copyRows, insertRowsWithIds (%s)', (dialect) => {
   it('stores a value that fills a whole column of the batch as it stores it row by row', async () => {
     const all = await store.db.transaction().execute(async (trx) => {
       const stored: unknown[][] = [];
-      for (const [k, value] of [...NASTY, "it's", 7].entries()) {
+      const plain = ['2026-12-06T11:02:04.204Z', 'bench@dgfip.finances.gouv.fr', 'VALIDEE'];
+      for (const [k, value] of [...NASTY, ...plain, "it's", "x' || 'y", 7].entries()) {
         const rows = Array.from({ length: 20 }, (_, i) => [value, `${k}.${i}`, 5]);
         const ids = await insertRowsWithIds(trx, 'copy_probe', ['label', 'other', 'n'], rows);
         await copyRows(
