@@ -1,17 +1,16 @@
 import { Hash64, type DigestIndex } from '../../domain/hash64.js';
 import type { AccountDigests } from './digests.js';
-import { personalFingerprint } from '../../domain/madrhas.js';
-import { baseGpStructures, decodeBase } from '../../domain/merge.js';
 import type { Scope } from '../../domain/departement.js';
 import type { Lang } from '../../i18n/index.js';
-import { CellView, type CsvRecord, type CsvSource } from '../../io/csv.js';
+import { CellView, type CsvSource } from '../../io/csv.js';
 import * as stage from '../../db/sync-stage.repository.js';
 import * as sync from '../../db/sync.repository.js';
 import { writeBehind, type WriteBehind } from '../../db/bulk-load.js';
 import type { CurrentAccount } from '../../domain/account-plan.js';
 import { breathe, type AccountGroup, type Writer } from './writer.js';
-import { accountsOutsideScope, crossRuleReason, type RowChecker } from './rows.js';
-import { encodeReasons, type Reason } from './reasons.js';
+import { accountsOutsideScope, type RowChecker } from './rows.js';
+import type { Reason } from './reasons.js';
+import { checkGroup, type GroupRun } from './group-check.js';
 import type { SyncSummary } from './summary.js';
 import type { UseCase } from '../use-case.js';
 import { StreamFallback } from './fallback.js';
@@ -200,6 +199,8 @@ class StreamRun<R extends { line: number }> {
   }
 
   private tools: SyncTools | null = null;
+  /** What `checkGroup` needs of the run, once the tools are read. */
+  private groupRun: GroupRun | null = null;
   private restamped = false;
 
   /** Whether the run wrote to an account, or may have: it restamped digests, or needed the writer's tools. */
@@ -214,6 +215,17 @@ class StreamRun<R extends { line: number }> {
       this.tools.writer.demotable = (structureId, login) => this.gp.demotable(structureId, login);
       this.tools.writer.claimed = (structureId, login) => this.gp.claimed(structureId, login);
       if (this.behind) this.tools.writer.pace = PACE;
+      const { summary, scopes, outsideScope } = this.input;
+      const { checker, storeGp } = this.tools;
+      this.groupRun = {
+        checker,
+        view: this.view,
+        summary,
+        scopes,
+        outsideScope,
+        gp: this.gp,
+        storeGp,
+      };
     }
     return this.tools;
   }
@@ -363,7 +375,8 @@ class StreamRun<R extends { line: number }> {
       if (account && (account.id >= this.listed.length || this.listed[account.id] === 1))
         throw new StreamFallback('order');
       if (account) this.listed[account.id] = 1;
-      const group = this.check(
+      const group = checkGroup(
+        this.groupRun!,
         g.login,
         g.records.map((r) => ({ line: r.line, fields: this.reader.fields(r) })),
         account,
@@ -406,89 +419,5 @@ class StreamRun<R extends { line: number }> {
     }
     this.input.summary.padded += padded;
     return padded;
-  }
-
-  /**
-   * An account's rows checked one by one, then against each other (in the staged path's order of
-   * rules). `outside`: the account lies outside the actor's scope, and every row of it is rejected
-   * as on its own (the rules across rows leave such rows out).
-   */
-  private check(
-    login: string,
-    records: CsvRecord[],
-    account: CurrentAccount | null,
-    outside: boolean,
-    rejects: unknown[][],
-  ): (Omit<AccountGroup, 'digest'> & { padded: boolean }) | null {
-    const { summary, scopes } = this.input;
-    const { checker } = this.tools!;
-    const checked = records.map((r) => ({
-      line: r.line,
-      ...checker.check(this.view.at(r.fields)),
-    }));
-    if (outside) for (const c of checked) c.reasons.push(this.input.outsideScope);
-    const valid = checked.filter(
-      (c) => c.reasons.length === 0 && c.row !== null && c.structureId !== null,
-    );
-    for (const c of checked) if (c.row !== null && c.padded) summary.padded++;
-    const cross = new Map<(typeof valid)[number], Reason[]>(valid.map((c) => [c, []]));
-    const flag = (rows: typeof valid, key: Parameters<typeof crossRuleReason>[0]) => {
-      for (const c of rows) cross.get(c)!.push(crossRuleReason(key));
-    };
-    if (new Set(valid.map((c) => personalFingerprint(c.row!))).size > 1)
-      flag(valid, 'sync.personalDisagree');
-    const byStructure = new Map<number, typeof valid>();
-    for (const c of valid)
-      byStructure.set(c.structureId!, [...(byStructure.get(c.structureId!) ?? []), c]);
-    for (const rows of byStructure.values()) {
-      const roles = new Set(rows.map((c) => c.row!.role));
-      const periods = new Set(rows.map((c) => `${c.row!.dateStart}|${c.row!.dateEnd ?? ''}`));
-      if (roles.size > 1 || periods.size > 1) flag(rows, 'sync.attachmentDisagree');
-    }
-    if (account?.status === 'SUPPRIME') flag(valid, 'sync.accountDeleted');
-    if (account && scopes.has(account.id)) flag(valid, 'sync.isCorrespondent');
-    const baseGp = baseGpStructures(decodeBase(account?.madrhasBase, login));
-    for (const c of valid)
-      this.gp.noteRole(
-        this.tools!.storeGp,
-        c.structureId!,
-        c.row!.role,
-        login,
-        account?.id ?? null,
-        baseGp.has(c.structureId!),
-        cross.get(c)!.length === 0,
-      );
-
-    const rows: stage.StagedRow[] = [];
-    for (const c of checked) {
-      const reasons = [...c.reasons, ...(cross.get(c) ?? [])];
-      if (reasons.length > 0 || c.row === null || c.structureId === null) {
-        rejects.push(stage.rejectedStageRow(c.line, login || null, encodeReasons(reasons)));
-        continue;
-      }
-      const r = c.row;
-      rows.push({
-        line: c.line,
-        login: r.login,
-        title: r.title,
-        lastName: r.lastName,
-        firstName: r.firstName,
-        email: r.email,
-        phone: r.phone,
-        structureId: c.structureId,
-        serviceId: c.serviceId,
-        role: r.role,
-        dateStart: r.dateStart,
-        dateEnd: r.dateEnd,
-        accountStatus: r.accountStatus,
-      });
-    }
-    if (rows.length === 0) return null;
-    return {
-      login,
-      rows,
-      hasRejects: rows.length < records.length,
-      padded: checked.some((c) => c.row !== null && c.padded),
-    };
   }
 }
