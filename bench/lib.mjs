@@ -27,19 +27,23 @@ export function data(name, ...args) {
   return file;
 }
 
-/** Runs a command as a whole process; returns wall seconds, peak RSS in MB (/usr/bin/time), exit code. */
+/**
+ * Runs a command as a whole process; returns wall seconds, CPU seconds (user and system, every
+ * thread's), peak RSS in MB (/usr/bin/time), exit code.
+ */
 export function timed(cmd, args, env = {}) {
   const start = process.hrtime.bigint();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', cmd, ...args], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', cmd, ...args], {
     env: { ...process.env, ...env },
     encoding: 'utf8',
     maxBuffer: 1 << 28,
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const lines = r.stderr.trim().split('\n');
-  const rssKb = Number(lines.at(-1));
+  const [user, system, rssKb] = lines.at(-1).split(' ').map(Number);
   return {
     seconds,
+    cpuSeconds: user + system,
     rssMb: rssKb / 1024,
     code: r.status,
     stdout: r.stdout,

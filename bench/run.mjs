@@ -266,6 +266,11 @@ function benchSync() {
       console.log(
         `  … against the floor after it ${(cold.seconds / floorColdAfter.seconds).toFixed(2)}×, against the two floors' mean ${((2 * cold.seconds) / (floorCold.seconds + floorColdAfter.seconds)).toFixed(2)}×`,
       );
+    // what two cores could make of the same work at best: half of its CPU time each
+    if (floorCold)
+      console.log(
+        `  … CPU time ${cold.cpuSeconds.toFixed(2)} s (the floor's ${floorCold.cpuSeconds.toFixed(2)} s): on two cores at best ${(cold.cpuSeconds / 2).toFixed(2)} s, ${(cold.cpuSeconds / 2 / floorCold.seconds).toFixed(2)}× the floor`,
+      );
     console.log(
       `  our rows by SQL alone      ${bySql.seconds.toFixed(2)} s${vs(bySql, floorCold, 'the floor')}   (bench/store-floor.mjs: the cold sync's rows, INSERT … SELECT into the store's schema)`,
     );
