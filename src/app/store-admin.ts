@@ -17,14 +17,8 @@ import {
 } from '../domain/store-check.js';
 import { dayOf } from '../domain/clock.js';
 import { verifyChain } from './audit.js';
-import {
-  assertNotNewer,
-  backupTo,
-  countRows,
-  integrityProblems,
-  migrateToLatest,
-  schemaState,
-} from '../db/store.js';
+import { assertNotNewer, countRows, migrateToLatest, schemaState } from '../db/store.js';
+import { backupTo, integrityProblems } from '../db/maintenance.js';
 import { withStore, type StoreAccess } from './session.js';
 
 /** `db` commands: the store's own upkeep, which needs no acting account (SPEC 4). */

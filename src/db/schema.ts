@@ -304,6 +304,28 @@ export interface Database {
   syncDigestSnapshot: SyncDigestSnapshotTable;
 }
 
+/** The tables in an order that respects their foreign keys. */
+export const TABLES_IN_ORDER = [
+  'account',
+  'correspondentScope',
+  'structure',
+  'service',
+  'attachment',
+  'attachmentService',
+  'habilitation',
+  'subscription',
+  'file',
+  'fileChunk',
+  'notification',
+  'run',
+  'runChange',
+  'syncDigestSnapshot',
+  'auditLog',
+  'auditHead',
+  'directoryState',
+  'storeKey',
+] as const satisfies readonly (keyof Database)[];
+
 /** What a repository runs its queries on: the store, or the use case's transaction. */
 export type Db = Kysely<Database> | Transaction<Database>;
 

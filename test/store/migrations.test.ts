@@ -3,13 +3,12 @@ import path from 'node:path';
 import { Migrator, sql, type Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../src/db/migrations/index.js';
-import type { Database } from '../../src/db/schema.js';
+import { TABLES_IN_ORDER, type Database } from '../../src/db/schema.js';
 import {
   assertSchemaCurrent,
   migrateToLatest,
   openStore,
   schemaState,
-  TABLES_IN_ORDER,
   type Store,
 } from '../../src/db/store.js';
 import { StoreUnavailableError } from '../../src/errors.js';

@@ -9,15 +9,10 @@ import { createAccount } from '../../src/app/accounts.js';
 import { initStore } from '../../src/app/init.js';
 import { backup, check, migrate, status } from '../../src/app/store-admin.js';
 import { searchStructures } from '../../src/app/structures.js';
-import type { Db } from '../../src/db/schema.js';
+import { TABLES_IN_ORDER, type Db } from '../../src/db/schema.js';
 import { allAuditEntries, appendAudit, readHead } from '../../src/db/audit.repository.js';
-import {
-  assertSchemaCurrent,
-  backupTo,
-  openStore,
-  TABLES_IN_ORDER,
-  type Store,
-} from '../../src/db/store.js';
+import { assertSchemaCurrent, openStore, type Store } from '../../src/db/store.js';
+import { backupTo } from '../../src/db/maintenance.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import { ConflictError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';

@@ -5,7 +5,8 @@ import { expect } from 'vitest';
 import type { AuditFields } from '../../../src/domain/audit-chain.js';
 import type { AttachmentStatus, Role } from '../../../src/domain/enums.js';
 import type { Database, Db } from '../../../src/db/schema.js';
-import { TABLES_IN_ORDER, type DialectName } from '../../../src/db/store.js';
+import { TABLES_IN_ORDER } from '../../../src/db/schema.js';
+import type { DialectName } from '../../../src/db/store.js';
 
 /**
  * Rows written straight into the store with kysely, for tests that need a state the use cases
