@@ -314,7 +314,7 @@ export function attachmentCommand(lang: Lang): Command {
         );
         // designating a GP says why on a terminal
         if (input.role === 'GESTIONNAIRE_PRINCIPAL') await askReasonIfMissing(g);
-        const { addAttachment } = await import('../app/attachments.js');
+        const { addAttachment } = await import('../app/attachment-add.js');
         const made = await withStore(g.store, (s) =>
           addAttachment(s, actor, {
             login: input.LOGIN,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { changeStatus, createAccount } from '../../src/app/accounts.js';
+import { addAttachment as addByManager } from '../../src/app/attachment-add.js';
 import {
-  addAttachment as addByManager,
   decideAttachments,
   listAttachments,
   pendingAttachments,
