@@ -20,24 +20,28 @@ const ROWS = Number(process.env.BENCH_PG_ROWS ?? 200_000);
 /** One step as a whole process (bench/lib.mjs): wall seconds, peak RSS; throws unless it exits 0. */
 const step = (name, args) => check(name, timed(process.execPath, args));
 
-/** The same commands on one store, in order; returns their timings by name. */
-function runOn(db, files) {
-  initStore(db);
-  const out = {};
-  out.import = step('structure import', cli(db, 'structure', 'import', files.annuaire, '-q'));
-  out.services = step(
-    'structure import-services',
-    cli(db, 'structure', 'import-services', files.services, '-q'),
-  );
-  out.cold = step('sync madrhas', cli(db, 'sync', 'madrhas', files.madrhas, '--json', '-q'));
-  out.again = step(
-    'sync madrhas (again)',
-    cli(db, 'sync', 'madrhas', files.madrhas, '--json', '-q'),
-  );
-  out.importAgain = step(
-    'structure import (again)',
-    cli(db, 'structure', 'import', files.annuaire, '-q'),
-  );
+/** The commands each store runs, in order: [key, name, arguments after the store's]. */
+const STEPS = (files) => [
+  ['import', 'structure import', ['structure', 'import', files.annuaire, '-q']],
+  ['services', 'structure import-services', ['structure', 'import-services', files.services, '-q']],
+  ['cold', 'sync madrhas', ['sync', 'madrhas', files.madrhas, '--json', '-q']],
+  ['again', 'sync madrhas (again)', ['sync', 'madrhas', files.madrhas, '--json', '-q']],
+  ['importAgain', 'structure import (again)', ['structure', 'import', files.annuaire, '-q']],
+];
+
+/**
+ * The same commands on both stores, each step on SQLite then at once on PostgreSQL: the two
+ * timings of a ratio are taken a few seconds apart, as the machine's pace drifts by a third
+ * within the hour. Returns their timings by key, per store.
+ */
+function runOnBoth(lite, pg, files) {
+  initStore(lite);
+  initStore(pg);
+  const out = { lite: {}, pg: {} };
+  for (const [key, name, args] of STEPS(files)) {
+    out.lite[key] = step(name, cli(lite, ...args));
+    out.pg[key] = step(name, cli(pg, ...args));
+  }
   return out;
 }
 
@@ -59,12 +63,11 @@ export function benchPg() {
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chorus-bench-pg-'));
   try {
-    const lite = runOn(path.join(dir, 'bench.sqlite'), files);
-    const pg = runOn(url, files);
+    const { lite, pg } = runOnBoth(path.join(dir, 'bench.sqlite'), url, files);
     const c = JSON.parse(pg.cold.stdout);
     const a = JSON.parse(pg.again.stdout);
     console.log(
-      `\npg: PostgreSQL against SQLite, ${ROWS} MADRHAS rows over ${N} structures (${2 * N} services), one run`,
+      `\npg: PostgreSQL against SQLite, ${ROWS} MADRHAS rows over ${N} structures (${2 * N} services), one run, each step on both stores in turn`,
     );
     const line = (name, key, target) => {
       const ratio = pg[key].seconds / lite[key].seconds;
