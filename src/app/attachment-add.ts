@@ -4,7 +4,7 @@ import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.j
 import { ConflictError, InvalidInputError } from '../errors.js';
 import * as accounts from '../db/account.repository.js';
 import * as attachments from '../db/attachment.repository.js';
-import type { StructureRow } from '../db/schema.js';
+import type { AccountRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
 import {
@@ -33,6 +33,24 @@ export interface AddInput {
   until: string | null;
 }
 
+/** The account `input` names, active, and the structure active, for dates in order. */
+async function attachable(
+  uc: UseCase,
+  input: AddInput,
+  s: StructureRow,
+  ref: string,
+): Promise<AccountRow> {
+  const account = await accounts.getAccount(uc.trx, input.login);
+  if (account.status !== 'ACTIF')
+    throw new ConflictError('attachment.accountInactive', {
+      login: account.login,
+      status: account.status,
+    });
+  if (s.active !== 1) throw new ConflictError('attachment.structureInactive', { structure: ref });
+  checkDates(input.from, input.until);
+  return account;
+}
+
 export async function addAttachment(
   store: Store,
   actor: string,
@@ -53,14 +71,7 @@ export async function addAttachment(
       services.map((sv) => sv.id),
       `structure:${ref}`,
     );
-    const account = await accounts.getAccount(uc.trx, input.login);
-    if (account.status !== 'ACTIF')
-      throw new ConflictError('attachment.accountInactive', {
-        login: account.login,
-        status: account.status,
-      });
-    if (s.active !== 1) throw new ConflictError('attachment.structureInactive', { structure: ref });
-    checkDates(input.from, input.until);
+    const account = await attachable(uc, input, s, ref);
     if (await attachments.liveAttachment(uc.trx, account.id, s.id))
       throw new ConflictError('attachment.exists', { login: account.login, structure: ref });
     const id = await attachments.insertAttachment(
@@ -119,14 +130,7 @@ async function designate(uc: UseCase, s: StructureRow, input: AddInput): Promise
   if (inEffect && uc.actor.scope === null && uc.allows('attachment.add', structureTarget(s)))
     throw new ConflictError('attachment.gpExists', { structure: ref });
   uc.authorize('attachment.designate', structureTarget(s), `structure:${ref}`);
-  const account = await accounts.getAccount(uc.trx, input.login);
-  if (account.status !== 'ACTIF')
-    throw new ConflictError('attachment.accountInactive', {
-      login: account.login,
-      status: account.status,
-    });
-  if (s.active !== 1) throw new ConflictError('attachment.structureInactive', { structure: ref });
-  checkDates(input.from, input.until);
+  const account = await attachable(uc, input, s, ref);
   if (input.until !== null && input.until < uc.today)
     throw new InvalidInputError([
       { field: '--until', message: 'attachment.gpEnded', params: { until: input.until } },
