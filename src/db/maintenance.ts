@@ -21,7 +21,8 @@ export async function integrityProblems(store: Store): Promise<string[]> {
   return problems;
 }
 
-const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
+/** Each table's key, the order a copy reads its rows in. */
+export const TABLE_KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
   account: ['id'],
   correspondentScope: ['accountId', 'departement'],
   structure: ['id'],
@@ -95,7 +96,7 @@ async function copyPostgresToSqlite(store: Store, dest: string): Promise<void> {
       .execute(async (from) => {
         await copy.db.transaction().execute(async (to) => {
           for (const table of TABLES_IN_ORDER) {
-            const keys = KEYS[table];
+            const keys = TABLE_KEYS[table];
             const batch = BATCH_ROWS[table] ?? 1000;
             for (let offset = 0; ; offset += batch) {
               let q = from.selectFrom(table).selectAll();

@@ -12,7 +12,7 @@ import { searchStructures } from '../../src/app/structures.js';
 import { TABLES_IN_ORDER, type Db } from '../../src/db/schema.js';
 import { allAuditEntries, appendAudit, readHead } from '../../src/db/audit.repository.js';
 import { assertSchemaCurrent, openStore, type Store } from '../../src/db/store.js';
-import { backupTo } from '../../src/db/maintenance.js';
+import { backupTo, TABLE_KEYS as KEYS } from '../../src/db/maintenance.js';
 import { ChainVerifier } from '../../src/domain/audit-chain.js';
 import { ConflictError } from '../../src/errors.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
@@ -30,26 +30,6 @@ import {
 import { testClock } from '../helpers/clock.js';
 
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
-const KEYS: Record<(typeof TABLES_IN_ORDER)[number], string[]> = {
-  account: ['id'],
-  correspondentScope: ['accountId', 'departement'],
-  structure: ['id'],
-  service: ['id'],
-  attachment: ['id'],
-  attachmentService: ['attachmentId', 'serviceId'],
-  habilitation: ['id'],
-  subscription: ['id'],
-  file: ['id'],
-  fileChunk: ['fileId', 'seq'],
-  notification: ['id'],
-  run: ['id'],
-  runChange: ['id'],
-  syncDigestSnapshot: ['seq'],
-  storeKey: ['name'],
-  auditLog: ['seq'],
-  auditHead: ['id'],
-  directoryState: ['id'],
-};
 
 /** Every row of every table, in key order. */
 async function dump(db: Db): Promise<Record<string, unknown[]>> {
