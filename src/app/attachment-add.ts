@@ -12,6 +12,7 @@ import {
   authorizeOn,
   checkDates,
   GP,
+  makeGp,
   servicesNamed,
   structureTarget,
   viewOf,
@@ -142,38 +143,12 @@ async function designate(uc: UseCase, s: StructureRow, input: AddInput): Promise
     if (!(await attachments.setRole(uc.trx, stale.id, 'UTILISATEUR', uc.now, GP)))
       throw new ConflictError('attachment.gpChanged', { structure: ref });
   }
-  const theirs = await attachments.liveAttachment(uc.trx, account.id, s.id);
-  let id: number;
-  let servicesEnded: string[] = [];
-  if (!theirs) {
-    id = await attachments.insertAttachment(
-      uc.trx,
-      {
-        accountId: account.id,
-        structureId: s.id,
-        role: GP,
-        status: 'VALIDEE',
-        comment: null,
-        dateStart: input.from,
-        dateEnd: input.until,
-        decidedBy: uc.actor.login,
-        at: uc.now,
-      },
-      [],
-    );
-  } else {
-    id = theirs.id;
-    servicesEnded = ((await attachments.servicesByAttachment(uc.trx, [id])).get(id) ?? [])
-      .filter((l) => l.status === theirs.status)
-      .map((l) => l.code);
-    const promoted = await attachments.setAttachmentStatus(uc.trx, id, 'VALIDEE', {
-      at: uc.now,
-      role: GP,
-      ...(theirs.status === 'VALIDEE' ? {} : { decidedBy: uc.actor.login }),
-      from: theirs.status,
-    });
-    if (!promoted) throw new ConflictError('store.concurrentChange');
-    await attachments.endAllServices(uc.trx, id, uc.now);
+  const made = await makeGp(uc, account.id, s.id, uc.actor.login, {
+    dateStart: input.from,
+    dateEnd: input.until,
+  });
+  const { id, before: theirs, servicesEnded } = made;
+  if (theirs) {
     const dateStart = input.from ?? theirs.dateStart;
     await attachments.updateAttachment(uc.trx, id, {
       dateStart:

@@ -5,7 +5,7 @@ import * as accounts from '../db/account.repository.js';
 import * as attachments from '../db/attachment.repository.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
-import { attachmentLabel, GP, viewOf, type AttachmentView } from './attachments.js';
+import { attachmentLabel, GP, makeGp, viewOf, type AttachmentView } from './attachments.js';
 import { runUseCase } from './use-case.js';
 
 /**
@@ -133,48 +133,18 @@ export async function detach(
     const former = uc.actorAccount;
     if (!(await attachments.setRole(uc.trx, a.id, 'UTILISATEUR', uc.now, GP)))
       throw new ConflictError('attachment.gpChanged', { structure: ref });
-    const theirs = await attachments.liveAttachment(uc.trx, successor.id, s.id);
-    let successorAttachment: number;
-    let successorServices: string[] = [];
-    if (!theirs) {
-      successorAttachment = await attachments.insertAttachment(
-        uc.trx,
-        {
-          accountId: successor.id,
-          structureId: s.id,
-          role: GP,
-          status: 'VALIDEE',
-          comment: null,
-          dateStart: uc.today,
-          dateEnd: null,
-          decidedBy: former.login,
-          at: uc.now,
-        },
-        [],
-      );
-    } else {
-      successorAttachment = theirs.id;
-      // a pending request is validated by the handover; expired dates would leave the structure without a GP in effect
-      const promoted = await attachments.setAttachmentStatus(uc.trx, theirs.id, 'VALIDEE', {
-        at: uc.now,
-        role: GP,
-        ...(theirs.status === 'VALIDEE' ? {} : { decidedBy: former.login }),
-        from: theirs.status,
+    // the successor takes the whole structure; a pending request is validated by the handover
+    const made = await makeGp(uc, successor.id, s.id, former.login, {
+      dateStart: uc.today,
+      dateEnd: null,
+    });
+    const { id: successorAttachment, before: theirs, servicesEnded: successorServices } = made;
+    // expired dates would leave the structure without a GP in effect
+    if (theirs && !withinDates(theirs, uc.today))
+      await attachments.updateAttachment(uc.trx, theirs.id, {
+        dateStart: theirs.dateStart && theirs.dateStart > uc.today ? uc.today : theirs.dateStart,
+        dateEnd: null,
       });
-      if (!promoted) throw new ConflictError('store.concurrentChange');
-      // the successor takes the whole structure: a GP is never limited to some services (SPEC 7)
-      successorServices = (
-        (await attachments.servicesByAttachment(uc.trx, [theirs.id])).get(theirs.id) ?? []
-      )
-        .filter((l) => l.status === theirs.status)
-        .map((l) => l.code);
-      await attachments.endAllServices(uc.trx, theirs.id, uc.now);
-      if (!withinDates(theirs, uc.today))
-        await attachments.updateAttachment(uc.trx, theirs.id, {
-          dateStart: theirs.dateStart && theirs.dateStart > uc.today ? uc.today : theirs.dateStart,
-          dateEnd: null,
-        });
-    }
     uc.audit('attachment.transfer', `structure:${ref}`, {
       structure: ref,
       account: successor.login,

@@ -4,7 +4,7 @@ import { formatStructureRef, parseStructureRef } from '../domain/structure-ref.j
 import { AppError, ConflictError, InvalidInputError, NotFoundError } from '../errors.js';
 import * as accounts from '../db/account.repository.js';
 import * as attachments from '../db/attachment.repository.js';
-import type { AccountRow, ServiceRow, StructureRow } from '../db/schema.js';
+import type { AccountRow, AttachmentRow, ServiceRow, StructureRow } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
 import { correspondentsFor } from './orphans.js';
@@ -94,6 +94,54 @@ export function checkDates(from: string | null, until: string | null): void {
     throw new InvalidInputError([
       { field: '--until', message: 'attachment.dateOrder', params: { from, until } },
     ]);
+}
+
+/**
+ * Makes the account the structure's principal manager, validated and for the whole structure
+ * (a GP is never limited to some services, SPEC 7): a new attachment dated `dates` when it has no
+ * live one; otherwise its live one, a pending request validated by `decidedBy`, its services
+ * ended. Returns the attachment, the live one as it was (undefined: new), and the codes of the
+ * services it held (read before they end). The former GP must already have stepped down.
+ */
+export async function makeGp(
+  uc: UseCase,
+  accountId: number,
+  structureId: number,
+  decidedBy: string,
+  dates: { dateStart: string | null; dateEnd: string | null },
+): Promise<{ id: number; before: AttachmentRow | undefined; servicesEnded: string[] }> {
+  const before = await attachments.liveAttachment(uc.trx, accountId, structureId);
+  if (!before) {
+    const id = await attachments.insertAttachment(
+      uc.trx,
+      {
+        accountId,
+        structureId,
+        role: GP,
+        status: 'VALIDEE',
+        comment: null,
+        ...dates,
+        decidedBy,
+        at: uc.now,
+      },
+      [],
+    );
+    return { id, before, servicesEnded: [] };
+  }
+  const servicesEnded = (
+    (await attachments.servicesByAttachment(uc.trx, [before.id])).get(before.id) ?? []
+  )
+    .filter((l) => l.status === before.status)
+    .map((l) => l.code);
+  const promoted = await attachments.setAttachmentStatus(uc.trx, before.id, 'VALIDEE', {
+    at: uc.now,
+    role: GP,
+    ...(before.status === 'VALIDEE' ? {} : { decidedBy }),
+    from: before.status,
+  });
+  if (!promoted) throw new ConflictError('store.concurrentChange');
+  await attachments.endAllServices(uc.trx, before.id, uc.now);
+  return { id: before.id, before, servicesEnded };
 }
 
 async function activeStructure(uc: UseCase, ref: string): Promise<StructureRow> {

@@ -101,6 +101,38 @@ describe.each(DIALECTS)('structures without a GP (%s)', HEAVY, (dialect) => {
     expect(transfer?.changes.successorServices).toEqual({ before: ['SERV-CULT'], after: [] });
   });
 
+  it('a transfer to a pending request for one service validates it whole, and says so', async () => {
+    await withDb(fresh.location, async (db) => {
+      await db
+        .updateTable('attachment')
+        .set({ status: 'EN_COURS_DE_VALIDATION', decidedAt: null, decidedBy: null })
+        .where('id', '=', agentAttachment)
+        .execute();
+      await db
+        .updateTable('attachmentService')
+        .set({ status: 'EN_COURS_DE_VALIDATION' })
+        .where('attachmentId', '=', agentAttachment)
+        .execute();
+    });
+    const r = await cli.as(GP)(
+      'attachment',
+      'detach',
+      PAU.identifier,
+      '--new-manager',
+      AGENT,
+      '--yes',
+    );
+    expect(r.code).toBe(0);
+    expect(await attachmentsOf(AGENT)).toEqual([
+      expect.objectContaining({ role: 'GESTIONNAIRE_PRINCIPAL', services: [], inEffect: true }),
+    ]);
+    const transfer = (await auditLog(fresh.location)).find(
+      (e) => e.action === 'attachment.transfer',
+    );
+    // the services are read before the request is validated: the audit names the one it leaves
+    expect(transfer?.changes.successorServices).toEqual({ before: ['SERV-CULT'], after: [] });
+  });
+
   it('a GP is never limited to services: --service with the GP role is refused (5)', async () => {
     await withDb(fresh.location, (db) =>
       db
