@@ -309,6 +309,28 @@ export function nextBase(
   };
 }
 
+/** A created account's base: the file's values as they are (`nextBase` with nothing before it). */
+export function createdBase(
+  row: Pick<MadrhasRow, 'title' | 'lastName' | 'firstName' | 'email' | 'phone' | 'accountStatus'>,
+  wanted: readonly WantedAttachment[],
+): MadrhasBase {
+  return {
+    title: row.title,
+    lastName: row.lastName,
+    firstName: row.firstName,
+    email: row.email,
+    phone: row.phone,
+    status: row.accountStatus,
+    attachments: wanted.map((w) => ({
+      structureId: w.structureId,
+      role: w.role,
+      dateStart: w.dateStart,
+      dateEnd: w.dateEnd,
+      services: w.services,
+    })),
+  };
+}
+
 // ---- the actor's scope (SPEC 6, 8.1) -----------------------------------------------------
 
 const COUNTING = new Set<string>(SCOPE_STATUSES);

@@ -41,16 +41,15 @@ export function changeOf(login: string, accountId: number, plan: AccountPlan): A
 
 /** A created account's entry: every field it was given. */
 export function createdChange(r: stage.StagedRow, accountId: number): AccountChange {
-  const fields: AccountChange['fields'] = {};
-  for (const [k, v] of Object.entries({
-    title: r.title,
-    lastName: r.lastName,
-    firstName: r.firstName,
-    email: r.email,
-    phone: r.phone,
-    status: r.accountStatus,
-  }))
-    fields[k] = { before: null, after: v };
+  // every field, null ones too, in the order the plan and the run show them
+  const fields: AccountChange['fields'] = {
+    title: { before: null, after: r.title },
+    lastName: { before: null, after: r.lastName },
+    firstName: { before: null, after: r.firstName },
+    email: { before: null, after: r.email },
+    phone: { before: null, after: r.phone },
+    status: { before: null, after: r.accountStatus },
+  };
   return {
     login: r.login,
     accountId,

@@ -3,6 +3,7 @@ import type { AttachmentStatus } from '../../domain/enums.js';
 import { baseGpStructures, decodeBase, encodeBase } from '../../domain/merge.js';
 import { type MadrhasRow } from '../../domain/madrhas.js';
 import {
+  createdBase,
   nextBase,
   planAccount,
   planIsEmpty,
@@ -236,7 +237,7 @@ export class Writer {
           digest,
           at,
           at,
-          encodeBase(nextBase(asRow(r), wanted, null, null, [], null), r.login),
+          encodeBase(createdBase(r, wanted), r.login),
         ]),
       );
       newAccounts.forEach(({ row: r, wanted }, k) => {
