@@ -87,7 +87,8 @@ export class RunDigest {
   count = 0;
 
   add(target: string, kind: string, before: string | null, after: string): void {
-    this.hash.update(JSON.stringify([target, kind, before, after]) + '\n');
+    this.hash.update(JSON.stringify([target, kind, before, after]));
+    this.hash.update('\n');
     this.count += 1;
   }
 
