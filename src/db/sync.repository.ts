@@ -52,6 +52,11 @@ export async function accountsByLogin(
   }));
 }
 
+/** Every account's login, a page at a time. */
+export async function eachLogin(db: Db, each: (login: string) => void): Promise<void> {
+  await eachPacked(db, 'account', ['id', 'login'], (cells) => each(cells[1]!));
+}
+
 export async function attachmentsOfAccounts(
   db: Db,
   accountIds: readonly number[],

@@ -16,6 +16,7 @@ import type { UseCase } from '../use-case.js';
 import { StreamFallback } from './fallback.js';
 import { GpClaims } from './gp-claims.js';
 import { readerOf, type Reader } from './stream-reader.js';
+import { knownLogins, type LoginSet } from './login-set.js';
 
 /**
  * The sync's fast path: the file streamed an account at a time, straight into plans and writes,
@@ -80,8 +81,16 @@ export async function streamFile(
   digests: AccountDigests,
 ): Promise<{ unlisted: number[]; wrote: boolean }> {
   const listed = new Uint8Array(digests.maxId + 1);
+  const known = await knownLogins(uc.trx, digests.maxId, input.source.lines);
   const reader = await readerOf(input.source);
-  const wrote = await run(uc, input, reader as Reader<{ line: number }>, listed, digests.index);
+  const wrote = await run(
+    uc,
+    input,
+    reader as Reader<{ line: number }>,
+    listed,
+    digests.index,
+    known,
+  );
   const unlisted: number[] = [];
   const { candidates } = digests;
   for (let id = 1; id < candidates.length; id++)
@@ -95,10 +104,11 @@ async function run<R extends { line: number }>(
   reader: Reader<R>,
   listed: Uint8Array,
   digests: DigestIndex,
+  known: LoginSet | null,
 ): Promise<boolean> {
   // PostgreSQL: a chunk's writes are queued, not awaited (db/write-behind.ts WriteBehind); null on SQLite
   const behind = writeBehind(uc.trx);
-  const stream = new StreamRun(uc, input, reader, listed, digests, behind);
+  const stream = new StreamRun(uc, input, reader, listed, digests, behind, known);
   const loginAt = input.positions.get('IDENTIFIANT_CONNEXION')!;
   let group: R[] = [];
   let login = '';
@@ -153,6 +163,8 @@ interface Group<R> {
 interface Prepared<R> {
   /** Its groups that are not unchanged. */
   rest: (Group<R> & { digest: string | null })[];
+  /** Those of them whose accounts are read (a first load's: only the logins it knows). */
+  asked: Group<R>[];
   /** Every login of the chunk. */
   logins: Set<string>;
   /** Its accounts in the store, as read when it was prepared. */
@@ -179,6 +191,8 @@ class StreamRun<R extends { line: number }> {
     private readonly listed: Uint8Array,
     private readonly digests: DigestIndex,
     private readonly behind: WriteBehind | null,
+    /** A first load's logins that may have an account (null: every login is read). */
+    private readonly known: LoginSet | null,
   ) {
     this.view = new CellView(input.positions);
     this.idTypeAt = input.positions.get('TYPE_IDENTIFIANT_STRUCTURE');
@@ -335,12 +349,18 @@ class StreamRun<R extends { line: number }> {
     }
     if (rest.length === 0) return null;
     await this.need();
+    const asked = this.known ? rest.filter((g) => this.known!.has(g.login)) : rest;
+    // from here on a later chunk's login may be one of these accounts (the writer creates them)
+    for (const g of rest) this.known?.add(g.login);
     // PostgreSQL: queued after the writes of the chunks before, before those of the chunk before
-    const current = this.behind
-      ? this.behind.read(() => this.accountsOf(rest))
-      : this.accountsOf(rest);
+    const current =
+      asked.length === 0
+        ? Promise.resolve([])
+        : this.behind
+          ? this.behind.read(() => this.accountsOf(asked))
+          : this.accountsOf(asked);
     current.catch(() => {}); // awaited by write(), unless an error comes first
-    return { rest, logins: inChunk, current, early };
+    return { rest, asked, logins: inChunk, current, early };
   }
 
   private accountsOf(rest: Group<R>[]): Promise<CurrentAccount[]> {
@@ -351,13 +371,13 @@ class StreamRun<R extends { line: number }> {
   }
 
   /** A prepared chunk's accounts checked, planned and written. */
-  private async write({ rest, current: read, early }: Prepared<R>): Promise<void> {
+  private async write({ rest, asked, current: read, early }: Prepared<R>): Promise<void> {
     this.behind?.nextChunk(); // the writes from here on are this chunk's
     let found = await read;
     if (early && found.length > 0) {
       // read ahead of the chunk before's writes, and existing accounts: read again after them
       await this.behind!.drain();
-      found = await this.accountsOf(rest);
+      found = await this.accountsOf(asked);
     }
     const current = new Map(found.map((a) => [a.login, a]));
     const outside = await accountsOutsideScope(

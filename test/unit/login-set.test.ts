@@ -1,0 +1,32 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LoginSet } from '../../src/app/sync/login-set.js';
+
+describe('LoginSet (a first load skips the reads of logins no account has)', () => {
+  it('holds every login added, through its growth past the size it was given', () => {
+    const set = new LoginSet(10);
+    const logins = Array.from({ length: 5000 }, (_, i) => `agent.${i}@mairie-pau.fr`);
+    for (const l of logins) set.add(l);
+    for (const l of logins) expect(set.has(l)).toBe(true);
+  });
+
+  it('answers no for a login never added (but for a 32-bit collision, 1 in 4 billion a pair)', () => {
+    const set = new LoginSet(1000);
+    for (let i = 0; i < 1000; i++) set.add(`agent.${i}@mairie-pau.fr`);
+    let found = 0;
+    for (let i = 1000; i < 101_000; i++) if (set.has(`agent.${i}@mairie-pau.fr`)) found++;
+    expect(found).toBeLessThan(3);
+    expect(set.has('')).toBe(false);
+  });
+
+  it('never forgets a login, whatever else is added (property)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string(), { maxLength: 300 }), fc.nat(50), (logins, size) => {
+        const set = new LoginSet(size);
+        for (const l of logins) set.add(l);
+        set.add(logins[0] ?? 'x'); // twice: no second slot
+        for (const l of logins) expect(set.has(l)).toBe(true);
+      }),
+    );
+  });
+});
