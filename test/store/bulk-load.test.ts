@@ -172,6 +172,38 @@ describe.each(DIALECTS)('copyRows, insertRowsWithIds (%s)', (dialect) => {
     expect((await read()).at(-1)!.id).toBeGreaterThan(Math.max(...ids));
   });
 
+  // SQLite inserts 32 rows a statement and gives them their ids itself: those it would have given
+  it('gives 70 rows, a statement of many and some of one, the ids the table would have, never one it gave before', async () => {
+    const rows = (k: number, n: number) => Array.from({ length: n }, (_, i) => [`r${k}.${i}`, i]);
+    const first = await store.db
+      .transaction()
+      .execute((trx) => insertRowsWithIds(trx, 'copy_probe', ['label', 'n'], rows(1, 40)));
+    // the last ten deleted: an AUTOINCREMENT table (a sequence) does not give their ids again
+    await sql`delete from copy_probe where id > ${first[29]!}`.execute(store.db);
+    const second = await store.db
+      .transaction()
+      .execute((trx) => insertRowsWithIds(trx, 'copy_probe', ['label', 'n'], rows(2, 70)));
+    expect(Math.min(...second)).toBeGreaterThan(Math.max(...first));
+    expect(new Set(second).size).toBe(70);
+    const back = await read();
+    expect(back.map((r) => [r.id, r.label, r.n])).toEqual([
+      ...first.slice(0, 30).map((id, i) => [id, `r1.${i}`, i]),
+      ...second.map((id, i) => [id, `r2.${i}`, i]),
+    ]);
+    if (dialect === 'sqlite') expect(second).toEqual(second.map((_, i) => first[39]! + 1 + i));
+  });
+
+  it('a row refused in a statement of many fails the whole load, and its transaction writes nothing', async () => {
+    const rows = Array.from({ length: 70 }, (_, i) => [`x${i}`, i === 50 ? 'o3' : `o${i}`]);
+    await expect(
+      store.db.transaction().execute(async (trx) => {
+        await copyRows(trx, 'copy_probe', ['label'], [['first']]);
+        await insertRowsWithIds(trx, 'copy_probe', ['label', 'other'], rows);
+      }),
+    ).rejects.toThrow(/unique|UNIQUE/);
+    expect(await read()).toEqual([]);
+  });
+
   it('a row the table refuses fails the whole load, and its transaction writes nothing', async () => {
     const rows = Array.from({ length: 20 }, (_, i) => [`x${i}`, i === 17 ? 'dup' : `o${i}`]);
     rows.push(['y', 'dup']);
