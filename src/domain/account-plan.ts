@@ -277,36 +277,25 @@ export function nextBase(
     if (merged !== current.status)
       status = old?.status ?? (current.status === 'INACTIF' ? 'INACTIF' : 'ACTIF');
   }
+  const base = createdBase(row, wanted);
+  base.status = status;
   const before = new Map((old?.attachments ?? []).map((b) => [b.structureId, b]));
   const held = new Map(
     attachments.filter((a) => a.status === 'VALIDEE').map((a) => [a.structureId, a]),
   );
+  // where the writer refused the file's role, the base keeps the role it had (or the store's)
+  for (const a of base.attachments)
+    if (refusedRoles.has(a.structureId))
+      a.role = before.get(a.structureId)?.role ?? held.get(a.structureId)?.role ?? a.role;
+  // and the attachments the file no longer lists but the store still holds, unended by the plan
   const listed = new Set(wanted.map((w) => w.structureId));
   const ended = new Set(plan?.end.map((e) => e.id) ?? []);
-  return {
-    title: row.title,
-    lastName: row.lastName,
-    firstName: row.firstName,
-    email: row.email,
-    phone: row.phone,
-    status,
-    attachments: [
-      ...wanted.map((w) => ({
-        structureId: w.structureId,
-        role: refusedRoles.has(w.structureId)
-          ? (before.get(w.structureId)?.role ?? held.get(w.structureId)?.role ?? w.role)
-          : w.role,
-        dateStart: w.dateStart,
-        dateEnd: w.dateEnd,
-        services: w.services,
-      })),
-      ...[...before.values()].filter((b) => {
-        if (listed.has(b.structureId)) return false;
-        const a = held.get(b.structureId);
-        return a !== undefined && !ended.has(a.id);
-      }),
-    ],
-  };
+  for (const b of before.values()) {
+    if (listed.has(b.structureId)) continue;
+    const a = held.get(b.structureId);
+    if (a !== undefined && !ended.has(a.id)) base.attachments.push(b);
+  }
+  return base;
 }
 
 /** A created account's base: the file's values as they are (`nextBase` with nothing before it). */
