@@ -24,12 +24,14 @@ export class LoginSet {
     return this.slots[this.find(this.key(login))] !== 0;
   }
 
-  add(login: string): void {
+  /** Adds the login; whether it was in the set already (one hash for both). */
+  add(login: string): boolean {
     const key = this.key(login);
     const at = this.find(key);
-    if (this.slots[at] !== 0) return;
+    if (this.slots[at] !== 0) return true;
     this.slots[at] = key;
     if (++this.used > this.slots.length * 0.7) this.grow();
+    return false;
   }
 
   /** The login's hash, never 0 (an empty slot). */
@@ -64,6 +66,6 @@ export class LoginSet {
 export async function knownLogins(db: Db, maxId: number, lines: number): Promise<LoginSet | null> {
   if (2 * maxId >= lines) return null;
   const set = new LoginSet(maxId + lines);
-  await sync.eachLogin(db, (login) => set.add(login));
+  await sync.eachLogin(db, (login) => void set.add(login));
   return set;
 }

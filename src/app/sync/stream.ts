@@ -349,9 +349,9 @@ class StreamRun<R extends { line: number }> {
     }
     if (rest.length === 0) return null;
     await this.need();
-    const asked = this.known ? rest.filter((g) => this.known!.has(g.login)) : rest;
-    // from here on a later chunk's login may be one of these accounts (the writer creates them)
-    for (const g of rest) this.known?.add(g.login);
+    // the logins that may have an account; each one added, as a later chunk's login may be one
+    // of the accounts this chunk creates (a chunk's logins are all different: inChunk)
+    const asked = this.known ? rest.filter((g) => this.known!.add(g.login)) : rest;
     // PostgreSQL: queued after the writes of the chunks before, before those of the chunk before
     const current =
       asked.length === 0
