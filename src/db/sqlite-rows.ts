@@ -1,29 +1,35 @@
-import type { Database, Statement } from 'better-sqlite3';
+import {
+  SqliteThread,
+  runBatch,
+  type InsertBatch,
+  type SqliteConnection,
+  type SqliteStatement,
+} from './sqlite-thread.js';
 
 // SQLite's side of the bulk loader (db/bulk-load.ts): rows inserted a few a statement, as
-// better-sqlite3 runs them in-process.
+// better-sqlite3 runs them in-process, or posted to the connection's thread (sqlite-thread.ts).
 
 /** Below this many rows a batch binds every value: a statement of its own would serve few rows. */
 const LITERALS_FROM = 16;
 /** Statements with literals kept per connection, the least recently used dropped first. */
 const KEPT = 32;
 
-const plain = new WeakMap<Database, Map<string, Statement>>();
-const withLiterals = new WeakMap<Database, Map<string, Statement>>();
+const plain = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+const withLiterals = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
 
 /** A prepared statement of this connection, made once per text (the bulk loader's fixed texts). */
-export function prepared(sqlite: Database, text: string): Statement {
+export function prepared(sqlite: SqliteConnection, text: string): SqliteStatement {
   let cache = plain.get(sqlite);
-  if (!cache) plain.set(sqlite, (cache = new Map<string, Statement>()));
+  if (!cache) plain.set(sqlite, (cache = new Map<string, SqliteStatement>()));
   let stmt = cache.get(text);
   if (!stmt) cache.set(text, (stmt = sqlite.prepare(text)));
   return stmt;
 }
 
 /** A statement whose text carries a batch's values: a few per run and table, so a bounded cache. */
-function preparedWithLiterals(sqlite: Database, text: string): Statement {
+function preparedWithLiterals(sqlite: SqliteConnection, text: string): SqliteStatement {
   let cache = withLiterals.get(sqlite);
-  if (!cache) withLiterals.set(sqlite, (cache = new Map<string, Statement>()));
+  if (!cache) withLiterals.set(sqlite, (cache = new Map<string, SqliteStatement>()));
   let stmt = cache.get(text);
   if (stmt) cache.delete(text);
   else {
@@ -75,11 +81,12 @@ const ROWS_PER_STATEMENT = 32;
  *
  * With `ids`, the rows are given the rowids SQLite would have given them one by one, explicitly:
  * one more than the table's largest (or, for an AUTOINCREMENT table, than the largest it ever
- * gave), read once for the batch. The caller holds the write lock, so no other connection takes
- * one in between.
+ * gave), read once for the batch; in the connection's thread, the ids after the last batch's, as
+ * long as nothing but batches wrote since (reading them would wait for the thread). The caller
+ * holds the write lock, so no other connection takes one in between.
  */
 export function insertEach(
-  sqlite: Database,
+  sqlite: SqliteConnection,
   table: string,
   columns: readonly string[],
   rows: readonly (readonly unknown[])[],
@@ -88,42 +95,39 @@ export function insertEach(
   if (rows.length === 0) return [];
   const texts = columns.map((_, c) => constantAt(rows, c));
   const bound = texts.flatMap((text, c) => (text === null ? [c] : []));
-  const first = ids ? nextRowid(sqlite, table) : 0;
+  const thread = sqlite instanceof SqliteThread ? sqlite : null;
+  const read = () => nextRowid(sqlite, table);
+  // in the thread, the ids follow the last batch's without asking (which would wait for it)
+  const first = !ids ? 0 : thread ? thread.takeIds(table, rows.length, read) : read();
   const names = ids ? ['id', ...columns] : columns;
   const tuple = `(${[...(ids ? ['?'] : []), ...texts.map((t) => t ?? '?')].join(', ')})`;
-  const statement = (n: number) => {
-    const text = `insert or fail into ${table} (${names.join(', ')}) values ${Array<string>(n).fill(tuple).join(', ')}`;
-    return bound.length === columns.length
-      ? prepared(sqlite, text)
-      : preparedWithLiterals(sqlite, text);
-  };
-  const per = bound.length + (ids ? 1 : 0);
-  const run = (stmt: Statement, from: number, n: number, values: unknown[]) => {
-    let v = 0;
-    for (let i = from; i < from + n; i++) {
-      const row = rows[i]!;
-      if (ids) values[v++] = first + i;
-      for (let j = 0; j < bound.length; j++) values[v++] = row[bound[j]!];
-    }
-    stmt.run(values); // better-sqlite3 binds synchronously: one array serves every run
-  };
-  let i = 0;
-  if (rows.length >= ROWS_PER_STATEMENT) {
-    const many = statement(ROWS_PER_STATEMENT);
-    const values = new Array<unknown>(per * ROWS_PER_STATEMENT);
-    for (; i + ROWS_PER_STATEMENT <= rows.length; i += ROWS_PER_STATEMENT)
-      run(many, i, ROWS_PER_STATEMENT, values);
+  const text = (n: number) =>
+    `insert or fail into ${table} (${names.join(', ')}) values ${Array<string>(n).fill(tuple).join(', ')}`;
+  // the values the statements bind, row after row: the id, then the columns not written as literals
+  const values = new Array<unknown>(rows.length * (bound.length + (ids ? 1 : 0)));
+  for (let i = 0, v = 0; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (ids) values[v++] = first + i;
+    for (let j = 0; j < bound.length; j++) values[v++] = row[bound[j]!];
   }
-  if (i < rows.length) {
-    const one = statement(1);
-    const values = new Array<unknown>(per);
-    for (; i < rows.length; i++) run(one, i, 1, values);
-  }
+  const batch: InsertBatch = {
+    many: rows.length >= ROWS_PER_STATEMENT ? text(ROWS_PER_STATEMENT) : '',
+    one: rows.length % ROWS_PER_STATEMENT > 0 ? text(1) : '',
+    size: ROWS_PER_STATEMENT,
+    literals: bound.length < columns.length,
+    rows: rows.length,
+    values,
+  };
+  if (thread) thread.post(batch);
+  else
+    runBatch(batch, (statement, literals) =>
+      literals ? preparedWithLiterals(sqlite, statement) : prepared(sqlite, statement),
+    );
   return ids ? Array.from(rows, (_, k) => first + k) : [];
 }
 
 /** The rowid SQLite would give the next row of `table` (its `id`, an INTEGER PRIMARY KEY). */
-function nextRowid(sqlite: Database, table: string): number {
+function nextRowid(sqlite: SqliteConnection, table: string): number {
   const text = `select max(coalesce((select max(rowid) from ${table}), 0), coalesce((select seq from sqlite_sequence where name = '${table}'), 0)) + 1`;
   return Number(prepared(sqlite, text).pluck().get());
 }
