@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { syncMadrhas } from '../../src/app/sync/madrhas.js';
 import { FIRST_LOAD_ROWS, prepareFirstLoad } from '../../src/db/first-load.js';
 import type { Db } from '../../src/db/schema.js';
-import { openStore, type Store } from '../../src/db/store.js';
+import { SqliteThread } from '../../src/db/sqlite-thread.js';
+import { openStore, rawSqlite, type Store } from '../../src/db/store.js';
 import { DIALECTS } from '../helpers/stores.js';
 import type { FreshLocation } from '../helpers/stores.js';
 import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
@@ -41,6 +42,8 @@ const pragma = async (db: Db, name: string) =>
 interface Seen {
   journal?: unknown;
   keys?: unknown;
+  /** Whether the run's connection is in a worker thread (sqlite-thread.ts). */
+  thread?: boolean;
 }
 
 describe.each(DIALECTS)('a first load (%s)', (dialect) => {
@@ -62,6 +65,7 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
             if (dialect === 'postgres') return;
             seen.journal = await pragma(uc.trx, 'journal_mode');
             seen.keys = await pragma(uc.trx, 'foreign_keys');
+            seen.thread = rawSqlite(uc.trx) instanceof SqliteThread;
           },
         },
         ...over,
@@ -72,19 +76,20 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
     it('writes through a rollback journal, its keys unchecked row by row, then goes back to WAL', async () => {
       const seen: Seen = {};
       const summary = await sync(usersFile(fresh.dir, FIRST_LOAD_ROWS), seen);
-      expect(seen).toEqual({ journal: 'delete', keys: 0 });
+      expect(seen).toEqual({ journal: 'delete', keys: 0, thread: true });
       expect(summary.created).toBe(FIRST_LOAD_ROWS);
       expect(await count(store.db, 'attachment')).toBeGreaterThanOrEqual(FIRST_LOAD_ROWS);
       expect(await pragma(store.db, 'journal_mode')).toBe('wal');
       expect(await pragma(store.db, 'foreign_keys')).toBe(1);
       expect(await pragma(store.db, 'synchronous')).toBe(1); // NORMAL, as store.ts opens it
       expect(fs.existsSync(`${fresh.location}-journal`)).toBe(false);
+      expect(rawSqlite(store.db)).toBeInstanceOf(Database); // back in the program
       // the next run of the same file is no first load: the store holds its rows
       const again: Seen = {};
       expect((await sync(usersFile(fresh.dir, FIRST_LOAD_ROWS), again)).unchanged).toBe(
         FIRST_LOAD_ROWS,
       );
-      expect(again).toEqual({ journal: 'wal', keys: 1 });
+      expect(again).toEqual({ journal: 'wal', keys: 1, thread: false });
     });
 
     it('another command reads the store as it was while the load writes', async () => {
@@ -118,7 +123,7 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
         other.prepare('select count(*) from account').get();
         const seen: Seen = {};
         await sync(usersFile(fresh.dir, FIRST_LOAD_ROWS), seen);
-        expect(seen).toEqual({ journal: 'wal', keys: 0 });
+        expect(seen).toEqual({ journal: 'wal', keys: 0, thread: true });
         const seenByOther = other.prepare('select count(*) as n from account').get();
         expect(seenByOther).toEqual({ n: await count(store.db, 'account') });
       } finally {
@@ -162,7 +167,7 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
     it('a file under FIRST_LOAD_ROWS rows changes nothing', async () => {
       const seen: Seen = {};
       await sync(usersFile(fresh.dir, FIRST_LOAD_ROWS / 2), seen);
-      expect(seen).toEqual({ journal: 'wal', keys: 1 });
+      expect(seen).toEqual({ journal: 'wal', keys: 1, thread: false });
     });
   }
 
