@@ -279,7 +279,12 @@ async function runSync(
         );
         writer.journal = journal;
         writer.credentials = !o.dryRun && o.noCredentials !== true;
-        return { checker: new RowChecker(dir, scope), storeGp, writer };
+        return {
+          checker: new RowChecker(dir, scope),
+          storeGp,
+          writer,
+          maxStructureId: dir.maxId,
+        };
       };
 
       // the correspondents' own scopes: their accounts are in the scope of those covering it (SPEC 6)

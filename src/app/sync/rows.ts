@@ -31,6 +31,11 @@ export class Directory {
   private activeOf = new Uint8Array(0);
   private departementOf: (string | null)[] = [];
 
+  /** The largest structure id (0: none). */
+  get maxId(): number {
+    return this.typeOf.length - 1;
+  }
+
   static async load(db: Db): Promise<Directory> {
     const d = new Directory();
     const maxId = await sync.maxStructureId(db);

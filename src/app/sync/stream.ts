@@ -46,6 +46,8 @@ export interface SyncTools {
   writer: Writer;
   /** structure id → its GP's account id when the run began. */
   storeGp: Map<number, number>;
+  /** The largest structure id of the directory. */
+  maxStructureId: number;
 }
 
 export interface StreamInput {
@@ -174,8 +176,8 @@ interface Prepared<R> {
 }
 
 class StreamRun<R extends { line: number }> {
-  /** The file's GP claims, as its rows go. */
-  private readonly gp = new GpClaims();
+  /** The file's GP claims, as its rows go (from the first account the run plans: `need`). */
+  private gp = new GpClaims(0);
   private readonly view: CellView;
   /** Where the columns an unchanged account's rows are rechecked on stand (looked up once). */
   private readonly idTypeAt: number | undefined;
@@ -226,6 +228,7 @@ class StreamRun<R extends { line: number }> {
   private async need(): Promise<SyncTools> {
     if (!this.tools) {
       this.tools = await this.input.tools();
+      this.gp = new GpClaims(this.tools.maxStructureId);
       this.tools.writer.demotable = (structureId, login) => this.gp.demotable(structureId, login);
       this.tools.writer.claimed = (structureId, login) => this.gp.claimed(structureId, login);
       if (this.behind) this.tools.writer.pace = PACE;
