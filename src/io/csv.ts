@@ -109,10 +109,12 @@ export async function inspectCsv(
 
 /**
  * About how many lines `file` holds, as `inspectCsv` says, from its first 64 KB and its size alone
- * (no pass over it); 0 when it cannot be read (inspectCsv says why).
+ * (no pass over it); 0 when it cannot be read (inspectCsv says why) or is no regular file.
  */
 export async function estimateCsvLines(file: string): Promise<number> {
   try {
+    // a pipe would give away the bytes it reads: only a regular file
+    if (!(await fs.promises.stat(file)).isFile()) return 0;
     const handle = await fs.promises.open(file, 'r');
     try {
       const { size } = await handle.stat();

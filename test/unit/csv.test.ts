@@ -8,6 +8,7 @@ import { STRUCTURE_COLUMNS } from '../../src/domain/structure.js';
 import { ConflictError, InvalidInputError } from '../../src/errors.js';
 import {
   cellsOf,
+  estimateCsvLines,
   headerKey,
   inspectCsv,
   matchHeader,
@@ -83,6 +84,17 @@ describe('inspectCsv', () => {
     );
     expect(big.lines).toBeGreaterThan(95_000);
     expect(big.lines).toBeLessThan(105_000);
+  });
+
+  it('estimateCsvLines says what inspectCsv says of the lines, without a pass; 0 for no regular file', async () => {
+    const files = [
+      write('small.csv', 'A;B\r\n1;2\r\n'),
+      write('big.csv', 'A;B\n' + 'SIRET;21640445900010;Commune de Pau\n'.repeat(100_000)),
+    ];
+    for (const file of files)
+      expect(await estimateCsvLines(file)).toBe((await inspectCsv(file)).lines);
+    expect(await estimateCsvLines(path.join(dir, 'missing.csv'))).toBe(0);
+    expect(await estimateCsvLines(dir)).toBe(0);
   });
 
   it('notices the UTF-8 BOM', async () => {
