@@ -143,6 +143,14 @@ describe('a store whose SQLite connection is in a thread', () => {
     expect((await labels()).map((r) => r.label)).toEqual(['x']);
   });
 
+  it('refuses a call once closed, rather than wait for an answer that cannot come', async () => {
+    const sqlite = rawSqlite(store.db)!;
+    const kept = sqlite.prepare('select 1').pluck();
+    sqlite.close();
+    expect(() => kept.get()).toThrow(/closed/);
+    expect(() => sqlite.close()).not.toThrow(); // once is enough
+  });
+
   it('prepares again a statement its caller kept after the thread forgot it', async () => {
     const sqlite = rawSqlite(store.db)!;
     const kept = sqlite.prepare('select count(*) from probe').pluck();
