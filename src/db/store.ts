@@ -238,8 +238,15 @@ class MovableSqlite implements SqliteConnection {
     this.current = connectSqlite(file, timeout, false);
   }
   move(threaded: boolean): void {
+    // closed first: a first load's journal switch needs the store to itself (first-load.ts)
     this.current.close();
-    this.current = connectSqlite(this.file, this.timeout, threaded);
+    try {
+      this.current = connectSqlite(this.file, this.timeout, threaded);
+    } catch (err) {
+      // the store keeps a connection in the program, and the caller hears why the move failed
+      this.current = connectSqlite(this.file, this.timeout, false);
+      throw err;
+    }
   }
   prepare(text: string) {
     return this.current.prepare(text);
