@@ -9,7 +9,7 @@ import { appendOnlyStarts, checkForeignKeys } from './foreign-keys.js';
  * - **Its statements in a worker thread** (sqlite-thread.ts, through store.ts `moveSqlite`): the
  *   connection is closed and opened again in a thread for the load, and back in the program after
  *   it. The bulk loader's rows are posted to the thread and written there while the program reads,
- *   checks and plans the next accounts: a million-row cold sync on two cores, 35 s → 22–27 s.
+ *   checks and plans the next accounts: a million-row cold sync on two cores, 35 s → 21–26 s.
  *   Only a first load: the thread answers a statement in some 50 µs where better-sqlite3 takes
  *   one or two in-process, which a run that updates accounts one by one (a re-sync) would pay.
  * - **A rollback journal for the load.** In WAL mode every page a transaction writes goes to the

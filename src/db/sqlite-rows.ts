@@ -1,5 +1,6 @@
 import {
   SqliteThread,
+  batchStatements,
   runBatch,
   type InsertBatch,
   type SqliteConnection,
@@ -11,11 +12,12 @@ import {
 
 /** Below this many rows a batch binds every value: a statement of its own would serve few rows. */
 const LITERALS_FROM = 16;
-/** Statements with literals kept per connection, the least recently used dropped first. */
-const KEPT = 32;
-
 const plain = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
-const withLiterals = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+/** Each connection's statements of `insertEach` (`batchStatements`, as the thread keeps its own). */
+const batches = new WeakMap<
+  SqliteConnection,
+  (text: string, literals: boolean) => SqliteStatement
+>();
 
 /** A prepared statement of this connection, made once per text (the bulk loader's fixed texts). */
 export function prepared(sqlite: SqliteConnection, text: string): SqliteStatement {
@@ -23,20 +25,6 @@ export function prepared(sqlite: SqliteConnection, text: string): SqliteStatemen
   if (!cache) plain.set(sqlite, (cache = new Map<string, SqliteStatement>()));
   let stmt = cache.get(text);
   if (!stmt) cache.set(text, (stmt = sqlite.prepare(text)));
-  return stmt;
-}
-
-/** A statement whose text carries a batch's values: a few per run and table, so a bounded cache. */
-function preparedWithLiterals(sqlite: SqliteConnection, text: string): SqliteStatement {
-  let cache = withLiterals.get(sqlite);
-  if (!cache) withLiterals.set(sqlite, (cache = new Map<string, SqliteStatement>()));
-  let stmt = cache.get(text);
-  if (stmt) cache.delete(text);
-  else {
-    stmt = sqlite.prepare(text);
-    if (cache.size >= KEPT) cache.delete(cache.keys().next().value!);
-  }
-  cache.set(text, stmt); // the most recently used last
   return stmt;
 }
 
@@ -119,10 +107,11 @@ export function insertEach(
     values,
   };
   if (thread) thread.post(batch);
-  else
-    runBatch(batch, (statement, literals) =>
-      literals ? preparedWithLiterals(sqlite, statement) : prepared(sqlite, statement),
-    );
+  else {
+    let statements = batches.get(sqlite);
+    if (!statements) batches.set(sqlite, (statements = batchStatements((t) => sqlite.prepare(t))));
+    runBatch(batch, statements);
+  }
   return ids ? Array.from(rows, (_, k) => first + k) : [];
 }
 

@@ -8,8 +8,8 @@ import {
 import SqliteDatabase from 'better-sqlite3';
 
 /**
- * SQLite's connection in a worker thread, for the long batch runs (the MADRHAS sync): the thread
- * runs the statements, the program's thread plans the next rows meanwhile.
+ * SQLite's connection in a worker thread, for a first load (first-load.ts moves it there through
+ * store.ts `moveSqlite`): the thread runs the statements, the program plans the next rows meanwhile.
  *
  * The program's thread sees the same connection it would see in-process (`SqliteConnection`, the
  * part of better-sqlite3's API the store uses), and every call but one is synchronous as
@@ -94,6 +94,30 @@ export function runBatch(
   }
 }
 
+/**
+ * The bulk loader's statements of one connection, by text: those that bind every value all kept,
+ * those whose text carries a batch's literals (a few per run and table) the `kept` most recently
+ * used. Self-contained (its text is the thread's too): `runBatch`'s `statement`, either side.
+ */
+export function batchStatements<S>(
+  prepare: (text: string) => S,
+  kept = 32,
+): (text: string, literals: boolean) => S {
+  const plain = new Map<string, S>();
+  const literal = new Map<string, S>();
+  return (text, literals) => {
+    const cache = literals ? literal : plain;
+    let stmt = cache.get(text);
+    if (stmt !== undefined) cache.delete(text);
+    else {
+      stmt = prepare(text);
+      if (literals && cache.size >= kept) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(text, stmt); // the most recently used last
+    return stmt;
+  };
+}
+
 /** Rows posted and not yet written past which the program waits for the thread: a few chunks'. */
 const MAX_QUEUED = 8_000;
 
@@ -114,12 +138,13 @@ type Post = { op: 'batch'; batch: InsertBatch } | { op: 'forget'; id: number };
 
 /**
  * The thread's side. Self-contained (its text is the thread's code): `load` is the thread's
- * `require`, `batch` is `runBatch`. `signal[0]` says an answer is posted; `signal[1]` counts the
- * rows of the batches the thread has taken.
+ * `require`, `batch` is `runBatch`, `statementsOf` is `batchStatements`. `signal[0]` says an
+ * answer is posted; `signal[1]` counts the rows of the batches the thread has taken.
  */
 function threadMain(
   load: (id: string) => unknown,
   batch: typeof runBatch,
+  statementsOf: typeof batchStatements,
   driver: string,
   port: MessagePort,
   signal: Int32Array,
@@ -135,20 +160,7 @@ function threadMain(
   let db: SqliteDatabase.Database | null = null;
   const statements = new Map<number, SqliteDatabase.Statement>();
   let nextId = 1;
-  // the bulk loader's statements, by text: those that bind every value, and a bounded few with literals
-  const plain = new Map<string, SqliteDatabase.Statement>();
-  const literal = new Map<string, SqliteDatabase.Statement>();
-  const forBatch = (text: string, literals: boolean) => {
-    const cache = literals ? literal : plain;
-    let stmt = cache.get(text);
-    if (stmt) cache.delete(text);
-    else {
-      stmt = db!.prepare(text);
-      if (literals && cache.size >= 32) cache.delete(cache.keys().next().value!);
-    }
-    cache.set(text, stmt);
-    return stmt;
-  };
+  const forBatch = statementsOf((text) => db!.prepare(text));
   /** A batch's failure, kept for the next call. */
   let failed: unknown = null;
   const answer = (reply: Reply) => {
@@ -242,7 +254,7 @@ function threadMain(
   }
 }
 
-const SOURCE = `(${threadMain.toString()})(require, ${runBatch.toString()}, ...require('node:worker_threads').workerData.args)`;
+const SOURCE = `(${threadMain.toString()})(require, ${runBatch.toString()}, ${batchStatements.toString()}, ...require('node:worker_threads').workerData.args)`;
 
 /** Statements the program keeps prepared in the thread, by text (kysely prepares each query anew). */
 const KEPT = 256;
@@ -287,7 +299,7 @@ export class SqliteThread implements SqliteConnection {
     // a closed port drops what it is sent: the answer would be waited for forever
     if (!this.open)
       throw new SqliteDatabase.SqliteError('the connection is closed', 'SQLITE_MISUSE');
-    if (!(call.op === 'prepare' || call.op === 'inTransaction' || readOnly(call, this)))
+    if (!(call.op === 'prepare' || call.op === 'inTransaction' || this.readOnly(call)))
       this.nextIds.clear(); // a write of any other kind may have taken ids
     this.port.postMessage(call);
     while (Atomics.load(this.signal, 0) === 0) Atomics.wait(this.signal, 0, 0);
@@ -321,8 +333,13 @@ export class SqliteThread implements SqliteConnection {
     return first;
   }
 
-  /** The text of a statement prepared here, by its thread id (for `readOnly`). */
-  readonly texts = new Map<number, string>();
+  /** The text of a statement prepared here, by its thread id. */
+  private readonly texts = new Map<number, string>();
+
+  /** Whether a call only reads: a SELECT (SQLite has no writes inside a SELECT). */
+  private readOnly(call: Call): boolean {
+    return call.op === 'statement' && /^\s*select\b/i.test(this.texts.get(call.id) ?? 'write');
+  }
 
   prepare(text: string): SqliteStatement {
     let known = this.prepared.get(text);
@@ -369,11 +386,6 @@ export class SqliteThread implements SqliteConnection {
     }
     return this;
   }
-}
-
-/** Whether a call only reads: a SELECT (SQLite has no writes inside a SELECT). */
-function readOnly(call: Call, thread: SqliteThread): boolean {
-  return call.op === 'statement' && /^\s*select\b/i.test(thread.texts.get(call.id) ?? 'write');
 }
 
 /** A statement of the thread's connection: each run is a call (see SqliteThread). */
