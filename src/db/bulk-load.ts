@@ -358,7 +358,7 @@ export async function suspendDigestTriggers(db: Db): Promise<() => Promise<void>
 
 /**
  * Indexes a large load fills in random key order (a structure's attachments, the one-GP rule, an
- * account's audit entries and before-images), with how to count the rows of the table they index.
+ * account's audit entries), with how to count the rows of the table they index.
  */
 const DEFERRABLE = [
   {
@@ -366,8 +366,6 @@ const DEFERRABLE = [
     indexes: ['attachment_structure_idx', 'attachment_one_gp_uq'],
   },
   { rows: 'select seq from audit_head where id = 1', indexes: ['audit_log_target_idx'] },
-  // the runs' before-images, one per account a run changes (migration 0008)
-  { rows: 'select coalesce(max(id), 0) from run_change', indexes: ['run_change_target'] },
 ];
 
 /**

@@ -36,7 +36,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const first = await cli('db', 'migrate', '--json');
     expect(first.code).toBe(0);
     expect(first.stderr).toBe(
-      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs, 0009-sync-digest-snapshot.\n',
+      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs, 0009-sync-digest-snapshot, 0010-run-change-no-target-index.\n',
     );
     expect(json(first)).toMatchObject({
       dialect,
@@ -50,8 +50,9 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
         '0007-audit-reason',
         '0008-sync-merge-runs',
         '0009-sync-digest-snapshot',
+        '0010-run-change-no-target-index',
       ],
-      current: '0009-sync-digest-snapshot',
+      current: '0010-run-change-no-target-index',
     });
     if (dialect === 'sqlite') {
       expect(fs.existsSync(fresh.location)).toBe(true);
@@ -60,8 +61,8 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
 
     const second = await cli('db', 'migrate', '--json');
     expect(second.code).toBe(0);
-    expect(second.stderr).toBe('Schéma à jour (0009-sync-digest-snapshot).\n');
-    expect(json(second)).toMatchObject({ applied: [], current: '0009-sync-digest-snapshot' });
+    expect(second.stderr).toBe('Schéma à jour (0010-run-change-no-target-index).\n');
+    expect(json(second)).toMatchObject({ applied: [], current: '0010-run-change-no-target-index' });
 
     const status = await cli('db', 'status', '--json');
     expect(status.code).toBe(0);
@@ -70,7 +71,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     // the migration itself is audited, by the system user when no --as is given
     expect(s).toMatchObject({
       dialect,
-      schema: '0009-sync-digest-snapshot',
+      schema: '0010-run-change-no-target-index',
       pending: [],
       accounts: 0,
       structures: 0,
@@ -92,7 +93,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const table = await cli('db', 'status');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Comptes +1$/m);
-    expect(table.stdout).toContain('0009-sync-digest-snapshot');
+    expect(table.stdout).toContain('0010-run-change-no-target-index');
   });
 
   it('status counts what the store holds', async () => {
@@ -101,7 +102,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const r = await clis(fresh.location).cli('db', 'status', '--json');
     expect(r.code).toBe(0);
     expect(json(r)).toMatchObject({
-      schema: '0009-sync-digest-snapshot',
+      schema: '0010-run-change-no-target-index',
       pending: [],
       accounts: 2,
       notifications: 1,
@@ -140,7 +141,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const status = await copy.cli('db', 'status', '--json');
     expect(json(status)).toMatchObject({
       dialect: 'sqlite',
-      schema: '0009-sync-digest-snapshot',
+      schema: '0010-run-change-no-target-index',
       accounts: 2,
       notifications: 1,
     });
@@ -324,6 +325,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
       '0007-audit-reason',
       '0008-sync-merge-runs',
       '0009-sync-digest-snapshot',
+      '0010-run-change-no-target-index',
       '9999-from-the-future',
     ]);
   });

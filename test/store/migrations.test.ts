@@ -44,6 +44,7 @@ const LATEST = [
   '0007-audit-reason',
   '0008-sync-merge-runs',
   '0009-sync-digest-snapshot',
+  '0010-run-change-no-target-index',
 ];
 
 /** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
@@ -102,19 +103,17 @@ async function columnsOf(db: Kysely<Database>, table: string): Promise<string[]>
   return (tables.find((t) => t.name === table)?.columns ?? []).map((c) => c.name).sort();
 }
 
-async function indexNames(store: Store): Promise<string[]> {
+async function indexNames(store: Store, table = 'structure'): Promise<string[]> {
   const rows =
     store.dialect === 'sqlite'
       ? await sql<{
           name: string;
-        }>`select name from sqlite_master where type = 'index' and tbl_name = 'structure' and sql is not null`.execute(
+        }>`select name from sqlite_master where type = 'index' and tbl_name = ${table} and sql is not null`.execute(
           store.db,
         )
       : await sql<{
           name: string;
-        }>`select indexname as name from pg_indexes where tablename = 'structure'`.execute(
-          store.db,
-        );
+        }>`select indexname as name from pg_indexes where tablename = ${table}`.execute(store.db);
   return rows.rows.map((r) => r.name).sort();
 }
 
@@ -171,6 +170,9 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
       expect.arrayContaining(['name_key', 'city_key', 'search_key']),
     );
     expect(await indexNames(s)).toContain('structure_identifier_idx');
+    // 0010: the before-images are indexed by run, not by target (which no query reads)
+    expect(await indexNames(s, 'run_change')).toContain('run_change_run');
+    expect(await indexNames(s, 'run_change')).not.toContain('run_change_target');
     if (dialect === 'sqlite') {
       expect(await tableNames(s.db)).toContain('structure_fts');
       expect(await triggerNames(s)).toEqual(
@@ -329,10 +331,17 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await revision()).toBe(before);
   });
 
-  it('rolls back 0009, 0008, 0007, 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
+  it('rolls back 0010, 0009, 0008, 0007, 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
     const s = await open();
     await migrateToLatest(s);
     await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const down10 = await migrator(s).migrateDown();
+    expect(down10.error).toBeUndefined();
+    expect(down10.results).toEqual([
+      { migrationName: '0010-run-change-no-target-index', direction: 'Down', status: 'Success' },
+    ]);
+    expect(await indexNames(s, 'run_change')).toContain('run_change_target');
 
     const down9 = await migrator(s).migrateDown();
     expect(down9.error).toBeUndefined();
@@ -340,6 +349,7 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
       { migrationName: '0009-sync-digest-snapshot', direction: 'Down', status: 'Success' },
     ]);
     expect(await tableNames(s.db)).not.toContain(SNAPSHOT_TABLE);
+    expect(await indexNames(s, 'run_change')).toContain('run_change_target');
 
     const down8 = await migrator(s).migrateDown();
     expect(down8.error).toBeUndefined();

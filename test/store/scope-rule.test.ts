@@ -314,6 +314,7 @@ describe.each(DIALECTS)('the scope rule: rights and SQL agree (%s)', (dialect) =
       '0007-audit-reason',
       '0008-sync-merge-runs',
       '0009-sync-digest-snapshot',
+      '0010-run-change-no-target-index',
     ]);
     const rows = await db
       .selectFrom('structure')

@@ -296,7 +296,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           {
             kind: 'pendingMigrations',
             pending:
-              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs, 0009-sync-digest-snapshot',
+              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs, 0009-sync-digest-snapshot, 0010-run-change-no-target-index',
           },
         ]);
       } finally {
@@ -341,12 +341,13 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
             '0007-audit-reason',
             '0008-sync-merge-runs',
             '0009-sync-digest-snapshot',
+            '0010-run-change-no-target-index',
           ],
-          current: '0009-sync-digest-snapshot',
+          current: '0010-run-change-no-target-index',
         });
         expect(await migrate(accessTo(bare.location))).toMatchObject({
           applied: [],
-          current: '0009-sync-digest-snapshot',
+          current: '0010-run-change-no-target-index',
         });
         const s = await openStore(bare.location, { clock: testClock });
         try {
@@ -371,6 +372,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
                   '0007-audit-reason',
                   '0008-sync-merge-runs',
                   '0009-sync-digest-snapshot',
+                  '0010-run-change-no-target-index',
                 ],
               }),
               at: AT,
@@ -380,7 +382,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           await s.close();
         }
         expect(await status(accessTo(bare.location))).toMatchObject({
-          schema: '0009-sync-digest-snapshot',
+          schema: '0010-run-change-no-target-index',
           pending: [],
           accounts: 0,
           auditEntries: 1,
@@ -391,7 +393,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       }
       expect(await status(accessTo(fresh.location))).toMatchObject({
         dialect,
-        schema: '0009-sync-digest-snapshot',
+        schema: '0010-run-change-no-target-index',
         accounts: 1,
         auditEntries: 1,
         sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null,
