@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import type { Db } from './schema.js';
+import type { RangeCheck } from './key-ranges.js';
 import { rawSqlite } from './store.js';
 
 /**
@@ -148,6 +149,18 @@ export async function appendOnlyStarts(db: Db): Promise<Map<string, number>> {
   return starts;
 }
 
+/** The anti-join that finds a row of `key.child` meeting `where` and referencing nothing. */
+function antiJoin(key: ForeignKey, only: string, where: string): string {
+  const set = key.columns.map((c) => `c.${c} is not null`).join(' and ');
+  const match = key.columns.map((c, i) => `p.${key.references[i]} = c.${c}`).join(' and ');
+  return `select exists (select 1 from ${only}${key.child} c where ${set}${where}
+     and not exists (select 1 from ${only}${key.parent} p where ${match})) as broken`;
+}
+
+/** The error of a row that references nothing (PostgreSQL's text: the same on either store). */
+const brokenMessage = (key: ForeignKey) =>
+  `insert or update on table "${key.child}" violates foreign key constraint "${key.name}"`;
+
 /**
  * Every foreign key of the tables a load writes (KEYS_CHECKED), checked with one anti-join each:
  * whole, or an append-only table's rows after its start. Throws, naming the key, on a row that
@@ -163,25 +176,33 @@ export async function checkForeignKeys(db: Db, starts: Map<string, number>): Pro
   )) {
     const checked = KEYS_CHECKED.find((k) => k.table === key.child);
     const after = checked?.after ? ` and c.${checked.after} > ${starts.get(key.child) ?? 0}` : '';
-    const set = key.columns.map((c) => `c.${c} is not null`).join(' and ');
-    const match = key.columns.map((c, i) => `p.${key.references[i]} = c.${c}`).join(' and ');
-    const [found] = await rows<{ broken: number | boolean }>(
-      db,
-      `select exists (select 1 from ${only}${key.child} c where ${set}${after}
-         and not exists (select 1 from ${only}${key.parent} p where ${match})) as broken`,
-    );
+    const [found] = await rows<{ broken: number | boolean }>(db, antiJoin(key, only, after));
     if (found!.broken === true || found!.broken === 1)
-      throw Object.assign(
-        new Error(
-          `insert or update on table "${key.child}" violates foreign key constraint "${key.name}"`,
-        ),
-        {
-          code: sqlite ? 'SQLITE_CONSTRAINT_FOREIGNKEY' : '23503',
-          constraint: key.name,
-          table: key.child,
-        },
-      );
+      throw Object.assign(new Error(brokenMessage(key)), {
+        code: sqlite ? 'SQLITE_CONSTRAINT_FOREIGNKEY' : '23503',
+        constraint: key.name,
+        table: key.child,
+      });
   }
+}
+
+/**
+ * SQLite: the same checks as `checkForeignKeys`, by ranges of rowids (key-ranges.ts), a table's
+ * keys next to each other: from its start for an append-only table, else from its first row.
+ */
+export async function rangeChecks(db: Db, starts: Map<string, number>): Promise<RangeCheck[]> {
+  return (
+    await foreignKeys(
+      db,
+      KEYS_CHECKED.map((k) => k.table),
+    )
+  ).map((key) => ({
+    table: key.child,
+    from: starts.get(key.child) ?? 0,
+    text: antiJoin(key, '', ' and c.rowid > ? and c.rowid <= ?'),
+    message: brokenMessage(key),
+    columns: key.columns,
+  }));
 }
 
 /**

@@ -6,6 +6,7 @@ import {
   type MessagePort,
 } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
+import { checkRanges, type RangeCheck } from './key-ranges.js';
 
 /**
  * SQLite's connection in a worker thread, for a first load (first-load.ts moves it there through
@@ -128,23 +129,29 @@ type Call =
   | { op: 'exec'; text: string }
   | { op: 'pragma'; text: string; simple: boolean }
   | { op: 'inTransaction' }
+  | { op: 'keys'; checks: readonly RangeCheck[] }
   | { op: 'close' };
 type Method = 'run' | 'get' | 'all' | 'iterate';
 /** A statement's reading mode: rows as objects, as arrays (`raw`), or their first column (`pluck`). */
 type Mode = 0 | 1 | 2;
 type Reply = { value: unknown } | { error: { message: string; code: string | undefined } };
-/** One-way messages: a batch of rows; a statement the program no longer keeps. */
-type Post = { op: 'batch'; batch: InsertBatch } | { op: 'forget'; id: number };
+/** One-way messages: a batch of rows; a statement the program no longer keeps; keys to check. */
+type Post =
+  | { op: 'batch'; batch: InsertBatch }
+  | { op: 'forget'; id: number }
+  | { op: 'keysSoFar'; checks: readonly RangeCheck[] };
 
 /**
  * The thread's side. Self-contained (its text is the thread's code): `load` is the thread's
- * `require`, `batch` is `runBatch`, `statementsOf` is `batchStatements`. `signal[0]` says an
- * answer is posted; `signal[1]` counts the rows of the batches the thread has taken.
+ * `require`, `batch` is `runBatch`, `statementsOf` is `batchStatements`, `keys` is
+ * `checkRanges`. `signal[0]` says an answer is posted; `signal[1]` counts the rows of the batches
+ * the thread has taken.
  */
 function threadMain(
   load: (id: string) => unknown,
   batch: typeof runBatch,
   statementsOf: typeof batchStatements,
+  keys: typeof checkRanges,
   driver: string,
   port: MessagePort,
   signal: Int32Array,
@@ -161,6 +168,8 @@ function threadMain(
   const statements = new Map<number, SqliteDatabase.Statement>();
   let nextId = 1;
   const forBatch = statementsOf((text) => db!.prepare(text));
+  const checkKeys = (checks: readonly RangeCheck[]) =>
+    keys(checks, (text) => forBatch(text, false));
   /** A batch's failure, kept for the next call. */
   let failed: unknown = null;
   const answer = (reply: Reply) => {
@@ -201,6 +210,9 @@ function threadMain(
         return db!.pragma(call.text, { simple: call.simple });
       case 'inTransaction':
         return db!.inTransaction;
+      case 'keys':
+        checkKeys(call.checks);
+        return null;
       case 'close':
         db?.close();
         return null;
@@ -220,6 +232,15 @@ function threadMain(
     }
     if (message.op === 'forget') {
       statements.delete(message.id);
+      return;
+    }
+    if (message.op === 'keysSoFar') {
+      if (failed === null)
+        try {
+          checkKeys(message.checks);
+        } catch (err) {
+          failed = err;
+        }
       return;
     }
     let reply: Reply;
@@ -254,7 +275,7 @@ function threadMain(
   }
 }
 
-const SOURCE = `(${threadMain.toString()})(require, ${runBatch.toString()}, ${batchStatements.toString()}, ...require('node:worker_threads').workerData.args)`;
+const SOURCE = `(${threadMain.toString()})(require, ${runBatch.toString()}, ${batchStatements.toString()}, ${checkRanges.toString()}, ...require('node:worker_threads').workerData.args)`;
 
 /** Statements the program keeps prepared in the thread, by text (kysely prepares each query anew). */
 const KEPT = 256;
@@ -321,6 +342,19 @@ export class SqliteThread implements SqliteConnection {
     }
     this.port.postMessage({ op: 'batch', batch } satisfies Post);
     this.posted = (this.posted + batch.rows) | 0;
+  }
+
+  /**
+   * Posts the check of the keys of the rows written since the last (key-ranges.ts), not waited
+   * for: a broken one is the next call's error, as a batch's failure.
+   */
+  checkKeysSoFar(checks: readonly RangeCheck[]): void {
+    this.port.postMessage({ op: 'keysSoFar', checks } satisfies Post);
+  }
+
+  /** Checks the keys of the rows written since the last check; throws a broken one's error. */
+  checkKeys(checks: readonly RangeCheck[]): void {
+    this.call({ op: 'keys', checks });
   }
 
   /**

@@ -164,6 +164,116 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
       await expect(broken({ trx: store.db })).rejects.toThrow(/FOREIGN KEY/);
     });
 
+    it('finds a broken row as the load goes, before its end, and one written after its last chunk', async () => {
+      const accounts = await count(store.db, 'account');
+      const pau = async (db: Db) =>
+        (
+          await db
+            .selectFrom('structure')
+            .select('id')
+            .where('identifier', '=', PAU)
+            .executeTakeFirstOrThrow()
+        ).id;
+      // written before the first chunk: a check posted after a chunk finds it, the run stops there
+      let ended = false;
+      await expect(
+        sync(
+          usersFile(fresh.dir, FIRST_LOAD_ROWS),
+          {},
+          {
+            hooks: {
+              begin: async (uc) =>
+                void (await addAttachment(
+                  uc.trx,
+                  999_999,
+                  await pau(uc.trx),
+                  'UTILISATEUR',
+                  'VALIDEE',
+                )),
+              end: async () => void (ended = true),
+            },
+          },
+        ),
+      ).rejects.toMatchObject({
+        code: 'SQLITE_CONSTRAINT_FOREIGNKEY',
+        message: expect.stringContaining('attachment_account_id_fkey'),
+      });
+      expect(ended).toBe(false);
+      // written after the last chunk's check: the last check finds it
+      await expect(
+        sync(
+          usersFile(fresh.dir, FIRST_LOAD_ROWS),
+          {},
+          {
+            hooks: {
+              end: async (uc) =>
+                void (await addAttachment(
+                  uc.trx,
+                  999_999,
+                  await pau(uc.trx),
+                  'UTILISATEUR',
+                  'VALIDEE',
+                )),
+            },
+          },
+        ),
+      ).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' });
+      expect(await count(store.db, 'account')).toBe(accounts);
+    });
+
+    it('a row checked keeps its keys, and a rowid given again is checked again', async () => {
+      const accounts = await count(store.db, 'account');
+      // the load's connection refuses to change a key of a row it may have checked
+      await expect(
+        sync(
+          usersFile(fresh.dir, FIRST_LOAD_ROWS),
+          {},
+          {
+            hooks: {
+              end: async (uc) => {
+                await uc.trx
+                  .updateTable('attachment')
+                  .set({ accountId: 1 })
+                  .where('id', '=', 1)
+                  .execute();
+              },
+            },
+          },
+        ),
+      ).rejects.toThrow(/a first load changes no key of attachment/);
+      // the last attachment, checked after the last chunk, deleted: its rowid goes to a broken row
+      await expect(
+        sync(
+          usersFile(fresh.dir, FIRST_LOAD_ROWS),
+          {},
+          {
+            hooks: {
+              end: async (uc) => {
+                const { id, structureId } = await uc.trx
+                  .selectFrom('attachment')
+                  .select(['id', 'structureId'])
+                  .orderBy('id', 'desc')
+                  .executeTakeFirstOrThrow();
+                await uc.trx.deleteFrom('attachment').where('id', '=', id).execute();
+                const again = await addAttachment(
+                  uc.trx,
+                  999_999,
+                  structureId,
+                  'UTILISATEUR',
+                  'VALIDEE',
+                );
+                expect(again).toBe(id);
+              },
+            },
+          },
+        ),
+      ).rejects.toMatchObject({
+        code: 'SQLITE_CONSTRAINT_FOREIGNKEY',
+        message: expect.stringContaining('attachment_account_id_fkey'),
+      });
+      expect(await count(store.db, 'account')).toBe(accounts);
+    });
+
     it('a file under FIRST_LOAD_ROWS rows changes nothing', async () => {
       const seen: Seen = {};
       await sync(usersFile(fresh.dir, FIRST_LOAD_ROWS / 2), seen);

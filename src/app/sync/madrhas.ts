@@ -315,6 +315,7 @@ async function runSync(
             outsideScope,
             stamp,
             progress: o.progress,
+            afterWrites: firstLoad.checkSoFar,
           },
           read,
         );

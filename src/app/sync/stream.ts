@@ -70,6 +70,8 @@ export interface StreamInput {
    */
   stamp: string;
   progress?: ((read: number, total: number) => void) | undefined;
+  /** After each chunk's writes are sent (a first load checks their keys: db/first-load.ts). */
+  afterWrites?: () => void;
 }
 
 /**
@@ -417,6 +419,7 @@ class StreamRun<R extends { line: number }> {
     }
     if (rejects.length > 0) await stage.stageRows(this.uc.trx, rejects);
     if (groups.length > 0) await this.tools!.writer.write(groups, current);
+    this.input.afterWrites?.();
     // this chunk's writes queued: the chunk before's awaited (its error, if one failed, is the run's)
     await this.behind?.ready();
   }
