@@ -38,7 +38,7 @@ import { SqliteThread } from './sqlite-thread.js';
  *   checked stays good): `checkSoFar`, after each chunk of accounts, posts the check of the rows
  *   written since the last one to the thread, which runs it while the program plans the next
  *   chunk (a broken key is the next call's error, as a batch's failure); `check` runs over what
- *   is left. A million-row load's end: 1.35 s of checks → 0.1 s.
+ *   is left. A million-row load's end: 1.35 s of checks → a few milliseconds.
  * Only for a file of FIRST_LOAD_ROWS rows at least and more than twice the rows `attachment`
  * holds (a first load, the rule of the deferred indexes); otherwise, and on PostgreSQL (whose
  * counterpart is `deferForeignKeys`, inside the transaction), nothing changes.
@@ -52,8 +52,8 @@ export interface FirstLoad {
   readonly rollbackJournal: boolean;
   /** Inside the load's transaction, after a chunk's writes: a check of them posted, not waited for. */
   checkSoFar: () => void;
-  /** Inside the load's transaction, after its last write: the foreign keys checked whole. */
-  check: (trx: Db) => Promise<void>;
+  /** Inside the load's transaction, after its last write: the rows no check has covered, checked. */
+  check: () => Promise<void>;
   /** After the transaction, committed or not: the store's connection as it was. */
   restore: () => void;
 }

@@ -4,11 +4,12 @@ import type { RangeCheck } from './key-ranges.js';
 import { rawSqlite } from './store.js';
 
 /**
- * A large load's foreign keys, checked whole at its end rather than row by row: the bulk loader's
- * counterpart of SQLite's deferred indexes (bulk-load.ts `deferIndexes`). The check
- * (`checkForeignKeys`) serves both stores; how the row-by-row checks are set aside differs:
- * PostgreSQL's here (`deferForeignKeys`, inside the load's transaction), SQLite's before the
- * transaction begins (first-load.ts).
+ * A large load's foreign keys, checked whole rather than row by row: the bulk loader's
+ * counterpart of SQLite's deferred indexes (bulk-load.ts `deferIndexes`). Both stores run the same
+ * anti-joins, built here from the schema's keys: PostgreSQL's at the load's end
+ * (`deferForeignKeys`, inside the load's transaction), SQLite's by ranges of rowids as the load
+ * goes (`rangeChecks`, key-ranges.ts; its row-by-row checks are set aside before the transaction
+ * begins, first-load.ts).
  *
  * PostgreSQL checks a foreign key with a trigger per inserted row, a lookup and a row lock in the
  * referenced table: a cold sync of 200,000 rows ran a million of them, some 40 % of the server's
@@ -162,24 +163,21 @@ const brokenMessage = (key: ForeignKey) =>
   `insert or update on table "${key.child}" violates foreign key constraint "${key.name}"`;
 
 /**
- * Every foreign key of the tables a load writes (KEYS_CHECKED), checked with one anti-join each:
- * whole, or an append-only table's rows after its start. Throws, naming the key, on a row that
- * references nothing: the error the row-by-row check would have given (PostgreSQL's 23503,
- * SQLite's SQLITE_CONSTRAINT_FOREIGNKEY).
+ * PostgreSQL: every foreign key of the tables a load writes (KEYS_CHECKED), checked with one
+ * anti-join each: whole, or an append-only table's rows after its start. Throws, naming the key,
+ * on a row that references nothing: the error the row-by-row check would have given (23503).
  */
-export async function checkForeignKeys(db: Db, starts: Map<string, number>): Promise<void> {
-  const sqlite = rawSqlite(db) !== null;
-  const only = sqlite ? '' : 'only ';
+async function checkForeignKeys(db: Db, starts: Map<string, number>): Promise<void> {
   for (const key of await foreignKeys(
     db,
     KEYS_CHECKED.map((k) => k.table),
   )) {
     const checked = KEYS_CHECKED.find((k) => k.table === key.child);
     const after = checked?.after ? ` and c.${checked.after} > ${starts.get(key.child) ?? 0}` : '';
-    const [found] = await rows<{ broken: number | boolean }>(db, antiJoin(key, only, after));
-    if (found!.broken === true || found!.broken === 1)
+    const [found] = await rows<{ broken: boolean }>(db, antiJoin(key, 'only ', after));
+    if (found!.broken)
       throw Object.assign(new Error(brokenMessage(key)), {
-        code: sqlite ? 'SQLITE_CONSTRAINT_FOREIGNKEY' : '23503',
+        code: '23503',
         constraint: key.name,
         table: key.child,
       });
@@ -187,8 +185,9 @@ export async function checkForeignKeys(db: Db, starts: Map<string, number>): Pro
 }
 
 /**
- * SQLite: the same checks as `checkForeignKeys`, by ranges of rowids (key-ranges.ts), a table's
- * keys next to each other: from its start for an append-only table, else from its first row.
+ * SQLite: the same anti-joins, by ranges of rowids (key-ranges.ts), a table's keys next to each
+ * other: from its start for an append-only table, else from its first row. A broken row fails
+ * the load with SQLITE_CONSTRAINT_FOREIGNKEY, the key named as PostgreSQL names it.
  */
 export async function rangeChecks(db: Db, starts: Map<string, number>): Promise<RangeCheck[]> {
   return (

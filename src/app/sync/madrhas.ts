@@ -373,7 +373,7 @@ async function runSync(
       await restoreDeferred();
       await restoreTriggers();
       // a run that rolls back checks its first load's keys too (a real run: before it commits)
-      if (refused || o.dryRun) await firstLoad.check(uc.trx);
+      if (refused || o.dryRun) await firstLoad.check();
 
       if (refused) throw new DryRun(summary, refused);
       // the digests the next sync reads at once: those read before the file when nothing was written
