@@ -72,6 +72,16 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
       }),
     );
 
+  /** An attachment of Pau for an account that is not there: a row that references nothing. */
+  const addBroken = async (uc: { trx: Db }) => {
+    const { id } = await uc.trx
+      .selectFrom('structure')
+      .select('id')
+      .where('identifier', '=', PAU)
+      .executeTakeFirstOrThrow();
+    await addAttachment(uc.trx, 999_999, id, 'UTILISATEUR', 'VALIDEE');
+  };
+
   if (dialect === 'sqlite') {
     it('writes through a rollback journal, its keys unchecked row by row, then goes back to WAL', async () => {
       const seen: Seen = {};
@@ -135,14 +145,6 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
     it('a row that references nothing fails the run by the key’s name, nothing written', async () => {
       const accounts = await count(store.db, 'account');
       const attachments = await count(store.db, 'attachment');
-      const broken = async (uc: { trx: Db }) => {
-        const { id } = await uc.trx
-          .selectFrom('structure')
-          .select('id')
-          .where('identifier', '=', PAU)
-          .executeTakeFirstOrThrow();
-        await addAttachment(uc.trx, 999_999, id, 'UTILISATEUR', 'VALIDEE');
-      };
       for (const dryRun of [false, true])
         await expect(
           syncMadrhas(
@@ -150,7 +152,7 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
             CORR,
             syncOptions(usersFile(fresh.dir, FIRST_LOAD_ROWS), {
               dryRun,
-              hooks: { begin: broken },
+              hooks: { begin: addBroken },
             }),
           ),
         ).rejects.toMatchObject({
@@ -161,19 +163,11 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
       expect(await count(store.db, 'attachment')).toBe(attachments);
       expect(await pragma(store.db, 'journal_mode')).toBe('wal');
       // the connection checks row by row again
-      await expect(broken({ trx: store.db })).rejects.toThrow(/FOREIGN KEY/);
+      await expect(addBroken({ trx: store.db })).rejects.toThrow(/FOREIGN KEY/);
     });
 
     it('finds a broken row as the load goes, before its end, and one written after its last chunk', async () => {
       const accounts = await count(store.db, 'account');
-      const pau = async (db: Db) =>
-        (
-          await db
-            .selectFrom('structure')
-            .select('id')
-            .where('identifier', '=', PAU)
-            .executeTakeFirstOrThrow()
-        ).id;
       // written before the first chunk: a check posted after a chunk finds it, the run stops there
       let ended = false;
       await expect(
@@ -182,14 +176,7 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
           {},
           {
             hooks: {
-              begin: async (uc) =>
-                void (await addAttachment(
-                  uc.trx,
-                  999_999,
-                  await pau(uc.trx),
-                  'UTILISATEUR',
-                  'VALIDEE',
-                )),
+              begin: addBroken,
               end: async () => void (ended = true),
             },
           },
@@ -206,14 +193,7 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
           {},
           {
             hooks: {
-              end: async (uc) =>
-                void (await addAttachment(
-                  uc.trx,
-                  999_999,
-                  await pau(uc.trx),
-                  'UTILISATEUR',
-                  'VALIDEE',
-                )),
+              end: addBroken,
             },
           },
         ),
