@@ -74,6 +74,17 @@ export async function prepareFirstLoad(db: Db, fileRows: number): Promise<FirstL
   // read before the transaction: rows another command appends in between are checked too
   const starts = await appendOnlyStarts(db);
   moveSqlite(db, true);
+  try {
+    return await setUp(db, starts);
+  } catch (err) {
+    // the store keeps its connection as it was: in the program, its keys checked row by row
+    moveSqlite(db, false);
+    throw err;
+  }
+}
+
+/** The load's connection, just moved into its thread, set up for the load. */
+async function setUp(db: Db, starts: Map<string, number>): Promise<FirstLoad> {
   const thread = rawSqlite(db);
   if (!(thread instanceof SqliteThread))
     throw new Error('prepareFirstLoad: no thread for the load');

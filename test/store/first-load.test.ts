@@ -3,9 +3,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { syncMadrhas } from '../../src/app/sync/madrhas.js';
 import { FIRST_LOAD_ROWS, prepareFirstLoad } from '../../src/db/first-load.js';
+import * as foreignKeys from '../../src/db/foreign-keys.js';
 import type { Db } from '../../src/db/schema.js';
 import { SqliteThread } from '../../src/db/sqlite-thread.js';
 import { openStore, rawSqlite, type Store } from '../../src/db/store.js';
@@ -16,6 +17,12 @@ import { addAttachment, count } from './support/seed.js';
 
 // A first load on SQLite (db/first-load.ts): a rollback journal instead of WAL while it writes,
 // its foreign keys checked whole before it commits; the store as it was once it has ended.
+
+// the key checks as the real module makes them, unless a test makes them fail once
+vi.mock('../../src/db/foreign-keys.js', async (original) => {
+  const actual = await original<typeof import('../../src/db/foreign-keys.js')>();
+  return { ...actual, rangeChecks: vi.fn(actual.rangeChecks) };
+});
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const HEADER = fs.readFileSync(path.join(ROOT, 'fixtures/madrhas.csv'), 'utf8').split('\r\n')[0]!;
@@ -252,6 +259,18 @@ describe.each(DIALECTS)('a first load (%s)', (dialect) => {
         message: expect.stringContaining('attachment_account_id_fkey'),
       });
       expect(await count(store.db, 'account')).toBe(accounts);
+    });
+
+    it('a load whose set-up fails leaves the connection in the program, its keys checked row by row', async () => {
+      vi.mocked(foreignKeys.rangeChecks).mockRejectedValueOnce(new Error('set-up failed'));
+      await expect(prepareFirstLoad(store.db, 1_000_000)).rejects.toThrow('set-up failed');
+      expect(rawSqlite(store.db)).toBeInstanceOf(Database);
+      expect(await pragma(store.db, 'foreign_keys')).toBe(1);
+      expect(await pragma(store.db, 'journal_mode')).toBe('wal');
+      // and the next load sets up as usual
+      const load = await prepareFirstLoad(store.db, 1_000_000);
+      expect(rawSqlite(store.db)).toBeInstanceOf(SqliteThread);
+      load.restore();
     });
 
     it('a file under FIRST_LOAD_ROWS rows changes nothing', async () => {
