@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +111,32 @@ describe('a store whose SQLite connection is in a thread', () => {
     expect(back[0]).toEqual({ id: 1, label: 'l0' });
     expect(back.at(-1)).toEqual({ id: 20_050, label: 'l20049' });
   });
+
+  it.runIf(fs.existsSync('/proc/self/fd'))(
+    'syncs the file as it writes through a descriptor it closes with the connection',
+    async () => {
+      const file = fs.realpathSync(location);
+      /** The process's descriptors of the store's file. */
+      const held = () =>
+        fs.readdirSync('/proc/self/fd').filter((fd) => {
+          try {
+            return fs.readlinkSync(`/proc/self/fd/${fd}`) === file;
+          } catch {
+            return false; // the directory's own descriptor, gone once read
+          }
+        }).length;
+      expect(held()).toBe(2); // the connection's, and the one its syncs go through
+      // past WRITE_BACK rows: a sync of the file under way while the thread writes the rest
+      const rows = Array.from({ length: 120_000 }, (_, i) => [`l${i}`, i]);
+      await store.db.transaction().execute((trx) => copyRows(trx, 'probe', ['label', 'n'], rows));
+      expect(moveSqlite(store.db, false)).toBe(true);
+      expect(held()).toBe(1); // the connection's alone
+      const { n } = await sql<{ n: number }>`select count(*) as n from probe`
+        .execute(store.db)
+        .then((r) => r.rows[0]!);
+      expect(n).toBe(rows.length);
+    },
+  );
 
   it('takes the ids again from the store after another write to the table', async () => {
     const ids = await store.db.transaction().execute(async (trx) => {
