@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import {
   ChainVerifier,
   parseAnchors,
+  isRowEncoding,
   RunDigest,
   runChangesDigestOf,
   type Anchor,
@@ -199,7 +200,12 @@ export async function verifyChain(db: Db, anchors: readonly Anchor[] = []): Prom
     verifier.next(e);
     const carried = runChangesDigestOf(e);
     if (carried === null) continue;
-    const digest = new RunDigest();
+    const encoding = carried.encoding ?? 'json'; // a run written before the `lengths` encoding
+    if (!isRowEncoding(encoding)) {
+      verifier.breakAt({ kind: 'runChanges', seq: e.seq, run: e.runId! });
+      continue;
+    }
+    const digest = new RunDigest(encoding);
     for await (const c of rowsOfRun(db, e.runId!)) digest.add(c.target, c.kind, c.before, c.after);
     const found = digest.result();
     if (found.count !== carried.count || found.sha256 !== carried.sha256)

@@ -4,6 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { exportAudit, listAudit, verifyAudit, type AuditView } from '../../src/app/audit.js';
 import { check } from '../../src/app/store-admin.js';
 import { syncMadrhas } from '../../src/app/sync/madrhas.js';
+import { appendAudit } from '../../src/db/audit.repository.js';
+import { RunDigest } from '../../src/domain/audit-chain.js';
 import type { Store } from '../../src/db/store.js';
 import { accessTo, DIALECTS, type FreshLocation } from '../helpers/stores.js';
 import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
@@ -56,6 +58,7 @@ describe.each(DIALECTS)('a sync run audited through its rows (%s)', (dialect) =>
     expect(JSON.parse(run.changes!).runChanges).toEqual({
       count: rows.length,
       sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      encoding: 'lengths',
     });
     expect(await verify()).toMatchObject({ ok: true, break: null });
     expect((await check(accessTo(fresh.location))).findings).toEqual([]);
@@ -173,5 +176,64 @@ describe.each(DIALECTS)('a sync run audited through its rows (%s)', (dialect) =>
       .execute();
     expect(out.slice(at - rows.length, at).map((e) => e.target)).toEqual(rows.map((r) => r.target));
     expect(out.slice(at - rows.length, at).every((e) => e.fromRun)).toBe(true);
+  });
+
+  it('verifies each run by the encoding its entry names: JSON lines for the runs before', async () => {
+    const run = await runEntry();
+    const rows = await store.db
+      .selectFrom('runChange')
+      .selectAll()
+      .where('runId', '=', run.runId)
+      .orderBy('id')
+      .execute();
+    const json = new RunDigest('json');
+    for (const r of rows) json.add(r.target, r.kind, r.before, r.after);
+    /** Another entry of the same run, carrying `runChanges`, chained after the last. */
+    const carrying = (runChanges: object) =>
+      store.db.transaction().execute((trx) =>
+        appendAudit(trx, [
+          {
+            at: NOW,
+            actor: CORR,
+            action: 'sync.madrhas',
+            target: run.target,
+            outcome: 'OK',
+            changes: JSON.stringify({ runChanges }),
+            runId: run.runId,
+            reason: null,
+          },
+        ]),
+      );
+    // as a run written before the lengths encoding carries it: no encoding named
+    await carrying(json.result());
+    expect(await verify()).toMatchObject({ ok: true, break: null });
+    const [wrong] = await carrying({ ...json.result(), encoding: 'lengths' });
+    expect(await verify()).toMatchObject({
+      ok: false,
+      break: { kind: 'runChanges', seq: wrong!.seq, run: run.runId },
+    });
+  });
+
+  it('an encoding it does not know verifies nothing', async () => {
+    const run = await runEntry();
+    const carried = JSON.parse(run.changes!).runChanges as object;
+    const [entry] = await store.db.transaction().execute((trx) =>
+      appendAudit(trx, [
+        {
+          at: NOW,
+          actor: CORR,
+          action: 'sync.madrhas',
+          target: run.target,
+          outcome: 'OK',
+          changes: JSON.stringify({ runChanges: { ...carried, encoding: 'base64' } }),
+          runId: run.runId,
+          reason: null,
+        },
+      ]),
+    );
+    expect(await verify()).toMatchObject({
+      ok: false,
+      break: { kind: 'runChanges', seq: entry!.seq, run: run.runId },
+    });
   });
 });

@@ -9,7 +9,9 @@ import {
   isBefore,
   notBefore,
   parseAnchors,
+  RunDigest,
   type AuditFields,
+  type RowEncoding,
   type Break,
   type ChainedEntry,
 } from '../../src/domain/audit-chain.js';
@@ -618,5 +620,67 @@ describe('anchors', () => {
       ],
     });
     expect(parseAnchors('')).toEqual({ anchors: [], issues: [] });
+  });
+});
+
+describe('RunDigest (a run entry’s digest of its before-images)', () => {
+  const rows: [string, string, string | null, string][] = [
+    ['account:jean.martin@mairie-pau.fr', 'created', null, '["M.","MARTIN","Jean"]'],
+    [
+      'account:pauline.dufour@mairie-pau.fr',
+      'updated',
+      '{"fields":{"phone":"05"}}',
+      '{"fields":{"phone":"06"}}',
+    ],
+  ];
+  const digestOf = (encoding: RowEncoding | undefined, of = rows) => {
+    const d = new RunDigest(encoding);
+    for (const r of of) d.add(...r);
+    return d.result();
+  };
+
+  it('reads the runs written before the lengths encoding as it wrote them: JSON lines', () => {
+    // pinned: the digest those runs' entries carry, which `audit verify` must find again
+    expect(digestOf('json')).toEqual({
+      count: 2,
+      sha256: '7be8b90887ee0c8a991281efa3ea15cb64351e15217a721f4c3dda8ce4d803e4',
+    });
+  });
+
+  it('encodes a new run’s rows by lengths, and says so in the entry', () => {
+    const d = digestOf(undefined);
+    expect(d).toEqual({
+      count: 2,
+      sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      encoding: 'lengths',
+    });
+    expect(d.sha256).not.toBe(digestOf('json').sha256);
+  });
+
+  it('tells apart rows whose texts differ only where one ends and the next begins', () => {
+    const one = (r: [string, string, string | null, string]) => digestOf('lengths', [r]).sha256;
+    const seen = new Set([
+      one(['ab', 'c', null, 'x']),
+      one(['a', 'bc', null, 'x']),
+      one(['a', 'b', 'c', 'x']),
+      one(['a', 'b', null, 'cx']),
+      one(['a', 'b', '-', 'x']),
+      one(['a', 'b', '', 'x']),
+      one(['a', 'b', '1:x', '']),
+      // a lone surrogate would be hashed as U+FFFD: it is escaped instead
+      one(['a', 'b', null, '\ud800']),
+      one(['a', 'b', null, '\ufffd']),
+    ]);
+    expect(seen.size).toBe(9);
+  });
+
+  it('property: two different lists of rows never give one digest', () => {
+    const row = fc.tuple(fc.string(), fc.string(), fc.option(fc.string()), fc.string());
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 4 }), fc.array(row, { maxLength: 4 }), (a, b) => {
+        fc.pre(JSON.stringify(a) !== JSON.stringify(b));
+        expect(digestOf('lengths', a)).not.toEqual(digestOf('lengths', b));
+      }),
+    );
   });
 });
