@@ -178,6 +178,24 @@ describe.each(DIALECTS)('a sync run audited through its rows (%s)', (dialect) =>
     expect(out.slice(at - rows.length, at).every((e) => e.fromRun)).toBe(true);
   });
 
+  /** Another entry of `run`'s, carrying `runChanges`, chained after the last one. */
+  const appendRunEntry = (run: { target: string; runId: number | null }, runChanges: object) =>
+    store.db.transaction().execute(async (trx) => {
+      const [entry] = await appendAudit(trx, [
+        {
+          at: NOW,
+          actor: CORR,
+          action: 'sync.madrhas',
+          target: run.target,
+          outcome: 'OK',
+          changes: JSON.stringify({ runChanges }),
+          runId: run.runId,
+          reason: null,
+        },
+      ]);
+      return entry!;
+    });
+
   it('verifies each run by the encoding its entry names: JSON lines for the runs before', async () => {
     const run = await runEntry();
     const rows = await store.db
@@ -188,52 +206,23 @@ describe.each(DIALECTS)('a sync run audited through its rows (%s)', (dialect) =>
       .execute();
     const json = new RunDigest('json');
     for (const r of rows) json.add(r.target, r.kind, r.before, r.after);
-    /** Another entry of the same run, carrying `runChanges`, chained after the last. */
-    const carrying = (runChanges: object) =>
-      store.db.transaction().execute((trx) =>
-        appendAudit(trx, [
-          {
-            at: NOW,
-            actor: CORR,
-            action: 'sync.madrhas',
-            target: run.target,
-            outcome: 'OK',
-            changes: JSON.stringify({ runChanges }),
-            runId: run.runId,
-            reason: null,
-          },
-        ]),
-      );
     // as a run written before the lengths encoding carries it: no encoding named
-    await carrying(json.result());
+    await appendRunEntry(run, json.result());
     expect(await verify()).toMatchObject({ ok: true, break: null });
-    const [wrong] = await carrying({ ...json.result(), encoding: 'lengths' });
+    const wrong = await appendRunEntry(run, { ...json.result(), encoding: 'lengths' });
     expect(await verify()).toMatchObject({
       ok: false,
-      break: { kind: 'runChanges', seq: wrong!.seq, run: run.runId },
+      break: { kind: 'runChanges', seq: wrong.seq, run: run.runId },
     });
   });
 
   it('an encoding it does not know verifies nothing', async () => {
     const run = await runEntry();
     const carried = JSON.parse(run.changes!).runChanges as object;
-    const [entry] = await store.db.transaction().execute((trx) =>
-      appendAudit(trx, [
-        {
-          at: NOW,
-          actor: CORR,
-          action: 'sync.madrhas',
-          target: run.target,
-          outcome: 'OK',
-          changes: JSON.stringify({ runChanges: { ...carried, encoding: 'base64' } }),
-          runId: run.runId,
-          reason: null,
-        },
-      ]),
-    );
+    const entry = await appendRunEntry(run, { ...carried, encoding: 'base64' });
     expect(await verify()).toMatchObject({
       ok: false,
-      break: { kind: 'runChanges', seq: entry!.seq, run: run.runId },
+      break: { kind: 'runChanges', seq: entry.seq, run: run.runId },
     });
   });
 });
