@@ -7,6 +7,7 @@ import {
 } from 'node:worker_threads';
 import SqliteDatabase from 'better-sqlite3';
 import { checkRanges, type RangeCheck } from './key-ranges.js';
+import { WRITE_BACK, writeBack } from './write-back.js';
 
 /**
  * SQLite's connection in a worker thread, for a first load (first-load.ts moves it there through
@@ -119,9 +120,6 @@ export function batchStatements<S>(
   };
 }
 
-/** Rows the thread writes between two syncs of the store's file under way (`writeBack`). */
-const WRITE_BACK = 100_000;
-
 /** Rows posted and not yet written past which the program waits for the thread: a few chunks'. */
 const MAX_QUEUED = 8_000;
 
@@ -147,14 +145,15 @@ type Post =
 /**
  * The thread's side. Self-contained (its text is the thread's code): `load` is the thread's
  * `require`, `batch` is `runBatch`, `statementsOf` is `batchStatements`, `keys` is
- * `checkRanges`. `signal[0]` says an answer is posted; `signal[1]` counts the rows of the batches
- * the thread has taken.
+ * `checkRanges`, `syncer` is `writeBack`. `signal[0]` says an answer is posted; `signal[1]`
+ * counts the rows of the batches the thread has taken.
  */
 function threadMain(
   load: (id: string) => unknown,
   batch: typeof runBatch,
   statementsOf: typeof batchStatements,
   keys: typeof checkRanges,
+  syncer: typeof writeBack,
   driver: string,
   port: MessagePort,
   signal: Int32Array,
@@ -176,7 +175,7 @@ function threadMain(
     keys(checks, (text) => forBatch(text, false));
   /** A batch's failure, kept for the next call. */
   let failed: unknown = null;
-  const flusher = writeBack(load('node:fs') as typeof import('node:fs'), writeBackRows);
+  const flusher = syncer(load('node:fs') as typeof import('node:fs'), writeBackRows);
   const answer = (reply: Reply) => {
     try {
       port.postMessage(reply);
@@ -268,50 +267,6 @@ function threadMain(
     answer(reply);
     if (message.op === 'close') port.close();
   });
-  /**
-   * The store's file sent to the disk as the load writes it, not all at its commit. With a
-   * rollback journal the load's pages go straight into the file, where they wait in the system's
-   * cache; the commit's sync then wrote some 800 MB at once, 1.3 s of a million-row cold sync in
-   * which nothing else could run. A `fdatasync` of the file every `every` rows written, on
-   * the pool's thread (not waited for), leaves the commit a tenth of that. Safe at any time: the
-   * system may write those pages whenever it likes, and SQLite's journal is made to outlast that.
-   *
-   * On a descriptor of its own, opened with the connection and closed only after it: closing a
-   * descriptor of a file drops every POSIX lock the process holds on that file, SQLite's too.
-   * When the connection has closed, the load's process holds no other (store.ts: a store has
-   * one connection, moved into this thread for the load). A failure is ignored: the commit's own
-   * sync is the one that counts (Windows, for one, syncs no file opened to read).
-   */
-  function writeBack(fs: typeof import('node:fs'), every: number) {
-    let fd = -1;
-    let rows = 0;
-    let syncing = false;
-    return {
-      open(file: string) {
-        try {
-          fd = fs.openSync(file, 'r');
-        } catch {
-          fd = -1; // a load without it, its commit slower
-        }
-      },
-      wrote(n: number) {
-        rows += n;
-        if (fd < 0 || syncing || rows < every) return;
-        rows = 0;
-        syncing = true;
-        fs.fdatasync(fd, () => void (syncing = false));
-      },
-      /**
-       * After the connection's close, before the program is answered: the thread's exit would
-       * close it too, but later, once the program may have opened the store again (and its locks
-       * would go). A sync under way keeps its own hold of the file.
-       */
-      close() {
-        if (fd >= 0) fs.closeSync(fd);
-        fd = -1;
-      },
-    };
-  }
   function reportsFailure(call: Call): boolean {
     if (call.op === 'prepare' || call.op === 'close') return false;
     return !(
@@ -327,7 +282,7 @@ function threadMain(
   }
 }
 
-const SOURCE = `(${threadMain.toString()})(require, ${runBatch.toString()}, ${batchStatements.toString()}, ${checkRanges.toString()}, ...require('node:worker_threads').workerData.args)`;
+const SOURCE = `(${threadMain.toString()})(require, ${runBatch.toString()}, ${batchStatements.toString()}, ${checkRanges.toString()}, ${writeBack.toString()}, ...require('node:worker_threads').workerData.args)`;
 
 /** Statements the program keeps prepared in the thread, by text (kysely prepares each query anew). */
 const KEPT = 256;
@@ -344,7 +299,7 @@ export class SqliteThread implements SqliteConnection {
   private readonly nextIds = new Map<string, number>();
   private open = true;
 
-  /** `writeBack`: the rows written between two syncs of the file under way (`writeBack`). */
+  /** `writeBack`: the rows written between two syncs of the file under way (write-back.ts). */
   constructor(file: string, timeout: number, writeBack = WRITE_BACK) {
     const { port1, port2 } = new MessageChannel();
     this.port = port1;
