@@ -240,41 +240,39 @@ export async function copyRows(
     await insertStatements(db, table, columns, rows as unknown[][], '');
     return;
   }
+  const statement = `copy ${table} (${columns.join(', ')}) from stdin`;
   const behind = writingBehind(db);
+  if (behind) {
+    // written behind, the rows as COPY text at once, in buffers outside the JavaScript heap: the
+    // rows would otherwise live until the server takes them, long enough to be moved to the old
+    // generation and collected there
+    behind.copy({ sql: statement, data: [...copyChunks(rows)] });
+    return;
+  }
+  // awaited, the text is made as the server asks for it (the program makes the next piece while
+  // the server stores the last)
   const from = copyFrom ?? (await loadCopyFrom());
-  // written behind, the rows as COPY text at once, in buffers outside the JavaScript heap: the
-  // rows would otherwise live until the server takes them, long enough to be moved to the old
-  // generation and collected there. Awaited, the text is made as the server asks for it (the
-  // program makes the next piece while the server stores the last).
-  const data = behind ? [...copyChunks(rows)] : copyChunks(rows);
-  // the COPY's closure must not hold the rows themselves (queued behind, it lives until the
-  // server has taken them): their count only
-  const count = rows.length;
-  const copy = async () => {
-    const stream = from(`copy ${table} (${columns.join(', ')}) from stdin`);
-    const written = pipeline(Readable.from(data), stream);
-    written.catch(() => {}); // awaited through the query, below
-    // kysely's PostgreSQL connection hands the query's text to pg's `client.query` as it is, and
-    // pg runs a submittable (the COPY stream) as the query, and returns it: so the COPY runs on
-    // this transaction's connection, in turn with its other queries. The stream buffers what is
-    // written until the server asks for the data. The COPY has ended (ReadyForQuery) when the
-    // stream finishes: the stream is made a thenable of that, which kysely awaits as the query's
-    // result, so that kysely sends the transaction's next query only then (not into pg's queue).
-    const query = Object.assign(stream, {
-      then: (
-        resolve: (result: { command: string; rowCount: number; rows: [] }) => void,
-        reject: (error: unknown) => void,
-      ) =>
-        written.then(
-          () => resolve({ command: 'COPY', rowCount: stream.rowCount ?? count, rows: [] }),
-          reject,
-        ),
-    });
-    await db.executeQuery({ ...CompiledQuery.raw(''), sql: query as unknown as string });
-  };
-  // written behind (WriteBehind): queued after the writes before it, and the caller goes on
-  if (behind) behind.add(copy);
-  else await copy();
+  const data = copyChunks(rows);
+  const stream = from(statement);
+  const written = pipeline(Readable.from(data), stream);
+  written.catch(() => {}); // awaited through the query, below
+  // kysely's PostgreSQL connection hands the query's text to pg's `client.query` as it is, and
+  // pg runs a submittable (the COPY stream) as the query, and returns it: so the COPY runs on
+  // this transaction's connection, in turn with its other queries. The stream buffers what is
+  // written until the server asks for the data. The COPY has ended (ReadyForQuery) when the
+  // stream finishes: the stream is made a thenable of that, which kysely awaits as the query's
+  // result, so that kysely sends the transaction's next query only then (not into pg's queue).
+  const query = Object.assign(stream, {
+    then: (
+      resolve: (result: { command: string; rowCount: number; rows: [] }) => void,
+      reject: (error: unknown) => void,
+    ) =>
+      written.then(
+        () => resolve({ command: 'COPY', rowCount: stream.rowCount ?? rows.length, rows: [] }),
+        reject,
+      ),
+  });
+  await db.executeQuery({ ...CompiledQuery.raw(''), sql: query as unknown as string });
 }
 
 type CopyFrom = (typeof import('pg-copy-streams'))['from'];

@@ -1,3 +1,4 @@
+import { copyBatch, type CopyStep } from './copy-batch.js';
 import type { Db } from './schema.js';
 import { rawSqlite } from './store.js';
 
@@ -17,15 +18,17 @@ export function writingBehind(db: Db): WriteBehind | null {
  * queued, not awaited, so that the client computes the next chunk of accounts while the server
  * writes this one.
  *  - The session sends what is queued one query after the other, in the order it was queued
- *    (`queue`); a read queued with `read` runs after the writes queued before it.
+ *    (`queue`); a read queued with `read` runs after the writes queued before it. COPYs queued
+ *    one after the other while the connection is busy go as one query (`copy`).
  *  - The caller marks where a chunk's writes begin (`nextChunk`) and awaits the chunk before's
  *    once it has queued its own (`ready`): the server always has the next chunk's writes at hand,
  *    and at most two chunks of rows wait in memory (one being written, one queued).
  *  - `drain` awaits every write: before a read that must see them, and before the run commits
  *    (COMMIT on a transaction a failed COPY aborted is a silent ROLLBACK).
  *  - The first failed write's error is the one thrown (`ready`, `drain`, `firstError`), and the
- *    writes queued after it are not sent: they could only fail with "current transaction is
- *    aborted". The transaction is then good for its rollback only; nothing is committed.
+ *    writes queued after it are not sent (the server drops the rest of its batch): they could
+ *    only fail with "current transaction is aborted". The transaction is then good for its
+ *    rollback only; nothing is committed.
  * SQLite writes as it is told (better-sqlite3 is synchronous): no session there.
  */
 export class WriteBehind {
@@ -36,6 +39,8 @@ export class WriteBehind {
   private failure: { error: unknown } | null = null;
   /** The last query queued: the next starts once it has ended. */
   private tail: Promise<unknown> = Promise.resolve();
+  /** The COPYs queued last and not sent yet, which a COPY queued next joins (`copy`). */
+  private open: { steps: CopyStep[]; run: Promise<unknown> } | null = null;
 
   constructor(private readonly db: Db) {}
 
@@ -46,6 +51,7 @@ export class WriteBehind {
    * loader, not `read`) may run between two of them: the caller drains before one that must see them.
    */
   private queue<T>(start: () => Promise<T>): Promise<T> {
+    this.open = null; // what is queued from here on goes after it
     this.queued++;
     const run = this.tail.then(start);
     this.tail = run.then(
@@ -60,12 +66,42 @@ export class WriteBehind {
 
   /** A write queued on the connection. After a failed one, the writes queued after it are not sent. */
   add(write: () => Promise<unknown>): void {
+    void this.write(write); // its failure is recorded, and thrown by ready() or drain()
+  }
+
+  /** `add`, returning the write's run (awaited with its chunk; its failure is recorded). */
+  private write(write: () => Promise<unknown>): Promise<unknown> {
     const run = this.queue(async () => {
       if (this.failure) throw this.failure.error;
       return write();
     });
     run.catch((error: unknown) => void (this.failure ??= { error })); // the first failure, in order
     this.current.push(run);
+    return run;
+  }
+
+  /**
+   * A COPY queued on the connection. The COPYs of a chunk queued one after the other while the
+   * connection is busy go together, in one round trip, once it is free (db/copy-batch.ts): the
+   * server then goes from one to the next without waiting for the program's turns. A read or
+   * another write queued after them, or the next chunk, closes the batch: the order on the
+   * connection stays the order given, and a chunk's writes stay its own.
+   */
+  copy(step: CopyStep): void {
+    if (this.open) {
+      this.open.steps.push(step);
+      this.current.push(this.open.run);
+      return;
+    }
+    const batch: { steps: CopyStep[]; run: Promise<unknown> } = {
+      steps: [step],
+      run: Promise.resolve(),
+    };
+    batch.run = this.write(() => {
+      if (this.open === batch) this.open = null; // sent: the next COPY starts another batch
+      return copyBatch(this.db, batch.steps);
+    });
+    this.open = batch;
   }
 
   /** A read queued after the writes queued so far: it sees them, and the next writes wait for it. */
@@ -75,6 +111,7 @@ export class WriteBehind {
 
   /** A new chunk begins: the writes queued so far are the chunk before's. */
   nextChunk(): void {
+    this.open = null;
     this.previous.push(...this.current);
     this.current = [];
   }

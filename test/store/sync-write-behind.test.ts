@@ -5,7 +5,8 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syncMadrhas } from '../../src/app/sync/madrhas.js';
 import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
-import { copyRows, writeBehind } from '../../src/db/bulk-load.js';
+import { copyRows, writeBehind, type WriteBehind } from '../../src/db/bulk-load.js';
+import type { Db } from '../../src/db/schema.js';
 import type { Store } from '../../src/db/store.js';
 import { probeTable } from './support/seed.js';
 import { DIALECTS, freshStore, type FreshLocation } from '../helpers/stores.js';
@@ -162,6 +163,77 @@ describe.each(DIALECTS)('WriteBehind (%s)', (dialect) => {
           `small${k}`,
         ]).flat(),
       );
+    });
+
+    /**
+     * While the session's queue is held by a read that waits on a gate, the COPYs queued behind it
+     * wait for it; each row of a probe table records `statement_timestamp()`, the time its
+     * query message came, so rows written by one query share it.
+     */
+    async function held(trx: Db, queue: (behind: WriteBehind) => Promise<void>): Promise<void> {
+      const behind = writeBehind(trx)!;
+      try {
+        let open!: () => void;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        const reading = behind.read(() => gate);
+        await queue(behind);
+        open();
+        await reading;
+        await behind.drain();
+      } catch (err) {
+        throw (await behind.firstError()) ?? err;
+      } finally {
+        behind.end();
+      }
+    }
+
+    it('COPYs queued while the connection is busy go as one query, in order; the next chunk or a read starts another', async () => {
+      await sql`alter table behind_probe add column at timestamptz default statement_timestamp()`.execute(
+        store.db,
+      );
+      await store.db.transaction().execute((trx) =>
+        held(trx, async (behind) => {
+          await copyRows(trx, 'behind_probe', ['label', 'other'], many('a', 20));
+          await copyRows(trx, 'behind_probe', ['label', 'other'], many('b', 30));
+          behind.nextChunk();
+          await copyRows(trx, 'behind_probe', ['label', 'other'], many('c', 10));
+          void behind.read(() => sql`select 1`.execute(trx));
+          await copyRows(trx, 'behind_probe', ['label', 'other'], many('d', 10));
+        }),
+      );
+      const rows = (
+        await sql<{ label: string; at: string }>`
+          select label, at::text as at from behind_probe order by id`.execute(store.db)
+      ).rows;
+      expect(rows.map((r) => r.label)).toEqual(
+        ['a', 'b', 'c', 'd']
+          .flatMap((p) => many(p, { a: 20, b: 30, c: 10, d: 10 }[p]!))
+          .map((r) => r[0]),
+      );
+      const queryOf = (label: string) => rows.find((r) => r.label === label)!.at;
+      // a and b: one query; c: the next chunk's; d: after the read
+      expect(new Set(rows.filter((r) => /^[ab]/.test(r.label)).map((r) => r.at)).size).toBe(1);
+      expect(new Set([queryOf('a0'), queryOf('c0'), queryOf('d0')]).size).toBe(3);
+    });
+
+    it('a COPY failing inside a batch is the error; what the batch held after it is not written', async () => {
+      const failed = await store.db
+        .transaction()
+        .execute((trx) =>
+          held(trx, async () => {
+            await copyRows(trx, 'behind_probe', ['label', 'other'], many('ok', 50));
+            const rows = many('bad', 50);
+            rows[40]![1] = 'ok-other-3'; // a duplicate of the first COPY's, in the same batch
+            await copyRows(trx, 'behind_probe', ['label', 'other'], rows);
+            await copyRows(trx, 'behind_probe', ['label', 'other'], many('after', 50));
+          }),
+        )
+        .then(
+          () => null,
+          (err: unknown) => err as { code?: string },
+        );
+      expect(failed?.code).toBe('23505'); // unique_violation, not 25P02 (aborted)
+      expect(await labels()).toEqual([]);
     });
 
     it('refuses to end with queries still queued (COMMIT would not wait for them)', async () => {
