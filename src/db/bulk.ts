@@ -63,9 +63,11 @@ export async function packedText(
 }
 
 /**
- * Every row of `table`, `page` rows at a time in id order, as `packedText`: each row's cells are
- * handed to `each` in one array that is used again for the next row (copy what you keep), so a
- * table of 260,000 rows never stands in memory as arrays of strings. `columns[0]` must be `id`.
+ * Every row of `table`, `page` ids at a time, as `packedText`: each row's cells are handed to
+ * `each` in one array that is used again for the next row (copy what you keep), so a table of
+ * 260,000 rows never stands in memory as arrays of strings. `columns[0]` must be `id`.
+ * A page is a range of ids, which PostgreSQL reads from the key's index even when its
+ * statistics do not know the table's rows yet (sync.repository.ts `eachAccount`).
  */
 export async function eachPacked(
   db: Db,
@@ -75,14 +77,14 @@ export async function eachPacked(
   page = 50_000,
 ): Promise<void> {
   const cells = new Array<string>(columns.length).fill('');
-  for (let after = 0; ;) {
+  const maxId = Number((await rawRows(db, `select coalesce(max(id), 0) from ${table}`, []))[0]![0]);
+  for (let after = 0; after < maxId; after += page) {
     const text = await packedText(
       db,
       columns,
-      `(select ${columns.join(', ')} from ${table} where id > ? order by id limit ?) t`,
-      [after, page],
+      `(select ${columns.join(', ')} from ${table} where id > ? and id <= ?) t`,
+      [after, after + page],
     );
-    if (text === '') return;
     for (let at = 0; at < text.length;) {
       let end = text.indexOf('\u001e', at);
       if (end < 0) end = text.length;
@@ -92,7 +94,6 @@ export async function eachPacked(
         cells[c] = text.slice(at, stop);
         at = stop + 1;
       }
-      after = Math.max(after, Number(cells[0]));
       each(cells);
       at = end + 1;
     }
