@@ -36,7 +36,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const first = await cli('db', 'migrate', '--json');
     expect(first.code).toBe(0);
     expect(first.stderr).toBe(
-      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs, 0009-sync-digest-snapshot, 0010-run-change-no-target-index.\n',
+      '✔ Migrations appliquées : 0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs, 0009-sync-digest-snapshot, 0010-run-change-no-target-index, 0011-snapshot-entries-uncompressed.\n',
     );
     expect(json(first)).toMatchObject({
       dialect,
@@ -51,8 +51,9 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
         '0008-sync-merge-runs',
         '0009-sync-digest-snapshot',
         '0010-run-change-no-target-index',
+        '0011-snapshot-entries-uncompressed',
       ],
-      current: '0010-run-change-no-target-index',
+      current: '0011-snapshot-entries-uncompressed',
     });
     if (dialect === 'sqlite') {
       expect(fs.existsSync(fresh.location)).toBe(true);
@@ -61,8 +62,11 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
 
     const second = await cli('db', 'migrate', '--json');
     expect(second.code).toBe(0);
-    expect(second.stderr).toBe('Schéma à jour (0010-run-change-no-target-index).\n');
-    expect(json(second)).toMatchObject({ applied: [], current: '0010-run-change-no-target-index' });
+    expect(second.stderr).toBe('Schéma à jour (0011-snapshot-entries-uncompressed).\n');
+    expect(json(second)).toMatchObject({
+      applied: [],
+      current: '0011-snapshot-entries-uncompressed',
+    });
 
     const status = await cli('db', 'status', '--json');
     expect(status.code).toBe(0);
@@ -71,7 +75,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     // the migration itself is audited, by the system user when no --as is given
     expect(s).toMatchObject({
       dialect,
-      schema: '0010-run-change-no-target-index',
+      schema: '0011-snapshot-entries-uncompressed',
       pending: [],
       accounts: 0,
       structures: 0,
@@ -93,7 +97,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const table = await cli('db', 'status');
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Comptes +1$/m);
-    expect(table.stdout).toContain('0010-run-change-no-target-index');
+    expect(table.stdout).toContain('0011-snapshot-entries-uncompressed');
   });
 
   it('status counts what the store holds', async () => {
@@ -102,7 +106,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const r = await clis(fresh.location).cli('db', 'status', '--json');
     expect(r.code).toBe(0);
     expect(json(r)).toMatchObject({
-      schema: '0010-run-change-no-target-index',
+      schema: '0011-snapshot-entries-uncompressed',
       pending: [],
       accounts: 2,
       notifications: 1,
@@ -141,7 +145,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
     const status = await copy.cli('db', 'status', '--json');
     expect(json(status)).toMatchObject({
       dialect: 'sqlite',
-      schema: '0010-run-change-no-target-index',
+      schema: '0011-snapshot-entries-uncompressed',
       accounts: 2,
       notifications: 1,
     });
@@ -326,6 +330,7 @@ describe.each(DIALECTS)('db (%s)', HEAVY, (dialect) => {
       '0008-sync-merge-runs',
       '0009-sync-digest-snapshot',
       '0010-run-change-no-target-index',
+      '0011-snapshot-entries-uncompressed',
       '9999-from-the-future',
     ]);
   });

@@ -45,6 +45,7 @@ const LATEST = [
   '0008-sync-merge-runs',
   '0009-sync-digest-snapshot',
   '0010-run-change-no-target-index',
+  '0011-snapshot-entries-uncompressed',
 ];
 
 /** SQLite only: migration 0002's FTS5 index of the structures, and the shadow tables FTS5 keeps it in. */
@@ -331,10 +332,29 @@ describe.each(DIALECTS)('migrations (%s)', (dialect) => {
     expect(await revision()).toBe(before);
   });
 
-  it('rolls back 0010, 0009, 0008, 0007, 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
+  it('rolls back 0011, 0010, 0009, 0008, 0007, 0006, 0005, 0004, 0003, 0002 then 0001: each down undoes its up, and up works again', async () => {
     const s = await open();
     await migrateToLatest(s);
     await addStructure(s.db, '21640445900010', '64000', 'Commune de Pau');
+
+    const storage = async () =>
+      dialect === 'postgres'
+        ? (
+            await sql<{ storage: string }>`
+              select attstorage as storage from pg_attribute
+              where attrelid = 'sync_digest_snapshot'::regclass and attname = 'entries'`.execute(
+              s.db,
+            )
+          ).rows[0]!.storage
+        : null;
+    // 0011: PostgreSQL keeps the snapshot's entries uncompressed (random digests)
+    expect(await storage()).toBe(dialect === 'postgres' ? 'e' : null);
+    const down11 = await migrator(s).migrateDown();
+    expect(down11.error).toBeUndefined();
+    expect(down11.results).toEqual([
+      { migrationName: '0011-snapshot-entries-uncompressed', direction: 'Down', status: 'Success' },
+    ]);
+    expect(await storage()).toBe(dialect === 'postgres' ? 'x' : null);
 
     const down10 = await migrator(s).migrateDown();
     expect(down10.error).toBeUndefined();

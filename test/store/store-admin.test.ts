@@ -296,7 +296,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           {
             kind: 'pendingMigrations',
             pending:
-              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs, 0009-sync-digest-snapshot, 0010-run-change-no-target-index',
+              '0001-initial, 0002-structure-search, 0003-sync-digest, 0004-directory-revision, 0005-sync-own-digests, 0006-structure-departement, 0007-audit-reason, 0008-sync-merge-runs, 0009-sync-digest-snapshot, 0010-run-change-no-target-index, 0011-snapshot-entries-uncompressed',
           },
         ]);
       } finally {
@@ -342,12 +342,13 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
             '0008-sync-merge-runs',
             '0009-sync-digest-snapshot',
             '0010-run-change-no-target-index',
+            '0011-snapshot-entries-uncompressed',
           ],
-          current: '0010-run-change-no-target-index',
+          current: '0011-snapshot-entries-uncompressed',
         });
         expect(await migrate(accessTo(bare.location))).toMatchObject({
           applied: [],
-          current: '0010-run-change-no-target-index',
+          current: '0011-snapshot-entries-uncompressed',
         });
         const s = await openStore(bare.location, { clock: testClock });
         try {
@@ -373,6 +374,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
                   '0008-sync-merge-runs',
                   '0009-sync-digest-snapshot',
                   '0010-run-change-no-target-index',
+                  '0011-snapshot-entries-uncompressed',
                 ],
               }),
               at: AT,
@@ -382,7 +384,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
           await s.close();
         }
         expect(await status(accessTo(bare.location))).toMatchObject({
-          schema: '0010-run-change-no-target-index',
+          schema: '0011-snapshot-entries-uncompressed',
           pending: [],
           accounts: 0,
           auditEntries: 1,
@@ -393,7 +395,7 @@ describe.each(DIALECTS)('store administration (%s)', (dialect) => {
       }
       expect(await status(accessTo(fresh.location))).toMatchObject({
         dialect,
-        schema: '0010-run-change-no-target-index',
+        schema: '0011-snapshot-entries-uncompressed',
         accounts: 1,
         auditEntries: 1,
         sizeBytes: dialect === 'sqlite' ? expect.any(Number) : null,

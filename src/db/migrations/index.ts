@@ -9,6 +9,7 @@ import * as m0007 from './0007-audit-reason.js';
 import * as m0008 from './0008-sync-merge-runs.js';
 import * as m0009 from './0009-sync-digest-snapshot.js';
 import * as m0010 from './0010-run-change-no-target-index.js';
+import * as m0011 from './0011-snapshot-entries-uncompressed.js';
 
 /**
  * Every migration, by name, in order. A static index rather than a folder read, so the set the
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008-sync-merge-runs': m0008,
   '0009-sync-digest-snapshot': m0009,
   '0010-run-change-no-target-index': m0010,
+  '0011-snapshot-entries-uncompressed': m0011,
 };
