@@ -63,6 +63,31 @@ export async function packedText(
 }
 
 /**
+ * The rows of ids 1 to `maxId` as `packedText`s, a range of `page` ids each (`from` takes the
+ * range's bounds as its two parameters: `id > ? and id <= ?`), in order. PostgreSQL: the next
+ * range is asked for before this one is handed over, so that the server reads it while the
+ * program goes through this one (the directory's nine pages at a cold sync's start kept the
+ * program waiting 0.5 s). SQLite reads in the program: a page at a time, the least memory.
+ */
+export async function* packedPages(
+  db: Db,
+  columns: readonly string[],
+  from: string,
+  maxId: number,
+  page: number,
+): AsyncGenerator<string> {
+  const read = (after: number) => packedText(db, columns, from, [after, after + page]);
+  const ahead = isPg(db);
+  let next: Promise<string> | null = null;
+  for (let after = 0; after < maxId; after += page) {
+    const text = await (next ?? read(after));
+    next = ahead && after + page < maxId ? read(after + page) : null;
+    next?.catch(() => {}); // awaited at the next page, unless this one's work throws first
+    yield text;
+  }
+}
+
+/**
  * Every row of `table`, `page` ids at a time, as `packedText`: each row's cells are handed to
  * `each` in one array that is used again for the next row (copy what you keep), so a table of
  * 260,000 rows never stands in memory as arrays of strings. `columns[0]` must be `id`.
@@ -78,13 +103,8 @@ export async function eachPacked(
 ): Promise<void> {
   const cells = new Array<string>(columns.length).fill('');
   const maxId = Number((await rawRows(db, `select coalesce(max(id), 0) from ${table}`, []))[0]![0]);
-  for (let after = 0; after < maxId; after += page) {
-    const text = await packedText(
-      db,
-      columns,
-      `(select ${columns.join(', ')} from ${table} where id > ? and id <= ?) t`,
-      [after, after + page],
-    );
+  const from = `(select ${columns.join(', ')} from ${table} where id > ? and id <= ?) t`;
+  for await (const text of packedPages(db, columns, from, maxId, page)) {
     for (let at = 0; at < text.length;) {
       let end = text.indexOf('\u001e', at);
       if (end < 0) end = text.length;

@@ -16,7 +16,7 @@ import {
 } from '../domain/account-plan.js';
 import { accountInScope } from './account.repository.js';
 import type { Db } from './schema.js';
-import { eachPacked, packedText, rawQuery, rawRows } from './bulk.js';
+import { eachPacked, packedPages, packedText, rawQuery, rawRows } from './bulk.js';
 import { copyRows, insertRowsWithIds } from './bulk-load.js';
 import { rawSqlite } from './store.js';
 
@@ -291,14 +291,14 @@ export async function eachAccount(
   page = 100_000,
   endOfPage?: () => Promise<void>,
 ): Promise<void> {
-  const maxId = await maxAccountId(db);
-  for (let after = 0; after < maxId; after += page) {
-    const text = await packedText(
-      db,
-      ['id', "case when source = 'MADRHAS' and status = 'ACTIF' then 1 else 0 end", 'sync_digest'],
-      '(select id, sync_digest, source, status from account where id > ? and id <= ?) a',
-      [after, after + page],
-    );
+  const pages = packedPages(
+    db,
+    ['id', "case when source = 'MADRHAS' and status = 'ACTIF' then 1 else 0 end", 'sync_digest'],
+    '(select id, sync_digest, source, status from account where id > ? and id <= ?) a',
+    await maxAccountId(db),
+    page,
+  );
+  for await (const text of pages) {
     for (let at = 0; at < text.length;) {
       let id = 0;
       let c = text.charCodeAt(at);
