@@ -6,6 +6,8 @@
 //   node bench/pg.mjs                   (or `node bench/run.mjs pg`)
 //   BENCH_PG_ROWS=R (default 200,000), BENCH_STRUCTURES=N (default 130,000) scale it
 //   BENCH_PG_URL=postgres://… uses that server's (empty) database instead of starting one
+//   BENCH_PG_CREDENTIALS=1 sends the cold sync's credentials mails; by default the cold sync runs
+//   with --no-credentials, the cold sync issue 16 point 9 measures (a migration load)
 // Each command is a whole process (/usr/bin/time gives its peak RSS), as in bench/run.mjs.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,6 +18,7 @@ import { N, ROOT, check, cli, data, initStore, timed } from './lib.mjs';
 
 const PG_SCRIPT = path.join(ROOT, 'scripts/test-postgres.sh');
 const ROWS = Number(process.env.BENCH_PG_ROWS ?? 200_000);
+const CREDENTIALS = process.env.BENCH_PG_CREDENTIALS === '1';
 
 /** One step as a whole process (bench/lib.mjs): wall seconds, peak RSS; throws unless it exits 0. */
 const step = (name, args) => check(name, timed(process.execPath, args));
@@ -24,7 +27,18 @@ const step = (name, args) => check(name, timed(process.execPath, args));
 const STEPS = (files) => [
   ['import', 'structure import', ['structure', 'import', files.annuaire, '-q']],
   ['services', 'structure import-services', ['structure', 'import-services', files.services, '-q']],
-  ['cold', 'sync madrhas', ['sync', 'madrhas', files.madrhas, '--json', '-q']],
+  [
+    'cold',
+    'sync madrhas',
+    [
+      'sync',
+      'madrhas',
+      files.madrhas,
+      '--json',
+      '-q',
+      ...(CREDENTIALS ? [] : ['--no-credentials']),
+    ],
+  ],
   ['again', 'sync madrhas (again)', ['sync', 'madrhas', files.madrhas, '--json', '-q']],
   ['importAgain', 'structure import (again)', ['structure', 'import', files.annuaire, '-q']],
 ];
@@ -77,7 +91,7 @@ export function benchPg() {
     };
     line('structure import', 'import', 1.5);
     line('structure import-services', 'services', 0);
-    line('sync madrhas, cold', 'cold', 1.5);
+    line(CREDENTIALS ? 'sync madrhas, cold, mails' : 'sync madrhas, cold', 'cold', 1.5);
     line('sync madrhas, again', 'again', 2);
     line('structure import (again)', 'importAgain', 0);
     console.log(
