@@ -315,6 +315,7 @@ describe.each(DIALECTS)('the scope rule: rights and SQL agree (%s)', (dialect) =
       '0008-sync-merge-runs',
       '0009-sync-digest-snapshot',
       '0010-run-change-no-target-index',
+      '0011-snapshot-entries-uncompressed',
     ]);
     const rows = await db
       .selectFrom('structure')
