@@ -10,7 +10,7 @@ export interface CopyStep {
   data: readonly Buffer[];
 }
 
-/** What pg's connection offers a query that drives it (the methods pg-copy-streams uses too). */
+/** What pg's connection offers a query that drives it: its own calls for COPY's messages. */
 interface Connection {
   query(text: string): void;
   sendCopyFromChunk(chunk: Buffer): void;
