@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { CompiledQuery, PostgresAdapter } from 'kysely';
 import type { Db } from './schema.js';
 import { rawSqlite } from './store.js';
+import { runQuery } from './copy-batch.js';
 import { copyChunks } from './copy-text.js';
 import { writingBehind } from './write-behind.js';
 import { insertEach, prepared } from './sqlite-rows.js';
@@ -256,23 +257,13 @@ export async function copyRows(
   const stream = from(statement);
   const written = pipeline(Readable.from(data), stream);
   written.catch(() => {}); // awaited through the query, below
-  // kysely's PostgreSQL connection hands the query's text to pg's `client.query` as it is, and
-  // pg runs a submittable (the COPY stream) as the query, and returns it: so the COPY runs on
-  // this transaction's connection, in turn with its other queries. The stream buffers what is
-  // written until the server asks for the data. The COPY has ended (ReadyForQuery) when the
-  // stream finishes: the stream is made a thenable of that, which kysely awaits as the query's
-  // result, so that kysely sends the transaction's next query only then (not into pg's queue).
-  const query = Object.assign(stream, {
-    then: (
-      resolve: (result: { command: string; rowCount: number; rows: [] }) => void,
-      reject: (error: unknown) => void,
-    ) =>
-      written.then(
-        () => resolve({ command: 'COPY', rowCount: stream.rowCount ?? rows.length, rows: [] }),
-        reject,
-      ),
-  });
-  await db.executeQuery({ ...CompiledQuery.raw(''), sql: query as unknown as string });
+  // the stream buffers what is written until the server asks for the data; the COPY has ended
+  // (ReadyForQuery) when it finishes
+  await runQuery(
+    db,
+    stream,
+    written.then(() => stream.rowCount ?? rows.length),
+  );
 }
 
 type CopyFrom = (typeof import('pg-copy-streams'))['from'];

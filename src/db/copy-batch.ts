@@ -31,9 +31,9 @@ interface Connection {
  * The protocol allows it ("COPY Operations"): after an error the server discards the rest of the
  * query, answers ReadyForQuery, and ignores the data messages that follow. The error is the
  * first failing COPY's, as one COPY after the other would give (the transaction is then good for
- * its rollback only). Resolves to the rows copied.
+ * its rollback only).
  */
-export async function copyBatch(db: Db, steps: readonly CopyStep[]): Promise<number> {
+export async function copyBatch(db: Db, steps: readonly CopyStep[]): Promise<void> {
   let rows = 0;
   let settle: { resolve: (n: number) => void; reject: (error: unknown) => void } | null = null;
   const done = new Promise<number>((resolve, reject) => (settle = { resolve, reject }));
@@ -66,18 +66,24 @@ export async function copyBatch(db: Db, steps: readonly CopyStep[]): Promise<num
     handleDataRow() {},
     handlePortalSuspended() {},
     handleCopyData() {},
-    // kysely hands the query's "text" to pg's client.query, which runs an object with `submit`
-    // as the query and returns it; kysely awaits it as the result (bulk-load.ts copyRows does the same)
-    then(
+  };
+  await runQuery(db, query, done);
+}
+
+/**
+ * Runs `query`, an object pg runs as a query (its `submit` and its handlers: a COPY), on the
+ * transaction's connection, in turn with its other queries, until `done` gives its rows. kysely
+ * hands a query's text to pg's `client.query` as it is; pg runs an object with `submit` as the
+ * query and returns it; made a thenable of `done`, it is what kysely awaits as the query's
+ * result, so that kysely sends the transaction's next query only then (not into pg's queue).
+ */
+export async function runQuery(db: Db, query: object, done: Promise<number>): Promise<void> {
+  done.catch(() => {}); // its failure is the query's, thrown below
+  const thenable = Object.assign(query, {
+    then: (
       resolve: (result: { command: string; rowCount: number; rows: [] }) => void,
       reject: (error: unknown) => void,
-    ) {
-      return done.then((rowCount) => resolve({ command: 'COPY', rowCount, rows: [] }), reject);
-    },
-  };
-  const result = await db.executeQuery({
-    ...CompiledQuery.raw(''),
-    sql: query as unknown as string,
+    ) => done.then((rowCount) => resolve({ command: 'COPY', rowCount, rows: [] }), reject),
   });
-  return Number(result.numAffectedRows ?? rows);
+  await db.executeQuery({ ...CompiledQuery.raw(''), sql: thenable as unknown as string });
 }
