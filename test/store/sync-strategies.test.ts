@@ -10,6 +10,7 @@ import { importServices, importStructures } from '../../src/app/structure-import
 import { syncOptions } from './support/directory-store.js';
 import { syncMadrhas, type SyncOptions, type SyncSummary } from '../../src/app/sync/madrhas.js';
 import { RowChecker } from '../../src/app/sync/rows.js';
+import { GROUPS } from '../../src/app/sync/stream.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
@@ -48,9 +49,9 @@ const CLEAN = [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14, 15, 16];
 const NEWGP = 'nouveau.gp@mairie-pau.fr';
 const newGpRow = `${NEWGP};M.;NOUVEAU;Gérard;${NEWGP};;SIRET;${PAU};;GESTIONNAIRE_PRINCIPAL;01/03/2025;;ACTIF`;
 
-/** 600 plain users of one structure, one row each: more than one chunk of the streamed path. */
+/** Plain users of one structure, one row each: more than one chunk of the streamed path. */
 const MANY = Array.from(
-  { length: 600 },
+  { length: GROUPS + 100 },
   (_, i) =>
     `agent.${i}@mairie-pau.fr;M.;AGENT;Paul;agent.${i}@mairie-pau.fr;;SIRET;${PAU};;UTILISATEUR;01/01/2024;;ACTIF`,
 );
@@ -145,7 +146,7 @@ const SCENARIOS: Record<string, Step[]> = {
       { file: lines(CLEAN, { 2: null }, [newGpRow]), strategy: 'staged' },
     ],
   'one login whose rows are apart': [{ file: lines([2, 4, 3, 5, 6, 15, 16]), strategy: 'staged' }],
-  'one login whose rows are apart by more than a chunk of accounts (500)': [
+  'one login whose rows are apart by more than a chunk of accounts': [
     { file: [LINES[0]!, ...MANY, cell(MANY[0]!, 7, '26640001900011')], strategy: 'staged' },
   ],
   'one login met again after a chunk, once its account exists': [

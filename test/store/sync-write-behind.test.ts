@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { syncMadrhas } from '../../src/app/sync/madrhas.js';
+import { GROUPS } from '../../src/app/sync/stream.js';
 import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 import { copyRows, writeBehind, type WriteBehind } from '../../src/db/bulk-load.js';
 import type { Db } from '../../src/db/schema.js';
@@ -22,9 +23,9 @@ const HEADER = fs.readFileSync(path.join(FIXTURES, 'madrhas.csv'), 'utf8').split
 const CORR = 'claire.martin@dgfip.finances.gouv.fr';
 const PAU = '21640445900010';
 const agent = (i: number) => `agent.${i}@mairie-pau.fr`;
-/** 1,200 plain users of one structure: three chunks of the streamed path (500 accounts each). */
+/** Plain users of one structure: three chunks of the streamed path (GROUPS accounts each, the last 200). */
 const ROWS = Array.from(
-  { length: 1200 },
+  { length: 2 * GROUPS + 200 },
   (_, i) => `${agent(i)};M.;AGENT;Paul;${agent(i)};;SIRET;${PAU};;UTILISATEUR;01/01/2024;;ACTIF`,
 );
 
@@ -84,9 +85,9 @@ describe.each(DIALECTS)('sync madrhas: a write that fails behind (%s)', (dialect
     // the first chunk's attachments, a COPY after others of the same chunk
     ['attachment', agent(20)],
     // the middle chunk, whose writes are queued after the first's and before the last's
-    ['attachment', agent(700)],
+    ['attachment', agent(GROUPS + 200)],
     // the last chunk, written after the file is read
-    ['account', agent(1150)],
+    ['account', agent(2 * GROUPS + 150)],
   ] as const)(
     'a refused %s (%s): the run fails with its error, and writes nothing',
     async (table, login) => {

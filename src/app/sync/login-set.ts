@@ -6,7 +6,7 @@ import * as sync from '../../db/sync.repository.js';
  * The logins a first load has to look up in the store: those of the accounts the store held when
  * the run began, and those the run has met since (an account it creates is one of them). A login
  * not in the set is in no account, so its read would find nothing and is not made: a cold run of
- * 800,000 accounts makes none of its 1,600 reads of 500 logins. Each login is kept as its 64-bit
+ * 800,000 accounts makes none of its 3,200 reads of 250 logins. Each login is kept as its 64-bit
  * digest in an open-addressing table (about 11 bytes a login); two logins that share one only
  * cost the other one a read, as before. With 32 bits, a million-row load met some 80 such pairs:
  * each read waits for the load's thread to write every row posted before it (86 reads, 0.7 s).
