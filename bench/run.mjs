@@ -388,7 +388,8 @@ function benchFiles() {
 }
 
 const which = process.argv[2] ?? 'all';
-if (which === 'pg') await import('./pg.mjs').then((m) => (m.benchPg(), process.exit(0))); // bench/pg.mjs
+if (which === 'pg')
+  await import('./pg.mjs').then(async (m) => (await m.benchPg(), process.exit(0))); // bench/pg.mjs
 if (!['all', 'startup', 'structures', 'sync', 'files'].includes(which)) {
   console.error('usage: node bench/run.mjs [startup|structures|sync|files]');
   process.exit(2);
