@@ -25,6 +25,7 @@ import {
   type EncodingChoice,
 } from '../io/csv.js';
 import { prepareRejects } from '../io/rejects.js';
+import { writeBehind } from '../db/bulk-load.js';
 import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
 import * as runs from '../db/run.repository.js';
 import type { Store } from '../db/store.js';
@@ -37,6 +38,13 @@ import { runUseCase } from './use-case.js';
  * once to hash it and settle its encoding, then streamed in batches of rows, each batch looked up
  * and written with a few statements, the whole run in one transaction with one audit entry.
  * Memory holds one batch, plus the keys already seen (to reject a row repeated in the file).
+ *
+ * PostgreSQL writes behind (db/write-behind.ts WriteBehind): a batch's COPYs are queued on the
+ * connection, not awaited, and the program reads and plans the next batch while the server writes
+ * them; it awaits them once the next batch's are queued (two batches of rows at most in memory).
+ * A batch's reads need not wait for the batch before's writes: a key is met once in a file (a
+ * repeat is rejected), so no batch looks up what another batch of the run writes. A write that
+ * fails behind is the run's error, and nothing is committed.
  */
 
 export interface ImportOptions {
@@ -181,7 +189,10 @@ async function runImport<T>(
       };
       const seen = new Map<string, number>();
       let batch: Pending<T>[] = [];
+      // PostgreSQL: the batches' writes are queued, not awaited; null on SQLite
+      const behind = writeBehind(uc.trx);
       const flush = async () => {
+        behind?.nextChunk(); // the writes from here on are this batch's
         await importer.flush(
           uc.trx,
           batch,
@@ -192,31 +203,42 @@ async function runImport<T>(
           changes,
         );
         await changes.flush();
+        await behind?.ready(); // the batch before's writes
         emitRejects();
         batch = [];
         o.progress?.(csv.bytesRead(), source.size);
       };
-      for await (const record of csv.records) {
-        summary.rows++;
-        const parsed = importer.parse(cellsOf(record.fields, header.positions));
-        if (!parsed.ok) {
-          reject(record, parsed.issues);
-          continue;
+      try {
+        for await (const record of csv.records) {
+          summary.rows++;
+          const parsed = importer.parse(cellsOf(record.fields, header.positions));
+          if (!parsed.ok) {
+            reject(record, parsed.issues);
+            continue;
+          }
+          const key = importer.key(parsed.value);
+          const first = seen.get(key);
+          if (first !== undefined) {
+            reject(record, [
+              { column: 'Identifiant', message: 'row.duplicate', params: { line: first } },
+            ]);
+            continue;
+          }
+          seen.set(key, record.line);
+          if (parsed.padded) summary.padded++;
+          batch.push({ record, value: parsed.value });
+          if (batch.length >= BATCH) await flush();
         }
-        const key = importer.key(parsed.value);
-        const first = seen.get(key);
-        if (first !== undefined) {
-          reject(record, [
-            { column: 'Identifiant', message: 'row.duplicate', params: { line: first } },
-          ]);
-          continue;
-        }
-        seen.set(key, record.line);
-        if (parsed.padded) summary.padded++;
-        batch.push({ record, value: parsed.value });
-        if (batch.length >= BATCH) await flush();
+        await flush();
+        // every write done before finish()'s and the run's own, which are awaited as they go
+        await behind?.drain();
+      } catch (err) {
+        // a write queued behind failed first: its error is the run's (what came after it failed
+        // only because the transaction was aborted); nothing is committed
+        throw (await behind?.firstError()) ?? err;
+      } finally {
+        behind?.end();
       }
-      await flush();
       await importer.finish?.(uc.trx);
       Object.assign(summary, counts);
 
