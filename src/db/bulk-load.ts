@@ -22,8 +22,8 @@ export { WriteBehind, writeBehind } from './write-behind.js';
  *    a handful of rows. SQLite: one prepared single-row statement run per row (better-sqlite3
  *    runs it in-process), a column that is the same in a whole batch written into it as a literal
  *    rather than bound at every row (db/sqlite-rows.ts). The text COPY takes: db/copy-text.ts.
- *  - `writeBehind` (db/write-behind.ts): PostgreSQL's streamed sync queues its writes on the
- *    connection and plans the next chunk meanwhile.
+ *  - `writeBehind` (db/write-behind.ts): PostgreSQL's streamed sync and directory imports queue
+ *    their writes on the connection and plan the next chunk meanwhile.
  *  - `suspendDigestTriggers`: the triggers that clear an account's sync digest stand aside while
  *    the sync writes the digests itself.
  *  - `deferIndexes`: a first load builds the random-order indexes once at the end (SQLite).

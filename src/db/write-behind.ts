@@ -13,10 +13,10 @@ export function writingBehind(db: Db): WriteBehind | null {
 }
 
 /**
- * Write-behind (PostgreSQL; the streamed sync, app/sync/stream.ts): while a session is on, the
- * COPYs and the INSERTs without `returning` that the bulk loader issues on its transaction are
- * queued, not awaited, so that the client computes the next chunk of accounts while the server
- * writes this one.
+ * Write-behind (PostgreSQL; the streamed sync, app/sync/stream.ts, and the directory imports,
+ * app/structure-import.ts): while a session is on, the COPYs and the INSERTs without `returning`
+ * that the bulk loader issues on its transaction are queued, not awaited, so that the client
+ * computes the next chunk (of accounts, of structures or services) while the server writes this one.
  *  - The session sends what is queued one query after the other, in the order it was queued
  *    (`queue`); a read queued with `read` runs after the writes queued before it. COPYs queued
  *    one after the other while the connection is busy go as one query (`copy`).
