@@ -25,7 +25,7 @@ import {
   type EncodingChoice,
 } from '../io/csv.js';
 import { prepareRejects } from '../io/rejects.js';
-import { writeBehind } from '../db/bulk-load.js';
+import { lookUpByIndexes, writeBehind } from '../db/bulk-load.js';
 import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
 import * as runs from '../db/run.repository.js';
 import type { Store } from '../db/store.js';
@@ -149,6 +149,8 @@ async function runImport<T>(
   try {
     return await runUseCase(store, longRun, async (uc) => {
       uc.authorize('structure.import', { kind: 'none' }, `file:${source.name}`);
+      // each batch looks its keys up in tables this run, or an import just before it, filled
+      await lookUpByIndexes(uc.trx);
       const runId = await runs.insertRun(uc.trx, {
         kind: action,
         actor: uc.actor.login,

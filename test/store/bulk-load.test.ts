@@ -1,6 +1,11 @@
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyRows, insertRowsWithIds, suspendDigestTriggers } from '../../src/db/bulk-load.js';
+import {
+  copyRows,
+  insertRowsWithIds,
+  lookUpByIndexes,
+  suspendDigestTriggers,
+} from '../../src/db/bulk-load.js';
 import { copyField, copyLine } from '../../src/db/copy-text.js';
 import { lockForLongRun, type Store } from '../../src/db/store.js';
 import { probeTable } from './support/seed.js';
@@ -214,5 +219,41 @@ describe.each(DIALECTS)('copyRows, insertRowsWithIds (%s)', (dialect) => {
       }),
     ).rejects.toThrow(/unique|UNIQUE/);
     expect(await read()).toEqual([]);
+  });
+});
+
+describe.runIf(DIALECTS.includes('postgres'))('lookUpByIndexes (postgres)', () => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ store, cleanup } = await freshStore('postgres'));
+    // 20,000 rows never analysed, as a table an import has just filled
+    await sql`create table lookup_probe (id serial primary key, key text not null)`.execute(
+      store.db,
+    );
+    await sql`alter table lookup_probe set (autovacuum_enabled = false)`.execute(store.db);
+    await sql`create index lookup_probe_key on lookup_probe (key)`.execute(store.db);
+    await sql`insert into lookup_probe (key) select 'k' || n from generate_series(1, 20000) as n`.execute(
+      store.db,
+    );
+  });
+  afterEach(async () => cleanup());
+
+  const keys = Array.from({ length: 1000 }, (_, i) => `k${i * 7 + 1}`);
+  /** The plan's top node for a batch's lookup of 1,000 keys. */
+  const plan = async (db: typeof store.db) => {
+    const r = await sql<{
+      'QUERY PLAN': string;
+    }>`explain select * from lookup_probe where key in (${sql.join(keys)})`.execute(db);
+    return r.rows[0]!['QUERY PLAN'];
+  };
+
+  it('a batch of keys takes the index for the rest of the transaction, and only there', async () => {
+    await store.db.transaction().execute(async (trx) => {
+      expect(await plan(trx)).toMatch(/^Seq Scan/);
+      await lookUpByIndexes(trx);
+      expect(await plan(trx)).toMatch(/^(Bitmap Heap Scan|Index Scan)/);
+    });
+    expect(await plan(store.db)).toMatch(/^Seq Scan/);
   });
 });
