@@ -1,14 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { initStore } from '../../src/app/init.js';
 import { importStructures, type ImportOptions } from '../../src/app/structure-import.js';
 import { luhn } from '../../src/domain/identifiers.js';
-import { openStore, type Store } from '../../src/db/store.js';
-import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
+import type { Store } from '../../src/db/store.js';
+import { DIALECTS, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { testClock } from '../helpers/clock.js';
-import { count, counts } from './support/seed.js';
+import { count, counts, refuseInsert } from './support/seed.js';
+import { correspondentStore } from './support/directory-store.js';
 
 // PostgreSQL's directory import writes behind (app/structure-import.ts, db/write-behind.ts): a
 // batch's COPYs (its structures, its before-images) are queued while the next batch is read and
@@ -38,13 +37,7 @@ describe.each(DIALECTS)('structure import: a write that fails behind (%s)', (dia
   beforeEach(async () => {
     testClock.set('2025-03-10T09:30:00.000Z');
     fresh = await freshLocation(dialect, 'migrated');
-    await initStore({
-      store: accessTo(fresh.location),
-      login: CORR,
-      data: { email: CORR, lastName: 'MARTIN', firstName: 'Claire' },
-      scope: ['*'],
-    });
-    store = await openStore(fresh.location, { clock: testClock });
+    store = await correspondentStore(fresh.location, CORR, ['*']);
     file = path.join(fresh.dir, 'annuaire.csv');
     const lines = Array.from({ length: ROWS }, (_, i) => row(i));
     fs.writeFileSync(file, [HEADER, ...lines, ''].join('\r\n'));
@@ -67,25 +60,7 @@ describe.each(DIALECTS)('structure import: a write that fails behind (%s)', (dia
       table === 'structure'
         ? `new.identifier = '${identifier}'`
         : `new.target = 'structure:SIRET:${identifier}'`;
-    const message = `probe: ${table} of ${identifier} refused`;
-    if (dialect === 'sqlite') {
-      await sql
-        .raw(
-          `create trigger probe_refuse before insert on ${table} when ${match} begin select raise(abort, '${message}'); end`,
-        )
-        .execute(store.db);
-      return;
-    }
-    await sql
-      .raw(
-        `create function probe_refuse() returns trigger language plpgsql as $$ begin if ${match} then raise exception '${message}'; end if; return new; end $$`,
-      )
-      .execute(store.db);
-    await sql
-      .raw(
-        `create trigger probe_refuse before insert on ${table} for each row execute function probe_refuse()`,
-      )
-      .execute(store.db);
+    await refuseInsert(store.db, dialect, table, match, `probe: ${table} of ${identifier} refused`);
   }
 
   it.each([

@@ -9,7 +9,7 @@ import { eachDirectoryStore, syncOptions } from './support/directory-store.js';
 import { copyRows, writeBehind, type WriteBehind } from '../../src/db/bulk-load.js';
 import type { Db } from '../../src/db/schema.js';
 import type { Store } from '../../src/db/store.js';
-import { probeTable } from './support/seed.js';
+import { probeTable, refuseInsert } from './support/seed.js';
 import { DIALECTS, freshStore, type FreshLocation } from '../helpers/stores.js';
 
 // PostgreSQL's streamed sync writes behind (db/write-behind.ts WriteBehind, app/sync/stream.ts): a
@@ -50,24 +50,7 @@ describe.each(DIALECTS)('sync madrhas: a write that fails behind (%s)', (dialect
       table === 'account'
         ? `new.login = '${login}'`
         : `new.account_id = (select id from account where login = '${login}')`;
-    if (dialect === 'sqlite') {
-      await sql
-        .raw(
-          `create trigger probe_refuse before insert on ${table} when ${match} begin select raise(abort, 'probe: ${table} of ${login} refused'); end`,
-        )
-        .execute(store.db);
-      return;
-    }
-    await sql
-      .raw(
-        `create function probe_refuse() returns trigger language plpgsql as $$ begin if ${match} then raise exception 'probe: ${table} of ${login} refused'; end if; return new; end $$`,
-      )
-      .execute(store.db);
-    await sql
-      .raw(
-        `create trigger probe_refuse before insert on ${table} for each row execute function probe_refuse()`,
-      )
-      .execute(store.db);
+    await refuseInsert(store.db, dialect, table, match, `probe: ${table} of ${login} refused`);
   }
 
   const counts = async () =>

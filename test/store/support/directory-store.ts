@@ -15,19 +15,28 @@ import {
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../fixtures');
 
+/** A migrated store initialised with its correspondent (Claire MARTIN, `scope`), opened on the test clock. */
+export async function correspondentStore(
+  location: string,
+  corr: string,
+  scope: string[],
+): Promise<Store> {
+  await initStore({
+    store: accessTo(location),
+    login: corr,
+    data: { email: corr, lastName: 'MARTIN', firstName: 'Claire' },
+    scope,
+  });
+  return openStore(location, { clock: testClock });
+}
+
 /**
  * A migrated store made ready for a sync, through the use cases: its correspondent (scope 64 and
  * 40, Claire MARTIN), then the fixtures' directory and services imported by it; opened on the
  * test clock.
  */
 export async function storeWithDirectory(location: string, corr: string): Promise<Store> {
-  await initStore({
-    store: accessTo(location),
-    login: corr,
-    data: { email: corr, lastName: 'MARTIN', firstName: 'Claire' },
-    scope: ['64', '40'],
-  });
-  const store = await openStore(location, { clock: testClock });
+  const store = await correspondentStore(location, corr, ['64', '40']);
   for (const [run, name] of [
     [importStructures, 'annuaire.csv'],
     [importServices, 'services.csv'],

@@ -206,3 +206,34 @@ export async function expectKey(
 
 /** The driver codes of a unique-constraint violation on SQLite and PostgreSQL. */
 export const UNIQUE_VIOLATION = /^(SQLITE_CONSTRAINT_UNIQUE|23505)$/;
+
+/**
+ * A trigger `probe_refuse` on `table` that refuses the insert of a row matching `match` (an SQL
+ * condition on `new`) with `message`: a write that fails in the middle of a run.
+ */
+export async function refuseInsert(
+  db: Db,
+  dialect: DialectName,
+  table: string,
+  match: string,
+  message: string,
+): Promise<void> {
+  if (dialect === 'sqlite') {
+    await sql
+      .raw(
+        `create trigger probe_refuse before insert on ${table} when ${match} begin select raise(abort, '${message}'); end`,
+      )
+      .execute(db);
+    return;
+  }
+  await sql
+    .raw(
+      `create function probe_refuse() returns trigger language plpgsql as $$ begin if ${match} then raise exception '${message}'; end if; return new; end $$`,
+    )
+    .execute(db);
+  await sql
+    .raw(
+      `create trigger probe_refuse before insert on ${table} for each row execute function probe_refuse()`,
+    )
+    .execute(db);
+}
