@@ -62,7 +62,6 @@ const PAIRED = ['import', 'cold'];
  */
 class Copies {
   constructor(url, dir) {
-    this.url = url;
     this.dir = dir;
     const admin = new URL(url);
     admin.pathname = '/postgres';
