@@ -17,6 +17,11 @@
 // timed in K pairs, each pair SQLite then at once PostgreSQL, each from a copy of the same store
 // (SQLite's file copied; PostgreSQL's database created from it as a template), and judged on the
 // median of the pairs' ratios; every pair is printed.
+//
+// Before each pair the PostgreSQL database is settled (`VACUUM ANALYZE`, then `CHECKPOINT`): the
+// server would otherwise do the step before's upkeep (autovacuum of the rows it wrote, the
+// checkpoint its WAL calls for) during the next timed pair, on the same two cores as the program
+// (a region's server runs on a machine of its own), and SQLite leaves nothing behind its steps.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -69,8 +74,8 @@ class Copies {
     this.databases = [];
   }
 
-  async sql(text) {
-    const client = new pg.Client({ connectionString: this.admin });
+  async sql(text, url = this.admin) {
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
       await client.query(text);
@@ -93,6 +98,13 @@ class Copies {
     return { lite: file, pg: to.href };
   }
 
+  /** The database at `url` settled: its upkeep done now, not during the next timed step. */
+  async settle(url) {
+    await this.sql('vacuum analyze', url);
+    // CHECKPOINT asks for a superuser or pg_checkpoint (BENCH_PG_URL may name neither)
+    await this.sql('checkpoint', url).catch(() => {});
+  }
+
   async drop(copy) {
     for (const f of [copy.lite, `${copy.lite}-wal`, `${copy.lite}-shm`])
       fs.rmSync(f, { force: true });
@@ -109,8 +121,8 @@ class Copies {
 /**
  * The same commands on both stores, each step on SQLite then at once on PostgreSQL: the two
  * timings of a ratio are taken a few seconds apart, as the machine's pace drifts by a third
- * within the hour. Before each paired step, a copy of both stores (`copies`), from which the
- * extra rounds start. Returns their timings by key, per store, and the copies by step.
+ * within the hour. Before each step, the PostgreSQL database settled; before each paired step, a
+ * copy of both stores (`copies`), from which the extra rounds start. Returns their timings by key, per store, and the copies by step.
  */
 async function runOnBoth(lite, pgUrl, files, copies) {
   initStore(lite);
@@ -118,6 +130,7 @@ async function runOnBoth(lite, pgUrl, files, copies) {
   const out = { lite: {}, pg: {} };
   const before = {};
   for (const [key, name, args] of STEPS(files)) {
+    await copies.settle(pgUrl);
     if (ROUNDS > 1 && PAIRED.includes(key)) before[key] = await copies.take(key, lite, pgUrl);
     out.lite[key] = step(name, cli(lite, ...args));
     out.pg[key] = step(name, cli(pgUrl, ...args));
@@ -131,6 +144,7 @@ async function moreRounds(files, copies, before) {
   for (let round = 2; round <= ROUNDS; round++)
     for (const [key, name, args] of STEPS(files).filter(([k]) => PAIRED.includes(k))) {
       const copy = await copies.take(`${key}${round}`, before[key].lite, before[key].pg);
+      await copies.settle(copy.pg);
       const lite = step(name, cli(copy.lite, ...args));
       const pgRun = step(name, cli(copy.pg, ...args));
       rounds[key].push({ lite, pg: pgRun });
