@@ -25,7 +25,7 @@ import {
   type EncodingChoice,
 } from '../io/csv.js';
 import { prepareRejects } from '../io/rejects.js';
-import { lookUpByIndexes, writeBehind } from '../db/bulk-load.js';
+import { lookUpByIndexes, withWriteBehind } from '../db/bulk-load.js';
 import type { Db, NewService, NewStructure, ServiceRow, StructureRow } from '../db/schema.js';
 import * as runs from '../db/run.repository.js';
 import type { Store } from '../db/store.js';
@@ -192,25 +192,24 @@ async function runImport<T>(
       const seen = new Map<string, number>();
       let batch: Pending<T>[] = [];
       // PostgreSQL: the batches' writes are queued, not awaited; null on SQLite
-      const behind = writeBehind(uc.trx);
-      const flush = async () => {
-        behind?.nextChunk(); // the writes from here on are this batch's
-        await importer.flush(
-          uc.trx,
-          batch,
-          uc.now,
-          counts,
-          (p, issues) => reject(p.record, issues),
-          uc.actor.scope ?? [],
-          changes,
-        );
-        await changes.flush();
-        await behind?.ready(); // the batch before's writes
-        emitRejects();
-        batch = [];
-        o.progress?.(csv.bytesRead(), source.size);
-      };
-      try {
+      await withWriteBehind(uc.trx, async (behind) => {
+        const flush = async () => {
+          behind?.nextChunk(); // the writes from here on are this batch's
+          await importer.flush(
+            uc.trx,
+            batch,
+            uc.now,
+            counts,
+            (p, issues) => reject(p.record, issues),
+            uc.actor.scope ?? [],
+            changes,
+          );
+          await changes.flush();
+          await behind?.ready(); // the batch before's writes
+          emitRejects();
+          batch = [];
+          o.progress?.(csv.bytesRead(), source.size);
+        };
         for await (const record of csv.records) {
           summary.rows++;
           const parsed = importer.parse(cellsOf(record.fields, header.positions));
@@ -232,15 +231,8 @@ async function runImport<T>(
           if (batch.length >= BATCH) await flush();
         }
         await flush();
-        // every write done before finish()'s and the run's own, which are awaited as they go
-        await behind?.drain();
-      } catch (err) {
-        // a write queued behind failed first: its error is the run's (what came after it failed
-        // only because the transaction was aborted); nothing is committed
-        throw (await behind?.firstError()) ?? err;
-      } finally {
-        behind?.end();
-      }
+      });
+      // every write done before finish()'s and the run's own, which are awaited as they go
       await importer.finish?.(uc.trx);
       Object.assign(summary, counts);
 

@@ -11,7 +11,7 @@ import { insertEach, prepared } from './sqlite-rows.js';
 export { deferForeignKeys } from './foreign-keys.js';
 export { prepared } from './sqlite-rows.js';
 export { prepareFirstLoad, type FirstLoad } from './first-load.js';
-export { WriteBehind, writeBehind } from './write-behind.js';
+export { WriteBehind, withWriteBehind, writeBehind } from './write-behind.js';
 
 /**
  * The bulk loader: every device the batch paths (MADRHAS sync, directory import, a run's audit)
@@ -22,7 +22,7 @@ export { WriteBehind, writeBehind } from './write-behind.js';
  *    a handful of rows. SQLite: one prepared single-row statement run per row (better-sqlite3
  *    runs it in-process), a column that is the same in a whole batch written into it as a literal
  *    rather than bound at every row (db/sqlite-rows.ts). The text COPY takes: db/copy-text.ts.
- *  - `writeBehind` (db/write-behind.ts): PostgreSQL's streamed sync and directory imports queue
+ *  - `withWriteBehind` (db/write-behind.ts): PostgreSQL's streamed sync and directory imports queue
  *    their writes on the connection and plan the next chunk meanwhile.
  *  - `suspendDigestTriggers`: the triggers that clear an account's sync digest stand aside while
  *    the sync writes the digests itself.

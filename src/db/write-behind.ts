@@ -166,3 +166,25 @@ export function writeBehind(db: Db): WriteBehind | null {
   behinds.set(db, behind);
   return behind;
 }
+
+/**
+ * Runs `body` in a write-behind session on this transaction (null on SQLite), then awaits every
+ * write it queued and ends the session: what follows writes as it goes. When anything fails, a
+ * write that failed behind first is the error thrown (what came after it failed only because the
+ * transaction was aborted, or never saw the rows it wrote); nothing is committed.
+ */
+export async function withWriteBehind<T>(
+  db: Db,
+  body: (behind: WriteBehind | null) => Promise<T>,
+): Promise<T> {
+  const behind = writeBehind(db);
+  try {
+    const result = await body(behind);
+    await behind?.drain();
+    return result;
+  } catch (err) {
+    throw (await behind?.firstError()) ?? err;
+  } finally {
+    behind?.end();
+  }
+}

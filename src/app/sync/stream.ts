@@ -5,7 +5,7 @@ import type { Lang } from '../../i18n/index.js';
 import { CellView, type CsvSource } from '../../io/csv.js';
 import * as stage from '../../db/sync-stage.repository.js';
 import * as sync from '../../db/sync.repository.js';
-import { writeBehind, type WriteBehind } from '../../db/bulk-load.js';
+import { withWriteBehind, type WriteBehind } from '../../db/bulk-load.js';
 import type { CurrentAccount } from '../../domain/account-plan.js';
 import { breathe, type AccountGroup, type Writer } from './writer.js';
 import { accountsOutsideScope, type RowChecker } from './rows.js';
@@ -117,14 +117,13 @@ async function run<R extends { line: number }>(
   digests: DigestIndex,
   known: LoginSet | null,
 ): Promise<boolean> {
-  // PostgreSQL: a chunk's writes are queued, not awaited (db/write-behind.ts WriteBehind); null on SQLite
-  const behind = writeBehind(uc.trx);
-  const stream = new StreamRun(uc, input, reader, listed, digests, behind, known);
   const loginAt = input.positions.get('IDENTIFIANT_CONNEXION')!;
-  let group: R[] = [];
-  let login = '';
-  let chunk: Group<R>[] = [];
-  try {
+  // PostgreSQL: a chunk's writes are queued, not awaited (db/write-behind.ts WriteBehind); null on SQLite
+  const stream = await withWriteBehind(uc.trx, async (behind) => {
+    const stream = new StreamRun(uc, input, reader, listed, digests, behind, known);
+    let group: R[] = [];
+    let login = '';
+    let chunk: Group<R>[] = [];
     try {
       for await (const records of reader.batches()) {
         if (behind) await breathe(); // a turn for the writes behind between two batches of records
@@ -150,18 +149,11 @@ async function run<R extends { line: number }>(
     if (group.length > 0) chunk.push({ login, records: group });
     await stream.chunk(chunk);
     await stream.flush();
-    // every write done before the rules across the file, finish()'s writes and the run's reads;
-    // finish() and what follows write as they go (the session ends)
-    await behind?.drain();
-    behind?.end();
-    await stream.finish();
-  } catch (err) {
-    // a write queued behind failed first: its error is the run's (what came after it failed only
-    // because the transaction was aborted, or never saw the rows it wrote); nothing is committed
-    throw (await behind?.firstError()) ?? err;
-  } finally {
-    behind?.end();
-  }
+    return stream;
+  });
+  // every write done (the session drained and ended) before the rules across the file,
+  // finish()'s writes and the run's reads; finish() and what follows write as they go
+  await stream.finish();
   return stream.wrote;
 }
 
