@@ -3,6 +3,8 @@
 // cached in bench/data/) through the same commands, on a fresh SQLite store and on a fresh database
 // of a private PostgreSQL server (scripts/test-postgres.sh, stopped at the end), with the ratios
 // against the targets: cold sync and directory import within 1.5× SQLite's, re-sync within 2×.
+// The server is durable, as a region's is (fsync and full-page writes on, `start durable`): SQLite
+// syncs its file at each commit, and the test suite's server, which does not, would flatter it.
 //   node bench/pg.mjs                   (or `node bench/run.mjs pg`)
 //   BENCH_PG_ROWS=R (default 200,000), BENCH_STRUCTURES=N (default 130,000) scale it
 //   BENCH_PG_URL=postgres://… uses that server's (empty) database instead of starting one
@@ -162,7 +164,7 @@ export async function benchPg() {
   let url = process.env.BENCH_PG_URL;
   let server = null;
   if (!url) {
-    const r = spawnSync('bash', [PG_SCRIPT, 'start'], { encoding: 'utf8' });
+    const r = spawnSync('bash', [PG_SCRIPT, 'start', 'durable'], { encoding: 'utf8' });
     if (r.status !== 0) {
       console.log(`\npg: not measured: no private PostgreSQL server (${r.stderr.trim()})`);
       return;
