@@ -206,8 +206,9 @@ export function renderList(
 }
 
 /**
- * A record as lines: each label padded to the longest (at most two fifths of the width, longer
- * ones shortened), its value beside it, wrapped to the width only when it cannot fit.
+ * A record as lines: each label padded to the longest, its value beside it, wrapped to the width
+ * only when it cannot fit. A label is shortened only when it and the widest value do not fit side
+ * by side, and then to no less than two fifths of the width.
  */
 export function renderRecord(
   fields: readonly { label: string; value: string }[],
@@ -215,9 +216,10 @@ export function renderRecord(
   bold: (s: string) => string = (s) => s,
 ): string[] {
   width = Math.max(width, MIN_WIDTH);
+  const widestValue = Math.max(0, ...fields.flatMap((f) => f.value.split('\n').map(textWidth)));
   const labelWidth = Math.min(
     Math.max(0, ...fields.map((f) => textWidth(f.label))),
-    Math.floor((width * 2) / 5),
+    Math.max(Math.floor((width * 2) / 5), width - GAP.length - widestValue),
   );
   const valueWidth = width - labelWidth - GAP.length;
   const out: string[] = [];

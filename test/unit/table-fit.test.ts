@@ -148,4 +148,23 @@ describe('tables fit the width', () => {
       '             64000 PAU',
     ]);
   });
+
+  it('a long label is shortened only when it and the widest value cannot fit side by side', () => {
+    const label = 'Éléments modifiés par l’exécution'; // 33 columns, over two fifths of 80
+    const short = [
+      { label, value: '1' },
+      { label: 'Conflits', value: '0' },
+    ];
+    expect(renderRecord(short, 80)[0]).toBe(`${label}  1`);
+    // a value as wide as the rest of the line: the label down to two fifths (32), no further
+    const long = [...short, { label: 'Fichier', value: 'x'.repeat(60) }];
+    expect(renderRecord(long, 80)[0]).toBe('Éléments modifiés par l’exécuti…  1');
+    // a value of several lines counts by its widest line: 45 columns leave the label its 33
+    const note = (widest: number) => [
+      ...short,
+      { label: 'Note', value: `${'y'.repeat(widest)}\n${'z'.repeat(20)}` },
+    ];
+    expect(renderRecord(note(45), 80)[0]).toBe(`${label}  1`);
+    expect(renderRecord(note(46), 80)[0]).toBe('Éléments modifiés par l’exécuti…  1');
+  });
 });
