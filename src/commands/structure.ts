@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { enumOption } from './options.js';
 import { z } from 'zod';
-import type { ImportSummary } from '../app/structure-import.js';
 import type { OrphanRow } from '../app/orphans.js';
 import type {
   ServiceView,
@@ -14,6 +13,7 @@ import { ATTACHMENT_STATUSES, IDENTIFIER_TYPES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
 import { InvalidInputError } from '../errors.js';
 import { reportBatch } from './batch.js';
+import { IMPORT_SUMMARY_COLUMNS } from './summary-columns.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column } from '../ui/output.js';
 import { label as labelOf } from '../i18n/labels.js';
@@ -26,19 +26,6 @@ import {
 } from '../domain/structure.js';
 
 /** `structure …`: the public directory (SPEC 7, 8.2, 8.3), its search, and the services its managers keep. */
-
-const SUMMARY_COLUMNS: Column<ImportSummary>[] = [
-  { key: 'file', label: 'col.file' },
-  { key: 'encoding', label: 'col.encoding' },
-  { key: 'rows', label: 'col.rows' },
-  { key: 'created', label: 'col.created' },
-  { key: 'updated', label: 'col.updated' },
-  { key: 'unchanged', label: 'col.unchanged' },
-  { key: 'rejected', label: 'col.rejected' },
-  { key: 'outOfScope', label: 'col.outOfScope' },
-  { key: 'padded', label: 'col.padded' },
-  { key: 'sha256', label: 'col.sha256', as: 'hash' },
-];
 
 const SEARCH_COLUMNS: Column<StructureView>[] = [
   { key: 'idType', label: 'col.idType', as: 'idType', priority: 4 },
@@ -257,7 +244,7 @@ export function structureCommand(lang: Lang): Command {
             }),
           );
           bar.stop();
-          await reportBatch(g, summary, SUMMARY_COLUMNS, 'import.done', {
+          await reportBatch(g, summary, IMPORT_SUMMARY_COLUMNS, 'import.done', {
             file: summary.file,
             rows: summary.rows,
           });

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import type { ChangeView, RunView } from '../app/sync/runs.js';
-import type { RevertConflict, RevertSummary } from '../app/sync/revert.js';
+import type { REVERT_KIND, RevertConflict, RevertSummary } from '../app/sync/revert.js';
 import { withStore } from '../app/session.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column, Output } from '../ui/output.js';
 import { confirm } from '../ui/prompts.js';
+import { IMPORT_SUMMARY_COLUMNS, SYNC_SUMMARY_COLUMNS } from './summary-columns.js';
 import { actorOf, askReasonIfMissing, examples, globalsOf, parse, positiveInt } from './context.js';
 
 /**
@@ -14,11 +15,30 @@ import { actorOf, askReasonIfMissing, examples, globalsOf, parse, positiveInt } 
  * account, and its undoing (app/sync/revert.ts).
  */
 
-const countsText = (counts: Record<string, number>) =>
-  Object.entries(counts)
+/** A revert run's kind (app/sync/revert.ts, loaded only when a command needs it; the type checks the text). */
+const REVERT: typeof REVERT_KIND = 'sync.revert';
+
+/**
+ * A run's counts for people, each labelled as the run's own command labels it in its summary
+ * ("Créés 3, Lignes rejetées 1"); a count no summary names keeps its key.
+ */
+function countsText(kind: string, counts: Record<string, number>, lang: Lang): string {
+  const columns: readonly { key: string; label: MessageKey }[] =
+    kind === 'sync.madrhas'
+      ? SYNC_SUMMARY_COLUMNS
+      : kind === REVERT
+        ? REVERT_COLUMNS
+        : kind.startsWith('structure.import')
+          ? IMPORT_SUMMARY_COLUMNS
+          : [];
+  return Object.entries(counts)
     .filter(([, n]) => n !== 0)
-    .map(([k, n]) => `${k} ${n}`)
+    .map(([k, n]) => {
+      const label = columns.find((c) => c.key === k)?.label;
+      return `${label ? translate(lang, label) : k} ${n}`;
+    })
     .join(', ');
+}
 
 const RUN_COLUMNS: Column<RunView>[] = [
   { key: 'id', label: 'col.run', priority: 1 },
@@ -31,7 +51,7 @@ const RUN_COLUMNS: Column<RunView>[] = [
   {
     key: 'counts',
     label: 'col.counts',
-    show: (v) => countsText(v as Record<string, number>),
+    show: (v, run, lang) => countsText(run.kind, v as Record<string, number>, lang),
   },
   { key: 'plan', label: 'col.plan', as: 'hash', priority: 3 },
   { key: 'revertedBy', label: 'col.revertedBy' },

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { SyncSummary } from '../app/sync/madrhas.js';
 import { withStore } from '../app/session.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
-import type { Column } from '../ui/output.js';
 import { progressBar } from '../ui/progress.js';
 import { reportBatch } from './batch.js';
 import { actorOf, examples, globalsOf, parse, userPath, type Globals } from './context.js';
@@ -12,32 +11,9 @@ import { ChangesPendingError, UsageError } from '../errors.js';
 import { columns } from './help-text.js';
 import { MADRHAS_COLUMNS } from '../domain/madrhas.js';
 import { addRunCommands } from './sync-runs.js';
+import { SYNC_SUMMARY_COLUMNS } from './summary-columns.js';
 
 /** `sync madrhas`: the main job (SPEC 8.1). */
-
-const COLUMNS: Column<SyncSummary>[] = [
-  { key: 'file', label: 'col.file' },
-  { key: 'encoding', label: 'col.encoding' },
-  { key: 'mode', label: 'col.mode' },
-  { key: 'dryRun', label: 'col.dryRun' },
-  { key: 'rows', label: 'col.rows' },
-  { key: 'accounts', label: 'col.accounts' },
-  { key: 'created', label: 'col.accountsCreated' },
-  { key: 'updated', label: 'col.accountsUpdated' },
-  { key: 'unchanged', label: 'col.accountsUnchanged' },
-  { key: 'kept', label: 'col.kept' },
-  { key: 'keptLocal', label: 'col.keptLocal' },
-  { key: 'overridden', label: 'col.overridden' },
-  { key: 'reactivated', label: 'col.reactivated' },
-  { key: 'deactivated', label: 'col.deactivated' },
-  { key: 'attachmentsAdded', label: 'col.attachmentsAdded' },
-  { key: 'attachmentsChanged', label: 'col.attachmentsChanged' },
-  { key: 'attachmentsEnded', label: 'col.attachmentsEnded' },
-  { key: 'rejected', label: 'col.rowsRejected' },
-  { key: 'padded', label: 'col.padded' },
-  { key: 'gpKept', label: 'col.gpKept' },
-  { key: 'sha256', label: 'col.sha256', as: 'hash' },
-];
 
 export function syncCommand(lang: Lang): Command {
   const t = (key: MessageKey) => translate(lang, key);
@@ -145,7 +121,10 @@ export function syncCommand(lang: Lang): Command {
               g.out.info('sync.planOverLimit');
             }
           } else
-            await g.out.record({ ...err.summary, overLimit: err.accounts } as SyncSummary, COLUMNS);
+            await g.out.record(
+              { ...err.summary, overLimit: err.accounts } as SyncSummary,
+              SYNC_SUMMARY_COLUMNS,
+            );
         } else plan?.out.remove();
         throw err;
       } finally {
@@ -156,7 +135,7 @@ export function syncCommand(lang: Lang): Command {
         await plan.out.commit();
         changes = await showPlan(g, actor, plan.out.path, summary);
         plan.out.remove();
-      } else await g.out.record(summary, COLUMNS);
+      } else await g.out.record(summary, SYNC_SUMMARY_COLUMNS);
       if (summary.dryRun) g.out.info('sync.dryRunDone');
       if (o.plan !== undefined) g.out.info('sync.planWritten', { file: o.plan, count: changes });
       if (summary.gpKept > 0) g.out.warn('sync.gpKept', { count: summary.gpKept });
@@ -169,7 +148,7 @@ export function syncCommand(lang: Lang): Command {
       await reportBatch(
         g,
         summary,
-        COLUMNS,
+        SYNC_SUMMARY_COLUMNS,
         'sync.done',
         { file: summary.file, accounts: summary.accounts, rows: summary.rows },
         false,
@@ -213,7 +192,7 @@ export function syncCommand(lang: Lang): Command {
       }
       const { summary } = applied;
       if (summary.gpKept > 0) g.out.warn('sync.gpKept', { count: summary.gpKept });
-      await reportBatch(g, summary, COLUMNS, 'sync.planApplied', {
+      await reportBatch(g, summary, SYNC_SUMMARY_COLUMNS, 'sync.planApplied', {
         planner: applied.plan.actor,
         accounts: summary.accounts,
         rows: summary.rows,
@@ -245,7 +224,7 @@ async function showPlan(
       const lines = await renderPlan(g.out, head, planEntries(file), names);
       g.io.stdout.write(lines.join('\n') + '\n\n');
     }
-    await g.out.record(summary, COLUMNS);
+    await g.out.record(summary, SYNC_SUMMARY_COLUMNS);
   }
   return changes;
 }

@@ -89,7 +89,12 @@ describe.each(DIALECTS)('sync runs, show, revert (%s)', HEAVY, (dialect) => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/^Exécution +Type +Auteur/m);
     expect(table.stdout).toContain('export.csv');
-    expect(table.stdout).toContain('created 2');
+    // each run's counts in the words of its own command's summary, not the JSON keys
+    expect(table.stdout).toContain('Créés 2, Rattachements ajoutés 2');
+    expect(table.stdout).not.toContain('created');
+    expect(table.stdout).toMatch(/structure\.import .*Créées \d+/);
+    const english = await cli.corr('--lang', 'en', '--wide', 'sync', 'runs');
+    expect(english.stdout).toContain('Created 2, Attachments added 2');
   });
 
   it('sync show: what the run did, account by account; 3 for no such run', async () => {
@@ -134,6 +139,8 @@ describe.each(DIALECTS)('sync runs, show, revert (%s)', HEAVY, (dialect) => {
     expect(after[BOB]).toBe('SUPPRIME');
     const runs = json<Run[]>(await cli.corr('--json', 'sync', 'runs'));
     expect(runs[0]).toMatchObject({ kind: 'sync.revert' });
+    const shown = await cli.corr('sync', 'show', String(runs[0]!.id));
+    expect(shown.stdout).toMatch(/^Bilan +Éléments modifiés par l’exécution 2, Supprimés 2$/m);
     expect(runs.find((r) => r.id === runId)?.revertedBy).toBe(runs[0]!.id);
 
     const again = await cli.corr('sync', 'revert', String(runId), '--yes');
