@@ -138,7 +138,13 @@ export const en: Record<keyof typeof fr, string> = {
   'help.columns.required': 'required:',
   'help.columns.optional': 'optional:',
   'help.env':
-    'Environment: CHORUS_ADMIN_DB (--db), CHORUS_ADMIN_AS (--as), CHORUS_ADMIN_LANG (--lang), NO_COLOR.\nExit codes: 0 success, 1 batch partly rejected, 2 usage, 3 not found, 4 forbidden, 5 invalid input, 6 conflict, 7 store unavailable, 70 internal error.',
+    'Environment: CHORUS_ADMIN_DB (--db), CHORUS_ADMIN_AS (--as),\n' +
+    '  CHORUS_ADMIN_PROFILE (--profile), CHORUS_ADMIN_LANG (--lang),\n' +
+    '  CHORUS_ADMIN_CONFIG (configuration file), CHORUS_ADMIN_LOCK_TIMEOUT\n' +
+    '  (lock wait, ms), NO_COLOR, FORCE_COLOR.\n' +
+    'Exit codes: 0 success, 1 batch partly rejected, 2 usage, 3 not found,\n' +
+    '  4 forbidden, 5 invalid input, 6 conflict, 7 store unavailable,\n' +
+    '  8 changes pending (--check), 70 internal error.',
 
   'field.location': 'Location',
   'field.dialect': 'Engine',

@@ -142,7 +142,13 @@ export const fr = {
   'help.columns.required': 'obligatoires :',
   'help.columns.optional': 'facultatives :',
   'help.env':
-    'Variables d’environnement : CHORUS_ADMIN_DB (--db), CHORUS_ADMIN_AS (--as), CHORUS_ADMIN_LANG (--lang), NO_COLOR.\nCodes de sortie : 0 succès, 1 lot partiellement rejeté, 2 usage, 3 introuvable, 4 interdit, 5 saisie invalide, 6 conflit, 7 base indisponible, 70 erreur interne.',
+    'Variables d’environnement : CHORUS_ADMIN_DB (--db), CHORUS_ADMIN_AS (--as),\n' +
+    '  CHORUS_ADMIN_PROFILE (--profile), CHORUS_ADMIN_LANG (--lang),\n' +
+    '  CHORUS_ADMIN_CONFIG (fichier de configuration), CHORUS_ADMIN_LOCK_TIMEOUT\n' +
+    '  (attente du verrou, ms), NO_COLOR, FORCE_COLOR.\n' +
+    'Codes de sortie : 0 succès, 1 lot partiellement rejeté, 2 usage, 3 introuvable,\n' +
+    '  4 interdit, 5 saisie invalide, 6 conflit, 7 base indisponible,\n' +
+    '  8 changements en attente (--check), 70 erreur interne.',
 
   // --- colonnes ---------------------------------------------------------------------------
   'field.location': 'Emplacement',
