@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { Command, Help, Option, type ParseOptionsResult } from 'commander';
 import { bindIo } from './commands/program-io.js';
 import { redactErrorUrls } from './db/url.js';
-import { examples, placeholder, placeholders } from './commands/help-text.js';
+import { examples, placeholder, placeholders, usageLines } from './commands/help-text.js';
 import { enumOption } from './commands/options.js';
 import { AppError, CommandLineError, EXIT, InvalidInputError } from './errors.js';
 import { resolveLang, t, type Lang, type MessageKey } from './i18n/index.js';
@@ -187,7 +187,12 @@ export async function buildProgram(
         showGlobalOptions: true,
         styleTitle: (s: string) => (TITLES[s] ? t(lang, TITLES[s]) : s),
         optionDescription: (o: Option) => describeOption(lang, o),
-        styleUsage: (s: string) => placeholders(lang, s),
+        styleUsage(this: Help, s: string) {
+          return usageLines(lang, placeholders(lang, s), this.helpWidth ?? 80);
+        },
+        // descriptions wrap beside a wide column of terms too (commander's default: only if 40
+        // columns are left), so that the help fits an 80-column terminal
+        minWidthToWrap: 20,
         styleOptionTerm: (s: string) => placeholders(lang, s),
         styleArgumentTerm: (s: string) => placeholder(lang, s),
         styleSubcommandTerm: (s: string) => placeholders(lang, s),

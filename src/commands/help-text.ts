@@ -1,8 +1,49 @@
 import { isMessageKey, t, type Lang } from '../i18n/index.js';
+import { textWidth } from '../ui/table.js';
 
-/** `Exemple :` followed by command lines, for `addHelpText('after', …)`. */
+/** The width the help is written for: a French 80-column terminal. */
+const HELP_WIDTH = 80;
+
+/**
+ * `Exemple :` followed by command lines, for `addHelpText('after', …)`. A command too long for 80
+ * columns goes on across lines as a shell continues it (` \`), so that it reads whole and can be
+ * copied as it is.
+ */
 export function examples(lang: Lang, ...lines: string[]): string {
-  return `\n${t(lang, 'help.examples')}\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+  return `\n${t(lang, 'help.examples')}\n${lines.map((l) => shellLines(l, '  $ ', '      ')).join('\n')}\n`;
+}
+
+/**
+ * `command` after `first`, in lines of at most HELP_WIDTH columns (` \` ending each but the last,
+ * `next` starting each but the first): a line ends before the word that would pass the width, and
+ * an option's value is never parted from its option, nor a quoted text cut.
+ */
+function shellLines(command: string, first: string, next: string): string {
+  const words = command.match(/'[^']*'|"[^"]*"|\S+/g) ?? [];
+  const lines: string[][] = [[]];
+  const text = (k: number) => (k === 0 ? first : next) + lines[k]!.join(' ');
+  for (const word of words) {
+    const k = lines.length - 1;
+    const line = lines[k]!;
+    if (line.length > 0 && `${text(k)} ${word} \\`.length > HELP_WIDTH) {
+      const value =
+        line.length > 1 && line[line.length - 1]!.startsWith('-') && !word.startsWith('-');
+      lines.push(value ? [line.pop()!] : []);
+    }
+    lines[lines.length - 1]!.push(word);
+  }
+  return lines.map((_, k) => text(k)).join(' \\\n');
+}
+
+/**
+ * A command's usage line (commander's, its words translated) broken before its arguments when it
+ * and its title (`Utilisation :`) pass `width`, the rest under the usage's first word.
+ */
+export function usageLines(lang: Lang, usage: string, width: number): string {
+  const title = textWidth(t(lang, 'help.usage')) + 1;
+  const at = usage.search(/ [[<]/);
+  if (title + textWidth(usage) <= width || at < 0) return usage;
+  return `${usage.slice(0, at)}\n${' '.repeat(title)}${usage.slice(at + 1)}`;
 }
 
 /** A column of an input file, as the code that reads it defines it (domain/madrhas.ts, structure.ts). */

@@ -10,6 +10,7 @@ import { freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { testIo } from '../helpers/cli.js';
 import { CORR, json } from './fixtures.js';
 import { MADRHAS_COLUMNS } from '../../src/domain/madrhas.js';
+import { textWidth } from '../../src/ui/table.js';
 import { SERVICE_COLUMNS, STRUCTURE_COLUMNS } from '../../src/domain/structure.js';
 
 /**
@@ -109,7 +110,9 @@ async function helpExamples(lang: 'fr' | 'en'): Promise<Map<string, string[]>> {
   for (const p of commandPaths(program)) {
     const r = await run(['--lang', lang, ...p, '--help']);
     expect(r.code, `${p.join(' ')} --help`).toBe(0);
+    // an example too long for 80 columns goes on across lines, each but the last ending in ` \`
     const lines = r.stdout
+      .replace(/ \\\n +/g, ' ')
       .split('\n')
       .filter((l) => l.startsWith('  $ chorus-admin '))
       .map((l) => l.slice('  $ '.length));
@@ -261,6 +264,19 @@ describe.each(['fr', 'en'] as const)('the examples of the help (%s)', (lang) => 
           failures.push(`${where}: ${line}\n  exit ${r.code} (want ${want}) ${r.stderr.trim()}`);
       }
     expect(failures.join('\n')).toBe('');
+  });
+
+  it('fits an 80-column terminal: no line of any help is wider', () => {
+    const wide: string[] = [];
+    for (const [where, text] of helps[lang])
+      for (const line of text.split('\n')) if (textWidth(line) > 80) wide.push(`${where}: ${line}`);
+    expect(wide.join('\n')).toBe('');
+  });
+
+  it('names every exit code of SPEC 5 in the program’s help', () => {
+    const root = helps[lang].get('(root)')!;
+    for (const code of [0, 1, 2, 3, 4, 5, 6, 7, 8, 70])
+      expect(root, `exit code ${code}`).toMatch(new RegExp(`[ :,]${code} [a-zé]`));
   });
 
   it('sends nobody to a document they lack (SPEC, docs/)', () => {

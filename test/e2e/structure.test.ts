@@ -953,7 +953,7 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
       expect(group.code).toBe(0);
       expect(group.stdout).toContain('Utilisation : chorus-admin structure [options] [commande]');
       expect(group.stdout).toContain(
-        'Exemples :\n  $ chorus-admin --as corr@dgfip.fr structure import annuaire.csv --rejects rejets.csv\n',
+        'Exemples :\n  $ chorus-admin --as corr@dgfip.fr structure import annuaire.csv \\\n      --rejects rejets.csv\n',
       );
 
       const sub = await cli.cli('structure', 'search', '--help');

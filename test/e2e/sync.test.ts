@@ -654,8 +654,10 @@ describe.each(DIALECTS)('sync madrhas (%s)', HEAVY, (dialect) => {
     expect(r.stdout).toContain(
       'Exemples :\n' +
         '  $ chorus-admin --as corr@dgfip.fr sync madrhas export-64.csv --dry-run\n' +
-        '  $ chorus-admin --as corr@dgfip.fr sync madrhas export-64.csv --rejects rejets.csv --max-deactivations 50\n' +
-        '  $ chorus-admin --as corr@dgfip.fr --json sync madrhas export-64.csv --mode delta --strict\n',
+        '  $ chorus-admin --as corr@dgfip.fr sync madrhas export-64.csv \\\n' +
+        '      --rejects rejets.csv --max-deactivations 50\n' +
+        '  $ chorus-admin --as corr@dgfip.fr --json sync madrhas export-64.csv \\\n' +
+        '      --mode delta --strict\n',
     );
   });
 
