@@ -25,7 +25,7 @@ function shellLines(command: string, first: string, next: string): string {
   for (const word of words) {
     const k = lines.length - 1;
     const line = lines[k]!;
-    if (line.length > 0 && `${text(k)} ${word} \\`.length > HELP_WIDTH) {
+    if (line.length > 0 && textWidth(`${text(k)} ${word} \\`) > HELP_WIDTH) {
       const value =
         line.length > 1 && line[line.length - 1]!.startsWith('-') && !word.startsWith('-');
       lines.push(value ? [line.pop()!] : []);
