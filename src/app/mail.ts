@@ -99,6 +99,9 @@ const EVENTS = {
 
 export type MailEvent = keyof typeof EVENTS;
 
+/** Every event, in the order above. */
+export const MAIL_EVENTS = Object.keys(EVENTS) as MailEvent[];
+
 /** The parameters that are several lines on purpose: the digest's movements, one a line (app/notifications.ts). */
 const MULTILINE: Partial<Record<MailEvent, readonly string[]>> = { WEEKLY_DIGEST: ['lines'] };
 

@@ -13,7 +13,7 @@ const COLUMNS: Column<NotificationView>[] = [
   { key: 'id', label: 'col.id', priority: 1 },
   { key: 'account', label: 'col.account', priority: 4 },
   { key: 'to', label: 'col.to', priority: 2, min: 16 },
-  { key: 'event', label: 'col.event', priority: 3 },
+  { key: 'event', label: 'col.event', as: 'event', priority: 3 },
   { key: 'language', label: 'col.language', as: 'language', priority: 5 },
   { key: 'subject', label: 'col.subject', priority: 1, min: 16 },
   { key: 'createdAt', label: 'col.createdAt', priority: 3 },

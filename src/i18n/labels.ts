@@ -257,6 +257,26 @@ const auditField = {
   week: ['Semaine', 'Week'],
 } as const satisfies Labels<string>;
 
+/** The notification events (app/mail.ts; test/unit/labels.test.ts checks each has its labels). */
+const event = {
+  ACCOUNT_CREATED: ['Compte créé', 'Account created'],
+  ACCOUNT_DEACTIVATED: ['Compte désactivé', 'Account deactivated'],
+  ATTACHMENT_REQUESTED: ['Rattachement demandé', 'Attachment requested'],
+  ATTACHMENT_APPROVED: ['Rattachement validé', 'Attachment approved'],
+  ATTACHMENT_REJECTED: ['Rattachement refusé', 'Attachment refused'],
+  ATTACHMENT_ADDED: ['Rattachement ajouté', 'Attachment added'],
+  GP_TRANSFERRED: ['GP transféré', 'Principal manager transferred'],
+  GP_DESIGNATED: ['GP désigné', 'Principal manager designated'],
+  ATTACHMENT_UNDECIDABLE: ['Demande sans décideur', 'Request nobody can decide'],
+  WEEKLY_DIGEST: ['Synthèse hebdomadaire', 'Weekly digest'],
+  SUBSCRIPTION_REQUESTED: ['Abonnement demandé', 'Subscription requested'],
+  SUBSCRIPTION_APPROVED: ['Abonnement validé', 'Subscription approved'],
+  SUBSCRIPTION_REJECTED: ['Abonnement refusé', 'Subscription refused'],
+  HABILITATION_REQUESTED: ['Habilitation demandée', 'Habilitation requested'],
+  HABILITATION_APPROVED: ['Habilitation validée', 'Habilitation approved'],
+  HABILITATION_REJECTED: ['Habilitation refusée', 'Habilitation refused'],
+} as const satisfies Labels<string>;
+
 const LABELS = {
   space,
   status,
@@ -272,6 +292,7 @@ const LABELS = {
   outcome,
   auditAction,
   auditField,
+  event,
 } as const;
 
 export type LabelKind = keyof typeof LABELS;

@@ -173,6 +173,10 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
     expect(events).toEqual(
       expect.arrayContaining([`ACCOUNT_CREATED ${PAULINE}`, `ATTACHMENT_REQUESTED ${GP}`]),
     );
+    // people read the events' labels (SPEC 4), scripts their codes
+    const table = await cli.corr('--wide', 'notification', 'list', '--pending');
+    expect(table.stdout).toContain('Rattachement demandé');
+    expect(table.stdout).not.toContain('ATTACHMENT_REQUESTED');
     expect(
       json(await cli.as(PAULINE)('notification', 'list', '--json')).map(
         (n: { event: string }) => n.event,

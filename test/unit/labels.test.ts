@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAIL_EVENTS } from '../../src/app/mail.js';
 import { ACTIONS } from '../../src/domain/rights.js';
 import {
   ACCOUNT_STATUSES,
@@ -36,6 +37,7 @@ const ENUMERATIONS: [LabelKind, readonly string[]][] = [
   ['language', LANGUAGES],
   ['outcome', ['OK', 'REFUSED']],
   ['auditAction', [...ACTIONS, ...RECORDED_ACTIONS]],
+  ['event', MAIL_EVENTS],
 ];
 
 // codes that are also the word people use (acronyms, proper names)
