@@ -20,6 +20,7 @@ import type { Store } from '../db/store.js';
 import * as structures from '../db/structure.repository.js';
 import { reachAccount } from './reach-account.js';
 import { runUseCase, type UseCase } from './use-case.js';
+import type { AuditAction } from '../i18n/labels.js';
 
 /** An account as commands show it: stable English keys (SPEC 4). */
 export interface AccountView extends PersonalData {
@@ -316,7 +317,7 @@ async function applyPatch(
   uc: UseCase,
   account: AccountRow,
   patch: PersonalPatch,
-  action: string,
+  action: AuditAction,
   label: string,
   extra: Record<string, unknown> = {},
 ): Promise<EditResult> {

@@ -15,6 +15,7 @@ import {
   type Store,
 } from '../db/store.js';
 import { dayOf } from '../domain/clock.js';
+import type { AuditAction } from '../i18n/labels.js';
 
 /**
  * Every command's way into the store: one transaction, the acting account loaded, each right
@@ -43,7 +44,7 @@ export interface UseCase {
   allows(action: Action, target: Target): boolean;
   /** Records a change; written when the use case succeeds. */
   audit(
-    action: string,
+    action: AuditAction,
     target: string,
     changes?: Changes | Record<string, unknown> | null,
     runId?: number | null,

@@ -466,6 +466,10 @@ describe.each(DIALECTS)('structure (%s)', HEAVY, (dialect) => {
         'Attention : 3 lignes sur 9 rejetées ; les autres sont importées. Détail avec --rejects FICHIER.csv.',
         '',
       ]);
+      // the run's audit entry reads as words in the log, as every action's does (SPEC 4)
+      const log = await cli.corr('--wide', 'audit', 'list', '--target', 'file:services.csv');
+      expect(log.stdout).toContain('Import des services');
+      expect(log.stdout).not.toContain('structure.importServices');
 
       expect((await show(PAU)).services).toEqual([
         {

@@ -6,6 +6,7 @@ import { setAttachmentStatus, setRole } from '../../src/db/attachment.repository
 import { decideRequest, setRequestStatus } from '../../src/db/request.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ConflictError } from '../../src/errors.js';
+import type { AuditAction } from '../../src/i18n/labels.js';
 import { testClock } from '../helpers/clock.js';
 import { DIALECTS, accessTo, freshLocation, type FreshLocation } from '../helpers/stores.js';
 import { AT, addAccount, addAttachment, addStructure, count, expectKey } from './support/seed.js';
@@ -51,7 +52,7 @@ describe.each(DIALECTS)('runUseCase and lost races (%s)', (dialect) => {
     let attempts = 0;
     const result = await runUseCase(store, { actor: CORR, action: 'account.edit' }, async (uc) => {
       attempts++;
-      uc.audit('test.attempt', `attempt:${attempts}`);
+      uc.audit('test.attempt' as AuditAction, `attempt:${attempts}`);
       uc.notify(await getAccount(uc.trx, CORR), 'ACCOUNT_CREATED', {});
       if (attempts === 1) throw serializationFailure();
       return attempts;
@@ -76,7 +77,7 @@ describe.each(DIALECTS)('runUseCase and lost races (%s)', (dialect) => {
         { actor: CORR, action: 'account.edit', beforeRetry: async () => void undone++ },
         async (uc) => {
           attempts++;
-          uc.audit('test.attempt', `attempt:${attempts}`);
+          uc.audit('test.attempt' as AuditAction, `attempt:${attempts}`);
           throw serializationFailure();
         },
       ),

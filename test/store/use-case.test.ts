@@ -6,6 +6,7 @@ import { getAccount } from '../../src/db/account.repository.js';
 import { appendAudit, readHead } from '../../src/db/audit.repository.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { ConflictError, ForbiddenError } from '../../src/errors.js';
+import type { AuditAction } from '../../src/i18n/labels.js';
 import { DIALECTS, freshLocation, type FreshLocation, accessTo } from '../helpers/stores.js';
 import { addAttachment, addStructure, counts, entry, expectKey } from './support/seed.js';
 import { testClock } from '../helpers/clock.js';
@@ -58,8 +59,8 @@ describe.each(DIALECTS)('runUseCase (%s)', (dialect) => {
           null,
           'MANUEL',
         );
-        uc.audit('test.first', 'account:paul@x.fr', { a: 1 });
-        uc.audit('test.second', 'account:paul@x.fr');
+        uc.audit('test.first' as AuditAction, 'account:paul@x.fr', { a: 1 });
+        uc.audit('test.second' as AuditAction, 'account:paul@x.fr');
         uc.notify(account, 'ACCOUNT_CREATED', {});
         return account.id;
       },
