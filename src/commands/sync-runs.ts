@@ -42,7 +42,7 @@ function countsText(kind: string, counts: Record<string, number>, lang: Lang): s
 
 const RUN_COLUMNS: Column<RunView>[] = [
   { key: 'id', label: 'col.run', priority: 1 },
-  { key: 'kind', label: 'col.kind', priority: 1 },
+  { key: 'kind', label: 'col.kind', as: 'auditAction', priority: 1 },
   { key: 'actor', label: 'col.actor' },
   { key: 'file', label: 'col.file' },
   { key: 'sha256', label: 'col.sha256', as: 'hash', priority: 3 },

@@ -168,7 +168,7 @@ const auditAction = {
   'sync.account.deactivate': ['Compte désactivé par MADRHAS', 'Account deactivated by MADRHAS'],
   'sync.runs': ['Exécutions consultées', 'Runs viewed'],
   'sync.show': ['Exécution consultée', 'Run viewed'],
-  'sync.revert': ['Exécution annulée', 'Run reverted'],
+  'sync.revert': ['Annulation d’une exécution', 'Run reverted'],
   'sync.revert.account': ['Compte rétabli (annulation)', 'Account restored (revert)'],
   'sync.revert.structure': ['Structure rétablie (annulation)', 'Structure restored (revert)'],
   'sync.revert.service': ['Service rétabli (annulation)', 'Service restored (revert)'],

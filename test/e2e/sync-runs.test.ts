@@ -92,7 +92,10 @@ describe.each(DIALECTS)('sync runs, show, revert (%s)', HEAVY, (dialect) => {
     // each run's counts in the words of its own command's summary, not the JSON keys
     expect(table.stdout).toContain('Créés 2, Rattachements ajoutés 2');
     expect(table.stdout).not.toContain('created');
-    expect(table.stdout).toMatch(/structure\.import .*Créées \d+/);
+    // the kind of each run in words too
+    expect(table.stdout).toMatch(/^\d+ +Synchronisation MADRHAS +/m);
+    expect(table.stdout).toMatch(/Import de l’annuaire .*Créées \d+/);
+    expect(table.stdout).toContain('Import des services');
     const english = await cli.corr('--lang', 'en', '--wide', 'sync', 'runs');
     expect(english.stdout).toContain('Created 2, Attachments added 2');
   });
