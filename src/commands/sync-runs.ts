@@ -65,7 +65,7 @@ interface ChangeRow {
 
 const CHANGE_COLUMNS: Column<ChangeRow>[] = [
   { key: 'target', label: 'col.target', priority: 1 },
-  { key: 'kind', label: 'col.kind', priority: 1 },
+  { key: 'kind', label: 'col.kind', as: 'change', priority: 1 },
   { key: 'details', label: 'col.changes', lines: true },
 ];
 

@@ -259,6 +259,15 @@ const auditField = {
   week: ['Semaine', 'Week'],
 } as const satisfies Labels<string>;
 
+/** What a run did to an account or a structure (app/sync/journal.ts CHANGE_KINDS). */
+const change = {
+  created: ['Création', 'Created'],
+  updated: ['Mise à jour', 'Updated'],
+  reactivated: ['Réactivation', 'Reactivated'],
+  deactivated: ['Désactivation', 'Deactivated'],
+  kept: ['Valeurs gardées', 'Values kept'],
+} as const satisfies Labels<string>;
+
 /** The notification events (app/mail.ts; test/unit/labels.test.ts checks each has its labels). */
 const event = {
   ACCOUNT_CREATED: ['Compte créé', 'Account created'],
@@ -295,6 +304,7 @@ const LABELS = {
   auditAction,
   auditField,
   event,
+  change,
 } as const;
 
 export type LabelKind = keyof typeof LABELS;

@@ -114,6 +114,7 @@ describe.each(DIALECTS)('sync runs, show, revert (%s)', HEAVY, (dialect) => {
     ]);
     const table = await cli.corr('--wide', 'sync', 'show', String(runId));
     expect(table.stdout).toContain(`account:${ALICE}`);
+    expect(table.stdout).toMatch(new RegExp(`^account:${ALICE} +Création +`, 'm'));
     expect(table.stdout).toContain('Nom : ∅ → ALICE');
     expect(table.stdout).toContain(`+ rattachement SIRET:${PAU} (UTILISATEUR)`);
     const missing = await cli.corr('sync', 'show', '999');

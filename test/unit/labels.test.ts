@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAIL_EVENTS } from '../../src/app/mail.js';
+import { CHANGE_KINDS } from '../../src/app/sync/journal.js';
 import { ACTIONS } from '../../src/domain/rights.js';
 import {
   ACCOUNT_STATUSES,
@@ -38,6 +39,7 @@ const ENUMERATIONS: [LabelKind, readonly string[]][] = [
   ['outcome', ['OK', 'REFUSED']],
   ['auditAction', [...ACTIONS, ...RECORDED_ACTIONS]],
   ['event', MAIL_EVENTS],
+  ['change', CHANGE_KINDS],
 ];
 
 // codes that are also the word people use (acronyms, proper names)

@@ -7,6 +7,10 @@ import type { CurrentAttachment, WantedAttachment } from '../../domain/account-p
  * (SPEC 8.1): an entry holds what the account and the attachments it touches were before, and
  * what the run makes of them.
  */
+/** What a run did to an account or a structure (a run's image, a plan's entry). */
+export const CHANGE_KINDS = ['created', 'updated', 'reactivated', 'deactivated', 'kept'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
 export interface AccountChange {
   login: string;
   /** The account's id; for an account the run creates, the id it was given. */
@@ -16,7 +20,7 @@ export interface AccountChange {
    * changed since the base (keptLocal), fields its holder owns (kept) or a GP role (gpKept): listed
    * in the plan, not a change (`--check` does not count it, a run keeps no image of it).
    */
-  kind: 'created' | 'updated' | 'reactivated' | 'deactivated' | 'kept';
+  kind: ChangeKind;
   /** Full mode: the account is not in the file (its MADRHAS attachments in scope end). */
   absent: boolean;
   /** Personal fields and `status` the run sets (a created account: every field, before null). */
