@@ -6,7 +6,7 @@ import { withStore } from '../app/session.js';
 import { ATTACHMENT_STATUSES, ROLES } from '../domain/enums.js';
 import * as f from '../domain/fields.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
-import type { Column } from '../ui/output.js';
+import { sameOnEveryRow, type Column } from '../ui/output.js';
 import { askText, confirm, interactive } from '../ui/prompts.js';
 import { reportBulk } from './batch.js';
 import {
@@ -155,9 +155,10 @@ export function attachmentCommand(lang: Lang): Command {
         opts,
       );
       const { listAttachments } = await import('../app/attachments.js');
+      // without --account, the actor's own attachments: its login on every row
       await g.out.list(
         await withStore(g.store, (s) => listAttachments(s, actor, input)),
-        LIST_COLUMNS,
+        input.account === undefined ? sameOnEveryRow(LIST_COLUMNS, 'account') : LIST_COLUMNS,
       );
     });
 

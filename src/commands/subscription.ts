@@ -6,7 +6,7 @@ import { withStore } from '../app/session.js';
 import { REQUEST_STATUSES, SPACES, SUBSCRIPTION_MODES } from '../domain/enums.js';
 import { UsageError } from '../errors.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
-import type { Column } from '../ui/output.js';
+import { sameOnEveryRow, type Column } from '../ui/output.js';
 import { askChoices, interactive } from '../ui/prompts.js';
 import { decisionAction, reportBulk, requestIds } from './batch.js';
 import { actorOf, examples, globalsOf, parse, type Globals } from './context.js';
@@ -82,7 +82,11 @@ export function subscriptionCommand(lang: Lang): Command {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
       const { listSubscriptions } = await import('../app/subscriptions.js');
-      await g.out.list(await withStore(g.store, (s) => listSubscriptions(s, actor, opts)), COLUMNS);
+      // without --structure, the actor's own subscriptions: its login on every row
+      await g.out.list(
+        await withStore(g.store, (s) => listSubscriptions(s, actor, opts)),
+        opts.structure === undefined ? sameOnEveryRow(COLUMNS, 'account') : COLUMNS,
+      );
     });
 
   subscription

@@ -5,7 +5,7 @@ import { label, type LabelKind } from '../i18n/labels.js';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
 import { ConflictError, UsageError } from '../errors.js';
 import { colourLevel, type Io } from './io.js';
-import { renderList, renderRecord } from './table.js';
+import { EXTRA, renderList, renderRecord } from './table.js';
 import type { XlsxCell } from './xlsx.js';
 
 /**
@@ -45,6 +45,18 @@ export interface Column<T> {
   priority?: number;
   /** The narrowest (in columns) a table shortens it to before dropping columns. */
   min?: number;
+}
+
+/**
+ * `columns` with the column `key` made an extra: a table drops it before it shortens any value,
+ * as it holds the same value on every row (the actor's own login, in a list of its own items);
+ * CSV, JSON, xlsx and `--wide` keep it, so a script reads the same columns whatever it asked.
+ */
+export function sameOnEveryRow<T>(
+  columns: readonly Column<T>[],
+  key: keyof T & string,
+): Column<T>[] {
+  return columns.map((c) => (c.key === key ? { ...c, priority: EXTRA } : c));
 }
 
 export interface OutputOptions {

@@ -131,6 +131,14 @@ describe.each(DIALECTS)('the seed scenario: Pauline DUFOUR (%s)', HEAVY, (dialec
     const spaces = json<{ structure: string; space: string; default: boolean }[]>(
       await pauline('subscription', 'list', '--json'),
     );
+    // her own lists hold her login on every row: an 80-column table leaves it out, whole
+    // identifiers in its place; CSV and --wide keep the column
+    for (const list of ['attachment', 'subscription']) {
+      expect((await pauline(list, 'list')).stdout, list).not.toContain(PAULINE);
+      expect((await pauline(list, 'list', '--format', 'csv')).stdout, list).toContain(PAULINE);
+      expect((await pauline('--wide', list, 'list')).stdout, list).toContain(PAULINE);
+    }
+    expect((await pauline('subscription', 'list')).stdout).toContain(`SIRET:${PAU}`);
     const defaultsAt = (id: string) =>
       spaces
         .filter((s) => s.default && String(s.structure).includes(id))
