@@ -2,6 +2,8 @@ import { en } from './en.js';
 import { fr } from './fr.js';
 import type { FileRefusalKey } from '../domain/file.js';
 import type { RefusalKey } from '../domain/rights.js';
+import { label, labelledCodes, type LabelKind } from './labels.js';
+import type { Lang } from './lang.js';
 
 /**
  * The message catalogues: every text a user reads, terminal or e-mail, in French and English.
@@ -9,7 +11,7 @@ import type { RefusalKey } from '../domain/rights.js';
  */
 
 export type MessageKey = keyof typeof fr;
-export type Lang = 'fr' | 'en';
+export type { Lang } from './lang.js';
 
 /** The keys the pure rules name without importing the catalogue: a missing text fails to compile. */
 type Has<K extends MessageKey> = K;
@@ -83,7 +85,8 @@ function placeholder(lang: Lang, whole: string, params: Record<string, unknown>)
   const simple = /^\{(\w+)\}$/.exec(whole);
   if (simple) {
     const v = params[simple[1]!];
-    return v === undefined || v === null ? whole : String(v);
+    if (v === undefined || v === null) return whole;
+    return simple[1] === 'status' ? statusWords(lang, String(v)) : String(v);
   }
   const form = /^\{\s*(\w+)\s*,\s*(plural|select)\s*,/.exec(whole);
   if (!form) return whole; // literal braces (`{"seq": N}` in a message)
@@ -100,6 +103,21 @@ function placeholder(lang: Lang, whole: string, params: Record<string, unknown>)
     branches.get(`=${n}`) ?? branches.get(PLURAL_RULES[lang].select(n)) ?? branches.get('other');
   if (chosen === undefined) return whole;
   return format(lang, chosen.replace(/#/g, String(value)), params);
+}
+
+/** The statuses a message may quote as `{status}`: an account's, an attachment's or a request's. */
+const STATUS_KINDS: readonly LabelKind[] = ['accountStatus', 'status'];
+
+/**
+ * A status of SPEC 3 as a sentence says it, its label in lower case (`INACTIF` → "inactif",
+ * `VALIDEE` → "validé"), as SPEC 4 has people read words, not codes; any other value as it is.
+ * Only a plain `{status}`: a `select` form still branches on the code.
+ */
+function statusWords(lang: Lang, code: string): string {
+  const kind = STATUS_KINDS.find((k) => labelledCodes(k).includes(code));
+  if (!kind) return code;
+  const text = label(kind, code, lang);
+  return text.charAt(0).toLocaleLowerCase(lang) + text.slice(1);
 }
 
 /** `one {…} other {…}` → its branches, or null when it is not that shape. */

@@ -12,7 +12,7 @@ import type {
   SubscriptionMode,
 } from '../domain/enums.js';
 import type { Action } from '../domain/rights.js';
-import type { Lang } from './index.js';
+import type { Lang } from './lang.js';
 
 /**
  * Words, not codes, for people (SPEC 4): the label of every value of the enumerations of SPEC 3

@@ -352,12 +352,12 @@ describe.each(DIALECTS)('account (%s)', HEAVY, (dialect) => {
       const offAgain = await cli.corr('account', 'deactivate', PAULINE);
       expect(offAgain.code).toBe(6);
       expect(offAgain.stderr).toContain(
-        `Le compte ${PAULINE} ne peut pas être désactivé : il est INACTIF.`,
+        `Le compte ${PAULINE} ne peut pas être désactivé : il est inactif.`,
       );
 
       const resend = await cli.corr('account', 'resend-credentials', PAULINE);
       expect(resend.code).toBe(6);
-      expect(resend.stderr).toContain(`Le compte ${PAULINE} n’est pas actif (INACTIF).`);
+      expect(resend.stderr).toContain(`Le compte ${PAULINE} n’est pas actif (inactif).`);
 
       const on = await cli.corr('account', 'reactivate', PAULINE, '--json');
       expect(on.code).toBe(0);
@@ -367,7 +367,7 @@ describe.each(DIALECTS)('account (%s)', HEAVY, (dialect) => {
       const onAgain = await cli.corr('account', 'reactivate', PAULINE);
       expect(onAgain.code).toBe(6);
       expect(onAgain.stderr).toContain(
-        `Le compte ${PAULINE} ne peut pas être réactivé : il est ACTIF.`,
+        `Le compte ${PAULINE} ne peut pas être réactivé : il est actif.`,
       );
 
       const self = await cli.corr('account', 'deactivate', CORR);

@@ -120,7 +120,7 @@ describe.each(DIALECTS)('attachment and notification (%s)', HEAVY, (dialect) => 
     const twice = await cli.as(GP)('attachment', 'approve', String(id));
     expect(twice.code).toBe(6);
     expect(twice.stdout).toBe('');
-    expect(twice.stderr).toContain(`La demande n° ${id} est déjà traitée (statut VALIDEE).`);
+    expect(twice.stderr).toContain(`La demande n° ${id} est déjà traitée (statut validé).`);
 
     const mine = await pauline('attachment', 'list', '--json');
     expect(json(mine)).toMatchObject([{ id, status: 'VALIDEE', decidedBy: GP, inEffect: false }]);

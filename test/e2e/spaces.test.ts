@@ -89,7 +89,7 @@ describe.each(DIALECTS)('habilitations and subscriptions (%s)', HEAVY, (dialect)
 
     const twice = await gp('--lang', 'en', 'subscription', 'approve', '1');
     expect(twice.code).toBe(6);
-    expect(twice.stderr).toContain('Request 1 is already decided (VALIDEE).');
+    expect(twice.stderr).toContain('Request 1 is already decided (approved).');
 
     const deciders = await gp(
       '--format',

@@ -106,3 +106,28 @@ describe('the catalogues', () => {
     }
   });
 });
+
+describe('a quoted status', () => {
+  it('reads as a word in the sentence, in its language (SPEC 4), not as its code', () => {
+    const login = 'paul@mairie.fr';
+    expect(t('fr', 'account.cannot.deactivate', { login, status: 'INACTIF' })).toBe(
+      'Le compte paul@mairie.fr ne peut pas être désactivé : il est inactif.',
+    );
+    expect(t('fr', 'attachment.alreadyDecided', { id: 3, status: 'VALIDEE' })).toBe(
+      'La demande n° 3 est déjà traitée (statut validé).',
+    );
+    expect(t('fr', 'request.alreadyClosed', { id: 3, status: 'EN_COURS_DE_VALIDATION' })).toBe(
+      'N° 3 : déjà en attente, rien à supprimer ou modifier.',
+    );
+    expect(t('en', 'request.alreadyDecided', { id: 1, status: 'REFUSEE' })).toBe(
+      'Request 1 is already decided (refused).',
+    );
+  });
+
+  it('leaves a value that is no status as it is, and a select form on the code', () => {
+    expect(format('fr', 'il est {status}.', { status: 'INCONNU' })).toBe('il est INCONNU.');
+    expect(
+      format('fr', '{status, select, ACTIF {ouvert} other {fermé}}', { status: 'ACTIF' }),
+    ).toBe('ouvert');
+  });
+});
