@@ -29,7 +29,7 @@ const module = await environment.runner.import(process.env.WORKER);
 process.stdout.write('ready\\n');
 await new Promise((resolve) => process.stdin.once('data', resolve));
 try {
-  await module.appendMany(process.env.LOCATION, process.env.TAG, Number(process.env.TRANSACTIONS), Number(process.env.PER));
+  await module.appendMany(process.env.LOCATION, process.env.TAG, Number(process.env.TRANSACTIONS), Number(process.env.PER), Number(process.env.WRITERS));
   process.exit(0);
 } catch (err) {
   process.stderr.write(String(err && err.stack || err) + '\\n');
@@ -43,7 +43,13 @@ interface Child {
   done: Promise<{ code: number | null; stderr: string }>;
 }
 
-function start(location: string, tag: string, transactions: number, perTransaction: number): Child {
+function start(
+  location: string,
+  tag: string,
+  transactions: number,
+  perTransaction: number,
+  writers: number,
+): Child {
   const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
     cwd: ROOT,
     env: {
@@ -54,6 +60,7 @@ function start(location: string, tag: string, transactions: number, perTransacti
       TAG: tag,
       TRANSACTIONS: String(transactions),
       PER: String(perTransaction),
+      WRITERS: String(writers),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -83,7 +90,9 @@ export async function appendFromProcesses(
   transactions: number,
   perTransaction: number,
 ) {
-  const children = tags.map((tag) => start(location, tag, transactions, perTransaction));
+  const children = tags.map((tag) =>
+    start(location, tag, transactions, perTransaction, tags.length),
+  );
   try {
     await Promise.all(children.map((c) => c.ready));
   } catch (err) {
