@@ -227,13 +227,13 @@ export async function stagedLoginsAfter(
 }
 
 /**
- * Structure id → the login the stage's valid rows make its GP. `claimsOnly`: leaving out the rows
- * that say GP where the account's base already did (`markBaseGp`): they claim nothing.
+ * Structure id → the login the stage's valid rows claim its GP for, leaving out the rows that say
+ * GP where the account's base already did (`markBaseGp`): they claim nothing.
  */
-export async function stagedClaims(db: Db, claimsOnly = false): Promise<Map<number, string>> {
+export async function stagedClaims(db: Db): Promise<Map<number, string>> {
   const rows = await rawRows(
     db,
-    `select distinct structure_id, login from sync_row where reason is null and role = 'GESTIONNAIRE_PRINCIPAL'${claimsOnly ? ` and not ${IN_BASE}` : ''}`,
+    `select distinct structure_id, login from sync_row where reason is null and role = 'GESTIONNAIRE_PRINCIPAL' and not ${IN_BASE}`,
     [],
   );
   return new Map(rows.map((r) => [r[0] as number, r[1] as string]));

@@ -171,10 +171,15 @@ export function planAccount(
     const b = inBase === null ? undefined : (inBase.get(w.structureId) ?? ABSENT);
     const path = `attachment:${w.structureRef}`;
     // listed by the file as by the base, but no longer in effect in the store (detached, ended,
-    // refused, or requested again since): the store's decision stays
+    // refused, or requested again since): the store's decision stays, unless the file now names
+    // the account GP there. That change of the file wins: its claim lets the sync demote the
+    // structure's GP (app/sync gp-claims), and the structure would be left without one.
     if (b !== undefined && b !== ABSENT && a?.status !== 'VALIDEE') {
-      plan.keptLocal.push(path);
-      continue;
+      if (w.role !== 'GESTIONNAIRE_PRINCIPAL' || b.role === 'GESTIONNAIRE_PRINCIPAL') {
+        plan.keptLocal.push(path);
+        continue;
+      }
+      plan.overridden.push({ field: path, store: a?.status ?? null, file: w.role });
     }
     if (!a) {
       plan.add.push(w);

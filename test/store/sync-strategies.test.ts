@@ -73,6 +73,17 @@ const transferToJean = async (store: Store) =>
     newManager: 'jean.martin@mairie-pau.fr',
   }));
 
+/** Jean, a user of Pau, detaches himself in the tool. */
+const jeanLeaves = async (store: Store) =>
+  void (await detach(store, 'jean.martin@mairie-pau.fr', {
+    structure: `SIRET:${PAU}`,
+    services: [],
+    newManager: null,
+  }));
+
+/** Jean's two rows at Pau (lines 4–5) with another role. */
+const jeanAs = (role: string) => ({ 4: cell(LINES[3]!, 9, role), 5: cell(LINES[4]!, 9, role) });
+
 const SCENARIOS: Record<string, Step[]> = {
   'a first run, the same file again, then changes, then delta mode': [
     { file: lines(CLEAN), strategy: 'streamed' },
@@ -299,6 +310,36 @@ const SCENARIOS: Record<string, Step[]> = {
       strategy: 'staged',
     },
   ],
+  'a GP transfer in the tool, then an export that demotes the transferee and still names the former GP: the transferee stays GP':
+    [
+      { file: lines(CLEAN), strategy: 'streamed' },
+      { file: lines(CLEAN), strategy: 'streamed', before: transferToJean },
+      { file: lines(CLEAN, jeanAs('GESTIONNAIRE_SECONDAIRE')), strategy: 'streamed' },
+      { file: lines(CLEAN, jeanAs('GESTIONNAIRE_SECONDAIRE')), strategy: 'streamed' },
+    ],
+  'the same, the transferee listed before the former GP, in the same chunk of accounts': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: lines(CLEAN), strategy: 'streamed', before: transferToJean },
+    {
+      file: [
+        LINES[0]!,
+        ...lines([4, 5, 2, 3, ...CLEAN.slice(4)], jeanAs('GESTIONNAIRE_SECONDAIRE')).slice(1),
+      ],
+      strategy: 'streamed',
+    },
+  ],
+  'a user detached in the tool, then named GP by the export as the GP steps down: the file wins': [
+    { file: lines(CLEAN), strategy: 'streamed' },
+    { file: lines(CLEAN), strategy: 'streamed', before: jeanLeaves },
+    {
+      file: lines(CLEAN, {
+        2: cell(LINES[1]!, 9, 'UTILISATEUR'),
+        4: cell(cell(LINES[3]!, 8, ''), 9, 'GESTIONNAIRE_PRINCIPAL'),
+        5: null,
+      }),
+      strategy: 'streamed',
+    },
+  ],
   'a correspondent’s correction kept, then overridden by a real change of the export': [
     { file: lines(CLEAN), strategy: 'streamed' },
     {
@@ -375,12 +416,15 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
       const text = [...step.file, ''].join('\r\n');
       fs.writeFileSync(file, unquoted ? text.replace(/"/g, '') : text);
       if (step.before) for (const s of stores) await step.before(s);
+      const governed = await governedStructures(auto);
       const a = await run(auto, file, step.over ?? {}, 'auto');
       const b = await run(staged, file, step.over ?? {}, 'staged');
       expect(a.strategy, `step ${i}`).toBe(step.strategy);
       expect(b.strategy).toBe('staged');
       expect({ ...a, strategy: null }, `step ${i}`).toEqual({ ...b, strategy: null });
       expect(await state(auto), `step ${i}`).toEqual(await state(staged));
+      // SPEC 8.1: a structure never loses its GP through the sync
+      expect(await governedStructures(auto), `step ${i}`).toEqual(expect.arrayContaining(governed));
     }
   });
 
@@ -618,6 +662,18 @@ describe.each(DIALECTS)('sync madrhas: the streamed and the staged paths agree (
   });
 });
 
+/** The structures that have a validated GP. */
+async function governedStructures(store: Store): Promise<string[]> {
+  const rows = await store.db
+    .selectFrom('attachment')
+    .innerJoin('structure', 'structure.id', 'attachment.structureId')
+    .select('structure.identifier')
+    .where('attachment.status', '=', 'VALIDEE')
+    .where('attachment.role', '=', 'GESTIONNAIRE_PRINCIPAL')
+    .execute();
+  return rows.map((r) => r.identifier);
+}
+
 /** What the sync writes, in an order both paths share (ids and write order aside). */
 async function state(store: Store) {
   const db = store.db;
@@ -690,12 +746,13 @@ async function state(store: Store) {
         ? { ...e, changes: { ...e.changes, runChanges: { count: e.changes.runChanges.count } } }
         : e,
     )
-    // a transfer names the attachments by id, which each path gave in its own order
+    // a transfer or a detach names the attachments by id, which each path gave in its own order
     .map((e) =>
       e.action === 'attachment.transfer'
         ? { ...e, changes: { ...e.changes, attachments: null } }
         : e,
     )
+    .map((e) => (e.target.startsWith('attachment:') ? { ...e, target: 'attachment:#' } : e))
     .sort((x, y) =>
       `${x.action} ${x.target} ${JSON.stringify(x.changes)}`.localeCompare(
         `${y.action} ${y.target} ${JSON.stringify(y.changes)}`,

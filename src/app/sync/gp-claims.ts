@@ -13,9 +13,9 @@ export class GpClaims {
   // array, where a map took 3.7 MB (three of them: 8 MB of a million-row load's peak)
   /** structure id → the login claiming its GP in the file. */
   private readonly claims: (string | undefined)[];
-  /** … of which the rows no rule across rows rejects (the staged path's stagedClaims). */
+  /** … of which the rows no rule across rows rejects. */
   private readonly validClaims: (string | undefined)[];
-  /** … and of those, the rows that say GP where the account's base did not (the others claim nothing new). */
+  /** … and of those, the rows that say GP where the account's base did not (the others claim nothing new: the staged path's stagedClaims). */
   private readonly newClaims: (string | undefined)[];
   /** Structures whose store GP the merge kept (its row keeps its former role) before any new claim was known. */
   private readonly keptGp = new Set<number>();
@@ -57,12 +57,17 @@ export class GpClaims {
   }
 
   /**
-   * A store GP the file demotes: allowed when another account already claimed the structure;
-   * a claim further down is not known yet, so the staged path decides.
+   * A store GP the file demotes: allowed when another account already claimed the structure and
+   * becomes its GP. A row that says GP where its account's base already did claims nothing: the
+   * merge keeps that account's own role (a GP transfer made in the tool), so the store GP stays.
+   * A claim further down is not known yet, so the staged path decides.
    */
   demotable(structureId: number, login: string): boolean {
-    const claimant = this.validClaims[structureId];
+    const claimant = this.newClaims[structureId];
     if (claimant !== undefined && claimant !== login) return true;
+    // the structure's one claimant is known, and claims nothing new
+    const valid = this.validClaims[structureId];
+    if (valid !== undefined && valid !== login) return false;
     throw new StreamFallback('principal');
   }
 

@@ -360,12 +360,14 @@ export class Writer {
 
 /** The staged path: the stage's valid rows, a chunk of logins at a time, through the writer. */
 export async function applyStaged(uc: UseCase, writer: Writer, full: boolean): Promise<void> {
-  // the stage's valid GP rows: at most one claimant a structure (the rules across rows saw to it)
+  // the stage's valid GP rows that say GP where the account's base did not (markBaseGp): at most
+  // one claimant a structure (the rules across rows saw to it). The others claim nothing: the
+  // merge keeps their account's own role, so they neither demote the store's GP nor replace it.
   const claims = await stage.stagedClaims(uc.trx);
-  writer.demotable = (structureId, login) => (claims.get(structureId) ?? login) !== login;
-  // … of which the rows that say GP where the account's base did not (markBaseGp)
-  const newClaims = await stage.stagedClaims(uc.trx, true);
-  writer.claimed = (structureId, login) => (newClaims.get(structureId) ?? login) !== login;
+  const claimed = (structureId: number, login: string) =>
+    (claims.get(structureId) ?? login) !== login;
+  writer.demotable = claimed;
+  writer.claimed = claimed;
   let after = '';
   for (;;) {
     await breathe();
