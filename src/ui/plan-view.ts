@@ -78,9 +78,7 @@ export async function renderPlan(
       groups.set(key, g);
     }
     if (g.index < STRUCTURES && g.lines.length < PER_STRUCTURE)
-      g.lines.push(
-        fit(`  ${SIGN[e.kind] ?? '~'} ${e.login} : ${describe(out, e, key)}`, out.width),
-      );
+      g.lines.push(fit(`  ${SIGN[e.kind] ?? '~'} ${e.login} : ${describe(out, e, key)}`, out));
     else g.more++;
   }
   if (groups.size === 0) return [out.t('plan.nothing')];
@@ -92,7 +90,7 @@ export async function renderPlan(
         actor: head.actor,
         count: total,
       }),
-      out.width,
+      out,
     ),
   ];
   const shownRefs = [...groups].filter(([k, g]) => k !== '' && g.index < STRUCTURES);
@@ -100,23 +98,28 @@ export async function renderPlan(
   for (const [key, g] of groups) {
     if (g.index >= STRUCTURES) continue;
     const title = key === '' ? out.t('plan.noStructure') : [key, named.get(key)].join('  ').trim();
-    lines.push('', fit(title, out.width), ...g.lines);
-    if (g.more > 0) lines.push(fit('  ' + out.t('plan.more', { count: g.more }), out.width));
+    lines.push('', fit(title, out), ...g.lines);
+    if (g.more > 0) lines.push(fit('  ' + out.t('plan.more', { count: g.more }), out));
   }
   const hidden = groups.size - STRUCTURES;
-  if (hidden > 0) lines.push('', fit(out.t('plan.moreStructures', { count: hidden }), out.width));
+  if (hidden > 0) lines.push('', fit(out.t('plan.moreStructures', { count: hidden }), out));
   return lines;
 }
 
 /** The structure an entry is shown under: the first it touches ('' when none). */
 function structureOf(e: PlanViewEntry): string {
   const a = e.attachments;
-  // an account only kept: the structure of the first attachment value it keeps
+  // an account only kept: the structure it stays GP of, or of the first attachment value it keeps
   const kept = [...e.keptLocal, ...e.overridden.map((o) => o.field)]
     .map((path) => ATTACHMENT_VALUE.exec(path)?.[1])
     .find((ref) => ref !== undefined);
   return (
-    a.added[0]?.structureRef ?? a.changed[0]?.structureRef ?? a.ended[0]?.structureRef ?? kept ?? ''
+    a.added[0]?.structureRef ??
+    a.changed[0]?.structureRef ??
+    a.ended[0]?.structureRef ??
+    e.gpKept[0] ??
+    kept ??
+    ''
   );
 }
 
@@ -210,8 +213,10 @@ function shown(v: unknown, kind: LabelKind | null = null, lang: Output['lang'] =
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
-/** A line cut to the width, with `…` when it had to be. */
-function fit(line: string, width: number): string {
+/** A line cut to the output's width, with `…` when it had to be; whole with `--wide`. */
+function fit(line: string, out: Output): string {
+  if (out.wide) return line;
+  const width = out.width;
   const chars = [...line];
   return chars.length <= width ? line : chars.slice(0, Math.max(1, width - 1)).join('') + '…';
 }

@@ -20,12 +20,12 @@ const GP = 'GESTIONNAIRE_PRINCIPAL';
 
 const HEADER =
   'IDENTIFIANT_CONNEXION;CIVILITE;NOM;PRENOM;COURRIEL_CONTACT;TELEPHONE;TYPE_IDENTIFIANT_STRUCTURE;IDENTIFIANT_STRUCTURE;CODE_SERVICE;ROLE;DATE_DEBUT;DATE_FIN;STATUT_COMPTE';
-const EXPORT = (jeanName = 'MARTIN') =>
+const EXPORT = (jeanName = 'MARTIN', marcRole = 'UTILISATEUR') =>
   [
     HEADER,
     `${PAULINE};Mme;DUFOUR;Pauline;${PAULINE};05 59 27 85 80;SIRET;${PAU};;${GP};01/01/2024;;ACTIF`,
     `${JEAN};M.;${jeanName};Jean;${JEAN};;SIRET;${PAU};SERV-CULT;UTILISATEUR;01/02/2024;31/12/2026;ACTIF`,
-    `${MARC};M.;PETIT;Marc;${MARC};;SIRET;${PAU};;UTILISATEUR;01/01/2024;;ACTIF`,
+    `${MARC};M.;PETIT;Marc;${MARC};;SIRET;${PAU};;${marcRole};01/01/2024;;ACTIF`,
     `${ANNE};Mme;LE GALL;Anne-Marie;${ANNE};;SIRET;${MONT};;GESTIONNAIRE_SECONDAIRE;01/03/2024;;ACTIF`,
     '',
   ].join('\r\n');
@@ -154,6 +154,48 @@ describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
         keptLocal: 2,
         attachmentsChanged: 0,
       });
+    },
+    HEAVY.timeout,
+  );
+
+  it(
+    'an export that demotes the GP named in the tool while it still names the former one: the structure keeps its GP',
+    async () => {
+      expect((await cli.corr('sync', 'madrhas', write('export.csv', EXPORT()))).code).toBe(0);
+      const moved = await cli.as(PAULINE)(
+        'attachment',
+        'detach',
+        PAU,
+        '--new-manager',
+        MARC,
+        '--yes',
+      );
+      expect(moved.code, moved.stderr).toBe(0);
+
+      // the export now makes Marc a GS, and still says Pauline is GP: Pauline's role stays the
+      // store's (a user), so Marc's demotion would leave Pau without a GP
+      const file = write('export-gs.csv', EXPORT('MARTIN', 'GESTIONNAIRE_SECONDAIRE'));
+      const dry = await cli.corr('sync', 'madrhas', file, '--dry-run', '--wide');
+      expect(dry.code, dry.stderr).toBe(0);
+      const plan = dry.stdout.split('\n');
+      const under = plan.indexOf(`SIRET:${PAU}  COMMUNE DE PAU`);
+      expect(under, dry.stdout).toBeGreaterThan(0);
+      // shown under the structure it stays GP of, whole (--wide: nothing cut to 80 columns)
+      expect(plan.slice(under + 1, under + 4)).toContain(
+        `  = ${MARC} : reste gestionnaire principal de SIRET:${PAU}`,
+      );
+      expect(plan.some((l) => l.length > 80 && !l.endsWith('…'))).toBe(true);
+
+      const run = await cli.corr('sync', 'madrhas', file, '--json');
+      expect(run.code, run.stderr).toBe(0);
+      expect(json<Summary & { gpKept: number }>(run)).toMatchObject({ gpKept: 1, updated: 0 });
+      expect(run.stderr).toContain('1 gestionnaire principal conservé');
+      expect(await roleAtPau(MARC)).toBe(GP);
+      expect(await roleAtPau(PAULINE)).toBe('UTILISATEUR');
+      // the next run asks again, until the export or the store changes
+      const again = await cli.corr('sync', 'madrhas', file, '--json');
+      expect(json<Summary & { gpKept: number }>(again)).toMatchObject({ gpKept: 1, updated: 0 });
+      expect(await roleAtPau(MARC)).toBe(GP);
     },
     HEAVY.timeout,
   );
