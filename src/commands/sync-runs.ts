@@ -5,6 +5,7 @@ import type { REVERT_KIND, RevertConflict, RevertSummary } from '../app/sync/rev
 import { withStore } from '../app/session.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column, Output } from '../ui/output.js';
+import { changeValue } from '../ui/changes.js';
 import { confirm } from '../ui/prompts.js';
 import { IMPORT_SUMMARY_COLUMNS, SYNC_SUMMARY_COLUMNS } from './summary-columns.js';
 import { actorOf, askReasonIfMissing, examples, globalsOf, parse, positiveInt } from './context.js';
@@ -102,6 +103,7 @@ const shown = (v: unknown) => (v === null || v === undefined ? '∅' : String(v)
 /** A change as lines for people: fields before → after, attachments added, changed, ended. */
 function detailsOf(out: Output, c: ChangeView): string {
   const lines: string[] = [];
+  const value = (field: string, v: unknown) => changeValue(field, v, out.lang);
   const before = (c.before ?? {}) as Record<string, unknown>;
   const after = (c.after ?? {}) as Record<string, unknown>;
   const fieldsBefore = (before.fields ?? (c.target.startsWith('account:') ? {} : before)) as Record<
@@ -114,9 +116,14 @@ function detailsOf(out: Output, c: ChangeView): string {
   >;
   for (const [k, v] of Object.entries(fieldsAfter))
     if (shown(fieldsBefore[k]) !== shown(v))
-      lines.push(`${out.fieldNames([k])} : ${shown(fieldsBefore[k])} → ${shown(v)}`);
+      lines.push(
+        // a value the account did not have before (a creation): the value alone, as audit list
+        k in fieldsBefore
+          ? `${out.fieldNames([k])} : ${value(k, fieldsBefore[k])} → ${value(k, v)}`
+          : `${out.fieldNames([k])} : ${value(k, v)}`,
+      );
   for (const a of (after.added ?? []) as { structure: string; role: string }[])
-    lines.push(out.t('run.detail.added', { structure: a.structure, role: a.role }));
+    lines.push(out.t('run.detail.added', { structure: a.structure, role: value('role', a.role) }));
   const was = ((before.changed ?? []) as Record<string, unknown>[]).reduce(
     (m, b) => m.set(b.id as number, b),
     new Map<number, Record<string, unknown>>(),
@@ -129,7 +136,7 @@ function detailsOf(out: Output, c: ChangeView): string {
   }[]) {
     const b = was.get(a.id) ?? {};
     const parts = Object.entries(a.set).map(
-      ([k, v]) => `${out.fieldNames([k])} ${shown(b[k])} → ${shown(v)}`,
+      ([k, v]) => `${out.fieldNames([k])} ${value(k, b[k])} → ${value(k, v)}`,
     );
     if (a.services !== null)
       parts.push(

@@ -1,0 +1,54 @@
+import { visible } from '../domain/text.js';
+import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
+import { label, labelledCodes, type LabelKind } from '../i18n/labels.js';
+
+/**
+ * `Nom : (vide) → LEFÈVRE`, a line each, for people: fields by their label, values as stored
+ * (made visible: a line feed in a value cannot pass for the next change); JSON keeps the object.
+ */
+export function formatChanges(changes: unknown, lang: Lang): string {
+  if (changes === null || typeof changes !== 'object')
+    return changes === null ? '' : visible(String(changes));
+  const sep = lang === 'fr' ? ' : ' : ': ';
+  return Object.entries(changes as Record<string, unknown>)
+    .map(([field, v]) => {
+      const name = fieldLabel(field, lang);
+      if (v !== null && typeof v === 'object' && 'after' in v) {
+        const { before, after } = v as { before: unknown; after: unknown };
+        return `${name}${sep}${changeValue(field, before, lang)} → ${changeValue(field, after, lang)}`;
+      }
+      return `${name}${sep}${changeValue(field, v, lang)}`;
+    })
+    .join('\n');
+}
+
+/** A field of the changes by its label, else by its column heading, else as it is. */
+function fieldLabel(field: string, lang: Lang): string {
+  if (labelledCodes('auditField').includes(field)) return label('auditField', field, lang);
+  return isMessageKey(`col.${field}`) ? t(lang, `col.${field}` as MessageKey) : field;
+}
+
+/** The enumerations a change's field holds, labelled like the tables' cells. */
+const VALUE_KINDS: Record<string, LabelKind[]> = {
+  status: ['accountStatus', 'status'],
+  role: ['role'],
+  profile: ['profile'],
+  space: ['space'],
+  mode: ['mode'],
+  kind: ['accountKind'],
+  language: ['language'],
+  type: ['fileType'],
+  source: ['source'],
+};
+
+/** A value of a change, for people: empty said in words, codes by their labels. */
+export function changeValue(field: string, v: unknown, lang: Lang): string {
+  if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
+    return t(lang, 'output.emptyValue');
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object'))
+    return v.map((x) => changeValue(field, x, lang)).join(', ');
+  if (typeof v === 'object') return visible(JSON.stringify(v));
+  const text = String(v);
+  const kind = (VALUE_KINDS[field] ?? []).find((k) => labelledCodes(k).includes(text));
+  return kind ? label(kind, text, lang) : visible(text);
+}
