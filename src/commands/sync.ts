@@ -78,7 +78,8 @@ export function syncCommand(lang: Lang): Command {
       const dryRun = o.dryRun || o.plan !== undefined;
       // SPEC 8.1: --check says whether a dry run found changes; on a real run it means nothing
       if (o.check && !dryRun) throw new UsageError('sync.checkNeedsDryRun');
-      const { syncMadrhas, OverLimitError } = await import('../app/sync/madrhas.js');
+      const { syncMadrhas, OverLimitError, overLimitPlanned } =
+        await import('../app/sync/madrhas.js');
       const { planWriter } = await import('../app/sync/plan.js');
       const input = userPath(g, o.FILE);
       const plan = dryRun
@@ -117,8 +118,8 @@ export function syncCommand(lang: Lang): Command {
             const count = await showPlan(g, actor, plan.out.path, err.summary);
             plan.out.remove();
             if (o.plan !== undefined) {
-              g.out.info('sync.planWritten', { file: o.plan, count });
-              g.out.info('sync.planOverLimit');
+              g.out.info('sync.planWrittenOverLimit', { file: o.plan, count });
+              throw overLimitPlanned(err);
             }
           } else
             await g.out.record(

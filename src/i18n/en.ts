@@ -579,6 +579,8 @@ export const en: Record<keyof typeof fr, string> = {
   'sync.strictRejected': '{count, plural, one {# row rejected} other {# rows rejected}}',
   'sync.tooManyDeactivations':
     'Run refused: it would deactivate {count} of {total, plural, one {# account} other {# accounts}} (limit {limit}, --max-deactivations {max}): {logins}{more, plural, =0 {} one { and # more} other { and # more}}. Nothing was changed; check that the export is complete. If these departures are meant, save the plan (--plan) and have it applied by another correspondent whose scope covers yours (sync apply, with --reason).',
+  'sync.tooManyDeactivationsPlanned':
+    'Run refused: it would deactivate {count} of {total, plural, one {# account} other {# accounts}} (limit {limit}, --max-deactivations {max}): {logins}{more, plural, =0 {} one { and # more} other { and # more}}. Nothing was changed; the saved plan waits for a second correspondent.',
   'sync.maxDeactivationsFormat': '"{value}": a number (50) or a percentage (10%) expected',
   'sync.done':
     '{dryRun, select, yes {Dry run of the sync of {file} done} other {Sync of {file} done}}: {accounts, plural, one {# account} other {# accounts}}, {rows, plural, one {# row} other {# rows}}.',
@@ -643,8 +645,8 @@ export const en: Record<keyof typeof fr, string> = {
   'sync.upToDate': 'The store already matches the file: nothing to apply.',
   'sync.planWritten':
     'Plan written to {file} ({count, plural, one {# account} other {# accounts}}): review it, then apply it with "sync apply {file}".',
-  'sync.planOverLimit':
-    'This plan exceeds --max-deactivations: only another correspondent whose scope covers yours may apply it, with --reason.',
+  'sync.planWrittenOverLimit':
+    'Plan written to {file} ({count, plural, one {# account} other {# accounts}}): review it. It exceeds --max-deactivations: only another correspondent whose scope covers yours may apply it, with "sync apply {file}" and --reason.',
   'sync.planApplied':
     'Plan by {planner} applied: {accounts, plural, one {# account} other {# accounts}}, {rows, plural, one {# row} other {# rows}}.',
   'plan.header':

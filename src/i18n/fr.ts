@@ -603,6 +603,8 @@ export const fr = {
   'sync.strictRejected': '{count, plural, one {# ligne rejetée} other {# lignes rejetées}}',
   'sync.tooManyDeactivations':
     'Passage refusé : il désactiverait {count, plural, one {# compte} other {# comptes}} sur {total} (limite {limit}, --max-deactivations {max}) : {logins}{more, plural, =0 {} one { et # autre} other { et # autres}}. Rien n’a été modifié ; vérifiez que l’export est complet. Si ces départs sont voulus, enregistrez le plan (--plan) et faites-le appliquer par un autre correspondant dont le périmètre couvre le vôtre (sync apply, avec --reason).',
+  'sync.tooManyDeactivationsPlanned':
+    'Passage refusé : il désactiverait {count, plural, one {# compte} other {# comptes}} sur {total} (limite {limit}, --max-deactivations {max}) : {logins}{more, plural, =0 {} one { et # autre} other { et # autres}}. Rien n’a été modifié ; le plan enregistré attend un second correspondant.',
   'sync.maxDeactivationsFormat': '« {value} » : un nombre (50) ou un pourcentage (10%) attendu',
   'sync.done':
     '{dryRun, select, yes {Simulation de la synchronisation de {file} terminée} other {Synchronisation de {file} terminée}} : {accounts, plural, one {# compte} other {# comptes}}, {rows, plural, one {# ligne} other {# lignes}}.',
@@ -671,8 +673,8 @@ export const fr = {
   'sync.upToDate': 'La base est déjà conforme au fichier : rien à appliquer.',
   'sync.planWritten':
     'Plan écrit dans {file} ({count, plural, one {# compte} other {# comptes}}) : relisez-le, puis appliquez-le avec « sync apply {file} ».',
-  'sync.planOverLimit':
-    'Ce plan dépasse --max-deactivations : seul un autre correspondant dont le périmètre couvre le vôtre peut l’appliquer, avec --reason.',
+  'sync.planWrittenOverLimit':
+    'Plan écrit dans {file} ({count, plural, one {# compte} other {# comptes}}) : relisez-le. Il dépasse --max-deactivations : seul un autre correspondant dont le périmètre couvre le vôtre peut l’appliquer, avec « sync apply {file} » et --reason.',
   'sync.planApplied':
     'Plan de {planner} appliqué : {accounts, plural, one {# compte} other {# comptes}}, {rows, plural, one {# ligne} other {# lignes}}.',
   'plan.header':

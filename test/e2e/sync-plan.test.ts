@@ -251,6 +251,10 @@ describe.each(DIALECTS)('sync plans, four eyes, --check, credentials (%s)', HEAV
     );
     expect(planned.code).toBe(6);
     expect(planned.stderr).toContain('seul un autre correspondant');
+    // said once, and without telling the planner to save the plan it just saved
+    expect(planned.stderr).toContain('le plan enregistré attend un second correspondant');
+    expect(planned.stderr).not.toContain('enregistrez le plan');
+    expect(planned.stderr).not.toMatch(/appliquez-le avec/);
     const plan = json<Plan>(planned); // --json: the plan object
     // Sophie, INACTIF already, loses her attachment only
     expect(plan.overLimit).toEqual({ count: 2, limit: 1, total: 3, accounts: [ANNE_MARIE, JEAN] });

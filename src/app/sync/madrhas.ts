@@ -130,15 +130,23 @@ export class OverLimitError extends ConflictError {
     readonly summary: SyncSummary,
     /** The logins the run would deactivate, in login order. */
     readonly accounts: string[],
-    params: { count: number; total: number; limit: number; max: string },
+    readonly limits: { count: number; total: number; limit: number; max: string },
+    /** `sync.tooManyDeactivationsPlanned` once its plan is written (`overLimitPlanned`). */
+    key:
+      | 'sync.tooManyDeactivations'
+      | 'sync.tooManyDeactivationsPlanned' = 'sync.tooManyDeactivations',
   ) {
-    super('sync.tooManyDeactivations', {
-      ...params,
+    super(key, {
+      ...limits,
       logins: accounts.slice(0, NAMED).join(', '),
       more: Math.max(0, accounts.length - NAMED),
     });
   }
 }
+
+/** The same refusal, said once its plan was written (--plan): what the plan now waits for. */
+export const overLimitPlanned = (e: OverLimitError) =>
+  new OverLimitError(e.summary, e.accounts, e.limits, 'sync.tooManyDeactivationsPlanned');
 
 /** How many logins a refusal over the limit names in its message (JSON: all of them). */
 const NAMED = 5;
