@@ -42,7 +42,7 @@ function countsText(kind: string, counts: Record<string, number>, lang: Lang): s
 }
 
 const RUN_COLUMNS: Column<RunView>[] = [
-  { key: 'id', label: 'col.run', priority: 1 },
+  { key: 'id', label: 'col.id', priority: 1 },
   { key: 'kind', label: 'col.kind', as: 'auditAction', priority: 1 },
   { key: 'actor', label: 'col.actor' },
   { key: 'file', label: 'col.file' },
@@ -53,6 +53,8 @@ const RUN_COLUMNS: Column<RunView>[] = [
     key: 'counts',
     label: 'col.counts',
     show: (v, run, lang) => countsText(run.kind, v as Record<string, number>, lang),
+    // a long line of counts, unreadable cut short: sync show RUN gives it whole
+    priority: 3,
   },
   { key: 'plan', label: 'col.plan', as: 'hash', priority: 3 },
   { key: 'revertedBy', label: 'col.revertedBy' },

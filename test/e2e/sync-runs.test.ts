@@ -87,7 +87,7 @@ describe.each(DIALECTS)('sync runs, show, revert (%s)', HEAVY, (dialect) => {
     });
     const table = await cli.corr('--wide', 'sync', 'runs');
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/^Exécution +Type +Auteur/m);
+    expect(table.stdout).toMatch(/^N° +Type +Auteur/m);
     expect(table.stdout).toContain('export.csv');
     // each run's counts in the words of its own command's summary, not the JSON keys
     expect(table.stdout).toContain('Créés 2, Rattachements ajoutés 2');
