@@ -67,6 +67,18 @@ describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
     expect(r.code, r.stderr).toBe(0);
     return json<Shown>(r);
   };
+  /** In the tool: Pauline hands Pau over to Marc (attachment detach --new-manager). */
+  const handOverToMarc = async () => {
+    const moved = await cli.as(PAULINE)(
+      'attachment',
+      'detach',
+      PAU,
+      '--new-manager',
+      MARC,
+      '--yes',
+    );
+    expect(moved.code, moved.stderr).toBe(0);
+  };
   const roleAtPau = async (login: string) =>
     (await show(login)).attachments.find((a) => a.structure.endsWith(PAU) && a.status === 'VALIDEE')
       ?.role;
@@ -80,15 +92,7 @@ describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
       expect(json<Summary>(first)).toMatchObject({ created: 4, rejected: 0 });
 
       // in the tool: Pauline hands Pau over to Marc, the correspondent corrects Jean's name
-      const moved = await cli.as(PAULINE)(
-        'attachment',
-        'detach',
-        PAU,
-        '--new-manager',
-        MARC,
-        '--yes',
-      );
-      expect(moved.code, moved.stderr).toBe(0);
+      await handOverToMarc();
       const edited = await cli.corr('account', 'edit', JEAN, '--nom', 'MARTINEZ');
       expect(edited.code, edited.stderr).toBe(0);
       const mails = await count(fresh.location, 'notification');
@@ -162,15 +166,7 @@ describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
     'an export that demotes the GP named in the tool while it still names the former one: the structure keeps its GP',
     async () => {
       expect((await cli.corr('sync', 'madrhas', write('export.csv', EXPORT()))).code).toBe(0);
-      const moved = await cli.as(PAULINE)(
-        'attachment',
-        'detach',
-        PAU,
-        '--new-manager',
-        MARC,
-        '--yes',
-      );
-      expect(moved.code, moved.stderr).toBe(0);
+      await handOverToMarc();
 
       // the export now makes Marc a GS, and still says Pauline is GP: Pauline's role stays the
       // store's (a user), so Marc's demotion would leave Pau without a GP
