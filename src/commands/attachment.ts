@@ -155,10 +155,10 @@ export function attachmentCommand(lang: Lang): Command {
         opts,
       );
       const { listAttachments } = await import('../app/attachments.js');
-      // without --account, the actor's own attachments: its login on every row
+      // one account's attachments (the actor's own, or --account's): its login on every row
       await g.out.list(
         await withStore(g.store, (s) => listAttachments(s, actor, input)),
-        input.account === undefined ? sameOnEveryRow(LIST_COLUMNS, 'account') : LIST_COLUMNS,
+        sameOnEveryRow(LIST_COLUMNS, 'account'),
       );
     });
 

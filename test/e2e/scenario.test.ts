@@ -139,6 +139,10 @@ describe.each(DIALECTS)('the seed scenario: Pauline DUFOUR (%s)', HEAVY, (dialec
       expect((await pauline('--wide', list, 'list')).stdout, list).toContain(PAULINE);
     }
     expect((await pauline('subscription', 'list')).stdout).toContain(`SIRET:${PAU}`);
+    // as is one account's list asked for by the correspondent
+    const hers = await corr('attachment', 'list', '--account', PAULINE);
+    expect(hers.stdout).not.toContain(PAULINE);
+    expect(hers.stdout).toContain('COMMUNE DE PAU');
     const defaultsAt = (id: string) =>
       spaces
         .filter((s) => s.default && String(s.structure).includes(id))
