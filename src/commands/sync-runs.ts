@@ -5,7 +5,8 @@ import type { REVERT_KIND, RevertConflict, RevertSummary } from '../app/sync/rev
 import { withStore } from '../app/session.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import type { Column, Output } from '../ui/output.js';
-import { changeValue } from '../ui/changes.js';
+import { changeValue, valueField, valueLabel } from '../ui/changes.js';
+import { wrap } from '../ui/table.js';
 import { confirm } from '../ui/prompts.js';
 import { IMPORT_SUMMARY_COLUMNS, SYNC_SUMMARY_COLUMNS } from './summary-columns.js';
 import { actorOf, askReasonIfMissing, examples, globalsOf, parse, positiveInt } from './context.js';
@@ -70,18 +71,6 @@ const CHANGE_COLUMNS: Column<ChangeRow>[] = [
   { key: 'target', label: 'col.target', priority: 1 },
   { key: 'kind', label: 'col.kind', as: 'change', priority: 1 },
   { key: 'details', label: 'col.changes', lines: true },
-];
-
-interface ConflictRow {
-  target: string;
-  field: string;
-  text: string;
-}
-
-const CONFLICT_COLUMNS: Column<ConflictRow>[] = [
-  { key: 'target', label: 'col.target', priority: 1 },
-  { key: 'field', label: 'col.key' },
-  { key: 'text', label: 'col.message' },
 ];
 
 const REVERT_COLUMNS: Column<RevertSummary>[] = [
@@ -156,15 +145,26 @@ function detailsOf(out: Output, c: ChangeView): string {
   return lines.join('\n');
 }
 
-function conflictRow(out: Output, c: RevertConflict): ConflictRow {
-  return {
-    target: c.target,
-    field: c.field,
-    text: out.t(`run.conflict.${c.reason}` as MessageKey, {
-      run: shown(typeof c.run === 'object' && c.run !== null ? JSON.stringify(c.run) : c.run),
-      now: shown(typeof c.now === 'object' && c.now !== null ? JSON.stringify(c.now) : c.now),
-    }),
-  };
+/**
+ * The conflicts for people, under their targets: each value named, its codes in words, whole
+ * (a message cut to a table's column says nothing). JSON keeps them as stored.
+ */
+function conflictLines(out: Output, conflicts: readonly RevertConflict[]): string[] {
+  const lines: string[] = [];
+  let target = '';
+  for (const c of conflicts) {
+    if (c.target !== target) lines.push((target = c.target));
+    const value = (v: unknown) => changeValue(valueField(c.field), v, out.lang);
+    const text = out.t(`run.conflict.${c.reason}` as MessageKey, {
+      run: value(c.run),
+      now: value(c.now),
+    });
+    const line = `${valueLabel(c.field, out.lang)}${out.lang === 'fr' ? ' : ' : ': '}${text}`;
+    // wrapped under its target, its continuation indented further (whole with --wide)
+    const parts = out.wide ? [line] : wrap(line, Math.max(20, out.width - 4));
+    lines.push(...parts.map((p, i) => (i === 0 ? '  ' : '    ') + p));
+  }
+  return lines;
 }
 
 const runArg = z.object({ RUN: positiveInt });
@@ -259,10 +259,7 @@ export function addRunCommands(sync: Command, lang: Lang): void {
       else {
         await g.out.record(summary, REVERT_COLUMNS);
         if (summary.conflicts.length > 0 && g.format === 'table')
-          await g.out.list(
-            summary.conflicts.map((c) => conflictRow(g.out, c)),
-            CONFLICT_COLUMNS,
-          );
+          g.io.stdout.write(['', ...conflictLines(g.out, summary.conflicts), ''].join('\n'));
       }
       if (summary.conflicts.length > 0)
         g.out.warn('run.conflicts', { count: summary.conflicts.length });

@@ -619,7 +619,7 @@ export const en: Record<keyof typeof fr, string> = {
   'run.revertDryRun': 'Dry run: nothing was saved.',
   'run.conflicts':
     '{count, plural, one {# value changed since the run: it is kept, not restored} other {# values changed since the run: they are kept, not restored}}.',
-  'run.conflict.changed': 'changed since: “{now}” kept (the run had set “{run}”)',
+  'run.conflict.changed': '“{now}” since, kept (the run had set “{run}”)',
   'run.conflict.usedSince': 'used since the run: kept',
   'run.conflict.lastGp': 'kept: its structure would have no principal manager left',
   'run.conflict.gpTaken': 'not restored: the structure has another principal manager since',

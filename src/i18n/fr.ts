@@ -646,7 +646,7 @@ export const fr = {
   'run.revertDryRun': 'Simulation : rien n’a été enregistré.',
   'run.conflicts':
     '{count, plural, one {# valeur a changé depuis l’exécution : elle est conservée, non rétablie} other {# valeurs ont changé depuis l’exécution : elles sont conservées, non rétablies}}.',
-  'run.conflict.changed': 'modifié depuis : « {now} » conservé (l’exécution avait mis « {run} »)',
+  'run.conflict.changed': '« {now} » depuis, conservé (l’exécution avait mis « {run} »)',
   'run.conflict.usedSince': 'utilisé depuis l’exécution : conservé',
   'run.conflict.lastGp': 'conservé : sa structure n’aurait plus de gestionnaire principal',
   'run.conflict.gpTaken': 'non rétabli : la structure a un autre gestionnaire principal depuis',

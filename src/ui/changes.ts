@@ -52,3 +52,20 @@ export function changeValue(field: string, v: unknown, lang: Lang): string {
   const kind = (VALUE_KINDS[field] ?? []).find((k) => labelledCodes(k).includes(text));
   return kind ? label(kind, text, lang) : visible(text);
 }
+
+/** A merged value (domain/account-plan.ts planAccount): an attachment's, `attachment:REF[.property]`. */
+export const ATTACHMENT_VALUE = /^attachment:(.+?)(?:\.(\w+))?$/;
+
+/**
+ * A merged value's name: a personal field, an attachment (`Structure REF`) or one of its
+ * properties (`Rôle (REF)`). `group`: the structure that goes without saying (a plan's heading).
+ */
+export function valueLabel(path: string, lang: Lang, group = ''): string {
+  const m = ATTACHMENT_VALUE.exec(path);
+  if (!m) return fieldLabel(path, lang);
+  const name = fieldLabel(m[2] ?? 'structure', lang);
+  return m[1] === group ? name : `${name} (${m[1]})`;
+}
+
+/** The field whose words a merged value's value takes: `status` for `attachment:REF.status`. */
+export const valueField = (path: string): string => ATTACHMENT_VALUE.exec(path)?.[2] ?? path;

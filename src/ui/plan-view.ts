@@ -1,4 +1,5 @@
 import { label, type LabelKind } from '../i18n/labels.js';
+import { ATTACHMENT_VALUE, valueLabel } from './changes.js';
 import type { Output } from './output.js';
 
 /**
@@ -194,18 +195,6 @@ const kindOf = (field: string): LabelKind | null =>
   field === 'role' ? 'role' : field === 'status' ? 'status' : null;
 
 const fieldLabel = (field: string, lang: Output['lang']) => label('auditField', field, lang);
-
-/** A merged value (domain/account-plan.ts planAccount): an attachment's, `attachment:REF[.property]`. */
-const ATTACHMENT_VALUE = /^attachment:(.+?)(?:\.(\w+))?$/;
-
-/** A merged value's name: a personal field, an attachment (`Structure REF`) or one of its properties (`Rôle (REF)`). */
-function valueLabel(path: string, lang: Output['lang'], group: string): string {
-  const m = ATTACHMENT_VALUE.exec(path);
-  if (!m) return fieldLabel(path, lang);
-  const name = fieldLabel(m[2] ?? 'structure', lang);
-  // the structure the account is shown under goes without saying
-  return m[1] === group ? name : `${name} (${m[1]})`;
-}
 
 function shown(v: unknown, kind: LabelKind | null = null, lang: Output['lang'] = 'fr'): string {
   if (v === null || v === undefined || v === '') return '∅';

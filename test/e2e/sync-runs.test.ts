@@ -154,6 +154,27 @@ describe.each(DIALECTS)('sync runs, show, revert (%s)', HEAVY, (dialect) => {
     expect(again.stderr).toContain('déjà été annulée');
   });
 
+  it('sync revert lists its conflicts under their targets, in words, within 80 columns', async () => {
+    // a second run deactivates Alice (absent from the file), who is then deleted in the tool
+    const file = path.join(fresh.dir, 'export-bob.csv');
+    fs.writeFileSync(file, [HEADER, row(BOB, 'BOB')].map((l) => `${l}\r\n`).join(''));
+    const second = await cli.corr('sync', 'madrhas', file, '--max-deactivations', '100%');
+    expect(second.code, second.stderr).toBe(0);
+    const secondId = json<Run[]>(await cli.corr('--json', 'sync', 'runs'))[0]!.id;
+    expect((await cli.corr('account', 'delete', ALICE, '--yes')).code).toBe(0);
+
+    const dry = await cli.corr('sync', 'revert', String(secondId), '--dry-run');
+    expect(dry.code, dry.stderr).toBe(0);
+    const lines = dry.stdout.split('\n');
+    const at = lines.indexOf(`account:${ALICE}`);
+    expect(at, dry.stdout).toBeGreaterThan(0);
+    expect(lines.slice(at + 1).join('\n')).toMatch(
+      /^ {2}Statut : « Supprimé » depuis, conservé \(l’exécution avait mis « Inactif »\)$/m,
+    );
+    expect(lines.filter((l) => [...l].length > 80)).toEqual([]);
+    expect(dry.stderr).toContain('ont changé depuis l’exécution');
+  });
+
   it('on a terminal, sync revert asks first; no keeps everything', async () => {
     const asked: string[] = [];
     const { io, result } = testIo({
