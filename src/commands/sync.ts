@@ -161,10 +161,12 @@ export function syncCommand(lang: Lang): Command {
     .description(t('cmd.sync.apply'))
     .argument('<plan>', t('arg.planFile'))
     .option('--file <file>', t('opt.planExport'))
+    .option('--dry-run', t('opt.planDryRun'))
     .addHelpText(
       'after',
       examples(
         lang,
+        'chorus-admin --as corr@dgfip.fr sync apply plan-64.json --dry-run',
         'chorus-admin --as corr@dgfip.fr sync apply plan-64.json',
         'chorus-admin --as corr@dgfip.fr --reason "export relu" sync apply plan-64.json --file export-64.csv',
       ),
@@ -172,10 +174,14 @@ export function syncCommand(lang: Lang): Command {
     .action(async (planFile: string, opts: Record<string, unknown>, cmd: Command) => {
       const g = globalsOf(cmd);
       const actor = actorOf(g);
-      const o = parse(z.object({ PLAN: z.string().min(1), file: z.string().min(1).optional() }), {
-        ...opts,
-        PLAN: planFile,
-      });
+      const o = parse(
+        z.object({
+          PLAN: z.string().min(1),
+          file: z.string().min(1).optional(),
+          dryRun: z.boolean().default(false),
+        }),
+        { ...opts, PLAN: planFile },
+      );
       const { applyPlan } = await import('../app/sync/plan.js');
       const bar = progressBar(g.out, g.out.t('import.progress'));
       let applied: Awaited<ReturnType<typeof applyPlan>>;
@@ -186,12 +192,23 @@ export function syncCommand(lang: Lang): Command {
             file: o.file === undefined ? undefined : userPath(g, o.file),
             lang: g.lang,
             progress: (done, total) => bar.update(done, total),
+            dryRun: o.dryRun,
           }),
         );
       } finally {
         bar.stop();
       }
       const { summary } = applied;
+      if (o.dryRun) {
+        // what a reviewer reads: the plan for people (JSON: the plan itself), checked against now
+        await showPlan(g, actor, userPath(g, o.PLAN), summary);
+        g.out.info('sync.planWouldApply', {
+          planner: applied.plan.actor,
+          overLimit: applied.plan.overLimit === null ? 'no' : 'yes',
+        });
+        g.out.info('sync.dryRunDone');
+        return;
+      }
       if (summary.gpKept > 0) g.out.warn('sync.gpKept', { count: summary.gpKept });
       await reportBatch(g, summary, SYNC_SUMMARY_COLUMNS, 'sync.planApplied', {
         planner: applied.plan.actor,

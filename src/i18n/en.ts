@@ -638,6 +638,8 @@ export const en: Record<keyof typeof fr, string> = {
   'opt.check':
     'with --dry-run: exit 0 when the store already matches the file, 8 when applying it would change something',
   'opt.noCredentials': 'do not send the created accounts their credentials (a migration load)',
+  'opt.planDryRun':
+    'check that the plan would apply as it is, and show it, writing nothing (before a release)',
   'opt.planExport': 'the MADRHAS export, if it is no longer where the plan says',
   'sync.checkNeedsDryRun': '--check is used with --dry-run (or --plan) only.',
   'sync.changesPending':
@@ -647,6 +649,8 @@ export const en: Record<keyof typeof fr, string> = {
     'Plan written to {file} ({count, plural, one {# account} other {# accounts}}): review it, then apply it with "sync apply {file}".',
   'sync.planWrittenOverLimit':
     'Plan written to {file} ({count, plural, one {# account} other {# accounts}}): review it. It exceeds --max-deactivations: only another correspondent whose scope covers yours may apply it, with "sync apply {file}" and --reason.',
+  'sync.planWouldApply':
+    'The plan by {planner} would apply as it is: neither the store nor the export has changed since, and you may apply it{overLimit, select, yes { with --reason (it exceeds --max-deactivations)} other {}}.',
   'sync.planApplied':
     'Plan by {planner} applied: {accounts, plural, one {# account} other {# accounts}}, {rows, plural, one {# row} other {# rows}}.',
   'plan.header':

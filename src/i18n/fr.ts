@@ -666,6 +666,8 @@ export const fr = {
   'opt.check':
     'avec --dry-run : code 0 si la base est déjà conforme au fichier, 8 si l’appliquer changerait quelque chose',
   'opt.noCredentials': 'ne pas envoyer leurs identifiants aux comptes créés (reprise de données)',
+  'opt.planDryRun':
+    'vérifier que le plan s’appliquerait tel quel, et le montrer, sans rien écrire (avant une validation)',
   'opt.planExport': 'l’export MADRHAS, s’il n’est plus à l’emplacement noté dans le plan',
   'sync.checkNeedsDryRun': '--check ne s’emploie qu’avec --dry-run (ou --plan).',
   'sync.changesPending':
@@ -675,6 +677,8 @@ export const fr = {
     'Plan écrit dans {file} ({count, plural, one {# compte} other {# comptes}}) : relisez-le, puis appliquez-le avec « sync apply {file} ».',
   'sync.planWrittenOverLimit':
     'Plan écrit dans {file} ({count, plural, one {# compte} other {# comptes}}) : relisez-le. Il dépasse --max-deactivations : seul un autre correspondant dont le périmètre couvre le vôtre peut l’appliquer, avec « sync apply {file} » et --reason.',
+  'sync.planWouldApply':
+    'Le plan de {planner} s’appliquerait tel quel : la base n’a pas changé depuis, l’export non plus, et vous pouvez l’appliquer{overLimit, select, yes { avec --reason (il dépasse --max-deactivations)} other {}}.',
   'sync.planApplied':
     'Plan de {planner} appliqué : {accounts, plural, one {# compte} other {# comptes}}, {rows, plural, one {# ligne} other {# lignes}}.',
   'plan.header':

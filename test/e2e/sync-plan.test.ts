@@ -199,6 +199,10 @@ describe.each(DIALECTS)('sync plans, four eyes, --check, credentials (%s)', HEAV
     );
     expect(create.code, create.stderr).toBe(0);
     const accountsBefore = await count(fresh.location, 'account');
+    // a review finds it stale too
+    const review = await corr('sync', 'apply', out, '--dry-run');
+    expect(review.code).toBe(6);
+    expect(review.stderr).toContain('La base a changé depuis ce plan');
     const stale = await corr('sync', 'apply', out);
     expect(stale.code).toBe(6);
     expect(stale.stderr).toContain('La base a changé depuis ce plan');
@@ -291,7 +295,26 @@ describe.each(DIALECTS)('sync plans, four eyes, --check, credentials (%s)', HEAV
     };
     expect(await statuses()).toEqual(synced);
 
-    // refusals change nothing: the plan is still the store's, and the second correspondent releases it
+    // the second correspondent reviews it first: the plan for people, checked against the store
+    // now, nothing written (no reason needed yet); the planner's own check is refused as its apply
+    const review = await as(SECOND)('sync', 'apply', out, '--dry-run');
+    expect(review.code, review.stderr).toBe(0);
+    expect(review.stdout).toMatch(
+      new RegExp(
+        `^  - ${ANNE_MARIE.replace(/\./g, '\\.')} : désactivé \\(absent du fichier\\)`,
+        'm',
+      ),
+    );
+    expect(review.stderr).toContain('s’appliquerait tel quel');
+    expect(review.stderr).toContain('avec --reason');
+    expect(json<Plan>(await as(SECOND)('--json', 'sync', 'apply', out, '--dry-run'))).toEqual(
+      readPlan(out),
+    );
+    expect((await corr('sync', 'apply', out, '--dry-run')).code).toBe(4);
+    expect(await statuses()).toEqual(synced);
+
+    // refusals and reviews change nothing: the plan is still the store's, and the second
+    // correspondent releases it
     const released = await as(SECOND)('--reason', 'départ du SGC de Pau', 'sync', 'apply', out);
     expect(released.code, released.stderr).toBe(0);
     expect(await statuses()).toEqual({
@@ -306,7 +329,7 @@ describe.each(DIALECTS)('sync plans, four eyes, --check, credentials (%s)', HEAV
     expect((run as unknown as { reason: string }).reason).toBe('départ du SGC de Pau');
     expect(
       log.filter((e) => e.outcome === 'REFUSED' && e.action === 'sync.madrhas').map((e) => e.actor),
-    ).toEqual([NARROW, CORR]);
+    ).toEqual([CORR, NARROW, CORR]);
   });
 
   it('--check: 2 without --dry-run; 8 when the file would change the store, 0 when it would not', async () => {

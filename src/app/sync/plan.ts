@@ -481,6 +481,11 @@ export interface ApplyInput {
   progress?: (read: number, total: number) => void;
   /** More journals for the run (its before-images). */
   journal?: SyncJournal;
+  /**
+   * Check that the plan would apply, as it is, by this actor, now, and write nothing: what a
+   * second correspondent runs before a release (no --reason needed yet).
+   */
+  dryRun?: boolean;
 }
 
 export interface ApplyResult {
@@ -493,6 +498,7 @@ export interface ApplyResult {
  * then the sync run with the plan's options and scope, in one transaction that refuses a plan
  * already applied, a store that moved since (6), an actor the plan is not for (4) or a release
  * without its reason (2), and rolls back if the run differs from the plan in anything (6).
+ * `dryRun`: the same checks and run, rolled back whatever happens (a release's reason aside).
  */
 export async function applyPlan(
   store: Store,
@@ -521,7 +527,8 @@ export async function applyPlan(
       );
       if (!decision.allowed)
         throw new RefusedError('sync.madrhas', label, decision.reason, { login: uc.actor.login });
-      if (head.overLimit !== null && !store.reason) throw new UsageError('plan.reasonRequired');
+      if (head.overLimit !== null && !store.reason && !input.dryRun)
+        throw new UsageError('plan.reasonRequired');
       if (await plans.runOfPlan(uc.trx, planSha)) throw new ConflictError('plan.applied', {});
       const now = await plans.storeRevision(uc.trx);
       if (now.seq !== head.storeRevision.seq || now.hash !== head.storeRevision.hash)
@@ -538,7 +545,7 @@ export async function applyPlan(
     file,
     encoding: head.options.encoding,
     mode: head.options.mode,
-    dryRun: false,
+    dryRun: input.dryRun === true,
     strict: head.options.strict,
     maxDeactivations: head.options.maxDeactivations,
     noCredentials: head.options.noCredentials,
