@@ -654,7 +654,8 @@ export const en: Record<keyof typeof fr, string> = {
   'sync.planApplied':
     'Plan by {planner} applied: {accounts, plural, one {# account} other {# accounts}}, {rows, plural, one {# row} other {# rows}}.',
   'plan.header':
-    'Plan of {file}: {count, plural, one {# account changed} other {# accounts changed}} (mode {mode}, by {actor})',
+    'Plan of {file}: {count, plural, one {# account changed} other {# accounts changed}}',
+  'plan.headerBy': 'Mode {mode}, by {actor}',
   'plan.nothing': 'No change: the store already matches the file.',
   'plan.noStructure': 'No attachment changed',
   'plan.created': 'created',

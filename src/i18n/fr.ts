@@ -682,7 +682,8 @@ export const fr = {
   'sync.planApplied':
     'Plan de {planner} appliqué : {accounts, plural, one {# compte} other {# comptes}}, {rows, plural, one {# ligne} other {# lignes}}.',
   'plan.header':
-    'Plan de {file} : {count, plural, one {# compte modifié} other {# comptes modifiés}} (mode {mode}, par {actor})',
+    'Plan de {file} : {count, plural, one {# compte modifié} other {# comptes modifiés}}',
+  'plan.headerBy': 'Mode {mode}, par {actor}',
   'plan.nothing': 'Aucun changement : la base est déjà conforme au fichier.',
   'plan.noStructure': 'Sans rattachement modifié',
   'plan.created': 'créé',

@@ -83,16 +83,10 @@ export async function renderPlan(
     else g.more++;
   }
   if (groups.size === 0) return [out.t('plan.nothing')];
+  // the planner on a line of its own: a login is long, and a reviewer reads it
   const lines = [
-    fit(
-      out.t('plan.header', {
-        file: head.file.name,
-        mode: head.options.mode,
-        actor: head.actor,
-        count: total,
-      }),
-      out,
-    ),
+    fit(out.t('plan.header', { file: head.file.name, count: total }), out),
+    fit(out.t('plan.headerBy', { mode: head.options.mode, actor: head.actor }), out),
   ];
   const shownRefs = [...groups].filter(([k, g]) => k !== '' && g.index < STRUCTURES);
   const named = await names(shownRefs.map(([k]) => k));
