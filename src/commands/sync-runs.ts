@@ -4,6 +4,7 @@ import type { ChangeView, RunView } from '../app/sync/runs.js';
 import type { REVERT_KIND, RevertConflict, RevertSummary } from '../app/sync/revert.js';
 import { withStore } from '../app/session.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
+import { label } from '../i18n/labels.js';
 import type { Column, Output } from '../ui/output.js';
 import { changeValue, valueField, valueLabel } from '../ui/changes.js';
 import { wrap } from '../ui/table.js';
@@ -137,12 +138,38 @@ function detailsOf(out: Output, c: ChangeView): string {
   }
   for (const a of (after.ended ?? []) as { structure: string }[])
     lines.push(out.t('run.detail.ended', { structure: a.structure }));
+  // merged values by their names: `attachment:REF.role` reads Rôle (REF)
+  const named = (list: readonly string[]) => list.map((p) => valueLabel(p, out.lang)).join(', ');
   for (const k of ['kept', 'keptLocal', 'gpKept'] as const) {
     const list = after[k] as string[] | undefined;
     if (list && list.length > 0)
-      lines.push(out.t(`run.detail.${k}`, { fields: out.fieldNames(list) }));
+      lines.push(
+        out.t(`run.detail.${k}`, { fields: k === 'gpKept' ? list.join(', ') : named(list) }),
+      );
   }
+  const overridden = (after.overridden ?? []) as { field: string }[];
+  if (overridden.length > 0)
+    lines.push(out.t('run.detail.overridden', { fields: named(overridden.map((o) => o.field)) }));
   return lines.join('\n');
+}
+
+/**
+ * A run's changes for people: each target and what was done to it, then its changes beneath,
+ * wrapped rather than cut (a table's narrow column said nothing in 80 columns).
+ */
+function changeLines(out: Output, rows: readonly ChangeRow[]): string[] {
+  const lines: string[] = [];
+  for (const r of rows) {
+    lines.push(`${r.target} — ${label('change', r.kind, out.lang)}`);
+    for (const d of r.details.split('\n').filter((x) => x !== '')) lines.push(...indented(out, d));
+  }
+  return lines;
+}
+
+/** A line under its heading: indented, wrapped to the width, its continuation further in. */
+function indented(out: Output, line: string): string[] {
+  const parts = out.wide ? [line] : wrap(line, Math.max(20, out.width - 4));
+  return parts.map((p, i) => (i === 0 ? '  ' : '    ') + p);
 }
 
 /**
@@ -160,9 +187,7 @@ function conflictLines(out: Output, conflicts: readonly RevertConflict[]): strin
       now: value(c.now),
     });
     const line = `${valueLabel(c.field, out.lang)}${out.lang === 'fr' ? ' : ' : ': '}${text}`;
-    // wrapped under its target, its continuation indented further (whole with --wide)
-    const parts = out.wide ? [line] : wrap(line, Math.max(20, out.width - 4));
-    lines.push(...parts.map((p, i) => (i === 0 ? '  ' : '    ') + p));
+    lines.push(...indented(out, line));
   }
   return lines;
 }
@@ -216,8 +241,10 @@ export function addRunCommands(sync: Command, lang: Lang): void {
         kind: c.kind,
         details: detailsOf(g.out, c),
       }));
-      if (g.format === 'table') await g.out.record(detail.run, RUN_COLUMNS);
-      await g.out.list(rows, CHANGE_COLUMNS);
+      if (g.format === 'table') {
+        await g.out.record(detail.run, RUN_COLUMNS);
+        g.io.stdout.write(['', ...changeLines(g.out, rows), ''].join('\n'));
+      } else await g.out.list(rows, CHANGE_COLUMNS);
       if (detail.total > detail.changes.length)
         g.out.info('run.moreChanges', { count: detail.total - detail.changes.length });
     });

@@ -630,6 +630,7 @@ export const en: Record<keyof typeof fr, string> = {
   'run.detail.ended': '− attachment {structure} ended',
   'run.detail.kept': 'kept (completed by the holder): {fields}',
   'run.detail.keptLocal': 'kept (changed in the tool): {fields}',
+  'run.detail.overridden': 'replaced by the file (changed in the tool too): {fields}',
   'run.detail.gpKept': 'principal manager kept: {fields}',
   'cmd.sync.apply': 'Apply a saved plan (--plan) exactly, once, if the store has not changed since',
   'arg.planFile': 'JSON plan written by sync madrhas --plan',

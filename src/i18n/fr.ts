@@ -657,6 +657,7 @@ export const fr = {
   'run.detail.ended': '− rattachement {structure} clos',
   'run.detail.kept': 'conservés (complétés par le titulaire) : {fields}',
   'run.detail.keptLocal': 'conservés (modifiés dans l’outil) : {fields}',
+  'run.detail.overridden': 'remplacés par le fichier (modifiés dans l’outil aussi) : {fields}',
   'run.detail.gpKept': 'gestionnaire principal conservé : {fields}',
   'cmd.sync.apply':
     'Appliquer un plan enregistré (--plan) tel quel, une seule fois, si la base n’a pas changé depuis',

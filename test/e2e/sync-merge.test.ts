@@ -140,6 +140,12 @@ describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
       expect(third.stdout).toMatch(/^Local values kept +2$/m);
       expect((await show(JEAN)).lastName).toBe('MARTIN-LAFON');
       expect(await roleAtPau(MARC)).toBe(GP);
+      // sync show says it too, the value by its name
+      const runId = json<{ id: number }[]>(await cli.corr('--json', 'sync', 'runs'))[0]!.id;
+      const shown = await cli.corr('sync', 'show', String(runId));
+      expect(shown.stdout).toContain(
+        `account:${JEAN} — Mise à jour\n  Nom : MARTINEZ → MARTIN-LAFON\n  remplacés par le fichier (modifiés dans l’outil aussi) : Nom\n`,
+      );
       const listed = await cli.corr('audit', 'list', '--target', `account:${JEAN}`, '--json');
       expect(listed.code, listed.stderr).toBe(0);
       expect(json<{ action: string; changes: unknown }[]>(listed)[0]).toMatchObject({

@@ -114,7 +114,7 @@ describe.each(DIALECTS)('sync runs, show, revert (%s)', HEAVY, (dialect) => {
     ]);
     const table = await cli.corr('--wide', 'sync', 'show', String(runId));
     expect(table.stdout).toContain(`account:${ALICE}`);
-    expect(table.stdout).toMatch(new RegExp(`^account:${ALICE} +Création +`, 'm'));
+    expect(table.stdout).toMatch(new RegExp(`^account:${ALICE} — Création$`, 'm'));
     // a creation's values alone, codes in words (as audit list shows them)
     expect(table.stdout).toMatch(/^ +Nom : ALICE$/m);
     expect(table.stdout).toMatch(/^ +Statut : Actif$/m);
