@@ -6,7 +6,8 @@ import * as f from '../domain/fields.js';
 import { PartialBatchError } from '../errors.js';
 import { t, type Lang } from '../i18n/index.js';
 import { formatChanges } from '../ui/changes.js';
-import { shortHash, type Column } from '../ui/output.js';
+import { label } from '../i18n/labels.js';
+import { shortHash, type Column, type EntryLayout } from '../ui/output.js';
 import { actorOf, examples, globalsOf, parse, positiveInt, userPath } from './context.js';
 
 /** The head for people: the hash shortened (the JSON line carries it whole, for an anchors file). */
@@ -33,6 +34,26 @@ const COLUMNS: Column<AuditView>[] = [
   },
   { key: 'reason', label: 'col.reason', priority: 4, min: 12 },
 ];
+
+/**
+ * `audit list` for people: a log, entry under entry (Output.entries) — its number, date and
+ * actor, a refusal said; then what was done to what; then the changes and the reason, whole.
+ */
+const LOG_COLUMNS: Column<AuditView>[] = COLUMNS.map((c) =>
+  c.key === 'seq'
+    ? { ...c, show: (v, _row, lang) => `${t(lang, 'col.seq')} ${String(v)}` }
+    : c.key === 'outcome'
+      ? { ...c, show: (v, _row, lang) => (v === 'OK' ? '' : label('outcome', String(v), lang)) }
+      : c.key === 'changes'
+        ? { ...c, show: (v, _row, lang) => formatChanges(v, lang, true) }
+        : c,
+);
+const LOG: EntryLayout<AuditView> = {
+  head: ['seq', 'at', 'actor', 'outcome'],
+  title: ['action', 'target'],
+  body: ['changes'],
+  labelled: ['reason'],
+};
 
 /** What `audit export` writes as CSV or xlsx: every field of an entry, the hash whole. */
 const EXPORT_COLUMNS: Column<AuditView>[] = [
@@ -88,7 +109,7 @@ export function auditCommand(lang: Lang): Command {
       );
       const { listAudit } = await import('../app/audit.js');
       const { items, total } = await withStore(g.store, (s) => listAudit(s, actor, filter));
-      await g.out.list(items, COLUMNS);
+      await g.out.entries(items, g.format === 'table' ? LOG_COLUMNS : COLUMNS, LOG);
       if (items.length < total)
         g.out.info('output.partialList', { shown: items.length, total, page: 1 });
     });

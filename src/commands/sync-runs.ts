@@ -168,7 +168,7 @@ function changeLines(out: Output, rows: readonly ChangeRow[]): string[] {
 
 /** A line under its heading: indented, wrapped to the width, its continuation further in. */
 function indented(out: Output, line: string): string[] {
-  const parts = out.wide ? [line] : wrap(line, Math.max(20, out.width - 4));
+  const parts = out.wide ? [line] : wrap(line, Math.max(20, out.width - 4)); // 4: the continuation's indent
   return parts.map((p, i) => (i === 0 ? '  ' : '    ') + p);
 }
 

@@ -601,6 +601,7 @@ export const en: Record<keyof typeof fr, string> = {
   'col.plan': 'Applied plan',
   'col.revertedBy': 'Reverted by',
   'col.revertRun': 'Revert run',
+  'col.planner': 'Plan made by',
   'col.runChanges': 'Items the run changed',
   'col.restored': 'Restored',
   'col.deleted': 'Deleted',

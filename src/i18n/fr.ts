@@ -628,6 +628,7 @@ export const fr = {
   'col.plan': 'Plan appliqué',
   'col.revertedBy': 'Annulée par',
   'col.revertRun': 'Annulation n°',
+  'col.planner': 'Plan fait par',
   'col.runChanges': 'Éléments modifiés par l’exécution',
   'col.restored': 'Rétablis',
   'col.deleted': 'Supprimés',

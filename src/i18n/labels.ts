@@ -257,6 +257,7 @@ const auditField = {
   file: ['Fichier', 'File'],
   rows: ['Lignes', 'Rows'],
   week: ['Semaine', 'Week'],
+  credentialsWithdrawn: ['Messages d’identifiants retirés', 'Credentials messages withdrawn'],
 } as const satisfies Labels<string>;
 
 /** What a run did to an account or a structure (app/sync/journal.ts CHANGE_KINDS). */

@@ -1,16 +1,29 @@
 import { visible } from '../domain/text.js';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
 import { label, labelledCodes, type LabelKind } from '../i18n/labels.js';
+import { shortHash } from './output.js';
+
+/** The fields of a change that hold a SHA-256: a terminal shows their first characters. */
+const HASHES = new Set(['sha256', 'plan']);
 
 /**
  * `Nom : (vide) → LEFÈVRE`, a line each, for people: fields by their label, values as stored
  * (made visible: a line feed in a value cannot pass for the next change); JSON keeps the object.
+ * `brief` (a terminal): counts of zero left out, hashes shortened, a run's changes by their count.
  */
-export function formatChanges(changes: unknown, lang: Lang): string {
+export function formatChanges(changes: unknown, lang: Lang, brief = false): string {
   if (changes === null || typeof changes !== 'object')
     return changes === null ? '' : visible(String(changes));
   const sep = lang === 'fr' ? ' : ' : ': ';
   return Object.entries(changes as Record<string, unknown>)
+    .flatMap(([field, v]): [string, unknown][] => {
+      if (!brief) return [[field, v]];
+      if (v === 0) return [];
+      if (HASHES.has(field) && typeof v === 'string') return [[field, shortHash(v)]];
+      const count = (v as { count?: unknown } | null)?.count;
+      if (field === 'runChanges' && typeof count === 'number') return [[field, count]];
+      return [[field, v]];
+    })
     .map(([field, v]) => {
       const name = fieldLabel(field, lang);
       if (v !== null && typeof v === 'object' && 'after' in v) {
@@ -45,13 +58,21 @@ const VALUE_KINDS: Record<string, LabelKind[]> = {
 export function changeValue(field: string, v: unknown, lang: Lang): string {
   if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
     return t(lang, 'output.emptyValue');
-  if (Array.isArray(v) && v.every((x) => typeof x !== 'object'))
+  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || isAttachment(x)))
     return v.map((x) => changeValue(field, x, lang)).join(', ');
+  // an attachment a sync added: its structure and role (the dates and services are in JSON)
+  if (isAttachment(v)) return `${visible(v.structure)} (${changeValue('role', v.role, lang)})`;
   if (typeof v === 'object') return visible(JSON.stringify(v));
   const text = String(v);
   const kind = (VALUE_KINDS[field] ?? []).find((k) => labelledCodes(k).includes(text));
   return kind ? label(kind, text, lang) : visible(text);
 }
+
+const isAttachment = (v: unknown): v is { structure: string; role: string } =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { structure?: unknown }).structure === 'string' &&
+  typeof (v as { role?: unknown }).role === 'string';
 
 /** A merged value (domain/account-plan.ts planAccount): an attachment's, `attachment:REF[.property]`. */
 export const ATTACHMENT_VALUE = /^attachment:(.+?)(?:\.(\w+))?$/;

@@ -5,7 +5,7 @@ import { label, type LabelKind } from '../i18n/labels.js';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
 import { ConflictError, UsageError } from '../errors.js';
 import { colourLevel, type Io } from './io.js';
-import { EXTRA, renderList, renderRecord } from './table.js';
+import { EXTRA, renderList, renderRecord, wrap } from './table.js';
 import type { XlsxCell } from './xlsx.js';
 
 /**
@@ -57,6 +57,18 @@ export function sameOnEveryRow<T>(
   key: keyof T & string,
 ): Column<T>[] {
   return columns.map((c) => (c.key === key ? { ...c, priority: EXTRA } : c));
+}
+
+/** How `Output.entries` lays a row out: which columns go where (`Column.key`s). */
+export interface EntryLayout<T> {
+  /** The first line, side by side (bold). */
+  head: (keyof T & string)[];
+  /** The second line, joined with ` — `. */
+  title: (keyof T & string)[];
+  /** Cells of several lines: each line beneath, indented. */
+  body: (keyof T & string)[];
+  /** Beneath, as `Label : value`, when not empty. */
+  labelled: (keyof T & string)[];
 }
 
 export interface OutputOptions {
@@ -153,6 +165,44 @@ export class Output {
       this.wide,
       (h) => this.paint.bold(h),
     );
+    this.write(lines.join('\n') + '\n');
+  }
+
+  /**
+   * A list read as a log, for people: each row an entry under the one before, its heading line,
+   * its title line, then its cells of several lines and its labelled cells beneath, indented —
+   * wrapped to the width, never cut (a table's narrow column cut what a log is read for). CSV,
+   * JSON and xlsx: as `list`.
+   */
+  async entries<T extends object>(
+    rows: readonly T[],
+    columns: Column<T>[],
+    layout: EntryLayout<T>,
+  ): Promise<void> {
+    if (this.format !== 'table') return this.list(rows, columns);
+    if (rows.length === 0) return this.info('output.empty');
+    const byKey = new Map(columns.map((c) => [c.key, c]));
+    const cell = (r: T, k: keyof T & string) => this.cell(r, byKey.get(k)!, 'table');
+    const wrapped = (line: string, indent: string) =>
+      // the continuation lines go two columns further in: every part fits with them
+      (this.wide ? [line] : wrap(line, Math.max(20, this.width - indent.length - 2))).map(
+        (part, i) => (i === 0 ? indent : `${indent}  `) + part,
+      );
+    const sep = this.lang === 'fr' ? ' : ' : ': ';
+    const lines: string[] = [];
+    for (const r of rows) {
+      if (lines.length > 0) lines.push('');
+      const head = layout.head.map((k) => cell(r, k)).filter((v) => v !== '');
+      lines.push(...wrapped(head.join('  '), '').map((l) => this.paint.bold(l)));
+      const title = layout.title.map((k) => cell(r, k)).filter((v) => v !== '');
+      lines.push(...wrapped(title.join(' — '), ''));
+      for (const k of layout.body)
+        for (const l of cell(r, k).split('\n')) if (l !== '') lines.push(...wrapped(l, '  '));
+      for (const k of layout.labelled) {
+        const v = cell(r, k);
+        if (v !== '') lines.push(...wrapped(`${this.t(byKey.get(k)!.label)}${sep}${v}`, '  '));
+      }
+    }
     this.write(lines.join('\n') + '\n');
   }
 
