@@ -7,7 +7,6 @@ import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
 import { label } from '../i18n/labels.js';
 import type { Column, Output } from '../ui/output.js';
 import { changeValue, valueField, valueLabel } from '../ui/changes.js';
-import { wrap } from '../ui/table.js';
 import { confirm } from '../ui/prompts.js';
 import { IMPORT_SUMMARY_COLUMNS, SYNC_SUMMARY_COLUMNS } from './summary-columns.js';
 import { actorOf, askReasonIfMissing, examples, globalsOf, parse, positiveInt } from './context.js';
@@ -161,15 +160,9 @@ function changeLines(out: Output, rows: readonly ChangeRow[]): string[] {
   const lines: string[] = [];
   for (const r of rows) {
     lines.push(`${r.target} — ${label('change', r.kind, out.lang)}`);
-    for (const d of r.details.split('\n').filter((x) => x !== '')) lines.push(...indented(out, d));
+    for (const d of r.details.split('\n').filter((x) => x !== '')) lines.push(...out.indented(d));
   }
   return lines;
-}
-
-/** A line under its heading: indented, wrapped to the width, its continuation further in. */
-function indented(out: Output, line: string): string[] {
-  const parts = out.wide ? [line] : wrap(line, Math.max(20, out.width - 4)); // 4: the continuation's indent
-  return parts.map((p, i) => (i === 0 ? '  ' : '    ') + p);
 }
 
 /**
@@ -187,7 +180,7 @@ function conflictLines(out: Output, conflicts: readonly RevertConflict[]): strin
       now: value(c.now),
     });
     const line = `${valueLabel(c.field, out.lang)}${out.lang === 'fr' ? ' : ' : ': '}${text}`;
-    lines.push(...indented(out, line));
+    lines.push(...out.indented(line));
   }
   return lines;
 }

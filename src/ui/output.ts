@@ -183,11 +183,7 @@ export class Output {
     if (rows.length === 0) return this.info('output.empty');
     const byKey = new Map(columns.map((c) => [c.key, c]));
     const cell = (r: T, k: keyof T & string) => this.cell(r, byKey.get(k)!, 'table');
-    const wrapped = (line: string, indent: string) =>
-      // the continuation lines go two columns further in: every part fits with them
-      (this.wide ? [line] : wrap(line, Math.max(20, this.width - indent.length - 2))).map(
-        (part, i) => (i === 0 ? indent : `${indent}  `) + part,
-      );
+    const wrapped = (line: string, indent: string) => this.indented(line, indent);
     const sep = this.lang === 'fr' ? ' : ' : ': ';
     const lines: string[] = [];
     for (const r of rows) {
@@ -204,6 +200,15 @@ export class Output {
       }
     }
     this.write(lines.join('\n') + '\n');
+  }
+
+  /**
+   * A line for people under a heading: `indent` before it, wrapped to the width (whole with
+   * `--wide`), its continuation lines two columns further in.
+   */
+  indented(line: string, indent = '  '): string[] {
+    const parts = this.wide ? [line] : wrap(line, Math.max(20, this.width - indent.length - 2));
+    return parts.map((part, i) => (i === 0 ? indent : `${indent}  `) + part);
   }
 
   /** One result: label/value lines, one CSV record or worksheet row, or a JSON object. */
