@@ -45,7 +45,7 @@ const LOG_COLUMNS: Column<AuditView>[] = COLUMNS.map((c) =>
     : c.key === 'outcome'
       ? { ...c, show: (v, _row, lang) => (v === 'OK' ? '' : label('outcome', String(v), lang)) }
       : c.key === 'changes'
-        ? { ...c, show: (v, _row, lang) => formatChanges(v, lang, true) }
+        ? { ...c, show: (v, row, lang) => formatChanges(v, lang, { actor: row.actor }) }
         : c,
 );
 const LOG: EntryLayout<AuditView> = {

@@ -9,9 +9,14 @@ const HASHES = new Set(['sha256', 'plan']);
 /**
  * `Nom : (vide) → LEFÈVRE`, a line each, for people: fields by their label, values as stored
  * (made visible: a line feed in a value cannot pass for the next change); JSON keeps the object.
- * `brief` (a terminal): counts of zero left out, hashes shortened, a run's changes by their count.
+ * `brief` (a terminal, for the entry of `actor`): counts of zero left out, hashes shortened, a
+ * run's changes by their count, a refusal's reason (a message key) in words.
  */
-export function formatChanges(changes: unknown, lang: Lang, brief = false): string {
+export function formatChanges(
+  changes: unknown,
+  lang: Lang,
+  brief: { actor: string } | null = null,
+): string {
   if (changes === null || typeof changes !== 'object')
     return changes === null ? '' : visible(String(changes));
   const sep = lang === 'fr' ? ' : ' : ': ';
@@ -19,6 +24,9 @@ export function formatChanges(changes: unknown, lang: Lang, brief = false): stri
     .flatMap(([field, v]): [string, unknown][] => {
       if (!brief) return [[field, v]];
       if (v === 0) return [];
+      // a refusal's parameter is the actor's login (app/use-case.ts recordRefusal)
+      if (field === 'reason' && typeof v === 'string' && isMessageKey(v))
+        return [[field, t(lang, v, { login: brief.actor })]];
       if (HASHES.has(field) && typeof v === 'string') return [[field, shortHash(v)]];
       const count = (v as { count?: unknown } | null)?.count;
       if (field === 'runChanges' && typeof count === 'number') return [[field, count]];
@@ -58,7 +66,31 @@ const VALUE_KINDS: Record<string, LabelKind[]> = {
 export function changeValue(field: string, v: unknown, lang: Lang): string {
   if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0))
     return t(lang, 'output.emptyValue');
-  if (Array.isArray(v) && v.every((x) => typeof x !== 'object' || isAttachment(x)))
+  // what a sync kept or replaced: values by their names (`Rôle (SIRET:…)`), each replacement
+  // with the store's value and the file's
+  if (PATHS.has(field) && Array.isArray(v))
+    return v
+      .map((x) => (typeof x === 'string' ? valueLabel(x, lang) : changeValue(field, x, lang)))
+      .join(', ');
+  if (isReplacement(v)) {
+    const f = valueField(v.field);
+    return `${valueLabel(v.field, lang)} ${changeValue(f, v.store, lang)} → ${changeValue(f, v.file, lang)}`;
+  }
+  // an attachment a sync changed: its structure, then each property before → after
+  if (isChangedAttachment(v)) {
+    const parts = Object.entries(v)
+      .filter(([k]) => k !== 'structure')
+      .map(([k, x]) =>
+        isBeforeAfter(x)
+          ? `${fieldLabel(k, lang)} ${changeValue(k, x.before, lang)} → ${changeValue(k, x.after, lang)}`
+          : `${fieldLabel(k, lang)} ${changeValue(k, x, lang)}`,
+      );
+    return `${visible(v.structure)} : ${parts.join(', ')}`;
+  }
+  if (
+    Array.isArray(v) &&
+    v.every((x) => typeof x !== 'object' || isAttachment(x) || isChangedAttachment(x))
+  )
     return v.map((x) => changeValue(field, x, lang)).join(', ');
   // an attachment a sync added: its structure and role (the dates and services are in JSON)
   if (isAttachment(v)) return `${visible(v.structure)} (${changeValue('role', v.role, lang)})`;
@@ -67,6 +99,25 @@ export function changeValue(field: string, v: unknown, lang: Lang): string {
   const kind = (VALUE_KINDS[field] ?? []).find((k) => labelledCodes(k).includes(text));
   return kind ? label(kind, text, lang) : visible(text);
 }
+
+/** The change fields that list merged values by their paths (domain/account-plan.ts). */
+const PATHS = new Set(['kept', 'keptLocal', 'overridden']);
+
+const isBeforeAfter = (v: unknown): v is { before: unknown; after: unknown } =>
+  typeof v === 'object' && v !== null && 'before' in v && 'after' in v;
+
+const isReplacement = (v: unknown): v is { field: string; store: unknown; file: unknown } =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { field?: unknown }).field === 'string' &&
+  'store' in v &&
+  'file' in v;
+
+const isChangedAttachment = (v: unknown): v is { structure: string } & Record<string, unknown> =>
+  typeof v === 'object' &&
+  v !== null &&
+  typeof (v as { structure?: unknown }).structure === 'string' &&
+  Object.entries(v).some(([k, x]) => k !== 'structure' && isBeforeAfter(x));
 
 const isAttachment = (v: unknown): v is { structure: string; role: string } =>
   typeof v === 'object' &&

@@ -227,5 +227,24 @@ describe.each(DIALECTS)('audit (%s)', HEAVY, (dialect) => {
       [PAULINE, 'audit.read', 'audit'],
       [PAULINE, 'audit.read', 'audit'],
     ]);
+    // the correspondent reads them as a log: the refusal said, its reason in words
+    const log = await clis(fresh.location).corr(
+      'audit',
+      'list',
+      '--actor',
+      PAULINE,
+      '--limit',
+      '1',
+    );
+    expect(log.stdout).toMatch(
+      new RegExp(
+        `^N° \\d+  \\d\\d/\\d\\d/\\d{4} \\d\\d:\\d\\d  ${PAULINE.replace(/\./g, '\\.')}  Refusé$`,
+        'm',
+      ),
+    );
+    expect(log.stdout).toContain(
+      '\n  Motif : Action réservée aux correspondants dématérialisation.\n',
+    );
+    expect(log.stdout).not.toContain('rights.');
   });
 });

@@ -140,7 +140,18 @@ describe.each(DIALECTS)('sync madrhas merges, end to end (%s)', (dialect) => {
       expect(third.stdout).toMatch(/^Local values kept +2$/m);
       expect((await show(JEAN)).lastName).toBe('MARTIN-LAFON');
       expect(await roleAtPau(MARC)).toBe(GP);
-      // sync show says it too, the value by its name
+      // and so do audit list (the values by their names, in words) and sync show
+      const history = await cli.corr(
+        'audit',
+        'list',
+        '--target',
+        `account:${JEAN}`,
+        '--limit',
+        '1',
+      );
+      expect(history.stdout).toContain(
+        '\n  Valeurs locales remplacées : Nom MARTINEZ → MARTIN-LAFON\n',
+      );
       const runId = json<{ id: number }[]>(await cli.corr('--json', 'sync', 'runs'))[0]!.id;
       const shown = await cli.corr('sync', 'show', String(runId));
       expect(shown.stdout).toContain(
