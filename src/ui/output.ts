@@ -5,7 +5,8 @@ import { label, type LabelKind } from '../i18n/labels.js';
 import { isMessageKey, t, type Lang, type MessageKey } from '../i18n/index.js';
 import { ConflictError, UsageError } from '../errors.js';
 import { colourLevel, type Io } from './io.js';
-import { EXTRA, renderList, renderRecord, wrap } from './table.js';
+import { EXTRA, renderList, renderRecord, textWidth, wrap } from './table.js';
+import { IDENTIFIER_TYPES } from '../domain/enums.js';
 import type { XlsxCell } from './xlsx.js';
 
 /**
@@ -150,9 +151,12 @@ export class Output {
     }
     const lines = renderList(
       shown.map((c, i) => {
-        // a date is never shortened: its column is as wide as its dates
-        const dated = cells.every((r) => r[i] === '' || DATE_SHOWN.test(r[i]!));
-        const min = c.min ?? (dated ? Math.max(...cells.map((r) => r[i]!.length)) : undefined);
+        // a date is never shortened: its column is as wide as its dates; nor is a structure's
+        // reference, copied into the next command, when it is a short one (a SIRET's: 20)
+        const widest = Math.max(...cells.map((r) => textWidth(r[i]!)));
+        const whole = (re: RegExp) => cells.every((r) => r[i] === '' || re.test(r[i]!));
+        const kept = whole(DATE_SHOWN) || (widest <= SHORT_REF && whole(REF_SHOWN));
+        const min = c.min ?? (kept ? widest : undefined);
         return {
           head: this.t(c.label),
           priority: c.priority ?? 2,
@@ -395,6 +399,10 @@ export function dateParts(
 
 /** A date as `showDate` writes it. */
 const DATE_SHOWN = /^\d{2}\/\d{2}\/\d{4}(?: \d{2}:\d{2})?$/;
+
+/** A structure's reference as tables show it (`SIRET:21640445900010`), and the widest kept whole. */
+const REF_SHOWN = new RegExp(`^(?:${IDENTIFIER_TYPES.join('|')}):\\S+$`);
+const SHORT_REF = 24;
 
 const two = (n: number) => String(n).padStart(2, '0');
 
