@@ -4,8 +4,7 @@ import type { ChangeView, RunView } from '../app/sync/runs.js';
 import type { REVERT_KIND, RevertConflict, RevertSummary } from '../app/sync/revert.js';
 import { withStore } from '../app/session.js';
 import { t as translate, type Lang, type MessageKey } from '../i18n/index.js';
-import { label } from '../i18n/labels.js';
-import type { Column, Output } from '../ui/output.js';
+import type { Column, EntryLayout, Output } from '../ui/output.js';
 import { changeValue, valueField, valueLabel } from '../ui/changes.js';
 import { confirm } from '../ui/prompts.js';
 import { IMPORT_SUMMARY_COLUMNS, SYNC_SUMMARY_COLUMNS } from './summary-columns.js';
@@ -72,6 +71,12 @@ const CHANGE_COLUMNS: Column<ChangeRow>[] = [
   { key: 'kind', label: 'col.kind', as: 'change', priority: 1 },
   { key: 'details', label: 'col.changes', lines: true },
 ];
+const CHANGE_LOG: EntryLayout<ChangeRow> = {
+  head: [],
+  title: ['target', 'kind'],
+  body: ['details'],
+  labelled: [],
+};
 
 const REVERT_COLUMNS: Column<RevertSummary>[] = [
   { key: 'run', label: 'col.run' },
@@ -153,19 +158,6 @@ function detailsOf(out: Output, c: ChangeView): string {
 }
 
 /**
- * A run's changes for people: each target and what was done to it, then its changes beneath,
- * wrapped rather than cut (a table's narrow column said nothing in 80 columns).
- */
-function changeLines(out: Output, rows: readonly ChangeRow[]): string[] {
-  const lines: string[] = [];
-  for (const r of rows) {
-    lines.push(`${r.target} — ${label('change', r.kind, out.lang)}`);
-    for (const d of r.details.split('\n').filter((x) => x !== '')) lines.push(...out.indented(d));
-  }
-  return lines;
-}
-
-/**
  * The conflicts for people, under their targets: each value named, its codes in words, whole
  * (a message cut to a table's column says nothing). JSON keeps them as stored.
  */
@@ -236,8 +228,10 @@ export function addRunCommands(sync: Command, lang: Lang): void {
       }));
       if (g.format === 'table') {
         await g.out.record(detail.run, RUN_COLUMNS);
-        g.io.stdout.write(['', ...changeLines(g.out, rows), ''].join('\n'));
-      } else await g.out.list(rows, CHANGE_COLUMNS);
+        g.io.stdout.write('\n');
+      }
+      // for people, each target and what was done to it, its changes beneath (a log)
+      await g.out.entries(rows, CHANGE_COLUMNS, CHANGE_LOG);
       if (detail.total > detail.changes.length)
         g.out.info('run.moreChanges', { count: detail.total - detail.changes.length });
     });

@@ -62,7 +62,7 @@ export function sameOnEveryRow<T>(
 
 /** How `Output.entries` lays a row out: which columns go where (`Column.key`s). */
 export interface EntryLayout<T> {
-  /** The first line, side by side (bold). */
+  /** The first line, side by side (bold); none when empty. */
   head: (keyof T & string)[];
   /** The second line, joined with ` — `. */
   title: (keyof T & string)[];
@@ -187,20 +187,20 @@ export class Output {
     if (rows.length === 0) return this.info('output.empty');
     const byKey = new Map(columns.map((c) => [c.key, c]));
     const cell = (r: T, k: keyof T & string) => this.cell(r, byKey.get(k)!, 'table');
-    const wrapped = (line: string, indent: string) => this.indented(line, indent);
     const sep = this.lang === 'fr' ? ' : ' : ': ';
     const lines: string[] = [];
     for (const r of rows) {
       if (lines.length > 0) lines.push('');
       const head = layout.head.map((k) => cell(r, k)).filter((v) => v !== '');
-      lines.push(...wrapped(head.join('  '), '').map((l) => this.paint.bold(l)));
+      if (head.length > 0)
+        lines.push(...this.indented(head.join('  '), '').map((l) => this.paint.bold(l)));
       const title = layout.title.map((k) => cell(r, k)).filter((v) => v !== '');
-      lines.push(...wrapped(title.join(' — '), ''));
+      lines.push(...this.indented(title.join(' — '), ''));
       for (const k of layout.body)
-        for (const l of cell(r, k).split('\n')) if (l !== '') lines.push(...wrapped(l, '  '));
+        for (const l of cell(r, k).split('\n')) if (l !== '') lines.push(...this.indented(l));
       for (const k of layout.labelled) {
         const v = cell(r, k);
-        if (v !== '') lines.push(...wrapped(`${this.t(byKey.get(k)!.label)}${sep}${v}`, '  '));
+        if (v !== '') lines.push(...this.indented(`${this.t(byKey.get(k)!.label)}${sep}${v}`));
       }
     }
     this.write(lines.join('\n') + '\n');
